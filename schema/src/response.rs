@@ -1,0 +1,45 @@
+//! Success bodies the worker answers with.
+
+use serde::{Deserialize, Serialize};
+
+/// Ingest accepted the request. `{"ok":true,"accepted":12}`
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Accepted {
+    /// Always `true`; lets a client check one field.
+    pub ok: bool,
+    /// Number of events (or sessions) stored.
+    pub accepted: u32,
+}
+
+/// `GET /health`.
+///
+/// ```json
+/// { "status": "ok", "version": "0.1.0", "schema_version": 1,
+///   "checks": [ { "name": "d1", "ok": true, "ms": 3 }, { "name": "kv", "ok": true, "ms": 1 } ] }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// `"ok"` when every check passed, else `"degraded"`.
+    pub status: String,
+    /// The worker's crate version. Example: `"0.1.0"`.
+    pub version: String,
+    /// [`crate::SCHEMA_VERSION`] the worker speaks.
+    pub schema_version: u32,
+    /// One entry per storage binding, present with `?deep=1`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<HealthCheck>,
+}
+
+/// One binding's answer to the deep health check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthCheck {
+    /// `"d1"`, `"kv"` or `"r2"`.
+    pub name: String,
+    /// Whether the binding answered.
+    pub ok: bool,
+    /// Round-trip time in ms.
+    pub ms: u64,
+    /// The failure, when `ok` is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}

@@ -1,0 +1,143 @@
+//! Session start and end: the two messages that open and close a visit.
+
+use serde::{Deserialize, Serialize};
+
+use crate::validate::{Invalid, Validate, invalid, max_len, opt_len, path, url};
+use crate::{SessionId, SiteKey, UnixMillis, limits};
+
+/// `POST /track/session/start`: a tab opened a new session.
+///
+/// ```json
+/// {
+///   "session_id": "0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c",
+///   "site_key": "demo",
+///   "started_at": 1764097200000,
+///   "page": { "url": "https://shop.example/pricing", "referrer": "https://search.example/", "title": "Pricing" },
+///   "device": { "language": "en-US", "timezone": "Europe/Berlin", "screen_width": 1920, "screen_height": 1080,
+///               "viewport_width": 1280, "viewport_height": 720, "pixel_ratio": 2.0 }
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionStart {
+    /// Random v4 UUID chosen by the SDK. Example: `"0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c"`.
+    pub session_id: SessionId,
+    /// The site's public key from the script tag. Example: `"demo"`.
+    pub site_key: SiteKey,
+    /// When the session started (client clock, ms). It picks the R2 date prefix, so every later
+    /// batch repeats it and ingest needs no database read. Example: `1764097200000`.
+    pub started_at: UnixMillis,
+    /// The landing page.
+    pub page: PageContext,
+    /// What the browser reports about itself; every field is optional.
+    #[serde(default)]
+    pub device: Device,
+}
+
+/// The page an event happened on.
+///
+/// ```json
+/// { "url": "https://shop.example/pricing?plan=pro", "referrer": "https://search.example/", "title": "Pricing" }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageContext {
+    /// `location.href`. Example: `"https://shop.example/pricing?plan=pro"`.
+    pub url: String,
+    /// `document.referrer`, absent when empty. Example: `"https://search.example/"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrer: Option<String>,
+    /// `document.title`, absent when empty. Example: `"Pricing"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+/// Browser and screen facts sent once per session.
+///
+/// ```json
+/// { "language": "en-US", "timezone": "Europe/Berlin", "screen_width": 1920, "screen_height": 1080,
+///   "viewport_width": 1280, "viewport_height": 720, "pixel_ratio": 2.0 }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Device {
+    /// `navigator.language`. Example: `"en-US"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// IANA time zone from `Intl`. Example: `"Europe/Berlin"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// `screen.width` in CSS pixels. Example: `1920`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen_width: Option<u32>,
+    /// `screen.height` in CSS pixels. Example: `1080`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen_height: Option<u32>,
+    /// `innerWidth`. Example: `1280`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub viewport_width: Option<u32>,
+    /// `innerHeight`. Example: `720`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub viewport_height: Option<u32>,
+    /// `devicePixelRatio`. Example: `2.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pixel_ratio: Option<f64>,
+}
+
+/// `POST /track/session/end`: the tab closed or the session went idle.
+///
+/// ```json
+/// { "session_id": "0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c", "session_started_at": 1764097200000,
+///   "ended_at": 1764097500000, "engaged_ms": 183000 }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionEnd {
+    /// The session being closed.
+    pub session_id: SessionId,
+    /// Repeated from [`SessionStart::started_at`] so no read is needed to find the session.
+    pub session_started_at: UnixMillis,
+    /// When the session ended (client clock, ms). Example: `1764097500000`.
+    pub ended_at: UnixMillis,
+    /// Time the page was visible and focused, in ms. Example: `183000`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engaged_ms: Option<u64>,
+}
+
+impl Validate for PageContext {
+    fn validate_at(&self, prefix: &str) -> Result<(), Invalid> {
+        url(prefix, "url", &self.url)?;
+        opt_len(prefix, "referrer", self.referrer.as_ref(), limits::MAX_URL_LEN)?;
+        opt_len(prefix, "title", self.title.as_ref(), limits::MAX_TITLE_LEN)
+    }
+}
+
+impl Validate for Device {
+    fn validate_at(&self, prefix: &str) -> Result<(), Invalid> {
+        opt_len(prefix, "language", self.language.as_ref(), limits::MAX_SHORT_LEN)?;
+        opt_len(prefix, "timezone", self.timezone.as_ref(), limits::MAX_SHORT_LEN)?;
+        if let Some(r) = self.pixel_ratio
+            && !(r.is_finite() && r > 0.0 && r <= 16.0)
+        {
+            return Err(invalid(prefix, "pixel_ratio", "must be between 0 and 16"));
+        }
+        Ok(())
+    }
+}
+
+impl Validate for SessionStart {
+    fn validate_at(&self, prefix: &str) -> Result<(), Invalid> {
+        max_len(prefix, "site_key", self.site_key.as_str(), limits::MAX_SITE_KEY_LEN)?;
+        self.page.validate_at(&path(prefix, "page"))?;
+        self.device.validate_at(&path(prefix, "device"))
+    }
+}
+
+impl Validate for SessionEnd {
+    fn validate_at(&self, prefix: &str) -> Result<(), Invalid> {
+        if self.ended_at < self.session_started_at {
+            return Err(invalid(prefix, "ended_at", "must not be before session_started_at"));
+        }
+        Ok(())
+    }
+}

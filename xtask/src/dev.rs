@@ -1,0 +1,67 @@
+//! `cargo xtask dev`: everything a newcomer needs to click around and watch data arrive.
+
+use std::process::{Child, Command};
+
+use crate::cmd::{self, step};
+use crate::{Result, install, paths, sdk, worker};
+
+/// Set up, build, migrate, then serve the worker and the example site until Ctrl-C.
+pub(crate) fn run() -> Result {
+    install::ensure_build_tools()?;
+    sdk::build()?;
+    worker::build()?;
+    worker::ensure_dev_vars()?;
+    let state = paths::dev_state();
+    worker::migrate(&state)?;
+
+    let port = std::env::var("PULSEGATE_PORT").unwrap_or_else(|_| "8787".to_owned());
+    let site_port = std::env::var("PULSEGATE_SITE_PORT").unwrap_or_else(|_| "8080".to_owned());
+    let api = format!("http://127.0.0.1:{port}");
+    let site = SiteServer(
+        cmd::tool("node")
+            .arg("examples/serve.mjs")
+            .args(["--port", &site_port, "--worker", &api])
+            .spawn()
+            .map_err(|e| format!("cannot start the example site server: {e}"))?,
+    );
+    println!(
+        "
+PulseGate is starting.
+  example site   http://127.0.0.1:{site_port}/      (a customer's page carrying the script tag)
+  worker         {api}/health?deep=1
+  tracker        {api}/tracker.js
+  see the data   cargo xtask data       (sessions in D1 and event objects in R2, from .state/dev)
+  run a cron     curl '{api}/__scheduled?cron=0+3+*+*+*'
+Press Ctrl-C to stop.
+"
+    );
+    let result = step(
+        "wrangler dev",
+        worker::wrangler()
+            .args(["dev", "--ip", "127.0.0.1", "--port", &port, "--test-scheduled", "--persist-to"])
+            .arg(&state),
+    );
+    drop(site);
+    result
+}
+
+/// `cargo xtask data`: prints what the local dev state holds.
+pub(crate) fn show_data() -> Result {
+    step(
+        "local data",
+        Command::new("node")
+            .current_dir(paths::root())
+            .arg("scripts/show-data.mjs")
+            .arg(paths::dev_state()),
+    )
+}
+
+/// Stops the example site server when dev ends, however it ends.
+struct SiteServer(Child);
+
+impl Drop for SiteServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

@@ -1,0 +1,122 @@
+//! `cargo xtask size`: gzip bytes of what a browser downloads for the first pageview, against the
+//! budget and against peers measured in the same run.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+
+use crate::{Result, install, paths, sdk};
+
+/// Loader + wasm needed for the first pageview, gzip -9 bytes.
+const FIRST_PAGEVIEW_BUDGET: usize = 14_000;
+
+/// What the tracker replaces on a page: rrweb's recorder plus FingerprintJS (npm dev-dependencies).
+const PEERS: &[(&str, &str)] = &[
+    ("@rrweb/record record.min.js", "node_modules/@rrweb/record/umd/record.min.js"),
+    (
+        "@fingerprintjs/fingerprintjs fp.min.js",
+        "node_modules/@fingerprintjs/fingerprintjs/dist/fp.min.js",
+    ),
+];
+
+/// Builds the bundle, prints the table, fails over budget.
+pub(crate) fn run() -> Result {
+    install::ensure_build_tools()?;
+    sdk::build()?;
+    let report = measure()?;
+    print!("{report}");
+    if report.total_gzip > FIRST_PAGEVIEW_BUDGET {
+        return Err(format!(
+            "the tracker is {} B gzip, over its {FIRST_PAGEVIEW_BUDGET} B budget",
+            report.total_gzip
+        ));
+    }
+    Ok(())
+}
+
+struct Report {
+    rows: Vec<(String, usize, usize)>,
+    total_raw: usize,
+    total_gzip: usize,
+    peers: Vec<(String, usize, usize)>,
+}
+
+fn measure() -> Result<Report> {
+    let dist = paths::sdk_dist();
+    let mut files: Vec<PathBuf> = fs::read_dir(&dist)
+        .map_err(|e| format!("cannot read {}: {e}", dist.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    let mut rows = Vec::new();
+    for file in &files {
+        let name = file.file_name().unwrap_or_default().to_string_lossy();
+        // The first pageview needs the tracker loader and the wasm it fetches.
+        if name == "tracker.js" || name.ends_with(".wasm") {
+            let (raw, gz) = sizes(file)?;
+            rows.push((name.into_owned(), raw, gz));
+        }
+    }
+    let total_raw = rows.iter().map(|r| r.1).sum();
+    let total_gzip = rows.iter().map(|r| r.2).sum();
+    let root = paths::root();
+    let mut peers = Vec::new();
+    for (name, path) in PEERS {
+        let path = root.join(path);
+        if path.exists() {
+            let (raw, gz) = sizes(&path)?;
+            peers.push(((*name).to_owned(), raw, gz));
+        }
+    }
+    Ok(Report { rows, total_raw, total_gzip, peers })
+}
+
+fn sizes(path: &Path) -> Result<(usize, usize)> {
+    let bytes = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok((bytes.len(), gzip_len(&bytes)))
+}
+
+/// Length of `bytes` compressed at gzip's level 9.
+fn gzip_len(bytes: &[u8]) -> usize {
+    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+    let _ = enc.write_all(bytes);
+    enc.finish().map_or(0, |v| v.len())
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "\n{:<44} {:>10} {:>10}", "file (first pageview)", "raw B", "gzip -9 B")?;
+        for (name, raw, gz) in &self.rows {
+            writeln!(f, "{name:<44} {raw:>10} {gz:>10}")?;
+        }
+        let pct = self.total_gzip * 100 / FIRST_PAGEVIEW_BUDGET;
+        writeln!(f, "{:<44} {:>10} {:>10}", "total", self.total_raw, self.total_gzip)?;
+        writeln!(f, "{:<44} {:>10} {:>10}  ({pct}% used)", "budget", "", FIRST_PAGEVIEW_BUDGET)?;
+        if !self.peers.is_empty() {
+            writeln!(f, "\npeers, measured now:")?;
+            for (name, raw, gz) in &self.peers {
+                writeln!(f, "{name:<44} {raw:>10} {gz:>10}")?;
+            }
+            let peer_gz: usize = self.peers.iter().map(|p| p.2).sum();
+            writeln!(
+                f,
+                "PulseGate / peers (gzip)                     {:>21.2}x",
+                self.total_gzip as f64 / peer_gz as f64
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn gzip_shrinks_repetitive_input() {
+        let data = vec![b'a'; 10_000];
+        let gz = super::gzip_len(&data);
+        assert!(gz > 18 && gz < 200, "{gz}");
+    }
+}

@@ -1,0 +1,87 @@
+//! `cargo xtask test`: every check CI runs, in the order that fails fastest.
+
+use crate::cmd::{self, step};
+use crate::{Result, install, paths, sdk, worker};
+
+/// fmt, clippy (native + wasm32), unit tests, SDK tests in Chromium, end-to-end tests.
+pub(crate) fn run() -> Result {
+    install::ensure_build_tools()?;
+    install::ensure_browser()?;
+    step("cargo fmt --check", cmd::cargo().args(["fmt", "--all", "--check"]))?;
+    // The worker embeds the SDK bundle, so build it before anything compiles the worker.
+    sdk::build()?;
+    step(
+        "clippy (native)",
+        cmd::cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    // Libraries only: the schema's native test dependencies (proptest) do not target wasm32.
+    step(
+        "clippy (wasm32)",
+        cmd::cargo().args([
+            "clippy",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "pulsegate-schema",
+            "-p",
+            "pulsegate-worker",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    step(
+        "clippy (wasm32, SDK and its browser tests)",
+        cmd::cargo().args([
+            "clippy",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "pulsegate-sdk",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    step("unit tests (native)", cmd::cargo().args(["test", "--workspace", "--locked"]))?;
+    step(
+        "SDK tests in headless Chromium",
+        cmd::cargo()
+            .args(["test", "-p", "pulsegate-sdk", "--target", "wasm32-unknown-unknown", "--locked"])
+            .current_dir(paths::root().join("sdk"))
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver"),
+    )?;
+    worker::build()?;
+    step(
+        "end-to-end tests (wrangler dev + Chromium)",
+        cmd::tool("node").args(["--test", "--test-concurrency=1"]).args(e2e_files()?),
+    )?;
+    println!("\nAll checks passed.");
+    Ok(())
+}
+
+/// The end-to-end suites, `tests/e2e/*.test.mjs`, in name order.
+fn e2e_files() -> Result<Vec<std::path::PathBuf>> {
+    let dir = paths::root().join("tests/e2e");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err("no end-to-end tests found in tests/e2e".to_owned());
+    }
+    Ok(files)
+}

@@ -1,8 +1,8 @@
 // End to end over HTTP: a fresh wrangler dev (workerd + local D1/KV/R2) answering every route.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { startWorker } from '../support/worker.mjs';
+import { createHash, randomUUID } from 'node:crypto';
+import { startWorker, IP_HASH_SALT } from '../support/worker.mjs';
 import { openState, eventually } from '../support/state.mjs';
 
 let worker;
@@ -93,8 +93,16 @@ test('session start writes the D1 row and meta.json once; a batch lands at the R
   assert.equal(row.language, 'en-US');
   assert.equal(row.r2_prefix, prefix);
   assert.equal(row.event_count, 0);
+  // The visitor's IP is kept only as a salted SHA-256, never as itself.
+  assert.match(row.ip_hash ?? '', /^[0-9a-f]{64}$/);
+  assert.ok(!JSON.stringify(row).includes('127.0.0.1'), 'no raw IP in the row');
+  const expected = ['127.0.0.1', '::1'].map((ip) => createHash('sha256').update(`${IP_HASH_SALT}:${ip}`).digest('hex'));
+  assert.ok(expected.includes(row.ip_hash), `ip_hash ${row.ip_hash} is sha256(salt:ip)`);
+
   const meta = await state.getJson(`${prefix}meta.json`);
-  assert.equal(meta?.session?.session_id ?? meta?.session_id, start.session_id);
+  assert.equal(meta.session_id, start.session_id);
+  assert.deepEqual(meta.page, start.page);
+  assert.equal(typeof meta.received_at, 'number');
 
   // A retried beacon is idempotent: still one row.
   const again = await post('/track/session/start', start);

@@ -11,6 +11,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const wrangler = path.join(root, 'node_modules/.bin/wrangler');
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: '1' };
 const running = new Set();
+/** The salt the test worker hashes visitor IPs with. */
+export const IP_HASH_SALT = 'e2e-salt';
 
 // Whatever happens to the test process, no wrangler outlives it.
 process.on('exit', () => {
@@ -46,7 +48,8 @@ export async function startWorker() {
   const child = spawn(
     wrangler,
     ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
-      '--persist-to', state, '--test-scheduled', '--show-interactive-dev-session=false'],
+      '--persist-to', state, '--test-scheduled', '--show-interactive-dev-session=false',
+      '--var', `IP_HASH_SALT:${IP_HASH_SALT}`],
     { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   running.add(child.pid);

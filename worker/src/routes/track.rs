@@ -19,7 +19,7 @@ use crate::{bindings, body, client_time};
 const MAX_USER_AGENT_LEN: usize = 512;
 
 /// Opens a session: validates the [`SessionStart`], inserts the `sessions` row unless it exists
-/// and, only when it was new, writes `meta.json`. A retried beacon gets the same 202.
+/// and writes `meta.json` unless it exists. A retried beacon gets the same 202.
 pub(crate) async fn session_start(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let start: SessionStart = body::read_json(&mut req, limits::MAX_SMALL_BODY_BYTES).await?;
     let now = now_ms();
@@ -43,8 +43,10 @@ pub(crate) async fn session_start(mut req: Request, env: &Env) -> Result<Respons
         country: country.as_deref(),
         ip_hash: ip_hash.as_deref(),
     };
-    if sessions::insert(&db, &row).await? {
-        let bucket = r2(env)?;
+    let inserted = sessions::insert(&db, &row).await?;
+    let bucket = r2(env)?;
+    // A retry after a failed R2 write finds the row but no meta.json: write it then too.
+    if inserted || !objects::meta_exists(&bucket, &start).await? {
         let meta = SessionMeta {
             start: &start,
             received_at: now,

@@ -28,6 +28,14 @@ pub(crate) async fn put_meta(bucket: &Bucket, meta: &SessionMeta<'_>) -> Result<
     put_json(bucket, key, body, HashMap::new()).await
 }
 
+/// Whether the session's `meta.json` is already stored (checked only when a start is repeated).
+pub(crate) async fn meta_exists(bucket: &Bucket, start: &SessionStart) -> Result<bool, ApiError> {
+    let key = r2_keys::meta_key(start.started_at, start.session_id);
+    let head =
+        bucket.head(&key).await.map_err(|e| ApiError::storage(&format!("r2 head {key}"), e))?;
+    Ok(head.is_some())
+}
+
 /// Writes the batch to `sessions/YYYY/MM/DD/{id}/events/{first_ts}-{batch_id}.json` with custom
 /// metadata `received_at`. The same batch id always maps to the same key, so retries overwrite.
 pub(crate) async fn put_batch(

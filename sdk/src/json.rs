@@ -546,4 +546,18 @@ mod tests {
         same_as_serde_json(&'x');
         same_as_serde_json(&());
     }
+
+    proptest::proptest! {
+        /// Any text reads back unchanged through serde_json (the worker's parser); any whole number
+        /// is written byte for byte as serde_json writes it.
+        #[test]
+        fn any_string_or_integer_matches_serde_json(s in "\\PC*", ctl in "[\u{0}-\u{1f}\u{7f}\"\\\\]{0,8}", n in proptest::prelude::any::<u64>(), i in proptest::prelude::any::<i64>()) {
+            let text = format!("{s}{ctl}");
+            let mine = to_string(&text).unwrap();
+            let reference = serde_json::from_str::<String>(&mine).unwrap();
+            proptest::prop_assert_eq!(reference, text);
+            proptest::prop_assert_eq!(to_string(&n).unwrap(), serde_json::to_string(&n).unwrap());
+            proptest::prop_assert_eq!(to_string(&i).unwrap(), serde_json::to_string(&i).unwrap());
+        }
+    }
 }

@@ -26,6 +26,11 @@ const PEERS: &[(&str, &str)] = &[
 pub(crate) fn run() -> Result {
     install::ensure_build_tools()?;
     sdk::build()?;
+    check()
+}
+
+/// Prints the table for the bundle already built; fails over budget.
+pub(crate) fn check() -> Result {
     let report = measure()?;
     print!("{report}");
     if report.total_gzip > FIRST_PAGEVIEW_BUDGET {

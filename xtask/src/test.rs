@@ -1,58 +1,23 @@
 //! `cargo xtask test`: every check CI runs, in the order that fails fastest.
 
 use crate::cmd::{self, step};
-use crate::{Result, install, paths, sdk, worker};
+use crate::{Result, install, paths, sdk, size, worker};
 
-/// fmt, clippy (native + wasm32), unit tests, SDK tests in Chromium, end-to-end tests.
+/// fmt, the size budget, clippy (native + wasm32), unit tests, SDK tests in Chromium, end-to-end
+/// tests.
 pub(crate) fn run() -> Result {
     install::ensure_build_tools()?;
     install::ensure_browser()?;
     step("cargo fmt --check", cmd::cargo().args(["fmt", "--all", "--check"]))?;
     // The worker embeds the SDK bundle, so build it before anything compiles the worker.
     sdk::build()?;
-    step(
-        "clippy (native)",
-        cmd::cargo().args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--locked",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-    )?;
+    size::check()?;
+    clippy("clippy (native)", &["--workspace", "--all-targets"])?;
     // Libraries only: the schema's native test dependencies (proptest) do not target wasm32.
-    step(
-        "clippy (wasm32)",
-        cmd::cargo().args([
-            "clippy",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            "pulsegate-schema",
-            "-p",
-            "pulsegate-worker",
-            "--locked",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-    )?;
-    step(
+    clippy("clippy (wasm32)", &[WASM, "-p", "pulsegate-schema", "-p", "pulsegate-worker"])?;
+    clippy(
         "clippy (wasm32, SDK and its browser tests)",
-        cmd::cargo().args([
-            "clippy",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            "pulsegate-sdk",
-            "--all-targets",
-            "--locked",
-            "--",
-            "-D",
-            "warnings",
-        ]),
+        &[WASM, "-p", "pulsegate-sdk", "--all-targets"],
     )?;
     step("unit tests (native)", cmd::cargo().args(["test", "--workspace", "--locked"]))?;
     step(
@@ -69,6 +34,13 @@ pub(crate) fn run() -> Result {
     )?;
     println!("\nAll checks passed.");
     Ok(())
+}
+
+const WASM: &str = "--target=wasm32-unknown-unknown";
+
+/// `cargo clippy <args> --locked -- -D warnings`: every lint is an error.
+fn clippy(name: &str, args: &[&str]) -> Result {
+    step(name, cmd::cargo().arg("clippy").args(args).args(["--locked", "--", "-D", "warnings"]))
 }
 
 /// The end-to-end suites, `tests/e2e/*.test.mjs`, in name order.

@@ -16,8 +16,9 @@ const DIST_ENV: &str = "PULSEGATE_SDK_DIST";
 const JS_TYPE: &str = "text/javascript; charset=utf-8";
 const WASM_TYPE: &str = "application/wasm";
 
-/// Scripts change with every SDK release under the same name: browsers revalidate often.
-const JS_CACHE: &str = "public, max-age=300, stale-while-revalidate=86400";
+/// Scripts change with every SDK release under the same name: browsers revalidate often. No long
+/// stale-while-revalidate: a stale loader names a wasm hash that a newer worker no longer serves.
+const JS_CACHE: &str = "public, max-age=300";
 /// A content-hashed wasm name never changes meaning: cache it for a year.
 const HASHED_CACHE: &str = "public, max-age=31536000, immutable";
 

@@ -53,17 +53,32 @@ pub(crate) fn build() -> Result {
     let unminified = stage.join("tracker.js");
     write(&unminified, tracker.as_bytes())?;
 
-    let dist = paths::sdk_dist();
-    let _ = fs::remove_dir_all(&dist);
-    fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
-    write(&dist.join(&wasm_name), &wasm)?;
+    let minified = stage.join("tracker.min.js");
     step(
         "esbuild --minify tracker.js",
         cmd::tool(paths::node_bin("esbuild"))
             .arg(&unminified)
             .args(["--minify", "--target=es2020", "--log-level=warning"])
-            .arg(format!("--outfile={}", dist.join("tracker.js").display())),
+            .arg(format!("--outfile={}", minified.display())),
     )?;
+
+    // Files are rewritten only when they change: the worker embeds them, and an unchanged bundle
+    // must not make cargo rebuild it.
+    let dist = paths::sdk_dist();
+    fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
+    let bundle = [(wasm_name, wasm), ("tracker.js".to_owned(), read(&minified)?)];
+    for entry in fs::read_dir(&dist).map_err(|e| format!("cannot read {}: {e}", dist.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if !bundle.iter().any(|(name, _)| path.file_name() == Some(name.as_ref())) {
+            fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+        }
+    }
+    for (name, bytes) in &bundle {
+        let path = dist.join(name);
+        if fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
+            write(&path, bytes)?;
+        }
+    }
     println!("    SDK bundle: {}", dist.display());
     Ok(())
 }

@@ -13,6 +13,11 @@ macro_rules! uuid_id {
         pub struct $name(pub Uuid);
 
         impl $name {
+            /// The id whose 16 bytes are `bytes`, as they are (no version bits are set).
+            pub const fn from_bytes(bytes: [u8; 16]) -> Self {
+                Self(Uuid::from_bytes(bytes))
+            }
+
             /// Builds an id from 16 random bytes (a version-4 UUID), e.g. from `crypto.getRandomValues`.
             pub fn from_random_bytes(bytes: [u8; 16]) -> Self {
                 Self(uuid::Builder::from_random_bytes(bytes).into_uuid())

@@ -1,4 +1,4 @@
-//! Reads the loader's `{ siteKey, endpoint, debug }` object into a validated [`Config`].
+//! Reads the loader's `{ siteKey, endpoint }` object into a validated [`Config`].
 //!
 //! The properties are read with `Reflect` rather than serde-wasm-bindgen's deserializer, which
 //! links serde's error messages and with them float formatting: dropping it (here and for the
@@ -20,8 +20,8 @@ pub(crate) struct Config {
 }
 
 impl Config {
-    /// Reads the loader's object; `None` when it is not an object or a field is unusable.
-    /// Applies the `debug` flag first, so that the reason for a rejection can be logged.
+    /// Reads the loader's object; `None` when it is not an object or a field is unusable (the
+    /// loader logs why under `data-debug`).
     pub(crate) fn from_js(value: &JsValue) -> Option<Self> {
         let site_key = property(value, "siteKey").as_string()?;
         let endpoint = property(value, "endpoint").as_string()?;

@@ -43,8 +43,7 @@ pub(crate) fn parse_session_id(text: &str) -> Option<SessionId> {
         let low = nibbles.next()??;
         *byte = (high << 4 | low) as u8;
     }
-    // The bytes came from `from_random_bytes`, so the version and variant bits are already set.
-    Some(SessionId::from_random_bytes(bytes))
+    Some(SessionId::from_bytes(bytes))
 }
 
 #[cfg(all(test, not(target_family = "wasm")))]
@@ -58,6 +57,9 @@ mod tests {
             assert_eq!(parse_session_id(&id.to_string()), Some(id));
             assert_eq!(parse_session_id(&id.to_string().to_uppercase()), Some(id));
         }
+        // The stored bytes come back as they are, version bits included.
+        let nil = SessionId::from_bytes([0; 16]);
+        assert_eq!(parse_session_id("00000000-0000-0000-0000-000000000000"), Some(nil));
     }
 
     #[test]

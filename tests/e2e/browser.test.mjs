@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorker } from '../support/worker.mjs';
-import { openState, eventually } from '../support/state.mjs';
+import { openState, eventually, datePath } from '../support/state.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { serveSite } from '../../examples/serve.mjs';
 
@@ -25,8 +25,6 @@ after(async () => {
   await state?.dispose();
   await worker?.stop();
 });
-
-const datePath = (ms) => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '/');
 
 /** Records page errors, console errors, failed responses and tracking requests of `page`. */
 async function watch(page) {

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { startWorker, IP_HASH_SALT } from '../support/worker.mjs';
-import { openState, eventually } from '../support/state.mjs';
+import { openState, eventually, datePath } from '../support/state.mjs';
 
 let worker;
 let state;
@@ -17,8 +17,6 @@ after(async () => {
   await state?.dispose();
   await worker?.stop();
 });
-
-const datePath = (ms) => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '/');
 
 async function post(path, body, headers = { 'content-type': 'application/json' }) {
   const res = await fetch(`${worker.url}${path}`, {

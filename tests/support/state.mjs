@@ -45,6 +45,9 @@ export async function openState(persistDir) {
   };
 }
 
+/** `YYYY/MM/DD`, the UTC date of `ms` as R2 keys spell it (`sessions/YYYY/MM/DD/…`). */
+export const datePath = (ms) => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '/');
+
 /** Polls `probe` until it returns a truthy value; bounded so a broken path fails, not hangs. */
 export async function eventually(what, probe, { tries = 60, everyMs = 250 } = {}) {
   let last;

@@ -6,12 +6,13 @@
 use pulsegate_schema::UnixMillis;
 
 use crate::error::ApiError;
+use crate::store::r2_keys::MS_PER_DAY;
+use crate::store::retention::RETENTION_DAYS;
 
-const DAY_MS: u64 = 86_400_000;
 /// Oldest accepted session start, relative to the server clock (the retention period).
-pub(crate) const MAX_PAST_MS: u64 = 90 * DAY_MS;
+pub(crate) const MAX_PAST_MS: u64 = RETENTION_DAYS as u64 * MS_PER_DAY;
 /// Newest accepted session start: generous for skewed clocks and time zones gone wrong.
-pub(crate) const MAX_FUTURE_MS: u64 = DAY_MS;
+pub(crate) const MAX_FUTURE_MS: u64 = MS_PER_DAY;
 
 /// `ts` (client ms) must lie in `[now − 90 days, now + 1 day]`; else 400 naming `field`.
 pub(crate) fn check_session_start(

@@ -16,7 +16,8 @@ use pulsegate_schema::{BatchId, SessionId, UnixMillis};
 /// Every session object lives under this prefix.
 pub(crate) const SESSIONS_ROOT: &str = "sessions/";
 
-const MS_PER_DAY: u64 = 86_400_000;
+/// Milliseconds in a UTC day.
+pub(crate) const MS_PER_DAY: u64 = 86_400_000;
 
 /// A day of the proleptic Gregorian calendar, in UTC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::UnixMillis;
 use crate::limits;
-use crate::validate::{Invalid, Validate, invalid, max_len, name, opt_len, path, url};
+use crate::validate::{Invalid, Validate, invalid, max_len, name, opt_len, opt_url, path, url};
 
 /// One thing a visitor did. New kinds are added as new variants; unknown `"type"`s are rejected.
 ///
@@ -21,6 +21,8 @@ pub enum Event {
     Pageview(Pageview),
     /// An element was clicked.
     Click(Click),
+    /// Three or more clicks within a second, close together: a frustrated visitor.
+    RageClick(RageClick),
     /// The deepest scroll position on the current page grew.
     Scroll(Scroll),
     /// Time the visitor spent engaged on the current page.
@@ -41,6 +43,7 @@ impl Event {
         match self {
             Self::Pageview(e) => e.ts,
             Self::Click(e) => e.ts,
+            Self::RageClick(e) => e.ts,
             Self::Scroll(e) => e.ts,
             Self::Engagement(e) => e.ts,
             Self::FormInteraction(e) => e.ts,
@@ -54,6 +57,7 @@ impl Event {
     pub const KINDS: &'static [&'static str] = &[
         "pageview",
         "click",
+        "rage_click",
         "scroll",
         "engagement",
         "form_interaction",
@@ -73,6 +77,7 @@ impl Event {
         Ok(match kind {
             "pageview" => Self::Pageview(Pageview::deserialize(d)?),
             "click" => Self::Click(Click::deserialize(d)?),
+            "rage_click" => Self::RageClick(RageClick::deserialize(d)?),
             "scroll" => Self::Scroll(Scroll::deserialize(d)?),
             "engagement" => Self::Engagement(EngagementTime::deserialize(d)?),
             "form_interaction" => Self::FormInteraction(FormInteraction::deserialize(d)?),
@@ -88,6 +93,7 @@ impl Event {
         match self {
             Self::Pageview(_) => "pageview",
             Self::Click(_) => "click",
+            Self::RageClick(_) => "rage_click",
             Self::Scroll(_) => "scroll",
             Self::Engagement(_) => "engagement",
             Self::FormInteraction(_) => "form_interaction",
@@ -106,7 +112,8 @@ pub struct Pageview {
     pub ts: UnixMillis,
     /// `location.href`. Example: `"https://shop.example/pricing"`.
     pub url: String,
-    /// The previous page (or `document.referrer` on first load). Example: `"https://search.example/"`.
+    /// The previous page (or `document.referrer` on first load); `http(s)` only. Example:
+    /// `"https://search.example/"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referrer: Option<String>,
     /// `document.title`. Example: `"Pricing"`.
@@ -129,9 +136,36 @@ pub struct Click {
     pub x: i32,
     /// Page y coordinate in CSS pixels. Example: `412`.
     pub y: i32,
-    /// Link target, when a link was clicked. Example: `"https://shop.example/signup"`.
+    /// Link target, when a link was clicked; `http(s)` only (the SDK leaves `mailto:`, `tel:` and
+    /// other schemes out). Example: `"https://shop.example/signup"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
+    /// The link leads to another site (another host than the page's). Example: `true`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub outbound: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// `{"type":"rage_click","ts":1764097201500,"selector":"main > button.buy","x":640,"y":412,"clicks":4}`
+///
+/// Three or more clicks within 1 s, each within 30 px of the first (PostHog's rule). Sent once
+/// the burst is over, in addition to the plain clicks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RageClick {
+    /// Client time of the first click of the burst, ms.
+    pub ts: UnixMillis,
+    /// A short CSS path to the element. Example: `"main > button.buy"`.
+    pub selector: String,
+    /// Page x coordinate of the first click, CSS pixels. Example: `640`.
+    pub x: i32,
+    /// Page y coordinate of the first click, CSS pixels. Example: `412`.
+    pub y: i32,
+    /// Clicks in the burst (3 or more). Example: `4`.
+    pub clicks: u16,
 }
 
 /// `{"type":"scroll","ts":1764097202000,"percent":75}`
@@ -182,6 +216,13 @@ pub struct FormInteraction {
     pub field: Option<String>,
     /// What happened. Example: `"change"`.
     pub action: FormAction,
+    /// Fields holding a value at this moment (never the values themselves), for `submit` and
+    /// `abandon`. Example: `3`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filled: Option<u16>,
+    /// Fields the form has, for `submit` and `abandon`. Example: `5`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<u16>,
 }
 
 /// `{"type":"custom","ts":1764097204000,"name":"signup","props":{"plan":"pro","seats":3}}`
@@ -218,7 +259,8 @@ pub struct ErrorEvent {
     pub ts: UnixMillis,
     /// The error message. Example: `"TypeError: x is undefined"`.
     pub message: String,
-    /// Script URL. Example: `"https://shop.example/app.js"`.
+    /// Script URL; `http(s)` only (the SDK leaves `blob:`, extension and other URLs out).
+    /// Example: `"https://shop.example/app.js"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// 1-based line. Example: `12`.
@@ -227,6 +269,9 @@ pub struct ErrorEvent {
     /// 1-based column. Example: `7`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<u32>,
+    /// An unhandled promise rejection rather than a thrown error. Example: `true`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub rejection: bool,
 }
 
 /// Flat key → scalar properties, at most [`limits::MAX_PROPS`] of them.
@@ -324,13 +369,20 @@ impl Validate for Event {
         match self {
             Self::Pageview(e) => {
                 url(p, "url", &e.url)?;
-                opt_len(p, "referrer", e.referrer.as_ref(), limits::MAX_URL_LEN)?;
+                opt_url(p, "referrer", e.referrer.as_ref())?;
                 opt_len(p, "title", e.title.as_ref(), limits::MAX_TITLE_LEN)
             }
             Self::Click(e) => {
                 max_len(p, "selector", &e.selector, limits::MAX_SELECTOR_LEN)?;
                 opt_len(p, "text", e.text.as_ref(), limits::MAX_TEXT_LEN)?;
-                opt_len(p, "href", e.href.as_ref(), limits::MAX_URL_LEN)
+                opt_url(p, "href", e.href.as_ref())
+            }
+            Self::RageClick(e) => {
+                max_len(p, "selector", &e.selector, limits::MAX_SELECTOR_LEN)?;
+                if e.clicks < 3 {
+                    return Err(invalid(p, "clicks", "must be at least 3"));
+                }
+                Ok(())
             }
             Self::Scroll(e) if e.percent > 100 => Err(invalid(p, "percent", "must be 0 to 100")),
             Self::Scroll(_) | Self::Engagement(_) => Ok(()),
@@ -348,7 +400,7 @@ impl Validate for Event {
             }
             Self::Error(e) => {
                 max_len(p, "message", &e.message, limits::MAX_VALUE_LEN)?;
-                opt_len(p, "source", e.source.as_ref(), limits::MAX_URL_LEN)
+                opt_url(p, "source", e.source.as_ref())
             }
         }
     }

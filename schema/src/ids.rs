@@ -1,4 +1,4 @@
-//! Identifier newtypes: session and batch ids (UUIDs) and the public site key.
+//! Identifier newtypes: session, visitor and batch ids (UUIDs) and the public site key.
 
 use core::fmt;
 
@@ -37,6 +37,14 @@ uuid_id! {
     ///
     /// JSON: `"0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c"`
     SessionId
+}
+
+uuid_id! {
+    /// One browser over time: kept in first-party storage (localStorage, cookie fallback) once the
+    /// visitor's consent tier allows persistent ids; absent in cookieless counting.
+    ///
+    /// JSON: `"5d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d"`
+    VisitorId
 }
 
 uuid_id! {

@@ -37,8 +37,10 @@
 //! `{"error":{"code":"invalid_field","message":"must be at most 2048 bytes","field":"events[0].url"}}`.
 
 mod batch;
+mod consent;
 mod error;
 mod event;
+mod fingerprint;
 mod ids;
 pub mod limits;
 mod response;
@@ -46,15 +48,17 @@ mod session;
 mod validate;
 
 pub use batch::EventBatch;
+pub use consent::ConsentTier;
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use event::{
     Click, Custom, EngagementTime, ErrorEvent, Event, FormAction, FormInteraction, Identify,
-    Pageview, PropValue, Props, Scroll,
+    Pageview, PropValue, Props, RageClick, Scroll,
 };
-pub use ids::{BatchId, InvalidSiteKey, SessionId, SiteKey};
+pub use fingerprint::{BotSignal, Fingerprint, FingerprintId, InvalidFingerprintId};
+pub use ids::{BatchId, InvalidSiteKey, SessionId, SiteKey, VisitorId};
 pub use response::{Accepted, Health, HealthCheck};
-pub use session::{Device, PageContext, SessionEnd, SessionStart};
-pub use validate::{Invalid, Validate};
+pub use session::{Device, DeviceClass, PageContext, SessionEnd, SessionStart, Utm};
+pub use validate::{Invalid, Validate, is_web_url};
 
 /// Milliseconds since the Unix epoch (UTC), as `Date.now()` returns them.
 pub type UnixMillis = u64;

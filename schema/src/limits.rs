@@ -28,6 +28,12 @@ pub const MAX_VALUE_LEN: usize = 1024;
 pub const MAX_PROPS: usize = 32;
 /// Longest short descriptor (language tag, time-zone name), in bytes.
 pub const MAX_SHORT_LEN: usize = 64;
+/// Most entries of `device.languages`.
+pub const MAX_LANGUAGES: usize = 8;
+/// Most automation signals on one session start.
+pub const MAX_BOT_SIGNALS: usize = 16;
+/// Most `error` events the SDK sends for one page (a looping error must not flood ingest).
+pub const MAX_ERRORS_PER_PAGE: usize = 10;
 
 /// Cuts `s` to at most `max` bytes without splitting a character.
 ///

@@ -64,15 +64,41 @@ pub(crate) fn name(prefix: &str, field: &str, value: &str, max: usize) -> Result
     max_len(prefix, field, value, max)
 }
 
-/// A URL as browsers report it: at most [`limits::MAX_URL_LEN`] bytes of `http(s):` or other
-/// absolute URL text.
+/// A web URL: at most [`limits::MAX_URL_LEN`] bytes, starting `http://` or `https://` (any
+/// case), with no whitespace or control characters. Every other scheme (`javascript:`, `data:`,
+/// `file:` …) is refused, so no stored URL can run script where it is later shown as a link.
 pub(crate) fn url(prefix: &str, field: &str, value: &str) -> Result<(), Invalid> {
     max_len(prefix, field, value, limits::MAX_URL_LEN)?;
-    let scheme_end = value.find(':').unwrap_or(0);
-    let scheme_ok = scheme_end > 0
-        && value[..scheme_end].bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
-    if !scheme_ok {
-        return Err(invalid(prefix, field, "must be an absolute URL"));
+    if !is_web_url(value) {
+        return Err(invalid(prefix, field, "must be an absolute http(s) URL"));
     }
     Ok(())
+}
+
+/// Like [`url`] for an optional URL.
+pub(crate) fn opt_url(prefix: &str, field: &str, value: Option<&String>) -> Result<(), Invalid> {
+    value.map_or(Ok(()), |v| url(prefix, field, v))
+}
+
+/// `true` for `http://host…` or `https://host…` (scheme in any case) without whitespace or
+/// control characters.
+///
+/// ```
+/// use pulsegate_schema::is_web_url;
+/// assert!(is_web_url("https://shop.example/pricing?plan=pro"));
+/// assert!(!is_web_url("javascript:alert(1)"));
+/// assert!(!is_web_url("https://"));
+/// ```
+pub fn is_web_url(value: &str) -> bool {
+    let lower_scheme = |n: usize| value.get(..n).map(str::to_ascii_lowercase);
+    let rest = if lower_scheme(8).as_deref() == Some("https://") {
+        &value[8..]
+    } else if lower_scheme(7).as_deref() == Some("http://") {
+        &value[7..]
+    } else {
+        return false;
+    };
+    !rest.is_empty()
+        && !rest.starts_with('/')
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
 }

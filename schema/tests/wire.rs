@@ -24,7 +24,25 @@ fn session_start() -> SessionStart {
             viewport_width: Some(1280),
             viewport_height: Some(720),
             pixel_ratio: Some(2.0),
+            languages: vec!["en-US".into(), "de".into()],
+            device_class: Some(DeviceClass::Desktop),
         },
+        visitor_id: Some(VisitorId::from_random_bytes([0x5d; 16])),
+        consent: ConsentTier::Analytics,
+        utm: Some(Utm {
+            source: Some("newsletter".into()),
+            medium: Some("email".into()),
+            campaign: Some("spring".into()),
+            term: None,
+            content: None,
+        }),
+        fingerprint: Some(Fingerprint {
+            id: FingerprintId::parse(&"3f1c".repeat(16)).unwrap(),
+            confidence: 82,
+            sources: 14,
+            ms: 38,
+        }),
+        bot: vec![BotSignal::Webdriver, BotSignal::NoPlugins],
     }
 }
 
@@ -43,15 +61,25 @@ fn every_event() -> Vec<Event> {
             text: Some("Start trial".into()),
             x: 640,
             y: 412,
-            href: Some("https://shop.example/signup".into()),
+            href: Some("https://other.example/signup".into()),
+            outbound: true,
+        }),
+        Event::RageClick(RageClick {
+            ts,
+            selector: "main > button.buy".into(),
+            x: 640,
+            y: 412,
+            clicks: 4,
         }),
         Event::Scroll(Scroll { ts, percent: 75 }),
         Event::Engagement(EngagementTime { ts, engaged_ms: 42_000 }),
         Event::FormInteraction(FormInteraction {
             ts,
             form_id: "contact".into(),
-            field: Some("email".into()),
-            action: FormAction::Change,
+            field: None,
+            action: FormAction::Abandon,
+            filled: Some(3),
+            fields: Some(5),
         }),
         Event::Custom(Custom {
             ts,
@@ -77,6 +105,7 @@ fn every_event() -> Vec<Event> {
             source: Some("https://shop.example/app.js".into()),
             line: Some(12),
             column: Some(7),
+            rejection: false,
         }),
     ]
 }
@@ -247,6 +276,62 @@ fn validation_names_the_first_broken_field() {
     let mut s = session_start();
     s.page.title = Some("t".repeat(limits::MAX_TITLE_LEN + 1));
     assert_eq!(s.validate().unwrap_err().field, "page.title");
+
+    // Only web URLs: a stored `javascript:` link would run script wherever it is shown.
+    for bad in [
+        "javascript:alert(1)",
+        "data:text/html,<script>",
+        "file:///etc/passwd",
+        "https://",
+        "https:///x",
+        "http://a b",
+    ] {
+        let mut s = session_start();
+        s.page.url = bad.into();
+        assert_eq!(s.validate().unwrap_err().field, "page.url", "{bad}");
+        let mut s = session_start();
+        s.page.referrer = Some(bad.into());
+        assert_eq!(s.validate().unwrap_err().field, "page.referrer", "{bad}");
+        let mut b = batch();
+        b.events[1] = Event::Click(Click { href: Some(bad.into()), ..Click::default() });
+        assert_eq!(b.validate().unwrap_err().field, "events[1].href", "{bad}");
+        let mut b = batch();
+        b.events[0] =
+            Event::Error(ErrorEvent { source: Some(bad.into()), ..ErrorEvent::default() });
+        assert_eq!(b.validate().unwrap_err().field, "events[0].source", "{bad}");
+    }
+    let mut s = session_start();
+    s.page.url = "HTTPS://Shop.Example/".into();
+    assert_eq!(s.validate(), Ok(()));
+
+    // Identity needs a tier that allows it.
+    let mut s = session_start();
+    s.consent = ConsentTier::Count;
+    assert_eq!(s.validate().unwrap_err().field, "fingerprint");
+    s.fingerprint = None;
+    assert_eq!(s.validate().unwrap_err().field, "visitor_id");
+    s.visitor_id = None;
+    assert_eq!(s.validate(), Ok(()));
+
+    let mut s = session_start();
+    s.fingerprint.as_mut().unwrap().confidence = 101;
+    assert_eq!(s.validate().unwrap_err().field, "fingerprint.confidence");
+    let mut s = session_start();
+    s.device.languages = vec!["en".into(); limits::MAX_LANGUAGES + 1];
+    assert_eq!(s.validate().unwrap_err().field, "device.languages");
+    let mut s = session_start();
+    s.device.languages[1] = "x".repeat(limits::MAX_SHORT_LEN + 1);
+    assert_eq!(s.validate().unwrap_err().field, "device.languages[1]");
+    let mut s = session_start();
+    s.utm.as_mut().unwrap().campaign = Some("c".repeat(limits::MAX_TEXT_LEN + 1));
+    assert_eq!(s.validate().unwrap_err().field, "utm.campaign");
+    let mut s = session_start();
+    s.bot = vec![BotSignal::Webdriver; limits::MAX_BOT_SIGNALS + 1];
+    assert_eq!(s.validate().unwrap_err().field, "bot");
+
+    let mut b = batch();
+    b.events[0] = Event::RageClick(RageClick { clicks: 2, ..RageClick::default() });
+    assert_eq!(b.validate().unwrap_err().field, "events[0].clicks");
 }
 
 mod roundtrip {
@@ -291,8 +376,18 @@ mod roundtrip {
                     text,
                     x,
                     y,
-                    href
+                    outbound: href.as_ref().is_some_and(|h| h.len() % 2 == 0),
+                    href,
                 })),
+            (ts.clone(), text(), any::<i32>(), any::<i32>(), 3u16..).prop_map(
+                |(ts, selector, x, y, clicks)| Event::RageClick(RageClick {
+                    ts,
+                    selector,
+                    x,
+                    y,
+                    clicks
+                })
+            ),
             (ts.clone(), 0u8..=100).prop_map(|(ts, percent)| Event::Scroll(Scroll { ts, percent })),
             (ts.clone(), any::<u32>()).prop_map(|(ts, ms)| Event::Engagement(EngagementTime {
                 ts,
@@ -310,7 +405,14 @@ mod roundtrip {
                 ]
             )
                 .prop_map(|(ts, form_id, field, action)| Event::FormInteraction(
-                    FormInteraction { ts, form_id, field, action }
+                    FormInteraction {
+                        ts,
+                        form_id,
+                        filled: field.as_ref().map(|f| f.len() as u16),
+                        fields: field.as_ref().map(|_| 9),
+                        field,
+                        action,
+                    }
                 )),
             (ts.clone(), text(), proptest::collection::btree_map(text(), prop_value(), 0..4))
                 .prop_map(|(ts, name, props)| Event::Custom(Custom { ts, name, props })),
@@ -328,7 +430,14 @@ mod roundtrip {
                 proptest::option::of(any::<u32>())
             )
                 .prop_map(|(ts, message, source, line, column)| Event::Error(
-                    ErrorEvent { ts, message, source, line, column }
+                    ErrorEvent {
+                        ts,
+                        rejection: line.is_some_and(|l| l % 2 == 0),
+                        message,
+                        source,
+                        line,
+                        column
+                    }
                 )),
         ]
     }
@@ -348,13 +457,18 @@ mod roundtrip {
         }
 
         #[test]
-        fn session_starts_roundtrip(url in text(), title in proptest::option::of(text()), lang in proptest::option::of(text()), w in proptest::option::of(any::<u32>()), ratio in proptest::option::of(1u8..64), a in any::<[u8; 16]>()) {
+        fn session_starts_roundtrip(url in text(), title in proptest::option::of(text()), lang in proptest::option::of(text()), w in proptest::option::of(any::<u32>()), ratio in proptest::option::of(1u8..64), a in any::<[u8; 16]>(), tier in proptest::sample::select(ConsentTier::ALL.to_vec())) {
             let start = SessionStart {
                 session_id: SessionId::from_random_bytes(a),
                 site_key: SiteKey::parse("demo").unwrap(),
                 started_at: 1,
                 page: PageContext { url, referrer: None, title },
                 device: Device { language: lang, screen_width: w, pixel_ratio: ratio.map(|r| f64::from(r) / 8.0), ..Device::default() },
+                visitor_id: tier.allows_identity().then(|| VisitorId::from_random_bytes(a)),
+                consent: tier,
+                utm: None,
+                fingerprint: None,
+                bot: BotSignal::ALL[..usize::from(a[0] % 9)].to_vec(),
             };
             let json = serde_json::to_string(&start).unwrap();
             prop_assert_eq!(serde_json::from_str::<SessionStart>(&json).unwrap(), start);

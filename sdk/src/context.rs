@@ -30,6 +30,7 @@ pub(crate) fn device(window: &Window) -> Device {
         viewport_width: number(window, "innerWidth").and_then(pixels),
         viewport_height: number(window, "innerHeight").and_then(pixels),
         pixel_ratio: number(window, "devicePixelRatio").and_then(pixel_ratio),
+        ..Device::default()
     }
 }
 

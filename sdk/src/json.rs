@@ -417,8 +417,9 @@ mod tests {
     use std::collections::BTreeMap;
 
     use pulsegate_schema::{
-        BatchId, Click, Custom, Device, Event, EventBatch, FormAction, FormInteraction,
-        PageContext, Pageview, PropValue, SessionId, SessionStart, SiteKey,
+        BatchId, BotSignal, Click, ConsentTier, Custom, Device, DeviceClass, Event, EventBatch,
+        Fingerprint, FingerprintId, FormAction, FormInteraction, PageContext, Pageview, PropValue,
+        SessionId, SessionStart, SiteKey, Utm, VisitorId,
     };
     use serde::Serialize;
 
@@ -478,7 +479,19 @@ mod tests {
                 viewport_width: None,
                 viewport_height: Some(720),
                 pixel_ratio: None,
+                languages: vec!["en-US".into(), "de".into()],
+                device_class: Some(DeviceClass::Tablet),
             },
+            visitor_id: Some(VisitorId::from_random_bytes([0x11; 16])),
+            consent: ConsentTier::Marketing,
+            utm: Some(Utm { source: Some("news".into()), ..Utm::default() }),
+            fingerprint: Some(Fingerprint {
+                id: FingerprintId::parse(&"ab".repeat(32)).unwrap(),
+                confidence: 90,
+                sources: 12,
+                ms: 40,
+            }),
+            bot: vec![BotSignal::Webdriver, BotSignal::ZeroOuterSize],
         });
         let props = BTreeMap::from([
             ("plan".to_owned(), PropValue::String("pro".into())),
@@ -509,6 +522,8 @@ mod tests {
                     form_id: "contact".into(),
                     field: Some("email".into()),
                     action: FormAction::Submit,
+                    filled: Some(2),
+                    fields: Some(4),
                 }),
                 Event::Custom(Custom { ts: 6, name: "signup".into(), props }),
             ],

@@ -5,7 +5,7 @@ use core::cell::{Cell, RefCell};
 use core::mem::ManuallyDrop;
 
 use js_sys::Date;
-use pulsegate_schema::{Event, Pageview, SessionStart, SiteKey, UnixMillis};
+use pulsegate_schema::{ConsentTier, Event, Pageview, SessionStart, SiteKey, UnixMillis};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{EventTarget, Window};
@@ -157,6 +157,11 @@ impl Tracker {
             started_at: session.started_at,
             page: context::page(&self.window),
             device: context::device(&self.window),
+            visitor_id: None,
+            consent: ConsentTier::Count,
+            utm: None,
+            fingerprint: None,
+            bot: Vec::new(),
         };
         if let Some(body) = json::to_string(&start) {
             self.transport.send(&self.session_url, &body);

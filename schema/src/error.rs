@@ -45,6 +45,10 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// The body's content type cannot be read (415).
     UnsupportedMediaType,
+    /// The resource exists already, or the request conflicts with its state (409).
+    Conflict,
+    /// An `If-Match` precondition failed: the resource changed since it was read (412).
+    PreconditionFailed,
     /// Too many requests; retry later (429).
     RateLimited,
     /// A storage backend failed; retry later (503).
@@ -66,6 +70,8 @@ impl ErrorCode {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::Conflict => "conflict",
+            Self::PreconditionFailed => "precondition_failed",
             Self::RateLimited => "rate_limited",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",

@@ -161,6 +161,8 @@ fn error_codes_serialize_as_their_names() {
         ErrorCode::MethodNotAllowed,
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
+        ErrorCode::Conflict,
+        ErrorCode::PreconditionFailed,
         ErrorCode::RateLimited,
         ErrorCode::Unavailable,
         ErrorCode::Internal,

@@ -7,6 +7,13 @@ pub(crate) const STORAGE_UNAVAILABLE: &str = "storage is temporarily unavailable
 
 /// Everything that can make a request fail. Each variant has exactly one [`ErrorCode`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    not(test),
+    expect(
+        dead_code,
+        reason = "auth (401/403), rate limiting (429) and settings (409/412) construct the new variants"
+    )
+)]
 pub(crate) enum ApiError {
     /// The body is not JSON: `{"events": [` (400 `malformed_json`).
     MalformedJson(String),
@@ -14,14 +21,27 @@ pub(crate) enum ApiError {
     InvalidField { field: String, message: String },
     /// Wrong in a way no single field explains, e.g. an unreadable `Content-Length` (400).
     BadRequest(String),
+    /// No or wrong credentials (401, with `WWW-Authenticate: Bearer`). The message says which.
+    Unauthorized(&'static str),
+    /// Valid credentials that may not do this (403). The message says what is refused.
+    Forbidden(String),
     /// No route for this path (404).
     NotFound,
+    /// The resource named in the path does not exist (404). `what` names it, e.g. `"site"`.
+    NoSuch { what: &'static str },
     /// The path exists, the method does not; `allow` becomes the `Allow` header (405).
     MethodNotAllowed { allow: String },
     /// The body exceeds the endpoint's limit of `limit` bytes (413).
     PayloadTooLarge { limit: usize },
     /// The `Content-Type` is neither JSON nor text (415).
     UnsupportedMediaType(String),
+    /// The resource exists already or conflicts with the request (409).
+    Conflict(String),
+    /// `If-Match` named another version than the current one (412).
+    PreconditionFailed(String),
+    /// Too many requests from this client; retry after `retry_after_s` seconds (429, with
+    /// `Retry-After`).
+    RateLimited { retry_after_s: u32 },
     /// A binding failed or a resource is missing. `message` is public, `detail` is only logged (503).
     Unavailable { message: &'static str, detail: String },
     /// A bug on our side, such as a response that could not be built; the detail is only logged (500).
@@ -40,10 +60,15 @@ impl ApiError {
             Self::MalformedJson(_) => ErrorCode::MalformedJson,
             Self::InvalidField { .. } => ErrorCode::InvalidField,
             Self::BadRequest(_) => ErrorCode::BadRequest,
-            Self::NotFound => ErrorCode::NotFound,
+            Self::Unauthorized(_) => ErrorCode::Unauthorized,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::NotFound | Self::NoSuch { .. } => ErrorCode::NotFound,
             Self::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
             Self::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::PreconditionFailed(_) => ErrorCode::PreconditionFailed,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unavailable { .. } => ErrorCode::Unavailable,
             Self::Internal(_) => ErrorCode::Internal,
         }
@@ -57,9 +82,18 @@ impl ApiError {
     /// The JSON body: `{"error":{"code":…,"message":…,"field":…}}`.
     pub(crate) fn body(&self) -> ErrorBody {
         let (message, field) = match self {
-            Self::MalformedJson(m) | Self::BadRequest(m) => (m.clone(), None),
+            Self::MalformedJson(m)
+            | Self::BadRequest(m)
+            | Self::Forbidden(m)
+            | Self::Conflict(m)
+            | Self::PreconditionFailed(m) => (m.clone(), None),
+            Self::Unauthorized(m) => ((*m).to_owned(), None),
             Self::InvalidField { field, message } => (message.clone(), Some(field.clone())),
             Self::NotFound => ("no such route".to_owned(), None),
+            Self::NoSuch { what } => (format!("no such {what}"), None),
+            Self::RateLimited { retry_after_s } => {
+                (format!("too many requests; retry after {retry_after_s} s"), None)
+            }
             Self::MethodNotAllowed { allow } => (format!("method not allowed; use {allow}"), None),
             Self::PayloadTooLarge { limit } => {
                 (format!("body must be at most {limit} bytes"), None)
@@ -74,6 +108,19 @@ impl ApiError {
             Self::Internal(_) => ("internal error".to_owned(), None),
         };
         ErrorBody::new(self.code(), message, field)
+    }
+
+    /// Headers this error's response must carry: `Allow` (405), `WWW-Authenticate` (401),
+    /// `Retry-After` (429).
+    pub(crate) fn headers(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Self::MethodNotAllowed { allow } => vec![("Allow", allow.clone())],
+            Self::Unauthorized(_) => vec![("WWW-Authenticate", "Bearer".to_owned())],
+            Self::RateLimited { retry_after_s } => {
+                vec![("Retry-After", retry_after_s.to_string())]
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// What the log should say beyond the public body (storage details), if anything.
@@ -101,6 +148,8 @@ pub(crate) fn status_of(code: ErrorCode) -> u16 {
         ErrorCode::MethodNotAllowed => 405,
         ErrorCode::PayloadTooLarge => 413,
         ErrorCode::UnsupportedMediaType => 415,
+        ErrorCode::Conflict => 409,
+        ErrorCode::PreconditionFailed => 412,
         ErrorCode::RateLimited => 429,
         ErrorCode::Internal => 500,
         ErrorCode::Unavailable => 503,
@@ -123,6 +172,8 @@ mod tests {
             (ErrorCode::MethodNotAllowed, 405),
             (ErrorCode::PayloadTooLarge, 413),
             (ErrorCode::UnsupportedMediaType, 415),
+            (ErrorCode::Conflict, 409),
+            (ErrorCode::PreconditionFailed, 412),
             (ErrorCode::RateLimited, 429),
             (ErrorCode::Internal, 500),
             (ErrorCode::Unavailable, 503),
@@ -152,6 +203,20 @@ mod tests {
         let body = serde_json::to_string(&err.body()).unwrap();
         assert!(!body.contains("no such table"), "{body}");
         assert_eq!(err.detail(), Some("d1 insert sessions: D1_ERROR: no such table: sessions"));
+    }
+
+    #[test]
+    fn auth_and_rate_limit_errors_carry_their_headers() {
+        let unauthorized = ApiError::Unauthorized("missing API key");
+        assert_eq!(unauthorized.status(), 401);
+        assert_eq!(unauthorized.headers(), vec![("WWW-Authenticate", "Bearer".to_owned())]);
+        let limited = ApiError::RateLimited { retry_after_s: 17 };
+        assert_eq!(limited.status(), 429);
+        assert_eq!(limited.headers(), vec![("Retry-After", "17".to_owned())]);
+        assert_eq!(ApiError::Forbidden("x".to_owned()).status(), 403);
+        assert_eq!(ApiError::PreconditionFailed("x".to_owned()).status(), 412);
+        assert_eq!(ApiError::Conflict("x".to_owned()).status(), 409);
+        assert_eq!(ApiError::NoSuch { what: "site" }.body().error.message, "no such site");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 pub mod bindings;
 mod body;
 mod client_time;
+mod clock;
 mod cors;
 mod error;
 mod http;

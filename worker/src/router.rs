@@ -158,13 +158,12 @@ fn preflight(allow: &str) -> Result<Response, ApiError> {
     crate::http::with_headers(resp, headers.iter().map(|(n, v)| (*n, v.as_str())))
 }
 
-/// `{"error":{…}}` with the error's status (and `Allow` for 405).
+/// `{"error":{…}}` with the error's status and headers (`Allow`, `WWW-Authenticate`,
+/// `Retry-After`).
 fn error_response(err: &ApiError) -> Response {
-    let built = json(err.status(), &err.body()).and_then(|resp| match err {
-        ApiError::MethodNotAllowed { allow } => {
-            crate::http::with_headers(resp, [("Allow", allow.as_str())])
-        }
-        _ => Ok(resp),
+    let headers = err.headers();
+    let built = json(err.status(), &err.body()).and_then(|resp| {
+        crate::http::with_headers(resp, headers.iter().map(|(n, v)| (*n, v.as_str())))
     });
     built.unwrap_or_else(|_| {
         // Only reachable if the JS Headers object refuses a header; still answer with JSON.

@@ -9,11 +9,10 @@ use worker::{Env, Request, Response};
 use crate::error::ApiError;
 use crate::http::{header, json};
 use crate::ip_hash::ip_hash;
-use crate::log::now_ms;
 use crate::store::objects::{self, SessionMeta};
 use crate::store::r2_keys;
 use crate::store::sessions::{self, NewSession};
-use crate::{bindings, body, client_time};
+use crate::{bindings, body, client_time, clock};
 
 /// Longest `User-Agent` stored, in bytes.
 const MAX_USER_AGENT_LEN: usize = 512;
@@ -22,7 +21,7 @@ const MAX_USER_AGENT_LEN: usize = 512;
 /// and writes `meta.json` unless it exists. A retried beacon gets the same 202.
 pub(crate) async fn session_start(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let start: SessionStart = body::read_json(&mut req, limits::MAX_SMALL_BODY_BYTES).await?;
-    let now = now_ms();
+    let now = clock::now(&req, env);
     client_time::check_session_start("started_at", start.started_at, now)?;
 
     let user_agent = header(&req, "user-agent").map(|mut ua| {
@@ -61,7 +60,7 @@ pub(crate) async fn session_start(mut req: Request, env: &Env) -> Result<Respons
 /// Stores a batch of events as one R2 object. No D1 read or write happens on this path.
 pub(crate) async fn events_batch(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let batch: EventBatch = body::read_json(&mut req, limits::MAX_BATCH_BODY_BYTES).await?;
-    let now = now_ms();
+    let now = clock::now(&req, env);
     client_time::check_session_start("session_started_at", batch.session_started_at, now)?;
 
     objects::put_batch(&r2(env)?, &batch, now).await?;

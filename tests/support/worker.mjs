@@ -14,12 +14,22 @@ const running = new Set();
 /** The salt the test worker hashes visitor IPs with. */
 export const IP_HASH_SALT = 'e2e-salt';
 
-// Whatever happens to the test process, no wrangler outlives it.
-process.on('exit', () => {
+/** Kills every wrangler process group this process started. */
+function killAll(signal) {
   for (const pid of running) {
-    try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
+    try { process.kill(-pid, signal); } catch { /* already gone */ }
   }
-});
+}
+
+// Whatever happens to the test process (normal exit, Ctrl-C, SIGTERM from a CI timeout, a closed
+// terminal), no wrangler or workerd outlives it: each runs detached in its own process group.
+process.on('exit', () => killAll('SIGKILL'));
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+  process.once(signal, () => {
+    killAll('SIGTERM');
+    process.exit(code);
+  });
+}
 
 /** A TCP port nobody listens on right now. */
 export function freePort() {
@@ -83,5 +93,5 @@ export async function startWorker() {
     await stop();
     throw new Error(`${err.message}\n--- wrangler output ---\n${log.join('')}`);
   }
-  return { url, state, stop, log: () => log.join('') };
+  return { url, state, pid: child.pid, stop, log: () => log.join('') };
 }

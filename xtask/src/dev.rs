@@ -1,11 +1,12 @@
 //! `cargo xtask dev`: everything a newcomer needs to click around and watch data arrive.
 
-use std::process::{Child, Command};
+use std::process::Command;
 
 use crate::cmd::{self, step};
 use crate::{Result, install, paths, sdk, worker};
 
-/// Set up, build, migrate, then serve the worker and the example site until Ctrl-C.
+/// Set up, build, migrate, then serve the worker and the example site until Ctrl-C (or SIGTERM):
+/// both run in process groups of their own that end with xtask, however it ends.
 pub(crate) fn run() -> Result {
     install::ensure_build_tools()?;
     sdk::build()?;
@@ -17,28 +18,27 @@ pub(crate) fn run() -> Result {
     let port = std::env::var("PULSEGATE_PORT").unwrap_or_else(|_| "8787".to_owned());
     let site_port = std::env::var("PULSEGATE_SITE_PORT").unwrap_or_else(|_| "8080".to_owned());
     let api = format!("http://127.0.0.1:{port}");
-    let site = SiteServer(
-        cmd::tool("node")
-            .arg("examples/serve.mjs")
-            .args(["--port", &site_port, "--worker", &api])
-            .spawn()
-            .map_err(|e| format!("cannot start the example site server: {e}"))?,
-    );
+    let site = cmd::spawn(
+        "example site",
+        cmd::tool("node").arg("examples/serve.mjs").args(["--port", &site_port, "--worker", &api]),
+    )?;
     println!(
         "
 PulseGate is starting.
   example site   http://127.0.0.1:{site_port}/      (a customer's page carrying the script tag)
-  worker         {api}/health?deep=1
+  worker         {api}/health
   tracker        {api}/tracker.js
-  see the data   cargo xtask data       (sessions in D1 and event objects in R2, from .state/dev)
+  see the data   cargo xtask data       (sessions in D1 and event objects in R2, from {state})
   run a cron     curl '{api}/__scheduled?cron=0+3+*+*+*'
 Press Ctrl-C to stop.
-"
+",
+        state = state.display()
     );
     let result = step(
         "wrangler dev",
         worker::wrangler()
-            .args(["dev", "--ip", "127.0.0.1", "--port", &port, "--test-scheduled", "--persist-to"])
+            .args(["dev", "--ip", "127.0.0.1", "--port", &port, "--test-scheduled"])
+            .args(["--show-interactive-dev-session=false", "--persist-to"])
             .arg(&state),
     );
     drop(site);
@@ -54,14 +54,4 @@ pub(crate) fn show_data() -> Result {
             .arg("scripts/show-data.mjs")
             .arg(paths::dev_state()),
     )
-}
-
-/// Stops the example site server when dev ends, however it ends.
-struct SiteServer(Child);
-
-impl Drop for SiteServer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }

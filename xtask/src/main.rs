@@ -20,6 +20,7 @@ mod worker;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    cmd::install_signal_handler();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("dev") => dev::run(),

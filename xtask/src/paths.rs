@@ -1,6 +1,10 @@
-//! Where things are: the workspace root, build outputs and node tools.
+//! Where things are: the workspace root, build outputs, the SDK bundle and the tools.
 
 use std::path::{Path, PathBuf};
+
+/// The variable that names the SDK bundle directory for every consumer: `worker/build.rs`,
+/// `scripts/build-worker.sh`, the size check and the tests. xtask always sets it.
+pub(crate) const SDK_DIST_VAR: &str = "PULSEGATE_SDK_DIST";
 
 /// The workspace root (the parent of this crate).
 pub(crate) fn root() -> PathBuf {
@@ -15,17 +19,48 @@ pub(crate) fn target() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
 }
 
-/// The finished SDK bundle the worker embeds (`tracker.js` + hashed wasm).
+/// The finished SDK bundle the worker embeds (`tracker.js` + hashed wasm): `$PULSEGATE_SDK_DIST`
+/// when set, else `<target>/sdk-dist`.
 pub(crate) fn sdk_dist() -> PathBuf {
-    target().join("sdk-dist")
+    std::env::var_os(SDK_DIST_VAR).map_or_else(|| target().join("sdk-dist"), PathBuf::from)
+}
+
+/// `node_modules/.bin`.
+pub(crate) fn node_bin_dir() -> PathBuf {
+    root().join("node_modules/.bin")
 }
 
 /// A binary installed by `npm ci` into `node_modules/.bin`.
 pub(crate) fn node_bin(name: &str) -> PathBuf {
-    root().join("node_modules/.bin").join(name)
+    node_bin_dir().join(name)
 }
 
-/// Local wrangler state for `cargo xtask dev` (ignored by git).
+/// `~/.cargo/bin` (or `$CARGO_HOME/bin`), where `cargo install` puts tools.
+pub(crate) fn cargo_bin() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .unwrap_or_default()
+        .join("bin")
+}
+
+/// The one wasm-bindgen every step uses: the version check, the SDK build, worker-build
+/// (`WASM_BINDGEN_BIN`) and the test runner (first on PATH).
+pub(crate) fn wasm_bindgen() -> PathBuf {
+    cargo_bin().join("wasm-bindgen")
+}
+
+/// Local wrangler state for `cargo xtask dev` (ignored by git); `PULSEGATE_STATE` moves it.
 pub(crate) fn dev_state() -> PathBuf {
-    root().join(".state/dev")
+    std::env::var_os("PULSEGATE_STATE").map_or_else(|| root().join(".state/dev"), PathBuf::from)
+}
+
+/// The Chromium the browser tests drive: `$CHROMIUM`, else Debian's.
+pub(crate) fn chromium() -> String {
+    std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned())
+}
+
+/// The ChromeDriver matching it: `$CHROMEDRIVER`, else Debian's.
+pub(crate) fn chromedriver() -> String {
+    std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".to_owned())
 }

@@ -25,7 +25,7 @@ pub(crate) fn run() -> Result {
         cmd::cargo()
             .args(["test", "-p", "pulsegate-sdk", "--target", "wasm32-unknown-unknown", "--locked"])
             .current_dir(paths::root().join("sdk"))
-            .env("CHROMEDRIVER", "/usr/bin/chromedriver"),
+            .env("CHROMEDRIVER", paths::chromedriver()),
     )?;
     worker::build()?;
     step(

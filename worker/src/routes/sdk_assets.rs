@@ -79,6 +79,8 @@ mod tests {
 
     #[test]
     fn the_generated_table_is_consistent() {
+        let tracker = find("/tracker.js")
+            .expect("the SDK bundle is embedded: run `cargo xtask build` before `cargo test`");
         for asset in ASSETS {
             assert!(
                 asset.etag.starts_with('"') && asset.etag.ends_with('"') && asset.etag.len() == 18
@@ -86,6 +88,7 @@ mod tests {
             if asset.path.ends_with(".wasm") {
                 assert!(asset.path.starts_with("/sdk/"), "{}", asset.path);
                 assert_eq!(asset.content_type, "application/wasm");
+                assert_eq!(asset.body.get(..4), Some(&b"\0asm"[..]), "{}", asset.path);
             } else {
                 assert!(
                     asset.path.ends_with(".js") && !asset.path[1..].contains('/'),
@@ -96,5 +99,11 @@ mod tests {
             }
             assert_eq!(find(asset.path).map(|a| a.path), Some(asset.path));
         }
+        // The loader names a wasm file that is embedded too.
+        let loader = core::str::from_utf8(tracker.body).expect("tracker.js is UTF-8");
+        let start = loader.find("pulsegate-").expect("tracker.js names its wasm");
+        let end = start + loader[start..].find(".wasm").expect("a .wasm name") + ".wasm".len();
+        let wasm = format!("/sdk/{}", &loader[start..end]);
+        assert!(find(&wasm).is_some(), "{wasm} is embedded");
     }
 }

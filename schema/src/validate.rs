@@ -1,5 +1,6 @@
 //! Checks on decoded wire values that serde's types alone cannot express (lengths, counts, ranges).
 
+use crate::prelude::*;
 use core::fmt;
 
 use crate::limits;

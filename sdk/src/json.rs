@@ -9,9 +9,12 @@
 //!
 //! Escaping is what `JSON.stringify` and serde_json do: `"`, `\`, and control characters.
 
+use alloc::string::String;
 use core::fmt;
 
 use serde::ser::{self, Serialize};
+
+use crate::text::HEX_DIGITS;
 
 /// Serializes `value` as compact JSON; `None` for shapes JSON cannot express (a map key that is
 /// not a string, raw bytes).
@@ -101,7 +104,7 @@ impl Writer {
         if !v.is_finite() {
             // What JSON.stringify does with NaN and the infinities.
             self.push("null");
-        } else if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 {
+        } else if v.abs() < 9_007_199_254_740_992.0 && (v as i64) as f64 == v {
             self.signed(v as i64);
         } else {
             self.push(&shortest_float(v));
@@ -121,17 +124,12 @@ impl Writer {
     }
 }
 
-/// Digits as one-character strings: `push_str` of these links less code than `push(char)`.
-const HEX_DIGITS: [&str; 16] =
-    ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"];
-
 /// The shortest text that reads back as `v`, from the browser's own number printing.
 #[cfg(target_family = "wasm")]
 fn shortest_float(v: f64) -> String {
-    js_sys::Number::from(v)
-        .to_string_with_radix(10)
-        .map(String::from)
-        .unwrap_or_else(|_| "null".to_owned())
+    crate::js::call0(&crate::js::num(v), "toString")
+        .as_string()
+        .unwrap_or_else(|| String::from("null"))
 }
 
 /// The shortest text that reads back as `v` (Rust's `Display` does the same as JS here).
@@ -414,7 +412,9 @@ impl ser::SerializeStructVariant for Compound<'_> {
 
 #[cfg(all(test, not(target_family = "wasm")))]
 mod tests {
-    use std::collections::BTreeMap;
+    use alloc::borrow::ToOwned;
+    use alloc::collections::BTreeMap;
+    use alloc::vec;
 
     use pulsegate_schema::{
         BatchId, BotSignal, Click, ConsentTier, Custom, Device, DeviceClass, Event, EventBatch,

@@ -40,6 +40,7 @@ pub(crate) const ROUTES: &[Route] = &[
     // /tracker.js (later /form.js, /pulse.js) and the wasm they load → embedded SDK bundle
     Route { pattern: "/{script}.js", methods: GET, endpoint: Endpoint::SdkAsset },
     Route { pattern: "/sdk/{file}.wasm", methods: GET, endpoint: Endpoint::SdkAsset },
+    Route { pattern: "/sdk/{file}.js", methods: GET, endpoint: Endpoint::SdkAsset },
     // /health → JSON health check (?deep=1 probes D1, KV and R2)
     Route { pattern: "/health", methods: GET, endpoint: Endpoint::Health },
 ];
@@ -214,6 +215,7 @@ mod tests {
             resolve("GET", "/sdk/pulsegate-1a2b3c4d.wasm"),
             Resolved::Found(Endpoint::SdkAsset)
         );
+        assert_eq!(resolve("GET", "/sdk/pulsegate-1a2b3c4d.js"), Resolved::Found(Endpoint::SdkAsset));
     }
 
     #[test]
@@ -239,7 +241,7 @@ mod tests {
             "/nope",
             "/health/",
             "/track",
-            "/sdk/x.js",
+            "/sdk/x.css",
             "/sdk/.wasm",
             "/a/b.js",
             "/.js",

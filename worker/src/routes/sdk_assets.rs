@@ -85,10 +85,16 @@ mod tests {
             assert!(
                 asset.etag.starts_with('"') && asset.etag.ends_with('"') && asset.etag.len() == 18
             );
-            if asset.path.ends_with(".wasm") {
-                assert!(asset.path.starts_with("/sdk/"), "{}", asset.path);
-                assert_eq!(asset.content_type, "application/wasm");
-                assert_eq!(asset.body.get(..4), Some(&b"\0asm"[..]), "{}", asset.path);
+            if let Some(chunk) = asset.path.strip_prefix("/sdk/") {
+                assert!(chunk.starts_with("pulsegate-"), "{}", asset.path);
+                assert_eq!(asset.cache_control, "public, max-age=31536000, immutable");
+                if chunk.ends_with(".wasm") {
+                    assert_eq!(asset.content_type, "application/wasm");
+                    assert_eq!(asset.body.get(..4), Some(&b"\0asm"[..]), "{}", asset.path);
+                } else {
+                    assert!(chunk.ends_with(".js"), "{}", asset.path);
+                    assert_eq!(asset.content_type, "text/javascript; charset=utf-8");
+                }
             } else {
                 assert!(
                     asset.path.ends_with(".js") && !asset.path[1..].contains('/'),
@@ -96,14 +102,24 @@ mod tests {
                     asset.path
                 );
                 assert_eq!(asset.content_type, "text/javascript; charset=utf-8");
+                assert_eq!(asset.cache_control, "public, max-age=300");
             }
             assert_eq!(find(asset.path).map(|a| a.path), Some(asset.path));
         }
-        // The loader names a wasm file that is embedded too.
+        // The loader names a code chunk and a wasm, both embedded too.
         let loader = core::str::from_utf8(tracker.body).expect("tracker.js is UTF-8");
-        let start = loader.find("pulsegate-").expect("tracker.js names its wasm");
-        let end = start + loader[start..].find(".wasm").expect("a .wasm name") + ".wasm".len();
-        let wasm = format!("/sdk/{}", &loader[start..end]);
-        assert!(find(&wasm).is_some(), "{wasm} is embedded");
+        let named: Vec<String> = loader
+            .match_indices("sdk/pulsegate-")
+            .filter_map(|(start, _)| {
+                let rest = &loader[start..];
+                let end = rest.find(|c: char| c == '"' || c == '\'')?;
+                Some(format!("/{}", &rest[..end]))
+            })
+            .collect();
+        assert!(named.iter().any(|n| n.ends_with(".js")), "{named:?}");
+        assert!(named.iter().any(|n| n.ends_with(".wasm")), "{named:?}");
+        for name in &named {
+            assert!(find(name).is_some(), "{name} is embedded");
+        }
     }
 }

@@ -1,0 +1,162 @@
+//! Session starts. A new session's start is held back briefly: until the task that started it
+//! ends (so a `PulseGate.consent(...)` made right after the tag loads still decides its tier), and
+//! under `analytics` or above until the fingerprint is computed, one source per task. Its events
+//! wait behind it; when the page hides, it leaves at once without a fingerprint.
+
+use pulsegate_schema::{Fingerprint, PageContext, SessionStart, Utm};
+use wasm_bindgen::JsValue;
+
+use super::Tracker;
+use crate::js::{get, text};
+#[cfg(feature = "fingerprint")]
+use {super::Signal, crate::callback::Handler, crate::js::call};
+use crate::session::Session;
+use crate::transport::{Request, SESSION_START_PATH};
+use crate::{bot, context, json, url};
+
+#[cfg(feature = "fingerprint")]
+use crate::fingerprint::{Runner, Step};
+
+/// A session start not sent yet.
+#[derive(Debug)]
+pub(crate) struct Starting {
+    session: Session,
+    /// The landing page, as it was when the session began.
+    page: PageContext,
+    utm: Option<Utm>,
+    /// The fingerprint being computed (tiers that allow it).
+    #[cfg(feature = "fingerprint")]
+    runner: Option<Runner>,
+    fingerprint: Option<Fingerprint>,
+    /// Receives an asynchronous source's result.
+    #[cfg(feature = "fingerprint")]
+    resume: Option<Handler>,
+}
+
+impl Starting {
+    /// The tier now allows a fingerprint: compute one before the start leaves.
+    pub(crate) fn allow_fingerprint(&mut self, window: &JsValue) {
+        #[cfg(feature = "fingerprint")]
+        if self.runner.is_none() && self.fingerprint.is_none() {
+            self.runner = Some(Runner::new(window));
+        }
+        #[cfg(not(feature = "fingerprint"))]
+        let _ = window;
+    }
+
+    /// The tier no longer allows one: drop it.
+    pub(crate) fn forbid_fingerprint(&mut self) {
+        #[cfg(feature = "fingerprint")]
+        {
+            self.runner = None;
+        }
+        self.fingerprint = None;
+    }
+}
+
+impl Tracker {
+    /// A new session begins: its start is held until the current task ends (and the fingerprint
+    /// is done).
+    pub(crate) fn begin_session(&mut self, session: Session) {
+        let href = text(&get(&self.window, "location"), "href").unwrap_or_default();
+        let mut starting = Starting {
+            session,
+            page: context::page(&self.window, &self.config),
+            utm: url::utm(&href),
+            #[cfg(feature = "fingerprint")]
+            runner: None,
+            fingerprint: None,
+            #[cfg(feature = "fingerprint")]
+            resume: None,
+        };
+        if self.persistent() {
+            starting.allow_fingerprint(&self.window);
+        }
+        self.starting = Some(starting);
+        self.start_timer.rearm(0);
+    }
+
+    /// Advances the held start by one step: one fingerprint source, or sending it. `now`
+    /// (the page is hiding) sends it at once, without a fingerprint still being computed.
+    pub(crate) fn start_step(&mut self, now: bool) {
+        if self.starting.is_none() || (!now && self.fingerprint_step()) {
+            return;
+        }
+        let Some(starting) = self.starting.take() else { return };
+        self.start_timer.cancel();
+        self.send_start(starting);
+        self.flush();
+    }
+
+    /// Runs the next fingerprint source of the held start; `true` while the fingerprint is not
+    /// done (the start timer, or a promise, calls back).
+    #[cfg(feature = "fingerprint")]
+    fn fingerprint_step(&mut self) -> bool {
+        let Some(starting) = &mut self.starting else { return false };
+        let Some(runner) = &mut starting.runner else { return false };
+        if runner.waiting() {
+            // The asynchronous source's deadline passed.
+            runner.resume(&JsValue::UNDEFINED, &self.window);
+            self.start_timer.rearm(0);
+            return true;
+        }
+        match runner.step(&self.window) {
+            Step::Yield => self.start_timer.rearm(0),
+            Step::Wait(promise, deadline_ms) => {
+                let resume = super::handler(&self.me, Signal::Fingerprint);
+                let chained = call(&promise, "then", &[resume.js(), resume.js()]);
+                starting.resume = Some(resume);
+                if chained.is_object() {
+                    self.start_timer.rearm(deadline_ms);
+                } else {
+                    runner.resume(&JsValue::UNDEFINED, &self.window);
+                    self.start_timer.rearm(0);
+                }
+            }
+            Step::Done(fingerprint, wall_ms) => {
+                self.last_fingerprint = Some((fingerprint.clone(), wall_ms));
+                starting.fingerprint = Some(fingerprint);
+                starting.runner = None;
+                return false;
+            }
+        }
+        true
+    }
+
+    #[cfg(not(feature = "fingerprint"))]
+    fn fingerprint_step(&mut self) -> bool {
+        false
+    }
+
+    /// An asynchronous fingerprint source settled with `result`.
+    #[cfg(feature = "fingerprint")]
+    pub(crate) fn fingerprint_resumed(&mut self, result: &JsValue) {
+        if let Some(Starting { runner: Some(runner), .. }) = &mut self.starting
+            && runner.waiting()
+        {
+            runner.resume(result, &self.window);
+            self.start_timer.rearm(0);
+        }
+    }
+
+    /// Queues `POST /track/session/start`.
+    fn send_start(&mut self, starting: Starting) {
+        let persistent = self.persistent();
+        let start = SessionStart {
+            session_id: starting.session.id,
+            site_key: self.config.site_key.clone(),
+            started_at: starting.session.started_at,
+            page: starting.page,
+            device: context::device(&self.window),
+            visitor_id: self.visitor.filter(|_| persistent),
+            consent: self.tier,
+            utm: starting.utm,
+            fingerprint: starting.fingerprint.filter(|_| persistent),
+            bot: bot::signals(&self.window),
+        };
+        if let Some(body) = json::to_string(&start) {
+            self.outbox.push(Request::new(SESSION_START_PATH, body));
+        }
+    }
+}
+

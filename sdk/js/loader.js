@@ -37,7 +37,8 @@
   // Why the tracker is off, by the number `start` returns (src/lib.rs), for data-debug.
   var OFF = ["", "no valid site key or endpoint", "not an http(s) page",
     "Global Privacy Control or Do Not Track is on", "the visitor opted out",
-    "this host is not in data-domains", "this browser is not supported"];
+    "this host is not in data-domains",
+    "this browser cannot run it, or the Content-Security-Policy lacks 'wasm-unsafe-eval'"];
   var OPT_OUT_KEY = "pulsegate.optout";
 
   var script, options, debug = false;
@@ -174,15 +175,21 @@
     return respectDnt && (dnt === "1" || dnt === "yes");
   }
 
-  // The wasm needs reference types (Chrome 96, Firefox 79, Safari 15): a module that returns
-  // `ref.null extern` validates only where they exist. Validating compiles nothing.
-  var REFERENCE_TYPES = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 111, 3, 2, 1, 0, 10, 6, 1, 4, 0, 208, 111, 11];
+  // A 27-byte module whose function returns `ref.null extern`. Compiling it (synchronously, at
+  // once) fails quietly where the wasm could not run: without reference types (before Chrome 96,
+  // Firefox 79, Safari 15), and under a Content-Security-Policy without 'wasm-unsafe-eval'. So
+  // neither downloads anything.
+  var PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 111, 3, 2, 1, 0, 10, 6, 1, 4, 0, 208, 111, 11];
 
   function supported() {
-    return typeof WebAssembly === "object" && typeof Promise === "function" &&
-      typeof fetch === "function" && typeof TextDecoder === "function" &&
-      typeof TextEncoder === "function" && typeof URL === "function" &&
-      WebAssembly.validate(new Uint8Array(REFERENCE_TYPES));
+    if (typeof WebAssembly !== "object" || typeof Promise !== "function" ||
+      typeof fetch !== "function" || typeof TextDecoder !== "function" ||
+      typeof TextEncoder !== "function" || typeof URL !== "function") return false;
+    try {
+      return !!new WebAssembly.Module(new Uint8Array(PROBE));
+    } catch (_) {
+      return false;
+    }
   }
 
   // Resolves a chunk path against tracker.js's own URL, so a proxied path keeps working.

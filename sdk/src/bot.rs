@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 use pulsegate_schema::BotSignal;
 use wasm_bindgen::JsValue;
 
-use crate::js::{call, call0, call_str, flag, get, number, text};
+use crate::js::{call, call_str, call0, flag, get, number, text};
 
 /// Globals that automation tools leave on `window` (PhantomJS, Nightmare, Selenium, Cypress,
 /// ChromeDriver's `domAutomation` …).
@@ -100,12 +100,14 @@ pub(crate) fn judge(facts: &Facts) -> Vec<BotSignal> {
         (BotSignal::AutomationGlobals, facts.automation_globals),
         (
             BotSignal::ProductSubMismatch,
-            product_sub.is_some() && facts.product_sub.is_some()
+            product_sub.is_some()
+                && facts.product_sub.is_some()
                 && facts.product_sub.as_deref() != product_sub,
         ),
         (
             BotSignal::EvalLengthMismatch,
-            eval_length.is_some() && facts.eval_length.is_some()
+            eval_length.is_some()
+                && facts.eval_length.is_some()
                 && facts.eval_length != eval_length,
         ),
     ];
@@ -179,10 +181,7 @@ mod tests {
         // Mobile Chrome has no plugins at all, legitimately.
         assert_eq!(judge(&Facts { plugins: Some(0), ..human(ANDROID) }), []);
         // A hidden window may have no outer size.
-        assert_eq!(
-            judge(&Facts { zero_outer_size: true, visible: false, ..human(CHROME) }),
-            []
-        );
+        assert_eq!(judge(&Facts { zero_outer_size: true, visible: false, ..human(CHROME) }), []);
     }
 
     #[test]

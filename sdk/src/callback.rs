@@ -9,7 +9,7 @@
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 
-use crate::js::{self, call, call0, call_num, str};
+use crate::js::{self, call, call_num, call0, str};
 
 /// The one closure type: up to three arguments (an event; or a request number and a response),
 /// returning a value only for the API function.
@@ -47,7 +47,12 @@ pub(crate) struct Listener {
 
 impl Listener {
     /// `target.addEventListener(kind, handler, capture)`.
-    pub(crate) fn new(target: &JsValue, kind: &'static str, capture: bool, handler: Handler) -> Self {
+    pub(crate) fn new(
+        target: &JsValue,
+        kind: &'static str,
+        capture: bool,
+        handler: Handler,
+    ) -> Self {
         let capture_flag = JsValue::from_bool(capture);
         call(target, "addEventListener", &[&str(kind), &handler.js, &capture_flag]);
         Self { target: target.clone(), kind, capture, handler }
@@ -57,7 +62,11 @@ impl Listener {
 impl Drop for Listener {
     fn drop(&mut self) {
         let capture_flag = JsValue::from_bool(self.capture);
-        call(&self.target, "removeEventListener", &[&str(self.kind), &self.handler.js, &capture_flag]);
+        call(
+            &self.target,
+            "removeEventListener",
+            &[&str(self.kind), &self.handler.js, &capture_flag],
+        );
     }
 }
 

@@ -9,7 +9,7 @@ use pulsegate_schema::{Device, DeviceClass, PageContext};
 use wasm_bindgen::JsValue;
 
 use crate::config::Config;
-use crate::js::{call0, call_str, get, make, number, object, text};
+use crate::js::{call_str, call0, get, make, number, object, text};
 use crate::text::u64_text;
 use crate::url;
 
@@ -17,9 +17,8 @@ use crate::url;
 /// `url` is empty when the page is not `http(s)` (a `file:` page is not tracked).
 pub(crate) fn page(window: &JsValue, config: &Config) -> PageContext {
     let document = get(window, "document");
-    let clean = |href: Option<String>| {
-        url::clean(&href?, &config.strip_params, config.hash_routing)
-    };
+    let clean =
+        |href: Option<String>| url::clean(&href?, &config.strip_params, config.hash_routing);
     PageContext {
         url: clean(text(&get(window, "location"), "href")).unwrap_or_default(),
         referrer: clean(text(&document, "referrer")),

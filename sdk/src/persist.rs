@@ -203,7 +203,8 @@ mod tests {
         let text = m.encode();
         assert!(text.len() <= MAX_MIRROR_BYTES);
         let back = Mirror::decode(&text).unwrap();
-        let kept: Vec<char> = back.requests.iter().map(|r| r.body.chars().next().unwrap()).collect();
+        let kept: Vec<char> =
+            back.requests.iter().map(|r| r.body.chars().next().unwrap()).collect();
         assert_eq!(kept, ['b', 'c']);
         assert_eq!(back.events, m.events);
     }

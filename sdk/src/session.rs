@@ -130,9 +130,7 @@ mod tests {
         assert_eq!(s.id, session(T0).id);
         let Some(Touch::Continue(s)) = touch(Some(session(T0)), T0 - 1000) else { panic!() };
         assert_eq!(s.last_activity, T0, "activity never moves backwards");
-        // Without Web Crypto natively, a new session cannot be made here: `None`.
-        assert_eq!(touch(None, T0), None);
-        assert_eq!(touch(Some(session(T0)), T0 + IDLE_TIMEOUT_MS + 1), None);
+        // Starting a new one needs Web Crypto: tests/web.rs covers it in the browser.
     }
 
     #[test]
@@ -149,12 +147,10 @@ mod tests {
     fn stored_text_round_trips() {
         let s = session(T0 + 1);
         let text = s.encode();
-        assert_eq!(
-            text,
-            format!("{}|{T0}|{}|5", SessionId::from_random_bytes([7; 16]), T0 + 1)
-        );
+        assert_eq!(text, format!("{}|{T0}|{}|5", SessionId::from_random_bytes([7; 16]), T0 + 1));
         assert_eq!(Session::decode(&text), Some(s));
-        for junk in ["", "x|1|2|3", "not a session", &text.replace("|5", ""), &format!("{text}|9")] {
+        for junk in ["", "x|1|2|3", "not a session", &text.replace("|5", ""), &format!("{text}|9")]
+        {
             assert_eq!(Session::decode(junk), None, "{junk}");
         }
     }

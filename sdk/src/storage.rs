@@ -7,6 +7,7 @@
 //! stored, except the visitor's own opt-out, which must outlive the page to be honoured.
 
 use alloc::string::String;
+use alloc::vec::Vec;
 
 use wasm_bindgen::JsValue;
 
@@ -59,7 +60,7 @@ impl Store {
     }
 
     /// The `localStorage` keys starting with `prefix` (for adopting other pages' queues).
-    pub(crate) fn keys(&self, prefix: &str) -> alloc::vec::Vec<String> {
+    pub(crate) fn keys(&self, prefix: &str) -> Vec<String> {
         let count = number(&self.local, "length").unwrap_or(0.0).min(1_000.0) as u32;
         (0..count)
             .filter_map(|i| call_num(&self.local, "key", &[f64::from(i)]).as_string())

@@ -131,10 +131,9 @@ impl Outbox {
     /// Puts `adopted` requests (from a page that is gone, oldest first) ahead of everything not
     /// yet in flight.
     pub(crate) fn adopt(&mut self, adopted: Vec<Request>) {
-        let mut at = usize::from(self.in_flight).min(self.pending.len());
-        for request in adopted {
+        let first = usize::from(self.in_flight).min(self.pending.len());
+        for (at, request) in (first..).zip(adopted) {
             self.pending.insert(at, request);
-            at += 1;
         }
     }
 
@@ -339,17 +338,17 @@ mod tests {
         let mut outbox = Outbox::default();
         outbox.push(request(0, 10));
         outbox.next(NOW).unwrap(); // "a…" is in flight
-        outbox.push(request(1, 30_000));
-        outbox.push(request(2, 30_000)); // would pass the 60 KiB budget
+        outbox.push(request(1, 40_000));
+        outbox.push(request(2, 40_000)); // would pass the 60 KiB budget
         outbox.push(request(3, 10));
         let mut sent = Vec::new();
         outbox.unload(true, |r| {
             sent.push(r.body.len());
             true
         });
-        assert_eq!(sent, [30_000], "in order, and the budget stops at the first that does not fit");
+        assert_eq!(sent, [40_000], "in order, and the budget stops at the first that does not fit");
         let left: Vec<usize> = outbox.requests().map(|r| r.body.len()).collect();
-        assert_eq!(left, [10, 30_000, 10]);
+        assert_eq!(left, [10, 40_000, 10]);
 
         // Offline: sent, but kept for the next page.
         let mut outbox = Outbox::default();

@@ -6,6 +6,9 @@ pub(crate) fn is_public(path: &str) -> bool {
 }
 
 pub(crate) const ALLOW_ORIGIN: &str = "Access-Control-Allow-Origin";
+/// Response headers a page's script may read on `/track/*` answers: the SDK honours `Retry-After`
+/// on 429 and 503, which a cross-origin `fetch` only sees when it is exposed.
+pub(crate) const EXPOSE_HEADERS: &str = "x-request-id, Retry-After";
 pub(crate) const ANY_ORIGIN: &str = "*";
 
 /// Headers of a `204` preflight answer for a path that allows `allow_methods`.
@@ -28,6 +31,11 @@ mod tests {
         assert!(is_public("/track/nope"));
         assert!(!is_public("/tracker.js"));
         assert!(!is_public("/health"));
+    }
+
+    #[test]
+    fn retry_after_is_readable_across_origins() {
+        assert!(EXPOSE_HEADERS.split(", ").any(|h| h.eq_ignore_ascii_case("retry-after")));
     }
 
     #[test]

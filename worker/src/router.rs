@@ -3,7 +3,7 @@
 //! Every request leaves through [`handle`], which turns errors into JSON bodies, adds
 //! `x-request-id` and CORS headers, strips bodies from `HEAD` answers and logs one JSON line.
 
-use worker::{Env, Request, Response};
+use worker::{Context, Env, Request, Response};
 
 use crate::cors;
 use crate::error::ApiError;
@@ -109,7 +109,8 @@ fn segment_matches(want: &str, have: &str) -> bool {
 }
 
 /// Runs the request through the table and answers it; never fails, never panics by design.
-pub(crate) async fn handle(req: Request, env: Env) -> Response {
+/// Work after the response (`wait_until`) is registered on `ctx`.
+pub(crate) async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     let started = now_ms();
     let request_id = log::request_id_from_ray(header(&req, "cf-ray").as_deref())
         .unwrap_or_else(log::random_request_id);
@@ -117,7 +118,7 @@ pub(crate) async fn handle(req: Request, env: Env) -> Response {
     let method = req.inner().method();
     let path = req.path();
 
-    let (resp, error) = match dispatch(req, &env, &method, &path).await {
+    let (resp, error) = match dispatch(req, &env, &ctx, &method, &path).await {
         Ok(resp) => (resp, None),
         Err(err) => (error_response(&err), Some(err)),
     };
@@ -140,7 +141,13 @@ pub(crate) async fn handle(req: Request, env: Env) -> Response {
     resp
 }
 
-async fn dispatch(req: Request, env: &Env, method: &str, path: &str) -> Result<Response, ApiError> {
+async fn dispatch(
+    req: Request,
+    env: &Env,
+    ctx: &Context,
+    method: &str,
+    path: &str,
+) -> Result<Response, ApiError> {
     match resolve(method, path) {
         Resolved::NotFound => Err(ApiError::NotFound),
         Resolved::MethodNotAllowed { allow } => Err(ApiError::MethodNotAllowed { allow }),
@@ -148,7 +155,7 @@ async fn dispatch(req: Request, env: &Env, method: &str, path: &str) -> Result<R
         // IP rate limiting for /track/* plugs in here, before the handlers (next issue).
         Resolved::Found(Endpoint::SessionStart) => track::session_start(req, env).await,
         Resolved::Found(Endpoint::EventsBatch) => track::events_batch(req, env).await,
-        Resolved::Found(Endpoint::SdkAsset) => sdk_assets::get(&req, path),
+        Resolved::Found(Endpoint::SdkAsset) => sdk_assets::get(&req, env, ctx, path).await,
         Resolved::Found(Endpoint::Health) => health::get(&req, env).await,
     }
 }
@@ -185,7 +192,8 @@ fn finish(resp: Response, request_id: &str, path: &str, head: bool) -> Response 
     set("x-request-id", request_id);
     if cors::is_public(path) {
         set(cors::ALLOW_ORIGIN, cors::ANY_ORIGIN);
-        set("Access-Control-Expose-Headers", "x-request-id");
+        // The SDK reads Retry-After on 429 and 503 to know when to retry.
+        set("Access-Control-Expose-Headers", cors::EXPOSE_HEADERS);
     }
     if head {
         return Response::builder()
@@ -215,7 +223,10 @@ mod tests {
             resolve("GET", "/sdk/pulsegate-1a2b3c4d.wasm"),
             Resolved::Found(Endpoint::SdkAsset)
         );
-        assert_eq!(resolve("GET", "/sdk/pulsegate-1a2b3c4d.js"), Resolved::Found(Endpoint::SdkAsset));
+        assert_eq!(
+            resolve("GET", "/sdk/pulsegate-1a2b3c4d.js"),
+            Resolved::Found(Endpoint::SdkAsset)
+        );
     }
 
     #[test]

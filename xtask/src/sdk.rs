@@ -31,7 +31,8 @@ pub(crate) struct Bundle {
 }
 
 /// Every bundle `cargo xtask build` makes.
-pub(crate) const BUNDLES: &[Bundle] = &[Bundle { script: "tracker.js", features: &["fingerprint"] }];
+pub(crate) const BUNDLES: &[Bundle] =
+    &[Bundle { script: "tracker.js", features: &["fingerprint"] }];
 
 /// esbuild targets for the code chunk: the browsers `browserslist` in package.json names (a
 /// unit test keeps the two equal). The floor is the wasm's, not the JS's: rustc's wasm32 output
@@ -57,9 +58,20 @@ fn build_bundle(bundle: &Bundle) -> Result<Vec<Output>> {
     let target = paths::target();
     let name = bundle.script.trim_end_matches(".js");
     step(
-        &format!("build SDK for {} (wasm32, release, features: {})", bundle.script, bundle.features.join(",")),
+        &format!(
+            "build SDK for {} (wasm32, release, features: {})",
+            bundle.script,
+            bundle.features.join(",")
+        ),
         cmd::cargo()
-            .args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "pulsegate-sdk"])
+            .args([
+                "build",
+                "--release",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-p",
+                "pulsegate-sdk",
+            ])
             .args(["--no-default-features", "--features", &bundle.features.join(",")]),
     )?;
     let stage = target.join("sdk-build").join(name);
@@ -96,7 +108,12 @@ fn build_bundle(bundle: &Bundle) -> Result<Vec<Output>> {
         "esbuild: code chunk (boot.js + glue)",
         &stage.join("boot.js"),
         &chunk_path,
-        &["--bundle", "--format=iife", &format!("--target={CHUNK_TARGETS}"), "--log-override:empty-import-meta=silent"],
+        &[
+            "--bundle",
+            "--format=iife",
+            &format!("--target={CHUNK_TARGETS}"),
+            "--log-override:empty-import-meta=silent",
+        ],
     )?;
     let chunk = read(&chunk_path)?;
     let chunk_name = format!("sdk/pulsegate-{}.js", short_hash(&chunk));
@@ -163,7 +180,8 @@ fn write_dist(outputs: &[Output]) -> Result {
         }
     }
     for file in files(&dist)? {
-        let relative = file.strip_prefix(&dist).unwrap_or(&file).to_string_lossy().replace('\\', "/");
+        let relative =
+            file.strip_prefix(&dist).unwrap_or(&file).to_string_lossy().replace('\\', "/");
         if !outputs.iter().any(|(name, _)| *name == relative) {
             fs::remove_file(&file).map_err(|e| format!("cannot remove {}: {e}", file.display()))?;
         }
@@ -224,15 +242,17 @@ mod tests {
     #[test]
     fn the_glue_internals_are_exported_or_the_build_stops() {
         let glue = "function __wbg_get_imports() {}\nfunction __wbg_finalize_init(i, m) {}";
-        assert!(expose_internals(glue).unwrap().ends_with(
-            "export { __wbg_get_imports, __wbg_finalize_init };\n"
-        ));
+        assert!(
+            expose_internals(glue)
+                .unwrap()
+                .ends_with("export { __wbg_get_imports, __wbg_finalize_init };\n")
+        );
         assert!(expose_internals("function __wbg_get_imports() {}").is_err());
     }
 
     #[test]
     fn chunk_targets_match_the_browserslist() {
-        let package = std::fs::read_to_string(paths::root().join("package.json")).unwrap();
+        let package = fs::read_to_string(paths::root().join("package.json")).unwrap();
         let start = package.find("\"browserslist\"").expect("package.json has a browserslist");
         let list = &package[start..package[start..].find(']').unwrap() + start];
         let mut from_list: Vec<String> = list

@@ -112,7 +112,9 @@ fn twiggy_top() -> Result {
         let installed = paths::cargo_bin().join("twiggy");
         installed.exists().then_some(installed)
     }) else {
-        println!("\n(install twiggy with `cargo install twiggy --locked` to see the biggest wasm items)");
+        println!(
+            "\n(install twiggy with `cargo install twiggy --locked` to see the biggest wasm items)"
+        );
         return Ok(());
     };
     let stage = paths::target().join("sdk-build/tracker");
@@ -144,7 +146,14 @@ impl std::fmt::Display for Report {
             FIRST_PAGEVIEW_BUDGET,
             pct(FIRST_PAGEVIEW_BUDGET)
         )?;
-        writeln!(f, "{:<44} {:>10} {:>10}  ({}%)", "goal", "", FIRST_PAGEVIEW_GOAL, pct(FIRST_PAGEVIEW_GOAL))?;
+        writeln!(
+            f,
+            "{:<44} {:>10} {:>10}  ({}%)",
+            "goal",
+            "",
+            FIRST_PAGEVIEW_GOAL,
+            pct(FIRST_PAGEVIEW_GOAL)
+        )?;
         if !self.peers.is_empty() {
             writeln!(f, "\npeers, measured now:")?;
             for (name, raw, gz) in &self.peers {

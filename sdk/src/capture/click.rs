@@ -72,9 +72,12 @@ pub(crate) fn selector(element: &JsValue) -> String {
             part.push_str(id);
         } else {
             let class = call_str(&node, "getAttribute", "class").as_string();
-            for name in class.iter().flat_map(|c| c.split_ascii_whitespace()).filter(|c| {
-                is_plain(c) && !c.bytes().any(|b| b.is_ascii_digit())
-            }).take(2) {
+            for name in class
+                .iter()
+                .flat_map(|c| c.split_ascii_whitespace())
+                .filter(|c| is_plain(c) && !c.bytes().any(|b| b.is_ascii_digit()))
+                .take(2)
+            {
                 part.push('.');
                 part.push_str(name);
             }

@@ -26,14 +26,22 @@ impl Tracker {
             let position = |key| number(event, key).filter(|n| *n > 0.0).map(|n| n as u32);
             (
                 text(event, "message"),
-                text(event, "filename").and_then(|s| url::clean(&s, &self.config.strip_params, false)),
+                text(event, "filename")
+                    .and_then(|s| url::clean(&s, &self.config.strip_params, false)),
                 position("lineno"),
                 position("colno"),
             )
         };
         let mut message = message.unwrap_or_default();
         truncate(&mut message, MAX_VALUE_LEN);
-        self.record(&Event::Error(ErrorEvent { ts: js::now(), message, source, line, column, rejection }));
+        self.record(&Event::Error(ErrorEvent {
+            ts: js::now(),
+            message,
+            source,
+            line,
+            column,
+            rejection,
+        }));
     }
 }
 

@@ -118,10 +118,8 @@ fn form_id(document: &JsValue, form: &JsValue) -> String {
 
 /// A field's `name`, else its `id`, else its `type`.
 fn field_name(field: &JsValue) -> Option<String> {
-    let mut name = ["name", "id", "type"]
-        .iter()
-        .filter_map(|key| text(field, key))
-        .find(|n| !n.is_empty())?;
+    let mut name =
+        ["name", "id", "type"].iter().filter_map(|key| text(field, key)).find(|n| !n.is_empty())?;
     truncate(&mut name, MAX_NAME_LEN);
     Some(name)
 }

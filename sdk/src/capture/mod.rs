@@ -25,7 +25,7 @@ pub(crate) use self::engagement::Engagement;
 use self::form::Form;
 use self::rage::Rage;
 use crate::callback::{Listener, Patch};
-use crate::js::{self, call0, call_str, get, text};
+use crate::js::{self, call_str, call0, get, text};
 use crate::tracker::{Signal, Tracker};
 
 /// What the capture knows about the current page (a new one at every pageview).

@@ -20,10 +20,18 @@ pub(crate) struct Rage {
 
 impl Rage {
     /// Counts a click; returns the previous burst when this click ends it and it was a rage click.
-    pub(crate) fn click(&mut self, ts: UnixMillis, x: i32, y: i32, selector: &str) -> Option<RageClick> {
+    pub(crate) fn click(
+        &mut self,
+        ts: UnixMillis,
+        x: i32,
+        y: i32,
+        selector: &str,
+    ) -> Option<RageClick> {
         if let Some(burst) = &mut self.burst {
             let (dx, dy) = (i64::from(x) - i64::from(burst.x), i64::from(y) - i64::from(burst.y));
-            if ts.saturating_sub(burst.ts) <= WINDOW_MS && dx * dx + dy * dy <= RADIUS_PX * RADIUS_PX {
+            if ts.saturating_sub(burst.ts) <= WINDOW_MS
+                && dx * dx + dy * dy <= RADIUS_PX * RADIUS_PX
+            {
                 burst.clicks = burst.clicks.saturating_add(1);
                 return None;
             }

@@ -4,7 +4,8 @@
 /// How deep a viewport of `viewport` pixels scrolled `scroll_y` down a page of `page_height`
 /// pixels has seen, in percent (0–100). A page no taller than the viewport is seen whole.
 pub(crate) fn depth(scroll_y: f64, viewport: f64, page_height: f64) -> u8 {
-    if !(scroll_y.is_finite() && viewport.is_finite() && page_height.is_finite()) || viewport <= 0.0 {
+    if !(scroll_y.is_finite() && viewport.is_finite() && page_height.is_finite()) || viewport <= 0.0
+    {
         return 0;
     }
     if page_height <= viewport {

@@ -8,7 +8,7 @@ use alloc::string::String;
 use wasm_bindgen::JsValue;
 
 use super::{Probe, Reading, bits};
-use crate::js::{call, call0, call_num, get, make, number, object, set, num};
+use crate::js::{call, call_num, call0, get, make, num, number, object, set};
 use crate::text::u64_text;
 
 /// Rendered frames, and the first one summed.

@@ -102,29 +102,45 @@ mod tests {
 
     #[test]
     fn browsers_and_their_randomisation() {
-        let safari = Browser::from_user_agent("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15", false);
+        let safari = Browser::from_user_agent(
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+            false,
+        );
         assert_eq!((safari.safari, safari.platform), (Some(17), Platform::MacOs));
         assert!(safari.randomizes_canvas() && safari.randomizes_audio());
         assert_eq!(safari.base_confidence(), 30);
 
-        let old_safari = Browser::from_user_agent("Mozilla/5.0 (iPhone; CPU iPhone OS 16_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.0 Mobile/15E148 Safari/604.1", false);
+        let old_safari = Browser::from_user_agent(
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 16_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.0 Mobile/15E148 Safari/604.1",
+            false,
+        );
         assert!(!old_safari.randomizes_canvas());
         assert_eq!(old_safari.platform, Platform::Ios);
 
-        let firefox = Browser::from_user_agent("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0", false);
+        let firefox = Browser::from_user_agent(
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
+            false,
+        );
         assert_eq!(firefox.firefox, Some(128));
         assert!(firefox.randomizes_canvas() && !firefox.randomizes_audio());
         assert_eq!(firefox.base_confidence(), 60);
 
         let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
         let plain = Browser::from_user_agent(chrome, false);
-        assert_eq!((plain.safari, plain.firefox), (None, None), "Chrome's UA names Safari but is not");
+        assert_eq!(
+            (plain.safari, plain.firefox),
+            (None, None),
+            "Chrome's UA names Safari but is not"
+        );
         assert!(!plain.randomizes_canvas() && !plain.randomizes_audio());
         assert_eq!(plain.base_confidence(), 70);
         let brave = Browser::from_user_agent(chrome, true);
         assert!(brave.randomizes_canvas() && brave.randomizes_audio());
 
-        let samsung = Browser::from_user_agent("Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36", false);
+        let samsung = Browser::from_user_agent(
+            "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36",
+            false,
+        );
         assert!(samsung.randomizes_audio() && !samsung.randomizes_canvas());
         assert_eq!(samsung.base_confidence(), 40);
     }

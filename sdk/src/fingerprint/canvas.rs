@@ -8,7 +8,7 @@ use core::f64::consts::PI;
 use wasm_bindgen::JsValue;
 
 use super::{Probe, Reading};
-use crate::js::{call, call0, call_num, call_str, num, object, set, set_str, str};
+use crate::js::{call, call_num, call_str, call0, num, object, set, set_str, str};
 
 const TEXT: &str = "Cwm fjordbank gly \u{1F603}";
 
@@ -54,5 +54,6 @@ fn draw(probe: &Probe<'_>) -> Option<JsValue> {
         call_num(&ctx, "arc", &[x, y, r / 3.0, 0.0, 2.0 * PI]);
         call_str(&ctx, "fill", "evenodd");
     }
-    object(call0(&canvas, "toDataURL"))
+    let url = call0(&canvas, "toDataURL");
+    url.is_string().then_some(url)
 }

@@ -17,12 +17,47 @@ const GENERICS: [&str; 3] = ["monospace", "sans-serif", "serif"];
 /// Candidates common on Windows, macOS, iOS, Android and Linux, chosen so that together they
 /// tell systems and their versions apart.
 const FONTS: &[&str] = &[
-    "Arial Black", "Arial Narrow", "Avenir", "Bahnschrift", "Calibri", "Cambria", "Candara",
-    "Cantarell", "Century Gothic", "Comic Sans MS", "Consolas", "Constantia", "Corbel",
-    "Courier New", "DejaVu Sans", "Droid Sans", "Franklin Gothic", "Futura", "Garamond",
-    "Geneva", "Georgia", "Gill Sans", "Helvetica", "Helvetica Neue", "Impact", "Liberation Sans",
-    "Lucida Console", "Lucida Grande", "Menlo", "Monaco", "MS Gothic", "MS Mincho", "Noto Sans",
-    "Optima", "Palatino", "Roboto", "Segoe UI", "SimSun", "Tahoma", "Trebuchet MS", "Ubuntu",
+    "Arial Black",
+    "Arial Narrow",
+    "Avenir",
+    "Bahnschrift",
+    "Calibri",
+    "Cambria",
+    "Candara",
+    "Cantarell",
+    "Century Gothic",
+    "Comic Sans MS",
+    "Consolas",
+    "Constantia",
+    "Corbel",
+    "Courier New",
+    "DejaVu Sans",
+    "Droid Sans",
+    "Franklin Gothic",
+    "Futura",
+    "Garamond",
+    "Geneva",
+    "Georgia",
+    "Gill Sans",
+    "Helvetica",
+    "Helvetica Neue",
+    "Impact",
+    "Liberation Sans",
+    "Lucida Console",
+    "Lucida Grande",
+    "Menlo",
+    "Monaco",
+    "MS Gothic",
+    "MS Mincho",
+    "Noto Sans",
+    "Optima",
+    "Palatino",
+    "Roboto",
+    "Segoe UI",
+    "SimSun",
+    "Tahoma",
+    "Trebuchet MS",
+    "Ubuntu",
     "Verdana",
 ];
 
@@ -53,9 +88,8 @@ pub(super) fn collect(probe: &Probe<'_>) -> Option<Reading> {
     }
     call(&get(&probe.document, "body"), "appendChild", &[&container]);
     // One layout for all of them.
-    let size = |i: usize| {
-        spans.get(i).map(|s| (number(s, "offsetWidth"), number(s, "offsetHeight")))
-    };
+    let size =
+        |i: usize| spans.get(i).map(|s| (number(s, "offsetWidth"), number(s, "offsetHeight")));
     let mut found = String::new();
     for (n, font) in FONTS.iter().enumerate() {
         if (0..3).any(|g| size(3 + n * 3 + g) != size(g)) {

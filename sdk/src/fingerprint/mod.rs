@@ -19,7 +19,7 @@
 //! gets a consistent id.
 
 mod browser;
-mod registry;
+pub(crate) mod registry;
 
 mod audio;
 mod canvas;
@@ -165,9 +165,9 @@ impl Runner {
     pub(crate) fn resume(&mut self, result: &JsValue, window: &JsValue) {
         let Some(source) = self.waiting.take() else { return };
         let began = now(window);
-        let value = source.finish.and_then(|finish| {
-            if result.is_undefined() { None } else { finish(result) }
-        });
+        let value = source
+            .finish
+            .and_then(|finish| if result.is_undefined() { None } else { finish(result) });
         self.busy_ms += now(window) - began;
         match value {
             Some(value) => self.record(source, Outcome::Value(&value)),

@@ -39,12 +39,36 @@ fn brave(browser: &Browser) -> bool {
 
 /// The sources, in hashing order.
 pub(crate) static SOURCES: [Source; 16] = [
-    Source { name: "platform", collect: platform::collect, finish: None, randomized: never, weight: 2 },
-    Source { name: "languages", collect: languages::collect, finish: None, randomized: never, weight: 2 },
-    Source { name: "timezone", collect: timezone::collect, finish: None, randomized: never, weight: 2 },
+    Source {
+        name: "platform",
+        collect: platform::collect,
+        finish: None,
+        randomized: never,
+        weight: 2,
+    },
+    Source {
+        name: "languages",
+        collect: languages::collect,
+        finish: None,
+        randomized: never,
+        weight: 2,
+    },
+    Source {
+        name: "timezone",
+        collect: timezone::collect,
+        finish: None,
+        randomized: never,
+        weight: 2,
+    },
     Source { name: "screen", collect: screen::collect, finish: None, randomized: never, weight: 2 },
     Source { name: "color", collect: color::collect, finish: None, randomized: never, weight: 2 },
-    Source { name: "concurrency", collect: concurrency::collect, finish: None, randomized: brave, weight: 2 },
+    Source {
+        name: "concurrency",
+        collect: concurrency::collect,
+        finish: None,
+        randomized: brave,
+        weight: 2,
+    },
     Source { name: "memory", collect: memory::collect, finish: None, randomized: brave, weight: 2 },
     Source { name: "touch", collect: touch::collect, finish: None, randomized: never, weight: 2 },
     Source { name: "media", collect: media::collect, finish: None, randomized: never, weight: 2 },
@@ -83,7 +107,7 @@ mod tests {
 
     #[test]
     fn only_audio_is_asynchronous() {
-        let async_sources: alloc::vec::Vec<_> =
+        let async_sources: Vec<_> =
             SOURCES.iter().filter(|s| s.finish.is_some()).map(|s| s.name).collect();
         assert_eq!(async_sources, ["audio"]);
     }

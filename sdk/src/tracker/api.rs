@@ -46,13 +46,13 @@ pub(crate) mod op {
 
 impl Tracker {
     /// Runs API operation `op` with arguments `a`, `b`.
-    pub(crate) fn api_call(&mut self, op: &JsValue, a: JsValue, b: JsValue) -> JsValue {
+    pub(crate) fn api_call(&mut self, op: &JsValue, a: &JsValue, b: &JsValue) -> JsValue {
         let op = op.as_f64().unwrap_or(-1.0) as u8;
         match op {
-            op::TRACK => self.track(&a, &b),
-            op::IDENTIFY => self.identify(&a, &b),
-            op::PAGE => self.pageview(Some(&a), true),
-            op::CONSENT => match chosen_tier(&a) {
+            op::TRACK => self.track(a, b),
+            op::IDENTIFY => self.identify(a, b),
+            op::PAGE => self.pageview(Some(a), true),
+            op::CONSENT => match chosen_tier(a) {
                 Some(tier) => self.set_tier(tier),
                 None => self.warn("consent: expected a tier name or {analytics, marketing}"),
             },
@@ -60,7 +60,7 @@ impl Tracker {
             op::OPT_IN => self.opt_in(),
             op::VISITOR_ID => return self.visitor_text(),
             op::SESSION_ID => return self.session_text(),
-            op::SEND => self.send_raw(&a, &b),
+            op::SEND => self.send_raw(a, b),
             op::STATE => return self.state(),
             op::INIT => self.warn("init: already started"),
             _ => {}

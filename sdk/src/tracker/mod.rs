@@ -228,7 +228,7 @@ pub(crate) fn handler(me: &Weak<RefCell<Tracker>>, signal: Signal) -> Handler {
     Handler::new(Closure::own_aborting(move |a: JsValue, b: JsValue, c: JsValue| {
         match me.upgrade() {
             Some(rc) => match rc.try_borrow_mut() {
-                Ok(mut tracker) => tracker.on(signal, a, b, c),
+                Ok(mut tracker) => tracker.on(signal, &a, &b, &c),
                 // Re-entered from a page script the tracker itself triggered: dropped.
                 Err(_) => JsValue::UNDEFINED,
             },
@@ -258,9 +258,9 @@ impl Tracker {
     }
 
     /// Dispatches a callback.
-    fn on(&mut self, signal: Signal, a: JsValue, b: JsValue, c: JsValue) -> JsValue {
+    fn on(&mut self, signal: Signal, a: &JsValue, b: &JsValue, c: &JsValue) -> JsValue {
         match signal {
-            Signal::Api => return self.api_call(&a, b, c),
+            Signal::Api => return self.api_call(a, b, c),
             Signal::Flush => {
                 self.flush_timer.fired();
                 self.flush();
@@ -271,11 +271,11 @@ impl Tracker {
             }
             Signal::Start => {
                 self.start_timer.fired();
-                self.start_step(false);
+                self.start_step();
             }
             #[cfg(feature = "fingerprint")]
-            Signal::Fingerprint => self.fingerprint_resumed(&a),
-            Signal::Response => self.settle(&a, &b),
+            Signal::Fingerprint => self.fingerprint_resumed(a),
+            Signal::Response => self.settle(a, b),
             Signal::Online => {
                 self.outbox.wake();
                 self.pump();
@@ -288,7 +288,7 @@ impl Tracker {
                     self.capture_visible(true);
                 }
             }
-            _ => self.capture_signal(signal, &a),
+            _ => self.capture_signal(signal, a),
         }
         JsValue::UNDEFINED
     }

@@ -75,9 +75,8 @@ impl Tracker {
     /// beacons within the unload budget.
     pub(crate) fn hide(&mut self, unloading: bool) {
         self.capture_hide(unloading);
-        if self.starting.is_some() {
-            self.start_step(true);
-        }
+        // Beacons carry everything in order: the held session start first.
+        self.start_now();
         self.close_queue();
         let online = !self.offline();
         let navigator = get(&self.window, "navigator");

@@ -8,11 +8,11 @@ use wasm_bindgen::JsValue;
 
 use super::Tracker;
 use crate::js::{get, text};
-#[cfg(feature = "fingerprint")]
-use {super::Signal, crate::callback::Handler, crate::js::call};
 use crate::session::Session;
 use crate::transport::{Request, SESSION_START_PATH};
 use crate::{bot, context, json, url};
+#[cfg(feature = "fingerprint")]
+use {super::Signal, crate::callback::Handler, crate::js::call};
 
 #[cfg(feature = "fingerprint")]
 use crate::fingerprint::{Runner, Step};
@@ -76,16 +76,22 @@ impl Tracker {
         self.start_timer.rearm(0);
     }
 
-    /// Advances the held start by one step: one fingerprint source, or sending it. `now`
-    /// (the page is hiding) sends it at once, without a fingerprint still being computed.
-    pub(crate) fn start_step(&mut self, now: bool) {
-        if self.starting.is_none() || (!now && self.fingerprint_step()) {
-            return;
+    /// Advances the held start by one step: one fingerprint source, or sending it (and what
+    /// waited behind it).
+    pub(crate) fn start_step(&mut self) {
+        if self.starting.is_some() && !self.fingerprint_step() {
+            self.start_now();
+            self.flush();
         }
-        let Some(starting) = self.starting.take() else { return };
-        self.start_timer.cancel();
-        self.send_start(starting);
-        self.flush();
+    }
+
+    /// Queues the held start at once, without a fingerprint still being computed (the page is
+    /// hiding); the caller sends it.
+    pub(crate) fn start_now(&mut self) {
+        if let Some(starting) = self.starting.take() {
+            self.start_timer.cancel();
+            self.send_start(starting);
+        }
     }
 
     /// Runs the next fingerprint source of the held start; `true` while the fingerprint is not
@@ -159,4 +165,3 @@ impl Tracker {
         }
     }
 }
-

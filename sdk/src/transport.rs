@@ -195,8 +195,10 @@ impl Outbox {
     }
 
     /// For a page that is going away: hands every request that is not in flight to `send` (a
-    /// beacon), oldest first, while they fit in [`UNLOAD_BUDGET_BYTES`] together; those `send`
-    /// accepted leave the queue when `forget` is true (online, so delivery is as good as done).
+    /// beacon), oldest first, while they fit in [`UNLOAD_BUDGET_BYTES`] together. A beacon the
+    /// browser accepted is as good as delivered when `forget` (the browser is online) and the
+    /// request never failed: it leaves the queue. One that failed before (the server refused it
+    /// for now) stays, so the next page sends it again; the same `batch_id` makes that harmless.
     pub(crate) fn unload(&mut self, forget: bool, mut send: impl FnMut(&Request) -> bool) {
         let mut budget = UNLOAD_BUDGET_BYTES;
         let skip = usize::from(self.in_flight);
@@ -210,7 +212,7 @@ impl Outbox {
                 break;
             }
             budget -= request.body.len();
-            if forget {
+            if forget && request.attempts == 0 {
                 self.pending.remove(index);
             } else {
                 index += 1;
@@ -362,5 +364,20 @@ mod tests {
         outbox.push(request(1, 10));
         outbox.unload(true, |_| false);
         assert_eq!(outbox.requests().count(), 2);
+
+        // A request the server refused before is sent, and kept for the next page.
+        let mut outbox = Outbox::default();
+        outbox.push(request(0, 10));
+        outbox.next(NOW).unwrap();
+        outbox.settle(Outcome::Retry(30_000), NOW);
+        outbox.push(request(1, 10));
+        let mut sent = 0;
+        outbox.unload(true, |_| {
+            sent += 1;
+            true
+        });
+        assert_eq!(sent, 2);
+        let left: Vec<&str> = outbox.requests().map(|r| r.body.as_str()).collect();
+        assert_eq!(left, ["aaaaaaaaaa"], "the one that failed stays; the fresh one is done");
     }
 }

@@ -282,7 +282,7 @@ impl Tracker {
             }
             Signal::PageHide => self.hide(true),
             Signal::Visibility => {
-                if text(&self.document, "visibilityState").as_deref() == Some("hidden") {
+                if self.hidden() {
                     self.hide(false);
                 } else {
                     self.capture_visible(true);
@@ -325,11 +325,19 @@ impl Tracker {
         }
         self.queue_session = Some((session.id, session.started_at));
         match self.queue.push(text, self.config.flush_at) {
+            // A hidden page may be frozen or discarded without another event, and its timers are
+            // throttled: what it records leaves at once.
+            _ if self.hidden() => self.flush(),
             AfterPush::FlushNow => self.flush(),
             AfterPush::ArmTimer => self.flush_timer.arm(u64::from(self.config.flush_interval_ms)),
             AfterPush::Wait => {}
         }
         self.save();
+    }
+
+    /// Whether the page is hidden (a background tab, or one that started hidden).
+    pub(crate) fn hidden(&self) -> bool {
+        text(&self.document, "visibilityState").as_deref() == Some("hidden")
     }
 
     /// Activity at `now`: continues the session (shared through storage when the tier allows)

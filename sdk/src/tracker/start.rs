@@ -95,9 +95,11 @@ impl Tracker {
     }
 
     /// Runs the next fingerprint source of the held start; `true` while the fingerprint is not
-    /// done (the start timer, or a promise, calls back).
+    /// done (the start timer, or a promise, calls back). A hidden page runs the sources back to
+    /// back: nobody is interacting with it, and its timers are throttled to one a second or less.
     #[cfg(feature = "fingerprint")]
     fn fingerprint_step(&mut self) -> bool {
+        let hidden = self.hidden();
         let Some(starting) = &mut self.starting else { return false };
         let Some(runner) = &mut starting.runner else { return false };
         if runner.waiting() {
@@ -106,7 +108,11 @@ impl Tracker {
             self.start_timer.rearm(0);
             return true;
         }
-        match runner.step(&self.window) {
+        let mut step = runner.step(&self.window);
+        while hidden && matches!(step, Step::Yield) {
+            step = runner.step(&self.window);
+        }
+        match step {
             Step::Yield => self.start_timer.rearm(0),
             Step::Wait(promise, deadline_ms) => {
                 let resume = super::handler(&self.me, Signal::Fingerprint);

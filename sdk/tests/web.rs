@@ -821,11 +821,14 @@ async fn sources_read_what_the_browser_says() {
 async fn fingerprint() -> (pulsegate_schema::Fingerprint, u32) {
     let w = window();
     let mut runner = Runner::new(&w);
+    let mut promise = None;
     loop {
-        match runner.step(&w) {
+        let step = runner.step(&w);
+        promise = promise.or_else(|| runner.promise());
+        match step {
             Step::Yield => {}
-            Step::Wait(promise, _) => {
-                let result = wait(promise).await;
+            Step::Wait(_) => {
+                let result = wait(promise.take().expect("the audio promise")).await;
                 runner.resume(&result, &w);
             }
             Step::Done(fingerprint, wall_ms) => return (fingerprint, wall_ms),

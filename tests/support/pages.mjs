@@ -4,8 +4,9 @@
 import http from 'node:http';
 
 /**
- * Serves `pages` (`{ '/path.html': html }`, or a function of the path returning html or null);
- * `headers` are added to every page. Resolves to `{ url, close }`.
+ * Serves `pages` (`{ '/path.html': html }`, or a function of the path returning html or null; a
+ * path ending in `.js` is served as JavaScript); `headers` are added to every page. Resolves to
+ * `{ url, close }`.
  */
 export function servePages(pages, headers = {}) {
   const server = http.createServer((req, res) => {
@@ -17,7 +18,8 @@ export function servePages(pages, headers = {}) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers }).end(body);
+    const type = pathname.endsWith('.js') ? 'text/javascript' : 'text/html; charset=utf-8';
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store', ...headers }).end(body);
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {

@@ -39,13 +39,14 @@ mod vendor;
 mod webgl;
 
 use alloc::string::String;
+use alloc::vec::Vec;
 
 use pulsegate_schema::{Fingerprint, FingerprintId};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::JsValue;
 
 pub(crate) use self::browser::Browser;
-use self::registry::{SOURCES, Source};
+use self::registry::SOURCES;
 use crate::js::{call0, get};
 use crate::text::push_u64;
 
@@ -80,129 +81,177 @@ impl Probe<'_> {
 pub(crate) enum Step {
     /// Call `step` again in a new task.
     Yield,
-    /// Wait for the promise (at most this many ms), then call `resume` with what it settled with
-    /// (`undefined` on the deadline).
-    Wait(JsValue, u64),
+    /// Only the asynchronous source is left: wait for its promise (see [`Runner::promise`]) at
+    /// most this many ms, then call `resume`.
+    Wait(u64),
     /// The fingerprint, and the wall time it took in ms.
     Done(Fingerprint, u32),
 }
 
-/// Computes one fingerprint, a source at a time.
+/// Computes one fingerprint: the asynchronous source (audio rendering, which runs off the main
+/// thread) is started first, then the synchronous ones run a few per task, each task ending once
+/// it has used [`SLICE_MS`]. Outcomes are hashed in registry order at the end, whatever order
+/// they arrived in.
 #[derive(Debug)]
 pub(crate) struct Runner {
-    hasher: Sha256,
     browser: Browser,
-    /// The next source to read.
+    /// The next source to read (synchronous ones; the asynchronous one is started first).
     next: usize,
-    /// The asynchronous source being waited for.
-    waiting: Option<&'static Source>,
-    /// Sources that gave a value.
-    ok: u8,
-    /// Confidence points lost to sources that failed or were unstable.
-    lost: u8,
+    /// The asynchronous source: its index while it runs, and its promise until the caller took it.
+    waiting: Option<usize>,
+    promise: Option<JsValue>,
+    /// Each source's outcome and time, by registry index.
+    outcomes: Vec<Option<(Outcome, f64)>>,
     /// Main-thread time spent in sources, in ms.
     busy_ms: f64,
     /// `performance.now()` when the runner started, for the wall time.
     started: f64,
 }
 
-/// How long an asynchronous source (audio rendering) may take before it counts as failed.
+/// How long the asynchronous source (audio rendering) may take before it counts as failed.
 pub(crate) const ASYNC_DEADLINE_MS: u64 = 1_000;
+/// Sources keep running in one task until it has taken this long (well under the 50 ms that make
+/// a long task).
+pub(crate) const SLICE_MS: f64 = 8.0;
 
 impl Runner {
     /// A runner for the browser `window` belongs to.
     pub(crate) fn new(window: &JsValue) -> Self {
         Self {
-            hasher: Sha256::new(),
             browser: Browser::detect(window),
             next: 0,
             waiting: None,
-            ok: 0,
-            lost: 0,
+            promise: None,
+            outcomes: SOURCES.iter().map(|_| None).collect(),
             busy_ms: 0.0,
             started: now(window),
         }
     }
 
-    /// Whether an asynchronous source is pending.
+    /// Whether the asynchronous source is still pending.
     pub(crate) fn waiting(&self) -> bool {
         self.waiting.is_some()
     }
 
-    /// Reads the next source that has work to do (sources skipped on this browser cost nothing
-    /// and do not end the step).
+    /// Whether every synchronous source has been read (so a pending asynchronous one is all that
+    /// is left).
+    pub(crate) fn read_all(&self) -> bool {
+        self.next >= SOURCES.len()
+    }
+
+    /// The asynchronous source's promise, once, for the caller to call `resume` when it settles.
+    pub(crate) fn promise(&mut self) -> Option<JsValue> {
+        self.promise.take()
+    }
+
+    /// Reads sources for up to [`SLICE_MS`] (sources skipped on this browser cost nothing).
     pub(crate) fn step(&mut self, window: &JsValue) -> Step {
         let began = now(window);
+        let probe = Probe {
+            window,
+            document: get(window, "document"),
+            navigator: get(window, "navigator"),
+        };
+        if self.next == 0 {
+            // The asynchronous source first, so that it renders while the others run.
+            if let Some(index) = SOURCES.iter().position(|s| s.finish.is_some()) {
+                self.read(index, &probe, window);
+            }
+        }
         while let Some(source) = SOURCES.get(self.next) {
+            let index = self.next;
             self.next += 1;
-            if (source.randomized)(&self.browser) {
-                self.record(source, Outcome::Skipped);
-                continue;
-            }
-            let probe = Probe {
-                window,
-                document: get(window, "document"),
-                navigator: get(window, "navigator"),
-            };
-            let reading = (source.collect)(&probe);
-            self.busy_ms += now(window) - began;
-            match reading {
-                Some(Reading::Value(value)) => self.record(source, Outcome::Value(&value)),
-                Some(Reading::Unstable) => self.record(source, Outcome::Skipped),
-                Some(Reading::Pending(promise)) => {
-                    self.waiting = Some(source);
-                    return Step::Wait(promise, ASYNC_DEADLINE_MS);
+            if source.finish.is_none() {
+                self.read(index, &probe, window);
+                if now(window) - began >= SLICE_MS {
+                    return Step::Yield;
                 }
-                None => self.record(source, Outcome::Failed),
             }
-            return Step::Yield;
+        }
+        if self.waiting.is_some() {
+            return Step::Wait(ASYNC_DEADLINE_MS);
         }
         let (fingerprint, wall_ms) = self.finish(window);
         Step::Done(fingerprint, wall_ms)
     }
 
-    /// The pending asynchronous source settled with `result` (`undefined`: it timed out).
-    pub(crate) fn resume(&mut self, result: &JsValue, window: &JsValue) {
-        let Some(source) = self.waiting.take() else { return };
+    /// Reads source `index`, timed.
+    fn read(&mut self, index: usize, probe: &Probe<'_>, window: &JsValue) {
+        let Some(source) = SOURCES.get(index) else { return };
         let began = now(window);
-        let value = source
-            .finish
-            .and_then(|finish| if result.is_undefined() { None } else { finish(result) });
-        self.busy_ms += now(window) - began;
-        match value {
-            Some(value) => self.record(source, Outcome::Value(&value)),
-            None => self.record(source, Outcome::Failed),
+        let outcome = if (source.randomized)(&self.browser) {
+            Outcome::Skipped
+        } else {
+            match (source.collect)(probe) {
+                Some(Reading::Value(value)) => Outcome::Value(value),
+                Some(Reading::Unstable) => Outcome::Skipped,
+                Some(Reading::Pending(promise)) => {
+                    self.waiting = Some(index);
+                    self.promise = Some(promise);
+                    self.busy_ms += now(window) - began;
+                    return;
+                }
+                None => Outcome::Failed,
+            }
+        };
+        let spent = now(window) - began;
+        self.busy_ms += spent;
+        if let Some(slot) = self.outcomes.get_mut(index) {
+            *slot = Some((outcome, spent));
         }
     }
 
-    /// Adds one source's line to the canonical stream.
-    fn record(&mut self, source: &Source, outcome: Outcome<'_>) {
-        self.hasher.update(source.name.as_bytes());
-        match outcome {
-            Outcome::Value(value) => {
-                let mut head = String::from("=");
-                push_u64(&mut head, value.len() as u64);
-                head.push(':');
-                self.hasher.update(head.as_bytes());
-                self.hasher.update(value.as_bytes());
-                self.ok = self.ok.saturating_add(1);
-            }
-            Outcome::Failed => {
-                self.hasher.update(b"!");
-                self.lost = self.lost.saturating_add(source.weight);
-            }
-            Outcome::Skipped => self.hasher.update(b"~"),
+    /// The asynchronous source settled with `result` (`undefined`: it timed out).
+    pub(crate) fn resume(&mut self, result: &JsValue, window: &JsValue) {
+        let Some(index) = self.waiting.take() else { return };
+        self.promise = None;
+        let began = now(window);
+        let finish = SOURCES.get(index).and_then(|s| s.finish);
+        let value = finish.and_then(|finish| if result.is_undefined() { None } else { finish(result) });
+        let spent = now(window) - began;
+        self.busy_ms += spent;
+        if let Some(slot) = self.outcomes.get_mut(index) {
+            *slot = Some((value.map_or(Outcome::Failed, Outcome::Value), spent));
         }
-        self.hasher.update(b"\n");
     }
 
-    /// The id, confidence and main-thread time; and the wall time since the start, in ms.
+    /// Each source's name and main-thread ms, for reports (`PulseGate._state()`).
+    pub(crate) fn timings(&self) -> impl Iterator<Item = (&'static str, f64)> + '_ {
+        SOURCES
+            .iter()
+            .zip(&self.outcomes)
+            .filter_map(|(source, outcome)| outcome.as_ref().map(|(_, ms)| (source.name, *ms)))
+    }
+
+    /// Hashes the canonical stream; the id, confidence and main-thread time, and the wall time
+    /// since the start, in ms.
     fn finish(&mut self, window: &JsValue) -> (Fingerprint, u32) {
-        let digest = core::mem::take(&mut self.hasher).finalize();
+        let mut hasher = Sha256::new();
+        let (mut ok, mut lost) = (0u8, 0u8);
+        for (source, outcome) in SOURCES.iter().zip(&self.outcomes) {
+            hasher.update(source.name.as_bytes());
+            match outcome.as_ref().map(|(o, _)| o) {
+                Some(Outcome::Value(value)) => {
+                    let mut head = String::from("=");
+                    push_u64(&mut head, value.len() as u64);
+                    head.push(':');
+                    hasher.update(head.as_bytes());
+                    hasher.update(value.as_bytes());
+                    ok = ok.saturating_add(1);
+                }
+                Some(Outcome::Skipped) => hasher.update(b"~"),
+                // Failed, or never settled.
+                _ => {
+                    hasher.update(b"!");
+                    lost = lost.saturating_add(source.weight);
+                }
+            }
+            hasher.update(b"\n");
+        }
         let fingerprint = Fingerprint {
-            id: FingerprintId::from_sha256(digest.into()),
-            confidence: confidence(self.browser.base_confidence(), self.lost),
-            sources: self.ok,
+            id: FingerprintId::from_sha256(hasher.finalize().into()),
+            confidence: confidence(self.browser.base_confidence(), lost),
+            sources: ok,
             ms: self.busy_ms.max(0.0) as u32,
         };
         (fingerprint, (now(window) - self.started).max(0.0) as u32)
@@ -210,9 +259,9 @@ impl Runner {
 }
 
 /// How one source ended.
-#[derive(Clone, Copy, Debug)]
-enum Outcome<'a> {
-    Value(&'a str),
+#[derive(Clone, Debug)]
+enum Outcome {
+    Value(String),
     Failed,
     Skipped,
 }

@@ -40,7 +40,8 @@ pub(crate) mod op {
     pub(crate) const SEND: u8 = 9;
     /// `_state()`: `{consent, sessionId, sessionStartedAt, visitorId, fingerprint?}` (or `null`
     /// while not tracking), for those modules to decide whether they may run; `fingerprint`
-    /// (`{id, confidence, sources, ms, wallMs}`) when this page computed one.
+    /// (`{id, confidence, sources, ms, wallMs, sourceMs: {name: ms}}`) when this page computed
+    /// one.
     pub(crate) const STATE: u8 = 10;
 }
 
@@ -165,13 +166,19 @@ impl Tracker {
         js::set(&state, "sessionId", &self.session_text());
         js::set(&state, "sessionStartedAt", &js::num(session.started_at as f64));
         js::set(&state, "visitorId", &self.visitor_text());
-        if let Some((fingerprint, wall_ms)) = &self.last_fingerprint {
-            let fp = js::make(&get(&self.window, "Object"), &[]);
+        if let Some((fingerprint, wall_ms, timings)) = &self.last_fingerprint {
+            let object = get(&self.window, "Object");
+            let fp = js::make(&object, &[]);
             js::set_str(&fp, "id", fingerprint.id.as_str());
             js::set(&fp, "confidence", &js::num(f64::from(fingerprint.confidence)));
             js::set(&fp, "sources", &js::num(f64::from(fingerprint.sources)));
             js::set(&fp, "ms", &js::num(f64::from(fingerprint.ms)));
             js::set(&fp, "wallMs", &js::num(f64::from(*wall_ms)));
+            let per_source = js::make(&object, &[]);
+            for (name, ms) in timings {
+                js::set(&per_source, name, &js::num(*ms));
+            }
+            js::set(&fp, "sourceMs", &per_source);
             js::set(&state, "fingerprint", &fp);
         }
         state

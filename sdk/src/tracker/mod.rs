@@ -132,6 +132,10 @@ pub(crate) struct Tracker {
     pub(crate) start_timer: Timer,
     pub(crate) route_timer: Timer,
     pub(crate) rage_timer: Timer,
+    /// Where the fingerprint's next slice is posted to run soon (`port2` of a `MessageChannel`
+    /// whose `port1` calls the start handler).
+    #[cfg(feature = "fingerprint")]
+    pub(crate) channel: Option<(JsValue, Handler)>,
     /// Settles fetches; bound to the request number for each one.
     pub(crate) response: Handler,
     /// The automatic capture's listeners and the wrapped `history` methods.
@@ -141,8 +145,9 @@ pub(crate) struct Tracker {
     pub(crate) page: Page,
     /// The public API function handed to the loader.
     pub(crate) api: Handler,
-    /// The fingerprint computed on this page, and the wall time it took (for `_state()`).
-    pub(crate) last_fingerprint: Option<(pulsegate_schema::Fingerprint, u32)>,
+    /// The fingerprint computed on this page, the wall time it took and each source's
+    /// main-thread time (for `_state()`).
+    pub(crate) last_fingerprint: Option<(pulsegate_schema::Fingerprint, u32, Vec<(&'static str, f64)>)>,
 }
 
 /// Starts the tracker with the loader's config object: the API function to call, or a number
@@ -190,6 +195,8 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
             start_timer: Timer::new(&window, handler(Signal::Start)),
             route_timer: Timer::new(&window, handler(Signal::Route)),
             rage_timer: Timer::new(&window, handler(Signal::RageEnd)),
+            #[cfg(feature = "fingerprint")]
+            channel: None,
             response: handler(Signal::Response),
             api: handler(Signal::Api),
             config,

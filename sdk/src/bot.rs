@@ -11,6 +11,7 @@ use pulsegate_schema::BotSignal;
 use wasm_bindgen::JsValue;
 
 use crate::js::{call, call_str, call0, flag, get, number, text};
+use crate::text::has;
 
 /// Globals that automation tools leave on `window` (PhantomJS, Nightmare, Selenium, Cypress,
 /// ChromeDriver's `domAutomation` …).
@@ -64,11 +65,11 @@ pub(crate) enum Engine {
 
 /// The engine named by `user_agent`.
 pub(crate) fn claimed_engine(user_agent: &str) -> Engine {
-    if user_agent.contains("Firefox/") {
+    if has(user_agent, "Firefox/") {
         Engine::Gecko
-    } else if user_agent.contains("Chrome/") || user_agent.contains("Chromium/") {
+    } else if has(user_agent, "Chrome/") || has(user_agent, "Chromium/") {
         Engine::Blink
-    } else if user_agent.contains("AppleWebKit/") {
+    } else if has(user_agent, "AppleWebKit/") {
         Engine::WebKit
     } else {
         Engine::Unknown
@@ -79,7 +80,7 @@ pub(crate) fn claimed_engine(user_agent: &str) -> Engine {
 pub(crate) fn judge(facts: &Facts) -> Vec<BotSignal> {
     let ua = facts.user_agent.as_str();
     let engine = claimed_engine(ua);
-    let desktop = !ua.contains("Mobile") && !ua.contains("Android");
+    let desktop = !has(ua, "Mobile") && !has(ua, "Android");
     // What each engine answers: V8 prints `eval` in 33 characters, SpiderMonkey and
     // JavaScriptCore in 37; every engine but Gecko reports productSub 20030107.
     let (eval_length, product_sub) = match engine {
@@ -92,7 +93,7 @@ pub(crate) fn judge(facts: &Facts) -> Vec<BotSignal> {
         (BotSignal::Webdriver, facts.webdriver),
         (
             BotSignal::HeadlessUserAgent,
-            ["Headless", "PhantomJS", "SlimerJS"].iter().any(|name| ua.contains(name)),
+            ["Headless", "PhantomJS", "SlimerJS"].iter().any(|name| has(ua, name)),
         ),
         (BotSignal::NoPlugins, engine == Engine::Blink && desktop && facts.plugins == Some(0)),
         (BotSignal::NoLanguages, facts.languages == Some(0)),
@@ -127,7 +128,7 @@ pub(crate) fn facts(window: &JsValue) -> Facts {
     let names = call(&get(window, "Object"), "getOwnPropertyNames", &[&document]);
     let cdc = call_str(&names, "join", " ")
         .as_string()
-        .is_some_and(|names| names.contains("$cdc_") || names.contains("$wdc_"));
+        .is_some_and(|names| has(&names, "$cdc_") || has(&names, "$wdc_"));
     Facts {
         webdriver: flag(&navigator, "webdriver"),
         user_agent: text(&navigator, "userAgent").unwrap_or_default(),
@@ -159,7 +160,7 @@ mod tests {
     const ANDROID: &str = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36";
 
     fn human(ua: &str) -> Facts {
-        let gecko = ua.contains("Firefox/");
+        let gecko = has(ua, "Firefox/");
         Facts {
             webdriver: false,
             user_agent: ua.into(),

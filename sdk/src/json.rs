@@ -52,10 +52,12 @@ pub(crate) struct Writer {
 type Done = Result<(), Unsupported>;
 
 impl Writer {
+    #[inline(never)]
     fn push(&mut self, text: &str) {
         self.out.push_str(text);
     }
 
+    #[inline(never)]
     fn string(&mut self, s: &str) {
         self.push("\"");
         // Only ASCII bytes are ever escaped, so every cut below falls on a char boundary and
@@ -303,11 +305,21 @@ impl Compound<'_> {
         value.serialize(&mut *self.writer)
     }
 
+    /// One `"key":value` (struct field names are plain ASCII: no escaping). Not inlined: one
+    /// copy per field type instead of one per field keeps the wasm small.
+    #[inline(never)]
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Done {
-        self.separator();
-        self.writer.string(key);
-        self.writer.push(":");
+        self.field_key(key);
         value.serialize(&mut *self.writer)
+    }
+
+    /// `,"key":` (or `"key":` first).
+    #[inline(never)]
+    fn field_key(&mut self, key: &str) {
+        self.writer.push(if self.first { "\"" } else { ",\"" });
+        self.first = false;
+        self.writer.push(key);
+        self.writer.push("\":");
     }
 
     fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Done {

@@ -56,6 +56,24 @@ pub(crate) fn uuid_text(bytes: &[u8; 16]) -> String {
     out
 }
 
+/// Where `needle` first occurs in `haystack` (a plain byte scan: `str::find` with a string
+/// pattern links the Two-Way searcher, a kilobyte of wasm, for searches of a few dozen bytes).
+pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    (0..(haystack.len() + 1).saturating_sub(needle.len()))
+        .find(|&at| haystack.get(at..at + needle.len()) == Some(needle))
+}
+
+/// Whether `haystack` contains `needle`.
+pub(crate) fn has(haystack: &str, needle: &str) -> bool {
+    find(haystack, needle).is_some()
+}
+
+/// What follows the first `needle` in `haystack`.
+pub(crate) fn after<'a>(haystack: &'a str, needle: &str) -> Option<&'a str> {
+    haystack.get(find(haystack, needle)? + needle.len()..)
+}
+
 /// `text` with runs of whitespace collapsed to one space and trimmed, cut to `max` bytes (on a
 /// character boundary); `None` when nothing is left.
 pub(crate) fn squash(text: &str, max: usize) -> Option<String> {
@@ -102,6 +120,18 @@ mod tests {
     fn uuids_print_like_the_uuid_crate() {
         let id = pulsegate_schema::SessionId::from_random_bytes([0xAB; 16]);
         assert_eq!(uuid_text(id.0.as_bytes()), id.to_string());
+    }
+
+    #[test]
+    fn searching() {
+        assert_eq!(find("Mozilla Firefox/128", "Firefox/"), Some(8));
+        assert_eq!(find("abc", ""), Some(0));
+        assert_eq!(find("ab", "abc"), None);
+        assert_eq!(find("", "a"), None);
+        assert!(has("https://a", "://") && !has("https:/a", "://"));
+        assert_eq!(after("Version/17.4 Safari", "Version/"), Some("17.4 Safari"));
+        assert_eq!(after("x", "y"), None);
+        assert_eq!(after("ééx", "é"), Some("éx"));
     }
 
     #[test]

@@ -5,7 +5,6 @@
 //! A request's body never changes once queued, so a retried batch carries the same `batch_id` and
 //! the server stores it once. The browser side (fetch, beacons, timers) is in `tracker/send.rs`.
 
-use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -117,7 +116,7 @@ pub(crate) fn retry_after_ms(
 /// which keeps them in order: a session's start before its batches, its batches before its end.
 #[derive(Debug, Default)]
 pub(crate) struct Outbox {
-    pending: VecDeque<Request>,
+    pending: Vec<Request>,
     /// Whether the front request is on the network now.
     in_flight: bool,
 }
@@ -125,7 +124,7 @@ pub(crate) struct Outbox {
 impl Outbox {
     /// Queues `request` behind the others.
     pub(crate) fn push(&mut self, request: Request) {
-        self.pending.push_back(request);
+        self.pending.push(request);
     }
 
     /// Puts `adopted` requests (from a page that is gone, oldest first) ahead of everything not
@@ -154,11 +153,11 @@ impl Outbox {
         if self.in_flight {
             return Ok(None);
         }
-        match self.pending.front() {
+        match self.pending.first() {
             Some(front) if front.not_before > now => Err(front.not_before),
             Some(_) => {
                 self.in_flight = true;
-                Ok(self.pending.front())
+                Ok(self.pending.first())
             }
             None => Ok(None),
         }
@@ -172,24 +171,27 @@ impl Outbox {
         }
         match outcome {
             Outcome::Retry(wait) => {
-                if let Some(front) = self.pending.front_mut() {
+                if let Some(front) = self.pending.first_mut() {
                     front.attempts = front.attempts.saturating_add(1);
                     front.not_before = now.saturating_add(wait);
                 }
                 None
             }
-            Outcome::Delivered | Outcome::Drop { .. } => self.pending.pop_front(),
+            // The queue is short (a flush every few seconds): shifting it is cheap.
+            Outcome::Delivered | Outcome::Drop { .. } => {
+                (!self.pending.is_empty()).then(|| self.pending.remove(0))
+            }
         }
     }
 
     /// The in-flight request (to judge its answer).
     pub(crate) fn in_flight(&self) -> Option<&Request> {
-        self.pending.front().filter(|_| self.in_flight)
+        self.pending.first().filter(|_| self.in_flight)
     }
 
     /// Makes a waiting front request due now (the browser came back online).
     pub(crate) fn wake(&mut self) {
-        if let Some(front) = self.pending.front_mut() {
+        if let Some(front) = self.pending.first_mut() {
             front.not_before = 0;
         }
     }

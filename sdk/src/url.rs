@@ -86,7 +86,7 @@ fn is_sensitive(name: &str, extra: &[String]) -> bool {
 /// The host (with port) of an `http(s)` URL: `https://a.example:8443/x` → `a.example:8443`,
 /// lower-cased, without user info.
 pub(crate) fn host(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
+    let rest = crate::text::after(url, "://")?;
     let authority = rest.split(['/', '?', '#']).next()?;
     let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     Some(host.to_ascii_lowercase())
@@ -116,7 +116,8 @@ pub(crate) fn utm(url: &str) -> Option<Utm> {
     (!utm.is_empty()).then_some(utm)
 }
 
-/// Decodes `%XX` escapes and `+` (a space in form encoding); invalid UTF-8 becomes U+FFFD.
+/// Decodes `%XX` escapes and `+` (a space in form encoding); a value that decodes to invalid
+/// UTF-8 is kept as it was.
 pub(crate) fn decode(value: &str) -> String {
     let bytes = value.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -138,7 +139,8 @@ pub(crate) fn decode(value: &str) -> String {
             }
         }
     }
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    // Not UTF-8 once decoded: kept as it came (still valid text), rather than lossily.
+    String::from_utf8(out).unwrap_or_else(|_| String::from(value))
 }
 
 /// Whether `path` (`location.pathname`) matches the glob `pattern`: `*` stands for any run of
@@ -261,7 +263,7 @@ mod tests {
     #[test]
     fn decoding_keeps_bad_escapes() {
         assert_eq!(decode("%zz%4"), "%zz%4");
-        assert_eq!(decode("%ff"), "\u{fffd}");
+        assert_eq!(decode("%ff"), "%ff");
     }
 
     #[test]

@@ -4,13 +4,16 @@
 //! cargo xtask dev     install what is missing, build, migrate, run wrangler dev + the example site
 //! cargo xtask test    the same set-up, then fmt, clippy, unit, browser and end-to-end tests
 //! cargo xtask size    bytes the browser downloads for the tracker, against the budget and peers
+//! cargo xtask bench   performance reports against peers (`bench sdk`: size, fingerprint time)
 //! cargo xtask build   build the SDK bundle and the worker only
 //! cargo xtask data    print the sessions and R2 objects `cargo xtask dev` has stored
 //! ```
 
+mod bench;
 mod cmd;
 mod dev;
 mod install;
+mod minify;
 mod paths;
 mod sdk;
 mod size;
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
         Some("size") => size::run(),
         Some("build") => build(),
         Some("data") => dev::show_data(),
+        Some("bench") => bench::run(&args[1..]),
         _ => {
             eprintln!("{HELP}");
             return ExitCode::from(2);
@@ -42,11 +46,12 @@ fn main() -> ExitCode {
     }
 }
 
-const HELP: &str = "usage: cargo xtask <dev|test|size|build>
+const HELP: &str = "usage: cargo xtask <dev|test|size|build|data|bench sdk>
   dev    install what is missing, build, migrate local D1, run wrangler dev and the example site
   test   the same set-up, then fmt, clippy (native + wasm32), unit, SDK browser and end-to-end tests
   size   gzip bytes of the tracker bundle, checked against the budget and against peers
   build  build the SDK bundle and the worker
+  bench  performance reports against peers: `bench sdk` (sizes, fingerprint vs FingerprintJS)
   data   print the sessions and R2 objects that `cargo xtask dev` has stored";
 
 /// The result every task returns; errors are plain messages for a person.

@@ -4,7 +4,8 @@
 //! ```text
 //! cargo build (wasm32, release, bundle features)
 //!   → wasm-bindgen --target web           glue (an ES module) + the SDK's JS imports (sdk/js/host.js)
-//!   → wasm-opt -Oz (binaryen 132)         sdk/pulsegate-<hash>.wasm
+//!   → wasm-opt -Oz (binaryen 132)
+//!   → minify.rs: short import/export names sdk/pulsegate-<hash>.wasm
 //!   → esbuild: sdk/js/boot.js + glue      sdk/pulsegate-<hash>.js   (the code chunk; only the glue's
 //!                                           import table and init step survive tree shaking)
 //!   → esbuild --target=es5: loader.js     <script>.js               (names both chunks, relative)
@@ -19,7 +20,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::cmd::{self, step};
-use crate::{Result, paths};
+use crate::{Result, minify, paths};
 
 /// One script and the SDK features compiled into it.
 #[derive(Debug)]
@@ -93,13 +94,13 @@ fn build_bundle(bundle: &Bundle) -> Result<Vec<Output>> {
             .arg("-o")
             .arg(&optimized),
     )?;
-    let wasm = read(&optimized)?;
-    let wasm_name = format!("sdk/pulsegate-{}.wasm", short_hash(&wasm));
-
     // The glue exports only `start` and its loaders; the boot code needs its import table and
-    // finishing step instead (and then the loaders are tree-shaken away).
+    // finishing step instead (and then the loaders are tree-shaken away). The names both sides
+    // share are shortened.
     let glue = String::from_utf8(read(&stage.join("pulsegate_sdk.js"))?)
         .map_err(|_| "wasm-bindgen glue is not UTF-8")?;
+    let (wasm, glue) = minify::minify(&read(&optimized)?, &glue)?;
+    let wasm_name = format!("sdk/pulsegate-{}.wasm", short_hash(&wasm));
     write(&stage.join("glue.js"), expose_internals(&glue)?.as_bytes())?;
     fs::copy(root.join("sdk/js/boot.js"), stage.join("boot.js"))
         .map_err(|e| format!("cannot copy sdk/js/boot.js: {e}"))?;

@@ -93,8 +93,13 @@ pub(crate) fn selector(element: &JsValue) -> String {
         }
         node = get(&node, "parentElement");
     }
-    parts.reverse();
-    let mut selector = parts.join(" > ");
+    let mut selector = String::new();
+    for part in parts.iter().rev() {
+        if !selector.is_empty() {
+            selector.push_str(" > ");
+        }
+        selector.push_str(part);
+    }
     truncate(&mut selector, MAX_SELECTOR_LEN);
     selector
 }

@@ -5,6 +5,7 @@ use wasm_bindgen::JsValue;
 
 use crate::bot::{Engine, claimed_engine};
 use crate::js::{get, text};
+use crate::text::{after, has};
 
 /// The platform families that set the base confidence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,13 +43,13 @@ impl Browser {
     /// The facts a user agent string gives (plus whether `navigator.brave` exists).
     pub(crate) fn from_user_agent(ua: &str, brave: bool) -> Self {
         let engine = claimed_engine(ua);
-        let platform = if ua.contains("Android") {
+        let platform = if has(ua, "Android") {
             Platform::Android
-        } else if ua.contains("iPhone") || ua.contains("iPad") || ua.contains("iPod") {
+        } else if has(ua, "iPhone") || has(ua, "iPad") || has(ua, "iPod") {
             Platform::Ios
-        } else if ua.contains("Windows") {
+        } else if has(ua, "Windows") {
             Platform::Windows
-        } else if ua.contains("Mac OS X") || ua.contains("Macintosh") {
+        } else if has(ua, "Mac OS X") || has(ua, "Macintosh") {
             Platform::MacOs
         } else {
             Platform::Other
@@ -58,7 +59,7 @@ impl Browser {
             safari: (engine == Engine::WebKit).then(|| major_after(ua, "Version/")).flatten(),
             firefox: major_after(ua, "Firefox/"),
             brave,
-            samsung: ua.contains("SamsungBrowser/"),
+            samsung: has(ua, "SamsungBrowser/"),
             platform,
         }
     }
@@ -91,7 +92,7 @@ impl Browser {
 
 /// The major version number following `marker` in `ua`.
 fn major_after(ua: &str, marker: &str) -> Option<u32> {
-    let rest = ua.split_once(marker)?.1;
+    let rest = after(ua, marker)?;
     let digits = rest.split(|c: char| !c.is_ascii_digit()).next()?;
     crate::text::parse_u64(digits).and_then(|v| u32::try_from(v).ok())
 }

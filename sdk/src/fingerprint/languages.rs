@@ -6,6 +6,9 @@ use crate::js::text;
 pub(super) fn collect(probe: &Probe<'_>) -> Option<Reading> {
     let mut value = text(&probe.navigator, "language")?;
     value.push(';');
-    value.push_str(&crate::context::languages(&probe.navigator).join(","));
+    for language in crate::context::languages(&probe.navigator) {
+        value.push_str(&language);
+        value.push(',');
+    }
     Some(Reading::Value(value))
 }

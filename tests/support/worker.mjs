@@ -47,19 +47,29 @@ export function freePort() {
 /**
  * Applies the migrations to a new temporary state directory, starts `wrangler dev` on it and
  * waits for `/health`. The worker must be prebuilt (`cargo xtask test` does it).
+ *
+ * The harness always sets `PULSEGATE_TEST_CLOCK=1` (test headers: `x-pulsegate-now`,
+ * `x-pulsegate-test-cf`, `x-pulsegate-test-fault`) and `IP_HASH_SALT`. `vars` adds or overrides
+ * vars (a value of `null` leaves one unset), e.g. `{ RATE_LIMIT_TRACK_EVENTS: '50/60' }`;
+ * `migrate: false` starts a worker whose D1 has no tables (a broken store, for failure tests).
  */
-export async function startWorker() {
+export async function startWorker({ vars = {}, migrate = true } = {}) {
   const state = await mkdtemp(path.join(os.tmpdir(), 'pulsegate-e2e-'));
   const cwd = path.join(root, 'worker');
-  await promisify(execFile)(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { cwd, env });
+  if (migrate) {
+    await promisify(execFile)(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { cwd, env });
+  }
+  const allVars = { PULSEGATE_TEST_CLOCK: '1', IP_HASH_SALT, ...vars };
+  const varArgs = Object.entries(allVars)
+    .filter(([, value]) => value !== null && value !== undefined)
+    .flatMap(([name, value]) => ['--var', `${name}:${value}`]);
   const port = await freePort();
   const inspector = await freePort();
   const log = [];
   const child = spawn(
     wrangler,
     ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
-      '--persist-to', state, '--test-scheduled', '--show-interactive-dev-session=false',
-      '--var', `IP_HASH_SALT:${IP_HASH_SALT}`],
+      '--persist-to', state, '--test-scheduled', '--show-interactive-dev-session=false', ...varArgs],
     { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   running.add(child.pid);

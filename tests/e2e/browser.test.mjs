@@ -58,8 +58,9 @@ test('the script tag on another origin records a session and its pageviews', asy
   await page.waitForURL(`${site.url}/pricing.html`);
 
   const events = await eventually('both pageviews in R2', async () => {
-    const keys = (await state.listKeys(`${row.r2_prefix}events/`)).filter((k) => k.endsWith('.json'));
-    const batches = await Promise.all(keys.map((k) => state.getJson(k)));
+    const stored = await state.getJsonMany(`${row.r2_prefix}events/`, (k) => k.endsWith('.json'));
+    const keys = stored.map((o) => o.key);
+    const batches = stored.map((o) => o.body);
     const all = batches.flatMap((b) => b.events);
     return all.filter((e) => e.type === 'pageview').length >= 2 ? { keys, batches, all } : null;
   });

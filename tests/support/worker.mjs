@@ -73,13 +73,15 @@ export async function startWorker({ vars = {}, migrate = true } = {}) {
     { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   running.add(child.pid);
-  const keep = (chunk) => { log.push(chunk.toString()); if (log.length > 400) log.shift(); };
+  const keep = (chunk) => { log.push(chunk.toString()); if (log.length > 20000) log.shift(); };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const exited = new Promise((resolve) => child.on('exit', resolve));
   const url = `http://127.0.0.1:${port}`;
 
   const stop = async () => {
+    // PULSEGATE_E2E_LOG=1 prints what the worker logged, to debug a failing suite.
+    if (process.env.PULSEGATE_E2E_LOG) process.stderr.write(log.join(''));
     if (running.delete(child.pid)) {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
       const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
@@ -103,5 +105,11 @@ export async function startWorker({ vars = {}, migrate = true } = {}) {
     await stop();
     throw new Error(`${err.message}\n--- wrangler output ---\n${log.join('')}`);
   }
-  return { url, state, pid: child.pid, stop, log: () => log.join('') };
+  /** Every JSON line the worker logged so far (request lines, job lines, config warnings). */
+  const jsonLines = () => log.join('').replace(/\x1b\[[0-9;]*m/g, '').split('\n').flatMap((line) => {
+    const start = line.indexOf('{"ts":');
+    if (start < 0) return [];
+    try { return [JSON.parse(line.slice(start).trim())]; } catch { return []; }
+  });
+  return { url, state, pid: child.pid, stop, log: () => log.join(''), jsonLines };
 }

@@ -34,6 +34,10 @@ pub(crate) struct RequestLine<'a> {
     pub(crate) path: &'a str,
     pub(crate) status: u16,
     pub(crate) ms: u64,
+    /// The request body as declared: its `Content-Length`, or `chunked` (streamed, counted as it
+    /// arrives); absent without a body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) body: Option<String>,
     /// D1 statements that write (INSERT, UPDATE, DELETE, UPSERT) made while answering.
     #[serde(skip_serializing_if = "is_zero")]
     pub(crate) d1_writes: u32,
@@ -199,6 +203,7 @@ mod tests {
             path: "/track/events/batch",
             status: 503,
             ms: 7,
+            body: None,
             d1_writes: 0,
             error: Some(ErrorLine::from(&err)),
         };

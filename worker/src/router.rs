@@ -124,6 +124,10 @@ pub(crate) async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     // The raw method: workers-rs maps unknown methods to GET.
     let method = req.inner().method();
     let path = req.path();
+    let body = match header(&req, "content-length") {
+        Some(length) => Some(crate::echo::cap(&length)),
+        None => req.inner().body().is_some().then(|| "chunked".to_owned()),
+    };
 
     let stats = Stats::new();
     let (resp, error) = match dispatch(req, &env, &ctx, &stats, &method, &path).await {
@@ -143,6 +147,7 @@ pub(crate) async fn handle(req: Request, env: Env, ctx: Context) -> Response {
             path: &path,
             status,
             ms: now_ms().saturating_sub(started),
+            body,
             d1_writes: stats.d1_writes(),
             error: error.as_ref().map(ErrorLine::from),
         },

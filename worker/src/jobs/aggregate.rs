@@ -89,7 +89,10 @@ pub(crate) async fn after_batch(env: Env, session_id: String, now: UnixMillis) {
         Ok(kv) => {
             let key = throttle_key(&session_id);
             match kv.get(&key).text().await.map(|v| v.and_then(|v| v.parse().ok())) {
-                Ok(last) if is_throttled(last, now) => return,
+                Ok(last) if is_throttled(last, now) => {
+                    log_throttled(&session_id);
+                    return;
+                }
                 Ok(_) => {}
                 // KV down: update anyway (more D1 writes, never fewer counts).
                 Err(e) => warn(&session_id, &format!("kv read {key}: {e}")),
@@ -165,6 +168,22 @@ pub(crate) fn log_update(
             ms: now_ms().saturating_sub(started),
             error,
         },
+    );
+}
+
+/// `{"job":"aggregate","session_id":…,"trigger":"batch","outcome":"throttled"}`: the batch is in
+/// R2 and the next update will count it.
+fn log_throttled(session_id: &str) {
+    #[derive(Serialize)]
+    struct Line<'a> {
+        session_id: &'a str,
+        trigger: Trigger,
+        outcome: &'static str,
+    }
+    log::job(
+        Level::Info,
+        "aggregate",
+        Line { session_id, trigger: Trigger::Batch, outcome: "throttled" },
     );
 }
 

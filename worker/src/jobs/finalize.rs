@@ -16,9 +16,13 @@ use crate::store::sessions;
 /// What one run did; logged as one JSON line.
 #[derive(Debug, Default, Serialize)]
 pub(crate) struct Summary {
+    /// The run's "now" (the scheduled time), ms.
+    pub(crate) now: UnixMillis,
     pub(crate) quiet: u32,
     pub(crate) finalized: u32,
     pub(crate) stale: u32,
+    /// Sessions whose update failed; they stay unfinalised and come back next run.
+    pub(crate) failed: u32,
     pub(crate) d1_writes: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) error: Option<String>,
@@ -27,7 +31,7 @@ pub(crate) struct Summary {
 /// Finalises up to `config.finalize_per_run` quiet sessions.
 pub(crate) async fn run(env: &Env, config: &Config, now: UnixMillis) -> Summary {
     let stats = Stats::new();
-    let mut summary = Summary::default();
+    let mut summary = Summary { now, ..Summary::default() };
     if let Err(e) = finalize(env, config, now, &stats, &mut summary).await {
         summary.error = Some(e.detail().unwrap_or("failed").to_owned());
     }
@@ -49,9 +53,16 @@ async fn finalize(
             .await?;
     summary.quiet = u32::try_from(rows.len()).unwrap_or(u32::MAX);
     for row in &rows {
-        match aggregate::update(&db, &bucket, row, Trigger::Final, now).await? {
-            (Outcome::Written, _) => summary.finalized += 1,
-            (Outcome::Stale | Outcome::NoSession, _) => summary.stale += 1,
+        match aggregate::update(&db, &bucket, row, Trigger::Final, now).await {
+            Ok((Outcome::Written, _)) => summary.finalized += 1,
+            Ok((Outcome::Stale | Outcome::NoSession, _)) => summary.stale += 1,
+            // One session's failure does not hold up the others; the first is reported.
+            Err(e) => {
+                summary.failed += 1;
+                if summary.error.is_none() {
+                    summary.error = Some(format!("{}: {}", row.id, e.detail().unwrap_or("failed")));
+                }
+            }
         }
     }
     Ok(())

@@ -81,6 +81,8 @@ pub(crate) struct StoreLine {
 /// What a run did; logged as one JSON line.
 #[derive(Debug, Default, Serialize)]
 pub(crate) struct Summary {
+    /// The run's "now" (the scheduled time), ms.
+    pub(crate) now: UnixMillis,
     pub(crate) stores: Vec<StoreLine>,
     pub(crate) d1_writes: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -97,7 +99,7 @@ struct CursorRow {
 /// Runs the sweeps `mode` calls for.
 pub(crate) async fn run(env: &Env, config: &Config, now: UnixMillis, mode: Mode) -> Summary {
     let stats = Stats::new();
-    let mut summary = Summary::default();
+    let mut summary = Summary { now, ..Summary::default() };
     if let Err(e) = sweep(env, config, now, mode, &stats, &mut summary).await {
         summary.error = Some(e.detail().unwrap_or("failed").to_owned());
     }

@@ -34,7 +34,7 @@ pub(crate) struct Commit<'a> {
 
 const UPDATE: &str = "UPDATE sessions SET
     event_count = ?3, page_views = ?4, clicks = ?5, max_scroll_percent = ?6, engaged_ms = ?7,
-    last_seen_at = max(last_seen_at, ?8), exit_path = ?9, duration_ms = ?10, rage_clicks = ?11,
+    last_seen_at = max(last_seen_at, coalesce(?8, 0)), exit_path = ?9, duration_ms = ?10, rage_clicks = ?11,
     form_starts = ?12, form_submits = ?13, errors = ?14, custom_events = ?15, aggregated_at = ?16,
     engagement_score = ?17, engagement_reasons = ?18, suspicion_score = ?19,
     suspicion_reasons = ?20, peak_events_per_s = ?21, agg_batches = ?2,

@@ -52,7 +52,7 @@ pub(crate) fn tables(store: Store) -> Option<&'static [Table]> {
     const RATE_LIMITS: &[Table] = &[Table {
         name: "rate_limit_windows",
         time_column: "window_start",
-        key: "(key, window_start)",
+        key: "key, window_start",
     }];
     // No lead tables yet: the leads migrations add theirs here.
     const LEADS: &[Table] = &[];

@@ -98,7 +98,8 @@ pub(crate) fn expired_prefix(keys: &[String], cut: UtcDate) -> (Vec<String>, Opt
 pub(crate) struct Table {
     pub(crate) name: &'static str,
     pub(crate) time_column: &'static str,
-    /// How a bounded delete names its rows: `rowid`, or the primary key of a WITHOUT ROWID table.
+    /// How a bounded delete names its rows: `rowid`, or the primary-key columns of a WITHOUT
+    /// ROWID table (`key, window_start`).
     pub(crate) key: &'static str,
 }
 
@@ -112,7 +113,7 @@ pub(crate) async fn sweep_d1(
 ) -> (Progress, Result<(), ApiError>) {
     let Table { name, time_column, key } = table;
     let sql = format!(
-        "DELETE FROM {name} WHERE {key} IN (SELECT {key} FROM {name} WHERE {time_column} < ?1 LIMIT ?2)"
+        "DELETE FROM {name} WHERE ({key}) IN (SELECT {key} FROM {name} WHERE {time_column} < ?1 LIMIT ?2)"
     );
     let mut progress = Progress::default();
     while progress.calls < max_statements {

@@ -13,6 +13,8 @@ mod cors;
 mod echo;
 mod edge;
 mod error;
+#[cfg(test)]
+mod fuzz;
 mod http;
 mod ip_hash;
 mod jobs;

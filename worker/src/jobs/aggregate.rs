@@ -72,6 +72,33 @@ pub(crate) struct Counted {
     pub(crate) read_back: u32,
 }
 
+/// Sessions this isolate started an update for, and when (worker clock). Checked before KV, so
+/// a session whose batches keep reaching the same isolate costs no KV read while throttled.
+static CLAIMED: std::sync::Mutex<BTreeMap<String, UnixMillis>> =
+    std::sync::Mutex::new(BTreeMap::new());
+/// Most sessions remembered; beyond it, entries past the throttle window are dropped first.
+const CLAIMED_CAP: usize = 4096;
+
+fn claimed() -> std::sync::MutexGuard<'static, BTreeMap<String, UnixMillis>> {
+    CLAIMED.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Whether this isolate claimed an update for `session_id` within the throttle window.
+fn claimed_here(session_id: &str, now: UnixMillis) -> bool {
+    is_throttled(claimed().get(session_id).copied(), now)
+}
+
+fn remember_claim(session_id: &str, now: UnixMillis) {
+    let mut map = claimed();
+    if map.len() >= CLAIMED_CAP {
+        map.retain(|_, at| is_throttled(Some(*at), now));
+        if map.len() >= CLAIMED_CAP {
+            map.clear();
+        }
+    }
+    map.insert(session_id.to_owned(), now);
+}
+
 /// KV key of a session's throttle.
 fn throttle_key(session_id: &str) -> String {
     format!("agg:{session_id}")
@@ -85,11 +112,17 @@ pub(crate) fn is_throttled(last: Option<UnixMillis>, now: UnixMillis) -> bool {
 /// After a stored batch (in `wait_until`): update the session's aggregates unless an update ran
 /// in the last 20 s. Failures are logged, never surfaced.
 pub(crate) async fn after_batch(env: Env, session_id: String, now: UnixMillis) {
+    if claimed_here(&session_id, now) {
+        log_throttled(&session_id);
+        return;
+    }
     match env.kv(bindings::TRACKING_KV) {
         Ok(kv) => {
             let key = throttle_key(&session_id);
             match kv.get(&key).text().await.map(|v| v.and_then(|v| v.parse().ok())) {
-                Ok(last) if is_throttled(last, now) => {
+                Ok(Some(last)) if is_throttled(Some(last), now) => {
+                    // Another isolate updated it: remember that here too.
+                    remember_claim(&session_id, last);
                     log_throttled(&session_id);
                     return;
                 }
@@ -97,6 +130,7 @@ pub(crate) async fn after_batch(env: Env, session_id: String, now: UnixMillis) {
                 // KV down: update anyway (more D1 writes, never fewer counts).
                 Err(e) => warn(&session_id, &format!("kv read {key}: {e}")),
             }
+            remember_claim(&session_id, now);
             let put = kv.put(&key, now.to_string()).map(|p| p.expiration_ttl(THROTTLE_TTL_S));
             match put {
                 Ok(put) => {
@@ -305,6 +339,18 @@ mod tests {
         assert!(!is_throttled(Some(100_000), 120_000));
         // A stored time ahead of this clock (skew) throttles rather than stampedes.
         assert!(is_throttled(Some(100_000), 90_000));
+    }
+
+    #[test]
+    fn this_isolate_remembers_its_claims() {
+        assert!(!claimed_here("s-remember", 1_000_000));
+        remember_claim("s-remember", 1_000_000);
+        assert!(claimed_here("s-remember", 1_019_999));
+        assert!(!claimed_here("s-remember", 1_020_000));
+        for i in 0..CLAIMED_CAP + 10 {
+            remember_claim(&format!("s-{i}"), 5_000_000);
+        }
+        assert!(claimed().len() <= CLAIMED_CAP);
     }
 
     #[test]

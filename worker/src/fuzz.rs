@@ -138,10 +138,10 @@ fn valid_bodies() -> Vec<Value> {
 /// Replaces the value at a pseudo-random path of `v` (chosen by `pick`) with `with`.
 fn mutate(v: &mut Value, pick: u64, with: Value) {
     let index = match &*v {
-        Value::Object(m) if !m.is_empty() && pick % 3 != 0 => {
+        Value::Object(m) if !m.is_empty() && !pick.is_multiple_of(3) => {
             Some((pick % m.len() as u64) as usize)
         }
-        Value::Array(a) if !a.is_empty() && pick % 3 != 0 => Some((pick % a.len() as u64) as usize),
+        Value::Array(a) if !a.is_empty() && !pick.is_multiple_of(3) => Some((pick % a.len() as u64) as usize),
         _ => None,
     };
     match (index, v) {

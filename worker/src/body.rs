@@ -86,28 +86,15 @@ const DRAIN_LIMIT: u64 = 4 * 1024 * 1024;
 
 /// Parses `bytes` as a `T` and validates it. Errors name the field path, e.g. `events[0].ts`.
 ///
-/// Valid bodies (nearly all of them) take serde_json's plain path; only a body that fails is
-/// parsed again with path tracking, to name the field.
+/// One parse, with path tracking: a plain serde_json pass first would save a few microseconds
+/// per valid body but doubles the deserializer code in the worker (about 40 KB of wasm).
 pub(crate) fn parse<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: T = match serde_json::from_slice(bytes) {
-        Ok(value) => value,
-        Err(_) => return Err(explain::<T>(bytes)),
-    };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(bytes, &e))?;
+    // Anything but whitespace after the value is a syntax error.
+    de.end().map_err(|e| ApiError::MalformedJson(strip_position(&e.to_string())))?;
     value.validate()?;
     Ok(value)
-}
-
-/// Why `bytes` is not a `T`: the same parse with path tracking.
-fn explain<T: DeserializeOwned>(bytes: &[u8]) -> ApiError {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(e) => json_error(bytes, &e),
-        // Anything but whitespace after the value is a syntax error.
-        Ok(_) => match de.end() {
-            Err(e) => ApiError::MalformedJson(strip_position(&e.to_string())),
-            Ok(()) => ApiError::MalformedJson("the body is not valid JSON".to_owned()),
-        },
-    }
 }
 
 /// Maps a serde error to `malformed_json` (syntax, early end) or `invalid_field` (data).

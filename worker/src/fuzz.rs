@@ -141,7 +141,9 @@ fn mutate(v: &mut Value, pick: u64, with: Value) {
         Value::Object(m) if !m.is_empty() && !pick.is_multiple_of(3) => {
             Some((pick % m.len() as u64) as usize)
         }
-        Value::Array(a) if !a.is_empty() && !pick.is_multiple_of(3) => Some((pick % a.len() as u64) as usize),
+        Value::Array(a) if !a.is_empty() && !pick.is_multiple_of(3) => {
+            Some((pick % a.len() as u64) as usize)
+        }
         _ => None,
     };
     match (index, v) {

@@ -11,7 +11,7 @@ pub(crate) const STORAGE_UNAVAILABLE: &str = "storage is temporarily unavailable
     not(test),
     expect(
         dead_code,
-        reason = "auth (401/403), rate limiting (429) and settings (409/412) construct the new variants"
+        reason = "auth (401) and settings (409/412) construct the remaining variants"
     )
 )]
 pub(crate) enum ApiError {

@@ -376,7 +376,7 @@ fn validation_names_the_first_broken_field() {
         engaged_ms: Some(limits::MAX_ENGAGED_MS + 1),
     };
     assert_eq!(end.validate().unwrap_err().field, "engaged_ms");
-    assert_eq!(SessionEnd { engaged_ms: Some(5), ..end.clone() }.validate(), Ok(()));
+    assert_eq!(SessionEnd { engaged_ms: Some(5), ..end }.validate(), Ok(()));
     assert_eq!(SessionEnd { ended_at: 9, ..end }.validate().unwrap_err().field, "ended_at");
 }
 

@@ -148,15 +148,37 @@ impl BatchSummary {
         s
     }
 
-    /// The summary as R2 custom metadata, or `None` when it is too large to ride there.
+    /// The summary as R2 custom metadata (ASCII-only JSON: anything else is `\u` escaped, as
+    /// metadata may travel as HTTP headers), or `None` when it is too large to ride there.
     pub(crate) fn to_metadata(&self) -> Option<String> {
-        serde_json::to_string(self).ok().filter(|json| json.len() <= MAX_METADATA_SUMMARY)
+        let json = ascii_json(&serde_json::to_string(self).ok()?);
+        (json.len() <= MAX_METADATA_SUMMARY).then_some(json)
     }
 
     /// A summary read back from metadata; `None` when absent, malformed or of another version.
     pub(crate) fn from_metadata(json: &str) -> Option<Self> {
         serde_json::from_str::<Self>(json).ok().filter(|s| s.version == SUMMARY_VERSION)
     }
+}
+
+/// `json` with every non-ASCII character written as `\uXXXX` (surrogate pairs beyond the BMP).
+/// Inside JSON strings this is the same text; outside them JSON has only ASCII anyway.
+fn ascii_json(json: &str) -> String {
+    if json.is_ascii() {
+        return json.to_owned();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    out
 }
 
 /// The most timestamps within any 1,000 ms window.
@@ -349,6 +371,23 @@ mod tests {
         assert_eq!(s.peak_per_s, 6);
         let back = BatchSummary::from_metadata(&s.to_metadata().unwrap()).unwrap();
         assert_eq!(back, s);
+    }
+
+    #[test]
+    fn metadata_is_ascii_and_reads_back_exactly() {
+        let b = batch(vec![
+            pv(1, "https://a.example/preise-für-dich"),
+            Event::Custom(Custom {
+                ts: 2,
+                name: "anmeldung ✓".into(),
+                props: [("plan".to_owned(), PropValue::String("grün 😀".into()))].into(),
+            }),
+        ]);
+        let s = BatchSummary::of(&b, 3);
+        let meta = s.to_metadata().unwrap();
+        assert!(meta.is_ascii(), "{meta}");
+        assert!(meta.contains("\\u00fc") && meta.contains("\\ud83d\\ude00"), "{meta}");
+        assert_eq!(BatchSummary::from_metadata(&meta), Some(s));
     }
 
     #[test]

@@ -116,12 +116,15 @@ pub(crate) async fn after_batch(env: Env, session_id: String, now: UnixMillis) {
         log_throttled(&session_id);
         return;
     }
+    // Claimed here before the first await: the session's other batches, arriving at this isolate
+    // at the same moment, see it at once.
+    remember_claim(&session_id, now);
     match env.kv(bindings::TRACKING_KV) {
         Ok(kv) => {
             let key = throttle_key(&session_id);
             match kv.get(&key).text().await.map(|v| v.and_then(|v| v.parse().ok())) {
                 Ok(Some(last)) if is_throttled(Some(last), now) => {
-                    // Another isolate updated it: remember that here too.
+                    // Another isolate updated it: remember its time instead of ours.
                     remember_claim(&session_id, last);
                     log_throttled(&session_id);
                     return;
@@ -130,7 +133,6 @@ pub(crate) async fn after_batch(env: Env, session_id: String, now: UnixMillis) {
                 // KV down: update anyway (more D1 writes, never fewer counts).
                 Err(e) => warn(&session_id, &format!("kv read {key}: {e}")),
             }
-            remember_claim(&session_id, now);
             let put = kv.put(&key, now.to_string()).map(|p| p.expiration_ttl(THROTTLE_TTL_S));
             match put {
                 Ok(put) => {

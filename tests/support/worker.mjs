@@ -1,5 +1,6 @@
 // Starts a fresh `wrangler dev` (real workerd, local D1/KV/R2) on a free port with its own state.
 import { spawn, execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -11,6 +12,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const wrangler = path.join(root, 'node_modules/.bin/wrangler');
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: '1' };
 const running = new Set();
+/** State directories of workers not stopped yet: removed on exit too. */
+const states = new Set();
 /** The salt the test worker hashes visitor IPs with. */
 export const IP_HASH_SALT = 'e2e-salt';
 
@@ -23,7 +26,10 @@ function killAll(signal) {
 
 // Whatever happens to the test process (normal exit, Ctrl-C, SIGTERM from a CI timeout, a closed
 // terminal), no wrangler or workerd outlives it: each runs detached in its own process group.
-process.on('exit', () => killAll('SIGKILL'));
+process.on('exit', () => {
+  killAll('SIGKILL');
+  for (const dir of states) rmSync(dir, { recursive: true, force: true });
+});
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
   process.once(signal, () => {
     killAll('SIGTERM');
@@ -55,6 +61,7 @@ export function freePort() {
  */
 export async function startWorker({ vars = {}, migrate = true } = {}) {
   const state = await mkdtemp(path.join(os.tmpdir(), 'pulsegate-e2e-'));
+  states.add(state);
   const cwd = path.join(root, 'worker');
   if (migrate) {
     await promisify(execFile)(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { cwd, env });
@@ -89,6 +96,7 @@ export async function startWorker({ vars = {}, migrate = true } = {}) {
       clearTimeout(timer);
     }
     await rm(state, { recursive: true, force: true });
+    states.delete(state);
   };
 
   try {

@@ -1,21 +1,31 @@
-//! PulseGate's Cloudflare Worker: SDK ingest into D1 and R2, the SDK bundle, health and crons.
+//! PulseGate's Cloudflare Worker: SDK ingest into D1, KV and R2, the SDK bundle, health and crons.
 //!
 //! `fetch` goes through the single route table in [`router`]; `scheduled` through [`scheduled`].
-//! Pure logic (keys, dates, validation, error mapping) is free of JS types and unit-tested natively.
+//! Pure logic (keys, dates, validation, scoring, summaries, error mapping) is free of JS types
+//! and unit-tested natively; `store` talks to the bindings; `jobs` run after the response.
 
 pub mod bindings;
 mod body;
 mod client_time;
 mod clock;
+mod config;
 mod cors;
+mod echo;
+mod edge;
 mod error;
+#[cfg(test)]
+mod fuzz;
 mod http;
 mod ip_hash;
+mod jobs;
 mod log;
+mod net;
 mod router;
 mod routes;
+mod sanitize;
 mod scheduled;
 mod store;
+mod track;
 
 use worker::{Context, Env, Request, Response, ScheduleContext, ScheduledEvent, event};
 
@@ -26,7 +36,8 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response>
 
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    scheduled::run(&event.cron(), &env).await;
+    // The scheduled time, not the wall clock: `wrangler dev` sets it with `?time=`.
+    scheduled::run(&event.cron(), &env, event.schedule() as u64).await;
 }
 
 /// Panics abort the wasm instance (`panic = "abort"`); log the message as JSON first.

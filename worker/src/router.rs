@@ -3,19 +3,25 @@
 //! Every request leaves through [`handle`], which turns errors into JSON bodies, adds
 //! `x-request-id` and CORS headers, strips bodies from `HEAD` answers and logs one JSON line.
 
+use std::rc::Rc;
+
 use worker::{Context, Env, Request, Response};
 
 use crate::cors;
 use crate::error::ApiError;
 use crate::http::{header, json};
 use crate::log::{self, ErrorLine, Level, RequestLine, now_ms};
-use crate::routes::{health, sdk_assets, track};
+use crate::routes::track::{events, session};
+use crate::routes::{health, sdk_assets};
+use crate::store::d1::Stats;
 
 /// What a matched route does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Endpoint {
     SessionStart,
+    SessionEnd,
     EventsBatch,
+    Event,
     SdkAsset,
     Health,
 }
@@ -34,9 +40,11 @@ const GET: &[&str] = &["GET", "HEAD"];
 
 /// Top to bottom as in the spec's request-flow diagram. Anything else is a 404.
 pub(crate) const ROUTES: &[Route] = &[
-    // /track/* → validator → route handler → D1 / R2 (CORS: any origin)
+    // /track/* → rate limiter → validator → route handler → services → D1/KV/R2 (CORS: any origin)
     Route { pattern: "/track/session/start", methods: POST, endpoint: Endpoint::SessionStart },
+    Route { pattern: "/track/event", methods: POST, endpoint: Endpoint::Event },
     Route { pattern: "/track/events/batch", methods: POST, endpoint: Endpoint::EventsBatch },
+    Route { pattern: "/track/session/end", methods: POST, endpoint: Endpoint::SessionEnd },
     // /tracker.js (later /form.js, /pulse.js) and the wasm they load → embedded SDK bundle
     Route { pattern: "/{script}.js", methods: GET, endpoint: Endpoint::SdkAsset },
     Route { pattern: "/sdk/{file}.wasm", methods: GET, endpoint: Endpoint::SdkAsset },
@@ -117,8 +125,13 @@ pub(crate) async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     // The raw method: workers-rs maps unknown methods to GET.
     let method = req.inner().method();
     let path = req.path();
+    let body = match header(&req, "content-length") {
+        Some(length) => Some(crate::echo::cap(&length)),
+        None => req.inner().body().is_some().then(|| "chunked".to_owned()),
+    };
 
-    let (resp, error) = match dispatch(req, &env, &ctx, &method, &path).await {
+    let stats = Stats::new();
+    let (resp, error) = match dispatch(req, &env, &ctx, &stats, &method, &path).await {
         Ok(resp) => (resp, None),
         Err(err) => (error_response(&err), Some(err)),
     };
@@ -135,6 +148,8 @@ pub(crate) async fn handle(req: Request, env: Env, ctx: Context) -> Response {
             path: &path,
             status,
             ms: now_ms().saturating_sub(started),
+            body,
+            d1_writes: stats.d1_writes(),
             error: error.as_ref().map(ErrorLine::from),
         },
     );
@@ -145,16 +160,20 @@ async fn dispatch(
     req: Request,
     env: &Env,
     ctx: &Context,
+    stats: &Rc<Stats>,
     method: &str,
     path: &str,
 ) -> Result<Response, ApiError> {
+    let stats = Rc::clone(stats);
     match resolve(method, path) {
         Resolved::NotFound => Err(ApiError::NotFound),
         Resolved::MethodNotAllowed { allow } => Err(ApiError::MethodNotAllowed { allow }),
         Resolved::Preflight { allow } => preflight(&allow),
-        // IP rate limiting for /track/* plugs in here, before the handlers (next issue).
-        Resolved::Found(Endpoint::SessionStart) => track::session_start(req, env).await,
-        Resolved::Found(Endpoint::EventsBatch) => track::events_batch(req, env).await,
+        // Each /track handler applies the rate limiter first (routes/track/limit.rs).
+        Resolved::Found(Endpoint::SessionStart) => session::start(req, env, ctx, stats).await,
+        Resolved::Found(Endpoint::SessionEnd) => session::end(req, env, ctx, stats).await,
+        Resolved::Found(Endpoint::EventsBatch) => events::batch(req, env, ctx, stats).await,
+        Resolved::Found(Endpoint::Event) => events::single(req, env, ctx, stats).await,
         Resolved::Found(Endpoint::SdkAsset) => sdk_assets::get(&req, env, ctx, path).await,
         Resolved::Found(Endpoint::Health) => health::get(&req, env).await,
     }
@@ -215,6 +234,8 @@ mod tests {
             Resolved::Found(Endpoint::SessionStart)
         );
         assert_eq!(resolve("POST", "/track/events/batch"), Resolved::Found(Endpoint::EventsBatch));
+        assert_eq!(resolve("POST", "/track/event"), Resolved::Found(Endpoint::Event));
+        assert_eq!(resolve("POST", "/track/session/end"), Resolved::Found(Endpoint::SessionEnd));
         assert_eq!(resolve("GET", "/health"), Resolved::Found(Endpoint::Health));
         assert_eq!(resolve("HEAD", "/health"), Resolved::Found(Endpoint::Health));
         assert_eq!(resolve("GET", "/tracker.js"), Resolved::Found(Endpoint::SdkAsset));

@@ -87,7 +87,11 @@ fn short_name(mut n: usize) -> String {
 
 /// The import section: module and field names of function imports renamed. Modules are renamed
 /// too (`./pulsegate_sdk_bg.js`, `./snippets/…/host.js`), as quoted strings in the glue.
-fn imports(content: &[u8], names: &mut Names, renames: &mut Vec<(String, String)>) -> Result<Vec<u8>> {
+fn imports(
+    content: &[u8],
+    names: &mut Names,
+    renames: &mut Vec<(String, String)>,
+) -> Result<Vec<u8>> {
     let (count, mut at) = leb(content, 0)?;
     let mut body = Vec::new();
     push_leb(&mut body, count);
@@ -127,7 +131,11 @@ fn imports(content: &[u8], names: &mut Names, renames: &mut Vec<(String, String)
 }
 
 /// The export section: every export renamed (the glue reads them as `wasm.<name>`).
-fn exports(content: &[u8], names: &mut Names, renames: &mut Vec<(String, String)>) -> Result<Vec<u8>> {
+fn exports(
+    content: &[u8],
+    names: &mut Names,
+    renames: &mut Vec<(String, String)>,
+) -> Result<Vec<u8>> {
     let (count, mut at) = leb(content, 0)?;
     let mut body = Vec::new();
     push_leb(&mut body, count);

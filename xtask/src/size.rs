@@ -1,6 +1,7 @@
 //! `cargo xtask size`: gzip bytes of what a browser downloads for a first pageview without
 //! replay (the loader, its code chunk and its wasm), against the budget and against peers
-//! measured in the same run. With twiggy installed it also lists the wasm's 20 biggest items.
+//! measured in the same run, with twiggy's 20 biggest wasm items when twiggy is installed; and
+//! the worker's upload, against its own budget.
 
 use std::fs;
 use std::io::Write;
@@ -9,15 +10,16 @@ use std::path::Path;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
-use crate::{Result, cmd, install, paths, sdk};
+use crate::{Result, cmd, install, paths, sdk, worker};
 
 /// `tracker.js` + its chunk + its wasm, gzip -9 bytes: CI fails above this.
 ///
-/// Raised from 16,000 to what the complete tracker reached (autocapture, consent tiers, the
-/// transport with its storage mirror, sixteen fingerprint sources with SHA-256, bot signals, the
-/// public API): see `cargo xtask size` for the twiggy top 20. The biggest items are the serde
-/// serialization of every wire type, the fingerprint sources' browser calls, and the strings the
-/// browser APIs are named by. The goal below stays.
+/// Raised from issue 6's 16,000 (14,000 for the pageview-only tracker before it) to what the
+/// complete tracker reached (autocapture, consent tiers, the transport with its storage mirror,
+/// sixteen fingerprint sources with SHA-256, bot signals, the public API): see `cargo xtask size`
+/// for the twiggy top 20. The biggest items are the serde serialization of every wire type, the
+/// fingerprint sources' browser calls, and the strings the browser APIs are named by. The goal
+/// below stays.
 const FIRST_PAGEVIEW_BUDGET: usize = 44_500;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
@@ -32,12 +34,60 @@ const PEERS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Builds the bundles, prints the table (and twiggy's top 20), fails over budget.
+/// The worker's upload (`build/index_bg.wasm` + `build/index.js`), gzip -9 bytes.
+///
+/// Tracking ingest took the foundation's worker from 234 KB to about 337 KB (+44 %, measured
+/// here; wrangler reported 231 KiB before and reports its own figure in `cargo xtask test`). The
+/// growth is the ingest backend itself: four routes behind a D1 rate limiter with IP lists, a
+/// sanitizer, batch summaries in R2 metadata, exact throttled aggregates and rollups, the
+/// identity network, network signals, both scores and bounded retention of six stores. About
+/// 45 KB of the gzip is the wasm name section worker-build keeps for readable panics; most of
+/// the rest is serde code for the new wire and storage types. It is 11 % of the Free plan's
+/// 3 MB compressed limit. A growth past this budget needs its own reason.
+///
+/// Raised from 360,000 by the complete browser SDK, which the worker embeds and serves: the
+/// first-pageview bundle grew from about 13 KB to 44 KB gzip (see [`FIRST_PAGEVIEW_BUDGET`]), which
+/// is about 31 KB of the worker's 371 KB; serving and archiving earlier SDK chunks from R2 adds
+/// about 3 KB.
+const WORKER_BUDGET: usize = 380_000;
+/// The worker on `main` before tracking ingest (d9248cd), measured by [`check_worker`].
+const WORKER_FOUNDATION: usize = 234_361;
+
+/// Builds the bundles and the worker, prints both tables (and twiggy's top 20), fails over
+/// either budget.
 pub(crate) fn run() -> Result {
     install::ensure_build_tools()?;
     sdk::build()?;
     check()?;
-    twiggy_top()
+    twiggy_top()?;
+    worker::build()?;
+    check_worker()
+}
+
+/// Prints the worker's size (already built); fails over its budget.
+pub(crate) fn check_worker() -> Result {
+    let dir = paths::root().join("worker/build");
+    let mut total = (0, 0);
+    println!(
+        "
+{:<44} {:>10} {:>10}",
+        "worker upload", "raw B", "gzip -9 B"
+    );
+    for name in ["index_bg.wasm", "index.js"] {
+        let (raw, gz) = sizes(&dir.join(name))?;
+        println!("{name:<44} {raw:>10} {gz:>10}");
+        total = (total.0 + raw, total.1 + gz);
+    }
+    let growth = (total.1 as f64 / WORKER_FOUNDATION as f64 - 1.0) * 100.0;
+    println!("{:<44} {:>10} {:>10}", "total", total.0, total.1);
+    println!(
+        "{:<44} {:>10} {:>10}  ({growth:+.0}% on the foundation's {WORKER_FOUNDATION} B)",
+        "budget", "", WORKER_BUDGET
+    );
+    if total.1 > WORKER_BUDGET {
+        return Err(format!("the worker is {} B gzip, over its {WORKER_BUDGET} B budget", total.1));
+    }
+    Ok(())
 }
 
 /// Prints the table for the bundles already built.

@@ -18,6 +18,7 @@ pub(crate) mod scroll;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use pulsegate_schema::limits::MAX_ENGAGED_MS;
 use pulsegate_schema::{EngagementTime, Event, Scroll};
 use wasm_bindgen::JsValue;
 
@@ -149,7 +150,8 @@ impl Tracker {
         }
         self.rage_done(None);
         let now = js::now();
-        let engaged_ms = self.page.engagement.take(now);
+        // The worker refuses more than a day; a page left open and active that long is clamped.
+        let engaged_ms = self.page.engagement.take(now).min(MAX_ENGAGED_MS);
         if engaged_ms > 0 {
             if let Some(session) = &mut self.session {
                 session.engaged_ms = session.engaged_ms.saturating_add(engaged_ms);

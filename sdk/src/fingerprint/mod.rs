@@ -207,7 +207,8 @@ impl Runner {
         self.promise = None;
         let began = now(window);
         let finish = SOURCES.get(index).and_then(|s| s.finish);
-        let value = finish.and_then(|finish| if result.is_undefined() { None } else { finish(result) });
+        let value =
+            finish.and_then(|finish| if result.is_undefined() { None } else { finish(result) });
         let spent = now(window) - began;
         self.busy_ms += spent;
         if let Some(slot) = self.outcomes.get_mut(index) {

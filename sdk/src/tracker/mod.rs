@@ -20,6 +20,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
+use pulsegate_schema::limits::MAX_ENGAGED_MS;
 use pulsegate_schema::{ConsentTier, Event, SessionEnd, SessionId, UnixMillis, VisitorId};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
@@ -147,7 +148,8 @@ pub(crate) struct Tracker {
     pub(crate) api: Handler,
     /// The fingerprint computed on this page, the wall time it took and each source's
     /// main-thread time (for `_state()`).
-    pub(crate) last_fingerprint: Option<(pulsegate_schema::Fingerprint, u32, Vec<(&'static str, f64)>)>,
+    pub(crate) last_fingerprint:
+        Option<(pulsegate_schema::Fingerprint, u32, Vec<(&'static str, f64)>)>,
 }
 
 /// Starts the tracker with the loader's config object: the API function to call, or a number
@@ -387,7 +389,7 @@ impl Tracker {
             session_id: session.id,
             session_started_at: session.started_at,
             ended_at: session.last_activity.max(session.started_at),
-            engaged_ms: Some(session.engaged_ms),
+            engaged_ms: Some(session.engaged_ms.min(MAX_ENGAGED_MS)),
         };
         if let Some(body) = json::to_string(&end) {
             self.outbox.push(Request::new(SESSION_END_PATH, body));

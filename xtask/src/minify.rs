@@ -202,9 +202,9 @@ fn replace_word(text: &str, old: &str, new: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find(old) {
-        let before = out.chars().last().or_else(|| rest[..at].chars().last());
-        let prefix_ok = !rest[..at].chars().last().is_some_and(word_char)
-            && !(at == 0 && before.is_some_and(word_char));
+        // The character before the match: in `rest`, or (at its start) the last one written.
+        let before = if at > 0 { rest[..at].chars().last() } else { out.chars().last() };
+        let prefix_ok = !before.is_some_and(word_char);
         let after_ok = !rest[at + old.len()..].chars().next().is_some_and(word_char);
         out.push_str(&rest[..at]);
         out.push_str(if prefix_ok && after_ok { new } else { old });

@@ -146,11 +146,13 @@ pub(crate) struct Tracker {
     pub(crate) page: Page,
     /// The public API function handed to the loader.
     pub(crate) api: Handler,
-    /// The fingerprint computed on this page, the wall time it took and each source's
-    /// main-thread time (for `_state()`).
-    pub(crate) last_fingerprint:
-        Option<(pulsegate_schema::Fingerprint, u32, Vec<(&'static str, f64)>)>,
+    /// The fingerprint computed on this page, for `_state()`.
+    pub(crate) last_fingerprint: Option<Computed>,
 }
+
+/// A fingerprint computed on this page, the wall time it took (ms) and each source's
+/// main-thread time (ms).
+pub(crate) type Computed = (pulsegate_schema::Fingerprint, u32, Vec<(&'static str, f64)>);
 
 /// Starts the tracker with the loader's config object: the API function to call, or a number
 /// saying why the tracker is off (see [`Off`]).

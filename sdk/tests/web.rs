@@ -803,12 +803,30 @@ async fn sources_read_what_the_browser_says() {
     );
     let cores = js::number(&js::get(&window(), "navigator"), "hardwareConcurrency").unwrap();
     assert_eq!(read(by_name("concurrency")).await, Some((cores as u64).to_string()));
-    let fonts = read(by_name("fonts")).await.unwrap();
-    assert!(fonts.split(',').all(|f| f.is_empty() || !f.contains(';')), "{fonts}");
+    for group in ["fontswindows", "fontsapple", "fontsother"] {
+        let fonts = read(by_name(group)).await.unwrap();
+        assert!(fonts.split(',').all(|f| f.is_empty() || !f.contains(';')), "{fonts}");
+    }
+    // Debian's Chromium comes with at least one of the Linux candidates (its package depends on
+    // fonts-liberation; DejaVu is everywhere).
+    assert!(!read(by_name("fontsother")).await.unwrap().is_empty());
     let audio = read(by_name("audio")).await.unwrap();
     assert!(audio == "none" || (audio.len() == 17 && audio.ends_with(',')), "{audio}");
     let math = read(by_name("math")).await.unwrap();
     assert_eq!(math.split(',').filter(|s| !s.is_empty()).count(), 16);
+    // The cheap ways to the locale and the time zone give what `Intl.DateTimeFormat` gives.
+    let locale = run("return new Intl.DateTimeFormat().resolvedOptions().locale;").as_string();
+    assert_eq!(read(by_name("intl")).await, locale);
+    assert_eq!(
+        run("return typeof Temporal.Now.timeZoneId;").as_string().as_deref(),
+        Some("function")
+    );
+    let zone = run("return Intl.DateTimeFormat().resolvedOptions().timeZone;").as_string();
+    assert_eq!(read(by_name("timezone")).await, zone);
+    run("window.__pgTemporal = window.Temporal; delete window.Temporal;");
+    let without = read(by_name("timezone")).await;
+    run("window.Temporal = window.__pgTemporal;");
+    assert_eq!(without, zone, "the same without Temporal");
     // The value changes with what it reads.
     run(
         "Object.defineProperty(navigator, 'hardwareConcurrency', { value: 3, configurable: true });",
@@ -854,6 +872,40 @@ async fn the_fingerprint_is_stable_and_changes_with_its_inputs() {
 }
 
 #[wasm_bindgen_test]
+async fn heavy_sources_each_start_a_slice_of_their_own() {
+    let w = window();
+    let mut runner = Runner::new(&w);
+    let mut promise = None;
+    // The synchronous sources read in each step, in order.
+    let mut slices: Vec<Vec<&str>> = Vec::new();
+    let mut seen = 0;
+    loop {
+        let step = runner.step(&w);
+        promise = promise.or_else(|| runner.promise());
+        let done: Vec<&str> = runner
+            .timings()
+            .map(|(name, _)| name)
+            .filter(|name| SOURCES.iter().any(|s| s.name == *name && s.finish.is_none()))
+            .collect();
+        slices.push(done[seen..].to_vec());
+        seen = done.len();
+        match step {
+            Step::Yield => {}
+            Step::Wait(_) => {
+                let result = wait(promise.take().expect("the audio promise")).await;
+                runner.resume(&result, &w);
+            }
+            Step::Done(..) => break,
+        }
+    }
+    for source in SOURCES.iter().filter(|s| s.heavy) {
+        let slice = slices.iter().find(|slice| slice.contains(&source.name)).expect(source.name);
+        assert_eq!(slice[0], source.name, "{slices:?}");
+    }
+    assert!(slices.len() > SOURCES.iter().filter(|s| s.heavy).count(), "{slices:?}");
+}
+
+#[wasm_bindgen_test]
 async fn a_throwing_source_is_recorded_and_the_rest_still_count() {
     let (normal, _) = fingerprint().await;
     run("window.__pgGetContext = HTMLCanvasElement.prototype.getContext;
@@ -861,9 +913,9 @@ async fn a_throwing_source_is_recorded_and_the_rest_still_count() {
     let (broken, _) = fingerprint().await;
     let (again, _) = fingerprint().await;
     run("HTMLCanvasElement.prototype.getContext = __pgGetContext;");
-    // The canvas and fonts sources fail (fonts are measured on a canvas; WebGL reads a missing
-    // context as "none"); the others still count.
-    assert_eq!(broken.sources, normal.sources - 2, "{broken:?}");
+    // The canvas source and the three font groups fail (fonts are measured on a canvas; WebGL
+    // reads a missing context as "none"); the others still count.
+    assert_eq!(broken.sources, normal.sources - 4, "{broken:?}");
     assert!(broken.confidence < normal.confidence);
     assert_ne!(broken.id, normal.id);
     assert_eq!(broken.id, again.id, "a consistent failure gives a consistent id");
@@ -877,8 +929,9 @@ async fn randomising_browsers_skip_what_they_randomise() {
     );
     let (brave, _) = fingerprint().await;
     run("delete navigator.brave;");
-    // Brave farbles canvas, audio, fonts, WebGL, processor count and memory: six skipped.
-    assert_eq!(brave.sources, normal.sources - 6, "{brave:?}");
+    // Brave farbles canvas, audio, fonts (three groups), WebGL, processor count and memory:
+    // eight skipped.
+    assert_eq!(brave.sources, normal.sources - 8, "{brave:?}");
     assert_ne!(brave.id, normal.id);
 }
 

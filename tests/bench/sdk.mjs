@@ -112,10 +112,11 @@ await worker.stop();
 
 const ms = (n) => (n == null ? '—' : `${n.toFixed(1)} ms`);
 console.log(`\nFingerprint, median of ${RUNS} runs each, same page, same headless Chromium (FingerprintJS ${fpjsVersion}: load().get()):`);
-console.log(`${'CPU'.padEnd(6)}${'PulseGate wall'.padStart(16)}${'(main thread)'.padStart(15)}${'FingerprintJS'.padStart(15)}${'ratio'.padStart(8)}${'longest task PG / FPJS (max of runs)'.padStart(40)}`);
+console.log(`${'CPU'.padEnd(6)}${'PulseGate wall'.padStart(16)}${'(main thread)'.padStart(15)}${'FingerprintJS'.padStart(15)}${'ratio'.padStart(8)}${'longest task PG / FPJS: median, max of runs'.padStart(50)}`);
 for (const row of report) {
   const ratio = row.pulsegate.wall / row.fpjs.wall;
-  console.log(`${`${row.throttle}×`.padEnd(6)}${ms(row.pulsegate.wall).padStart(16)}${ms(row.pulsegate.busy).padStart(15)}${ms(row.fpjs.wall).padStart(15)}${ratio.toFixed(2).padStart(7)}x${`${ms(row.pulsegate.longest)} / ${ms(row.fpjs.longest)}`.padStart(40)}`);
+  const longest = (r) => `${ms(r.longestMedian)}, ${ms(r.longest)}`;
+  console.log(`${`${row.throttle}×`.padEnd(6)}${ms(row.pulsegate.wall).padStart(16)}${ms(row.pulsegate.busy).padStart(15)}${ms(row.fpjs.wall).padStart(15)}${ratio.toFixed(2).padStart(7)}x${`${longest(row.pulsegate)} / ${longest(row.fpjs)}`.padStart(50)}`);
 }
 console.log('\nPulseGate main-thread ms per source (median): ' + report.map((row) =>
   `${row.throttle}×: ${Object.entries(row.pulsegate.sources).map(([n, v]) => `${n} ${v.toFixed(1)}`).join(', ')}`).join('\n  '));

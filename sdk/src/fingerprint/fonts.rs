@@ -3,7 +3,9 @@
 //! `measureText`, which lays out nothing on the page (no DOM change, no layout of the host page,
 //! no inline style a strict Content-Security-Policy would refuse) and costs microseconds each.
 //!
-//! The value is the list of fonts found, e.g. `Arial Black,Calibri,Consolas,…`.
+//! Each font lookup costs the browser a fraction of a millisecond (more on a slow CPU), so the
+//! candidates are three sources, each read in its own slice: Windows fonts, Apple fonts, and the
+//! rest. Each value is the list of that group's fonts found, e.g. `Arial Black,Calibri,…`.
 
 use alloc::string::String;
 
@@ -14,57 +16,49 @@ use crate::js::{call_str, number, object, set_str};
 /// width everywhere, so a candidate metrically equal to one still differs from the other.
 const GENERICS: [&str; 2] = ["monospace", "serif"];
 
-/// Candidates common on Windows, macOS, iOS, Android and Linux, chosen so that together they
-/// tell systems and their versions apart.
-const FONTS: &[&str] = &[
-    "Arial Black",
-    "Arial Narrow",
-    "Avenir",
-    "Bahnschrift",
-    "Calibri",
-    "Cambria",
-    "Candara",
-    "Cantarell",
-    "Century Gothic",
-    "Comic Sans MS",
-    "Consolas",
-    "Constantia",
-    "Corbel",
-    "Courier New",
-    "DejaVu Sans",
-    "Droid Sans",
-    "Franklin Gothic",
-    "Futura",
-    "Garamond",
-    "Geneva",
-    "Georgia",
-    "Gill Sans",
-    "Helvetica",
-    "Helvetica Neue",
-    "Impact",
-    "Liberation Sans",
-    "Lucida Console",
-    "Lucida Grande",
-    "Menlo",
-    "Monaco",
-    "MS Gothic",
-    "MS Mincho",
-    "Noto Sans",
-    "Optima",
-    "Palatino",
-    "Roboto",
-    "Segoe UI",
-    "SimSun",
-    "Tahoma",
+/// Candidates typical of Windows (system, Office and East Asian fonts), chosen so that together
+/// they tell versions and installs apart.
+#[rustfmt::skip]
+const WINDOWS: &[&str] = &[
+    "Arial Black", "Arial Narrow", "Bahnschrift", "Calibri", "Cambria", "Candara",
+    "Century Gothic", "Comic Sans MS", "Consolas", "Constantia", "Corbel", "Franklin Gothic",
+    "Impact", "Lucida Console", "MS Gothic", "MS Mincho", "Segoe UI", "SimSun", "Tahoma",
     "Trebuchet MS",
-    "Ubuntu",
-    "Verdana",
+];
+
+/// Candidates typical of macOS and iOS.
+#[rustfmt::skip]
+const APPLE: &[&str] = &[
+    "Avenir", "Futura", "Geneva", "Gill Sans", "Helvetica", "Helvetica Neue", "Lucida Grande",
+    "Menlo", "Monaco", "Optima", "Palatino",
+];
+
+/// Candidates typical of Linux and Android, and ones found on several systems.
+#[rustfmt::skip]
+const OTHER: &[&str] = &[
+    "Cantarell", "Courier New", "DejaVu Sans", "Droid Sans", "Garamond", "Georgia",
+    "Liberation Sans", "Noto Sans", "Roboto", "Ubuntu", "Verdana",
 ];
 
 /// Wide and narrow glyphs, so width differences show.
 const SAMPLE: &str = "mmMwWLliI0fiflO&1";
 
-pub(super) fn collect(probe: &Probe<'_>) -> Option<Reading> {
+/// The Windows candidates found.
+pub(super) fn windows(probe: &Probe<'_>) -> Option<Reading> {
+    collect(probe, WINDOWS)
+}
+
+/// The macOS and iOS candidates found.
+pub(super) fn apple(probe: &Probe<'_>) -> Option<Reading> {
+    collect(probe, APPLE)
+}
+
+/// The other candidates found.
+pub(super) fn other(probe: &Probe<'_>) -> Option<Reading> {
+    collect(probe, OTHER)
+}
+
+fn collect(probe: &Probe<'_>, fonts: &[&str]) -> Option<Reading> {
     let canvas = probe.element("canvas")?;
     let ctx = object(call_str(&canvas, "getContext", "2d"))?;
     let mut width = |family: &str| {
@@ -75,7 +69,7 @@ pub(super) fn collect(probe: &Probe<'_>) -> Option<Reading> {
     };
     let base: [Option<f64>; 2] = GENERICS.map(&mut width);
     let mut found = String::new();
-    for font in FONTS {
+    for font in fonts {
         let installed = GENERICS.iter().zip(&base).any(|(generic, base)| {
             let mut family = String::from("'");
             family.push_str(font);

@@ -144,7 +144,8 @@ impl Runner {
         self.promise.take()
     }
 
-    /// Reads sources for up to [`SLICE_MS`] (sources skipped on this browser cost nothing).
+    /// Reads sources for up to [`SLICE_MS`] (sources skipped on this browser cost nothing); a
+    /// heavy source only at the start of a slice.
     pub(crate) fn step(&mut self, window: &JsValue) -> Step {
         let began = now(window);
         let probe = Probe {
@@ -158,10 +159,15 @@ impl Runner {
                 self.read(index, &probe, window);
             }
         }
+        let mut first = true;
         while let Some(source) = SOURCES.get(self.next) {
+            if source.heavy && !first && !(source.randomized)(&self.browser) {
+                return Step::Yield;
+            }
             let index = self.next;
             self.next += 1;
             if source.finish.is_none() {
+                first = false;
                 self.read(index, &probe, window);
                 if now(window) - began >= SLICE_MS {
                     return Step::Yield;

@@ -1,5 +1,6 @@
 //! Every entropy source, in the order they are read and hashed. Cheap synchronous facts come
-//! first, the costly renderings (fonts, canvas, WebGL, audio) last, each in a task of its own.
+//! first, the costly ones (fonts in three groups, canvas, WebGL, audio) last, each in a task of its
+//! own.
 //!
 //! Changing this list (or a source's canonical value) changes every visitor's id: treat it like a
 //! wire format.
@@ -25,6 +26,9 @@ pub(crate) struct Source {
     pub(crate) randomized: fn(&Browser) -> bool,
     /// Confidence points lost when it fails: the high-entropy renderings weigh most.
     pub(crate) weight: u8,
+    /// Costly (several ms, tens on a slow CPU): it starts a slice of its own rather than run
+    /// after other sources in one, so that no slice adds up to a long task.
+    pub(crate) heavy: bool,
 }
 
 use alloc::string::String;
@@ -38,13 +42,14 @@ fn brave(browser: &Browser) -> bool {
 }
 
 /// The sources, in hashing order.
-pub(crate) static SOURCES: [Source; 16] = [
+pub(crate) static SOURCES: [Source; 18] = [
     Source {
         name: "platform",
         collect: platform::collect,
         finish: None,
         randomized: never,
         weight: 2,
+        heavy: false,
     },
     Source {
         name: "languages",
@@ -52,6 +57,7 @@ pub(crate) static SOURCES: [Source; 16] = [
         finish: None,
         randomized: never,
         weight: 2,
+        heavy: false,
     },
     Source {
         name: "timezone",
@@ -59,37 +65,127 @@ pub(crate) static SOURCES: [Source; 16] = [
         finish: None,
         randomized: never,
         weight: 2,
+        heavy: false,
     },
-    Source { name: "screen", collect: screen::collect, finish: None, randomized: never, weight: 2 },
-    Source { name: "color", collect: color::collect, finish: None, randomized: never, weight: 2 },
+    Source {
+        name: "screen",
+        collect: screen::collect,
+        finish: None,
+        randomized: never,
+        weight: 2,
+        heavy: false,
+    },
+    Source {
+        name: "color",
+        collect: color::collect,
+        finish: None,
+        randomized: never,
+        weight: 2,
+        heavy: false,
+    },
     Source {
         name: "concurrency",
         collect: concurrency::collect,
         finish: None,
         randomized: brave,
         weight: 2,
+        heavy: false,
     },
-    Source { name: "memory", collect: memory::collect, finish: None, randomized: brave, weight: 2 },
-    Source { name: "touch", collect: touch::collect, finish: None, randomized: never, weight: 2 },
-    Source { name: "media", collect: media::collect, finish: None, randomized: never, weight: 2 },
-    Source { name: "math", collect: math::collect, finish: None, randomized: never, weight: 2 },
-    Source { name: "intl", collect: intl::collect, finish: None, randomized: never, weight: 2 },
-    Source { name: "vendor", collect: vendor::collect, finish: None, randomized: never, weight: 2 },
-    Source { name: "fonts", collect: fonts::collect, finish: None, randomized: brave, weight: 10 },
+    Source {
+        name: "memory",
+        collect: memory::collect,
+        finish: None,
+        randomized: brave,
+        weight: 2,
+        heavy: false,
+    },
+    Source {
+        name: "touch",
+        collect: touch::collect,
+        finish: None,
+        randomized: never,
+        weight: 2,
+        heavy: false,
+    },
+    Source {
+        name: "media",
+        collect: media::collect,
+        finish: None,
+        randomized: never,
+        weight: 2,
+        heavy: false,
+    },
+    Source {
+        name: "math",
+        collect: math::collect,
+        finish: None,
+        randomized: never,
+        weight: 2,
+        heavy: false,
+    },
+    Source {
+        name: "intl",
+        collect: intl::collect,
+        finish: None,
+        randomized: never,
+        weight: 2,
+        heavy: false,
+    },
+    Source {
+        name: "vendor",
+        collect: vendor::collect,
+        finish: None,
+        randomized: never,
+        weight: 2,
+        heavy: false,
+    },
+    Source {
+        name: "fontswindows",
+        collect: fonts::windows,
+        finish: None,
+        randomized: brave,
+        weight: 4,
+        heavy: true,
+    },
+    Source {
+        name: "fontsapple",
+        collect: fonts::apple,
+        finish: None,
+        randomized: brave,
+        weight: 3,
+        heavy: true,
+    },
+    Source {
+        name: "fontsother",
+        collect: fonts::other,
+        finish: None,
+        randomized: brave,
+        weight: 3,
+        heavy: true,
+    },
     Source {
         name: "canvas",
         collect: canvas::collect,
         finish: None,
         randomized: Browser::randomizes_canvas,
         weight: 10,
+        heavy: true,
     },
-    Source { name: "webgl", collect: webgl::collect, finish: None, randomized: brave, weight: 10 },
+    Source {
+        name: "webgl",
+        collect: webgl::collect,
+        finish: None,
+        randomized: brave,
+        weight: 10,
+        heavy: true,
+    },
     Source {
         name: "audio",
         collect: audio::collect,
         finish: Some(audio::finish),
         randomized: Browser::randomizes_audio,
         weight: 8,
+        heavy: false,
     },
 ];
 

@@ -1,5 +1,6 @@
-//! The IANA time zone (`Europe/Berlin`); where `Intl` gives none, the standard-time UTC offset
-//! (the larger of January's and July's, so daylight saving does not change it).
+//! The IANA time zone (`Europe/Berlin`, from `Temporal` or `Intl`: see `context::time_zone`);
+//! where neither gives one, the standard-time UTC offset (the larger of January's and July's, so
+//! daylight saving does not change it).
 
 use alloc::string::String;
 

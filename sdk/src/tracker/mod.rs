@@ -133,8 +133,8 @@ pub(crate) struct Tracker {
     pub(crate) start_timer: Timer,
     pub(crate) route_timer: Timer,
     pub(crate) rage_timer: Timer,
-    /// Where the fingerprint's next slice is posted to run soon (`port2` of a `MessageChannel`
-    /// whose `port1` calls the start handler).
+    /// How the fingerprint's next slice is scheduled to run soon: `window.scheduler` (its
+    /// `yield()`), or `port2` of a `MessageChannel` whose `port1` calls the start handler.
     #[cfg(feature = "fingerprint")]
     pub(crate) channel: Option<(JsValue, Handler)>,
     /// Settles fetches; bound to the request number for each one.

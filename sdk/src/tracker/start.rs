@@ -72,7 +72,14 @@ impl Tracker {
         if self.persistent() {
             starting.allow_fingerprint(&self.window);
         }
+        #[cfg(feature = "fingerprint")]
+        let fingerprinting = starting.runner.is_some();
         self.starting = Some(starting);
+        // The first fingerprint slice runs as soon as this task ends, like the others.
+        #[cfg(feature = "fingerprint")]
+        if fingerprinting {
+            return self.yield_now();
+        }
         self.start_timer.rearm(0);
     }
 
@@ -133,23 +140,38 @@ impl Tracker {
     }
 
     /// Calls [`Self::start_step`] again in a new task, as soon as the browser has run what
-    /// waits (input, rendering): a `MessageChannel` message, which timers' 4 ms nesting clamp and
-    /// background throttling do not slow; a timer where there is no `MessageChannel`.
+    /// waits (input, rendering): `scheduler.yield()` where there is one (the continuation goes
+    /// before other pages' scripts' tasks, so the fingerprint is not stretched by them), else a
+    /// `MessageChannel` message, which timers' 4 ms nesting clamp and background throttling do
+    /// not slow; a timer where there is neither.
     #[cfg(feature = "fingerprint")]
     fn yield_now(&mut self) {
         if self.channel.is_none() {
-            let channel = crate::js::make(&get(&self.window, "MessageChannel"), &[]);
             let handler = super::handler(&self.me, Signal::Start);
-            if crate::js::set(&get(&channel, "port1"), "onmessage", handler.js()) {
-                self.channel = Some((get(&channel, "port2"), handler));
+            let scheduler = get(&self.window, "scheduler");
+            if get(&scheduler, "yield").is_function() {
+                self.channel = Some((scheduler, handler));
+            } else {
+                let channel = crate::js::make(&get(&self.window, "MessageChannel"), &[]);
+                if crate::js::set(&get(&channel, "port1"), "onmessage", handler.js()) {
+                    self.channel = Some((get(&channel, "port2"), handler));
+                }
             }
         }
-        // (Should a page break `postMessage` itself, the start still leaves when the page hides.)
-        match &self.channel {
+        // (Should a page break either, the start still leaves when the page hides.)
+        let sent = match &self.channel {
+            Some((port, handler)) if get(port, "yield").is_function() => {
+                let promise = crate::js::call0(port, "yield");
+                call(&promise, "then", &[handler.js(), handler.js()]).is_object()
+            }
             Some((port, _)) => {
                 crate::js::call_num(port, "postMessage", &[0.0]);
+                true
             }
-            None => self.start_timer.rearm(0),
+            None => false,
+        };
+        if !sent {
+            self.start_timer.rearm(0);
         }
     }
 

@@ -16,10 +16,10 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 ///
 /// Raised from issue 6's 16,000 (14,000 for the pageview-only tracker before it) to what the
 /// complete tracker reached (autocapture, consent tiers, the transport with its storage mirror,
-/// sixteen fingerprint sources with SHA-256, bot signals, the public API): see `cargo xtask size`
-/// for the twiggy top 20. The biggest items are the serde serialization of every wire type, the
-/// fingerprint sources' browser calls, and the strings the browser APIs are named by. The goal
-/// below stays.
+/// sixteen kinds of fingerprint source with SHA-256, bot signals, the public API): see
+/// `cargo xtask size` for the twiggy top 20. The biggest items are the serde serialization of
+/// every wire type, the fingerprint sources' browser calls, and the strings the browser APIs are
+/// named by. The goal below stays.
 const FIRST_PAGEVIEW_BUDGET: usize = 44_500;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).

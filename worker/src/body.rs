@@ -63,7 +63,8 @@ async fn read_limited(req: &mut Request, limit: usize) -> Result<Vec<u8>, ApiErr
     if req.inner().body().is_none() {
         return Ok(Vec::new());
     }
-    let unreadable = |e: worker::Error| ApiError::BadRequest(format!("cannot read the body: {e}"));
+    // The runtime's error text (a JS error dump) goes to the log only.
+    let unreadable = |e: worker::Error| ApiError::UnreadableBody { detail: e.to_string() };
     let mut stream = req.stream().map_err(unreadable)?;
     let mut body = Vec::new();
     let mut seen: u64 = 0;

@@ -9,10 +9,7 @@ pub(crate) const STORAGE_UNAVAILABLE: &str = "storage is temporarily unavailable
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(
     not(test),
-    expect(
-        dead_code,
-        reason = "auth (401/403), rate limiting (429) and settings (409/412) construct the new variants"
-    )
+    expect(dead_code, reason = "rate limiting (429, the ingest issue) constructs RateLimited")
 )]
 pub(crate) enum ApiError {
     /// The body is not JSON: `{"events": [` (400 `malformed_json`).
@@ -21,6 +18,9 @@ pub(crate) enum ApiError {
     InvalidField { field: String, message: String },
     /// Wrong in a way no single field explains, e.g. an unreadable `Content-Length` (400).
     BadRequest(String),
+    /// The body could not be read (the client went away mid-upload). A fixed message for the
+    /// client, the runtime's error only in the log (400).
+    UnreadableBody { detail: String },
     /// No or wrong credentials (401, with `WWW-Authenticate: Bearer`). The message says which.
     Unauthorized(&'static str),
     /// Valid credentials that may not do this (403). The message says what is refused.
@@ -39,6 +39,8 @@ pub(crate) enum ApiError {
     Conflict(String),
     /// `If-Match` named another version than the current one (412).
     PreconditionFailed(String),
+    /// A write that must be conditional came without `If-Match` (428).
+    PreconditionRequired(String),
     /// Too many requests from this client; retry after `retry_after_s` seconds (429, with
     /// `Retry-After`).
     RateLimited { retry_after_s: u32 },
@@ -59,7 +61,7 @@ impl ApiError {
         match self {
             Self::MalformedJson(_) => ErrorCode::MalformedJson,
             Self::InvalidField { .. } => ErrorCode::InvalidField,
-            Self::BadRequest(_) => ErrorCode::BadRequest,
+            Self::BadRequest(_) | Self::UnreadableBody { .. } => ErrorCode::BadRequest,
             Self::Unauthorized(_) => ErrorCode::Unauthorized,
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::NotFound | Self::NoSuch { .. } => ErrorCode::NotFound,
@@ -68,6 +70,7 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::PreconditionFailed(_) => ErrorCode::PreconditionFailed,
+            Self::PreconditionRequired(_) => ErrorCode::PreconditionRequired,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unavailable { .. } => ErrorCode::Unavailable,
             Self::Internal(_) => ErrorCode::Internal,
@@ -86,7 +89,9 @@ impl ApiError {
             | Self::BadRequest(m)
             | Self::Forbidden(m)
             | Self::Conflict(m)
-            | Self::PreconditionFailed(m) => (m.clone(), None),
+            | Self::PreconditionFailed(m)
+            | Self::PreconditionRequired(m) => (m.clone(), None),
+            Self::UnreadableBody { .. } => ("cannot read the request body".to_owned(), None),
             Self::Unauthorized(m) => ((*m).to_owned(), None),
             Self::InvalidField { field, message } => (message.clone(), Some(field.clone())),
             Self::NotFound => ("no such route".to_owned(), None),
@@ -126,7 +131,9 @@ impl ApiError {
     /// What the log should say beyond the public body (storage details), if anything.
     pub(crate) fn detail(&self) -> Option<&str> {
         match self {
-            Self::Unavailable { detail, .. } | Self::Internal(detail) => Some(detail),
+            Self::Unavailable { detail, .. }
+            | Self::Internal(detail)
+            | Self::UnreadableBody { detail } => Some(detail),
             _ => None,
         }
     }
@@ -150,6 +157,7 @@ pub(crate) fn status_of(code: ErrorCode) -> u16 {
         ErrorCode::UnsupportedMediaType => 415,
         ErrorCode::Conflict => 409,
         ErrorCode::PreconditionFailed => 412,
+        ErrorCode::PreconditionRequired => 428,
         ErrorCode::RateLimited => 429,
         ErrorCode::Internal => 500,
         ErrorCode::Unavailable => 503,
@@ -174,6 +182,7 @@ mod tests {
             (ErrorCode::UnsupportedMediaType, 415),
             (ErrorCode::Conflict, 409),
             (ErrorCode::PreconditionFailed, 412),
+            (ErrorCode::PreconditionRequired, 428),
             (ErrorCode::RateLimited, 429),
             (ErrorCode::Internal, 500),
             (ErrorCode::Unavailable, 503),
@@ -215,8 +224,19 @@ mod tests {
         assert_eq!(limited.headers(), vec![("Retry-After", "17".to_owned())]);
         assert_eq!(ApiError::Forbidden("x".to_owned()).status(), 403);
         assert_eq!(ApiError::PreconditionFailed("x".to_owned()).status(), 412);
+        assert_eq!(ApiError::PreconditionRequired("x".to_owned()).status(), 428);
         assert_eq!(ApiError::Conflict("x".to_owned()).status(), 409);
         assert_eq!(ApiError::NoSuch { what: "site" }.body().error.message, "no such site");
+    }
+
+    #[test]
+    fn an_unreadable_body_keeps_the_runtime_error_out_of_the_answer() {
+        let err =
+            ApiError::UnreadableBody { detail: "TypeError: Network connection lost".to_owned() };
+        assert_eq!(err.status(), 400);
+        let body = serde_json::to_string(&err.body()).unwrap();
+        assert!(!body.contains("TypeError"), "{body}");
+        assert_eq!(err.detail(), Some("TypeError: Network connection lost"));
     }
 
     #[test]

@@ -1,27 +1,37 @@
-//! PulseGate's Cloudflare Worker: SDK ingest into D1 and R2, the SDK bundle, health and crons.
+//! PulseGate's Cloudflare Worker: SDK ingest into D1 and R2, the SDK bundle, the dashboard API
+//! (auth, settings, keys, sites, forms, analytics), health and crons.
 //!
 //! `fetch` goes through the single route table in [`router`]; `scheduled` through [`scheduled`].
 //! Pure logic (keys, dates, validation, error mapping) is free of JS types and unit-tested natively.
 
+mod analytics;
+mod auth;
 pub mod bindings;
 mod body;
+mod cache;
 mod client_time;
 mod clock;
 mod cors;
+mod db;
 mod error;
 mod http;
 mod ip_hash;
+mod js;
 mod log;
+mod pii;
+mod reply;
 mod router;
 mod routes;
 mod scheduled;
+mod secrets;
+mod sql;
 mod store;
 
 use worker::{Context, Env, Request, Response, ScheduleContext, ScheduledEvent, event};
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
-    Ok(router::handle(req, env).await)
+async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
+    Ok(router::handle(req, env, ctx).await)
 }
 
 #[event(scheduled)]

@@ -10,8 +10,8 @@ use crate::error::ApiError;
 use crate::http::{header, json};
 use crate::ip_hash::ip_hash;
 use crate::store::objects::{self, SessionMeta};
-use crate::store::r2_keys;
 use crate::store::sessions::{self, NewSession};
+use crate::store::{r2_keys, site_registry};
 use crate::{bindings, body, client_time, clock};
 
 /// Longest `User-Agent` stored, in bytes.
@@ -23,6 +23,14 @@ pub(crate) async fn session_start(mut req: Request, env: &Env) -> Result<Respons
     let start: SessionStart = body::read_json(&mut req, limits::MAX_SMALL_BODY_BYTES).await?;
     let now = clock::now(&req, env);
     client_time::check_session_start("started_at", start.started_at, now)?;
+    // Unregistered site keys (and pages on domains the site does not list) get 403; no D1 read.
+    site_registry::check_session_start(
+        env,
+        &start.site_key,
+        header(&req, "origin").as_deref(),
+        now,
+    )
+    .await?;
 
     let user_agent = header(&req, "user-agent").map(|mut ua| {
         limits::truncate(&mut ua, MAX_USER_AGENT_LEN);

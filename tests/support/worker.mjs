@@ -1,6 +1,6 @@
 // Starts a fresh `wrangler dev` (real workerd, local D1/KV/R2) on a free port with its own state.
 import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,12 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETC
 const running = new Set();
 /** The salt the test worker hashes visitor IPs with. */
 export const IP_HASH_SALT = 'e2e-salt';
+/** The test worker's admin key (`ANALYTICS_API_KEY`). */
+export const ADMIN_KEY = 'e2e-admin-key-0123456789';
+/** The test worker's legacy marketing key (`ANALYTICS_MARKETING_API_KEY`). */
+export const LEGACY_MARKETING_KEY = 'e2e-legacy-marketing-key';
+/** Secrets every test worker gets unless a test overrides them (`null` leaves one unset). */
+const SECRETS = { ANALYTICS_API_KEY: ADMIN_KEY, ANALYTICS_MARKETING_API_KEY: LEGACY_MARKETING_KEY, IP_HASH_SALT };
 
 /** Kills every wrangler process group this process started. */
 function killAll(signal) {
@@ -46,10 +52,15 @@ export function freePort() {
 
 /**
  * Applies the migrations to a new temporary state directory, starts `wrangler dev` on it and
- * waits for `/health`. The worker must be prebuilt (`cargo xtask test` does it).
+ * waits for `/health`. The worker must be prebuilt (`cargo xtask test` does it). Its secrets come
+ * from a temporary env file (never from a developer's `worker/.dev.vars`): `secrets` overrides
+ * them, a `null` value leaves that secret unset.
  */
-export async function startWorker() {
+export async function startWorker({ secrets = {} } = {}) {
   const state = await mkdtemp(path.join(os.tmpdir(), 'pulsegate-e2e-'));
+  const envFile = path.join(state, 'secrets.env');
+  const all = { ...SECRETS, ...secrets };
+  await writeFile(envFile, Object.entries(all).filter(([, v]) => v !== null).map(([k, v]) => `${k}=${v}\n`).join(''));
   const cwd = path.join(root, 'worker');
   await promisify(execFile)(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { cwd, env });
   const port = await freePort();
@@ -59,7 +70,7 @@ export async function startWorker() {
     wrangler,
     ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
       '--persist-to', state, '--test-scheduled', '--show-interactive-dev-session=false',
-      '--var', `IP_HASH_SALT:${IP_HASH_SALT}`],
+      '--env-file', envFile],
     { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   running.add(child.pid);

@@ -29,7 +29,7 @@ pub(crate) const MAX_FORM_NAME_LEN: usize = 64;
 ///   "name": "Contact us",
 ///   "fields": [
 ///     { "name": "email", "label": "Email", "type": "email", "required": true },
-///     { "name": "phone", "label": "Phone", "type": "tel", "pattern": "^\\+?[0-9 ()-]{7,20}$" },
+///     { "name": "phone", "label": "Phone", "type": "tel", "pattern": "^\\+?[0-9 \\-]{7,20}$" },
 ///     { "name": "roof", "label": "Roof type", "type": "select", "options": [ { "value": "flat", "label": "Flat" }, { "value": "pitched", "label": "Pitched" } ] }
 ///   ],
 ///   "submit_text": "Get my quote",
@@ -87,7 +87,7 @@ pub struct FormField {
     #[serde(default)]
     pub required: bool,
     /// A JavaScript regular expression the value must match (the HTML `pattern`, checked again
-    /// by the server). Example: `"^\\+?[0-9 ()-]{7,20}$"`.
+    /// by the server). Example: `"^\\+?[0-9 \\-]{7,20}$"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
     /// Choices of a `select` or `radio` field (required for those, refused for others).

@@ -25,9 +25,9 @@ export async function api(worker, path, { key = ADMIN_KEY, method = 'GET', body,
  * Registers (or updates) a site through the admin API: `PUT /analytics/sites/{siteKey}` with its
  * allowed domains (hosts such as `127.0.0.1:8080`; none means anywhere).
  */
-export async function registerSite(worker, { siteKey, name = siteKey, domains = [], timezone } = {}) {
+export async function registerSite(worker, { siteKey, name = siteKey, domains = [], timezone } = {}, key = ADMIN_KEY) {
   const body = { name, domains, ...(timezone ? { timezone } : {}) };
-  const { res, json, text } = await api(worker, `/analytics/sites/${encodeURIComponent(siteKey)}`, { method: 'PUT', body });
+  const { res, json, text } = await api(worker, `/analytics/sites/${encodeURIComponent(siteKey)}`, { method: 'PUT', body, key });
   assert.ok(res.status === 200 || res.status === 201, `registering ${siteKey}: ${res.status} ${text}`);
   return json;
 }

@@ -16,7 +16,7 @@ use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::reply::Reply;
 use crate::routes::Call;
-use crate::sql::Query;
+use crate::sql::{Query, SqlValue};
 
 /// Every report of `/analytics/*` except session detail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -205,6 +205,8 @@ fn offset_bounds(ctx: &ReportContext) -> (i64, i64) {
 #[derive(Serialize)]
 struct Plan {
     sql: String,
+    /// The bound values, in `?N` order (for replaying the statement).
+    params: Vec<serde_json::Value>,
     plan: Vec<String>,
 }
 
@@ -216,7 +218,16 @@ struct Explained {
 async fn explain(db: &Db, queries: &[Query]) -> Result<Reply, ApiError> {
     let mut plans = Vec::new();
     for q in queries {
-        plans.push(Plan { sql: q.sql.clone(), plan: db.explain(q).await? });
+        let params = q
+            .params
+            .iter()
+            .map(|p| match p {
+                SqlValue::Null => serde_json::Value::Null,
+                SqlValue::Int(i) => serde_json::Value::from(*i),
+                SqlValue::Text(t) => serde_json::Value::from(t.as_str()),
+            })
+            .collect();
+        plans.push(Plan { sql: q.sql.clone(), params, plan: db.explain(q).await? });
     }
     Reply::json(200, &Explained { queries: plans })
 }

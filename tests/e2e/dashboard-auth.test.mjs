@@ -7,6 +7,7 @@ import { randomUUID, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { startWorker, ADMIN_KEY, LEGACY_MARKETING_KEY } from '../support/worker.mjs';
 import { api, registerSite } from '../support/sites.mjs';
+import { eventually } from '../support/state.mjs';
 
 const table = JSON.parse(await readFile(new URL('../support/endpoints.json', import.meta.url), 'utf8'));
 const protectedRoutes = table.routes.filter((r) => r.access !== 'public');
@@ -149,12 +150,11 @@ test('a key lives: created once with its secret, used, listed without it, revoke
   const list = await api(worker, '/analytics/keys');
   assert.ok(!list.text.includes(created.key), 'the key is never listed');
   assert.ok(!list.text.includes(created.key.slice(12)), 'no part of the secret beyond its prefix');
-  for (let i = 0; i < 40; i++) {
+  // The use is recorded after the response (waitUntil): wait for it.
+  const listed = await eventually('the key use to be recorded', async () => {
     const mine = (await api(worker, '/analytics/keys')).json.keys.find((k) => k.id === created.id);
-    if (mine.last_used_at) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const listed = (await api(worker, '/analytics/keys')).json.keys.find((k) => k.id === created.id);
+    return mine.last_used_at ? mine : null;
+  });
   assert.equal(typeof listed.last_used_at, 'number', JSON.stringify(listed));
   assert.equal(listed.revoked_at, undefined);
 

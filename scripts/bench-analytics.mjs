@@ -4,6 +4,7 @@
 // run, the same SQL with the indexes disabled (`NOT INDEXED`, a full scan): the ratio says what
 // the indexes buy. A report, not a test: nothing here fails on a number.
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { startWorker } from '../tests/support/worker.mjs';
 import { openState } from '../tests/support/state.mjs';
 import { api, registerSite } from '../tests/support/sites.mjs';
@@ -21,6 +22,7 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
 const p90 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(s.length * 0.9) - 1)]; };
 const ms = (x) => x.toFixed(1);
 
+const loadBefore = os.loadavg()[0];
 const worker = await startWorker();
 const state = await openState(worker.state);
 try {
@@ -157,6 +159,7 @@ try {
   console.log(`\nanalytics benchmark: ${counts.sessions} sessions of site "bench" (+20,000 of another site), ${counts.events} events`);
   console.log(`(rollups: ${counts.page_rows} session_pages rows, ${counts.event_rows} session_events rows), ${DAYS} days; seeded in ${(seedMs / 1000).toFixed(1)} s`);
   console.log(`each report: ${RUNS} timed requests after 3 warm-ups, through wrangler dev on local D1; p50 / p90 wall ms;`);
+  console.log(`machine: ${os.cpus().length} cores, load average ${loadBefore.toFixed(1)} before and ${os.loadavg()[0].toFixed(1)} after (other work on the machine slows every number alike)`);
   console.log('D1 = the query time D1 reports (Server-Timing); direct = the same SQL via the D1 binding; full scan = that SQL NOT INDEXED\n');
   const pad = (s, n) => String(s).padEnd(n);
   const lpad = (s, n) => String(s).padStart(n);

@@ -169,6 +169,22 @@ test('session start refuses unregistered site keys (403) and pages on unlisted d
   assert.equal((await start('anything-goes')).status, 403);
 });
 
+test('other isolates read the registry from KV: a registered key passes once the cached copy is stale', async () => {
+  await registerSite(worker, { siteKey: 'late', domains: ['late.example'] });
+  // Ten minutes later on the worker's clock this isolate's 30-second copy is stale: the check
+  // reads the snapshot the admin API published to KV, as any other isolate would.
+  const later = { 'x-pulsegate-now': String(Date.now() + 600_000) };
+  const startAt = (siteKey, headers) => fetch(`${worker.url}/track/session/start`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
+    body: JSON.stringify({ session_id: randomUUID(), site_key: siteKey, started_at: Date.now(), page: { url: 'https://late.example/' } }),
+  });
+  const accepted = await startAt('late', { ...later, origin: 'https://late.example' });
+  assert.equal(accepted.status, 202, await accepted.text());
+  assert.equal((await startAt('late', { ...later, origin: 'https://elsewhere.example' })).status, 403, 'domains come through KV too');
+  assert.equal((await startAt('never-registered', later)).status, 403);
+});
+
 test('forms: the field schema round trips; patterns compile as the browser compiles them', async () => {
   await registerSite(worker, { siteKey: 'formsite' });
   const form = {

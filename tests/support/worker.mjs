@@ -54,7 +54,8 @@ export function freePort() {
  * Applies the migrations to a new temporary state directory, starts `wrangler dev` on it and
  * waits for `/health`. The worker must be prebuilt (`cargo xtask test` does it). Its secrets come
  * from a temporary env file (never from a developer's `worker/.dev.vars`): `secrets` overrides
- * them, a `null` value leaves that secret unset.
+ * them, a `null` value leaves that secret unset. `PULSEGATE_TEST_CLOCK=1` is set, so a request's
+ * `x-pulsegate-now` header stands in for the worker's clock.
  */
 export async function startWorker({ secrets = {} } = {}) {
   const state = await mkdtemp(path.join(os.tmpdir(), 'pulsegate-e2e-'));
@@ -70,7 +71,7 @@ export async function startWorker({ secrets = {} } = {}) {
     wrangler,
     ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
       '--persist-to', state, '--test-scheduled', '--show-interactive-dev-session=false',
-      '--env-file', envFile],
+      '--env-file', envFile, '--var', 'PULSEGATE_TEST_CLOCK:1'],
     { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   running.add(child.pid);

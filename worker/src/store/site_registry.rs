@@ -92,11 +92,12 @@ async fn current(env: &Env, now: UnixMillis) -> Result<Registry, ApiError> {
     let stored = kv
         .get(KV_KEY)
         .cache_ttl(KV_CACHE_TTL_S)
-        .json::<Registry>()
+        .text()
         .await
         .map_err(|e| ApiError::storage("kv get site registry", e))?;
     let registry = match stored {
-        Some(registry) => registry,
+        Some(text) => serde_json::from_str::<Registry>(&text)
+            .map_err(|e| ApiError::storage("decode site registry", e))?,
         None => publish(env, &Db::open(env)?, now).await?,
     };
     SNAPSHOT.with(|s| s.put(registry.clone(), now, ISOLATE_TTL_MS));
@@ -112,8 +113,10 @@ pub(crate) async fn publish(env: &Env, db: &Db, now: UnixMillis) -> Result<Regis
         accept_unregistered: accept,
         sites: all.into_iter().map(|s| (s.site_key.as_str().to_owned(), s.domains)).collect(),
     };
+    // Written as JSON text: workers-rs would turn the map into a JS `Map`, which stringifies as `{}`.
+    let text = serde_json::to_string(&registry).map_err(|e| ApiError::Internal(e.to_string()))?;
     let kv = env.kv(bindings::TRACKING_KV).map_err(|e| ApiError::storage("kv binding", e))?;
-    kv.put(KV_KEY, &registry)
+    kv.put(KV_KEY, text.as_str())
         .map_err(|e| ApiError::storage("kv put site registry", e))?
         .execute()
         .await

@@ -385,6 +385,11 @@ impl Validate for Event {
                 Ok(())
             }
             Self::Scroll(e) if e.percent > 100 => Err(invalid(p, "percent", "must be 0 to 100")),
+            Self::Engagement(e) if e.engaged_ms > limits::MAX_ENGAGED_MS => Err(invalid(
+                p,
+                "engaged_ms",
+                format!("must be at most {} (one day)", limits::MAX_ENGAGED_MS),
+            )),
             Self::Scroll(_) | Self::Engagement(_) => Ok(()),
             Self::FormInteraction(e) => {
                 name(p, "form_id", &e.form_id, limits::MAX_NAME_LEN)?;

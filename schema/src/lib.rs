@@ -33,6 +33,10 @@
 //! }
 //! ```
 //!
+//! `POST /track/event` takes one event in the same envelope ([`SingleEvent`], `"event"` instead
+//! of `"events"`), and `POST /track/session/end` closes the session ([`SessionEnd`]). Every
+//! accepted request is answered `202` with an [`Accepted`] body.
+//!
 //! Every failure is answered with an [`ErrorBody`]:
 //! `{"error":{"code":"invalid_field","message":"must be at most 2048 bytes","field":"events[0].url"}}`.
 
@@ -48,7 +52,7 @@ mod response;
 mod session;
 mod validate;
 
-pub use batch::EventBatch;
+pub use batch::{EventBatch, SingleEvent};
 pub use consent::ConsentTier;
 pub use dashboard::analytics::{
     BotFilter, Breakdown, BreakdownRow, CampaignRow, CampaignsReport, EventCount, EventSummary,

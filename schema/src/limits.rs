@@ -34,6 +34,9 @@ pub const MAX_LANGUAGES: usize = 8;
 pub const MAX_BOT_SIGNALS: usize = 16;
 /// Most `error` events the SDK sends for one page (a looping error must not flood ingest).
 pub const MAX_ERRORS_PER_PAGE: usize = 10;
+/// Largest engaged time one engagement event or session end may report, in ms (one day): a
+/// session never lasts longer, and sums of many such values stay exact in a JSON number.
+pub const MAX_ENGAGED_MS: u64 = 86_400_000;
 
 /// Cuts `s` to at most `max` bytes without splitting a character.
 ///

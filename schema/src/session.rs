@@ -285,6 +285,13 @@ impl Validate for SessionEnd {
         if self.ended_at < self.session_started_at {
             return Err(invalid(prefix, "ended_at", "must not be before session_started_at"));
         }
+        if self.engaged_ms.is_some_and(|ms| ms > limits::MAX_ENGAGED_MS) {
+            return Err(invalid(
+                prefix,
+                "engaged_ms",
+                format!("must be at most {} (one day)", limits::MAX_ENGAGED_MS),
+            ));
+        }
         Ok(())
     }
 }

@@ -61,8 +61,9 @@ test('the script tag on another origin records a session and its pageviews', asy
   await page.waitForURL(`${site.url}/pricing.html`);
 
   const events = await eventually('both pageviews in R2', async () => {
-    const keys = (await state.listKeys(`${row.r2_prefix}events/`)).filter((k) => k.endsWith('.json'));
-    const batches = await Promise.all(keys.map((k) => state.getJson(k)));
+    const stored = await state.getJsonMany(`${row.r2_prefix}events/`, (k) => k.endsWith('.json'));
+    const keys = stored.map((o) => o.key);
+    const batches = stored.map((o) => o.body);
     const all = batches.flatMap((b) => b.events);
     return all.filter((e) => e.type === 'pageview').length >= 2 ? { keys, batches, all } : null;
   });
@@ -81,6 +82,24 @@ test('the script tag on another origin records a session and its pageviews', asy
   assert.equal(sessions.length, 1, 'a reload in the same tab keeps the session');
   assert.deepEqual(seen.errors, [], 'the SDK never throws or logs errors into the host page');
   await page.close();
+
+  // Once the visit has been quiet for half an hour, the */10 cron writes its final aggregates:
+  // D1 then counts exactly what the real browser sent to R2.
+  const time = Date.now() + 31 * 60_000;
+  const cron = await fetch(`${worker.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('*/10 * * * *')}&time=${time}`);
+  assert.equal(cron.status, 200);
+  await eventually('the finalize job', async () => worker.jsonLines().find((l) => l.job === 'finalize_sessions' && l.now === time));
+  const stored = await state.getJsonMany(`${row.r2_prefix}events/`, (k) => k.endsWith('.json'));
+  const sent = stored.flatMap((o) => o.body.events);
+  const [final] = await state.query('SELECT * FROM sessions WHERE id = ?', row.id);
+  assert.equal(final.finalized_at, time);
+  assert.equal(final.event_count, sent.length);
+  assert.equal(final.page_views, sent.filter((e) => e.type === 'pageview').length);
+  assert.equal(final.exit_path, '/pricing.html');
+  assert.equal(final.landing_path, '/');
+  assert.equal(final.browser, 'Chrome');
+  const pages = await state.query('SELECT path, views FROM session_pages WHERE session_id = ? ORDER BY path', row.id);
+  assert.deepEqual(pages, [{ path: '/', views: 1 }, { path: '/pricing.html', views: 1 }]);
 });
 
 test('with Global Privacy Control on, the tracker sends nothing', async () => {

@@ -38,7 +38,7 @@ test('an empty ANALYTICS_API_KEY is no key at all', async () => {
 });
 
 test('without IP_HASH_SALT the deep health check reports it, and nothing else is wrong', async () => {
-  const worker = await startWorker({ secrets: { IP_HASH_SALT: null } });
+  const worker = await startWorker({ vars: { IP_HASH_SALT: null } });
   workers.push(worker);
   const deep = await api(worker, '/health?deep=1');
   assert.equal(deep.res.status, 503, deep.text);

@@ -7,10 +7,6 @@ pub(crate) const STORAGE_UNAVAILABLE: &str = "storage is temporarily unavailable
 
 /// Everything that can make a request fail. Each variant has exactly one [`ErrorCode`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "rate limiting (429, the ingest issue) constructs RateLimited")
-)]
 pub(crate) enum ApiError {
     /// The body is not JSON: `{"events": [` (400 `malformed_json`).
     MalformedJson(String),
@@ -18,8 +14,7 @@ pub(crate) enum ApiError {
     InvalidField { field: String, message: String },
     /// Wrong in a way no single field explains, e.g. an unreadable `Content-Length` (400).
     BadRequest(String),
-    /// The body could not be read (the client went away mid-upload). A fixed message for the
-    /// client, the runtime's error only in the log (400).
+    /// The body stream broke while it was read (400). The runtime's error text is only logged.
     UnreadableBody { detail: String },
     /// No or wrong credentials (401, with `WWW-Authenticate: Bearer`). The message says which.
     Unauthorized(&'static str),
@@ -82,8 +77,17 @@ impl ApiError {
         status_of(self.code())
     }
 
-    /// The JSON body: `{"error":{"code":…,"message":…,"field":…}}`.
+    /// The JSON body: `{"error":{"code":…,"message":…,"field":…}}`. Client input quoted in the
+    /// message or field is capped (`crate::echo`), so neither the body nor the log line it feeds
+    /// grows with a hostile request.
     pub(crate) fn body(&self) -> ErrorBody {
+        let mut body = self.raw_body();
+        body.error.message = crate::echo::cap_message(&body.error.message);
+        body.error.field = body.error.field.as_deref().map(crate::echo::cap_path);
+        body
+    }
+
+    fn raw_body(&self) -> ErrorBody {
         let (message, field) = match self {
             Self::MalformedJson(m)
             | Self::BadRequest(m)
@@ -91,8 +95,8 @@ impl ApiError {
             | Self::Conflict(m)
             | Self::PreconditionFailed(m)
             | Self::PreconditionRequired(m) => (m.clone(), None),
-            Self::UnreadableBody { .. } => ("cannot read the request body".to_owned(), None),
             Self::Unauthorized(m) => ((*m).to_owned(), None),
+            Self::UnreadableBody { .. } => ("the request body could not be read".to_owned(), None),
             Self::InvalidField { field, message } => (message.clone(), Some(field.clone())),
             Self::NotFound => ("no such route".to_owned(), None),
             Self::NoSuch { what } => (format!("no such {what}"), None),
@@ -230,13 +234,27 @@ mod tests {
     }
 
     #[test]
-    fn an_unreadable_body_keeps_the_runtime_error_out_of_the_answer() {
+    fn echoed_input_is_capped_in_body_and_field() {
+        let key = "k".repeat(5_000);
+        let err = ApiError::InvalidField {
+            field: format!("events[0].props.{key}"),
+            message: format!("unknown field `{key}`, expected `ts`"),
+        };
+        let body = err.body().error;
+        assert!(body.message.len() < 100, "{}", body.message);
+        assert!(body.field.as_deref().is_some_and(|f| f.len() < 100));
+        let media = ApiError::UnsupportedMediaType("x".repeat(5_000)).body().error.message;
+        assert!(media.len() < 200, "{media}");
+    }
+
+    #[test]
+    fn runtime_errors_reading_the_body_stay_in_the_log() {
         let err =
-            ApiError::UnreadableBody { detail: "TypeError: Network connection lost".to_owned() };
+            ApiError::UnreadableBody { detail: "TypeError: stream errored: ECONNRESET".into() };
         assert_eq!(err.status(), 400);
         let body = serde_json::to_string(&err.body()).unwrap();
-        assert!(!body.contains("TypeError"), "{body}");
-        assert_eq!(err.detail(), Some("TypeError: Network connection lost"));
+        assert!(!body.contains("ECONNRESET"), "{body}");
+        assert_eq!(err.detail(), Some("TypeError: stream errored: ECONNRESET"));
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! Every request leaves through [`handle`], which turns errors into JSON bodies, adds
 //! `x-request-id` and CORS headers, strips bodies from `HEAD` answers and logs one JSON line.
 
+use std::rc::Rc;
+
 use pulsegate_schema::DashboardPage as P;
 use worker::{Context, Env, Request, Response};
 
@@ -15,14 +17,18 @@ use crate::error::ApiError;
 use crate::http::{header, json};
 use crate::log::{self, ErrorLine, Level, RequestLine, now_ms};
 use crate::reply::wants_csv;
-use crate::routes::{self, Call, health, sdk_assets, track};
+use crate::routes::track::{events, session};
+use crate::routes::{self, Call, health, sdk_assets};
+use crate::store::d1::Stats;
 use crate::{clock, pii};
 
 /// What a matched route does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Endpoint {
     SessionStart,
+    SessionEnd,
     EventsBatch,
+    Event,
     SdkAsset,
     Health,
     Me,
@@ -91,9 +97,11 @@ use Endpoint as E;
 /// Top to bottom as in the spec's request-flow diagram. Anything else is a 404.
 #[rustfmt::skip]
 pub(crate) const ROUTES: &[Route] = &[
-    // /track/* → validator → route handler → D1 / R2 (CORS: any origin)
+    // /track/* → rate limiter → validator → route handler → services → D1/KV/R2 (CORS: any origin)
     route("POST", "/track/session/start", E::SessionStart, Public),
+    route("POST", "/track/event", E::Event, Public),
     route("POST", "/track/events/batch", E::EventsBatch, Public),
+    route("POST", "/track/session/end", E::SessionEnd, Public),
     // /tracker.js (later /form.js, /pulse.js) and the wasm they load → embedded SDK bundle
     route("GET", "/{script}.js", E::SdkAsset, Public),
     route("GET", "/sdk/{file}.wasm", E::SdkAsset, Public),
@@ -237,8 +245,13 @@ pub(crate) async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     // The raw method: workers-rs maps unknown methods to GET.
     let method = req.inner().method();
     let path = req.path();
+    let body = match header(&req, "content-length") {
+        Some(length) => Some(crate::echo::cap(&length)),
+        None => req.inner().body().is_some().then(|| "chunked".to_owned()),
+    };
 
-    let Outcome { result, mask } = dispatch(req, &env, &ctx, &method, &path).await;
+    let stats = Stats::new();
+    let Outcome { result, mask } = dispatch(req, &env, &ctx, &stats, &method, &path).await;
     let (resp, error) = match result {
         Ok(resp) => (resp, None),
         Err(err) => (error_response(&err, mask), Some(err)),
@@ -256,6 +269,8 @@ pub(crate) async fn handle(req: Request, env: Env, ctx: Context) -> Response {
             path: &path,
             status,
             ms: now_ms().saturating_sub(started),
+            body,
+            d1_writes: stats.d1_writes(),
             error: error.as_ref().map(ErrorLine::from),
         },
     );
@@ -274,7 +289,15 @@ impl From<Result<Response, ApiError>> for Outcome {
     }
 }
 
-async fn dispatch(req: Request, env: &Env, ctx: &Context, method: &str, path: &str) -> Outcome {
+async fn dispatch(
+    req: Request,
+    env: &Env,
+    ctx: &Context,
+    stats: &Rc<Stats>,
+    method: &str,
+    path: &str,
+) -> Outcome {
+    let stats = Rc::clone(stats);
     let (route, params) = match resolve(method, path) {
         Resolved::NotFound => return Err(ApiError::NotFound).into(),
         Resolved::MethodNotAllowed { allow } => {
@@ -284,9 +307,11 @@ async fn dispatch(req: Request, env: &Env, ctx: &Context, method: &str, path: &s
         Resolved::Found(route, params) => (route, params),
     };
     match route.endpoint {
-        // IP rate limiting for /track/* plugs in here, before the handlers (next issue).
-        Endpoint::SessionStart => track::session_start(req, env).await.into(),
-        Endpoint::EventsBatch => track::events_batch(req, env).await.into(),
+        // Each /track handler applies the rate limiter first (routes/track/limit.rs).
+        Endpoint::SessionStart => session::start(req, env, ctx, stats).await.into(),
+        Endpoint::SessionEnd => session::end(req, env, ctx, stats).await.into(),
+        Endpoint::EventsBatch => events::batch(req, env, ctx, stats).await.into(),
+        Endpoint::Event => events::single(req, env, ctx, stats).await.into(),
         Endpoint::SdkAsset => sdk_assets::get(&req, path).into(),
         Endpoint::Health => health::get(req, env, ctx).await.into(),
         _ => protected(req, env, ctx, route, params).await,
@@ -419,6 +444,8 @@ mod tests {
     fn known_paths_and_methods() {
         assert_eq!(found("POST", "/track/session/start"), Some((E::SessionStart, vec![])));
         assert_eq!(found("POST", "/track/events/batch"), Some((E::EventsBatch, vec![])));
+        assert_eq!(found("POST", "/track/event"), Some((E::Event, vec![])));
+        assert_eq!(found("POST", "/track/session/end"), Some((E::SessionEnd, vec![])));
         assert_eq!(found("GET", "/health"), Some((E::Health, vec![])));
         assert_eq!(found("HEAD", "/health"), Some((E::Health, vec![])));
         assert_eq!(found("GET", "/tracker.js"), Some((E::SdkAsset, vec!["tracker".into()])));

@@ -28,6 +28,8 @@ pub(crate) fn run() -> Result {
             .env("CHROMEDRIVER", paths::chromedriver()),
     )?;
     worker::build()?;
+    size::check_worker()?;
+    worker::deploy_dry_run()?;
     step(
         "end-to-end tests (wrangler dev + Chromium)",
         cmd::tool("node").args(["--test", "--test-concurrency=1"]).args(e2e_files()?),

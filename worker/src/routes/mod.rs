@@ -77,8 +77,11 @@ pub(crate) async fn protected(endpoint: Endpoint, call: &mut Call<'_>) -> Result
         Endpoint::GetForm => forms::get(call).await,
         Endpoint::PutForm => forms::put(call).await,
         Endpoint::DeleteForm => forms::delete(call).await,
-        Endpoint::SessionStart | Endpoint::EventsBatch | Endpoint::SdkAsset | Endpoint::Health => {
-            Err(ApiError::Internal(format!("{endpoint:?} is a public endpoint")))
-        }
+        Endpoint::SessionStart
+        | Endpoint::SessionEnd
+        | Endpoint::EventsBatch
+        | Endpoint::Event
+        | Endpoint::SdkAsset
+        | Endpoint::Health => Err(ApiError::Internal(format!("{endpoint:?} is a public endpoint"))),
     }
 }

@@ -5,16 +5,7 @@
 use crate::cmd::{self, step};
 use crate::{Result, install, sdk, worker};
 
-pub(crate) fn run(what: Option<&str>) -> Result {
-    match what {
-        Some("analytics") => {}
-        other => {
-            return Err(format!(
-                "unknown benchmark {:?}; available: analytics",
-                other.unwrap_or_default()
-            ));
-        }
-    }
+pub(crate) fn run() -> Result {
     install::ensure_build_tools()?;
     sdk::build()?;
     worker::build()?;

@@ -50,6 +50,8 @@ pub enum ErrorCode {
     Conflict,
     /// An `If-Match` precondition failed: the resource changed since it was read (412).
     PreconditionFailed,
+    /// The request must be conditional: send `If-Match` with the `ETag` you read (428).
+    PreconditionRequired,
     /// Too many requests; retry later (429).
     RateLimited,
     /// A storage backend failed; retry later (503).
@@ -73,6 +75,7 @@ impl ErrorCode {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Conflict => "conflict",
             Self::PreconditionFailed => "precondition_failed",
+            Self::PreconditionRequired => "precondition_required",
             Self::RateLimited => "rate_limited",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",

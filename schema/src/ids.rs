@@ -41,6 +41,14 @@ uuid_id! {
 }
 
 uuid_id! {
+    /// A dashboard-generated API key (marketing key or integration key); the key's public handle,
+    /// never the secret itself.
+    ///
+    /// JSON: `"9f0e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f"`
+    KeyId
+}
+
+uuid_id! {
     /// One browser over time: kept in first-party storage (localStorage, cookie fallback) once the
     /// visitor's consent tier allows persistent ids; absent in cookieless counting.
     ///

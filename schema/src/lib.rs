@@ -59,6 +59,7 @@ mod prelude {
 
 mod batch;
 mod consent;
+mod dashboard;
 mod error;
 mod event;
 mod fingerprint;
@@ -70,13 +71,36 @@ mod validate;
 
 pub use batch::{EventBatch, SingleEvent};
 pub use consent::ConsentTier;
+pub use dashboard::analytics::{
+    BotFilter, Breakdown, BreakdownRow, CampaignRow, CampaignsReport, EventCount, EventSummary,
+    EventsReport, Interval, Overview, PageRow, PageVisit, PagesReport, PropertyCount, ReportRange,
+    ScoreReason, SeriesPoint, SessionDetail, SessionRecord, SessionSummary, SessionsPage,
+    StorageReads, TimeSeries,
+};
+pub use dashboard::forms::{
+    FieldOption, FieldType, Form, FormDefinition, FormField, FormList, HiddenField, HiddenSource,
+    is_form_id,
+};
+pub use dashboard::keys::{
+    CreatedIntegration, CreatedMarketingKey, Integration, IntegrationList, MarketingKey,
+    MarketingKeyList, MarketingKeyUpdate, NewIntegration, NewMarketingKey,
+};
+pub use dashboard::me::{KeyRef, Me, SiteSummary};
+pub use dashboard::pages::{DashboardPage, PageAccess, Role};
+pub use dashboard::settings::{
+    AppSettings, BotDetection, LeadDroughtAlert, MakeSettings, SettingsDocument, is_secure_url,
+};
+pub use dashboard::sites::{
+    DomainPattern, NewSite, Site, SiteList, SiteUpdate, domain_allowed, is_timezone_name,
+    origin_host,
+};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use event::{
     Click, Custom, EngagementTime, ErrorEvent, Event, FormAction, FormInteraction, Identify,
     Pageview, PropValue, Props, RageClick, Scroll,
 };
 pub use fingerprint::{BotSignal, Fingerprint, FingerprintId, InvalidFingerprintId};
-pub use ids::{BatchId, InvalidSiteKey, SessionId, SiteKey, VisitorId};
+pub use ids::{BatchId, InvalidSiteKey, KeyId, SessionId, SiteKey, VisitorId};
 pub use response::{Accepted, Health, HealthCheck};
 pub use session::{Device, DeviceClass, PageContext, SessionEnd, SessionStart, Utm};
 pub use validate::{Invalid, Validate, is_web_url};

@@ -193,6 +193,7 @@ fn error_codes_serialize_as_their_names() {
         ErrorCode::UnsupportedMediaType,
         ErrorCode::Conflict,
         ErrorCode::PreconditionFailed,
+        ErrorCode::PreconditionRequired,
         ErrorCode::RateLimited,
         ErrorCode::Unavailable,
         ErrorCode::Internal,

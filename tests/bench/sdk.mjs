@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startWorker } from '../support/worker.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { servePages } from '../support/pages.mjs';
+import { registerSite } from '../support/sites.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const RUNS = Number(process.env.RUNS ?? 15);
@@ -18,6 +19,7 @@ const fpjs = await readFile(path.join(root, 'node_modules/@fingerprintjs/fingerp
 const fpjsVersion = JSON.parse(await readFile(path.join(root, 'node_modules/@fingerprintjs/fingerprintjs/package.json'), 'utf8')).version;
 
 const worker = await startWorker();
+await registerSite(worker, { siteKey: 'demo' });
 // The same page for both: some text, then either the PulseGate tag or FingerprintJS.
 const body = '<h1>Bench</h1>' + '<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p>'.repeat(50);
 const site = await servePages({

@@ -6,6 +6,7 @@ import { startWorker } from '../support/worker.mjs';
 import { openState, eventually, datePath } from '../support/state.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { serveSite } from '../../examples/serve.mjs';
+import { registerSite, hostOf } from '../support/sites.mjs';
 
 let worker;
 let state;
@@ -16,6 +17,8 @@ before(async () => {
   worker = await startWorker();
   state = await openState(worker.state);
   site = await serveSite({ worker: worker.url });
+  // The example page's site key, allowed on the example site's origin only.
+  await registerSite(worker, { siteKey: 'demo', name: 'Brightside Solar', domains: [hostOf(site.url)] });
   browser = await launchBrowser();
 });
 

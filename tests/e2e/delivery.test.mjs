@@ -8,6 +8,7 @@ import { openState } from '../support/state.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { waitForSessionId, duplicates, watch } from '../support/sessions.mjs';
 import { servePages } from '../support/pages.mjs';
+import { registerSite } from '../support/sites.mjs';
 
 let worker;
 let state;
@@ -19,6 +20,8 @@ const attributesOf = {};
 before(async () => {
   worker = await startWorker();
   state = await openState(worker.state);
+  // The pages' site key, allowed anywhere (the pages are served on a port chosen at run time).
+  await registerSite(worker, { siteKey: 'demo' });
   site = await servePages((path) => {
     const name = path.match(/^\/t\/([\w-]+)\.html$/)?.[1];
     return name == null ? null : `<!doctype html><title>${name}</title>

@@ -8,6 +8,7 @@ import { openState } from '../support/state.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { waitForSessionId } from '../support/sessions.mjs';
 import { servePages } from '../support/pages.mjs';
+import { registerSite } from '../support/sites.mjs';
 
 let worker;
 let state;
@@ -16,6 +17,8 @@ let site;
 before(async () => {
   worker = await startWorker();
   state = await openState(worker.state);
+  // The pages' site key, allowed anywhere (the pages are served on a port chosen at run time).
+  await registerSite(worker, { siteKey: 'demo' });
   site = await servePages({
     '/': `<!doctype html><title>fingerprint</title><p>fingerprint</p>
       <script src="${worker.url}/tracker.js" data-site-key="demo"></script>`,

@@ -2,8 +2,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import { startWorker, IP_HASH_SALT } from '../support/worker.mjs';
+import { startWorker, IP_HASH_SALT, ADMIN_KEY } from '../support/worker.mjs';
 import { openState, eventually, datePath } from '../support/state.mjs';
+import { registerSite } from '../support/sites.mjs';
 
 let worker;
 let state;
@@ -11,6 +12,7 @@ let state;
 before(async () => {
   worker = await startWorker();
   state = await openState(worker.state);
+  await registerSite(worker, { siteKey: 'e2e', name: 'E2E shop' });
 });
 
 after(async () => {
@@ -49,17 +51,25 @@ function sessionStart(overrides = {}) {
   };
 }
 
-test('GET /health answers JSON with the version, and the deep check reaches D1, KV and R2', async () => {
+test('GET /health answers JSON with the version; the deep check needs the admin key and reaches D1, KV and R2', async () => {
   const res = await fetch(`${worker.url}/health`);
   assert.equal(res.status, 200);
   const body = await res.json();
   assert.equal(body.status, 'ok');
   assert.match(body.version, /^\d+\.\d+\.\d+/);
   assert.equal(body.schema_version, 1);
+  assert.equal(body.checks, undefined, 'the public health check touches no binding');
 
-  const deep = await (await fetch(`${worker.url}/health?deep=1`)).json();
+  const anonymous = await fetch(`${worker.url}/health?deep=1`);
+  assert.equal(anonymous.status, 401);
+  assert.equal(anonymous.headers.get('www-authenticate'), 'Bearer');
+  assert.equal((await anonymous.json()).error.code, 'unauthorized');
+
+  const deepRes = await fetch(`${worker.url}/health?deep=1`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+  const deep = await deepRes.json();
+  assert.equal(deepRes.status, 200, JSON.stringify(deep));
   assert.equal(deep.status, 'ok');
-  assert.deepEqual(deep.checks.map((c) => c.name).sort(), ['d1', 'kv', 'r2']);
+  assert.deepEqual(deep.checks.map((c) => c.name).sort(), ['admin_key', 'd1', 'ip_hash_salt', 'kv', 'migrations', 'r2']);
   for (const check of deep.checks) assert.equal(check.ok, true, JSON.stringify(check));
 });
 

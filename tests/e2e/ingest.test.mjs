@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { startWorker } from '../support/worker.mjs';
+import { registerSite } from '../support/sites.mjs';
 import { openState, eventually, datePath } from '../support/state.mjs';
 import {
   post, at, sessionStart, batchOf, pageview, click, scroll, engagement, form, custom, rageClick, error,
@@ -21,6 +22,8 @@ const FP = (n) => n.toString(16).padStart(2, '0').repeat(32);
 before(async () => {
   // The deployment's own network list: AS64500 is hosting, and Hetzner is taken off the list.
   worker = await startWorker({ vars: { NETWORK_ASNS: 'hosting=64500;eyeball=24940' } });
+  // Session starts need a registered site key (the dashboard API's registry).
+  await registerSite(worker, { siteKey: 'e2e' });
   state = await openState(worker.state);
 });
 

@@ -9,6 +9,7 @@ import { launchBrowser } from '../support/browser.mjs';
 import { sessions, waitForSessionId, describe, watch } from '../support/sessions.mjs';
 import { servePages } from '../support/pages.mjs';
 import { serveSite } from '../../examples/serve.mjs';
+import { registerSite } from '../support/sites.mjs';
 
 let worker;
 let state;
@@ -18,6 +19,8 @@ let browser;
 before(async () => {
   worker = await startWorker();
   state = await openState(worker.state);
+  // The pages' site key, allowed anywhere: each test serves its pages on a port of its own.
+  await registerSite(worker, { siteKey: 'demo' });
   site = await serveSite({ worker: worker.url });
   browser = await launchBrowser();
 });

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorker } from '../support/worker.mjs';
+import { registerSite } from '../support/sites.mjs';
 import { openState, eventually, datePath } from '../support/state.mjs';
 import {
   post, at, sessionStart, batchOf, pageview, click, scroll, engagement, form, custom, rageClick, error, totalsOf,
@@ -20,6 +21,8 @@ let state;
 
 before(async () => {
   worker = await startWorker();
+  // Session starts need a registered site key (the dashboard API's registry).
+  await registerSite(worker, { siteKey: 'e2e' });
   state = await openState(worker.state);
 });
 

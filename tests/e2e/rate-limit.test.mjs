@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startWorker, IP_HASH_SALT } from '../support/worker.mjs';
+import { registerSite } from '../support/sites.mjs';
 import { openState, datePath } from '../support/state.mjs';
 import { post, at, sessionStart, batchOf, scroll, assertError } from '../support/track.mjs';
 import { ipHash } from '../../scripts/ip-list.mjs';
@@ -22,6 +23,8 @@ let state;
 
 before(async () => {
   worker = await startWorker({ vars: { RATE_LIMIT_TRACK_EVENTS: `${LIMIT}/60` } });
+  // Session starts need a registered site key (the dashboard API's registry).
+  await registerSite(worker, { siteKey: 'e2e' });
   state = await openState(worker.state);
 });
 

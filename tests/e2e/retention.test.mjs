@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startWorker } from '../support/worker.mjs';
+import { registerSite } from '../support/sites.mjs';
 import { openState, eventually, datePath } from '../support/state.mjs';
 
 let worker;
@@ -14,6 +15,8 @@ const NOW = Date.now();
 
 before(async () => {
   worker = await startWorker({ vars: { RETENTION_R2_PAGES: '1', RETENTION: 'fingerprints=30,identity_network=20' } });
+  // Session starts need a registered site key (the dashboard API's registry).
+  await registerSite(worker, { siteKey: 'e2e' });
   state = await openState(worker.state);
 });
 

@@ -7,6 +7,7 @@ import { openState } from '../support/state.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { waitForSession, describe, duplicates, watch } from '../support/sessions.mjs';
 import { serveSite } from '../../examples/serve.mjs';
+import { registerSite, hostOf } from '../support/sites.mjs';
 
 let worker;
 let state;
@@ -17,6 +18,8 @@ before(async () => {
   worker = await startWorker();
   state = await openState(worker.state);
   site = await serveSite({ worker: worker.url });
+  // The example site's key, allowed on the example site's origin only.
+  await registerSite(worker, { siteKey: 'demo', domains: [hostOf(site.url)] });
   browser = await launchBrowser();
 });
 

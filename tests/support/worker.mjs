@@ -1,7 +1,7 @@
 // Starts a fresh `wrangler dev` (real workerd, local D1/KV/R2) on a free port with its own state.
 import { spawn, execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,13 @@ const running = new Set();
 const states = new Set();
 /** The salt the test worker hashes visitor IPs with. */
 export const IP_HASH_SALT = 'e2e-salt';
+/** The test worker's admin key (`ANALYTICS_API_KEY`). */
+export const ADMIN_KEY = 'e2e-admin-key-0123456789';
+/** The test worker's legacy marketing key (`ANALYTICS_MARKETING_API_KEY`). */
+export const LEGACY_MARKETING_KEY = 'e2e-legacy-marketing-key';
+/** Secrets every test worker gets unless a test overrides them (`null` leaves one unset). The
+ * salt is a var (`IP_HASH_SALT` above, `vars: { IP_HASH_SALT: null }` to leave it out). */
+const SECRETS = { ANALYTICS_API_KEY: ADMIN_KEY, ANALYTICS_MARKETING_API_KEY: LEGACY_MARKETING_KEY };
 
 /** Kills every wrangler process group this process started. */
 function killAll(signal) {
@@ -58,10 +65,15 @@ export function freePort() {
  * `x-pulsegate-test-cf`, `x-pulsegate-test-fault`) and `IP_HASH_SALT`. `vars` adds or overrides
  * vars (a value of `null` leaves one unset), e.g. `{ RATE_LIMIT_TRACK_EVENTS: '50/60' }`;
  * `migrate: false` starts a worker whose D1 has no tables (a broken store, for failure tests).
+ * The API keys come from a temporary env file (never from a developer's `worker/.dev.vars`):
+ * `secrets` overrides them, a `null` value leaves one unset.
  */
-export async function startWorker({ vars = {}, migrate = true } = {}) {
+export async function startWorker({ vars = {}, migrate = true, secrets = {} } = {}) {
   const state = await mkdtemp(path.join(os.tmpdir(), 'pulsegate-e2e-'));
   states.add(state);
+  const envFile = path.join(state, 'secrets.env');
+  const all = { ...SECRETS, ...secrets };
+  await writeFile(envFile, Object.entries(all).filter(([, v]) => v !== null).map(([k, v]) => `${k}=${v}\n`).join(''));
   const cwd = path.join(root, 'worker');
   if (migrate) {
     await promisify(execFile)(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { cwd, env });
@@ -76,7 +88,8 @@ export async function startWorker({ vars = {}, migrate = true } = {}) {
   const child = spawn(
     wrangler,
     ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
-      '--persist-to', state, '--test-scheduled', '--show-interactive-dev-session=false', ...varArgs],
+      '--persist-to', state, '--test-scheduled', '--show-interactive-dev-session=false',
+      '--env-file', envFile, ...varArgs],
     { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   running.add(child.pid);

@@ -1,22 +1,29 @@
-//! CORS for the public ingest and SDK endpoints: any site may call them and no preflight needs auth.
+//! CORS: the ingest endpoints are called from any site, the dashboard API from any dashboard
+//! origin. Both use no cookies (the API authenticates with a header), so `*` is safe, and no
+//! preflight needs auth.
 
 /// Paths answered with `Access-Control-Allow-Origin: *` on every response, errors included.
 pub(crate) fn is_public(path: &str) -> bool {
-    path.starts_with("/track/")
+    path.starts_with("/track/") || path.starts_with("/analytics/")
 }
 
 pub(crate) const ALLOW_ORIGIN: &str = "Access-Control-Allow-Origin";
-/// Response headers a page's script may read on `/track/*` answers: the SDK honours `Retry-After`
-/// on 429 and 503, which a cross-origin `fetch` only sees when it is exposed.
-pub(crate) const EXPOSE_HEADERS: &str = "x-request-id, Retry-After";
 pub(crate) const ANY_ORIGIN: &str = "*";
+/// Response headers a page's or a dashboard's script on another origin may read: the SDK honours
+/// `Retry-After` on 429 and 503 (a cross-origin `fetch` sees it only when it is exposed); the
+/// dashboard reads the rest.
+pub(crate) const EXPOSE_HEADERS: &str =
+    "x-request-id, Retry-After, ETag, Server-Timing, Content-Disposition";
 
 /// Headers of a `204` preflight answer for a path that allows `allow_methods`.
 pub(crate) fn preflight_headers(allow_methods: &str) -> [(&'static str, String); 4] {
     [
         (ALLOW_ORIGIN, ANY_ORIGIN.to_owned()),
         ("Access-Control-Allow-Methods", allow_methods.to_owned()),
-        ("Access-Control-Allow-Headers", "Content-Type, Authorization, X-API-Key".to_owned()),
+        (
+            "Access-Control-Allow-Headers",
+            "Content-Type, Authorization, X-API-Key, If-Match, Accept".to_owned(),
+        ),
         ("Access-Control-Max-Age", "86400".to_owned()),
     ]
 }
@@ -26,9 +33,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn track_paths_are_public() {
+    fn track_and_analytics_paths_are_public() {
         assert!(is_public("/track/session/start"));
         assert!(is_public("/track/nope"));
+        assert!(is_public("/analytics/overview"));
         assert!(!is_public("/tracker.js"));
         assert!(!is_public("/health"));
     }
@@ -39,10 +47,15 @@ mod tests {
     }
 
     #[test]
-    fn preflight_allows_the_sdk_headers_for_a_day() {
+    fn preflight_allows_the_sdk_and_dashboard_headers_for_a_day() {
         let headers = preflight_headers("POST, OPTIONS");
         assert!(headers.contains(&("Access-Control-Allow-Methods", "POST, OPTIONS".to_owned())));
         assert!(headers.contains(&("Access-Control-Max-Age", "86400".to_owned())));
         assert!(headers.contains(&(ALLOW_ORIGIN, "*".to_owned())));
+        let allowed =
+            &headers.iter().find(|(n, _)| *n == "Access-Control-Allow-Headers").unwrap().1;
+        for h in ["Authorization", "X-API-Key", "If-Match", "Content-Type"] {
+            assert!(allowed.contains(h), "{h}");
+        }
     }
 }

@@ -7,13 +7,6 @@ pub(crate) const STORAGE_UNAVAILABLE: &str = "storage is temporarily unavailable
 
 /// Everything that can make a request fail. Each variant has exactly one [`ErrorCode`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "auth (401) and settings (409/412) construct the remaining variants"
-    )
-)]
 pub(crate) enum ApiError {
     /// The body is not JSON: `{"events": [` (400 `malformed_json`).
     MalformedJson(String),
@@ -41,6 +34,8 @@ pub(crate) enum ApiError {
     Conflict(String),
     /// `If-Match` named another version than the current one (412).
     PreconditionFailed(String),
+    /// A write that must be conditional came without `If-Match` (428).
+    PreconditionRequired(String),
     /// Too many requests from this client; retry after `retry_after_s` seconds (429, with
     /// `Retry-After`).
     RateLimited { retry_after_s: u32 },
@@ -70,6 +65,7 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::PreconditionFailed(_) => ErrorCode::PreconditionFailed,
+            Self::PreconditionRequired(_) => ErrorCode::PreconditionRequired,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unavailable { .. } => ErrorCode::Unavailable,
             Self::Internal(_) => ErrorCode::Internal,
@@ -97,7 +93,8 @@ impl ApiError {
             | Self::BadRequest(m)
             | Self::Forbidden(m)
             | Self::Conflict(m)
-            | Self::PreconditionFailed(m) => (m.clone(), None),
+            | Self::PreconditionFailed(m)
+            | Self::PreconditionRequired(m) => (m.clone(), None),
             Self::Unauthorized(m) => ((*m).to_owned(), None),
             Self::UnreadableBody { .. } => ("the request body could not be read".to_owned(), None),
             Self::InvalidField { field, message } => (message.clone(), Some(field.clone())),
@@ -164,6 +161,7 @@ pub(crate) fn status_of(code: ErrorCode) -> u16 {
         ErrorCode::UnsupportedMediaType => 415,
         ErrorCode::Conflict => 409,
         ErrorCode::PreconditionFailed => 412,
+        ErrorCode::PreconditionRequired => 428,
         ErrorCode::RateLimited => 429,
         ErrorCode::Internal => 500,
         ErrorCode::Unavailable => 503,
@@ -188,6 +186,7 @@ mod tests {
             (ErrorCode::UnsupportedMediaType, 415),
             (ErrorCode::Conflict, 409),
             (ErrorCode::PreconditionFailed, 412),
+            (ErrorCode::PreconditionRequired, 428),
             (ErrorCode::RateLimited, 429),
             (ErrorCode::Internal, 500),
             (ErrorCode::Unavailable, 503),
@@ -229,6 +228,7 @@ mod tests {
         assert_eq!(limited.headers(), vec![("Retry-After", "17".to_owned())]);
         assert_eq!(ApiError::Forbidden("x".to_owned()).status(), 403);
         assert_eq!(ApiError::PreconditionFailed("x".to_owned()).status(), 412);
+        assert_eq!(ApiError::PreconditionRequired("x".to_owned()).status(), 428);
         assert_eq!(ApiError::Conflict("x".to_owned()).status(), 409);
         assert_eq!(ApiError::NoSuch { what: "site" }.body().error.message, "no such site");
     }

@@ -1,15 +1,20 @@
-//! PulseGate's Cloudflare Worker: SDK ingest into D1, KV and R2, the SDK bundle, health and crons.
+//! PulseGate's Cloudflare Worker: SDK ingest into D1, KV and R2, the SDK bundle, the dashboard API
+//! (auth, settings, keys, sites, forms, analytics), health and crons.
 //!
 //! `fetch` goes through the single route table in [`router`]; `scheduled` through [`scheduled`].
 //! Pure logic (keys, dates, validation, scoring, summaries, error mapping) is free of JS types
 //! and unit-tested natively; `store` talks to the bindings; `jobs` run after the response.
 
+mod analytics;
+mod auth;
 pub mod bindings;
 mod body;
+mod cache;
 mod client_time;
 mod clock;
 mod config;
 mod cors;
+mod db;
 mod echo;
 mod edge;
 mod error;
@@ -18,12 +23,17 @@ mod fuzz;
 mod http;
 mod ip_hash;
 mod jobs;
+mod js;
 mod log;
 mod net;
+mod pii;
+mod reply;
 mod router;
 mod routes;
 mod sanitize;
 mod scheduled;
+mod secrets;
+mod sql;
 mod store;
 mod track;
 

@@ -42,14 +42,20 @@ const PEERS: &[(&str, &str)] = &[
 /// sanitizer, batch summaries in R2 metadata, exact throttled aggregates and rollups, the
 /// identity network, network signals, both scores and bounded retention of six stores. About
 /// 45 KB of the gzip is the wasm name section worker-build keeps for readable panics; most of
-/// the rest is serde code for the new wire and storage types. It is 11 % of the Free plan's
-/// 3 MB compressed limit. A growth past this budget needs its own reason.
+/// the rest is serde code for the new wire and storage types.
 ///
-/// Raised from 360,000 by the complete browser SDK, which the worker embeds and serves: the
-/// first-pageview bundle grew from about 13 KB to 44 KB gzip (see [`FIRST_PAGEVIEW_BUDGET`]), which
-/// is about 31 KB of the worker's 371 KB; serving and archiving earlier SDK chunks from R2 adds
-/// about 3 KB.
-const WORKER_BUDGET: usize = 380_000;
+/// The dashboard API took it to about 547 KB (+62 % on ingest): 35 authenticated routes with
+/// typed request bodies (each one its own path-tracking deserializer, so that a bad field is
+/// named), 13 reports with their SQL, zone math, JSON and CSV shaping, session detail from R2,
+/// settings, keys, sites, forms, the site registry and the PII masker. Measured by function in
+/// the wasm: its routes, analytics and router modules are 300 KB raw, serde code for its types
+/// most of the rest. It is 18 % of the Free plan's 3 MB compressed limit (the upload limit is now
+/// 64 MiB on every plan). A growth past this budget needs its own reason.
+///
+/// The complete browser SDK, which the worker embeds and serves, adds about 34 KB of that: its
+/// first-pageview bundle grew from about 13 KB to 44 KB gzip (see [`FIRST_PAGEVIEW_BUDGET`]), and
+/// serving and archiving earlier SDK chunks in R2 is about 3 KB.
+const WORKER_BUDGET: usize = 600_000;
 /// The worker on `main` before tracking ingest (d9248cd), measured by [`check_worker`].
 const WORKER_FOUNDATION: usize = 234_361;
 

@@ -5,8 +5,10 @@
 //! cargo xtask bench sdk                                  the SDK's bytes and fingerprint time
 //!                                                        against FingerprintJS (and rrweb)
 //! cargo xtask bench ingest [--seconds N] [--clients N]   ingest throughput, latency, D1 work
+//! cargo xtask bench analytics                             every /analytics/* report on 100,000 sessions
 //! ```
 
+mod analytics;
 mod ingest;
 mod sdk;
 
@@ -17,8 +19,9 @@ pub(crate) fn run(args: &[String]) -> Result {
     match args.first().map(String::as_str) {
         Some("sdk") => sdk::run(),
         Some("ingest") => ingest::run(&args[1..]),
+        Some("analytics") => analytics::run(),
         other => Err(format!(
-            "unknown benchmark {other:?}; try `cargo xtask bench sdk` or `cargo xtask bench ingest`"
+            "unknown benchmark {other:?}; try `cargo xtask bench sdk`, `bench ingest` or `bench analytics`"
         )),
     }
 }

@@ -11,6 +11,7 @@ use worker::{Context, Env, Request, Response};
 use super::{TrackCtx, limit};
 use crate::config::{Family, Store};
 use crate::error::ApiError;
+use crate::http::header;
 use crate::http::json;
 use crate::jobs::{aggregate, identity};
 use crate::sanitize::Sanitize;
@@ -18,6 +19,7 @@ use crate::store::d1::{Db, Stats};
 use crate::store::objects::{self, SessionMeta};
 use crate::store::r2_keys::{self, UtcDate};
 use crate::store::sessions::{self, NewSession};
+use crate::store::site_registry;
 use crate::track::{attribution, network, scoring, useragent};
 use crate::{body, client_time};
 
@@ -40,7 +42,14 @@ pub(crate) async fn start(
     let mut start = parsed?;
     let events_days = ctx.config.retention.days(Store::Events);
     client_time::check_session_start("started_at", start.started_at, ctx.now, events_days)?;
-    // The site-key registration check (Sites / SiteDomains) belongs here, before anything is stored.
+    // Unregistered site keys (and pages on domains the site does not list) get 403; no D1 read.
+    site_registry::check_session_start(
+        env,
+        &start.site_key,
+        header(&req, "origin").as_deref(),
+        ctx.now,
+    )
+    .await?;
     start.sanitize();
     let db = db?;
 

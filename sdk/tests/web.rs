@@ -803,7 +803,7 @@ async fn sources_read_what_the_browser_says() {
     );
     let cores = js::number(&js::get(&window(), "navigator"), "hardwareConcurrency").unwrap();
     assert_eq!(read(by_name("concurrency")).await, Some((cores as u64).to_string()));
-    for group in ["fontswindows", "fontsapple", "fontsother"] {
+    for group in ["fontswindows", "fontsmicrosoft", "fontsapple", "fontsother"] {
         let fonts = read(by_name(group)).await.unwrap();
         assert!(fonts.split(',').all(|f| f.is_empty() || !f.contains(';')), "{fonts}");
     }
@@ -913,9 +913,9 @@ async fn a_throwing_source_is_recorded_and_the_rest_still_count() {
     let (broken, _) = fingerprint().await;
     let (again, _) = fingerprint().await;
     run("HTMLCanvasElement.prototype.getContext = __pgGetContext;");
-    // The canvas source and the three font groups fail (fonts are measured on a canvas; WebGL
+    // The canvas source and the four font groups fail (fonts are measured on a canvas; WebGL
     // reads a missing context as "none"); the others still count.
-    assert_eq!(broken.sources, normal.sources - 4, "{broken:?}");
+    assert_eq!(broken.sources, normal.sources - 5, "{broken:?}");
     assert!(broken.confidence < normal.confidence);
     assert_ne!(broken.id, normal.id);
     assert_eq!(broken.id, again.id, "a consistent failure gives a consistent id");
@@ -929,9 +929,9 @@ async fn randomising_browsers_skip_what_they_randomise() {
     );
     let (brave, _) = fingerprint().await;
     run("delete navigator.brave;");
-    // Brave farbles canvas, audio, fonts (three groups), WebGL, processor count and memory:
-    // eight skipped.
-    assert_eq!(brave.sources, normal.sources - 8, "{brave:?}");
+    // Brave farbles canvas, audio, fonts (four groups), WebGL, processor count and memory:
+    // nine skipped.
+    assert_eq!(brave.sources, normal.sources - 9, "{brave:?}");
     assert_ne!(brave.id, normal.id);
 }
 

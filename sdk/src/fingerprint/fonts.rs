@@ -4,8 +4,8 @@
 //! no inline style a strict Content-Security-Policy would refuse) and costs microseconds each.
 //!
 //! Each font lookup costs the browser a fraction of a millisecond (more on a slow CPU), so the
-//! candidates are three sources, each read in its own slice: Windows fonts, Apple fonts, and the
-//! rest. Each value is the list of that group's fonts found, e.g. `Arial Black,Calibri,…`.
+//! candidates are four sources, each read in its own slice: Windows fonts, Microsoft's core and
+//! Office fonts, Apple fonts, and the rest. Each value is the list of that group's fonts found, e.g. `Arial Black,Calibri,…`.
 
 use alloc::string::String;
 
@@ -16,14 +16,18 @@ use crate::js::{call_str, number, object, set_str};
 /// width everywhere, so a candidate metrically equal to one still differs from the other.
 const GENERICS: [&str; 2] = ["monospace", "serif"];
 
-/// Candidates typical of Windows (system, Office and East Asian fonts), chosen so that together
-/// they tell versions and installs apart.
+/// Candidates typical of Windows itself (its UI and ClearType families, East Asian fonts).
 #[rustfmt::skip]
 const WINDOWS: &[&str] = &[
-    "Arial Black", "Arial Narrow", "Bahnschrift", "Calibri", "Cambria", "Candara",
-    "Century Gothic", "Comic Sans MS", "Consolas", "Constantia", "Corbel", "Franklin Gothic",
-    "Impact", "Lucida Console", "MS Gothic", "MS Mincho", "Segoe UI", "SimSun", "Tahoma",
-    "Trebuchet MS",
+    "Bahnschrift", "Calibri", "Cambria", "Candara", "Consolas", "Constantia", "Corbel",
+    "MS Gothic", "MS Mincho", "Segoe UI", "SimSun",
+];
+
+/// Microsoft's core and Office fonts, on Windows and on many Macs.
+#[rustfmt::skip]
+const MICROSOFT: &[&str] = &[
+    "Arial Black", "Arial Narrow", "Century Gothic", "Comic Sans MS", "Franklin Gothic", "Impact",
+    "Lucida Console", "Tahoma", "Trebuchet MS",
 ];
 
 /// Candidates typical of macOS and iOS.
@@ -46,6 +50,11 @@ const SAMPLE: &str = "mmMwWLliI0fiflO&1";
 /// The Windows candidates found.
 pub(super) fn windows(probe: &Probe<'_>) -> Option<Reading> {
     collect(probe, WINDOWS)
+}
+
+/// The Microsoft core and Office candidates found.
+pub(super) fn microsoft(probe: &Probe<'_>) -> Option<Reading> {
+    collect(probe, MICROSOFT)
 }
 
 /// The macOS and iOS candidates found.

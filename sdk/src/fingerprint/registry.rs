@@ -1,5 +1,5 @@
 //! Every entropy source, in the order they are read and hashed. Cheap synchronous facts come
-//! first, the costly ones (fonts in three groups, canvas, WebGL, audio) last, each in a task of its
+//! first, the costly ones (fonts in four groups, canvas, WebGL, audio) last, each in a task of its
 //! own.
 //!
 //! Changing this list (or a source's canonical value) changes every visitor's id: treat it like a
@@ -42,7 +42,7 @@ fn brave(browser: &Browser) -> bool {
 }
 
 /// The sources, in hashing order.
-pub(crate) static SOURCES: [Source; 18] = [
+pub(crate) static SOURCES: [Source; 19] = [
     Source {
         name: "platform",
         collect: platform::collect,
@@ -144,7 +144,15 @@ pub(crate) static SOURCES: [Source; 18] = [
         collect: fonts::windows,
         finish: None,
         randomized: brave,
-        weight: 4,
+        weight: 3,
+        heavy: true,
+    },
+    Source {
+        name: "fontsmicrosoft",
+        collect: fonts::microsoft,
+        finish: None,
+        randomized: brave,
+        weight: 2,
         heavy: true,
     },
     Source {
@@ -160,7 +168,7 @@ pub(crate) static SOURCES: [Source; 18] = [
         collect: fonts::other,
         finish: None,
         randomized: brave,
-        weight: 3,
+        weight: 2,
         heavy: true,
     },
     Source {

@@ -1,5 +1,6 @@
 //! The batch envelope: how events travel from the SDK to `POST /track/events/batch`.
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::validate::{Invalid, Validate, invalid};

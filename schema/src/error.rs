@@ -1,5 +1,6 @@
 //! The one JSON error body every PulseGate endpoint answers failures with.
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// `{"error":{"code":"invalid_field","message":"must be at most 2048 bytes","field":"events[0].url"}}`

@@ -1,6 +1,7 @@
 //! Tracker events: one enum, tagged by `"type"`, each variant carrying its own `ts`.
 
-use std::collections::BTreeMap;
+use crate::prelude::*;
+use alloc::collections::BTreeMap;
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -295,7 +296,7 @@ impl Serialize for PropValue {
         match self {
             Self::String(v) => s.serialize_str(v),
             // Whole numbers print as `3`, not `3.0`, as JSON.stringify does.
-            Self::Number(v) if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 => {
+            Self::Number(v) if v.abs() < 9_007_199_254_740_992.0 && (*v as i64) as f64 == *v => {
                 s.serialize_i64(*v as i64)
             }
             Self::Number(v) => s.serialize_f64(*v),

@@ -1,5 +1,6 @@
 //! Identifier newtypes: session, visitor and batch ids (UUIDs) and the public site key.
 
+use crate::prelude::*;
 use core::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};
@@ -103,6 +104,8 @@ impl<'de> Deserialize<'de> for SiteKey {
 
 #[cfg(test)]
 mod tests {
+    use alloc::string::ToString;
+
     use super::*;
 
     #[test]

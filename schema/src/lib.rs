@@ -40,6 +40,23 @@
 //! Every failure is answered with an [`ErrorBody`]:
 //! `{"error":{"code":"invalid_field","message":"must be at most 2048 bytes","field":"events[0].url"}}`.
 
+#![no_std]
+
+extern crate alloc;
+// The unit tests use serde_json and proptest, which need std.
+#[cfg(test)]
+extern crate std;
+
+/// `alloc` items every module uses; the crate is `no_std` so that the browser SDK, which links it,
+/// carries no std runtime (panic machinery, thread locals): `use crate::prelude::*;` in each module.
+mod prelude {
+    pub(crate) use alloc::borrow::ToOwned;
+    pub(crate) use alloc::format;
+    pub(crate) use alloc::string::String;
+    pub(crate) use alloc::vec;
+    pub(crate) use alloc::vec::Vec;
+}
+
 mod batch;
 mod consent;
 mod dashboard;

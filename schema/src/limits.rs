@@ -46,7 +46,7 @@ pub const MAX_ENGAGED_MS: u64 = 86_400_000;
 /// truncate(&mut s, 2); // 'é' is two bytes: it is dropped whole
 /// assert_eq!(s, "h");
 /// ```
-pub fn truncate(s: &mut String, max: usize) {
+pub fn truncate(s: &mut alloc::string::String, max: usize) {
     if s.len() > max {
         let mut end = max;
         while !s.is_char_boundary(end) {

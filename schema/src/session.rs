@@ -1,5 +1,6 @@
 //! Session start and end: the two messages that open and close a visit.
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::validate::{Invalid, Validate, invalid, max_len, opt_len, opt_url, path, url};

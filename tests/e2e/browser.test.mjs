@@ -102,15 +102,22 @@ test('the script tag on another origin records a session and its pageviews', asy
   assert.deepEqual(pages, [{ path: '/', views: 1 }, { path: '/pricing.html', views: 1 }]);
 });
 
-test('with Global Privacy Control on, the tracker sends nothing', async () => {
+test('with Global Privacy Control on, the tracker downloads, stores and sends nothing', async () => {
   const page = await browser.context.newPage();
-  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true });
+    // What the first test's pages stored on this origin is not this page's doing.
+    localStorage.clear();
+  });
   const seen = await watch(page);
+  const downloads = [];
+  page.on('request', (r) => { if (r.url().includes('/sdk/')) downloads.push(r.url()); });
   await page.goto(`${site.url}/?gpc=1`);
-  // The loader records the outcome of start(): the SDK has decided, and decided not to track.
+  // The loader decides before downloading anything, and decides not to track.
   await page.waitForFunction(() => window.PulseGate && 'tracking' in window.PulseGate);
   assert.equal(await page.evaluate(() => window.PulseGate.tracking), false);
-  assert.deepEqual(await page.evaluate(() => Object.keys(sessionStorage)), [], 'nothing stored');
+  assert.deepEqual(downloads, [], 'no wasm, no code chunk');
+  assert.deepEqual(await page.evaluate(() => Object.keys(sessionStorage).concat(Object.keys(localStorage))), [], 'nothing stored');
   // Navigating away fires pagehide, when a running tracker would flush.
   await page.click('#pricing-link');
   await page.waitForURL(`${site.url}/pricing.html`);

@@ -9,8 +9,11 @@ pub(crate) fn is_public(path: &str) -> bool {
 
 pub(crate) const ALLOW_ORIGIN: &str = "Access-Control-Allow-Origin";
 pub(crate) const ANY_ORIGIN: &str = "*";
-/// Response headers a dashboard on another origin may read.
-pub(crate) const EXPOSE_HEADERS: &str = "x-request-id, ETag, Server-Timing, Content-Disposition";
+/// Response headers a page's or a dashboard's script on another origin may read: the SDK honours
+/// `Retry-After` on 429 and 503 (a cross-origin `fetch` sees it only when it is exposed); the
+/// dashboard reads the rest.
+pub(crate) const EXPOSE_HEADERS: &str =
+    "x-request-id, Retry-After, ETag, Server-Timing, Content-Disposition";
 
 /// Headers of a `204` preflight answer for a path that allows `allow_methods`.
 pub(crate) fn preflight_headers(allow_methods: &str) -> [(&'static str, String); 4] {
@@ -36,6 +39,11 @@ mod tests {
         assert!(is_public("/analytics/overview"));
         assert!(!is_public("/tracker.js"));
         assert!(!is_public("/health"));
+    }
+
+    #[test]
+    fn retry_after_is_readable_across_origins() {
+        assert!(EXPOSE_HEADERS.split(", ").any(|h| h.eq_ignore_ascii_case("retry-after")));
     }
 
     #[test]

@@ -105,6 +105,7 @@ pub(crate) const ROUTES: &[Route] = &[
     // /tracker.js (later /form.js, /pulse.js) and the wasm they load → embedded SDK bundle
     route("GET", "/{script}.js", E::SdkAsset, Public),
     route("GET", "/sdk/{file}.wasm", E::SdkAsset, Public),
+    route("GET", "/sdk/{file}.js", E::SdkAsset, Public),
     // /health → JSON health check (?deep=1 needs the admin key)
     route("GET", "/health", E::Health, Public),
     // /analytics/* → auth (admin or marketing key) → page check → D1 / R2
@@ -312,7 +313,7 @@ async fn dispatch(
         Endpoint::SessionEnd => session::end(req, env, ctx, stats).await.into(),
         Endpoint::EventsBatch => events::batch(req, env, ctx, stats).await.into(),
         Endpoint::Event => events::single(req, env, ctx, stats).await.into(),
-        Endpoint::SdkAsset => sdk_assets::get(&req, path).into(),
+        Endpoint::SdkAsset => sdk_assets::get(&req, env, ctx, path).await.into(),
         Endpoint::Health => health::get(req, env, ctx).await.into(),
         _ => protected(req, env, ctx, route, params).await,
     }
@@ -395,6 +396,7 @@ fn finish(resp: Response, request_id: &str, path: &str, head: bool) -> Response 
     set("x-request-id", request_id);
     if cors::is_public(path) {
         set(cors::ALLOW_ORIGIN, cors::ANY_ORIGIN);
+        // The SDK reads Retry-After on 429 and 503; the dashboard reads ETag and the rest.
         set("Access-Control-Expose-Headers", cors::EXPOSE_HEADERS);
     }
     if head {
@@ -464,6 +466,10 @@ mod tests {
         );
         assert_eq!(found("PATCH", "/analytics/keys/abc"), Some((E::UpdateKey, vec!["abc".into()])));
         assert_eq!(found("HEAD", "/analytics/overview"), Some((E::Overview, vec![])));
+        assert_eq!(
+            found("GET", "/sdk/pulsegate-1a2b3c4d.js"),
+            Some((E::SdkAsset, vec!["pulsegate-1a2b3c4d".into()]))
+        );
     }
 
     #[test]
@@ -497,7 +503,7 @@ mod tests {
             "/nope",
             "/health/",
             "/track",
-            "/sdk/x.js",
+            "/sdk/x.css",
             "/sdk/.wasm",
             "/a/b.js",
             "/.js",

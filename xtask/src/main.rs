@@ -3,10 +3,11 @@
 //! ```text
 //! cargo xtask dev     install what is missing, build, migrate, run wrangler dev + the example site
 //! cargo xtask test    the same set-up, then fmt, clippy, unit, browser and end-to-end tests
-//! cargo xtask size    bytes the browser downloads for the tracker, and the worker's size
+//! cargo xtask size    bytes the browser downloads for the tracker (against the budget and peers),
+//!                     and the worker's upload
 //! cargo xtask build   build the SDK bundle and the worker only
 //! cargo xtask data    print the sessions and R2 objects `cargo xtask dev` has stored
-//! cargo xtask bench   benchmarks with a report (`bench ingest`, `bench analytics`)
+//! cargo xtask bench   reports against peers and baselines (`bench sdk`, `bench ingest`, `bench analytics`)
 //! cargo xtask fuzz    the parser property tests, for as long as asked (`fuzz 600`)
 //! ```
 
@@ -15,6 +16,7 @@ mod cmd;
 mod dev;
 mod fuzz;
 mod install;
+mod minify;
 mod paths;
 mod sdk;
 mod size;
@@ -54,7 +56,8 @@ const HELP: &str = "usage: cargo xtask <dev|test|size|build|data|bench|fuzz>
   size   gzip bytes of the tracker bundle and of the worker, checked against their budgets
   build  build the SDK bundle and the worker
   data   print the sessions and R2 objects that `cargo xtask dev` has stored
-  bench  `bench ingest [--seconds N] [--clients N]`: ingest throughput, latency and D1 work
+  bench  `bench sdk`: the SDK's bytes and fingerprint time against FingerprintJS and rrweb;
+         `bench ingest [--seconds N] [--clients N]`: ingest throughput, latency and D1 work;
          `bench analytics`: every /analytics/* report on 100,000 seeded sessions
   fuzz   `fuzz [SECONDS]`: parser property tests in rounds until the time is up (default 60)";
 

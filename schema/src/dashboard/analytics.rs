@@ -6,6 +6,8 @@
 //! (`site` (default), `visitor`, or an IANA name) and `bots` (`exclude`, the default while bot
 //! detection is on, or `include`). Tables also answer `text/csv` to `Accept: text/csv`.
 
+use crate::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 use crate::{ConsentTier, DeviceClass, Event, SessionId, SiteKey, UnixMillis, Utm};

@@ -1,5 +1,7 @@
 //! Lead forms: the field schema the admin API stores and `/forms/config` + the form builder render.
 
+use crate::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 use crate::validate::{Invalid, Validate, invalid, max_len, name, path};

@@ -1,6 +1,8 @@
 //! Generated API keys: marketing keys (`pgm_…`, dashboard access) and integration keys
 //! (`pgi_…`, server-to-server `X-API-Key` for `/lead.capture`). Both are shown once, at creation.
 
+use crate::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 use super::pages::{PageAccess, check_marketing_pages};

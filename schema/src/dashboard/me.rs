@@ -1,5 +1,7 @@
 //! `GET /analytics/me`: what the presented key may do, so a dashboard can draw its navigation.
 
+use crate::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 use super::pages::{DashboardPage, Role};

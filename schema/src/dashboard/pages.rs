@@ -1,5 +1,7 @@
 //! Dashboard pages and roles: what an API key may see.
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use serde::de::{self, Deserializer, SeqAccess, Visitor};

@@ -1,5 +1,7 @@
 //! AppSettings: the dashboard's Settings page, one typed document with defaults.
 
+use crate::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 use super::pages::{DashboardPage, check_marketing_pages};

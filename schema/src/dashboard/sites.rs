@@ -1,5 +1,7 @@
 //! Sites and their allowed domains: which site keys exist and which pages may use them.
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};
@@ -273,6 +275,8 @@ impl Validate for SiteUpdate {
 
 #[cfg(test)]
 mod tests {
+    use alloc::string::ToString;
+
     use super::*;
 
     fn p(s: &str) -> DomainPattern {

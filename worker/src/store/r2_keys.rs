@@ -22,6 +22,15 @@ use uuid::Uuid;
 /// Every session object lives under this prefix.
 pub(crate) const SESSIONS_ROOT: &str = "sessions/";
 
+/// Earlier SDK chunks live under this prefix (`sdk/pulsegate-<hash>.wasm`), so a loader cached
+/// before a deploy still finds the chunks it names (see `routes/sdk_assets.rs`).
+pub(crate) const SDK_ARCHIVE_ROOT: &str = "sdk/";
+
+/// The archive key of the SDK chunk served at `/sdk/{file}`.
+pub(crate) fn sdk_archive_key(file: &str) -> String {
+    format!("{SDK_ARCHIVE_ROOT}{file}")
+}
+
 /// Milliseconds in a UTC day.
 pub(crate) const MS_PER_DAY: u64 = 86_400_000;
 

@@ -1,23 +1,27 @@
 //! `cargo xtask bench <name>`: benchmarks that print a report (never a timed test: the machines
-//! are noisy, so numbers are compared with a baseline measured in the same run).
+//! are noisy, so numbers are compared with a baseline or a peer measured in the same run).
 //!
 //! ```text
+//! cargo xtask bench sdk                                  the SDK's bytes and fingerprint time
+//!                                                        against FingerprintJS (and rrweb)
 //! cargo xtask bench ingest [--seconds N] [--clients N]   ingest throughput, latency, D1 work
 //! cargo xtask bench analytics                             every /analytics/* report on 100,000 sessions
 //! ```
 
 mod analytics;
 mod ingest;
+mod sdk;
 
 use crate::Result;
 
 /// Runs the benchmark named by the first argument.
 pub(crate) fn run(args: &[String]) -> Result {
     match args.first().map(String::as_str) {
+        Some("sdk") => sdk::run(),
         Some("ingest") => ingest::run(&args[1..]),
         Some("analytics") => analytics::run(),
         other => Err(format!(
-            "unknown benchmark {other:?}; try `cargo xtask bench ingest` or `cargo xtask bench analytics`"
+            "unknown benchmark {other:?}; try `cargo xtask bench sdk`, `bench ingest` or `bench analytics`"
         )),
     }
 }

@@ -10,7 +10,7 @@ pub(crate) mod sql;
 pub(crate) mod tz;
 
 #[cfg(test)]
-mod native_tests;
+pub(crate) mod native_tests;
 
 use pulsegate_schema::{BotFilter, ReportRange, SiteKey, UnixMillis};
 use serde::Deserialize;

@@ -3,6 +3,7 @@
 //! schema's report types ([`reports`], [`shape`]); session detail merges R2 ([`detail`]).
 
 pub(crate) mod detail;
+pub(crate) mod leads;
 pub(crate) mod params;
 pub(crate) mod reports;
 pub(crate) mod shape;

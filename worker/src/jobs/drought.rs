@@ -47,7 +47,10 @@ pub(crate) enum Decision {
     Quiet,
     AlreadyAlerted,
     /// Alert for the drought that started at `since` (identified by `key`).
-    Alert { key: UnixMillis, minutes: u64 },
+    Alert {
+        key: UnixMillis,
+        minutes: u64,
+    },
 }
 
 /// The pure rule. Without any lead yet, the drought counts from `configured_at` (when the alert
@@ -75,7 +78,12 @@ const FACTS: &str = "SELECT (SELECT max(CreatedAt) FROM LeadSubmissions WHERE Is
 
 /// Records the alert for drought `key` and queues its message, both only if no alert for that
 /// drought exists yet (a second run racing this one queues nothing).
-pub(crate) fn queue_alert(key: UnixMillis, message_id: &str, body: &str, now: UnixMillis) -> [Query; 2] {
+pub(crate) fn queue_alert(
+    key: UnixMillis,
+    message_id: &str,
+    body: &str,
+    now: UnixMillis,
+) -> [Query; 2] {
     [
         Query::new(
             "INSERT INTO LeadDroughtState (Id, AlertedForLeadAt, AlertedAt, MessageId) VALUES (1, ?1, ?2, ?3) \
@@ -109,7 +117,8 @@ async fn check(env: &Env, now: UnixMillis, summary: &mut Summary) -> Result<(), 
     if !alert.enabled || alert.webhook_url.is_none() {
         return Ok(());
     }
-    let facts: Facts = db.first("drought facts", &Query::new(FACTS, vec![])).await?.unwrap_or_default();
+    let facts: Facts =
+        db.first("drought facts", &Query::new(FACTS, vec![])).await?.unwrap_or_default();
     summary.last_lead_at = facts.last_lead_at;
     let configured_at = stored.document.updated_at.unwrap_or(0);
     match decide(facts, alert.threshold_minutes, configured_at, now) {
@@ -126,7 +135,8 @@ async fn check(env: &Env, now: UnixMillis, summary: &mut Summary) -> Result<(), 
                     threshold_minutes: alert.threshold_minutes,
                 },
             };
-            let json = serde_json::to_string(&body).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let json =
+                serde_json::to_string(&body).map_err(|e| ApiError::Internal(e.to_string()))?;
             db.batch("queue drought alert", &queue_alert(key, &message_id, &json, now)).await?;
             summary.outcome = "queued";
             summary.minutes_without_lead = Some(minutes);
@@ -148,14 +158,26 @@ mod tests {
         let facts = |last, alerted| Facts { last_lead_at: last, alerted_for: alerted };
         // Threshold four hours; the last lead at 10 h.
         assert_eq!(decide(facts(Some(10 * H), None), 240, 0, 13 * H), Decision::Quiet);
-        assert_eq!(decide(facts(Some(10 * H), None), 240, 0, 14 * H), Decision::Alert { key: 10 * H, minutes: 240 });
-        assert_eq!(decide(facts(Some(10 * H), Some(10 * H)), 240, 0, 20 * H), Decision::AlreadyAlerted);
+        assert_eq!(
+            decide(facts(Some(10 * H), None), 240, 0, 14 * H),
+            Decision::Alert { key: 10 * H, minutes: 240 }
+        );
+        assert_eq!(
+            decide(facts(Some(10 * H), Some(10 * H)), 240, 0, 20 * H),
+            Decision::AlreadyAlerted
+        );
         // A lead at 15 h: quiet again, then a new drought and a new alert.
         assert_eq!(decide(facts(Some(15 * H), Some(10 * H)), 240, 0, 16 * H), Decision::Quiet);
-        assert_eq!(decide(facts(Some(15 * H), Some(10 * H)), 240, 0, 19 * H), Decision::Alert { key: 15 * H, minutes: 240 });
+        assert_eq!(
+            decide(facts(Some(15 * H), Some(10 * H)), 240, 0, 19 * H),
+            Decision::Alert { key: 15 * H, minutes: 240 }
+        );
         // No lead yet: counted from when the alert was configured, alerted once.
         assert_eq!(decide(facts(None, None), 60, 5 * H, 5 * H + 59 * 60_000), Decision::Quiet);
-        assert_eq!(decide(facts(None, None), 60, 5 * H, 6 * H), Decision::Alert { key: 0, minutes: 60 });
+        assert_eq!(
+            decide(facts(None, None), 60, 5 * H, 6 * H),
+            Decision::Alert { key: 0, minutes: 60 }
+        );
         assert_eq!(decide(facts(None, Some(0)), 60, 5 * H, 9 * H), Decision::AlreadyAlerted);
     }
 
@@ -170,7 +192,8 @@ mod tests {
         assert_eq!(count("SELECT count(*) AS n FROM WebhookOutbox WHERE MessageId = 'msg_a'"), 1);
         run(&queue_alert(9, "msg_c", "{}", 102));
         assert_eq!(count("SELECT count(*) AS n FROM WebhookOutbox"), 2);
-        let facts: Facts = serde_json::from_value(rows_json(&db, &Query::new(FACTS, vec![])).remove(0)).unwrap();
+        let facts: Facts =
+            serde_json::from_value(rows_json(&db, &Query::new(FACTS, vec![])).remove(0)).unwrap();
         assert_eq!(facts, Facts { last_lead_at: None, alerted_for: Some(9) });
     }
 }

@@ -53,9 +53,18 @@ mod tests {
 
     #[test]
     fn a_key_wins_then_origin_then_referer() {
-        assert_eq!(claim(Some("pgi_x".into()), Some("https://a.example"), None), Claim::Key("pgi_x".into()));
-        assert_eq!(claim(None, Some("https://a.example"), Some("https://b.example/x")), Claim::Page("https://a.example".into()));
-        assert_eq!(claim(None, None, Some("https://b.example/quote?x=1")), Claim::Page("https://b.example".into()));
+        assert_eq!(
+            claim(Some("pgi_x".into()), Some("https://a.example"), None),
+            Claim::Key("pgi_x".into())
+        );
+        assert_eq!(
+            claim(None, Some("https://a.example"), Some("https://b.example/x")),
+            Claim::Page("https://a.example".into())
+        );
+        assert_eq!(
+            claim(None, None, Some("https://b.example/quote?x=1")),
+            Claim::Page("https://b.example".into())
+        );
         assert_eq!(claim(None, Some(" "), None), Claim::Nothing);
         assert_eq!(claim(None, None, Some("not a url")), Claim::Nothing);
         assert_eq!(claim(None, None, None), Claim::Nothing);
@@ -63,8 +72,14 @@ mod tests {
 
     #[test]
     fn origins_of_urls() {
-        assert_eq!(origin_of_url("https://Shop.example:8443/q?x#y").as_deref(), Some("https://Shop.example:8443"));
-        assert_eq!(origin_of_url("http://127.0.0.1:8080").as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(
+            origin_of_url("https://Shop.example:8443/q?x#y").as_deref(),
+            Some("https://Shop.example:8443")
+        );
+        assert_eq!(
+            origin_of_url("http://127.0.0.1:8080").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
         assert_eq!(origin_of_url("https://user@evil.example/"), None);
         assert_eq!(origin_of_url("file:///etc/passwd"), None);
         assert_eq!(origin_of_url("javascript:alert(1)"), None);

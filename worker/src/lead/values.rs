@@ -49,7 +49,8 @@ pub(crate) fn prepare(form: &FormDefinition, s: &mut LeadSubmission, session: &S
     // The hidden values, first: constants are the server's, the rest falls back to the session.
     let utm = merged_utm(s.utm.as_ref(), &session.utm);
     for hidden in &form.hidden_fields {
-        let sent = s.fields.get(&hidden.name).and_then(FieldValue::as_text).filter(|v| !v.is_empty());
+        let sent =
+            s.fields.get(&hidden.name).and_then(FieldValue::as_text).filter(|v| !v.is_empty());
         let value = match hidden.source {
             HiddenSource::Constant => hidden.value.clone(),
             _ if sent.is_some() => sent.map(str::to_owned),
@@ -71,7 +72,11 @@ pub(crate) fn prepare(form: &FormDefinition, s: &mut LeadSubmission, session: &S
         s.utm = Some(utm);
     }
     if s.visitor_id.is_none() {
-        s.visitor_id = session.visitor_id.as_deref().and_then(|v| v.parse().ok()).map(pulsegate_schema::VisitorId);
+        s.visitor_id = session
+            .visitor_id
+            .as_deref()
+            .and_then(|v| v.parse().ok())
+            .map(pulsegate_schema::VisitorId);
     }
     sanitize_submission(form, s);
 }
@@ -138,7 +143,11 @@ pub(crate) fn contact(form: &FormDefinition, s: &LeadSubmission) -> Contact {
         s.fields.get(name).and_then(FieldValue::as_text).map(str::trim).filter(|v| !v.is_empty())
     };
     let first_of = |kind: FieldType| {
-        form.fields.iter().filter(|f| f.field_type == kind).find_map(|f| text(&f.name)).map(str::to_owned)
+        form.fields
+            .iter()
+            .filter(|f| f.field_type == kind)
+            .find_map(|f| text(&f.name))
+            .map(str::to_owned)
     };
     let named = |names: &[&str]| {
         form.fields
@@ -146,14 +155,15 @@ pub(crate) fn contact(form: &FormDefinition, s: &LeadSubmission) -> Contact {
             .filter(|f| names.iter().any(|n| f.name.eq_ignore_ascii_case(n)))
             .find_map(|f| text(&f.name))
     };
-    let name = named(&["name", "full_name", "fullname", "your_name"]).map(str::to_owned).or_else(|| {
-        let first = named(&["first_name", "firstname", "given_name"]);
-        let last = named(&["last_name", "lastname", "family_name", "surname"]);
-        match (first, last) {
-            (Some(f), Some(l)) => Some(format!("{f} {l}")),
-            (f, l) => f.or(l).map(str::to_owned),
-        }
-    });
+    let name =
+        named(&["name", "full_name", "fullname", "your_name"]).map(str::to_owned).or_else(|| {
+            let first = named(&["first_name", "firstname", "given_name"]);
+            let last = named(&["last_name", "lastname", "family_name", "surname"]);
+            match (first, last) {
+                (Some(f), Some(l)) => Some(format!("{f} {l}")),
+                (f, l) => f.or(l).map(str::to_owned),
+            }
+        });
     Contact { email: first_of(FieldType::Email), phone: first_of(FieldType::Tel), name }
 }
 
@@ -203,7 +213,12 @@ mod tests {
             "utm":{"medium":"body-medium"},"page_url":"https://shop.example/quote"}"#,
         );
         let session = SessionFacts {
-            utm: Utm { source: Some("session-source".into()), medium: Some("session-medium".into()), campaign: Some("c".into()), ..Utm::default() },
+            utm: Utm {
+                source: Some("session-source".into()),
+                medium: Some("session-medium".into()),
+                campaign: Some("c".into()),
+                ..Utm::default()
+            },
             landing_url: Some("https://shop.example/?utm_source=session-source".into()),
             referrer: Some("https://search.example/".into()),
             visitor_id: Some("5d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d".into()),
@@ -213,12 +228,21 @@ mod tests {
         assert_eq!(text("campaign").as_deref(), Some("spring"), "constants are the server's");
         assert_eq!(text("utm_source").as_deref(), Some("sent"), "what the form sent stands");
         assert_eq!(text("utm_medium").as_deref(), Some("body-medium"), "then the body's utm");
-        assert_eq!(text("landing").as_deref(), Some("https://shop.example/?utm_source=session-source"));
+        assert_eq!(
+            text("landing").as_deref(),
+            Some("https://shop.example/?utm_source=session-source")
+        );
         assert_eq!(text("page").as_deref(), Some("https://shop.example/quote"));
         assert_eq!(text("ref").as_deref(), Some("https://search.example/"));
         let utm = s.utm.clone().unwrap();
-        assert_eq!((utm.source.as_deref(), utm.medium.as_deref(), utm.campaign.as_deref()), (Some("session-source"), Some("body-medium"), Some("c")));
-        assert_eq!(s.visitor_id.map(|v| v.to_string()).as_deref(), Some("5d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d"));
+        assert_eq!(
+            (utm.source.as_deref(), utm.medium.as_deref(), utm.campaign.as_deref()),
+            (Some("session-source"), Some("body-medium"), Some("c"))
+        );
+        assert_eq!(
+            s.visitor_id.map(|v| v.to_string()).as_deref(),
+            Some("5d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d")
+        );
     }
 
     #[test]
@@ -239,15 +263,23 @@ mod tests {
     #[test]
     fn contact_and_identity() {
         let f = form();
-        let s = submission(r#"{"form_id":"quote","fields":{"first_name":"Jane","last_name":"Doe","email":" Jane@Example.COM ","phone":"+49 30 1234567"}}"#);
+        let s = submission(
+            r#"{"form_id":"quote","fields":{"first_name":"Jane","last_name":"Doe","email":" Jane@Example.COM ","phone":"+49 30 1234567"}}"#,
+        );
         let c = contact(&f, &s);
         assert_eq!(c.name.as_deref(), Some("Jane Doe"));
         assert_eq!(c.email.as_deref(), Some("Jane@Example.COM"));
         assert_eq!(c.identity().as_deref(), Some("email:jane@example.com"));
         assert_eq!(c.email_domain().as_deref(), Some("example.com"));
-        let phone_only = contact(&f, &submission(r#"{"form_id":"quote","fields":{"phone":"+49 (30) 123-4567"}}"#));
+        let phone_only = contact(
+            &f,
+            &submission(r#"{"form_id":"quote","fields":{"phone":"+49 (30) 123-4567"}}"#),
+        );
         assert_eq!(phone_only.identity().as_deref(), Some("phone:49301234567"));
-        assert_eq!(contact(&f, &submission(r#"{"form_id":"quote","fields":{"notes":"hi"}}"#)).identity(), None);
+        assert_eq!(
+            contact(&f, &submission(r#"{"form_id":"quote","fields":{"notes":"hi"}}"#)).identity(),
+            None
+        );
     }
 
     #[test]
@@ -257,7 +289,11 @@ mod tests {
         let body = idempotency_key(None, &s);
         assert!(body.starts_with("body:") && body.len() == 5 + 64);
         s.fill_ms = Some(9000);
-        assert_eq!(idempotency_key(None, &s), body, "the fill time does not make it another submission");
+        assert_eq!(
+            idempotency_key(None, &s),
+            body,
+            "the fill time does not make it another submission"
+        );
         s.fields.insert("email".into(), FieldValue::Text("c@d.co".into()));
         assert_ne!(idempotency_key(None, &s), body);
         s.submission_id = Some("2f4b6d8e-1a3c-4e5f-9a7b-0c1d2e3f4a5b".parse().unwrap());

@@ -169,7 +169,19 @@ fn upsert_lead(c: &Capture<'_>) -> Query {
            EngagementScore = excluded.EngagementScore, SuspicionScore = excluded.SuspicionScore, \
            Country = COALESCE(excluded.Country, Country), IsTest = excluded.IsTest, \
            SubmissionCount = SubmissionCount + 1, UpdatedAt = excluded.UpdatedAt",
-        p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12],
+        p[0],
+        p[1],
+        p[2],
+        p[3],
+        p[4],
+        p[5],
+        p[6],
+        p[7],
+        p[8],
+        p[9],
+        p[10],
+        p[11],
+        p[12],
         now = p[13],
         site = p[1],
         idem = p[14],
@@ -220,8 +232,30 @@ fn insert_submission(c: &Capture<'_>) -> Query {
            {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, \
            {test} IS NOT NULL, {test}, {now} \
          WHERE NOT EXISTS (SELECT 1 FROM LeadSubmissions WHERE SiteKey = {site} AND IdempotencyKey = {idem})",
-        p[0], p[2], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13], p[14], p[15], p[16],
-        p[17], p[18], p[19], p[20], p[21], p[22], p[23], p[24], p[25],
+        p[0],
+        p[2],
+        p[4],
+        p[5],
+        p[6],
+        p[7],
+        p[8],
+        p[9],
+        p[10],
+        p[11],
+        p[12],
+        p[13],
+        p[14],
+        p[15],
+        p[16],
+        p[17],
+        p[18],
+        p[19],
+        p[20],
+        p[21],
+        p[22],
+        p[23],
+        p[24],
+        p[25],
         site = p[1],
         idem = p[3],
         now = p[26],
@@ -310,7 +344,7 @@ pub(crate) struct AnsweredId {
 /// A form with its site's allowed domains (JSON array), and the linked session's facts.
 pub(crate) fn form_and_session(form_id: &str, session_id: Option<&str>) -> Vec<Query> {
     let mut queries = vec![Query::new(
-        "SELECT f.SchemaJson AS schema_json, f.UpdatedAt AS updated_at, \
+        "SELECT f.SchemaJson AS schema_json, \
            (SELECT json_group_array(Domain) FROM SiteDomains d WHERE d.SiteKey = f.SiteKey) AS domains \
          FROM Forms f WHERE f.FormId = ?1",
         vec![form_id.into()],
@@ -330,7 +364,6 @@ pub(crate) fn form_and_session(form_id: &str, session_id: Option<&str>) -> Vec<Q
 #[derive(Clone, Debug, Deserialize)]
 pub(crate) struct FormRow {
     pub(crate) schema_json: String,
-    pub(crate) updated_at: UnixMillis,
     pub(crate) domains: String,
 }
 
@@ -504,10 +537,18 @@ mod tests {
         let db = migrated();
         session(&db, "s1");
         let c = contact(Some("Jane@Example.com"));
-        let scores = Scores { engagement: 64, engagement_reasons: "[]".into(), suspicion: 5, suspicion_reasons: "[]".into() };
+        let scores = Scores {
+            engagement: 64,
+            engagement_reasons: "[]".into(),
+            suspicion: 5,
+            suspicion_reasons: "[]".into(),
+        };
         let utm = Utm { source: Some("newsletter".into()), ..Utm::default() };
         let first = ids(1);
-        let got: Vec<Captured> = batch(&db, &capture(&input(&first, &c, "submission:a", &scores, &utm, Some("s1"), 1_000)));
+        let got: Vec<Captured> = batch(
+            &db,
+            &capture(&input(&first, &c, "submission:a", &scores, &utm, Some("s1"), 1_000)),
+        );
         assert_eq!(
             got,
             vec![Captured {
@@ -520,37 +561,65 @@ mod tests {
         );
         // A double submit: fresh ids, the same key → the first answer, nothing written.
         let again = ids(2);
-        let got: Vec<Captured> = batch(&db, &capture(&input(&again, &c, "submission:a", &scores, &utm, Some("s1"), 2_000)));
+        let got: Vec<Captured> = batch(
+            &db,
+            &capture(&input(&again, &c, "submission:a", &scores, &utm, Some("s1"), 2_000)),
+        );
         assert_eq!(got[0].submission_id, first.sub);
         assert_eq!(got[0].lead_id, first.lead);
         assert_eq!(one(&db, "SELECT count(*) AS n FROM LeadSubmissions")["n"], 1);
         assert_eq!(one(&db, "SELECT count(*) AS n FROM WebhookOutbox")["n"], 1);
-        assert_eq!(one(&db, "SELECT SubmissionCount, UpdatedAt, EngagementScore FROM Leads"), serde_json::json!({"SubmissionCount":1,"UpdatedAt":1000,"EngagementScore":64}));
+        assert_eq!(
+            one(&db, "SELECT SubmissionCount, UpdatedAt, EngagementScore FROM Leads"),
+            serde_json::json!({"SubmissionCount":1,"UpdatedAt":1000,"EngagementScore":64})
+        );
         assert_eq!(one(&db, "SELECT lead_count FROM sessions")["lead_count"], 1);
-        let row = one(&db, "SELECT SessionId, UtmSource, Country, IpHash, Source, FillMs FROM LeadSubmissions");
-        assert_eq!(row, serde_json::json!({"SessionId":"s1","UtmSource":"newsletter","Country":"DE","IpHash":"hash-1","Source":"form","FillMs":5000}));
+        let row = one(
+            &db,
+            "SELECT SessionId, UtmSource, Country, IpHash, Source, FillMs FROM LeadSubmissions",
+        );
+        assert_eq!(
+            row,
+            serde_json::json!({"SessionId":"s1","UtmSource":"newsletter","Country":"DE","IpHash":"hash-1","Source":"form","FillMs":5000})
+        );
         assert_eq!(one(&db, "SELECT Kind FROM WebhookOutbox")["Kind"], "lead.created");
     }
 
     #[test]
     fn the_same_email_on_the_same_site_is_the_same_lead() {
         let db = migrated();
-        let scores = Scores { engagement: 10, engagement_reasons: "[]".into(), suspicion: 0, suspicion_reasons: "[]".into() };
+        let scores = Scores {
+            engagement: 10,
+            engagement_reasons: "[]".into(),
+            suspicion: 0,
+            suspicion_reasons: "[]".into(),
+        };
         let utm = Utm::default();
         let (a, b, c) = (ids(1), ids(2), ids(3));
         let jane = contact(Some("jane@example.com"));
         batch::<Captured>(&db, &capture(&input(&a, &jane, "k1", &scores, &utm, None, 1_000)));
         let upper = contact(Some("JANE@example.com"));
         let scores2 = Scores { engagement: 80, ..scores.clone() };
-        let got: Vec<Captured> = batch(&db, &capture(&input(&b, &upper, "k2", &scores2, &utm, None, 2_000)));
+        let got: Vec<Captured> =
+            batch(&db, &capture(&input(&b, &upper, "k2", &scores2, &utm, None, 2_000)));
         assert_eq!(got[0].lead_id, a.lead, "the known lead keeps its id");
         assert_eq!(got[0].submission_id, b.sub);
         assert_eq!(got[0].submission_count, 2);
-        assert_eq!(one(&db, "SELECT Kind FROM WebhookOutbox WHERE MessageId = (SELECT max(MessageId) FROM WebhookOutbox)")["Kind"], "lead.updated");
-        assert_eq!(one(&db, "SELECT UpdatedAt, CreatedAt, EngagementScore FROM Leads"), serde_json::json!({"UpdatedAt":2000,"CreatedAt":1000,"EngagementScore":80}));
+        assert_eq!(
+            one(
+                &db,
+                "SELECT Kind FROM WebhookOutbox WHERE MessageId = (SELECT max(MessageId) FROM WebhookOutbox)"
+            )["Kind"],
+            "lead.updated"
+        );
+        assert_eq!(
+            one(&db, "SELECT UpdatedAt, CreatedAt, EngagementScore FROM Leads"),
+            serde_json::json!({"UpdatedAt":2000,"CreatedAt":1000,"EngagementScore":80})
+        );
         // Without an email or phone, every submission is its own lead.
         let anonymous = contact(None);
-        let got: Vec<Captured> = batch(&db, &capture(&input(&c, &anonymous, "k3", &scores, &utm, None, 3_000)));
+        let got: Vec<Captured> =
+            batch(&db, &capture(&input(&c, &anonymous, "k3", &scores, &utm, None, 3_000)));
         assert_eq!(got[0].lead_id, c.lead);
         assert_eq!(one(&db, "SELECT count(*) AS n FROM Leads")["n"], 2);
     }
@@ -568,14 +637,22 @@ mod tests {
         let scores = Scores::default();
         let utm = Utm::default();
         let qa = contact(Some("qa@Example.TEST"));
-        let got: Vec<Captured> = batch(&db, &capture(&input(&ids(1), &qa, "k1", &scores, &utm, Some("s1"), 1)));
+        let got: Vec<Captured> =
+            batch(&db, &capture(&input(&ids(1), &qa, "k1", &scores, &utm, Some("s1"), 1)));
         assert_eq!((got[0].is_test, got[0].message_id.as_deref()), (1, None));
         assert_eq!(one(&db, "SELECT TestReason FROM LeadSubmissions")["TestReason"], "QA");
         // By address range (the capture's IP is 203.0.113.7).
         let jane = contact(Some("jane@example.com"));
-        let got: Vec<Captured> = batch(&db, &capture(&input(&ids(2), &jane, "k2", &scores, &utm, Some("s1"), 2)));
+        let got: Vec<Captured> =
+            batch(&db, &capture(&input(&ids(2), &jane, "k2", &scores, &utm, Some("s1"), 2)));
         assert_eq!(got[0].is_test, 1);
-        assert_eq!(one(&db, "SELECT TestReason FROM LeadSubmissions WHERE PublicId = (SELECT max(PublicId) FROM LeadSubmissions)")["TestReason"], "testing rule 2");
+        assert_eq!(
+            one(
+                &db,
+                "SELECT TestReason FROM LeadSubmissions WHERE PublicId = (SELECT max(PublicId) FROM LeadSubmissions)"
+            )["TestReason"],
+            "testing rule 2"
+        );
         assert_eq!(one(&db, "SELECT count(*) AS n FROM WebhookOutbox")["n"], 0);
         assert_eq!(one(&db, "SELECT lead_count FROM sessions")["lead_count"], 0);
         assert_eq!(one(&db, "SELECT sum(IsTest) AS n FROM Leads")["n"], 2);
@@ -603,14 +680,21 @@ mod tests {
         let again = Blocked { public_id: "ld_0000000000000000000000000000000b", ..b.clone() };
         let got: Vec<AnsweredId> = batch(&db, &set_aside(&again));
         assert_eq!(got[0].lead_id.as_deref(), Some(b.public_id));
-        assert_eq!(one(&db, "SELECT count(*) AS n, Reason FROM BlockedIPLeads"), serde_json::json!({"n":1,"Reason":"honeypot"}));
+        assert_eq!(
+            one(&db, "SELECT count(*) AS n, Reason FROM BlockedIPLeads"),
+            serde_json::json!({"n":1,"Reason":"honeypot"})
+        );
         // A key that already made a lead answers with that lead and stores nothing.
         let scores = Scores::default();
         let utm = Utm::default();
         let jane = contact(Some("jane@example.com"));
         let lead = ids(3);
         batch::<Captured>(&db, &capture(&input(&lead, &jane, "k2", &scores, &utm, None, 1)));
-        let blocked_later = Blocked { idempotency_key: "k2", public_id: "ld_0000000000000000000000000000000c", ..b };
+        let blocked_later = Blocked {
+            idempotency_key: "k2",
+            public_id: "ld_0000000000000000000000000000000c",
+            ..b
+        };
         let got: Vec<AnsweredId> = batch(&db, &set_aside(&blocked_later));
         assert_eq!(got[0].lead_id.as_deref(), Some(lead.lead.as_str()));
         assert_eq!(one(&db, "SELECT count(*) AS n FROM BlockedIPLeads")["n"], 1);
@@ -625,9 +709,16 @@ mod tests {
         let lead = ids(1);
         batch::<Captured>(&db, &capture(&input(&lead, &jane, "k1", &scores, &utm, None, 1)));
         assert_eq!(rows_json(&db, &set_crm_id(&lead.lead, " 00Q5 ", 10)).len(), 0);
-        assert_eq!(one(&db, "SELECT CrmLeadId, CrmLeadIdAt FROM Leads"), serde_json::json!({"CrmLeadId":"00Q5","CrmLeadIdAt":10}));
+        assert_eq!(
+            one(&db, "SELECT CrmLeadId, CrmLeadIdAt FROM Leads"),
+            serde_json::json!({"CrmLeadId":"00Q5","CrmLeadIdAt":10})
+        );
         rows_json(&db, &set_crm_id(&lead.lead, "00Q5", 20));
-        assert_eq!(one(&db, "SELECT CrmLeadIdAt FROM Leads")["CrmLeadIdAt"], 10, "the same id again keeps its time");
+        assert_eq!(
+            one(&db, "SELECT CrmLeadIdAt FROM Leads")["CrmLeadIdAt"],
+            10,
+            "the same id again keeps its time"
+        );
 
         db.execute(
             "INSERT INTO MakeWebhookSends (MessageId, Kind, LeadId, Url, PayloadJson, Attempts, StatusCode, CreatedAt, SentAt) \
@@ -636,7 +727,10 @@ mod tests {
         )
         .unwrap();
         rows_json(&db, &set_execution_url(&lead.lead, None, "https://eu1.make.com/x", 30));
-        assert_eq!(one(&db, "SELECT ExecutionUrl FROM MakeWebhookSends")["ExecutionUrl"], "https://eu1.make.com/x");
+        assert_eq!(
+            one(&db, "SELECT ExecutionUrl FROM MakeWebhookSends")["ExecutionUrl"],
+            "https://eu1.make.com/x"
+        );
 
         let add = |event_id: Option<&str>, by_crm: bool| -> (usize, Value) {
             let event = CrmActivityEvent {
@@ -649,13 +743,21 @@ mod tests {
                 data: None,
             };
             let [insert, read] = add_crm_activity(&event, "{}", 40);
-            let added = db.execute(&insert.sql, rusqlite::params_from_iter(crate::analytics::native_tests::bind(&insert))).unwrap();
+            let added = db
+                .execute(
+                    &insert.sql,
+                    rusqlite::params_from_iter(crate::analytics::native_tests::bind(&insert)),
+                )
+                .unwrap();
             (added, rows_json(&db, &read).remove(0))
         };
         assert_eq!(add(Some("evt_1"), true), (1, serde_json::json!({"lead":1})));
         assert_eq!(add(Some("evt_1"), false).0, 0, "a retried event is stored once");
         assert_eq!(add(None, false).0, 1);
-        assert_eq!(one(&db, "SELECT count(*) AS n FROM LeadCrmActivity WHERE CrmLeadId = '00Q5'")["n"], 2);
+        assert_eq!(
+            one(&db, "SELECT count(*) AS n FROM LeadCrmActivity WHERE CrmLeadId = '00Q5'")["n"],
+            2
+        );
         let unknown = CrmActivityEvent {
             lead_id: None,
             crm_lead_id: Some("nope".into()),
@@ -666,7 +768,14 @@ mod tests {
             data: None,
         };
         let [insert, read] = add_crm_activity(&unknown, "{}", 1);
-        assert_eq!(db.execute(&insert.sql, rusqlite::params_from_iter(crate::analytics::native_tests::bind(&insert))).unwrap(), 0);
+        assert_eq!(
+            db.execute(
+                &insert.sql,
+                rusqlite::params_from_iter(crate::analytics::native_tests::bind(&insert))
+            )
+            .unwrap(),
+            0
+        );
         assert_eq!(rows_json(&db, &read).remove(0), serde_json::json!({"lead":null}));
     }
 }

@@ -7,6 +7,7 @@ pub(crate) mod d1;
 pub(crate) mod forms;
 pub(crate) mod identity;
 pub(crate) mod leads;
+pub(crate) mod lists;
 pub(crate) mod objects;
 pub(crate) mod outbox;
 pub(crate) mod r2_keys;

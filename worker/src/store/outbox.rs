@@ -40,7 +40,8 @@ pub(crate) struct Claimed {
     pub(crate) created_at: UnixMillis,
 }
 
-const CLAIMED: &str = "Id, MessageId, Kind, LeadId, SubmissionId, PayloadJson, BaseUrl, Attempts, CreatedAt";
+const CLAIMED: &str =
+    "Id, MessageId, Kind, LeadId, SubmissionId, PayloadJson, BaseUrl, Attempts, CreatedAt";
 
 fn due(q: &mut Query, now: UnixMillis, enabled: Enabled) -> String {
     let now = q.bind(now);
@@ -185,15 +186,6 @@ pub(crate) fn resend(message_id: &str, now: UnixMillis) -> Vec<Query> {
     ]
 }
 
-/// Queues a drought alert (its body is built now: it has no lead to read later).
-pub(crate) fn enqueue_alert(message_id: &str, payload_json: &str, now: UnixMillis) -> Query {
-    Query::new(
-        "INSERT INTO WebhookOutbox (MessageId, Kind, PayloadJson, NextAttemptAt, CreatedAt) \
-         VALUES (?1, 'lead.drought', ?2, ?3, ?3)",
-        vec![message_id.into(), payload_json.into(), now.into()],
-    )
-}
-
 // ---- reading -------------------------------------------------------------------------------
 
 /// Where a listed message is.
@@ -246,14 +238,21 @@ pub(crate) fn list(which: Listing, limit: u32) -> Query {
     Query::new(format!("SELECT {row} ORDER BY {order} LIMIT ?1"), vec![limit.into()])
 }
 
-/// One lead's messages wherever they are, newest first.
-pub(crate) fn of_lead(lead_row_id: u64) -> Query {
+/// One message in the outbox.
+pub(crate) fn pending(message_id: &str) -> Query {
+    Query::new(format!("SELECT {OUTBOX_ROW} WHERE o.MessageId = ?1"), vec![message_id.into()])
+}
+
+/// One lead's messages wherever they are, newest first; `lead` is SQL naming the lead's row id
+/// with `?1` bound to `param`.
+pub(crate) fn of_lead(lead: &str, param: &str) -> Query {
     Query::new(
         format!(
-            "SELECT * FROM (SELECT {SENT_ROW} WHERE o.LeadId = ?1 UNION ALL SELECT {OUTBOX_ROW} WHERE o.LeadId = ?1 \
-             UNION ALL SELECT {DEAD_ROW} WHERE o.LeadId = ?1) ORDER BY created_at DESC, message_id"
+            "SELECT * FROM (SELECT {SENT_ROW} WHERE o.LeadId = {lead} UNION ALL SELECT {OUTBOX_ROW} \
+             WHERE o.LeadId = {lead} UNION ALL SELECT {DEAD_ROW} WHERE o.LeadId = {lead}) \
+             ORDER BY created_at DESC, message_id"
         ),
-        vec![lead_row_id.into()],
+        vec![param.into()],
     )
 }
 
@@ -311,7 +310,13 @@ mod tests {
     }
 
     fn attempt(id: &str, at: u64, status: Option<u16>) -> Attempt<'_> {
-        Attempt { message_id: id, at, status, ms: 12, error: status.is_none().then_some("timed out") }
+        Attempt {
+            message_id: id,
+            at,
+            status,
+            ms: 12,
+            error: status.is_none().then_some("timed out"),
+        }
     }
 
     #[test]
@@ -321,16 +326,28 @@ mod tests {
         queued(&db, 2, "lead.drought", 100);
         queued(&db, 3, "lead.created", 500);
         let first = claimed(&db, &claim_due(200, ON, 10));
-        assert_eq!(first.iter().map(|c| c.message_id.as_str()).collect::<Vec<_>>(), ["msg_1", "msg_2"]);
+        assert_eq!(
+            first.iter().map(|c| c.message_id.as_str()).collect::<Vec<_>>(),
+            ["msg_1", "msg_2"]
+        );
         assert!(first.iter().all(|c| c.attempts == 1));
         assert!(claimed(&db, &claim_due(200, ON, 10)).is_empty(), "leased");
         assert!(claimed(&db, &claim_one("msg_1", 200 + LEASE_MS - 1, ON)).is_empty());
         let again = claimed(&db, &claim_due(200 + LEASE_MS, ON, 1));
-        assert_eq!((again[0].message_id.as_str(), again[0].attempts), ("msg_1", 2), "a lost attempt comes back");
+        assert_eq!(
+            (again[0].message_id.as_str(), again[0].attempts),
+            ("msg_1", 2),
+            "a lost attempt comes back"
+        );
         // A switched-off kind waits without using attempts.
         let off = Enabled { leads: false, drought: true };
-        assert!(claimed(&db, &claim_due(10_000_000, off, 10)).iter().all(|c| c.kind == "lead.drought"));
-        assert_eq!(one(&db, "SELECT Attempts FROM WebhookOutbox WHERE MessageId = 'msg_3'")["Attempts"], 0);
+        assert!(
+            claimed(&db, &claim_due(10_000_000, off, 10)).iter().all(|c| c.kind == "lead.drought")
+        );
+        assert_eq!(
+            one(&db, "SELECT Attempts FROM WebhookOutbox WHERE MessageId = 'msg_3'")["Attempts"],
+            0
+        );
     }
 
     #[test]
@@ -348,7 +365,10 @@ mod tests {
             one(&db, "SELECT MessageId, Attempts, StatusCode, SentAt, Url FROM MakeWebhookSends"),
             json!({"MessageId":"msg_1","Attempts":2,"StatusCode":200,"SentAt":70000,"Url":"https://hook"})
         );
-        let log: Vec<AttemptRow> = rows_json(&db, &attempts_of("[\"msg_1\"]")).into_iter().map(|v| serde_json::from_value(v).unwrap()).collect();
+        let log: Vec<AttemptRow> = rows_json(&db, &attempts_of("[\"msg_1\"]"))
+            .into_iter()
+            .map(|v| serde_json::from_value(v).unwrap())
+            .collect();
         assert_eq!(log.iter().map(|a| a.status).collect::<Vec<_>>(), [Some(503), Some(200)]);
         let rows = rows_json(&db, &Query::new(format!("SELECT {SENT_ROW}"), vec![]));
         assert_eq!(rows[0]["state"], "delivered");
@@ -360,8 +380,14 @@ mod tests {
         queued(&db, 1, "lead.created", 0);
         let c = claimed(&db, &claim_due(10, ON, 10)).remove(0);
         run(&db, &dead(c.id, &attempt("msg_1", 10, None)));
-        let dead_rows: Vec<MessageRow> = rows_json(&db, &list(Listing::DeadLetters, 10)).into_iter().map(|v| serde_json::from_value(v).unwrap()).collect();
-        assert_eq!((dead_rows[0].state.as_str(), dead_rows[0].attempts, dead_rows[0].dead_at), ("dead", 1, Some(10)));
+        let dead_rows: Vec<MessageRow> = rows_json(&db, &list(Listing::DeadLetters, 10))
+            .into_iter()
+            .map(|v| serde_json::from_value(v).unwrap())
+            .collect();
+        assert_eq!(
+            (dead_rows[0].state.as_str(), dead_rows[0].attempts, dead_rows[0].dead_at),
+            ("dead", 1, Some(10))
+        );
         assert_eq!(dead_rows[0].last_error.as_deref(), Some("timed out"));
         assert!(rows_json(&db, &list(Listing::Outbox, 10)).is_empty());
 
@@ -370,7 +396,8 @@ mod tests {
         let back = claimed(&db, &claim_one("msg_1", 1_000, ON));
         assert_eq!((back[0].attempts, back[0].payload_json.as_deref()), (1, Some("{}")));
         // Re-sending what is not a dead letter changes nothing.
-        let changed = db.execute(&resend("msg_9", 1)[0].sql, rusqlite::params!["msg_9", 1]).unwrap();
+        let changed =
+            db.execute(&resend("msg_9", 1)[0].sql, rusqlite::params!["msg_9", 1]).unwrap();
         assert_eq!(changed, 0);
     }
 
@@ -384,8 +411,9 @@ mod tests {
         rows_json(&db, &freeze(c.id, "{\"a\":2}"));
         assert_eq!(one(&db, "SELECT PayloadJson FROM WebhookOutbox")["PayloadJson"], "{\"a\":1}");
         rows_json(&db, &release(c.id, 500, "lead gone"));
-        assert_eq!(one(&db, "SELECT Attempts, NextAttemptAt, LeaseUntil FROM WebhookOutbox"), json!({"Attempts":0,"NextAttemptAt":500,"LeaseUntil":null}));
-        rows_json(&db, &enqueue_alert("msg_2", "{}", 7));
-        assert_eq!(one(&db, "SELECT Kind FROM WebhookOutbox WHERE MessageId = 'msg_2'")["Kind"], "lead.drought");
+        assert_eq!(
+            one(&db, "SELECT Attempts, NextAttemptAt, LeaseUntil FROM WebhookOutbox"),
+            json!({"Attempts":0,"NextAttemptAt":500,"LeaseUntil":null})
+        );
     }
 }

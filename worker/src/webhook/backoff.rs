@@ -69,10 +69,11 @@ pub(crate) fn verdict(attempt: u32, status: Option<u16>, now: u64, random: f64) 
     if !retryable(status) {
         return Verdict::Dead;
     }
-    match RETRY_DELAYS_MS.get(attempt.saturating_sub(1) as usize) {
-        Some(&delay) => Verdict::RetryAt(now + jittered(delay, random)),
-        None => Verdict::Dead,
+    if attempt >= MAX_ATTEMPTS {
+        return Verdict::Dead;
     }
+    let delay = RETRY_DELAYS_MS[attempt.clamp(1, MAX_ATTEMPTS - 1) as usize - 1];
+    Verdict::RetryAt(now + jittered(delay, random))
 }
 
 /// `delay` scaled by a factor in `[1 - JITTER, 1 + JITTER)`.

@@ -6,7 +6,7 @@ use pulsegate_schema::lead::{
     LeadEvent, LeadLinks, LeadScores, LeadSubmission, WebhookLead, WebhookMessage,
     WebhookSubmission, WebhookType,
 };
-use pulsegate_schema::{SiteKey, UnixMillis, Utm};
+use pulsegate_schema::{SiteKey, UnixMillis};
 use serde::Deserialize;
 
 use crate::analytics::shape::{self, SummaryRow};
@@ -21,10 +21,7 @@ pub(crate) fn rfc3339(ms: UnixMillis) -> String {
     let in_day = ms % MS_PER_DAY;
     let (h, m, s, milli) =
         (in_day / 3_600_000, in_day / 60_000 % 60, in_day / 1000 % 60, in_day % 1000);
-    format!(
-        "{:04}-{:02}-{:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z",
-        date.year, date.month, date.day
-    )
+    format!("{:04}-{:02}-{:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z", date.year, date.month, date.day)
 }
 
 /// The message's kind from its `Kind` column.
@@ -125,7 +122,7 @@ pub(crate) fn lead_message(
             source: submission.source,
             page_url: payload.page_url,
             referrer: payload.referrer,
-            utm: payload.utm.unwrap_or_else(Utm::default),
+            utm: payload.utm.unwrap_or_default(),
             fields: payload.fields,
         },
         scores: LeadScores {
@@ -184,10 +181,15 @@ mod tests {
             suspicion_score: 5,
             suspicion_reasons: None,
         };
-        let m = lead_message(WebhookType::LeadUpdated, lead, submission, None, "https://pg.example/").unwrap();
+        let m =
+            lead_message(WebhookType::LeadUpdated, lead, submission, None, "https://pg.example/")
+                .unwrap();
         assert_eq!(m.timestamp, "2025-11-25T19:00:00.000Z");
         assert_eq!(m.data.links.lead, "https://pg.example/analytics/leads/ld_1");
-        assert_eq!(m.data.links.replay.as_deref(), Some("https://pg.example/replay?session=0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c"));
+        assert_eq!(
+            m.data.links.replay.as_deref(),
+            Some("https://pg.example/replay?session=0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c")
+        );
         assert_eq!(m.data.scores.engagement_reasons[0].points, 10);
         assert_eq!(m.data.submission.utm.source.as_deref(), Some("x"));
         assert!(m.data.session.is_none());

@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use futures_util::future::{Either, select};
-use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
+use worker::{
+    AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect,
+};
 
 use super::backoff::TIMEOUT_MS;
 use super::sign::Signed;
@@ -61,7 +63,9 @@ async fn attempt(url: &str, body: &str, signed: &Signed) -> Result<u16, String> 
             let _ = response.bytes().await;
             Ok(status)
         }
-        Either::Left((Err(e), _)) => Err(format!("network error: {}", crate::http::capped(&e.to_string()))),
+        Either::Left((Err(e), _)) => {
+            Err(format!("network error: {}", crate::http::capped(&e.to_string())))
+        }
         Either::Right(((), _)) => {
             controller.abort();
             Err(format!("timed out after {} s", TIMEOUT_MS / 1000))

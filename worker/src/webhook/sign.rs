@@ -58,7 +58,8 @@ mod tests {
     #[test]
     fn the_specifications_vector() {
         let key = key_of("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
-        let signed = sign(&key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1_614_265_330, br#"{"test": 2432232314}"#);
+        let signed =
+            sign(&key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1_614_265_330, br#"{"test": 2432232314}"#);
         assert_eq!(signed.signature, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
         assert_eq!(signed.timestamp, "1614265330");
         assert_eq!(signed.headers()[0], ("webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek"));

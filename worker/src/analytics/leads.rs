@@ -370,12 +370,17 @@ pub(crate) fn detail(public_id: &str) -> Vec<Query> {
         ),
         Query::new(
             format!(
-                "SELECT {}, (id IN (SELECT SessionId FROM LeadSubmissions WHERE LeadId = {LEAD_OF})) AS via_submission \
-                 FROM sessions WHERE id IN (SELECT SessionId FROM LeadSubmissions WHERE LeadId = {LEAD_OF} AND SessionId IS NOT NULL) \
+                "SELECT {} FROM sessions WHERE id IN (SELECT SessionId FROM LeadSubmissions WHERE LeadId = {LEAD_OF} AND SessionId IS NOT NULL) \
                    OR (visitor_id IS NOT NULL AND visitor_id IN \
                        (SELECT VisitorId FROM LeadSubmissions WHERE LeadId = {LEAD_OF} AND VisitorId IS NOT NULL)) \
                  ORDER BY started_at DESC LIMIT {MAX_SESSIONS}",
                 super::sql::RECORD_COLUMNS
+            ),
+            id(),
+        ),
+        Query::new(
+            format!(
+                "SELECT DISTINCT SessionId AS id FROM LeadSubmissions WHERE LeadId = {LEAD_OF} AND SessionId IS NOT NULL"
             ),
             id(),
         ),
@@ -681,10 +686,12 @@ mod tests {
         assert_eq!(parts[3].len(), 1);
         assert_eq!(parts[3][0]["state"], "delivered");
         assert_eq!(parts[4].len(), 2);
-        let sessions: Vec<(&str, i64)> = parts[5]
-            .iter()
-            .map(|r| (r["id"].as_str().unwrap(), r["via_submission"].as_i64().unwrap()))
-            .collect();
-        assert_eq!(sessions, [("s1", 1), ("s0", 0)], "its session, then its visitor's earlier one");
+        let sessions: Vec<&str> = parts[5].iter().map(|r| r["id"].as_str().unwrap()).collect();
+        assert_eq!(sessions, ["s1", "s0"], "its session, then its visitor's earlier one");
+        assert_eq!(
+            parts[6],
+            vec![serde_json::json!({"id": "s1"})],
+            "the one a submission came from"
+        );
     }
 }

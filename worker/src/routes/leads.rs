@@ -82,12 +82,10 @@ pub(crate) async fn blocked(call: &mut Call<'_>) -> Result<Reply, ApiError> {
     Reply::json(200, &BlockedLeadsPage { blocked, next_cursor })
 }
 
-/// Rows of `sessions` with whether a submission was sent from them.
+/// Which linked sessions a submission was sent from (the rest are the visitor's others).
 #[derive(Deserialize)]
-struct LinkedRow {
-    #[serde(flatten)]
-    record: RecordRow,
-    via_submission: u8,
+struct ViaRow {
+    id: String,
 }
 
 #[derive(Deserialize)]
@@ -125,9 +123,11 @@ pub(crate) async fn detail(call: &mut Call<'_>) -> Result<Reply, ApiError> {
         .collect();
     let messages: Vec<MessageRow> = db::rows("webhooks", &results[3])?;
     let attempts: Vec<AttemptRow> = db::rows("WebhookAttempts", &results[4])?;
-    let linked: Vec<LinkedRow> = db::rows("sessions", &results[5])?;
+    let linked: Vec<RecordRow> = db::rows("sessions", &results[5])?;
+    let from_submissions: Vec<String> =
+        db::rows::<ViaRow>("LeadSubmissions", &results[6])?.into_iter().map(|v| v.id).collect();
 
-    let ids: Vec<&str> = linked.iter().map(|l| l.record.id.as_str()).collect();
+    let ids: Vec<&str> = linked.iter().map(|l| l.id.as_str()).collect();
     let ids_json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".to_owned());
     let rollups = call.db.batch("lead sessions", &leads::session_rollups(&ids_json)).await?;
     let mut pages: BTreeMap<String, Vec<PageVisit>> = BTreeMap::new();
@@ -140,11 +140,13 @@ pub(crate) async fn detail(call: &mut Call<'_>) -> Result<Reply, ApiError> {
     }
     let sessions = linked
         .into_iter()
-        .map(|l| {
-            let session_key = l.record.id.clone();
-            let (session, _) = shape::record(l.record)?;
+        .map(|record| {
+            let session_key = record.id.clone();
+            let via =
+                if from_submissions.contains(&session_key) { "submission" } else { "visitor" };
+            let (session, _) = shape::record(record)?;
             Ok(LinkedSession {
-                via: if l.via_submission != 0 { "submission" } else { "visitor" }.to_owned(),
+                via: via.to_owned(),
                 replay_url: format!("/replay?session={}", session.id),
                 pages: pages.remove(&session_key).unwrap_or_default(),
                 custom_events: events.remove(&session_key).unwrap_or_default(),

@@ -120,7 +120,7 @@ fn webhook_bodies_json() {
                 page_url: s.page_url.clone(),
                 referrer: s.referrer.clone(),
                 utm: s.utm.clone().unwrap(),
-                fields: s.fields.clone(),
+                fields: s.fields,
             },
             scores: LeadScores {
                 engagement_score: 64,

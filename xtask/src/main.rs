@@ -6,7 +6,7 @@
 //! cargo xtask size    bytes the browser downloads for the tracker, and the worker's size
 //! cargo xtask build   build the SDK bundle and the worker only
 //! cargo xtask data    print the sessions and R2 objects `cargo xtask dev` has stored
-//! cargo xtask bench   benchmarks with a report (`bench ingest`, `bench analytics`)
+//! cargo xtask bench   benchmarks with a report (`bench ingest`, `bench analytics`, `bench leads`)
 //! cargo xtask fuzz    the parser property tests, for as long as asked (`fuzz 600`)
 //! ```
 
@@ -56,6 +56,7 @@ const HELP: &str = "usage: cargo xtask <dev|test|size|build|data|bench|fuzz>
   data   print the sessions and R2 objects that `cargo xtask dev` has stored
   bench  `bench ingest [--seconds N] [--clients N]`: ingest throughput, latency and D1 work
          `bench analytics`: every /analytics/* report on 100,000 seeded sessions
+         `bench leads`: lead capture and webhook timings, D1 writes per capture
   fuzz   `fuzz [SECONDS]`: parser property tests in rounds until the time is up (default 60)";
 
 /// The result every task returns; errors are plain messages for a person.

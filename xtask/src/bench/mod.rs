@@ -4,10 +4,12 @@
 //! ```text
 //! cargo xtask bench ingest [--seconds N] [--clients N]   ingest throughput, latency, D1 work
 //! cargo xtask bench analytics                             every /analytics/* report on 100,000 sessions
+//! cargo xtask bench leads                                 lead capture latency, D1 work, webhook timing
 //! ```
 
 mod analytics;
 mod ingest;
+mod leads;
 
 use crate::Result;
 
@@ -16,8 +18,9 @@ pub(crate) fn run(args: &[String]) -> Result {
     match args.first().map(String::as_str) {
         Some("ingest") => ingest::run(&args[1..]),
         Some("analytics") => analytics::run(),
+        Some("leads") => leads::run(),
         other => Err(format!(
-            "unknown benchmark {other:?}; try `cargo xtask bench ingest` or `cargo xtask bench analytics`"
+            "unknown benchmark {other:?}; try `cargo xtask bench ingest`, `analytics` or `leads`"
         )),
     }
 }

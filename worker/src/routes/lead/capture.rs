@@ -98,7 +98,7 @@ async fn capture(
     allow_origin: &mut Option<String>,
 ) -> Result<Response, ApiError> {
     let ctx = TrackCtx::of(&req, env);
-    let db = Db::open(env)?;
+    let db = Db::counted(env, Rc::clone(&stats))?;
     let who = caller::identify(&req, &db).await?;
     let idempotency = header(&req, "idempotency-key").map(|k| k.trim().to_owned());
     if let Some(key) = &idempotency

@@ -67,6 +67,27 @@ impl Problem {
     pub fn message(self, field_type: FieldType) -> ProblemMessage {
         ProblemMessage { problem: self, field_type }
     }
+
+    /// The message in parts, for a caller without `core::fmt` (the browser SDK): the text, and
+    /// for [`Problem::TooLong`] the limit and the text after it.
+    pub fn parts(self, field_type: FieldType) -> (&'static str, Option<(u32, &'static str)>) {
+        let text = match self {
+            Self::Required if field_type == FieldType::Checkbox => "Please tick this box.",
+            Self::Required if field_type.has_options() => "Please choose an option.",
+            Self::Required => "Please fill in this field.",
+            Self::TooLong { max } => return ("Please use at most ", Some((max, " characters."))),
+            Self::Email => "Please enter an email address, like name@example.com.",
+            Self::Tel => "Please enter a phone number, like +1 415 555 0112.",
+            Self::Url => "Please enter a web address starting with https://.",
+            Self::Number => "Please enter a number.",
+            Self::Date => "Please enter a date as YYYY-MM-DD.",
+            Self::Choice => "Please choose one of the options.",
+            Self::Pattern => "Please match the requested format.",
+            Self::NotBoolean => "must be true or false",
+            Self::NotText => "must be text",
+        };
+        (text, None)
+    }
 }
 
 /// A problem's message, written without allocating (the form builder shows it as it is).
@@ -78,24 +99,11 @@ pub struct ProblemMessage {
 
 impl fmt::Display for ProblemMessage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.problem {
-            Problem::Required if self.field_type == FieldType::Checkbox => {
-                f.write_str("Please tick this box.")
-            }
-            Problem::Required if self.field_type.has_options() => {
-                f.write_str("Please choose an option.")
-            }
-            Problem::Required => f.write_str("Please fill in this field."),
-            Problem::TooLong { max } => write!(f, "Please use at most {max} characters."),
-            Problem::Email => f.write_str("Please enter an email address, like name@example.com."),
-            Problem::Tel => f.write_str("Please enter a phone number, like +1 415 555 0112."),
-            Problem::Url => f.write_str("Please enter a web address starting with https://."),
-            Problem::Number => f.write_str("Please enter a number."),
-            Problem::Date => f.write_str("Please enter a date as YYYY-MM-DD."),
-            Problem::Choice => f.write_str("Please choose one of the options."),
-            Problem::Pattern => f.write_str("Please match the requested format."),
-            Problem::NotBoolean => f.write_str("must be true or false"),
-            Problem::NotText => f.write_str("must be text"),
+        let (text, rest) = self.problem.parts(self.field_type);
+        f.write_str(text)?;
+        match rest {
+            Some((n, after)) => write!(f, "{n}{after}"),
+            None => Ok(()),
         }
     }
 }

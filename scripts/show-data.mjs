@@ -1,5 +1,5 @@
 // Prints what a local PulseGate state holds: recent sessions (D1) with their aggregates and
-// scores, and their R2 objects.
+// scores, and their R2 objects; recent leads with their webhook deliveries.
 // Usage: node scripts/show-data.mjs [.state/dev]   (cargo xtask data runs it)
 import { openState } from '../tests/support/state.mjs';
 
@@ -20,3 +20,22 @@ for (const s of sessions) {
     console.log(`  r2: ${key}${kinds}`);
   }
 }
+
+// Leads, their webhook deliveries and anything set aside.
+const leads = await state.query(
+  `SELECT l.PublicId, l.SiteKey, l.FormId, l.Email, l.Name, l.SubmissionCount, l.EngagementScore, l.SuspicionScore,
+          l.IsTest, l.CrmLeadId, l.SessionId, datetime(l.UpdatedAt / 1000, 'unixepoch') AS updated,
+          (SELECT count(*) FROM MakeWebhookSends w WHERE w.LeadId = l.Id) AS delivered,
+          (SELECT count(*) FROM WebhookOutbox o WHERE o.LeadId = l.Id) AS pending,
+          (SELECT count(*) FROM WebhookDeadLetters d WHERE d.LeadId = l.Id) AS dead
+     FROM Leads l ORDER BY l.UpdatedAt DESC LIMIT 10`,
+).catch(() => []);
+if (leads.length) console.log('\nLeads (newest first):');
+for (const l of leads) {
+  console.log(`\n${l.updated} UTC  ${l.PublicId}  site=${l.SiteKey} form=${l.FormId}${l.IsTest ? '  [test]' : ''}`);
+  console.log(`  ${l.Name ?? '(no name)'} <${l.Email ?? 'no email'}>, ${l.SubmissionCount} submission(s), engagement ${l.EngagementScore}, suspicion ${l.SuspicionScore}` +
+    `${l.SessionId ? `, session ${l.SessionId}` : ''}${l.CrmLeadId ? `, CRM ${l.CrmLeadId}` : ''}`);
+  console.log(`  webhooks: ${l.delivered} delivered, ${l.pending} pending, ${l.dead} dead`);
+}
+const aside = await state.query('SELECT Reason, count(*) AS n FROM BlockedIPLeads GROUP BY Reason').catch(() => []);
+if (aside.length) console.log(`\nSet aside: ${aside.map((a) => `${a.n} ${a.Reason}`).join(', ')}`);

@@ -52,7 +52,7 @@ extern crate std;
 mod prelude {
     pub(crate) use alloc::borrow::ToOwned;
     pub(crate) use alloc::format;
-    pub(crate) use alloc::string::String;
+    pub(crate) use alloc::string::{String, ToString};
     pub(crate) use alloc::vec;
     pub(crate) use alloc::vec::Vec;
 }
@@ -64,6 +64,7 @@ mod error;
 mod event;
 mod fingerprint;
 mod ids;
+pub mod lead;
 pub mod limits;
 mod response;
 mod session;
@@ -81,19 +82,28 @@ pub use dashboard::forms::{
     FieldOption, FieldType, Form, FormDefinition, FormField, FormList, HiddenField, HiddenSource,
     is_form_id,
 };
+pub use dashboard::ip_lists::{
+    IpEntry, IpEntryList, NewIpEntry, NewTestingRule, TestingRule, TestingRuleList,
+};
 pub use dashboard::keys::{
     CreatedIntegration, CreatedMarketingKey, Integration, IntegrationList, MarketingKey,
     MarketingKeyList, MarketingKeyUpdate, NewIntegration, NewMarketingKey,
 };
+pub use dashboard::leads::{
+    BlockedLead, BlockedLeadsPage, CrmActivity, LeadDetail, LeadSubmissionRecord, LeadSummary,
+    LeadsPage, LinkedSession,
+};
 pub use dashboard::me::{KeyRef, Me, SiteSummary};
 pub use dashboard::pages::{DashboardPage, PageAccess, Role};
 pub use dashboard::settings::{
-    AppSettings, BotDetection, LeadDroughtAlert, MakeSettings, SettingsDocument, is_secure_url,
+    AppSettings, BotDetection, LeadDroughtAlert, MakeSettings, SettingsDocument,
+    WEBHOOK_SECRET_PREFIX, is_secure_url, is_webhook_secret,
 };
 pub use dashboard::sites::{
     DomainPattern, NewSite, Site, SiteList, SiteUpdate, domain_allowed, is_timezone_name,
     origin_host,
 };
+pub use dashboard::webhooks::{DeliveryAttempt, DeliveryState, WebhookDelivery, WebhookList};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use event::{
     Click, Custom, EngagementTime, ErrorEvent, Event, FormAction, FormInteraction, Identify,

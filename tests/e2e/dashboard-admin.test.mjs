@@ -10,6 +10,8 @@ import { api, registerSite } from '../support/sites.mjs';
 
 let worker;
 let state;
+/** A Standard Webhooks secret: whsec_ and the base64 of 32 random bytes. */
+const SECRET = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD5sbqeNbzWe0=';
 
 before(async () => {
   worker = await startWorker();
@@ -39,7 +41,7 @@ test('settings: defaults at version 0, a conditional round trip, 428 without If-
 
   const body = {
     ...first.json.settings,
-    make: { enabled: true, webhook_url: 'https://hook.eu1.make.com/abc123', signing_secret: 'a-long-random-signing-secret' },
+    make: { enabled: true, webhook_url: 'https://hook.eu1.make.com/abc123', signing_secret: SECRET },
     crm_url_template: 'https://crm.example/leads/{CrmLeadId}',
     lead_drought_alert: { enabled: true, threshold_minutes: 120, webhook_url: 'https://hooks.example/drought' },
     replay_sampling_rate: 0.25,
@@ -54,12 +56,12 @@ test('settings: defaults at version 0, a conditional round trip, 428 without If-
   assert.equal(saved.json.version, 1);
   assert.equal(typeof saved.json.updated_at, 'number');
   assert.equal(saved.json.settings.make.signing_secret_set, true);
-  assert.ok(!saved.text.includes('a-long-random-signing-secret'), 'the secret is write-only');
+  assert.ok(!saved.text.includes(SECRET.slice(6)), 'the secret is write-only');
 
   const read = await api(worker, '/analytics/settings');
   assert.deepEqual(read.json, saved.json);
   const [row] = await state.query('SELECT MakeSigningSecret, Version FROM AppSettings');
-  assert.deepEqual(row, { MakeSigningSecret: 'a-long-random-signing-secret', Version: 1 });
+  assert.deepEqual(row, { MakeSigningSecret: SECRET, Version: 1 });
 
   // Someone else saves in between: the first writer's ETag is stale.
   const other = await api(worker, '/analytics/settings', { method: 'PUT', body: { ...read.json.settings, replay_sampling_rate: 0.5 }, headers: { 'if-match': '"1"' } });
@@ -72,7 +74,11 @@ test('settings: defaults at version 0, a conditional round trip, 428 without If-
   // A round trip of what GET returned keeps the stored secret; "" removes it; * overwrites.
   const kept = await api(worker, '/analytics/settings', { method: 'PUT', body: other.json.settings, headers: { 'if-match': other.res.headers.get('etag') } });
   assert.equal(kept.json.settings.make.signing_secret_set, true);
-  const removed = await api(worker, '/analytics/settings', { method: 'PUT', body: { ...kept.json.settings, make: { ...kept.json.settings.make, signing_secret: '' } }, headers: { 'if-match': '*' } });
+  // Webhooks are signed: the secret cannot go while sending is on.
+  const unsigned = await api(worker, '/analytics/settings', { method: 'PUT', body: { ...kept.json.settings, make: { ...kept.json.settings.make, signing_secret: '' } }, headers: { 'if-match': '*' } });
+  assert.equal(unsigned.res.status, 400, unsigned.text);
+  assert.equal(unsigned.json.error.field, 'make.signing_secret');
+  const removed = await api(worker, '/analytics/settings', { method: 'PUT', body: { ...kept.json.settings, make: { ...kept.json.settings.make, enabled: false, signing_secret: '' } }, headers: { 'if-match': '*' } });
   assert.equal(removed.res.status, 200, removed.text);
   assert.equal(removed.json.settings.make.signing_secret_set, false);
   assert.equal(removed.json.version, 4);
@@ -86,6 +92,8 @@ test('settings: every invalid document is a 400 naming the field, and nothing is
     [{ ...base, make: { enabled: true } }, 'make.webhook_url'],
     [{ ...base, make: { enabled: false, webhook_url: 'http://hook.example/x' } }, 'make.webhook_url'],
     [{ ...base, make: { enabled: false, signing_secret: 'short' } }, 'make.signing_secret'],
+    [{ ...base, make: { enabled: false, signing_secret: 'a-long-random-signing-secret' } }, 'make.signing_secret'],
+    [{ ...base, make: { enabled: true, webhook_url: 'https://hook.example/x' } }, 'make.signing_secret'],
     [{ ...base, crm_url_template: 'https://crm.example/leads/' }, 'crm_url_template'],
     [{ ...base, crm_url_template: 'javascript:alert(1)//{CrmLeadId}' }, 'crm_url_template'],
     [{ ...base, marketing_pages: ['settings'] }, 'marketing_pages'],

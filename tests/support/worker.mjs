@@ -78,6 +78,22 @@ export async function startWorker({ vars = {}, migrate = true, secrets = {} } = 
   if (migrate) {
     await promisify(execFile)(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { cwd, env });
   }
+  // A free port can be taken by another process before wrangler binds it (several suites and
+  // engineers share the machine): then start again on fresh ports, a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch({ state, envFile, vars, cwd });
+    } catch (err) {
+      if (attempt >= 3 || !/Address already in use/.test(err.message)) {
+        await rm(state, { recursive: true, force: true });
+        states.delete(state);
+        throw err;
+      }
+    }
+  }
+}
+
+async function launch({ state, envFile, vars, cwd }) {
   const allVars = { PULSEGATE_TEST_CLOCK: '1', IP_HASH_SALT, ...vars };
   const varArgs = Object.entries(allVars)
     .filter(([, value]) => value !== null && value !== undefined)
@@ -99,7 +115,7 @@ export async function startWorker({ vars = {}, migrate = true, secrets = {} } = 
   const exited = new Promise((resolve) => child.on('exit', resolve));
   const url = `http://127.0.0.1:${port}`;
 
-  const stop = async () => {
+  const stop = async ({ keepState = false } = {}) => {
     // PULSEGATE_E2E_LOG=1 prints what the worker logged, to debug a failing suite.
     if (process.env.PULSEGATE_E2E_LOG) process.stderr.write(log.join(''));
     if (running.delete(child.pid)) {
@@ -108,6 +124,7 @@ export async function startWorker({ vars = {}, migrate = true, secrets = {} } = 
       await exited;
       clearTimeout(timer);
     }
+    if (keepState) return;
     await rm(state, { recursive: true, force: true });
     states.delete(state);
   };
@@ -123,7 +140,7 @@ export async function startWorker({ vars = {}, migrate = true, secrets = {} } = 
       await new Promise((r) => setTimeout(r, 250));
     }
   } catch (err) {
-    await stop();
+    await stop({ keepState: true });
     throw new Error(`${err.message}\n--- wrangler output ---\n${log.join('')}`);
   }
   /** Every JSON line the worker logged so far (request lines, job lines, config warnings). */

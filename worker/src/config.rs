@@ -5,10 +5,13 @@
 //! |---|---|---|
 //! | `RATE_LIMIT_TRACK_SESSION` | `120/60` | session start + end: requests per IP per window (`limit/seconds`) |
 //! | `RATE_LIMIT_TRACK_EVENTS` | `1200/60` | event batches + single events: requests per IP per window |
+//! | `RATE_LIMIT_LEAD_CAPTURE` | `20/60` | lead submissions from browsers: requests per IP per window |
+//! | `RATE_LIMIT_LEAD_API` | `600/60` | lead submissions with an integration key: requests per key per window |
 //! | `RETENTION` | see [`Retention::DEFAULT`] | days each store keeps its data (`store=days,…`) |
 //! | `RETENTION_R2_PAGES` | `200` | R2 pages (≤ 1,000 objects each) one cron run may delete |
 //! | `RETENTION_D1_STATEMENTS` | `100` | D1 delete statements (≤ 1,000 rows each) one cron run may make |
 //! | `FINALIZE_PER_RUN` | `200` | quiet sessions the `*/10` cron finalises per run |
+//! | `OUTBOX_PER_RUN` | `50` | webhook messages the `*/10` cron sends per run |
 //! | `NETWORK_ASNS` | empty | extra ASNs per network kind (`hosting=1,2;vpn=3;relay=4;tor=5;eyeball=6`) |
 //! | `PULSEGATE_TEST_CLOCK` | unset | `1` only under the end-to-end harness: test headers are honoured |
 
@@ -23,6 +26,10 @@ pub(crate) enum Family {
     Session,
     /// `POST /track/events/batch`, `POST /track/event`.
     Events,
+    /// `POST /lead.capture` (and the deprecated routes) from a browser, per IP.
+    LeadCapture,
+    /// `POST /lead.capture` with an integration key, per key.
+    LeadApi,
 }
 
 impl Family {
@@ -31,6 +38,8 @@ impl Family {
         match self {
             Self::Session => "session",
             Self::Events => "events",
+            Self::LeadCapture => "lead",
+            Self::LeadApi => "lead-api",
         }
     }
 
@@ -38,6 +47,8 @@ impl Family {
         match self {
             Self::Session => "RATE_LIMIT_TRACK_SESSION",
             Self::Events => "RATE_LIMIT_TRACK_EVENTS",
+            Self::LeadCapture => "RATE_LIMIT_LEAD_CAPTURE",
+            Self::LeadApi => "RATE_LIMIT_LEAD_API",
         }
     }
 
@@ -45,6 +56,8 @@ impl Family {
         match self {
             Self::Session => RateLimit { limit: 120, window_s: 60 },
             Self::Events => RateLimit { limit: 1200, window_s: 60 },
+            Self::LeadCapture => RateLimit { limit: 20, window_s: 60 },
+            Self::LeadApi => RateLimit { limit: 600, window_s: 60 },
         }
     }
 }
@@ -85,7 +98,8 @@ pub(crate) enum Store {
     IdentityNetwork,
     /// D1 `rate_limit_windows`, by window start.
     RateLimits,
-    /// Lead tables (leads issue).
+    /// The lead tables (`Leads`, `LeadSubmissions`, `BlockedIPLeads`, `LeadCrmActivity`, the
+    /// webhook deliveries and dead letters), by their own times.
     Leads,
 }
 
@@ -195,10 +209,13 @@ impl ExtraAsns {
 pub(crate) struct Config {
     pub(crate) session_limit: RateLimit,
     pub(crate) events_limit: RateLimit,
+    pub(crate) lead_limit: RateLimit,
+    pub(crate) lead_api_limit: RateLimit,
     pub(crate) retention: Retention,
     pub(crate) retention_r2_pages: u32,
     pub(crate) retention_d1_statements: u32,
     pub(crate) finalize_per_run: u32,
+    pub(crate) outbox_per_run: u32,
     pub(crate) extra_asns: ExtraAsns,
     /// The end-to-end harness is driving this worker: test-only headers are honoured.
     pub(crate) test_mode: bool,
@@ -218,11 +235,14 @@ impl Config {
         Self {
             session_limit: limit(Family::Session),
             events_limit: limit(Family::Events),
+            lead_limit: limit(Family::LeadCapture),
+            lead_api_limit: limit(Family::LeadApi),
             retention: parsed(&get, "RETENTION", Retention::parse)
                 .unwrap_or_else(Retention::defaults),
             retention_r2_pages: count(&get, "RETENTION_R2_PAGES", 200),
             retention_d1_statements: count(&get, "RETENTION_D1_STATEMENTS", 100),
             finalize_per_run: count(&get, "FINALIZE_PER_RUN", 200),
+            outbox_per_run: count(&get, "OUTBOX_PER_RUN", 50),
             extra_asns: parsed(&get, "NETWORK_ASNS", ExtraAsns::parse).unwrap_or_default(),
             test_mode: get(crate::clock::TEST_CLOCK_VAR).is_some_and(|v| v == "1"),
         }
@@ -233,6 +253,8 @@ impl Config {
         match family {
             Family::Session => self.session_limit,
             Family::Events => self.events_limit,
+            Family::LeadCapture => self.lead_limit,
+            Family::LeadApi => self.lead_api_limit,
         }
     }
 }
@@ -279,9 +301,11 @@ mod tests {
         assert_eq!(c.retention.days(Store::RateLimits), 1);
         assert_eq!(c.retention.days(Store::Leads), 365);
         assert_eq!(
-            (c.retention_r2_pages, c.retention_d1_statements, c.finalize_per_run),
-            (200, 100, 200)
+            (c.retention_r2_pages, c.retention_d1_statements, c.finalize_per_run, c.outbox_per_run),
+            (200, 100, 200, 50)
         );
+        assert_eq!(c.limit(Family::LeadCapture), RateLimit { limit: 20, window_s: 60 });
+        assert_eq!(c.limit(Family::LeadApi), RateLimit { limit: 600, window_s: 60 });
         assert!(!c.test_mode);
     }
 

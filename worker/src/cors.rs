@@ -9,11 +9,17 @@ pub(crate) fn is_public(path: &str) -> bool {
 
 pub(crate) const ALLOW_ORIGIN: &str = "Access-Control-Allow-Origin";
 pub(crate) const ANY_ORIGIN: &str = "*";
-/// Response headers a page's or a dashboard's script on another origin may read: the SDK honours
-/// `Retry-After` on 429 and 503 (a cross-origin `fetch` sees it only when it is exposed); the
-/// dashboard reads the rest.
+/// Response headers a page's, a lead form's or a dashboard's script on another origin may read:
+/// the SDK honours `Retry-After` on 429 and 503 (a cross-origin `fetch` sees it only when it is
+/// exposed); forms read `Idempotent-Replayed`; the dashboard reads the rest.
 pub(crate) const EXPOSE_HEADERS: &str =
-    "x-request-id, Retry-After, ETag, Server-Timing, Content-Disposition";
+    "x-request-id, Retry-After, ETag, Server-Timing, Content-Disposition, Idempotent-Replayed";
+
+/// Paths answered with CORS for the checked page's origin only (lead forms): their answers and
+/// caches vary by `Origin`.
+pub(crate) fn varies_by_origin(path: &str) -> bool {
+    matches!(path, "/forms/config" | "/lead.capture" | "/lead" | "/")
+}
 
 /// Headers of a `204` preflight answer for a path that allows `allow_methods`.
 pub(crate) fn preflight_headers(allow_methods: &str) -> [(&'static str, String); 4] {
@@ -22,7 +28,7 @@ pub(crate) fn preflight_headers(allow_methods: &str) -> [(&'static str, String);
         ("Access-Control-Allow-Methods", allow_methods.to_owned()),
         (
             "Access-Control-Allow-Headers",
-            "Content-Type, Authorization, X-API-Key, If-Match, Accept".to_owned(),
+            "Content-Type, Authorization, X-API-Key, If-Match, Accept, Idempotency-Key".to_owned(),
         ),
         ("Access-Control-Max-Age", "86400".to_owned()),
     ]
@@ -54,7 +60,7 @@ mod tests {
         assert!(headers.contains(&(ALLOW_ORIGIN, "*".to_owned())));
         let allowed =
             &headers.iter().find(|(n, _)| *n == "Access-Control-Allow-Headers").unwrap().1;
-        for h in ["Authorization", "X-API-Key", "If-Match", "Content-Type"] {
+        for h in ["Authorization", "X-API-Key", "If-Match", "Content-Type", "Idempotency-Key"] {
             assert!(allowed.contains(h), "{h}");
         }
     }

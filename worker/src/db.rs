@@ -2,6 +2,7 @@
 //! in the log, and adds up D1's own query time for the `Server-Timing` header.
 
 use std::cell::Cell;
+use std::rc::Rc;
 
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
@@ -10,6 +11,7 @@ use worker::{D1Database, D1PreparedStatement, D1Result, Env};
 use crate::bindings;
 use crate::error::ApiError;
 use crate::sql::{Query, SqlValue};
+use crate::store::d1::Stats;
 
 /// The database plus what this request spent in it.
 #[derive(Debug)]
@@ -17,12 +19,28 @@ pub(crate) struct Db {
     inner: D1Database,
     ms: Cell<f64>,
     queries: Cell<u32>,
+    /// The request's statement counters, for its log line (`d1_writes`), when it keeps them.
+    stats: Option<Rc<Stats>>,
 }
 
 impl Db {
     pub(crate) fn open(env: &Env) -> Result<Self, ApiError> {
         let inner = env.d1(bindings::DB).map_err(|e| ApiError::storage("d1 binding", e))?;
-        Ok(Self { inner, ms: Cell::new(0.0), queries: Cell::new(0) })
+        Ok(Self { inner, ms: Cell::new(0.0), queries: Cell::new(0), stats: None })
+    }
+
+    /// Like [`Db::open`], adding every statement to the request's `stats`.
+    pub(crate) fn counted(env: &Env, stats: Rc<Stats>) -> Result<Self, ApiError> {
+        let mut db = Self::open(env)?;
+        db.stats = Some(stats);
+        Ok(db)
+    }
+
+    fn tally(&self, qs: &[&Query]) {
+        if let Some(stats) = &self.stats {
+            let writes = qs.iter().filter(|q| writes(&q.sql)).count();
+            stats.add(writes, qs.len() - writes);
+        }
     }
 
     fn prepare(&self, what: &str, q: &Query) -> Result<D1PreparedStatement, ApiError> {
@@ -43,6 +61,7 @@ impl Db {
         what: &str,
         q: &Query,
     ) -> Result<Vec<T>, ApiError> {
+        self.tally(&[q]);
         let result = self.prepare(what, q)?.all().await.map_err(|e| failed(what, &e))?;
         self.count(&result);
         rows(what, &result)
@@ -59,6 +78,7 @@ impl Db {
 
     /// Runs a write; returns the number of rows it changed.
     pub(crate) async fn run(&self, what: &str, q: &Query) -> Result<usize, ApiError> {
+        self.tally(&[q]);
         let result = self.prepare(what, q)?.run().await.map_err(|e| failed(what, &e))?;
         self.count(&result);
         Ok(changes(&result))
@@ -66,6 +86,7 @@ impl Db {
 
     /// Runs statements as one transaction (all or nothing) in one round trip.
     pub(crate) async fn batch(&self, what: &str, qs: &[Query]) -> Result<Vec<D1Result>, ApiError> {
+        self.tally(&qs.iter().collect::<Vec<_>>());
         let statements = qs.iter().map(|q| self.prepare(what, q)).collect::<Result<Vec<_>, _>>()?;
         let results = self.inner.batch(statements).await.map_err(|e| failed(what, &e))?;
         results.iter().for_each(|r| self.count(r));
@@ -88,6 +109,12 @@ impl Db {
         let n = self.queries.get();
         (n > 0).then(|| format!("d1;dur={:.1};desc=\"{n} queries\"", self.ms.get()))
     }
+}
+
+/// Whether a statement writes (an `INSERT`, `UPDATE`, `DELETE` or `REPLACE`, also with `RETURNING`).
+pub(crate) fn writes(sql: &str) -> bool {
+    let head: String = sql.trim_start().chars().take(7).collect::<String>().to_ascii_uppercase();
+    ["INSERT", "UPDATE", "DELETE", "REPLACE"].iter().any(|w| head.starts_with(w))
 }
 
 /// The rows of one result.
@@ -116,4 +143,18 @@ fn failed(what: &str, err: &worker::Error) -> ApiError {
         other => other.to_string(),
     };
     ApiError::storage(&format!("d1 {what}"), cause)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn writes_are_told_from_reads() {
+        for w in ["INSERT INTO x", "  update x set", "DELETE FROM x", "REPLACE INTO x"] {
+            assert!(super::writes(w), "{w}");
+        }
+        for r in ["SELECT 1", "WITH a AS (SELECT 1) SELECT * FROM a", "EXPLAIN QUERY PLAN SELECT 1"]
+        {
+            assert!(!super::writes(r), "{r}");
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! Property tests that feed the parsers arbitrary input: raw bytes and arbitrary JSON to the body
-//! reader for every ingest type, mutations of valid bodies, and arbitrary strings to every parser
-//! of client or config text. None may panic; every rejection must be a 4xx; everything accepted
+//! reader for every ingest and lead type, mutations of valid bodies, and arbitrary strings to every
+//! parser of client or config text. None may panic; every rejection must be a 4xx; everything accepted
 //! must validate, sanitize and summarise. CI runs 2,000 cases per property (`PROPTEST_CASES`
 //! changes it); `cargo xtask fuzz [seconds]` runs them in rounds for as long as asked.
 
@@ -62,6 +62,63 @@ fn accepted_is_sound(bytes: &[u8]) {
     if let Some(end) = parse_is_safe::<SessionEnd>(bytes) {
         assert_eq!(end.validate(), Ok(()));
     }
+}
+
+/// A form with every field type, for lead submissions to be checked against.
+fn lead_form() -> pulsegate_schema::FormDefinition {
+    serde_json::from_value(json!({
+        "form_id": "contact", "site_key": "demo", "name": "Contact",
+        "fields": [
+            { "name": "email", "label": "Email", "type": "email", "required": true },
+            { "name": "phone", "label": "Phone", "type": "tel", "pattern": "x" },
+            { "name": "name", "label": "Name", "type": "text", "max_length": 20 },
+            { "name": "notes", "label": "Notes", "type": "textarea" },
+            { "name": "site", "label": "Site", "type": "url" },
+            { "name": "n", "label": "N", "type": "number" },
+            { "name": "d", "label": "D", "type": "date" },
+            { "name": "roof", "label": "Roof", "type": "select", "options": [{ "value": "flat", "label": "Flat" }] },
+            { "name": "ok", "label": "OK", "type": "checkbox" }
+        ],
+        "hidden_fields": [{ "name": "page", "source": "page_url" }, { "name": "c", "source": "constant", "value": "k" }]
+    }))
+    .unwrap()
+}
+
+/// A lead submission that parses is checked against the form, prepared and stored inert, and
+/// yields a contact, an identity and an idempotency key, without panicking.
+fn lead_is_sound(bytes: &[u8]) {
+    use pulsegate_schema::lead::{LeadSubmission, check_fields};
+    if let Some(mut s) = parse_is_safe::<LeadSubmission>(bytes) {
+        let form = lead_form();
+        let checked = check_fields(&form, &s.fields, &mut |_, v| v.len() % 2 == 0);
+        let key = crate::lead::values::idempotency_key(None, &s);
+        assert!(key.len() < 400);
+        crate::lead::values::prepare(&form, &mut s, &crate::lead::values::SessionFacts::default());
+        assert!(!serde_json::to_string(&s).unwrap().contains('<'));
+        if checked.is_ok() {
+            let contact = crate::lead::values::contact(&form, &s);
+            assert!(contact.email.as_deref().is_some_and(pulsegate_schema::lead::is_email));
+            assert!(contact.identity().is_some_and(|i| i.starts_with("email:")));
+        }
+    }
+    let _ = parse_is_safe::<pulsegate_schema::lead::CrmCallback>(bytes);
+    let _ = parse_is_safe::<pulsegate_schema::lead::MakeCallback>(bytes);
+    let _ = parse_is_safe::<pulsegate_schema::lead::CrmActivityEvent>(bytes);
+    let _ = parse_is_safe::<pulsegate_schema::NewIpEntry>(bytes);
+    let _ = parse_is_safe::<pulsegate_schema::NewTestingRule>(bytes);
+}
+
+/// A valid lead submission, to mutate.
+fn valid_lead() -> Value {
+    json!({
+        "form_id": "contact", "site_key": "demo", "submission_id": "2f4b6d8e-1a3c-4e5f-9a7b-0c1d2e3f4a5b",
+        "fields": { "email": "jane@example.com", "phone": "+49 30 1234567", "name": "Jane", "notes": "hi",
+                    "site": "https://jane.example/", "n": 3, "d": "2025-11-25", "roof": "flat", "ok": true,
+                    "page": "https://shop.example/quote" },
+        "session_id": "0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c", "visitor_id": "5d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d",
+        "fingerprint": "ab".repeat(32), "utm": { "source": "s" }, "page_url": "https://shop.example/quote",
+        "referrer": "https://s.example/", "fill_ms": 5000, "honeypot": ""
+    })
 }
 
 /// Arbitrary JSON, hostile strings and extreme numbers included, nested a few levels.
@@ -185,6 +242,19 @@ proptest! {
     }
 
     #[test]
+    fn fuzz_lead_bodies_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256), value in json_value()) {
+        lead_is_sound(&bytes);
+        lead_is_sound(value.to_string().as_bytes());
+    }
+
+    #[test]
+    fn fuzz_mutated_lead_submissions_never_panic(pick in any::<u64>(), with in json_value()) {
+        let mut body = valid_lead();
+        mutate(&mut body, pick, with);
+        lead_is_sound(body.to_string().as_bytes());
+    }
+
+    #[test]
     fn fuzz_text_parsers_never_panic(s in "(?s).{0,200}") {
         let _ = body::check_content_type(Some(&s));
         if let Err(e) = body::check_declared_length(Some(&s), 1024) {
@@ -207,6 +277,14 @@ proptest! {
         let _ = crate::track::useragent::browser(&s);
         let _ = serde_json::from_str::<crate::edge::EdgeFacts>(&s).map(crate::edge::EdgeFacts::normalise);
         let _ = BatchSummary::from_metadata(&s);
+        let _ = pulsegate_schema::lead::is_email(&s);
+        let _ = pulsegate_schema::lead::is_tel(&s);
+        let _ = pulsegate_schema::lead::is_number(&s);
+        let _ = pulsegate_schema::lead::is_date(&s);
+        let _ = pulsegate_schema::is_webhook_secret(&s);
+        let _ = crate::webhook::sign::key_of(&s);
+        let _ = crate::lead::caller::origin_of_url(&s);
+        let _ = crate::lead::caller::claim(None, Some(&s), Some(&s));
     }
 }
 
@@ -226,4 +304,12 @@ fn every_valid_body_is_accepted() {
     assert!(parse_is_safe::<EventBatch>(batch.to_string().as_bytes()).is_some());
     assert!(parse_is_safe::<SingleEvent>(single.to_string().as_bytes()).is_some());
     assert!(parse_is_safe::<SessionEnd>(end.to_string().as_bytes()).is_some());
+    let lead = parse_is_safe::<pulsegate_schema::lead::LeadSubmission>(
+        valid_lead().to_string().as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(
+        pulsegate_schema::lead::check_fields(&lead_form(), &lead.fields, &mut |_, _| true),
+        Ok(())
+    );
 }

@@ -25,3 +25,16 @@ pub(crate) fn check_pattern(pattern: &str) -> Result<(), String> {
     construct(&["RegExp"], &Array::of2(&JsValue::from_str(pattern), &JsValue::from_str("v")))
         .map(drop)
 }
+
+/// Whether `value` matches `pattern` as an HTML `pattern` attribute does: the whole value, with
+/// `new RegExp("^(?:" + pattern + ")$", "v")`. A pattern the engine refuses matches everything,
+/// as browsers ignore an invalid `pattern` (the forms API refuses them when they are saved).
+pub(crate) fn pattern_matches(pattern: &str, value: &str) -> bool {
+    let source = format!("^(?:{pattern})$");
+    let Ok(regex) =
+        construct(&["RegExp"], &Array::of2(&JsValue::from_str(&source), &JsValue::from_str("v")))
+    else {
+        return true;
+    };
+    regex.dyn_into::<js_sys::RegExp>().is_ok_and(|r| r.test(value))
+}

@@ -24,6 +24,7 @@ mod http;
 mod ip_hash;
 mod jobs;
 mod js;
+mod lead;
 mod log;
 mod net;
 mod pii;
@@ -36,6 +37,7 @@ mod secrets;
 mod sql;
 mod store;
 mod track;
+mod webhook;
 
 use worker::{Context, Env, Request, Response, ScheduleContext, ScheduledEvent, event};
 

@@ -17,8 +17,9 @@ use crate::error::ApiError;
 use crate::http::{header, json};
 use crate::log::{self, ErrorLine, Level, RequestLine, now_ms};
 use crate::reply::wants_csv;
+use crate::routes::lead::capture::Route::{Current, Deprecated};
 use crate::routes::track::{events, session};
-use crate::routes::{self, Call, health, sdk_assets};
+use crate::routes::{self, Call, health, lead, sdk_assets};
 use crate::store::d1::Stats;
 use crate::{clock, pii};
 
@@ -65,6 +66,27 @@ pub(crate) enum Endpoint {
     GetForm,
     PutForm,
     DeleteForm,
+    FormsConfig,
+    LeadCapture,
+    LeadDeprecated,
+    CrmCallback,
+    MakeCallback,
+    CrmWebhook,
+    ListLeads,
+    ListBlockedLeads,
+    GetLead,
+    ListOutbox,
+    ListDeadLetters,
+    ResendWebhook,
+    ListBlockedIps,
+    AddBlockedIp,
+    RemoveBlockedIp,
+    ListWhitelistedIps,
+    AddWhitelistedIp,
+    RemoveWhitelistedIp,
+    ListTestingRules,
+    AddTestingRule,
+    RemoveTestingRule,
 }
 
 /// One line of the table: `GET` also answers `HEAD`; every path answers `OPTIONS` (preflight).
@@ -108,6 +130,16 @@ pub(crate) const ROUTES: &[Route] = &[
     route("GET", "/sdk/{file}.js", E::SdkAsset, Public),
     // /health → JSON health check (?deep=1 needs the admin key)
     route("GET", "/health", E::Health, Public),
+    // /forms/config → forms.ts → validate domain (SiteDomains) or integration key → form schema
+    route("GET", "/forms/config", E::FormsConfig, Public),
+    // CRM callbacks (their own secrets), then /lead.capture (integration key or site domain)
+    route("POST", "/lead.capture/crm-callback", E::CrmCallback, Public),
+    route("POST", "/lead.capture/make-callback", E::MakeCallback, Public),
+    route("POST", "/webhooks/crm/lead", E::CrmWebhook, Public),
+    route("POST", "/lead.capture", E::LeadCapture, Public),
+    // /lead | / → the same flow, deprecated (X-Deprecated, Deprecation, Sunset, Link)
+    route("POST", "/lead", E::LeadDeprecated, Public),
+    route("POST", "/", E::LeadDeprecated, Public),
     // /analytics/* → auth (admin or marketing key) → page check → D1 / R2
     route("GET", "/analytics/me", E::Me, AnyKey),
     route("GET", "/analytics/overview", E::Overview, page(P::Overview)),
@@ -143,6 +175,23 @@ pub(crate) const ROUTES: &[Route] = &[
     route("GET", "/analytics/forms/{form_id}", E::GetForm, page(P::Sites)),
     route("PUT", "/analytics/forms/{form_id}", E::PutForm, page(P::Sites)),
     route("DELETE", "/analytics/forms/{form_id}", E::DeleteForm, page(P::Sites)),
+    // leadAnalyticsService: leads, set-aside submissions, a lead's detail
+    route("GET", "/analytics/leads", E::ListLeads, page(P::Leads)),
+    route("GET", "/analytics/leads/blocked", E::ListBlockedLeads, page(P::Leads)),
+    route("GET", "/analytics/leads/{id}", E::GetLead, page(P::Leads)),
+    // The webhook outbox, IP lists and testing rules (admin)
+    route("GET", "/analytics/webhooks/outbox", E::ListOutbox, page(P::Settings)),
+    route("GET", "/analytics/webhooks/dead-letters", E::ListDeadLetters, page(P::Settings)),
+    route("POST", "/analytics/webhooks/dead-letters/{id}/resend", E::ResendWebhook, page(P::Settings)),
+    route("GET", "/analytics/ip-lists/blocked", E::ListBlockedIps, page(P::Settings)),
+    route("POST", "/analytics/ip-lists/blocked", E::AddBlockedIp, page(P::Settings)),
+    route("DELETE", "/analytics/ip-lists/blocked/{id}", E::RemoveBlockedIp, page(P::Settings)),
+    route("GET", "/analytics/ip-lists/whitelisted", E::ListWhitelistedIps, page(P::Settings)),
+    route("POST", "/analytics/ip-lists/whitelisted", E::AddWhitelistedIp, page(P::Settings)),
+    route("DELETE", "/analytics/ip-lists/whitelisted/{id}", E::RemoveWhitelistedIp, page(P::Settings)),
+    route("GET", "/analytics/testing-leads", E::ListTestingRules, page(P::Settings)),
+    route("POST", "/analytics/testing-leads", E::AddTestingRule, page(P::Settings)),
+    route("DELETE", "/analytics/testing-leads/{id}", E::RemoveTestingRule, page(P::Settings)),
 ];
 
 /// Where a method and path lead.
@@ -252,12 +301,13 @@ pub(crate) async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     };
 
     let stats = Stats::new();
-    let Outcome { result, mask } = dispatch(req, &env, &ctx, &stats, &method, &path).await;
+    let Outcome { result, mask, allow_origin } =
+        dispatch(req, &env, &ctx, &stats, &method, &path).await;
     let (resp, error) = match result {
         Ok(resp) => (resp, None),
         Err(err) => (error_response(&err, mask), Some(err)),
     };
-    let resp = finish(resp, &request_id, &path, method == "HEAD");
+    let resp = finish(resp, &request_id, &path, allow_origin.as_deref(), method == "HEAD");
 
     let status = resp.status_code();
     log::emit(
@@ -278,15 +328,23 @@ pub(crate) async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     resp
 }
 
-/// A handler's result, and whether an error body must be masked (a marketing key's request).
+/// A handler's result, whether an error body must be masked (a marketing key's request), and
+/// the one origin allowed to read the answer (a lead form's checked page).
 struct Outcome {
     result: Result<Response, ApiError>,
     mask: bool,
+    allow_origin: Option<String>,
 }
 
 impl From<Result<Response, ApiError>> for Outcome {
     fn from(result: Result<Response, ApiError>) -> Self {
-        Self { result, mask: false }
+        Self { result, mask: false, allow_origin: None }
+    }
+}
+
+impl From<lead::Answer> for Outcome {
+    fn from(answer: lead::Answer) -> Self {
+        Self { result: answer.result, mask: false, allow_origin: answer.allow_origin }
     }
 }
 
@@ -315,6 +373,14 @@ async fn dispatch(
         Endpoint::Event => events::single(req, env, ctx, stats).await.into(),
         Endpoint::SdkAsset => sdk_assets::get(&req, env, ctx, path).await.into(),
         Endpoint::Health => health::get(req, env, ctx).await.into(),
+        Endpoint::FormsConfig => lead::config::get(req, env).await.into(),
+        Endpoint::LeadCapture => lead::capture::post(req, env, ctx, stats, Current).await.into(),
+        Endpoint::LeadDeprecated => {
+            lead::capture::post(req, env, ctx, stats, Deprecated).await.into()
+        }
+        Endpoint::CrmCallback => lead::callbacks::crm(req, env).await.into(),
+        Endpoint::MakeCallback => lead::callbacks::make(req, env).await.into(),
+        Endpoint::CrmWebhook => lead::callbacks::crm_event(req, env).await.into(),
         _ => protected(req, env, ctx, route, params).await,
     }
 }
@@ -339,12 +405,12 @@ async fn protected(
     };
     let mask = principal.mask_pii;
     if let Err(e) = auth::authorize(&principal, route.access) {
-        return Outcome { result: Err(e), mask };
+        return Outcome { result: Err(e), mask, allow_origin: None };
     }
     let format =
         crate::http::query_pairs(&req).into_iter().find(|(k, _)| k == "format").map(|(_, v)| v);
     let want_csv = wants_csv(header(&req, "accept").as_deref(), format.as_deref());
-    let mut call = Call { req, env, db, principal, params, now };
+    let mut call = Call { req, env, ctx, db, principal, params, now };
     let result = match routes::protected(route.endpoint, &mut call).await {
         Ok(mut reply) => {
             if mask {
@@ -357,7 +423,7 @@ async fn protected(
         }
         Err(e) => Err(e),
     };
-    Outcome { result, mask }
+    Outcome { result, mask, allow_origin: None }
 }
 
 fn preflight(allow: &str) -> Result<Response, ApiError> {
@@ -384,8 +450,15 @@ fn error_response(err: &ApiError, mask: bool) -> Response {
     })
 }
 
-/// Adds `x-request-id` and CORS headers; answers `HEAD` without a body.
-fn finish(resp: Response, request_id: &str, path: &str, head: bool) -> Response {
+/// Adds `x-request-id` and CORS headers (`*` for ingest and the dashboard API, the checked page's
+/// origin for lead forms); answers `HEAD` without a body.
+fn finish(
+    resp: Response,
+    request_id: &str,
+    path: &str,
+    allow_origin: Option<&str>,
+    head: bool,
+) -> Response {
     let mut resp = resp;
     let headers = resp.headers_mut();
     let set = |name: &str, value: &str| {
@@ -398,6 +471,12 @@ fn finish(resp: Response, request_id: &str, path: &str, head: bool) -> Response 
         set(cors::ALLOW_ORIGIN, cors::ANY_ORIGIN);
         // The SDK reads Retry-After on 429 and 503; the dashboard reads ETag and the rest.
         set("Access-Control-Expose-Headers", cors::EXPOSE_HEADERS);
+    } else if let Some(origin) = allow_origin {
+        set(cors::ALLOW_ORIGIN, origin);
+        set("Access-Control-Expose-Headers", cors::EXPOSE_HEADERS);
+    }
+    if cors::varies_by_origin(path) {
+        set("Vary", "Origin");
     }
     if head {
         return Response::builder()
@@ -470,6 +549,21 @@ mod tests {
             found("GET", "/sdk/pulsegate-1a2b3c4d.js"),
             Some((E::SdkAsset, vec!["pulsegate-1a2b3c4d".into()]))
         );
+        assert_eq!(found("GET", "/forms/config"), Some((E::FormsConfig, vec![])));
+        assert_eq!(found("POST", "/lead.capture"), Some((E::LeadCapture, vec![])));
+        assert_eq!(found("POST", "/lead.capture/crm-callback"), Some((E::CrmCallback, vec![])));
+        assert_eq!(found("POST", "/lead"), Some((E::LeadDeprecated, vec![])));
+        assert_eq!(found("POST", "/"), Some((E::LeadDeprecated, vec![])));
+        assert_eq!(found("GET", "/analytics/leads/blocked"), Some((E::ListBlockedLeads, vec![])));
+        assert_eq!(found("GET", "/analytics/leads/ld_1"), Some((E::GetLead, vec!["ld_1".into()])));
+        assert_eq!(
+            found("POST", "/analytics/webhooks/dead-letters/msg_1/resend"),
+            Some((E::ResendWebhook, vec!["msg_1".into()]))
+        );
+        assert_eq!(
+            found("DELETE", "/analytics/ip-lists/blocked/3"),
+            Some((E::RemoveBlockedIp, vec!["3".into()]))
+        );
     }
 
     #[test]
@@ -499,7 +593,6 @@ mod tests {
     #[test]
     fn unknown_paths_are_404() {
         for path in [
-            "/",
             "/nope",
             "/health/",
             "/track",
@@ -518,6 +611,11 @@ mod tests {
             assert_eq!(resolve("GET", path), Resolved::NotFound, "{path}");
         }
         assert_eq!(resolve("OPTIONS", "/nope"), Resolved::NotFound);
+        // `/` takes only the deprecated lead submission.
+        assert_eq!(
+            resolve("GET", "/"),
+            Resolved::MethodNotAllowed { allow: "POST, OPTIONS".to_owned() }
+        );
         assert_eq!(resolve("OPTIONS", "/analytics/nope"), Resolved::NotFound);
     }
 

@@ -6,12 +6,13 @@ use serde::Serialize;
 use worker::Env;
 
 use crate::config::Config;
-use crate::jobs::{finalize, retention};
+use crate::jobs::{drought, finalize, outbox, retention};
 use crate::log::{self, Level, now_ms};
 
 /// `0 3 * * *`: retention of every store.
 pub(crate) const RETENTION_CRON: &str = "0 3 * * *";
-/// `*/10 * * * *`: finalise quiet sessions, continue a retention backlog, lead drought alert.
+/// `*/10 * * * *`: finalise quiet sessions, continue a retention backlog, the lead drought alert,
+/// then the webhook outbox (which sends a fresh drought alert in the same run).
 pub(crate) const TEN_MINUTES_CRON: &str = "*/10 * * * *";
 
 /// A scheduled job.
@@ -47,12 +48,16 @@ pub(crate) async fn run(cron: &str, env: &Env, now: UnixMillis) {
                 Timed { ms: now_ms().saturating_sub(started), summary },
             );
             retention_job(env, &config, now, retention::Mode::Continue).await;
-            // The alert needs AppSettings (enabled flag, threshold, webhook), added by a later migration.
+            let started = now_ms();
+            let summary = drought::run(env, now).await;
+            let level = if summary.error.is_some() { Level::Error } else { Level::Info };
             log::job(
-                Level::Info,
+                level,
                 "lead_drought_alert",
-                Skipped { skipped: "AppSettings not configured" },
+                Timed { ms: now_ms().saturating_sub(started), summary },
             );
+            let summary = outbox::run(env, now, config.outbox_per_run).await;
+            outbox::emit("webhook_outbox", &summary);
         }
         None => {
             log::job(Level::Warn, "unknown", UnknownCron { cron, error: "no job for this cron" });
@@ -72,11 +77,6 @@ async fn retention_job(env: &Env, config: &Config, now: UnixMillis, mode: retent
         Level::Info
     };
     log::job(level, "retention", Timed { ms: now_ms().saturating_sub(started), summary });
-}
-
-#[derive(Serialize)]
-struct Skipped {
-    skipped: &'static str,
 }
 
 #[derive(Serialize)]

@@ -7,7 +7,7 @@
 //!                     and the worker's upload
 //! cargo xtask build   build the SDK bundle and the worker only
 //! cargo xtask data    print the sessions and R2 objects `cargo xtask dev` has stored
-//! cargo xtask bench   reports against peers and baselines (`bench sdk`, `bench ingest`, `bench analytics`)
+//! cargo xtask bench   reports against peers and baselines (`bench sdk`, `ingest`, `analytics`, `leads`)
 //! cargo xtask fuzz    the parser property tests, for as long as asked (`fuzz 600`)
 //! ```
 
@@ -59,6 +59,7 @@ const HELP: &str = "usage: cargo xtask <dev|test|size|build|data|bench|fuzz>
   bench  `bench sdk`: the SDK's bytes and fingerprint time against FingerprintJS and rrweb;
          `bench ingest [--seconds N] [--clients N]`: ingest throughput, latency and D1 work;
          `bench analytics`: every /analytics/* report on 100,000 seeded sessions
+         `bench leads`: lead capture and webhook timings, D1 writes per capture
   fuzz   `fuzz [SECONDS]`: parser property tests in rounds until the time is up (default 60)";
 
 /// The result every task returns; errors are plain messages for a person.

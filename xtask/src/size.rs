@@ -52,10 +52,20 @@ const PEERS: &[(&str, &str)] = &[
 /// most of the rest. It is 18 % of the Free plan's 3 MB compressed limit (the upload limit is now
 /// 64 MiB on every plan). A growth past this budget needs its own reason.
 ///
-/// The complete browser SDK, which the worker embeds and serves, adds about 34 KB of that: its
+/// The complete browser SDK, which the worker embeds and serves, adds about 34 KB: its
 /// first-pageview bundle grew from about 13 KB to 44 KB gzip (see [`FIRST_PAGEVIEW_BUDGET`]), and
 /// serving and archiving earlier SDK chunks in R2 is about 3 KB.
-const WORKER_BUDGET: usize = 600_000;
+///
+/// Lead capture took it to about 697 KB (+27 % on the dashboard API's 549 KB, measured here):
+/// `/forms/config`, `/lead.capture` (two auth modes, the shared rule set, bot traps, one-batch
+/// idempotent capture), three callbacks, the deprecated routes, the lead list and detail, the
+/// webhook outbox (Standard Webhooks signing with hmac + base64, leases, backoff, dead letters,
+/// payloads built from D1), the drought alert, IP lists and testing rules: 22 routes and 9
+/// tables. By function in the wasm, the new handlers and jobs are about 250 KB raw, mostly serde
+/// code for their ~30 body and row types (each D1 row type has its own deserializer). It is 23 %
+/// of the old 3 MB limit.
+/// With the SDK's 34 KB on top, the two together are budgeted at 760 KB.
+const WORKER_BUDGET: usize = 760_000;
 /// The worker on `main` before tracking ingest (d9248cd), measured by [`check_worker`].
 const WORKER_FOUNDATION: usize = 234_361;
 

@@ -72,7 +72,7 @@ impl Default for AppSettings {
 /// "Send leads to Make.com".
 ///
 /// ```json
-/// { "enabled": true, "webhook_url": "https://hook.eu1.make.com/abc123", "signing_secret": "a-long-random-secret", "signing_secret_set": true }
+/// { "enabled": true, "webhook_url": "https://hook.eu1.make.com/abc123", "signing_secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "signing_secret_set": true }
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -83,9 +83,11 @@ pub struct MakeSettings {
     /// `"https://hook.eu1.make.com/abc123"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
-    /// Write-only: the HMAC-SHA256 key the webhook body is signed with, 16 to 256 bytes. Absent
-    /// (or `null`) keeps the stored secret, `""` removes it. Never returned. Example:
-    /// `"a-long-random-secret"`.
+    /// Write-only: the Standard Webhooks secret the webhooks are signed with: `whsec_` and the
+    /// base64 of 24 to 64 random bytes (the form every Standard Webhooks library takes; `openssl
+    /// rand -base64 32` makes the second part). Required while `enabled`. Absent (or `null`)
+    /// keeps the stored secret, `""` removes it. Never returned. Example:
+    /// `"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"`.
     #[serde(skip_serializing)]
     pub signing_secret: Option<String>,
     /// Read-only: whether a signing secret is stored. Ignored on `PUT`. Example: `true`.
@@ -156,10 +158,32 @@ pub struct SettingsDocument {
     pub updated_at: Option<UnixMillis>,
 }
 
-/// Longest webhook secret, in bytes.
-pub(crate) const MAX_SECRET_LEN: usize = 256;
-/// Shortest webhook secret, in bytes.
-pub(crate) const MIN_SECRET_LEN: usize = 16;
+/// Fewest random bytes in a webhook secret (Standard Webhooks: 24 to 64).
+pub(crate) const MIN_SECRET_BYTES: usize = 24;
+/// Most random bytes in a webhook secret.
+pub(crate) const MAX_SECRET_BYTES: usize = 64;
+/// The prefix of a Standard Webhooks secret.
+pub const WEBHOOK_SECRET_PREFIX: &str = "whsec_";
+
+/// Whether `secret` is a Standard Webhooks secret: `whsec_` and standard base64 (with padding)
+/// of 24 to 64 bytes.
+///
+/// ```
+/// use pulsegate_schema::is_webhook_secret;
+/// assert!(is_webhook_secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
+/// assert!(!is_webhook_secret("a-long-random-secret"));
+/// ```
+pub fn is_webhook_secret(secret: &str) -> bool {
+    let Some(b64) = secret.strip_prefix(WEBHOOK_SECRET_PREFIX) else { return false };
+    let body = b64.trim_end_matches('=');
+    let padding = b64.len() - body.len();
+    let alphabet = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/';
+    let bytes = b64.len() / 4 * 3 - padding;
+    b64.len() % 4 == 0
+        && padding <= 2
+        && body.bytes().all(alphabet)
+        && (MIN_SECRET_BYTES..=MAX_SECRET_BYTES).contains(&bytes)
+}
 /// The placeholder a CRM URL template must contain.
 pub(crate) const CRM_LEAD_ID_PLACEHOLDER: &str = "{CrmLeadId}";
 
@@ -211,12 +235,14 @@ impl Validate for MakeSettings {
             None => {}
         }
         if let Some(secret) = self.signing_secret.as_deref().filter(|s| !s.is_empty())
-            && !(MIN_SECRET_LEN..=MAX_SECRET_LEN).contains(&secret.len())
+            && !is_webhook_secret(secret)
         {
             return Err(invalid(
                 prefix,
                 "signing_secret",
-                format!("must be {MIN_SECRET_LEN} to {MAX_SECRET_LEN} bytes"),
+                format!(
+                    "must be {WEBHOOK_SECRET_PREFIX} and the base64 of {MIN_SECRET_BYTES} to {MAX_SECRET_BYTES} random bytes"
+                ),
             ));
         }
         Ok(())
@@ -325,6 +351,10 @@ mod tests {
         s.make.webhook_url = Some("https://hook.example/x".into());
         s.make.signing_secret = Some("short".into());
         assert_eq!(field_of(&s), "make.signing_secret");
+        s.make.signing_secret = Some("a-long-random-secret-without-prefix".into());
+        assert_eq!(field_of(&s), "make.signing_secret");
+        s.make.signing_secret = Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into());
+        assert_eq!(s.validate(), Ok(()));
         s.make.signing_secret = Some(String::new());
         assert_eq!(s.validate(), Ok(()));
 
@@ -361,16 +391,40 @@ mod tests {
     #[test]
     fn the_signing_secret_is_write_only() {
         let mut s = AppSettings::default();
-        s.make.signing_secret = Some("a-long-random-secret".into());
+        s.make.signing_secret = Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into());
         s.make.signing_secret_set = true;
         let json = serde_json::to_string(&s).unwrap();
-        assert!(!json.contains("a-long-random-secret"), "{json}");
+        assert!(!json.contains("MfKQ9r8GKYqr"), "{json}");
         assert!(json.contains("\"signing_secret_set\":true"), "{json}");
         let back: AppSettings = serde_json::from_str(
             r#"{"make":{"enabled":false,"signing_secret":"a-long-random-secret","signing_secret_set":false}}"#,
         )
         .unwrap();
         assert_eq!(back.make.signing_secret.as_deref(), Some("a-long-random-secret"));
+    }
+
+    #[test]
+    fn webhook_secrets_are_standard_webhooks_secrets() {
+        // 24 bytes, 32 bytes (with one '='), 64 bytes (with '==').
+        for ok in [
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD5sbqeNbzWe0=",
+            "whsec_QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQQ==",
+        ] {
+            assert!(is_webhook_secret(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "whsec_",
+            "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2La",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLa-w",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLa==",
+            "whsec_QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB",
+        ] {
+            assert!(!is_webhook_secret(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! schema's report types ([`reports`], [`shape`]); session detail merges R2 ([`detail`]).
 
 pub(crate) mod detail;
+pub(crate) mod leads;
 pub(crate) mod params;
 pub(crate) mod reports;
 pub(crate) mod shape;
@@ -10,7 +11,7 @@ pub(crate) mod sql;
 pub(crate) mod tz;
 
 #[cfg(test)]
-mod native_tests;
+pub(crate) mod native_tests;
 
 use pulsegate_schema::{BotFilter, ReportRange, SiteKey, UnixMillis};
 use serde::Deserialize;

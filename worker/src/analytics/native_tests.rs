@@ -33,7 +33,7 @@ pub(crate) fn migrated() -> Connection {
     db
 }
 
-fn bind(q: &Query) -> Vec<Sql> {
+pub(crate) fn bind(q: &Query) -> Vec<Sql> {
     q.params
         .iter()
         .map(|p| match p {

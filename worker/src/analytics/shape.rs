@@ -408,6 +408,28 @@ fn session_id(text: &str) -> Result<SessionId, ApiError> {
         .map_err(|_| ApiError::storage("decode sessions.id", text))
 }
 
+/// One sessions-list row (also the session summary in a lead's webhook).
+pub(crate) fn summary(r: SummaryRow) -> Result<SessionSummary, ApiError> {
+    Ok(SessionSummary {
+        id: session_id(&r.id)?,
+        started_at: r.started_at,
+        duration_ms: r.duration_ms,
+        page_views: r.page_views,
+        event_count: r.event_count,
+        landing_path: r.landing_path,
+        exit_path: r.exit_path,
+        referrer_host: r.referrer_host,
+        utm_campaign: r.utm_campaign,
+        country: r.country,
+        device_class: r.device_class,
+        browser: r.browser,
+        os: r.os,
+        engagement_score: r.engagement_score,
+        suspicion_score: r.suspicion_score,
+        has_lead: r.lead_count > 0,
+    })
+}
+
 pub(crate) fn sessions(
     range: ReportRange,
     mut rows: Vec<SummaryRow>,
@@ -415,29 +437,7 @@ pub(crate) fn sessions(
 ) -> Result<(SessionsPage, Csv), ApiError> {
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
-    let sessions = rows
-        .into_iter()
-        .map(|r| {
-            Ok(SessionSummary {
-                id: session_id(&r.id)?,
-                started_at: r.started_at,
-                duration_ms: r.duration_ms,
-                page_views: r.page_views,
-                event_count: r.event_count,
-                landing_path: r.landing_path,
-                exit_path: r.exit_path,
-                referrer_host: r.referrer_host,
-                utm_campaign: r.utm_campaign,
-                country: r.country,
-                device_class: r.device_class,
-                browser: r.browser,
-                os: r.os,
-                engagement_score: r.engagement_score,
-                suspicion_score: r.suspicion_score,
-                has_lead: r.lead_count > 0,
-            })
-        })
-        .collect::<Result<Vec<_>, ApiError>>()?;
+    let sessions = rows.into_iter().map(summary).collect::<Result<Vec<_>, ApiError>>()?;
     let next_cursor =
         if more { sessions.last().map(|s| format_cursor(s.started_at, &s.id)) } else { None };
     let mut csv = Csv::new(
@@ -485,7 +485,7 @@ pub(crate) fn sessions(
 }
 
 /// Score reasons as stored (`[{"reason":…,"points":…}]`); unreadable text reads as none.
-fn reasons(json: Option<&str>) -> Vec<ScoreReason> {
+pub(crate) fn reasons(json: Option<&str>) -> Vec<ScoreReason> {
     json.and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default()
 }
 

@@ -15,7 +15,7 @@
 //! | `fingerprints` | D1 `fingerprints` | `last_seen_at` |
 //! | `identity_network` | D1 `identity_network` | `last_seen_at` |
 //! | `rate_limits` | D1 `rate_limit_windows` | `window_start` |
-//! | `leads` | the lead tables (they add their [`Table`]s to [`tables`]) | their creation time |
+//! | `leads` | D1 `LeadSubmissions`, `BlockedIPLeads`, `LeadCrmActivity`, `MakeWebhookSends`, `WebhookAttempts`, `WebhookDeadLetters`, then `Leads` | each row's own time; a lead by its latest submission |
 
 use std::collections::HashMap;
 
@@ -54,8 +54,18 @@ pub(crate) fn tables(store: Store) -> Option<&'static [Table]> {
         time_column: "window_start",
         key: "key, window_start",
     }];
-    // No lead tables yet: the leads migrations add theirs here.
-    const LEADS: &[Table] = &[];
+    // Each row by its own time; a lead goes once its latest submission is past the window, and
+    // takes whatever still refers to it (ON DELETE CASCADE). The live outbox is never swept: its
+    // messages leave it within a day.
+    const LEADS: &[Table] = &[
+        t("LeadSubmissions", "CreatedAt"),
+        t("BlockedIPLeads", "CreatedAt"),
+        t("LeadCrmActivity", "ReceivedAt"),
+        t("MakeWebhookSends", "SentAt"),
+        t("WebhookAttempts", "At"),
+        t("WebhookDeadLetters", "DeadAt"),
+        t("Leads", "UpdatedAt"),
+    ];
     match store {
         Store::Events => None,
         Store::Sessions => Some(SESSIONS),
@@ -204,5 +214,48 @@ mod tests {
         }
         let sessions: Vec<&str> = tables(Store::Sessions).unwrap().iter().map(|t| t.name).collect();
         assert_eq!(sessions, ["session_pages", "session_events", "sessions"]);
+        let leads: Vec<&str> = tables(Store::Leads).unwrap().iter().map(|t| t.name).collect();
+        assert_eq!(leads.last(), Some(&"Leads"));
+        assert!(leads.contains(&"LeadSubmissions") && leads.contains(&"BlockedIPLeads"));
+    }
+
+    /// Every lead table is swept, each by a column it has, with the SQL the sweep runs; a lead
+    /// whose latest submission is past the window goes with everything that refers to it.
+    #[test]
+    fn the_lead_sweep_runs_on_the_real_tables() {
+        use crate::analytics::native_tests::migrated;
+        let db = migrated();
+        db.execute_batch(
+            "INSERT INTO Leads (PublicId, SiteKey, IdentityKey, FormId, Source, CreatedAt, UpdatedAt) VALUES
+               ('ld_old', 'demo', 'email:old@x.co', 'f', 'form', 10, 20),
+               ('ld_new', 'demo', 'email:new@x.co', 'f', 'form', 10, 5000);
+             INSERT INTO LeadSubmissions (PublicId, LeadId, SiteKey, FormId, IdempotencyKey, PayloadJson, Source, CreatedAt)
+               VALUES ('sub_1', 1, 'demo', 'f', 'k1', '{}', 'form', 20), ('sub_2', 2, 'demo', 'f', 'k2', '{}', 'form', 10),
+                      ('sub_3', 2, 'demo', 'f', 'k3', '{}', 'form', 5000);
+             INSERT INTO LeadCrmActivity (LeadId, Event, PayloadJson, ReceivedAt) VALUES (1, 'x', '{}', 4000);
+             INSERT INTO MakeWebhookSends (MessageId, Kind, LeadId, SubmissionId, Url, PayloadJson, Attempts, StatusCode, CreatedAt, SentAt)
+               VALUES ('msg_1', 'lead.created', 2, 2, 'u', '{}', 1, 200, 10, 11);
+             INSERT INTO WebhookAttempts (MessageId, At, Ms) VALUES ('msg_1', 11, 1);
+             INSERT INTO BlockedIPLeads (PublicId, SiteKey, FormId, IdempotencyKey, Reason, PayloadJson, Source, CreatedAt)
+               VALUES ('ld_b', 'demo', 'f', 'k9', 'honeypot', '{}', 'form', 30);",
+        )
+        .unwrap();
+        for table in tables(Store::Leads).unwrap() {
+            let Table { name, time_column, key } = *table;
+            let sql = format!(
+                "DELETE FROM {name} WHERE ({key}) IN (SELECT {key} FROM {name} WHERE {time_column} < ?1 LIMIT ?2)"
+            );
+            db.execute(&sql, rusqlite::params![1000, 1000]).unwrap();
+        }
+        let ids = |sql: &str| -> Vec<String> {
+            let mut stmt = db.prepare(sql).unwrap();
+            stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap).collect()
+        };
+        assert_eq!(ids("SELECT PublicId FROM Leads"), ["ld_new"]);
+        assert_eq!(ids("SELECT PublicId FROM LeadSubmissions"), ["sub_3"]);
+        assert!(ids("SELECT Event FROM LeadCrmActivity").is_empty(), "went with its lead");
+        assert!(ids("SELECT MessageId FROM MakeWebhookSends").is_empty());
+        assert!(ids("SELECT MessageId FROM WebhookAttempts").is_empty());
+        assert!(ids("SELECT PublicId FROM BlockedIPLeads").is_empty());
     }
 }

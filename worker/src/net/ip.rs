@@ -16,13 +16,6 @@ pub(crate) fn to_hex(ip: &str) -> Option<String> {
 
 /// The first and last address of `cidr` (`203.0.113.0/24`, `2001:db8::/32`, or one address),
 /// as 32 hex digits each; `None` when it is not a CIDR range.
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "the IP-list admin API writes rows with it; scripts/ip-list.mjs mirrors it"
-    )
-)]
 pub(crate) fn cidr_range(cidr: &str) -> Option<(String, String)> {
     let cidr = cidr.trim();
     let (addr, bits) = match cidr.split_once('/') {

@@ -33,6 +33,16 @@ pub(crate) const REQUIRED_TABLES: &[&str] = &[
     "Sites",
     "SiteDomains",
     "Forms",
+    "Leads",
+    "LeadSubmissions",
+    "BlockedIPLeads",
+    "TestingLeads",
+    "LeadCrmActivity",
+    "WebhookOutbox",
+    "WebhookDeadLetters",
+    "MakeWebhookSends",
+    "WebhookAttempts",
+    "LeadDroughtState",
 ];
 
 /// What a failed binding check shows; the detail is logged.

@@ -4,27 +4,34 @@
 pub(crate) mod analytics;
 pub(crate) mod forms;
 pub(crate) mod health;
+pub(crate) mod ip_lists;
 pub(crate) mod keys;
+pub(crate) mod lead;
+pub(crate) mod leads;
 pub(crate) mod me;
 pub(crate) mod sdk_assets;
 pub(crate) mod settings;
 pub(crate) mod sites;
 pub(crate) mod track;
+pub(crate) mod webhooks;
 
 use pulsegate_schema::UnixMillis;
-use worker::{Env, Request};
+use worker::{Context, Env, Request};
 
 use crate::auth::Principal;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::reply::Reply;
 use crate::router::Endpoint;
+use crate::store::lists::IpList;
 
 /// An authenticated request to the dashboard API.
 #[derive(Debug)]
 pub(crate) struct Call<'a> {
     pub(crate) req: Request,
     pub(crate) env: &'a Env,
+    /// For work after the response (`wait_until`).
+    pub(crate) ctx: &'a Context,
     pub(crate) db: Db,
     pub(crate) principal: Principal,
     /// The path's `{…}` segments, in order.
@@ -77,11 +84,34 @@ pub(crate) async fn protected(endpoint: Endpoint, call: &mut Call<'_>) -> Result
         Endpoint::GetForm => forms::get(call).await,
         Endpoint::PutForm => forms::put(call).await,
         Endpoint::DeleteForm => forms::delete(call).await,
+        Endpoint::ListLeads => leads::list(call).await,
+        Endpoint::ListBlockedLeads => leads::blocked(call).await,
+        Endpoint::GetLead => leads::detail(call).await,
+        Endpoint::ListOutbox => webhooks::list_outbox(call).await,
+        Endpoint::ListDeadLetters => webhooks::list_dead_letters(call).await,
+        Endpoint::ResendWebhook => webhooks::resend(call).await,
+        Endpoint::ListBlockedIps => ip_lists::list_ips(call, IpList::Blocked).await,
+        Endpoint::AddBlockedIp => ip_lists::add_ip(call, IpList::Blocked).await,
+        Endpoint::RemoveBlockedIp => ip_lists::remove_ip(call, IpList::Blocked).await,
+        Endpoint::ListWhitelistedIps => ip_lists::list_ips(call, IpList::Whitelisted).await,
+        Endpoint::AddWhitelistedIp => ip_lists::add_ip(call, IpList::Whitelisted).await,
+        Endpoint::RemoveWhitelistedIp => ip_lists::remove_ip(call, IpList::Whitelisted).await,
+        Endpoint::ListTestingRules => ip_lists::list_rules(call).await,
+        Endpoint::AddTestingRule => ip_lists::add_rule(call).await,
+        Endpoint::RemoveTestingRule => ip_lists::remove_rule(call).await,
         Endpoint::SessionStart
         | Endpoint::SessionEnd
         | Endpoint::EventsBatch
         | Endpoint::Event
         | Endpoint::SdkAsset
-        | Endpoint::Health => Err(ApiError::Internal(format!("{endpoint:?} is a public endpoint"))),
+        | Endpoint::Health
+        | Endpoint::FormsConfig
+        | Endpoint::LeadCapture
+        | Endpoint::LeadDeprecated
+        | Endpoint::CrmCallback
+        | Endpoint::MakeCallback
+        | Endpoint::CrmWebhook => {
+            Err(ApiError::Internal(format!("{endpoint:?} is a public endpoint")))
+        }
     }
 }

@@ -69,6 +69,19 @@ pub(crate) async fn put(call: &mut Call<'_>) -> Result<Reply, ApiError> {
         IfMatch::Versions(v) if v.contains(&version) => version,
         IfMatch::Versions(_) => return Err(stale(version)),
     };
+    // Webhooks are signed (Standard Webhooks): sending leads needs a secret, sent now or kept.
+    if new.make.enabled
+        && settings::next_secret(
+            current.make_signing_secret.as_deref(),
+            new.make.signing_secret.as_deref(),
+        )
+        .is_none()
+    {
+        return Err(ApiError::InvalidField {
+            field: "make.signing_secret".to_owned(),
+            message: "is required when enabled: webhooks are signed (whsec_ and base64 of 24 to 64 random bytes)".to_owned(),
+        });
+    }
     let saved = settings::save(&call.db, expected, new, call.now)
         .await?
         .ok_or_else(|| stale(version + 1))?;

@@ -237,6 +237,23 @@ pub(crate) async fn get_integration(db: &Db, id: &str) -> Result<Option<Integrat
     db.first::<IntegrationRow>("get Integrations", &q).await?.map(integration).transpose()
 }
 
+/// The integration whose key hashes to `key_hash`, revoked or not.
+pub(crate) fn find_integration_by_hash(key_hash: &str) -> Query {
+    Query::new(
+        format!("SELECT {INTEGRATION_COLUMNS} FROM Integrations WHERE KeyHash = ?1"),
+        vec![key_hash.into()],
+    )
+}
+
+/// Reads a row of [`find_integration_by_hash`].
+pub(crate) fn integration_of(result: &worker::D1Result) -> Result<Option<Integration>, ApiError> {
+    crate::db::rows::<IntegrationRow>("Integrations", result)?
+        .into_iter()
+        .next()
+        .map(integration)
+        .transpose()
+}
+
 /// Marks an integration revoked (once).
 pub(crate) async fn revoke_integration(
     db: &Db,

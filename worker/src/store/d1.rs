@@ -34,6 +34,11 @@ impl Stats {
         self.d1_reads.get()
     }
 
+    /// Counts statements made through another door to D1 (`crate::db::Db::counted`).
+    pub(crate) fn add(&self, writes: usize, reads: usize) {
+        self.count(writes, reads);
+    }
+
     fn count(&self, writes: usize, reads: usize) {
         let add = |cell: &Cell<u32>, n: usize| cell.set(cell.get().saturating_add(n as u32));
         add(&self.d1_writes, writes);

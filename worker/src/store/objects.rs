@@ -112,15 +112,28 @@ async fn put_json(
         content_type: Some("application/json".to_owned()),
         ..HttpMetadata::default()
     };
-    bucket
-        .put(&key, body)
-        .http_metadata(http)
-        .custom_metadata(custom)
-        .execute()
-        .await
-        .map_err(|e| ApiError::storage(&format!("r2 put {}", crate::echo::cap(&key)), e))?;
-    Ok(())
+    // One retry: R2 answers a rare transient internal error (and local R2 under load a busy
+    // database); a key R2 can never take is not retried.
+    let attempts = if key.len() > MAX_KEY_BYTES { 1 } else { 2 };
+    let mut last = None;
+    for _ in 0..attempts {
+        let put = bucket
+            .put(&key, body.clone())
+            .http_metadata(http.clone())
+            .custom_metadata(custom.clone())
+            .execute()
+            .await;
+        match put {
+            Ok(_) => return Ok(()),
+            Err(e) => last = Some(e),
+        }
+    }
+    let err = last.map_or_else(|| "no attempt".to_owned(), |e| e.to_string());
+    Err(ApiError::storage(&format!("r2 put {}", crate::echo::cap(&key)), err))
 }
+
+/// R2's limit on a key's length.
+const MAX_KEY_BYTES: usize = 1024;
 
 /// One tracker batch object found under a session's `events/`.
 #[derive(Clone, Debug)]

@@ -6,10 +6,12 @@
 //!                                                        against FingerprintJS (and rrweb)
 //! cargo xtask bench ingest [--seconds N] [--clients N]   ingest throughput, latency, D1 work
 //! cargo xtask bench analytics                             every /analytics/* report on 100,000 sessions
+//! cargo xtask bench leads                                 lead capture latency, D1 work, webhook timing
 //! ```
 
 mod analytics;
 mod ingest;
+mod leads;
 mod sdk;
 
 use crate::Result;
@@ -20,8 +22,9 @@ pub(crate) fn run(args: &[String]) -> Result {
         Some("sdk") => sdk::run(),
         Some("ingest") => ingest::run(&args[1..]),
         Some("analytics") => analytics::run(),
+        Some("leads") => leads::run(),
         other => Err(format!(
-            "unknown benchmark {other:?}; try `cargo xtask bench sdk`, `bench ingest` or `bench analytics`"
+            "unknown benchmark {other:?}; try `cargo xtask bench sdk`, `ingest`, `analytics` or `leads`"
         )),
     }
 }

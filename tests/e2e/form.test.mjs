@@ -13,6 +13,8 @@ import { openState, eventually } from '../support/state.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { servePages } from '../support/pages.mjs';
 import { quoteForm, setupForm } from '../support/leads.mjs';
+import { serveSite } from '../../examples/serve.mjs';
+import { readFile } from 'node:fs/promises';
 
 const SITE = 'forms';
 /** Styles a careless (or hostile) host page might carry. */
@@ -384,4 +386,54 @@ test('a page on an origin the site does not list gets nothing rendered and no ex
   assert.equal(await p.evaluate(() => typeof window.PulseGateForms.scan), 'function');
   assert.deepEqual(errors, []);
   await p.close();
+});
+
+test('GET /form.js serves the loader, which names its own chunk and wasm, all served', async () => {
+  const res = await fetch(`${worker.url}/form.js`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^text\/javascript/);
+  assert.equal(res.headers.get('access-control-allow-origin'), '*');
+  assert.match(res.headers.get('etag'), /^"[0-9a-f]{16}"$/);
+  const js = await res.text();
+  const tracker = await (await fetch(`${worker.url}/tracker.js`)).text();
+  const named = (text) => text.match(/sdk\/pulsegate-[0-9a-f]{8}\.(js|wasm)/g);
+  const files = named(js);
+  assert.equal(files.length, 2);
+  assert.equal(files.filter((f) => named(tracker).includes(f)).length, 0, 'not the tracker\'s chunks');
+  for (const file of files) {
+    const chunk = await fetch(`${worker.url}/${file}`);
+    assert.equal(chunk.status, 200, file);
+    assert.match(chunk.headers.get('cache-control'), /immutable/);
+  }
+});
+
+test('the example site\'s quote page renders the example form and sends a lead', async () => {
+  const site = await serveSite({ worker: worker.url });
+  try {
+    const form = JSON.parse(await readFile(new URL('../../examples/quote-form.json', import.meta.url), 'utf8'));
+    await setupForm(worker, { siteKey: 'demo', domains: [hostOf(site.url)], form });
+    const { p, errors } = await open('/quote.html?utm_source=example', site.url);
+    await rendered(p);
+    assert.equal(await p.locator('[data-pulsegate-form] >> button').textContent(), 'Get my free quote');
+    assert.equal(await p.locator('[data-pulsegate-form] >> button').evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(29, 36, 51)', 'themed by --pg-accent');
+    const email = 'example.site@example.com';
+    const root = p.locator('[data-pulsegate-form]');
+    await root.locator('[name=name]').fill('Grace Hopper');
+    await root.locator('[name=email]').fill(email);
+    await root.locator('[name=bill]').selectOption('mid');
+    await root.locator('[name=consent]').check();
+    await p.waitForTimeout(2100);
+    await root.locator('button').click();
+    await root.locator('.ok').waitFor();
+    const [lead] = await eventually('the lead', async () => {
+      const rows = await leadsWith(email);
+      return rows.length ? rows : null;
+    });
+    assert.equal(lead.SiteKey, 'demo');
+    assert.equal(JSON.parse((await state.query('SELECT PayloadJson FROM LeadSubmissions WHERE LeadId = ?', lead.Id))[0].PayloadJson).fields.campaign, 'example-site');
+    assert.deepEqual(errors, []);
+    await p.close();
+  } finally {
+    await site.close();
+  }
 });

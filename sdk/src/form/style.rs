@@ -2,7 +2,7 @@
 //! and these rules cannot reach the page. The wrapper resets every inherited property
 //! (`all: initial`), so not even the host element's inherited font or colour seeps in; only the
 //! custom properties below do (custom properties inherit through shadow boundaries), and they
-//! are the theming interface (README, "Lead forms"):
+//! are the theming interface (README, "Lead capture"):
 //!
 //! `--pg-accent` (button, focus ring, checked boxes), `--pg-accent-text`, `--pg-text`, `--pg-bg`,
 //! `--pg-input-bg`, `--pg-input-text`, `--pg-border`, `--pg-error`, `--pg-success-bg`,

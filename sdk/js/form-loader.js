@@ -92,26 +92,44 @@
     }
   }
 
+  // Puts a form element right after `tag` when the tag names a form, carrying the tag's site key
+  // and endpoint (so several tags, even of several sites, each get their own form).
+  function place(tag) {
+    var formId = attribute(tag, "form-id");
+    if (!formId || !tag.parentNode) return;
+    var el = document.createElement("div");
+    el.setAttribute(ATTR, formId);
+    el.setAttribute("data-site-key", attribute(tag, "site-key") || "");
+    el.setAttribute("data-endpoint", attribute(tag, "endpoint") ||
+      tag.src.replace(/[?#].*$/, "").replace(/\/[^/]*$/, ""));
+    tag.parentNode.insertBefore(el, tag.nextSibling);
+  }
+
+  function whenReady(run) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", run);
+    } else {
+      run();
+    }
+  }
+
   try {
-    if (window.PulseGateForms && window.PulseGateForms._l) return; // a second copy of the tag
-    script = document.currentScript;
+    var tag = document.currentScript;
+    var running = window.PulseGateForms;
+    if (running && running._l) {
+      // A second copy of the tag: its form joins the first copy's.
+      if (tag) place(tag);
+      whenReady(running.scan);
+      return;
+    }
+    script = tag;
     if (!script || !supported()) return;
     siteKey = attribute(script, "site-key") || "";
     endpoint = attribute(script, "endpoint") ||
       script.src.replace(/[?#].*$/, "").replace(/\/[^/]*$/, "");
-    var formId = attribute(script, "form-id");
-    if (formId) {
-      // The form's place: right after the script tag.
-      var place = document.createElement("div");
-      place.setAttribute(ATTR, formId);
-      script.parentNode.insertBefore(place, script.nextSibling);
-    }
+    place(script);
     window.PulseGateForms = api;
-    if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", scan);
-    } else {
-      scan();
-    }
+    whenReady(scan);
   } catch (_) {
     // Never into the page.
   }

@@ -53,6 +53,12 @@ before(async () => {
     if (path === '/plain.html') return page(null, { tracker: false, body: HOST_ELEMENTS });
     if (path === '/no-form.html') return page(null, { tracker: false, form: false, body: HOST_ELEMENTS });
     if (path === '/hostile-no-form.html') return page(null, { css: HOSTILE_CSS, tracker: false, form: false, body: HOST_ELEMENTS });
+    if (path === '/two-tags.html') {
+      return `<!doctype html><html><body><h2>Quote</h2>
+        <script src="${worker.url}/form.js" data-site-key="${SITE}" data-form-id="quote"></script>
+        <h2>Callback</h2>
+        <script src="${worker.url}/form.js" data-site-key="${SITE}" data-form-id="callback"></script></body></html>`;
+    }
     if (path === '/two.html') {
       return `<!doctype html><html><body><div data-pulsegate-form="quote"></div><p>between</p>
         <div data-pulsegate-form="callback"></div>
@@ -359,14 +365,21 @@ test('the host page\'s styles do not change the form, and the form\'s styles do 
   }
 });
 
-test('several forms on one page, each in its own element', async () => {
-  const { p, errors } = await open('/two.html');
-  await rendered(p, '[data-pulsegate-form=quote]');
-  await rendered(p, '[data-pulsegate-form=callback]');
-  assert.equal(await p.locator('[data-pulsegate-form=callback] >> button').textContent(), 'Call me');
-  assert.equal(await p.locator('[data-pulsegate-form=quote] >> button').textContent(), 'Get my quote');
-  assert.deepEqual(errors, []);
-  await p.close();
+test('several forms on one page, each in its own element or after its own tag', async () => {
+  for (const path of ['/two.html', '/two-tags.html']) {
+    const { p, errors } = await open(path);
+    await rendered(p, '[data-pulsegate-form=quote]');
+    await rendered(p, '[data-pulsegate-form=callback]');
+    assert.equal(await p.locator('[data-pulsegate-form=callback] >> button').textContent(), 'Call me');
+    assert.equal(await p.locator('[data-pulsegate-form=quote] >> button').textContent(), 'Get my quote');
+    if (path === '/two-tags.html') {
+      // Each form right after its own tag.
+      const order = await p.evaluate(() => [...document.body.children].map((el) => el.tagName === 'DIV' ? el.dataset.pulsegateForm : el.tagName));
+      assert.deepEqual(order, ['H2', 'SCRIPT', 'quote', 'H2', 'SCRIPT', 'callback']);
+    }
+    assert.deepEqual(errors, [], path);
+    await p.close();
+  }
 });
 
 test('a page on an origin the site does not list gets nothing rendered and no exception', async () => {

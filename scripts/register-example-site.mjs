@@ -1,10 +1,11 @@
 // Registers the example site with a running worker (cargo xtask dev runs this): site key `demo`,
-// allowed on the example site's origin, with the admin key from worker/.dev.vars.
+// allowed on the example site's origin, and its lead form `quote` (examples/site/quote.html), with
+// the admin key from worker/.dev.vars.
 // Usage: node scripts/register-example-site.mjs --api http://127.0.0.1:8787 --site http://127.0.0.1:8080
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { registerSite, hostOf } from '../tests/support/sites.mjs';
+import { api, registerSite, hostOf } from '../tests/support/sites.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name) => {
@@ -28,3 +29,9 @@ for (let i = 0; ; i++) {
 }
 const registered = await registerSite({ url }, { siteKey: 'demo', name: 'Brightside Solar (example)', domains: [hostOf(site)] }, key);
 console.log(`registered site "demo" for ${registered.domains.join(', ')} (admin key from worker/.dev.vars)`);
+
+// The lead form of examples/site/quote.html (PUT creates or replaces it).
+const form = JSON.parse(await readFile(path.join(root, 'examples/quote-form.json'), 'utf8'));
+const saved = await api({ url }, '/analytics/forms/quote', { key, method: 'PUT', body: form });
+if (saved.res.status !== 200 && saved.res.status !== 201) throw new Error(`cannot save the example form: ${saved.text}`);
+console.log('saved lead form "quote" of site "demo" (examples/site/quote.html)');

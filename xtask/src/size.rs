@@ -1,7 +1,7 @@
 //! `cargo xtask size`: gzip bytes of what a browser downloads for a first pageview without
 //! replay (the loader, its code chunk and its wasm), against the budget and against peers
-//! measured in the same run, with twiggy's 20 biggest wasm items when twiggy is installed; and
-//! the worker's upload, against its own budget.
+//! measured in the same run, with twiggy's 20 biggest wasm items when twiggy is installed; the
+//! same for a page with a lead form (`form.js`); and the worker's upload, against its own budget.
 
 use std::fs;
 use std::io::Write;
@@ -24,6 +24,18 @@ const FIRST_PAGEVIEW_BUDGET: usize = 44_500;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;
+
+/// `form.js` + its chunk + its wasm, gzip -9 bytes: CI fails above this.
+///
+/// The first complete form builder measured 22,487 B (loader 902, chunk 2,039, wasm 19,546):
+/// twice the goal. By twiggy, half the wasm is the one inlined event handler (rendering every
+/// field type, the submission's serde serialization with its `BTreeMap` of values and the uuid),
+/// then the schema's rule set (`rules::check`, the email, phone, URL, number and date checks the
+/// server runs) and the style sheet in the data segment. The budget holds that figure with a
+/// little room; the goal below stays.
+const FORM_BUDGET: usize = 23_500;
+/// What the form builder aims at (issue 8).
+const FORM_GOAL: usize = 10_000;
 
 /// What the tracker replaces on a page: rrweb's recorder plus FingerprintJS (npm dev-dependencies).
 const PEERS: &[(&str, &str)] = &[
@@ -106,26 +118,59 @@ pub(crate) fn check_worker() -> Result {
     Ok(())
 }
 
-/// Prints the table for the bundles already built.
+/// A measured script: its table's title, its budget and goal, the peers it is compared with.
+struct Script {
+    name: &'static str,
+    title: &'static str,
+    budget: usize,
+    goal: usize,
+    peers: &'static [(&'static str, &'static str)],
+}
+
+const SCRIPTS: &[Script] = &[
+    Script {
+        name: "tracker.js",
+        title: "first pageview (no replay)",
+        budget: FIRST_PAGEVIEW_BUDGET,
+        goal: FIRST_PAGEVIEW_GOAL,
+        peers: PEERS,
+    },
+    Script {
+        name: "form.js",
+        title: "a page with a lead form (form.js)",
+        budget: FORM_BUDGET,
+        goal: FORM_GOAL,
+        peers: &[],
+    },
+];
+
+/// Prints the tables for the bundles already built.
 pub(crate) fn report() -> Result {
-    print!("{}", measure()?);
+    for script in SCRIPTS {
+        print!("{}", measure(script)?);
+    }
     Ok(())
 }
 
-/// Prints the table for the bundles already built; fails over budget.
+/// Prints the tables for the bundles already built; fails over a budget.
 pub(crate) fn check() -> Result {
-    let report = measure()?;
-    print!("{report}");
-    if report.total_gzip > FIRST_PAGEVIEW_BUDGET {
-        return Err(format!(
-            "tracker.js and its chunks are {} B gzip, over their {FIRST_PAGEVIEW_BUDGET} B budget",
-            report.total_gzip
-        ));
+    for script in SCRIPTS {
+        let report = measure(script)?;
+        print!("{report}");
+        if report.total_gzip > script.budget {
+            return Err(format!(
+                "{} and its chunks are {} B gzip, over their {} B budget",
+                script.name, report.total_gzip, script.budget
+            ));
+        }
     }
     Ok(())
 }
 
 struct Report {
+    title: &'static str,
+    budget: usize,
+    goal: usize,
     rows: Vec<(String, usize, usize)>,
     total_raw: usize,
     total_gzip: usize,
@@ -147,9 +192,9 @@ pub(crate) fn first_pageview_files(script: &str, text: &str) -> Vec<String> {
     files
 }
 
-fn measure() -> Result<Report> {
+fn measure(measured: &Script) -> Result<Report> {
     let dist = paths::sdk_dist();
-    let script = "tracker.js";
+    let script = measured.name;
     let loader = fs::read_to_string(dist.join(script))
         .map_err(|e| format!("cannot read {}: {e}", dist.join(script).display()))?;
     let mut rows = Vec::new();
@@ -161,14 +206,22 @@ fn measure() -> Result<Report> {
     let total_gzip = rows.iter().map(|r| r.2).sum();
     let root = paths::root();
     let mut peers = Vec::new();
-    for (name, path) in PEERS {
+    for (name, path) in measured.peers {
         let path = root.join(path);
         if path.exists() {
             let (raw, gz) = sizes(&path)?;
             peers.push(((*name).to_owned(), raw, gz));
         }
     }
-    Ok(Report { rows, total_raw, total_gzip, peers })
+    Ok(Report {
+        title: measured.title,
+        budget: measured.budget,
+        goal: measured.goal,
+        rows,
+        total_raw,
+        total_gzip,
+        peers,
+    })
 }
 
 fn sizes(path: &Path) -> Result<(usize, usize)> {
@@ -210,7 +263,7 @@ fn twiggy_top() -> Result {
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "\n{:<44} {:>10} {:>10}", "first pageview (no replay)", "raw B", "gzip -9 B")?;
+        writeln!(f, "\n{:<44} {:>10} {:>10}", self.title, "raw B", "gzip -9 B")?;
         for (name, raw, gz) in &self.rows {
             writeln!(f, "{name:<44} {raw:>10} {gz:>10}")?;
         }
@@ -221,17 +274,10 @@ impl std::fmt::Display for Report {
             "{:<44} {:>10} {:>10}  ({}% used)",
             "budget (CI)",
             "",
-            FIRST_PAGEVIEW_BUDGET,
-            pct(FIRST_PAGEVIEW_BUDGET)
+            self.budget,
+            pct(self.budget)
         )?;
-        writeln!(
-            f,
-            "{:<44} {:>10} {:>10}  ({}%)",
-            "goal",
-            "",
-            FIRST_PAGEVIEW_GOAL,
-            pct(FIRST_PAGEVIEW_GOAL)
-        )?;
+        writeln!(f, "{:<44} {:>10} {:>10}  ({}%)", "goal", "", self.goal, pct(self.goal))?;
         if !self.peers.is_empty() {
             writeln!(f, "\npeers, measured now:")?;
             for (name, raw, gz) in &self.peers {

@@ -46,12 +46,10 @@ Press Ctrl-C to stop.
     // newcomer sees data arrive (through the admin API, with the key in worker/.dev.vars).
     let registered = step(
         "register the example site (site key demo)",
-        cmd::tool("node").arg("scripts/register-example-site.mjs").args([
-            "--api",
-            &api,
-            "--site",
-            &format!("http://127.0.0.1:{site_port}"),
-        ]),
+        cmd::tool("node")
+            .arg("scripts/register-example-site.mjs")
+            .args(["--api", &api, "--site", &format!("http://127.0.0.1:{site_port}"), "--state"])
+            .arg(&state),
     );
     let result = registered.and_then(|()| {
         let status = wrangler.wait()?;

@@ -1,5 +1,6 @@
-//! Builds the browser bundles. Each bundle is a script a site loads (today `tracker.js`; later
-//! `form.js`, `pulse.js`) built from the one SDK crate with its own cargo features:
+//! Builds the browser bundles. Each bundle is a script a site loads (`tracker.js`; `pulse.js`, the
+//! tracker and the form builder in one script for sites that call `PulseGate.init()`) built from
+//! the one SDK crate with its own cargo features:
 //!
 //! ```text
 //! cargo build (wasm32, release, bundle features)
@@ -31,9 +32,12 @@ pub(crate) struct Bundle {
     pub(crate) features: &'static [&'static str],
 }
 
-/// Every bundle `cargo xtask build` makes.
-pub(crate) const BUNDLES: &[Bundle] =
-    &[Bundle { script: "tracker.js", features: &["fingerprint"] }];
+/// Every bundle `cargo xtask build` makes. Bundles with the same features share their chunk and
+/// wasm (same content, same hashed names).
+pub(crate) const BUNDLES: &[Bundle] = &[
+    Bundle { script: "tracker.js", features: &["fingerprint"] },
+    Bundle { script: "pulse.js", features: &["fingerprint"] },
+];
 
 /// esbuild targets for the code chunk: the browsers `browserslist` in package.json names (a
 /// unit test keeps the two equal). The floor is the wasm's, not the JS's: rustc's wasm32 output
@@ -139,7 +143,7 @@ fn build_bundle(bundle: &Bundle) -> Result<Vec<Output>> {
 
 /// Appends an export of the glue's import table and init step (private functions of the
 /// generated module) for `sdk/js/boot.js`.
-fn expose_internals(glue: &str) -> Result<String> {
+pub(crate) fn expose_internals(glue: &str) -> Result<String> {
     for name in ["function __wbg_get_imports(", "function __wbg_finalize_init("] {
         if !glue.contains(name) {
             return Err(format!("the wasm-bindgen glue has no `{name}`: update sdk/js/boot.js"));
@@ -158,7 +162,7 @@ fn splice(loader: &str, chunk: &str, wasm: &str) -> Result<String> {
     Ok(loader.replace(CHUNK, chunk).replace(WASM, wasm))
 }
 
-fn esbuild(name: &str, input: &Path, output: &Path, args: &[&str]) -> Result {
+pub(crate) fn esbuild(name: &str, input: &Path, output: &Path, args: &[&str]) -> Result {
     step(
         name,
         cmd::tool(paths::node_bin("esbuild"))
@@ -219,11 +223,11 @@ fn short_hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes)[..4].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn read(path: &Path) -> Result<Vec<u8>> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result {
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result {
     fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 

@@ -112,7 +112,8 @@ pub(crate) fn report() -> Result {
     Ok(())
 }
 
-/// Prints the table for the bundles already built; fails over budget.
+/// Prints the table for the bundles already built; fails over budget, or when `pulse.js` costs
+/// at least as much as the scripts it combines loaded apart.
 pub(crate) fn check() -> Result {
     let report = measure()?;
     print!("{report}");
@@ -122,13 +123,33 @@ pub(crate) fn check() -> Result {
             report.total_gzip
         ));
     }
+    let apart: usize = report.combined.iter().map(|(_, gz)| gz).sum();
+    if let Some(pulse) = report.pulse
+        && report.combined.len() > 1
+        && pulse >= apart
+    {
+        return Err(format!(
+            "pulse.js and its chunks are {pulse} B gzip, not less than the {apart} B of {} loaded \
+             apart",
+            COMBINED.join(" + ")
+        ));
+    }
     Ok(())
 }
+
+/// The scripts `pulse.js` combines; it must cost less than these loaded apart.
+const COMBINED: &[&str] = &["tracker.js", "form.js"];
 
 struct Report {
     rows: Vec<(String, usize, usize)>,
     total_raw: usize,
     total_gzip: usize,
+    /// Every other script's first load, gzip bytes (script and chunks).
+    scripts: Vec<(String, usize)>,
+    /// `pulse.js`'s first load, gzip bytes, when it is built.
+    pulse: Option<usize>,
+    /// Each script of [`COMBINED`] that is built, with its first load in gzip bytes.
+    combined: Vec<(String, usize)>,
     peers: Vec<(String, usize, usize)>,
 }
 
@@ -147,18 +168,41 @@ pub(crate) fn first_pageview_files(script: &str, text: &str) -> Vec<String> {
     files
 }
 
-fn measure() -> Result<Report> {
+/// `script` and the chunks it names, each `(name, raw, gzip)`; `None` when it is not built.
+fn script_files(script: &str) -> Result<Option<Vec<(String, usize, usize)>>> {
     let dist = paths::sdk_dist();
-    let script = "tracker.js";
-    let loader = fs::read_to_string(dist.join(script))
-        .map_err(|e| format!("cannot read {}: {e}", dist.join(script).display()))?;
+    let Ok(loader) = fs::read_to_string(dist.join(script)) else {
+        return Ok(None);
+    };
     let mut rows = Vec::new();
     for name in first_pageview_files(script, &loader) {
         let (raw, gz) = sizes(&dist.join(&name))?;
         rows.push((name, raw, gz));
     }
+    Ok(Some(rows))
+}
+
+fn measure() -> Result<Report> {
+    let rows = script_files("tracker.js")?
+        .ok_or_else(|| format!("tracker.js is not built in {}", paths::sdk_dist().display()))?;
     let total_raw = rows.iter().map(|r| r.1).sum();
     let total_gzip = rows.iter().map(|r| r.2).sum();
+    let gzip_of = |script: &str| -> Result<Option<usize>> {
+        Ok(script_files(script)?.map(|rows| rows.iter().map(|r| r.2).sum()))
+    };
+    let mut scripts = Vec::new();
+    for bundle in sdk::BUNDLES.iter().filter(|b| b.script != "tracker.js") {
+        if let Some(gz) = gzip_of(bundle.script)? {
+            scripts.push((bundle.script.to_owned(), gz));
+        }
+    }
+    let pulse = gzip_of("pulse.js")?;
+    let mut combined = Vec::new();
+    for script in COMBINED {
+        if let Some(gz) = gzip_of(script)? {
+            combined.push(((*script).to_owned(), gz));
+        }
+    }
     let root = paths::root();
     let mut peers = Vec::new();
     for (name, path) in PEERS {
@@ -168,7 +212,7 @@ fn measure() -> Result<Report> {
             peers.push(((*name).to_owned(), raw, gz));
         }
     }
-    Ok(Report { rows, total_raw, total_gzip, peers })
+    Ok(Report { rows, total_raw, total_gzip, scripts, pulse, combined, peers })
 }
 
 fn sizes(path: &Path) -> Result<(usize, usize)> {
@@ -232,6 +276,23 @@ impl std::fmt::Display for Report {
             FIRST_PAGEVIEW_GOAL,
             pct(FIRST_PAGEVIEW_GOAL)
         )?;
+        if !self.scripts.is_empty() {
+            writeln!(f, "\n{:<44} {:>10} {:>10}", "other scripts, first load", "", "gzip -9 B")?;
+            for (name, gz) in &self.scripts {
+                writeln!(f, "{:<44} {:>10} {gz:>10}", format!("{name} + chunks"), "")?;
+            }
+            if let Some(pulse) = self.pulse {
+                let apart: usize = self.combined.iter().map(|(_, gz)| gz).sum();
+                let names: Vec<&str> = self.combined.iter().map(|(n, _)| n.as_str()).collect();
+                writeln!(
+                    f,
+                    "{:<44} {:>10} {apart:>10}  (pulse.js: {:.2}x)",
+                    format!("{} loaded apart", names.join(" + ")),
+                    "",
+                    pulse as f64 / apart.max(1) as f64
+                )?;
+            }
+        }
         if !self.peers.is_empty() {
             writeln!(f, "\npeers, measured now:")?;
             for (name, raw, gz) in &self.peers {

@@ -8,10 +8,10 @@ const res = await fetch(`${url}/lead.capture`, {
   method: 'POST',
   headers: { 'content-type': 'application/json', 'x-api-key': process.env.PULSEGATE_KEY },
   body: JSON.stringify({
-    form_id: process.env.FORM ?? 'contact',
+    form_id: process.env.FORM ?? 'quote',
     // One id per submission: a retry with the same id makes no second lead.
     submission_id: randomUUID(),
-    fields: { name: 'Ada Lovelace', email: 'ada@example.com', message: 'Please call me back' },
+    fields: { name: 'Ada Lovelace', email: 'ada@example.com', consent: true, notes: 'Please call me back' },
   }),
 });
 const answer = await res.json();

@@ -6,5 +6,5 @@ curl -sS -X POST "${PULSEGATE_URL:-http://127.0.0.1:8787}/lead.capture" \
   -H "X-API-Key: ${PULSEGATE_KEY:?set PULSEGATE_KEY to an integration key (pgi_...)}" \
   -H 'Content-Type: application/json' \
   -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid 2>/dev/null || uuidgen)" \
-  -d "{\"form_id\":\"${FORM:-contact}\",\"fields\":{\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\",\"message\":\"Please call me back\"}}"
+  -d "{\"form_id\":\"${FORM:-quote}\",\"fields\":{\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\",\"consent\":true,\"notes\":\"Please call me back\"}}"
 echo

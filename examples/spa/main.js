@@ -1,7 +1,7 @@
 // A single-page app with client-side routing and PulseGate from npm. Route changes are History
 // API navigations, which the SDK records as pageviews by itself; `track` and `identify` record
 // what only the app knows.
-import { init, track, identify, getVisitorId } from '@pulsegate/sdk';
+import { init, track, identify, getVisitorId, mountForm } from '@pulsegate/sdk';
 
 const endpoint = document.querySelector('meta[name="pulsegate-endpoint"]').content;
 init({ siteKey: 'demo', endpoint });
@@ -13,12 +13,16 @@ const routes = {
   '/spa/account': ['Account', () => `<h1>Account</h1>
     <form id="sign-in"><label>Customer number <input name="customer" value="C-1042" required></label>
     <button id="sign-in-button">Sign in</button></form><p id="visitor"></p>`],
+  '/spa/quote': ['Quote', () => '<h1>Get a quote</h1><div id="quote-form"></div>'],
 };
 
 function render() {
   const [title, view] = routes[location.pathname] ?? ['Not found', () => '<h1>Not found</h1>'];
   document.getElementById('view').innerHTML = view();
   document.title = `${title} | Brightside app`;
+  // The lead form "quote" (site and endpoint from init()), its leads linked to this session.
+  const quote = document.getElementById('quote-form');
+  if (quote) mountForm(quote, { formId: 'quote' });
 }
 
 function go(path) {

@@ -107,3 +107,21 @@ export function getSessionId(): string | null;
 
 /** Whether the tracker runs now. */
 export function isTracking(): boolean;
+
+/** Options for {@link mountForm}. */
+export interface FormOptions {
+  /** The form's id, as made in PulseGate (`PUT /analytics/forms/{formId}`). */
+  readonly formId: string;
+  /** The form's site (default: the `siteKey` given to {@link init}). */
+  readonly siteKey?: string;
+  /** Where the PulseGate worker runs (default: the `endpoint` given to {@link init}). */
+  readonly endpoint?: string;
+}
+
+/**
+ * Renders a lead form into `element`, in a shadow root of its own (theme it with the `--pg-*` CSS
+ * custom properties), with the server's own validation, a honeypot and retries; its leads are
+ * linked to the tracked session. Resolves to whether the form was mounted: `false` outside a
+ * browser, or for an unusable element, site key, form id or endpoint. Never rejects.
+ */
+export function mountForm(element: Element, options: FormOptions): Promise<boolean>;

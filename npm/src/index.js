@@ -13,8 +13,8 @@
 // A method's index is its operation number in the wasm (sdk/src/tracker/api.rs); the names and
 // their order are the script tag loader's (sdk/js/loader.js; a unit test compares the two).
 const METHODS = ["init", "track", "identify", "page", "consent", "optOut", "optIn",
-  "getVisitorId", "getSessionId"];
-const [, TRACK, IDENTIFY, PAGE, CONSENT, OPT_OUT, OPT_IN, VISITOR_ID, SESSION_ID] =
+  "getVisitorId", "getSessionId", "_send", "_state"];
+const [, TRACK, IDENTIFY, PAGE, CONSENT, OPT_OUT, OPT_IN, VISITOR_ID, SESSION_ID, , STATE] =
   METHODS.map((_, i) => i);
 
 // Why the tracker stays off, by the number the wasm's `start` returns (sdk/src/lib.rs).
@@ -32,6 +32,13 @@ let queue = [];
 let options = null;
 let debug = false;
 let started = null;
+let code = null;
+
+// The SDK's exports (`start`, `mount`), loaded once: `./sdk.js` is a chunk of its own.
+function sdk() {
+  code ??= import("./sdk.js").then((module) => module.load());
+  return code;
+}
 
 const browser = () => typeof window !== "undefined" && typeof document !== "undefined";
 
@@ -149,9 +156,8 @@ export function init(given) {
     return Promise.resolve(false);
   }
   state = 1;
-  started = import("./sdk.js")
-    .then((sdk) => sdk.load())
-    .then((start) => {
+  started = sdk()
+    .then(({ start }) => {
       const result = start(cfg);
       if (typeof result !== "function") return off(result);
       api = result;
@@ -209,4 +215,31 @@ export function getSessionId() {
 /** Whether the tracker runs now. */
 export function isTracking() {
   return state === 2;
+}
+
+// What a form reads to link its lead to the visitor's session (sdk/src/form/submit.rs).
+const tracker = { getSessionId, getVisitorId, _state: () => call(STATE) ?? null };
+
+/**
+ * Renders the lead form `formId` (made in PulseGate's dashboard) into `element`, in a shadow root
+ * of its own, with the server's own validation; its leads are linked to the tracked session.
+ * `siteKey` and `endpoint` default to those given to `init()`. Resolves to whether the form was
+ * mounted (`false` outside a browser, for an unusable element, site key, form id or endpoint).
+ */
+export function mountForm(element, given) {
+  if (!browser()) return Promise.resolve(false);
+  const o = given || {};
+  const target = {
+    el: element,
+    formId: String(o.formId || ""),
+    siteKey: String(o.siteKey || (options && options.siteKey) || ""),
+    endpoint: String(o.endpoint || (options && options.endpoint) || ""),
+    tracker,
+  };
+  return sdk()
+    .then(({ mount }) => mount(target) === true)
+    .catch((error) => {
+      warn(error && error.message ? error.message : String(error));
+      return false;
+    });
 }

@@ -1,12 +1,18 @@
-// The SDK itself, imported by `index.js` on the first `init()` in a browser: wasm-bindgen's glue
-// for the Rust crate (its import table and finishing step only) and the wasm, inlined as base64.
+// The SDK itself, imported by `index.js` on the first `init()` or `mountForm()` in a browser:
+// wasm-bindgen's glue for the Rust crate (the tracker and the form builder; its import table and
+// finishing step only) and the wasm, inlined as base64.
 //
 // Inline rather than `new URL("….wasm", import.meta.url)`: Vite and webpack 5 copy such a file,
 // esbuild and some others need a loader configured for it, and a page's bundler must never need
 // a plugin for PulseGate (the README has the measurement). A bundler puts this module in a chunk
 // of its own, fetched only when `init()` runs.
 
-import { __wbg_finalize_init as finish, __wbg_get_imports as imports, start } from "./glue.js";
+import {
+  __wbg_finalize_init as finish,
+  __wbg_get_imports as imports,
+  mount,
+  start,
+} from "./glue.js";
 import { WASM } from "./wasm.js";
 
 function decode(base64) {
@@ -16,9 +22,12 @@ function decode(base64) {
   return bytes;
 }
 
-/** Instantiates the wasm (asynchronously: browsers refuse to compile big modules synchronously). */
+/**
+ * Instantiates the wasm (asynchronously: browsers refuse to compile big modules synchronously);
+ * resolves to its exports, the tracker's `start` and the form builder's `mount`.
+ */
 export async function load() {
   const { instance, module } = await WebAssembly.instantiate(decode(WASM), imports());
   finish(instance, module);
-  return start;
+  return { start, mount };
 }

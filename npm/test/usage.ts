@@ -8,11 +8,13 @@ import {
   identify,
   init,
   isTracking,
+  mountForm,
   optIn,
   optOut,
   page,
   track,
   type ConsentChoice,
+  type FormOptions,
   type InitOptions,
   type Props,
 } from "@pulsegate/sdk";
@@ -49,7 +51,10 @@ export async function usage(): Promise<void> {
   const visitor: string | null = getVisitorId();
   const session: string | null = getSessionId();
   const tracking: boolean = isTracking();
-  void [running, visitor, session, tracking];
+  const form: FormOptions = { formId: "quote" };
+  const mounted: boolean = await mountForm(document.createElement("div"), form);
+  await mountForm(document.body, { formId: "quote", siteKey: "demo", endpoint: "https://pulsegate.example" });
+  void [running, visitor, session, tracking, mounted];
 
   // @ts-expect-error the site key and endpoint are required
   await init({ siteKey: "demo" });
@@ -61,6 +66,8 @@ export async function usage(): Promise<void> {
   consent("everything");
   // @ts-expect-error unknown option
   await init({ ...options, sitekey: "typo" });
+  // @ts-expect-error a form needs its id
+  await mountForm(document.body, {});
   // @ts-expect-error the getters may answer null
   const id: string = getVisitorId();
   void id;

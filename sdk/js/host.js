@@ -161,3 +161,16 @@ export function post(url, body, keepalive) {
     return undefined;
   }
 }
+
+/**
+ * Whether `value` matches a lead form field's `pattern` as an HTML `pattern` attribute applies
+ * it, and as the worker checks it: `new RegExp("^(?:" + pattern + ")$", "v")`. A pattern this
+ * engine refuses (or a browser without the `v` flag) matches everything; the server decides.
+ */
+export function matches(pattern, value) {
+  try {
+    return new RegExp("^(?:" + pattern + ")$", "v").test(value);
+  } catch (_) {
+    return true;
+  }
+}

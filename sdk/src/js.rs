@@ -49,6 +49,9 @@ extern "C" {
     /// `fetch(url, {method: "POST", body, keepalive, …})` with a `text/plain` body; the promise,
     /// or `undefined` when the page's `fetch` throws.
     pub(crate) fn post(url: &str, body: &str, keepalive: bool) -> JsValue;
+    /// Whether `value` matches a form field's `pattern` as the browser and the worker apply it
+    /// (`new RegExp("^(?:" + pattern + ")$", "v")`); `true` when the engine refuses the pattern.
+    pub(crate) fn matches(pattern: &str, value: &str) -> bool;
 }
 
 /// The string property `o[k]`.

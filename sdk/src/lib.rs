@@ -1,10 +1,18 @@
 //! PulseGate browser SDK: the tracker behind `<script src=".../tracker.js" data-site-key="…">`
-//! and `window.PulseGate`, compiled to WebAssembly.
+//! and `window.PulseGate`, and the lead form builder behind `form.js`, compiled to WebAssembly.
 //!
-//! The facade is one export, [`start`], which `sdk/js/boot.js` calls with the config the loader
-//! (`sdk/js/loader.js`) read from the script tag; it returns the function behind every
-//! `PulseGate.*` method (`tracker::api`). Everything else is internal:
+//! The facade is two exports, one per cargo feature, so that a bundle carries what it names:
 //!
+//! - [`start`] (feature `tracker`), which `sdk/js/boot.js` calls with the config the loader
+//!   (`sdk/js/loader.js`) read from the script tag; it returns the function behind every
+//!   `PulseGate.*` method (`tracker::api`);
+//! - [`mount`] (feature `form`), which `sdk/js/form-boot.js` calls once per form element the
+//!   form loader (`sdk/js/form-loader.js`) found; it renders that form (`form`).
+//!
+//! Everything else is internal:
+//!
+//! - `form` (cargo feature `form`): the lead form (config, rendering, validation with the
+//!   schema's rules, submission);
 //! - `tracker`: the running tracker (state, session starts, consent, delivery, the API);
 //! - `capture`: automatic capture (pageviews and SPA navigation, clicks, rage clicks, scroll,
 //!   engagement, forms, errors);
@@ -21,26 +29,42 @@
 //! caught, and every callback is guarded.
 
 #![cfg_attr(all(target_family = "wasm", not(test)), no_std)]
+// A bundle built with only some features leaves some of the shared tools (`js`, `text`, `ids`)
+// unused; clippy and the tests see every feature (the defaults).
+#![cfg_attr(not(all(feature = "tracker", feature = "form")), allow(dead_code))]
 
 extern crate alloc;
 
+#[cfg(feature = "tracker")]
 mod bot;
 mod callback;
+#[cfg(feature = "tracker")]
 mod capture;
+#[cfg(feature = "tracker")]
 mod config;
+#[cfg(feature = "tracker")]
 mod context;
 #[cfg(feature = "fingerprint")]
 mod fingerprint;
+#[cfg(feature = "form")]
+mod form;
 mod ids;
 mod js;
 mod json;
+#[cfg(feature = "tracker")]
 mod persist;
+#[cfg(feature = "tracker")]
 mod privacy;
+#[cfg(feature = "tracker")]
 mod queue;
+#[cfg(feature = "tracker")]
 mod session;
+#[cfg(feature = "tracker")]
 mod storage;
 mod text;
+#[cfg(feature = "tracker")]
 mod tracker;
+#[cfg(feature = "tracker")]
 mod transport;
 mod url;
 
@@ -54,9 +78,24 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// tracker stays off: 1 no valid site key or endpoint, 2 not an `http(s)` page, 3 Global Privacy
 /// Control or Do Not Track, 4 the visitor opted out, 5 the host is not in `data-domains`.
 /// Never throws.
+#[cfg(feature = "tracker")]
 #[wasm_bindgen]
 pub fn start(config: &JsValue) -> JsValue {
     tracker::start(config)
+}
+
+/// Renders a lead form into `target.el` (`{el, siteKey, formId, endpoint}`, see
+/// `sdk/js/form-loader.js`): fetches its config from `GET /forms/config`, renders it in a shadow
+/// root, checks values with the server's own rules and submits to `POST /lead.capture`.
+///
+/// Returns `false` (and renders nothing) when the target is unusable: no element, a bad site key
+/// or form id, an endpoint that is not `http(s)`, or an element that has a shadow root already.
+/// Everything after that (the config request, a refused origin, the submission) happens later
+/// and quietly. Never throws.
+#[cfg(feature = "form")]
+#[wasm_bindgen]
+pub fn mount(target: &JsValue) -> bool {
+    form::mount(target)
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -1,7 +1,8 @@
 //! Browser tests of the SDK in real headless Chromium, module by module (the JS host boundary,
 //! storage, session, config, context, privacy, queue, transport and retries, the storage mirror,
-//! consent, opt-out, bot signals, every fingerprint source and the fingerprint runner), and whole
-//! trackers driven through the same API function the loader calls.
+//! consent, opt-out, bot signals, every fingerprint source and the fingerprint runner), whole
+//! trackers driven through the same API function the loader calls, and lead forms mounted as the
+//! form loader mounts them (`form` at the end of this file).
 //!
 //! Built into the crate's own test binary (`src/lib.rs` includes this file; the crate is a cdylib
 //! with no rlib to link an integration test against), hence `crate::` paths. Run with
@@ -80,19 +81,20 @@ async fn wait(promise: JsValue) -> JsValue {
 
 /// Replaces `fetch` and `navigator.sendBeacon` with recorders (once per page): every request
 /// lands in `window.__pgSent` as `{via, url, body, keepalive}`; `fetch` answers with the next
-/// entry of `window.__pgAnswers[<endpoint origin>]` (`{status, headers}`, `{error: true}` for a
-/// network error), else 202. `__pgBeaconRefuses` makes beacons return false.
+/// entry of `window.__pgAnswers[<endpoint origin>]` (`{status, headers, body}`, `{error: true}`
+/// for a network error), else 202. `__pgBeaconRefuses` makes beacons return false.
 fn install_network() {
     run("if (window.__pgSent) return;
         window.__pgSent = [];
         window.__pgAnswers = {};
         window.__pgRealFetch = window.fetch;
         window.fetch = (url, init) => {
-          __pgSent.push({ via: 'fetch', url: String(url), body: init.body, keepalive: init.keepalive });
+          init = init || {};
+          __pgSent.push({ via: 'fetch', url: String(url), body: init.body || '', keepalive: init.keepalive });
           const queue = __pgAnswers[new URL(url).origin] || [];
           const answer = queue.shift() || { status: 202 };
           if (answer.error) return Promise.reject(new TypeError('network error'));
-          return Promise.resolve(new Response('{}', { status: answer.status, headers: answer.headers || {} }));
+          return Promise.resolve(new Response(answer.body || '{}', { status: answer.status, headers: answer.headers || {} }));
         };
         Object.defineProperty(navigator, 'sendBeacon', {
           value: (url, body) => {
@@ -963,3 +965,9 @@ async fn fingerprint_direct() -> (pulsegate_schema::Fingerprint, u32) {
 fn start_count(endpoint: &str) -> JsValue {
     start(endpoint, "consent: 'count'")
 }
+
+// ---- lead forms ---------------------------------------------------------------------------------
+
+/// Lead forms rendered from a config, checked with the schema's rules, submitted.
+#[path = "form.rs"]
+mod form;

@@ -15,7 +15,6 @@ import { openState } from '../support/state.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { waitForSession, describe, watch } from '../support/sessions.mjs';
 import { serveSite } from '../../examples/serve.mjs';
-import { CONTACT_FORM } from '../../examples/forms.mjs';
 import { api, registerSite, hostOf } from '../support/sites.mjs';
 
 const run = promisify(execFile);
@@ -60,6 +59,10 @@ before(async () => {
   state = await openState(worker.state);
   site = await serveSite({ worker: worker.url, spaDir: path.join(project, 'dist') });
   await registerSite(worker, { siteKey: 'demo', domains: [hostOf(site.url)] });
+  // The example site's lead form, as `cargo xtask dev` saves it.
+  const form = JSON.parse(await readFile(path.join(root, 'examples/quote-form.json'), 'utf8'));
+  const saved = await api(worker, '/analytics/forms/quote', { method: 'PUT', body: form });
+  assert.ok(saved.res.ok, saved.text);
 });
 
 after(async () => {
@@ -76,12 +79,14 @@ test('the package imports in plain Node without touching a browser global or thr
     const started = await pg.init({ siteKey: 'demo', endpoint: 'https://pulsegate.example' });
     pg.track('signup', { plan: 'pro' }); pg.identify('u1'); pg.page(); pg.consent('count');
     pg.optOut(); pg.optIn();
+    const mounted = await pg.mountForm({}, { formId: 'quote' });
+    if (mounted !== false) throw new Error('mountForm outside a browser');
     console.log(JSON.stringify({ names, started, visitor: pg.getVisitorId(), session: pg.getSessionId(),
       tracking: pg.isTracking(), window: typeof window, document: typeof document }));`;
   const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
   assert.equal(stderr, '');
   assert.deepEqual(JSON.parse(stdout), {
-    names: 'consent,getSessionId,getVisitorId,identify,init,isTracking,optIn,optOut,page,track',
+    names: 'consent,getSessionId,getVisitorId,identify,init,isTracking,mountForm,optIn,optOut,page,track',
     started: false,
     visitor: null,
     session: null,
@@ -110,7 +115,7 @@ test('the declarations type-check an app and refuse misuse (tsc --noEmit, strict
   await run(bin('tsc'), ['-p', project]);
 });
 
-test('a Vite single-page app with the npm package: routes, track and identify reach R2', async () => {
+test('a Vite single-page app with the npm package: routes, track, identify and a lead form reach the worker', async () => {
   // The wasm is in a chunk of its own, loaded by init(); the app's entry stays small.
   const assets = await readdir(path.join(project, 'dist/assets'));
   const sizes = Object.fromEntries(await Promise.all(assets.map(async (f) => [f, (await stat(path.join(project, 'dist/assets', f))).size])));
@@ -144,6 +149,17 @@ test('a Vite single-page app with the npm package: routes, track and identify re
     await route('Dashboard');
     await page.goBack();
     await route('Account');
+    // The lead form, mounted by the package's mountForm() on a client-side route.
+    await page.click('#quote-link');
+    await route('Quote');
+    const form = page.locator('#quote-form');
+    await form.locator('form button').waitFor();
+    await form.locator('[name=name]').fill('Ada Lovelace');
+    await form.locator('[name=email]').fill('spa@example.com');
+    await form.locator('[name=consent]').check();
+    await page.waitForTimeout(2100); // the form's minimum fill time: a person is slower
+    await form.locator('button').click();
+    await form.locator('.ok').waitFor();
     await idle();
     await page.close({ runBeforeUnload: true });
 
@@ -152,7 +168,7 @@ test('a Vite single-page app with the npm package: routes, track and identify re
       state,
       'the app\'s session in R2',
       (url) => url.startsWith(`${origin}/spa/`),
-      (s) => s.events.filter((e) => e.type === 'pageview').length === 5 && s.events.some((e) => e.type === 'identify'),
+      (s) => s.events.filter((e) => e.type === 'pageview').length === 6 && s.events.some((e) => e.type === 'identify'),
     );
     assert.equal(session.meta.page.url, `${origin}/spa/?utm_source=npm`);
     assert.deepEqual(session.meta.utm, { source: 'npm' });
@@ -165,14 +181,19 @@ test('a Vite single-page app with the npm package: routes, track and identify re
       'identify C-1042',
       'pageview /spa/',
       'pageview /spa/account',
+      'pageview /spa/quote',
     ]);
     const custom = session.events.find((e) => e.type === 'custom');
     assert.deepEqual(custom.props, { plan: 'pro', monthly: 49 });
     assert.deepEqual(session.events.find((e) => e.type === 'identify').traits, { plan: 'pro' });
     assert.deepEqual(session.events.filter((e) => e.type === 'pageview').map((p) => p.title), [
       'Dashboard | Brightside app', 'Plans | Brightside app', 'Account | Brightside app',
-      'Dashboard | Brightside app', 'Account | Brightside app',
+      'Dashboard | Brightside app', 'Account | Brightside app', 'Quote | Brightside app',
     ]);
+    const lead = (await api(worker, '/analytics/leads')).json.leads.find((l) => l.email === 'spa@example.com');
+    assert.equal(lead?.source, 'form', JSON.stringify(lead));
+    const detail = (await api(worker, `/analytics/leads/${lead.id}`)).json;
+    assert.equal(detail.submissions[0].session_id, session.id, 'the lead is linked to the app\'s session');
     assert.equal(shown, `Signed in. Visitor ${session.meta.visitor_id}`, 'getVisitorId() is the stored visitor');
     assert.deepEqual(seen.errors, []);
     assert.deepEqual(seen.console, []);
@@ -208,29 +229,54 @@ test('esbuild bundles the package with no plugin or loader setting, and it runs'
   }
 });
 
-test('/pulse.js with PulseGate.init() and no endpoint sends to the origin that served it', async () => {
+test('/pulse.js with PulseGate.init() and no endpoint tracks and renders the form, sending to the origin that served it', async () => {
   assert.notEqual(new URL(site.url).origin, new URL(worker.url).origin, 'the page is on another origin');
   const browser = await launchBrowser();
   try {
     const page = await browser.context.newPage();
     const seen = watch(page);
+    const idle = inFlight(page);
     const requests = [];
-    page.on('request', (r) => { if (r.url().includes('/track/')) requests.push(new URL(r.url()).origin); });
-    await page.goto(`${site.url}/pulse.html`);
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname.startsWith('/track/') || url.pathname === '/lead.capture' || url.pathname.startsWith('/sdk/')) requests.push(`${url.origin} ${url.pathname}`);
+    });
+    await page.goto(`${site.url}/pulse.html?utm_source=pulse`);
     await page.waitForFunction(() => window.PulseGate && window.PulseGate.tracking === true);
     await page.click('#brochure');
+    // The form "quote", rendered with the site key init() got, sends a lead linked to the session.
+    const form = page.locator('[data-pulsegate-form]');
+    await form.locator('form button').waitFor();
+    await form.locator('[name=name]').fill('Grace Hopper');
+    await form.locator('[name=email]').fill('pulse.js@example.com');
+    await form.locator('[name=consent]').check();
+    await page.waitForTimeout(2100); // the form's minimum fill time: a person is slower
+    await form.locator('button').click();
+    await form.locator('.ok').waitFor();
+    const sessionId = await page.evaluate(() => PulseGate.getSessionId());
+    await idle();
     await page.close({ runBeforeUnload: true });
-    const session = await waitForSession(state, 'the pulse.js session', (url) => url.endsWith('/pulse.html'),
+
+    const session = await waitForSession(state, 'the pulse.js session', (url) => url.includes('/pulse.html'),
       (s) => s.events.some((e) => e.type === 'custom'));
+    assert.equal(session.id, sessionId);
     assert.deepEqual(session.events.map((e) => describe(e, site.url)).filter((l) => /^(pageview|custom)/.test(l)),
-      ['pageview /pulse.html', 'custom brochure_download']);
-    assert.ok(requests.length > 0 && requests.every((o) => o === worker.url), `sent to ${[...new Set(requests)]}`);
+      ['pageview /pulse.html?utm_source=pulse', 'custom brochure_download']);
+    const lead = (await api(worker, '/analytics/leads')).json.leads.find((l) => l.email === 'pulse.js@example.com');
+    assert.equal(lead?.source, 'form', JSON.stringify(lead));
+    const detail = (await api(worker, `/analytics/leads/${lead.id}`)).json;
+    assert.equal(detail.submissions[0].session_id, sessionId, 'the lead is linked to the tracked session');
+    // One script, one chunk, one wasm, everything sent to the origin that served pulse.js.
+    const sdk = requests.filter((r) => r.includes(' /sdk/'));
+    assert.equal(sdk.length, 2, sdk.join('\n'));
+    assert.ok(requests.every((r) => r.startsWith(`${worker.url} `)), requests.join('\n'));
+    assert.ok(requests.some((r) => r.endsWith('/lead.capture')) && requests.some((r) => r.endsWith('/track/session/start')));
     assert.deepEqual(seen.errors, []);
   } finally {
     await browser.close();
   }
-  // /tracker.js still works alone, and pulse.js shares its chunk and wasm while they are the same.
-  for (const script of ['/tracker.js', '/pulse.js']) {
+  // /tracker.js and /form.js still work alone.
+  for (const script of ['/tracker.js', '/form.js', '/pulse.js']) {
     const res = await fetch(`${worker.url}${script}`);
     assert.equal(res.status, 200, script);
     assert.match(res.headers.get('content-type'), /javascript/);
@@ -238,8 +284,6 @@ test('/pulse.js with PulseGate.init() and no endpoint sends to the origin that s
 });
 
 test('the server-side examples capture a lead with an integration key (curl and Node)', async () => {
-  const form = await api(worker, `/analytics/forms/${CONTACT_FORM.form_id}`, { method: 'PUT', body: CONTACT_FORM });
-  assert.ok(form.res.ok, form.text);
   const made = await api(worker, '/analytics/integrations', { method: 'POST', body: { name: 'Example server', site_key: 'demo' } });
   assert.ok(made.res.ok, made.text);
   const env = { ...process.env, PULSEGATE_URL: worker.url, PULSEGATE_KEY: made.json.key };
@@ -256,5 +300,5 @@ test('the server-side examples capture a lead with an integration key (curl and 
   // Both submissions of the same person are one lead with two submissions, from the API.
   const leads = (await api(worker, '/analytics/leads')).json.leads.filter((l) => l.email === 'ada@example.com');
   assert.equal(leads.length, 1, JSON.stringify(leads));
-  assert.deepEqual([leads[0].source, leads[0].submission_count, leads[0].form_id], ['api', 2, 'contact']);
+  assert.deepEqual([leads[0].source, leads[0].submission_count, leads[0].form_id], ['api', 2, 'quote']);
 });

@@ -124,7 +124,7 @@ pub(crate) const ROUTES: &[Route] = &[
     route("POST", "/track/event", E::Event, Public),
     route("POST", "/track/events/batch", E::EventsBatch, Public),
     route("POST", "/track/session/end", E::SessionEnd, Public),
-    // /tracker.js (later /form.js, /pulse.js) and the wasm they load → embedded SDK bundle
+    // /tracker.js, /form.js (later /pulse.js) and the wasm they load → embedded SDK bundle
     route("GET", "/{script}.js", E::SdkAsset, Public),
     route("GET", "/sdk/{file}.wasm", E::SdkAsset, Public),
     route("GET", "/sdk/{file}.js", E::SdkAsset, Public),
@@ -530,6 +530,7 @@ mod tests {
         assert_eq!(found("GET", "/health"), Some((E::Health, vec![])));
         assert_eq!(found("HEAD", "/health"), Some((E::Health, vec![])));
         assert_eq!(found("GET", "/tracker.js"), Some((E::SdkAsset, vec!["tracker".into()])));
+        assert_eq!(found("GET", "/form.js"), Some((E::SdkAsset, vec!["form".into()])));
         assert_eq!(found("GET", "/pulse.js"), Some((E::SdkAsset, vec!["pulse".into()])));
         assert_eq!(
             found("GET", "/sdk/pulsegate-1a2b3c4d.wasm"),

@@ -24,7 +24,7 @@ use crate::cmd::{self, step};
 use crate::{Result, install, minify, paths, sdk};
 
 /// The SDK features the package is built with: the tracker's.
-const FEATURES: &str = "fingerprint";
+const FEATURES: &str = "tracker,fingerprint,form";
 
 /// The variable that names the packed tarball for the end-to-end tests.
 pub(crate) const TARBALL_VAR: &str = "PULSEGATE_NPM_TARBALL";

@@ -1,15 +1,15 @@
-//! Builds the browser bundles. Each bundle is a script a site loads (`tracker.js`; `pulse.js`, the
-//! tracker and the form builder in one script for sites that call `PulseGate.init()`) built from
-//! the one SDK crate with its own cargo features:
+//! Builds the browser bundles. Each bundle is a script a site loads (`tracker.js`, `form.js`, and
+//! `pulse.js`: both in one script, one chunk and one wasm, for sites that call `PulseGate.init()`)
+//! built from the one SDK crate with its own cargo features, loader and boot entry:
 //!
 //! ```text
 //! cargo build (wasm32, release, bundle features)
 //!   → wasm-bindgen --target web           glue (an ES module) + the SDK's JS imports (sdk/js/host.js)
 //!   → wasm-opt -Oz (binaryen 132)
 //!   → minify.rs: short import/export names sdk/pulsegate-<hash>.wasm
-//!   → esbuild: sdk/js/boot.js + glue      sdk/pulsegate-<hash>.js   (the code chunk; only the glue's
+//!   → esbuild: boot entry + glue          sdk/pulsegate-<hash>.js   (the code chunk; only the glue's
 //!                                           import table and init step survive tree shaking)
-//!   → esbuild --target=es5: loader.js     <script>.js               (names both chunks, relative)
+//!   → esbuild --target=es5: loader        <script>.js               (names both chunks, relative)
 //! ```
 //!
 //! The output directory mirrors the URLs the worker serves (`tracker.js`, `sdk/…`); content-hashed
@@ -30,13 +30,39 @@ pub(crate) struct Bundle {
     pub(crate) script: &'static str,
     /// Cargo features of `pulsegate-sdk` (the crate is built without its defaults).
     pub(crate) features: &'static [&'static str],
+    /// The ES5 loader that becomes `<script>`: these files (relative to the repository), in order.
+    pub(crate) loader: &'static [&'static str],
+    /// The code chunk's entry, bundled with the wasm-bindgen glue.
+    pub(crate) boot: &'static str,
 }
 
-/// Every bundle `cargo xtask build` makes. Bundles with the same features share their chunk and
-/// wasm (same content, same hashed names).
+/// Every bundle `cargo xtask build` makes.
 pub(crate) const BUNDLES: &[Bundle] = &[
-    Bundle { script: "tracker.js", features: &["fingerprint"] },
-    Bundle { script: "pulse.js", features: &["fingerprint"] },
+    Bundle {
+        script: "tracker.js",
+        features: &["tracker", "fingerprint"],
+        loader: &["sdk/js/loader.js"],
+        boot: "sdk/js/boot.js",
+    },
+    Bundle {
+        script: "form.js",
+        features: &["form"],
+        loader: &["sdk/js/form-loader.js"],
+        boot: "sdk/js/form-boot.js",
+    },
+    // The two loaders as they are, after a prelude through which they share one download of the
+    // chunk and the wasm, and before the part that hands `PulseGate.init()`'s site key to forms.
+    Bundle {
+        script: "pulse.js",
+        features: &["tracker", "fingerprint", "form"],
+        loader: &[
+            "sdk/js/pulse-prelude.js",
+            "sdk/js/loader.js",
+            "sdk/js/form-loader.js",
+            "sdk/js/pulse-init.js",
+        ],
+        boot: "sdk/js/pulse-boot.js",
+    },
 ];
 
 /// esbuild targets for the code chunk: the browsers `browserslist` in package.json names (a
@@ -106,8 +132,8 @@ fn build_bundle(bundle: &Bundle) -> Result<Vec<Output>> {
     let (wasm, glue) = minify::minify(&read(&optimized)?, &glue)?;
     let wasm_name = format!("sdk/pulsegate-{}.wasm", short_hash(&wasm));
     write(&stage.join("glue.js"), expose_internals(&glue)?.as_bytes())?;
-    fs::copy(root.join("sdk/js/boot.js"), stage.join("boot.js"))
-        .map_err(|e| format!("cannot copy sdk/js/boot.js: {e}"))?;
+    fs::copy(root.join(bundle.boot), stage.join("boot.js"))
+        .map_err(|e| format!("cannot copy {}: {e}", bundle.boot))?;
     let chunk_path = stage.join("chunk.js");
     esbuild(
         "esbuild: code chunk (boot.js + glue)",
@@ -126,8 +152,13 @@ fn build_bundle(bundle: &Bundle) -> Result<Vec<Output>> {
     let chunk = read(&chunk_path)?;
     let chunk_name = format!("sdk/pulsegate-{}.js", short_hash(&chunk));
 
-    let loader = String::from_utf8(read(&root.join("sdk/js/loader.js"))?)
-        .map_err(|_| "sdk/js/loader.js is not UTF-8")?;
+    let mut loader = String::new();
+    for part in bundle.loader {
+        let text = String::from_utf8(read(&root.join(part))?)
+            .map_err(|_| format!("{part} is not UTF-8"))?;
+        loader.push_str(&text);
+        loader.push('\n');
+    }
     let loader = splice(&loader, &chunk_name, &wasm_name)?;
     let spliced = stage.join("loader.js");
     write(&spliced, loader.as_bytes())?;
@@ -157,7 +188,7 @@ fn splice(loader: &str, chunk: &str, wasm: &str) -> Result<String> {
     const CHUNK: &str = "__PULSEGATE_CHUNK__";
     const WASM: &str = "__PULSEGATE_WASM__";
     if !loader.contains(CHUNK) || !loader.contains(WASM) {
-        return Err(format!("sdk/js/loader.js must contain {CHUNK} and {WASM}"));
+        return Err(format!("a loader (sdk/js/*loader.js) must contain {CHUNK} and {WASM}"));
     }
     Ok(loader.replace(CHUNK, chunk).replace(WASM, wasm))
 }

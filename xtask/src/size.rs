@@ -1,7 +1,8 @@
 //! `cargo xtask size`: gzip bytes of what a browser downloads for a first pageview without
 //! replay (the loader, its code chunk and its wasm), against the budget and against peers
-//! measured in the same run, with twiggy's 20 biggest wasm items when twiggy is installed; and
-//! the worker's upload, against its own budget.
+//! measured in the same run, with twiggy's 20 biggest wasm items when twiggy is installed; the
+//! same for a page with a lead form (`form.js`) and for `pulse.js` (both in one script, which must
+//! cost less than the two loaded apart); and the worker's upload, against its own budget.
 
 use std::fs;
 use std::io::Write;
@@ -24,6 +25,18 @@ const FIRST_PAGEVIEW_BUDGET: usize = 44_500;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;
+
+/// `form.js` + its chunk + its wasm, gzip -9 bytes: CI fails above this.
+///
+/// The first complete form builder measured 22,487 B (loader 902, chunk 2,039, wasm 19,546):
+/// twice the goal. By twiggy, half the wasm is the one inlined event handler (rendering every
+/// field type, the submission's serde serialization with its `BTreeMap` of values and the uuid),
+/// then the schema's rule set (`rules::check`, the email, phone, URL, number and date checks the
+/// server runs) and the style sheet in the data segment. The budget holds that figure with a
+/// little room; the goal below stays.
+const FORM_BUDGET: usize = 23_500;
+/// What the form builder aims at (issue 8).
+const FORM_GOAL: usize = 10_000;
 
 /// What the tracker replaces on a page: rrweb's recorder plus FingerprintJS (npm dev-dependencies).
 const PEERS: &[(&str, &str)] = &[
@@ -106,50 +119,68 @@ pub(crate) fn check_worker() -> Result {
     Ok(())
 }
 
-/// Prints the table for the bundles already built.
+/// Each measured script: its table title, budget, goal and the peers it is compared with.
+const SCRIPTS: &[(&str, &str, usize, usize, &[(&str, &str)])] = &[
+    ("tracker.js", "first pageview (no replay)", FIRST_PAGEVIEW_BUDGET, FIRST_PAGEVIEW_GOAL, PEERS),
+    ("form.js", "a page with a lead form (form.js)", FORM_BUDGET, FORM_GOAL, &[]),
+    (
+        "pulse.js",
+        "tracker and lead form in one script (pulse.js)",
+        FIRST_PAGEVIEW_BUDGET + FORM_BUDGET,
+        FIRST_PAGEVIEW_GOAL + FORM_GOAL,
+        &[],
+    ),
+];
+
+/// The scripts `pulse.js` combines: it must cost less than these loaded apart.
+const COMBINED: &[&str] = &["tracker.js", "form.js"];
+
+/// Prints the tables for the bundles already built.
 pub(crate) fn report() -> Result {
-    print!("{}", measure()?);
+    for (script, title, budget, goal, peers) in SCRIPTS {
+        print!("{}", measure(script, title, *budget, *goal, peers)?);
+    }
     Ok(())
 }
 
-/// Prints the table for the bundles already built; fails over budget, or when `pulse.js` costs
-/// at least as much as the scripts it combines loaded apart.
+/// Prints the tables for the bundles already built; fails over a budget.
 pub(crate) fn check() -> Result {
-    let report = measure()?;
-    print!("{report}");
-    if report.total_gzip > FIRST_PAGEVIEW_BUDGET {
-        return Err(format!(
-            "tracker.js and its chunks are {} B gzip, over their {FIRST_PAGEVIEW_BUDGET} B budget",
-            report.total_gzip
-        ));
+    let mut totals = Vec::new();
+    for (script, title, budget, goal, peers) in SCRIPTS {
+        let report = measure(script, title, *budget, *goal, peers)?;
+        print!("{report}");
+        if report.total_gzip > *budget {
+            return Err(format!(
+                "{script} and its chunks are {} B gzip, over their {budget} B budget",
+                report.total_gzip
+            ));
+        }
+        totals.push((*script, report.total_gzip));
     }
-    let apart: usize = report.combined.iter().map(|(_, gz)| gz).sum();
-    if let Some(pulse) = report.pulse
-        && report.combined.len() > 1
-        && pulse >= apart
-    {
+    let total = |name: &str| totals.iter().find(|(s, _)| *s == name).map_or(0, |(_, gz)| *gz);
+    let apart: usize = COMBINED.iter().map(|s| total(s)).sum();
+    let pulse = total("pulse.js");
+    println!(
+        "\npulse.js and its chunks: {pulse} B gzip; {} loaded apart: {apart} B ({:.2}x)",
+        COMBINED.join(" + "),
+        pulse as f64 / apart.max(1) as f64
+    );
+    if pulse >= apart {
         return Err(format!(
-            "pulse.js and its chunks are {pulse} B gzip, not less than the {apart} B of {} loaded \
-             apart",
+            "pulse.js and its chunks are {pulse} B gzip, not less than {} loaded apart ({apart} B)",
             COMBINED.join(" + ")
         ));
     }
     Ok(())
 }
 
-/// The scripts `pulse.js` combines; it must cost less than these loaded apart.
-const COMBINED: &[&str] = &["tracker.js", "form.js"];
-
 struct Report {
+    title: &'static str,
+    budget: usize,
+    goal: usize,
     rows: Vec<(String, usize, usize)>,
     total_raw: usize,
     total_gzip: usize,
-    /// Every other script's first load, gzip bytes (script and chunks).
-    scripts: Vec<(String, usize)>,
-    /// `pulse.js`'s first load, gzip bytes, when it is built.
-    pulse: Option<usize>,
-    /// Each script of [`COMBINED`] that is built, with its first load in gzip bytes.
-    combined: Vec<(String, usize)>,
     peers: Vec<(String, usize, usize)>,
 }
 
@@ -168,51 +199,33 @@ pub(crate) fn first_pageview_files(script: &str, text: &str) -> Vec<String> {
     files
 }
 
-/// `script` and the chunks it names, each `(name, raw, gzip)`; `None` when it is not built.
-fn script_files(script: &str) -> Result<Option<Vec<(String, usize, usize)>>> {
+fn measure(
+    script: &str,
+    title: &'static str,
+    budget: usize,
+    goal: usize,
+    peer_files: &[(&str, &str)],
+) -> Result<Report> {
     let dist = paths::sdk_dist();
-    let Ok(loader) = fs::read_to_string(dist.join(script)) else {
-        return Ok(None);
-    };
+    let loader = fs::read_to_string(dist.join(script))
+        .map_err(|e| format!("cannot read {}: {e}", dist.join(script).display()))?;
     let mut rows = Vec::new();
     for name in first_pageview_files(script, &loader) {
         let (raw, gz) = sizes(&dist.join(&name))?;
         rows.push((name, raw, gz));
     }
-    Ok(Some(rows))
-}
-
-fn measure() -> Result<Report> {
-    let rows = script_files("tracker.js")?
-        .ok_or_else(|| format!("tracker.js is not built in {}", paths::sdk_dist().display()))?;
     let total_raw = rows.iter().map(|r| r.1).sum();
     let total_gzip = rows.iter().map(|r| r.2).sum();
-    let gzip_of = |script: &str| -> Result<Option<usize>> {
-        Ok(script_files(script)?.map(|rows| rows.iter().map(|r| r.2).sum()))
-    };
-    let mut scripts = Vec::new();
-    for bundle in sdk::BUNDLES.iter().filter(|b| b.script != "tracker.js") {
-        if let Some(gz) = gzip_of(bundle.script)? {
-            scripts.push((bundle.script.to_owned(), gz));
-        }
-    }
-    let pulse = gzip_of("pulse.js")?;
-    let mut combined = Vec::new();
-    for script in COMBINED {
-        if let Some(gz) = gzip_of(script)? {
-            combined.push(((*script).to_owned(), gz));
-        }
-    }
     let root = paths::root();
     let mut peers = Vec::new();
-    for (name, path) in PEERS {
+    for (name, path) in peer_files {
         let path = root.join(path);
         if path.exists() {
             let (raw, gz) = sizes(&path)?;
             peers.push(((*name).to_owned(), raw, gz));
         }
     }
-    Ok(Report { rows, total_raw, total_gzip, scripts, pulse, combined, peers })
+    Ok(Report { title, budget, goal, rows, total_raw, total_gzip, peers })
 }
 
 fn sizes(path: &Path) -> Result<(usize, usize)> {
@@ -254,7 +267,7 @@ fn twiggy_top() -> Result {
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "\n{:<44} {:>10} {:>10}", "first pageview (no replay)", "raw B", "gzip -9 B")?;
+        writeln!(f, "\n{:<44} {:>10} {:>10}", self.title, "raw B", "gzip -9 B")?;
         for (name, raw, gz) in &self.rows {
             writeln!(f, "{name:<44} {raw:>10} {gz:>10}")?;
         }
@@ -265,34 +278,10 @@ impl std::fmt::Display for Report {
             "{:<44} {:>10} {:>10}  ({}% used)",
             "budget (CI)",
             "",
-            FIRST_PAGEVIEW_BUDGET,
-            pct(FIRST_PAGEVIEW_BUDGET)
+            self.budget,
+            pct(self.budget)
         )?;
-        writeln!(
-            f,
-            "{:<44} {:>10} {:>10}  ({}%)",
-            "goal",
-            "",
-            FIRST_PAGEVIEW_GOAL,
-            pct(FIRST_PAGEVIEW_GOAL)
-        )?;
-        if !self.scripts.is_empty() {
-            writeln!(f, "\n{:<44} {:>10} {:>10}", "other scripts, first load", "", "gzip -9 B")?;
-            for (name, gz) in &self.scripts {
-                writeln!(f, "{:<44} {:>10} {gz:>10}", format!("{name} + chunks"), "")?;
-            }
-            if let Some(pulse) = self.pulse {
-                let apart: usize = self.combined.iter().map(|(_, gz)| gz).sum();
-                let names: Vec<&str> = self.combined.iter().map(|(n, _)| n.as_str()).collect();
-                writeln!(
-                    f,
-                    "{:<44} {:>10} {apart:>10}  (pulse.js: {:.2}x)",
-                    format!("{} loaded apart", names.join(" + ")),
-                    "",
-                    pulse as f64 / apart.max(1) as f64
-                )?;
-            }
-        }
+        writeln!(f, "{:<44} {:>10} {:>10}  ({}%)", "goal", "", self.goal, pct(self.goal))?;
         if !self.peers.is_empty() {
             writeln!(f, "\npeers, measured now:")?;
             for (name, raw, gz) in &self.peers {

@@ -1,5 +1,5 @@
-//! `GET /tracker.js`, `GET /sdk/{file}.js|.wasm`: the browser SDK, embedded at compile time by
-//! build.rs, plus the chunks of earlier deploys.
+//! `GET /tracker.js`, `GET /form.js`, `GET /sdk/{file}.js|.wasm`: the browser SDK, embedded at
+//! compile time by build.rs, plus the chunks of earlier deploys.
 //!
 //! `tracker.js` is cached for minutes and names its content-hashed chunks, which only the deploy
 //! that built them embeds. So that a loader cached before a deploy still finds what it names,

@@ -1,0 +1,332 @@
+//! The lead form builder behind `form.js`: one [`Form`] per element the loader found.
+//!
+//! ```text
+//! mount → GET /forms/config (the page's origin must be one of the site's domains; otherwise
+//!         403 and nothing is rendered)
+//!       → render in a shadow root (view.rs, style.rs)
+//!       → as the visitor types: the schema's rules (`pulsegate_schema::lead::rules`, the ones
+//!         /lead.capture runs) on a field they left or are fixing
+//!       → submit: every field checked, focus to the first invalid one; else POST /lead.capture
+//!         (submit.rs) with one submission id for every try of this fill, the button off while
+//!         it travels
+//!       → 2xx: the success message; 4xx: the server's message at its field; network error,
+//!         429 or 5xx: a message above the button, the values kept, the button back on.
+//! ```
+//!
+//! The form lives as long as the page (its callbacks hold weak references, like the tracker's),
+//! and nothing it does throws into the page: every callback is guarded.
+
+mod config;
+mod style;
+mod submit;
+mod view;
+
+use alloc::rc::{Rc, Weak};
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+
+use pulsegate_schema::{SiteKey, is_form_id};
+use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
+
+use self::config::Config;
+use self::view::View;
+use crate::callback::{Callback, Handler, Listener};
+use crate::js::{self, call, call0, get, number, object, text};
+
+/// Shown when the submission did not reach the server or the server failed.
+const NETWORK_ERROR: &str =
+    "We could not send your message. Please check your connection and try again.";
+/// Shown on `429`.
+const TOO_MANY: &str = "Too many tries in a row. Please wait a minute and try again.";
+/// Shown when a submit finds invalid fields (besides each field's own message).
+const FIX_FIELDS: &str = "Please correct the marked fields.";
+
+/// What the browser calls a form back for.
+#[derive(Clone, Copy, Debug)]
+enum Signal {
+    /// The config request answered (a `Response`).
+    ConfigResponse,
+    /// The config's JSON body, parsed.
+    ConfigJson,
+    /// `submit` on the form element.
+    Submit,
+    /// `input` in a field.
+    Input,
+    /// `focusout` of a field.
+    Leave,
+    /// The submission answered (a `Response`).
+    Sent,
+    /// The JSON body of an error answer.
+    Refused,
+    /// The submission (or reading an answer) failed: no network, CORS, a blocked request.
+    Failed,
+    /// The config request failed: nothing to render.
+    Ignore,
+}
+
+/// One mounted form.
+#[derive(Debug)]
+struct Form {
+    me: Weak<RefCell<Form>>,
+    window: JsValue,
+    /// The shadow root everything is rendered in.
+    root: JsValue,
+    endpoint: String,
+    site_key: SiteKey,
+    form_id: String,
+    /// The tracker to link leads to: `target.tracker` (the npm package's API), else
+    /// `window.PulseGate` when the form is submitted.
+    tracker: Option<JsValue>,
+    config: Option<Config>,
+    view: Option<View>,
+    /// When the form appeared (`Date.now()`), for the fill time.
+    shown_at: u64,
+    /// The submission id of this fill: the same for every retry, so the server makes one lead.
+    submission_id: Option<[u8; 16]>,
+    sending: bool,
+    done: bool,
+    /// Promise callbacks, created once and kept as long as the form.
+    handlers: Vec<(u8, Handler)>,
+    listeners: Vec<Listener>,
+}
+
+/// Mounts the form described by `target` (`{el, siteKey, formId, endpoint, tracker?}`); `false` when the
+/// target is unusable (see `crate::mount`).
+pub(crate) fn mount(target: &JsValue) -> bool {
+    let window = js::global();
+    let (Some(el), Some(site_key), Some(form_id), Some(endpoint)) = (
+        object(get(target, "el")),
+        text(target, "siteKey").and_then(|k| SiteKey::parse(&k).ok()),
+        text(target, "formId").filter(|f| is_form_id(f)),
+        text(target, "endpoint").filter(|e| e.starts_with("https://") || e.starts_with("http://")),
+    ) else {
+        return false;
+    };
+    let init = js::make(&get(&window, "Object"), &[]);
+    js::set_str(&init, "mode", "open");
+    let Some(root) = object(call(&el, "attachShadow", &[&init])) else { return false };
+    let endpoint = String::from(endpoint.trim_end_matches('/'));
+    let rc = Rc::new_cyclic(|me| {
+        RefCell::new(Form {
+            me: me.clone(),
+            window,
+            root,
+            endpoint,
+            site_key,
+            form_id,
+            tracker: object(get(target, "tracker")),
+            config: None,
+            view: None,
+            shown_at: 0,
+            submission_id: None,
+            sending: false,
+            done: false,
+            handlers: Vec::new(),
+            listeners: Vec::new(),
+        })
+    });
+    if let Ok(mut form) = rc.try_borrow_mut() {
+        form.load();
+    }
+    // The form lives as long as the page: its callbacks only hold weak references.
+    core::mem::forget(rc);
+    true
+}
+
+impl Form {
+    /// The guarded JS function delivering `signal` to this form (one per signal, reused).
+    fn handler(&mut self, signal: Signal) -> JsValue {
+        let key = signal as u8;
+        if let Some((_, h)) = self.handlers.iter().find(|(k, _)| *k == key) {
+            return h.js().clone();
+        }
+        let handler = Handler::new(self.closure(signal));
+        let js = handler.js().clone();
+        self.handlers.push((key, handler));
+        js
+    }
+
+    /// `promise.then(ok, failed)`.
+    fn then(&mut self, promise: &JsValue, ok: Signal, failed: Signal) {
+        let (ok, failed) = (self.handler(ok), self.handler(failed));
+        call(promise, "then", &[&ok, &failed]);
+    }
+
+    /// Asks for the config.
+    fn load(&mut self) {
+        let mut url = self.endpoint.clone();
+        for part in ["/forms/config?site=", self.site_key.as_str(), "&form=", &self.form_id] {
+            url.push_str(part);
+        }
+        let request = call(&self.window, "fetch", &[&js::str(&url)]);
+        self.then(&request, Signal::ConfigResponse, Signal::Ignore);
+    }
+
+    fn on(&mut self, signal: Signal, a: &JsValue) {
+        match signal {
+            Signal::ConfigResponse => {
+                // 403 (an origin that is not one of the site's domains), 404, 5xx: nothing shows.
+                if js::flag(a, "ok") {
+                    let body = call0(a, "json");
+                    self.then(&body, Signal::ConfigJson, Signal::Ignore);
+                }
+            }
+            Signal::ConfigJson => self.render(a),
+            Signal::Submit => {
+                call0(a, "preventDefault");
+                self.submit();
+            }
+            Signal::Input => self.recheck(a, false),
+            Signal::Leave => self.recheck(a, true),
+            Signal::Sent => self.answered(a),
+            Signal::Refused => self.refused(a),
+            Signal::Failed => self.failed(NETWORK_ERROR),
+            Signal::Ignore => {}
+        }
+    }
+
+    fn render(&mut self, json: &JsValue) {
+        if self.view.is_some() {
+            return;
+        }
+        let Some(config) = config::read(json) else { return };
+        let doc = get(&self.window, "document");
+        let Some(view) = view::render(&self.root, &doc, &config) else { return };
+        let form = view.form.clone();
+        for (kind, signal) in
+            [("submit", Signal::Submit), ("input", Signal::Input), ("focusout", Signal::Leave)]
+        {
+            let handler = Handler::new(self.closure(signal));
+            self.listeners.push(Listener::new(&form, kind, false, handler));
+        }
+        self.shown_at = js::now();
+        self.config = Some(config);
+        self.view = Some(view);
+    }
+
+    /// A closure delivering `signal` to this form, if it is still there and not busy (a
+    /// re-entrant call, from a page script the form itself triggered, is dropped).
+    fn closure(&self, signal: Signal) -> Callback {
+        let me = self.me.clone();
+        Closure::own_aborting(move |a: JsValue, _: JsValue, _: JsValue| {
+            if let Some(rc) = me.upgrade()
+                && let Ok(mut form) = rc.try_borrow_mut()
+            {
+                form.on(signal, &a);
+            }
+            JsValue::UNDEFINED
+        })
+    }
+
+    /// Checks the field of an `input` event again while it shows an error (so the error goes
+    /// as soon as it is fixed), or of a `focusout` once something was entered.
+    fn recheck(&mut self, event: &JsValue, leaving: bool) {
+        let Some(view) = &mut self.view else { return };
+        let Some(field) = view.field_of(event) else { return };
+        if field.invalid || (leaving && field.filled()) {
+            let problem = field.check().err();
+            field.mark(problem);
+        }
+    }
+
+    fn submit(&mut self) {
+        if self.sending || self.done {
+            return;
+        }
+        let Some(view) = &mut self.view else { return };
+        let mut first_invalid = None;
+        for (i, field) in view.fields.iter_mut().enumerate() {
+            let problem = field.check().err();
+            field.mark(problem);
+            if problem.is_some() && first_invalid.is_none() {
+                first_invalid = Some(i);
+            }
+        }
+        if let Some(i) = first_invalid {
+            view.say(FIX_FIELDS);
+            if let Some(field) = view.fields.get(i) {
+                field.focus();
+            }
+            return;
+        }
+        let Some(id) = self.submission_id.or_else(js::random_bytes) else {
+            return view.say(NETWORK_ERROR);
+        };
+        self.submission_id = Some(id);
+        let (Some(config), Some(view)) = (&self.config, &self.view) else { return };
+        let doc = get(&self.window, "document");
+        let envelope = submit::Envelope {
+            form_id: &self.form_id,
+            site_key: &self.site_key,
+            submission_id: id,
+            page: submit::Page {
+                href: text(&get(&self.window, "location"), "href").unwrap_or_default(),
+                referrer: text(&doc, "referrer").unwrap_or_default(),
+            },
+            tracking: submit::tracking(
+                &self.tracker.clone().unwrap_or_else(|| get(&self.window, "PulseGate")),
+            ),
+            fill_ms: js::now().saturating_sub(self.shown_at),
+        };
+        let submission = submit::submission(config, view, envelope);
+        let Some(body) = crate::json::to_string(&submission) else { return };
+        view.say("");
+        view.busy(true);
+        self.sending = true;
+        let mut url = self.endpoint.clone();
+        url.push_str("/lead.capture");
+        let request = js::post(&url, &body, false);
+        self.then(&request, Signal::Sent, Signal::Failed);
+    }
+
+    /// The answer to a submission.
+    fn answered(&mut self, response: &JsValue) {
+        let status = number(response, "status").unwrap_or(0.0);
+        if (200.0..300.0).contains(&status) {
+            self.sending = false;
+            self.done = true;
+            if let (Some(view), Some(config)) = (&self.view, &self.config) {
+                view.succeed(&config.success_message);
+            }
+        } else if status == 429.0 {
+            self.failed(TOO_MANY);
+        } else if (400.0..500.0).contains(&status) {
+            let body = call0(response, "json");
+            self.then(&body, Signal::Refused, Signal::Failed);
+        } else {
+            self.failed(NETWORK_ERROR);
+        }
+    }
+
+    /// A `4xx` answer's body (`{"error": {"code", "message", "field"?}}`): the message at its
+    /// field (`fields.email`), or above the button.
+    fn refused(&mut self, body: &JsValue) {
+        let error = get(body, "error");
+        let message = text(&error, "message").unwrap_or_else(|| NETWORK_ERROR.into());
+        let field = text(&error, "field");
+        self.failed("");
+        let Some(view) = &mut self.view else { return };
+        let at = field.as_deref().and_then(|f| f.strip_prefix("fields."));
+        match at.and_then(|name| view.fields.iter_mut().position(|f| f.is(name))) {
+            Some(i) => {
+                if let Some(field) = view.fields.get_mut(i) {
+                    field.show(Some(&message));
+                    field.focus();
+                }
+                view.say(FIX_FIELDS);
+            }
+            None => view.say(&message),
+        }
+    }
+
+    /// The submission did not go through: say so, keep every value, allow another try.
+    fn failed(&mut self, message: &str) {
+        self.sending = false;
+        if let Some(view) = &self.view {
+            view.busy(false);
+            view.say(message);
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! The form's markup, built in its shadow root, and reading and marking its fields.
+//!
+//! ```text
+//! <div class="pg">
+//!   <form novalidate>
+//!     <div><label for="f0">Email<span class="req" aria-hidden="true">*</span></label>
+//!          <input id="f0" name="email" type="email" required aria-describedby="e0">
+//!          <p id="e0" class="err"></p></div>
+//!     <fieldset aria-describedby="e1"><legend>Roof</legend>
+//!          <label class="opt"><input type="radio" name="roof" value="flat"> Flat</label> …
+//!          <p id="e1" class="err"></p></fieldset>
+//!     <div class="check"><input id="f2" type="checkbox" …><label for="f2">I agree</label></div> …
+//!     <div class="hp" aria-hidden="true"><label for="hp">…</label><input id="hp" tabindex="-1"></div>
+//!     <p class="status" role="alert"></p>
+//!     <button type="submit">Get my quote</button>
+//!   </form>
+//!   <p class="ok" role="status" tabindex="-1" hidden>Thanks!</p>
+//! </div>
+//! ```
+//!
+//! Native elements only (labels, fieldsets, real buttons), so keyboard use and screen readers
+//! work as on any form; `required`, `aria-invalid` and an error text linked by `aria-describedby`
+//! say what is wrong. The browser's own validation is off (`novalidate`): the schema's rules
+//! decide, as on the server.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use pulsegate_schema::lead::FieldValue;
+use pulsegate_schema::lead::rules::{self, Problem, max_chars};
+use pulsegate_schema::{FieldType, FormField};
+use wasm_bindgen::JsValue;
+
+use super::config::Config;
+use super::style::CSS;
+use crate::js::{self, call, call_str, call_str2, flag, get, set, set_str, text};
+use crate::text::{push_u64, u64_text};
+
+/// The rendered form.
+#[derive(Debug)]
+pub(crate) struct View {
+    pub(crate) form: JsValue,
+    pub(crate) button: JsValue,
+    /// The form-level message (network and server errors), a live region.
+    pub(crate) status: JsValue,
+    /// The success message, shown instead of the form.
+    pub(crate) success: JsValue,
+    pub(crate) honeypot: JsValue,
+    pub(crate) fields: Vec<FieldView>,
+}
+
+/// One visible field and its elements.
+#[derive(Debug)]
+pub(crate) struct FieldView {
+    pub(crate) field: FormField,
+    /// The input, select or textarea; a radio group's radios.
+    inputs: Vec<JsValue>,
+    error: JsValue,
+    /// Whether the error text shows a problem now.
+    pub(crate) invalid: bool,
+}
+
+/// Creates elements in one document.
+struct Dom {
+    doc: JsValue,
+}
+
+impl Dom {
+    /// `<tag attrs…>` appended to `parent`.
+    fn add(&self, parent: &JsValue, tag: &str, attrs: &[(&str, &str)]) -> JsValue {
+        let el = call_str(&self.doc, "createElement", tag);
+        for (name, value) in attrs {
+            call_str2(&el, "setAttribute", name, value);
+        }
+        call(parent, "appendChild", &[&el]);
+        el
+    }
+
+    /// `<tag attrs…>text</tag>` appended to `parent`.
+    fn text(&self, parent: &JsValue, tag: &str, attrs: &[(&str, &str)], text: &str) -> JsValue {
+        let el = self.add(parent, tag, attrs);
+        set_str(&el, "textContent", text);
+        el
+    }
+
+    /// A label's text with the required marker.
+    fn label(&self, label: &JsValue, field: &FormField) {
+        call_str(label, "append", &field.label);
+        if field.required {
+            self.text(label, "span", &[("class", "req"), ("aria-hidden", "true")], "*");
+        }
+    }
+}
+
+/// `prefix` + `n`: element ids (unique within the form's own shadow root).
+fn id(prefix: &str, n: usize) -> String {
+    let mut out = String::from(prefix);
+    push_u64(&mut out, n as u64);
+    out
+}
+
+/// Renders `config` into `root` (the shadow root).
+pub(crate) fn render(root: &JsValue, doc: &JsValue, config: &Config) -> Option<View> {
+    let dom = Dom { doc: doc.clone() };
+    dom.text(root, "style", &[], CSS);
+    let wrapper = dom.add(root, "div", &[("class", "pg"), ("part", "root")]);
+    let form = dom.add(&wrapper, "form", &[("novalidate", "")]);
+    let mut fields = Vec::with_capacity(config.fields.len());
+    for (n, field) in config.fields.iter().enumerate() {
+        fields.push(render_field(&dom, &form, field, n));
+    }
+    // The trap: out of sight, out of the tab order and hidden from assistive technology; a
+    // person never fills it, a form-filling bot often does.
+    let trap = dom.add(&form, "div", &[("class", "hp"), ("aria-hidden", "true")]);
+    dom.text(&trap, "label", &[("for", "hp")], "Leave this field empty");
+    let honeypot = dom.add(
+        &trap,
+        "input",
+        &[("id", "hp"), ("name", &config.honeypot), ("tabindex", "-1"), ("autocomplete", "off")],
+    );
+    let status = dom.add(&form, "p", &[("class", "status"), ("role", "alert")]);
+    let button = dom.text(&form, "button", &[("type", "submit")], &config.submit_text);
+    let success = dom.text(
+        &wrapper,
+        "p",
+        &[("class", "ok"), ("role", "status"), ("tabindex", "-1"), ("hidden", "")],
+        "",
+    );
+    js::object(form.clone())?;
+    Some(View { form, button, status, success, honeypot, fields })
+}
+
+fn render_field(dom: &Dom, form: &JsValue, field: &FormField, n: usize) -> FieldView {
+    let (input_id, error_id) = (id("f", n), id("e", n));
+    let name = field.name.as_str();
+    let mut inputs = Vec::new();
+    let error = match field.field_type {
+        FieldType::Radio => {
+            let group = dom.add(form, "fieldset", &[("aria-describedby", &error_id)]);
+            let legend = dom.add(&group, "legend", &[]);
+            dom.label(&legend, field);
+            for (i, option) in field.options.iter().enumerate() {
+                let label = dom.add(&group, "label", &[("class", "opt")]);
+                let radio = dom.add(
+                    &label,
+                    "input",
+                    &[
+                        ("type", "radio"),
+                        ("id", &id(&input_id, i)),
+                        ("name", name),
+                        ("value", &option.value),
+                    ],
+                );
+                call_str(&label, "append", &option.label);
+                inputs.push(radio);
+            }
+            if field.required {
+                for radio in &inputs {
+                    set(radio, "required", &JsValue::TRUE);
+                }
+            }
+            dom.add(&group, "p", &[("id", &error_id), ("class", "err")])
+        }
+        FieldType::Checkbox => {
+            let row = dom.add(form, "div", &[("class", "check")]);
+            let input = dom.add(
+                &row,
+                "input",
+                &[
+                    ("type", "checkbox"),
+                    ("id", &input_id),
+                    ("name", name),
+                    ("aria-describedby", &error_id),
+                ],
+            );
+            let label = dom.add(&row, "label", &[("for", &input_id)]);
+            dom.label(&label, field);
+            inputs.push(input);
+            dom.add(form, "p", &[("id", &error_id), ("class", "err")])
+        }
+        _ => {
+            let wrap = dom.add(form, "div", &[]);
+            let label = dom.add(&wrap, "label", &[("for", &input_id)]);
+            dom.label(&label, field);
+            let common =
+                [("id", input_id.as_str()), ("name", name), ("aria-describedby", &error_id)];
+            let input = match field.field_type {
+                FieldType::Select => {
+                    let select = dom.add(&wrap, "select", &common);
+                    dom.text(&select, "option", &[("value", "")], "Choose…");
+                    for option in &field.options {
+                        dom.text(&select, "option", &[("value", &option.value)], &option.label);
+                    }
+                    select
+                }
+                FieldType::Textarea => dom.add(&wrap, "textarea", &common),
+                kind => {
+                    let input = dom.add(&wrap, "input", &common);
+                    call_str2(&input, "setAttribute", "type", input_type(kind));
+                    if let Some(auto) = autocomplete(field) {
+                        call_str2(&input, "setAttribute", "autocomplete", auto);
+                    }
+                    input
+                }
+            };
+            if field.field_type != FieldType::Select {
+                call_str2(&input, "setAttribute", "maxlength", &u64_text(max_chars(field).into()));
+                if let Some(placeholder) = &field.placeholder {
+                    call_str2(&input, "setAttribute", "placeholder", placeholder);
+                }
+            }
+            if field.required {
+                set(&input, "required", &JsValue::TRUE);
+            }
+            inputs.push(input);
+            dom.add(&wrap, "p", &[("id", &error_id), ("class", "err")])
+        }
+    };
+    FieldView { field: field.clone(), inputs, error, invalid: false }
+}
+
+fn input_type(kind: FieldType) -> &'static str {
+    match kind {
+        FieldType::Email => "email",
+        FieldType::Tel => "tel",
+        FieldType::Url => "url",
+        FieldType::Number => "number",
+        FieldType::Date => "date",
+        _ => "text",
+    }
+}
+
+/// The `autocomplete` token for the field, so browsers offer the visitor's own details.
+fn autocomplete(field: &FormField) -> Option<&'static str> {
+    Some(match (field.field_type, field.name.as_str()) {
+        (FieldType::Email, _) => "email",
+        (FieldType::Tel, _) => "tel",
+        (FieldType::Url, _) => "url",
+        (_, "name" | "full_name" | "fullname") => "name",
+        (_, "first_name" | "firstname" | "given_name") => "given-name",
+        (_, "last_name" | "lastname" | "family_name") => "family-name",
+        (_, "company" | "organization" | "organisation") => "organization",
+        _ => return None,
+    })
+}
+
+impl FieldView {
+    /// The value as the submission carries it: a checkbox's state, a chosen radio's value, or
+    /// the text without surrounding whitespace; `None` when empty.
+    pub(crate) fn value(&self) -> Option<FieldValue> {
+        match self.field.field_type {
+            FieldType::Checkbox => Some(FieldValue::Bool(flag(self.inputs.first()?, "checked"))),
+            FieldType::Radio => {
+                let chosen = self.inputs.iter().find(|r| flag(r, "checked"))?;
+                text(chosen, "value").map(FieldValue::Text)
+            }
+            _ => {
+                let value = text(self.inputs.first()?, "value")?;
+                let trimmed = value.trim();
+                (!trimmed.is_empty()).then(|| FieldValue::Text(trimmed.into()))
+            }
+        }
+    }
+
+    /// Whether the field has anything in it (a ticked box, a choice, text).
+    pub(crate) fn filled(&self) -> bool {
+        !matches!(self.value(), None | Some(FieldValue::Bool(false)))
+    }
+
+    /// Checks the value with the server's rules.
+    pub(crate) fn check(&self) -> Result<(), Problem> {
+        rules::check(&self.field, self.value().as_ref(), &mut |pattern, value| {
+            js::matches(pattern, value)
+        })
+    }
+
+    /// Shows `problem` (or clears the error): the text under the field, `aria-invalid` on it.
+    pub(crate) fn mark(&mut self, problem: Option<Problem>) {
+        let message = problem.map(|p| message(p, self.field.field_type));
+        self.show(message.as_deref());
+    }
+
+    /// Shows a message under the field (the server's, or a rule's); `None` clears it.
+    pub(crate) fn show(&mut self, message: Option<&str>) {
+        set_str(&self.error, "textContent", message.unwrap_or_default());
+        let invalid = if message.is_some() { "true" } else { "false" };
+        for input in &self.inputs {
+            call_str2(input, "setAttribute", "aria-invalid", invalid);
+        }
+        self.invalid = message.is_some();
+    }
+
+    /// Moves keyboard focus to the field (a radio group's first radio).
+    pub(crate) fn focus(&self) {
+        if let Some(input) = self.inputs.first() {
+            js::call0(input, "focus");
+        }
+    }
+
+    /// Whether `name` is this field's.
+    pub(crate) fn is(&self, name: &str) -> bool {
+        self.field.name == name
+    }
+}
+
+/// The visitor-facing text of `problem`, as the server words it.
+pub(crate) fn message(problem: Problem, field_type: FieldType) -> String {
+    let (text, rest) = problem.parts(field_type);
+    let mut out = String::from(text);
+    if let Some((n, after)) = rest {
+        push_u64(&mut out, n.into());
+        out.push_str(after);
+    }
+    out
+}
+
+impl View {
+    /// Turns the submit button on or off (off while a submission is on its way).
+    pub(crate) fn busy(&self, busy: bool) {
+        set(&self.button, "disabled", &JsValue::from_bool(busy));
+        call_str2(&self.form, "setAttribute", "aria-busy", if busy { "true" } else { "false" });
+    }
+
+    /// The form-level message (empty hides it).
+    pub(crate) fn say(&self, message: &str) {
+        set_str(&self.status, "textContent", message);
+    }
+
+    /// Replaces the form with the success message and moves focus to it.
+    pub(crate) fn succeed(&self, message: &str) {
+        set_str(&self.success, "textContent", message);
+        set(&self.form, "hidden", &JsValue::TRUE);
+        set(&self.success, "hidden", &JsValue::FALSE);
+        js::call0(&self.success, "focus");
+    }
+
+    /// What the trap input holds.
+    pub(crate) fn honeypot(&self) -> String {
+        text(&self.honeypot, "value").unwrap_or_default()
+    }
+
+    /// The field an event happened in (by its target's `name`).
+    pub(crate) fn field_of(&mut self, event: &JsValue) -> Option<&mut FieldView> {
+        let name = text(&get(event, "target"), "name")?;
+        self.fields.iter_mut().find(|f| f.is(&name))
+    }
+}

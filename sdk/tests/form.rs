@@ -1,0 +1,267 @@
+//! Lead forms in Chromium: each mounted as `sdk/js/form-loader.js` mounts it, on its own endpoint
+//! (`https://<test>.example`) answered by the recorders of `install_network`, into a `<div>` of
+//! its own. The page's fetch is the recorder, so every request the form makes is seen.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use pulsegate_schema::lead::{FieldValue, LeadSubmission};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use super::{answer, install_network, run, sent, until};
+
+/// A config as `GET /forms/config` answers it, with every field type that needs its own markup.
+const CONFIG: &str = r#"{"form_id":"quote","site_key":"demo","fields":[
+  {"name":"name","label":"Your name","type":"text","required":true,"max_length":80},
+  {"name":"email","label":"Email","type":"email","required":true},
+  {"name":"phone","label":"Phone","type":"tel","pattern":"\\+49[0-9 ]+"},
+  {"name":"roof","label":"Roof","type":"radio","options":[{"value":"flat","label":"Flat"},{"value":"pitched","label":"Pitched"}]},
+  {"name":"bill","label":"Monthly bill","type":"select","required":true,"options":[{"value":"low","label":"Under $100"},{"value":"high","label":"Over $100"}]},
+  {"name":"notes","label":"Anything else?","type":"textarea"},
+  {"name":"consent","label":"I agree to be contacted","type":"checkbox","required":true}],
+  "submit_text":"Get my quote","success_message":"Thanks! We will call you within a day.",
+  "hidden_fields":[{"name":"utm_source","source":"utm_source"},{"name":"campaign","source":"constant","value":"spring"}],
+  "honeypot":"website","min_fill_ms":2000}"#;
+
+/// Mounts form `quote` for `endpoint` into a new element `#<id>`, with `answers` queued after
+/// the config; waits until it renders.
+async fn mount(id: &str, endpoint: &str, answers: &str) {
+    install_network();
+    answer(endpoint, &format!("[{{status: 200, body: {CONFIG:?}}}, {answers}]"));
+    let target = run(&format!(
+        "const el = document.createElement('div'); el.id = {id:?}; document.body.appendChild(el);
+         return {{ el, siteKey: 'demo', formId: 'quote', endpoint: {endpoint:?} }};"
+    ));
+    assert!(crate::mount(&target));
+    let q = format!("return !!document.getElementById({id:?}).shadowRoot.querySelector('form');");
+    until("the form renders", || run(&q).as_bool() == Some(true)).await;
+}
+
+/// `expr` evaluated with `root` bound to the form's shadow root.
+fn eval(id: &str, expr: &str) -> JsValue {
+    run(&format!("const root = document.getElementById({id:?}).shadowRoot; return ({expr});"))
+}
+
+fn eval_str(id: &str, expr: &str) -> String {
+    eval(id, expr).as_string().unwrap_or_default()
+}
+
+/// Fills the form validly (`+49` phone, a radio, the select, the box).
+fn fill_valid(id: &str) {
+    eval(
+        id,
+        "(() => { const set = (sel, v) => { const el = root.querySelector(sel); el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); };
+           set('[name=name]', '  Jane Doe '); set('[name=email]', 'jane@example.com'); set('[name=phone]', '+49 30 1234567');
+           set('[name=bill]', 'high'); root.querySelector('[name=roof][value=flat]').checked = true;
+           root.querySelector('[name=consent]').checked = true; })()",
+    );
+}
+
+fn submit(id: &str) {
+    eval(id, "root.querySelector('form').requestSubmit()");
+}
+
+fn posts(endpoint: &str) -> Vec<LeadSubmission> {
+    sent(endpoint)
+        .iter()
+        .filter(|s| s.path == "/lead.capture")
+        .map(|s| serde_json::from_str(&s.body).expect("a LeadSubmission"))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_config_renders_as_accessible_native_markup() {
+    let endpoint = "https://form-render.example";
+    mount("form-render", endpoint, "").await;
+    let id = "form-render";
+    let config = sent(endpoint);
+    assert_eq!(config[0].path, "/forms/config?site=demo&form=quote");
+    // Every text-like control has a label pointing at it, and its error text linked.
+    for name in ["name", "email", "phone", "bill", "notes"] {
+        let linked = eval(
+            id,
+            &format!(
+                "(() => {{ const el = root.querySelector('[name={name}]');
+                   return !!root.querySelector('label[for=\"' + el.id + '\"]')
+                     && !!root.getElementById(el.getAttribute('aria-describedby')); }})()"
+            ),
+        );
+        assert_eq!(linked.as_bool(), Some(true), "{name}");
+    }
+    assert_eq!(eval_str(id, "root.querySelector('[name=email]').type"), "email");
+    assert_eq!(eval_str(id, "root.querySelector('[name=email]').autocomplete"), "email");
+    assert_eq!(eval_str(id, "root.querySelector('[name=name]').getAttribute('maxlength')"), "80");
+    assert_eq!(eval(id, "root.querySelector('[name=name]').required").as_bool(), Some(true));
+    assert_eq!(eval(id, "root.querySelector('[name=phone]').required").as_bool(), Some(false));
+    assert_eq!(eval_str(id, "root.querySelector('fieldset legend').textContent"), "Roof");
+    assert_eq!(eval(id, "root.querySelectorAll('[name=roof]').length").as_f64(), Some(2.0));
+    assert_eq!(
+        eval_str(id, "root.querySelector('[name=bill] option[value=high]').textContent"),
+        "Over $100"
+    );
+    assert_eq!(eval_str(id, "root.querySelector('button').textContent"), "Get my quote");
+    assert_eq!(eval_str(id, "root.querySelector('button').type"), "submit");
+    // The trap is out of the tab order and hidden from assistive technology.
+    assert_eq!(eval(id, "root.querySelector('[name=website]').tabIndex").as_f64(), Some(-1.0));
+    assert_eq!(
+        eval_str(id, "root.querySelector('[name=website]').parentNode.getAttribute('aria-hidden')"),
+        "true"
+    );
+    // The hidden field of a constant is the server's: no input for it.
+    assert!(eval(id, "root.querySelector('[name=campaign]')").is_null());
+}
+
+#[wasm_bindgen_test]
+async fn invalid_values_show_linked_errors_and_nothing_is_sent() {
+    let endpoint = "https://form-invalid.example";
+    let id = "form-invalid";
+    mount(id, endpoint, "").await;
+    fill_valid(id);
+    eval(id, "root.querySelector('[name=email]').value = 'jane@example'");
+    eval(id, "root.querySelector('[name=phone]').value = '+1 415 555 0112'");
+    eval(id, "root.querySelector('[name=consent]').checked = false");
+    submit(id);
+    assert!(posts(endpoint).is_empty(), "an invalid form is not sent");
+    let error = |name: &str| {
+        eval_str(
+            id,
+            &format!(
+                "root.getElementById(root.querySelector('[name={name}]').getAttribute('aria-describedby')).textContent"
+            ),
+        )
+    };
+    let invalid = |name: &str| {
+        eval_str(id, &format!("root.querySelector('[name={name}]').getAttribute('aria-invalid')"))
+    };
+    // The messages are the schema's, the ones the server answers.
+    assert_eq!(error("email"), "Please enter an email address, like name@example.com.");
+    assert_eq!(error("phone"), "Please match the requested format.");
+    assert_eq!(error("consent"), "Please tick this box.");
+    assert_eq!(error("name"), "");
+    assert_eq!(invalid("email"), "true");
+    assert_eq!(invalid("name"), "false");
+    // Focus is on the first invalid field.
+    assert_eq!(eval_str(id, "root.activeElement && root.activeElement.name"), "email");
+    // Fixing a field clears its error as the visitor types.
+    eval(
+        id,
+        "(() => { const el = root.querySelector('[name=email]'); el.value = 'jane@example.com';
+           el.dispatchEvent(new Event('input', {bubbles: true})); })()",
+    );
+    assert_eq!(error("email"), "");
+    assert_eq!(invalid("email"), "false");
+}
+
+#[wasm_bindgen_test]
+async fn a_valid_form_is_sent_once_then_thanks_the_visitor() {
+    let endpoint = "https://form-valid.example";
+    let id = "form-valid";
+    mount(id, endpoint, "{status: 201, body: '{\"ok\":true,\"lead_id\":\"ld_0\"}'}").await;
+    fill_valid(id);
+    submit(id);
+    // A second submit while the first travels (a double click) sends nothing more.
+    submit(id);
+    until("the thanks", || eval(id, "!root.querySelector('.ok').hidden").as_bool() == Some(true))
+        .await;
+    submit(id);
+    let sent = posts(endpoint);
+    assert_eq!(sent.len(), 1, "one submission");
+    let s = &sent[0];
+    assert_eq!(s.form_id, "quote");
+    assert_eq!(s.site_key.as_ref().map(|k| k.as_str()), Some("demo"));
+    assert!(s.submission_id.is_some());
+    assert_eq!(s.fields["name"], FieldValue::Text("Jane Doe".into()), "trimmed");
+    assert_eq!(s.fields["roof"], FieldValue::Text("flat".into()));
+    assert_eq!(s.fields["consent"], FieldValue::Bool(true));
+    assert!(!s.fields.contains_key("notes"), "an empty optional field is left out");
+    assert!(!s.fields.contains_key("campaign"), "constants are the server's");
+    assert_eq!(s.honeypot.as_deref(), Some(""));
+    assert!(s.fill_ms.is_some());
+    assert_eq!(
+        eval_str(id, "root.querySelector('.ok').textContent"),
+        "Thanks! We will call you within a day."
+    );
+    assert_eq!(eval(id, "root.querySelector('form').hidden").as_bool(), Some(true));
+    assert_eq!(eval_str(id, "root.activeElement && root.activeElement.className"), "ok");
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_send_keeps_the_values_and_a_retry_is_the_same_submission() {
+    let endpoint = "https://form-retry.example";
+    let id = "form-retry";
+    mount(id, endpoint, "{error: true}, {status: 503}, {status: 201, body: '{}'}").await;
+    fill_valid(id);
+    for attempt in 1..=2 {
+        submit(id);
+        until("the error", || {
+            eval(id, "!root.querySelector('button').disabled && root.querySelector('.status').textContent !== ''")
+                .as_bool()
+                == Some(true)
+        })
+        .await;
+        assert_eq!(posts(endpoint).len(), attempt);
+        assert_eq!(
+            eval_str(id, "root.querySelector('.status').textContent"),
+            "We could not send your message. Please check your connection and try again."
+        );
+        assert_eq!(eval_str(id, "root.querySelector('[name=email]').value"), "jane@example.com");
+        assert_eq!(eval(id, "root.querySelector('form').hidden").as_bool(), Some(false));
+    }
+    submit(id);
+    until("the thanks", || eval(id, "!root.querySelector('.ok').hidden").as_bool() == Some(true))
+        .await;
+    let sent = posts(endpoint);
+    assert_eq!(sent.len(), 3);
+    assert!(sent.iter().all(|s| s.submission_id == sent[0].submission_id), "one submission id");
+}
+
+#[wasm_bindgen_test]
+async fn the_servers_field_error_lands_at_its_field() {
+    let endpoint = "https://form-refused.example";
+    let id = "form-refused";
+    let refusal = r#"{"error":{"code":"invalid_field","message":"Please enter a phone number, like +1 415 555 0112.","field":"fields.phone"}}"#;
+    mount(id, endpoint, &format!("{{status: 400, body: {refusal:?}}}")).await;
+    fill_valid(id);
+    submit(id);
+    until("the field error", || {
+        eval(id, "root.querySelector('[name=phone]').getAttribute('aria-invalid') === 'true'")
+            .as_bool()
+            == Some(true)
+    })
+    .await;
+    assert_eq!(eval_str(id, "root.activeElement && root.activeElement.name"), "phone");
+    assert_eq!(eval(id, "root.querySelector('button').disabled").as_bool(), Some(false));
+}
+
+#[wasm_bindgen_test]
+async fn unusable_targets_and_refused_configs_render_nothing() {
+    install_network();
+    let bad = [
+        "{ siteKey: 'demo', formId: 'quote', endpoint: 'https://x.example' }",
+        "{ el: document.createElement('div'), siteKey: 'demo', formId: 'Quote Form', endpoint: 'https://x.example' }",
+        "{ el: document.createElement('div'), siteKey: 'demo', formId: 'quote', endpoint: 'javascript:alert(1)' }",
+        "{ el: document.createElement('div'), siteKey: '', formId: 'quote', endpoint: 'https://x.example' }",
+    ];
+    for target in bad {
+        assert!(!crate::mount(&run(&format!("return {target};"))), "{target}");
+    }
+    let endpoint = "https://form-refused-origin.example";
+    answer(
+        endpoint,
+        "[{status: 403, body: '{\"error\":{\"code\":\"forbidden\",\"message\":\"no\"}}'}]",
+    );
+    let target = run(&format!(
+        "const el = document.createElement('div'); el.id = 'form-403'; document.body.appendChild(el);
+         return {{ el, siteKey: 'demo', formId: 'quote', endpoint: {endpoint:?} }};"
+    ));
+    assert!(crate::mount(&target));
+    until("the config request", || !sent(endpoint).is_empty()).await;
+    super::sleep(100).await;
+    assert_eq!(
+        run("return document.getElementById('form-403').shadowRoot.childNodes.length;").as_f64(),
+        Some(0.0)
+    );
+    // The same element cannot be mounted twice.
+    assert!(!crate::mount(&target));
+}

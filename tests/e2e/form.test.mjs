@@ -1,0 +1,452 @@
+// The lead form builder (/form.js) in real Chromium against a real worker in workerd (wrangler
+// dev, local D1): rendered from /forms/config on a site's page next to the tracker, filled with
+// the keyboard only, checked with the server's rules before anything is sent, submitted once
+// (double clicks included) as a lead linked to the tracker's session, visitor and fingerprint;
+// its bot traps set aside as the server sets them aside; a failed send keeps what the visitor
+// typed and a retry makes the one lead; page styles and the form's styles stay apart; a page on
+// an origin the site does not list gets nothing and no exception.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWorker } from '../support/worker.mjs';
+import { api, hostOf } from '../support/sites.mjs';
+import { openState, eventually } from '../support/state.mjs';
+import { launchBrowser } from '../support/browser.mjs';
+import { servePages } from '../support/pages.mjs';
+import { quoteForm, setupForm } from '../support/leads.mjs';
+import { serveSite } from '../../examples/serve.mjs';
+import { readFile } from 'node:fs/promises';
+
+const SITE = 'forms';
+/** Styles a careless (or hostile) host page might carry. */
+const HOSTILE_CSS = `
+  * { color: rgb(255, 0, 0) !important; font-size: 40px !important; letter-spacing: 6px !important;
+      font-family: "Courier New", monospace !important; text-transform: uppercase !important; }
+  input, button, select, textarea, label, p { display: inline !important; border: 9px dotted blue !important;
+      background: rgb(0, 255, 0) !important; padding: 20px !important; }
+  form { display: flex !important; flex-direction: row-reverse !important; }
+  .err, .status, .ok, .pg { visibility: hidden !important; }`;
+/** The host page's own elements, named like the form's, to see whether the form's styles leak. */
+const HOST_ELEMENTS = `<form id="own"><label for="own-in">Own</label><input id="own-in"><p class="err">own error</p>
+  <button type="button" class="ok">Own button</button><div class="pg status">own</div></form>`;
+
+let worker;
+let state;
+let pages;
+let foreign;
+let browser;
+
+function page(pageUrl, { css = '', tracker = true, form = true, body = '' } = {}) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Quote</title>
+    ${css ? `<style>${css}</style>` : ''}
+    ${tracker ? `<script defer src="${worker.url}/tracker.js" data-site-key="${SITE}"></script>` : ''}
+    </head><body><h1>Get a quote</h1>${body}
+    ${form ? `<script src="${worker.url}/form.js" data-site-key="${SITE}" data-form-id="quote"></script>` : ''}
+    </body></html>`;
+}
+
+before(async () => {
+  worker = await startWorker();
+  state = await openState(worker.state);
+  pages = await servePages((path) => {
+    if (path === '/quote.html') return page();
+    if (path === '/hostile.html') return page(null, { css: HOSTILE_CSS, tracker: false, body: HOST_ELEMENTS });
+    if (path === '/plain.html') return page(null, { tracker: false, body: HOST_ELEMENTS });
+    if (path === '/no-form.html') return page(null, { tracker: false, form: false, body: HOST_ELEMENTS });
+    if (path === '/hostile-no-form.html') return page(null, { css: HOSTILE_CSS, tracker: false, form: false, body: HOST_ELEMENTS });
+    if (path === '/two-tags.html') {
+      return `<!doctype html><html><body><h2>Quote</h2>
+        <script src="${worker.url}/form.js" data-site-key="${SITE}" data-form-id="quote"></script>
+        <h2>Callback</h2>
+        <script src="${worker.url}/form.js" data-site-key="${SITE}" data-form-id="callback"></script></body></html>`;
+    }
+    if (path === '/two.html') {
+      return `<!doctype html><html><body><div data-pulsegate-form="quote"></div><p>between</p>
+        <div data-pulsegate-form="callback"></div>
+        <script src="${worker.url}/form.js" data-site-key="${SITE}"></script></body></html>`;
+    }
+    return null;
+  });
+  foreign = await servePages({ '/quote.html': page() });
+  await setupForm(worker, { siteKey: SITE, domains: [hostOf(pages.url)], form: quoteForm('quote', SITE) });
+  const callback = {
+    form_id: 'callback', site_key: SITE, name: 'Callback',
+    fields: [{ name: 'phone', label: 'Phone', type: 'tel', required: true }],
+    submit_text: 'Call me', success_message: 'We will call you.',
+  };
+  assert.equal((await api(worker, '/analytics/forms/callback', { method: 'PUT', body: callback })).res.status, 201);
+  // Every request of wrangler dev comes from 127.0.0.1: whitelisted (as an office would be), so
+  // the many submissions of this suite do not meet the per-address rate limit.
+  const office = await api(worker, '/analytics/ip-lists/whitelisted', { method: 'POST', body: { cidr: '127.0.0.1/32', reason: 'test runner' } });
+  assert.equal(office.res.status, 201, office.text);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await pages?.close();
+  await foreign?.close();
+  await state?.dispose();
+  await worker?.stop();
+});
+
+/** A new page at `path` on the site's origin (or `base`), with its uncaught errors and captures. */
+async function open(path, base = pages.url) {
+  const p = await browser.context.newPage();
+  const errors = [];
+  const captures = [];
+  p.on('pageerror', (e) => errors.push(e));
+  p.on('request', (r) => {
+    if (r.url().endsWith('/lead.capture')) captures.push(r);
+  });
+  await p.goto(`${base}${path}`);
+  return { p, errors, captures };
+}
+
+/** Waits until the form (of `host`, default the first) is rendered. */
+async function rendered(p, host = '[data-pulsegate-form]') {
+  await p.locator(`${host} >> form button`).waitFor();
+}
+
+const leadsWith = (email) => state.query('SELECT * FROM Leads WHERE Email = ?', email);
+const asideWith = (email) => state.query("SELECT * FROM BlockedIPLeads WHERE PayloadJson LIKE '%' || ? || '%'", email);
+
+/** The form's fields filled as a visitor would, keyboard only, from the page's top. */
+async function typeValid(p, email) {
+  const k = p.keyboard;
+  await k.press('Tab'); // the name field: the first focusable thing on the page
+  await k.type('Ada Lovelace');
+  await k.press('Tab');
+  await k.type(email);
+  await k.press('Tab');
+  await k.type('+49 30 1234567');
+  await k.press('Tab'); // the roof radios: the first gets focus
+  await k.press('Space');
+  await k.press('Tab');
+  await k.press('Space'); // consent
+  await k.press('Tab'); // the trap is skipped: on to the button
+}
+
+/** What has keyboard focus inside the form: `name` of a field, or the tag. */
+const focused = (p) => p.evaluate(() => {
+  const root = document.querySelector('[data-pulsegate-form]').shadowRoot;
+  const el = root.activeElement;
+  return el ? el.name || el.tagName.toLowerCase() : null;
+});
+
+test('a visitor fills the form with the keyboard only: one lead, linked to the tracker\'s session, visitor and fingerprint', async () => {
+  const { p, errors, captures } = await open('/quote.html?utm_source=newsletter&utm_campaign=spring');
+  await rendered(p);
+  await p.waitForFunction(() => window.PulseGate && window.PulseGate.getSessionId());
+  const ids = await p.evaluate(() => ({
+    session: PulseGate.getSessionId(), visitor: PulseGate.getVisitorId(), fingerprint: PulseGate._state()?.fingerprint?.id ?? null,
+  }));
+  await eventually('the session in D1', async () => (await state.query('SELECT id FROM sessions WHERE id = ?', ids.session)).length === 1);
+  await eventually('the fingerprint', async () => {
+    ids.fingerprint = await p.evaluate(() => PulseGate._state()?.fingerprint?.id ?? null);
+    return ids.fingerprint !== null;
+  });
+  const email = 'ada.keyboard@example.com';
+  await typeValid(p, email);
+  assert.equal(await focused(p), 'button');
+  // The server sets a submit faster than the form's minimum fill time aside: a person is slower.
+  await p.waitForTimeout(2100);
+  await p.keyboard.press('Enter');
+  await p.locator('[data-pulsegate-form] >> .ok').waitFor();
+  assert.equal(await p.locator('[data-pulsegate-form] >> .ok').textContent(), 'Thanks! We will call you within a day.');
+  assert.equal(await focused(p), 'p', 'focus moves to the success message');
+  assert.equal(captures.length, 1);
+
+  const leads = await eventually('the lead', async () => {
+    const rows = await leadsWith(email);
+    return rows.length ? rows : null;
+  });
+  assert.equal(leads.length, 1);
+  const [lead] = leads;
+  assert.equal(lead.Name, 'Ada Lovelace');
+  assert.equal(lead.Phone, '+49 30 1234567');
+  assert.equal(lead.SessionId, ids.session);
+  assert.equal(lead.VisitorId, ids.visitor);
+  const [sub] = await state.query('SELECT * FROM LeadSubmissions WHERE LeadId = ?', lead.Id);
+  assert.equal(sub.SessionId, ids.session);
+  assert.equal(sub.VisitorId, ids.visitor);
+  assert.equal(sub.FingerprintId, ids.fingerprint);
+  assert.equal(sub.UtmSource, 'newsletter');
+  assert.equal(sub.UtmCampaign, 'spring');
+  assert.ok(sub.FillMs >= 2000, `fill time ${sub.FillMs}`);
+  const payload = JSON.parse(sub.PayloadJson);
+  assert.equal(payload.fields.roof, 'flat');
+  assert.equal(payload.fields.consent, true);
+  assert.equal(payload.fields.utm_source, 'newsletter');
+  assert.equal(payload.honeypot, '');
+  assert.equal(payload.page_url, `${pages.url}/quote.html?utm_source=newsletter&utm_campaign=spring`);
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
+test('invalid input shows errors linked to their fields, moves focus to the first, and is not sent', async () => {
+  const { p, errors, captures } = await open('/quote.html');
+  await rendered(p);
+  const k = p.keyboard;
+  await k.press('Tab');
+  await k.press('Tab');
+  await k.type('ada@localhost');
+  await k.press('Tab');
+  await k.type('+1 415 555 0112');
+  await k.press('Tab'); // leaving the phone field checks it
+  const state = () => p.evaluate(() => {
+    const root = document.querySelector('[data-pulsegate-form]').shadowRoot;
+    const out = {};
+    for (const name of ['name', 'email', 'phone', 'consent']) {
+      const el = root.querySelector(`[name=${name}]`);
+      const described = root.getElementById(el.getAttribute('aria-describedby'));
+      out[name] = { invalid: el.getAttribute('aria-invalid'), error: described ? described.textContent : null };
+    }
+    return out;
+  });
+  assert.equal((await state()).phone.error, 'Please match the requested format.', 'checked on leaving the field');
+  await p.locator('[data-pulsegate-form] >> button').focus();
+  await k.press('Enter');
+  const s = await state();
+  assert.deepEqual(s.name, { invalid: 'true', error: 'Please fill in this field.' });
+  assert.deepEqual(s.email, { invalid: 'true', error: 'Please enter an email address, like name@example.com.' });
+  assert.deepEqual(s.phone, { invalid: 'true', error: 'Please match the requested format.' });
+  assert.deepEqual(s.consent, { invalid: 'true', error: 'Please tick this box.' });
+  assert.equal(await focused(p), 'name', 'focus moves to the first invalid field');
+  assert.equal(captures.length, 0, 'nothing is sent');
+  // Fixing the name clears its error as the visitor types.
+  await k.type('Ada');
+  assert.deepEqual((await state()).name, { invalid: 'false', error: '' });
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
+test('a double click (and a double Enter) makes one request and one lead', async () => {
+  const { p, captures } = await open('/quote.html');
+  await rendered(p);
+  const email = 'ada.double@example.com';
+  await typeValid(p, email);
+  await p.waitForTimeout(2100);
+  await p.locator('[data-pulsegate-form] >> button').dblclick();
+  await k2(p);
+  await p.locator('[data-pulsegate-form] >> .ok').waitFor();
+  assert.equal(captures.length, 1);
+  await eventually('the lead', async () => (await leadsWith(email)).length === 1);
+  assert.equal((await leadsWith(email)).length, 1);
+  await p.close();
+});
+
+/** Presses Enter twice on the (possibly disabled, possibly gone) button. */
+async function k2(p) {
+  await p.keyboard.press('Enter');
+  await p.keyboard.press('Enter');
+}
+
+test('a filled trap or a too fast submit is set aside as the server does: the same thanks, no lead', async () => {
+  // A bot filling every input it finds, the trap included, at a person's pace.
+  const bot = await open('/quote.html');
+  await rendered(bot.p);
+  const trapped = 'bot.trap@example.com';
+  await typeValid(bot.p, trapped);
+  await bot.p.locator('[data-pulsegate-form] >> [name=website]').fill('https://spam.example');
+  await bot.p.waitForTimeout(2100);
+  await bot.p.keyboard.press('Enter');
+  await bot.p.locator('[data-pulsegate-form] >> .ok').waitFor();
+  // A bot submitting the moment the form appears.
+  const fast = await open('/quote.html');
+  await rendered(fast.p);
+  const hurried = 'bot.fast@example.com';
+  await fast.p.evaluate((email) => {
+    const root = document.querySelector('[data-pulsegate-form]').shadowRoot;
+    root.querySelector('[name=name]').value = 'Bot';
+    root.querySelector('[name=email]').value = email;
+    root.querySelector('[name=consent]').checked = true;
+    root.querySelector('form').requestSubmit();
+  }, hurried);
+  await fast.p.locator('[data-pulsegate-form] >> .ok').waitFor();
+
+  const [honeypot] = await eventually('the trapped submission', async () => {
+    const rows = await asideWith(trapped);
+    return rows.length ? rows : null;
+  });
+  assert.equal(honeypot.Reason, 'honeypot');
+  assert.equal(JSON.parse(honeypot.PayloadJson).honeypot, 'https://spam.example');
+  const [tooFast] = await eventually('the hurried submission', async () => {
+    const rows = await asideWith(hurried);
+    return rows.length ? rows : null;
+  });
+  assert.equal(tooFast.Reason, 'too_fast');
+  assert.ok(JSON.parse(tooFast.PayloadJson).fill_ms < 2000);
+  assert.equal((await leadsWith(trapped)).length, 0);
+  assert.equal((await leadsWith(hurried)).length, 0);
+  await bot.p.close();
+  await fast.p.close();
+});
+
+test('the worker unreachable, then failing: a message, the values kept; the retry makes the one lead', async () => {
+  const { p, captures, errors } = await open('/quote.html');
+  await rendered(p);
+  const email = 'ada.retry@example.com';
+  await typeValid(p, email);
+  await p.waitForTimeout(2100);
+  const message = 'We could not send your message. Please check your connection and try again.';
+  const status = p.locator('[data-pulsegate-form] >> .status');
+  const button = p.locator('[data-pulsegate-form] >> button');
+  // Down: the connection fails.
+  await p.route('**/lead.capture', (route) => route.abort('connectionrefused'));
+  await p.keyboard.press('Enter');
+  await p.waitForFunction((m) => document.querySelector('[data-pulsegate-form]').shadowRoot.querySelector('.status').textContent === m, message);
+  assert.equal(await button.isEnabled(), true);
+  assert.equal(await p.locator('[data-pulsegate-form] >> [name=email]').inputValue(), email);
+  assert.equal(await p.locator('[data-pulsegate-form] >> [name=consent]').isChecked(), true);
+  // Up again but failing: a 503.
+  await p.unroute('**/lead.capture');
+  await p.route('**/lead.capture', (route) => route.fulfill({ status: 503, body: '{"error":{"code":"unavailable","message":"down"}}' }));
+  await status.evaluate((el) => { el.textContent = ''; });
+  await button.click();
+  await p.waitForFunction((m) => document.querySelector('[data-pulsegate-form]').shadowRoot.querySelector('.status').textContent === m, message);
+  assert.equal(await p.locator('[data-pulsegate-form] >> [name=name]').inputValue(), 'Ada Lovelace');
+  assert.equal((await leadsWith(email)).length, 0);
+  // Back: the retry goes through.
+  await p.unroute('**/lead.capture');
+  await button.click();
+  await p.locator('[data-pulsegate-form] >> .ok').waitFor();
+  assert.equal(captures.length, 3);
+  const ids = captures.map((r) => JSON.parse(r.postData()).submission_id);
+  assert.equal(new Set(ids).size, 1, 'every try carries the same submission id');
+  await eventually('the lead', async () => (await leadsWith(email)).length === 1);
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
+/** Computed styles of the form's elements (`inside`) and of the page's own (`outside`). */
+async function styles(p, { inside = true } = {}) {
+  return p.evaluate((inside) => {
+    const props = ['color', 'font-size', 'font-family', 'letter-spacing', 'text-transform', 'display', 'border-top-style',
+      'background-color', 'padding-top', 'visibility', 'flex-direction'];
+    const read = (el) => Object.fromEntries(props.map((k) => [k, getComputedStyle(el).getPropertyValue(k)]));
+    const out = {};
+    if (inside) {
+      const root = document.querySelector('[data-pulsegate-form]').shadowRoot;
+      for (const sel of ['.pg', 'form', 'label[for=f0]', '[name=name]', '[name=roof]', 'select, [name=email]', 'button', '.status', '.err']) {
+        out[sel] = read(root.querySelector(sel));
+      }
+    }
+    for (const sel of ['#own', '#own label', '#own-in', '#own .err', '#own .ok', '#own .pg']) out[`page ${sel}`] = read(document.querySelector(sel));
+    return out;
+  }, inside);
+}
+
+test('the host page\'s styles do not change the form, and the form\'s styles do not leak into the page', async () => {
+  const plain = await open('/plain.html');
+  const hostile = await open('/hostile.html');
+  await rendered(plain.p);
+  await rendered(hostile.p);
+  const a = await styles(plain.p);
+  const b = await styles(hostile.p);
+  for (const key of Object.keys(a).filter((k) => !k.startsWith('page '))) {
+    assert.deepEqual(b[key], a[key], `${key} is the same under the hostile page's styles`);
+  }
+  assert.equal(a['button']['background-color'], 'rgb(11, 98, 214)');
+  // The page's own elements look the same with and without the form on the page.
+  const bare = await open('/no-form.html');
+  const hostileBare = await open('/hostile-no-form.html');
+  const c = await styles(bare.p, { inside: false });
+  const d = await styles(hostileBare.p, { inside: false });
+  for (const key of Object.keys(c)) {
+    assert.deepEqual(a[key], c[key], `${key} is untouched by the form's styles`);
+    assert.deepEqual(b[key], d[key], `${key} is untouched by the form's styles (hostile page)`);
+  }
+  // Theming goes through the documented custom properties.
+  await plain.p.evaluate(() => document.querySelector('[data-pulsegate-form]').style.setProperty('--pg-accent', 'rgb(200, 30, 90)'));
+  assert.equal(await plain.p.locator('[data-pulsegate-form] >> button').evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(200, 30, 90)');
+  for (const x of [plain, hostile, bare, hostileBare]) {
+    assert.deepEqual(x.errors, []);
+    await x.p.close();
+  }
+});
+
+test('several forms on one page, each in its own element or after its own tag', async () => {
+  for (const path of ['/two.html', '/two-tags.html']) {
+    const { p, errors } = await open(path);
+    await rendered(p, '[data-pulsegate-form=quote]');
+    await rendered(p, '[data-pulsegate-form=callback]');
+    assert.equal(await p.locator('[data-pulsegate-form=callback] >> button').textContent(), 'Call me');
+    assert.equal(await p.locator('[data-pulsegate-form=quote] >> button').textContent(), 'Get my quote');
+    if (path === '/two-tags.html') {
+      // Each form right after its own tag.
+      const order = await p.evaluate(() => [...document.body.children].map((el) => el.tagName === 'DIV' ? el.dataset.pulsegateForm : el.tagName));
+      assert.deepEqual(order, ['H2', 'SCRIPT', 'quote', 'H2', 'SCRIPT', 'callback']);
+    }
+    assert.deepEqual(errors, [], path);
+    await p.close();
+  }
+});
+
+test('a page on an origin the site does not list gets nothing rendered and no exception', async () => {
+  const p = await browser.context.newPage();
+  const errors = [];
+  const configs = [];
+  p.on('pageerror', (e) => errors.push(e));
+  // The refused answer carries no CORS header, so the page cannot read it (Chromium reports the
+  // request as failed); the worker's own log says 403.
+  p.on('requestfinished', async (r) => { if (r.url().includes('/forms/config')) configs.push((await r.response())?.status()); });
+  p.on('requestfailed', (r) => { if (r.url().includes('/forms/config')) configs.push('failed'); });
+  const direct = await fetch(`${worker.url}/forms/config?site=${SITE}&form=quote`, { headers: { origin: foreign.url } });
+  assert.equal(direct.status, 403);
+  await p.goto(`${foreign.url}/quote.html`);
+  await eventually('the refused config request', async () => configs.length === 1);
+  assert.equal(await p.evaluate(() => document.querySelector('[data-pulsegate-form]').shadowRoot.childNodes.length), 0);
+  assert.equal(await p.evaluate(() => typeof window.PulseGateForms.scan), 'function');
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
+test('GET /form.js serves the loader, which names its own chunk and wasm, all served', async () => {
+  const res = await fetch(`${worker.url}/form.js`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^text\/javascript/);
+  assert.equal(res.headers.get('access-control-allow-origin'), '*');
+  assert.match(res.headers.get('etag'), /^"[0-9a-f]{16}"$/);
+  const js = await res.text();
+  const tracker = await (await fetch(`${worker.url}/tracker.js`)).text();
+  const named = (text) => text.match(/sdk\/pulsegate-[0-9a-f]{8}\.(js|wasm)/g);
+  const files = named(js);
+  assert.equal(files.length, 2);
+  assert.equal(files.filter((f) => named(tracker).includes(f)).length, 0, 'not the tracker\'s chunks');
+  for (const file of files) {
+    const chunk = await fetch(`${worker.url}/${file}`);
+    assert.equal(chunk.status, 200, file);
+    assert.match(chunk.headers.get('cache-control'), /immutable/);
+  }
+});
+
+test('the example site\'s quote page renders the example form and sends a lead', async () => {
+  const site = await serveSite({ worker: worker.url });
+  try {
+    const form = JSON.parse(await readFile(new URL('../../examples/quote-form.json', import.meta.url), 'utf8'));
+    await setupForm(worker, { siteKey: 'demo', domains: [hostOf(site.url)], form });
+    const { p, errors } = await open('/quote.html?utm_source=example', site.url);
+    await rendered(p);
+    assert.equal(await p.locator('[data-pulsegate-form] >> button').textContent(), 'Get my free quote');
+    assert.equal(await p.locator('[data-pulsegate-form] >> button').evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(29, 36, 51)', 'themed by --pg-accent');
+    const email = 'example.site@example.com';
+    const root = p.locator('[data-pulsegate-form]');
+    await root.locator('[name=name]').fill('Grace Hopper');
+    await root.locator('[name=email]').fill(email);
+    await root.locator('[name=bill]').selectOption('mid');
+    await root.locator('[name=consent]').check();
+    await p.waitForTimeout(2100);
+    await root.locator('button').click();
+    await root.locator('.ok').waitFor();
+    const [lead] = await eventually('the lead', async () => {
+      const rows = await leadsWith(email);
+      return rows.length ? rows : null;
+    });
+    assert.equal(lead.SiteKey, 'demo');
+    assert.equal(JSON.parse((await state.query('SELECT PayloadJson FROM LeadSubmissions WHERE LeadId = ?', lead.Id))[0].PayloadJson).fields.campaign, 'example-site');
+    assert.deepEqual(errors, []);
+    await p.close();
+  } finally {
+    await site.close();
+  }
+});

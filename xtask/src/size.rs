@@ -119,17 +119,37 @@ pub(crate) fn check_worker() -> Result {
     Ok(())
 }
 
-/// Each measured script: its table title, budget, goal and the peers it is compared with.
-const SCRIPTS: &[(&str, &str, usize, usize, &[(&str, &str)])] = &[
-    ("tracker.js", "first pageview (no replay)", FIRST_PAGEVIEW_BUDGET, FIRST_PAGEVIEW_GOAL, PEERS),
-    ("form.js", "a page with a lead form (form.js)", FORM_BUDGET, FORM_GOAL, &[]),
-    (
-        "pulse.js",
-        "tracker and lead form in one script (pulse.js)",
-        FIRST_PAGEVIEW_BUDGET + FORM_BUDGET,
-        FIRST_PAGEVIEW_GOAL + FORM_GOAL,
-        &[],
-    ),
+/// A measured script: its table's title, its budget and goal, the peers it is compared with.
+struct Script {
+    name: &'static str,
+    title: &'static str,
+    budget: usize,
+    goal: usize,
+    peers: &'static [(&'static str, &'static str)],
+}
+
+const SCRIPTS: &[Script] = &[
+    Script {
+        name: "tracker.js",
+        title: "first pageview (no replay)",
+        budget: FIRST_PAGEVIEW_BUDGET,
+        goal: FIRST_PAGEVIEW_GOAL,
+        peers: PEERS,
+    },
+    Script {
+        name: "form.js",
+        title: "a page with a lead form (form.js)",
+        budget: FORM_BUDGET,
+        goal: FORM_GOAL,
+        peers: &[],
+    },
+    Script {
+        name: "pulse.js",
+        title: "tracker and lead form in one script (pulse.js)",
+        budget: FIRST_PAGEVIEW_BUDGET + FORM_BUDGET,
+        goal: FIRST_PAGEVIEW_GOAL + FORM_GOAL,
+        peers: &[],
+    },
 ];
 
 /// The scripts `pulse.js` combines: it must cost less than these loaded apart.
@@ -137,8 +157,8 @@ const COMBINED: &[&str] = &["tracker.js", "form.js"];
 
 /// Prints the tables for the bundles already built.
 pub(crate) fn report() -> Result {
-    for (script, title, budget, goal, peers) in SCRIPTS {
-        print!("{}", measure(script, title, *budget, *goal, peers)?);
+    for script in SCRIPTS {
+        print!("{}", measure(script)?);
     }
     Ok(())
 }
@@ -146,16 +166,16 @@ pub(crate) fn report() -> Result {
 /// Prints the tables for the bundles already built; fails over a budget.
 pub(crate) fn check() -> Result {
     let mut totals = Vec::new();
-    for (script, title, budget, goal, peers) in SCRIPTS {
-        let report = measure(script, title, *budget, *goal, peers)?;
+    for script in SCRIPTS {
+        let report = measure(script)?;
         print!("{report}");
-        if report.total_gzip > *budget {
+        if report.total_gzip > script.budget {
             return Err(format!(
-                "{script} and its chunks are {} B gzip, over their {budget} B budget",
-                report.total_gzip
+                "{} and its chunks are {} B gzip, over their {} B budget",
+                script.name, report.total_gzip, script.budget
             ));
         }
-        totals.push((*script, report.total_gzip));
+        totals.push((script.name, report.total_gzip));
     }
     let total = |name: &str| totals.iter().find(|(s, _)| *s == name).map_or(0, |(_, gz)| *gz);
     let apart: usize = COMBINED.iter().map(|s| total(s)).sum();
@@ -199,14 +219,9 @@ pub(crate) fn first_pageview_files(script: &str, text: &str) -> Vec<String> {
     files
 }
 
-fn measure(
-    script: &str,
-    title: &'static str,
-    budget: usize,
-    goal: usize,
-    peer_files: &[(&str, &str)],
-) -> Result<Report> {
+fn measure(measured: &Script) -> Result<Report> {
     let dist = paths::sdk_dist();
+    let script = measured.name;
     let loader = fs::read_to_string(dist.join(script))
         .map_err(|e| format!("cannot read {}: {e}", dist.join(script).display()))?;
     let mut rows = Vec::new();
@@ -218,14 +233,22 @@ fn measure(
     let total_gzip = rows.iter().map(|r| r.2).sum();
     let root = paths::root();
     let mut peers = Vec::new();
-    for (name, path) in peer_files {
+    for (name, path) in measured.peers {
         let path = root.join(path);
         if path.exists() {
             let (raw, gz) = sizes(&path)?;
             peers.push(((*name).to_owned(), raw, gz));
         }
     }
-    Ok(Report { title, budget, goal, rows, total_raw, total_gzip, peers })
+    Ok(Report {
+        title: measured.title,
+        budget: measured.budget,
+        goal: measured.goal,
+        rows,
+        total_raw,
+        total_gzip,
+        peers,
+    })
 }
 
 fn sizes(path: &Path) -> Result<(usize, usize)> {

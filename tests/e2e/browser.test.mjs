@@ -40,6 +40,19 @@ async function watch(page) {
   return seen;
 }
 
+/** Polls `count` until it has returned the same value for three seconds in a row (at most 30 s). */
+async function settled(count) {
+  let last = -1;
+  let same = 0;
+  for (let i = 0; i < 60 && same < 6; i += 1) {
+    const now = await count();
+    same = now === last ? same + 1 : 0;
+    last = now;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return last;
+}
+
 test('the script tag on another origin records a session and its pageviews', async () => {
   assert.notEqual(new URL(site.url).origin, new URL(worker.url).origin, 'site and worker are different origins');
   const page = await browser.context.newPage();
@@ -81,7 +94,11 @@ test('the script tag on another origin records a session and its pageviews', asy
   const sessions = await state.query("SELECT id FROM sessions WHERE site_key = 'demo'");
   assert.equal(sessions.length, 1, 'a reload in the same tab keeps the session');
   assert.deepEqual(seen.errors, [], 'the SDK never throws or logs errors into the host page');
-  await page.close();
+  await page.close({ runBeforeUnload: true });
+  // Closing the page sends what was still queued (engaged time, scroll) with a beacon, which can
+  // land after this point: wait until R2 stops changing before the cron reads it.
+  await settled(async () => (await state.getJsonMany(`${row.r2_prefix}events/`, (k) => k.endsWith('.json')))
+    .reduce((n, o) => n + o.body.events.length, 0));
 
   // Once the visit has been quiet for half an hour, the */10 cron writes its final aggregates:
   // D1 then counts exactly what the real browser sent to R2.

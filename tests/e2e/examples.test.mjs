@@ -283,6 +283,27 @@ test('/pulse.js with PulseGate.init() and no endpoint tracks and renders the for
   }
 });
 
+test('/pulse.js under Global Privacy Control: nothing tracked, the lead form still rendered', async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+    const seen = watch(page);
+    const tracked = [];
+    page.on('request', (r) => { if (r.url().includes('/track/')) tracked.push(r.url()); });
+    await page.goto(`${site.url}/pulse.html`);
+    await page.locator('[data-pulsegate-form] >> form button').waitFor();
+    await page.click('#brochure');
+    assert.equal(await page.evaluate(() => window.PulseGate.tracking), false);
+    assert.equal(await page.evaluate(() => window.PulseGate.getSessionId()), null);
+    await page.waitForTimeout(300);
+    assert.deepEqual(tracked, []);
+    assert.deepEqual(seen.errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('the server-side examples capture a lead with an integration key (curl and Node)', async () => {
   const made = await api(worker, '/analytics/integrations', { method: 'POST', body: { name: 'Example server', site_key: 'demo' } });
   assert.ok(made.res.ok, made.text);

@@ -2,6 +2,7 @@
 // the PulseGate worker. Usage: node examples/serve.mjs [--port 8080] [--worker http://127.0.0.1:8787]
 //
 // - /app/… serves app.html, a single-page app that routes with the History API;
+// - /spa/… serves the Vite build of examples/spa (the npm package), index.html for its routes;
 // - /pg/… is a first-party proxy to the worker (tracker.js, its chunks and /track/…), as a site
 //   does to survive ad blockers: proxied.html loads the tracker from /pg/tracker.js.
 import http from 'node:http';
@@ -9,10 +10,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const siteDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'site');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const siteDir = path.join(here, 'site');
+/** The single-page app's build (`vite build` in examples/spa). */
+const SPA_DIST = path.join(here, 'spa', 'dist');
+const SPA = '/spa/';
 /** The worker origin written in the example pages; replaced by the one actually running. */
 const PAGE_WORKER = 'http://127.0.0.1:8787';
-const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml' };
+const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.wasm': 'application/wasm' };
 /** The proxy's path prefix. */
 const PROXY = '/pg/';
 
@@ -37,15 +42,25 @@ async function proxy(req, res, worker, pathname, search) {
   }
 }
 
-/** Starts the site server; resolves to its origin. */
-export function serveSite({ port = 0, worker = PAGE_WORKER } = {}) {
+/**
+ * Starts the site server; resolves to its origin. `spaDir` is the single-page app's build served
+ * under /spa/ (examples/spa/dist by default).
+ */
+export function serveSite({ port = 0, worker = PAGE_WORKER, spaDir = SPA_DIST } = {}) {
   const server = http.createServer(async (req, res) => {
     const { pathname, search } = new URL(req.url, 'http://site');
     if (pathname.startsWith(PROXY)) return proxy(req, res, worker, pathname, search);
+    let dir = siteDir;
     let rel = pathname.endsWith('/') ? `${pathname}index.html` : pathname;
     if (pathname === '/app' || pathname.startsWith('/app/')) rel = '/app.html';
-    const file = path.join(siteDir, path.normalize(rel));
-    if (!file.startsWith(siteDir + path.sep)) {
+    if (pathname === '/spa' || pathname.startsWith(SPA)) {
+      dir = spaDir;
+      rel = pathname.slice(SPA.length - 1);
+      // Client-side routes (no file extension) are the app's index.html.
+      if (!path.extname(rel)) rel = '/index.html';
+    }
+    const file = path.join(dir, path.normalize(rel));
+    if (!file.startsWith(dir + path.sep)) {
       res.writeHead(400).end('bad path');
       return;
     }

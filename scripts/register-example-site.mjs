@@ -1,8 +1,9 @@
 // Registers the example site with a running worker (cargo xtask dev runs this): site key `demo`,
-// allowed on the example site's origin, and its lead form `quote` (examples/site/quote.html), with
-// the admin key from worker/.dev.vars.
-// Usage: node scripts/register-example-site.mjs --api http://127.0.0.1:8787 --site http://127.0.0.1:8080
-import { readFile } from 'node:fs/promises';
+// allowed on the example site's origin, its lead form `quote` (examples/site/quote.html), and an
+// integration key for the server-side example (examples/server; made once, kept in the state
+// directory), with the admin key from worker/.dev.vars.
+// Usage: node scripts/register-example-site.mjs --api http://127.0.0.1:8787 --site http://127.0.0.1:8080 [--state .state/dev]
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { api, registerSite, hostOf } from '../tests/support/sites.mjs';
@@ -35,3 +36,19 @@ const form = JSON.parse(await readFile(path.join(root, 'examples/quote-form.json
 const saved = await api({ url }, '/analytics/forms/quote', { key, method: 'PUT', body: form });
 if (saved.res.status !== 200 && saved.res.status !== 201) throw new Error(`cannot save the example form: ${saved.text}`);
 console.log('saved lead form "quote" of site "demo" (examples/site/quote.html)');
+
+// The server-side example's integration key: shown once when made, so kept in the state directory.
+const stateArg = process.argv.indexOf('--state');
+if (stateArg > 0) {
+  const file = path.join(process.argv[stateArg + 1], 'example-integration-key');
+  let stored = (await readFile(file, 'utf8').catch(() => '')).trim();
+  const live = stored && (await api({ url }, '/analytics/integrations', { key })).json?.integrations
+    ?.some((i) => stored.startsWith(i.key_prefix) && !i.revoked_at);
+  if (!live) {
+    const made = await api({ url }, '/analytics/integrations', { method: 'POST', body: { name: 'Example server', site_key: 'demo' }, key });
+    if (!made.res.ok) throw new Error(`cannot make an integration key: ${made.res.status} ${made.text}`);
+    stored = made.json.key;
+    await writeFile(file, `${stored}\n`, { mode: 0o600 });
+  }
+  console.log(`integration key for examples/server: PULSEGATE_KEY=$(cat ${file})`);
+}

@@ -30,7 +30,7 @@
   var DONE = "data-pulsegate-mounted";
   var script, siteKey, endpoint;
   var loader = { t: [], r: null };
-  var api = { _l: loader, scan: scan };
+  var api = { _l: loader, scan: scan, defaults: defaults };
 
   function attribute(el, name) {
     return el ? el.getAttribute("data-" + name) : null;
@@ -43,11 +43,14 @@
     for (var i = 0; i < els.length; i++) {
       var el = els[i];
       if (el.hasAttribute(DONE)) continue;
+      var key = attribute(el, "site-key") || siteKey;
+      // No site key yet: pulse.js gets it from PulseGate.init() (`defaults`), then scans again.
+      if (!key) continue;
       el.setAttribute(DONE, "");
       found.push({
         el: el,
         formId: el.getAttribute(ATTR) || "",
-        siteKey: attribute(el, "site-key") || siteKey,
+        siteKey: key,
         endpoint: attribute(el, "endpoint") || endpoint
       });
     }
@@ -69,6 +72,14 @@
     }
   }
 
+  // pulse.js: the site key (and endpoint) PulseGate.init() was given, for the forms that name
+  // none; mounts them.
+  function defaults(key, end) {
+    siteKey = siteKey || key;
+    if (end) endpoint = end;
+    whenReady(scan);
+  }
+
   // Mounts the forms on the page now, loading the code the first time there is one.
   function scan() {
     try {
@@ -80,6 +91,8 @@
       }
       loader.t = loader.t.concat(found);
       if (loader.w) return;
+      // pulse.js: one download serves the forms and the tracker (sdk/js/pulse-prelude.js).
+      if (window.PulseGateCode) return window.PulseGateCode(loader);
       loader.w = fetch(new URL("__PULSEGATE_WASM__", script.src).href, { mode: "cors", credentials: "omit" });
       loader.w["catch"](function () {});
       var chunk = document.createElement("script");

@@ -219,6 +219,8 @@
 
   function load(cfg) {
     loader.c = cfg;
+    // pulse.js: one download serves the tracker and the forms (sdk/js/pulse-prelude.js).
+    if (window.PulseGateCode) return window.PulseGateCode(loader);
     loader.w = fetch(resolve("__PULSEGATE_WASM__"), { mode: "cors", credentials: "omit" });
     // The chunk handles the outcome; this keeps an early failure from being "unhandled".
     loader.w["catch"](fail);

@@ -3,13 +3,15 @@
 use std::process::Command;
 
 use crate::cmd::{self, step};
-use crate::{Result, install, paths, sdk, worker};
+use crate::{Result, install, npm, paths, sdk, worker};
 
 /// Set up, build, migrate, then serve the worker and the example site until Ctrl-C (or SIGTERM):
 /// both run in process groups of their own that end with xtask, however it ends.
 pub(crate) fn run() -> Result {
     install::ensure_build_tools()?;
     sdk::build()?;
+    let tarball = npm::build()?;
+    build_spa(&tarball)?;
     worker::build()?;
     worker::ensure_dev_vars()?;
     let state = paths::dev_state();
@@ -26,6 +28,9 @@ pub(crate) fn run() -> Result {
         "
 PulseGate is starting.
   example site   http://127.0.0.1:{site_port}/      (a customer's page carrying the script tag)
+  npm in an SPA  http://127.0.0.1:{site_port}/spa/  (examples/spa: Vite + @pulsegate/sdk)
+  /pulse.js      http://127.0.0.1:{site_port}/pulse.html  (PulseGate.init() and a lead form)
+  server leads   PULSEGATE_KEY=$(cat {state}/example-integration-key) sh examples/server/capture.sh
   worker         {api}/health
   tracker        {api}/tracker.js
   see the data   cargo xtask data       (sessions in D1 and event objects in R2, from {state})
@@ -46,12 +51,10 @@ Press Ctrl-C to stop.
     // newcomer sees data arrive (through the admin API, with the key in worker/.dev.vars).
     let registered = step(
         "register the example site (site key demo)",
-        cmd::tool("node").arg("scripts/register-example-site.mjs").args([
-            "--api",
-            &api,
-            "--site",
-            &format!("http://127.0.0.1:{site_port}"),
-        ]),
+        cmd::tool("node")
+            .arg("scripts/register-example-site.mjs")
+            .args(["--api", &api, "--site", &format!("http://127.0.0.1:{site_port}"), "--state"])
+            .arg(&state),
     );
     let result = registered.and_then(|()| {
         let status = wrangler.wait()?;
@@ -59,6 +62,23 @@ Press Ctrl-C to stop.
     });
     drop(site);
     result
+}
+
+/// Installs the packed `@pulsegate/sdk` into `examples/spa` (its dependencies, not Vite: the
+/// workspace's runs the build) and builds the app into `examples/spa/dist`, served under /spa/.
+fn build_spa(tarball: &std::path::Path) -> Result {
+    let spa = paths::root().join("examples/spa");
+    step(
+        "install @pulsegate/sdk into examples/spa",
+        cmd::tool("npm")
+            .args(["install", "--no-audit", "--no-fund", "--no-save", "--omit=dev"])
+            .arg(tarball)
+            .current_dir(&spa),
+    )?;
+    step(
+        "vite build (examples/spa)",
+        cmd::tool(paths::node_bin("vite")).args(["build", "--logLevel", "warn"]).current_dir(&spa),
+    )
 }
 
 /// `cargo xtask data`: prints what the local dev state holds.

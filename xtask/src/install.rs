@@ -8,6 +8,8 @@ use crate::{Result, paths};
 
 /// worker-build version that matches the `worker` crate.
 const WORKER_BUILD_VERSION: &str = "0.8.7";
+/// wasm-pack version that builds the npm package.
+const WASM_PACK_VERSION: &str = "0.15.1";
 /// The manifest (and lockfile) the wasm-bindgen CLI is installed from.
 const WASM_BINDGEN_TOOL: &str = "tools/wasm-bindgen";
 /// Its package name, as `cargo install --list` shows it.
@@ -113,6 +115,23 @@ fn ensure_wasm_bindgen() -> Result {
         cmd::cargo()
             .args(["install", "--locked", "--force", "--path"])
             .arg(&tool)
+            .arg("--target-dir")
+            .arg(paths::target().join("tools")),
+    )
+}
+
+/// wasm-pack, which builds the npm package (`cargo install --locked`, once per machine).
+pub(crate) fn ensure_wasm_pack() -> Result {
+    let have = output(Command::new(paths::wasm_pack()).arg("--version"));
+    // wasm-pack prints `wasm-pack 0.15.1`.
+    if have.as_deref().and_then(|v| v.split_whitespace().last()) == Some(WASM_PACK_VERSION) {
+        return Ok(());
+    }
+    announce("wasm-pack", WASM_PACK_VERSION, have.as_deref());
+    step(
+        &format!("cargo install wasm-pack {WASM_PACK_VERSION}"),
+        cmd::cargo()
+            .args(["install", "wasm-pack", "--locked", "--version", WASM_PACK_VERSION])
             .arg("--target-dir")
             .arg(paths::target().join("tools")),
     )

@@ -5,7 +5,7 @@
 //! cargo xtask test    the same set-up, then fmt, clippy, unit, browser and end-to-end tests
 //! cargo xtask size    bytes the browser downloads for the tracker (against the budget and peers),
 //!                     and the worker's upload
-//! cargo xtask build   build the SDK bundle and the worker only
+//! cargo xtask build   build the SDK bundles, the npm package and the worker only
 //! cargo xtask data    print the sessions and R2 objects `cargo xtask dev` has stored
 //! cargo xtask bench   reports against peers and baselines (`bench sdk`, `ingest`, `analytics`, `leads`)
 //! cargo xtask fuzz    the parser property tests, for as long as asked (`fuzz 600`)
@@ -17,6 +17,7 @@ mod dev;
 mod fuzz;
 mod install;
 mod minify;
+mod npm;
 mod paths;
 mod sdk;
 mod size;
@@ -54,7 +55,7 @@ const HELP: &str = "usage: cargo xtask <dev|test|size|build|data|bench|fuzz>
   dev    install what is missing, build, migrate local D1, run wrangler dev and the example site
   test   the same set-up, then fmt, clippy (native + wasm32), unit, SDK browser and end-to-end tests
   size   gzip bytes of the tracker bundle and of the worker, checked against their budgets
-  build  build the SDK bundle and the worker
+  build  build the SDK bundles, the npm package (target/npm/*.tgz) and the worker
   data   print the sessions and R2 objects that `cargo xtask dev` has stored
   bench  `bench sdk`: the SDK's bytes and fingerprint time against FingerprintJS and rrweb;
          `bench ingest [--seconds N] [--clients N]`: ingest throughput, latency and D1 work;
@@ -68,5 +69,6 @@ pub(crate) type Result<T = ()> = std::result::Result<T, String>;
 fn build() -> Result {
     install::ensure_build_tools()?;
     sdk::build()?;
+    npm::build()?;
     worker::build()
 }

@@ -50,6 +50,11 @@ pub(crate) fn wasm_bindgen() -> PathBuf {
     cargo_bin().join("wasm-bindgen")
 }
 
+/// `wasm-pack`, installed by xtask with `cargo install` (`~/.cargo/bin`).
+pub(crate) fn wasm_pack() -> PathBuf {
+    cargo_bin().join("wasm-pack")
+}
+
 /// Local wrangler state for `cargo xtask dev` (ignored by git); `PULSEGATE_STATE` moves it.
 pub(crate) fn dev_state() -> PathBuf {
     std::env::var_os("PULSEGATE_STATE").map_or_else(|| root().join(".state/dev"), PathBuf::from)

@@ -1,6 +1,6 @@
-//! Builds the browser bundles. Each bundle is a script a site loads (`tracker.js`, `form.js`;
-//! later `pulse.js`) built from the one SDK crate with its own cargo features, loader and boot
-//! entry:
+//! Builds the browser bundles. Each bundle is a script a site loads (`tracker.js`, `form.js`, and
+//! `pulse.js`: both in one script, one chunk and one wasm, for sites that call `PulseGate.init()`)
+//! built from the one SDK crate with its own cargo features, loader and boot entry:
 //!
 //! ```text
 //! cargo build (wasm32, release, bundle features)
@@ -30,8 +30,8 @@ pub(crate) struct Bundle {
     pub(crate) script: &'static str,
     /// Cargo features of `pulsegate-sdk` (the crate is built without its defaults).
     pub(crate) features: &'static [&'static str],
-    /// The ES5 loader that becomes `<script>` (relative to the repository).
-    pub(crate) loader: &'static str,
+    /// The ES5 loader that becomes `<script>`: these files (relative to the repository), in order.
+    pub(crate) loader: &'static [&'static str],
     /// The code chunk's entry, bundled with the wasm-bindgen glue.
     pub(crate) boot: &'static str,
 }
@@ -41,14 +41,27 @@ pub(crate) const BUNDLES: &[Bundle] = &[
     Bundle {
         script: "tracker.js",
         features: &["tracker", "fingerprint"],
-        loader: "sdk/js/loader.js",
+        loader: &["sdk/js/loader.js"],
         boot: "sdk/js/boot.js",
     },
     Bundle {
         script: "form.js",
         features: &["form"],
-        loader: "sdk/js/form-loader.js",
+        loader: &["sdk/js/form-loader.js"],
         boot: "sdk/js/form-boot.js",
+    },
+    // The two loaders as they are, after a prelude through which they share one download of the
+    // chunk and the wasm, and before the part that hands `PulseGate.init()`'s site key to forms.
+    Bundle {
+        script: "pulse.js",
+        features: &["tracker", "fingerprint", "form"],
+        loader: &[
+            "sdk/js/pulse-prelude.js",
+            "sdk/js/loader.js",
+            "sdk/js/form-loader.js",
+            "sdk/js/pulse-init.js",
+        ],
+        boot: "sdk/js/pulse-boot.js",
     },
 ];
 
@@ -139,8 +152,13 @@ fn build_bundle(bundle: &Bundle) -> Result<Vec<Output>> {
     let chunk = read(&chunk_path)?;
     let chunk_name = format!("sdk/pulsegate-{}.js", short_hash(&chunk));
 
-    let loader = String::from_utf8(read(&root.join(bundle.loader))?)
-        .map_err(|_| format!("{} is not UTF-8", bundle.loader))?;
+    let mut loader = String::new();
+    for part in bundle.loader {
+        let text = String::from_utf8(read(&root.join(part))?)
+            .map_err(|_| format!("{part} is not UTF-8"))?;
+        loader.push_str(&text);
+        loader.push('\n');
+    }
     let loader = splice(&loader, &chunk_name, &wasm_name)?;
     let spliced = stage.join("loader.js");
     write(&spliced, loader.as_bytes())?;
@@ -156,7 +174,7 @@ fn build_bundle(bundle: &Bundle) -> Result<Vec<Output>> {
 
 /// Appends an export of the glue's import table and init step (private functions of the
 /// generated module) for `sdk/js/boot.js`.
-fn expose_internals(glue: &str) -> Result<String> {
+pub(crate) fn expose_internals(glue: &str) -> Result<String> {
     for name in ["function __wbg_get_imports(", "function __wbg_finalize_init("] {
         if !glue.contains(name) {
             return Err(format!("the wasm-bindgen glue has no `{name}`: update sdk/js/boot.js"));
@@ -175,7 +193,7 @@ fn splice(loader: &str, chunk: &str, wasm: &str) -> Result<String> {
     Ok(loader.replace(CHUNK, chunk).replace(WASM, wasm))
 }
 
-fn esbuild(name: &str, input: &Path, output: &Path, args: &[&str]) -> Result {
+pub(crate) fn esbuild(name: &str, input: &Path, output: &Path, args: &[&str]) -> Result {
     step(
         name,
         cmd::tool(paths::node_bin("esbuild"))
@@ -236,11 +254,11 @@ fn short_hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes)[..4].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn read(path: &Path) -> Result<Vec<u8>> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result {
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result {
     fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 

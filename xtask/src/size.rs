@@ -1,7 +1,8 @@
 //! `cargo xtask size`: gzip bytes of what a browser downloads for a first pageview without
 //! replay (the loader, its code chunk and its wasm), against the budget and against peers
 //! measured in the same run, with twiggy's 20 biggest wasm items when twiggy is installed; the
-//! same for a page with a lead form (`form.js`); and the worker's upload, against its own budget.
+//! same for a page with a lead form (`form.js`) and for `pulse.js` (both in one script, which must
+//! cost less than the two loaded apart); and the worker's upload, against its own budget.
 
 use std::fs;
 use std::io::Write;
@@ -142,7 +143,17 @@ const SCRIPTS: &[Script] = &[
         goal: FORM_GOAL,
         peers: &[],
     },
+    Script {
+        name: "pulse.js",
+        title: "tracker and lead form in one script (pulse.js)",
+        budget: FIRST_PAGEVIEW_BUDGET + FORM_BUDGET,
+        goal: FIRST_PAGEVIEW_GOAL + FORM_GOAL,
+        peers: &[],
+    },
 ];
+
+/// The scripts `pulse.js` combines: it must cost less than these loaded apart.
+const COMBINED: &[&str] = &["tracker.js", "form.js"];
 
 /// Prints the tables for the bundles already built.
 pub(crate) fn report() -> Result {
@@ -154,6 +165,7 @@ pub(crate) fn report() -> Result {
 
 /// Prints the tables for the bundles already built; fails over a budget.
 pub(crate) fn check() -> Result {
+    let mut totals = Vec::new();
     for script in SCRIPTS {
         let report = measure(script)?;
         print!("{report}");
@@ -163,6 +175,21 @@ pub(crate) fn check() -> Result {
                 script.name, report.total_gzip, script.budget
             ));
         }
+        totals.push((script.name, report.total_gzip));
+    }
+    let total = |name: &str| totals.iter().find(|(s, _)| *s == name).map_or(0, |(_, gz)| *gz);
+    let apart: usize = COMBINED.iter().map(|s| total(s)).sum();
+    let pulse = total("pulse.js");
+    println!(
+        "\npulse.js and its chunks: {pulse} B gzip; {} loaded apart: {apart} B ({:.2}x)",
+        COMBINED.join(" + "),
+        pulse as f64 / apart.max(1) as f64
+    );
+    if pulse >= apart {
+        return Err(format!(
+            "pulse.js and its chunks are {pulse} B gzip, not less than {} loaded apart ({apart} B)",
+            COMBINED.join(" + ")
+        ));
     }
     Ok(())
 }

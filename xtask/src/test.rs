@@ -1,10 +1,10 @@
 //! `cargo xtask test`: every check CI runs, in the order that fails fastest.
 
 use crate::cmd::{self, step};
-use crate::{Result, install, paths, sdk, size, worker};
+use crate::{Result, install, npm, paths, sdk, size, worker};
 
-/// fmt, the size budget, clippy (native + wasm32), unit tests, SDK tests in Chromium, end-to-end
-/// tests.
+/// fmt, the size budget, the npm package and its lints, clippy (native + wasm32), unit tests, SDK
+/// tests in Chromium, end-to-end tests.
 pub(crate) fn run() -> Result {
     install::ensure_build_tools()?;
     install::ensure_browser()?;
@@ -12,6 +12,8 @@ pub(crate) fn run() -> Result {
     // The worker embeds the SDK bundle, so build it before anything compiles the worker.
     sdk::build()?;
     size::check()?;
+    let tarball = npm::build()?;
+    npm::lint(&tarball)?;
     clippy("clippy (native)", &["--workspace", "--all-targets"])?;
     // Libraries only: the schema's native test dependencies (proptest) do not target wasm32.
     clippy("clippy (wasm32)", &[WASM, "-p", "pulsegate-schema", "-p", "pulsegate-worker"])?;
@@ -32,7 +34,10 @@ pub(crate) fn run() -> Result {
     worker::deploy_dry_run()?;
     step(
         "end-to-end tests (wrangler dev + Chromium)",
-        cmd::tool("node").args(["--test", "--test-concurrency=1"]).args(e2e_files()?),
+        cmd::tool("node")
+            .args(["--test", "--test-concurrency=1"])
+            .args(e2e_files()?)
+            .env(npm::TARBALL_VAR, &tarball),
     )?;
     println!("\nAll checks passed.");
     Ok(())

@@ -76,6 +76,9 @@ struct Form {
     endpoint: String,
     site_key: SiteKey,
     form_id: String,
+    /// The tracker to link leads to: `target.tracker` (the npm package's API), else
+    /// `window.PulseGate` when the form is submitted.
+    tracker: Option<JsValue>,
     config: Option<Config>,
     view: Option<View>,
     /// When the form appeared (`Date.now()`), for the fill time.
@@ -89,7 +92,7 @@ struct Form {
     listeners: Vec<Listener>,
 }
 
-/// Mounts the form described by `target` (`{el, siteKey, formId, endpoint}`); `false` when the
+/// Mounts the form described by `target` (`{el, siteKey, formId, endpoint, tracker?}`); `false` when the
 /// target is unusable (see `crate::mount`).
 pub(crate) fn mount(target: &JsValue) -> bool {
     let window = js::global();
@@ -113,6 +116,7 @@ pub(crate) fn mount(target: &JsValue) -> bool {
             endpoint,
             site_key,
             form_id,
+            tracker: object(get(target, "tracker")),
             config: None,
             view: None,
             shown_at: 0,
@@ -261,7 +265,9 @@ impl Form {
                 href: text(&get(&self.window, "location"), "href").unwrap_or_default(),
                 referrer: text(&doc, "referrer").unwrap_or_default(),
             },
-            tracking: submit::tracking(&self.window),
+            tracking: submit::tracking(
+                &self.tracker.clone().unwrap_or_else(|| get(&self.window, "PulseGate")),
+            ),
             fill_ms: js::now().saturating_sub(self.shown_at),
         };
         let submission = submit::submission(config, view, envelope);

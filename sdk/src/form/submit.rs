@@ -26,9 +26,9 @@ pub(crate) struct Tracking {
     pub(crate) fingerprint: Option<FingerprintId>,
 }
 
-/// Reads [`Tracking`] from `window.PulseGate`.
-pub(crate) fn tracking(window: &JsValue) -> Tracking {
-    let Some(pg) = object(get(window, "PulseGate")) else { return Tracking::default() };
+/// Reads [`Tracking`] from the tracker's API object (`window.PulseGate`, or the npm package's).
+pub(crate) fn tracking(tracker: &JsValue) -> Tracking {
+    let Some(pg) = object(tracker.clone()) else { return Tracking::default() };
     let uuid = |method: &str| call0(&pg, method).as_string().as_deref().and_then(parse_uuid);
     let fingerprint = object(call0(&pg, "_state"))
         .and_then(|state| text(&get(&state, "fingerprint"), "id"))

@@ -70,12 +70,20 @@ const WORKER_BUDGET: usize = 760_000;
 const WORKER_FOUNDATION: usize = 234_361;
 
 /// Builds the bundles and the worker, prints both tables (and twiggy's top 20), fails over
-/// either budget.
-pub(crate) fn run() -> Result {
+/// either budget; with `sdk`, only the bundles (the worker build takes minutes).
+pub(crate) fn run(args: &[String]) -> Result {
+    let sdk_only = match args {
+        [] => false,
+        [only] if only == "sdk" => true,
+        _ => return Err("usage: cargo xtask size [sdk]".to_owned()),
+    };
     install::ensure_build_tools()?;
     sdk::build()?;
     check()?;
     twiggy_top()?;
+    if sdk_only {
+        return Ok(());
+    }
     worker::build()?;
     check_worker()
 }
@@ -183,7 +191,7 @@ pub(crate) fn gzip_len(bytes: &[u8]) -> usize {
     enc.finish().map_or(0, |v| v.len())
 }
 
-/// `twiggy top -n 20` of the tracker's wasm with a name section (wasm-opt -Oz -g of the
+/// `twiggy top -n 20` of the tracker's wasm with a name section (wasm-opt -g of the
 /// wasm-bindgen output), when twiggy is installed (`cargo install twiggy --locked`).
 fn twiggy_top() -> Result {
     let Some(twiggy) = cmd::which("twiggy").or_else(|| {
@@ -198,9 +206,10 @@ fn twiggy_top() -> Result {
     let stage = paths::target().join("sdk-build/tracker");
     let named = stage.join("pulsegate_sdk.named.wasm");
     cmd::step(
-        "wasm-opt -Oz -g (names kept, for twiggy)",
+        "wasm-opt -Oz --converge -g (names kept, for twiggy)",
         cmd::tool(paths::node_bin("wasm-opt"))
-            .args(["-Oz", "-g"])
+            .args(sdk::WASM_OPT_FLAGS)
+            .arg("-g")
             .arg(stage.join("pulsegate_sdk_bg.wasm"))
             .arg("-o")
             .arg(&named),

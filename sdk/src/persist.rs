@@ -21,7 +21,7 @@ use alloc::vec::Vec;
 use pulsegate_schema::{SessionId, UnixMillis};
 
 use crate::ids;
-use crate::text::{parse_u64, push_u64, uuid_text};
+use crate::text::{cut, cut_last, fields, parse_u64, push_u64, uuid_text};
 use crate::transport::Request;
 
 /// Prefix of every page's mirror key.
@@ -94,14 +94,14 @@ impl Mirror {
 
     /// Reads [`Mirror::encode`]'s text back; `None` when it is damaged anywhere.
     pub(crate) fn decode(text: &str) -> Option<Self> {
-        let (header, mut rest) = text.split_once('\n')?;
-        let mut fields = header.split('|');
-        if fields.next()? != "pg1" {
+        let (header, mut rest) = cut(text, b'\n')?;
+        let mut parts = fields(header, b'|');
+        if parts.next()? != "pg1" {
             return None;
         }
-        let updated_at = parse_u64(fields.next()?)?;
-        let closed = fields.next()? == "1";
-        let session = match (fields.next()?, fields.next()?) {
+        let updated_at = parse_u64(parts.next()?)?;
+        let closed = parts.next()? == "1";
+        let session = match (parts.next()?, parts.next()?) {
             ("", "") => None,
             (id, started_at) => {
                 Some((SessionId::from_bytes(ids::parse_uuid(id)?), parse_u64(started_at)?))
@@ -109,15 +109,15 @@ impl Mirror {
         };
         let mut mirror = Self { updated_at, closed, session, ..Self::default() };
         while !rest.is_empty() {
-            let (line, after) = rest.split_once('\n')?;
-            let (kind, length) = line.rsplit_once('|')?;
+            let (line, after) = cut(rest, b'\n')?;
+            let (kind, length) = cut_last(line, b'|')?;
             let length = usize::try_from(parse_u64(length)?).ok()?;
             let body = after.get(..length)?;
             rest = after.get(length..)?.strip_prefix('\n')?;
             if kind == "e" {
                 mirror.events.push(String::from(body));
             } else {
-                let (path, attempts) = kind.strip_prefix("r|")?.split_once('|')?;
+                let (path, attempts) = cut(kind.strip_prefix("r|")?, b'|')?;
                 mirror.requests.push(Request {
                     path: String::from(path),
                     body: String::from(body),

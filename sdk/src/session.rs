@@ -11,7 +11,7 @@ use alloc::string::String;
 use pulsegate_schema::{SessionId, UnixMillis};
 
 use crate::ids;
-use crate::text::{push_u64, split_u64, uuid_text};
+use crate::text::{cut, push_u64, split_u64, uuid_text};
 
 /// A session with no activity for longer than this ends; the next event starts a new one.
 pub(crate) const IDLE_TIMEOUT_MS: UnixMillis = 30 * 60 * 1000;
@@ -56,7 +56,7 @@ impl Session {
 
     /// Reads [`Session::encode`]'s text back; `None` for anything else.
     pub(crate) fn decode(text: &str) -> Option<Self> {
-        let (id, rest) = text.split_once('|')?;
+        let (id, rest) = cut(text, b'|')?;
         let [started_at, last_activity, engaged_ms] = split_u64(rest)?;
         Some(Self {
             id: SessionId::from_bytes(ids::parse_uuid(id)?),

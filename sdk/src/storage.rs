@@ -72,8 +72,8 @@ impl Store {
     fn cookie(&self, key: &str) -> Option<String> {
         let jar = text(&self.document, "cookie")?;
         let name = cookie_name(key);
-        jar.split(';').find_map(|pair| {
-            let (k, v) = pair.trim_ascii().split_once('=')?;
+        crate::text::fields(&jar, b';').find_map(|pair| {
+            let (k, v) = crate::text::cut(pair.trim_ascii(), b'=')?;
             (k == name && !v.is_empty()).then(|| String::from(v))
         })
     }
@@ -90,5 +90,5 @@ impl Store {
 /// The cookie name for `key`: dots become underscores (`pulsegate.vid` → `pulsegate_vid`), since
 /// some server frameworks mangle dotted cookie names.
 fn cookie_name(key: &str) -> String {
-    key.replace('.', "_")
+    key.chars().map(|c| if c == '.' { '_' } else { c }).collect()
 }

@@ -35,7 +35,7 @@ pub(crate) fn parse_u64(text: &str) -> Option<u64> {
 
 /// Exactly `N` decimal numbers separated by `|`.
 pub(crate) fn split_u64<const N: usize>(text: &str) -> Option<[u64; N]> {
-    let mut parts = text.split('|');
+    let mut parts = fields(text, b'|');
     let mut out = [0; N];
     for slot in &mut out {
         *slot = parse_u64(parts.next()?)?;
@@ -62,6 +62,59 @@ pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
     let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
     (0..(haystack.len() + 1).saturating_sub(needle.len()))
         .find(|&at| haystack.get(at..at + needle.len()) == Some(needle))
+}
+
+/// `text` cut at its first `sep` (an ASCII byte): what comes before and after it, like
+/// `split_once(char)`. These byte scans replace every `char` pattern in the crate: core's
+/// `CharSearcher` (with its reverse half for `rsplit_once`) is about a kilobyte of wasm.
+pub(crate) fn cut(text: &str, sep: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == sep)?;
+    // An ASCII byte is never inside a multi-byte character: both cuts are on boundaries.
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
+/// `text` cut at its last `sep` (an ASCII byte), like `rsplit_once(char)`.
+pub(crate) fn cut_last(text: &str, sep: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().rposition(|b| b == sep)?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
+/// `text` up to the first byte `stop` is true for (all of it when there is none); `stop` must
+/// only accept ASCII bytes.
+pub(crate) fn until(text: &str, stop: impl Fn(u8) -> bool) -> &str {
+    let end = text.bytes().position(stop).unwrap_or(text.len());
+    text.get(..end).unwrap_or(text)
+}
+
+/// The parts of `text` between `sep`s (an ASCII byte), like `split(char)`: `"a||b"` gives `a`,
+/// ``, `b`; an empty text gives one empty part.
+pub(crate) fn fields(text: &str, sep: u8) -> Fields<'_> {
+    Fields { rest: Some(text), sep }
+}
+
+/// The iterator of [`fields`].
+#[derive(Debug)]
+pub(crate) struct Fields<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match cut(rest, self.sep) {
+            Some((part, after)) => {
+                self.rest = Some(after);
+                Some(part)
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
 }
 
 /// Whether `haystack` contains `needle`.
@@ -94,6 +147,8 @@ pub(crate) fn squash(text: &str, max: usize) -> Option<String> {
 #[cfg(all(test, not(target_family = "wasm")))]
 mod tests {
     use alloc::string::ToString;
+    use alloc::vec;
+    use alloc::vec::Vec;
 
     use super::*;
 
@@ -132,6 +187,33 @@ mod tests {
         assert_eq!(after("Version/17.4 Safari", "Version/"), Some("17.4 Safari"));
         assert_eq!(after("x", "y"), None);
         assert_eq!(after("ééx", "é"), Some("éx"));
+    }
+
+    #[test]
+    fn byte_cuts() {
+        assert_eq!(cut("a|b|c", b'|'), Some(("a", "b|c")));
+        assert_eq!(cut_last("a|b|c", b'|'), Some(("a|b", "c")));
+        assert_eq!(cut("é=ü", b'='), Some(("é", "ü")));
+        assert_eq!(cut("abc", b'|'), None);
+        assert_eq!(cut_last("", b'|'), None);
+        assert_eq!(until("a.example:8443/x?y", |b| matches!(b, b'/' | b'?')), "a.example:8443");
+        assert_eq!(until("ü12", |b| b == b'#'), "ü12");
+        assert_eq!(fields("a||b", b'|').collect::<Vec<_>>(), ["a", "", "b"]);
+        assert_eq!(fields("", b'|').collect::<Vec<_>>(), [""]);
+        assert_eq!(fields("|", b'|').collect::<Vec<_>>(), ["", ""]);
+    }
+
+    proptest::proptest! {
+        /// The byte scans cut where `split_once`, `rsplit_once`, `split` and `find` would, in any
+        /// text (multi-byte characters included).
+        #[test]
+        fn byte_cuts_match_the_char_patterns(text in "[a|=é&\\n🦀]{0,12}", sep in proptest::sample::select(vec!['|', '=', '&', '\n'])) {
+            let byte = sep as u8;
+            proptest::prop_assert_eq!(cut(&text, byte), text.split_once(sep));
+            proptest::prop_assert_eq!(cut_last(&text, byte), text.rsplit_once(sep));
+            proptest::prop_assert_eq!(fields(&text, byte).collect::<Vec<_>>(), text.split(sep).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(until(&text, |b| b == byte), text.split(sep).next().unwrap());
+        }
     }
 
     #[test]

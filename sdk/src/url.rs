@@ -11,6 +11,8 @@ use alloc::vec::Vec;
 use pulsegate_schema::limits::{self, truncate};
 use pulsegate_schema::{Utm, is_web_url};
 
+use crate::text::{cut, cut_last, fields, until};
+
 /// Query parameters removed from every URL the tracker sends (names compared case-insensitively).
 /// `data-strip-params` adds more.
 pub(crate) const SENSITIVE_PARAMS: &[&str] = &[
@@ -51,7 +53,7 @@ pub(crate) fn clean(url: &str, extra: &[String], hash_routing: bool) -> Option<S
     if !is_web_url(url) {
         return None;
     }
-    let (main, fragment) = url.split_once('#').unwrap_or((url, ""));
+    let (main, fragment) = cut(url, b'#').unwrap_or((url, ""));
     let mut out = String::with_capacity(url.len());
     push_without_secrets(&mut out, main, extra);
     if hash_routing && (fragment.starts_with('/') || fragment.starts_with("!/")) {
@@ -64,11 +66,11 @@ pub(crate) fn clean(url: &str, extra: &[String], hash_routing: bool) -> Option<S
 
 /// Appends `part` (a path with an optional `?query`) minus the sensitive parameters.
 fn push_without_secrets(out: &mut String, part: &str, extra: &[String]) {
-    let (path, query) = part.split_once('?').unwrap_or((part, ""));
+    let (path, query) = cut(part, b'?').unwrap_or((part, ""));
     out.push_str(path);
     let mut first = true;
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let name = pair.split_once('=').map_or(pair, |(n, _)| n);
+    for pair in fields(query, b'&').filter(|p| !p.is_empty()) {
+        let name = cut(pair, b'=').map_or(pair, |(n, _)| n);
         if is_sensitive(name, extra) {
             continue;
         }
@@ -87,18 +89,18 @@ fn is_sensitive(name: &str, extra: &[String]) -> bool {
 /// lower-cased, without user info.
 pub(crate) fn host(url: &str) -> Option<String> {
     let rest = crate::text::after(url, "://")?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let authority = until(rest, |b| matches!(b, b'/' | b'?' | b'#'));
+    let host = cut_last(authority, b'@').map_or(authority, |(_, h)| h);
     Some(host.to_ascii_lowercase())
 }
 
 /// The `utm_*` parameters of `url`'s query, decoded and cut to [`limits::MAX_TEXT_LEN`];
 /// `None` when there are none.
 pub(crate) fn utm(url: &str) -> Option<Utm> {
-    let query = url.split('#').next()?.split_once('?')?.1;
+    let query = cut(until(url, |b| b == b'#'), b'?')?.1;
     let mut utm = Utm::default();
-    for pair in query.split('&') {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+    for pair in fields(query, b'&') {
+        let (name, value) = cut(pair, b'=').unwrap_or((pair, ""));
         let slot = match name {
             "utm_source" => &mut utm.source,
             "utm_medium" => &mut utm.medium,

@@ -4,7 +4,7 @@
 //! cargo xtask dev     install what is missing, build, migrate, run wrangler dev + the example site
 //! cargo xtask test    the same set-up, then fmt, clippy, unit, browser and end-to-end tests
 //! cargo xtask size    bytes the browser downloads for the tracker (against the budget and peers),
-//!                     and the worker's upload
+//!                     and the worker's upload (`size sdk`: the SDK bundles only)
 //! cargo xtask build   build the SDK bundles, the npm package and the worker only
 //! cargo xtask data    print the sessions and R2 objects `cargo xtask dev` has stored
 //! cargo xtask bench   reports against peers and baselines (`bench sdk`, `ingest`, `analytics`, `leads`)
@@ -32,7 +32,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("dev") => dev::run(),
         Some("test") => test::run(),
-        Some("size") => size::run(),
+        Some("size") => size::run(&args[1..]),
         Some("build") => build(),
         Some("data") => dev::show_data(),
         Some("bench") => bench::run(&args[1..]),
@@ -55,6 +55,7 @@ const HELP: &str = "usage: cargo xtask <dev|test|size|build|data|bench|fuzz>
   dev    install what is missing, build, migrate local D1, run wrangler dev and the example site
   test   the same set-up, then fmt, clippy (native + wasm32), unit, SDK browser and end-to-end tests
   size   gzip bytes of the tracker bundle and of the worker, checked against their budgets
+         (`size sdk`: the SDK bundles only, without building the worker)
   build  build the SDK bundles, the npm package (target/npm/*.tgz) and the worker
   data   print the sessions and R2 objects that `cargo xtask dev` has stored
   bench  `bench sdk`: the SDK's bytes and fingerprint time against FingerprintJS and rrweb;

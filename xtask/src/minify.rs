@@ -85,8 +85,9 @@ fn short_name(mut n: usize) -> String {
     String::from_utf8(name).unwrap_or_default()
 }
 
-/// The import section: module and field names of function imports renamed. Modules are renamed
-/// too (`./pulsegate_sdk_bg.js`, `./snippets/…/host.js`), as quoted strings in the glue.
+/// The import section: module and field names of function imports renamed (fields of snippet
+/// modules excepted). Modules are renamed too (`./pulsegate_sdk_bg.js`, `./snippets/…/host.js`),
+/// as quoted strings in the glue (a snippet's only as the import table's key).
 fn imports(
     content: &[u8],
     names: &mut Names,
@@ -105,27 +106,33 @@ fn imports(
         }
         let (type_index, len) = leb(content, next + 1)?;
         at = next + 1 + len;
-        // Imports straight from a JS snippet module are bound by their export name, and the glue
-        // imports that module by its path: both stay as they are.
+        let module_count = modules.len();
+        let short_module = modules
+            .entry(module.clone())
+            .or_insert_with(|| short_name(module_count).to_uppercase())
+            .clone();
+        push_name(&mut body, &short_module);
+        // Imports straight from a JS snippet module are bound by their export name: the field
+        // stays as it is.
         if module.starts_with("./snippets/") {
-            push_name(&mut body, &module);
             push_name(&mut body, &field);
         } else {
-            let module_count = modules.len();
-            let short_module = modules
-                .entry(module.clone())
-                .or_insert_with(|| short_name(module_count).to_uppercase())
-                .clone();
             let short_field = names.short(&field);
             renames.push((field, short_field.clone()));
-            push_name(&mut body, &short_module);
             push_name(&mut body, &short_field);
         }
         body.push(0);
         push_leb(&mut body, type_index);
     }
     for (module, short) in modules {
-        renames.push((format!("\"{module}\""), format!("\"{short}\"")));
+        if module.starts_with("./snippets/") {
+            // Only the import table's key: the glue's `import … from "./snippets/…"` statements
+            // keep the path esbuild resolves (wasm-bindgen repeats the key once per import
+            // namespace of the same module, so the long path was there up to three times).
+            renames.push((format!("\"{module}\":"), format!("\"{short}\":")));
+        } else {
+            renames.push((format!("\"{module}\""), format!("\"{short}\"")));
+        }
     }
     Ok(body)
 }
@@ -255,16 +262,19 @@ mod tests {
 
     #[test]
     fn names_are_shortened_in_both_files() {
-        let glue = r#"const i = { __wbg_f_0123: function() { wasm.start(); return wasm.memory; } };
+        let glue = r#"import * as import1 from "./snippets/x/host.js"
+const i = { __wbg_f_0123: function() { wasm.start(); return wasm.memory; } };
 return { "./m.js": i, "./snippets/x/host.js": import1 }; // __wbg_f_01234 stays"#;
         let (wasm, glue) = minify(&module(), glue).unwrap();
         assert!(wasm.len() < module().len());
         assert!(!String::from_utf8_lossy(&wasm).contains("__wbg_f_0123"));
         assert!(String::from_utf8_lossy(&wasm).contains("now"), "snippet imports keep their names");
+        assert!(!String::from_utf8_lossy(&wasm).contains("snippets"));
         assert_eq!(
             glue,
-            r#"const i = { a: function() { wasm.b(); return wasm.c; } };
-return { "A": i, "./snippets/x/host.js": import1 }; // __wbg_f_01234 stays"#
+            r#"import * as import1 from "./snippets/x/host.js"
+const i = { a: function() { wasm.b(); return wasm.c; } };
+return { "A": i, "B": import1 }; // __wbg_f_01234 stays"#
         );
         // What the module says is still a valid module: node can compile it.
         assert_eq!(&wasm[..8], b"\0asm\x01\0\0\0");

@@ -93,7 +93,7 @@ impl Browser {
 /// The major version number following `marker` in `ua`.
 fn major_after(ua: &str, marker: &str) -> Option<u32> {
     let rest = after(ua, marker)?;
-    let digits = rest.split(|c: char| !c.is_ascii_digit()).next()?;
+    let digits = crate::text::until(rest, |b| !b.is_ascii_digit());
     crate::text::parse_u64(digits).and_then(|v| u32::try_from(v).ok())
 }
 

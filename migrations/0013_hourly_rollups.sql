@@ -48,6 +48,9 @@ CREATE INDEX IF NOT EXISTS idx_rollup_events_report ON rollup_events (
 );
 CREATE INDEX IF NOT EXISTS idx_rollup_events_hour ON rollup_events (hour);
 
+-- The bot sessions of a range, for the reports that subtract them from a rollup.
+CREATE INDEX IF NOT EXISTS idx_sessions_bots ON sessions (site_key, suspicion_score, started_at, id);
+
 -- A change to a built hour's per-session rows makes the hour dirty.
 CREATE TRIGGER IF NOT EXISTS rollup_dirty_page_insert AFTER INSERT ON session_pages
 BEGIN

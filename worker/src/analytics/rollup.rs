@@ -102,7 +102,8 @@ fn bots(site: &str, span: Span, threshold: &str) -> String {
 
 /// The `UNION ALL` arms over a split: the rollup's rows of the built spans, the raw rows of the
 /// rest (bots left out), and the bots' raw rows of the built spans negated. `rollup_cols` and
-/// `raw_cols` / `negated_cols` list the same columns of the rollup and the raw table.
+/// `raw_cols` / `negated_cols` list the same columns of the rollup and the raw table (`r.` in
+/// the negated arm).
 fn arms(
     q: &mut Query,
     s: &Scope,
@@ -130,11 +131,15 @@ fn arms(
         arms.push(arm);
     }
     if let Some(t) = &threshold {
+        // Driven from the few bot sessions (their own index), each joined to its rows by key;
+        // the other way round would read every row of the span.
         for &span in &split.built {
             arms.push(format!(
-                "SELECT {negated_cols} FROM {raw} WHERE site_key = {site} AND {} AND session_id IN ({})",
-                within("started_at", span),
-                bots(&site, span, t)
+                "SELECT {negated_cols} FROM sessions s INDEXED BY idx_sessions_bots CROSS JOIN {raw} r \
+                 ON r.session_id = s.id WHERE s.site_key = {site} AND s.suspicion_score >= {t} AND {} \
+                 AND r.site_key = {site} AND {}",
+                within("s.started_at", span),
+                within("r.started_at", span)
             ));
         }
     }
@@ -149,7 +154,7 @@ pub(crate) fn top_pages(s: &Scope, split: &Split, limit: u32) -> Query {
         s,
         split,
         ("rollup_pages", "path, views, sessions"),
-        ("session_pages", "path, views, 1", "path, -views, -1"),
+        ("session_pages", "path, views, 1", "r.path, -r.views, -1"),
     );
     let l = q.bind(limit);
     q.sql = format!(
@@ -170,7 +175,7 @@ pub(crate) fn custom_events(s: &Scope, split: &Split) -> Query {
         (
             "session_events",
             "name, prop_key, prop_value, count, 1",
-            "name, prop_key, prop_value, -count, -1",
+            "r.name, r.prop_key, r.prop_value, -r.count, -1",
         ),
     );
     let top = q.bind(TOP_VALUES);

@@ -132,14 +132,16 @@ fn arms(
     }
     if let Some(t) = &threshold {
         // Driven from the few bot sessions (their own index), each joined to its rows by key;
-        // the other way round would read every row of the span.
+        // the other way round would read every row of the span. The unary `+` keeps the row
+        // table's own (site, time) index out of the join: without statistics (D1 keeps none)
+        // SQLite would otherwise read the whole span once per bot.
         for &span in &split.built {
             arms.push(format!(
                 "SELECT {negated_cols} FROM sessions s INDEXED BY idx_sessions_bots CROSS JOIN {raw} r \
                  ON r.session_id = s.id WHERE s.site_key = {site} AND s.suspicion_score >= {t} AND {} \
-                 AND r.site_key = {site} AND {}",
+                 AND +r.site_key = {site} AND {}",
                 within("s.started_at", span),
-                within("r.started_at", span)
+                within("+r.started_at", span)
             ));
         }
     }

@@ -50,8 +50,8 @@ let worker;
 let state;
 let sent;
 
-async function post(path, body, ua) {
-  const res = await fetch(`${worker.url}${path}`, { method: 'POST', headers: { 'user-agent': ua }, body: JSON.stringify(body) });
+async function post(path, body, ua, headers = {}) {
+  const res = await fetch(`${worker.url}${path}`, { method: 'POST', headers: { 'user-agent': ua, ...headers }, body: JSON.stringify(body) });
   assert.equal(res.status, 202, `${path}: ${await res.text()}`);
 }
 
@@ -224,4 +224,78 @@ test('session detail: the row, its rollups and its R2 events', async () => {
   assert.deepEqual(d.pages.map((p) => p.path).sort(), [...new Set(s.views)].sort());
   assert.deepEqual(d.events.filter((e) => e.type === 'pageview').map((e) => new URL(e.url).pathname), s.views);
   assert.deepEqual(d.storage, { list_calls: 1, objects_listed: 1, objects_read: 1 });
+});
+
+/** Runs the ten-minute cron at `time` and returns its `analytics_rollups` log line. */
+async function rollupCron(time) {
+  const before = worker.jsonLines().length;
+  const res = await fetch(`${worker.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('*/10 * * * *')}&time=${time}`);
+  assert.equal(res.status, 200, await res.text());
+  for (let i = 0; i < 200; i++) {
+    const line = worker.jsonLines().slice(before).find((l) => l.job === 'analytics_rollups' && l.now === time);
+    if (line) return line;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no analytics_rollups line for the cron at ${time}`);
+}
+
+// Last: it changes a session after the build.
+test('top pages and custom events from the hourly rollups the cron built answer as the raw rows do', async () => {
+  const reports = [
+    `/analytics/pages?${q}`,
+    `/analytics/pages?${q}&limit=2`,
+    `/analytics/events?${q}`,
+    `/analytics/pages?site=shop&tz=UTC&bots=exclude&from=${today - 3 * DAY + 1_234_567}&to=${today + DAY}`,
+    `/analytics/events?site=shop&tz=Asia/Kolkata&bots=exclude&from=${today - 3 * DAY}&to=${today}`,
+  ];
+  const answers = async () => Promise.all(reports.map((r) => get(r)));
+  const usesRollups = async (r) => (await get(`${r}&explain=1`)).queries.some((x) => x.sql.includes('rollup_'));
+  const raw = await answers();
+  assert.equal(await usesRollups(reports[0]), false, 'nothing built yet');
+
+  // The cron's "now" a day ahead, so every sent hour ended long enough ago; bounded runs.
+  const later = today + 2 * DAY;
+  const lines = [];
+  for (let i = 0; i < 10; i++) {
+    const line = await rollupCron(later + i * 600_000);
+    assert.equal(line.error, undefined, JSON.stringify(line));
+    lines.push(line);
+    if (line.hours === 0) break;
+  }
+  assert.equal(lines.at(-1).hours, 0, 'the build finishes');
+  assert.ok(lines.length > 2, 'a bounded number of hours per run');
+  const [built] = await state.query("SELECT count(*) AS hours, sum(dirty) AS dirty FROM rollup_hours WHERE site_key = 'shop'");
+  assert.ok(built.hours >= 3 * 24 && built.dirty === 0, JSON.stringify(built));
+  const [views] = await state.query("SELECT sum(views) AS v FROM rollup_pages WHERE site_key = 'shop'");
+  assert.equal(views.v, sent.reduce((a, s) => a + s.views.length, 0));
+  for (const r of reports) assert.equal(await usesRollups(r), true, r);
+  assert.deepEqual(await answers(), raw);
+
+  // A late pageview of a session in a built hour: its aggregate marks the hour dirty, the hour is
+  // read raw at once, and the next cron run rebuilds it. (It arrives after the crons' "now", so
+  // their final aggregates do not throttle its own.)
+  const s = sent.find((x) => x.startedAt < today - DAY);
+  const arrives = later + 3_600_000;
+  await post('/track/events/batch', {
+    batch_id: randomUUID(), session_id: s.id, session_started_at: s.startedAt, sent_at: s.lastTs + 1000,
+    events: [{ type: 'pageview', ts: s.lastTs + 500, url: 'https://shop.example/late' }],
+  }, UA[s.browser], { 'x-pulsegate-now': String(arrives) });
+  const hour = s.startedAt - (s.startedAt % 3_600_000);
+  const late = async () => {
+    const top = await get(reports[0]);
+    return top.rows.find((r) => r.path === '/late');
+  };
+  await eventually('the late pageview aggregated', async () => (await late()) !== undefined, { tries: 100 });
+  assert.deepEqual(await late(), { path: '/late', pageviews: 1, sessions: 1 });
+  const [dirty] = await state.query("SELECT dirty FROM rollup_hours WHERE site_key = 'shop' AND hour = ?", hour);
+  assert.equal(dirty.dirty, 1, 'read raw until rebuilt');
+  assert.equal((await rollupCron(arrives + 600_000)).dirty_hours, 1);
+  const [h] = await state.query("SELECT dirty FROM rollup_hours WHERE site_key = 'shop' AND hour = ?", hour);
+  assert.equal(h.dirty, 0, 'rebuilt');
+  const [lateRow] = await state.query("SELECT views, sessions FROM rollup_pages WHERE site_key = 'shop' AND hour = ? AND path = '/late'", hour);
+  assert.deepEqual({ ...lateRow }, { views: 1, sessions: 1 });
+  assert.deepEqual(await late(), { path: '/late', pageviews: 1, sessions: 1 });
+  const top = await get(reports[0]);
+  const before = raw[0].rows.reduce((a, r) => a + r.pageviews, 0);
+  assert.equal(top.rows.reduce((a, r) => a + r.pageviews, 0), before + 1);
 });

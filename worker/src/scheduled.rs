@@ -6,13 +6,13 @@ use serde::Serialize;
 use worker::Env;
 
 use crate::config::Config;
-use crate::jobs::{drought, finalize, outbox, retention};
+use crate::jobs::{drought, finalize, outbox, retention, rollup};
 use crate::log::{self, Level, now_ms};
 
 /// `0 3 * * *`: retention of every store.
 pub(crate) const RETENTION_CRON: &str = "0 3 * * *";
-/// `*/10 * * * *`: finalise quiet sessions, continue a retention backlog, the lead drought alert,
-/// then the webhook outbox (which sends a fresh drought alert in the same run).
+/// `*/10 * * * *`: finalise quiet sessions, build the analytics rollups, continue a retention
+/// backlog, the lead drought alert, then the webhook outbox (which sends a fresh drought alert in the same run).
 pub(crate) const TEN_MINUTES_CRON: &str = "*/10 * * * *";
 
 /// A scheduled job.
@@ -45,6 +45,14 @@ pub(crate) async fn run(cron: &str, env: &Env, now: UnixMillis) {
             log::job(
                 level,
                 "finalize_sessions",
+                Timed { ms: now_ms().saturating_sub(started), summary },
+            );
+            let started = now_ms();
+            let summary = rollup::run(env, now).await;
+            let level = if summary.error.is_some() { Level::Error } else { Level::Info };
+            log::job(
+                level,
+                "analytics_rollups",
                 Timed { ms: now_ms().saturating_sub(started), summary },
             );
             retention_job(env, &config, now, retention::Mode::Continue).await;

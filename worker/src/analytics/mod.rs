@@ -1,17 +1,21 @@
 //! The analytics reports (spec `analyticsService`): resolving a report's site, range, zone and
 //! bot filter ([`context`]), building its SQL ([`sql`], pure) and shaping D1's rows into the
-//! schema's report types ([`reports`], [`shape`]); session detail merges R2 ([`detail`]).
+//! schema's report types ([`reports`], [`shape`]); session detail merges R2 ([`detail`]). Top
+//! pages and custom events sum the hourly [`rollup`]s where they are built.
 
 pub(crate) mod detail;
 pub(crate) mod leads;
 pub(crate) mod params;
 pub(crate) mod reports;
+pub(crate) mod rollup;
 pub(crate) mod shape;
 pub(crate) mod sql;
 pub(crate) mod tz;
 
 #[cfg(test)]
 pub(crate) mod native_tests;
+#[cfg(test)]
+mod rollup_tests;
 
 use pulsegate_schema::{BotFilter, ReportRange, SiteKey, UnixMillis};
 use serde::Deserialize;

@@ -10,6 +10,7 @@ use rusqlite::types::Value as Sql;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use super::rollup;
 use super::shape::{
     self, BucketRow, CampaignDbRow, DimensionRow, EventDbRow, MedianRow, PageDbRow, SummaryRow,
     TotalsRow,
@@ -67,11 +68,11 @@ pub(crate) fn rows_json(db: &Connection, q: &Query) -> Vec<Value> {
     rows.map(Result::unwrap).collect()
 }
 
-fn rows<T: DeserializeOwned>(db: &Connection, q: &Query) -> Vec<T> {
+pub(crate) fn rows<T: DeserializeOwned>(db: &Connection, q: &Query) -> Vec<T> {
     rows_json(db, q).into_iter().map(|v| serde_json::from_value(v).unwrap()).collect()
 }
 
-fn run(db: &Connection, q: &Query) -> usize {
+pub(crate) fn run(db: &Connection, q: &Query) -> usize {
     db.execute(&q.sql, rusqlite::params_from_iter(bind(q))).unwrap()
 }
 
@@ -83,9 +84,9 @@ pub(crate) fn plan(db: &Connection, q: &Query) -> Vec<String> {
 
 /// A seeded session, as the test knows it.
 #[derive(Clone, Debug)]
-struct Seed {
-    id: String,
-    started_at: u64,
+pub(crate) struct Seed {
+    pub(crate) id: String,
+    pub(crate) started_at: u64,
     visitor: Option<String>,
     page_views: u64,
     duration_ms: u64,
@@ -106,8 +107,8 @@ struct Seed {
     timezone: &'static str,
 }
 
-const T0: u64 = 1_761_955_200_000; // 2025-11-01T00:00:00Z
-const SITE: &str = "demo";
+pub(crate) const T0: u64 = 1_761_955_200_000; // 2025-11-01T00:00:00Z
+pub(crate) const SITE: &str = "demo";
 
 /// 400 sessions over ten days, from a fixed-seed generator, plus 30 of another site.
 fn seeds() -> Vec<Seed> {
@@ -197,7 +198,7 @@ fn site_of(i: usize) -> &'static str {
     if i < 400 { SITE } else { "other" }
 }
 
-fn seeded() -> (Connection, Vec<Seed>) {
+pub(crate) fn seeded() -> (Connection, Vec<Seed>) {
     let db = migrated();
     let all = seeds();
     for (i, s) in all.iter().enumerate() {
@@ -235,7 +236,7 @@ fn seeded() -> (Connection, Vec<Seed>) {
     (db, all.into_iter().take(400).collect())
 }
 
-fn scope(bots: bool) -> Scope {
+pub(crate) fn scope(bots: bool) -> Scope {
     Scope {
         site: SITE.to_owned(),
         from: T0 + MS_PER_DAY,
@@ -606,9 +607,24 @@ fn every_statement() -> Vec<(&'static str, Query)> {
         ("campaigns", sql::campaigns(&s, 100)),
         ("pages", sql::top_pages(&s, 100)),
         ("events", sql::custom_events(&s)),
+        ("rollup hours", rollup::built_hours(&s)),
+        ("rollup state", rollup::build_state(SITE)),
+        ("rollup dirty hours", rollup::dirty_hours(SITE, 24)),
         ("sessions", sql::sessions_list(&s, &SessionFilters::default(), None, 50)),
         ("sessions filtered", sql::sessions_list(&s, &all, cursor, 50)),
     ];
+    let h = super::tz::MS_PER_HOUR;
+    let split = rollup::split(s.from, s.to, &[s.from + h, s.from + 2 * h, s.from + 9 * h]);
+    for bots in [false, true] {
+        let s = scope(bots);
+        out.push(("rollup pages", rollup::top_pages(&s, &split, 100)));
+        out.push(("rollup events", rollup::custom_events(&s, &split)));
+    }
+    out.extend(
+        rollup::rebuild(SITE, (s.from, s.from + 24 * h), s.to)
+            .into_iter()
+            .map(|q| ("rollup build", q)),
+    );
     out.extend(Dimension::ALL.iter().map(|d| (d.name(), sql::breakdown(&s, *d, 100))));
     out.extend(
         sql::session_detail(&SessionId::from_random_bytes([2; 16]))
@@ -621,11 +637,13 @@ fn every_statement() -> Vec<(&'static str, Query)> {
 /// Whether a plan step reads a whole table of the analytics data.
 fn full_scan(step: &str) -> bool {
     let step = step.trim();
-    ["sessions", "session_pages", "session_events"].iter().any(|t| {
-        step == format!("SCAN {t}")
-            || step.starts_with(&format!("SCAN {t} "))
-            || step.starts_with(&format!("SCAN {t} USING"))
-    })
+    ["sessions", "session_pages", "session_events", "rollup_hours", "rollup_pages", "rollup_events"]
+        .iter()
+        .any(|t| {
+            step == format!("SCAN {t}")
+                || step.starts_with(&format!("SCAN {t} "))
+                || step.starts_with(&format!("SCAN {t} USING"))
+        })
 }
 
 #[test]

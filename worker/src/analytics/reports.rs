@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::ReportContext;
 use super::params::{self, Params};
+use super::rollup;
 use super::shape::{
     self, BucketRow, CampaignDbRow, DimensionRow, EventDbRow, MedianRow, PageDbRow, SummaryRow,
     TotalsRow,
@@ -152,8 +153,17 @@ async fn statements(
         }
         Report::Breakdown(dim) => vec![sql::breakdown(s, dim, params::limit(p.limit, 100, 1000)?)],
         Report::Campaigns => vec![sql::campaigns(s, params::limit(p.limit, 100, 1000)?)],
-        Report::TopPages => vec![sql::top_pages(s, params::limit(p.limit, 100, 1000)?)],
-        Report::CustomEvents => vec![sql::custom_events(s)],
+        Report::TopPages => {
+            let limit = params::limit(p.limit, 100, 1000)?;
+            match split(db, s).await? {
+                Some(split) => vec![rollup::top_pages(s, &split, limit)],
+                None => vec![sql::top_pages(s, limit)],
+            }
+        }
+        Report::CustomEvents => match split(db, s).await? {
+            Some(split) => vec![rollup::custom_events(s, &split)],
+            None => vec![sql::custom_events(s)],
+        },
         Report::Sessions => {
             let filters = SessionFilters {
                 min_engagement: p.min_engagement,
@@ -167,6 +177,18 @@ async fn statements(
             vec![sql::sessions_list(s, &filters, p.cursor, params::limit(p.limit, 50, 200)?)]
         }
     })
+}
+
+/// How the range splits into built rollup hours and raw rows; `None` when no hour is built.
+async fn split(db: &Db, s: &sql::Scope) -> Result<Option<rollup::Split>, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct HourRow {
+        hour: UnixMillis,
+    }
+    let rows: Vec<HourRow> = db.all("rollup hours", &rollup::built_hours(s)).await?;
+    let hours: Vec<UnixMillis> = rows.into_iter().map(|r| r.hour).collect();
+    let split = rollup::split(s.from, s.to, &hours);
+    Ok((!split.built.is_empty()).then_some(split))
 }
 
 /// The offsets SQL of each visitor zone in the range that the runtime knows.

@@ -1,5 +1,5 @@
 //! Work that runs after the response (`ctx.wait_until`) or on a cron: aggregate updates, the
-//! identity network, finalising quiet sessions, retention, webhook delivery, the drought alert. Each logs one JSON line with its
+//! identity network, finalising quiet sessions, analytics rollups, retention, webhook delivery, the drought alert. Each logs one JSON line with its
 //! `d1_writes`; none can fail a request.
 
 pub(crate) mod aggregate;
@@ -8,3 +8,4 @@ pub(crate) mod finalize;
 pub(crate) mod identity;
 pub(crate) mod outbox;
 pub(crate) mod retention;
+pub(crate) mod rollup;

@@ -11,7 +11,7 @@
 //! | store | what | window counts from |
 //! |---|---|---|
 //! | `events` | R2 `sessions/YYYY/MM/DD/…` | the UTC date in the key |
-//! | `sessions` | D1 `sessions`, `session_pages`, `session_events` | `started_at` |
+//! | `sessions` | D1 `rollup_hours`, `rollup_pages`, `rollup_events` (by `hour`), then `session_pages`, `session_events`, `sessions` | `started_at` |
 //! | `fingerprints` | D1 `fingerprints` | `last_seen_at` |
 //! | `identity_network` | D1 `identity_network` | `last_seen_at` |
 //! | `rate_limits` | D1 `rate_limit_windows` | `window_start` |
@@ -42,7 +42,12 @@ pub(crate) fn tables(store: Store) -> Option<&'static [Table]> {
     const fn t(name: &'static str, time_column: &'static str) -> Table {
         Table { name, time_column, key: "rowid" }
     }
+    // The rollups go first: an hour whose row is gone is read raw, so the triggers that mark
+    // built hours dirty find nothing to mark while the per-session rows are deleted.
     const SESSIONS: &[Table] = &[
+        t("rollup_hours", "hour"),
+        t("rollup_pages", "hour"),
+        t("rollup_events", "hour"),
         t("session_pages", "started_at"),
         t("session_events", "started_at"),
         t("sessions", "started_at"),
@@ -213,7 +218,17 @@ mod tests {
             assert_eq!(tables(store).is_none(), store == Store::Events, "{store:?}");
         }
         let sessions: Vec<&str> = tables(Store::Sessions).unwrap().iter().map(|t| t.name).collect();
-        assert_eq!(sessions, ["session_pages", "session_events", "sessions"]);
+        assert_eq!(
+            sessions,
+            [
+                "rollup_hours",
+                "rollup_pages",
+                "rollup_events",
+                "session_pages",
+                "session_events",
+                "sessions"
+            ]
+        );
         let leads: Vec<&str> = tables(Store::Leads).unwrap().iter().map(|t| t.name).collect();
         assert_eq!(leads.last(), Some(&"Leads"));
         assert!(leads.contains(&"LeadSubmissions") && leads.contains(&"BlockedIPLeads"));

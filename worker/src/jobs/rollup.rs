@@ -1,0 +1,102 @@
+//! Cron `*/10`: builds the hourly analytics rollups ([`crate::analytics::rollup`]) of every
+//! registered site: first the hours marked dirty since their build, then the next new hours that
+//! ended at least `BUILD_LAG_MS` ago. Bounded per site (`DIRTY_PER_RUN`, `HOURS_PER_RUN`) and
+//! per run ([`MAX_STATEMENTS`]); each span is one D1 transaction, so a failed or cut-short run
+//! leaves every hour either built and current or still read raw, and the next run goes on.
+
+use std::rc::Rc;
+
+use pulsegate_schema::UnixMillis;
+use serde::{Deserialize, Serialize};
+use worker::Env;
+
+use crate::analytics::rollup::{self, DIRTY_PER_RUN};
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::sql::Query;
+use crate::store::d1::Stats;
+
+/// D1 statements one run makes at most (a Worker invocation has ~1,000 binding calls).
+pub(crate) const MAX_STATEMENTS: u32 = 300;
+
+/// What one run did; logged as one JSON line.
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct Summary {
+    pub(crate) now: UnixMillis,
+    pub(crate) sites: u32,
+    /// Hours (re)built, dirty ones included.
+    pub(crate) hours: u32,
+    pub(crate) dirty_hours: u32,
+    pub(crate) d1_reads: u32,
+    pub(crate) d1_writes: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) error: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct SiteRow {
+    site_key: String,
+}
+
+#[derive(Deserialize)]
+struct StateRow {
+    last_hour: Option<UnixMillis>,
+    first_session: Option<UnixMillis>,
+}
+
+#[derive(Deserialize)]
+struct HourRow {
+    hour: UnixMillis,
+}
+
+/// Builds what is due at `now`.
+pub(crate) async fn run(env: &Env, now: UnixMillis) -> Summary {
+    let stats = Stats::new();
+    let mut summary = Summary { now, ..Summary::default() };
+    if let Err(e) = build(env, now, &stats, &mut summary).await {
+        summary.error = Some(e.detail().unwrap_or("failed").to_owned());
+    }
+    summary.d1_reads = stats.d1_reads();
+    summary.d1_writes = stats.d1_writes();
+    summary
+}
+
+async fn build(
+    env: &Env,
+    now: UnixMillis,
+    stats: &Rc<Stats>,
+    summary: &mut Summary,
+) -> Result<(), ApiError> {
+    let db = Db::counted(env, stats.clone())?;
+    let spent = || stats.d1_reads() + stats.d1_writes();
+    let sites: Vec<SiteRow> = db
+        .all("rollup sites", &Query::new("SELECT SiteKey FROM Sites ORDER BY SiteKey", vec![]))
+        .await?;
+    for site in &sites {
+        if spent() + 2 + 5 > MAX_STATEMENTS {
+            break;
+        }
+        summary.sites += 1;
+        let key = site.site_key.as_str();
+        let state: Option<StateRow> = db.first("rollup state", &rollup::build_state(key)).await?;
+        let dirty: Vec<HourRow> =
+            db.all("rollup dirty hours", &rollup::dirty_hours(key, DIRTY_PER_RUN)).await?;
+        let dirty: Vec<UnixMillis> = dirty.into_iter().map(|r| r.hour).collect();
+        let (last, first) = state.map_or((None, None), |s| (s.last_hour, s.first_session));
+        for span in rollup::plan(last, first, &dirty, now) {
+            let statements = rollup::rebuild(key, span, now);
+            if spent() + statements.len() as u32 > MAX_STATEMENTS {
+                return Ok(());
+            }
+            db.batch("rollup build", &statements).await?;
+            let hours = u32::try_from((span.1 - span.0) / crate::analytics::tz::MS_PER_HOUR)
+                .unwrap_or(u32::MAX);
+            summary.hours += hours;
+            if dirty.contains(&span.0) {
+                summary.dirty_hours += hours;
+            }
+        }
+    }
+    Ok(())
+}

@@ -131,7 +131,10 @@ fn pack(version: &str) -> Result<PathBuf> {
 /// The package lints on the packed tarball: publint and Are The Types Wrong (ESM only: the
 /// package has no CommonJS entry, so `node10` and `node16-cjs` resolution are not its targets).
 pub(crate) fn lint(tarball: &Path) -> Result {
-    step("publint (@pulsegate/sdk)", cmd::tool(paths::node_bin("publint")).arg(tarball))?;
+    step(
+        "publint --strict (@pulsegate/sdk)",
+        cmd::tool(paths::node_bin("publint")).arg("--strict").arg(tarball),
+    )?;
     step(
         "are the types wrong (@pulsegate/sdk)",
         cmd::tool(paths::node_bin("attw")).arg(tarball).args(["--profile", "esm-only"]),

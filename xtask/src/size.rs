@@ -106,7 +106,11 @@ const PEERS: &[(&str, &str)] = &[
 /// code for their ~30 body and row types (each D1 row type has its own deserializer). It is 23 %
 /// of the old 3 MB limit.
 /// With the SDK's 34 KB on top, the two together are budgeted at 760 KB.
-const WORKER_BUDGET: usize = 760_000;
+///
+/// `/pulse.js` (the tracker and the form builder in one script) embeds a third chunk and wasm
+/// next to `tracker.js`'s and `form.js`'s: 57 KB gzip, measured here (813 KB in all). Those are
+/// static bytes the worker serves, not code it runs; the budget is 830 KB.
+const WORKER_BUDGET: usize = 830_000;
 /// The worker on `main` before tracking ingest (d9248cd), measured by [`check_worker`].
 const WORKER_FOUNDATION: usize = 234_361;
 

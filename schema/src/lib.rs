@@ -43,6 +43,7 @@ mod event;
 mod fingerprint;
 mod ids;
 pub mod limits;
+pub mod replay;
 mod response;
 mod session;
 mod validate;
@@ -56,6 +57,7 @@ pub use event::{
 };
 pub use fingerprint::{BotSignal, Fingerprint, FingerprintId, InvalidFingerprintId};
 pub use ids::{BatchId, InvalidSiteKey, SessionId, SiteKey, VisitorId};
+pub use replay::ReplayBatch;
 pub use response::{Accepted, Health, HealthCheck};
 pub use session::{Device, DeviceClass, PageContext, SessionEnd, SessionStart, Utm};
 pub use validate::{Invalid, Validate, is_web_url};

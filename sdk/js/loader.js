@@ -4,7 +4,9 @@
  *   <script defer src="https://pulsegate.example/tracker.js" data-site-key="demo"></script>
  *
  * Optional attributes: data-endpoint="https://other-origin" (default: the script's origin),
- * data-debug (log to the console why the tracker is off; nothing is ever logged otherwise).
+ * data-debug (log to the console why the tracker is off; nothing is ever logged otherwise),
+ * data-replay="25" (record that percent of sessions with the session-replay chunk, fetched only
+ * for sessions sampled in).
  *
  * The build replaces the glue marker below with the glue and __PULSEGATE_WASM_PATH__ with the
  * wasm's path, e.g. /sdk/pulsegate-1a2b3c4d.wasm. The glue's `let wasm_bindgen` stays local to the
@@ -48,6 +50,33 @@
 
     /*__PULSEGATE_GLUE__*/
 
+    // The tracker's session as the replay chunk needs it: { id, startedAt }, or null.
+    var session = function () {
+      try {
+        var s = JSON.parse(sessionStorage.getItem("pulsegate.session"));
+        return s && s.id ? { id: s.id, startedAt: s.started_at } : null;
+      } catch (_) {
+        return null;
+      }
+    };
+    // Session replay: only where the site asks for it (data-replay, a percentage), only for
+    // sessions sampled in (by their random id, so every page of a session agrees), and only then
+    // is the chunk fetched.
+    var startReplay = function () {
+      var rate = Number(script.getAttribute("data-replay"));
+      var s = session();
+      if (!(rate > 0) || !s || (parseInt(s.id.slice(0, 8), 16) / 4294967296) * 100 >= rate) return;
+      var tag = document.createElement("script");
+      tag.src = origin + "__PULSEGATE_REPLAY_PATH__";
+      tag.async = true;
+      tag.onload = function () {
+        var replay = window.PulseGate.replay;
+        if (replay) replay.start({ endpoint: config.endpoint, session: session }).catch(fail);
+      };
+      tag.onerror = function () { fail("replay chunk did not load"); };
+      document.head.appendChild(tag);
+    };
+
     wasm_bindgen({ module_or_path: origin + "__PULSEGATE_WASM_PATH__" })
       .then(function () {
         // 0: running (or already running); otherwise why the tracker stays off.
@@ -55,6 +84,7 @@
         // Lets a site (or a test) see whether this page is tracked.
         window.PulseGate.tracking = !off;
         if (off) fail(OFF[off] || off);
+        else startReplay();
       })
       .catch(fail);
   } catch (error) {

@@ -14,19 +14,37 @@
 //! bytes gzip), so some choices favour fewer bytes over the obvious API: the module docs of
 //! `json`, `js`, `queue` and `config` and the comments in `Cargo.toml` give the measured reasons.
 
+#[cfg(feature = "tracker")]
 mod config;
+#[cfg(feature = "tracker")]
 mod context;
+#[cfg(feature = "tracker")]
 mod ids;
+#[cfg(feature = "tracker")]
 mod js;
+#[cfg(feature = "tracker")]
 mod json;
+#[cfg(feature = "tracker")]
 mod listener;
+#[cfg(feature = "tracker")]
 mod privacy;
+#[cfg(feature = "tracker")]
 mod queue;
+#[cfg(feature = "tracker")]
 mod session;
+#[cfg(feature = "tracker")]
 mod tracker;
+#[cfg(feature = "tracker")]
 mod transport;
 
+/// The session-replay recorder: its own wasm chunk, built with `--no-default-features --features
+/// replay` (see `xtask/src/sdk.rs`), loaded only for sessions that are recorded.
+#[cfg(feature = "replay")]
+pub mod replay;
+
+#[cfg(feature = "tracker")]
 use wasm_bindgen::JsValue;
+#[cfg(feature = "tracker")]
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// Starts tracking with `{ siteKey, endpoint }`.
@@ -37,6 +55,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// Returns 0 when the tracker runs (or already ran), else why it is off, for the loader to log
 /// under `data-debug`: 1 no valid site key or endpoint, 2 no window or document, 3 Global Privacy
 /// Control or Do Not Track is on.
+#[cfg(feature = "tracker")]
 #[wasm_bindgen]
 pub fn start(config: &JsValue) -> u32 {
     tracker::start(config)
@@ -49,6 +68,11 @@ static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
 
 /// Browser tests, run in headless Chromium by `cargo test --target wasm32-unknown-unknown`. They
 /// live in `tests/web.rs` but build inside this crate, which has no rlib to link them against.
-#[cfg(all(test, target_family = "wasm"))]
+#[cfg(all(test, target_family = "wasm", feature = "tracker"))]
 #[path = "../tests/web.rs"]
 mod web;
+
+/// Browser tests of the replay recorder (serializer, masking, mutation buffer).
+#[cfg(all(test, target_family = "wasm", feature = "replay"))]
+#[path = "../tests/replay_web.rs"]
+mod replay_web;

@@ -1,0 +1,104 @@
+//! Form values (source 5): `input` and `change` events and values set by script (the `value`,
+//! `checked` and `selectedIndex` setters are hooked), masked by the field's policy.
+
+use wasm_bindgen::JsValue;
+
+use super::super::dom::{self, Node, NodeList};
+use super::super::json;
+use super::super::listener::{Listener, listen};
+use super::super::mask::{self, InputPolicy};
+use super::super::recorder::{INCREMENTAL, Recorder};
+use super::super::serialize::{self, events_dropped};
+use super::super::with_recorder;
+use super::{Hook, hook};
+
+/// Setters that change a field's value without an event.
+const SETTERS: &[(&str, &str)] = &[
+    ("HTMLInputElement", "value"),
+    ("HTMLInputElement", "checked"),
+    ("HTMLTextAreaElement", "value"),
+    ("HTMLSelectElement", "value"),
+    ("HTMLSelectElement", "selectedIndex"),
+];
+
+pub(super) fn install(doc: &Node, listeners: &mut Vec<Listener>, hooks: &mut Vec<Hook>) {
+    for kind in ["input", "change"] {
+        listeners.push(listen(doc, kind, true, |ev| {
+            if let Some(target) = ev.target() {
+                with_recorder(|r| r.on_input(&target, true));
+            }
+        }));
+    }
+    for &(class, name) in SETTERS {
+        hooks.extend(hook(class, name, true, |el: JsValue, _, _, _| {
+            if let Some(el) = dom::node(el) {
+                with_recorder(|r| r.on_input(&el, true));
+            }
+        }));
+    }
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(method, js_name = getElementsByName)]
+    fn by_name(this: &Node, name: &str) -> NodeList;
+}
+
+impl Recorder {
+    /// Records the value of `el` if it is a form field the Replayer has; with `group`, the other
+    /// radios of its group too (they were unchecked by this one).
+    pub(crate) fn on_input(&mut self, el: &Node, group: bool) {
+        if el.node_type() != dom::ELEMENT {
+            return;
+        }
+        let Some(id) = self.mirror.id(el) else { return };
+        let flags = self.mirror.flags(id);
+        if !self.mirror.present(id) || events_dropped(flags) {
+            return;
+        }
+        let tag = el.local_name();
+        if !matches!(tag.as_str(), "input" | "textarea" | "select") {
+            return;
+        }
+        let kind =
+            if tag == "input" { dom::text(el, "type").to_ascii_lowercase() } else { String::new() };
+        let checked = dom::prop(el, "checked").as_bool() == Some(true);
+        let text = if mask::is_choice(&kind) {
+            dom::text(el, "value")
+        } else {
+            let policy = serialize::policy(el, &tag, &kind, flags);
+            if policy == InputPolicy::Drop {
+                return;
+            }
+            mask::input_value(&dom::text(el, "value"), policy).unwrap_or_default()
+        };
+        let now = (text, checked);
+        if self.last_input.get(&id) == Some(&now) {
+            return;
+        }
+        let mut data = String::from("{\"source\":5,\"id\":");
+        json::uint(&mut data, u64::from(id));
+        data.push_str(",\"text\":");
+        json::string(&mut data, &now.0);
+        data.push_str(",\"isChecked\":");
+        data.push_str(if checked { "true" } else { "false" });
+        data.push('}');
+        self.last_input.insert(id, now);
+        self.emit(INCREMENTAL, &data);
+        if group && kind == "radio" && checked {
+            let name = dom::text(el, "name");
+            if name.is_empty() {
+                return;
+            }
+            let others = self.doc.by_name(&name);
+            for i in 0..others.length() {
+                if let Some(other) = others.item(i)
+                    && other != *el
+                    && dom::text(&other, "type") == "radio"
+                {
+                    self.on_input(&other, false);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+// A small site for replay tests that need no worker: the test pages, the replay chunk from the
+// SDK bundle (target/sdk-dist, or $PULSEGATE_SDK_DIST), on a loopback port.
+import http from 'node:http';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = process.env.PULSEGATE_SDK_DIST ?? path.join(root, 'target/sdk-dist');
+const fixtures = path.join(root, 'tests/fixtures/replay');
+
+/** The replay chunk's script path (`/sdk/replay-<hash>.js`). */
+export async function chunkPath() {
+  const name = (await readdir(dist)).find((f) => f.startsWith('replay-') && f.endsWith('.js'));
+  if (!name) throw new Error(`no replay chunk in ${dist}: run cargo xtask build`);
+  return `/sdk/${name}`;
+}
+
+/** Serves `/<fixture>.html` from tests/fixtures/replay, `/sdk/*` from the bundle, and `pages`. */
+export function serveReplaySite(pages = {}) {
+  const server = http.createServer(async (req, res) => {
+    const { pathname } = new URL(req.url, 'http://x');
+    try {
+      if (pathname === '/favicon.ico') {
+        res.writeHead(204).end();
+      } else if (pages[pathname]) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pages[pathname]);
+      } else if (pathname.startsWith('/sdk/') && /^[\w.-]+$/.test(pathname.slice(5))) {
+        const body = await readFile(path.join(dist, pathname.slice(5)));
+        const type = pathname.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
+        res.writeHead(200, { 'content-type': type }).end(body);
+      } else if (/^\/[\w-]+\.html$/.test(pathname)) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(await readFile(path.join(fixtures, pathname)));
+      } else {
+        res.writeHead(404).end('not found');
+      }
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve({
+      url: `http://127.0.0.1:${server.address().port}`,
+      close: () => new Promise((r) => server.close(r)),
+    }));
+  });
+}
+
+/**
+ * Starts the chunk on `page` with uploads captured in the page (`window.__sent`, each body as a
+ * byte array or text) instead of sent.
+ */
+export async function startCapturedRecording(page, { sliceMs } = {}) {
+  const src = await chunkPath();
+  await page.addScriptTag({ url: src });
+  return page.evaluate(async ({ sliceMs }) => {
+    window.__sent = [];
+    return window.PulseGate.replay.start({
+      endpoint: location.origin,
+      sliceMs,
+      session: () => ({ id: '0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c', startedAt: 1764097200000 }),
+      send: (url, body) => window.__sent.push(typeof body === 'string' ? body : Array.from(new Uint8Array(body))),
+    });
+  }, { sliceMs });
+}
+
+/** Flushes the recording and returns every uploaded batch body, decoded to bytes or text. */
+export async function collectSent(page) {
+  await page.evaluate(() => window.PulseGate.replay.flush());
+  // Compression is asynchronous: wait until the sends settle.
+  let last = -1;
+  for (let i = 0; i < 50; i++) {
+    const n = await page.evaluate(() => window.__sent.length);
+    if (n === last && n > 0) break;
+    last = n;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const sent = await page.evaluate(() => window.__sent);
+  return sent.map((b) => (typeof b === 'string' ? b : Buffer.from(b)));
+}

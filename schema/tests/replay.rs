@@ -323,3 +323,52 @@ fn batches_are_validated() {
     let unknown = r#"{"batch_id":"7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f","session_id":"0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c","session_started_at":1,"events":[],"extra":1}"#;
     assert!(serde_json::from_str::<ReplayBatch>(unknown).is_err());
 }
+
+fn summary() -> ReplaySessionSummary {
+    ReplaySessionSummary {
+        id: SessionId::from_random_bytes([0x0b; 16]),
+        site_key: "demo".into(),
+        started_at: 1_764_097_200_000,
+        duration_ms: 95_000,
+        landing_path: Some("/pricing".into()),
+        exit_path: Some("/signup".into()),
+        country: Some("DE".into()),
+        device_class: Some("desktop".into()),
+        browser: Some("Chrome".into()),
+        page_views: 3,
+        clicks: 7,
+        rage_clicks: 0,
+        errors: 0,
+        form_submits: 1,
+        engagement_score: 72,
+        suspicion_score: 5,
+    }
+}
+
+#[test]
+fn api_bodies_json() {
+    insta::assert_json_snapshot!(ReplaySessionList {
+        sessions: vec![summary()],
+        next_cursor: Some("1764097200000.0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0b0b".into()),
+    });
+    let mut utm = serde_json::Map::new();
+    utm.insert("source".into(), json!("newsletter"));
+    insta::assert_json_snapshot!(ReplaySessionDetail {
+        session: summary(),
+        landing_url: "https://shop.example/pricing".into(),
+        referrer: Some("https://search.example/".into()),
+        os: Some("macOS".into()),
+        utm,
+        form_starts: 1,
+        custom_events: 0,
+        engaged_ms: 42_000,
+        engagement_reasons: json!([{"reason":"form_submit","points":30}]),
+        suspicion_reasons: json!([]),
+    });
+    insta::assert_json_snapshot!(ReplayEventsPage {
+        from: 1_764_097_200_000,
+        to: 1_764_099_000_000,
+        events: vec![serde_json::to_value(&recording()[0]).unwrap()],
+        next: None,
+    });
+}

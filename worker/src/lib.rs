@@ -1,4 +1,5 @@
-//! PulseGate's Cloudflare Worker: SDK ingest into D1 and R2, the SDK bundle, health and crons.
+//! PulseGate's Cloudflare Worker: SDK ingest into D1 and R2, session replay (ingest, API, viewer),
+//! the SDK bundle, health and crons.
 //!
 //! `fetch` goes through the single route table in [`router`]; `scheduled` through [`scheduled`].
 //! Pure logic (keys, dates, validation, error mapping) is free of JS types and unit-tested natively.
@@ -12,6 +13,7 @@ mod error;
 mod http;
 mod ip_hash;
 mod log;
+mod replay;
 mod router;
 mod routes;
 mod scheduled;

@@ -9,6 +9,7 @@ use crate::cors;
 use crate::error::ApiError;
 use crate::http::{header, json};
 use crate::log::{self, ErrorLine, Level, RequestLine, now_ms};
+use crate::replay;
 use crate::routes::{health, sdk_assets, track};
 
 /// What a matched route does.
@@ -18,6 +19,11 @@ pub(crate) enum Endpoint {
     EventsBatch,
     SdkAsset,
     Health,
+    ReplayIngest,
+    ReplayViewer,
+    ReplaySessions,
+    ReplaySession,
+    ReplayEvents,
 }
 
 /// A path pattern (`{name}` matches one segment, optionally followed by a fixed suffix such as
@@ -37,9 +43,17 @@ pub(crate) const ROUTES: &[Route] = &[
     // /track/* → validator → route handler → D1 / R2 (CORS: any origin)
     Route { pattern: "/track/session/start", methods: POST, endpoint: Endpoint::SessionStart },
     Route { pattern: "/track/events/batch", methods: POST, endpoint: Endpoint::EventsBatch },
+    // Recorded sessions from the replay chunk → R2 (events/ prefix of the session)
+    Route { pattern: "/track/replay", methods: POST, endpoint: Endpoint::ReplayIngest },
+    // /replay → the viewer (public HTML); /replay/* → auth (API key, page "replay") → D1 / R2
+    Route { pattern: "/replay", methods: GET, endpoint: Endpoint::ReplayViewer },
+    Route { pattern: "/replay/sessions", methods: GET, endpoint: Endpoint::ReplaySessions },
+    Route { pattern: "/replay/sessions/{id}", methods: GET, endpoint: Endpoint::ReplaySession },
+    Route { pattern: "/replay/sessions/{id}/events", methods: GET, endpoint: Endpoint::ReplayEvents },
     // /tracker.js (later /form.js, /pulse.js) and the wasm they load → embedded SDK bundle
     Route { pattern: "/{script}.js", methods: GET, endpoint: Endpoint::SdkAsset },
     Route { pattern: "/sdk/{file}.wasm", methods: GET, endpoint: Endpoint::SdkAsset },
+    Route { pattern: "/sdk/{file}.js", methods: GET, endpoint: Endpoint::SdkAsset },
     // /health → JSON health check (?deep=1 probes D1, KV and R2)
     Route { pattern: "/health", methods: GET, endpoint: Endpoint::Health },
 ];
@@ -149,6 +163,11 @@ async fn dispatch(req: Request, env: &Env, method: &str, path: &str) -> Result<R
         Resolved::Found(Endpoint::EventsBatch) => track::events_batch(req, env).await,
         Resolved::Found(Endpoint::SdkAsset) => sdk_assets::get(&req, path),
         Resolved::Found(Endpoint::Health) => health::get(&req, env).await,
+        Resolved::Found(Endpoint::ReplayIngest) => replay::ingest::post(req, env).await,
+        Resolved::Found(Endpoint::ReplayViewer) => replay::viewer::get(),
+        Resolved::Found(Endpoint::ReplaySessions) => replay::routes::list(&req, env).await,
+        Resolved::Found(Endpoint::ReplaySession) => replay::routes::detail(&req, env, path).await,
+        Resolved::Found(Endpoint::ReplayEvents) => replay::routes::events(&req, env, path).await,
     }
 }
 
@@ -214,6 +233,23 @@ mod tests {
             resolve("GET", "/sdk/pulsegate-1a2b3c4d.wasm"),
             Resolved::Found(Endpoint::SdkAsset)
         );
+        assert_eq!(resolve("GET", "/sdk/replay-1a2b3c4d.js"), Resolved::Found(Endpoint::SdkAsset));
+        assert_eq!(resolve("POST", "/track/replay"), Resolved::Found(Endpoint::ReplayIngest));
+        assert_eq!(resolve("GET", "/replay"), Resolved::Found(Endpoint::ReplayViewer));
+        assert_eq!(resolve("GET", "/replay/sessions"), Resolved::Found(Endpoint::ReplaySessions));
+        let id = "0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c";
+        assert_eq!(
+            resolve("GET", &format!("/replay/sessions/{id}")),
+            Resolved::Found(Endpoint::ReplaySession)
+        );
+        assert_eq!(
+            resolve("GET", &format!("/replay/sessions/{id}/events")),
+            Resolved::Found(Endpoint::ReplayEvents)
+        );
+        assert_eq!(
+            resolve("POST", "/replay/sessions"),
+            Resolved::MethodNotAllowed { allow: "GET, HEAD, OPTIONS".to_owned() }
+        );
     }
 
     #[test]
@@ -239,7 +275,7 @@ mod tests {
             "/nope",
             "/health/",
             "/track",
-            "/sdk/x.js",
+            "/sdk/a/b.js",
             "/sdk/.wasm",
             "/a/b.js",
             "/.js",

@@ -17,11 +17,13 @@
 //! what it writes with these types; the worker parses every uploaded [`ReplayBatch`] with them
 //! before storing it.
 
+mod api;
 mod batch;
 mod event;
 mod incremental;
 mod node;
 
+pub use api::{ReplayEventsPage, ReplaySessionDetail, ReplaySessionList, ReplaySessionSummary};
 pub use batch::ReplayBatch;
 pub use event::{
     CustomEvent, EventType, FullSnapshot, InitialOffset, Meta, PluginEvent, ReplayEvent,

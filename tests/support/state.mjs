@@ -37,6 +37,11 @@ export async function openState(persistDir) {
       const obj = await TRACKING_R2.get(key);
       return obj ? JSON.parse(await obj.text()) : null;
     },
+    /** An R2 object's raw bytes, or null when absent. */
+    async getBytes(key) {
+      const obj = await TRACKING_R2.get(key);
+      return obj ? Buffer.from(await obj.arrayBuffer()) : null;
+    },
     /** Writes an R2 object (to seed data for cron tests). */
     async put(key, body) {
       await TRACKING_R2.put(key, body);

@@ -46,9 +46,10 @@ export function freePort() {
 
 /**
  * Applies the migrations to a new temporary state directory, starts `wrangler dev` on it and
- * waits for `/health`. The worker must be prebuilt (`cargo xtask test` does it).
+ * waits for `/health`. The worker must be prebuilt (`cargo xtask test` does it). `vars` adds
+ * `--var NAME:value` pairs (secrets such as API keys included: wrangler dev takes them as vars).
  */
-export async function startWorker() {
+export async function startWorker({ vars = {} } = {}) {
   const state = await mkdtemp(path.join(os.tmpdir(), 'pulsegate-e2e-'));
   const cwd = path.join(root, 'worker');
   await promisify(execFile)(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { cwd, env });
@@ -59,7 +60,8 @@ export async function startWorker() {
     wrangler,
     ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
       '--persist-to', state, '--test-scheduled', '--show-interactive-dev-session=false',
-      '--var', `IP_HASH_SALT:${IP_HASH_SALT}`],
+      '--var', `IP_HASH_SALT:${IP_HASH_SALT}`,
+      ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
     { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   running.add(child.pid);

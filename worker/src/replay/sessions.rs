@@ -12,15 +12,38 @@ use crate::bindings;
 use crate::error::ApiError;
 
 /// Sets `has_replay` on the session (one write per recorded page; none when already set).
+///
+/// A recording can reach the worker before its session start (a large first snapshot is sent at
+/// once, the session start may be retried): then the session is not in D1 yet, and the batch,
+/// already stored, is answered 503 so the client sends it again (it overwrites the same object).
 pub(crate) async fn mark_recorded(env: &Env, session: &str) -> Result<(), ApiError> {
     let db = env.d1(bindings::DB).map_err(|e| ApiError::storage("d1 binding", e))?;
-    db.prepare("UPDATE sessions SET has_replay = 1 WHERE id = ?1 AND has_replay = 0")
-        .bind(&[JsValue::from_str(session)])
+    let id = [JsValue::from_str(session)];
+    let result = db
+        .prepare("UPDATE sessions SET has_replay = 1 WHERE id = ?1 AND has_replay = 0")
+        .bind(&id)
         .map_err(|e| ApiError::storage("d1 bind has_replay", e))?
         .run()
         .await
         .map_err(|e| ApiError::storage("d1 update has_replay", e))?;
-    Ok(())
+    let changed = result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0);
+    if changed > 0 {
+        return Ok(());
+    }
+    let known: Option<f64> = db
+        .prepare("SELECT has_replay FROM sessions WHERE id = ?1")
+        .bind(&id)
+        .map_err(|e| ApiError::storage("d1 bind session lookup", e))?
+        .first(Some("has_replay"))
+        .await
+        .map_err(|e| ApiError::storage("d1 session lookup", e))?;
+    match known {
+        Some(_) => Ok(()),
+        None => Err(ApiError::Unavailable {
+            message: "the session has not started yet; retry later",
+            detail: format!("replay batch for unknown session {session}"),
+        }),
+    }
 }
 
 /// Filters of `GET /replay/sessions`, all optional.

@@ -1,0 +1,206 @@
+// Session replay end to end: the example site (another origin) records a scripted multi-page
+// session through tracker.js and the lazily loaded replay chunk into a fresh wrangler dev; the
+// recording is fetched through /replay/sessions/{id}/events and played by rrweb's own Replayer
+// (npm rrweb 2.2.2) in Chromium, and must end on the live page's DOM, masked; nothing masked is in
+// R2. Then the /replay/* auth matrix, bad uploads, and the /replay viewer.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import os from 'node:os';
+import path from 'node:path';
+import { startWorker } from '../support/worker.mjs';
+import { openState, eventually } from '../support/state.mjs';
+import { launchBrowser } from '../support/browser.mjs';
+import { canonicalDom, domDifferences, replay } from '../support/replay.mjs';
+import { serveSite } from '../../examples/serve.mjs';
+
+const ADMIN = 'e2e-admin-key-0123456789';
+const MARKETING = 'e2e-marketing-key-0123456789';
+const SECRETS = ['Jane Replay', 'jane.replay@mail.example', '0151 9876543', 'call me after six', '0800 555 0199', 'hello@brightside.example'];
+
+let worker;
+let state;
+let site;
+let browser;
+let recorded; // { id, live, liveBase, errors }
+
+before(async () => {
+  worker = await startWorker({ vars: { ANALYTICS_API_KEY: ADMIN, ANALYTICS_MARKETING_API_KEY: MARKETING } });
+  state = await openState(worker.state);
+  site = await serveSite({ worker: worker.url });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  await state?.dispose();
+  await worker?.stop();
+});
+
+const api = (path, key = ADMIN, init = {}) => fetch(`${worker.url}${path}`, {
+  ...init,
+  headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(init.headers ?? {}) },
+});
+
+test('a scripted multi-page session is recorded, stored and replayed by rrweb to the live DOM', async () => {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1000, height: 700 });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
+
+  await page.goto(`${site.url}/`);
+  await page.waitForFunction(() => window.PulseGate?.replay?.stats?.events > 1);
+  await page.mouse.move(200, 200);
+  await page.mouse.wheel(0, 500);
+  await page.waitForTimeout(200);
+  await page.click('#quote-link');
+  await page.waitForURL(`${site.url}/quote.html`);
+  await page.waitForFunction(() => window.PulseGate?.replay?.stats?.events > 1);
+  await page.fill('input[name=name]', 'Jane Replay');
+  await page.fill('input[name=email]', 'jane.replay@mail.example');
+  await page.fill('input[name=phone]', '0151 9876543');
+  await page.fill('#roof', '60');
+  await page.fill('textarea', 'call me after six');
+  await page.mouse.wheel(0, 300);
+  await page.setViewportSize({ width: 820, height: 640 });
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#thanks');
+  await page.waitForTimeout(300);
+  await page.evaluate(() => window.PulseGate.replay.flush());
+  const live = await page.evaluate(canonicalDom, { base: `${site.url}/quote.html`, replayed: false });
+  const id = await page.evaluate(() => JSON.parse(sessionStorage.getItem('pulsegate.session')).id);
+
+  const listed = await eventually('the session in /replay/sessions', async () => {
+    const res = await api('/replay/sessions?site=demo');
+    const body = await res.json();
+    return body.sessions?.find((s) => s.id === id);
+  });
+  assert.equal(listed.site_key, 'demo');
+
+  // Both pages' recordings (2 × Meta + FullSnapshot) and the submitted form's mutation are stored.
+  const events = await eventually('both pages and the submit in R2', async () => {
+    const res = await api(`/replay/sessions/${id}/events`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/json');
+    const body = await res.json();
+    const metas = body.events.filter((e) => e.type === 4);
+    const submitted = JSON.stringify(body.events).includes('Thanks! We will be in touch');
+    return metas.length >= 2 && submitted ? body.events : null;
+  }, { tries: 80 });
+  for (let i = 1; i < events.length; i++) assert.ok(events[i].timestamp >= events[i - 1].timestamp, 'merged by time');
+  const tags = new Set(events.filter((e) => e.type === 5).map((e) => e.data.tag));
+  assert.ok(tags.has('pulsegate.pageview'), `tracker events merged in as markers: ${[...tags]}`);
+
+  const player = await browser.context.newPage();
+  const replayed = await replay(player, events.filter((e) => e.type !== 5), `${site.url}/quote.html`);
+  assert.deepEqual(domDifferences(live, replayed.dom), [], 'the replayed DOM equals the live DOM at the end');
+  assert.deepEqual(replayed.warnings, [], 'the Replayer found every node');
+
+  // Nothing masked is anywhere in R2 (every object of the session, decompressed).
+  const prefix = (await state.query('SELECT r2_prefix FROM sessions WHERE id = ?', id))[0].r2_prefix;
+  const keys = await state.listKeys(prefix);
+  assert.ok(keys.some((k) => k.endsWith('.replay.json.gz')), keys.join('\n'));
+  for (const key of keys) {
+    const obj = await state.getBytes(key);
+    const text = key.endsWith('.gz') ? gunzipSync(obj).toString('utf8') : obj.toString('utf8');
+    for (const secret of SECRETS) assert.ok(!text.includes(secret), `${secret} found in ${key}`);
+  }
+  assert.deepEqual(errors, [], 'no errors on the recorded pages');
+  recorded = { id };
+  await page.close();
+  await player.close();
+});
+
+test('every /replay/* route answers the auth matrix', async () => {
+  const id = recorded?.id ?? '0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c';
+  const routes = ['/replay/sessions', `/replay/sessions/${id}`, `/replay/sessions/${id}/events`];
+  for (const route of routes) {
+    for (const [key, status] of [[null, 401], ['wrong-key', 401], [`${ADMIN}x`, 401], [MARKETING, 403], [ADMIN, 200]]) {
+      const res = await api(route, key);
+      assert.equal(res.status, recorded || status !== 200 ? status : 404, `${route} with ${key}`);
+      if (status === 401) assert.equal(res.headers.get('www-authenticate'), 'Bearer', route);
+      if (status !== 200) assert.ok((await res.json()).error.code, route);
+      else await res.arrayBuffer();
+    }
+    const viaHeader = await fetch(`${worker.url}${route}`, { headers: { 'x-api-key': ADMIN } });
+    assert.equal(viaHeader.status, recorded ? 200 : 404, `${route} with X-API-Key`);
+    await viaHeader.arrayBuffer();
+  }
+  const preflight = await fetch(`${worker.url}/replay/sessions`, { method: 'OPTIONS' });
+  assert.equal(preflight.status, 204, 'OPTIONS needs no key');
+  const unknown = await api('/replay/sessions/0b5a3c9e-8f1d-4e2a-9c7b-000000000000');
+  assert.equal(unknown.status, 404);
+  const badFilter = await api('/replay/sessions?min_engagement=500');
+  assert.equal(badFilter.status, 400);
+  assert.equal((await badFilter.json()).error.field, 'min_engagement');
+});
+
+test('bad replay uploads get clear errors and store nothing', async () => {
+  const batch = (events) => JSON.stringify({
+    batch_id: '7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
+    session_id: '0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c',
+    session_started_at: Date.now() - 1000,
+    events,
+  });
+  const post = (body) => fetch(`${worker.url}/track/replay`, { method: 'POST', body });
+  const cases = [
+    ['{"batch_id":', 400, 'malformed_json'],
+    [gzipSync('{"batch_id":').subarray(0, 10), 400, 'bad_request'],
+    [batch([]), 400, 'invalid_field'],
+    [batch([{ type: 9, timestamp: Date.now(), data: {} }]), 400, 'invalid_field'],
+    [batch([{ type: 3, timestamp: Date.now(), data: { source: 2, type: 2 } }]), 400, 'invalid_field'],
+    [gzipSync(Buffer.alloc(40 * 1024 * 1024, 32)), 413, 'payload_too_large'],
+  ];
+  for (const [body, status, code] of cases) {
+    const res = await post(body);
+    assert.equal(res.status, status, String(body).slice(0, 60));
+    assert.equal((await res.json()).error.code, code);
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+  }
+  const keys = await state.listKeys('sessions/');
+  assert.ok(!keys.some((k) => k.includes('0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c')), 'nothing stored for bad uploads');
+  // A valid batch for a session that has not started yet: stored, and 503 so the client retries.
+  const early = await post(gzipSync(batch([{ type: 4, timestamp: Date.now(), data: { href: 'https://a.example/', width: 1, height: 1 } }])));
+  assert.equal(early.status, 503);
+});
+
+test('the /replay viewer lists and plays the session in Chromium', async () => {
+  assert.ok(recorded, 'needs the recorded session');
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1400, height: 900 });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  const res = await page.goto(`${worker.url}/replay`);
+  assert.equal(res.status(), 200);
+  assert.match(res.headers()['content-security-policy'], /default-src 'none'/);
+  const html = await res.text();
+  assert.ok(!/<script[^>]+src=/.test(html) && !/https?:\/\/(cdn|unpkg|jsdelivr)/.test(html), 'self-contained, no CDN');
+  await page.fill('#key', ADMIN);
+  await page.click('#keyform button');
+  await page.waitForSelector(`tr[data-id="${recorded.id}"]`);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('pulsegate.replay.key')), ADMIN);
+  await page.click(`tr[data-id="${recorded.id}"]`);
+  await page.waitForSelector('#player .rr-player', { timeout: 15_000 }).catch(async (e) => {
+    throw new Error(`${e.message}\nerrors: ${errors.join('\n')}\nplayer: ${await page.innerHTML('#player')}`);
+  });
+  await page.waitForSelector('#facts dl');
+  await page.waitForFunction(() => document.querySelectorAll('#markers li').length > 0);
+  await page.waitForTimeout(1500);
+  const frame = await page.evaluate(() => {
+    const iframe = document.querySelector('#player iframe');
+    return { text: iframe?.contentDocument?.body?.innerText ?? '', shown: iframe && getComputedStyle(iframe).display !== 'none' };
+  });
+  assert.ok(frame.shown, 'the replay frame is visible');
+  assert.match(frame.text, /Brightside Solar/, 'the recorded page is rendered');
+  // PULSEGATE_SCREENSHOT=docs/replay-viewer.png refreshes the README's picture.
+  const shotPath = process.env.PULSEGATE_SCREENSHOT ?? path.join(os.tmpdir(), `pulsegate-replay-viewer-${process.pid}.png`);
+  const shot = await page.screenshot({ path: shotPath });
+  // A blank screenshot compresses to almost nothing; a rendered page does not.
+  assert.ok(shot.length > 30_000, `screenshot has content (${shot.length} B)`);
+  assert.deepEqual(errors, [], 'no console errors in the viewer');
+  await page.close();
+});

@@ -74,7 +74,8 @@ const VIEWER: &str = "src/replay/viewer.html";
 /// stylesheet inlined, so `GET /replay` needs no CDN. Without node_modules, a notice page (and
 /// `replay_viewer_ok.rs` = false, so the route answers 503).
 fn replay_viewer(out: &Path) {
-    let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let workspace = manifest.parent().expect("the worker crate is in the workspace").to_path_buf();
     let (js_path, css_path, page_path) =
         (workspace.join(PLAYER_JS), workspace.join(PLAYER_CSS), manifest.join(VIEWER));
@@ -87,7 +88,10 @@ fn replay_viewer(out: &Path) {
             // Inline script must not contain its own end tag.
             let js = js.replace("</script", "<\\/script");
             let css = css.replace("</style", "<\\/style");
-            (page.replacen("/*__PLAYER_JS__*/", &js, 1).replacen("/*__PLAYER_CSS__*/", &css, 1), true)
+            (
+                page.replacen("/*__PLAYER_JS__*/", &js, 1).replacen("/*__PLAYER_CSS__*/", &css, 1),
+                true,
+            )
         }
         _ => {
             println!(
@@ -97,7 +101,8 @@ fn replay_viewer(out: &Path) {
         }
     };
     fs::write(out.join("replay_viewer.html"), html).expect("write $OUT_DIR/replay_viewer.html");
-    fs::write(out.join("replay_viewer_ok.rs"), if ok { "true" } else { "false" }).expect("write replay_viewer_ok.rs");
+    fs::write(out.join("replay_viewer_ok.rs"), if ok { "true" } else { "false" })
+        .expect("write replay_viewer_ok.rs");
 }
 
 /// One `SdkAsset { .. },` line for `file`, or `None` when it is not served (odd names also warn).
@@ -109,7 +114,9 @@ fn asset_row(file: &Path) -> Option<String> {
     }
     let (route, content_type, cache_control) = match name.rsplit_once('.') {
         // The replay chunk's script is content-hashed like the wasm files, and lives beside them.
-        Some((stem, "js")) if is_content_hashed(stem) => (format!("/sdk/{name}"), JS_TYPE, HASHED_CACHE),
+        Some((stem, "js")) if is_content_hashed(stem) => {
+            (format!("/sdk/{name}"), JS_TYPE, HASHED_CACHE)
+        }
         Some((stem, "js")) if !stem.is_empty() => (format!("/{name}"), JS_TYPE, JS_CACHE),
         Some((stem, "wasm")) if !stem.is_empty() => {
             let cache = if is_content_hashed(stem) { HASHED_CACHE } else { JS_CACHE };

@@ -51,8 +51,8 @@
       if (attempt + 1 < RETRIES) setTimeout(function () { post(url, body, false, attempt + 1); }, ms);
     };
     try {
-      var size = typeof body === "string" ? body.length : body.byteLength;
-      if (unloading && typeof body === "string" && size <= UNLOAD_BYTES && navigator.sendBeacon && navigator.sendBeacon(url, body)) return;
+      var size = body.size === undefined ? body.byteLength : body.size;
+      if (unloading && size <= UNLOAD_BYTES && navigator.sendBeacon && navigator.sendBeacon(url, body)) return;
       fetch(url, { method: "POST", body: body, mode: "cors", credentials: "omit", keepalive: unloading && size <= UNLOAD_BYTES })
         .then(function (res) {
           if (res.status === 429 || res.status >= 500) {
@@ -74,7 +74,7 @@
     var batchSession = null;
     var url = String(options.endpoint).replace(/\/$/, "") + "/track/replay";
     var send = typeof options.send === "function" ? options.send : post;
-    this.stats = { batches: 0, events: 0, rawChars: 0, sentBytes: 0 };
+    this.stats = { batches: 0, events: 0, rawBytes: 0, sentBytes: 0 };
     var stats = this.stats;
 
     function currentSession() {
@@ -86,24 +86,27 @@
       if (timer) { clearTimeout(timer); timer = 0; }
       if (!events || !batchSession) return;
       var take = boundary ? parts.length : cut;
-      var text = parts.slice(0, take).join("");
+      var taken = parts.slice(0, take);
       parts = parts.slice(take);
       chars = 0;
       for (var i = 0; i < parts.length; i++) chars += parts[i].length;
       var s = batchSession;
-      var body = '{"batch_id":"' + uuid() + '","session_id":"' + s.id + '","session_started_at":' + s.startedAt + ',"events":[' + text + "]}";
+      // A Blob, not one joined string: no main-thread copy of a multi-megabyte snapshot. Its type
+      // stays empty, so the POST needs no CORS preflight.
+      var head = '{"batch_id":"' + uuid() + '","session_id":"' + s.id + '","session_started_at":' + s.startedAt + ',"events":[';
+      var body = new Blob([head].concat(taken, ["]}"]));
       events = 0;
       cut = 0;
       if (!parts.length) batchSession = null;
       stats.batches++;
-      stats.rawChars += body.length;
+      stats.rawBytes += body.size;
       if (!unloading && typeof CompressionStream === "function") {
-        new Response(new Blob([body]).stream().pipeThrough(new CompressionStream("gzip")))
+        new Response(body.stream().pipeThrough(new CompressionStream("gzip")))
           .arrayBuffer()
           .then(function (gz) { stats.sentBytes += gz.byteLength; send(url, gz, false); })
           .catch(function () { send(url, body, false); });
       } else {
-        stats.sentBytes += body.length;
+        stats.sentBytes += body.size;
         send(url, body, unloading);
       }
     };

@@ -59,7 +59,7 @@ export async function startCapturedRecording(page, { sliceMs } = {}) {
       endpoint: location.origin,
       sliceMs,
       session: () => ({ id: '0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c', startedAt: 1764097200000 }),
-      send: (url, body) => window.__sent.push(typeof body === 'string' ? body : Array.from(new Uint8Array(body))),
+      send: (url, body) => window.__sent.push(body instanceof Blob ? body.text() : Array.from(new Uint8Array(body))),
     });
   }, { sliceMs });
 }
@@ -75,6 +75,6 @@ export async function collectSent(page) {
     last = n;
     await new Promise((r) => setTimeout(r, 100));
   }
-  const sent = await page.evaluate(() => window.__sent);
+  const sent = await page.evaluate(() => Promise.all(window.__sent));
   return sent.map((b) => (typeof b === 'string' ? b : Buffer.from(b)));
 }

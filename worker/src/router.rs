@@ -49,7 +49,11 @@ pub(crate) const ROUTES: &[Route] = &[
     Route { pattern: "/replay", methods: GET, endpoint: Endpoint::ReplayViewer },
     Route { pattern: "/replay/sessions", methods: GET, endpoint: Endpoint::ReplaySessions },
     Route { pattern: "/replay/sessions/{id}", methods: GET, endpoint: Endpoint::ReplaySession },
-    Route { pattern: "/replay/sessions/{id}/events", methods: GET, endpoint: Endpoint::ReplayEvents },
+    Route {
+        pattern: "/replay/sessions/{id}/events",
+        methods: GET,
+        endpoint: Endpoint::ReplayEvents,
+    },
     // /tracker.js (later /form.js, /pulse.js) and the wasm they load → embedded SDK bundle
     Route { pattern: "/{script}.js", methods: GET, endpoint: Endpoint::SdkAsset },
     Route { pattern: "/sdk/{file}.wasm", methods: GET, endpoint: Endpoint::SdkAsset },

@@ -4,10 +4,12 @@
 //! cargo xtask dev     install what is missing, build, migrate, run wrangler dev + the example site
 //! cargo xtask test    the same set-up, then fmt, clippy, unit, browser and end-to-end tests
 //! cargo xtask size    bytes the browser downloads for the tracker, against the budget and peers
+//! cargo xtask bench   performance reports against peers (`bench replay`)
 //! cargo xtask build   build the SDK bundle and the worker only
 //! cargo xtask data    print the sessions and R2 objects `cargo xtask dev` has stored
 //! ```
 
+mod bench;
 mod cmd;
 mod dev;
 mod install;
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
         Some("dev") => dev::run(),
         Some("test") => test::run(),
         Some("size") => size::run(),
+        Some("bench") => bench::run(args.get(1).map(String::as_str)),
         Some("build") => build(),
         Some("data") => dev::show_data(),
         _ => {
@@ -46,6 +49,7 @@ const HELP: &str = "usage: cargo xtask <dev|test|size|build>
   dev    install what is missing, build, migrate local D1, run wrangler dev and the example site
   test   the same set-up, then fmt, clippy (native + wasm32), unit, SDK browser and end-to-end tests
   size   gzip bytes of the tracker bundle, checked against the budget and against peers
+  bench  performance reports against peers measured in the same run: `bench replay`
   build  build the SDK bundle and the worker
   data   print the sessions and R2 objects that `cargo xtask dev` has stored";
 

@@ -19,11 +19,43 @@ pub(crate) fn run() -> Result {
         "clippy (wasm32, SDK and its browser tests)",
         &[WASM, "-p", "pulsegate-sdk", "--all-targets"],
     )?;
+    clippy(
+        "clippy (wasm32, SDK replay chunk and its browser tests)",
+        &[
+            WASM,
+            "-p",
+            "pulsegate-sdk",
+            "--all-targets",
+            "--no-default-features",
+            "--features",
+            "replay",
+        ],
+    )?;
     step("unit tests (native)", cmd::cargo().args(["test", "--workspace", "--locked"]))?;
+    step(
+        "unit tests (native, SDK replay: masking, JSON)",
+        cmd::cargo().args([
+            "test",
+            "-p",
+            "pulsegate-sdk",
+            "--features",
+            "replay",
+            "--lib",
+            "--locked",
+        ]),
+    )?;
     step(
         "SDK tests in headless Chromium",
         cmd::cargo()
             .args(["test", "-p", "pulsegate-sdk", "--target", "wasm32-unknown-unknown", "--locked"])
+            .current_dir(paths::root().join("sdk"))
+            .env("CHROMEDRIVER", paths::chromedriver()),
+    )?;
+    step(
+        "SDK replay recorder tests in headless Chromium",
+        cmd::cargo()
+            .args(["test", "-p", "pulsegate-sdk", "--target", "wasm32-unknown-unknown", "--locked"])
+            .args(["--no-default-features", "--features", "replay"])
             .current_dir(paths::root().join("sdk"))
             .env("CHROMEDRIVER", paths::chromedriver()),
     )?;

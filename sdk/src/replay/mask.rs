@@ -76,7 +76,7 @@ pub(crate) fn input_value(value: &str, policy: InputPolicy) -> Option<String> {
 
 /// `n` asterisks.
 pub(crate) fn stars(n: usize) -> String {
-    "*".repeat(n)
+    core::iter::repeat_n('*', n).collect()
 }
 
 /// Every character except whitespace becomes `*` (text of `.pg-mask` elements).
@@ -101,7 +101,8 @@ const MIN_DIGITS: usize = 6;
 fn mask_with(text: &str, digits: bool) -> Option<String> {
     let bytes = text.as_bytes();
     let has_at = bytes.contains(&b'@');
-    if !has_at && !(digits && bytes.iter().filter(|b| b.is_ascii_digit()).count() >= MIN_DIGITS) {
+    let many_digits = digits && bytes.iter().filter(|b| b.is_ascii_digit()).count() >= MIN_DIGITS;
+    if !(has_at || many_digits) {
         return None;
     }
     let mut mask = vec![false; bytes.len()];
@@ -131,27 +132,27 @@ fn is_domain(b: u8) -> bool {
 /// Marks `local@domain.tld` (everything but `@` and the domain's dots).
 fn mark_emails(bytes: &[u8], mask: &mut [bool]) -> bool {
     let mut any = false;
-    for (at, _) in bytes.iter().enumerate().filter(|(_, b)| **b == b'@') {
-        let start = bytes[..at].iter().rposition(|&b| !is_local(b)).map_or(0, |i| i + 1);
-        let mut end = at
-            + 1
-            + bytes[at + 1..].iter().position(|&b| !is_domain(b)).unwrap_or(bytes.len() - at - 1);
+    for at in bytes.iter().enumerate().filter(|(_, b)| **b == b'@').map(|(i, _)| i) {
+        let (before, after) = bytes.split_at(at);
+        let after = after.get(1..).unwrap_or_default();
+        let start = before.iter().rposition(|&b| !is_local(b)).map_or(0, |i| i + 1);
+        let mut len = after.iter().position(|&b| !is_domain(b)).unwrap_or(after.len());
         // A sentence's full stop is not part of the domain.
-        while end > at + 1 && bytes[end - 1] == b'.' {
-            end -= 1;
+        while len > 0 && after.get(len - 1) == Some(&b'.') {
+            len -= 1;
         }
-        let domain = &bytes[at + 1..end];
+        let domain = after.get(..len).unwrap_or_default();
         let tld_ok = domain.iter().rposition(|&b| b == b'.').is_some_and(|dot| {
-            dot > 0
-                && domain.len() - dot > 2
-                && domain[dot + 1..].iter().all(u8::is_ascii_alphabetic)
+            let tld = domain.get(dot + 1..).unwrap_or_default();
+            dot > 0 && tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic)
         });
         if start == at || !tld_ok {
             continue;
         }
-        for i in start..end {
-            if i != at && !(i > at && bytes[i] == b'.') {
-                mask[i] = true;
+        for (i, m) in mask.iter_mut().enumerate().take(at + 1 + len).skip(start) {
+            let b = bytes.get(i).copied().unwrap_or(b'@');
+            if i != at && !(i > at && b == b'.') {
+                *m = true;
             }
         }
         any = true;
@@ -159,38 +160,32 @@ fn mark_emails(bytes: &[u8], mask: &mut [bool]) -> bool {
     any
 }
 
-/// Marks the digits of every run of at least [`MIN_DIGITS`] digits, where single separators
+/// Marks the digits of every run of at least [`MIN_DIGITS`] digits, where short separators
 /// (space, `.`, `-`, `/`, parentheses) may sit between them.
 fn mark_digit_runs(bytes: &[u8], mask: &mut [bool]) -> bool {
     let mut any = false;
     let mut i = 0;
     while i < bytes.len() {
-        if !bytes[i].is_ascii_digit() {
+        if !bytes.get(i).is_some_and(u8::is_ascii_digit) {
             i += 1;
             continue;
         }
-        let start = i;
-        let mut end = i;
-        let mut count = 0;
-        let mut j = i;
-        while j < bytes.len() {
-            let b = bytes[j];
+        let (start, mut end, mut count, mut j) = (i, i, 0, i);
+        while let Some(&b) = bytes.get(j) {
             if b.is_ascii_digit() {
                 count += 1;
                 end = j + 1;
                 j += 1;
-            } else if b" .-/()".contains(&b)
-                && bytes.get(j + 1).is_some_and(|n| n.is_ascii_digit() || *n == b'(')
-            {
-                j += 1;
+            } else if let Some(gap) = separator_gap(bytes.get(j..).unwrap_or_default()) {
+                j += gap;
             } else {
                 break;
             }
         }
         if count >= MIN_DIGITS {
-            for (k, b) in bytes.iter().enumerate().take(end).skip(start) {
+            for (m, b) in mask.iter_mut().zip(bytes).take(end).skip(start) {
                 if b.is_ascii_digit() {
-                    mask[k] = true;
+                    *m = true;
                 }
             }
             any = true;
@@ -198,6 +193,12 @@ fn mark_digit_runs(bytes: &[u8], mask: &mut [bool]) -> bool {
         i = end.max(i + 1);
     }
     any
+}
+
+/// At most two separators (space, `.`, `-`, `/`, parentheses) followed by a digit: their length.
+fn separator_gap(rest: &[u8]) -> Option<usize> {
+    let gap = rest.iter().take(2).take_while(|b| b" .-/()".contains(b)).count();
+    (gap > 0 && rest.get(gap).is_some_and(u8::is_ascii_digit)).then_some(gap)
 }
 
 #[cfg(all(test, not(target_family = "wasm")))]

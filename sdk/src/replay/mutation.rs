@@ -15,7 +15,7 @@ use super::dom::{self, MutationRecord, Node};
 use super::json;
 use super::mask;
 use super::mirror::{self, BLOCKED, CHILDLESS, IGNORE, MASK_TEXT, Mirror, SCRIPT, STYLE, UNMASK};
-use super::serialize::{self, Written};
+use super::serialize::{self, Place, Written};
 
 /// Changes waiting for the next flush.
 #[derive(Debug)]
@@ -29,6 +29,8 @@ pub(crate) struct Buffer {
     texts: Vec<(Node, u32)>,
     /// `<style>` elements whose text changed: their `_cssText` is written again.
     styles: Vec<(Node, u32)>,
+    /// Scratch, by id: 1 + the index of the node's attribute group while a flush groups them.
+    group_of: Vec<u32>,
 }
 
 impl Default for Buffer {
@@ -41,6 +43,7 @@ impl Default for Buffer {
             attributes: Vec::new(),
             texts: Vec::new(),
             styles: Vec::new(),
+            group_of: Vec::new(),
         }
     }
 }
@@ -229,18 +232,37 @@ impl Buffer {
     fn attributes_json(&mut self, mirror: &Mirror, base: &str) -> String {
         let mut out = String::new();
         let mut first = true;
-        let mut list = core::mem::take(&mut self.attributes);
-        list.sort_by_key(|(_, id, _)| *id);
-        let mut i = 0;
-        while i < list.len() {
-            let (node, id) = (list[i].0.clone(), list[i].1);
-            let mut names: Vec<&str> = Vec::new();
-            while i < list.len() && list[i].1 == id {
-                if !names.contains(&list[i].2.as_str()) {
-                    names.push(&list[i].2);
-                }
-                i += 1;
+        // Grouped by node in first-seen order, through a scratch index by id (linear time: a
+        // page may change thousands of attributes in one task).
+        let mut groups: Vec<(Node, u32, Vec<String>)> = Vec::new();
+        for (node, id, name) in core::mem::take(&mut self.attributes) {
+            let slot = id as usize;
+            if self.group_of.len() <= slot {
+                self.group_of.resize(slot + 1, 0);
             }
+            match self.group_of.get(slot).copied().unwrap_or(0) {
+                0 => {
+                    groups.push((node, id, vec![name]));
+                    if let Some(g) = self.group_of.get_mut(slot) {
+                        *g = groups.len() as u32;
+                    }
+                }
+                g => {
+                    if let Some(group) = groups.get_mut(g as usize - 1)
+                        && !group.2.contains(&name)
+                    {
+                        group.2.push(name);
+                    }
+                }
+            }
+        }
+        for (_, id, _) in &groups {
+            if let Some(g) = self.group_of.get_mut(*id as usize) {
+                *g = 0;
+            }
+        }
+        for (node, id, names) in groups {
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
             if !mirror.present(id) {
                 continue;
             }
@@ -422,8 +444,8 @@ fn add_subtree(
             None => adds.push_str("null"),
         }
         adds.push_str(",\"node\":");
-        let inherited = parent_flags & mirror::INHERITED;
-        match serialize::node(adds, &node, id, inherited, parent_flags, shadow, true, base) {
+        let at = Place { id, parent_flags, shadow, in_add: true };
+        match serialize::node(adds, &node, at, base) {
             Written::Open(flags) => {
                 adds.push_str("]}");
                 mirror.place(id, parent_id, shadow, flags);

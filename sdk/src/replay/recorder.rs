@@ -1,8 +1,6 @@
 //! The running recorder: ids, the mutation buffer, the sliced snapshot, the observers, and the
 //! one place events are stamped and handed to the sink (the chunk's uploader in JS).
 
-use std::collections::BTreeMap;
-
 use js_sys::{Array, Object};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -71,7 +69,7 @@ pub(crate) struct Recorder {
     pub(crate) scrolls: Vec<(Node, u32)>,
     pub(crate) resized: bool,
     /// Last recorded value per input id, so repeats are not sent.
-    pub(crate) last_input: BTreeMap<u32, (String, bool)>,
+    pub(crate) last_input: Vec<(u32, String, bool)>,
 }
 
 impl Recorder {
@@ -113,7 +111,7 @@ impl Recorder {
             moves_source: 1,
             scrolls: Vec::new(),
             resized: false,
-            last_input: BTreeMap::new(),
+            last_input: Vec::new(),
         }
     }
 

@@ -59,19 +59,23 @@ const PLAIN_ATTRIBUTES: &[&str] = &[
 const URL_ATTRIBUTES: &[&str] =
     &["src", "href", "action", "poster", "background", "data", "xlink:href"];
 
-/// Writes `node` (not its children) as a serialized node with `id`; `inherited` are the flags of
-/// its parent that pass down, `shadow` whether it is a shadow-root child. For containers
+/// Where a node is written: its id and what its parent passes down.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Place {
+    pub(crate) id: u32,
+    /// The parent's flags.
+    pub(crate) parent_flags: u8,
+    /// A shadow-root child of its parent.
+    pub(crate) shadow: bool,
+    /// Written as a mutation's add (not in a full snapshot: no scroll positions).
+    pub(crate) in_add: bool,
+}
+
+/// Writes `node` (not its children) as a serialized node at `at`. For containers
 /// `"childNodes":[` is left open and the node's own flags are returned.
-pub(crate) fn node(
-    out: &mut String,
-    node: &Node,
-    id: u32,
-    inherited: u8,
-    parent_flags: u8,
-    shadow: bool,
-    in_add: bool,
-    base: &str,
-) -> Written {
+pub(crate) fn node(out: &mut String, node: &Node, at: Place, base: &str) -> Written {
+    let Place { id, parent_flags, shadow, .. } = at;
+    let inherited = parent_flags & mirror::INHERITED;
     let ty = node.node_type();
     let open = |out: &mut String, kind: u8| {
         out.push_str("{\"type\":");
@@ -83,7 +87,10 @@ pub(crate) fn node(
         }
     };
     match ty {
-        dom::ELEMENT => element(out, node, id, inherited, parent_flags, shadow, in_add, base, open),
+        dom::ELEMENT => {
+            open(out, 2);
+            element(out, node, at, base)
+        }
         dom::TEXT | dom::CDATA | dom::COMMENT => {
             let data = node.node_value().unwrap_or_default();
             let (kind, text) = match ty {
@@ -170,21 +177,12 @@ pub(crate) fn element_flags(node: &Node, tag: &str, inherited: u8, parent_flags:
     flags
 }
 
-#[allow(clippy::too_many_arguments)]
-fn element(
-    out: &mut String,
-    el: &Node,
-    _id: u32,
-    inherited: u8,
-    parent_flags: u8,
-    shadow: bool,
-    in_add: bool,
-    base: &str,
-    open: impl Fn(&mut String, u8),
-) -> Written {
+/// The rest of an element after its `{"type":2,"id":…`.
+fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
+    let Place { parent_flags, shadow, in_add, .. } = at;
+    let inherited = parent_flags & mirror::INHERITED;
     let tag = el.local_name();
     let flags = element_flags(el, &tag, inherited, parent_flags);
-    open(out, 2);
     out.push(',');
     json::key(out, "tagName");
     json::string(out, &tag);
@@ -368,20 +366,19 @@ pub(crate) fn stylesheet_text(el: &Node, tag: &str, base: &str) -> Option<String
 
 /// `url(…)`s in CSS made absolute against `base`.
 pub(crate) fn absolute_css_urls(css: &str, base: &str) -> String {
-    if !css.contains("url(") {
-        return css.to_owned();
-    }
     let mut out = String::with_capacity(css.len());
     let mut rest = css;
-    while let Some(at) = rest.find("url(") {
-        out.push_str(&rest[..at + 4]);
-        rest = &rest[at + 4..];
-        let Some(end) = rest.find(')') else { break };
-        let inner = rest[..end].trim();
-        let (quote, url) = match inner.chars().next() {
-            Some(q @ ('"' | '\'')) => (Some(q), inner.trim_matches(q)),
-            _ => (None, inner),
+    while let Some(at) = find(rest, "url(") {
+        let (head, tail) = rest.split_at_checked(at + 4).unwrap_or((rest, ""));
+        out.push_str(head);
+        let Some(end) = tail.bytes().position(|b| b == b')') else {
+            rest = tail;
+            break;
         };
+        let (inner, after) = tail.split_at_checked(end).unwrap_or((tail, ""));
+        let inner = inner.trim();
+        let quote = inner.chars().next().filter(|q| *q == '"' || *q == '\'');
+        let url = quote.map_or(inner, |q| inner.trim_matches(q));
         let url = if url.starts_with("data:") || url.starts_with('#') {
             url.to_owned()
         } else {
@@ -389,32 +386,39 @@ pub(crate) fn absolute_css_urls(css: &str, base: &str) -> String {
         };
         if let Some(q) = quote {
             out.push(q);
-            out.push_str(&url);
-            out.push(q);
-        } else {
-            out.push_str(&url);
         }
-        rest = &rest[end..];
+        out.push_str(&url);
+        if let Some(q) = quote {
+            out.push(q);
+        }
+        rest = after;
     }
     out.push_str(rest);
     out
 }
 
+/// Where `needle` first occurs in `hay` (a byte search: no `str` pattern machinery).
+fn find(hay: &str, needle: &str) -> Option<usize> {
+    hay.as_bytes().windows(needle.len()).position(|w| w == needle.as_bytes())
+}
+
 /// Every URL of a `srcset` made absolute.
 fn srcset(value: &str, base: &str) -> String {
-    value
-        .split(',')
-        .map(|candidate| {
-            let candidate = candidate.trim();
-            match candidate.split_once(char::is_whitespace) {
-                Some((url, descriptor)) => {
-                    format!("{} {}", dom::absolute_url(url, base), descriptor.trim())
-                }
-                None => dom::absolute_url(candidate, base),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut out = String::with_capacity(value.len() + 32);
+    for (i, candidate) in value.split(',').enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let candidate = candidate.trim();
+        let (url, descriptor) =
+            candidate.split_once(char::is_whitespace).unwrap_or((candidate, ""));
+        out.push_str(&dom::absolute_url(url, base));
+        if !descriptor.trim().is_empty() {
+            out.push(' ');
+            out.push_str(descriptor.trim());
+        }
+    }
+    out
 }
 
 /// The flags `IGNORE`/`BLOCKED` that stop events for a target.

@@ -8,8 +8,8 @@
 
 use super::dom::{self, Node};
 use super::json;
-use super::mirror::{self, Mirror, ROOT};
-use super::serialize::{self, Written};
+use super::mirror::{Mirror, ROOT};
+use super::serialize::{self, Place, Written};
 
 /// One open container: its children are being written.
 #[derive(Debug)]
@@ -46,7 +46,12 @@ impl Walk {
         mirror.next_round();
         mirror.snapshot_round = mirror.round;
         let id = mirror.id_for_write(doc);
-        serialize::node(out, doc, id, 0, 0, false, false, base);
+        serialize::node(
+            out,
+            doc,
+            Place { id, parent_flags: 0, shadow: false, in_add: false },
+            base,
+        );
         mirror.place(id, ROOT, false, 0);
         let frame = Frame {
             container: doc.clone(),
@@ -71,7 +76,7 @@ impl Walk {
         let mut budget_check = 0u32;
         while let Some(frame) = self.stack.last_mut() {
             budget_check += 1;
-            if budget_check % 32 == 0 && dom::perf_now() > deadline {
+            if budget_check.is_multiple_of(32) && dom::perf_now() > deadline {
                 return false;
             }
             let Some(child) = frame.next.take() else {
@@ -106,10 +111,10 @@ impl Walk {
             }
             frame.first = false;
             let (parent, parent_flags, shadow) = (frame.id, frame.flags, frame.shadow);
-            let inherited = parent_flags & mirror::INHERITED;
             let id = mirror.id_for_write(&child);
             self.nodes += 1;
-            match serialize::node(out, &child, id, inherited, parent_flags, shadow, false, base) {
+            let at = Place { id, parent_flags, shadow, in_add: false };
+            match serialize::node(out, &child, at, base) {
                 Written::Open(flags) => {
                     mirror.place(id, parent, shadow, flags);
                     self.stack.push(Frame {

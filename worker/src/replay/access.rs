@@ -15,7 +15,10 @@ use crate::http::header;
 pub(crate) const PAGE: &str = "replay";
 
 /// The key a request presents: `Authorization: Bearer <key>` or `X-API-Key: <key>`.
-pub(crate) fn presented_key(authorization: Option<&str>, x_api_key: Option<&str>) -> Option<String> {
+pub(crate) fn presented_key(
+    authorization: Option<&str>,
+    x_api_key: Option<&str>,
+) -> Option<String> {
     let bearer = authorization.and_then(|v| {
         let (scheme, key) = v.trim().split_once(' ')?;
         scheme.eq_ignore_ascii_case("bearer").then(|| key.trim().to_owned())

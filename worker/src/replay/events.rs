@@ -23,7 +23,10 @@ pub(crate) async fn list(bucket: &Bucket, prefix: &str) -> Result<Vec<EventObjec
         if let Some(c) = cursor.take() {
             request = request.cursor(c);
         }
-        let page = request.execute().await.map_err(|e| ApiError::storage(&format!("r2 list {prefix}"), e))?;
+        let page = request
+            .execute()
+            .await
+            .map_err(|e| ApiError::storage(&format!("r2 list {prefix}"), e))?;
         for object in page.objects() {
             let last = object.custom_metadata().ok().and_then(|m| m.get("last_ts").cloned());
             objects.extend(EventObject::from_listing(object.key(), last.as_deref()));
@@ -37,13 +40,24 @@ pub(crate) async fn list(bucket: &Bucket, prefix: &str) -> Result<Vec<EventObjec
 }
 
 /// Reads one object's events in the window.
-async fn read(bucket: &Bucket, object: &EventObject, from: UnixMillis, to: UnixMillis) -> Result<Vec<merge::Item>, String> {
-    let got = bucket.get(&object.key).execute().await.map_err(|e| format!("r2 get {}: {e}", object.key))?;
+async fn read(
+    bucket: &Bucket,
+    object: &EventObject,
+    from: UnixMillis,
+    to: UnixMillis,
+) -> Result<Vec<merge::Item>, String> {
+    let got = bucket
+        .get(&object.key)
+        .execute()
+        .await
+        .map_err(|e| format!("r2 get {}: {e}", object.key))?;
     let Some(got) = got else { return Ok(Vec::new()) };
     let bytes = got.body().ok_or("no body")?.bytes().await.map_err(|e| e.to_string())?;
     let json = match object.kind {
-        EventObjectKind::Replay => gzip::decompress(&bytes, pulsegate_schema::limits::MAX_REPLAY_JSON_BYTES)
-            .map_err(|e| format!("{}: {e:?}", object.key))?,
+        EventObjectKind::Replay => {
+            gzip::decompress(&bytes, pulsegate_schema::limits::MAX_REPLAY_JSON_BYTES)
+                .map_err(|e| format!("{}: {e:?}", object.key))?
+        }
         EventObjectKind::Tracker => bytes,
     };
     merge::events_of(object.kind, &json, from, to).map_err(|e| format!("{}: {e}", object.key))

@@ -45,7 +45,12 @@ pub(crate) async fn post(mut req: Request, env: &Env) -> Result<Response, ApiErr
             message: "must contain at least one event".to_owned(),
         });
     };
-    let key = r2_keys::replay_batch_key(batch.session_started_at, batch.session_id, first, batch.batch_id);
+    let key = r2_keys::replay_batch_key(
+        batch.session_started_at,
+        batch.session_id,
+        first,
+        batch.batch_id,
+    );
     let metadata = HashMap::from([
         ("received_at".to_owned(), now.to_string()),
         ("first_ts".to_owned(), first.to_string()),
@@ -139,7 +144,10 @@ mod tests {
     #[test]
     fn bad_batches_are_400s_that_say_why() {
         assert!(matches!(parse(b"{").unwrap_err(), ApiError::MalformedJson(_)));
-        assert!(matches!(parse(format!("{BATCH} x").as_bytes()).unwrap_err(), ApiError::MalformedJson(_)));
+        assert!(matches!(
+            parse(format!("{BATCH} x").as_bytes()).unwrap_err(),
+            ApiError::MalformedJson(_)
+        ));
         let wrong_type = BATCH.replace("\"type\":4", "\"type\":42");
         assert_eq!(parse(wrong_type.as_bytes()).unwrap_err().status(), 400);
         let empty = BATCH.replace(r#"[{"type":4,"timestamp":1764097200001,"data":{"href":"https://a.example/","width":800,"height":600}}]"#, "[]");

@@ -37,7 +37,11 @@ impl EventObject {
 }
 
 /// The objects that may hold events in `[from, to)`, by first timestamp.
-pub(crate) fn select(objects: &[EventObject], from: UnixMillis, to: UnixMillis) -> Vec<EventObject> {
+pub(crate) fn select(
+    objects: &[EventObject],
+    from: UnixMillis,
+    to: UnixMillis,
+) -> Vec<EventObject> {
     let mut chosen: Vec<EventObject> =
         objects.iter().filter(|o| o.first_ts < to && o.end() >= from).cloned().collect();
     chosen.sort_by(|a, b| a.first_ts.cmp(&b.first_ts).then_with(|| a.key.cmp(&b.key)));
@@ -70,7 +74,12 @@ struct Stamp {
 
 /// The events of one object in `[from, to)`, as rrweb event JSON, oldest first. Tracker events
 /// become rrweb Custom events tagged `pulsegate.<type>` (the viewer's timeline markers).
-pub(crate) fn events_of(kind: EventObjectKind, json: &[u8], from: UnixMillis, to: UnixMillis) -> Result<Vec<Item>, String> {
+pub(crate) fn events_of(
+    kind: EventObjectKind,
+    json: &[u8],
+    from: UnixMillis,
+    to: UnixMillis,
+) -> Result<Vec<Item>, String> {
     let keep = |ts: UnixMillis| ts >= from && ts < to;
     let mut items = Vec::new();
     match kind {

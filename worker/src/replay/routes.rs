@@ -37,7 +37,8 @@ pub(crate) async fn list(req: &Request, env: &Env) -> Result<Response, ApiError>
 pub(crate) async fn detail(req: &Request, env: &Env, path: &str) -> Result<Response, ApiError> {
     access::require(req, env)?;
     let id = session_id(path)?;
-    let (detail, _) = sessions::detail(env, &id).await?.ok_or(ApiError::NoSuch { what: "session" })?;
+    let (detail, _) =
+        sessions::detail(env, &id).await?.ok_or(ApiError::NoSuch { what: "session" })?;
     json(200, &detail)
 }
 
@@ -57,14 +58,18 @@ pub(crate) async fn events(req: &Request, env: &Env, path: &str) -> Result<Respo
             "from" => from = Some(n),
             "to" => to = Some(n),
             _ => {
-                return Err(ApiError::InvalidField { field: name, message: "is not a parameter of this endpoint".to_owned() });
+                return Err(ApiError::InvalidField {
+                    field: name,
+                    message: "is not a parameter of this endpoint".to_owned(),
+                });
             }
         }
     }
     // Where the objects are comes from the session's id alone once its start is known; the
     // start (and so the date prefix) is the one D1 read, then R2 only.
     let prefix = sessions::detail(env, &id).await?.ok_or(ApiError::NoSuch { what: "session" })?.1;
-    let bucket = env.bucket(bindings::TRACKING_R2).map_err(|e| ApiError::storage("r2 binding", e))?;
+    let bucket =
+        env.bucket(bindings::TRACKING_R2).map_err(|e| ApiError::storage("r2 binding", e))?;
     let objects = events::list(&bucket, &format!("{prefix}events/")).await?;
     let from = from.or_else(|| merge::earliest(&objects)).unwrap_or(0);
     let to = to.unwrap_or(from.saturating_add(MAX_WINDOW_MS));
@@ -90,8 +95,15 @@ mod tests {
     fn session_ids_in_paths() {
         let id = "0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c";
         assert_eq!(session_id(&format!("/replay/sessions/{id}")).unwrap(), id);
-        assert_eq!(session_id(&format!("/replay/sessions/{}/events", id.to_uppercase())).unwrap(), id);
-        for bad in ["/replay/sessions/x", "/replay/sessions/0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1", "/replay/sessions/0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1z"] {
+        assert_eq!(
+            session_id(&format!("/replay/sessions/{}/events", id.to_uppercase())).unwrap(),
+            id
+        );
+        for bad in [
+            "/replay/sessions/x",
+            "/replay/sessions/0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1",
+            "/replay/sessions/0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1z",
+        ] {
             assert_eq!(session_id(bad).unwrap_err().status(), 404, "{bad}");
         }
     }

@@ -77,7 +77,11 @@ impl Filters {
         for (name, value) in query {
             let number = || value.parse::<u64>().map_err(|_| bad(name, "must be a whole number"));
             let score = || {
-                value.parse::<u32>().ok().filter(|v| *v <= 100).ok_or_else(|| bad(name, "must be 0 to 100"))
+                value
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|v| *v <= 100)
+                    .ok_or_else(|| bad(name, "must be 0 to 100"))
             };
             match name.as_str() {
                 "from" => f.from = Some(number()?),
@@ -95,7 +99,9 @@ impl Filters {
                         .ok_or_else(|| bad(name, "must be 1 to 200"))?;
                 }
                 "cursor" => {
-                    let (ts, id) = value.split_once('.').ok_or_else(|| bad(name, "is not a cursor from this API"))?;
+                    let (ts, id) = value
+                        .split_once('.')
+                        .ok_or_else(|| bad(name, "is not a cursor from this API"))?;
                     let ts = ts.parse().map_err(|_| bad(name, "is not a cursor from this API"))?;
                     f.cursor = Some((ts, id.to_owned()));
                 }
@@ -228,7 +234,8 @@ pub(crate) async fn list(env: &Env, filters: &Filters) -> Result<ReplaySessionLi
         .map_err(|e| ApiError::storage("d1 replay list", e))?
         .results()
         .map_err(|e| ApiError::storage("d1 replay list rows", e))?;
-    let mut sessions: Vec<ReplaySessionSummary> = rows.into_iter().filter_map(SummaryRow::into_summary).collect();
+    let mut sessions: Vec<ReplaySessionSummary> =
+        rows.into_iter().filter_map(SummaryRow::into_summary).collect();
     let next_cursor = if sessions.len() > filters.limit as usize {
         sessions.truncate(filters.limit as usize);
         sessions.last().map(|s| format!("{}.{}", s.started_at, s.id))
@@ -260,7 +267,10 @@ struct DetailRow {
 }
 
 /// A session's facts and where its objects are; `None` when there is no such session.
-pub(crate) async fn detail(env: &Env, id: &str) -> Result<Option<(ReplaySessionDetail, String)>, ApiError> {
+pub(crate) async fn detail(
+    env: &Env,
+    id: &str,
+) -> Result<Option<(ReplaySessionDetail, String)>, ApiError> {
     let db = env.d1(bindings::DB).map_err(|e| ApiError::storage("d1 binding", e))?;
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}, landing_url, referrer, os, utm_source, utm_medium, utm_campaign, utm_term, utm_content, form_starts, custom_events, engaged_ms, engagement_reasons, suspicion_reasons, r2_prefix FROM sessions WHERE id = ?1"
@@ -286,7 +296,8 @@ pub(crate) async fn detail(env: &Env, id: &str) -> Result<Option<(ReplaySessionD
         }
     }
     let reasons = |text: Option<String>| {
-        text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(serde_json::Value::Array(Vec::new()))
+        text.and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(serde_json::Value::Array(Vec::new()))
     };
     let Some(session) = row.summary.into_summary() else { return Ok(None) };
     let detail = ReplaySessionDetail {
@@ -314,12 +325,20 @@ mod tests {
 
     #[test]
     fn filters_parse_and_refuse() {
-        let f = Filters::parse(&q(&[("site", "demo"), ("min_engagement", "40"), ("limit", "10")])).unwrap();
+        let f = Filters::parse(&q(&[("site", "demo"), ("min_engagement", "40"), ("limit", "10")]))
+            .unwrap();
         assert_eq!(f.site.as_deref(), Some("demo"));
         assert_eq!(f.min_engagement, Some(40));
         assert_eq!(f.limit, 10);
         assert_eq!(Filters::parse(&[]).unwrap().limit, DEFAULT_LIMIT);
-        for bad in [("limit", "0"), ("limit", "201"), ("min_engagement", "101"), ("from", "soon"), ("cursor", "x"), ("nope", "1")] {
+        for bad in [
+            ("limit", "0"),
+            ("limit", "201"),
+            ("min_engagement", "101"),
+            ("from", "soon"),
+            ("cursor", "x"),
+            ("nope", "1"),
+        ] {
             let err = Filters::parse(&q(&[bad])).unwrap_err();
             assert_eq!(err.status(), 400, "{bad:?}");
             assert_eq!(err.body().error.field.as_deref(), Some(bad.0));

@@ -17,7 +17,9 @@ pub(crate) const HAS_PLAYER: bool = include!(concat!(env!("OUT_DIR"), "/replay_v
 const CSP: &str = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline' *; img-src * data: blob:; font-src * data:; media-src * blob:; connect-src 'self'; frame-src 'self' about: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 pub(crate) fn get() -> Result<Response, ApiError> {
-    let resp = Response::from_html(PAGE).map_err(crate::http::internal)?.with_status(if HAS_PLAYER { 200 } else { 503 });
+    let resp = Response::from_html(PAGE)
+        .map_err(crate::http::internal)?
+        .with_status(if HAS_PLAYER { 200 } else { 503 });
     crate::http::with_headers(
         resp,
         [

@@ -142,7 +142,11 @@ pub(crate) fn parse_event_key(key: &str) -> Option<(UnixMillis, EventObjectKind)
         None => (EventObjectKind::Tracker, name.strip_suffix(".json")?),
     };
     let (ts, id) = stem.split_once('-')?;
-    if ts.len() != 13 || !ts.bytes().all(|b| b.is_ascii_digit()) || id.len() != 36 || id.contains('/') {
+    if ts.len() != 13
+        || !ts.bytes().all(|b| b.is_ascii_digit())
+        || id.len() != 36
+        || id.contains('/')
+    {
         return None;
     }
     Some((ts.parse().ok()?, kind))

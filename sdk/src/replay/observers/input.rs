@@ -72,18 +72,25 @@ impl Recorder {
             }
             mask::input_value(&dom::text(el, "value"), policy).unwrap_or_default()
         };
-        let now = (text, checked);
-        if self.last_input.get(&id) == Some(&now) {
+        let last = self.last_input.iter().position(|(i, _, _)| *i == id);
+        if let Some(i) = last
+            && let Some((_, t, c)) = self.last_input.get(i)
+            && *t == text
+            && *c == checked
+        {
             return;
         }
         let mut data = String::from("{\"source\":5,\"id\":");
         json::uint(&mut data, u64::from(id));
         data.push_str(",\"text\":");
-        json::string(&mut data, &now.0);
+        json::string(&mut data, &text);
         data.push_str(",\"isChecked\":");
         data.push_str(if checked { "true" } else { "false" });
         data.push('}');
-        self.last_input.insert(id, now);
+        match last.and_then(|i| self.last_input.get_mut(i)) {
+            Some(entry) => *entry = (id, text, checked),
+            None => self.last_input.push((id, text, checked)),
+        }
         self.emit(INCREMENTAL, &data);
         if group && kind == "radio" && checked {
             let name = dom::text(el, "name");

@@ -32,7 +32,7 @@ pub(super) fn install(doc: &Node, listeners: &mut Vec<Listener>) {
     listeners.push(listen(doc, "touchmove", true, |ev| with_recorder(|r| r.on_move(&ev, 6))));
     for &(kind, code) in INTERACTIONS {
         listeners.push(listen(doc, kind, true, move |ev| {
-            with_recorder(|r| r.on_interaction(&ev, code))
+            with_recorder(|r| r.on_interaction(&ev, code));
         }));
     }
 }

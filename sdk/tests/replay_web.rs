@@ -354,3 +354,50 @@ fn apply(events: &[ReplayEvent]) -> String {
     }
     children[&body].iter().filter_map(|c| id_attr.get(c).cloned()).collect::<Vec<_>>().join(" ")
 }
+
+#[wasm_bindgen_test]
+async fn a_checkout_takes_a_new_snapshot_with_the_same_ids() {
+    replay_stop();
+    set_root(r#"<p id="k">keep</p>"#);
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"sink".into(), &sink()).unwrap();
+    Reflect::set(&options, &"checkoutMs".into(), &60.into()).unwrap();
+    assert_eq!(replay_start(&options), 0);
+    sleep(20).await;
+    // Something happens, so the next checkout is due; then a change after the new snapshot.
+    js("document.getElementById('k').setAttribute('data-n', '1')");
+    let mut snapshots = Vec::new();
+    for _ in 0..100 {
+        sleep(10).await;
+        snapshots = events()
+            .into_iter()
+            .filter_map(|e| match e.data {
+                ReplayEventData::FullSnapshot(s) => Some(s.node),
+                _ => None,
+            })
+            .collect();
+        if snapshots.len() >= 2 {
+            break;
+        }
+    }
+    assert!(snapshots.len() >= 2, "a second full snapshot after the checkout interval");
+    assert_eq!(
+        element(&snapshots[0], "k").id,
+        element(&snapshots[1], "k").id,
+        "ids are stable across checkouts"
+    );
+    let all = events();
+    let metas = all.iter().filter(|e| matches!(e.data, ReplayEventData::Meta(_))).count();
+    assert_eq!(metas, snapshots.len(), "every snapshot follows its own Meta");
+    // Changes after the checkout still refer to nodes the new snapshot holds.
+    let before = all.len();
+    js("document.getElementById('k').textContent = 'changed'");
+    sleep(10).await;
+    let later = events();
+    let m = mutations(&later[before..]);
+    assert_eq!(m.len(), 1);
+    let k = element(&snapshots[snapshots.len() - 1], "k").id;
+    assert!(m[0].adds.iter().all(|a| a.parent_id == k), "{:?}", m[0].adds);
+    assert_eq!(m[0].removes.len(), 1);
+    replay_stop();
+}

@@ -51,7 +51,8 @@ test('the script tag on another origin records a session and its pageviews', asy
   assert.equal(row.title, 'Brightside Solar: panels for your roof');
   assert.match(row.user_agent ?? '', /Chrome/);
   assert.equal(row.r2_prefix, `sessions/${datePath(row.started_at)}/${row.id}/`);
-  assert.ok(await state.getJson(`${row.r2_prefix}meta.json`), 'meta.json written');
+  // The row is inserted before meta.json is put, in the same request: wait for the object too.
+  assert.ok(await eventually('meta.json', () => state.getJson(`${row.r2_prefix}meta.json`)), 'meta.json written');
 
   // Leaving the page flushes on pagehide; the next page continues the same session.
   await page.click('#pricing-link');

@@ -50,31 +50,20 @@
 
     /*__PULSEGATE_GLUE__*/
 
-    // The tracker's session as the replay chunk needs it: { id, startedAt }, or null.
-    var session = function () {
-      try {
-        var s = JSON.parse(sessionStorage.getItem("pulsegate.session"));
-        return s && s.id ? { id: s.id, startedAt: s.started_at } : null;
-      } catch (_) {
-        return null;
-      }
-    };
-    // Session replay: only where the site asks for it (data-replay, a percentage), only for
-    // sessions sampled in (by their random id, so every page of a session agrees), and only then
-    // is the chunk fetched.
+    // Session replay: only where the site asks for it (data-replay, a percentage of sessions),
+    // only for sessions sampled in (by their random id, so every page of a session agrees), and
+    // only then is the chunk fetched. The chunk reads the session itself (replay.js).
     var startReplay = function () {
-      var rate = Number(script.getAttribute("data-replay"));
-      var s = session();
-      if (!(rate > 0) || !s || (parseInt(s.id.slice(0, 8), 16) / 4294967296) * 100 >= rate) return;
-      var tag = document.createElement("script");
-      tag.src = origin + "__PULSEGATE_REPLAY_PATH__";
-      tag.async = true;
-      tag.onload = function () {
-        var replay = window.PulseGate.replay;
-        if (replay) replay.start({ endpoint: config.endpoint, session: session }).catch(fail);
-      };
-      tag.onerror = function () { fail("replay chunk did not load"); };
-      document.head.appendChild(tag);
+      var rate = +script.getAttribute("data-replay");
+      var s = JSON.parse(sessionStorage.getItem("pulsegate.session"));
+      if (rate > 0 && s && parseInt(s.id.slice(0, 8), 16) / 42949672.96 < rate) {
+        var tag = document.createElement("script");
+        tag.src = origin + "__PULSEGATE_REPLAY_PATH__";
+        tag.onload = function () {
+          window.PulseGate.replay.start({ endpoint: config.endpoint }).catch(fail);
+        };
+        document.head.appendChild(tag);
+      }
     };
 
     wasm_bindgen({ module_or_path: origin + "__PULSEGATE_WASM_PATH__" })

@@ -4,7 +4,8 @@
  *
  *   PulseGate.replay.start({
  *     endpoint: "https://pulsegate.example",          // where POST /track/replay goes
- *     session: function () { return { id, startedAt } },  // the tracker's current session, or null
+ *     session: function () { return { id, startedAt } },  // optional: the current session (default:
+ *                                                      // the tracker's, from sessionStorage)
  *     send: function (url, body, unloading) {},        // optional: the tracker's transport
  *   })                                                 // → Promise<boolean>
  *   PulseGate.replay.stop()
@@ -24,11 +25,12 @@
 
   /** A batch goes out this long after its first event, ms. */
   var FLUSH_MS = 5000;
-  /** …or once its JSON reaches this many characters. */
-  var MAX_CHARS = 512 * 1024;
+  /** …or once its JSON reaches this many bytes. */
+  var MAX_BYTES = 512 * 1024;
   /** Bodies sent while the page unloads must fit the keepalive budget (64 KB per page). */
   var UNLOAD_BYTES = 60 * 1024;
   var RETRIES = 4;
+  var COMMA = new Uint8Array([44]);
 
   var PG = window.PulseGate || (window.PulseGate = {});
   if (PG.replay) return;
@@ -66,7 +68,7 @@
 
   function Uploader(options) {
     var parts = [];
-    var chars = 0;
+    var bytes = 0;
     var events = 0;
     var boundary = true;
     var cut = 0;
@@ -78,7 +80,14 @@
     var stats = this.stats;
 
     function currentSession() {
-      try { return options.session(); } catch (_) { return null; }
+      try {
+        if (options.session) return options.session();
+        // The tracker keeps {id, started_at, last_activity} here (sdk/src/session.rs).
+        var t = JSON.parse(sessionStorage.getItem("pulsegate.session"));
+        return t && t.id ? { id: t.id, startedAt: t.started_at } : null;
+      } catch (_) {
+        return null;
+      }
     }
 
     /** Sends the events completed so far; with `unloading`, synchronously and uncompressed. */
@@ -88,8 +97,8 @@
       var take = boundary ? parts.length : cut;
       var taken = parts.slice(0, take);
       parts = parts.slice(take);
-      chars = 0;
-      for (var i = 0; i < parts.length; i++) chars += parts[i].length;
+      bytes = 0;
+      for (var i = 0; i < parts.length; i++) bytes += parts[i].length;
       var s = batchSession;
       // A Blob, not one joined string: no main-thread copy of a multi-megabyte snapshot. Its type
       // stays empty, so the POST needs no CORS preflight.
@@ -111,8 +120,9 @@
       }
     };
 
-    /** The recorder's sink: JSON text, and whether it ends an event. */
-    this.write = function (text, end) {
+    /** The recorder's sink: UTF-8 JSON (a view of wasm memory, copied here), and whether it ends
+     * an event. */
+    this.write = function (utf8, end) {
       if (boundary) {
         var s = currentSession();
         if (!s) return;
@@ -123,16 +133,16 @@
           setTimeout(function () { wasm_bindgen.replay_checkout(); }, 0);
         }
         if (!batchSession) batchSession = s;
-        if (events) parts.push(",");
+        if (events) parts.push(COMMA);
       }
-      parts.push(text);
-      chars += text.length;
+      parts.push(utf8.slice());
+      bytes += utf8.length;
       boundary = end;
       if (end) {
         events++;
         stats.events++;
         cut = parts.length;
-        if (chars >= MAX_CHARS) flush(false);
+        if (bytes >= MAX_BYTES) flush(false);
         else if (!timer) timer = setTimeout(function () { timer = 0; flush(false); }, FLUSH_MS);
       }
     };

@@ -44,7 +44,7 @@ use wasm_bindgen::JsCast as _;
 fn sink() -> JsValue {
     js(&format!("{}\nglobalThis.pgHook = pgHook;", include_str!("../js/replay-hooks.js")));
     js(
-        "window.__sink = { parts: [], write(text, end) { this.parts.push([text, end]); } }; return window.__sink;",
+        "const d = new TextDecoder(); window.__sink = { parts: [], write(utf8, end) { this.parts.push([d.decode(utf8), end]); } }; return window.__sink;",
     )
 }
 

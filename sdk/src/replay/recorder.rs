@@ -15,12 +15,14 @@ use super::{json, observers, with_recorder};
 
 #[wasm_bindgen]
 extern "C" {
-    /// Where finished JSON goes: `write(text, endOfEvent)`. The uploader frames events into
+    /// Where finished JSON goes: `write(utf8, endOfEvent)`, the bytes as a `Uint8Array` view of
+    /// wasm memory that the sink copies. Bytes, not a string: a snapshot's megabytes are never
+    /// decoded into a JS string nor encoded back for the upload. The uploader frames events into
     /// batches, compresses and sends them.
     #[derive(Debug)]
     pub(crate) type Sink;
-    #[wasm_bindgen(method)]
-    pub(crate) fn write(this: &Sink, text: &str, end: bool);
+    #[wasm_bindgen(method, js_name = write)]
+    fn write_bytes(this: &Sink, utf8: &[u8], end: bool);
 }
 
 /// rrweb's event types used here.
@@ -70,6 +72,13 @@ pub(crate) struct Recorder {
     pub(crate) resized: bool,
     /// Last recorded value per input id, so repeats are not sent.
     pub(crate) last_input: Vec<(u32, String, bool)>,
+}
+
+impl Sink {
+    /// Hands `text` to the sink; `end` when it completes an event.
+    pub(crate) fn write(&self, text: &str, end: bool) {
+        self.write_bytes(text.as_bytes(), end);
+    }
 }
 
 impl Recorder {

@@ -91,6 +91,17 @@ test('a scripted multi-page session is recorded, stored and replayed by rrweb to
     return metas.length >= 2 && submitted ? body.events : null;
   }, { tries: 80 });
   for (let i = 1; i < events.length; i++) assert.ok(events[i].timestamp >= events[i - 1].timestamp, 'merged by time');
+  // Time-window paging: two half windows hold exactly the events of the whole, in order.
+  const first = events[0].timestamp;
+  const mid = events[Math.floor(events.length / 2)].timestamp;
+  const end = events[events.length - 1].timestamp + 1;
+  const early = await (await api(`/replay/sessions/${id}/events?from=${first}&to=${mid}`)).json();
+  const late = await (await api(`/replay/sessions/${id}/events?from=${mid}&to=${end}`)).json();
+  assert.equal(early.next, mid, 'the first window says where the next starts');
+  assert.equal(late.next, null, 'the last window has no next');
+  assert.deepEqual([...early.events, ...late.events], events, 'windows partition the recording');
+  const tooWide = await api(`/replay/sessions/${id}/events?from=${first}&to=${first + 31 * 60 * 1000}`);
+  assert.equal(tooWide.status, 400);
   const tags = new Set(events.filter((e) => e.type === 5).map((e) => e.data.tag));
   assert.ok(tags.has('pulsegate.pageview'), `tracker events merged in as markers: ${[...tags]}`);
 

@@ -138,6 +138,34 @@ pub(crate) const DOCUMENT: u32 = 9;
 pub(crate) const DOCTYPE: u32 = 10;
 pub(crate) const FRAGMENT: u32 = 11;
 
+/// Attribute names read for every element, made JS strings once (a `&str` argument would be
+/// decoded into a new JS string on every call).
+#[derive(Debug)]
+pub(crate) struct Names {
+    pub(crate) class: JsValue,
+    pub(crate) contenteditable: JsValue,
+    pub(crate) unmask: JsValue,
+    pub(crate) kind: JsValue,
+    pub(crate) value: JsValue,
+    pub(crate) autocomplete: JsValue,
+}
+
+thread_local! {
+    static NAMES: Names = Names {
+        class: JsValue::from_str("class"),
+        contenteditable: JsValue::from_str("contenteditable"),
+        unmask: JsValue::from_str("data-pg-unmask"),
+        kind: JsValue::from_str("type"),
+        value: JsValue::from_str("value"),
+        autocomplete: JsValue::from_str("autocomplete"),
+    };
+}
+
+/// `el.getAttribute(<one of the cached names>)`.
+pub(crate) fn attr(el: &Node, pick: impl FnOnce(&Names) -> &JsValue) -> Option<String> {
+    NAMES.with(|names| el.attribute(pick(names)))
+}
+
 /// `target[name]`, or `undefined` when it throws.
 pub(crate) fn prop(target: &JsValue, name: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)

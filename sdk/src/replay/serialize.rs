@@ -149,11 +149,10 @@ fn markers(class: &str) -> (bool, bool, bool, bool) {
 
 /// The flags of an element, from its tag, class and attributes and what its parent passes down.
 pub(crate) fn element_flags(node: &Node, tag: &str, inherited: u8, parent_flags: u8) -> u8 {
-    let class = node.attribute(&JsValue::from_str("class")).unwrap_or_default();
+    let class = dom::attr(node, |n| &n.class).unwrap_or_default();
     let (masked, blocked, ignored, unmask) = markers(&class);
     let mut flags = inherited & mirror::INHERITED;
-    if masked || node.attribute(&JsValue::from_str("contenteditable")).is_some_and(|v| v != "false")
-    {
+    if masked || dom::attr(node, |n| &n.contenteditable).is_some_and(|v| v != "false") {
         flags |= MASK_TEXT;
     }
     if blocked {
@@ -162,7 +161,7 @@ pub(crate) fn element_flags(node: &Node, tag: &str, inherited: u8, parent_flags:
     if ignored {
         flags |= IGNORE;
     }
-    if unmask || node.attribute(&JsValue::from_str("data-pg-unmask")).is_some() {
+    if unmask || dom::attr(node, |n| &n.unmask).is_some() {
         flags |= UNMASK;
     }
     if parent_flags & SVG != 0 && tag != "foreignObject" || tag == "svg" {
@@ -221,7 +220,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     }
     let names = el.attribute_names();
     let kind = if tag == "input" {
-        el.attribute(&JsValue::from_str("type")).unwrap_or_default().to_ascii_lowercase()
+        dom::attr(el, |n| &n.kind).unwrap_or_default().to_ascii_lowercase()
     } else {
         String::new()
     };
@@ -247,7 +246,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     if field {
         let policy = policy(el, &tag, &kind, flags);
         if tag == "input" && mask::is_choice(&kind) {
-            if let Some(v) = el.attribute(&JsValue::from_str("value")) {
+            if let Some(v) = dom::attr(el, |n| &n.value) {
                 attr(out, "value");
                 json::string(out, &v);
             }
@@ -338,7 +337,7 @@ pub(crate) fn attribute_value(
 
 /// The recording policy of a form field.
 pub(crate) fn policy(el: &Node, tag: &str, kind: &str, flags: u8) -> InputPolicy {
-    let autocomplete = el.attribute(&JsValue::from_str("autocomplete")).unwrap_or_default();
+    let autocomplete = dom::attr(el, |n| &n.autocomplete).unwrap_or_default();
     mask::input_policy(tag, kind, &autocomplete, flags & UNMASK != 0)
 }
 

@@ -70,7 +70,7 @@ pub(crate) async fn events(req: &Request, env: &Env, path: &str) -> Result<Respo
     let prefix = sessions::detail(env, &id).await?.ok_or(ApiError::NoSuch { what: "session" })?.1;
     let bucket =
         env.bucket(bindings::TRACKING_R2).map_err(|e| ApiError::storage("r2 binding", e))?;
-    let objects = events::list(&bucket, &format!("{prefix}events/")).await?;
+    let objects = events::list(&bucket, &crate::store::r2_keys::events_prefix(&prefix)).await?;
     let from = from.or_else(|| merge::earliest(&objects)).unwrap_or(0);
     let to = to.unwrap_or(from.saturating_add(MAX_WINDOW_MS));
     if to <= from || to - from > MAX_WINDOW_MS {

@@ -105,9 +105,9 @@ pub(crate) fn batch_key(
     format!("{}events/{first_event_ts:013}-{batch}.json", session_prefix(started_at, session))
 }
 
-/// `sessions/2025/11/25/{session_id}/events/`: every event object of the session.
-pub(crate) fn events_prefix(started_at: UnixMillis, session: SessionId) -> String {
-    format!("{}events/", session_prefix(started_at, session))
+/// `{session_prefix}events/`: every batch of the session, tracker and replay.
+pub(crate) fn events_prefix(session_prefix: &str) -> String {
+    format!("{session_prefix}events/")
 }
 
 /// Suffix of replay batch objects (gzip-compressed rrweb events).
@@ -121,7 +121,8 @@ pub(crate) fn replay_batch_key(
     first_event_ts: UnixMillis,
     batch: BatchId,
 ) -> String {
-    format!("{}{first_event_ts:013}-{batch}{REPLAY_SUFFIX}", events_prefix(started_at, session))
+    let events = events_prefix(&session_prefix(started_at, session));
+    format!("{events}{first_event_ts:013}-{batch}{REPLAY_SUFFIX}")
 }
 
 /// What an object under `events/` holds.
@@ -261,7 +262,7 @@ mod tests {
             "sessions/2025/11/25/abababab-abab-4bab-abab-abababababab/events/1764097200013-cdcdcdcd-cdcd-4dcd-8dcd-cdcdcdcdcdcd.replay.json.gz"
         );
         let tracker = batch_key(started, session, 1_764_097_200_012, batch);
-        assert!(replay.starts_with(&events_prefix(started, session)));
+        assert!(replay.starts_with(&events_prefix(&session_prefix(started, session))));
         assert!(tracker < replay, "keys sort by first event time");
         assert_eq!(parse_event_key(&replay), Some((1_764_097_200_013, EventObjectKind::Replay)));
         assert_eq!(parse_event_key(&tracker), Some((1_764_097_200_012, EventObjectKind::Tracker)));

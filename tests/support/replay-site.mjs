@@ -16,8 +16,13 @@ export async function chunkPath() {
   return `/sdk/${name}`;
 }
 
-/** Serves `/<fixture>.html` from tests/fixtures/replay, `/sdk/*` from the bundle, and `pages`. */
-export function serveReplaySite(pages = {}) {
+const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
+
+/**
+ * Serves `/<fixture>.html` from tests/fixtures/replay, `/sdk/*` from the bundle, `pages`, and,
+ * with `docs`, every file under that directory at `/docs/…` (pages nobody here wrote).
+ */
+export function serveReplaySite(pages = {}, { docs } = {}) {
   const server = http.createServer(async (req, res) => {
     const { pathname } = new URL(req.url, 'http://x');
     try {
@@ -29,6 +34,9 @@ export function serveReplaySite(pages = {}) {
         const body = await readFile(path.join(dist, pathname.slice(5)));
         const type = pathname.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
         res.writeHead(200, { 'content-type': type }).end(body);
+      } else if (docs && pathname.startsWith('/docs/') && !pathname.includes('..')) {
+        const file = path.join(docs, decodeURIComponent(pathname.slice(6)));
+        res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(await readFile(file));
       } else if (/^\/[\w-]+\.html$/.test(pathname)) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(await readFile(path.join(fixtures, pathname)));
       } else {

@@ -125,6 +125,49 @@ test('a scripted multi-page session is recorded, stored and replayed by rrweb to
   await player.close();
 });
 
+test('the replay chunk is fetched only for sessions sampled in, and never under GPC', async () => {
+  const chunkRequests = (page) => {
+    const seen = [];
+    page.on('request', (r) => { if (/\/sdk\/replay-[0-9a-f]{8}\.(js|wasm)$/.test(r.url())) seen.push(r.url()); });
+    return seen;
+  };
+  // Sets the tag's data-replay as the parser inserts it (before the deferred loader runs).
+  const withRate = (page, rate) => page.addInitScript((rate) => {
+    new MutationObserver((_, observer) => {
+      const tag = document.querySelector('script[data-site-key]');
+      if (tag) {
+        tag.setAttribute('data-replay', rate);
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  }, rate);
+  // A stored session whose id samples at 99.9 %: out at 50 %, in at 100 %.
+  const storeSession = (page) => page.addInitScript(() => sessionStorage.setItem('pulsegate.session', JSON.stringify({
+    id: 'ffbfffff-8f1d-4e2a-9c7b-2d4e6f8a0b1c', started_at: Date.now() - 1000, last_activity: Date.now() - 1000,
+  })));
+  for (const [rate, expected] of [['50', 0], ['0', 0], ['100', 2]]) {
+    const page = await browser.context.newPage();
+    const seen = chunkRequests(page);
+    await storeSession(page);
+    await withRate(page, rate);
+    await page.goto(`${site.url}/pricing.html`);
+    await page.waitForFunction(() => window.PulseGate && 'tracking' in window.PulseGate);
+    if (expected) await page.waitForFunction(() => window.PulseGate.replay?.stats?.events > 1);
+    else await page.waitForTimeout(500);
+    assert.equal(seen.length, expected, `data-replay="${rate}": ${seen.join(', ')}`);
+    await page.close();
+  }
+  const gpc = await browser.context.newPage();
+  await gpc.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  const seen = chunkRequests(gpc);
+  await gpc.goto(`${site.url}/`);
+  await gpc.waitForFunction(() => window.PulseGate && 'tracking' in window.PulseGate);
+  await gpc.waitForTimeout(500);
+  assert.deepEqual(seen, [], 'no replay chunk under Global Privacy Control');
+  assert.equal(await gpc.evaluate(() => window.PulseGate.replay), undefined);
+  await gpc.close();
+});
+
 test('every /replay/* route answers the auth matrix', async () => {
   const id = recorded?.id ?? '0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c';
   const routes = ['/replay/sessions', `/replay/sessions/${id}`, `/replay/sessions/${id}/events`];

@@ -2,11 +2,11 @@
  * PulseGate replay chunk, part 1: the one thing the recorder cannot do from Rust. It wraps a
  * prototype method (or property setter) so the recorder hears about calls, with `this`.
  *
- * pgHook(proto, name, setter, callback) runs callback(this, arg0, arg1, result) after the original
- * and returns a function that puts the original back. It never throws, and a failing callback
+ * pgHook(proto, name, setter, callback, tag) runs callback(tag, this, arg0, result) after the
+ * original and returns a function that puts the original back. It never throws, and a failing callback
  * never breaks the page's own call.
  */
-function pgHook(proto, name, setter, callback) {
+function pgHook(proto, name, setter, callback, tag) {
   var noop = function () {};
   try {
     var d = Object.getOwnPropertyDescriptor(proto, name);
@@ -17,14 +17,14 @@ function pgHook(proto, name, setter, callback) {
       if (!d.set) return noop;
       patched.set = function (v) {
         d.set.call(this, v);
-        try { callback(this, v, undefined, undefined); } catch (_) { /* recorder gone */ }
+        try { callback(tag, this, v, undefined); } catch (_) { /* recorder gone */ }
       };
     } else {
       var original = d.value;
       if (typeof original !== "function") return noop;
-      patched.value = function (a, b) {
+      patched.value = function (a) {
         var result = original.apply(this, arguments);
-        try { callback(this, a, b, result); } catch (_) { /* recorder gone */ }
+        try { callback(tag, this, a, result); } catch (_) { /* recorder gone */ }
         return result;
       };
     }

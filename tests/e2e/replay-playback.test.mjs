@@ -66,6 +66,9 @@ test('a form session with mutations, scrolling and a resize replays to the live 
       document.querySelector('.note').firstChild.data = 'Thanks, we will mail you.';
       document.getElementById('host').shadowRoot.querySelector('b').textContent = 'shadow changed';
       document.querySelector('input[name=company]').value = 'Acme Solar GmbH';
+      document.styleSheets[0].insertRule('#added { color: rgb(1, 2, 3); }', 0);
+      document.styleSheets[0].insertRule('.gone { color: red; }', 0);
+      document.styleSheets[0].deleteRule(0);
     });
     await p.mouse.move(100, 100);
     await p.mouse.move(300, 200, { steps: 5 });
@@ -81,7 +84,7 @@ test('a form session with mutations, scrolling and a resize replays to the live 
   assert.ok(bodies.some((b) => Buffer.isBuffer(b) && b[0] === 0x1f), 'batches are gzip-compressed in the browser');
   assert.deepEqual(events.slice(0, 2).map((e) => e.type), [4, 2], 'Meta, then FullSnapshot');
   const sources = new Set(events.filter((e) => e.type === 3).map((e) => e.data.source));
-  for (const s of [0, 1, 2, 3, 4, 5]) assert.ok(sources.has(s), `incremental source ${s} recorded: ${[...sources]}`);
+  for (const s of [0, 1, 2, 3, 4, 5, 8]) assert.ok(sources.has(s), `incremental source ${s} recorded: ${[...sources]}`);
   const uploaded = batches.map((b) => JSON.stringify(b)).join('\n');
   for (const secret of SECRETS) assert.ok(!uploaded.includes(secret), `${secret} never leaves the browser`);
   assert.ok(uploaded.includes('Acme Solar GmbH'), 'an opted-in field is recorded as typed');
@@ -91,6 +94,11 @@ test('a form session with mutations, scrolling and a resize replays to the live 
   assert.ok(replayed.iframe, 'the Replayer built a document');
   assert.deepEqual(domDifferences(live, replayed.dom), [], 'the replayed DOM equals the live DOM');
   assert.deepEqual(replayed.warnings, [], 'the Replayer found every node it was told about');
+  const color = await player.evaluate(() => {
+    const doc = window.__replayer.iframe.contentDocument;
+    return doc.defaultView.getComputedStyle(doc.getElementById('added')).color;
+  });
+  assert.equal(color, 'rgb(1, 2, 3)', 'a rule inserted through the CSSOM is replayed');
   assert.deepEqual(errors, [], 'the recorder never throws into the page');
   await page.close();
   await player.close();

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::dom::{self, MutationObserver, Node};
-use super::listener::{Listener, Timer};
+use super::listener::{Listeners, Timer, Timers};
 use super::mirror::Mirror;
 use super::mutation::Buffer;
 use super::snapshot::{self, Walk};
@@ -57,12 +57,9 @@ pub(crate) struct Recorder {
     observer: MutationObserver,
     observe_options: Object,
     _mutation_callback: Closure<dyn FnMut(Array)>,
-    _listeners: Vec<Listener>,
-    _hooks: Vec<observers::Hook>,
-    slice_timer: Timer,
-    checkout_timer: Timer,
-    pub(crate) moves_timer: Timer,
-    pub(crate) throttle_timer: Timer,
+    _listeners: Listeners,
+    _hooks: observers::Hooks,
+    pub(crate) timers: Timers,
     /// Pointer positions waiting (JSON entries), and when the last was sampled.
     pub(crate) moves: Vec<(f64, f64, u32, f64)>,
     pub(crate) last_move: f64,
@@ -111,10 +108,7 @@ impl Recorder {
             _mutation_callback: callback,
             _listeners: listeners,
             _hooks: hooks,
-            slice_timer: Timer::new(|| with_recorder(Recorder::on_slice_timer)),
-            checkout_timer: Timer::new(|| with_recorder(Recorder::on_checkout_timer)),
-            moves_timer: Timer::new(|| with_recorder(Recorder::on_moves_timer)),
-            throttle_timer: Timer::new(|| with_recorder(Recorder::on_throttle_timer)),
+            timers: Timers::new(|which| with_recorder(|r| r.on_timer(which))),
             moves: Vec::new(),
             last_move: 0.0,
             moves_source: 1,
@@ -201,7 +195,7 @@ impl Recorder {
         if !done {
             self.sink.write(&out, false);
             self.walk = Some(walk);
-            self.slice_timer.arm(0);
+            self.timers.arm(Timer::Slice, 0);
             return;
         }
         snapshot::finish(&mut out);
@@ -211,20 +205,19 @@ impl Recorder {
         for text in core::mem::take(&mut self.held) {
             self.sink.write(&text, true);
         }
-        self.checkout_timer.arm(self.settings.checkout_ms);
+        self.timers.arm(Timer::Checkout, self.settings.checkout_ms);
     }
 
-    fn on_slice_timer(&mut self) {
-        self.slice_timer.fired();
-        self.slice();
-    }
-
-    fn on_checkout_timer(&mut self) {
-        self.checkout_timer.fired();
-        if self.since_snapshot > 0 {
-            self.take_snapshot();
-        } else {
-            self.checkout_timer.arm(self.settings.checkout_ms);
+    /// A timer fired.
+    fn on_timer(&mut self, which: u32) {
+        let Some(timer) = Timer::from_u32(which) else { return };
+        self.timers.fired(timer);
+        match timer {
+            Timer::Slice => self.slice(),
+            Timer::Checkout if self.since_snapshot > 0 => self.take_snapshot(),
+            Timer::Checkout => self.timers.arm(Timer::Checkout, self.settings.checkout_ms),
+            Timer::Moves => self.flush_moves(),
+            Timer::Throttle => self.flush_throttled(),
         }
     }
 

@@ -3,14 +3,14 @@
 
 use wasm_bindgen::JsValue;
 
+use super::super::dom::Ev;
 use super::super::dom::{self, Node, NodeList};
 use super::super::json;
-use super::super::listener::{Listener, listen};
+use super::super::listener::Listeners;
 use super::super::mask::{self, InputPolicy};
 use super::super::recorder::{INCREMENTAL, Recorder};
 use super::super::serialize::{self, events_dropped};
-use super::super::with_recorder;
-use super::{Hook, hook};
+use super::Hooks;
 
 /// Setters that change a field's value without an event.
 const SETTERS: &[(&str, &str)] = &[
@@ -21,21 +21,35 @@ const SETTERS: &[(&str, &str)] = &[
     ("HTMLSelectElement", "selectedIndex"),
 ];
 
-pub(super) fn install(doc: &Node, listeners: &mut Vec<Listener>, hooks: &mut Vec<Hook>) {
-    for kind in ["input", "change"] {
-        listeners.push(listen(doc, kind, true, |ev| {
-            if let Some(target) = ev.target() {
-                with_recorder(|r| r.on_input(&target, true));
-            }
-        }));
+/// Hook tags of the setters are their index in [`SETTERS`].
+pub(super) fn install(doc: &Node, listeners: &mut Listeners, hooks: &mut Hooks) {
+    listeners.listen(doc, "input", true);
+    listeners.listen(doc, "change", true);
+    for (tag, &(class, name)) in SETTERS.iter().enumerate() {
+        hooks.hook(class, name, true, tag as u32);
     }
-    for &(class, name) in SETTERS {
-        hooks.extend(hook(class, name, true, |el: JsValue, _, _, _| {
-            if let Some(el) = dom::node(el) {
-                with_recorder(|r| r.on_input(&el, true));
-            }
-        }));
+}
+
+/// Handles `kind` if it is a form event.
+pub(super) fn dispatch(r: &mut Recorder, kind: &str, ev: &Ev) -> bool {
+    if kind != "input" && kind != "change" {
+        return false;
     }
+    if let Some(target) = ev.target() {
+        r.on_input(&target, true);
+    }
+    true
+}
+
+/// Handles a value set by script.
+pub(super) fn on_hook(r: &mut Recorder, tag: u32, this: &JsValue) -> bool {
+    if tag as usize >= SETTERS.len() {
+        return false;
+    }
+    if let Some(el) = dom::node(this.clone()) {
+        r.on_input(&el, true);
+    }
+    true
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -2,17 +2,27 @@
 
 use super::super::dom::{self, Ev, Node};
 use super::super::json;
-use super::super::listener::{Listener, listen};
+use super::super::listener::Listeners;
 use super::super::recorder::{INCREMENTAL, Recorder};
-use super::super::with_recorder;
 
 /// rrweb's MediaInteractions, by DOM event.
 const EVENTS: &[(&str, u8)] =
     &[("play", 0), ("pause", 1), ("seeked", 2), ("volumechange", 3), ("ratechange", 4)];
 
-pub(super) fn install(doc: &Node, listeners: &mut Vec<Listener>) {
-    for &(kind, code) in EVENTS {
-        listeners.push(listen(doc, kind, true, move |ev| with_recorder(|r| r.on_media(&ev, code))));
+pub(super) fn install(doc: &Node, listeners: &mut Listeners) {
+    for &(kind, _) in EVENTS {
+        listeners.listen(doc, kind, true);
+    }
+}
+
+/// Handles `kind` if it is a media event.
+pub(super) fn dispatch(r: &mut Recorder, kind: &str, ev: &Ev) -> bool {
+    match EVENTS.iter().find(|(k, _)| *k == kind) {
+        Some(&(_, code)) => {
+            r.on_media(ev, code);
+            true
+        }
+        None => false,
     }
 }
 

@@ -3,10 +3,9 @@
 
 use super::super::dom::{self, Ev, Node};
 use super::super::json;
-use super::super::listener::{Listener, listen};
+use super::super::listener::{Listeners, Timer};
 use super::super::recorder::{INCREMENTAL, Recorder};
 use super::super::serialize::events_dropped;
-use super::super::with_recorder;
 
 /// At most one position per this many ms.
 const SAMPLE_MS: f64 = 50.0;
@@ -27,14 +26,25 @@ const INTERACTIONS: &[(&str, u8)] = &[
     ("touchcancel", 10),
 ];
 
-pub(super) fn install(doc: &Node, listeners: &mut Vec<Listener>) {
-    listeners.push(listen(doc, "mousemove", true, |ev| with_recorder(|r| r.on_move(&ev, 1))));
-    listeners.push(listen(doc, "touchmove", true, |ev| with_recorder(|r| r.on_move(&ev, 6))));
-    for &(kind, code) in INTERACTIONS {
-        listeners.push(listen(doc, kind, true, move |ev| {
-            with_recorder(|r| r.on_interaction(&ev, code));
-        }));
+pub(super) fn install(doc: &Node, listeners: &mut Listeners) {
+    listeners.listen(doc, "mousemove", true);
+    listeners.listen(doc, "touchmove", true);
+    for &(kind, _) in INTERACTIONS {
+        listeners.listen(doc, kind, true);
     }
+}
+
+/// Handles `kind` if it is a pointer event.
+pub(super) fn dispatch(r: &mut Recorder, kind: &str, ev: &Ev) -> bool {
+    match kind {
+        "mousemove" => r.on_move(ev, 1),
+        "touchmove" => r.on_move(ev, 6),
+        _ => match INTERACTIONS.iter().find(|(k, _)| *k == kind) {
+            Some(&(_, code)) => r.on_interaction(ev, code),
+            None => return false,
+        },
+    }
+    true
 }
 
 /// The event's viewport position (the first changed touch for touch events).
@@ -68,12 +78,7 @@ impl Recorder {
         self.last_move = now;
         let (x, y) = position(ev);
         self.moves.push((x, y, id, now));
-        self.moves_timer.arm(FLUSH_MS);
-    }
-
-    pub(crate) fn on_moves_timer(&mut self) {
-        self.moves_timer.fired();
-        self.flush_moves();
+        self.timers.arm(Timer::Moves, FLUSH_MS);
     }
 
     /// Sends the waiting positions as one event, offsets relative to now.

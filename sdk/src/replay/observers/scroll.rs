@@ -3,16 +3,25 @@
 
 use super::super::dom::{self, Ev, Node};
 use super::super::json;
-use super::super::listener::{Listener, listen};
+use super::super::listener::{Listeners, Timer};
 use super::super::recorder::{INCREMENTAL, Recorder};
-use super::super::with_recorder;
 
 /// Scrolls and resizes are sent at most this often, ms.
 const THROTTLE_MS: u32 = 100;
 
-pub(super) fn install(doc: &Node, win: &Node, listeners: &mut Vec<Listener>) {
-    listeners.push(listen(doc, "scroll", true, |ev| with_recorder(|r| r.on_scroll(&ev))));
-    listeners.push(listen(win, "resize", false, |_| with_recorder(Recorder::on_resize)));
+pub(super) fn install(doc: &Node, win: &Node, listeners: &mut Listeners) {
+    listeners.listen(doc, "scroll", true);
+    listeners.listen(win, "resize", false);
+}
+
+/// Handles `kind` if it is a scroll or resize.
+pub(super) fn dispatch(r: &mut Recorder, kind: &str, ev: &Ev) -> bool {
+    match kind {
+        "scroll" => r.on_scroll(ev),
+        "resize" => r.on_resize(),
+        _ => return false,
+    }
+    true
 }
 
 impl Recorder {
@@ -22,17 +31,12 @@ impl Recorder {
         if !self.scrolls.iter().any(|(_, s)| *s == id) {
             self.scrolls.push((target, id));
         }
-        self.throttle_timer.arm(THROTTLE_MS);
+        self.timers.arm(Timer::Throttle, THROTTLE_MS);
     }
 
     fn on_resize(&mut self) {
         self.resized = true;
-        self.throttle_timer.arm(THROTTLE_MS);
-    }
-
-    pub(crate) fn on_throttle_timer(&mut self) {
-        self.throttle_timer.fired();
-        self.flush_throttled();
+        self.timers.arm(Timer::Throttle, THROTTLE_MS);
     }
 
     /// Sends the current scroll positions of what scrolled, and the viewport size if it changed.

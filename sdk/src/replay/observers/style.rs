@@ -6,16 +6,31 @@ use wasm_bindgen::JsValue;
 use super::super::dom;
 use super::super::json;
 use super::super::recorder::{INCREMENTAL, Recorder};
-use super::super::with_recorder;
-use super::{Hook, hook};
+use super::Hooks;
 
-pub(super) fn install(hooks: &mut Vec<Hook>) {
-    hooks.extend(hook("CSSStyleSheet", "insertRule", false, |sheet, rule, _, index| {
-        with_recorder(|r| r.on_rule(&sheet, Some(&rule), &index));
-    }));
-    hooks.extend(hook("CSSStyleSheet", "deleteRule", false, |sheet, index, _, _| {
-        with_recorder(|r| r.on_rule(&sheet, None, &index));
-    }));
+/// Hook tags of `insertRule` and `deleteRule` (after the input setters').
+const INSERT: u32 = 100;
+const DELETE: u32 = 101;
+
+pub(super) fn install(hooks: &mut Hooks) {
+    hooks.hook("CSSStyleSheet", "insertRule", false, INSERT);
+    hooks.hook("CSSStyleSheet", "deleteRule", false, DELETE);
+}
+
+/// Handles `insertRule(rule) → index` and `deleteRule(index)`.
+pub(super) fn on_hook(
+    r: &mut Recorder,
+    tag: u32,
+    sheet: &JsValue,
+    arg: &JsValue,
+    result: &JsValue,
+) -> bool {
+    match tag {
+        INSERT => r.on_rule(sheet, Some(arg), result),
+        DELETE => r.on_rule(sheet, None, arg),
+        _ => return false,
+    }
+    true
 }
 
 impl Recorder {

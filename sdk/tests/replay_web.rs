@@ -401,3 +401,26 @@ async fn a_checkout_takes_a_new_snapshot_with_the_same_ids() {
     assert_eq!(m[0].removes.len(), 1);
     replay_stop();
 }
+
+#[wasm_bindgen_test]
+async fn stopping_leaves_nothing_attached() {
+    let native = "return Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.toString().includes('[native code]') && CSSStyleSheet.prototype.insertRule.toString().includes('[native code]')";
+    record(r#"<input id="v"><p id="q">x</p>"#, 1000.0).await;
+    assert_eq!(
+        js(native).as_bool(),
+        Some(false),
+        "setters and CSSOM methods are hooked while recording"
+    );
+    replay_stop();
+    assert_eq!(js(native).as_bool(), Some(true), "and put back when recording stops");
+    let before = events().len();
+    js(
+        "document.getElementById('q').textContent = 'after'; document.getElementById('v').value = 'typed'; document.dispatchEvent(new MouseEvent('click', { bubbles: true }));",
+    );
+    sleep(700).await;
+    assert_eq!(
+        events().len(),
+        before,
+        "no event after stop: observers, listeners and timers are gone"
+    );
+}

@@ -111,7 +111,7 @@ test('a scripted multi-page session is recorded, stored and replayed by rrweb to
   assert.deepEqual(replayed.warnings, [], 'the Replayer found every node');
 
   // Nothing masked is anywhere in R2 (every object of the session, decompressed).
-  const prefix = (await state.query('SELECT r2_prefix FROM sessions WHERE id = ?', id))[0].r2_prefix;
+  const prefix = await eventually('the session row', async () => (await state.query('SELECT r2_prefix FROM sessions WHERE id = ?', id))[0]?.r2_prefix);
   const keys = await state.listKeys(prefix);
   assert.ok(keys.some((k) => k.endsWith('.replay.json.gz')), keys.join('\n'));
   for (const key of keys) {

@@ -126,6 +126,8 @@
       var take = boundary ? parts.length : cut;
       var taken = parts.slice(0, take);
       parts = parts.slice(take);
+      // Cut inside an event (a snapshot still streaming): its separating comma stays behind.
+      if (parts[0] === COMMA) parts.shift();
       bytes = 0;
       for (var i = 0; i < parts.length; i++) bytes += parts[i].length;
       var s = batchSession;

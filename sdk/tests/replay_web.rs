@@ -424,3 +424,29 @@ async fn stopping_leaves_nothing_attached() {
         "no event after stop: observers, listeners and timers are gone"
     );
 }
+
+#[wasm_bindgen_test]
+async fn removing_written_nodes_while_the_snapshot_streams_does_not_stall_it() {
+    let rows: String = (0..4000).map(|i| format!("<li class=\"row\">row {i}</li>")).collect();
+    replay_stop();
+    set_root(&format!("<p>before</p><ul id=\"list\"><li>one</li>{rows}</ul><p>after</p>"));
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"sink".into(), &sink()).unwrap();
+    Reflect::set(&options, &"sliceMs".into(), &1.into()).unwrap();
+    assert_eq!(replay_start(&options), 0);
+    for _ in 0..5 {
+        js("document.getElementById('list').firstElementChild.remove()");
+        sleep(15).await;
+    }
+    for _ in 0..200 {
+        if events().iter().any(|e| matches!(e.data, ReplayEventData::FullSnapshot(_))) {
+            break;
+        }
+        sleep(10).await;
+    }
+    assert!(
+        events().iter().any(|e| matches!(e.data, ReplayEventData::FullSnapshot(_))),
+        "the snapshot finished"
+    );
+    replay_stop();
+}

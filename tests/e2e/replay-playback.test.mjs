@@ -103,3 +103,32 @@ test('a form session with mutations, scrolling and a resize replays to the live 
   await page.close();
   await player.close();
 });
+
+test('batches cut while a snapshot is still streaming are each valid and replay whole', async () => {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 900, height: 700 });
+  await page.goto(`${site.url}/form-page.html`);
+  await page.evaluate(() => {
+    const list = document.getElementById('list');
+    for (let i = 0; i < 4000; i++) list.insertAdjacentHTML('beforeend', `<li class="row">row ${i}</li>`);
+  });
+  assert.equal(await startCapturedRecording(page, { sliceMs: 1 }), true);
+  // Flush now and again while the snapshot is written: the uploader cuts at event boundaries.
+  for (let i = 0; i < 5; i++) {
+    await page.evaluate(() => window.PulseGate.replay.flush());
+    await page.evaluate(() => document.getElementById('list').firstElementChild.remove());
+    await page.waitForTimeout(15);
+  }
+  const bodies = await collectSent(page);
+  const stats = await page.evaluate(() => JSON.stringify(window.PulseGate.replay.stats));
+  assert.ok(bodies.length >= 2, `several batches (${bodies.length}, ${stats})`);
+  const batches = await Promise.all(bodies.map(decodeBatch));
+  const events = new ReplayEvents(batches).all();
+  const live = await page.evaluate(canonicalDom, { base: `${site.url}/form-page.html`, replayed: false });
+  const player = await browser.context.newPage();
+  const replayed = await replay(player, events, `${site.url}/form-page.html`);
+  assert.deepEqual(domDifferences(live, replayed.dom), []);
+  assert.deepEqual(replayed.warnings, []);
+  await page.close();
+  await player.close();
+});

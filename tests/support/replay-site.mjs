@@ -74,15 +74,11 @@ export async function startCapturedRecording(page, { sliceMs } = {}) {
 
 /** Flushes the recording and returns every uploaded batch body, decoded to bytes or text. */
 export async function collectSent(page) {
+  // The first full snapshot is written over many tasks: let it finish (Meta + snapshot = 2).
+  await page.waitForFunction(() => window.PulseGate.replay.stats.events >= 2, null, { timeout: 15_000 });
   await page.evaluate(() => window.PulseGate.replay.flush());
-  // Compression is asynchronous: wait until the sends settle.
-  let last = -1;
-  for (let i = 0; i < 50; i++) {
-    const n = await page.evaluate(() => window.__sent.length);
-    if (n === last && n > 0) break;
-    last = n;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // Compression is asynchronous: wait until every batch flushed has been handed to `send`.
+  await page.waitForFunction(() => window.__sent.length === window.PulseGate.replay.stats.batches, null, { timeout: 15_000 });
   const sent = await page.evaluate(() => Promise.all(window.__sent));
   return sent.map((b) => (typeof b === 'string' ? b : Buffer.from(b)));
 }

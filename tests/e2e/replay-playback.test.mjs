@@ -65,11 +65,13 @@ test('a form session with mutations, scrolling and a resize replays to the live 
       document.querySelector('header a').removeAttribute('href');
       document.querySelector('.note').firstChild.data = 'Thanks, we will mail you.';
       document.getElementById('host').shadowRoot.querySelector('b').textContent = 'shadow changed';
+      document.getElementById('host').shadowRoot.appendChild(Object.assign(document.createElement('input'), { id: 'in-shadow' }));
       document.querySelector('input[name=company]').value = 'Acme Solar GmbH';
       document.styleSheets[0].insertRule('#added { color: rgb(1, 2, 3); }', 0);
       document.styleSheets[0].insertRule('.gone { color: red; }', 0);
       document.styleSheets[0].deleteRule(0);
     });
+    await p.fill('#in-shadow', 'typed in shadow');
     await p.mouse.move(100, 100);
     await p.mouse.move(300, 200, { steps: 5 });
     await p.mouse.wheel(0, 400);

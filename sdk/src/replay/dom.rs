@@ -72,6 +72,9 @@ extern "C" {
     pub(crate) fn kind(this: &Ev) -> String;
     #[wasm_bindgen(method, getter)]
     pub(crate) fn target(this: &Ev) -> Option<Node>;
+    /// The nodes the event passed, innermost first (inside open shadow roots too).
+    #[wasm_bindgen(method, js_name = composedPath)]
+    pub(crate) fn composed_path(this: &Ev) -> Array;
     #[wasm_bindgen(method, getter, js_name = clientX)]
     pub(crate) fn client_x(this: &Ev) -> f64;
     #[wasm_bindgen(method, getter, js_name = clientY)]
@@ -164,6 +167,12 @@ thread_local! {
 /// `el.getAttribute(<one of the cached names>)`.
 pub(crate) fn attr(el: &Node, pick: impl FnOnce(&Names) -> &JsValue) -> Option<String> {
     NAMES.with(|names| el.attribute(pick(names)))
+}
+
+/// Where an event really happened: the innermost node of its path, which inside a shadow root
+/// is not the (retargeted) `target`.
+pub(crate) fn origin(ev: &Ev) -> Option<Node> {
+    node(ev.composed_path().get(0)).or_else(|| ev.target())
 }
 
 /// `target[name]`, or `undefined` when it throws.

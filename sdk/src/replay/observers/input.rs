@@ -35,7 +35,7 @@ pub(super) fn dispatch(r: &mut Recorder, kind: &str, ev: &Ev) -> bool {
     if kind != "input" && kind != "change" {
         return false;
     }
-    if let Some(target) = ev.target() {
+    if let Some(target) = dom::origin(ev) {
         r.on_input(&target, true);
     }
     true

@@ -29,7 +29,7 @@ pub(super) fn dispatch(r: &mut Recorder, kind: &str, ev: &Ev) -> bool {
 impl Recorder {
     fn on_media(&mut self, ev: &Ev, code: u8) {
         let Some(id) = self.target_id(ev) else { return };
-        let Some(el) = ev.target() else { return };
+        let Some(el) = dom::origin(ev) else { return };
         let mut data = String::from("{\"source\":7,\"type\":");
         json::uint(&mut data, u64::from(code));
         data.push_str(",\"id\":");

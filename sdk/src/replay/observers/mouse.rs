@@ -60,7 +60,7 @@ fn position(ev: &Ev) -> (f64, f64) {
 impl Recorder {
     /// The id of an event's target when the Replayer has it and its events are recorded.
     pub(crate) fn target_id(&self, ev: &Ev) -> Option<u32> {
-        let target = ev.target()?;
+        let target = dom::origin(ev)?;
         let id = self.mirror.id(&target)?;
         (self.mirror.present(id) && !events_dropped(self.mirror.flags(id))).then_some(id)
     }

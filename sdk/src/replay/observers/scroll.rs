@@ -26,7 +26,7 @@ pub(super) fn dispatch(r: &mut Recorder, kind: &str, ev: &Ev) -> bool {
 
 impl Recorder {
     fn on_scroll(&mut self, ev: &Ev) {
-        let Some(target) = ev.target() else { return };
+        let Some(target) = dom::origin(ev) else { return };
         let Some(id) = self.target_id(ev) else { return };
         if !self.scrolls.iter().any(|(_, s)| *s == id) {
             self.scrolls.push((target, id));

@@ -28,7 +28,7 @@ fn main() -> ExitCode {
         Some("dev") => dev::run(),
         Some("test") => test::run(),
         Some("size") => size::run(),
-        Some("bench") => bench::run(args.get(1).map(String::as_str)),
+        Some("bench") => bench::run(&args[1..]),
         Some("build") => build(),
         Some("data") => dev::show_data(),
         _ => {

@@ -1,14 +1,18 @@
-//! `cargo xtask bench <what>`: performance reports, each against a peer measured in the same run.
-//! Reports, not tests: timings on a shared 2-core machine move too much to assert on.
+//! `cargo xtask bench <name>`: benchmarks that print a report (never a timed test: the machines
+//! are noisy, so numbers are compared with a peer measured in the same run).
+//!
+//! ```text
+//! cargo xtask bench replay    the replay recorder against @rrweb/record 2.1.6 in Chromium
+//! ```
 
 mod replay;
 
 use crate::Result;
 
-/// Runs the named benchmark.
-pub(crate) fn run(what: Option<&str>) -> Result {
-    match what {
+/// Runs the benchmark named by the first argument.
+pub(crate) fn run(args: &[String]) -> Result {
+    match args.first().map(String::as_str) {
         Some("replay") => replay::run(),
-        _ => Err("usage: cargo xtask bench replay".to_owned()),
+        other => Err(format!("unknown benchmark {other:?}; try `cargo xtask bench replay`")),
     }
 }

@@ -31,8 +31,6 @@ pub(crate) struct Walk {
     stack: Vec<Frame>,
     /// Shadow roots met, for the mutation observer to watch.
     pub(crate) shadow_roots: Vec<Node>,
-    /// Nodes written so far.
-    pub(crate) nodes: u32,
 }
 
 /// Node types written as nodes (everything else, e.g. processing instructions, is skipped).
@@ -112,7 +110,6 @@ impl Walk {
             frame.first = false;
             let (parent, parent_flags, shadow) = (frame.id, frame.flags, frame.shadow);
             let id = mirror.id_for_write(&child);
-            self.nodes += 1;
             let at = Place { id, parent_flags, shadow, in_add: false };
             match serialize::node(out, &child, at, base) {
                 Written::Open(flags) => {

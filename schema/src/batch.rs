@@ -1,5 +1,6 @@
 //! The batch envelope: how events travel from the SDK to `POST /track/events/batch`.
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::validate::{Invalid, Validate, invalid};
@@ -52,5 +53,55 @@ impl Validate for EventBatch {
             event.validate_at(&at)?;
         }
         Ok(())
+    }
+}
+
+/// `POST /track/event`: one event in the same envelope as a batch, for clients that send events
+/// one at a time (server-side integrations, `curl`). The worker stores it exactly as a batch of
+/// one, so the same rules, key layout and idempotency apply.
+///
+/// ```json
+/// {
+///   "batch_id": "7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+///   "session_id": "0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c",
+///   "session_started_at": 1764097200000,
+///   "sent_at": 1764097205000,
+///   "event": { "type": "custom", "ts": 1764097204000, "name": "signup", "props": { "plan": "pro" } }
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SingleEvent {
+    /// Unique per event; a retry reuses it, so the event is stored (and counted) once.
+    /// Example: `"7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"`.
+    pub batch_id: BatchId,
+    /// The session the event belongs to. Example: `"0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c"`.
+    pub session_id: SessionId,
+    /// Copied from the session start, as in [`EventBatch::session_started_at`].
+    /// Example: `1764097200000`.
+    pub session_started_at: UnixMillis,
+    /// When the client sent it (client clock, ms). Example: `1764097205000`.
+    pub sent_at: UnixMillis,
+    /// The event.
+    pub event: Event,
+}
+
+impl SingleEvent {
+    /// The batch of one this event is stored as.
+    pub fn into_batch(self) -> EventBatch {
+        EventBatch {
+            batch_id: self.batch_id,
+            session_id: self.session_id,
+            session_started_at: self.session_started_at,
+            sent_at: self.sent_at,
+            events: vec![self.event],
+        }
+    }
+}
+
+impl Validate for SingleEvent {
+    fn validate_at(&self, prefix: &str) -> Result<(), Invalid> {
+        let at = if prefix.is_empty() { "event".to_owned() } else { format!("{prefix}.event") };
+        self.event.validate_at(&at)
     }
 }

@@ -1,5 +1,6 @@
 //! The one JSON error body every PulseGate endpoint answers failures with.
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// `{"error":{"code":"invalid_field","message":"must be at most 2048 bytes","field":"events[0].url"}}`
@@ -49,6 +50,8 @@ pub enum ErrorCode {
     Conflict,
     /// An `If-Match` precondition failed: the resource changed since it was read (412).
     PreconditionFailed,
+    /// The request must be conditional: send `If-Match` with the `ETag` you read (428).
+    PreconditionRequired,
     /// Too many requests; retry later (429).
     RateLimited,
     /// A storage backend failed; retry later (503).
@@ -72,6 +75,7 @@ impl ErrorCode {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Conflict => "conflict",
             Self::PreconditionFailed => "precondition_failed",
+            Self::PreconditionRequired => "precondition_required",
             Self::RateLimited => "rate_limited",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",

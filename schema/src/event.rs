@@ -1,6 +1,7 @@
 //! Tracker events: one enum, tagged by `"type"`, each variant carrying its own `ts`.
 
-use std::collections::BTreeMap;
+use crate::prelude::*;
+use alloc::collections::BTreeMap;
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -295,7 +296,7 @@ impl Serialize for PropValue {
         match self {
             Self::String(v) => s.serialize_str(v),
             // Whole numbers print as `3`, not `3.0`, as JSON.stringify does.
-            Self::Number(v) if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 => {
+            Self::Number(v) if v.abs() < 9_007_199_254_740_992.0 && (*v as i64) as f64 == *v => {
                 s.serialize_i64(*v as i64)
             }
             Self::Number(v) => s.serialize_f64(*v),
@@ -385,6 +386,11 @@ impl Validate for Event {
                 Ok(())
             }
             Self::Scroll(e) if e.percent > 100 => Err(invalid(p, "percent", "must be 0 to 100")),
+            Self::Engagement(e) if e.engaged_ms > limits::MAX_ENGAGED_MS => Err(invalid(
+                p,
+                "engaged_ms",
+                format!("must be at most {} (one day)", limits::MAX_ENGAGED_MS),
+            )),
             Self::Scroll(_) | Self::Engagement(_) => Ok(()),
             Self::FormInteraction(e) => {
                 name(p, "form_id", &e.form_id, limits::MAX_NAME_LEN)?;

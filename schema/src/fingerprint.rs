@@ -1,6 +1,7 @@
 //! What the SDK learns about the browser itself: a fingerprint id with its confidence, and
 //! automation (bot) signals. Both travel once per session, on the session start.
 
+use crate::prelude::*;
 use core::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};
@@ -49,6 +50,17 @@ impl FingerprintId {
     pub fn parse(s: &str) -> Result<Self, InvalidFingerprintId> {
         let ok = s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
         if ok { Ok(Self(s.to_owned())) } else { Err(InvalidFingerprintId) }
+    }
+
+    /// The id of a SHA-256 `digest`: its bytes as 64 lower-case hex digits.
+    pub fn from_sha256(digest: [u8; 32]) -> Self {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut id = String::with_capacity(64);
+        for byte in digest {
+            id.push(char::from(HEX[usize::from(byte >> 4)]));
+            id.push(char::from(HEX[usize::from(byte & 0xf)]));
+        }
+        Self(id)
     }
 
     /// The id as text.
@@ -129,6 +141,8 @@ impl BotSignal {
 
 #[cfg(test)]
 mod tests {
+    use alloc::string::ToString;
+
     use super::*;
 
     #[test]
@@ -139,6 +153,16 @@ mod tests {
         assert_eq!(FingerprintId::parse(&"g".repeat(64)), Err(InvalidFingerprintId));
         let err = serde_json::from_str::<FingerprintId>("\"x\"").unwrap_err();
         assert!(err.to_string().contains("64 lower-case hex"), "{err}");
+    }
+
+    #[test]
+    fn ids_from_digests_are_valid_ids() {
+        let mut digest = [0u8; 32];
+        digest[0] = 0xab;
+        digest[31] = 0x0f;
+        let id = FingerprintId::from_sha256(digest);
+        assert_eq!(id.as_str(), format!("ab{}0f", "0".repeat(60)));
+        assert_eq!(FingerprintId::parse(id.as_str()), Ok(id));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Identifier newtypes: session, visitor and batch ids (UUIDs) and the public site key.
 
+use crate::prelude::*;
 use core::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};
@@ -37,6 +38,14 @@ uuid_id! {
     ///
     /// JSON: `"0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c"`
     SessionId
+}
+
+uuid_id! {
+    /// A dashboard-generated API key (marketing key or integration key); the key's public handle,
+    /// never the secret itself.
+    ///
+    /// JSON: `"9f0e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f"`
+    KeyId
 }
 
 uuid_id! {
@@ -95,6 +104,8 @@ impl<'de> Deserialize<'de> for SiteKey {
 
 #[cfg(test)]
 mod tests {
+    use alloc::string::ToString;
+
     use super::*;
 
     #[test]

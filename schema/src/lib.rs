@@ -33,30 +33,87 @@
 //! }
 //! ```
 //!
+//! `POST /track/event` takes one event in the same envelope ([`SingleEvent`], `"event"` instead
+//! of `"events"`), and `POST /track/session/end` closes the session ([`SessionEnd`]). Every
+//! accepted request is answered `202` with an [`Accepted`] body.
+//!
 //! Every failure is answered with an [`ErrorBody`]:
 //! `{"error":{"code":"invalid_field","message":"must be at most 2048 bytes","field":"events[0].url"}}`.
 
+#![no_std]
+
+extern crate alloc;
+// The unit tests use serde_json and proptest, which need std.
+#[cfg(test)]
+extern crate std;
+
+/// `alloc` items every module uses; the crate is `no_std` so that the browser SDK, which links it,
+/// carries no std runtime (panic machinery, thread locals): `use crate::prelude::*;` in each module.
+mod prelude {
+    pub(crate) use alloc::borrow::ToOwned;
+    pub(crate) use alloc::format;
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec;
+    pub(crate) use alloc::vec::Vec;
+}
+
 mod batch;
 mod consent;
+mod dashboard;
 mod error;
 mod event;
 mod fingerprint;
 mod ids;
+pub mod lead;
 pub mod limits;
+#[cfg(feature = "replay")]
 pub mod replay;
 mod response;
 mod session;
 mod validate;
 
-pub use batch::EventBatch;
+pub use batch::{EventBatch, SingleEvent};
 pub use consent::ConsentTier;
+pub use dashboard::analytics::{
+    BotFilter, Breakdown, BreakdownRow, CampaignRow, CampaignsReport, EventCount, EventSummary,
+    EventsReport, Interval, Overview, PageRow, PageVisit, PagesReport, PropertyCount, ReportRange,
+    ScoreReason, SeriesPoint, SessionDetail, SessionRecord, SessionSummary, SessionsPage,
+    StorageReads, TimeSeries,
+};
+pub use dashboard::forms::{
+    FieldOption, FieldType, Form, FormDefinition, FormField, FormList, HiddenField, HiddenSource,
+    is_form_id,
+};
+pub use dashboard::ip_lists::{
+    IpEntry, IpEntryList, NewIpEntry, NewTestingRule, TestingRule, TestingRuleList,
+};
+pub use dashboard::keys::{
+    CreatedIntegration, CreatedMarketingKey, Integration, IntegrationList, MarketingKey,
+    MarketingKeyList, MarketingKeyUpdate, NewIntegration, NewMarketingKey,
+};
+pub use dashboard::leads::{
+    BlockedLead, BlockedLeadsPage, CrmActivity, LeadDetail, LeadSubmissionRecord, LeadSummary,
+    LeadsPage, LinkedSession,
+};
+pub use dashboard::me::{KeyRef, Me, SiteSummary};
+pub use dashboard::pages::{DashboardPage, PageAccess, Role};
+pub use dashboard::settings::{
+    AppSettings, BotDetection, LeadDroughtAlert, MakeSettings, SettingsDocument,
+    WEBHOOK_SECRET_PREFIX, is_secure_url, is_webhook_secret,
+};
+pub use dashboard::sites::{
+    DomainPattern, NewSite, Site, SiteList, SiteUpdate, domain_allowed, is_timezone_name,
+    origin_host,
+};
+pub use dashboard::webhooks::{DeliveryAttempt, DeliveryState, WebhookDelivery, WebhookList};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use event::{
     Click, Custom, EngagementTime, ErrorEvent, Event, FormAction, FormInteraction, Identify,
     Pageview, PropValue, Props, RageClick, Scroll,
 };
 pub use fingerprint::{BotSignal, Fingerprint, FingerprintId, InvalidFingerprintId};
-pub use ids::{BatchId, InvalidSiteKey, SessionId, SiteKey, VisitorId};
+pub use ids::{BatchId, InvalidSiteKey, KeyId, SessionId, SiteKey, VisitorId};
+#[cfg(feature = "replay")]
 pub use replay::ReplayBatch;
 pub use response::{Accepted, Health, HealthCheck};
 pub use session::{Device, DeviceClass, PageContext, SessionEnd, SessionStart, Utm};

@@ -42,6 +42,9 @@ pub const MAX_LANGUAGES: usize = 8;
 pub const MAX_BOT_SIGNALS: usize = 16;
 /// Most `error` events the SDK sends for one page (a looping error must not flood ingest).
 pub const MAX_ERRORS_PER_PAGE: usize = 10;
+/// Largest engaged time one engagement event or session end may report, in ms (one day): a
+/// session never lasts longer, and sums of many such values stay exact in a JSON number.
+pub const MAX_ENGAGED_MS: u64 = 86_400_000;
 
 /// Cuts `s` to at most `max` bytes without splitting a character.
 ///
@@ -51,7 +54,7 @@ pub const MAX_ERRORS_PER_PAGE: usize = 10;
 /// truncate(&mut s, 2); // 'é' is two bytes: it is dropped whole
 /// assert_eq!(s, "h");
 /// ```
-pub fn truncate(s: &mut String, max: usize) {
+pub fn truncate(s: &mut alloc::string::String, max: usize) {
     if s.len() > max {
         let mut end = max;
         while !s.is_char_boundary(end) {

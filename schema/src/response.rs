@@ -1,5 +1,6 @@
 //! Success bodies the worker answers with.
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Ingest accepted the request. `{"ok":true,"accepted":12}`

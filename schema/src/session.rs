@@ -1,5 +1,6 @@
 //! Session start and end: the two messages that open and close a visit.
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::validate::{Invalid, Validate, invalid, max_len, opt_len, opt_url, path, url};
@@ -284,6 +285,13 @@ impl Validate for SessionEnd {
     fn validate_at(&self, prefix: &str) -> Result<(), Invalid> {
         if self.ended_at < self.session_started_at {
             return Err(invalid(prefix, "ended_at", "must not be before session_started_at"));
+        }
+        if self.engaged_ms.is_some_and(|ms| ms > limits::MAX_ENGAGED_MS) {
+            return Err(invalid(
+                prefix,
+                "engaged_ms",
+                format!("must be at most {} (one day)", limits::MAX_ENGAGED_MS),
+            ));
         }
         Ok(())
     }

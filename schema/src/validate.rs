@@ -1,5 +1,6 @@
 //! Checks on decoded wire values that serde's types alone cannot express (lengths, counts, ranges).
 
+use crate::prelude::*;
 use core::fmt;
 
 use crate::limits;
@@ -90,12 +91,12 @@ pub(crate) fn opt_url(prefix: &str, field: &str, value: Option<&String>) -> Resu
 /// assert!(!is_web_url("https://"));
 /// ```
 pub fn is_web_url(value: &str) -> bool {
-    let lower_scheme = |n: usize| value.get(..n).map(str::to_ascii_lowercase);
-    let rest = if lower_scheme(8).as_deref() == Some("https://") {
-        &value[8..]
-    } else if lower_scheme(7).as_deref() == Some("http://") {
-        &value[7..]
-    } else {
+    // `get` rather than indexing: no panicking path (the browser SDK links this too).
+    let after = |scheme: &str| {
+        let n = scheme.len();
+        value.get(..n).filter(|s| s.eq_ignore_ascii_case(scheme)).and_then(|_| value.get(n..))
+    };
+    let Some(rest) = after("https://").or_else(|| after("http://")) else {
         return false;
     };
     !rest.is_empty()

@@ -1,5 +1,7 @@
 //! Session-replay types: exact JSON (insta), a real recording from rrweb's own recorder read and
-//! written back unchanged, and what the parsers refuse.
+//! written back unchanged, and what the parsers refuse. (Feature `replay`, which `cargo test
+//! --workspace` turns on through the worker.)
+#![cfg(feature = "replay")]
 
 use pulsegate_schema::replay::*;
 use pulsegate_schema::{BatchId, ReplayBatch, SessionId, Validate, limits};

@@ -141,6 +141,36 @@ fn batch_with_every_event_kind_json() {
 }
 
 #[test]
+fn single_event_json() {
+    insta::assert_json_snapshot!(SingleEvent {
+        batch_id: BATCH.parse().map(BatchId).unwrap(),
+        session_id: SESSION.parse().map(SessionId).unwrap(),
+        session_started_at: 1_764_097_200_000,
+        sent_at: 1_764_097_205_000,
+        event: every_event().swap_remove(6),
+    });
+}
+
+#[test]
+fn a_single_event_is_a_batch_of_one() {
+    let single = SingleEvent {
+        batch_id: BATCH.parse().map(BatchId).unwrap(),
+        session_id: SESSION.parse().map(SessionId).unwrap(),
+        session_started_at: 1_764_097_200_000,
+        sent_at: 1_764_097_205_000,
+        event: Event::Scroll(Scroll { ts: 1_764_097_200_100, percent: 101 }),
+    };
+    assert_eq!(single.validate().unwrap_err().field, "event.percent");
+    let batch = single.clone().into_batch();
+    assert_eq!(batch.events, vec![single.event]);
+    assert_eq!((batch.batch_id, batch.sent_at), (single.batch_id, single.sent_at));
+    let too_long = json!({ "batch_id": BATCH, "session_id": SESSION, "session_started_at": 1,
+        "sent_at": 2, "event": { "type": "engagement", "ts": 1, "engaged_ms": limits::MAX_ENGAGED_MS + 1 } });
+    let parsed: SingleEvent = serde_json::from_value(too_long).unwrap();
+    assert_eq!(parsed.validate().unwrap_err().field, "event.engaged_ms");
+}
+
+#[test]
 fn error_body_json() {
     insta::assert_json_snapshot!(ErrorBody::new(
         ErrorCode::InvalidField,
@@ -163,6 +193,7 @@ fn error_codes_serialize_as_their_names() {
         ErrorCode::UnsupportedMediaType,
         ErrorCode::Conflict,
         ErrorCode::PreconditionFailed,
+        ErrorCode::PreconditionRequired,
         ErrorCode::RateLimited,
         ErrorCode::Unavailable,
         ErrorCode::Internal,
@@ -334,6 +365,20 @@ fn validation_names_the_first_broken_field() {
     let mut b = batch();
     b.events[0] = Event::RageClick(RageClick { clicks: 2, ..RageClick::default() });
     assert_eq!(b.validate().unwrap_err().field, "events[0].clicks");
+
+    let mut b = batch();
+    b.events[2] =
+        Event::Engagement(EngagementTime { ts: 1, engaged_ms: limits::MAX_ENGAGED_MS + 1 });
+    assert_eq!(b.validate().unwrap_err().field, "events[2].engaged_ms");
+    let end = SessionEnd {
+        session_id: SESSION.parse().map(SessionId).unwrap(),
+        session_started_at: 10,
+        ended_at: 20,
+        engaged_ms: Some(limits::MAX_ENGAGED_MS + 1),
+    };
+    assert_eq!(end.validate().unwrap_err().field, "engaged_ms");
+    assert_eq!(SessionEnd { engaged_ms: Some(5), ..end }.validate(), Ok(()));
+    assert_eq!(SessionEnd { ended_at: 9, ..end }.validate().unwrap_err().field, "ended_at");
 }
 
 mod roundtrip {

@@ -1,82 +1,286 @@
 /*
- * PulseGate tracker loader: the whole of tracker.js around wasm-bindgen's no-modules glue.
+ * PulseGate loader: the whole of tracker.js. Plain ES5, so that any browser can parse it; browsers
+ * that cannot run the tracker get a `window.PulseGate` whose methods do nothing, and no error.
  *
  *   <script defer src="https://pulsegate.example/tracker.js" data-site-key="demo"></script>
  *
- * Optional attributes: data-endpoint="https://other-origin" (default: the script's origin),
- * data-debug (log to the console why the tracker is off; nothing is ever logged otherwise),
- * data-replay="25" (record that percent of sessions with the session-replay chunk, fetched only
- * for sessions sampled in).
+ * Attributes (all optional but the site key; `PulseGate.init({...})` takes the same in camelCase):
+ *   data-site-key        the site's public key (without it, the tracker waits for PulseGate.init)
+ *   data-endpoint        where to send data (default: where tracker.js came from, path included)
+ *   data-auto-track      "false": no automatic pageviews, clicks, forms…; only API calls
+ *   data-consent         "pending" (count without storing anything until PulseGate.consent()),
+ *                        "count", "analytics" (the default) or "marketing"
+ *   data-respect-dnt     "false": ignore Do Not Track (Global Privacy Control is always honoured)
+ *   data-domains         hostnames to track on, e.g. "shop.example, *.shop.example"
+ *   data-exclude-paths   path globs not to track, e.g. "/admin/*, /account/**"
+ *   data-strip-params    query parameters to remove from URLs besides the built-in list
+ *   data-hash-routing    keep "#/route" fragments (hash-routed single-page apps)
+ *   data-flush-at        send when this many events wait (default 50)
+ *   data-flush-interval  send at the latest this many ms after an event (default 5000)
+ *   data-debug           log to the console why the tracker is off or a call was ignored
  *
- * The build replaces the glue marker below with the glue and __PULSEGATE_WASM_PATH__ with the
- * wasm's path, e.g. /sdk/pulsegate-1a2b3c4d.wasm. The glue's `let wasm_bindgen` stays local to the
- * try block. Nothing here may throw into the host page or leave a rejected promise unhandled; the
- * only global written is `window.PulseGate = { loaded: true }`, which makes a second copy of the
- * tag do nothing.
+ * Before downloading anything, the loader checks Global Privacy Control, Do Not Track, a stored
+ * PulseGate.optOut(), prerendering (it waits for the page to be shown) and what the browser
+ * supports. Then it fetches the wasm and the code chunk (both content-hashed, next to tracker.js
+ * whatever path it is served under) in parallel; the chunk (sdk/js/boot.js) starts the tracker and
+ * hands back the function behind every method. Calls made before that, even from an inline stub
+ * (`window.PulseGate = {q: [["track", "signup"]]}`), are queued and replayed in order.
+ *
+ * The build replaces __PULSEGATE_CHUNK__ and __PULSEGATE_WASM__ with the chunk's and the wasm's
+ * paths relative to this script, e.g. "sdk/pulsegate-1a2b3c4d.js".
  */
-(function () {
+(function (window, document) {
   "use strict";
-  // Read first and synchronously: currentScript is only set while this script runs.
-  var script = document.currentScript;
-  var debug = false;
-  // Why the tracker is off, by the code `start` returns.
-  var OFF = [
-    "",
-    "tracker off: no valid data-site-key or endpoint",
-    "tracker off: no window or document",
-    "tracker off: Global Privacy Control or Do Not Track is on",
-  ];
+  // Method names; a method's index is its operation number in the wasm (src/tracker/api.rs).
+  var METHODS = ["init", "track", "identify", "page", "consent", "optOut", "optIn",
+    "getVisitorId", "getSessionId", "_send", "_state"];
+  // Why the tracker is off, by the number `start` returns (src/lib.rs), for data-debug.
+  var OFF = ["", "no valid site key or endpoint", "not an http(s) page",
+    "Global Privacy Control or Do Not Track is on", "the visitor opted out",
+    "this host is not in data-domains",
+    "this browser cannot run it, or the Content-Security-Policy lacks 'wasm-unsafe-eval'"];
+  var OPT_OUT_KEY = "pulsegate.optout";
 
-  function fail(error) {
+  var script, options, debug = false;
+  // 0 not started, 1 loading, 2 running, 3 off.
+  var state = 0;
+  var api = null;
+  var busy = false;
+  var queue = [];
+  var loader = { r: ready, f: fail };
+  var pg = { _l: loader, tracking: false };
+
+  function warn(message) {
     if (debug) {
       try {
-        console.warn("[pulsegate]", error);
+        console.warn("[pulsegate] " + message);
       } catch (_) {
         // No console: stay silent.
       }
     }
   }
 
+  function fail(error) {
+    state = 3;
+    warn(error && error.message ? error.message : error);
+  }
+
+  function off(reason) {
+    state = 3;
+    pg.tracking = false;
+    warn("tracker off: " + OFF[reason]);
+  }
+
+  // The tracker started (`result` is its API function) or stayed off (a number, see OFF).
+  function ready(result) {
+    if (typeof result !== "function") return off(result);
+    api = result;
+    state = 2;
+    pg.tracking = true;
+    drain();
+    replay();
+  }
+
+  // Session replay: the chunk (sdk/replay-<hash>.js, which starts itself) is fetched only for a
+  // session sampled in (by its random id, so every page of a session agrees) under a tier that
+  // allows replay (`analytics` or above); it stops when the tier no longer does (`count`, optOut()).
+  var replayTag;
+  function replay() {
+    var st = api && !busy && invoke(10);
+    var chunk = pg.replay;
+    if (!st || st.consent == "count" || !(parseInt(st.sessionId, 16) / 42949672.96 < pick(options || {}, "replay", "replay"))) {
+      if (chunk) chunk.stop();
+    } else if (chunk) {
+      chunk.start();
+    } else {
+      replayTag = replayTag || inject("__PULSEGATE_REPLAY__");
+    }
+  }
+
+  // Runs queued calls in order; calls a page script makes while one runs are queued behind it.
+  function drain() {
+    while (api && !busy && queue.length) {
+      var next = queue.shift();
+      invoke(next[0], next[1], next[2]);
+    }
+  }
+
+  function invoke(op, a, b) {
+    busy = true;
+    try {
+      return api(op, a, b);
+    } catch (_) {
+      return null;
+    } finally {
+      busy = false;
+    }
+  }
+
+  function call(op, a, b) {
+    if (op === 0) return init(a);
+    if (op === 6 && state === 3) clearOptOut();
+    if (api && !busy) {
+      var result = invoke(op, a, b);
+      drain();
+      // consent(), optOut(), optIn(): replay follows the tier.
+      if (op > 3 && op < 7) replay();
+      return result;
+    }
+    // Getters answer null until the tracker runs; everything else waits for it.
+    if (op < 7 || op === 9) queue.push([op, a, b]);
+    if (op === 6 && state === 3) init(options);
+    return null;
+  }
+
+  function attribute(name) {
+    return script ? script.getAttribute("data-" + name) : null;
+  }
+
+  function flag(value, otherwise) {
+    return value == null ? otherwise : value !== false && value !== "false" && value !== "0";
+  }
+
+  function list(value) {
+    return value == null ? "" : Array.isArray(value) ? value.join(",") : String(value);
+  }
+
+  function pick(options, key, name) {
+    return options[key] != null ? options[key] : attribute(name);
+  }
+
+  // The config the wasm reads (src/config.rs): options from init() over the tag's attributes.
+  function config(options) {
+    var here = script ? script.src : location.href;
+    var endpoint = pick(options, "endpoint", "endpoint");
+    return {
+      siteKey: String(pick(options, "siteKey", "site-key") || ""),
+      endpoint: String(endpoint || here.replace(/[?#].*$/, "").replace(/\/[^/]*$/, "")),
+      autoTrack: flag(pick(options, "autoTrack", "auto-track"), true),
+      respectDnt: flag(pick(options, "respectDnt", "respect-dnt"), true),
+      consent: String(pick(options, "consent", "consent") || ""),
+      domains: list(pick(options, "domains", "domains")),
+      excludePaths: list(pick(options, "excludePaths", "exclude-paths")),
+      stripParams: list(pick(options, "stripParams", "strip-params")),
+      hashRouting: flag(pick(options, "hashRouting", "hash-routing"), false),
+      flushAt: +pick(options, "flushAt", "flush-at") || undefined,
+      flushInterval: +pick(options, "flushInterval", "flush-interval") || undefined,
+      debug: debug
+    };
+  }
+
+  function optedOut() {
+    try {
+      if (window.localStorage.getItem(OPT_OUT_KEY)) return true;
+    } catch (_) {
+      // No localStorage here: the cookie fallback below.
+    }
+    return /(^|;\s*)pulsegate_optout=1/.test(document.cookie || "");
+  }
+
+  function clearOptOut() {
+    try {
+      window.localStorage.removeItem(OPT_OUT_KEY);
+    } catch (_) {
+      // Nothing stored there.
+    }
+    if (optedOut()) document.cookie = "pulsegate_optout=; path=/; max-age=0; samesite=lax";
+    state = 0;
+  }
+
+  function privacySignal(respectDnt) {
+    var n = window.navigator || {};
+    if (n.globalPrivacyControl === true) return true;
+    var dnt = n.doNotTrack || window.doNotTrack || n.msDoNotTrack;
+    return respectDnt && (dnt === "1" || dnt === "yes");
+  }
+
+  // A 27-byte module whose function returns `ref.null extern`. Compiling it (synchronously, at
+  // once) fails quietly where the wasm could not run: without reference types (before Chrome 96,
+  // Firefox 79, Safari 15), and under a Content-Security-Policy without 'wasm-unsafe-eval'. So
+  // neither downloads anything.
+  var PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 111, 3, 2, 1, 0, 10, 6, 1, 4, 0, 208, 111, 11];
+
+  function supported() {
+    if (typeof WebAssembly !== "object" || typeof Promise !== "function" ||
+      typeof fetch !== "function" || typeof TextDecoder !== "function" ||
+      typeof TextEncoder !== "function" || typeof URL !== "function") return false;
+    try {
+      return !!new WebAssembly.Module(new Uint8Array(PROBE));
+    } catch (_) {
+      return false;
+    }
+  }
+
+  // Resolves a chunk path against tracker.js's own URL, so a proxied path keeps working.
+  function resolve(path) {
+    return new URL(path, script.src).href;
+  }
+
+  function init(given) {
+    if (state === 1 || state === 2) return warn("init: already started");
+    options = given || {};
+    debug = debug || flag(options.debug, false);
+    var cfg = config(options);
+    if (!cfg.siteKey) return warn("init: no site key");
+    if (privacySignal(cfg.respectDnt)) return off(3);
+    if (optedOut()) return off(4);
+    if (!script || !supported()) return off(6);
+    state = 1;
+    if (document.prerendering) {
+      // Prerendered (speculation rules): the visitor may never see this page. Start when shown.
+      document.addEventListener("prerenderingchange", function () {
+        load(cfg);
+      }, { once: true });
+    } else {
+      load(cfg);
+    }
+  }
+
+  function load(cfg) {
+    loader.c = cfg;
+    loader.w = fetch(resolve("__PULSEGATE_WASM__"), { mode: "cors", credentials: "omit" });
+    // The chunk handles the outcome; this keeps an early failure from being "unhandled".
+    loader.w["catch"](fail);
+    inject("__PULSEGATE_CHUNK__").onerror = function () {
+      fail("cannot load the tracker");
+    };
+  }
+
+  // Adds a script tag for a chunk (with the tag's nonce, for a strict CSP).
+  function inject(path) {
+    var tag = document.createElement("script");
+    tag.src = resolve(path);
+    tag.async = true;
+    if (script.nonce) tag.nonce = script.nonce;
+    (document.head || document.documentElement).appendChild(tag);
+    return tag;
+  }
+
   try {
-    var loaded = window.PulseGate;
-    if (!script || (loaded && loaded.loaded)) return;
-    debug = script.hasAttribute("data-debug");
-    var origin = new URL(script.src).origin;
-    var config = {
-      siteKey: script.getAttribute("data-site-key") || "",
-      endpoint: script.getAttribute("data-endpoint") || origin,
-    };
-    window.PulseGate = { loaded: true };
-
-    /*__PULSEGATE_GLUE__*/
-
-    // Session replay: only where the site asks for it (data-replay, a percentage of sessions),
-    // only for sessions sampled in (by their random id, so every page of a session agrees), and
-    // only then is the chunk fetched. The chunk reads the session itself (replay.js).
-    var startReplay = function () {
-      var rate = +script.getAttribute("data-replay");
-      var s = JSON.parse(sessionStorage.getItem("pulsegate.session"));
-      if (rate > 0 && s && parseInt(s.id.slice(0, 8), 16) / 42949672.96 < rate) {
-        var tag = document.createElement("script");
-        tag.src = origin + "__PULSEGATE_REPLAY_PATH__";
-        tag.onload = function () {
-          window.PulseGate.replay.start({ endpoint: config.endpoint }).catch(fail);
+    var previous = window.PulseGate;
+    if (previous && previous._l) return; // a second copy of the tag
+    script = document.currentScript || document.querySelector("script[data-site-key]");
+    debug = flag(attribute("debug"), false);
+    for (var i = 0; i < METHODS.length; i++) {
+      pg[METHODS[i]] = (function (op) {
+        return function (a, b) {
+          try {
+            return call(op, a, b);
+          } catch (_) {
+            return null;
+          }
         };
-        document.head.appendChild(tag);
-      }
-    };
-
-    wasm_bindgen({ module_or_path: origin + "__PULSEGATE_WASM_PATH__" })
-      .then(function () {
-        // 0: running (or already running); otherwise why the tracker stays off.
-        var off = wasm_bindgen.start(config);
-        // Lets a site (or a test) see whether this page is tracked.
-        window.PulseGate.tracking = !off;
-        if (off) fail(OFF[off] || off);
-        else startReplay();
-      })
-      .catch(fail);
+      })(i);
+    }
+    window.PulseGate = pg;
+    // Calls an inline stub queued before this script ran: [["track", "signup", {...}], ...].
+    var early = (previous && previous.q) || [];
+    if (attribute("site-key")) init(null);
+    for (var j = 0; j < early.length; j++) {
+      var op = METHODS.indexOf(early[j][0]);
+      if (op >= 0) call(op, early[j][1], early[j][2]);
+    }
   } catch (error) {
     fail(error);
   }
-})();
+})(window, document);

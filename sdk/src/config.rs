@@ -1,38 +1,90 @@
-//! Reads the loader's `{ siteKey, endpoint }` object into a validated [`Config`].
+//! The tracker's settings: read from the object the loader builds out of the script tag's
+//! `data-*` attributes (or `PulseGate.init(options)`), validated, with documented defaults.
 //!
-//! The properties are read with `Reflect` rather than serde-wasm-bindgen's deserializer, which
-//! links serde's error messages and with them float formatting: dropping it (here and for the
-//! stored session) took 19 KB gzip off an early build of this crate.
+//! The loader hands over plain values (strings, booleans, numbers: see `sdk/js/loader.js`), so no
+//! number is ever parsed from text here (float parsing alone would add kilobytes of wasm).
 
-use pulsegate_schema::SiteKey;
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use pulsegate_schema::{ConsentTier, SiteKey};
 use wasm_bindgen::JsValue;
 
-use crate::js::property;
+use crate::js::{get, number, text};
+
+/// Events queued before a flush is forced (`data-flush-at`, `flushAt`).
+pub(crate) const DEFAULT_FLUSH_AT: usize = 50;
+/// The longest an event waits before it is sent, in ms (`data-flush-interval`, `flushInterval`).
+pub(crate) const DEFAULT_FLUSH_INTERVAL_MS: u32 = 5_000;
 
 /// A config the tracker can run with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Config {
     /// `data-site-key`, checked with [`SiteKey::parse`].
     pub(crate) site_key: SiteKey,
-    /// Ingest origin (or origin and path prefix) without a trailing slash, e.g.
-    /// `https://pulsegate.example`.
+    /// Ingest origin (or origin and path prefix, for a proxy) without a trailing slash.
     pub(crate) endpoint: String,
+    /// Pageviews, clicks, scroll, engagement, forms and errors are captured automatically
+    /// (`data-auto-track="false"` leaves only the API calls).
+    pub(crate) auto_track: bool,
+    /// Honour Do Not Track (`data-respect-dnt="false"` ignores it; Global Privacy Control is
+    /// always honoured).
+    pub(crate) respect_dnt: bool,
+    /// Hostnames the tracker may run on (`data-domains`); empty means any. `*.example.com`
+    /// allows every subdomain of `example.com`.
+    pub(crate) domains: Vec<String>,
+    /// Path globs whose pages are not tracked automatically (`data-exclude-paths`).
+    pub(crate) exclude_paths: Vec<String>,
+    /// The tier to start with when the visitor has not chosen one (`data-consent`).
+    pub(crate) consent: StartTier,
+    /// Query parameters removed from every URL besides the built-in list (`data-strip-params`).
+    pub(crate) strip_params: Vec<String>,
+    /// Keep `#/route`-style fragments, for hash-routed single-page apps (`data-hash-routing`).
+    pub(crate) hash_routing: bool,
+    /// Flush when this many events wait (1 to 200).
+    pub(crate) flush_at: usize,
+    /// Flush at the latest this long after an event was queued, in ms (250 to 60,000).
+    pub(crate) flush_interval_ms: u32,
+    /// Log to the console why a call was ignored (`data-debug`).
+    pub(crate) debug: bool,
+}
+
+/// How a page starts before any `PulseGate.consent(...)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StartTier {
+    /// A tier granted up front: `data-consent="analytics"` (the default), `"marketing"` or
+    /// `"count"`.
+    Granted(ConsentTier),
+    /// `data-consent="pending"`: count without storing anything until the visitor chooses.
+    Pending,
 }
 
 impl Config {
-    /// Reads the loader's object; `None` when it is not an object or a field is unusable (the
-    /// loader logs why under `data-debug`).
+    /// Reads the loader's object; `None` when the site key or endpoint is unusable.
     pub(crate) fn from_js(value: &JsValue) -> Option<Self> {
-        let site_key = property(value, "siteKey").as_string()?;
-        let endpoint = property(value, "endpoint").as_string()?;
-        Self::new(&site_key, &endpoint)
-    }
-
-    /// Validates a site key and an endpoint.
-    pub(crate) fn new(site_key: &str, endpoint: &str) -> Option<Self> {
-        let site_key = SiteKey::parse(site_key.trim_ascii()).ok()?;
-        let endpoint = normalize_endpoint(endpoint)?;
-        Some(Self { site_key, endpoint })
+        let site_key = SiteKey::parse(text(value, "siteKey")?.trim_ascii()).ok()?;
+        let endpoint = normalize_endpoint(&text(value, "endpoint")?)?;
+        let list = |key| split_list(&text(value, key).unwrap_or_default());
+        Some(Self {
+            site_key,
+            endpoint,
+            auto_track: get(value, "autoTrack").as_bool() != Some(false),
+            respect_dnt: get(value, "respectDnt").as_bool() != Some(false),
+            domains: list("domains"),
+            exclude_paths: list("excludePaths"),
+            consent: start_tier(text(value, "consent").as_deref()),
+            strip_params: list("stripParams"),
+            hash_routing: get(value, "hashRouting").as_bool() == Some(true),
+            flush_at: clamp(number(value, "flushAt"), 1, 200, DEFAULT_FLUSH_AT as u32) as usize,
+            flush_interval_ms: clamp(
+                number(value, "flushInterval"),
+                250,
+                60_000,
+                DEFAULT_FLUSH_INTERVAL_MS,
+            ),
+            debug: get(value, "debug").as_bool() == Some(true),
+        })
     }
 
     /// `{endpoint}{path}`, e.g. `https://pulsegate.example/track/events/batch`.
@@ -41,6 +93,52 @@ impl Config {
         url.push_str(&self.endpoint);
         url.push_str(path);
         url
+    }
+
+    /// Whether the page's `hostname` is allowed by `data-domains`.
+    pub(crate) fn allows_host(&self, hostname: &str) -> bool {
+        self.domains.is_empty() || self.domains.iter().any(|d| host_matches(d, hostname))
+    }
+}
+
+/// `pending` → [`StartTier::Pending`]; a tier name → that tier; anything else (or nothing) →
+/// `analytics`, the default for a site that installed the tag.
+pub(crate) fn start_tier(value: Option<&str>) -> StartTier {
+    match value.map(str::trim_ascii) {
+        Some("pending") => StartTier::Pending,
+        Some("count") => StartTier::Granted(ConsentTier::Count),
+        Some("marketing") => StartTier::Granted(ConsentTier::Marketing),
+        _ => StartTier::Granted(ConsentTier::Analytics),
+    }
+}
+
+/// A whole number within `[min, max]`, or `default` when absent or not a number.
+fn clamp(value: Option<f64>, min: u32, max: u32, default: u32) -> u32 {
+    match value {
+        // `as` saturates (and maps NaN to 0, which the clamp raises to `min`).
+        Some(n) if n.is_finite() => (n as u32).clamp(min, max),
+        _ => default,
+    }
+}
+
+/// `"a, b c"` → `["a", "b", "c"]`, lower-cased: entries are separated by commas or whitespace.
+pub(crate) fn split_list(value: &str) -> Vec<String> {
+    value
+        .split(|c: char| c == ',' || c.is_ascii_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.to_ascii_lowercase())
+        .collect()
+}
+
+/// `example.com` matches only `example.com`; `*.example.com` matches `example.com` and any
+/// subdomain of it. Case-insensitive (`pattern` is lower-cased already).
+pub(crate) fn host_matches(pattern: &str, hostname: &str) -> bool {
+    let hostname = hostname.to_ascii_lowercase();
+    match pattern.strip_prefix("*.") {
+        Some(base) => {
+            hostname == base || hostname.strip_suffix(base).is_some_and(|sub| sub.ends_with('.'))
+        }
+        None => hostname == pattern,
     }
 }
 
@@ -86,12 +184,39 @@ mod tests {
     }
 
     #[test]
-    fn config_validates_site_key_and_builds_urls() {
-        let c = Config::new(" demo ", "https://a.example/").unwrap();
-        assert_eq!(c.site_key.as_str(), "demo");
-        assert_eq!(c.url("/track/events/batch"), "https://a.example/track/events/batch");
-        assert!(Config::new("bad key", "https://a.example").is_none());
-        assert!(Config::new("", "https://a.example").is_none());
-        assert!(Config::new("demo", "ftp://a.example").is_none());
+    fn lists_split_on_commas_and_spaces() {
+        assert_eq!(split_list(" a.example, B.example\tc "), ["a.example", "b.example", "c"]);
+        assert!(split_list(" , ").is_empty());
+    }
+
+    #[test]
+    fn hosts_match_exactly_or_by_wildcard() {
+        assert!(host_matches("shop.example", "shop.example"));
+        assert!(host_matches("shop.example", "SHOP.example"));
+        assert!(!host_matches("shop.example", "www.shop.example"));
+        assert!(host_matches("*.shop.example", "shop.example"));
+        assert!(host_matches("*.shop.example", "www.shop.example"));
+        assert!(host_matches("*.shop.example", "a.b.shop.example"));
+        assert!(!host_matches("*.shop.example", "evilshop.example"));
+        assert!(!host_matches("*.shop.example", "shop.example.evil"));
+    }
+
+    #[test]
+    fn numbers_are_clamped() {
+        assert_eq!(clamp(None, 1, 200, 50), 50);
+        assert_eq!(clamp(Some(f64::NAN), 1, 200, 50), 50);
+        assert_eq!(clamp(Some(0.0), 1, 200, 50), 1);
+        assert_eq!(clamp(Some(1e9), 1, 200, 50), 200);
+        assert_eq!(clamp(Some(-5.0), 250, 60_000, 5_000), 250);
+        assert_eq!(clamp(Some(1500.7), 250, 60_000, 5_000), 1500);
+    }
+
+    #[test]
+    fn consent_attribute() {
+        assert_eq!(start_tier(None), StartTier::Granted(ConsentTier::Analytics));
+        assert_eq!(start_tier(Some(" pending ")), StartTier::Pending);
+        assert_eq!(start_tier(Some("count")), StartTier::Granted(ConsentTier::Count));
+        assert_eq!(start_tier(Some("marketing")), StartTier::Granted(ConsentTier::Marketing));
+        assert_eq!(start_tier(Some("bogus")), StartTier::Granted(ConsentTier::Analytics));
     }
 }

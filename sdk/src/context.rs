@@ -1,54 +1,87 @@
-//! Collects the [`PageContext`] and [`Device`] facts, each cut to the schema's limits.
+//! Collects the [`PageContext`] and [`Device`] facts, each cut to the schema's limits; URLs go
+//! through `url::clean` (no fragment, no credentials, `http(s)` only).
 
-use js_sys::{Intl, Object};
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use pulsegate_schema::limits::{self, truncate};
-use pulsegate_schema::{Device, PageContext};
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::Window;
+use pulsegate_schema::{Device, DeviceClass, PageContext};
+use wasm_bindgen::JsValue;
 
-use crate::js::property;
+use crate::config::Config;
+use crate::js::{call_str, call0, get, make, number, object, text};
+use crate::text::u64_text;
+use crate::url;
 
-/// `location.href`, `document.referrer` and `document.title` (the last two absent when empty).
-pub(crate) fn page(window: &Window) -> PageContext {
-    let document = property(window, "document");
+/// The current page: `location.href` and `document.referrer` cleaned, `document.title`.
+/// `url` is empty when the page is not `http(s)` (a `file:` page is not tracked).
+pub(crate) fn page(window: &JsValue, config: &Config) -> PageContext {
+    let document = get(window, "document");
+    let clean =
+        |href: Option<String>| url::clean(&href?, &config.strip_params, config.hash_routing);
     PageContext {
-        url: text(&property(window, "location"), "href", limits::MAX_URL_LEN).unwrap_or_default(),
-        referrer: text(&document, "referrer", limits::MAX_URL_LEN),
-        title: text(&document, "title", limits::MAX_TITLE_LEN),
+        url: clean(text(&get(window, "location"), "href")).unwrap_or_default(),
+        referrer: clean(text(&document, "referrer")),
+        title: text(&document, "title").and_then(|t| non_empty(t, limits::MAX_TITLE_LEN)),
     }
 }
 
-/// Language, time zone, screen and viewport size and pixel ratio; a fact the browser does not
-/// give, or gives out of the schema's range, is left out.
-pub(crate) fn device(window: &Window) -> Device {
-    let screen = property(window, "screen");
+/// Language, time zone, screen and viewport size, pixel ratio, languages and device class; a
+/// fact the browser does not give, or gives out of the schema's range, is left out.
+pub(crate) fn device(window: &JsValue) -> Device {
+    let navigator = get(window, "navigator");
+    let screen = get(window, "screen");
+    let size = |target: &JsValue, key| number(target, key).and_then(pixels);
+    let (screen_width, screen_height) = (size(&screen, "width"), size(&screen, "height"));
+    let coarse = media(window, "(pointer: coarse)");
     Device {
-        language: text(&property(window, "navigator"), "language", limits::MAX_SHORT_LEN),
-        timezone: time_zone().and_then(|tz| non_empty(tz, limits::MAX_SHORT_LEN)),
-        screen_width: number(&screen, "width").and_then(pixels),
-        screen_height: number(&screen, "height").and_then(pixels),
-        viewport_width: number(window, "innerWidth").and_then(pixels),
-        viewport_height: number(window, "innerHeight").and_then(pixels),
+        language: text(&navigator, "language").and_then(|l| non_empty(l, limits::MAX_SHORT_LEN)),
+        timezone: time_zone(window).and_then(|tz| non_empty(tz, limits::MAX_SHORT_LEN)),
+        screen_width,
+        screen_height,
+        viewport_width: size(window, "innerWidth"),
+        viewport_height: size(window, "innerHeight"),
         pixel_ratio: number(window, "devicePixelRatio").and_then(pixel_ratio),
-        ..Device::default()
+        languages: languages(&navigator),
+        device_class: Some(device_class(coarse, screen_width.min(screen_height))),
     }
 }
 
-/// `Intl.DateTimeFormat().resolvedOptions().timeZone`, e.g. `"Europe/Berlin"`.
-fn time_zone() -> Option<String> {
-    // `undefined` locales means the browser's default, as with no argument at all.
-    let format = Intl::DateTimeFormat::new(JsValue::UNDEFINED.unchecked_ref(), &Object::new());
-    property(&format.resolved_options(), "timeZone").as_string()
+/// `navigator.languages`, at most [`limits::MAX_LANGUAGES`], each cut to the short limit.
+pub(crate) fn languages(navigator: &JsValue) -> Vec<String> {
+    let list = get(navigator, "languages");
+    let count = number(&list, "length").unwrap_or(0.0) as u64;
+    (0..count.min(limits::MAX_LANGUAGES as u64))
+        .filter_map(|i| text(&list, &u64_text(i)))
+        .filter_map(|l| non_empty(l, limits::MAX_SHORT_LEN))
+        .collect()
 }
 
-/// The string property `target[name]`, cut to `max` bytes; `None` when missing or empty.
-fn text(target: &JsValue, name: &str, max: usize) -> Option<String> {
-    non_empty(property(target, name).as_string()?, max)
+/// The IANA time zone, e.g. `"Europe/Berlin"`: `Temporal.Now.timeZoneId()` where there is one
+/// (well under a millisecond), else `Intl.DateTimeFormat().resolvedOptions().timeZone` (whose
+/// first use loads locale data: 10–30 ms in Chromium). Both give the same identifier.
+pub(crate) fn time_zone(window: &JsValue) -> Option<String> {
+    let temporal = call0(&get(&get(window, "Temporal"), "Now"), "timeZoneId");
+    if let Some(zone) = temporal.as_string() {
+        return Some(zone);
+    }
+    let format = object(make(&get(&get(window, "Intl"), "DateTimeFormat"), &[]))?;
+    text(&call0(&format, "resolvedOptions"), "timeZone")
 }
 
-/// The number property `target[name]`.
-fn number(target: &JsValue, name: &str) -> Option<f64> {
-    property(target, name).as_f64()
+/// `matchMedia(query).matches`.
+pub(crate) fn media(window: &JsValue, query: &str) -> bool {
+    crate::js::flag(&call_str(window, "matchMedia", query), "matches")
+}
+
+/// Desktop without a coarse (touch) primary pointer; with one, mobile when the screen's short
+/// side is under 768 CSS pixels, else tablet.
+pub(crate) fn device_class(coarse_pointer: bool, short_side: Option<u32>) -> DeviceClass {
+    match (coarse_pointer, short_side) {
+        (false, _) => DeviceClass::Desktop,
+        (true, Some(side)) if side >= 768 => DeviceClass::Tablet,
+        (true, _) => DeviceClass::Mobile,
+    }
 }
 
 /// `value` cut to `max` bytes (on a character boundary), or `None` when it is empty.
@@ -88,5 +121,14 @@ mod tests {
         assert_eq!(pixel_ratio(2.0), Some(2.0));
         assert_eq!(pixel_ratio(0.0), None);
         assert_eq!(pixel_ratio(17.0), None);
+    }
+
+    #[test]
+    fn device_classes() {
+        assert_eq!(device_class(false, Some(390)), DeviceClass::Desktop);
+        assert_eq!(device_class(true, Some(390)), DeviceClass::Mobile);
+        assert_eq!(device_class(true, Some(767)), DeviceClass::Mobile);
+        assert_eq!(device_class(true, Some(768)), DeviceClass::Tablet);
+        assert_eq!(device_class(true, None), DeviceClass::Mobile);
     }
 }

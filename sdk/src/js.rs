@@ -1,44 +1,152 @@
-//! Reading loosely typed JS values (the loader's config, browser properties) without throwing.
+//! The SDK's only way to touch the browser: generic property reads and writes, method calls and
+//! constructions through `js/host.js`.
 //!
-//! Plain properties are read with `Reflect.get` instead of one typed web-sys getter each: every
-//! typed getter adds its own shim to the JS glue and its own call code to the wasm, while these
-//! share one. It also copes with properties a browser lacks (`globalPrivacyControl`) and getters
-//! that throw (`sessionStorage` in a sandboxed iframe).
+//! Why generic operations instead of typed web-sys bindings: every typed binding adds its own
+//! function to the JS glue and its own shim to the wasm, while these few serve every API the SDK
+//! uses. They are shaped by argument type (string and number arguments cross as they are, so no
+//! JS value is built for them), and none of them can throw: a page may replace any global, and an
+//! exception that unwound through the wasm would skip destructors and leave the tracker's state
+//! locked. The JS side catches and answers `undefined` (or `NaN`, `false`) instead.
 
-use js_sys::Reflect;
+use alloc::string::String;
+
+use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::Window;
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/js/host.js")]
 extern "C" {
-    /// The global `window`, `None` where there is none (a worker). One import, where
-    /// `web_sys::window()` probes four globals.
-    #[wasm_bindgen(thread_local_v2, js_name = window)]
-    static WINDOW: Option<Window>;
+    /// `o[k]`
+    pub(crate) fn get(o: &JsValue, k: &str) -> JsValue;
+    #[wasm_bindgen(js_name = str)]
+    fn host_str(o: &JsValue, k: &str) -> Option<String>;
+    #[wasm_bindgen(js_name = num)]
+    fn host_num(o: &JsValue, k: &str) -> f64;
+    #[wasm_bindgen(js_name = set)]
+    fn host_set(o: &JsValue, k: &str, v: &JsValue) -> bool;
+    /// A method call without arguments; `undefined` when it throws.
+    pub(crate) fn call0(o: &JsValue, m: &str) -> JsValue;
+    #[wasm_bindgen(js_name = calls)]
+    fn host_calls(o: &JsValue, m: &str, a: &str, b: Option<&str>) -> JsValue;
+    #[wasm_bindgen(js_name = calln)]
+    fn host_calln(o: &JsValue, m: &str, n: u32, a: f64, b: f64, c: f64, d: f64, e: f64) -> JsValue;
+    #[wasm_bindgen(js_name = callv)]
+    fn host_callv(o: &JsValue, m: &str, n: u32, a: &JsValue, b: &JsValue, c: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = make)]
+    fn host_make(c: &JsValue, n: u32, a: f64, b: f64, d: f64) -> JsValue;
+    /// `storage.setItem(k, v)`; whether it worked.
+    pub(crate) fn store(storage: &JsValue, k: &str, v: &str) -> bool;
+    /// The global object (`window`).
+    pub(crate) fn global() -> JsValue;
+    #[wasm_bindgen(js_name = now)]
+    fn host_now() -> f64;
+    #[wasm_bindgen(js_name = random)]
+    fn host_random(out: &mut [u8]);
+    /// `f` wrapped so that nothing it throws (or traps) reaches its JS caller.
+    pub(crate) fn guard(f: &JsValue) -> JsValue;
+    /// Wraps `o[m]` to call `after` (already guarded) after the original; the function that undoes
+    /// it, or `undefined`.
+    pub(crate) fn patch(o: &JsValue, m: &str, after: &JsValue) -> JsValue;
+    /// `fetch(url, {method: "POST", body, keepalive, …})` with a `text/plain` body; the promise,
+    /// or `undefined` when the page's `fetch` throws.
+    pub(crate) fn post(url: &str, body: &str, keepalive: bool) -> JsValue;
 }
 
-/// The page's `window`.
-pub(crate) fn window() -> Option<Window> {
-    WINDOW.with(Clone::clone)
+/// The string property `o[k]`.
+pub(crate) fn text(o: &JsValue, k: &str) -> Option<String> {
+    host_str(o, k)
 }
 
-/// `target[name]`, or `undefined` when `target` is not an object or the getter throws.
-pub(crate) fn property(target: &JsValue, name: &str) -> JsValue {
-    if !target.is_object() {
-        return JsValue::UNDEFINED;
-    }
-    Reflect::get(target, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+/// The number property `o[k]`.
+pub(crate) fn number(o: &JsValue, k: &str) -> Option<f64> {
+    let n = host_num(o, k);
+    (!n.is_nan()).then_some(n)
 }
 
-/// `value` as the interface `T` the caller knows it has, when it is an object at all.
-pub(crate) fn object<T: JsCast>(value: JsValue) -> Option<T> {
-    value.is_object().then(|| value.unchecked_into())
+/// `o[k] === true`.
+pub(crate) fn flag(o: &JsValue, k: &str) -> bool {
+    get(o, k).as_bool() == Some(true)
 }
 
-/// A JS number as whole milliseconds, when it is finite and not negative.
-pub(crate) fn millis(value: &JsValue) -> Option<u64> {
-    let n = value.as_f64()?;
+/// `o[k] = v`; `false` when the write throws (frozen object, throwing setter).
+pub(crate) fn set(o: &JsValue, k: &str, v: &JsValue) -> bool {
+    host_set(o, k, v)
+}
+
+/// `o[k] = "v"`.
+pub(crate) fn set_str(o: &JsValue, k: &str, v: &str) -> bool {
+    host_set(o, k, &JsValue::from_str(v))
+}
+
+/// `o[m](a)` with a string argument.
+pub(crate) fn call_str(o: &JsValue, m: &str, a: &str) -> JsValue {
+    host_calls(o, m, a, None)
+}
+
+/// `o[m](a, b)` with two string arguments.
+pub(crate) fn call_str2(o: &JsValue, m: &str, a: &str, b: &str) -> JsValue {
+    host_calls(o, m, a, Some(b))
+}
+
+/// `o[m](...args)` with up to five number arguments.
+pub(crate) fn call_num(o: &JsValue, m: &str, args: &[f64]) -> JsValue {
+    let at = |i: usize| args.get(i).copied().unwrap_or(0.0);
+    host_calln(o, m, args.len() as u32, at(0), at(1), at(2), at(3), at(4))
+}
+
+/// `o[m](...args)` with up to three arguments of any kind.
+pub(crate) fn call(o: &JsValue, m: &str, args: &[&JsValue]) -> JsValue {
+    let undefined = JsValue::UNDEFINED;
+    let at = |i: usize| args.get(i).copied().unwrap_or(&undefined);
+    host_callv(o, m, args.len() as u32, at(0), at(1), at(2))
+}
+
+/// `new c(...args)` with up to three number arguments.
+pub(crate) fn make(c: &JsValue, args: &[f64]) -> JsValue {
+    let at = |i: usize| args.get(i).copied().unwrap_or(0.0);
+    host_make(c, args.len() as u32, at(0), at(1), at(2))
+}
+
+/// A value that is a JS object (not `null`), as `Some`.
+pub(crate) fn object(value: JsValue) -> Option<JsValue> {
+    value.is_object().then_some(value)
+}
+
+/// `Date.now()` in whole ms (0 if a page broke `Date.now`).
+pub(crate) fn now() -> u64 {
+    // `as` saturates: NaN or a negative clock becomes 0 instead of panicking.
+    host_now() as u64
+}
+
+/// 16 random bytes from `crypto.getRandomValues`; `None` without Web Crypto (all zeros).
+pub(crate) fn random_bytes() -> Option<[u8; 16]> {
+    let mut bytes = [0u8; 16];
+    host_random(&mut bytes);
+    (bytes != [0; 16]).then_some(bytes)
+}
+
+/// A uniformly random fraction in `[0, 1)` from Web Crypto (0.5 without it), for jitter.
+pub(crate) fn random_fraction() -> f64 {
+    random_bytes().map_or(0.5, |b| f64::from(u16::from_le_bytes([b[0], b[1]])) / 65_536.0)
+}
+
+/// A JS function that does nothing (a guarded call of nothing), e.g. a rejection handler.
+pub(crate) fn noop() -> JsValue {
+    guard(&JsValue::UNDEFINED)
+}
+
+/// A JS string.
+pub(crate) fn str(s: &str) -> JsValue {
+    JsValue::from_str(s)
+}
+
+/// A JS number.
+pub(crate) fn num(n: f64) -> JsValue {
+    JsValue::from_f64(n)
+}
+
+/// A JS number as whole milliseconds (or pixels, counts), when it is finite and not negative.
+pub(crate) fn whole(value: Option<f64>) -> Option<u64> {
+    let n = value?;
     // `as` truncates the fraction and saturates above u64::MAX.
     (n.is_finite() && n >= 0.0).then_some(n as u64)
 }

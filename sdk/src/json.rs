@@ -9,9 +9,12 @@
 //!
 //! Escaping is what `JSON.stringify` and serde_json do: `"`, `\`, and control characters.
 
+use alloc::string::String;
 use core::fmt;
 
 use serde::ser::{self, Serialize};
+
+use crate::text::HEX_DIGITS;
 
 /// Serializes `value` as compact JSON; `None` for shapes JSON cannot express (a map key that is
 /// not a string, raw bytes).
@@ -49,10 +52,12 @@ pub(crate) struct Writer {
 type Done = Result<(), Unsupported>;
 
 impl Writer {
+    #[inline(never)]
     fn push(&mut self, text: &str) {
         self.out.push_str(text);
     }
 
+    #[inline(never)]
     fn string(&mut self, s: &str) {
         self.push("\"");
         // Only ASCII bytes are ever escaped, so every cut below falls on a char boundary and
@@ -101,7 +106,7 @@ impl Writer {
         if !v.is_finite() {
             // What JSON.stringify does with NaN and the infinities.
             self.push("null");
-        } else if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 {
+        } else if v.abs() < 9_007_199_254_740_992.0 && (v as i64) as f64 == v {
             self.signed(v as i64);
         } else {
             self.push(&shortest_float(v));
@@ -121,17 +126,12 @@ impl Writer {
     }
 }
 
-/// Digits as one-character strings: `push_str` of these links less code than `push(char)`.
-const HEX_DIGITS: [&str; 16] =
-    ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"];
-
 /// The shortest text that reads back as `v`, from the browser's own number printing.
 #[cfg(target_family = "wasm")]
 fn shortest_float(v: f64) -> String {
-    js_sys::Number::from(v)
-        .to_string_with_radix(10)
-        .map(String::from)
-        .unwrap_or_else(|_| "null".to_owned())
+    crate::js::call0(&crate::js::num(v), "toString")
+        .as_string()
+        .unwrap_or_else(|| String::from("null"))
 }
 
 /// The shortest text that reads back as `v` (Rust's `Display` does the same as JS here).
@@ -305,11 +305,21 @@ impl Compound<'_> {
         value.serialize(&mut *self.writer)
     }
 
+    /// One `"key":value` (struct field names are plain ASCII: no escaping). Not inlined: one
+    /// copy per field type instead of one per field keeps the wasm small.
+    #[inline(never)]
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Done {
-        self.separator();
-        self.writer.string(key);
-        self.writer.push(":");
+        self.field_key(key);
         value.serialize(&mut *self.writer)
+    }
+
+    /// `,"key":` (or `"key":` first).
+    #[inline(never)]
+    fn field_key(&mut self, key: &str) {
+        self.writer.push(if self.first { "\"" } else { ",\"" });
+        self.first = false;
+        self.writer.push(key);
+        self.writer.push("\":");
     }
 
     fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Done {
@@ -414,7 +424,9 @@ impl ser::SerializeStructVariant for Compound<'_> {
 
 #[cfg(all(test, not(target_family = "wasm")))]
 mod tests {
-    use std::collections::BTreeMap;
+    use alloc::borrow::ToOwned;
+    use alloc::collections::BTreeMap;
+    use alloc::vec;
 
     use pulsegate_schema::{
         BatchId, BotSignal, Click, ConsentTier, Custom, Device, DeviceClass, Event, EventBatch,

@@ -1,63 +1,61 @@
-//! PulseGate browser SDK: the `#[wasm_bindgen]` facade `sdk/js/loader.js` calls; everything else is
-//! internal.
+//! PulseGate browser SDK: the tracker behind `<script src=".../tracker.js" data-site-key="…">`
+//! and `window.PulseGate`, compiled to WebAssembly.
 //!
-//! The loader reads the script tag and, once the module is instantiated, calls
+//! The facade is one export, [`start`], which `sdk/js/boot.js` calls with the config the loader
+//! (`sdk/js/loader.js`) read from the script tag; it returns the function behind every
+//! `PulseGate.*` method (`tracker::api`). Everything else is internal:
 //!
-//! ```js
-//! const off = wasm_bindgen.start({ siteKey: "demo", endpoint: "https://pulsegate.example" });
-//! ```
+//! - `tracker`: the running tracker (state, session starts, consent, delivery, the API);
+//! - `capture`: automatic capture (pageviews and SPA navigation, clicks, rage clicks, scroll,
+//!   engagement, forms, errors);
+//! - `fingerprint` (cargo feature `fingerprint`): one file per entropy source plus a registry;
+//! - `bot`: automation signals; `privacy`: GPC, DNT and opt-out;
+//! - `transport`, `persist`, `queue`, `session`, `storage`, `config`, `context`, `url`: the rules,
+//!   most of them pure and unit-tested natively;
+//! - `js`, `callback`, `json`, `text`, `ids`: the small tools they share.
 //!
-//! Module map: `tracker` runs the show; `config`, `privacy`, `session`, `context`, `queue` and
-//! `transport` each do one step; `json`, `js`, `ids` and `listener` are the small tools they share.
-//!
-//! Size matters (every visitor downloads this; the budget for tracker.js plus the wasm is 14,000
-//! bytes gzip), so some choices favour fewer bytes over the obvious API: the module docs of
-//! `json`, `js`, `queue` and `config` and the comments in `Cargo.toml` give the measured reasons.
+//! Size is a feature (every visitor downloads this; `cargo xtask size` holds the budget), so the
+//! crate is `no_std` in the browser (no panic machinery or formatting), talks to the browser
+//! through a few generic imports (`js.rs`), shares one closure type (`callback.rs`) and writes
+//! JSON with its own serializer (`json.rs`). It never throws into the page: every browser call is
+//! caught, and every callback is guarded.
 
-#[cfg(feature = "tracker")]
+#![cfg_attr(all(target_family = "wasm", not(test)), no_std)]
+
+extern crate alloc;
+
+mod bot;
+mod callback;
+mod capture;
 mod config;
-#[cfg(feature = "tracker")]
 mod context;
-#[cfg(feature = "tracker")]
+#[cfg(feature = "fingerprint")]
+mod fingerprint;
 mod ids;
-#[cfg(feature = "tracker")]
 mod js;
-#[cfg(feature = "tracker")]
 mod json;
-#[cfg(feature = "tracker")]
-mod listener;
-#[cfg(feature = "tracker")]
+mod persist;
 mod privacy;
-#[cfg(feature = "tracker")]
 mod queue;
-#[cfg(feature = "tracker")]
 mod session;
-#[cfg(feature = "tracker")]
+mod storage;
+mod text;
 mod tracker;
-#[cfg(feature = "tracker")]
 mod transport;
+mod url;
 
-/// The session-replay recorder: its own wasm chunk, built with `--no-default-features --features
-/// replay` (see `xtask/src/sdk.rs`), loaded only for sessions that are recorded.
-#[cfg(feature = "replay")]
-pub mod replay;
-
-#[cfg(feature = "tracker")]
 use wasm_bindgen::JsValue;
-#[cfg(feature = "tracker")]
 use wasm_bindgen::prelude::wasm_bindgen;
 
-/// Starts tracking with `{ siteKey, endpoint }`.
+/// Starts tracking with the loader's config object (`{siteKey, endpoint, autoTrack, consent, …}`,
+/// see `sdk/js/loader.js`).
 ///
-/// Never throws: a bad config, an opt-out (Global Privacy Control, Do Not Track) or a browser
-/// without the needed APIs leaves the tracker off. Calling it again does nothing.
-///
-/// Returns 0 when the tracker runs (or already ran), else why it is off, for the loader to log
-/// under `data-debug`: 1 no valid site key or endpoint, 2 no window or document, 3 Global Privacy
-/// Control or Do Not Track is on.
-#[cfg(feature = "tracker")]
+/// Returns the API function (`api(op, a, b)`, see `tracker::api`), or a number saying why the
+/// tracker stays off: 1 no valid site key or endpoint, 2 not an `http(s)` page, 3 Global Privacy
+/// Control or Do Not Track, 4 the visitor opted out, 5 the host is not in `data-domains`.
+/// Never throws.
 #[wasm_bindgen]
-pub fn start(config: &JsValue) -> u32 {
+pub fn start(config: &JsValue) -> JsValue {
     tracker::start(config)
 }
 
@@ -66,13 +64,16 @@ pub fn start(config: &JsValue) -> u32 {
 static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 
+/// No panic machinery in the shipped wasm: the code avoids panicking paths, and whatever remains
+/// (allocation failure) stops at a trap that the JS guards catch.
+#[cfg(all(target_family = "wasm", not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
 /// Browser tests, run in headless Chromium by `cargo test --target wasm32-unknown-unknown`. They
 /// live in `tests/web.rs` but build inside this crate, which has no rlib to link them against.
-#[cfg(all(test, target_family = "wasm", feature = "tracker"))]
+#[cfg(all(test, target_family = "wasm"))]
 #[path = "../tests/web.rs"]
 mod web;
-
-/// Browser tests of the replay recorder (serializer, masking, mutation buffer).
-#[cfg(all(test, target_family = "wasm", feature = "replay"))]
-#[path = "../tests/replay_web.rs"]
-mod replay_web;

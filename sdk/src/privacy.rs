@@ -1,25 +1,35 @@
-//! Honours Global Privacy Control and Do Not Track: when either is on, the tracker does nothing at
-//! all (no storage, no requests).
+//! The visitor's own signals, honoured before anything else: Global Privacy Control always, Do
+//! Not Track unless the site sets `data-respect-dnt="false"`, and a stored `PulseGate.optOut()`.
+//! When one of them is on, the tracker does nothing at all: no storage, no fingerprint, no
+//! request. The loader checks the same signals before it downloads the wasm; this is the second
+//! line for pages that start the SDK another way.
 
 use wasm_bindgen::JsValue;
-use web_sys::Window;
 
-use crate::js::property;
+use crate::js::{flag, get, text};
 
-/// `true` when the visitor asked not to be tracked: `navigator.globalPrivacyControl === true`,
-/// or `navigator.doNotTrack` / `window.doNotTrack` is `"1"` (or old Firefox's `"yes"`).
-///
-/// Read through `Reflect` because neither property exists in every browser (or in web-sys); a
-/// missing property, or one whose getter throws, counts as "not set".
-pub(crate) fn opted_out(window: &Window) -> bool {
-    let navigator = property(window, "navigator");
-    property(&navigator, "globalPrivacyControl").as_bool() == Some(true)
-        || do_not_track(&property(&navigator, "doNotTrack"))
-        || do_not_track(&property(window, "doNotTrack"))
+/// Why the visitor is not tracked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Signal {
+    /// `navigator.globalPrivacyControl === true`.
+    GlobalPrivacyControl,
+    /// `navigator.doNotTrack` (or `window.doNotTrack`, old `msDoNotTrack`) is `"1"` or `"yes"`.
+    DoNotTrack,
 }
 
-fn do_not_track(value: &JsValue) -> bool {
-    value.as_string().is_some_and(|v| signals_do_not_track(&v))
+/// The privacy signal the browser sends, if any (DNT only when `respect_dnt`).
+///
+/// Read through plain property reads because none of these exists in every browser; a missing
+/// property, or one whose getter throws, counts as "not set".
+pub(crate) fn signal(window: &JsValue, respect_dnt: bool) -> Option<Signal> {
+    let navigator = get(window, "navigator");
+    if flag(&navigator, "globalPrivacyControl") {
+        return Some(Signal::GlobalPrivacyControl);
+    }
+    let dnt = [(&navigator, "doNotTrack"), (window, "doNotTrack"), (&navigator, "msDoNotTrack")]
+        .into_iter()
+        .any(|(target, key)| text(target, key).is_some_and(|v| signals_do_not_track(&v)));
+    (respect_dnt && dnt).then_some(Signal::DoNotTrack)
 }
 
 /// Whether a `doNotTrack` string means "do not track": `"1"`, or `"yes"` from old Firefox.

@@ -2,47 +2,41 @@
 //! bodies of at most [`limits::MAX_EVENTS_PER_BATCH`] events and
 //! [`limits::MAX_UNLOAD_BODY_BYTES`] bytes each.
 //!
-//! Events wait as their JSON text, serialized when recorded. A body is the JSON of a real
-//! [`EventBatch`] serialized with no events, with the waiting texts spliced into its empty
-//! `"events":[]`. So batch sizes are plain arithmetic on text lengths, and the generic
-//! serialization of the whole `Event` enum (every variant, for every batch) is never linked in:
-//! only the variants the tracker actually records are, which measured about 1.2 KB gzip less wasm.
+//! Events wait as their JSON text, serialized when recorded (and mirrored as such, see
+//! `persist.rs`). A body is the JSON of a real [`EventBatch`] serialized with no events, with the
+//! waiting texts spliced into its empty `"events":[]`, so batch sizes are plain arithmetic on text
+//! lengths.
 
-use core::mem::ManuallyDrop;
+use alloc::string::String;
+use alloc::vec::Vec;
 
-use pulsegate_schema::{EventBatch, UnixMillis, limits};
+use pulsegate_schema::{EventBatch, SessionId, UnixMillis, limits};
 
-use crate::session::Session;
 use crate::{ids, json};
-
-/// A queue this long is flushed at once.
-pub(crate) const FLUSH_THRESHOLD: usize = 20;
-/// An event that enters an empty queue is sent at the latest this long after.
-pub(crate) const FLUSH_DELAY_MS: i32 = 2_000;
 
 /// What the caller should do after [`Queue::push`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum AfterPush {
     /// Nothing: a flush is already scheduled.
     Wait,
-    /// The queue was empty: schedule a flush in [`FLUSH_DELAY_MS`].
+    /// The queue was empty: schedule a flush after the flush interval.
     ArmTimer,
-    /// The queue reached [`FLUSH_THRESHOLD`]: flush now.
+    /// The queue reached the flush threshold: flush now.
     FlushNow,
 }
 
 /// Events waiting to be sent, oldest first, each as the JSON text of one `Event`.
 #[derive(Debug, Default)]
 pub(crate) struct Queue {
-    events: Vec<String>,
+    pub(crate) events: Vec<String>,
 }
 
 impl Queue {
-    /// Appends one event's JSON text and says what should happen next.
-    pub(crate) fn push(&mut self, event: String) -> AfterPush {
+    /// Appends one event's JSON text and says what should happen next, given the flush threshold.
+    pub(crate) fn push(&mut self, event: String, flush_at: usize) -> AfterPush {
         self.events.push(event);
         match self.events.len() {
-            n if n >= FLUSH_THRESHOLD => AfterPush::FlushNow,
+            n if n >= flush_at => AfterPush::FlushNow,
             1 => AfterPush::ArmTimer,
             _ => AfterPush::Wait,
         }
@@ -51,11 +45,6 @@ impl Queue {
     /// Empties the queue, returning its events.
     pub(crate) fn take(&mut self) -> Vec<String> {
         core::mem::take(&mut self.events)
-    }
-
-    /// Whether nothing is waiting.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.events.is_empty()
     }
 }
 
@@ -93,23 +82,27 @@ pub(crate) fn splice(envelope: &str, events: &[String]) -> Option<String> {
     Some(body)
 }
 
-/// Turns queued `events` into `POST /track/events/batch` bodies for `session`: each an
-/// [`EventBatch`] with a fresh batch id and `sent_at = now`, within the count and size limits.
-pub(crate) fn encode_batches(session: &Session, events: &[String], now: UnixMillis) -> Vec<String> {
+/// Turns queued `events` into `POST /track/events/batch` bodies for the session `session_id`
+/// started at `started_at`: each an [`EventBatch`] with a fresh batch id and `sent_at = now`,
+/// within the count and size limits.
+pub(crate) fn encode_batches(
+    session_id: SessionId,
+    started_at: UnixMillis,
+    events: &[String],
+    now: UnixMillis,
+) -> Vec<String> {
     let mut bodies = Vec::new();
     let mut rest = events;
     while !rest.is_empty() {
         let Some(batch_id) = ids::batch_id() else { break };
-        // ManuallyDrop: nothing to free (the events Vec is empty and never allocates), and
-        // dropping an `EventBatch` would link drop code for every event variant.
-        let envelope = ManuallyDrop::new(EventBatch {
+        let envelope = EventBatch {
             batch_id,
-            session_id: session.id,
-            session_started_at: session.started_at,
+            session_id,
+            session_started_at: started_at,
             sent_at: now,
             events: Vec::new(),
-        });
-        let Some(envelope) = json::to_string(&*envelope) else { break };
+        };
+        let Some(envelope) = json::to_string(&envelope) else { break };
         // The body is the envelope's length plus the events and the commas between them.
         let count = next_batch_len(rest, envelope.len());
         let (batch, later) = rest.split_at_checked(count).unwrap_or((rest, &[]));
@@ -121,7 +114,9 @@ pub(crate) fn encode_batches(session: &Session, events: &[String], now: UnixMill
 
 #[cfg(all(test, not(target_family = "wasm")))]
 mod tests {
-    use pulsegate_schema::{BatchId, Event, Pageview, SessionId};
+    use alloc::vec::Vec;
+
+    use pulsegate_schema::{BatchId, Event, Pageview};
 
     use super::*;
 
@@ -133,14 +128,16 @@ mod tests {
     #[test]
     fn push_arms_the_timer_once_then_flushes_at_the_threshold() {
         let mut q = Queue::default();
-        assert_eq!(q.push(pageview(1, 0)), AfterPush::ArmTimer);
-        for ts in 2..FLUSH_THRESHOLD as u64 {
-            assert_eq!(q.push(pageview(ts, 0)), AfterPush::Wait);
+        assert_eq!(q.push(pageview(1, 0), 50), AfterPush::ArmTimer);
+        for ts in 2..50 {
+            assert_eq!(q.push(pageview(ts, 0), 50), AfterPush::Wait);
         }
-        assert_eq!(q.push(pageview(99, 0)), AfterPush::FlushNow);
-        assert_eq!(q.take().len(), FLUSH_THRESHOLD);
-        assert!(q.is_empty());
-        assert_eq!(q.push(pageview(100, 0)), AfterPush::ArmTimer);
+        assert_eq!(q.push(pageview(99, 0), 50), AfterPush::FlushNow);
+        assert_eq!(q.take().len(), 50);
+        assert!(q.events.is_empty());
+        assert_eq!(q.push(pageview(100, 0), 50), AfterPush::ArmTimer);
+        // A threshold of one flushes every event.
+        assert_eq!(q.push(pageview(101, 0), 1), AfterPush::FlushNow);
     }
 
     #[test]

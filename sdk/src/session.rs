@@ -1,21 +1,25 @@
-//! The visit: one session id per tab, kept in `sessionStorage` across reloads and renewed after
-//! 30 idle minutes; kept in this page's memory only where storage is unavailable.
+//! The visit: one session id shared by the site's tabs (through first-party storage), renewed after
+//! 30 idle minutes and at the latest after 24 hours. Without storage (cookieless counting, or a
+//! browser that refuses it) the session lives in the page's memory only.
+//!
+//! Stored as `id|started_at|last_activity|engaged_ms`, e.g.
+//! `0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c|1764097200000|1764097260000|42000`: short enough for the
+//! cookie fallback, read back without a JSON parser in the wasm.
 
-use js_sys::JSON;
+use alloc::string::String;
+
 use pulsegate_schema::{SessionId, UnixMillis};
-use serde::Serialize;
-use web_sys::{Storage, Window};
 
-use crate::js::{millis, object, property};
-use crate::{ids, json};
+use crate::ids;
+use crate::text::{push_u64, split_u64, uuid_text};
 
-/// The `sessionStorage` key holding `{"id":…,"started_at":…,"last_activity":…}`.
-pub(crate) const STORAGE_KEY: &str = "pulsegate.session";
 /// A session with no activity for longer than this ends; the next event starts a new one.
 pub(crate) const IDLE_TIMEOUT_MS: UnixMillis = 30 * 60 * 1000;
+/// No session lasts longer than this, however active.
+pub(crate) const MAX_AGE_MS: UnixMillis = 24 * 60 * 60 * 1000;
 
-/// A session as stored: its id, when it started and when it last saw activity (client ms).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// A session as stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Session {
     /// Sent with every batch.
     pub(crate) id: SessionId,
@@ -23,32 +27,48 @@ pub(crate) struct Session {
     pub(crate) started_at: UnixMillis,
     /// The last event's time; decides expiry.
     pub(crate) last_activity: UnixMillis,
+    /// Engaged (visible and focused) time of all its pages so far, for the session end.
+    pub(crate) engaged_ms: u64,
 }
 
 impl Session {
-    /// Reads the stored JSON back; `None` for anything else (hand-edited, another format).
+    /// A new session starting `now`; `None` only without Web Crypto.
+    pub(crate) fn new(now: UnixMillis) -> Option<Self> {
+        Some(Self { id: ids::session_id()?, started_at: now, last_activity: now, engaged_ms: 0 })
+    }
+
+    /// Whether the session is over at `now`: idle for more than [`IDLE_TIMEOUT_MS`], or
+    /// [`MAX_AGE_MS`] old. A clock that went backwards counts as no time passing.
+    pub(crate) fn expired(&self, now: UnixMillis) -> bool {
+        now.saturating_sub(self.last_activity) > IDLE_TIMEOUT_MS
+            || now.saturating_sub(self.started_at) >= MAX_AGE_MS
+    }
+
+    /// The stored text.
+    pub(crate) fn encode(&self) -> String {
+        let mut text = String::from(uuid_text(self.id.0.as_bytes()).as_str());
+        for n in [self.started_at, self.last_activity, self.engaged_ms] {
+            text.push('|');
+            push_u64(&mut text, n);
+        }
+        text
+    }
+
+    /// Reads [`Session::encode`]'s text back; `None` for anything else.
     pub(crate) fn decode(text: &str) -> Option<Self> {
-        let value = JSON::parse(text).ok()?;
+        let (id, rest) = text.split_once('|')?;
+        let [started_at, last_activity, engaged_ms] = split_u64(rest)?;
         Some(Self {
-            id: ids::parse_session_id(&property(&value, "id").as_string()?)?,
-            started_at: millis(&property(&value, "started_at"))?,
-            last_activity: millis(&property(&value, "last_activity"))?,
+            id: SessionId::from_bytes(ids::parse_uuid(id)?),
+            started_at,
+            last_activity,
+            engaged_ms,
         })
     }
 }
 
-/// The rotation rule: resume `previous` (with `last_activity` moved to `now`) unless it is missing
-/// or was idle for more than [`IDLE_TIMEOUT_MS`]; `None` means "start a new session".
-///
-/// A clock that went backwards counts as no idle time.
-pub(crate) fn resume(previous: Option<Session>, now: UnixMillis) -> Option<Session> {
-    let session = previous?;
-    (now.saturating_sub(session.last_activity) <= IDLE_TIMEOUT_MS)
-        .then(|| Session { last_activity: now.max(session.last_activity), ..session })
-}
-
 /// Of the stored session and the one this page last used, the more recent: storage normally
-/// wins (another page of the tab may have moved on), but not when saving to it failed.
+/// wins (another tab or page may have moved on), but not when saving to it failed.
 pub(crate) fn latest(stored: Option<Session>, mine: Option<Session>) -> Option<Session> {
     match (stored, mine) {
         (Some(stored), Some(mine)) if mine.last_activity > stored.last_activity => Some(mine),
@@ -56,49 +76,23 @@ pub(crate) fn latest(stored: Option<Session>, mine: Option<Session>) -> Option<S
     }
 }
 
-/// Where the session lives: `sessionStorage` when the page may use it, else this page's memory.
-#[derive(Debug)]
-pub(crate) struct SessionStore {
-    storage: Option<Storage>,
-    current: Option<Session>,
+/// What activity at `now` does to the `current` session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Touch {
+    /// The session goes on, its activity moved to `now`.
+    Continue(Session),
+    /// A new session starts; `ended` is the expired one, to close on the server.
+    Start { session: Session, ended: Option<Session> },
 }
 
-impl SessionStore {
-    /// Uses `window.sessionStorage`, or memory only when it is missing or reading it throws
-    /// (sandboxed iframe, storage disabled).
-    pub(crate) fn open(window: &Window) -> Self {
-        Self { storage: object(property(window, "sessionStorage")), current: None }
-    }
-
-    /// A store that never touches storage, as `open` gives where storage is unavailable.
-    #[cfg(all(test, target_family = "wasm"))]
-    pub(crate) fn in_memory() -> Self {
-        Self { storage: None, current: None }
-    }
-
-    /// Records activity at `now`: resumes the stored (or in-memory) session or starts a new one,
-    /// saves it, and returns it with `true` when it is new. `None` only without random ids.
-    pub(crate) fn touch(&mut self, now: UnixMillis) -> Option<(Session, bool)> {
-        let (session, is_new) = match resume(latest(self.load(), self.current), now) {
-            Some(session) => (session, false),
-            None => (Session { id: ids::session_id()?, started_at: now, last_activity: now }, true),
-        };
-        self.current = Some(session);
-        self.save(&session);
-        Some((session, is_new))
-    }
-
-    /// The stored session, if storage holds a readable one.
-    pub(crate) fn load(&self) -> Option<Session> {
-        let text = self.storage.as_ref()?.get_item(STORAGE_KEY).ok()??;
-        Session::decode(&text)
-    }
-
-    fn save(&self, session: &Session) {
-        if let (Some(storage), Some(text)) = (&self.storage, json::to_string(session)) {
-            // A full or revoked storage only costs reload continuity: the page keeps `current`.
-            let _ = storage.set_item(STORAGE_KEY, &text);
-        }
+/// Applies activity at `now` to `current`; `None` only when a new id cannot be made.
+pub(crate) fn touch(current: Option<Session>, now: UnixMillis) -> Option<Touch> {
+    match current {
+        Some(session) if !session.expired(now) => Some(Touch::Continue(Session {
+            last_activity: now.max(session.last_activity),
+            ..session
+        })),
+        ended => Some(Touch::Start { session: Session::new(now)?, ended }),
     }
 }
 
@@ -109,28 +103,34 @@ mod tests {
     const T0: UnixMillis = 1_764_097_200_000;
 
     fn session(last_activity: UnixMillis) -> Session {
-        Session { id: SessionId::from_random_bytes([7; 16]), started_at: T0, last_activity }
+        Session {
+            id: SessionId::from_random_bytes([7; 16]),
+            started_at: T0,
+            last_activity,
+            engaged_ms: 5,
+        }
     }
 
     #[test]
-    fn no_previous_session_starts_one() {
-        assert_eq!(resume(None, T0), None);
+    fn idle_and_age_limits() {
+        assert!(!session(T0).expired(T0 + IDLE_TIMEOUT_MS));
+        assert!(session(T0).expired(T0 + IDLE_TIMEOUT_MS + 1));
+        // Active all day long: still over after 24 hours.
+        let busy = session(T0 + MAX_AGE_MS - 1);
+        assert!(!busy.expired(T0 + MAX_AGE_MS - 1));
+        assert!(busy.expired(T0 + MAX_AGE_MS));
+        // A clock that went backwards keeps the session.
+        assert!(!session(T0).expired(T0 - 60_000));
     }
 
     #[test]
-    fn resumes_within_30_minutes_and_moves_activity() {
-        let now = T0 + IDLE_TIMEOUT_MS;
-        assert_eq!(resume(Some(session(T0)), now), Some(session(now)));
-    }
-
-    #[test]
-    fn expires_after_30_idle_minutes() {
-        assert_eq!(resume(Some(session(T0)), T0 + IDLE_TIMEOUT_MS + 1), None);
-    }
-
-    #[test]
-    fn clock_going_backwards_keeps_the_session() {
-        assert_eq!(resume(Some(session(T0)), T0 - 5_000), Some(session(T0)));
+    fn touch_continues_or_starts() {
+        let Some(Touch::Continue(s)) = touch(Some(session(T0)), T0 + 1000) else { panic!() };
+        assert_eq!(s.last_activity, T0 + 1000);
+        assert_eq!(s.id, session(T0).id);
+        let Some(Touch::Continue(s)) = touch(Some(session(T0)), T0 - 1000) else { panic!() };
+        assert_eq!(s.last_activity, T0, "activity never moves backwards");
+        // Starting a new one needs Web Crypto: tests/web.rs covers it in the browser.
     }
 
     #[test]
@@ -144,15 +144,14 @@ mod tests {
     }
 
     #[test]
-    fn stored_form_is_the_documented_json() {
-        let text = json::to_string(&session(T0 + 1)).unwrap();
-        assert_eq!(
-            text,
-            format!(
-                "{{\"id\":\"{}\",\"started_at\":{T0},\"last_activity\":{}}}",
-                SessionId::from_random_bytes([7; 16]),
-                T0 + 1
-            )
-        );
+    fn stored_text_round_trips() {
+        let s = session(T0 + 1);
+        let text = s.encode();
+        assert_eq!(text, format!("{}|{T0}|{}|5", SessionId::from_random_bytes([7; 16]), T0 + 1));
+        assert_eq!(Session::decode(&text), Some(s));
+        for junk in ["", "x|1|2|3", "not a session", &text.replace("|5", ""), &format!("{text}|9")]
+        {
+            assert_eq!(Session::decode(junk), None, "{junk}");
+        }
     }
 }

@@ -1,244 +1,341 @@
-//! Browser tests of the tracker in real headless Chromium: context, session persistence, privacy
-//! signals, batch bodies, transport fallback and the whole `start` flow.
+//! Browser tests of the SDK in real headless Chromium, module by module (the JS host boundary,
+//! storage, session, config, context, privacy, queue, transport and retries, the storage mirror,
+//! consent, opt-out, bot signals, every fingerprint source and the fingerprint runner), and whole
+//! trackers driven through the same API function the loader calls.
 //!
 //! Built into the crate's own test binary (`src/lib.rs` includes this file; the crate is a cdylib
 //! with no rlib to link an integration test against), hence `crate::` paths. Run with
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p pulsegate-sdk --target wasm32-unknown-unknown`.
 //!
-//! All tests share one page (and one wasm instance), and the runner runs them one at a time.
-//! Each test resets the state it reads; only `start_sends_session_start_then_the_pageview_batch`
-//! starts the tracker, since a page starts it once.
+//! All tests share one page (and one wasm instance), and the runner runs them one at a time. A
+//! tracker started by a test stays on the page, so each test talks to its own endpoint
+//! (`https://<test>.example`) and looks only at requests to it. `fetch` and `sendBeacon` are
+//! replaced by recorders (see `install_network`) that answer what a test queues.
 
-use js_sys::{Array, Function, JSON, Reflect};
-use pulsegate_schema::limits::{MAX_EVENTS_PER_BATCH, MAX_TITLE_LEN, MAX_UNLOAD_BODY_BYTES};
-use pulsegate_schema::{Event, EventBatch, Pageview, SessionStart};
+use alloc::collections::BTreeSet;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use js_sys::{Array, Function, Reflect};
+use pulsegate_schema::limits::{MAX_EVENTS_PER_BATCH, MAX_UNLOAD_BODY_BYTES};
+use pulsegate_schema::{
+    BotSignal, ConsentTier, Event, EventBatch, Pageview, SessionEnd, SessionId, SessionStart,
+};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Storage, Window};
 
 use crate::config::Config;
-use crate::js::property;
+use crate::fingerprint::registry::SOURCES;
+use crate::fingerprint::{Probe, Reading, Runner, Step};
+use crate::persist::{KEY_PREFIX, Mirror};
 use crate::queue::encode_batches;
-use crate::session::{IDLE_TIMEOUT_MS, STORAGE_KEY, Session, SessionStore};
-use crate::{context, ids, json, privacy, tracker};
+use crate::session::{Session, Touch, touch};
+use crate::storage::{CONSENT_KEY, OPT_OUT_KEY, SESSION_KEY, Store, VISITOR_KEY};
+use crate::transport::{EVENTS_BATCH_PATH, Request};
+use crate::{bot, context, ids, js, json, privacy};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+// ---- helpers --------------------------------------------------------------------------------
+
 /// Runs `body` as a JS function body and returns its result.
-fn js(body: &str) -> JsValue {
+fn run(body: &str) -> JsValue {
     Function::new_no_args(body).call0(&JsValue::UNDEFINED).expect("test JS threw")
 }
 
-fn window() -> Window {
-    crate::js::window().expect("a window")
+fn window() -> JsValue {
+    js::global()
 }
 
-fn storage() -> Storage {
-    window().session_storage().expect("sessionStorage readable").expect("sessionStorage present")
+fn document() -> JsValue {
+    js::get(&window(), "document")
 }
 
 fn href() -> String {
-    property(&property(&window(), "location"), "href").as_string().expect("location.href")
+    js::text(&js::get(&window(), "location"), "href").expect("location.href")
 }
 
-fn set_title(title: &str) {
-    let document = property(&window(), "document");
-    Reflect::set(&document, &"title".into(), &title.into()).expect("title set");
+/// Waits `ms` milliseconds.
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let w = web_window();
+        Reflect::apply(
+            &Reflect::get(&w, &"setTimeout".into()).expect("setTimeout").into(),
+            &w,
+            &Array::of2(&resolve, &ms.into()),
+        )
+        .expect("timer");
+    });
+    js_sys::futures::JsFuture::from(promise).await.expect("timer promise");
 }
 
-fn stored_session() -> Option<Session> {
-    storage().get_item(STORAGE_KEY).expect("getItem").as_deref().and_then(Session::decode)
+fn web_window() -> JsValue {
+    window()
 }
 
-fn pageview_json(ts: u64, url: String) -> String {
-    json::to_string(&Event::Pageview(Pageview { ts, url, ..Pageview::default() })).expect("json")
+/// Awaits a JS promise.
+async fn wait(promise: JsValue) -> JsValue {
+    js_sys::futures::JsFuture::from(js_sys::Promise::from(promise)).await.unwrap_or(JsValue::NULL)
 }
 
-// ---- context -------------------------------------------------------------------------------
-
-#[wasm_bindgen_test]
-fn page_context_reports_url_and_title() {
-    set_title("Pricing – PulseGate test");
-    let page = context::page(&window());
-    assert_eq!(page.url, href());
-    assert!(page.url.starts_with("http://127.0.0.1"), "{}", page.url);
-    assert_eq!(page.title.as_deref(), Some("Pricing – PulseGate test"));
-    // The test page is opened directly, so it has no referrer: absent, not "".
-    assert_eq!(page.referrer, None);
-}
-
-#[wasm_bindgen_test]
-fn empty_title_is_absent_and_long_titles_are_cut_on_a_char_boundary() {
-    set_title("");
-    assert_eq!(context::page(&window()).title, None);
-
-    set_title(&"é".repeat(400)); // 800 bytes
-    let title = context::page(&window()).title.expect("title");
-    assert!(title.len() <= MAX_TITLE_LEN);
-    assert_eq!(title, "é".repeat(MAX_TITLE_LEN / 2));
-
-    set_title(&"x".repeat(MAX_TITLE_LEN + 1));
-    assert_eq!(context::page(&window()).title.expect("title").len(), MAX_TITLE_LEN);
-}
-
-#[wasm_bindgen_test]
-fn device_facts_are_collected() {
-    let device = context::device(&window());
-    assert!(device.language.as_deref().is_some_and(|l| !l.is_empty()), "{device:?}");
-    assert!(device.timezone.as_deref().is_some_and(|tz| !tz.is_empty()), "{device:?}");
-    assert!(device.screen_width.is_some_and(|w| w > 0), "{device:?}");
-    assert!(device.screen_height.is_some_and(|h| h > 0), "{device:?}");
-    assert!(device.viewport_width.is_some(), "{device:?}");
-    assert!(device.viewport_height.is_some(), "{device:?}");
-    assert!(device.pixel_ratio.is_some_and(|r| r > 0.0), "{device:?}");
-}
-
-// ---- session -------------------------------------------------------------------------------
-
-#[wasm_bindgen_test]
-fn new_session_is_stored_then_reused_by_the_next_page() {
-    storage().remove_item(STORAGE_KEY).expect("removeItem");
-    let t0 = tracker::now();
-
-    let (first, is_new) = SessionStore::open(&window()).touch(t0).expect("session");
-    assert!(is_new);
-    assert_eq!((first.started_at, first.last_activity), (t0, t0));
-    assert_eq!(stored_session(), Some(first));
-    // The stored text is the documented shape.
-    let text = storage().get_item(STORAGE_KEY).expect("getItem").expect("stored");
-    let stored = JSON::parse(&text).expect("JSON");
-    assert_eq!(property(&stored, "id").as_string(), Some(first.id.to_string()));
-
-    // A reload: a fresh store on the same tab's storage.
-    let (second, is_new) = SessionStore::open(&window()).touch(t0 + 60_000).expect("session");
-    assert!(!is_new);
-    assert_eq!(second.id, first.id);
-    assert_eq!(second.started_at, t0);
-    assert_eq!(stored_session().map(|s| s.last_activity), Some(t0 + 60_000));
-}
-
-#[wasm_bindgen_test]
-fn session_rotates_after_30_idle_minutes() {
-    storage().remove_item(STORAGE_KEY).expect("removeItem");
-    let now = tracker::now();
-    let (old, _) = SessionStore::open(&window()).touch(now).expect("session");
-
-    // Pretend the last activity was 31 minutes ago.
-    let idle = Session { last_activity: now - IDLE_TIMEOUT_MS - 60_000, ..old };
-    storage().set_item(STORAGE_KEY, &json::to_string(&idle).expect("json")).expect("setItem");
-
-    let (new, is_new) = SessionStore::open(&window()).touch(now).expect("session");
-    assert!(is_new);
-    assert_ne!(new.id, old.id);
-    assert_eq!(new.started_at, now);
-    assert_eq!(stored_session(), Some(new));
-
-    // Exactly 30 minutes is still the same session.
-    let edge = Session { last_activity: now - IDLE_TIMEOUT_MS, ..new };
-    storage().set_item(STORAGE_KEY, &json::to_string(&edge).expect("json")).expect("setItem");
-    let (same, is_new) = SessionStore::open(&window()).touch(now).expect("session");
-    assert!(!is_new);
-    assert_eq!(same.id, new.id);
-}
-
-#[wasm_bindgen_test]
-fn unreadable_stored_session_starts_a_new_one() {
-    for junk in
-        ["", "not json", "{}", "{\"id\":\"x\",\"started_at\":1,\"last_activity\":1}", "null"]
-    {
-        storage().set_item(STORAGE_KEY, junk).expect("setItem");
-        let (session, is_new) =
-            SessionStore::open(&window()).touch(tracker::now()).expect("session");
-        assert!(is_new, "{junk:?}");
-        assert_eq!(stored_session(), Some(session), "{junk:?}");
-    }
-}
-
-#[wasm_bindgen_test]
-fn without_storage_the_session_lives_in_memory() {
-    storage().remove_item(STORAGE_KEY).expect("removeItem");
-    let mut store = SessionStore::in_memory();
-    let (first, is_new) = store.touch(1_000).expect("session");
-    assert!(is_new);
-    let (second, is_new) = store.touch(2_000).expect("session");
-    assert!(!is_new);
-    assert_eq!(second.id, first.id);
-    assert_eq!(storage().get_item(STORAGE_KEY).expect("getItem"), None);
-
-    // A window whose sessionStorage getter throws, as in a sandboxed iframe, gives the same.
-    let sandboxed: Window = js(
-        "return Object.defineProperty({}, 'sessionStorage', { get() { throw new DOMException('denied', 'SecurityError'); } });",
-    )
-    .into();
-    let mut store = SessionStore::open(&sandboxed);
-    let (first, _) = store.touch(1_000).expect("session");
-    assert_eq!(store.touch(2_000).expect("session").0.id, first.id);
-    assert_eq!(storage().get_item(STORAGE_KEY).expect("getItem"), None);
-}
-
-// ---- privacy -------------------------------------------------------------------------------
-
-#[wasm_bindgen_test]
-fn gpc_and_dnt_are_honoured() {
-    let w = window();
-    assert!(!privacy::opted_out(&w), "headless Chromium sends neither signal");
-
-    js(
-        "Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });",
-    );
-    assert!(privacy::opted_out(&w));
-    js(
-        "Object.defineProperty(navigator, 'globalPrivacyControl', { value: false, configurable: true });",
-    );
-    assert!(!privacy::opted_out(&w));
-    js("delete navigator.globalPrivacyControl;");
-
-    js("Object.defineProperty(navigator, 'doNotTrack', { value: '1', configurable: true });");
-    assert!(privacy::opted_out(&w));
-    js("Object.defineProperty(navigator, 'doNotTrack', { value: '0', configurable: true });");
-    assert!(!privacy::opted_out(&w));
-    js("delete navigator.doNotTrack;");
-
-    js("window.doNotTrack = '1';");
-    assert!(privacy::opted_out(&w));
-    js("delete window.doNotTrack;");
-
-    // A getter that throws counts as "not set".
-    js(
-        "Object.defineProperty(navigator, 'globalPrivacyControl', { get() { throw new Error('x'); }, configurable: true });",
-    );
-    assert!(!privacy::opted_out(&w));
-    js("delete navigator.globalPrivacyControl;");
-    assert!(!privacy::opted_out(&w));
-}
-
-#[wasm_bindgen_test]
-fn opted_out_start_stores_and_sends_nothing() {
-    storage().remove_item(STORAGE_KEY).expect("removeItem");
-    js("window.__pgBeacons = [];
+/// Replaces `fetch` and `navigator.sendBeacon` with recorders (once per page): every request
+/// lands in `window.__pgSent` as `{via, url, body, keepalive}`; `fetch` answers with the next
+/// entry of `window.__pgAnswers[<endpoint origin>]` (`{status, headers}`, `{error: true}` for a
+/// network error), else 202. `__pgBeaconRefuses` makes beacons return false.
+fn install_network() {
+    run("if (window.__pgSent) return;
+        window.__pgSent = [];
+        window.__pgAnswers = {};
+        window.__pgRealFetch = window.fetch;
+        window.fetch = (url, init) => {
+          __pgSent.push({ via: 'fetch', url: String(url), body: init.body, keepalive: init.keepalive });
+          const queue = __pgAnswers[new URL(url).origin] || [];
+          const answer = queue.shift() || { status: 202 };
+          if (answer.error) return Promise.reject(new TypeError('network error'));
+          return Promise.resolve(new Response('{}', { status: answer.status, headers: answer.headers || {} }));
+        };
         Object.defineProperty(navigator, 'sendBeacon', {
-          value: (url, body) => { __pgBeacons.push([url, body]); return true; },
+          value: (url, body) => {
+            if (window.__pgBeaconRefuses) return false;
+            __pgSent.push({ via: 'beacon', url: String(url), body });
+            return true;
+          },
           configurable: true,
-        });
-        Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });");
-    let config = js("return { siteKey: 'demo', endpoint: 'https://ingest.example' };");
-    let result = tracker::try_start(&config);
-    let beacons = Array::from(&js("return __pgBeacons;")).length();
-    js("delete navigator.sendBeacon; delete navigator.globalPrivacyControl;");
-    assert_eq!(result, Err(3));
-    assert_eq!(beacons, 0);
-    assert_eq!(storage().get_item(STORAGE_KEY).expect("getItem"), None);
+        });");
 }
 
-// ---- config --------------------------------------------------------------------------------
+/// A request the recorders saw.
+#[derive(Clone, Debug)]
+struct Sent {
+    via: String,
+    path: String,
+    body: String,
+}
+
+/// The requests sent to `endpoint` so far.
+fn sent(endpoint: &str) -> Vec<Sent> {
+    let list: Array = run("return __pgSent;").into();
+    list.iter()
+        .filter_map(|r| {
+            let url = js::text(&r, "url")?;
+            let path = url.strip_prefix(endpoint)?.to_owned();
+            Some(Sent { via: js::text(&r, "via")?, path, body: js::text(&r, "body")? })
+        })
+        .collect()
+}
+
+fn answer(endpoint: &str, answers: &str) {
+    run(&format!("__pgAnswers[{endpoint:?}] = {answers};"));
+}
+
+/// Clears everything the SDK keeps in this origin's storage.
+fn clear_storage() {
+    run("for (const k of Object.keys(localStorage)) if (k.startsWith('pulsegate')) localStorage.removeItem(k);
+         for (const c of document.cookie.split(';')) { const n = c.split('=')[0].trim(); if (n.startsWith('pulsegate')) document.cookie = n + '=; path=/; max-age=0'; }");
+}
+
+/// Starts a tracker for `endpoint` with extra config JS (`autoTrack: false, …`); the API function.
+fn start(endpoint: &str, extra: &str) -> JsValue {
+    install_network();
+    let config = run(&format!(
+        "return {{ siteKey: 'demo', endpoint: {endpoint:?}, autoTrack: false, flushInterval: 60000, {extra} }};"
+    ));
+    let api = crate::start(&config);
+    assert!(api.is_function(), "the tracker started: {api:?}");
+    api
+}
+
+/// `api(op, a, b)`
+fn api(api: &JsValue, op: u8, a: &JsValue, b: &JsValue) -> JsValue {
+    Function::from(api.clone())
+        .call3(&JsValue::NULL, &op.into(), a, b)
+        .expect("the API never throws")
+}
+
+fn track(f: &JsValue, name: &str) {
+    api(f, 1, &name.into(), &JsValue::UNDEFINED);
+}
+
+fn pagehide() {
+    run("dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));");
+}
+
+fn starts(endpoint: &str) -> Vec<SessionStart> {
+    sent(endpoint)
+        .iter()
+        .filter(|s| s.path == "/track/session/start")
+        .map(|s| serde_json::from_str(&s.body).expect("a SessionStart"))
+        .collect()
+}
+
+fn batches(endpoint: &str) -> Vec<EventBatch> {
+    sent(endpoint)
+        .iter()
+        .filter(|s| s.path == "/track/events/batch")
+        .map(|s| serde_json::from_str(&s.body).expect("an EventBatch"))
+        .collect()
+}
+
+fn custom_names(batch: &EventBatch) -> Vec<String> {
+    batch
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Custom(c) => Some(c.name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Waits (bounded) until `probe` holds.
+async fn until(what: &str, mut probe: impl FnMut() -> bool) {
+    for _ in 0..200 {
+        if probe() {
+            return;
+        }
+        sleep(50).await;
+    }
+    panic!("gave up waiting for {what}");
+}
+
+// ---- the JS boundary ------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn hostile_objects_never_throw_into_the_wasm() {
+    let hostile = run("return {
+        get boom() { throw new Error('getter'); },
+        method() { throw new Error('method'); },
+        notAFunction: 5,
+        text: 'ok',
+        n: 7,
+    };");
+    assert!(js::get(&hostile, "boom").is_undefined());
+    assert_eq!(js::text(&hostile, "boom"), None);
+    assert_eq!(js::number(&hostile, "boom"), None);
+    assert!(js::call0(&hostile, "method").is_undefined());
+    assert!(js::call0(&hostile, "notAFunction").is_undefined());
+    assert!(js::call0(&hostile, "missing").is_undefined());
+    assert!(js::call_str(&JsValue::NULL, "anything", "x").is_undefined());
+    assert_eq!(js::text(&hostile, "text").as_deref(), Some("ok"));
+    assert_eq!(js::number(&hostile, "n"), Some(7.0));
+    assert_eq!(js::number(&hostile, "text"), None);
+    // Writing to a frozen object throws (the host is strict code); `set` answers false instead.
+    let frozen = run("return Object.freeze({ a: 1 });");
+    assert!(!js::set(&frozen, "a", &JsValue::from(2)));
+    assert_eq!(js::number(&frozen, "a"), Some(1.0));
+    assert!(js::set(&hostile, "fresh", &JsValue::TRUE));
+}
+
+#[wasm_bindgen_test]
+fn calls_pass_exactly_the_arguments_given() {
+    let probe = run("return { count(...a) { return a.length; } };");
+    assert_eq!(js::call0(&probe, "count").as_f64(), Some(0.0));
+    assert_eq!(js::call_str(&probe, "count", "a").as_f64(), Some(1.0));
+    assert_eq!(js::call_str2(&probe, "count", "a", "b").as_f64(), Some(2.0));
+    assert_eq!(js::call_num(&probe, "count", &[1.0, 2.0, 3.0]).as_f64(), Some(3.0));
+    assert_eq!(js::call(&probe, "count", &[&JsValue::NULL]).as_f64(), Some(1.0));
+    let date = js::make(&js::get(&window(), "Date"), &[2024.0, 0.0, 1.0]);
+    assert_eq!(js::call0(&date, "getFullYear").as_f64(), Some(2024.0));
+}
+
+#[wasm_bindgen_test]
+fn patched_methods_notify_and_restore() {
+    let target = run("window.__pgPatchCalls = 0; return { m(x) { return x * 2; } };");
+    let after = run("return () => { __pgPatchCalls++; };");
+    let undo = js::patch(&target, "m", &after);
+    assert_eq!(js::call_num(&target, "m", &[21.0]).as_f64(), Some(42.0));
+    assert_eq!(run("return __pgPatchCalls;").as_f64(), Some(1.0));
+    js::call0(&undo, "call");
+    js::call_num(&target, "m", &[1.0]);
+    assert_eq!(run("return __pgPatchCalls;").as_f64(), Some(1.0), "restored");
+    // When the page wrapped the method again after us, undoing leaves the page's wrapper.
+    let undo = js::patch(&target, "m", &after);
+    Reflect::set(&target, &"m".into(), &run("return function () { return 'page'; };")).unwrap();
+    js::call0(&undo, "call");
+    assert_eq!(js::call0(&target, "m").as_string().as_deref(), Some("page"));
+}
+
+#[wasm_bindgen_test]
+fn guarded_functions_swallow_what_they_throw() {
+    let thrower = run("return () => { throw new Error('x'); };");
+    let guarded = js::guard(&thrower);
+    let result = Function::from(guarded).call0(&JsValue::NULL).expect("guard never throws");
+    assert!(result.is_undefined());
+}
+
+#[wasm_bindgen_test]
+fn random_ids_come_from_web_crypto() {
+    let a = ids::session_id().expect("crypto");
+    let b = ids::session_id().expect("crypto");
+    assert_ne!(a, b);
+    assert_eq!(a.0.get_version_num(), 4);
+    let fraction = js::random_fraction();
+    assert!((0.0..1.0).contains(&fraction));
+}
+
+// ---- storage --------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn local_storage_round_trip_and_prefix_listing() {
+    clear_storage();
+    let store = Store::open(&window(), &document());
+    assert!(store.set("pulsegate.q.test-a", "1", false));
+    assert!(store.set("pulsegate.q.test-b", "2", false));
+    assert_eq!(store.get("pulsegate.q.test-a").as_deref(), Some("1"));
+    let mut keys = store.keys("pulsegate.q.test-");
+    keys.sort();
+    assert_eq!(keys, ["pulsegate.q.test-a", "pulsegate.q.test-b"]);
+    store.remove("pulsegate.q.test-a");
+    assert_eq!(store.get("pulsegate.q.test-a"), None);
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+fn cookies_stand_in_where_local_storage_throws() {
+    clear_storage();
+    let sandboxed = run("return Object.defineProperty({}, 'localStorage', {
+        get() { throw new DOMException('denied', 'SecurityError'); } });");
+    let store = Store::open(&sandboxed, &document());
+    assert!(store.set(VISITOR_KEY, "abc", true));
+    assert!(js::text(&document(), "cookie").unwrap_or_default().contains("pulsegate_vid=abc"));
+    assert_eq!(store.get(VISITOR_KEY).as_deref(), Some("abc"));
+    // Without the cookie fallback (a large value such as the queue mirror), nothing is stored.
+    assert!(!store.set("pulsegate.q.x", "big", false));
+    store.remove(VISITOR_KEY);
+    assert_eq!(store.get(VISITOR_KEY), None);
+    assert!(store.keys("pulsegate").is_empty());
+}
+
+// ---- session, config, context, privacy --------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn sessions_start_with_random_ids_and_rotate() {
+    let now = js::now();
+    let Some(Touch::Start { session, ended: None }) = touch(None, now) else { panic!("new") };
+    assert_eq!((session.started_at, session.last_activity), (now, now));
+    assert_eq!(Session::decode(&session.encode()), Some(session));
+    let idle = Session { last_activity: now - crate::session::IDLE_TIMEOUT_MS - 1, ..session };
+    let Some(Touch::Start { session: next, ended: Some(ended) }) = touch(Some(idle), now) else {
+        panic!("rotated")
+    };
+    assert_ne!(next.id, session.id);
+    assert_eq!(ended.id, session.id);
+}
 
 #[wasm_bindgen_test]
 fn config_comes_from_the_loader_object_and_odd_values_are_refused() {
-    let ok = js("return { siteKey: 'demo', endpoint: 'https://ingest.example/' };");
+    let ok =
+        run("return { siteKey: 'demo', endpoint: 'https://ingest.example/pg/', autoTrack: false,
+        domains: 'shop.example, *.shop.example', excludePaths: '/admin/*', consent: 'pending',
+        stripParams: 'ref', hashRouting: true, flushAt: 10, flushInterval: 1000, debug: true };");
     let config = Config::from_js(&ok).expect("valid config");
     assert_eq!(config.site_key.as_str(), "demo");
-    assert_eq!(config.endpoint, "https://ingest.example");
-
+    assert_eq!(config.endpoint, "https://ingest.example/pg");
+    assert!(!config.auto_track && config.hash_routing && config.debug);
+    assert_eq!(config.domains, ["shop.example", "*.shop.example"]);
+    assert_eq!(config.exclude_paths, ["/admin/*"]);
+    assert_eq!(config.consent, crate::config::StartTier::Pending);
+    assert_eq!((config.flush_at, config.flush_interval_ms), (10, 1000));
     for bad in [
         "return null;",
         "return 'demo';",
@@ -249,55 +346,87 @@ fn config_comes_from_the_loader_object_and_odd_values_are_refused() {
         "return { siteKey: 'demo', endpoint: 'javascript:alert(1)' };",
         "return { get siteKey() { throw new Error('x'); }, endpoint: 'https://a.example' };",
     ] {
-        assert_eq!(Config::from_js(&js(bad)), None, "{bad}");
+        assert_eq!(Config::from_js(&run(bad)), None, "{bad}");
     }
 }
 
-// ---- queue ---------------------------------------------------------------------------------
+#[wasm_bindgen_test]
+fn page_context_is_cleaned_and_device_facts_collected() {
+    let original = href();
+    run(
+        "history.replaceState(null, '', location.pathname + '?token=secret&plan=pro#access_token=x');",
+    );
+    let config =
+        Config::from_js(&run("return { siteKey: 'demo', endpoint: 'https://a.example' };"))
+            .expect("config");
+    let page = context::page(&window(), &config);
+    run(&format!("history.replaceState(null, '', {original:?});"));
+    assert!(page.url.ends_with("?plan=pro"), "{}", page.url);
+    assert!(!page.url.contains("secret") && !page.url.contains('#'), "{}", page.url);
+    let device = context::device(&window());
+    assert!(device.language.is_some() && device.timezone.is_some(), "{device:?}");
+    assert!(device.screen_width.is_some_and(|w| w > 0), "{device:?}");
+    assert!(!device.languages.is_empty(), "{device:?}");
+    assert_eq!(device.device_class, Some(pulsegate_schema::DeviceClass::Desktop));
+}
+
+#[wasm_bindgen_test]
+fn gpc_and_dnt_are_honoured() {
+    let w = window();
+    assert_eq!(privacy::signal(&w, true), None, "headless Chromium sends neither signal");
+    run(
+        "Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });",
+    );
+    assert_eq!(privacy::signal(&w, true), Some(privacy::Signal::GlobalPrivacyControl));
+    assert_eq!(privacy::signal(&w, false), Some(privacy::Signal::GlobalPrivacyControl));
+    run("delete navigator.globalPrivacyControl;
+         Object.defineProperty(navigator, 'doNotTrack', { value: '1', configurable: true });");
+    assert_eq!(privacy::signal(&w, true), Some(privacy::Signal::DoNotTrack));
+    assert_eq!(privacy::signal(&w, false), None, "data-respect-dnt=\"false\"");
+    run("delete navigator.doNotTrack;
+         Object.defineProperty(navigator, 'globalPrivacyControl', { get() { throw new Error('x'); }, configurable: true });");
+    assert_eq!(privacy::signal(&w, true), None, "a throwing getter counts as not set");
+    run("delete navigator.globalPrivacyControl;");
+}
+
+// ---- queue ----------------------------------------------------------------------------------
+
+fn pageview_json(ts: u64, url: String) -> String {
+    json::to_string(&Event::Pageview(Pageview { ts, url, ..Pageview::default() })).expect("json")
+}
 
 #[wasm_bindgen_test]
 fn batch_bodies_parse_back_and_split_at_the_event_limit() {
-    let session = Session {
-        id: ids::session_id().expect("crypto"),
-        started_at: 1_764_097_200_000,
-        last_activity: 1_764_097_200_000,
-    };
+    let session = ids::session_id().expect("crypto");
     let events: Vec<String> = (0..450)
         .map(|i| pageview_json(1_764_097_200_000 + i, format!("{}?p={i}", href())))
         .collect();
-
-    let bodies = encode_batches(&session, &events, 1_764_097_300_000);
+    let bodies = encode_batches(session, 1_764_097_200_000, &events, 1_764_097_300_000);
     let batches: Vec<EventBatch> =
         bodies.iter().map(|b| serde_json::from_str(b).expect("an EventBatch")).collect();
-
     assert_eq!(batches.iter().map(|b| b.events.len()).collect::<Vec<_>>(), [200, 200, 50]);
     assert!(batches.iter().all(|b| b.events.len() <= MAX_EVENTS_PER_BATCH));
-    let mut ids: Vec<_> = batches.iter().map(|b| b.batch_id).collect();
-    ids.dedup();
-    assert_eq!(ids.len(), 3, "each batch has its own id");
+    // Every batch id is distinct (a set keeps each once, however they are ordered).
+    let ids: BTreeSet<_> = batches.iter().map(|b| b.batch_id).collect();
+    assert_eq!(ids.len(), batches.len(), "each batch has its own id");
     for batch in &batches {
-        assert_eq!(batch.session_id, session.id);
-        assert_eq!(batch.session_started_at, session.started_at);
+        assert_eq!(batch.session_id, session);
+        assert_eq!(batch.session_started_at, 1_764_097_200_000);
         assert_eq!(batch.sent_at, 1_764_097_300_000);
     }
-    // Every pageview, in order.
     let all: Vec<&Event> = batches.iter().flat_map(|b| &b.events).collect();
     for (i, event) in all.iter().enumerate() {
         let Event::Pageview(p) = event else { panic!("not a pageview: {event:?}") };
         assert_eq!(p.ts, 1_764_097_200_000 + i as u64);
-        assert_eq!(p.url, format!("{}?p={i}", href()));
     }
 }
 
 #[wasm_bindgen_test]
 fn batch_bodies_stay_under_the_unload_limit() {
-    let session =
-        Session { id: ids::session_id().expect("crypto"), started_at: 1, last_activity: 1 };
-    // ~2 KB each: 100 of them need several bodies.
+    let session = ids::session_id().expect("crypto");
     let long = format!("{}?q={}", href(), "ü".repeat(1000));
     let events: Vec<String> = (0..100).map(|i| pageview_json(i, long.clone())).collect();
-
-    let bodies = encode_batches(&session, &events, 2);
+    let bodies = encode_batches(session, 1, &events, 2);
     assert!(bodies.len() > 3, "{}", bodies.len());
     assert!(bodies.iter().all(|b| b.len() <= MAX_UNLOAD_BODY_BYTES));
     let total: usize = bodies
@@ -307,120 +436,530 @@ fn batch_bodies_stay_under_the_unload_limit() {
     assert_eq!(total, 100);
 }
 
-// ---- transport -----------------------------------------------------------------------------
+// ---- trackers: delivery ---------------------------------------------------------------------
 
-/// Waits `ms` milliseconds (lets promise rejections surface).
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .expect("timer");
-    });
-    js_sys::futures::JsFuture::from(promise).await.expect("timer promise");
+#[wasm_bindgen_test]
+async fn pagehide_flushes_what_the_timer_has_not() {
+    clear_storage();
+    let endpoint = "https://pagehide.example";
+    let f = start(endpoint, "");
+    // The session start leaves once its fingerprint is done, with what waited behind it.
+    track(&f, "first");
+    until("the first batch", || batches(endpoint).len() == 1).await;
+    // Later events wait for the flush timer, a minute away: only the page hiding sends them.
+    track(&f, "before-hide");
+    sleep(300).await;
+    assert_eq!(batches(endpoint).len(), 1, "nothing flushed before the page hides");
+    pagehide();
+    let batches = batches(endpoint);
+    assert_eq!(batches.len(), 2, "{:?}", sent(endpoint));
+    assert_eq!(custom_names(&batches[1]), ["before-hide"]);
+    let via: Vec<String> = sent(endpoint).into_iter().map(|s| s.via).collect();
+    assert_eq!(via.last().map(String::as_str), Some("beacon"), "the unload path sends beacons");
+    assert_eq!(batches[1].session_id, starts(endpoint)[0].session_id);
 }
 
 #[wasm_bindgen_test]
-async fn refused_beacon_falls_back_to_keepalive_fetch_without_unhandled_rejection() {
-    js("window.__pgUnhandled = 0;
-        window.__pgOnUnhandled = (e) => { window.__pgUnhandled++; e.preventDefault(); };
-        addEventListener('unhandledrejection', window.__pgOnUnhandled);
-        window.__pgFetches = [];
-        window.__pgRealFetch = window.fetch;
-        window.fetch = (url, init) => { __pgFetches.push([url, init]); return Promise.reject(new TypeError('offline')); };
-        Object.defineProperty(navigator, 'sendBeacon', { value: () => false, configurable: true });");
-
-    // The transport must outlive the request: its rejection handler dies with it (the tracker
-    // keeps its transport for the page's life).
-    let transport = crate::transport::Transport::new();
-    let sent = transport.send("https://ingest.example/track/events/batch", "{\"a\":1}");
-    sleep(50).await;
-
-    let fetches: Array = js("return __pgFetches;").into();
-    let unhandled = js("return __pgUnhandled;").as_f64();
-    js("window.fetch = window.__pgRealFetch;
-        delete navigator.sendBeacon;
-        removeEventListener('unhandledrejection', window.__pgOnUnhandled);");
-
-    assert!(sent);
-    assert_eq!(unhandled, Some(0.0), "the rejected fetch promise was handled");
-    assert_eq!(fetches.length(), 1);
-    let call: Array = fetches.get(0).into();
-    assert_eq!(
-        call.get(0).as_string().as_deref(),
-        Some("https://ingest.example/track/events/batch")
+async fn retries_keep_the_batch_id_and_honour_retry_after() {
+    clear_storage();
+    let endpoint = "https://retry.example";
+    // The session start gets a 503 with Retry-After: 1, then goes through; the batch gets a
+    // network error, then a 500, then goes through.
+    answer(
+        endpoint,
+        "[{ status: 503, headers: { 'Retry-After': '1' } }, { status: 202 },
+                      { error: true }, { status: 500 }, { status: 202 }]",
     );
-    let init = call.get(1);
-    assert_eq!(property(&init, "method").as_string().as_deref(), Some("POST"));
-    assert_eq!(property(&init, "body").as_string().as_deref(), Some("{\"a\":1}"));
-    assert_eq!(property(&init, "keepalive").as_bool(), Some(true));
-    assert_eq!(property(&init, "mode").as_string().as_deref(), Some("cors"));
-    assert_eq!(property(&init, "credentials").as_string().as_deref(), Some("omit"));
-    let content_type = property(&property(&init, "headers"), "content-type").as_string();
-    assert_eq!(content_type.as_deref(), Some("text/plain;charset=UTF-8"));
+    let f = start(endpoint, "flushAt: 1");
+    track(&f, "retried");
+    until("the first attempt", || !sent(endpoint).is_empty()).await;
+    sleep(300).await;
+    assert_eq!(sent(endpoint).len(), 1, "Retry-After: 1 holds the retry back");
+    until("every attempt", || sent(endpoint).len() == 5).await;
+    let sent = sent(endpoint);
+    let paths: Vec<&str> = sent.iter().map(|s| s.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/track/session/start",
+            "/track/session/start",
+            EVENTS_BATCH_PATH,
+            EVENTS_BATCH_PATH,
+            EVENTS_BATCH_PATH
+        ]
+    );
+    assert_eq!(sent[0].body, sent[1].body, "a retry sends the same body");
+    assert_eq!(sent[2].body, sent[3].body);
+    assert_eq!(sent[3].body, sent[4].body, "the same batch_id every time");
+    sleep(1500).await;
+    assert_eq!(sent.len(), 5, "nothing more once delivered");
 }
 
 #[wasm_bindgen_test]
-fn missing_beacon_and_fetch_make_send_report_false_without_throwing() {
-    js("window.__pgRealFetch = window.fetch;
-        window.fetch = undefined;
-        Object.defineProperty(navigator, 'sendBeacon', { value: undefined, configurable: true });");
-    let sent = crate::transport::Transport::new().send("https://ingest.example/x", "{}");
-    js("window.fetch = window.__pgRealFetch; delete navigator.sendBeacon;");
-    assert!(!sent);
+async fn refused_requests_are_dropped_and_the_next_ones_go_on() {
+    clear_storage();
+    let endpoint = "https://refused.example";
+    answer(endpoint, "[{ status: 202 }, { status: 400 }, { status: 202 }]");
+    let f = start(endpoint, "flushAt: 1");
+    track(&f, "refused");
+    until("the refused batch", || sent(endpoint).len() == 2).await;
+    track(&f, "accepted");
+    until("the next batch", || sent(endpoint).len() == 3).await;
+    sleep(1200).await;
+    let names: Vec<Vec<String>> = batches(endpoint).iter().map(custom_names).collect();
+    assert_eq!(names, [["refused"], ["accepted"]], "a 400 is not retried");
 }
 
-// ---- the whole flow ------------------------------------------------------------------------
+#[wasm_bindgen_test]
+async fn a_fetch_the_page_broke_neither_throws_nor_locks_the_tracker() {
+    clear_storage();
+    let endpoint = "https://broken-fetch.example";
+    let f = start(endpoint, "flushAt: 1");
+    run("window.__pgSavedFetch = window.fetch; window.__pgUnhandled = 0;
+         window.__pgOnRejection = (e) => { __pgUnhandled++; };
+         addEventListener('unhandledrejection', __pgOnRejection);
+         window.fetch = () => 'not a promise';");
+    track(&f, "while-broken");
+    sleep(200).await;
+    run("window.fetch = () => { throw new TypeError('blocked'); };");
+    track(&f, "still-broken");
+    sleep(200).await;
+    run("window.fetch = __pgSavedFetch;");
+    track(&f, "after-repair");
+    // The retry timer runs the queue again once fetch works: everything arrives, in order.
+    until("all three batches", || batches(endpoint).len() >= 3).await;
+    let names: Vec<String> = batches(endpoint).iter().flat_map(custom_names).collect();
+    assert_eq!(names, ["while-broken", "still-broken", "after-repair"]);
+    assert_eq!(
+        run("removeEventListener('unhandledrejection', __pgOnRejection); return __pgUnhandled;")
+            .as_f64(),
+        Some(0.0)
+    );
+}
 
 #[wasm_bindgen_test]
-fn start_sends_session_start_then_the_pageview_batch() {
-    storage().remove_item(STORAGE_KEY).expect("removeItem");
-    set_title("Landing");
-    js("window.__pgBeacons = [];
-        Object.defineProperty(navigator, 'sendBeacon', {
-          value: (url, body) => { __pgBeacons.push([url, body]); return true; },
-          configurable: true,
-        });");
-    let beacons = || -> Vec<(String, String)> {
-        let list: Array = js("return __pgBeacons;").into();
-        list.iter()
-            .map(|b| {
-                let b: Array = b.into();
-                (b.get(0).as_string().expect("url"), b.get(1).as_string().expect("body"))
-            })
-            .collect()
+async fn a_session_end_an_older_worker_does_not_know_is_dropped_quietly() {
+    clear_storage();
+    let endpoint = "https://old-worker.example";
+    // start, then the session end gets 404 (no such route), then nothing else may be retried.
+    answer(endpoint, "[{ status: 202 }, { status: 202 }, { status: 404 }]");
+    let f = start(endpoint, "");
+    track(&f, "one");
+    until("the session start and batch", || sent(endpoint).len() == 2).await;
+    api(&f, 5, &JsValue::UNDEFINED, &JsValue::UNDEFINED); // optOut(): ends the session
+    until("the session end", || sent(endpoint).len() == 3).await;
+    sleep(1500).await;
+    let sent = sent(endpoint);
+    assert_eq!(sent.len(), 3, "no retry of the 404: {sent:?}");
+    let end: SessionEnd = serde_json::from_str(&sent[2].body).expect("a SessionEnd");
+    assert_eq!(end.session_id, starts(endpoint)[0].session_id);
+    clear_storage();
+}
+
+// ---- trackers: the storage mirror -----------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn undelivered_requests_wait_in_storage_and_the_next_page_sends_them() {
+    clear_storage();
+    let endpoint = "https://mirror.example";
+    answer(endpoint, "Array.from({ length: 50 }, () => ({ error: true }))");
+    let f = start(endpoint, "flushAt: 1");
+    track(&f, "offline");
+    until("a failed attempt", || sent(endpoint).len() >= 2).await;
+    let store = Store::open(&window(), &document());
+    let keys = store.keys(KEY_PREFIX);
+    let mirrors: Vec<Mirror> =
+        keys.iter().filter_map(|k| store.get(k)).filter_map(|t| Mirror::decode(&t)).collect();
+    let mine = mirrors
+        .iter()
+        .find(|m| m.requests.iter().any(|r| r.body.contains("\"offline\"")))
+        .expect("the batch is mirrored");
+    assert!(!mine.closed);
+    // A page that is gone left a closed mirror: the next tracker adopts it and sends it first.
+    let session = SessionId::from_random_bytes([3; 16]);
+    let orphan = Mirror {
+        updated_at: js::now(),
+        closed: true,
+        requests: Vec::from([Request::new(
+            EVENTS_BATCH_PATH,
+            encode_batches(session, js::now(), &[pageview_json(js::now(), href())], js::now())
+                .remove(0),
+        )]),
+        session: Some((session, js::now())),
+        events: Vec::from([pageview_json(js::now(), format!("{}?loose", href()))]),
     };
-    let config = js("return { siteKey: 'demo', endpoint: 'https://ingest.example/' };");
+    store.set("pulsegate.q.gone-page", &orphan.encode(), false);
+    let adopter = "https://adopter.example";
+    let _f = start(adopter, "");
+    until("the adopted batches", || batches(adopter).len() >= 2).await;
+    let adopted = batches(adopter);
+    assert!(adopted.iter().take(2).all(|b| b.session_id == session), "{adopted:?}");
+    assert_eq!(store.get("pulsegate.q.gone-page"), None, "adopted once");
+    // The first tracker keeps retrying; opted out, it stops writing to storage for the next tests.
+    api(&f, 5, &JsValue::UNDEFINED, &JsValue::UNDEFINED);
+    clear_storage();
+}
 
-    assert_eq!(crate::start(&config), 0);
+// ---- trackers: consent and opt-out -----------------------------------------------------------
 
-    // The new session is announced at once.
-    let sent = beacons();
-    assert_eq!(sent.len(), 1, "{sent:?}");
-    assert_eq!(sent[0].0, "https://ingest.example/track/session/start");
-    let start: SessionStart = serde_json::from_str(&sent[0].1).expect("a SessionStart");
-    assert_eq!(start.site_key.as_str(), "demo");
-    assert_eq!(start.page.url, href());
-    assert_eq!(start.page.title.as_deref(), Some("Landing"));
-    assert!(start.device.timezone.is_some());
-    let stored = stored_session().expect("session stored");
-    assert_eq!(stored.id, start.session_id);
+fn pulsegate_keys() -> Vec<String> {
+    let keys: Array =
+        run("return Object.keys(localStorage).filter((k) => k.startsWith('pulsegate'));").into();
+    keys.iter().filter_map(|k| k.as_string()).collect()
+}
 
-    // The pageview waits in the queue until the page hides (or 2 s pass).
-    js("dispatchEvent(new Event('pagehide'));");
-    let sent = beacons();
-    assert_eq!(sent.len(), 2, "{sent:?}");
-    assert_eq!(sent[1].0, "https://ingest.example/track/events/batch");
-    let batch: EventBatch = serde_json::from_str(&sent[1].1).expect("an EventBatch");
-    assert_eq!(batch.session_id, start.session_id);
-    assert_eq!(batch.session_started_at, start.started_at);
-    assert_eq!(batch.events.len(), 1);
-    let Event::Pageview(pageview) = &batch.events[0] else { panic!("{:?}", batch.events) };
-    assert_eq!(pageview.url, href());
-    assert_eq!(pageview.title.as_deref(), Some("Landing"));
+#[wasm_bindgen_test]
+async fn pending_consent_stores_nothing_until_the_visitor_chooses() {
+    clear_storage();
+    let endpoint = "https://consent.example";
+    let f = start(endpoint, "consent: 'pending'");
+    track(&f, "anonymous");
+    pagehide();
+    until("the count session", || !starts(endpoint).is_empty()).await;
+    let first = starts(endpoint)[0].clone();
+    assert_eq!(first.consent, ConsentTier::Count);
+    assert_eq!(first.visitor_id, None);
+    assert_eq!(first.fingerprint, None);
+    // Nothing of this tracker is stored (other trackers of this test page may write their own).
+    let stored = Store::open(&window(), &document());
+    for key in [VISITOR_KEY, SESSION_KEY, CONSENT_KEY] {
+        assert_eq!(stored.get(key), None, "{key} stored under count");
+    }
+    let count_session = first.session_id.to_string();
+    for key in pulsegate_keys() {
+        assert!(!stored.get(&key).unwrap_or_default().contains(&count_session), "{key}");
+    }
+    assert!(api(&f, 7, &JsValue::UNDEFINED, &JsValue::UNDEFINED).is_null(), "no visitor id");
 
-    // A second start (a second copy of the tag) changes nothing.
-    assert_eq!(crate::start(&config), 0);
-    js("dispatchEvent(new Event('pagehide'));");
-    assert_eq!(beacons().len(), 2);
-    js("delete navigator.sendBeacon;");
+    // The visitor agrees: a new session under `analytics`, with a stored visitor id and a
+    // fingerprint; the count session is closed.
+    api(&f, 4, &run("return { analytics: true };"), &JsValue::UNDEFINED);
+    track(&f, "identified");
+    until("the analytics session", || starts(endpoint).len() == 2).await;
+    let second = starts(endpoint)[1].clone();
+    assert_eq!(second.consent, ConsentTier::Analytics);
+    let visitor = second.visitor_id.expect("a visitor id");
+    assert!(second.fingerprint.is_some());
+    assert_ne!(second.session_id, first.session_id);
+    assert_eq!(stored.get(VISITOR_KEY), Some(visitor.to_string()));
+    assert_eq!(stored.get(CONSENT_KEY).as_deref(), Some("analytics"));
+    assert!(stored.get(SESSION_KEY).is_some());
+    assert_eq!(
+        api(&f, 7, &JsValue::UNDEFINED, &JsValue::UNDEFINED).as_string(),
+        Some(visitor.to_string())
+    );
+    let ends: Vec<SessionEnd> = sent(endpoint)
+        .iter()
+        .filter(|s| s.path == "/track/session/end")
+        .map(|s| serde_json::from_str(&s.body).expect("a SessionEnd"))
+        .collect();
+    assert_eq!(ends.len(), 1);
+    assert_eq!(ends[0].session_id, first.session_id);
+
+    // Withdrawn: everything stored goes (except the choice itself).
+    api(&f, 4, &"count".into(), &JsValue::UNDEFINED);
+    assert_eq!(stored.get(VISITOR_KEY), None);
+    assert_eq!(stored.get(SESSION_KEY), None);
+    assert_eq!(stored.get(CONSENT_KEY).as_deref(), Some("count"));
+    assert!(api(&f, 7, &JsValue::UNDEFINED, &JsValue::UNDEFINED).is_null());
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+async fn opting_out_ends_the_session_forgets_everything_and_is_remembered() {
+    clear_storage();
+    let endpoint = "https://optout.example";
+    let f = start(endpoint, "");
+    track(&f, "before");
+    until("the session start", || !starts(endpoint).is_empty()).await;
+    api(&f, 5, &JsValue::UNDEFINED, &JsValue::UNDEFINED);
+    track(&f, "after"); // ignored
+    until("the session end", || sent(endpoint).iter().any(|s| s.path == "/track/session/end"))
+        .await;
+    pagehide();
+    let names: Vec<String> = batches(endpoint).iter().flat_map(custom_names).collect();
+    assert_eq!(names, ["before"], "recorded before the opt-out, delivered; nothing after");
+    assert_eq!(pulsegate_keys(), [OPT_OUT_KEY]);
+    assert!(api(&f, 8, &JsValue::UNDEFINED, &JsValue::UNDEFINED).is_null(), "no session");
+    // A new page: the stored opt-out keeps the tracker off.
+    install_network();
+    let config = run("return { siteKey: 'demo', endpoint: 'https://optout2.example' };");
+    assert_eq!(crate::start(&config).as_f64(), Some(4.0));
+    // optIn() forgets it; tracking resumes on this page.
+    api(&f, 6, &JsValue::UNDEFINED, &JsValue::UNDEFINED);
+    assert!(!pulsegate_keys().iter().any(|k| k == OPT_OUT_KEY));
+    track(&f, "back");
+    pagehide();
+    until("a new session", || starts(endpoint).len() == 2).await;
+    pagehide();
+    let names: Vec<String> = batches(endpoint).iter().flat_map(custom_names).collect();
+    assert_eq!(names.last().map(String::as_str), Some("back"));
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+fn wrong_arguments_are_ignored_without_throwing() {
+    clear_storage();
+    let endpoint = "https://arguments.example";
+    let f = start(endpoint, "");
+    for (a, b) in [
+        (JsValue::UNDEFINED, JsValue::UNDEFINED),
+        (JsValue::from(42), JsValue::UNDEFINED),
+        ("".into(), JsValue::UNDEFINED),
+        ("ok".into(), run("return [1, 2];")),
+        ("ok".into(), run("return { nested: { a: 1 } };")),
+        ("ok".into(), run("return { n: NaN };")),
+        ("ok".into(), "not props".into()),
+    ] {
+        assert!(api(&f, 1, &a, &b).is_undefined());
+    }
+    assert!(api(&f, 4, &"bogus-tier".into(), &JsValue::UNDEFINED).is_undefined());
+    assert!(api(&f, 99, &JsValue::UNDEFINED, &JsValue::UNDEFINED).is_undefined());
+    pagehide();
+    assert!(batches(endpoint).is_empty(), "{:?}", sent(endpoint));
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+fn props_are_flat_scalars_cut_to_the_limits() {
+    clear_storage();
+    let endpoint = "https://props.example";
+    let f = start(endpoint, "");
+    let props = run("const p = { plan: 'pro', seats: 3, trial: false, none: null, skip: undefined,
+        long: 'x'.repeat(5000) }; for (let i = 0; i < 40; i++) p['k' + String(i).padStart(2, '0')] = i; return p;");
+    api(&f, 1, &"signup".into(), &props);
+    pagehide();
+    let batch = &batches(endpoint)[0];
+    let Event::Custom(custom) = &batch.events[0] else { panic!("{batch:?}") };
+    assert_eq!(custom.name, "signup");
+    assert_eq!(custom.props.len(), pulsegate_schema::limits::MAX_PROPS);
+    assert_eq!(custom.props.get("plan"), Some(&pulsegate_schema::PropValue::String("pro".into())));
+    assert_eq!(custom.props.get("seats"), Some(&pulsegate_schema::PropValue::Number(3.0)));
+    assert!(!custom.props.contains_key("skip"));
+    match custom.props.get("long") {
+        Some(pulsegate_schema::PropValue::String(s)) => {
+            assert_eq!(s.len(), pulsegate_schema::limits::MAX_VALUE_LEN);
+        }
+        other => panic!("{other:?}"),
+    }
+    clear_storage();
+}
+
+// ---- bot signals ----------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn automation_is_seen_in_this_browser() {
+    let facts = bot::facts(&window());
+    assert!(facts.eval_length.is_some() && facts.product_sub.is_some(), "{facts:?}");
+    let signals = bot::judge(&facts);
+    // ChromeDriver drives this browser: navigator.webdriver is true.
+    assert!(signals.contains(&BotSignal::Webdriver), "{signals:?}");
+    assert!(!signals.contains(&BotSignal::EvalLengthMismatch), "{signals:?}");
+    assert!(!signals.contains(&BotSignal::ProductSubMismatch), "{signals:?}");
+    run("window.__nightmare = {};");
+    assert!(bot::signals(&window()).contains(&BotSignal::AutomationGlobals));
+    run("delete window.__nightmare;");
+}
+
+// ---- fingerprint ----------------------------------------------------------------------------
+
+fn probe_window() -> (JsValue, JsValue, JsValue) {
+    let w = window();
+    (w.clone(), js::get(&w, "document"), js::get(&w, "navigator"))
+}
+
+/// Reads `source` to its value (awaiting an asynchronous one).
+async fn read(source: &crate::fingerprint::registry::Source) -> Option<String> {
+    let (w, document, navigator) = probe_window();
+    let probe = Probe { window: &w, document, navigator };
+    match (source.collect)(&probe)? {
+        Reading::Value(v) => Some(v),
+        Reading::Unstable => Some(String::from("~unstable")),
+        Reading::Pending(promise) => (source.finish?)(&wait(promise).await),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn every_source_reads_a_stable_value_in_chromium() {
+    for source in &SOURCES {
+        let first = read(source).await;
+        let second = read(source).await;
+        assert!(first.is_some(), "{} failed", source.name);
+        assert_eq!(first, second, "{} is not stable", source.name);
+        assert_ne!(first.as_deref(), Some("~unstable"), "{}", source.name);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn sources_read_what_the_browser_says() {
+    let by_name = |name: &str| SOURCES.iter().find(|s| s.name == name).expect(name);
+    let platform = js::text(&js::get(&window(), "navigator"), "platform").unwrap();
+    assert_eq!(read(by_name("platform")).await, Some(platform));
+    let canvas = read(by_name("canvas")).await.unwrap();
+    assert!(
+        canvas.starts_with("data:image/png;base64,") && canvas.len() > 1000,
+        "{}",
+        &canvas[..40]
+    );
+    let cores = js::number(&js::get(&window(), "navigator"), "hardwareConcurrency").unwrap();
+    assert_eq!(read(by_name("concurrency")).await, Some((cores as u64).to_string()));
+    for group in ["fontswindows", "fontsmicrosoft", "fontsapple", "fontsother"] {
+        let fonts = read(by_name(group)).await.unwrap();
+        assert!(fonts.split(',').all(|f| f.is_empty() || !f.contains(';')), "{fonts}");
+    }
+    // Debian's Chromium comes with at least one of the Linux candidates (its package depends on
+    // fonts-liberation; DejaVu is everywhere).
+    assert!(!read(by_name("fontsother")).await.unwrap().is_empty());
+    let audio = read(by_name("audio")).await.unwrap();
+    assert!(audio == "none" || (audio.len() == 17 && audio.ends_with(',')), "{audio}");
+    let math = read(by_name("math")).await.unwrap();
+    assert_eq!(math.split(',').filter(|s| !s.is_empty()).count(), 16);
+    // The cheap ways to the locale and the time zone give what `Intl.DateTimeFormat` gives.
+    let locale = run("return new Intl.DateTimeFormat().resolvedOptions().locale;").as_string();
+    assert_eq!(read(by_name("intl")).await, locale);
+    assert_eq!(
+        run("return typeof Temporal.Now.timeZoneId;").as_string().as_deref(),
+        Some("function")
+    );
+    let zone = run("return Intl.DateTimeFormat().resolvedOptions().timeZone;").as_string();
+    assert_eq!(read(by_name("timezone")).await, zone);
+    run("window.__pgTemporal = window.Temporal; delete window.Temporal;");
+    let without = read(by_name("timezone")).await;
+    run("window.Temporal = window.__pgTemporal;");
+    assert_eq!(without, zone, "the same without Temporal");
+    // The value changes with what it reads.
+    run(
+        "Object.defineProperty(navigator, 'hardwareConcurrency', { value: 3, configurable: true });",
+    );
+    assert_eq!(read(by_name("concurrency")).await.as_deref(), Some("3"));
+    run("delete navigator.hardwareConcurrency;");
+}
+
+/// Runs a whole fingerprint the way the tracker does (a source per step, awaiting audio).
+async fn fingerprint() -> (pulsegate_schema::Fingerprint, u32) {
+    let w = window();
+    let mut runner = Runner::new(&w);
+    let mut promise = None;
+    loop {
+        let step = runner.step(&w);
+        promise = promise.or_else(|| runner.promise());
+        match step {
+            Step::Yield => {}
+            Step::Wait(_) => {
+                let result = wait(promise.take().expect("the audio promise")).await;
+                runner.resume(&result, &w);
+            }
+            Step::Done(fingerprint, wall_ms) => return (fingerprint, wall_ms),
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_fingerprint_is_stable_and_changes_with_its_inputs() {
+    let (a, _) = fingerprint().await;
+    let (b, _) = fingerprint().await;
+    // The same id, confidence and sources (the time spent differs, of course).
+    assert_eq!((&a.id, a.confidence, a.sources), (&b.id, b.confidence, b.sources));
+    assert_eq!(a.id.as_str().len(), 64);
+    assert_eq!(usize::from(a.sources), SOURCES.len(), "every source gave a value: {a:?}");
+    assert!(a.confidence > 0 && a.confidence <= 100);
+    run("Object.defineProperty(navigator, 'language', { value: 'de-CH', configurable: true });");
+    let (c, _) = fingerprint().await;
+    run("delete navigator.language;");
+    assert_ne!(c.id, a.id, "another language, another id");
+    let (d, _) = fingerprint().await;
+    assert_eq!(d.id, a.id, "and back");
+}
+
+#[wasm_bindgen_test]
+async fn heavy_sources_each_start_a_slice_of_their_own() {
+    let w = window();
+    let mut runner = Runner::new(&w);
+    let mut promise = None;
+    // The synchronous sources read in each step, in order.
+    let mut slices: Vec<Vec<&str>> = Vec::new();
+    let mut seen = 0;
+    loop {
+        let step = runner.step(&w);
+        promise = promise.or_else(|| runner.promise());
+        let done: Vec<&str> = runner
+            .timings()
+            .map(|(name, _)| name)
+            .filter(|name| SOURCES.iter().any(|s| s.name == *name && s.finish.is_none()))
+            .collect();
+        slices.push(done[seen..].to_vec());
+        seen = done.len();
+        match step {
+            Step::Yield => {}
+            Step::Wait(_) => {
+                let result = wait(promise.take().expect("the audio promise")).await;
+                runner.resume(&result, &w);
+            }
+            Step::Done(..) => break,
+        }
+    }
+    for source in SOURCES.iter().filter(|s| s.heavy) {
+        let slice = slices.iter().find(|slice| slice.contains(&source.name)).expect(source.name);
+        assert_eq!(slice[0], source.name, "{slices:?}");
+    }
+    assert!(slices.len() > SOURCES.iter().filter(|s| s.heavy).count(), "{slices:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_throwing_source_is_recorded_and_the_rest_still_count() {
+    let (normal, _) = fingerprint().await;
+    run("window.__pgGetContext = HTMLCanvasElement.prototype.getContext;
+         HTMLCanvasElement.prototype.getContext = function () { throw new Error('blocked'); };");
+    let (broken, _) = fingerprint().await;
+    let (again, _) = fingerprint().await;
+    run("HTMLCanvasElement.prototype.getContext = __pgGetContext;");
+    // The canvas source and the four font groups fail (fonts are measured on a canvas; WebGL
+    // reads a missing context as "none"); the others still count.
+    assert_eq!(broken.sources, normal.sources - 5, "{broken:?}");
+    assert!(broken.confidence < normal.confidence);
+    assert_ne!(broken.id, normal.id);
+    assert_eq!(broken.id, again.id, "a consistent failure gives a consistent id");
+}
+
+#[wasm_bindgen_test]
+async fn randomising_browsers_skip_what_they_randomise() {
+    let (normal, _) = fingerprint().await;
+    run(
+        "Object.defineProperty(navigator, 'brave', { value: { isBrave: () => Promise.resolve(true) }, configurable: true });",
+    );
+    let (brave, _) = fingerprint().await;
+    run("delete navigator.brave;");
+    // Brave farbles canvas, audio, fonts (four groups), WebGL, processor count and memory:
+    // nine skipped.
+    assert_eq!(brave.sources, normal.sources - 9, "{brave:?}");
+    assert_ne!(brave.id, normal.id);
+}
+
+#[wasm_bindgen_test]
+async fn the_fingerprint_rides_on_the_session_start_only_under_analytics() {
+    clear_storage();
+    let endpoint = "https://fingerprint.example";
+    let f = start(endpoint, "");
+    track(&f, "start-a-session");
+    until("the session start", || !starts(endpoint).is_empty()).await;
+    let start = &starts(endpoint)[0];
+    let fingerprint = start.fingerprint.as_ref().expect("a fingerprint under analytics");
+    let (direct, _) = fingerprint_direct().await;
+    assert_eq!(fingerprint.id, direct.id, "the same id the runner computes");
+    assert!(start.bot.contains(&BotSignal::Webdriver), "{:?}", start.bot);
+    clear_storage();
+    let counted = "https://fingerprint-count.example";
+    let g = start_count(counted);
+    track(&g, "start-a-session");
+    until("the count session start", || !starts(counted).is_empty()).await;
+    assert_eq!(starts(counted)[0].fingerprint, None);
+    clear_storage();
+}
+
+async fn fingerprint_direct() -> (pulsegate_schema::Fingerprint, u32) {
+    fingerprint().await
+}
+
+fn start_count(endpoint: &str) -> JsValue {
+    start(endpoint, "consent: 'count'")
 }

@@ -6,6 +6,7 @@ import { startWorker } from '../support/worker.mjs';
 import { openState, eventually, datePath } from '../support/state.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { serveSite } from '../../examples/serve.mjs';
+import { registerSite, hostOf } from '../support/sites.mjs';
 
 let worker;
 let state;
@@ -16,6 +17,8 @@ before(async () => {
   worker = await startWorker();
   state = await openState(worker.state);
   site = await serveSite({ worker: worker.url });
+  // The example page's site key, allowed on the example site's origin only.
+  await registerSite(worker, { siteKey: 'demo', name: 'Brightside Solar', domains: [hostOf(site.url)] });
   browser = await launchBrowser();
 });
 
@@ -37,6 +40,19 @@ async function watch(page) {
   return seen;
 }
 
+/** Polls `count` until it has returned the same value for three seconds in a row (at most 30 s). */
+async function settled(count) {
+  let last = -1;
+  let same = 0;
+  for (let i = 0; i < 60 && same < 6; i += 1) {
+    const now = await count();
+    same = now === last ? same + 1 : 0;
+    last = now;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return last;
+}
+
 test('the script tag on another origin records a session and its pageviews', async () => {
   assert.notEqual(new URL(site.url).origin, new URL(worker.url).origin, 'site and worker are different origins');
   const page = await browser.context.newPage();
@@ -51,16 +67,16 @@ test('the script tag on another origin records a session and its pageviews', asy
   assert.equal(row.title, 'Brightside Solar: panels for your roof');
   assert.match(row.user_agent ?? '', /Chrome/);
   assert.equal(row.r2_prefix, `sessions/${datePath(row.started_at)}/${row.id}/`);
-  // The row is inserted before meta.json is put, in the same request: wait for the object too.
-  assert.ok(await eventually('meta.json', () => state.getJson(`${row.r2_prefix}meta.json`)), 'meta.json written');
+  assert.ok(await state.getJson(`${row.r2_prefix}meta.json`), 'meta.json written');
 
   // Leaving the page flushes on pagehide; the next page continues the same session.
   await page.click('#pricing-link');
   await page.waitForURL(`${site.url}/pricing.html`);
 
   const events = await eventually('both pageviews in R2', async () => {
-    const keys = (await state.listKeys(`${row.r2_prefix}events/`)).filter((k) => k.endsWith('.json'));
-    const batches = await Promise.all(keys.map((k) => state.getJson(k)));
+    const stored = await state.getJsonMany(`${row.r2_prefix}events/`, (k) => k.endsWith('.json'));
+    const keys = stored.map((o) => o.key);
+    const batches = stored.map((o) => o.body);
     const all = batches.flatMap((b) => b.events);
     return all.filter((e) => e.type === 'pageview').length >= 2 ? { keys, batches, all } : null;
   });
@@ -78,18 +94,47 @@ test('the script tag on another origin records a session and its pageviews', asy
   const sessions = await state.query("SELECT id FROM sessions WHERE site_key = 'demo'");
   assert.equal(sessions.length, 1, 'a reload in the same tab keeps the session');
   assert.deepEqual(seen.errors, [], 'the SDK never throws or logs errors into the host page');
-  await page.close();
+  await page.close({ runBeforeUnload: true });
+  // Closing the page sends what was still queued (engaged time, scroll) with a beacon, which can
+  // land after this point: wait until R2 stops changing before the cron reads it.
+  await settled(async () => (await state.getJsonMany(`${row.r2_prefix}events/`, (k) => k.endsWith('.json')))
+    .reduce((n, o) => n + o.body.events.length, 0));
+
+  // Once the visit has been quiet for half an hour, the */10 cron writes its final aggregates:
+  // D1 then counts exactly what the real browser sent to R2.
+  const time = Date.now() + 31 * 60_000;
+  const cron = await fetch(`${worker.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('*/10 * * * *')}&time=${time}`);
+  assert.equal(cron.status, 200);
+  await eventually('the finalize job', async () => worker.jsonLines().find((l) => l.job === 'finalize_sessions' && l.now === time));
+  const stored = await state.getJsonMany(`${row.r2_prefix}events/`, (k) => k.endsWith('.json'));
+  const sent = stored.flatMap((o) => o.body.events);
+  const [final] = await state.query('SELECT * FROM sessions WHERE id = ?', row.id);
+  assert.equal(final.finalized_at, time);
+  assert.equal(final.event_count, sent.length);
+  assert.equal(final.page_views, sent.filter((e) => e.type === 'pageview').length);
+  assert.equal(final.exit_path, '/pricing.html');
+  assert.equal(final.landing_path, '/');
+  assert.equal(final.browser, 'Chrome');
+  const pages = await state.query('SELECT path, views FROM session_pages WHERE session_id = ? ORDER BY path', row.id);
+  assert.deepEqual(pages, [{ path: '/', views: 1 }, { path: '/pricing.html', views: 1 }]);
 });
 
-test('with Global Privacy Control on, the tracker sends nothing', async () => {
+test('with Global Privacy Control on, the tracker downloads, stores and sends nothing', async () => {
   const page = await browser.context.newPage();
-  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true });
+    // What the first test's pages stored on this origin is not this page's doing.
+    localStorage.clear();
+  });
   const seen = await watch(page);
+  const downloads = [];
+  page.on('request', (r) => { if (r.url().includes('/sdk/')) downloads.push(r.url()); });
   await page.goto(`${site.url}/?gpc=1`);
-  // The loader records the outcome of start(): the SDK has decided, and decided not to track.
+  // The loader decides before downloading anything, and decides not to track.
   await page.waitForFunction(() => window.PulseGate && 'tracking' in window.PulseGate);
   assert.equal(await page.evaluate(() => window.PulseGate.tracking), false);
-  assert.deepEqual(await page.evaluate(() => Object.keys(sessionStorage)), [], 'nothing stored');
+  assert.deepEqual(downloads, [], 'no wasm, no code chunk');
+  assert.deepEqual(await page.evaluate(() => Object.keys(sessionStorage).concat(Object.keys(localStorage))), [], 'nothing stored');
   // Navigating away fires pagehide, when a running tracker would flush.
   await page.click('#pricing-link');
   await page.waitForURL(`${site.url}/pricing.html`);

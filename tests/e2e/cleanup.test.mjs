@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,14 @@ test('SIGTERM to `cargo xtask dev` stops the worker and the example site', { tim
     const api = `http://127.0.0.1:${port}/health`;
     const site = `http://127.0.0.1:${sitePort}/`;
     await eventually('dev to serve the worker and the site', async () => (await answers(api)) && (await answers(site)), { tries: 480, everyMs: 500 });
+    // dev registers the example site (key demo, on the example's origin) so its data is accepted.
+    const vars = await readFile(path.join(root, 'worker/.dev.vars'), 'utf8');
+    const key = /^ANALYTICS_API_KEY=(.*)$/m.exec(vars)[1].trim();
+    const demo = await eventually('dev to register the example site', async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/analytics/sites/demo`, { headers: { authorization: `Bearer ${key}` } });
+      return res.ok ? res.json() : null;
+    }, { tries: 120, everyMs: 500 });
+    assert.deepEqual(demo.domains, [`127.0.0.1:${sitePort}`]);
     child.kill('SIGTERM');
     await done;
     await eventually('the worker port to close', async () => !(await answers(api)), { tries: 80 });

@@ -2,8 +2,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import { startWorker, IP_HASH_SALT } from '../support/worker.mjs';
+import { startWorker, IP_HASH_SALT, ADMIN_KEY } from '../support/worker.mjs';
 import { openState, eventually, datePath } from '../support/state.mjs';
+import { registerSite } from '../support/sites.mjs';
 
 let worker;
 let state;
@@ -11,6 +12,7 @@ let state;
 before(async () => {
   worker = await startWorker();
   state = await openState(worker.state);
+  await registerSite(worker, { siteKey: 'e2e', name: 'E2E shop' });
 });
 
 after(async () => {
@@ -49,17 +51,25 @@ function sessionStart(overrides = {}) {
   };
 }
 
-test('GET /health answers JSON with the version, and the deep check reaches D1, KV and R2', async () => {
+test('GET /health answers JSON with the version; the deep check needs the admin key and reaches D1, KV and R2', async () => {
   const res = await fetch(`${worker.url}/health`);
   assert.equal(res.status, 200);
   const body = await res.json();
   assert.equal(body.status, 'ok');
   assert.match(body.version, /^\d+\.\d+\.\d+/);
   assert.equal(body.schema_version, 1);
+  assert.equal(body.checks, undefined, 'the public health check touches no binding');
 
-  const deep = await (await fetch(`${worker.url}/health?deep=1`)).json();
+  const anonymous = await fetch(`${worker.url}/health?deep=1`);
+  assert.equal(anonymous.status, 401);
+  assert.equal(anonymous.headers.get('www-authenticate'), 'Bearer');
+  assert.equal((await anonymous.json()).error.code, 'unauthorized');
+
+  const deepRes = await fetch(`${worker.url}/health?deep=1`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+  const deep = await deepRes.json();
+  assert.equal(deepRes.status, 200, JSON.stringify(deep));
   assert.equal(deep.status, 'ok');
-  assert.deepEqual(deep.checks.map((c) => c.name).sort(), ['d1', 'kv', 'r2']);
+  assert.deepEqual(deep.checks.map((c) => c.name).sort(), ['admin_key', 'd1', 'ip_hash_salt', 'kv', 'migrations', 'r2']);
   for (const check of deep.checks) assert.equal(check.ok, true, JSON.stringify(check));
 });
 
@@ -102,11 +112,34 @@ test('session start writes the D1 row and meta.json once; a batch lands at the R
   assert.deepEqual(meta.page, start.page);
   assert.equal(typeof meta.received_at, 'number');
 
-  // A retried beacon is idempotent: still one row.
-  const again = await post('/track/session/start', start);
+  // A retried beacon is idempotent: still one row, and meta.json is not written again (its
+  // received_at would move with the worker's clock).
+  const later = { 'content-type': 'application/json', 'x-pulsegate-now': String(meta.received_at + 5_000) };
+  const again = await post('/track/session/start', start, later);
   assert.equal(again.res.status, 202, again.text);
   const rows = await state.query('SELECT count(*) AS n FROM sessions WHERE id = ?', start.session_id);
   assert.equal(rows[0].n, 1);
+  assert.deepEqual(await state.getJson(`${prefix}meta.json`), meta, 'meta.json written once');
+
+  // A retry with another started_at (two days earlier: another date prefix) changes nothing:
+  // the first start wins in D1 and in R2.
+  const moved = { ...start, started_at: start.started_at - 2 * 86_400_000 };
+  const retried = await post('/track/session/start', moved, later);
+  assert.equal(retried.res.status, 202, retried.text);
+  assert.deepEqual(await state.listKeys(`sessions/${datePath(moved.started_at)}/${start.session_id}/`), [], 'no second meta.json');
+  assert.deepEqual(await state.getJson(`${prefix}meta.json`), meta);
+  const [kept] = await state.query('SELECT started_at, r2_prefix FROM sessions WHERE id = ?', start.session_id);
+  assert.deepEqual(kept, { started_at: start.started_at, r2_prefix: prefix });
+
+  // If the first start stored its row but not meta.json, a retry writes it, at the first prefix.
+  const orphan = sessionStart();
+  const orphanPrefix = `sessions/${datePath(orphan.started_at)}/${orphan.session_id}/`;
+  assert.equal((await post('/track/session/start', orphan)).res.status, 202);
+  await state.delete(`${orphanPrefix}meta.json`);
+  const healed = await post('/track/session/start', { ...orphan, started_at: orphan.started_at - 2 * 86_400_000 });
+  assert.equal(healed.res.status, 202, healed.text);
+  const rewritten = await state.getJson(`${orphanPrefix}meta.json`);
+  assert.equal(rewritten.started_at, orphan.started_at, 'written as the first start had it');
 
   const t0 = start.started_at + 5;
   const batch = {
@@ -131,10 +164,18 @@ test('session start writes the D1 row and meta.json once; a batch lands at the R
   assert.deepEqual(stored.events.map((e) => e.type), ['pageview', 'click']);
   assert.equal(stored.events[1].selector, 'main > a.cta');
 
-  // The batch path never touches D1: the row is unchanged.
-  const [after] = await state.query('SELECT event_count, last_seen_at FROM sessions WHERE id = ?', start.session_id);
-  assert.equal(after.event_count, 0);
-  assert.equal(after.last_seen_at, row.last_seen_at);
+  // The batch path reads nothing from D1; after the response, the throttled aggregate update
+  // counts it from R2.
+  await eventually('the aggregate update', async () => worker.jsonLines().some((l) =>
+    l.job === 'aggregate' && l.session_id === start.session_id && l.outcome === 'written'));
+  const [counted] = await state.query('SELECT * FROM sessions WHERE id = ?', start.session_id);
+  assert.equal(counted.event_count, 2);
+  assert.equal(counted.page_views, 1);
+  assert.equal(counted.clicks, 1);
+  assert.equal(counted.exit_path, '/landing');
+  assert.ok(counted.last_seen_at >= row.last_seen_at);
+  const pages = await state.query('SELECT path, views FROM session_pages WHERE session_id = ?', start.session_id);
+  assert.deepEqual(pages, [{ path: '/landing', views: 1 }]);
 });
 
 test('malformed JSON is a 400 malformed_json error', async () => {
@@ -220,8 +261,9 @@ test('GET /tracker.js serves the bundle with ETag and caching, and the wasm it l
   const etag = res.headers.get('etag');
   assert.match(etag ?? '', /^"[0-9a-f]{16}"$/);
   const js = await res.text();
-  const wasmPath = js.match(/\/sdk\/pulsegate-[0-9a-f]{8}\.wasm/)?.[0];
-  assert.ok(wasmPath, 'tracker.js names its wasm');
+  // Chunk paths are relative to tracker.js (so a proxied path keeps working).
+  const wasmPath = `/${js.match(/sdk\/pulsegate-[0-9a-f]{8}\.wasm/)?.[0]}`;
+  assert.match(wasmPath, /^\/sdk\/pulsegate-/, 'tracker.js names its wasm');
 
   const cached = await fetch(`${worker.url}/tracker.js`, { headers: { 'if-none-match': etag } });
   assert.equal(cached.status, 304);

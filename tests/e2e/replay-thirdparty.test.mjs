@@ -19,7 +19,7 @@ let browser;
 
 before(async () => {
   // rustdoc writes the pages (a second or two once the crate is built).
-  await promisify(execFile)('cargo', ['doc', '-p', 'pulsegate-schema', '--no-deps', '--quiet'], { cwd: root });
+  await promisify(execFile)('cargo', ['doc', '-p', 'pulsegate-schema', '--features', 'replay', '--no-deps', '--quiet'], { cwd: root });
   site = await serveReplaySite({}, { docs: path.join(target, 'doc') });
   browser = await launchBrowser();
 });

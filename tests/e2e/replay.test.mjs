@@ -8,14 +8,13 @@ import assert from 'node:assert/strict';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
-import { startWorker } from '../support/worker.mjs';
+import { startWorker, ADMIN_KEY as ADMIN, LEGACY_MARKETING_KEY as MARKETING } from '../support/worker.mjs';
+import { registerSite } from '../support/sites.mjs';
 import { openState, eventually } from '../support/state.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { canonicalDom, domDifferences, replay } from '../support/replay.mjs';
 import { serveSite } from '../../examples/serve.mjs';
 
-const ADMIN = 'e2e-admin-key-0123456789';
-const MARKETING = 'e2e-marketing-key-0123456789';
 const SECRETS = ['Jane Replay', 'jane.replay@mail.example', '0151 9876543', 'call me after six', '0800 555 0199', 'hello@brightside.example'];
 
 let worker;
@@ -25,8 +24,9 @@ let browser;
 let recorded; // { id, live, liveBase, errors }
 
 before(async () => {
-  worker = await startWorker({ vars: { ANALYTICS_API_KEY: ADMIN, ANALYTICS_MARKETING_API_KEY: MARKETING } });
+  worker = await startWorker();
   state = await openState(worker.state);
+  await registerSite(worker, { siteKey: 'demo' });
   site = await serveSite({ worker: worker.url });
   browser = await launchBrowser();
 });
@@ -43,6 +43,17 @@ const api = (path, key = ADMIN, init = {}) => fetch(`${worker.url}${path}`, {
   headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(init.headers ?? {}) },
 });
 
+/** Sets the tag's `data-replay` on every page as the parser inserts it (before the deferred loader runs). */
+const withRate = (page, rate) => page.addInitScript((rate) => {
+  new MutationObserver((_, observer) => {
+    const tag = document.querySelector('script[data-site-key]');
+    if (tag) {
+      tag.setAttribute('data-replay', rate);
+      observer.disconnect();
+    }
+  }).observe(document, { childList: true, subtree: true });
+}, rate);
+
 test('a scripted multi-page session is recorded, stored and replayed by rrweb to the live DOM', async () => {
   const page = await browser.context.newPage();
   await page.setViewportSize({ width: 1000, height: 700 });
@@ -50,6 +61,8 @@ test('a scripted multi-page session is recorded, stored and replayed by rrweb to
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
+  // The example's quote page records every session; here its home page does too.
+  await withRate(page, '100');
 
   await page.goto(`${site.url}/`);
   await page.waitForFunction(() => window.PulseGate?.replay?.stats?.events > 1);
@@ -71,7 +84,7 @@ test('a scripted multi-page session is recorded, stored and replayed by rrweb to
   await page.waitForTimeout(300);
   await page.evaluate(() => window.PulseGate.replay.flush());
   const live = await page.evaluate(canonicalDom, { base: `${site.url}/quote.html`, replayed: false });
-  const id = await page.evaluate(() => JSON.parse(sessionStorage.getItem('pulsegate.session')).id);
+  const id = await page.evaluate(() => window.PulseGate.getSessionId());
 
   const listed = await eventually('the session in /replay/sessions', async () => {
     const res = await api('/replay/sessions?site=demo');
@@ -131,27 +144,19 @@ test('the replay chunk is fetched only for sessions sampled in, and never under 
     page.on('request', (r) => { if (/\/sdk\/replay-[0-9a-f]{8}\.(js|wasm)$/.test(r.url())) seen.push(r.url()); });
     return seen;
   };
-  // Sets the tag's data-replay as the parser inserts it (before the deferred loader runs).
-  const withRate = (page, rate) => page.addInitScript((rate) => {
-    new MutationObserver((_, observer) => {
-      const tag = document.querySelector('script[data-site-key]');
-      if (tag) {
-        tag.setAttribute('data-replay', rate);
-        observer.disconnect();
-      }
-    }).observe(document, { childList: true, subtree: true });
-  }, rate);
-  // A stored session whose id samples at 99.9 %: out at 50 %, in at 100 %.
-  const storeSession = (page) => page.addInitScript(() => sessionStorage.setItem('pulsegate.session', JSON.stringify({
-    id: 'ffbfffff-8f1d-4e2a-9c7b-2d4e6f8a0b1c', started_at: Date.now() - 1000, last_activity: Date.now() - 1000,
-  })));
+  // No stored session, and every random byte 0xff, so the new session's id (ffffffff-…) samples
+  // at 99.99 %: out at 50 %, in at 100 %.
+  const fixRandom = (page) => page.addInitScript(() => {
+    localStorage.clear();
+    crypto.getRandomValues = (array) => { array.fill(255); return array; };
+  });
   for (const [rate, expected] of [['50', 0], ['0', 0], ['100', 2]]) {
     const page = await browser.context.newPage();
     const seen = chunkRequests(page);
-    await storeSession(page);
+    await fixRandom(page);
     await withRate(page, rate);
     await page.goto(`${site.url}/pricing.html`);
-    await page.waitForFunction(() => window.PulseGate && 'tracking' in window.PulseGate);
+    await page.waitForFunction(() => window.PulseGate?.tracking === true);
     if (expected) await page.waitForFunction(() => window.PulseGate.replay?.stats?.events > 1);
     else await page.waitForTimeout(500);
     assert.equal(seen.length, expected, `data-replay="${rate}": ${seen.join(', ')}`);

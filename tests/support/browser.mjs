@@ -9,13 +9,17 @@ const ARGS = [
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
 ];
 
-/** A fresh persistent-profile-free browser; `close()` also removes its profile directory. */
-export async function launchBrowser() {
+/**
+ * A fresh browser with a profile of its own; `close()` also removes the profile directory.
+ * `options` are Playwright context options (`viewport`, `timezoneId`, `locale` …).
+ */
+export async function launchBrowser(options = {}) {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'pulsegate-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: ARGS,
+    ...options,
   });
   return {
     context,

@@ -11,7 +11,7 @@ const fixtures = path.join(root, 'tests/fixtures/replay');
 
 /** The replay chunk's script path (`/sdk/replay-<hash>.js`). */
 export async function chunkPath() {
-  const name = (await readdir(dist)).find((f) => f.startsWith('replay-') && f.endsWith('.js'));
+  const name = (await readdir(path.join(dist, 'sdk'))).find((f) => f.startsWith('replay-') && f.endsWith('.js'));
   if (!name) throw new Error(`no replay chunk in ${dist}: run cargo xtask build`);
   return `/sdk/${name}`;
 }
@@ -31,7 +31,7 @@ export function serveReplaySite(pages = {}, { docs } = {}) {
       } else if (pages[pathname]) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pages[pathname]);
       } else if (pathname.startsWith('/sdk/') && /^[\w.-]+$/.test(pathname.slice(5))) {
-        const body = await readFile(path.join(dist, pathname.slice(5)));
+        const body = await readFile(path.join(dist, 'sdk', pathname.slice(5)));
         const type = pathname.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
         res.writeHead(200, { 'content-type': type }).end(body);
       } else if (docs && pathname.startsWith('/docs/') && !pathname.includes('..')) {

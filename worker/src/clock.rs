@@ -3,8 +3,8 @@
 //! In production it is `Date.now()`. When the var `PULSEGATE_TEST_CLOCK` is `"1"` (set only by the
 //! end-to-end harness, never in `wrangler.toml`), a request may carry `x-pulsegate-now: <ms>` to
 //! stand in for the clock, so that tests of 20-second throttles or 24-hour retry schedules take
-//! seconds. Crons take their time from the scheduled event (`/__scheduled?cron=…&time=<ms>` sets
-//! it in `wrangler dev`).
+//! seconds. Crons take their time from the scheduled event (in `wrangler dev`,
+//! `/cdn-cgi/handler/scheduled?cron=…&time=<ms>` sets it; wrangler's `/__scheduled` ignores `time`).
 
 use pulsegate_schema::UnixMillis;
 use worker::{Env, Request};

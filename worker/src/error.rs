@@ -7,13 +7,6 @@ pub(crate) const STORAGE_UNAVAILABLE: &str = "storage is temporarily unavailable
 
 /// Everything that can make a request fail. Each variant has exactly one [`ErrorCode`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "auth (401/403), rate limiting (429) and settings (409/412) construct the new variants"
-    )
-)]
 pub(crate) enum ApiError {
     /// The body is not JSON: `{"events": [` (400 `malformed_json`).
     MalformedJson(String),
@@ -21,6 +14,8 @@ pub(crate) enum ApiError {
     InvalidField { field: String, message: String },
     /// Wrong in a way no single field explains, e.g. an unreadable `Content-Length` (400).
     BadRequest(String),
+    /// The body stream broke while it was read (400). The runtime's error text is only logged.
+    UnreadableBody { detail: String },
     /// No or wrong credentials (401, with `WWW-Authenticate: Bearer`). The message says which.
     Unauthorized(&'static str),
     /// Valid credentials that may not do this (403). The message says what is refused.
@@ -39,6 +34,8 @@ pub(crate) enum ApiError {
     Conflict(String),
     /// `If-Match` named another version than the current one (412).
     PreconditionFailed(String),
+    /// A write that must be conditional came without `If-Match` (428).
+    PreconditionRequired(String),
     /// Too many requests from this client; retry after `retry_after_s` seconds (429, with
     /// `Retry-After`).
     RateLimited { retry_after_s: u32 },
@@ -59,7 +56,7 @@ impl ApiError {
         match self {
             Self::MalformedJson(_) => ErrorCode::MalformedJson,
             Self::InvalidField { .. } => ErrorCode::InvalidField,
-            Self::BadRequest(_) => ErrorCode::BadRequest,
+            Self::BadRequest(_) | Self::UnreadableBody { .. } => ErrorCode::BadRequest,
             Self::Unauthorized(_) => ErrorCode::Unauthorized,
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::NotFound | Self::NoSuch { .. } => ErrorCode::NotFound,
@@ -68,6 +65,7 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::PreconditionFailed(_) => ErrorCode::PreconditionFailed,
+            Self::PreconditionRequired(_) => ErrorCode::PreconditionRequired,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unavailable { .. } => ErrorCode::Unavailable,
             Self::Internal(_) => ErrorCode::Internal,
@@ -79,15 +77,26 @@ impl ApiError {
         status_of(self.code())
     }
 
-    /// The JSON body: `{"error":{"code":…,"message":…,"field":…}}`.
+    /// The JSON body: `{"error":{"code":…,"message":…,"field":…}}`. Client input quoted in the
+    /// message or field is capped (`crate::echo`), so neither the body nor the log line it feeds
+    /// grows with a hostile request.
     pub(crate) fn body(&self) -> ErrorBody {
+        let mut body = self.raw_body();
+        body.error.message = crate::echo::cap_message(&body.error.message);
+        body.error.field = body.error.field.as_deref().map(crate::echo::cap_path);
+        body
+    }
+
+    fn raw_body(&self) -> ErrorBody {
         let (message, field) = match self {
             Self::MalformedJson(m)
             | Self::BadRequest(m)
             | Self::Forbidden(m)
             | Self::Conflict(m)
-            | Self::PreconditionFailed(m) => (m.clone(), None),
+            | Self::PreconditionFailed(m)
+            | Self::PreconditionRequired(m) => (m.clone(), None),
             Self::Unauthorized(m) => ((*m).to_owned(), None),
+            Self::UnreadableBody { .. } => ("the request body could not be read".to_owned(), None),
             Self::InvalidField { field, message } => (message.clone(), Some(field.clone())),
             Self::NotFound => ("no such route".to_owned(), None),
             Self::NoSuch { what } => (format!("no such {what}"), None),
@@ -126,7 +135,9 @@ impl ApiError {
     /// What the log should say beyond the public body (storage details), if anything.
     pub(crate) fn detail(&self) -> Option<&str> {
         match self {
-            Self::Unavailable { detail, .. } | Self::Internal(detail) => Some(detail),
+            Self::Unavailable { detail, .. }
+            | Self::Internal(detail)
+            | Self::UnreadableBody { detail } => Some(detail),
             _ => None,
         }
     }
@@ -150,6 +161,7 @@ pub(crate) fn status_of(code: ErrorCode) -> u16 {
         ErrorCode::UnsupportedMediaType => 415,
         ErrorCode::Conflict => 409,
         ErrorCode::PreconditionFailed => 412,
+        ErrorCode::PreconditionRequired => 428,
         ErrorCode::RateLimited => 429,
         ErrorCode::Internal => 500,
         ErrorCode::Unavailable => 503,
@@ -174,6 +186,7 @@ mod tests {
             (ErrorCode::UnsupportedMediaType, 415),
             (ErrorCode::Conflict, 409),
             (ErrorCode::PreconditionFailed, 412),
+            (ErrorCode::PreconditionRequired, 428),
             (ErrorCode::RateLimited, 429),
             (ErrorCode::Internal, 500),
             (ErrorCode::Unavailable, 503),
@@ -215,8 +228,33 @@ mod tests {
         assert_eq!(limited.headers(), vec![("Retry-After", "17".to_owned())]);
         assert_eq!(ApiError::Forbidden("x".to_owned()).status(), 403);
         assert_eq!(ApiError::PreconditionFailed("x".to_owned()).status(), 412);
+        assert_eq!(ApiError::PreconditionRequired("x".to_owned()).status(), 428);
         assert_eq!(ApiError::Conflict("x".to_owned()).status(), 409);
         assert_eq!(ApiError::NoSuch { what: "site" }.body().error.message, "no such site");
+    }
+
+    #[test]
+    fn echoed_input_is_capped_in_body_and_field() {
+        let key = "k".repeat(5_000);
+        let err = ApiError::InvalidField {
+            field: format!("events[0].props.{key}"),
+            message: format!("unknown field `{key}`, expected `ts`"),
+        };
+        let body = err.body().error;
+        assert!(body.message.len() < 100, "{}", body.message);
+        assert!(body.field.as_deref().is_some_and(|f| f.len() < 100));
+        let media = ApiError::UnsupportedMediaType("x".repeat(5_000)).body().error.message;
+        assert!(media.len() < 200, "{media}");
+    }
+
+    #[test]
+    fn runtime_errors_reading_the_body_stay_in_the_log() {
+        let err =
+            ApiError::UnreadableBody { detail: "TypeError: stream errored: ECONNRESET".into() };
+        assert_eq!(err.status(), 400);
+        let body = serde_json::to_string(&err.body()).unwrap();
+        assert!(!body.contains("ECONNRESET"), "{body}");
+        assert_eq!(err.detail(), Some("TypeError: stream errored: ECONNRESET"));
     }
 
     #[test]

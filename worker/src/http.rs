@@ -30,3 +30,53 @@ pub(crate) fn with_headers<'a>(
 pub(crate) fn internal(err: impl core::fmt::Display) -> ApiError {
     ApiError::Internal(err.to_string())
 }
+
+/// Longest piece of client input echoed back in a message or a log line, in bytes.
+pub(crate) const MAX_ECHO_LEN: usize = 64;
+
+/// `input` as it may be echoed: at most [`MAX_ECHO_LEN`] bytes, with `…` when cut.
+pub(crate) fn capped(input: &str) -> String {
+    let mut s = input.to_owned();
+    if s.len() > MAX_ECHO_LEN {
+        pulsegate_schema::limits::truncate(&mut s, MAX_ECHO_LEN);
+        s.push('…');
+    }
+    s
+}
+
+/// The query string of a serialized URL: `https://x/health?deep=1#f` → `deep=1`.
+pub(crate) fn query_of(url: &str) -> Option<&str> {
+    let (_, rest) = url.split_once('?')?;
+    Some(rest.split_once('#').map_or(rest, |(query, _)| query))
+}
+
+/// The decoded `name=value` pairs of the request's query string (read from the raw URL: parsing
+/// it with the `url` crate would add its IDNA tables to the wasm).
+pub(crate) fn query_pairs(req: &Request) -> Vec<(String, String)> {
+    let url = req.inner().url();
+    query_of(&url)
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn echoed_input_is_capped() {
+        assert_eq!(capped("short"), "short");
+        let long = "é".repeat(40);
+        let cut = capped(&long);
+        assert!(cut.ends_with('…'));
+        assert!(cut.len() <= MAX_ECHO_LEN + '…'.len_utf8());
+    }
+
+    #[test]
+    fn query_strings() {
+        assert_eq!(query_of("https://w.example/health?deep=1"), Some("deep=1"));
+        assert_eq!(query_of("https://w.example/health?deep=1#top"), Some("deep=1"));
+        assert_eq!(query_of("https://w.example/health"), None);
+        assert_eq!(query_of("https://w.example/health?"), Some(""));
+    }
+}

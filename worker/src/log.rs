@@ -34,8 +34,19 @@ pub(crate) struct RequestLine<'a> {
     pub(crate) path: &'a str,
     pub(crate) status: u16,
     pub(crate) ms: u64,
+    /// The request body as declared: its `Content-Length`, or `chunked` (streamed, counted as it
+    /// arrives); absent without a body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) body: Option<String>,
+    /// D1 statements that write (INSERT, UPDATE, DELETE, UPSERT) made while answering.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub(crate) d1_writes: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) error: Option<ErrorLine>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// The error part of a [`RequestLine`]: the public body plus the private detail.
@@ -93,21 +104,68 @@ pub(crate) fn emit(level: Level, line: &impl Serialize) {
     let text = serde_json::to_string(line).unwrap_or_else(|e| {
         format!(r#"{{"level":"error","log_encode_error":{:?}}}"#, e.to_string())
     });
+    #[cfg(target_arch = "wasm32")]
     match level {
         Level::Info => worker::console_log!("{text}"),
         Level::Warn => worker::console_warn!("{text}"),
         Level::Error => worker::console_error!("{text}"),
     }
+    // Native unit tests have no console binding.
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = level;
+        eprintln!("{text}");
+    }
 }
 
-/// Logs a cron job's outcome.
+/// Logs a cron job's (or a background task's) outcome.
 pub(crate) fn job(level: Level, job: &str, fields: impl Serialize) {
     emit(level, &JobLine { ts: now_ms(), level, job, fields });
 }
 
+/// Keys already logged by [`once`] in this isolate.
+static LOGGED_ONCE: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+
+/// Whether `key` is logged for the first time in this isolate (and remembers that it is).
+pub(crate) fn first_time(key: &'static str) -> bool {
+    let mut seen = LOGGED_ONCE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if seen.contains(&key) {
+        return false;
+    }
+    seen.push(key);
+    true
+}
+
+/// `{"ts":…,"level":"warn","config":"IP_HASH_SALT","problem":"…"}`, at most once per isolate per
+/// setting: a misconfiguration is loud once, not on every request.
+pub(crate) fn config_once(setting: &'static str, problem: &'static str) {
+    #[derive(Serialize)]
+    struct ConfigLine {
+        ts: u64,
+        level: Level,
+        config: &'static str,
+        problem: &'static str,
+    }
+    if first_time(setting) {
+        emit(
+            Level::Warn,
+            &ConfigLine { ts: now_ms(), level: Level::Warn, config: setting, problem },
+        );
+    }
+}
+
 /// Server clock, ms since the epoch.
+#[cfg(target_arch = "wasm32")]
 pub(crate) fn now_ms() -> u64 {
     worker::Date::now().as_millis()
+}
+
+/// Server clock, ms since the epoch (native unit tests).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 #[cfg(test)]
@@ -145,12 +203,21 @@ mod tests {
             path: "/track/events/batch",
             status: 503,
             ms: 7,
+            body: None,
+            d1_writes: 0,
             error: Some(ErrorLine::from(&err)),
         };
         assert_eq!(
             serde_json::to_string(&line).unwrap(),
             r#"{"ts":1,"level":"error","request_id":"abc","method":"POST","path":"/track/events/batch","status":503,"ms":7,"error":{"code":"unavailable","message":"storage is temporarily unavailable; retry later","detail":"r2 put: boom"}}"#
         );
+    }
+
+    #[test]
+    fn once_means_once_per_key() {
+        assert!(first_time("test-key-a"));
+        assert!(!first_time("test-key-a"));
+        assert!(first_time("test-key-b"));
     }
 
     #[test]

@@ -30,17 +30,33 @@ PulseGate is starting.
   tracker        {api}/tracker.js
   see the data   cargo xtask data       (sessions in D1 and event objects in R2, from {state})
   run a cron     curl '{api}/__scheduled?cron=0+3+*+*+*'
+  dashboard API  curl -H \"Authorization: Bearer $(grep ^ANALYTICS_API_KEY worker/.dev.vars | cut -d= -f2)\" {api}/analytics/overview
 Press Ctrl-C to stop.
 ",
         state = state.display()
     );
-    let result = step(
+    let wrangler = cmd::spawn(
         "wrangler dev",
         worker::wrangler()
             .args(["dev", "--ip", "127.0.0.1", "--port", &port, "--test-scheduled"])
             .args(["--show-interactive-dev-session=false", "--persist-to"])
             .arg(&state),
+    )?;
+    // Unregistered site keys are refused at session start: register the example's, so that a
+    // newcomer sees data arrive (through the admin API, with the key in worker/.dev.vars).
+    let registered = step(
+        "register the example site (site key demo)",
+        cmd::tool("node").arg("scripts/register-example-site.mjs").args([
+            "--api",
+            &api,
+            "--site",
+            &format!("http://127.0.0.1:{site_port}"),
+        ]),
     );
+    let result = registered.and_then(|()| {
+        let status = wrangler.wait()?;
+        if status.success() { Ok(()) } else { Err(format!("wrangler dev failed ({status})")) }
+    });
     drop(site);
     result
 }

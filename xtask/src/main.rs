@@ -3,16 +3,21 @@
 //! ```text
 //! cargo xtask dev     install what is missing, build, migrate, run wrangler dev + the example site
 //! cargo xtask test    the same set-up, then fmt, clippy, unit, browser and end-to-end tests
-//! cargo xtask size    bytes the browser downloads for the tracker, against the budget and peers
-//! cargo xtask bench   performance reports against peers (`bench replay`)
+//! cargo xtask size    bytes the browser downloads for the tracker (against the budget and peers),
+//!                     and the worker's upload
 //! cargo xtask build   build the SDK bundle and the worker only
 //! cargo xtask data    print the sessions and R2 objects `cargo xtask dev` has stored
+//! cargo xtask bench   reports against peers and baselines (`bench sdk`, `ingest`, `analytics`, `leads`,
+//!                     `replay`)
+//! cargo xtask fuzz    the parser property tests, for as long as asked (`fuzz 600`)
 //! ```
 
 mod bench;
 mod cmd;
 mod dev;
+mod fuzz;
 mod install;
+mod minify;
 mod paths;
 mod sdk;
 mod size;
@@ -28,9 +33,10 @@ fn main() -> ExitCode {
         Some("dev") => dev::run(),
         Some("test") => test::run(),
         Some("size") => size::run(),
-        Some("bench") => bench::run(&args[1..]),
         Some("build") => build(),
         Some("data") => dev::show_data(),
+        Some("bench") => bench::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!("{HELP}");
             return ExitCode::from(2);
@@ -45,13 +51,17 @@ fn main() -> ExitCode {
     }
 }
 
-const HELP: &str = "usage: cargo xtask <dev|test|size|build>
+const HELP: &str = "usage: cargo xtask <dev|test|size|build|data|bench|fuzz>
   dev    install what is missing, build, migrate local D1, run wrangler dev and the example site
   test   the same set-up, then fmt, clippy (native + wasm32), unit, SDK browser and end-to-end tests
-  size   gzip bytes of the tracker bundle, checked against the budget and against peers
-  bench  performance reports against peers measured in the same run: `bench replay`
+  size   gzip bytes of the tracker bundle and of the worker, checked against their budgets
   build  build the SDK bundle and the worker
-  data   print the sessions and R2 objects that `cargo xtask dev` has stored";
+  data   print the sessions and R2 objects that `cargo xtask dev` has stored
+  bench  `bench sdk`: the SDK's bytes and fingerprint time against FingerprintJS and rrweb;
+         `bench ingest [--seconds N] [--clients N]`: ingest throughput, latency and D1 work;
+         `bench analytics`: every /analytics/* report on 100,000 seeded sessions
+         `bench leads`: lead capture and webhook timings, D1 writes per capture
+  fuzz   `fuzz [SECONDS]`: parser property tests in rounds until the time is up (default 60)";
 
 /// The result every task returns; errors are plain messages for a person.
 pub(crate) type Result<T = ()> = std::result::Result<T, String>;

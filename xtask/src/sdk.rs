@@ -1,156 +1,308 @@
-//! Builds the browser bundles: cargo (wasm32) → wasm-bindgen → wasm-opt -Oz → loader + glue →
-//! esbuild. Two bundles come out of the one SDK crate: the tracker (`tracker.js` + its wasm, every
-//! page) and the session-replay chunk (`replay-<hash>.js` + `replay-<hash>.wasm`, built with
-//! `--no-default-features --features replay` and loaded by the tracker only for recorded sessions).
+//! Builds the browser bundles. Each bundle is a script a site loads (today `tracker.js`; later
+//! `form.js`, `pulse.js`) built from the one SDK crate with its own cargo features:
+//!
+//! ```text
+//! cargo build (wasm32, release, bundle features)
+//!   → wasm-bindgen --target web           glue (an ES module) + the SDK's JS imports (sdk/js/host.js)
+//!   → wasm-opt -Oz (binaryen 132)
+//!   → minify.rs: short import/export names sdk/pulsegate-<hash>.wasm
+//!   → esbuild: sdk/js/boot.js + glue      sdk/pulsegate-<hash>.js   (the code chunk; only the glue's
+//!                                           import table and init step survive tree shaking)
+//!   → esbuild --target=es5: loader.js     <script>.js               (names both chunks, relative)
+//! ```
+//!
+//! The tracker's session-replay chunk comes from its own crate (`replay/`, std + js-sys) and is
+//! loaded by the loader only for sessions that are recorded:
+//!
+//! ```text
+//! cargo build -p pulsegate-replay (wasm32, release)
+//!   → wasm-bindgen --target no-modules     glue
+//!   → wasm-opt -Oz (binaryen 132)          sdk/replay-<hash>.wasm
+//!   → replay/js/replay.js + hooks + glue
+//!   → esbuild --minify                     sdk/replay-<hash>.js  (named in the loader)
+//! ```
+//!
+//! The output directory mirrors the URLs the worker serves (`tracker.js`, `sdk/…`); content-hashed
+//! names never change meaning, so they can be cached for a year.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use crate::cmd::{self, step};
-use crate::{Result, paths};
+use crate::{Result, minify, paths};
 
-/// Builds `target/sdk-dist/{tracker.js, pulsegate-<hash>.wasm, replay-<hash>.js, replay-<hash>.wasm}`.
+/// One script and the SDK features compiled into it.
+#[derive(Debug)]
+pub(crate) struct Bundle {
+    /// The script's file name, served at `/<script>`.
+    pub(crate) script: &'static str,
+    /// Cargo features of `pulsegate-sdk` (the crate is built without its defaults).
+    pub(crate) features: &'static [&'static str],
+}
+
+/// Every bundle `cargo xtask build` makes.
+pub(crate) const BUNDLES: &[Bundle] =
+    &[Bundle { script: "tracker.js", features: &["fingerprint"] }];
+
+/// esbuild targets for the code chunk: the browsers `browserslist` in package.json names (a
+/// unit test keeps the two equal). The floor is the wasm's, not the JS's: rustc's wasm32 output
+/// uses reference types (Chrome 96, Firefox 79, Safari 15), which the loader checks with
+/// `WebAssembly.validate` before it downloads anything. The loader itself is ES5, so older
+/// browsers parse it and stop.
+pub(crate) const CHUNK_TARGETS: &str = "chrome96,edge96,firefox79,safari15,ios15,opera82";
+
+/// A built file: its path under the bundle directory (= its URL path) and its bytes.
+type Output = (String, Vec<u8>);
+
+/// Builds every bundle into `paths::sdk_dist()`.
 pub(crate) fn build() -> Result {
-    let root = paths::root();
-    let replay = bundle(&Bundle {
-        name: "replay",
-        features: &["--no-default-features", "--features", "replay"],
-        // Its own target directory: the same crate with other features would otherwise rebuild
-        // the tracker's wasm (and the other way round) on every run.
-        target_dir: Some(paths::target().join("replay-chunk")),
-        template: "sdk/js/replay.js",
-        extra: &[("/*__PULSEGATE_HOOKS__*/", "sdk/js/replay-hooks.js")],
-        replay_path: None,
-    })?;
-    let tracker = bundle(&Bundle {
-        name: "pulsegate",
-        features: &[],
-        target_dir: None,
-        template: "sdk/js/loader.js",
-        extra: &[],
-        replay_path: Some(format!("/sdk/{}", replay[1].0)),
-    })?;
-
-    // Files are rewritten only when they change: the worker embeds them, and an unchanged bundle
-    // must not make cargo rebuild it.
-    let dist = paths::sdk_dist();
-    fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
-    let files: Vec<(String, Vec<u8>)> = tracker.into_iter().chain(replay).collect();
-    for entry in fs::read_dir(&dist).map_err(|e| format!("cannot read {}: {e}", dist.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        if !files.iter().any(|(name, _)| path.file_name() == Some(name.as_ref())) {
-            fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
-        }
+    let mut outputs = build_replay()?;
+    let replay_chunk = outputs[0].0.clone();
+    for bundle in BUNDLES {
+        outputs.extend(build_bundle(bundle, &replay_chunk)?);
     }
-    for (name, bytes) in &files {
-        let path = dist.join(name);
-        if fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
-            write(&path, bytes)?;
-        }
-    }
-    let _ = root;
-    println!("    SDK bundles: {}", dist.display());
-    Ok(())
+    write_dist(&outputs)
 }
 
-/// One wasm bundle of the SDK crate.
-struct Bundle<'a> {
-    /// `pulsegate` (tracker) or `replay`: the wasm is `<name>-<hash>.wasm`.
-    name: &'a str,
-    /// Extra cargo feature flags.
-    features: &'a [&'a str],
-    target_dir: Option<std::path::PathBuf>,
-    /// The JS template the glue is spliced into.
-    template: &'a str,
-    /// Further files spliced into the template at a marker.
-    extra: &'a [(&'a str, &'a str)],
-    /// For the tracker: the replay chunk's script path, spliced into the loader.
-    replay_path: Option<String>,
+/// The replay chunk: `[(sdk/replay-<hash>.js, …), (sdk/replay-<hash>.wasm, …)]`.
+fn build_replay() -> Result<Vec<Output>> {
+    let root = paths::root();
+    let target = paths::target();
+    step(
+        "build the replay chunk (wasm32, release)",
+        cmd::cargo().args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "pulsegate-replay",
+        ]),
+    )?;
+    let stage = target.join("sdk-build").join("replay");
+    let _ = fs::remove_dir_all(&stage);
+    step(
+        "wasm-bindgen replay (no-modules glue)",
+        cmd::tool("wasm-bindgen")
+            .args(["--target", "no-modules", "--no-typescript", "--out-dir"])
+            .arg(&stage)
+            .arg(target.join("wasm32-unknown-unknown/release/pulsegate_replay.wasm")),
+    )?;
+    let optimized = stage.join("replay.opt.wasm");
+    step(
+        "wasm-opt -Oz replay (binaryen 132)",
+        cmd::tool(paths::node_bin("wasm-opt"))
+            .args(["-Oz", "--strip-debug", "--strip-producers"])
+            .arg(stage.join("pulsegate_replay_bg.wasm"))
+            .arg("-o")
+            .arg(&optimized),
+    )?;
+    let wasm = read(&optimized)?;
+    let wasm_name = format!("replay-{}.wasm", short_hash(&wasm));
+    let text = |path: &Path| {
+        String::from_utf8(read(path)?).map_err(|_| format!("{} is not UTF-8", path.display()))
+    };
+    let script = splice_replay(
+        &text(&root.join("replay/js/replay.js"))?,
+        &text(&root.join("replay/js/hooks.js"))?,
+        &text(&stage.join("pulsegate_replay.js"))?,
+        &wasm_name,
+    )?;
+    let unminified = stage.join("replay.js");
+    write(&unminified, script.as_bytes())?;
+    let minified = stage.join("replay.min.js");
+    esbuild(
+        "esbuild: replay chunk",
+        &unminified,
+        &minified,
+        &[&format!("--target={CHUNK_TARGETS}")],
+    )?;
+    let script = read(&minified)?;
+    Ok(vec![
+        (format!("sdk/replay-{}.js", short_hash(&script)), script),
+        (format!("sdk/{wasm_name}"), wasm),
+    ])
 }
 
-/// Builds one bundle; returns `[(wasm name, bytes), (script name, bytes)]`. The tracker's script
-/// is `tracker.js`; the chunk's is `<name>-<hash>.js` (hash of the wasm and the script).
-fn bundle(b: &Bundle<'_>) -> Result<[(String, Vec<u8>); 2]> {
+/// Puts the hooks, the glue and the wasm's name (relative to the chunk) into the replay template.
+fn splice_replay(template: &str, hooks: &str, glue: &str, wasm: &str) -> Result<String> {
+    const HOOKS: &str = "/*__PULSEGATE_HOOKS__*/";
+    const GLUE: &str = "/*__PULSEGATE_GLUE__*/";
+    const WASM: &str = "__PULSEGATE_WASM_PATH__";
+    if ![HOOKS, GLUE, WASM].iter().all(|m| template.contains(m)) {
+        return Err(format!("replay/js/replay.js must contain {HOOKS}, {GLUE} and {WASM}"));
+    }
+    Ok(template.replacen(HOOKS, hooks, 1).replacen(GLUE, glue, 1).replace(WASM, wasm))
+}
+
+fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
     let root = paths::root();
-    let target = b.target_dir.clone().unwrap_or_else(paths::target);
-    let mut cargo = cmd::cargo();
-    cargo.args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "pulsegate-sdk"]);
-    cargo.args(b.features).arg("--target-dir").arg(&target);
-    step(&format!("build SDK {} (wasm32, release)", b.name), &mut cargo)?;
-    let stage = paths::target().join(format!("sdk-build-{}", b.name));
+    let target = paths::target();
+    let name = bundle.script.trim_end_matches(".js");
+    step(
+        &format!(
+            "build SDK for {} (wasm32, release, features: {})",
+            bundle.script,
+            bundle.features.join(",")
+        ),
+        cmd::cargo()
+            .args([
+                "build",
+                "--release",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-p",
+                "pulsegate-sdk",
+            ])
+            .args(["--no-default-features", "--features", &bundle.features.join(",")]),
+    )?;
+    let stage = target.join("sdk-build").join(name);
     let _ = fs::remove_dir_all(&stage);
     let raw = target.join("wasm32-unknown-unknown/release/pulsegate_sdk.wasm");
     step(
-        &format!("wasm-bindgen {} (no-modules glue)", b.name),
+        "wasm-bindgen (web target)",
         cmd::tool("wasm-bindgen")
-            .args(["--target", "no-modules", "--no-typescript", "--out-dir"])
+            .args(["--target", "web", "--no-typescript", "--out-dir"])
             .arg(&stage)
             .arg(&raw),
     )?;
     let optimized = stage.join("pulsegate_sdk.opt.wasm");
     step(
-        &format!("wasm-opt -Oz {} (binaryen 132)", b.name),
+        "wasm-opt -Oz (binaryen 132)",
         cmd::tool(paths::node_bin("wasm-opt"))
             .args(["-Oz", "--strip-debug", "--strip-producers"])
             .arg(stage.join("pulsegate_sdk_bg.wasm"))
             .arg("-o")
             .arg(&optimized),
     )?;
-    let wasm = read(&optimized)?;
-    let wasm_name = format!("{}-{}.wasm", b.name, &hex(&Sha256::digest(&wasm))[..8]);
-
-    let glue = text(&stage.join("pulsegate_sdk.js"))?;
-    let mut template = text(&root.join(b.template))?;
-    for (marker, file) in b.extra {
-        if !template.contains(marker) {
-            return Err(format!("{} must contain {marker}", b.template));
-        }
-        template = template.replacen(marker, &text(&root.join(file))?, 1);
-    }
-    if let Some(replay) = &b.replay_path {
-        template = template.replace(REPLAY, replay);
-    }
-    let script = splice(&template, &glue, &format!("/sdk/{wasm_name}"))?;
-    let unminified = stage.join("script.js");
-    write(&unminified, script.as_bytes())?;
-    let minified = stage.join("script.min.js");
-    step(
-        &format!("esbuild --minify {}", b.name),
-        cmd::tool(paths::node_bin("esbuild"))
-            .arg(&unminified)
-            .args(["--minify", "--target=es2020", "--log-level=warning"])
-            .arg(format!("--outfile={}", minified.display())),
+    // The glue exports only `start` and its loaders; the boot code needs its import table and
+    // finishing step instead (and then the loaders are tree-shaken away). The names both sides
+    // share are shortened.
+    let glue = String::from_utf8(read(&stage.join("pulsegate_sdk.js"))?)
+        .map_err(|_| "wasm-bindgen glue is not UTF-8")?;
+    let (wasm, glue) = minify::minify(&read(&optimized)?, &glue)?;
+    let wasm_name = format!("sdk/pulsegate-{}.wasm", short_hash(&wasm));
+    write(&stage.join("glue.js"), expose_internals(&glue)?.as_bytes())?;
+    fs::copy(root.join("sdk/js/boot.js"), stage.join("boot.js"))
+        .map_err(|e| format!("cannot copy sdk/js/boot.js: {e}"))?;
+    let chunk_path = stage.join("chunk.js");
+    esbuild(
+        "esbuild: code chunk (boot.js + glue)",
+        &stage.join("boot.js"),
+        &chunk_path,
+        &[
+            "--bundle",
+            "--format=iife",
+            &format!("--target={CHUNK_TARGETS}"),
+            "--log-override:empty-import-meta=silent",
+            // wasm-bindgen's import object names the snippet module once per import namespace
+            // (`import1`, `import2`, … of the same `host.js`): the same object under one key.
+            "--log-override:duplicate-object-key=silent",
+        ],
     )?;
-    let script = read(&minified)?;
-    let script_name = if b.replay_path.is_some() {
-        "tracker.js".to_owned()
-    } else {
-        format!("{}-{}.js", b.name, &hex(&Sha256::digest(&script))[..8])
-    };
-    Ok([(wasm_name, wasm), (script_name, script)])
+    let chunk = read(&chunk_path)?;
+    let chunk_name = format!("sdk/pulsegate-{}.js", short_hash(&chunk));
+
+    let loader = String::from_utf8(read(&root.join("sdk/js/loader.js"))?)
+        .map_err(|_| "sdk/js/loader.js is not UTF-8")?;
+    let loader = splice(&loader, &chunk_name, &wasm_name)?.replace(REPLAY, replay_chunk);
+    let spliced = stage.join("loader.js");
+    write(&spliced, loader.as_bytes())?;
+    let script_path = stage.join(bundle.script);
+    // `--target=es5` fails on any syntax an ES5 browser cannot parse (let, classes, …).
+    esbuild("esbuild: loader (ES5)", &spliced, &script_path, &["--target=es5"])?;
+    Ok(vec![
+        (bundle.script.to_owned(), read(&script_path)?),
+        (chunk_name, chunk),
+        (wasm_name, wasm),
+    ])
 }
 
-/// Where the loader names the replay chunk's script.
-const REPLAY: &str = "__PULSEGATE_REPLAY_PATH__";
-
-fn text(path: &Path) -> Result<String> {
-    String::from_utf8(read(path)?).map_err(|_| format!("{} is not UTF-8", path.display()))
-}
-
-/// Puts the wasm-bindgen glue and the wasm's path into the loader template.
-fn splice(loader: &str, glue: &str, wasm_path: &str) -> Result<String> {
-    const GLUE: &str = "/*__PULSEGATE_GLUE__*/";
-    const WASM: &str = "__PULSEGATE_WASM_PATH__";
-    if !loader.contains(GLUE) || !loader.contains(WASM) {
-        return Err(format!("sdk/js/loader.js must contain {GLUE} and {WASM}"));
+/// Appends an export of the glue's import table and init step (private functions of the
+/// generated module) for `sdk/js/boot.js`.
+fn expose_internals(glue: &str) -> Result<String> {
+    for name in ["function __wbg_get_imports(", "function __wbg_finalize_init("] {
+        if !glue.contains(name) {
+            return Err(format!("the wasm-bindgen glue has no `{name}`: update sdk/js/boot.js"));
+        }
     }
-    Ok(loader.replacen(GLUE, glue, 1).replace(WASM, wasm_path))
+    Ok(format!("{glue}\nexport {{ __wbg_get_imports, __wbg_finalize_init }};\n"))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// Where the loader names the replay chunk (relative to itself, like the other chunks).
+const REPLAY: &str = "__PULSEGATE_REPLAY__";
+
+/// Puts the chunk's and the wasm's paths into the loader.
+fn splice(loader: &str, chunk: &str, wasm: &str) -> Result<String> {
+    const CHUNK: &str = "__PULSEGATE_CHUNK__";
+    const WASM: &str = "__PULSEGATE_WASM__";
+    if !loader.contains(CHUNK) || !loader.contains(WASM) {
+        return Err(format!("sdk/js/loader.js must contain {CHUNK} and {WASM}"));
+    }
+    Ok(loader.replace(CHUNK, chunk).replace(WASM, wasm))
+}
+
+fn esbuild(name: &str, input: &Path, output: &Path, args: &[&str]) -> Result {
+    step(
+        name,
+        cmd::tool(paths::node_bin("esbuild"))
+            .arg(input)
+            .args(["--minify", "--log-level=warning"])
+            .args(args)
+            .arg(format!("--outfile={}", output.display())),
+    )
+}
+
+/// Writes the bundle directory. Files are rewritten only when they change (the worker embeds
+/// them, and an unchanged bundle must not make cargo rebuild it); files no bundle made any more
+/// are removed.
+fn write_dist(outputs: &[Output]) -> Result {
+    let dist = paths::sdk_dist();
+    for (name, bytes) in outputs {
+        let path = dist.join(name);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        if fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
+            write(&path, bytes)?;
+        }
+    }
+    for file in files(&dist)? {
+        let relative =
+            file.strip_prefix(&dist).unwrap_or(&file).to_string_lossy().replace('\\', "/");
+        if !outputs.iter().any(|(name, _)| *name == relative) {
+            fs::remove_file(&file).map_err(|e| format!("cannot remove {}: {e}", file.display()))?;
+        }
+    }
+    println!("    SDK bundles: {}", dist.display());
+    Ok(())
+}
+
+/// Every file under `dir`, recursively.
+pub(crate) fn files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
+        Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
+    };
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            found.extend(files(&path)?);
+        } else {
+            found.push(path);
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// The first 8 hex digits of the SHA-256 of `bytes`.
+fn short_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)[..4].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
@@ -163,21 +315,64 @@ fn write(path: &Path, bytes: &[u8]) -> Result {
 
 #[cfg(test)]
 mod tests {
-    use super::splice;
+    use super::*;
 
     #[test]
-    fn splice_inserts_glue_and_path() {
+    fn splice_inserts_both_paths() {
         let out = splice(
-            "(function(){/*__PULSEGATE_GLUE__*/ load('__PULSEGATE_WASM_PATH__')})()",
-            "let wasm_bindgen;",
-            "/sdk/a.wasm",
+            "load('__PULSEGATE_CHUNK__', '__PULSEGATE_WASM__')",
+            "sdk/pulsegate-1.js",
+            "sdk/pulsegate-2.wasm",
         )
         .unwrap();
-        assert_eq!(out, "(function(){let wasm_bindgen; load('/sdk/a.wasm')})()");
+        assert_eq!(out, "load('sdk/pulsegate-1.js', 'sdk/pulsegate-2.wasm')");
+        assert!(splice("(function(){})()", "a", "b").is_err());
     }
 
     #[test]
-    fn splice_refuses_a_loader_without_markers() {
-        assert!(splice("(function(){})()", "glue", "/x.wasm").is_err());
+    fn splice_replay_fills_every_marker() {
+        let out = splice_replay(
+            "/*__PULSEGATE_HOOKS__*/ /*__PULSEGATE_GLUE__*/ url('__PULSEGATE_WASM_PATH__')",
+            "hooks();",
+            "let wasm_bindgen;",
+            "replay-1.wasm",
+        )
+        .unwrap();
+        assert_eq!(out, "hooks(); let wasm_bindgen; url('replay-1.wasm')");
+        assert!(splice_replay("/*__PULSEGATE_GLUE__*/", "", "", "x").is_err());
+    }
+
+    #[test]
+    fn the_glue_internals_are_exported_or_the_build_stops() {
+        let glue = "function __wbg_get_imports() {}\nfunction __wbg_finalize_init(i, m) {}";
+        assert!(
+            expose_internals(glue)
+                .unwrap()
+                .ends_with("export { __wbg_get_imports, __wbg_finalize_init };\n")
+        );
+        assert!(expose_internals("function __wbg_get_imports() {}").is_err());
+    }
+
+    #[test]
+    fn chunk_targets_match_the_browserslist() {
+        let package = fs::read_to_string(paths::root().join("package.json")).unwrap();
+        let start = package.find("\"browserslist\"").expect("package.json has a browserslist");
+        let list = &package[start..package[start..].find(']').unwrap() + start];
+        let mut from_list: Vec<String> = list
+            .split('"')
+            .filter(|s| s.contains(">="))
+            .map(|s| {
+                let (name, version) = s.split_once(">=").unwrap();
+                let name = match name.trim() {
+                    "ios_saf" => "ios",
+                    other => other,
+                };
+                format!("{name}{}", version.trim())
+            })
+            .collect();
+        let mut targets: Vec<String> = CHUNK_TARGETS.split(',').map(str::to_owned).collect();
+        from_list.sort();
+        targets.sort();
+        assert_eq!(from_list, targets);
     }
 }

@@ -1,22 +1,36 @@
-//! `cargo xtask size`: gzip bytes of what a browser downloads for the first pageview, against the
-//! budget and against peers measured in the same run.
+//! `cargo xtask size`: gzip bytes of what a browser downloads for a first pageview without
+//! replay (the loader, its code chunk and its wasm), against the budget and against peers
+//! measured in the same run, with twiggy's 20 biggest wasm items when twiggy is installed; and
+//! the worker's upload, against its own budget.
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
-use crate::{Result, install, paths, sdk};
+use crate::{Result, cmd, install, paths, sdk, worker};
 
-/// Loader + wasm needed for the first pageview, gzip -9 bytes.
-const FIRST_PAGEVIEW_BUDGET: usize = 14_000;
+/// `tracker.js` + its chunk + its wasm, gzip -9 bytes: CI fails above this.
+///
+/// Raised from issue 6's 16,000 (14,000 for the pageview-only tracker before it) to what the
+/// complete tracker reached (autocapture, consent tiers, the transport with its storage mirror,
+/// sixteen kinds of fingerprint source with SHA-256, bot signals, the public API): see
+/// `cargo xtask size` for the twiggy top 20. The biggest items are the serde serialization of
+/// every wire type, the fingerprint sources' browser calls, and the strings the browser APIs are
+/// named by. The goal below stays.
+///
+/// Session replay's starter in the loader (the tier and sampling check, the chunk's tag; the
+/// recorder itself is a chunk of its own, measured below) took it from 44,405 to 44,543 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 44_600;
+/// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
+/// the budget was set (39,803 B gzip).
+const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 
-/// The session-replay chunk (its script + wasm), gzip -9 bytes: a ceiling so it cannot grow
-/// unnoticed. It sits above [`REPLAY_CHUNK_GOAL`], which the chunk does not meet yet.
+/// The session-replay chunk (`sdk/replay-<hash>.js` + its wasm), gzip -9 bytes: a ceiling so it
+/// cannot grow unnoticed. It sits above [`REPLAY_CHUNK_GOAL`], which the chunk does not meet yet.
 const REPLAY_CHUNK_BUDGET: usize = 31_000;
-
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;
@@ -30,20 +44,91 @@ const PEERS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Builds the bundle, prints the table, fails over budget.
+/// The worker's upload (`build/index_bg.wasm` + `build/index.js`), gzip -9 bytes.
+///
+/// Tracking ingest took the foundation's worker from 234 KB to about 337 KB (+44 %, measured
+/// here; wrangler reported 231 KiB before and reports its own figure in `cargo xtask test`). The
+/// growth is the ingest backend itself: four routes behind a D1 rate limiter with IP lists, a
+/// sanitizer, batch summaries in R2 metadata, exact throttled aggregates and rollups, the
+/// identity network, network signals, both scores and bounded retention of six stores. About
+/// 45 KB of the gzip is the wasm name section worker-build keeps for readable panics; most of
+/// the rest is serde code for the new wire and storage types.
+///
+/// The dashboard API took it to about 547 KB (+62 % on ingest): 35 authenticated routes with
+/// typed request bodies (each one its own path-tracking deserializer, so that a bad field is
+/// named), 13 reports with their SQL, zone math, JSON and CSV shaping, session detail from R2,
+/// settings, keys, sites, forms, the site registry and the PII masker. Measured by function in
+/// the wasm: its routes, analytics and router modules are 300 KB raw, serde code for its types
+/// most of the rest. It is 18 % of the Free plan's 3 MB compressed limit (the upload limit is now
+/// 64 MiB on every plan). A growth past this budget needs its own reason.
+///
+/// The complete browser SDK, which the worker embeds and serves, adds about 34 KB: its
+/// first-pageview bundle grew from about 13 KB to 44 KB gzip (see [`FIRST_PAGEVIEW_BUDGET`]), and
+/// serving and archiving earlier SDK chunks in R2 is about 3 KB.
+///
+/// Lead capture took it to about 697 KB (+27 % on the dashboard API's 549 KB, measured here):
+/// `/forms/config`, `/lead.capture` (two auth modes, the shared rule set, bot traps, one-batch
+/// idempotent capture), three callbacks, the deprecated routes, the lead list and detail, the
+/// webhook outbox (Standard Webhooks signing with hmac + base64, leases, backoff, dead letters,
+/// payloads built from D1), the drought alert, IP lists and testing rules: 22 routes and 9
+/// tables. By function in the wasm, the new handlers and jobs are about 250 KB raw, mostly serde
+/// code for their ~30 body and row types (each D1 row type has its own deserializer). It is 23 %
+/// of the old 3 MB limit.
+/// With the SDK's 34 KB on top, the two together are budgeted at 760 KB.
+const WORKER_BUDGET: usize = 760_000;
+/// The worker on `main` before tracking ingest (d9248cd), measured by [`check_worker`].
+const WORKER_FOUNDATION: usize = 234_361;
+
+/// Builds the bundles and the worker, prints both tables (and twiggy's top 20), fails over
+/// either budget.
 pub(crate) fn run() -> Result {
     install::ensure_build_tools()?;
     sdk::build()?;
-    check()
+    check()?;
+    twiggy_top()?;
+    worker::build()?;
+    check_worker()
 }
 
-/// Prints the table for the bundle already built; fails over budget.
+/// Prints the worker's size (already built); fails over its budget.
+pub(crate) fn check_worker() -> Result {
+    let dir = paths::root().join("worker/build");
+    let mut total = (0, 0);
+    println!(
+        "
+{:<44} {:>10} {:>10}",
+        "worker upload", "raw B", "gzip -9 B"
+    );
+    for name in ["index_bg.wasm", "index.js"] {
+        let (raw, gz) = sizes(&dir.join(name))?;
+        println!("{name:<44} {raw:>10} {gz:>10}");
+        total = (total.0 + raw, total.1 + gz);
+    }
+    let growth = (total.1 as f64 / WORKER_FOUNDATION as f64 - 1.0) * 100.0;
+    println!("{:<44} {:>10} {:>10}", "total", total.0, total.1);
+    println!(
+        "{:<44} {:>10} {:>10}  ({growth:+.0}% on the foundation's {WORKER_FOUNDATION} B)",
+        "budget", "", WORKER_BUDGET
+    );
+    if total.1 > WORKER_BUDGET {
+        return Err(format!("the worker is {} B gzip, over its {WORKER_BUDGET} B budget", total.1));
+    }
+    Ok(())
+}
+
+/// Prints the table for the bundles already built.
+pub(crate) fn report() -> Result {
+    print!("{}", measure()?);
+    Ok(())
+}
+
+/// Prints the table for the bundles already built; fails over budget.
 pub(crate) fn check() -> Result {
     let report = measure()?;
     print!("{report}");
     if report.total_gzip > FIRST_PAGEVIEW_BUDGET {
         return Err(format!(
-            "the tracker is {} B gzip, over its {FIRST_PAGEVIEW_BUDGET} B budget",
+            "tracker.js and its chunks are {} B gzip, over their {FIRST_PAGEVIEW_BUDGET} B budget",
             report.total_gzip
         ));
     }
@@ -58,33 +143,37 @@ pub(crate) fn check() -> Result {
 
 struct Report {
     rows: Vec<(String, usize, usize)>,
-    /// The replay chunk's files, fetched only for recorded sessions.
+    /// The replay chunk's files, fetched only for recorded sessions (not in the total).
     replay: Vec<(String, usize, usize)>,
     total_raw: usize,
     total_gzip: usize,
     peers: Vec<(String, usize, usize)>,
 }
 
+/// The files a page loads for `script`: the script and the chunks it names (`sdk/pulsegate-…`).
+pub(crate) fn first_pageview_files(script: &str, text: &str) -> Vec<String> {
+    let mut files = vec![script.to_owned()];
+    for (start, _) in text.match_indices("sdk/pulsegate-") {
+        let name: String = text[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || "/-_.".contains(*c))
+            .collect();
+        if (name.ends_with(".js") || name.ends_with(".wasm")) && !files.contains(&name) {
+            files.push(name);
+        }
+    }
+    files
+}
+
 fn measure() -> Result<Report> {
     let dist = paths::sdk_dist();
-    let mut files: Vec<PathBuf> = fs::read_dir(&dist)
-        .map_err(|e| format!("cannot read {}: {e}", dist.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    files.sort();
+    let script = "tracker.js";
+    let loader = fs::read_to_string(dist.join(script))
+        .map_err(|e| format!("cannot read {}: {e}", dist.join(script).display()))?;
     let mut rows = Vec::new();
-    let mut replay = Vec::new();
-    for file in &files {
-        let name = file.file_name().unwrap_or_default().to_string_lossy();
-        // The first pageview needs the tracker loader and the wasm it fetches; the replay chunk
-        // comes later, and only for recorded sessions.
-        if name.starts_with("replay-") {
-            let (raw, gz) = sizes(file)?;
-            replay.push((name.into_owned(), raw, gz));
-        } else if name == "tracker.js" || name.ends_with(".wasm") {
-            let (raw, gz) = sizes(file)?;
-            rows.push((name.into_owned(), raw, gz));
-        }
+    for name in first_pageview_files(script, &loader) {
+        let (raw, gz) = sizes(&dist.join(&name))?;
+        rows.push((name, raw, gz));
     }
     let total_raw = rows.iter().map(|r| r.1).sum();
     let total_gzip = rows.iter().map(|r| r.2).sum();
@@ -97,7 +186,31 @@ fn measure() -> Result<Report> {
             peers.push(((*name).to_owned(), raw, gz));
         }
     }
+    let mut replay = Vec::new();
+    for name in replay_files(&loader) {
+        let (raw, gz) = sizes(&dist.join(&name))?;
+        replay.push((name, raw, gz));
+    }
     Ok(Report { rows, replay, total_raw, total_gzip, peers })
+}
+
+/// The replay chunk the loader names (`sdk/replay-<hash>.js`) and the wasm the chunk names.
+fn replay_files(loader: &str) -> Vec<String> {
+    let name = |text: &str, prefix: &str| {
+        text.match_indices(prefix).next().map(|(start, _)| {
+            text[start..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || "/-_.".contains(*c))
+                .collect::<String>()
+        })
+    };
+    let Some(script) = name(loader, "sdk/replay-") else { return Vec::new() };
+    let wasm = fs::read_to_string(paths::sdk_dist().join(&script))
+        .ok()
+        .and_then(|chunk| name(&chunk, "replay-"))
+        .filter(|w| w.ends_with(".wasm"))
+        .map(|w| format!("sdk/{w}"));
+    std::iter::once(script).chain(wasm).collect()
 }
 
 fn sizes(path: &Path) -> Result<(usize, usize)> {
@@ -106,21 +219,61 @@ fn sizes(path: &Path) -> Result<(usize, usize)> {
 }
 
 /// Length of `bytes` compressed at gzip's level 9.
-fn gzip_len(bytes: &[u8]) -> usize {
+pub(crate) fn gzip_len(bytes: &[u8]) -> usize {
     let mut enc = GzEncoder::new(Vec::new(), Compression::best());
     let _ = enc.write_all(bytes);
     enc.finish().map_or(0, |v| v.len())
 }
 
+/// `twiggy top -n 20` of the tracker's wasm with a name section (wasm-opt -Oz -g of the
+/// wasm-bindgen output), when twiggy is installed (`cargo install twiggy --locked`).
+fn twiggy_top() -> Result {
+    let Some(twiggy) = cmd::which("twiggy").or_else(|| {
+        let installed = paths::cargo_bin().join("twiggy");
+        installed.exists().then_some(installed)
+    }) else {
+        println!(
+            "\n(install twiggy with `cargo install twiggy --locked` to see the biggest wasm items)"
+        );
+        return Ok(());
+    };
+    let stage = paths::target().join("sdk-build/tracker");
+    let named = stage.join("pulsegate_sdk.named.wasm");
+    cmd::step(
+        "wasm-opt -Oz -g (names kept, for twiggy)",
+        cmd::tool(paths::node_bin("wasm-opt"))
+            .args(["-Oz", "-g"])
+            .arg(stage.join("pulsegate_sdk_bg.wasm"))
+            .arg("-o")
+            .arg(&named),
+    )?;
+    cmd::step("twiggy top -n 20", cmd::tool(twiggy).args(["top", "-n", "20"]).arg(&named))
+}
+
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "\n{:<44} {:>10} {:>10}", "file (first pageview)", "raw B", "gzip -9 B")?;
+        writeln!(f, "\n{:<44} {:>10} {:>10}", "first pageview (no replay)", "raw B", "gzip -9 B")?;
         for (name, raw, gz) in &self.rows {
             writeln!(f, "{name:<44} {raw:>10} {gz:>10}")?;
         }
-        let pct = self.total_gzip * 100 / FIRST_PAGEVIEW_BUDGET;
         writeln!(f, "{:<44} {:>10} {:>10}", "total", self.total_raw, self.total_gzip)?;
-        writeln!(f, "{:<44} {:>10} {:>10}  ({pct}% used)", "budget", "", FIRST_PAGEVIEW_BUDGET)?;
+        let pct = |of: usize| self.total_gzip * 100 / of;
+        writeln!(
+            f,
+            "{:<44} {:>10} {:>10}  ({}% used)",
+            "budget (CI)",
+            "",
+            FIRST_PAGEVIEW_BUDGET,
+            pct(FIRST_PAGEVIEW_BUDGET)
+        )?;
+        writeln!(
+            f,
+            "{:<44} {:>10} {:>10}  ({}%)",
+            "goal",
+            "",
+            FIRST_PAGEVIEW_GOAL,
+            pct(FIRST_PAGEVIEW_GOAL)
+        )?;
         if !self.replay.is_empty() {
             writeln!(
                 f,
@@ -151,7 +304,7 @@ impl std::fmt::Display for Report {
             let peer_gz: usize = self.peers.iter().map(|p| p.2).sum();
             writeln!(
                 f,
-                "PulseGate / peers (gzip)                     {:>21.2}x",
+                "PulseGate / peers (gzip)                     {:>21.3}x",
                 self.total_gzip as f64 / peer_gz as f64
             )?;
         }
@@ -161,10 +314,21 @@ impl std::fmt::Display for Report {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn gzip_shrinks_repetitive_input() {
         let data = vec![b'a'; 10_000];
-        let gz = super::gzip_len(&data);
+        let gz = gzip_len(&data);
         assert!(gz > 18 && gz < 200, "{gz}");
+    }
+
+    #[test]
+    fn the_files_a_loader_names_are_counted_once() {
+        let loader = r#"x("sdk/pulsegate-1a2b3c4d.js");y("sdk/pulsegate-99aa00ff.wasm","sdk/pulsegate-1a2b3c4d.js")"#;
+        assert_eq!(
+            first_pageview_files("tracker.js", loader),
+            ["tracker.js", "sdk/pulsegate-1a2b3c4d.js", "sdk/pulsegate-99aa00ff.wasm"]
+        );
     }
 }

@@ -33,6 +33,17 @@ pub(crate) fn migrate(state: &Path) -> Result {
     )
 }
 
+/// `wrangler deploy --dry-run`: proves the production bundle builds and prints its upload size
+/// ("Total Upload: … / gzip: …"). Nothing is uploaded; the output goes to a temporary directory.
+pub(crate) fn deploy_dry_run() -> Result {
+    let out = paths::target().join("deploy-dry-run");
+    let _ = std::fs::remove_dir_all(&out);
+    step(
+        "wrangler deploy --dry-run (production bundle)",
+        wrangler().args(["deploy", "--dry-run", "--outdir"]).arg(&out).env("CI", "1"),
+    )
+}
+
 /// Copies `.dev.vars.example` to `.dev.vars` (local secrets) when there is none.
 pub(crate) fn ensure_dev_vars() -> Result {
     let dir = paths::root().join("worker");

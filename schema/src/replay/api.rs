@@ -1,6 +1,8 @@
 //! Bodies of the authenticated replay API (`GET /replay/sessions`, `/replay/sessions/{id}`,
 //! `/replay/sessions/{id}/events`).
 
+use crate::prelude::*;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

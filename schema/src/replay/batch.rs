@@ -1,5 +1,7 @@
 //! The upload envelope: how a page's recording travels to `POST /track/replay`.
 
+use crate::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 use super::event::{ReplayEvent, ReplayEventData};

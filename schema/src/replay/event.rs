@@ -1,5 +1,7 @@
 //! The event envelope `{type, data, timestamp}` and the non-incremental event kinds.
 
+use crate::prelude::*;
+
 use serde::de::{self, Deserializer};
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};

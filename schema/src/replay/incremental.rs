@@ -1,5 +1,7 @@
 //! Incremental snapshot data (`"type": 3`): one variant per rrweb `IncrementalSource`.
 
+use crate::prelude::*;
+
 use serde::de::{self, Deserializer};
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,8 @@
 //! The serialized DOM: rrweb's `serializedNodeWithId`, a node tree with numeric ids.
 
-use std::collections::BTreeMap;
+use crate::prelude::*;
+
+use alloc::collections::BTreeMap;
 
 use serde::de::{self, Deserializer};
 use serde::ser::{SerializeMap, Serializer};

@@ -8,28 +8,48 @@
 //! first batch of a page's recording marks the session `has_replay` in D1 (once per page).
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
+use futures_util::future::join;
 use pulsegate_schema::{Accepted, ReplayBatch, Validate, limits};
 use serde::Deserialize;
-use worker::{Env, HttpMetadata, Request, Response};
+use worker::{Context, Env, HttpMetadata, Request, Response};
 
 use super::gzip;
+use crate::config::{Family, Store};
 use crate::error::ApiError;
 use crate::http::{header, json};
+use crate::routes::track::{TrackCtx, limit};
+use crate::store::d1::{Db, Stats};
 use crate::store::r2_keys;
-use crate::{bindings, body, client_time, clock};
+use crate::{bindings, body, client_time};
 
 /// JSON nesting a batch may have: a serialized DOM nests two levels per element, so this allows
 /// pages about 250 elements deep while keeping the parser's recursion bounded.
 const MAX_DEPTH: usize = 512;
 
-/// Stores one replay batch.
-pub(crate) async fn post(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+/// Stores one replay batch: rate limiter (the events family: a recording is the session's event
+/// data), validator, then R2, like every `/track/*` route.
+pub(crate) async fn post(
+    mut req: Request,
+    env: &Env,
+    _wait: &Context,
+    stats: Rc<Stats>,
+) -> Result<Response, ApiError> {
+    let ctx = TrackCtx::of(&req, env);
     body::check_declared_length(
         header(&req, "content-length").as_deref(),
         limits::MAX_REPLAY_BODY_BYTES,
     )?;
-    let bytes = body::read_limited(&mut req, limits::MAX_REPLAY_BODY_BYTES).await?;
+    // Only the limiter uses D1 before the body is read: a missing binding lets the batch through.
+    let db = Db::open(env, stats).ok();
+    let (limited, bytes) = join(
+        limit::check(db.as_ref(), &ctx, Family::Events),
+        body::read_limited(&mut req, limits::MAX_REPLAY_BODY_BYTES),
+    )
+    .await;
+    limited?;
+    let bytes = bytes?;
     let (text, stored) = if gzip::is_gzip(&bytes) {
         (gzip::decompress(&bytes, limits::MAX_REPLAY_JSON_BYTES)?, bytes)
     } else {
@@ -37,8 +57,13 @@ pub(crate) async fn post(mut req: Request, env: &Env) -> Result<Response, ApiErr
         (bytes, gz)
     };
     let batch = parse(&text)?;
-    let now = clock::now(&req, env);
-    client_time::check_session_start("session_started_at", batch.session_started_at, now)?;
+    let now = ctx.now;
+    client_time::check_session_start(
+        "session_started_at",
+        batch.session_started_at,
+        now,
+        ctx.config.retention.days(Store::Events),
+    )?;
     let Some((first, last)) = batch.time_range() else {
         return Err(ApiError::InvalidField {
             field: "events".to_owned(),

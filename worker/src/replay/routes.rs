@@ -1,24 +1,21 @@
 //! `GET /replay/sessions`, `/replay/sessions/{id}` and `/replay/sessions/{id}/events`: the
 //! authenticated replay API (page `replay`).
 
+use futures_util::StreamExt;
 use pulsegate_schema::UnixMillis;
-use worker::{Env, Request, Response};
+use worker::Response;
 
 use super::events::{self, MAX_WINDOW_MS};
+use super::merge;
 use super::sessions::{self, Filters};
-use super::{access, merge};
 use crate::bindings;
 use crate::error::ApiError;
-use crate::http::json;
-
-fn query(req: &Request) -> Result<Vec<(String, String)>, ApiError> {
-    let url = req.url().map_err(|e| ApiError::BadRequest(format!("unreadable URL: {e}")))?;
-    Ok(url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
-}
+use crate::http::query_pairs;
+use crate::reply::Reply;
+use crate::routes::Call;
 
 /// The `{id}` of `/replay/sessions/{id}[/events]`, which must be a hyphenated UUID (lower case).
-pub(crate) fn session_id(path: &str) -> Result<String, ApiError> {
-    let id = path.trim_start_matches("/replay/sessions/").split('/').next().unwrap_or_default();
+pub(crate) fn session_id(id: &str) -> Result<String, ApiError> {
     let shape = id.len() == 36
         && id.bytes().enumerate().all(|(i, b)| {
             if matches!(i, 8 | 13 | 18 | 23) { b == b'-' } else { b.is_ascii_hexdigit() }
@@ -27,29 +24,29 @@ pub(crate) fn session_id(path: &str) -> Result<String, ApiError> {
 }
 
 /// A page of recorded sessions.
-pub(crate) async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
-    access::require(req, env)?;
-    let filters = Filters::parse(&query(req)?)?;
-    json(200, &sessions::list(env, &filters).await?)
+pub(crate) async fn list(call: &mut Call<'_>) -> Result<Reply, ApiError> {
+    let filters = Filters::parse(&query_pairs(&call.req))?;
+    Reply::json(200, &sessions::list(call.env, &filters).await?)
 }
 
-/// One session's facts and scores.
-pub(crate) async fn detail(req: &Request, env: &Env, path: &str) -> Result<Response, ApiError> {
-    access::require(req, env)?;
-    let id = session_id(path)?;
+/// One session's facts, scores and linked leads.
+pub(crate) async fn detail(call: &mut Call<'_>) -> Result<Reply, ApiError> {
+    let id = session_id(call.param())?;
     let (detail, _) =
-        sessions::detail(env, &id).await?.ok_or(ApiError::NoSuch { what: "session" })?;
-    json(200, &detail)
+        sessions::detail(call.env, &id).await?.ok_or(ApiError::NoSuch { what: "session" })?;
+    Reply::json(200, &detail)
 }
 
-/// A time window of the session's events, streamed: `?from=<ms>&to=<ms>` (defaults: from the
-/// first event, 30 minutes), at most 30 minutes per request; `next` says where to continue.
-pub(crate) async fn events(req: &Request, env: &Env, path: &str) -> Result<Response, ApiError> {
-    access::require(req, env)?;
-    let id = session_id(path)?;
+/// A time window of the session's events: `?from=<ms>&to=<ms>` (defaults: from the first event,
+/// 30 minutes), at most 30 minutes per request; `next` says where to continue. Streamed as it is
+/// read from R2; for a key that sees PII masked, read whole and masked like every other answer
+/// (what the recorder masked never left the browser; this masks the tracker's own events merged
+/// in, such as identify traits).
+pub(crate) async fn events(call: &mut Call<'_>) -> Result<Reply, ApiError> {
+    let id = session_id(call.param())?;
     let mut from: Option<UnixMillis> = None;
     let mut to: Option<UnixMillis> = None;
-    for (name, value) in query(req)? {
+    for (name, value) in query_pairs(&call.req) {
         let n = value.parse::<UnixMillis>().map_err(|_| ApiError::InvalidField {
             field: name.clone(),
             message: "must be a time in ms".to_owned(),
@@ -67,9 +64,10 @@ pub(crate) async fn events(req: &Request, env: &Env, path: &str) -> Result<Respo
     }
     // Where the objects are comes from the session's id alone once its start is known; the
     // start (and so the date prefix) is the one D1 read, then R2 only.
-    let prefix = sessions::detail(env, &id).await?.ok_or(ApiError::NoSuch { what: "session" })?.1;
+    let prefix =
+        sessions::detail(call.env, &id).await?.ok_or(ApiError::NoSuch { what: "session" })?.1;
     let bucket =
-        env.bucket(bindings::TRACKING_R2).map_err(|e| ApiError::storage("r2 binding", e))?;
+        call.env.bucket(bindings::TRACKING_R2).map_err(|e| ApiError::storage("r2 binding", e))?;
     let objects = events::list(&bucket, &crate::store::r2_keys::events_prefix(&prefix)).await?;
     let from = from.or_else(|| merge::earliest(&objects)).unwrap_or(0);
     let to = to.unwrap_or(from.saturating_add(MAX_WINDOW_MS));
@@ -80,11 +78,19 @@ pub(crate) async fn events(req: &Request, env: &Env, path: &str) -> Result<Respo
         });
     }
     let body = events::stream(bucket, &objects, from, to);
+    if call.principal.mask_pii {
+        let mut bytes = Vec::new();
+        let mut body = Box::pin(body);
+        while let Some(chunk) = body.next().await {
+            bytes.extend(chunk.map_err(|e| ApiError::storage("r2 replay events", e))?);
+        }
+        let page: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
+        // The router masks it.
+        return Reply::json(200, &page);
+    }
     let resp = Response::from_stream(body).map_err(crate::http::internal)?;
-    crate::http::with_headers(
-        resp,
-        [("content-type", "application/json"), ("cache-control", "private, no-store")],
-    )
+    Ok(Reply::response(200, resp).with_header("Content-Type", "application/json".to_owned()))
 }
 
 #[cfg(test)]
@@ -94,16 +100,11 @@ mod tests {
     #[test]
     fn session_ids_in_paths() {
         let id = "0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c";
-        assert_eq!(session_id(&format!("/replay/sessions/{id}")).unwrap(), id);
-        assert_eq!(
-            session_id(&format!("/replay/sessions/{}/events", id.to_uppercase())).unwrap(),
-            id
-        );
-        for bad in [
-            "/replay/sessions/x",
-            "/replay/sessions/0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1",
-            "/replay/sessions/0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1z",
-        ] {
+        assert_eq!(session_id(id).unwrap(), id);
+        assert_eq!(session_id(&id.to_uppercase()).unwrap(), id);
+        for bad in
+            ["x", "0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1", "0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1z"]
+        {
             assert_eq!(session_id(bad).unwrap_err().status(), 404, "{bad}");
         }
     }

@@ -1,10 +1,20 @@
-//! `GET /tracker.js`, `GET /sdk/{file}.wasm`: the browser SDK, embedded at compile time by build.rs.
+//! `GET /tracker.js`, `GET /sdk/{file}.js|.wasm`: the browser SDK, embedded at compile time by
+//! build.rs, plus the chunks of earlier deploys.
+//!
+//! `tracker.js` is cached for minutes and names its content-hashed chunks, which only the deploy
+//! that built them embeds. So that a loader cached before a deploy still finds what it names,
+//! every chunk this worker serves is archived once to R2 (`sdk/<file>`, in `wait_until`, once per
+//! isolate), and a chunk name this worker does not embed is looked up there. Archived chunks are
+//! a few dozen kilobytes per deploy and are kept (far longer than any loader's cache lifetime).
 
-use worker::{Request, Response};
+use core::sync::atomic::{AtomicBool, Ordering};
 
-use crate::cors;
+use worker::{Bucket, Context, Env, HttpMetadata, Request, Response};
+
 use crate::error::ApiError;
 use crate::http::{header, internal, with_headers};
+use crate::store::r2_keys::sdk_archive_key;
+use crate::{bindings, cors};
 
 /// One embedded file of the SDK bundle.
 #[derive(Debug)]
@@ -23,34 +33,125 @@ include!(concat!(env!("OUT_DIR"), "/sdk_assets.rs"));
 
 /// Shown when the worker was built before the SDK.
 const NOT_BUILT: &str = "SDK bundle not built: run cargo xtask dev";
+/// Content-hashed files never change meaning.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const JS_TYPE: &str = "text/javascript; charset=utf-8";
+const WASM_TYPE: &str = "application/wasm";
+
+/// Whether this isolate archived the embedded chunks already (or is doing so).
+static ARCHIVED: AtomicBool = AtomicBool::new(false);
 
 /// The embedded file served at `path`.
 pub(crate) fn find(path: &str) -> Option<&'static SdkAsset> {
     ASSETS.iter().find(|a| a.path == path)
 }
 
-/// Serves the asset at `path` (200, or 304 when `If-None-Match` matches its ETag).
-pub(crate) fn get(req: &Request, path: &str) -> Result<Response, ApiError> {
+/// Serves the asset at `path` (200, or 304 when `If-None-Match` matches its ETag): an embedded
+/// file, else an archived chunk of an earlier deploy.
+pub(crate) async fn get(
+    req: &Request,
+    env: &Env,
+    ctx: &Context,
+    path: &str,
+) -> Result<Response, ApiError> {
     if ASSETS.is_empty() {
         return Err(ApiError::Unavailable {
             message: NOT_BUILT,
             detail: "the worker was compiled without an SDK bundle (see build.rs)".to_owned(),
         });
     }
-    let asset = find(path).ok_or(ApiError::NotFound)?;
-    let fresh = header(req, "if-none-match").is_some_and(|v| etag_matches(&v, asset.etag));
+    if let Some(asset) = find(path) {
+        if !ARCHIVED.swap(true, Ordering::Relaxed)
+            && let Ok(bucket) = env.bucket(bindings::TRACKING_R2)
+        {
+            ctx.wait_until(archive(bucket));
+        }
+        return respond(
+            req,
+            asset.body.to_vec(),
+            asset.content_type,
+            asset.cache_control,
+            asset.etag,
+        );
+    }
+    let file = path.strip_prefix("/sdk/").filter(|f| is_chunk_name(f)).ok_or(ApiError::NotFound)?;
+    let bucket =
+        env.bucket(bindings::TRACKING_R2).map_err(|e| ApiError::storage("r2 binding", e))?;
+    let key = sdk_archive_key(file);
+    let object = bucket
+        .get(&key)
+        .execute()
+        .await
+        .map_err(|e| ApiError::storage(&format!("r2 get {key}"), e))?
+        .ok_or(ApiError::NotFound)?;
+    let etag = object.http_etag();
+    let body = match object.body() {
+        Some(body) => {
+            body.bytes().await.map_err(|e| ApiError::storage(&format!("r2 read {key}"), e))?
+        }
+        None => Vec::new(),
+    };
+    let content_type = if file.ends_with(".wasm") { WASM_TYPE } else { JS_TYPE };
+    respond(req, body, content_type, IMMUTABLE, &etag)
+}
+
+fn respond(
+    req: &Request,
+    body: Vec<u8>,
+    content_type: &str,
+    cache_control: &str,
+    etag: &str,
+) -> Result<Response, ApiError> {
+    let fresh = header(req, "if-none-match").is_some_and(|v| etag_matches(&v, etag));
     let (resp, content_type) = if fresh {
         (Response::empty().map_err(internal)?.with_status(304), None)
     } else {
-        (Response::builder().fixed(asset.body.to_vec()), Some(asset.content_type))
+        (Response::builder().fixed(body), Some(content_type))
     };
     let headers = [
-        ("Cache-Control", asset.cache_control),
-        ("ETag", asset.etag),
+        ("Cache-Control", cache_control),
+        ("ETag", etag),
         (cors::ALLOW_ORIGIN, cors::ANY_ORIGIN),
         ("X-Content-Type-Options", "nosniff"),
     ];
     with_headers(resp, headers.into_iter().chain(content_type.map(|ct| ("Content-Type", ct))))
+}
+
+/// Copies every embedded `/sdk/` chunk that R2 does not hold yet into the archive. A failure is
+/// logged and leaves the next isolate to try again.
+async fn archive(bucket: Bucket) {
+    for asset in ASSETS {
+        let Some(file) = asset.path.strip_prefix("/sdk/") else { continue };
+        let key = sdk_archive_key(file);
+        let result = match bucket.head(&key).await {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => bucket
+                .put(&key, asset.body.to_vec())
+                .http_metadata(HttpMetadata {
+                    content_type: Some(asset.content_type.to_owned()),
+                    ..HttpMetadata::default()
+                })
+                .execute()
+                .await
+                .map(|_| ()),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
+            ARCHIVED.store(false, Ordering::Relaxed);
+            worker::console_error!(
+                "{}",
+                serde_json::json!({"level": "error", "message": "cannot archive an SDK chunk", "key": key, "detail": e.to_string()})
+            );
+            return;
+        }
+    }
+}
+
+/// `pulsegate-<8+ hex digits>.js` or `.wasm`: the only names looked up in the archive.
+pub(crate) fn is_chunk_name(file: &str) -> bool {
+    let stem = file.strip_suffix(".wasm").or_else(|| file.strip_suffix(".js"));
+    stem.and_then(|s| s.strip_prefix("pulsegate-"))
+        .is_some_and(|hash| hash.len() >= 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// `If-None-Match` semantics (RFC 9110 §13.1.2): `*` or any listed tag equal to `etag` under
@@ -78,6 +179,17 @@ mod tests {
     }
 
     #[test]
+    fn only_chunk_names_are_looked_up_in_the_archive() {
+        assert!(is_chunk_name("pulsegate-1a2b3c4d.wasm"));
+        assert!(is_chunk_name("pulsegate-1a2b3c4d.js"));
+        assert!(!is_chunk_name("pulsegate-1a2b3c4.wasm"));
+        assert!(!is_chunk_name("pulsegate-1a2b3c4z.js"));
+        assert!(!is_chunk_name("other-1a2b3c4d.js"));
+        assert!(!is_chunk_name("pulsegate-1a2b3c4d.css"));
+        assert!(!is_chunk_name("../pulsegate-1a2b3c4d.js"));
+    }
+
+    #[test]
     fn the_generated_table_is_consistent() {
         let tracker = find("/tracker.js")
             .expect("the SDK bundle is embedded: run `cargo xtask build` before `cargo test`");
@@ -85,23 +197,47 @@ mod tests {
             assert!(
                 asset.etag.starts_with('"') && asset.etag.ends_with('"') && asset.etag.len() == 18
             );
-            if asset.path.ends_with(".wasm") {
-                assert!(asset.path.starts_with("/sdk/"), "{}", asset.path);
-                assert_eq!(asset.content_type, "application/wasm");
-                assert_eq!(asset.body.get(..4), Some(&b"\0asm"[..]), "{}", asset.path);
+            if let Some(chunk) = asset.path.strip_prefix("/sdk/") {
+                assert!(
+                    chunk.starts_with("pulsegate-") || chunk.starts_with("replay-"),
+                    "{}",
+                    asset.path
+                );
+                assert_eq!(asset.cache_control, "public, max-age=31536000, immutable");
+                if chunk.ends_with(".wasm") {
+                    assert_eq!(asset.content_type, "application/wasm");
+                    assert_eq!(asset.body.get(..4), Some(&b"\0asm"[..]), "{}", asset.path);
+                } else {
+                    assert!(chunk.ends_with(".js"), "{}", asset.path);
+                    assert_eq!(asset.content_type, "text/javascript; charset=utf-8");
+                }
             } else {
-                // `/tracker.js`, or a content-hashed chunk such as `/sdk/replay-1a2b3c4d.js`.
-                let name = asset.path.strip_prefix("/sdk/").unwrap_or(&asset.path[1..]);
-                assert!(asset.path.ends_with(".js") && !name.contains('/'), "{}", asset.path);
+                assert!(
+                    asset.path.ends_with(".js") && !asset.path[1..].contains('/'),
+                    "{}",
+                    asset.path
+                );
                 assert_eq!(asset.content_type, "text/javascript; charset=utf-8");
+                assert_eq!(asset.cache_control, "public, max-age=300");
             }
             assert_eq!(find(asset.path).map(|a| a.path), Some(asset.path));
         }
-        // The loader names a wasm file that is embedded too.
+        // The loader names a code chunk, a wasm and the replay chunk, all embedded too.
         let loader = core::str::from_utf8(tracker.body).expect("tracker.js is UTF-8");
-        let start = loader.find("pulsegate-").expect("tracker.js names its wasm");
-        let end = start + loader[start..].find(".wasm").expect("a .wasm name") + ".wasm".len();
-        let wasm = format!("/sdk/{}", &loader[start..end]);
-        assert!(find(&wasm).is_some(), "{wasm} is embedded");
+        let named: Vec<String> = ["sdk/pulsegate-", "sdk/replay-"]
+            .iter()
+            .flat_map(|prefix| loader.match_indices(prefix))
+            .filter_map(|(start, _)| {
+                let rest = &loader[start..];
+                let end = rest.find(['"', '\''])?;
+                Some(format!("/{}", &rest[..end]))
+            })
+            .collect();
+        assert!(named.iter().any(|n| n.ends_with(".js")), "{named:?}");
+        assert!(named.iter().any(|n| n.ends_with(".wasm")), "{named:?}");
+        assert!(named.iter().any(|n| n.starts_with("/sdk/replay-")), "{named:?}");
+        for name in &named {
+            assert!(find(name).is_some(), "{name} is embedded");
+        }
     }
 }

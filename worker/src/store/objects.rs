@@ -1,16 +1,24 @@
-//! R2 writes: a session's `meta.json` (once) and one object per event batch.
+//! R2 objects: a session's `meta.json` (once) and one object per event batch, whose custom
+//! metadata carries its [`BatchSummary`]; and the listing that reads those summaries back.
 
 use std::collections::HashMap;
 
-use pulsegate_schema::{EventBatch, SessionStart, UnixMillis};
+use pulsegate_schema::{BatchId, EventBatch, SessionStart, UnixMillis};
 use serde::Serialize;
-use worker::{Bucket, HttpMetadata};
+use worker::{Bucket, HttpMetadata, Include};
 
 use super::r2_keys;
+use crate::edge::EdgeFacts;
 use crate::error::ApiError;
+use crate::track::summary::BatchSummary;
 
-/// What `meta.json` holds: the session start as the SDK sent it plus what the server saw.
-/// A storage format, not a wire type: nothing reads it back over HTTP as-is.
+/// Custom-metadata key of the server time a batch was stored.
+const RECEIVED_AT: &str = "received_at";
+/// Custom-metadata key of the batch's summary (JSON), when it fits.
+const SUMMARY: &str = "summary";
+
+/// What `meta.json` holds: the session start (as the first start had it) plus what the server
+/// saw. A storage format, not a wire type. No IP, not even hashed.
 #[derive(Debug, Serialize)]
 pub(crate) struct SessionMeta<'a> {
     #[serde(flatten)]
@@ -19,36 +27,78 @@ pub(crate) struct SessionMeta<'a> {
     pub(crate) received_at: UnixMillis,
     pub(crate) user_agent: Option<&'a str>,
     pub(crate) country: Option<&'a str>,
+    pub(crate) asn: Option<u32>,
+    pub(crate) as_org: Option<&'a str>,
+    pub(crate) edge_timezone: Option<&'a str>,
+    pub(crate) is_eu: Option<bool>,
+    /// `hosting`, `vpn`, `tor` or `relay`; absent for an ordinary network.
+    pub(crate) network_kind: Option<&'a str>,
 }
 
-/// Writes `sessions/YYYY/MM/DD/{id}/meta.json`.
-pub(crate) async fn put_meta(bucket: &Bucket, meta: &SessionMeta<'_>) -> Result<(), ApiError> {
-    let key = r2_keys::meta_key(meta.start.started_at, meta.start.session_id);
+impl<'a> SessionMeta<'a> {
+    /// The meta of `start` as received at `received_at` with the edge's `facts`.
+    pub(crate) fn new(
+        start: &'a SessionStart,
+        received_at: UnixMillis,
+        user_agent: Option<&'a str>,
+        edge: &'a EdgeFacts,
+        network_kind: Option<&'a str>,
+    ) -> Self {
+        Self {
+            start,
+            received_at,
+            user_agent,
+            country: edge.country.as_deref(),
+            asn: edge.asn,
+            as_org: edge.as_org.as_deref(),
+            edge_timezone: edge.timezone.as_deref(),
+            is_eu: edge.is_eu(),
+            network_kind,
+        }
+    }
+}
+
+/// Writes `meta` to `key` (`…/{session_id}/meta.json`).
+pub(crate) async fn put_meta(
+    bucket: &Bucket,
+    key: String,
+    meta: &SessionMeta<'_>,
+) -> Result<(), ApiError> {
     let body = serde_json::to_vec(meta).map_err(|e| ApiError::storage("encode meta.json", e))?;
     put_json(bucket, key, body, HashMap::new()).await
 }
 
-/// Whether the session's `meta.json` is already stored (checked only when a start is repeated).
-pub(crate) async fn meta_exists(bucket: &Bucket, start: &SessionStart) -> Result<bool, ApiError> {
-    let key = r2_keys::meta_key(start.started_at, start.session_id);
+/// Whether `key` exists (checked only when a start is repeated).
+pub(crate) async fn exists(bucket: &Bucket, key: &str) -> Result<bool, ApiError> {
     let head =
-        bucket.head(&key).await.map_err(|e| ApiError::storage(&format!("r2 head {key}"), e))?;
+        bucket.head(key).await.map_err(|e| ApiError::storage(&format!("r2 head {key}"), e))?;
     Ok(head.is_some())
 }
 
-/// Writes the batch to `sessions/YYYY/MM/DD/{id}/events/{first_ts}-{batch_id}.json` with custom
-/// metadata `received_at`. The same batch id always maps to the same key, so retries overwrite.
+/// Writes the batch to `sessions/YYYY/MM/DD/{id}/events/{first_ts}-{batch_id}.json` with its
+/// summary and `received_at` as custom metadata. The same batch always maps to the same key, so
+/// a retry overwrites. `key_suffix` is only ever non-empty under the test harness's fault
+/// injection (it makes the key longer than R2 allows, so R2 itself refuses the write).
 pub(crate) async fn put_batch(
     bucket: &Bucket,
     batch: &EventBatch,
-    received_at: UnixMillis,
+    summary: &BatchSummary,
+    key_suffix: &str,
 ) -> Result<(), ApiError> {
-    let first_ts =
-        batch.events.iter().map(pulsegate_schema::Event::ts).min().unwrap_or(batch.sent_at);
-    let key =
-        r2_keys::batch_key(batch.session_started_at, batch.session_id, first_ts, batch.batch_id);
+    let key = format!(
+        "{}{key_suffix}",
+        r2_keys::batch_key(
+            batch.session_started_at,
+            batch.session_id,
+            summary.first_ts,
+            batch.batch_id
+        )
+    );
     let body = serde_json::to_vec(batch).map_err(|e| ApiError::storage("encode batch", e))?;
-    let metadata = HashMap::from([("received_at".to_owned(), received_at.to_string())]);
+    let mut metadata = HashMap::from([(RECEIVED_AT.to_owned(), summary.received_at.to_string())]);
+    if let Some(json) = summary.to_metadata() {
+        metadata.insert(SUMMARY.to_owned(), json);
+    }
     put_json(bucket, key, body, metadata).await
 }
 
@@ -62,12 +112,82 @@ async fn put_json(
         content_type: Some("application/json".to_owned()),
         ..HttpMetadata::default()
     };
-    bucket
-        .put(&key, body)
-        .http_metadata(http)
-        .custom_metadata(custom)
-        .execute()
-        .await
-        .map_err(|e| ApiError::storage(&format!("r2 put {key}"), e))?;
-    Ok(())
+    // One retry: R2 answers a rare transient internal error (and local R2 under load a busy
+    // database); a key R2 can never take is not retried.
+    let attempts = if key.len() > MAX_KEY_BYTES { 1 } else { 2 };
+    let mut last = None;
+    for _ in 0..attempts {
+        let put = bucket
+            .put(&key, body.clone())
+            .http_metadata(http.clone())
+            .custom_metadata(custom.clone())
+            .execute()
+            .await;
+        match put {
+            Ok(_) => return Ok(()),
+            Err(e) => last = Some(e),
+        }
+    }
+    let err = last.map_or_else(|| "no attempt".to_owned(), |e| e.to_string());
+    Err(ApiError::storage(&format!("r2 put {}", crate::echo::cap(&key)), err))
+}
+
+/// R2's limit on a key's length.
+const MAX_KEY_BYTES: usize = 1024;
+
+/// One tracker batch object found under a session's `events/`.
+#[derive(Clone, Debug)]
+pub(crate) struct Listed {
+    pub(crate) key: String,
+    pub(crate) batch_id: BatchId,
+    pub(crate) uploaded: UnixMillis,
+    pub(crate) received_at: Option<UnixMillis>,
+    pub(crate) summary: Option<BatchSummary>,
+}
+
+/// Every tracker batch under `events_prefix`, with the summary from its metadata when present:
+/// one list call per 1,000 objects, no GETs. Other objects (replay chunks) are skipped.
+pub(crate) async fn list_batches(
+    bucket: &Bucket,
+    events_prefix: &str,
+) -> Result<Vec<Listed>, ApiError> {
+    let mut found = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut list =
+            bucket.list().prefix(events_prefix).include(vec![Include::CustomMetadata]).limit(1000);
+        if let Some(c) = cursor.take() {
+            list = list.cursor(c);
+        }
+        let page =
+            list.execute().await.map_err(|e| ApiError::storage("r2 list session batches", e))?;
+        for object in page.objects() {
+            let key = object.key();
+            let Some((_, batch_id)) = r2_keys::parse_batch_key(&key) else { continue };
+            let metadata = object.custom_metadata().unwrap_or_default();
+            found.push(Listed {
+                batch_id,
+                uploaded: object.uploaded().as_millis(),
+                received_at: metadata.get(RECEIVED_AT).and_then(|v| v.parse().ok()),
+                summary: metadata.get(SUMMARY).and_then(|json| BatchSummary::from_metadata(json)),
+                key,
+            });
+        }
+        match page.cursor().filter(|_| page.truncated()) {
+            Some(next) => cursor = Some(next),
+            None => return Ok(found),
+        }
+    }
+}
+
+/// Reads a batch object back (for one stored without a summary in its metadata).
+pub(crate) async fn get_batch(bucket: &Bucket, key: &str) -> Result<Option<EventBatch>, ApiError> {
+    let Some(object) =
+        bucket.get(key).execute().await.map_err(|e| ApiError::storage("r2 get batch", e))?
+    else {
+        return Ok(None);
+    };
+    let Some(body) = object.body() else { return Ok(None) };
+    let bytes = body.bytes().await.map_err(|e| ApiError::storage("r2 read batch", e))?;
+    Ok(serde_json::from_slice(&bytes).ok())
 }

@@ -6,19 +6,32 @@
 //!     {session_id}/
 //!       meta.json                written once by /track/session/start
 //!       events/
-//!         {min_ts:013}-{batch_id}.json              one per tracker batch; a retry overwrites it
+//!         {min_ts:013}-{batch_id}.json              one per tracker batch (or single event); a
+//!                                                   retry overwrites the same key
 //!         {min_ts:013}-{batch_id}.replay.json.gz    one per replay batch (gzip JSON), likewise
 //! ```
 //!
 //! Both kinds live under `events/` as the spec lays out ("Replay lists keys under the session
-//! prefix and merges chronologically"); the suffix tells them apart ([`parse_event_key`]).
+//! prefix and merges chronologically"). Everything under a session's `events/` that is not
+//! exactly `{13 digits}-{uuid}.json` is not a tracker batch: [`parse_batch_key`] says so, and
+//! session aggregates skip it; [`parse_event_key`] tells both kinds apart for the replay API.
 
 use core::fmt;
 
 use pulsegate_schema::{BatchId, SessionId, UnixMillis};
+use uuid::Uuid;
 
 /// Every session object lives under this prefix.
 pub(crate) const SESSIONS_ROOT: &str = "sessions/";
+
+/// Earlier SDK chunks live under this prefix (`sdk/pulsegate-<hash>.wasm`), so a loader cached
+/// before a deploy still finds the chunks it names (see `routes/sdk_assets.rs`).
+pub(crate) const SDK_ARCHIVE_ROOT: &str = "sdk/";
+
+/// The archive key of the SDK chunk served at `/sdk/{file}`.
+pub(crate) fn sdk_archive_key(file: &str) -> String {
+    format!("{SDK_ARCHIVE_ROOT}{file}")
+}
 
 /// Milliseconds in a UTC day.
 pub(crate) const MS_PER_DAY: u64 = 86_400_000;
@@ -153,6 +166,33 @@ pub(crate) fn parse_event_key(key: &str) -> Option<(UnixMillis, EventObjectKind)
     Some((ts.parse().ok()?, kind))
 }
 
+/// `{session_prefix}meta.json`, for a prefix read from D1 (the first start's).
+pub(crate) fn meta_key_in(session_prefix: &str) -> String {
+    format!("{session_prefix}meta.json")
+}
+
+/// The first event time and batch id of a tracker batch key, or `None` for any other object.
+pub(crate) fn parse_batch_key(key: &str) -> Option<(UnixMillis, BatchId)> {
+    let name = key.rsplit_once("/events/")?.1.strip_suffix(".json")?;
+    let (ts, id) = name.split_once('-')?;
+    if ts.len() != 13 || !ts.bytes().all(|b| b.is_ascii_digit()) || id.len() != 36 {
+        return None;
+    }
+    let uuid = Uuid::try_parse(id).ok()?;
+    // Only the canonical lower-case hyphenated form is a key this worker wrote.
+    if uuid.hyphenated().to_string() != id {
+        return None;
+    }
+    Some((ts.parse().ok()?, BatchId(uuid)))
+}
+
+/// The UTC date in a key under `sessions/YYYY/MM/DD/`, if it has one.
+pub(crate) fn date_of_key(key: &str) -> Option<UtcDate> {
+    let rest = key.strip_prefix(SESSIONS_ROOT)?;
+    let day = rest.get(..11)?;
+    parse_day_prefix(&format!("{SESSIONS_ROOT}{day}"))
+}
+
 /// The date of a day prefix as listed from R2 (`sessions/2025/11/25/`), if it is one.
 pub(crate) fn parse_day_prefix(prefix: &str) -> Option<UtcDate> {
     let mut parts = prefix.strip_prefix(SESSIONS_ROOT)?.strip_suffix('/')?.split('/');
@@ -161,20 +201,6 @@ pub(crate) fn parse_day_prefix(prefix: &str) -> Option<UtcDate> {
         return None;
     }
     UtcDate::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
-}
-
-/// The year of a year prefix (`sessions/2025/`), if it is one.
-pub(crate) fn parse_year_prefix(prefix: &str) -> Option<i32> {
-    let y = prefix.strip_prefix(SESSIONS_ROOT)?.strip_suffix('/')?;
-    (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())).then(|| y.parse().ok())?
-}
-
-/// The year and month of a month prefix (`sessions/2025/11/`), if it is one.
-pub(crate) fn parse_month_prefix(prefix: &str) -> Option<(i32, u32)> {
-    let (y, m) = prefix.strip_prefix(SESSIONS_ROOT)?.strip_suffix('/')?.split_once('/')?;
-    let year = parse_year_prefix(&format!("{SESSIONS_ROOT}{y}/"))?;
-    let month: u32 = if m.len() == 2 { m.parse().ok()? } else { return None };
-    (1..=12).contains(&month).then_some((year, month))
 }
 
 #[cfg(test)]
@@ -276,6 +302,36 @@ mod tests {
     }
 
     #[test]
+    fn batch_keys_parse_back_and_nothing_else_does() {
+        let started = 1_764_097_200_000;
+        let batch = BatchId::from_random_bytes([0xCD; 16]);
+        let key = batch_key(started, id(0xAB), 1_764_097_200_012, batch);
+        assert_eq!(parse_batch_key(&key), Some((1_764_097_200_012, batch)));
+        assert!(key.starts_with(&events_prefix(&session_prefix(started, id(0xAB)))));
+        assert_eq!(meta_key_in(&session_prefix(started, id(0xAB))), meta_key(started, id(0xAB)));
+        let prefix = session_prefix(started, id(0xAB));
+        for other in [
+            format!("{prefix}meta.json"),
+            format!("{prefix}events/1764097200012-replay.json"),
+            format!("{prefix}events/1764097200012-{batch}.rrweb.json"),
+            format!("{prefix}events/176409720001-{batch}.json"),
+            format!("{prefix}events/1764097200012-{}.json", batch.to_string().to_uppercase()),
+            format!("{prefix}events/x764097200012-{batch}.json"),
+        ] {
+            assert_eq!(parse_batch_key(&other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn keys_know_their_date() {
+        assert_eq!(date_of_key("sessions/2025/08/07/abc/meta.json"), UtcDate::new(2025, 8, 7));
+        assert_eq!(date_of_key("sessions/2025/08/07/"), UtcDate::new(2025, 8, 7));
+        assert_eq!(date_of_key("sessions/2025/08/"), None);
+        assert_eq!(date_of_key("sessions/junk"), None);
+        assert_eq!(date_of_key("other/2025/08/07/x"), None);
+    }
+
+    #[test]
     fn listed_prefixes_parse_back() {
         assert_eq!(parse_day_prefix("sessions/2025/08/07/"), UtcDate::new(2025, 8, 7));
         assert_eq!(
@@ -292,11 +348,5 @@ mod tests {
         ] {
             assert_eq!(parse_day_prefix(bad), None, "{bad}");
         }
-        assert_eq!(parse_year_prefix("sessions/2025/"), Some(2025));
-        assert_eq!(parse_year_prefix("sessions/25/"), None);
-        assert_eq!(parse_year_prefix("sessions/abcd/"), None);
-        assert_eq!(parse_month_prefix("sessions/2025/11/"), Some((2025, 11)));
-        assert_eq!(parse_month_prefix("sessions/2025/13/"), None);
-        assert_eq!(parse_month_prefix("sessions/2025/1/"), None);
     }
 }

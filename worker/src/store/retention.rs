@@ -1,129 +1,144 @@
-//! Cron `0 3 * * *`: deletes R2 session data older than 90 days, one UTC day prefix at a time.
-//!
-//! It walks `sessions/YYYY/` → `sessions/YYYY/MM/` → `sessions/YYYY/MM/DD/` with delimiter
-//! listings, skipping years and months that cannot hold an expired day, and empties every day
-//! prefix strictly older than the cutoff. No object is read; nothing outside `sessions/` is touched.
+//! Retention sweeps, each bounded: R2 session data by the date in its key, D1 tables by a time
+//! column. A sweep does at most the work it is given and says where it stopped, so a backlog of
+//! any size drains over successive cron runs (`jobs/retention.rs` keeps the cursors).
 
 use pulsegate_schema::UnixMillis;
-use serde::Serialize;
 use worker::Bucket;
 
-use super::r2_keys::{self, SESSIONS_ROOT, UtcDate};
-
-/// How long raw session data is kept.
-pub(crate) const RETENTION_DAYS: u32 = 90;
+use super::d1::{self, Db, Kind, num};
+use super::r2_keys::{self, MS_PER_DAY, SESSIONS_ROOT, UtcDate};
+use crate::error::ApiError;
 
 /// R2 lists and `delete_multiple` handle at most this many keys per call.
-const PAGE: u32 = 1000;
+pub(crate) const PAGE: u32 = 1000;
+/// Rows one D1 delete statement removes at most.
+pub(crate) const D1_ROWS_PER_STATEMENT: u32 = 1000;
 
 /// The first day that is kept: every day strictly before it is deleted.
 pub(crate) fn cutoff(now: UnixMillis, retention_days: u32) -> UtcDate {
     UtcDate::from_days(UtcDate::from_unix_ms(now).to_days() - i64::from(retention_days))
 }
 
-/// Whether a day prefix's data is older than `retention_days` at `now`. With 90 days on
-/// 2025-11-25, 2025-08-26 is expired and 2025-08-27 is kept.
-pub(crate) fn is_expired(prefix_date: UtcDate, now: UnixMillis, retention_days: u32) -> bool {
-    prefix_date < cutoff(now, retention_days)
+/// The first kept day's first millisecond: rows timed before it are expired.
+pub(crate) fn cutoff_ms(now: UnixMillis, retention_days: u32) -> UnixMillis {
+    u64::try_from(cutoff(now, retention_days).to_days()).unwrap_or(0) * MS_PER_DAY
 }
 
-/// What one run did; logged as one JSON line.
-#[derive(Debug, Default, Serialize)]
-pub(crate) struct Summary {
-    /// `YYYY-MM-DD` of the first kept day.
-    pub(crate) cutoff: String,
-    /// Day prefixes looked at (in years and months that could hold expired days).
-    pub(crate) days_scanned: u32,
-    /// Day prefixes that were expired and emptied.
-    pub(crate) days_expired: u32,
-    /// Objects deleted.
-    pub(crate) objects_deleted: u64,
-    /// Why the run stopped early, if it did; the next run picks up where this one stopped.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) error: Option<String>,
+/// What one bounded sweep did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Progress {
+    /// Objects or rows deleted.
+    pub(crate) deleted: u64,
+    /// List pages (R2) or statements (D1) used.
+    pub(crate) calls: u32,
+    /// Nothing expired is left.
+    pub(crate) done: bool,
+    /// R2: the last key handled, where the next sweep starts (None once done).
+    pub(crate) cursor: Option<String>,
 }
 
-/// Deletes every expired day prefix under `sessions/`. Errors stop the run and are reported in
-/// the summary: what was deleted stays deleted, the rest waits for tomorrow.
-pub(crate) async fn run(bucket: &Bucket, now: UnixMillis) -> Summary {
-    let cut = cutoff(now, RETENTION_DAYS);
-    let mut summary = Summary {
-        cutoff: format!("{:04}-{:02}-{:02}", cut.year, cut.month, cut.day),
-        ..Summary::default()
-    };
-    if let Err(err) = sweep(bucket, now, &mut summary).await {
-        summary.error = Some(err.to_string());
-    }
-    summary
-}
-
-async fn sweep(bucket: &Bucket, now: UnixMillis, summary: &mut Summary) -> worker::Result<()> {
-    for year_prefix in list_prefixes(bucket, SESSIONS_ROOT).await? {
-        let Some(year) = r2_keys::parse_year_prefix(&year_prefix) else { continue };
-        if !starts_expired(year, 1, now) {
-            continue;
+/// Deletes R2 objects under `sessions/` whose key date is before `cut`, in key order (which is
+/// date order), starting after `start_after`, using at most `max_pages` list pages (each followed
+/// by one `delete_multiple` of up to 1,000 keys). Keys without a date are skipped, not deleted.
+pub(crate) async fn sweep_r2(
+    bucket: &Bucket,
+    cut: UtcDate,
+    start_after: Option<String>,
+    max_pages: u32,
+) -> (Progress, Result<(), ApiError>) {
+    let mut progress = Progress { cursor: start_after, ..Progress::default() };
+    while progress.calls < max_pages {
+        let mut list = bucket.list().prefix(SESSIONS_ROOT).limit(PAGE);
+        if let Some(after) = &progress.cursor {
+            list = list.start_after(after.clone());
         }
-        for month_prefix in list_prefixes(bucket, &year_prefix).await? {
-            let Some((year, month)) = r2_keys::parse_month_prefix(&month_prefix) else { continue };
-            if !starts_expired(year, month, now) {
-                continue;
+        progress.calls += 1;
+        let page = match list.execute().await {
+            Ok(page) => page,
+            Err(e) => return (progress, Err(ApiError::storage("r2 list for retention", e))),
+        };
+        let keys: Vec<String> = page.objects().iter().map(worker::Object::key).collect();
+        let (expired, handled, reached_kept) = expired_prefix(&keys, cut);
+        if !expired.is_empty() {
+            if let Err(e) = bucket.delete_multiple(expired.clone()).await {
+                return (progress, Err(ApiError::storage("r2 delete for retention", e)));
             }
-            for day_prefix in list_prefixes(bucket, &month_prefix).await? {
-                let Some(date) = r2_keys::parse_day_prefix(&day_prefix) else { continue };
-                summary.days_scanned += 1;
-                if is_expired(date, now, RETENTION_DAYS) {
-                    summary.objects_deleted += delete_all_under(bucket, &day_prefix).await?;
-                    summary.days_expired += 1;
+            progress.deleted += expired.len() as u64;
+        }
+        if let Some(last) = handled {
+            progress.cursor = Some(last);
+        }
+        if reached_kept || !page.truncated() {
+            progress.done = true;
+            progress.cursor = None;
+            break;
+        }
+    }
+    (progress, Ok(()))
+}
+
+/// Of listed `keys` (in order): the expired ones, the last key handled (expired or undated),
+/// and whether a kept key was reached (everything after it is newer).
+pub(crate) fn expired_prefix(keys: &[String], cut: UtcDate) -> (Vec<String>, Option<String>, bool) {
+    let mut expired = Vec::new();
+    let mut handled = None;
+    for key in keys {
+        match r2_keys::date_of_key(key) {
+            Some(date) if date < cut => expired.push(key.clone()),
+            Some(_) => return (expired, handled, true),
+            None => {}
+        }
+        handled = Some(key.clone());
+    }
+    (expired, handled, false)
+}
+
+/// A D1 table swept by a time column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Table {
+    pub(crate) name: &'static str,
+    pub(crate) time_column: &'static str,
+    /// How a bounded delete names its rows: `rowid`, or the primary-key columns of a WITHOUT
+    /// ROWID table (`key, window_start`).
+    pub(crate) key: &'static str,
+}
+
+/// Deletes rows of `table` timed before `before`, at most [`D1_ROWS_PER_STATEMENT`] per
+/// statement and at most `max_statements` statements.
+pub(crate) async fn sweep_d1(
+    db: &Db,
+    table: Table,
+    before: UnixMillis,
+    max_statements: u32,
+) -> (Progress, Result<(), ApiError>) {
+    let Table { name, time_column, key } = table;
+    let sql = format!(
+        "DELETE FROM {name} WHERE ({key}) IN (SELECT {key} FROM {name} WHERE {time_column} < ?1 LIMIT ?2)"
+    );
+    let mut progress = Progress::default();
+    while progress.calls < max_statements {
+        progress.calls += 1;
+        let stmt = match db.statement(
+            Kind::Write,
+            &sql,
+            &[num(before), num(u64::from(D1_ROWS_PER_STATEMENT))],
+        ) {
+            Ok(stmt) => stmt,
+            Err(e) => return (progress, Err(e)),
+        };
+        match db.run("d1 delete for retention", stmt).await {
+            Ok(result) => {
+                let n = d1::changes(&result);
+                progress.deleted += n as u64;
+                if n < D1_ROWS_PER_STATEMENT as usize {
+                    progress.done = true;
+                    break;
                 }
             }
+            Err(e) => return (progress, Err(e)),
         }
     }
-    Ok(())
-}
-
-/// A year or month can only hold expired days if its first day is expired.
-fn starts_expired(year: i32, month: u32, now: UnixMillis) -> bool {
-    UtcDate::new(year, month, 1).is_some_and(|first| is_expired(first, now, RETENTION_DAYS))
-}
-
-/// The "folders" directly under `prefix` (`sessions/` → `sessions/2025/`, …), all pages.
-async fn list_prefixes(bucket: &Bucket, prefix: &str) -> worker::Result<Vec<String>> {
-    let mut prefixes = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut list = bucket.list().prefix(prefix).delimiter("/").limit(PAGE);
-        if let Some(c) = cursor.take() {
-            list = list.cursor(c);
-        }
-        let page = list.execute().await?;
-        prefixes.extend(page.delimited_prefixes());
-        match page.cursor().filter(|_| page.truncated()) {
-            Some(next) => cursor = Some(next),
-            None => return Ok(prefixes),
-        }
-    }
-}
-
-/// Deletes every object under `prefix`, one listed page (≤ 1000 keys) per `delete_multiple`.
-async fn delete_all_under(bucket: &Bucket, prefix: &str) -> worker::Result<u64> {
-    let mut deleted = 0;
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut list = bucket.list().prefix(prefix).limit(PAGE);
-        if let Some(c) = cursor.take() {
-            list = list.cursor(c);
-        }
-        let page = list.execute().await?;
-        let keys: Vec<String> = page.objects().iter().map(worker::Object::key).collect();
-        if !keys.is_empty() {
-            deleted += keys.len() as u64;
-            bucket.delete_multiple(keys).await?;
-        }
-        match page.cursor().filter(|_| page.truncated()) {
-            Some(next) => cursor = Some(next),
-            None => return Ok(deleted),
-        }
-    }
+    (progress, Ok(()))
 }
 
 #[cfg(test)]
@@ -141,6 +156,13 @@ mod tests {
     fn the_cutoff_is_ninety_days_before_today() {
         assert_eq!(cutoff(NOW, 90), date(2025, 8, 27));
         assert_eq!(cutoff(NOW, 0), date(2025, 11, 25));
+        assert_eq!(cutoff_ms(NOW, 0), 1_764_028_800_000, "2025-11-25T00:00:00Z");
+        assert_eq!(cutoff_ms(NOW, 1), 1_764_028_800_000 - MS_PER_DAY);
+    }
+
+    /// With 90 days on 2025-11-25, 2025-08-26 is expired and 2025-08-27 is kept.
+    fn is_expired(date: UtcDate, now: UnixMillis, retention_days: u32) -> bool {
+        date < cutoff(now, retention_days)
     }
 
     #[test]
@@ -150,7 +172,6 @@ mod tests {
         assert!(!is_expired(date(2025, 11, 25), NOW, 90));
         assert!(is_expired(date(2024, 12, 31), NOW, 90));
         assert!(!is_expired(date(2026, 1, 1), NOW, 90));
-        // Retention of 0 days still keeps today.
         assert!(!is_expired(date(2025, 11, 25), NOW, 0));
         assert!(is_expired(date(2025, 11, 24), NOW, 0));
     }
@@ -165,11 +186,26 @@ mod tests {
     }
 
     #[test]
-    fn months_and_years_are_skipped_when_they_start_after_the_cutoff() {
-        assert!(starts_expired(2025, 8, NOW)); // August holds 1–26, expired
-        assert!(!starts_expired(2025, 9, NOW));
-        assert!(starts_expired(2025, 1, NOW)); // the year 2025 holds expired days
-        assert!(!starts_expired(2026, 1, NOW));
-        assert!(!starts_expired(2025, 13, NOW));
+    fn a_listed_page_splits_at_the_first_kept_key() {
+        let keys: Vec<String> = [
+            "sessions/2025/08/01/a/meta.json",
+            "sessions/2025/08/01/a/events/x.json",
+            "sessions/2025/08/1x/junk",
+            "sessions/2025/08/26/b/meta.json",
+            "sessions/2025/08/27/c/meta.json",
+            "sessions/2025/08/28/d/meta.json",
+        ]
+        .map(str::to_owned)
+        .into();
+        let (expired, handled, kept) = expired_prefix(&keys, date(2025, 8, 27));
+        assert_eq!(expired, keys[..2].iter().chain(&keys[3..4]).cloned().collect::<Vec<_>>());
+        assert_eq!(handled.as_deref(), Some("sessions/2025/08/26/b/meta.json"));
+        assert!(kept);
+        let (expired, handled, kept) = expired_prefix(&keys[..3], date(2025, 8, 27));
+        assert_eq!(
+            (expired.len(), handled.as_deref(), kept),
+            (2, Some("sessions/2025/08/1x/junk"), false)
+        );
+        assert_eq!(expired_prefix(&[], date(2025, 8, 27)), (Vec::new(), None, false));
     }
 }

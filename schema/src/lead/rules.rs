@@ -1,0 +1,483 @@
+//! The one rule set for lead form values: the form builder checks a field with it as the visitor
+//! types, and `/lead.capture` checks the submission with the same function, so the browser and the
+//! server can never disagree about what is valid.
+//!
+//! A field's `pattern` is a JavaScript regular expression (an HTML `pattern`): both sides run it
+//! on the JavaScript engine they have (the browser's, workerd's), through the `matches` callback,
+//! as `new RegExp("^(?:" + pattern + ")$", "v")`, exactly as a browser applies `pattern`.
+
+use core::fmt;
+
+use super::capture::FieldValue;
+use crate::dashboard::forms::{FieldType, FormField};
+
+/// Longest value any field accepts, in characters (a `max_length` above it is capped to it).
+pub const MAX_VALUE_CHARS: u32 = 10_000;
+
+/// Longest value a field accepts when its form sets no `max_length`, in characters.
+pub fn default_max_chars(field_type: FieldType) -> u32 {
+    match field_type {
+        FieldType::Textarea => 5_000,
+        FieldType::Url => 2_048,
+        FieldType::Email => 254,
+        FieldType::Tel | FieldType::Number => 32,
+        FieldType::Date => 10,
+        FieldType::Text | FieldType::Select | FieldType::Radio | FieldType::Checkbox => 256,
+    }
+}
+
+/// The longest value `field` accepts, in characters.
+pub fn max_chars(field: &FormField) -> u32 {
+    field.max_length.unwrap_or_else(|| default_max_chars(field.field_type)).min(MAX_VALUE_CHARS)
+}
+
+/// Why a value breaks its field's rules. [`Problem::message`] is what the visitor reads: the
+/// form shows it under the field, and the server answers it as the `invalid_field` message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// Empty, but the field is required (a required checkbox must be ticked).
+    Required,
+    /// Longer than the field allows.
+    TooLong {
+        /// The field's limit in characters.
+        max: u32,
+    },
+    /// Not an email address.
+    Email,
+    /// Not a phone number.
+    Tel,
+    /// Not an `http(s)` address.
+    Url,
+    /// Not a number.
+    Number,
+    /// Not a calendar date as `YYYY-MM-DD`.
+    Date,
+    /// Not one of a select or radio field's options.
+    Choice,
+    /// Does not match the field's pattern.
+    Pattern,
+    /// A checkbox sent something else than `true` or `false`.
+    NotBoolean,
+    /// A text field sent a number or a boolean.
+    NotText,
+}
+
+impl Problem {
+    /// The message shown to the visitor (and answered by the server).
+    pub fn message(self, field_type: FieldType) -> ProblemMessage {
+        ProblemMessage { problem: self, field_type }
+    }
+
+    /// The message in parts, for a caller without `core::fmt` (the browser SDK): the text, and
+    /// for [`Problem::TooLong`] the limit and the text after it.
+    pub fn parts(self, field_type: FieldType) -> (&'static str, Option<(u32, &'static str)>) {
+        let text = match self {
+            Self::Required if field_type == FieldType::Checkbox => "Please tick this box.",
+            Self::Required if field_type.has_options() => "Please choose an option.",
+            Self::Required => "Please fill in this field.",
+            Self::TooLong { max } => return ("Please use at most ", Some((max, " characters."))),
+            Self::Email => "Please enter an email address, like name@example.com.",
+            Self::Tel => "Please enter a phone number, like +1 415 555 0112.",
+            Self::Url => "Please enter a web address starting with https://.",
+            Self::Number => "Please enter a number.",
+            Self::Date => "Please enter a date as YYYY-MM-DD.",
+            Self::Choice => "Please choose one of the options.",
+            Self::Pattern => "Please match the requested format.",
+            Self::NotBoolean => "must be true or false",
+            Self::NotText => "must be text",
+        };
+        (text, None)
+    }
+}
+
+/// A problem's message, written without allocating (the form builder shows it as it is).
+#[derive(Clone, Copy, Debug)]
+pub struct ProblemMessage {
+    problem: Problem,
+    field_type: FieldType,
+}
+
+impl fmt::Display for ProblemMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (text, rest) = self.problem.parts(self.field_type);
+        f.write_str(text)?;
+        match rest {
+            Some((n, after)) => write!(f, "{n}{after}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Checks `value` (absent when the visitor left the field empty) against `field`'s rules.
+/// `matches(pattern, value)` runs the field's pattern on the caller's JavaScript engine.
+pub fn check(
+    field: &FormField,
+    value: Option<&FieldValue>,
+    matches: &mut dyn FnMut(&str, &str) -> bool,
+) -> Result<(), Problem> {
+    if field.field_type == FieldType::Checkbox {
+        return match value {
+            None | Some(FieldValue::Bool(false)) if field.required => Err(Problem::Required),
+            None | Some(FieldValue::Bool(_)) => Ok(()),
+            Some(_) => Err(Problem::NotBoolean),
+        };
+    }
+    let text = match value {
+        None => "",
+        Some(FieldValue::Text(s)) => s.trim(),
+        Some(FieldValue::Number(n)) if field.field_type == FieldType::Number => {
+            return if n.is_finite() { Ok(()) } else { Err(Problem::Number) };
+        }
+        Some(_) => return Err(Problem::NotText),
+    };
+    check_text(field, text, matches)
+}
+
+/// Checks the text of a field that is not a checkbox (already trimmed).
+pub fn check_text(
+    field: &FormField,
+    text: &str,
+    matches: &mut dyn FnMut(&str, &str) -> bool,
+) -> Result<(), Problem> {
+    if text.is_empty() {
+        return if field.required { Err(Problem::Required) } else { Ok(()) };
+    }
+    let max = max_chars(field);
+    if text.chars().count() > max as usize {
+        return Err(Problem::TooLong { max });
+    }
+    let ok = match field.field_type {
+        FieldType::Email => is_email(text),
+        FieldType::Tel => is_tel(text),
+        FieldType::Url => crate::is_web_url(text),
+        FieldType::Number => is_number(text),
+        FieldType::Date => is_date(text),
+        FieldType::Select | FieldType::Radio => field.options.iter().any(|o| o.value == text),
+        FieldType::Text | FieldType::Textarea | FieldType::Checkbox => true,
+    };
+    if !ok {
+        return Err(match field.field_type {
+            FieldType::Email => Problem::Email,
+            FieldType::Tel => Problem::Tel,
+            FieldType::Url => Problem::Url,
+            FieldType::Number => Problem::Number,
+            FieldType::Date => Problem::Date,
+            _ => Problem::Choice,
+        });
+    }
+    match &field.pattern {
+        Some(pattern) if !field.field_type.has_options() && !matches(pattern, text) => {
+            Err(Problem::Pattern)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// An email address: a local part of the characters HTML's `type=email` allows, `@`, and a
+/// domain of at least two dot-separated labels (letters, digits, inner hyphens, 1 to 63 each);
+/// at most 254 bytes. Stricter than HTML on one point only: `name@localhost` has no dot and is
+/// refused, because a lead must be reachable.
+///
+/// ```
+/// use pulsegate_schema::lead::is_email;
+/// assert!(is_email("jane.doe+quotes@mail.example.co"));
+/// assert!(!is_email("jane@example"));
+/// assert!(!is_email("jane@-example.com"));
+/// ```
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    let local_ok = !local.is_empty()
+        && local.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(&b));
+    let mut labels = 0;
+    let domain_ok = domain.split('.').all(|label| {
+        labels += 1;
+        let bytes = label.as_bytes();
+        !bytes.is_empty()
+            && bytes.len() <= 63
+            && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+            && bytes[0] != b'-'
+            && bytes[bytes.len() - 1] != b'-'
+    });
+    s.len() <= 254 && local_ok && domain_ok && labels >= 2
+}
+
+/// A phone number as people write it: digits with spaces, `-`, `.`, `(`, `)`, an optional
+/// leading `+`; 7 to 15 digits (E.164 has at most 15).
+///
+/// ```
+/// use pulsegate_schema::lead::is_tel;
+/// assert!(is_tel("+1 (415) 555-0112"));
+/// assert!(!is_tel("555"));
+/// assert!(!is_tel("call me"));
+/// ```
+pub fn is_tel(s: &str) -> bool {
+    let rest = s.strip_prefix('+').unwrap_or(s);
+    let digits = rest.bytes().filter(u8::is_ascii_digit).count();
+    rest.bytes().all(|b| b.is_ascii_digit() || b" -.()".contains(&b)) && (7..=15).contains(&digits)
+}
+
+/// A decimal number as an HTML number input gives it: `-12`, `3.5`, `1e3`.
+pub fn is_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    let int_start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let mut digits = i - int_start;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let frac_start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == frac_start {
+            return false;
+        }
+        digits += i - frac_start;
+    }
+    if digits == 0 {
+        return false;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        let exp_start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == exp_start {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// A calendar date `YYYY-MM-DD` (years 1000 to 9999) that exists, as a date input gives it.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: core::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return false };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    y >= 1000 && (1..=days).contains(&d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dashboard::forms::FieldOption;
+    use crate::prelude::*;
+
+    fn field(field_type: FieldType, required: bool) -> FormField {
+        FormField {
+            name: "f".into(),
+            label: "F".into(),
+            field_type,
+            required,
+            pattern: None,
+            options: if field_type.has_options() {
+                vec![FieldOption { value: "flat".into(), label: "Flat".into() }]
+            } else {
+                vec![]
+            },
+            placeholder: None,
+            max_length: None,
+        }
+    }
+
+    fn text(s: &str) -> FieldValue {
+        FieldValue::Text(s.into())
+    }
+
+    fn never(_: &str, _: &str) -> bool {
+        panic!("no pattern here")
+    }
+
+    #[test]
+    fn emails() {
+        for ok in [
+            "a@b.co",
+            "jane.doe+x@mail.example.com",
+            "o'brien@example.ie",
+            "x@xn--bcher-kva.example",
+        ] {
+            assert!(is_email(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "jane",
+            "jane@",
+            "@example.com",
+            "jane@example",
+            "jane@@example.com",
+            "jane@.example.com",
+            "jane@example..com",
+            "jane@-x.com",
+            "jane@x-.com",
+            "ja ne@example.com",
+            "jane@exa mple.com",
+            "<jane>@example.com",
+            "jané@example.com",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+        assert!(!is_email(&format!("{}@example.com", "a".repeat(250))));
+    }
+
+    #[test]
+    fn phones_numbers_and_dates() {
+        for ok in ["+14155550112", "+1 (415) 555-0112", "030 1234567", "415.555.0112"] {
+            assert!(is_tel(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "123456",
+            "++14155550112",
+            "1234567890123456",
+            "555-CALL-NOW",
+            "+1 415 555 0112 ext 2",
+        ] {
+            assert!(!is_tel(bad), "{bad}");
+        }
+        for ok in ["0", "-12", "3.5", "1e3", "2.5E-3", ".5"] {
+            assert!(is_number(ok), "{ok}");
+        }
+        for bad in ["", "-", ".", "12.", "1.2.3", "1e", "0x10", "NaN", "Infinity", " 1"] {
+            assert!(!is_number(bad), "{bad}");
+        }
+        for ok in ["2024-02-29", "2025-12-31", "1000-01-01"] {
+            assert!(is_date(ok), "{ok}");
+        }
+        for bad in [
+            "2025-02-29",
+            "2025-13-01",
+            "2025-00-10",
+            "2025-1-1",
+            "25-01-01",
+            "0999-01-01",
+            "2025/01/01",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn required_empty_and_typed_values() {
+        let email = field(FieldType::Email, true);
+        assert_eq!(check(&email, None, &mut never), Err(Problem::Required));
+        assert_eq!(check(&email, Some(&text("   ")), &mut never), Err(Problem::Required));
+        assert_eq!(check(&email, Some(&text("jane@example.com")), &mut never), Ok(()));
+        assert_eq!(check(&email, Some(&text(" jane@example.com ")), &mut never), Ok(()));
+        assert_eq!(check(&email, Some(&text("jane")), &mut never), Err(Problem::Email));
+        assert_eq!(check(&email, Some(&FieldValue::Bool(true)), &mut never), Err(Problem::NotText));
+        let optional = field(FieldType::Email, false);
+        assert_eq!(check(&optional, None, &mut never), Ok(()));
+        assert_eq!(check(&optional, Some(&text("")), &mut never), Ok(()));
+
+        let consent = field(FieldType::Checkbox, true);
+        assert_eq!(check(&consent, Some(&FieldValue::Bool(true)), &mut never), Ok(()));
+        assert_eq!(
+            check(&consent, Some(&FieldValue::Bool(false)), &mut never),
+            Err(Problem::Required)
+        );
+        assert_eq!(check(&consent, None, &mut never), Err(Problem::Required));
+        assert_eq!(check(&consent, Some(&text("yes")), &mut never), Err(Problem::NotBoolean));
+        assert_eq!(check(&field(FieldType::Checkbox, false), None, &mut never), Ok(()));
+
+        let number = field(FieldType::Number, false);
+        assert_eq!(check(&number, Some(&FieldValue::Number(2.5)), &mut never), Ok(()));
+        assert_eq!(
+            check(&number, Some(&FieldValue::Number(f64::NAN)), &mut never),
+            Err(Problem::Number)
+        );
+        assert_eq!(check(&number, Some(&text("12")), &mut never), Ok(()));
+        assert_eq!(check(&number, Some(&text("twelve")), &mut never), Err(Problem::Number));
+
+        let roof = field(FieldType::Select, true);
+        assert_eq!(check(&roof, Some(&text("flat")), &mut never), Ok(()));
+        assert_eq!(check(&roof, Some(&text("dome")), &mut never), Err(Problem::Choice));
+        assert_eq!(
+            check(&field(FieldType::Url, false), Some(&text("javascript:alert(1)")), &mut never),
+            Err(Problem::Url)
+        );
+        assert_eq!(
+            check(&field(FieldType::Date, false), Some(&text("2025-02-30")), &mut never),
+            Err(Problem::Date)
+        );
+        assert_eq!(
+            check(&field(FieldType::Tel, false), Some(&text("12")), &mut never),
+            Err(Problem::Tel)
+        );
+    }
+
+    #[test]
+    fn lengths_count_characters_and_are_capped() {
+        let mut name = field(FieldType::Text, false);
+        name.max_length = Some(3);
+        assert_eq!(check(&name, Some(&text("äöü")), &mut never), Ok(()));
+        assert_eq!(check(&name, Some(&text("äöüß")), &mut never), Err(Problem::TooLong { max: 3 }));
+        name.max_length = Some(1_000_000);
+        assert_eq!(max_chars(&name), MAX_VALUE_CHARS);
+        assert_eq!(max_chars(&field(FieldType::Textarea, false)), 5_000);
+        let long = "x".repeat(257);
+        assert_eq!(
+            check(&field(FieldType::Text, false), Some(&text(&long)), &mut never),
+            Err(Problem::TooLong { max: 256 })
+        );
+    }
+
+    #[test]
+    fn patterns_run_on_the_callers_engine_after_the_type_rule() {
+        let mut phone = field(FieldType::Tel, false);
+        phone.pattern = Some("\\+49.*".into());
+        let mut seen = Vec::new();
+        let mut engine = |p: &str, v: &str| {
+            seen.push((p.to_owned(), v.to_owned()));
+            v.starts_with("+49")
+        };
+        assert_eq!(check(&phone, Some(&text("+49 30 1234567")), &mut engine), Ok(()));
+        assert_eq!(
+            check(&phone, Some(&text("+1 415 555 0112")), &mut engine),
+            Err(Problem::Pattern)
+        );
+        // The type rule fails first: the engine is not asked.
+        assert_eq!(check(&phone, Some(&text("x")), &mut engine), Err(Problem::Tel));
+        // An empty optional field is not matched either, as in HTML.
+        assert_eq!(check(&phone, None, &mut engine), Ok(()));
+        assert_eq!(seen.len(), 2);
+    }
+
+    #[test]
+    fn messages_read_well() {
+        assert_eq!(
+            Problem::Required.message(FieldType::Email).to_string(),
+            "Please fill in this field."
+        );
+        assert_eq!(
+            Problem::Required.message(FieldType::Checkbox).to_string(),
+            "Please tick this box."
+        );
+        assert_eq!(
+            Problem::Required.message(FieldType::Radio).to_string(),
+            "Please choose an option."
+        );
+        assert_eq!(
+            Problem::TooLong { max: 5 }.message(FieldType::Text).to_string(),
+            "Please use at most 5 characters."
+        );
+    }
+}

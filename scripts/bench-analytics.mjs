@@ -1,0 +1,190 @@
+// `cargo xtask bench analytics`: seeds 100,000 sessions (and rollups for 1,000,000 events) into a
+// fresh local D1, then times every /analytics/* report through a real wrangler dev (p50 of 20)
+// and prints D1's own query plans. For each statement it also times, on the same data in the same
+// run, the same SQL with the indexes disabled (`NOT INDEXED`, a full scan): the ratio says what
+// the indexes buy. A report, not a test: nothing here fails on a number.
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getPlatformProxy } from 'wrangler';
+import { startWorker } from '../tests/support/worker.mjs';
+import { openState } from '../tests/support/state.mjs';
+import { api, registerSite } from '../tests/support/sites.mjs';
+
+const SESSIONS = 100_000;
+const DAYS = 30;
+const RUNS = 20;
+const GOAL_MS = 50;
+const DAY = 86_400_000;
+const now = Date.now();
+const to = now - (now % DAY) + DAY;
+const from = to - DAYS * DAY;
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
+const p90 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(s.length * 0.9) - 1)]; };
+const ms = (x) => x.toFixed(1);
+
+const loadBefore = os.loadavg()[0];
+const worker = await startWorker();
+const state = await openState(worker.state);
+try {
+  await registerSite(worker, { siteKey: 'bench', name: 'Bench', timezone: 'Europe/Berlin' });
+  await registerSite(worker, { siteKey: 'other', name: 'Other site' });
+
+  // ---- seed -------------------------------------------------------------------------------
+  const seedStarted = performance.now();
+  const seq = (n) => `WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < ${n - 1})`;
+  const statements = [
+    `${seq(SESSIONS)}
+     INSERT INTO sessions (id, site_key, started_at, received_at, last_seen_at, r2_prefix, landing_url, visitor_key,
+       consent, landing_path, exit_path, referrer_host, utm_source, utm_medium, utm_campaign, device_class, browser,
+       os, country, timezone, duration_ms, page_views, event_count, engaged_ms, custom_events, engagement_score,
+       suspicion_score, lead_count, aggregated_at)
+     SELECT printf('%08x-0000-4000-8000-%012x', n, n), 'bench', ${from} + (n * 25919) % ${DAYS * DAY},
+       ${from}, ${from}, 'sessions/x/', 'https://bench.example/', 'v' || ((n * 7919) % 60000), 'analytics',
+       '/p' || ((n * 31) % 50), '/p' || ((n * 17) % 50),
+       CASE n % 4 WHEN 0 THEN NULL WHEN 1 THEN 'search.example' WHEN 2 THEN 'news.example' ELSE 'r' || (n % 200) || '.example' END,
+       CASE WHEN n % 5 = 0 THEN 'newsletter' WHEN n % 7 = 0 THEN 'ads' END,
+       CASE WHEN n % 5 = 0 THEN 'email' WHEN n % 7 = 0 THEN 'cpc' END,
+       CASE WHEN n % 5 = 0 THEN 'spring' WHEN n % 7 = 0 THEN 'c' || (n % 30) END,
+       CASE n % 3 WHEN 0 THEN 'desktop' WHEN 1 THEN 'mobile' ELSE 'tablet' END,
+       CASE n % 5 WHEN 0 THEN 'Chrome' WHEN 1 THEN 'Safari' WHEN 2 THEN 'Firefox' WHEN 3 THEN 'Edge' ELSE 'Other' END,
+       CASE n % 4 WHEN 0 THEN 'Windows' WHEN 1 THEN 'macOS' WHEN 2 THEN 'iOS' ELSE 'Android' END,
+       CASE n % 6 WHEN 0 THEN 'DE' WHEN 1 THEN 'US' WHEN 2 THEN 'FR' WHEN 3 THEN 'GB' WHEN 4 THEN 'NL' ELSE 'IN' END,
+       CASE n % 4 WHEN 0 THEN 'Europe/Berlin' WHEN 1 THEN 'America/New_York' WHEN 2 THEN 'Asia/Kolkata' ELSE 'UTC' END,
+       (n * 37) % 900000, 1 + (n * 13) % 8, 9 + n % 3, (n * 11) % 300000, CASE WHEN n % 3 = 0 THEN 1 ELSE 0 END,
+       (n * 7) % 101, CASE WHEN n % 20 = 0 THEN 90 ELSE (n * 3) % 40 END, CASE WHEN n % 50 = 0 THEN 1 ELSE 0 END,
+       ${from}
+     FROM seq`,
+    `${seq(SESSIONS)}, k(i) AS (SELECT 0 UNION ALL SELECT 1 UNION ALL SELECT 2)
+     INSERT INTO session_pages (session_id, site_key, started_at, path, views)
+     SELECT printf('%08x-0000-4000-8000-%012x', n, n), 'bench', ${from} + (n * 25919) % ${DAYS * DAY},
+       '/p' || ((n * 31 + i * 7) % 50), 1 + (n + i) % 3
+     FROM seq, k WHERE i < 1 + (n * 13) % 8`,
+    `${seq(SESSIONS)}
+     INSERT INTO session_events (session_id, site_key, started_at, name, prop_key, prop_value, count)
+     SELECT printf('%08x-0000-4000-8000-%012x', n, n), 'bench', ${from} + (n * 25919) % ${DAYS * DAY}, 'signup', '', '', 1
+     FROM seq WHERE n % 3 = 0
+     UNION ALL
+     SELECT printf('%08x-0000-4000-8000-%012x', n, n), 'bench', ${from} + (n * 25919) % ${DAYS * DAY}, 'signup', 'plan',
+       CASE n % 2 WHEN 0 THEN '"pro"' ELSE '"free"' END, 1
+     FROM seq WHERE n % 3 = 0`,
+    // Another site's sessions in the same range, so the site filter has something to skip.
+    `${seq(20_000)}
+     INSERT INTO sessions (id, site_key, started_at, received_at, last_seen_at, r2_prefix, landing_url, page_views)
+     SELECT printf('%08x-1111-4000-8000-%012x', n, n), 'other', ${from} + (n * 129593) % ${DAYS * DAY}, 0, 0, 'x/', 'https://o.example/', 1
+     FROM seq`,
+  ];
+  for (const sql of statements) await state.query(sql);
+  const [counts] = await state.query(
+    "SELECT (SELECT count(*) FROM sessions WHERE site_key = 'bench') AS sessions, (SELECT sum(event_count) FROM sessions WHERE site_key = 'bench') AS events, (SELECT count(*) FROM session_pages) AS page_rows, (SELECT count(*) FROM session_events) AS event_rows",
+  );
+
+  // Five sessions through the real ingest routes, ten batch objects each, for session detail.
+  const detailIds = [];
+  for (let s = 0; s < 5; s++) {
+    const id = randomUUID();
+    const t = now - 3_600_000 + s * 1000;
+    detailIds.push(id);
+    const post = (path, body) => fetch(`${worker.url}${path}`, { method: 'POST', body: JSON.stringify(body) }).then(async (r) => {
+      if (r.status !== 202) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+    });
+    await post('/track/session/start', { session_id: id, site_key: 'bench', started_at: t, page: { url: 'https://bench.example/' } });
+    for (let b = 0; b < 10; b++) {
+      const events = Array.from({ length: 20 }, (_, i) => ({ type: 'scroll', ts: t + b * 1000 + i, percent: i }));
+      await post('/track/events/batch', { batch_id: randomUUID(), session_id: id, session_started_at: t, sent_at: t + 60_000, events });
+    }
+  }
+  const seedMs = performance.now() - seedStarted;
+
+  // ---- time -------------------------------------------------------------------------------
+  // One proxy for the direct timings, opened after every write (a proxy reads a snapshot).
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const proxy = await getPlatformProxy({
+    configPath: path.join(root, 'worker/wrangler.toml'),
+    persist: { path: path.join(worker.state, 'v3') },
+  });
+  const direct = (sql, params) => proxy.env.DB.prepare(sql).bind(...params).all();
+  const q = `site=bench&from=${from}&to=${to}`;
+  const cases = [
+    ['overview', `/analytics/overview?${q}`],
+    ['timeseries (day, site zone)', `/analytics/timeseries?${q}&interval=day`],
+    ['timeseries (day, visitor zones)', `/analytics/timeseries?${q}&interval=day&tz=visitor`],
+    ['timeseries (hour, 7 days)', `/analytics/timeseries?site=bench&from=${to - 7 * DAY}&to=${to}&interval=hour`],
+    ['top pages', `/analytics/pages?${q}`],
+    ['entry pages', `/analytics/pages/entry?${q}`],
+    ['exit pages', `/analytics/pages/exit?${q}`],
+    ['referrers', `/analytics/referrers?${q}`],
+    ['campaigns', `/analytics/campaigns?${q}`],
+    ['countries', `/analytics/countries?${q}`],
+    ['devices', `/analytics/devices?${q}`],
+    ['browsers', `/analytics/browsers?${q}`],
+    ['os', `/analytics/os?${q}`],
+    ['custom events', `/analytics/events?${q}`],
+    ['sessions list', `/analytics/sessions?${q}`],
+    ['sessions list (filtered)', `/analytics/sessions?${q}&min_engagement=50&country=DE&page=/p3`],
+    ['session detail (10 R2 objects)', `/analytics/sessions/${detailIds[0]}`],
+  ];
+  const rows = [];
+  const plans = [];
+  for (const [name, path] of cases) {
+    const wall = [];
+    const d1 = [];
+    for (let i = 0; i < RUNS + 3; i++) {
+      const started = performance.now();
+      const r = await api(worker, path);
+      const took = performance.now() - started;
+      if (r.res.status !== 200) throw new Error(`${name}: ${r.res.status} ${r.text}`);
+      if (i < 3) continue; // warm-up
+      wall.push(took);
+      const t = /dur=([\d.]+)/.exec(r.res.headers.get('server-timing') ?? '');
+      if (t) d1.push(Number(t[1]));
+    }
+    const row = { name, p50: median(wall), p90: p90(wall), d1: d1.length ? median(d1) : NaN };
+    if (!path.includes('/sessions/')) {
+      const explained = await api(worker, `${path}&explain=1`);
+      for (const st of explained.json.queries) {
+        plans.push({ name, ...st });
+        // The same statement straight on D1, with and without its indexes.
+        const viaBinding = [];
+        const scan = [];
+        const noIndex = st.sql.replace(/FROM (sessions|session_pages|session_events) WHERE/g, 'FROM $1 NOT INDEXED WHERE');
+        for (let i = 0; i < 5; i++) {
+          let t0 = performance.now();
+          await direct(st.sql, st.params);
+          viaBinding.push(performance.now() - t0);
+          t0 = performance.now();
+          await direct(noIndex, st.params);
+          scan.push(performance.now() - t0);
+        }
+        row.direct = (row.direct ?? 0) + median(viaBinding);
+        row.scan = (row.scan ?? 0) + median(scan);
+      }
+    }
+    rows.push(row);
+  }
+
+  // ---- report -----------------------------------------------------------------------------
+  console.log(`\nanalytics benchmark: ${counts.sessions} sessions of site "bench" (+20,000 of another site), ${counts.events} events`);
+  console.log(`(rollups: ${counts.page_rows} session_pages rows, ${counts.event_rows} session_events rows), ${DAYS} days; seeded in ${(seedMs / 1000).toFixed(1)} s`);
+  console.log(`each report: ${RUNS} timed requests after 3 warm-ups, through wrangler dev on local D1; p50 / p90 wall ms;`);
+  console.log(`machine: ${os.cpus().length} cores, load average ${loadBefore.toFixed(1)} before and ${os.loadavg()[0].toFixed(1)} after (other work on the machine slows every number alike)`);
+  console.log('D1 = the query time D1 reports (Server-Timing); direct = the same SQL via the D1 binding; full scan = that SQL NOT INDEXED\n');
+  const pad = (s, n) => String(s).padEnd(n);
+  const lpad = (s, n) => String(s).padStart(n);
+  console.log(`${pad('report', 34)}${lpad('p50', 8)}${lpad('p90', 8)}${lpad('D1', 8)}${lpad('direct', 9)}${lpad('full scan', 11)}${lpad('scan/index', 12)}  goal ${GOAL_MS} ms`);
+  for (const r of rows) {
+    const ratio = r.scan && r.direct ? `${(r.scan / r.direct).toFixed(1)}x` : '-';
+    console.log(`${pad(r.name, 34)}${lpad(ms(r.p50), 8)}${lpad(ms(r.p90), 8)}${lpad(Number.isNaN(r.d1) ? '-' : ms(r.d1), 8)}${lpad(r.direct ? ms(r.direct) : '-', 9)}${lpad(r.scan ? ms(r.scan) : '-', 11)}${lpad(ratio, 12)}  ${r.p50 <= GOAL_MS ? 'ok' : 'OVER'}`);
+  }
+  console.log('\nsession detail reads R2: 1 list call (10 keys) and 10 object reads for a 10-batch session (see storage in its answer).');
+  console.log('\nquery plans (EXPLAIN QUERY PLAN from D1):');
+  for (const p of plans) console.log(`  ${p.name}:\n${p.plan.map((s) => `      ${s}`).join('\n')}`);
+  await proxy.dispose();
+  const over = rows.filter((r) => r.p50 > GOAL_MS);
+  console.log(over.length ? `\n${over.length} report(s) over the ${GOAL_MS} ms goal: ${over.map((r) => r.name).join(', ')}` : `\nevery report within the ${GOAL_MS} ms goal (p50)`);
+} finally {
+  await state.dispose();
+  await worker.stop();
+}

@@ -1,0 +1,34 @@
+// The tracker's code chunk, `sdk/pulsegate-<hash>.js`: wasm-bindgen's glue plus this entry,
+// bundled and minified by `cargo xtask build` (esbuild, syntax lowered for the supported
+// browsers in package.json's browserslist). The loader (tracker.js) injects it only on pages it
+// tracks, after its checks, while it already downloads the wasm; this instantiates that wasm,
+// starts the tracker and hands the API function back to the loader.
+//
+// Nothing here throws into the page: every failure (a CSP without 'wasm-unsafe-eval', a
+// network error, a proxy that broke the wasm) ends in the loader's `fail`, which is silent unless
+// the tag has `data-debug`. Nothing is logged either: the glue's loaders (and their console
+// warnings) are not part of the bundle, only its import table and its finishing step.
+
+import { __wbg_finalize_init as finish, __wbg_get_imports as imports, start } from "./glue.js";
+
+const pg = self.PulseGate;
+const loader = pg && pg._l;
+if (loader && loader.w) {
+  const table = imports();
+  // Compiles while downloading; a server or proxy that sends another content type than
+  // `application/wasm` gets the slower path, silently.
+  const compile = (response) => {
+    if (!response.ok) throw new Error(`wasm ${response.status}`);
+    const whole = () => response.clone().arrayBuffer().then((b) => WebAssembly.instantiate(b, table));
+    return WebAssembly.instantiateStreaming
+      ? WebAssembly.instantiateStreaming(response.clone(), table).catch(whole)
+      : whole();
+  };
+  loader.w
+    .then(compile)
+    .then((result) => {
+      finish(result.instance, result.module);
+      loader.r(start(loader.c));
+    })
+    .catch(loader.f);
+}

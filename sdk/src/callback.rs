@@ -1,0 +1,140 @@
+//! Functions the browser calls into the SDK: event listeners, timers, promise handlers, the
+//! wrapped `history` methods and the public API function. Each is an RAII guard: dropping it
+//! removes the listener, clears the timer or restores the method.
+//!
+//! Every callback has the same Rust type, [`Callback`], so the JS glue carries one closure shim
+//! for all of them, and each is handed to JS wrapped by `guard` (`js/host.js`), so nothing the
+//! wasm does can throw into the page.
+
+use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
+
+use crate::js::{self, call, call_num, call0, str};
+
+/// The one closure type: up to three arguments (an event; or a request number and a response),
+/// returning a value only for the API function.
+pub(crate) type Callback = Closure<dyn FnMut(JsValue, JsValue, JsValue) -> JsValue>;
+
+/// A Rust callback and the guarded JS function that calls it.
+#[derive(Debug)]
+pub(crate) struct Handler {
+    /// Owns the Rust side; the JS function stops working once this is dropped.
+    _closure: Callback,
+    js: JsValue,
+}
+
+impl Handler {
+    /// Wraps `closure` for JS.
+    pub(crate) fn new(closure: Callback) -> Self {
+        let js = js::guard(closure.as_ref());
+        Self { _closure: closure, js }
+    }
+
+    /// The JS function.
+    pub(crate) fn js(&self) -> &JsValue {
+        &self.js
+    }
+}
+
+/// An event listener, removed on drop.
+#[derive(Debug)]
+pub(crate) struct Listener {
+    target: JsValue,
+    kind: &'static str,
+    capture: bool,
+    handler: Handler,
+}
+
+impl Listener {
+    /// `target.addEventListener(kind, handler, capture)`.
+    pub(crate) fn new(
+        target: &JsValue,
+        kind: &'static str,
+        capture: bool,
+        handler: Handler,
+    ) -> Self {
+        let capture_flag = JsValue::from_bool(capture);
+        call(target, "addEventListener", &[&str(kind), &handler.js, &capture_flag]);
+        Self { target: target.clone(), kind, capture, handler }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let capture_flag = JsValue::from_bool(self.capture);
+        call(
+            &self.target,
+            "removeEventListener",
+            &[&str(self.kind), &self.handler.js, &capture_flag],
+        );
+    }
+}
+
+/// A one-shot `setTimeout` that can be re-armed; cleared on drop.
+#[derive(Debug)]
+pub(crate) struct Timer {
+    window: JsValue,
+    handler: Handler,
+    /// The pending timeout's id.
+    id: Option<f64>,
+}
+
+impl Timer {
+    /// A timer calling `handler`, not yet armed.
+    pub(crate) fn new(window: &JsValue, handler: Handler) -> Self {
+        Self { window: window.clone(), handler, id: None }
+    }
+
+    /// Fires in `ms` unless it is armed already.
+    pub(crate) fn arm(&mut self, ms: u64) {
+        if self.id.is_none() {
+            let id = call(&self.window, "setTimeout", &[&self.handler.js, &js::num(ms as f64)]);
+            self.id = id.as_f64();
+        }
+    }
+
+    /// Fires in `ms`, replacing an earlier arming.
+    pub(crate) fn rearm(&mut self, ms: u64) {
+        self.cancel();
+        self.arm(ms);
+    }
+
+    /// Marks the timer as fired (call first thing in its handler).
+    pub(crate) fn fired(&mut self) {
+        self.id = None;
+    }
+
+    /// Clears a pending timeout.
+    pub(crate) fn cancel(&mut self) {
+        if let Some(id) = self.id.take() {
+            call_num(&self.window, "clearTimeout", &[id]);
+        }
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        self.cancel();
+    }
+}
+
+/// `target[method]` wrapped to notify the SDK after each call; restored on drop.
+#[derive(Debug)]
+pub(crate) struct Patch {
+    /// The function that restores the original (`undefined` when nothing was wrapped).
+    undo: JsValue,
+    _handler: Handler,
+}
+
+impl Patch {
+    /// Wraps `target[method]` to call `handler` after the original.
+    pub(crate) fn new(target: &JsValue, method: &str, handler: Handler) -> Self {
+        Self { undo: js::patch(target, method, handler.js()), _handler: handler }
+    }
+}
+
+impl Drop for Patch {
+    fn drop(&mut self) {
+        call0(&self.undo, "call");
+    }
+}

@@ -1,0 +1,60 @@
+//! Pageviews: the first one when the tracker starts, then one per URL change of a single-page app
+//! (`history.pushState` / `replaceState`, `popstate`, `hashchange`) and per restore from the
+//! back/forward cache. A history change that leaves the cleaned URL as it was is no pageview.
+
+use pulsegate_schema::{Event, Pageview, limits};
+use wasm_bindgen::JsValue;
+
+use super::Page;
+use crate::context::non_empty;
+use crate::js::{self, get, text};
+use crate::tracker::Tracker;
+use crate::url;
+
+/// A URL change is looked at this long after it happened, so the app has set the new title (and
+/// a burst of history calls makes one pageview).
+pub(crate) const SETTLE_MS: u64 = 50;
+
+impl Tracker {
+    /// Records a pageview of the current location, unless it is the page already recorded
+    /// (`force`: record it anyway; `PulseGate.page()` and back/forward restores). `props` may set
+    /// `url` and `title` (from `PulseGate.page({...})`).
+    pub(crate) fn pageview(&mut self, props: Option<&JsValue>, force: bool) {
+        let document = self.document.clone();
+        let location = get(&self.window, "location");
+        let prop = |key| props.and_then(|p| text(p, key));
+        let href = prop("url").or_else(|| text(&location, "href")).unwrap_or_default();
+        let Some(page_url) = url::clean(&href, &self.config.strip_params, self.config.hash_routing)
+        else {
+            return self.warn("page: not an http(s) URL");
+        };
+        if !force && self.page.url.as_deref() == Some(page_url.as_str()) {
+            return;
+        }
+        // The page being left reports its engagement first.
+        if self.page.url.is_some() {
+            self.capture_leave(false);
+            self.abandon_forms(true);
+        }
+        let referrer = match self.page.url.take() {
+            Some(previous) => Some(previous),
+            None => text(&document, "referrer")
+                .and_then(|r| url::clean(&r, &self.config.strip_params, false)),
+        };
+        let path = text(&location, "pathname").unwrap_or_default();
+        let excluded = props.is_none()
+            && self.config.exclude_paths.iter().any(|glob| url::glob_matches(glob, &path));
+        let engagement = core::mem::take(&mut self.page.engagement);
+        self.page = Page { url: Some(page_url.clone()), excluded, engagement, ..Page::default() };
+        if excluded {
+            return;
+        }
+        let title = prop("title")
+            .or_else(|| text(&document, "title"))
+            .and_then(|t| non_empty(t, limits::MAX_TITLE_LEN));
+        let event = Pageview { ts: js::now(), url: page_url, referrer, title };
+        self.record(&Event::Pageview(event));
+        // The first screen of the new page counts as seen.
+        self.on_scroll();
+    }
+}

@@ -1,0 +1,305 @@
+//! The browser fingerprint (the spec's `fingerprintService`, client side): entropy sources read
+//! one per task, so no task blocks the page for long; each timed and fault-isolated (a source
+//! whose browser calls throw is recorded as failed and the others still count); sources a browser
+//! randomises skipped there; the id a SHA-256 over the canonical components.
+//!
+//! No request goes anywhere: only the id, a confidence, the number of sources and the time spent
+//! leave the browser, on the session start, and only under a consent tier that allows it.
+//!
+//! Each source has its own file and one entry in [`registry::SOURCES`]. The canonical stream the
+//! id hashes is, for every source in registry order, one line:
+//!
+//! ```text
+//! <name>=<value length>:<value>    the source's value
+//! <name>!                          it failed (its calls threw, or it timed out)
+//! <name>~                          skipped: randomised by this browser, or unstable (canvas)
+//! ```
+//!
+//! Failures and skips are part of the stream, so a browser that consistently lacks a source still
+//! gets a consistent id.
+
+mod browser;
+pub(crate) mod registry;
+
+mod audio;
+mod canvas;
+mod color;
+mod concurrency;
+mod fonts;
+mod intl;
+mod languages;
+mod math;
+mod media;
+mod memory;
+mod platform;
+mod screen;
+mod timezone;
+mod touch;
+mod vendor;
+mod webgl;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use pulsegate_schema::{Fingerprint, FingerprintId};
+use sha2::{Digest, Sha256};
+use wasm_bindgen::JsValue;
+
+pub(crate) use self::browser::Browser;
+use self::registry::SOURCES;
+use crate::js::{call0, get};
+use crate::text::push_u64;
+
+/// What a source read.
+#[derive(Debug)]
+pub(crate) enum Reading {
+    /// Its canonical value.
+    Value(String),
+    /// It gave different results for the same input (a randomising browser or extension).
+    Unstable,
+    /// It finishes asynchronously: the promise settles with what its `finish` turns into a value.
+    Pending(JsValue),
+}
+
+/// What a source sees of the page.
+#[derive(Debug)]
+pub(crate) struct Probe<'a> {
+    pub(crate) window: &'a JsValue,
+    pub(crate) document: JsValue,
+    pub(crate) navigator: JsValue,
+}
+
+impl Probe<'_> {
+    /// `document.createElement(tag)`
+    pub(crate) fn element(&self, tag: &str) -> Option<JsValue> {
+        crate::js::object(crate::js::call_str(&self.document, "createElement", tag))
+    }
+}
+
+/// What the runner asks its caller to do next.
+#[derive(Debug)]
+pub(crate) enum Step {
+    /// Call `step` again in a new task.
+    Yield,
+    /// Only the asynchronous source is left: wait for its promise (see [`Runner::promise`]) at
+    /// most this many ms, then call `resume`.
+    Wait(u64),
+    /// The fingerprint, and the wall time it took in ms.
+    Done(Fingerprint, u32),
+}
+
+/// Computes one fingerprint: the asynchronous source (audio rendering, which runs off the main
+/// thread) is started first, then the synchronous ones run a few per task, each task ending once
+/// it has used [`SLICE_MS`]. Outcomes are hashed in registry order at the end, whatever order
+/// they arrived in.
+#[derive(Debug)]
+pub(crate) struct Runner {
+    browser: Browser,
+    /// The next source to read (synchronous ones; the asynchronous one is started first).
+    next: usize,
+    /// The asynchronous source: its index while it runs, and its promise until the caller took it.
+    waiting: Option<usize>,
+    promise: Option<JsValue>,
+    /// Each source's outcome and time, by registry index.
+    outcomes: Vec<Option<(Outcome, f64)>>,
+    /// Main-thread time spent in sources, in ms.
+    busy_ms: f64,
+    /// `performance.now()` when the runner started, for the wall time.
+    started: f64,
+}
+
+/// How long the asynchronous source (audio rendering) may take before it counts as failed.
+pub(crate) const ASYNC_DEADLINE_MS: u64 = 1_000;
+/// Sources keep running in one task until it has taken this long (well under the 50 ms that make
+/// a long task).
+pub(crate) const SLICE_MS: f64 = 8.0;
+
+impl Runner {
+    /// A runner for the browser `window` belongs to.
+    pub(crate) fn new(window: &JsValue) -> Self {
+        Self {
+            browser: Browser::detect(window),
+            next: 0,
+            waiting: None,
+            promise: None,
+            outcomes: SOURCES.iter().map(|_| None).collect(),
+            busy_ms: 0.0,
+            started: now(window),
+        }
+    }
+
+    /// Whether the asynchronous source is still pending.
+    pub(crate) fn waiting(&self) -> bool {
+        self.waiting.is_some()
+    }
+
+    /// Whether every synchronous source has been read (so a pending asynchronous one is all that
+    /// is left).
+    pub(crate) fn read_all(&self) -> bool {
+        self.next >= SOURCES.len()
+    }
+
+    /// The asynchronous source's promise, once, for the caller to call `resume` when it settles.
+    pub(crate) fn promise(&mut self) -> Option<JsValue> {
+        self.promise.take()
+    }
+
+    /// Reads sources for up to [`SLICE_MS`] (sources skipped on this browser cost nothing); a
+    /// heavy source only at the start of a slice.
+    pub(crate) fn step(&mut self, window: &JsValue) -> Step {
+        let began = now(window);
+        let probe = Probe {
+            window,
+            document: get(window, "document"),
+            navigator: get(window, "navigator"),
+        };
+        if self.next == 0 {
+            // The asynchronous source first, so that it renders while the others run.
+            if let Some(index) = SOURCES.iter().position(|s| s.finish.is_some()) {
+                self.read(index, &probe, window);
+            }
+        }
+        let mut first = true;
+        while let Some(source) = SOURCES.get(self.next) {
+            if source.heavy && !first && !(source.randomized)(&self.browser) {
+                return Step::Yield;
+            }
+            let index = self.next;
+            self.next += 1;
+            if source.finish.is_none() {
+                first = false;
+                self.read(index, &probe, window);
+                if now(window) - began >= SLICE_MS {
+                    return Step::Yield;
+                }
+            }
+        }
+        if self.waiting.is_some() {
+            return Step::Wait(ASYNC_DEADLINE_MS);
+        }
+        let (fingerprint, wall_ms) = self.finish(window);
+        Step::Done(fingerprint, wall_ms)
+    }
+
+    /// Reads source `index`, timed.
+    fn read(&mut self, index: usize, probe: &Probe<'_>, window: &JsValue) {
+        let Some(source) = SOURCES.get(index) else { return };
+        let began = now(window);
+        let outcome = if (source.randomized)(&self.browser) {
+            Outcome::Skipped
+        } else {
+            match (source.collect)(probe) {
+                Some(Reading::Value(value)) => Outcome::Value(value),
+                Some(Reading::Unstable) => Outcome::Skipped,
+                Some(Reading::Pending(promise)) => {
+                    self.waiting = Some(index);
+                    self.promise = Some(promise);
+                    self.busy_ms += now(window) - began;
+                    return;
+                }
+                None => Outcome::Failed,
+            }
+        };
+        let spent = now(window) - began;
+        self.busy_ms += spent;
+        if let Some(slot) = self.outcomes.get_mut(index) {
+            *slot = Some((outcome, spent));
+        }
+    }
+
+    /// The asynchronous source settled with `result` (`undefined`: it timed out).
+    pub(crate) fn resume(&mut self, result: &JsValue, window: &JsValue) {
+        let Some(index) = self.waiting.take() else { return };
+        self.promise = None;
+        let began = now(window);
+        let finish = SOURCES.get(index).and_then(|s| s.finish);
+        let value =
+            finish.and_then(|finish| if result.is_undefined() { None } else { finish(result) });
+        let spent = now(window) - began;
+        self.busy_ms += spent;
+        if let Some(slot) = self.outcomes.get_mut(index) {
+            *slot = Some((value.map_or(Outcome::Failed, Outcome::Value), spent));
+        }
+    }
+
+    /// Each source's name and main-thread ms, for reports (`PulseGate._state()`).
+    pub(crate) fn timings(&self) -> impl Iterator<Item = (&'static str, f64)> + '_ {
+        SOURCES
+            .iter()
+            .zip(&self.outcomes)
+            .filter_map(|(source, outcome)| outcome.as_ref().map(|(_, ms)| (source.name, *ms)))
+    }
+
+    /// Hashes the canonical stream; the id, confidence and main-thread time, and the wall time
+    /// since the start, in ms.
+    fn finish(&mut self, window: &JsValue) -> (Fingerprint, u32) {
+        let mut hasher = Sha256::new();
+        let (mut ok, mut lost) = (0u8, 0u8);
+        for (source, outcome) in SOURCES.iter().zip(&self.outcomes) {
+            hasher.update(source.name.as_bytes());
+            match outcome.as_ref().map(|(o, _)| o) {
+                Some(Outcome::Value(value)) => {
+                    let mut head = String::from("=");
+                    push_u64(&mut head, value.len() as u64);
+                    head.push(':');
+                    hasher.update(head.as_bytes());
+                    hasher.update(value.as_bytes());
+                    ok = ok.saturating_add(1);
+                }
+                Some(Outcome::Skipped) => hasher.update(b"~"),
+                // Failed, or never settled.
+                _ => {
+                    hasher.update(b"!");
+                    lost = lost.saturating_add(source.weight);
+                }
+            }
+            hasher.update(b"\n");
+        }
+        let fingerprint = Fingerprint {
+            id: FingerprintId::from_sha256(hasher.finalize().into()),
+            confidence: confidence(self.browser.base_confidence(), lost),
+            sources: ok,
+            ms: self.busy_ms.max(0.0) as u32,
+        };
+        (fingerprint, (now(window) - self.started).max(0.0) as u32)
+    }
+}
+
+/// How one source ended.
+#[derive(Clone, Debug)]
+enum Outcome {
+    Value(String),
+    Failed,
+    Skipped,
+}
+
+/// The platform's base confidence minus the points lost to failed sources, never below 5.
+pub(crate) fn confidence(base: u8, lost: u8) -> u8 {
+    base.saturating_sub(lost).max(5)
+}
+
+/// A JS value as text: strings as they are, `null` and `undefined` as `null`, anything else
+/// through its own `toString()` (a typed array prints as `1,2`).
+pub(crate) fn text_of(value: &JsValue) -> String {
+    if let Some(text) = value.as_string() {
+        return text;
+    }
+    if value.is_null() || value.is_undefined() {
+        return String::from("null");
+    }
+    call0(value, "toString").as_string().unwrap_or_default()
+}
+
+/// Appends the bit pattern of `n` in hex and a comma: exact, and no float printing needed.
+pub(crate) fn bits(out: &mut String, n: f64) {
+    let bits = n.to_bits();
+    for shift in (0..16).rev() {
+        out.push_str(crate::text::HEX_DIGITS[((bits >> (shift * 4)) & 0xf) as usize]);
+    }
+    out.push(',');
+}
+
+/// `performance.now()` (0 where a page broke it).
+pub(crate) fn now(window: &JsValue) -> f64 {
+    call0(&get(window, "performance"), "now").as_f64().unwrap_or(0.0)
+}

@@ -1,0 +1,21 @@
+//! The IANA time zone (`Europe/Berlin`, from `Temporal` or `Intl`: see `context::time_zone`);
+//! where neither gives one, the standard-time UTC offset (the larger of January's and July's, so
+//! daylight saving does not change it).
+
+use alloc::string::String;
+
+use super::{Probe, Reading};
+use crate::js::{call0, get, make};
+
+pub(super) fn collect(probe: &Probe<'_>) -> Option<Reading> {
+    if let Some(zone) = crate::context::time_zone(probe.window).filter(|z| !z.is_empty()) {
+        return Some(Reading::Value(zone));
+    }
+    let date = get(probe.window, "Date");
+    let offset =
+        |month: f64| call0(&make(&date, &[2024.0, month, 1.0]), "getTimezoneOffset").as_f64();
+    let minutes = offset(0.0)?.max(offset(6.0)?);
+    let mut value = String::from(if minutes < 0.0 { "offset:-" } else { "offset:+" });
+    crate::text::push_u64(&mut value, minutes.abs() as u64);
+    Some(Reading::Value(value))
+}

@@ -1,0 +1,94 @@
+//! First-party storage: `localStorage`, with a cookie on the site's own domain where
+//! `localStorage` is missing or refuses writes (some private modes, storage disabled). Every access
+//! may fail (a sandboxed iframe throws on the `localStorage` getter); failures read as "nothing
+//! stored".
+//!
+//! Which keys exist depends on the consent tier (see `consent.rs`): under `count` nothing is
+//! stored, except the visitor's own opt-out, which must outlive the page to be honoured.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use wasm_bindgen::JsValue;
+
+use crate::js::{call_num, call_str, get, number, store, text};
+
+/// The visitor id (`analytics` and above).
+pub(crate) const VISITOR_KEY: &str = "pulsegate.vid";
+/// The shared session (`analytics` and above).
+pub(crate) const SESSION_KEY: &str = "pulsegate.session";
+/// The visitor's consent choice, once made through `PulseGate.consent(...)`.
+pub(crate) const CONSENT_KEY: &str = "pulsegate.consent";
+/// `"1"` after `PulseGate.optOut()`; the loader reads it too, before downloading anything.
+pub(crate) const OPT_OUT_KEY: &str = "pulsegate.optout";
+
+/// A cookie lives this long (one year, in seconds).
+const COOKIE_MAX_AGE_S: &str = "31536000";
+
+/// The page's first-party storage.
+#[derive(Debug)]
+pub(crate) struct Store {
+    /// `localStorage`, or `undefined` where reading it throws.
+    local: JsValue,
+    /// `document`, for the cookie fallback.
+    document: JsValue,
+}
+
+impl Store {
+    /// The storage of `window`.
+    pub(crate) fn open(window: &JsValue, document: &JsValue) -> Self {
+        Self { local: get(window, "localStorage"), document: document.clone() }
+    }
+
+    /// The value under `key`: from `localStorage`, else from the fallback cookie.
+    pub(crate) fn get(&self, key: &str) -> Option<String> {
+        call_str(&self.local, "getItem", key).as_string().or_else(|| self.cookie(key))
+    }
+
+    /// Stores `value` under `key` in `localStorage`; where that fails and `cookie` is allowed
+    /// (small values only), in a cookie. Returns whether it was stored.
+    pub(crate) fn set(&self, key: &str, value: &str, cookie: bool) -> bool {
+        store(&self.local, key, value) || (cookie && self.set_cookie(key, value, COOKIE_MAX_AGE_S))
+    }
+
+    /// Removes `key` from `localStorage` and the cookie jar.
+    pub(crate) fn remove(&self, key: &str) {
+        call_str(&self.local, "removeItem", key);
+        if self.cookie(key).is_some() {
+            self.set_cookie(key, "", "0");
+        }
+    }
+
+    /// The `localStorage` keys starting with `prefix` (for adopting other pages' queues).
+    pub(crate) fn keys(&self, prefix: &str) -> Vec<String> {
+        let count = number(&self.local, "length").unwrap_or(0.0).min(1_000.0) as u32;
+        (0..count)
+            .filter_map(|i| call_num(&self.local, "key", &[f64::from(i)]).as_string())
+            .filter(|key| key.starts_with(prefix))
+            .collect()
+    }
+
+    /// The cookie named after `key` (`pulsegate.vid` → `pulsegate_vid`).
+    fn cookie(&self, key: &str) -> Option<String> {
+        let jar = text(&self.document, "cookie")?;
+        let name = cookie_name(key);
+        jar.split(';').find_map(|pair| {
+            let (k, v) = pair.trim_ascii().split_once('=')?;
+            (k == name && !v.is_empty()).then(|| String::from(v))
+        })
+    }
+
+    fn set_cookie(&self, key: &str, value: &str, max_age: &str) -> bool {
+        let mut cookie = cookie_name(key);
+        for part in ["=", value, "; path=/; max-age=", max_age, "; samesite=lax"] {
+            cookie.push_str(part);
+        }
+        crate::js::set_str(&self.document, "cookie", &cookie)
+    }
+}
+
+/// The cookie name for `key`: dots become underscores (`pulsegate.vid` → `pulsegate_vid`), since
+/// some server frameworks mangle dotted cookie names.
+fn cookie_name(key: &str) -> String {
+    key.replace('.', "_")
+}

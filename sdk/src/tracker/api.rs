@@ -1,0 +1,192 @@
+//! The public API behind `window.PulseGate`: the loader calls one function with an operation
+//! number and up to two arguments (`sdk/js/loader.js` keeps the names and their order).
+//!
+//! Wrong arguments are ignored, with one console warning in debug mode; nothing here throws.
+
+use alloc::string::String;
+
+use pulsegate_schema::limits::{self, truncate};
+use pulsegate_schema::{Custom, Event, Identify, PropValue, Props};
+use wasm_bindgen::JsValue;
+
+use super::Tracker;
+use super::consent::chosen_tier;
+use crate::js::{self, call, call0, get, number, object, text};
+use crate::text::u64_text;
+use crate::transport::Request;
+
+/// Operation numbers, in the loader's order.
+pub(crate) mod op {
+    /// `init(options)`: only the loader acts on it; here it means "already started".
+    pub(crate) const INIT: u8 = 0;
+    /// `track(name, props)`
+    pub(crate) const TRACK: u8 = 1;
+    /// `identify(id, traits)`
+    pub(crate) const IDENTIFY: u8 = 2;
+    /// `page(props)`
+    pub(crate) const PAGE: u8 = 3;
+    /// `consent(choice)`
+    pub(crate) const CONSENT: u8 = 4;
+    /// `optOut()`
+    pub(crate) const OPT_OUT: u8 = 5;
+    /// `optIn()`
+    pub(crate) const OPT_IN: u8 = 6;
+    /// `getVisitorId()`
+    pub(crate) const VISITOR_ID: u8 = 7;
+    /// `getSessionId()`
+    pub(crate) const SESSION_ID: u8 = 8;
+    /// `_send(path, body)`: queue an already-serialized payload (for other PulseGate modules,
+    /// such as the replay recorder) through the outbox: ordering, retries, unload, mirror.
+    pub(crate) const SEND: u8 = 9;
+    /// `_state()`: `{consent, sessionId, sessionStartedAt, visitorId, fingerprint?}` (or `null`
+    /// while not tracking), for those modules to decide whether they may run; `fingerprint`
+    /// (`{id, confidence, sources, ms, wallMs, sourceMs: {name: ms}}`) when this page computed
+    /// one.
+    pub(crate) const STATE: u8 = 10;
+}
+
+impl Tracker {
+    /// Runs API operation `op` with arguments `a`, `b`.
+    pub(crate) fn api_call(&mut self, op: &JsValue, a: &JsValue, b: &JsValue) -> JsValue {
+        let op = op.as_f64().unwrap_or(-1.0) as u8;
+        match op {
+            op::TRACK => self.track(a, b),
+            op::IDENTIFY => self.identify(a, b),
+            op::PAGE => self.pageview(Some(a), true),
+            op::CONSENT => match chosen_tier(a) {
+                Some(tier) => self.set_tier(tier),
+                None => self.warn("consent: expected a tier name or {analytics, marketing}"),
+            },
+            op::OPT_OUT => self.opt_out(),
+            op::OPT_IN => self.opt_in(),
+            op::VISITOR_ID => return self.visitor_text(),
+            op::SESSION_ID => return self.session_text(),
+            op::SEND => self.send_raw(a, b),
+            op::STATE => return self.state(),
+            op::INIT => self.warn("init: already started"),
+            _ => {}
+        }
+        JsValue::UNDEFINED
+    }
+
+    /// `track(name, props)`: a custom event.
+    fn track(&mut self, name: &JsValue, props: &JsValue) {
+        let (Some(name), Some(props)) = (self.name(name), self.props(props)) else {
+            return self.warn("track: expected a name and an optional object of scalar props");
+        };
+        self.record(&Event::Custom(Custom { ts: js::now(), name, props }));
+    }
+
+    /// `identify(id, traits)`: who the visitor is, in the site's own terms. Ignored under the
+    /// `count` tier, which identifies nobody.
+    fn identify(&mut self, id: &JsValue, traits: &JsValue) {
+        if !self.persistent() {
+            return self.warn("identify: ignored under the consent tier \"count\"");
+        }
+        let id = if id.as_f64().is_some() {
+            call0(id, "toString").as_string().and_then(non_empty_name)
+        } else {
+            self.name(id)
+        };
+        let (Some(user_id), Some(traits)) = (id, self.props(traits)) else {
+            return self.warn("identify: expected an id and an optional object of scalar traits");
+        };
+        self.record(&Event::Identify(Identify { ts: js::now(), user_id, traits }));
+    }
+
+    /// An event name or id: a non-empty string, cut to [`limits::MAX_NAME_LEN`].
+    fn name(&self, value: &JsValue) -> Option<String> {
+        value.as_string().and_then(non_empty_name)
+    }
+
+    /// Props: absent, or a plain object whose values are strings, finite numbers, booleans or
+    /// `null` (`undefined` values are skipped); at most [`limits::MAX_PROPS`], long strings cut.
+    fn props(&self, value: &JsValue) -> Option<Props> {
+        let mut props = Props::new();
+        if value.is_undefined() || value.is_null() {
+            return Some(props);
+        }
+        let is_array = call(&get(&self.window, "Array"), "isArray", &[value]);
+        if !value.is_object() || is_array.as_bool() != Some(false) {
+            return None;
+        }
+        let keys = object(call(&get(&self.window, "Object"), "keys", &[value]))?;
+        let count = number(&keys, "length")? as u64;
+        for i in 0..count {
+            let key = text(&keys, &u64_text(i))?;
+            let item = get(value, &key);
+            let prop = if let Some(s) = item.as_string() {
+                let mut s = s;
+                truncate(&mut s, limits::MAX_VALUE_LEN);
+                PropValue::String(s)
+            } else if let Some(n) = item.as_f64() {
+                if !n.is_finite() {
+                    return None;
+                }
+                PropValue::Number(n)
+            } else if let Some(b) = item.as_bool() {
+                PropValue::Bool(b)
+            } else if item.is_null() {
+                PropValue::Null
+            } else if item.is_undefined() {
+                continue;
+            } else {
+                return None;
+            };
+            let mut key = key;
+            truncate(&mut key, limits::MAX_NAME_LEN);
+            if key.is_empty() || (props.len() >= limits::MAX_PROPS && !props.contains_key(&key)) {
+                continue;
+            }
+            props.insert(key, prop);
+        }
+        Some(props)
+    }
+
+    /// `_send(path, body)`: an already-serialized payload for `path` (which must start with
+    /// `/track/`), delivered like the tracker's own requests.
+    fn send_raw(&mut self, path: &JsValue, body: &JsValue) {
+        match (path.as_string(), body.as_string()) {
+            (Some(path), Some(body)) if path.starts_with("/track/") && !self.opted_out => {
+                self.outbox.push(Request::new(&path, body));
+                self.save();
+                self.pump();
+            }
+            _ => self.warn("_send: expected a /track/ path and a string body"),
+        }
+    }
+
+    /// `_state()`: what other PulseGate modules need to know to run alongside the tracker.
+    fn state(&self) -> JsValue {
+        let Some(session) = self.session.filter(|_| !self.opted_out) else {
+            return JsValue::NULL;
+        };
+        let state = js::make(&get(&self.window, "Object"), &[]);
+        js::set(&state, "consent", &js::str(self.tier.as_str()));
+        js::set(&state, "sessionId", &self.session_text());
+        js::set(&state, "sessionStartedAt", &js::num(session.started_at as f64));
+        js::set(&state, "visitorId", &self.visitor_text());
+        if let Some((fingerprint, wall_ms, timings)) = &self.last_fingerprint {
+            let object = get(&self.window, "Object");
+            let fp = js::make(&object, &[]);
+            js::set_str(&fp, "id", fingerprint.id.as_str());
+            js::set(&fp, "confidence", &js::num(f64::from(fingerprint.confidence)));
+            js::set(&fp, "sources", &js::num(f64::from(fingerprint.sources)));
+            js::set(&fp, "ms", &js::num(f64::from(fingerprint.ms)));
+            js::set(&fp, "wallMs", &js::num(f64::from(*wall_ms)));
+            let per_source = js::make(&object, &[]);
+            for (name, ms) in timings {
+                js::set(&per_source, name, &js::num(*ms));
+            }
+            js::set(&fp, "sourceMs", &per_source);
+            js::set(&state, "fingerprint", &fp);
+        }
+        state
+    }
+}
+
+/// A non-empty name cut to [`limits::MAX_NAME_LEN`].
+fn non_empty_name(mut name: String) -> Option<String> {
+    truncate(&mut name, limits::MAX_NAME_LEN);
+    (!name.trim_ascii().is_empty()).then_some(name)
+}

@@ -1,0 +1,431 @@
+//! The running tracker, one per page: ties config, consent, session, queue, outbox and the
+//! automatic capture together, and turns browser callbacks ([`Signal`]s) into its method calls.
+//!
+//! State lives in one `Rc<RefCell<Tracker>>`; every callback holds a `Weak` to it and borrows it
+//! with `try_borrow_mut`, so a callback that fires while another runs (a page script reacting to
+//! something the tracker did) is dropped instead of panicking. The loader serializes API calls
+//! itself (`sdk/js/boot.js`), so no API call is lost that way.
+//!
+//! Sub-modules add `impl Tracker` blocks by concern: `api` (the public methods), `send` (the
+//! outbox on the network, unload, the storage mirror), `consent` (tiers and opt-out), `start`
+//! (session starts, fingerprint and bot signals).
+
+mod api;
+mod consent;
+mod send;
+mod start;
+
+use alloc::rc::{Rc, Weak};
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+
+use pulsegate_schema::limits::MAX_ENGAGED_MS;
+use pulsegate_schema::{ConsentTier, Event, SessionEnd, SessionId, UnixMillis, VisitorId};
+use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
+
+use crate::callback::{Handler, Listener, Patch, Timer};
+use crate::capture::Page;
+use crate::config::{Config, StartTier};
+use crate::js::{self, get, text};
+use crate::queue::{self, AfterPush, Queue};
+use crate::session::{self, Session, Touch};
+use crate::storage::{CONSENT_KEY, OPT_OUT_KEY, SESSION_KEY, Store};
+use crate::transport::{EVENTS_BATCH_PATH, Outbox, Request, SESSION_END_PATH};
+use crate::{json, privacy};
+
+pub(crate) use start::Starting;
+
+/// Why `start` left the tracker off (the loader logs it under `data-debug`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Off {
+    /// No valid site key or endpoint.
+    Config = 1,
+    /// Not a web page (no window, document or `http(s)` location).
+    NoPage = 2,
+    /// Global Privacy Control or Do Not Track.
+    Privacy = 3,
+    /// The visitor opted out earlier.
+    OptedOut = 4,
+    /// The page's host is not in `data-domains`.
+    Domain = 5,
+}
+
+/// What a callback is for; every callback carries one, and [`Tracker::on`] dispatches on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Signal {
+    /// The public API function: `(op, a, b)`.
+    Api,
+    /// The flush timer.
+    Flush,
+    /// The retry timer of the outbox.
+    Retry,
+    /// Hands the held session start over (after the start task, or the fingerprint).
+    Start,
+    /// An asynchronous fingerprint source settled.
+    #[cfg(feature = "fingerprint")]
+    Fingerprint,
+    /// A `fetch` settled: `(request number, response or null)`.
+    Response,
+    /// The browser came back online.
+    Online,
+    /// `visibilitychange`.
+    Visibility,
+    /// `pagehide`.
+    PageHide,
+    /// `pageshow` (a back/forward-cache restore when `persisted`).
+    PageShow,
+    /// The window gained or lost focus.
+    Focus,
+    /// The URL may have changed (history API, `popstate`, `hashchange`); checked shortly after.
+    Navigate,
+    /// The deferred check after [`Signal::Navigate`].
+    Route,
+    /// A click anywhere.
+    Click,
+    /// A rage-click burst may be over.
+    RageEnd,
+    /// The window scrolled.
+    Scroll,
+    /// A form field got focus.
+    FormFocus,
+    /// A form field changed.
+    FormChange,
+    /// A form was submitted.
+    Submit,
+    /// An uncaught error.
+    Error,
+    /// An unhandled promise rejection.
+    Rejection,
+}
+
+/// State of a started tracker; lives until the page goes away.
+pub(crate) struct Tracker {
+    /// Itself, for the callbacks it creates.
+    me: Weak<RefCell<Tracker>>,
+    pub(crate) config: Config,
+    pub(crate) window: JsValue,
+    pub(crate) document: JsValue,
+    /// The tier the tracker runs under now.
+    pub(crate) tier: ConsentTier,
+    /// `data-consent="pending"` and the visitor has not chosen yet.
+    pub(crate) undecided: bool,
+    /// `PulseGate.optOut()` was called: nothing is recorded or stored.
+    pub(crate) opted_out: bool,
+    pub(crate) store: Store,
+    /// This page's random id: names its storage mirror.
+    pub(crate) page_id: String,
+    pub(crate) visitor: Option<VisitorId>,
+    /// The session this page last used.
+    pub(crate) session: Option<Session>,
+    /// A session start waiting to be sent (for a fingerprint, or for the start task to end).
+    pub(crate) starting: Option<Starting>,
+    /// Events not yet batched, and the session they belong to.
+    pub(crate) queue: Queue,
+    pub(crate) queue_session: Option<(SessionId, UnixMillis)>,
+    pub(crate) outbox: Outbox,
+    /// Number of the request in flight, so a late answer to an older one is ignored.
+    pub(crate) flight: u32,
+    pub(crate) flush_timer: Timer,
+    pub(crate) retry_timer: Timer,
+    pub(crate) start_timer: Timer,
+    pub(crate) route_timer: Timer,
+    pub(crate) rage_timer: Timer,
+    /// How the fingerprint's next slice is scheduled to run soon: `window.scheduler` (its
+    /// `yield()`), or `port2` of a `MessageChannel` whose `port1` calls the start handler.
+    #[cfg(feature = "fingerprint")]
+    pub(crate) channel: Option<(JsValue, Handler)>,
+    /// Settles fetches; bound to the request number for each one.
+    pub(crate) response: Handler,
+    /// The automatic capture's listeners and the wrapped `history` methods.
+    pub(crate) listeners: Vec<Listener>,
+    pub(crate) patches: Vec<Patch>,
+    /// What the automatic capture knows about the current page.
+    pub(crate) page: Page,
+    /// The public API function handed to the loader.
+    pub(crate) api: Handler,
+    /// The fingerprint computed on this page, for `_state()`.
+    pub(crate) last_fingerprint: Option<Computed>,
+}
+
+/// A fingerprint computed on this page, the wall time it took (ms) and each source's
+/// main-thread time (ms).
+pub(crate) type Computed = (pulsegate_schema::Fingerprint, u32, Vec<(&'static str, f64)>);
+
+/// Starts the tracker with the loader's config object: the API function to call, or a number
+/// saying why the tracker is off (see [`Off`]).
+pub(crate) fn start(config: &JsValue) -> JsValue {
+    match try_start(config) {
+        Ok(api) => api,
+        Err(off) => js::num(f64::from(off as u8)),
+    }
+}
+
+fn try_start(config: &JsValue) -> Result<JsValue, Off> {
+    let config = Config::from_js(config).ok_or(Off::Config)?;
+    let window = js::global();
+    let document = get(&window, "document");
+    let location = get(&window, "location");
+    let href = text(&location, "href").unwrap_or_default();
+    if !document.is_object() || !pulsegate_schema::is_web_url(&href) {
+        return Err(Off::NoPage);
+    }
+    if privacy::signal(&window, config.respect_dnt).is_some() {
+        return Err(Off::Privacy);
+    }
+    let store = Store::open(&window, &document);
+    if store.get(OPT_OUT_KEY).is_some() {
+        return Err(Off::OptedOut);
+    }
+    if !config.allows_host(&text(&location, "hostname").unwrap_or_default()) {
+        return Err(Off::Domain);
+    }
+    // A choice the visitor made earlier wins over the tag's default.
+    let stored = store.get(CONSENT_KEY).and_then(|t| consent::parse_tier(&t));
+    let (tier, undecided) = match (stored, config.consent) {
+        (Some(tier), _) => (tier, false),
+        (None, StartTier::Granted(tier)) => (tier, false),
+        (None, StartTier::Pending) => (ConsentTier::Count, true),
+    };
+    let rc = Rc::new_cyclic(|me: &Weak<RefCell<Tracker>>| {
+        let handler = |signal| handler(me, signal);
+        RefCell::new(Tracker {
+            me: me.clone(),
+            page_id: crate::text::uuid_text(&js::random_bytes().unwrap_or_default()),
+            flush_timer: Timer::new(&window, handler(Signal::Flush)),
+            retry_timer: Timer::new(&window, handler(Signal::Retry)),
+            start_timer: Timer::new(&window, handler(Signal::Start)),
+            route_timer: Timer::new(&window, handler(Signal::Route)),
+            rage_timer: Timer::new(&window, handler(Signal::RageEnd)),
+            #[cfg(feature = "fingerprint")]
+            channel: None,
+            response: handler(Signal::Response),
+            api: handler(Signal::Api),
+            config,
+            window,
+            document,
+            tier,
+            undecided,
+            opted_out: false,
+            store,
+            visitor: None,
+            session: None,
+            starting: None,
+            queue: Queue::default(),
+            queue_session: None,
+            outbox: Outbox::default(),
+            flight: 0,
+            listeners: Vec::new(),
+            patches: Vec::new(),
+            page: Page::default(),
+            last_fingerprint: None,
+        })
+    });
+    let api = {
+        let mut tracker = rc.try_borrow_mut().map_err(|_| Off::NoPage)?;
+        tracker.begin();
+        tracker.api.js().clone()
+    };
+    // The tracker lives as long as the page: its callbacks only hold weak references.
+    core::mem::forget(rc);
+    Ok(api)
+}
+
+/// A guarded JS function that delivers `signal` to the tracker behind `me`.
+pub(crate) fn handler(me: &Weak<RefCell<Tracker>>, signal: Signal) -> Handler {
+    let me = me.clone();
+    Handler::new(Closure::own_aborting(move |a: JsValue, b: JsValue, c: JsValue| {
+        match me.upgrade() {
+            Some(rc) => match rc.try_borrow_mut() {
+                Ok(mut tracker) => tracker.on(signal, &a, &b, &c),
+                // Re-entered from a page script the tracker itself triggered: dropped.
+                Err(_) => JsValue::UNDEFINED,
+            },
+            None => JsValue::UNDEFINED,
+        }
+    }))
+}
+
+impl Tracker {
+    /// A handler for `signal` on this tracker.
+    pub(crate) fn handler(&self, signal: Signal) -> Handler {
+        handler(&self.me, signal)
+    }
+
+    /// Runs the first steps: the storage mirror of pages that are gone, the page listeners and
+    /// the first pageview.
+    fn begin(&mut self) {
+        if self.persistent() {
+            self.load_identity();
+            self.adopt();
+        }
+        self.listen_page();
+        if self.config.auto_track {
+            self.capture_start();
+        }
+        self.pump();
+    }
+
+    /// Dispatches a callback.
+    fn on(&mut self, signal: Signal, a: &JsValue, b: &JsValue, c: &JsValue) -> JsValue {
+        match signal {
+            Signal::Api => return self.api_call(a, b, c),
+            Signal::Flush => {
+                self.flush_timer.fired();
+                self.flush();
+            }
+            Signal::Retry => {
+                self.retry_timer.fired();
+                self.pump();
+            }
+            Signal::Start => {
+                self.start_timer.fired();
+                self.start_step();
+            }
+            #[cfg(feature = "fingerprint")]
+            Signal::Fingerprint => self.fingerprint_resumed(a),
+            Signal::Response => self.settle(a, b),
+            Signal::Online => {
+                self.outbox.wake();
+                self.pump();
+            }
+            Signal::PageHide => self.hide(true),
+            Signal::Visibility => {
+                if self.hidden() {
+                    self.hide(false);
+                } else {
+                    self.capture_visible(true);
+                }
+            }
+            _ => self.capture_signal(signal, a),
+        }
+        JsValue::UNDEFINED
+    }
+
+    /// Whether the tier allows storing anything (a persistent session, a visitor id, the mirror).
+    pub(crate) fn persistent(&self) -> bool {
+        self.tier.allows_identity() && !self.opted_out
+    }
+
+    /// The window-level listeners every running tracker needs: delivery on hide and unload,
+    /// retries when the network is back.
+    fn listen_page(&mut self) {
+        for (target, kind, signal) in [
+            (&self.window, "pagehide", Signal::PageHide),
+            (&self.document, "visibilitychange", Signal::Visibility),
+            (&self.window, "online", Signal::Online),
+        ] {
+            let listener = Listener::new(target, kind, false, self.handler(signal));
+            self.listeners.push(listener);
+        }
+    }
+
+    /// Records `event` (made at `event.ts()`): counts as activity in the session (which may start
+    /// a new one), queues the event and flushes when the queue says so.
+    pub(crate) fn record(&mut self, event: &Event) {
+        if self.opted_out {
+            return;
+        }
+        let Some(session) = self.touch(event.ts()) else { return };
+        let Some(text) = json::to_string(event) else { return };
+        if self.queue_session.is_some_and(|(id, _)| id != session.id) {
+            // Events of an ended session leave under its id before the new one's are queued.
+            self.close_queue();
+        }
+        self.queue_session = Some((session.id, session.started_at));
+        match self.queue.push(text, self.config.flush_at) {
+            // A hidden page may be frozen or discarded without another event, and its timers are
+            // throttled: what it records leaves at once.
+            _ if self.hidden() => self.flush(),
+            AfterPush::FlushNow => self.flush(),
+            AfterPush::ArmTimer => self.flush_timer.arm(u64::from(self.config.flush_interval_ms)),
+            AfterPush::Wait => {}
+        }
+        self.save();
+    }
+
+    /// Whether the page is hidden (a background tab, or one that started hidden).
+    pub(crate) fn hidden(&self) -> bool {
+        text(&self.document, "visibilityState").as_deref() == Some("hidden")
+    }
+
+    /// Activity at `now`: continues the session (shared through storage when the tier allows)
+    /// or starts a new one, ending the expired one on the server.
+    pub(crate) fn touch(&mut self, now: UnixMillis) -> Option<Session> {
+        let stored = if self.persistent() {
+            self.store.get(SESSION_KEY).and_then(|t| Session::decode(&t))
+        } else {
+            None
+        };
+        let session = match session::touch(session::latest(stored, self.session), now)? {
+            Touch::Continue(session) => session,
+            Touch::Start { session, ended } => {
+                if let Some(ended) = ended {
+                    self.end_session(ended);
+                }
+                self.begin_session(session);
+                session
+            }
+        };
+        self.set_session(Some(session));
+        Some(session)
+    }
+
+    /// Remembers `session` in memory and, when the tier allows, in storage for the other tabs.
+    pub(crate) fn set_session(&mut self, session: Option<Session>) {
+        self.session = session;
+        match session {
+            Some(s) if self.persistent() => {
+                self.store.set(SESSION_KEY, &s.encode(), true);
+            }
+            _ => {}
+        }
+    }
+
+    /// Queues `POST /track/session/end` for `session` (after whatever of it is still queued).
+    pub(crate) fn end_session(&mut self, session: Session) {
+        self.close_queue();
+        let end = SessionEnd {
+            session_id: session.id,
+            session_started_at: session.started_at,
+            ended_at: session.last_activity.max(session.started_at),
+            engaged_ms: Some(session.engaged_ms.min(MAX_ENGAGED_MS)),
+        };
+        if let Some(body) = json::to_string(&end) {
+            self.outbox.push(Request::new(SESSION_END_PATH, body));
+        }
+    }
+
+    /// Sends what is queued (unless a session start is still held back), in as many batches as
+    /// the limits require.
+    pub(crate) fn flush(&mut self) {
+        if self.starting.is_none() {
+            self.close_queue();
+            self.save();
+            self.pump();
+        }
+    }
+
+    /// Turns the queued events into batch requests in the outbox.
+    pub(crate) fn close_queue(&mut self) {
+        self.flush_timer.cancel();
+        let events = self.queue.take();
+        if let Some((id, started_at)) = self.queue_session
+            && !events.is_empty()
+        {
+            for body in queue::encode_batches(id, started_at, &events, js::now()) {
+                self.outbox.push(Request::new(EVENTS_BATCH_PATH, body));
+            }
+        }
+    }
+
+    /// Logs `message` to the console in debug mode (`data-debug`); silent otherwise.
+    pub(crate) fn warn(&self, message: &str) {
+        if self.config.debug {
+            let console = get(&self.window, "console");
+            js::call_str2(&console, "warn", "[pulsegate]", message);
+        }
+    }
+}

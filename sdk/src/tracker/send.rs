@@ -1,0 +1,159 @@
+//! The outbox on the network: one `fetch` at a time with `keepalive`, answers judged by
+//! `transport::judge`, retries on a timer; beacons when the page hides or unloads; the storage
+//! mirror that lets the next page deliver what this one could not.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use wasm_bindgen::JsValue;
+
+use super::Tracker;
+use crate::js::{self, call, call_str, get, num, post};
+use crate::persist::{KEY_PREFIX, Mirror};
+use crate::queue;
+use crate::transport::{self, EVENTS_BATCH_PATH, Outcome, Request, UNLOAD_BUDGET_BYTES};
+
+impl Tracker {
+    /// Sends the next request when nothing is in flight; arms the retry timer when the next one
+    /// must wait.
+    pub(crate) fn pump(&mut self) {
+        let now = js::now();
+        let next = match self.outbox.next(now) {
+            Ok(Some(request)) => (self.config.url(&request.path), request.body.clone()),
+            Ok(None) => return,
+            Err(at) => return self.retry_timer.rearm(at.saturating_sub(now)),
+        };
+        self.flight = self.flight.wrapping_add(1);
+        let (url, body) = next;
+        let keepalive = body.len() <= UNLOAD_BUDGET_BYTES;
+        // `then(ok, fail)`, each bound to this request's number: an answer to an older request
+        // (before an opt-out cleared the outbox) is then recognised and ignored.
+        let flight = num(f64::from(self.flight));
+        let ok = call(self.response.js(), "bind", &[&JsValue::NULL, &flight]);
+        let fail = call(self.response.js(), "bind", &[&JsValue::NULL, &flight, &JsValue::NULL]);
+        let chained = call(&post(&url, &body, keepalive), "then", &[&ok, &fail]);
+        if !chained.is_object() {
+            // No fetch, or one that returned no promise: a network error, retried later.
+            self.settle_with(None, None);
+        }
+    }
+
+    /// A `fetch` settled: `flight` is the bound request number, `response` the `Response` (or
+    /// `null` when the request failed).
+    pub(crate) fn settle(&mut self, flight: &JsValue, response: &JsValue) {
+        if flight.as_f64() != Some(f64::from(self.flight)) {
+            return;
+        }
+        let status = js::number(response, "status").map(|s| s as u16);
+        let retry_after = call_str(&get(response, "headers"), "get", "retry-after").as_string();
+        self.settle_with(status, retry_after.as_deref());
+    }
+
+    fn settle_with(&mut self, status: Option<u16>, retry_after: Option<&str>) {
+        let now = js::now();
+        let Some(request) = self.outbox.in_flight() else { return };
+        let date = get(&self.window, "Date");
+        let outcome = transport::judge(
+            &request.path,
+            request.attempts,
+            status,
+            retry_after,
+            now,
+            |value| js::whole(call_str(&date, "parse", value).as_f64()),
+            js::random_fraction(),
+        );
+        if let Outcome::Drop { warn: true } = outcome {
+            self.warn("a request was refused by the server and dropped");
+        }
+        self.outbox.settle(outcome, now);
+        self.save();
+        self.pump();
+    }
+
+    /// The page is hidden (`unloading`: or going away): capture closes the page's engagement,
+    /// a held session start leaves without waiting, everything queued is batched and handed to
+    /// beacons within the unload budget.
+    pub(crate) fn hide(&mut self, unloading: bool) {
+        self.capture_hide(unloading);
+        // Beacons carry everything in order: the held session start first.
+        self.start_now();
+        self.close_queue();
+        let online = !self.offline();
+        let navigator = get(&self.window, "navigator");
+        let endpoint = self.config.endpoint.clone();
+        self.outbox.unload(online, |request| beacon(&navigator, &endpoint, request));
+        self.save_as(unloading);
+    }
+
+    /// Writes this page's storage mirror (when the tier allows storage).
+    pub(crate) fn save(&self) {
+        self.save_as(false);
+    }
+
+    fn save_as(&self, closed: bool) {
+        if !self.persistent() {
+            return;
+        }
+        let key = self.mirror_key();
+        if self.outbox.is_empty() && self.queue.events.is_empty() {
+            self.store.remove(&key);
+            return;
+        }
+        let mirror = Mirror {
+            updated_at: js::now(),
+            closed,
+            requests: self.outbox.requests().cloned().collect(),
+            session: self.queue_session,
+            events: self.queue.events.clone(),
+        };
+        self.store.set(&key, &mirror.encode(), false);
+    }
+
+    /// `pulsegate.q.<page id>`
+    fn mirror_key(&self) -> String {
+        let mut key = String::from(KEY_PREFIX);
+        key.push_str(&self.page_id);
+        key
+    }
+
+    /// Takes over the mirrors of pages that are gone (closed, or silent for minutes): their
+    /// requests go first, their loose events become batches.
+    pub(crate) fn adopt(&mut self) {
+        let now = js::now();
+        let mut adopted = Vec::new();
+        for key in self.store.keys(KEY_PREFIX) {
+            let mirror = self.store.get(&key).and_then(|t| Mirror::decode(&t));
+            match mirror {
+                Some(m) if !m.adoptable(now) => continue,
+                Some(m) => {
+                    adopted.extend(m.requests);
+                    if let Some((id, started_at)) = m.session {
+                        for body in queue::encode_batches(id, started_at, &m.events, now) {
+                            adopted.push(Request::new(EVENTS_BATCH_PATH, body));
+                        }
+                    }
+                }
+                // Damaged: nothing to recover.
+                None => {}
+            }
+            self.store.remove(&key);
+        }
+        if !adopted.is_empty() {
+            self.outbox.adopt(adopted);
+            self.save();
+        }
+    }
+}
+
+/// `navigator.sendBeacon(endpoint + path, body)`, or `fetch(keepalive)` where beacons are missing
+/// or refused; whether the browser took the request.
+fn beacon(navigator: &JsValue, endpoint: &str, request: &Request) -> bool {
+    let mut url = String::from(endpoint);
+    url.push_str(&request.path);
+    if js::call_str2(navigator, "sendBeacon", &url, &request.body).as_bool() == Some(true) {
+        return true;
+    }
+    // A failure now cannot be retried by this page; the mirror keeps the request.
+    request.body.len() <= UNLOAD_BUDGET_BYTES
+        && call(&post(&url, &request.body, true), "catch", &[&js::noop()]).is_object()
+}

@@ -1,0 +1,216 @@
+//! Session starts. A new session's start is held back briefly: until the task that started it
+//! ends (so a `PulseGate.consent(...)` made right after the tag loads still decides its tier), and
+//! under `analytics` or above until the fingerprint is computed, one source per task. Its events
+//! wait behind it; when the page hides, it leaves at once without a fingerprint.
+
+use pulsegate_schema::{Fingerprint, PageContext, SessionStart, Utm};
+use wasm_bindgen::JsValue;
+
+use super::Tracker;
+use crate::js::{get, text};
+use crate::session::Session;
+use crate::transport::{Request, SESSION_START_PATH};
+use crate::{bot, context, json, url};
+#[cfg(feature = "fingerprint")]
+use {super::Signal, crate::callback::Handler, crate::js::call};
+
+#[cfg(feature = "fingerprint")]
+use crate::fingerprint::{Runner, Step};
+
+/// A session start not sent yet.
+#[derive(Debug)]
+pub(crate) struct Starting {
+    session: Session,
+    /// The landing page, as it was when the session began.
+    page: PageContext,
+    utm: Option<Utm>,
+    /// The fingerprint being computed (tiers that allow it).
+    #[cfg(feature = "fingerprint")]
+    runner: Option<Runner>,
+    fingerprint: Option<Fingerprint>,
+    /// Receives an asynchronous source's result.
+    #[cfg(feature = "fingerprint")]
+    resume: Option<Handler>,
+}
+
+impl Starting {
+    /// The tier now allows a fingerprint: compute one before the start leaves.
+    pub(crate) fn allow_fingerprint(&mut self, window: &JsValue) {
+        #[cfg(feature = "fingerprint")]
+        if self.runner.is_none() && self.fingerprint.is_none() {
+            self.runner = Some(Runner::new(window));
+        }
+        #[cfg(not(feature = "fingerprint"))]
+        let _ = window;
+    }
+
+    /// The tier no longer allows one: drop it.
+    pub(crate) fn forbid_fingerprint(&mut self) {
+        #[cfg(feature = "fingerprint")]
+        {
+            self.runner = None;
+        }
+        self.fingerprint = None;
+    }
+}
+
+impl Tracker {
+    /// A new session begins: its start is held until the current task ends (and the fingerprint
+    /// is done).
+    pub(crate) fn begin_session(&mut self, session: Session) {
+        let href = text(&get(&self.window, "location"), "href").unwrap_or_default();
+        let mut starting = Starting {
+            session,
+            page: context::page(&self.window, &self.config),
+            utm: url::utm(&href),
+            #[cfg(feature = "fingerprint")]
+            runner: None,
+            fingerprint: None,
+            #[cfg(feature = "fingerprint")]
+            resume: None,
+        };
+        if self.persistent() {
+            starting.allow_fingerprint(&self.window);
+        }
+        #[cfg(feature = "fingerprint")]
+        let fingerprinting = starting.runner.is_some();
+        self.starting = Some(starting);
+        // The first fingerprint slice runs as soon as this task ends, like the others.
+        #[cfg(feature = "fingerprint")]
+        if fingerprinting {
+            return self.yield_now();
+        }
+        self.start_timer.rearm(0);
+    }
+
+    /// Advances the held start by one step: one fingerprint source, or sending it (and what
+    /// waited behind it).
+    pub(crate) fn start_step(&mut self) {
+        if self.starting.is_some() && !self.fingerprint_step() {
+            self.start_now();
+            self.flush();
+        }
+    }
+
+    /// Queues the held start at once, without a fingerprint still being computed (the page is
+    /// hiding); the caller sends it.
+    pub(crate) fn start_now(&mut self) {
+        if let Some(starting) = self.starting.take() {
+            self.start_timer.cancel();
+            self.send_start(starting);
+        }
+    }
+
+    /// Runs the next slice of fingerprint sources of the held start; `true` while the
+    /// fingerprint is not done (the start timer, or the asynchronous source's promise, calls
+    /// back). A hidden page runs them back to back: nobody is interacting with it, and its timers
+    /// are throttled to one a second or less.
+    #[cfg(feature = "fingerprint")]
+    fn fingerprint_step(&mut self) -> bool {
+        let hidden = self.hidden();
+        let Some(starting) = &mut self.starting else { return false };
+        let Some(runner) = &mut starting.runner else { return false };
+        if runner.waiting() && runner.read_all() {
+            // The start timer fired while only the asynchronous source was left: its deadline.
+            runner.resume(&JsValue::UNDEFINED, &self.window);
+        }
+        let mut step = runner.step(&self.window);
+        while hidden && matches!(step, Step::Yield) {
+            step = runner.step(&self.window);
+        }
+        if let Some(promise) = runner.promise() {
+            let resume = super::handler(&self.me, Signal::Fingerprint);
+            if !call(&promise, "then", &[resume.js(), resume.js()]).is_object() {
+                runner.resume(&JsValue::UNDEFINED, &self.window);
+            }
+            starting.resume = Some(resume);
+        }
+        match step {
+            Step::Yield => self.yield_now(),
+            Step::Wait(deadline_ms) => self.start_timer.rearm(deadline_ms),
+            Step::Done(fingerprint, wall_ms) => {
+                let timings = runner.timings().collect();
+                self.last_fingerprint = Some((fingerprint.clone(), wall_ms, timings));
+                starting.fingerprint = Some(fingerprint);
+                starting.runner = None;
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Calls [`Self::start_step`] again in a new task, as soon as the browser has run what
+    /// waits (input, rendering): `scheduler.yield()` where there is one (the continuation goes
+    /// before other pages' scripts' tasks, so the fingerprint is not stretched by them), else a
+    /// `MessageChannel` message, which timers' 4 ms nesting clamp and background throttling do
+    /// not slow; a timer where there is neither.
+    #[cfg(feature = "fingerprint")]
+    fn yield_now(&mut self) {
+        if self.channel.is_none() {
+            let handler = super::handler(&self.me, Signal::Start);
+            let scheduler = get(&self.window, "scheduler");
+            if get(&scheduler, "yield").is_function() {
+                self.channel = Some((scheduler, handler));
+            } else {
+                let channel = crate::js::make(&get(&self.window, "MessageChannel"), &[]);
+                if crate::js::set(&get(&channel, "port1"), "onmessage", handler.js()) {
+                    self.channel = Some((get(&channel, "port2"), handler));
+                }
+            }
+        }
+        // (Should a page break either, the start still leaves when the page hides.)
+        let sent = match &self.channel {
+            Some((port, handler)) if get(port, "yield").is_function() => {
+                let promise = crate::js::call0(port, "yield");
+                call(&promise, "then", &[handler.js(), handler.js()]).is_object()
+            }
+            Some((port, _)) => {
+                crate::js::call_num(port, "postMessage", &[0.0]);
+                true
+            }
+            None => false,
+        };
+        if !sent {
+            self.start_timer.rearm(0);
+        }
+    }
+
+    #[cfg(not(feature = "fingerprint"))]
+    fn fingerprint_step(&mut self) -> bool {
+        false
+    }
+
+    /// An asynchronous fingerprint source settled with `result`.
+    #[cfg(feature = "fingerprint")]
+    pub(crate) fn fingerprint_resumed(&mut self, result: &JsValue) {
+        if let Some(Starting { runner: Some(runner), .. }) = &mut self.starting
+            && runner.waiting()
+        {
+            runner.resume(result, &self.window);
+            if runner.read_all() {
+                // Only the deadline was armed: finish now.
+                self.start_timer.rearm(0);
+            }
+        }
+    }
+
+    /// Queues `POST /track/session/start`.
+    fn send_start(&mut self, starting: Starting) {
+        let persistent = self.persistent();
+        let start = SessionStart {
+            session_id: starting.session.id,
+            site_key: self.config.site_key.clone(),
+            started_at: starting.session.started_at,
+            page: starting.page,
+            device: context::device(&self.window),
+            visitor_id: self.visitor.filter(|_| persistent),
+            consent: self.tier,
+            utm: starting.utm,
+            fingerprint: starting.fingerprint.filter(|_| persistent),
+            bot: bot::signals(&self.window),
+        };
+        if let Some(body) = json::to_string(&start) {
+            self.outbox.push(Request::new(SESSION_START_PATH, body));
+        }
+    }
+}

@@ -1,0 +1,83 @@
+// Reads what the SDK delivered, straight from the worker's R2 bucket: each session's meta.json
+// (its session start) and its event batches, in key order (the key starts with the batch's
+// earliest event time, so that is time order).
+import { eventually } from './state.mjs';
+
+/** Every session in R2: `[{ id, prefix, meta, batches: [{ key, batch }], events }]`. */
+export async function sessions(state) {
+  // One read of the whole bucket per call (each read opens a fresh proxy: see state.mjs).
+  const objects = await state.getJsonMany('sessions/');
+  const byId = new Map();
+  for (const { key, body } of objects) {
+    const [, , , , id, ...rest] = key.split('/');
+    if (!byId.has(id)) byId.set(id, { id, prefix: key.split('/').slice(0, 5).join('/') + '/', meta: null, batches: [] });
+    const session = byId.get(id);
+    if (rest.join('/') === 'meta.json') session.meta = body;
+    else if (rest[0] === 'events' && body?.events) session.batches.push({ key, batch: body });
+  }
+  for (const session of byId.values()) {
+    session.batches.sort((a, b) => (a.key < b.key ? -1 : 1));
+    session.events = session.batches.flatMap((b) => b.batch.events);
+  }
+  return [...byId.values()];
+}
+
+/** The sessions whose landing page (meta.json) matches `test`. */
+export async function sessionsLanding(state, test) {
+  return (await sessions(state)).filter((s) => s.meta && test(s.meta.page.url));
+}
+
+/** Waits (bounded) until the session with id `id` satisfies `done`. */
+export async function waitForSessionId(state, what, id, done) {
+  return eventually(what, async () => {
+    const found = (await sessions(state)).find((s) => s.id === id);
+    return found && done(found) ? found : null;
+  }, { tries: 120, everyMs: 250 });
+}
+
+/** Waits (bounded) until the one session landing on a URL that matches `test` satisfies `done`. */
+export async function waitForSession(state, what, test, done) {
+  return eventually(what, async () => {
+    const found = await sessionsLanding(state, test);
+    return found.length === 1 && done(found[0]) ? found[0] : null;
+  }, { tries: 120, everyMs: 250 });
+}
+
+/** A short, readable line per event: `pageview /pricing.html`, `click a#cta`, `scroll 100` … */
+export function describe(event, origin = '') {
+  const path = (url) => (url ?? '').replace(origin, '');
+  switch (event.type) {
+    case 'pageview': return `pageview ${path(event.url)}`;
+    case 'click': return `click ${event.selector}`;
+    case 'rage_click': return `rage_click ${event.selector} x${event.clicks}`;
+    case 'scroll': return 'scroll';
+    case 'engagement': return 'engagement';
+    case 'form_interaction': return `form ${event.action} ${event.form_id}${event.field ? `.${event.field}` : ''}`;
+    case 'custom': return `custom ${event.name}`;
+    case 'identify': return `identify ${event.user_id}`;
+    case 'error': return `error ${event.message}`;
+    default: return event.type;
+  }
+}
+
+/** Events that are the same event twice (a retry stored twice would show up here). */
+export function duplicates(events) {
+  const seen = new Map();
+  const twice = [];
+  for (const event of events) {
+    const key = JSON.stringify(event);
+    if (seen.has(key)) twice.push(event);
+    seen.set(key, true);
+  }
+  return twice;
+}
+
+/** Records page errors, unhandled rejections, console errors and warnings of `page`. */
+export function watch(page) {
+  const seen = { errors: [], console: [] };
+  page.on('pageerror', (e) => seen.errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') seen.console.push(`${m.type()}: ${m.text()}`);
+  });
+  return seen;
+}

@@ -1,0 +1,233 @@
+//! Runs a report: its statements in one D1 round trip where it has several, then [`super::shape`].
+//! With `explain=1` (admin only) it answers each statement's `EXPLAIN QUERY PLAN` instead.
+
+use pulsegate_schema::{Role, UnixMillis};
+use serde::Serialize;
+
+use super::ReportContext;
+use super::params::{self, Params};
+use super::shape::{
+    self, BucketRow, CampaignDbRow, DimensionRow, EventDbRow, MedianRow, PageDbRow, SummaryRow,
+    TotalsRow,
+};
+use super::sql::{self, Dimension, SessionFilters};
+use super::tz::{self, Offsets};
+use crate::db::{self, Db};
+use crate::error::ApiError;
+use crate::reply::Reply;
+use crate::routes::Call;
+use crate::sql::{Query, SqlValue};
+
+/// Every report of `/analytics/*` except session detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Report {
+    Overview,
+    TimeSeries,
+    Breakdown(Dimension),
+    Campaigns,
+    TopPages,
+    CustomEvents,
+    Sessions,
+}
+
+/// Most visitor zones a `tz=visitor` series resolves; sessions in rarer zones use the site's.
+const MAX_VISITOR_ZONES: u32 = 100;
+
+impl Report {
+    /// Parameters this report takes beyond [`params::COMMON`].
+    pub(crate) fn extra_params(self) -> &'static [&'static str] {
+        match self {
+            Self::Overview | Self::CustomEvents => &[],
+            Self::TimeSeries => &["interval"],
+            Self::Breakdown(_) | Self::Campaigns | Self::TopPages => &["limit"],
+            Self::Sessions => &[
+                "limit",
+                "cursor",
+                "min_engagement",
+                "max_engagement",
+                "min_suspicion",
+                "max_suspicion",
+                "country",
+                "page",
+                "has_lead",
+            ],
+        }
+    }
+}
+
+/// Runs `report` for the call.
+pub(crate) async fn run(call: &Call<'_>, report: Report) -> Result<Reply, ApiError> {
+    let pairs = crate::http::query_pairs(&call.req);
+    let p = params::parse(&pairs, report.extra_params())?;
+    if p.explain && call.principal.role != Role::Admin {
+        return Err(ApiError::Forbidden("explain=1 needs the admin key".to_owned()));
+    }
+    if report != Report::TimeSeries && p.tz == Some(params::TzChoice::Visitor) {
+        return Err(ApiError::InvalidField {
+            field: "tz".to_owned(),
+            message: "visitor is only for /analytics/timeseries".to_owned(),
+        });
+    }
+    let ctx = super::context(&call.db, &p, call.now).await?;
+    let queries = statements(&call.db, report, &p, &ctx).await?;
+    if p.explain {
+        return explain(&call.db, &queries).await;
+    }
+    let db = &call.db;
+    let range = ctx.range.clone();
+    match report {
+        Report::Overview => {
+            let results = db.batch("overview", &queries).await?;
+            let totals: Vec<TotalsRow> = db::rows("overview totals", &results[0])?;
+            let median: Vec<MedianRow> = db::rows("overview median", &results[1])?;
+            let totals =
+                totals.first().ok_or_else(|| ApiError::storage("overview", "no totals row"))?;
+            let (body, csv) = shape::overview(range, totals, median.first());
+            Reply::table(&body, csv)
+        }
+        Report::TimeSeries => {
+            let interval = params::interval(p.interval, ctx.scope.from, ctx.scope.to)?;
+            let size = params::bucket_ms(interval);
+            let rows: Vec<BucketRow> = db.all("timeseries", &queries[queries.len() - 1]).await?;
+            let buckets = if ctx.per_visitor {
+                let (min, max) = offset_bounds(&ctx);
+                shape::wall_buckets(ctx.scope.from, ctx.scope.to, min, max, size)
+            } else {
+                shape::zone_buckets(&ctx.offsets, ctx.scope.from, ctx.scope.to, size)
+            };
+            let (body, csv) = shape::timeseries(range, interval, size, &buckets, &rows);
+            Reply::table(&body, csv)
+        }
+        Report::Breakdown(dim) => {
+            let rows: Vec<DimensionRow> = db.all(dim.name(), &queries[0]).await?;
+            let (body, csv) = shape::breakdown(range, dim, rows);
+            Reply::table(&body, csv)
+        }
+        Report::Campaigns => {
+            let rows: Vec<CampaignDbRow> = db.all("campaigns", &queries[0]).await?;
+            let (body, csv) = shape::campaigns(range, rows);
+            Reply::table(&body, csv)
+        }
+        Report::TopPages => {
+            let rows: Vec<PageDbRow> = db.all("pages", &queries[0]).await?;
+            let (body, csv) = shape::pages(range, rows);
+            Reply::table(&body, csv)
+        }
+        Report::CustomEvents => {
+            let rows: Vec<EventDbRow> = db.all("events", &queries[0]).await?;
+            let (body, csv) = shape::events(range, rows);
+            Reply::table(&body, csv)
+        }
+        Report::Sessions => {
+            let limit = params::limit(p.limit, 50, 200)?;
+            let rows: Vec<SummaryRow> = db.all("sessions", &queries[0]).await?;
+            let (body, csv) = shape::sessions(range, rows, limit)?;
+            Reply::table(&body, csv)
+        }
+    }
+}
+
+/// The statements of a report (for `tz=visitor`, after looking up the visitors' zones).
+async fn statements(
+    db: &Db,
+    report: Report,
+    p: &Params,
+    ctx: &ReportContext,
+) -> Result<Vec<Query>, ApiError> {
+    let s = &ctx.scope;
+    Ok(match report {
+        Report::Overview => vec![sql::overview(s), sql::median_duration(s)],
+        Report::TimeSeries => {
+            let interval = params::interval(p.interval, s.from, s.to)?;
+            let size = params::bucket_ms(interval);
+            let site_offset = ctx.offsets.sql("started_at");
+            if ctx.per_visitor {
+                let zones_q = sql::visitor_zones(s, MAX_VISITOR_ZONES);
+                let offsets = visitor_offsets(db, &zones_q, s.from, s.to).await?;
+                let offset_sql = sql::visitor_offset_sql(&offsets, &site_offset);
+                vec![zones_q, sql::timeseries(s, &offset_sql, size)]
+            } else {
+                vec![sql::timeseries(s, &site_offset, size)]
+            }
+        }
+        Report::Breakdown(dim) => vec![sql::breakdown(s, dim, params::limit(p.limit, 100, 1000)?)],
+        Report::Campaigns => vec![sql::campaigns(s, params::limit(p.limit, 100, 1000)?)],
+        Report::TopPages => vec![sql::top_pages(s, params::limit(p.limit, 100, 1000)?)],
+        Report::CustomEvents => vec![sql::custom_events(s)],
+        Report::Sessions => {
+            let filters = SessionFilters {
+                min_engagement: p.min_engagement,
+                max_engagement: p.max_engagement,
+                min_suspicion: p.min_suspicion,
+                max_suspicion: p.max_suspicion,
+                country: p.country.clone(),
+                page: p.page.clone(),
+                has_lead: p.has_lead,
+            };
+            vec![sql::sessions_list(s, &filters, p.cursor, params::limit(p.limit, 50, 200)?)]
+        }
+    })
+}
+
+/// The offsets SQL of each visitor zone in the range that the runtime knows.
+async fn visitor_offsets(
+    db: &Db,
+    zones_q: &Query,
+    from: UnixMillis,
+    to: UnixMillis,
+) -> Result<Vec<(String, String)>, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct ZoneRow {
+        timezone: String,
+    }
+    let rows: Vec<ZoneRow> = db.all("visitor zones", zones_q).await?;
+    let mut out = Vec::new();
+    for row in rows {
+        if row.timezone == "UTC" {
+            out.push((row.timezone, "0".to_owned()));
+        } else if let Some(name) = tz::canonical(&row.timezone).filter(|n| *n == row.timezone) {
+            let offsets = Offsets::over(tz::zone(&name).as_ref(), from, to);
+            out.push((row.timezone, offsets.sql("started_at")));
+        }
+    }
+    Ok(out)
+}
+
+/// The widest offsets a visitor series may see: the site zone's and every real zone's (−12 h to
+/// +14 h).
+fn offset_bounds(ctx: &ReportContext) -> (i64, i64) {
+    let site = ctx.offsets.0.iter().map(|(_, o)| *o);
+    let min = site.clone().min().unwrap_or(0).min(-12 * 3_600_000);
+    let max = site.max().unwrap_or(0).max(14 * 3_600_000);
+    (min, max)
+}
+
+#[derive(Serialize)]
+struct Plan {
+    sql: String,
+    /// The bound values, in `?N` order (for replaying the statement).
+    params: Vec<serde_json::Value>,
+    plan: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Explained {
+    queries: Vec<Plan>,
+}
+
+async fn explain(db: &Db, queries: &[Query]) -> Result<Reply, ApiError> {
+    let mut plans = Vec::new();
+    for q in queries {
+        let params = q
+            .params
+            .iter()
+            .map(|p| match p {
+                SqlValue::Null => serde_json::Value::Null,
+                SqlValue::Int(i) => serde_json::Value::from(*i),
+                SqlValue::Text(t) => serde_json::Value::from(t.as_str()),
+            })
+            .collect();
+        plans.push(Plan { sql: q.sql.clone(), params, plan: db.explain(q).await? });
+    }
+    Reply::json(200, &Explained { queries: plans })
+}

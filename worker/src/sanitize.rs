@@ -1,0 +1,271 @@
+//! Makes validated input inert before it is stored, because the dashboard, the replay viewer and
+//! lead e-mails will render it as HTML: a renderer that forgets to escape must still not run
+//! anything a visitor's browser sent.
+//!
+//! - Text (titles, labels, names, property keys and values, error messages, UTM values): control
+//!   characters are removed (tab and line breaks become spaces), as are bidirectional overrides
+//!   and isolates (U+202A–U+202E, U+2066–U+2069, "Trojan Source") and U+FEFF; `<` and `>` become
+//!   the full-width `＜` and `＞`, so no tag can open.
+//! - CSS selectors: the same, except that `>` (the child combinator) is kept; without `<` no tag
+//!   can open.
+//! - URLs (already `http(s)` only, without whitespace or controls): `<`, `>`, `"`, `'` and `` ` ``
+//!   are percent-encoded, which keeps the URL equivalent and unable to break out of an attribute.
+//!
+//! Sanitizing runs after validation, so limits are checked on what the client sent; a
+//! neutralised character takes 3 bytes instead of 1.
+
+use pulsegate_schema::{Event, EventBatch, PropValue, Props, SessionStart};
+
+/// Rewrites `self` in place so that none of its strings can inject markup.
+pub(crate) trait Sanitize {
+    fn sanitize(&mut self);
+}
+
+/// Neutralises free text.
+pub(crate) fn text(s: &mut String) {
+    rewrite(s, |c, out| match c {
+        '<' => out.push('＜'),
+        '>' => out.push('＞'),
+        c => out.push(c),
+    });
+}
+
+/// Neutralises a CSS selector (keeps `>`).
+pub(crate) fn selector(s: &mut String) {
+    rewrite(s, |c, out| match c {
+        '<' => out.push('＜'),
+        c => out.push(c),
+    });
+}
+
+/// Percent-encodes the characters of a URL that could end an HTML attribute or open a tag.
+pub(crate) fn url(s: &mut String) {
+    if !s.contains(['<', '>', '"', '\'', '`']) {
+        return;
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '"' => out.push_str("%22"),
+            '\'' => out.push_str("%27"),
+            '`' => out.push_str("%60"),
+            c => out.push(c),
+        }
+    }
+    *s = out;
+}
+
+/// Drops invisible and control characters, then lets `map` write each remaining one.
+fn rewrite(s: &mut String, map: impl Fn(char, &mut String)) {
+    let needs = s.chars().any(|c| c == '<' || c == '>' || removed(c).is_some());
+    if !needs {
+        return;
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match removed(c) {
+            Some(Some(replacement)) => out.push(replacement),
+            Some(None) => {}
+            None => map(c, &mut out),
+        }
+    }
+    *s = out;
+}
+
+/// `Some(replacement)` for characters that do not survive: whitespace controls become a space,
+/// other controls, bidi overrides and isolates, and the BOM disappear.
+fn removed(c: char) -> Option<Option<char>> {
+    match c {
+        '\t' | '\n' | '\r' => Some(Some(' ')),
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' => Some(None),
+        c if c.is_control() => Some(None),
+        _ => None,
+    }
+}
+
+fn opt_text(s: &mut Option<String>) {
+    if let Some(s) = s {
+        text(s);
+    }
+}
+
+fn opt_url(s: &mut Option<String>) {
+    if let Some(s) = s {
+        url(s);
+    }
+}
+
+fn props(props: &mut Props) {
+    let taken = core::mem::take(props);
+    for (mut key, mut value) in taken {
+        text(&mut key);
+        if let PropValue::String(s) = &mut value {
+            text(s);
+        }
+        props.insert(key, value);
+    }
+}
+
+impl Sanitize for SessionStart {
+    fn sanitize(&mut self) {
+        url(&mut self.page.url);
+        opt_url(&mut self.page.referrer);
+        opt_text(&mut self.page.title);
+        opt_text(&mut self.device.language);
+        opt_text(&mut self.device.timezone);
+        self.device.languages.iter_mut().for_each(text);
+        if let Some(utm) = &mut self.utm {
+            for value in [
+                &mut utm.source,
+                &mut utm.medium,
+                &mut utm.campaign,
+                &mut utm.term,
+                &mut utm.content,
+            ] {
+                opt_text(value);
+            }
+        }
+    }
+}
+
+impl Sanitize for Event {
+    fn sanitize(&mut self) {
+        match self {
+            Self::Pageview(e) => {
+                url(&mut e.url);
+                opt_url(&mut e.referrer);
+                opt_text(&mut e.title);
+            }
+            Self::Click(e) => {
+                selector(&mut e.selector);
+                opt_text(&mut e.text);
+                opt_url(&mut e.href);
+            }
+            Self::RageClick(e) => selector(&mut e.selector),
+            Self::Scroll(_) | Self::Engagement(_) => {}
+            Self::FormInteraction(e) => {
+                text(&mut e.form_id);
+                opt_text(&mut e.field);
+            }
+            Self::Custom(e) => {
+                text(&mut e.name);
+                props(&mut e.props);
+            }
+            Self::Identify(e) => {
+                text(&mut e.user_id);
+                props(&mut e.traits);
+            }
+            Self::Error(e) => {
+                text(&mut e.message);
+                opt_url(&mut e.source);
+            }
+        }
+    }
+}
+
+impl Sanitize for EventBatch {
+    fn sanitize(&mut self) {
+        self.events.iter_mut().for_each(Sanitize::sanitize);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use pulsegate_schema::{Click, Custom, ErrorEvent, Pageview};
+
+    use super::*;
+
+    fn t(s: &str) -> String {
+        let mut s = s.to_owned();
+        text(&mut s);
+        s
+    }
+
+    #[test]
+    fn markup_in_text_is_inert() {
+        assert_eq!(t("<script>alert(1)</script>Pricing"), "＜script＞alert(1)＜/script＞Pricing");
+        assert_eq!(t("<img src=x onerror=alert(1)>"), "＜img src=x onerror=alert(1)＞");
+        assert_eq!(t("Plain title — é 漢 😀"), "Plain title — é 漢 😀");
+        assert_eq!(t("a\tb\nc\r"), "a b c ");
+        assert_eq!(t("x\u{0}\u{7}\u{7f}\u{85}y"), "xy");
+        assert_eq!(t("admin\u{202E}gnp.exe\u{2066}"), "admingnp.exe");
+        assert_eq!(t("\u{FEFF}bom"), "bom");
+        // Emoji sequences keep their joiners.
+        assert_eq!(t("👩\u{200D}💻"), "👩\u{200D}💻");
+    }
+
+    #[test]
+    fn selectors_keep_child_combinators() {
+        let mut s = "main > a.cta<svg onload=x>".to_owned();
+        selector(&mut s);
+        assert_eq!(s, "main > a.cta＜svg onload=x>");
+    }
+
+    #[test]
+    fn urls_stay_equivalent_and_cannot_break_out() {
+        let mut u = "https://a.example/p?q=\"><script>alert('x')</script>`".to_owned();
+        url(&mut u);
+        assert_eq!(u, "https://a.example/p?q=%22%3E%3Cscript%3Ealert(%27x%27)%3C/script%3E%60");
+        let mut plain = "https://a.example/p?q=1#top".to_owned();
+        url(&mut plain);
+        assert_eq!(plain, "https://a.example/p?q=1#top");
+    }
+
+    #[test]
+    fn every_event_kind_is_covered() {
+        let mut batch_events = vec![
+            Event::Pageview(Pageview {
+                ts: 1,
+                url: "https://a.example/<x>".into(),
+                referrer: Some("https://b.example/\"".into()),
+                title: Some("<b>".into()),
+            }),
+            Event::Click(Click {
+                selector: "a<b".into(),
+                text: Some("<i>".into()),
+                href: Some("https://c.example/'".into()),
+                ..Click::default()
+            }),
+            Event::Custom(Custom {
+                ts: 1,
+                name: "<n>".into(),
+                props: [("<k>".to_owned(), PropValue::String("<v>".into()))].into(),
+            }),
+            Event::Error(ErrorEvent {
+                message: "<m>".into(),
+                source: Some("https://d.example/`".into()),
+                ..ErrorEvent::default()
+            }),
+        ];
+        for e in &mut batch_events {
+            e.sanitize();
+        }
+        let json = serde_json::to_string(&batch_events).unwrap();
+        for bad in ["<", "\\\"", "'", "`"] {
+            assert!(!json.contains(bad), "{bad} in {json}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn sanitized_text_never_holds_markup_or_controls(s in any::<String>()) {
+            let out = t(&s);
+            prop_assert!(!out.contains('<') && !out.contains('>'));
+            let invisible = |c: char| c.is_control() || ('\u{202A}'..='\u{202E}').contains(&c);
+            prop_assert!(!out.chars().any(invisible), "{:?}", out);
+            // Idempotent: sanitizing twice changes nothing more.
+            prop_assert_eq!(t(&out), out);
+        }
+
+        #[test]
+        fn sanitized_urls_never_hold_quotes_or_brackets(s in "https://[a-z<>\"'`%/?=&]{1,40}") {
+            let mut u = s.clone();
+            url(&mut u);
+            prop_assert!(!u.contains(['<', '>', '"', '\'', '`']));
+            prop_assert!(u.len() >= s.len());
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! The one door to D1: every statement goes through [`Db`], which maps failures to `503
+//! unavailable` (the D1 cause only in the log) and counts the statements that write, so each
+//! request and background job can log its `d1_writes` and the ingest benchmark can sum them.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement, D1Result, Env};
+
+use crate::bindings;
+use crate::error::ApiError;
+
+/// Statements made by one request or job.
+#[derive(Debug, Default)]
+pub(crate) struct Stats {
+    d1_writes: Cell<u32>,
+    d1_reads: Cell<u32>,
+}
+
+impl Stats {
+    pub(crate) fn new() -> Rc<Self> {
+        Rc::new(Self::default())
+    }
+
+    /// Statements that wrote (or could write: an UPSERT that changed nothing still counts).
+    pub(crate) fn d1_writes(&self) -> u32 {
+        self.d1_writes.get()
+    }
+
+    /// Statements that only read.
+    pub(crate) fn d1_reads(&self) -> u32 {
+        self.d1_reads.get()
+    }
+
+    /// Counts statements made through another door to D1 (`crate::db::Db::counted`).
+    pub(crate) fn add(&self, writes: usize, reads: usize) {
+        self.count(writes, reads);
+    }
+
+    fn count(&self, writes: usize, reads: usize) {
+        let add = |cell: &Cell<u32>, n: usize| cell.set(cell.get().saturating_add(n as u32));
+        add(&self.d1_writes, writes);
+        add(&self.d1_reads, reads);
+    }
+}
+
+/// Whether a statement writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Read,
+    Write,
+}
+
+/// A statement ready to run, and whether it writes.
+#[derive(Debug)]
+pub(crate) struct Statement {
+    stmt: D1PreparedStatement,
+    kind: Kind,
+}
+
+/// The D1 binding plus the counters of the request or job using it.
+#[derive(Debug)]
+pub(crate) struct Db {
+    db: D1Database,
+    stats: Rc<Stats>,
+}
+
+impl Db {
+    /// Opens the `DB` binding.
+    pub(crate) fn open(env: &Env, stats: Rc<Stats>) -> Result<Self, ApiError> {
+        let db = env.d1(bindings::DB).map_err(|e| ApiError::storage("d1 binding", e))?;
+        Ok(Self { db, stats })
+    }
+
+    /// Prepares `sql` with `values` bound to `?1`, `?2`, …
+    pub(crate) fn statement(
+        &self,
+        kind: Kind,
+        sql: &str,
+        values: &[JsValue],
+    ) -> Result<Statement, ApiError> {
+        let stmt = self
+            .db
+            .prepare(sql)
+            .bind(values)
+            .map_err(|e| ApiError::storage("d1 bind", cause(&e)))?;
+        Ok(Statement { stmt, kind })
+    }
+
+    /// Runs one statement for its effect.
+    pub(crate) async fn run(&self, what: &str, s: Statement) -> Result<D1Result, ApiError> {
+        self.count(&[s.kind]);
+        s.stmt.run().await.map_err(|e| ApiError::storage(what, cause(&e)))
+    }
+
+    /// Runs one statement and returns its first row (a SELECT, or a write with RETURNING).
+    pub(crate) async fn first<T: DeserializeOwned>(
+        &self,
+        what: &str,
+        s: Statement,
+    ) -> Result<Option<T>, ApiError> {
+        self.count(&[s.kind]);
+        s.stmt.first::<T>(None).await.map_err(|e| ApiError::storage(what, cause(&e)))
+    }
+
+    /// Runs one statement and returns every row.
+    pub(crate) async fn all<T: DeserializeOwned>(
+        &self,
+        what: &str,
+        s: Statement,
+    ) -> Result<Vec<T>, ApiError> {
+        self.count(&[s.kind]);
+        let result = s.stmt.all().await.map_err(|e| ApiError::storage(what, cause(&e)))?;
+        if let Some(error) = result.error() {
+            return Err(ApiError::storage(what, error));
+        }
+        result.results::<T>().map_err(|e| ApiError::storage(what, e))
+    }
+
+    /// Runs `statements` as one transaction (D1 `batch`): all apply or none does.
+    pub(crate) async fn batch(
+        &self,
+        what: &str,
+        statements: Vec<Statement>,
+    ) -> Result<Vec<D1Result>, ApiError> {
+        let kinds: Vec<Kind> = statements.iter().map(|s| s.kind).collect();
+        self.count(&kinds);
+        let stmts = statements.into_iter().map(|s| s.stmt).collect();
+        self.db.batch(stmts).await.map_err(|e| ApiError::storage(what, cause(&e)))
+    }
+
+    fn count(&self, kinds: &[Kind]) {
+        let writes = kinds.iter().filter(|k| **k == Kind::Write).count();
+        self.stats.count(writes, kinds.len() - writes);
+    }
+}
+
+/// Rows changed by a write, from its metadata.
+pub(crate) fn changes(result: &D1Result) -> usize {
+    result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)
+}
+
+/// workers-rs prints D1 errors with `{:#?}` (a multi-line JS stack); the cause alone reads better.
+pub(crate) fn cause(err: &worker::Error) -> String {
+    match err {
+        worker::Error::D1(d1) => d1.cause(),
+        other => other.to_string(),
+    }
+}
+
+/// A number for D1. D1 numbers are JS doubles; ms timestamps and counts (< 2^53) fit exactly.
+/// (`D1Type::Integer` is only i32.)
+pub(crate) fn num(n: u64) -> JsValue {
+    JsValue::from_f64(n as f64)
+}
+
+/// An optional number (NULL when absent).
+pub(crate) fn opt_num(n: Option<u64>) -> JsValue {
+    n.map_or(JsValue::NULL, num)
+}
+
+/// Text for D1.
+pub(crate) fn text(s: &str) -> JsValue {
+    JsValue::from_str(s)
+}
+
+/// Optional text (NULL when absent).
+pub(crate) fn opt_text(s: Option<&str>) -> JsValue {
+    s.map_or(JsValue::NULL, JsValue::from_str)
+}

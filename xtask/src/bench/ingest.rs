@@ -1,0 +1,514 @@
+//! `cargo xtask bench ingest`: the ingest path against a local `wrangler dev` (real workerd with
+//! local D1, KV and R2), reported next to a route of the same worker that does no storage work.
+//!
+//! 1. **D1 work per 1,000 events**, counted (not estimated): every request and background job
+//!    logs its `d1_writes`, and the bench sums them. Sessions send 50-event batches 10 s apart on
+//!    the worker's injected clock (a visitor clicking through pages), then end; the `*/10` cron
+//!    finalises them.
+//! 2. **Throughput and latency**: `GET /health` (no storage) and `POST /track/events/batch`
+//!    (50 events, limiter + R2 + throttled aggregates) under the same concurrency, each for
+//!    `--seconds`; requests/s, p50, p99, and the ratio. Workerd's CPU time per request comes from
+//!    `/proc` (it includes the local D1/R2/KV emulation, so it is an upper bound).
+
+use std::fs::{self, File};
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use super::{flag, percentile};
+use crate::cmd::{self, Group};
+use crate::{Result, install, paths, sdk, worker};
+
+const EVENTS_PER_BATCH: usize = 50;
+/// The paced scenario: sessions × batches (each 50 events), batches 10 s apart.
+const PACED_SESSIONS: usize = 10;
+const PACED_BATCHES: usize = 20;
+const PACED_GAP_MS: u64 = 10_000;
+
+pub(crate) fn run(args: &[String]) -> Result {
+    let seconds: u64 = flag(args, "--seconds", 10)?;
+    let clients: usize = flag(args, "--clients", 8)?;
+    install::ensure_build_tools()?;
+    sdk::build()?;
+    worker::build()?;
+    let w = Bench::start()?;
+
+    println!("\n==> paced sessions: D1 write statements per 1,000 events");
+    let d1 = w.paced()?;
+    println!("\n==> throughput: {clients} clients, {seconds} s per route");
+    let health = w.load(clients, seconds, |_, _| Call::Get("/health".to_owned()))?;
+    let sessions: Vec<(String, u64)> = (0..clients * 4).map(|_| (uuid(), now_ms())).collect();
+    for (id, started) in &sessions {
+        w.post("/track/session/start", &session_start(id, *started), None)?;
+    }
+    let mark = w.log_lines().len();
+    let batch = w.load(clients, seconds, |client, i| {
+        let (id, started) = &sessions[(client + i * clients) % sessions.len()];
+        Call::Post(
+            "/track/events/batch".to_owned(),
+            batch_json(id, *started, started + 10 + i as u64 * 100),
+        )
+    })?;
+    w.settle(mark)?;
+    let burst = D1Count::of(&w.log_lines()[mark..]);
+    drop(w);
+
+    let ratio = batch.per_second() / health.per_second();
+    println!(
+        "\n{:<34} {:>10} {:>9} {:>9} {:>12}",
+        "route (same worker, same run)", "req/s", "p50 ms", "p99 ms", "CPU ms/req"
+    );
+    for (name, r) in
+        [("GET /health (no storage)", &health), ("POST /track/events/batch (50 ev)", &batch)]
+    {
+        println!(
+            "{name:<34} {:>10.1} {:>9.1} {:>9.1} {:>12}",
+            r.per_second(),
+            r.p(50.0),
+            r.p(99.0),
+            r.cpu_ms_per_request().map_or("n/a".to_owned(), |c| format!("{c:.2}")),
+        );
+    }
+    println!("{:<34} {:>10.2}x   (goal >= 0.5x)", "ingest / no-storage", ratio);
+    if batch.errors > 0 || health.errors > 0 {
+        println!("non-2xx answers: health {}, batch {}", health.errors, batch.errors);
+    }
+    println!(
+        "\nD1 write statements per 1,000 events (goal <= 100), counted from the worker's log:\n\
+         {:<48} {:>8} {:>9}\n{}\n{:<48} {:>8.1}\n{}\n{:<48} {:>8.1}",
+        "paced: 10 sessions x 20 batches x 50 events",
+        "writes",
+        "per 1,000",
+        d1.table(),
+        "  total per 1,000 events",
+        d1.per_thousand(),
+        format_args!("burst (throughput phase, {} events):", burst.events),
+        "  total per 1,000 events",
+        burst.per_thousand(),
+    );
+    Ok(())
+}
+
+/// A running `wrangler dev` and its log file.
+struct Bench {
+    url: String,
+    log: PathBuf,
+    state: PathBuf,
+    group: Option<Group>,
+    agent: ureq::Agent,
+}
+
+impl Drop for Bench {
+    fn drop(&mut self) {
+        drop(self.group.take());
+        let _ = fs::remove_dir_all(&self.state);
+    }
+}
+
+enum Call {
+    Get(String),
+    Post(String, String),
+}
+
+struct LoadResult {
+    latencies_ms: Vec<f64>,
+    elapsed: Duration,
+    errors: u64,
+    cpu_ticks: Option<u64>,
+    ticks_per_s: u64,
+}
+
+impl LoadResult {
+    fn per_second(&self) -> f64 {
+        self.latencies_ms.len() as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn p(&self, p: f64) -> f64 {
+        percentile(&self.latencies_ms, p)
+    }
+
+    fn cpu_ms_per_request(&self) -> Option<f64> {
+        let ticks = self.cpu_ticks?;
+        Some(
+            ticks as f64 * 1000.0 / self.ticks_per_s as f64 / self.latencies_ms.len().max(1) as f64,
+        )
+    }
+}
+
+impl Bench {
+    fn start() -> Result<Self> {
+        let state = std::env::temp_dir().join(format!("pulsegate-bench-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&state);
+        worker::migrate(&state)?;
+        let port = free_port()?;
+        let inspector = free_port()?;
+        let log = state.join("wrangler.log");
+        let out = File::create(&log).map_err(|e| e.to_string())?;
+        let err = out.try_clone().map_err(|e| e.to_string())?;
+        let group = cmd::spawn(
+            "wrangler dev (bench)",
+            worker::wrangler()
+                .args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string()])
+                .args(["--inspector-port", &inspector.to_string(), "--test-scheduled"])
+                .args(["--show-interactive-dev-session=false", "--persist-to"])
+                .arg(&state)
+                // The injected clock paces sessions; limits high enough not to refuse the load
+                // (the limiter's statement still runs on every request).
+                .args(["--var", "PULSEGATE_TEST_CLOCK:1", "--var", "IP_HASH_SALT:bench"])
+                .args(["--var", "RATE_LIMIT_TRACK_EVENTS:10000000/60"])
+                .args(["--var", "RATE_LIMIT_TRACK_SESSION:10000000/60"])
+                .env("CI", "1")
+                .stdout(out)
+                .stderr(err),
+        )?;
+        let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).build();
+        let bench =
+            Self { url: format!("http://127.0.0.1:{port}"), log, state, group: Some(group), agent };
+        for _ in 0..240 {
+            if bench.agent.get(&format!("{}/health", bench.url)).call().is_ok() {
+                return Ok(bench);
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        Err(format!("wrangler dev did not answer /health; see {}", bench.log.display()))
+    }
+
+    /// Sends one request; non-2xx is an error.
+    fn post(&self, path: &str, body: &str, now: Option<u64>) -> Result {
+        let mut req =
+            self.agent.post(&format!("{}{path}", self.url)).set("content-type", "application/json");
+        if let Some(now) = now {
+            req = req.set("x-pulsegate-now", &now.to_string());
+        }
+        req.send_string(body).map(drop).map_err(|e| format!("POST {path}: {e}"))
+    }
+
+    /// The worker's JSON log lines so far.
+    fn log_lines(&self) -> Vec<String> {
+        let mut text = String::new();
+        let _ = File::open(&self.log).and_then(|mut f| f.read_to_string(&mut text));
+        let ansi = |line: &str| {
+            let mut out = String::with_capacity(line.len());
+            let mut chars = line.chars();
+            while let Some(c) = chars.next() {
+                if c == '\u{1b}' {
+                    for c in chars.by_ref() {
+                        if c.is_ascii_alphabetic() {
+                            break;
+                        }
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        };
+        text.lines()
+            .map(ansi)
+            .filter_map(|l| l.find("{\"ts\":").map(|i| l[i..].trim().to_owned()))
+            .collect()
+    }
+
+    /// Waits until background work after the requests has stopped logging.
+    fn settle(&self, from: usize) -> Result {
+        let mut last = 0;
+        for _ in 0..120 {
+            std::thread::sleep(Duration::from_millis(500));
+            let n = self.log_lines().len() - from;
+            if n == last {
+                return Ok(());
+            }
+            last = n;
+        }
+        Err("the worker kept logging for a minute after the load".to_owned())
+    }
+
+    /// `clients` threads send `call(client, i)` back to back for `seconds`.
+    fn load(
+        &self,
+        clients: usize,
+        seconds: u64,
+        call: impl Fn(usize, usize) -> Call + Sync,
+    ) -> Result<LoadResult> {
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        let errors = AtomicU64::new(0);
+        let cpu_before = workerd_ticks();
+        let started = Instant::now();
+        let mut latencies: Vec<f64> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..clients)
+                .map(|client| {
+                    let (call, errors, url) = (&call, &errors, &self.url);
+                    scope.spawn(move || {
+                        let agent =
+                            ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).build();
+                        let mut times = Vec::new();
+                        let mut i = 0;
+                        while Instant::now() < deadline {
+                            let t = Instant::now();
+                            let result = match call(client, i) {
+                                Call::Get(path) => agent.get(&format!("{url}{path}")).call(),
+                                Call::Post(path, body) => agent
+                                    .post(&format!("{url}{path}"))
+                                    .set("content-type", "text/plain;charset=UTF-8")
+                                    .send_string(&body),
+                            };
+                            if result.is_err() {
+                                errors.fetch_add(1, Ordering::Relaxed);
+                            }
+                            times.push(t.elapsed().as_secs_f64() * 1000.0);
+                            i += 1;
+                        }
+                        times
+                    })
+                })
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        });
+        let elapsed = started.elapsed();
+        let cpu_ticks = cpu_before.zip(workerd_ticks()).map(|(a, b)| b.saturating_sub(a));
+        latencies.sort_by(f64::total_cmp);
+        Ok(LoadResult {
+            latencies_ms: latencies,
+            elapsed,
+            errors: errors.into_inner(),
+            cpu_ticks,
+            ticks_per_s: clock_ticks(),
+        })
+    }
+
+    /// Sessions that browse at a human pace on the worker's clock, end, and are finalised.
+    fn paced(&self) -> Result<D1Count> {
+        let mark = self.log_lines().len();
+        let t0 = now_ms();
+        let ids: Vec<String> = (0..PACED_SESSIONS).map(|_| uuid()).collect();
+        std::thread::scope(|scope| -> Result {
+            let handles: Vec<_> = ids
+                .iter()
+                .map(|id| {
+                    scope.spawn(move || -> Result {
+                        self.post("/track/session/start", &session_start(id, t0), Some(t0))?;
+                        for b in 0..PACED_BATCHES as u64 {
+                            let at = t0 + 1_000 + b * PACED_GAP_MS;
+                            self.post("/track/events/batch", &batch_json(id, t0, at - 500), Some(at))?;
+                        }
+                        let end = t0 + 1_000 + PACED_BATCHES as u64 * PACED_GAP_MS;
+                        let body = format!(
+                            r#"{{"session_id":"{id}","session_started_at":{t0},"ended_at":{end},"engaged_ms":60000}}"#
+                        );
+                        self.post("/track/session/end", &body, Some(end))
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .try_for_each(|h| h.join().map_err(|_| "a client panicked".to_owned())?)
+        })?;
+        self.settle(mark)?;
+        let cron_at = t0 + PACED_BATCHES as u64 * PACED_GAP_MS + 31 * 60_000;
+        self.agent
+            .get(&format!(
+                "{}/cdn-cgi/handler/scheduled?cron=*/10+*+*+*+*&time={cron_at}",
+                self.url
+            ))
+            .call()
+            .map_err(|e| format!("cron: {e}"))?;
+        self.settle(mark)?;
+        let count = D1Count::of(&self.log_lines()[mark..]);
+        Ok(count)
+    }
+}
+
+/// D1 write statements by where they were made, summed from log lines.
+#[derive(Debug, Default)]
+struct D1Count {
+    rows: Vec<(String, u64)>,
+    events: u64,
+}
+
+impl D1Count {
+    fn of(lines: &[String]) -> Self {
+        let mut count = Self::default();
+        for line in lines {
+            let field = |name: &str| -> Option<String> {
+                let key = format!("\"{name}\":");
+                let rest = &line[line.find(&key)? + key.len()..];
+                let rest = rest.trim_start_matches('"');
+                Some(rest.split(['"', ',', '}']).next()?.to_owned())
+            };
+            let writes: u64 = field("d1_writes").and_then(|w| w.parse().ok()).unwrap_or(0);
+            let what = match (field("path"), field("job"), field("trigger")) {
+                (Some(path), _, _) => format!("request {path}"),
+                (None, Some(job), Some(trigger)) => format!("job {job} ({trigger})"),
+                (None, Some(job), None) => format!("job {job}"),
+                _ => continue,
+            };
+            if field("path").as_deref() == Some("/track/events/batch")
+                && field("status").as_deref() == Some("202")
+            {
+                count.events += EVENTS_PER_BATCH as u64;
+            }
+            if writes > 0 {
+                match count.rows.iter_mut().find(|(w, _)| *w == what) {
+                    Some(row) => row.1 += writes,
+                    None => count.rows.push((what, writes)),
+                }
+            }
+        }
+        count
+    }
+
+    fn total(&self) -> u64 {
+        self.rows.iter().map(|r| r.1).sum()
+    }
+
+    fn per_thousand(&self) -> f64 {
+        self.total() as f64 * 1000.0 / self.events.max(1) as f64
+    }
+
+    fn table(&self) -> String {
+        let mut out = String::new();
+        for (what, writes) in &self.rows {
+            let per = *writes as f64 * 1000.0 / self.events.max(1) as f64;
+            out.push_str(&format!("  {what:<46} {writes:>8} {per:>9.1}\n"));
+        }
+        out.push_str(&format!("  {:<46} {:>8}", format!("({} events)", self.events), self.total()));
+        out
+    }
+}
+
+fn session_start(id: &str, started: u64) -> String {
+    let fingerprint = "ab".repeat(32);
+    format!(
+        r#"{{"session_id":"{id}","site_key":"bench","started_at":{started},"page":{{"url":"https://shop.example/?utm_source=bench","referrer":"https://search.example/","title":"Bench"}},"device":{{"language":"en-US","timezone":"America/Chicago","screen_width":1920,"screen_height":1080}},"consent":"analytics","visitor_id":"{}","fingerprint":{{"id":"{fingerprint}","confidence":80,"sources":12,"ms":20}}}}"#,
+        uuid()
+    )
+}
+
+/// A batch of 50 events: pageviews, clicks, scrolls, engagement, a form, custom events.
+fn batch_json(session: &str, started: u64, t: u64) -> String {
+    let events: Vec<String> = (0..EVENTS_PER_BATCH as u64)
+        .map(|i| {
+            let ts = t + i * 10;
+            match i % 6 {
+                0 => format!(r#"{{"type":"pageview","ts":{ts},"url":"https://shop.example/p{}","title":"Page"}}"#, i % 5),
+                1 => format!(r#"{{"type":"click","ts":{ts},"selector":"main > a.cta","text":"Buy","x":10,"y":20}}"#),
+                2 => format!(r#"{{"type":"scroll","ts":{ts},"percent":{}}}"#, i % 101),
+                3 => format!(r#"{{"type":"engagement","ts":{ts},"engaged_ms":1500}}"#),
+                4 => format!(r#"{{"type":"form_interaction","ts":{ts},"form_id":"contact","action":"focus"}}"#),
+                _ => format!(r#"{{"type":"custom","ts":{ts},"name":"cta","props":{{"plan":"pro"}}}}"#),
+            }
+        })
+        .collect();
+    format!(
+        r#"{{"batch_id":"{}","session_id":"{session}","session_started_at":{started},"sent_at":{},"events":[{}]}}"#,
+        uuid(),
+        t + 600,
+        events.join(",")
+    )
+}
+
+/// A random (v4-shaped) UUID; not security-relevant.
+fn uuid() -> String {
+    static STATE: AtomicU64 = AtomicU64::new(0);
+    let next = || {
+        let mut x =
+            STATE.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed) ^ now_ms().rotate_left(17);
+        x ^= x >> 30;
+        x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x ^= x >> 27;
+        x = x.wrapping_mul(0x94D0_49BB_1331_11EB);
+        x ^ (x >> 31)
+    };
+    let (a, b) = (next(), next());
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        8 + (b >> 62),
+        (b >> 48) & 0xfff,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+fn free_port() -> Result<u16> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
+}
+
+/// user + system CPU ticks of every running `workerd` (the one `wrangler dev` started).
+fn workerd_ticks() -> Option<u64> {
+    let mut total = None;
+    for entry in fs::read_dir("/proc").ok()?.flatten() {
+        let stat = entry.path().join("stat");
+        let Ok(text) = fs::read_to_string(&stat) else { continue };
+        let Some((comm, rest)) = text.split_once(") ") else { continue };
+        if !comm.ends_with("(workerd") || !owned_by_us(&entry.path()) {
+            continue;
+        }
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        // After "pid (comm) ": state is field 0, utime 11, stime 12.
+        let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        total = Some(total.unwrap_or(0) + ticks);
+    }
+    total
+}
+
+/// Whether the process at `/proc/<pid>` runs from this checkout's node_modules (not another
+/// engineer's wrangler).
+fn owned_by_us(proc_dir: &Path) -> bool {
+    let root = paths::root();
+    fs::read_link(proc_dir.join("exe")).is_ok_and(|exe| exe.starts_with(root.join("node_modules")))
+}
+
+fn clock_ticks() -> u64 {
+    cmd::output(std::process::Command::new("getconf").arg("CLK_TCK"))
+        .and_then(|t| t.trim().parse().ok())
+        .unwrap_or(100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_json_the_worker_accepts_in_shape() {
+        let id = uuid();
+        assert_eq!(id.len(), 36);
+        assert_eq!(&id[14..15], "4");
+        assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"), "{id}");
+        assert_ne!(uuid(), uuid());
+        let batch = batch_json(&id, 1, 2);
+        assert!(batch.starts_with("{\"batch_id\":"), "{batch}");
+        assert_eq!(batch.matches("\"type\":").count(), EVENTS_PER_BATCH);
+    }
+
+    #[test]
+    fn d1_writes_are_summed_by_source() {
+        let lines = [
+            r#"{"ts":1,"level":"info","request_id":"a","method":"POST","path":"/track/events/batch","status":202,"ms":3,"body":"9","d1_writes":1}"#,
+            r#"{"ts":1,"level":"info","request_id":"b","method":"POST","path":"/track/events/batch","status":202,"ms":3,"d1_writes":1}"#,
+            r#"{"ts":1,"level":"info","job":"aggregate","session_id":"s","trigger":"batch","outcome":"written","d1_writes":3}"#,
+            r#"{"ts":1,"level":"info","job":"aggregate","session_id":"s","trigger":"batch","outcome":"throttled"}"#,
+        ]
+        .map(str::to_owned);
+        let c = D1Count::of(&lines);
+        assert_eq!(c.events, 100);
+        assert_eq!(c.total(), 5);
+        assert_eq!(c.per_thousand(), 50.0);
+        assert_eq!(
+            c.rows,
+            vec![
+                ("request /track/events/batch".to_owned(), 2),
+                ("job aggregate (batch)".to_owned(), 3)
+            ]
+        );
+    }
+}

@@ -8,7 +8,7 @@
  *     session: function () { return { id, startedAt } },  // the session now (PulseGate._state())
  *     send: function (url, body, unloading) {},        //   the uploader's POST with retries
  *   })                                                 // → Promise<boolean>
- *   PulseGate.replay.stop()
+ *   PulseGate.replay.stop(drop)                        // drop: discard what was not sent yet
  *
  * The recorder (wasm) writes rrweb events as JSON text into the uploader below, which frames them
  * as a ReplayBatch, gzips the batch with CompressionStream where the browser has it, and posts it
@@ -217,10 +217,11 @@
       try { wasm_bindgen.replay_flush(); } catch (_) { /* not started */ }
       running.flush(false);
     },
-    stop: function () {
+    /** Stops recording; what waits is sent, unless `drop` (an opt-out, or a tier without replay). */
+    stop: function (drop) {
       if (!running) return;
       try { wasm_bindgen.replay_stop(); } catch (_) { /* not started */ }
-      running.flush(false);
+      if (!drop) running.flush(false);
       running = null;
       removeEventListener("pagehide", onHide);
       document.removeEventListener("visibilitychange", onHide);

@@ -115,7 +115,7 @@ pub use fingerprint::{BotSignal, Fingerprint, FingerprintId, InvalidFingerprintI
 pub use ids::{BatchId, InvalidSiteKey, KeyId, SessionId, SiteKey, VisitorId};
 #[cfg(feature = "replay")]
 pub use replay::ReplayBatch;
-pub use response::{Accepted, Health, HealthCheck};
+pub use response::{Accepted, Health, HealthCheck, SessionAccepted};
 pub use session::{Device, DeviceClass, PageContext, SessionEnd, SessionStart, Utm};
 pub use validate::{Invalid, Validate, is_web_url};
 

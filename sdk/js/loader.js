@@ -18,6 +18,8 @@
  *   data-flush-at        send when this many events wait (default 50)
  *   data-flush-interval  send at the latest this many ms after an event (default 5000)
  *   data-debug           log to the console why the tracker is off or a call was ignored
+ *   data-replay          record sessions with the session-replay chunk (the share sampled in is
+ *                        AppSettings' replay_sampling_rate; consent "analytics" or above)
  *
  * Before downloading anything, the loader checks Global Privacy Control, Do Not Track, a stored
  * PulseGate.optOut(), prerendering (it waits for the page to be shown) and what the browser
@@ -47,7 +49,7 @@
   var api = null;
   var busy = false;
   var queue = [];
-  var loader = { r: ready, f: fail };
+  var loader = { r: ready, f: fail, p: replay };
   var pg = { _l: loader, tracking: false };
 
   function warn(message) {
@@ -81,15 +83,19 @@
     replay();
   }
 
-  // Session replay: the chunk (sdk/replay-<hash>.js, which starts itself) is fetched only for a
-  // session sampled in (by its random id, so every page of a session agrees) under a tier that
-  // allows replay (`analytics` or above); it stops when the tier no longer does (`count`, optOut()).
+  // Session replay: the chunk (sdk/replay-<hash>.js, which starts itself) is fetched only where the
+  // tag turns replay on (data-replay), for a session sampled in at the server's rate (`replayRate`,
+  // from the session start's answer; by the session's random id, so every page of it agrees), under
+  // a tier that allows replay (`analytics` or above). It stops when the tier no longer does
+  // (`count`, optOut()). The tracker calls this once the rate arrives, and so does every consent
+  // change.
   var replayTag;
   function replay() {
     var st = api && !busy && invoke(10);
     var chunk = pg.replay;
-    if (!st || st.consent == "count" || !(parseInt(st.sessionId, 16) / 42949672.96 < pick(options || {}, "replay", "replay"))) {
-      if (chunk) chunk.stop();
+    if (!st || st.consent == "count" || !flag(pick(options || {}, "replay", "replay"), false) ||
+      !(parseInt(st.sessionId, 16) / 429496.7296 < st.replayRate)) {
+      if (chunk) chunk.stop(1);
     } else if (chunk) {
       chunk.start();
     } else {

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startWorker, ADMIN_KEY as ADMIN, LEGACY_MARKETING_KEY as MARKETING } from '../support/worker.mjs';
 import { registerSite } from '../support/sites.mjs';
+import { saveSettings } from '../support/leads.mjs';
 import { openState, eventually } from '../support/state.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { canonicalDom, domDifferences, replay } from '../support/replay.mjs';
@@ -43,16 +44,16 @@ const api = (path, key = ADMIN, init = {}) => fetch(`${worker.url}${path}`, {
   headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(init.headers ?? {}) },
 });
 
-/** Sets the tag's `data-replay` on every page as the parser inserts it (before the deferred loader runs). */
-const withRate = (page, rate) => page.addInitScript((rate) => {
+/** Sets attributes of the tag on every page as the parser inserts it (before the deferred loader runs). */
+const withTag = (page, attrs) => page.addInitScript((attrs) => {
   new MutationObserver((_, observer) => {
     const tag = document.querySelector('script[data-site-key]');
     if (tag) {
-      tag.setAttribute('data-replay', rate);
+      for (const [name, value] of Object.entries(attrs)) tag.setAttribute(`data-${name}`, value);
       observer.disconnect();
     }
   }).observe(document, { childList: true, subtree: true });
-}, rate);
+}, attrs);
 
 test('a scripted multi-page session is recorded, stored and replayed by rrweb to the live DOM', async () => {
   const page = await browser.context.newPage();
@@ -62,7 +63,7 @@ test('a scripted multi-page session is recorded, stored and replayed by rrweb to
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
   // The example's quote page records every session; here its home page does too.
-  await withRate(page, '100');
+  await withTag(page, { replay: '' });
 
   await page.goto(`${site.url}/`);
   await page.waitForFunction(() => window.PulseGate?.replay?.stats?.events > 1);
@@ -138,33 +139,64 @@ test('a scripted multi-page session is recorded, stored and replayed by rrweb to
   await player.close();
 });
 
-test('the replay chunk is fetched only for sessions sampled in, and never under GPC', async () => {
-  const chunkRequests = (page) => {
+test('the replay chunk is fetched only where the tag turns replay on, for sessions sampled in at the AppSettings rate, under consent analytics or above, never under GPC', async () => {
+  // What a page asks for: the chunk (script and wasm) and replay uploads.
+  const replayRequests = (page) => {
     const seen = [];
-    page.on('request', (r) => { if (/\/sdk\/replay-[0-9a-f]{8}\.(js|wasm)$/.test(r.url())) seen.push(r.url()); });
+    page.on('request', (r) => { if (/\/sdk\/replay-[0-9a-f]{8}\.(js|wasm)$|\/track\/replay$/.test(r.url())) seen.push(r.url()); });
     return seen;
   };
   // No stored session, and every random byte 0xff, so the new session's id (ffffffff-…) samples
-  // at 99.99 %: out at 50 %, in at 100 %.
+  // at 99.99 %: out at 0.5, in at 1.
   const fixRandom = (page) => page.addInitScript(() => {
     localStorage.clear();
     crypto.getRandomValues = (array) => { array.fill(255); return array; };
   });
-  for (const [rate, expected] of [['50', 0], ['0', 0], ['100', 2]]) {
-    const page = await browser.context.newPage();
-    const seen = chunkRequests(page);
-    await fixRandom(page);
-    await withRate(page, rate);
-    await page.goto(`${site.url}/pricing.html`);
-    await page.waitForFunction(() => window.PulseGate?.tracking === true);
-    if (expected) await page.waitForFunction(() => window.PulseGate.replay?.stats?.events > 1);
-    else await page.waitForTimeout(500);
-    assert.equal(seen.length, expected, `data-replay="${rate}": ${seen.join(', ')}`);
-    await page.close();
+  // The session start's answer (with the rate) has arrived, and the loader has decided.
+  const decided = async (page) => {
+    await page.waitForFunction(() => window.PulseGate?._state?.()?.replayRate !== undefined, null, { timeout: 15_000 });
+    await page.waitForTimeout(500);
+  };
+  const cases = [
+    { rate: 0.5, tag: { replay: '' }, want: 0, why: 'sampled out' },
+    { rate: 0, tag: { replay: '' }, want: 0, why: 'rate 0' },
+    { rate: 1, tag: {}, want: 0, why: 'replay not on in the tag' },
+    { rate: 1, tag: { replay: '', consent: 'count' }, want: 0, why: 'consent count' },
+    { rate: 1, tag: { replay: '', consent: 'marketing' }, want: 2, why: 'sampled in' },
+  ];
+  try {
+    for (const { rate, tag, want, why } of cases) {
+      await saveSettings(worker, (s) => ({ ...s, replay_sampling_rate: rate }));
+      const page = await browser.context.newPage();
+      const seen = replayRequests(page);
+      await fixRandom(page);
+      await withTag(page, tag);
+      await page.goto(`${site.url}/pricing.html`);
+      await decided(page);
+      if (want) await page.waitForFunction(() => window.PulseGate.replay?.stats?.events > 1);
+      // The chunk's script and wasm when sampled in (uploads may follow); nothing at all otherwise.
+      assert.equal(want ? seen.filter((u) => u.includes('/sdk/replay-')).length : seen.length, want, `${why}: ${seen.join(', ')}`);
+      assert.equal(await page.evaluate(() => window.PulseGate._state().replayRate), String(rate * 10_000), why);
+      if (want) {
+        // optOut() stops the recording: nothing more is recorded or sent.
+        await page.evaluate(() => window.PulseGate.optOut());
+        const events = await page.evaluate(() => window.PulseGate.replay.stats.events);
+        const sent = seen.length;
+        await page.mouse.move(100, 100);
+        await page.evaluate(() => document.body.append('after opt-out'));
+        await page.waitForTimeout(300);
+        assert.equal(await page.evaluate(() => window.PulseGate.replay.stats.events), events, 'optOut() stops the recorder');
+        assert.equal(seen.length, sent, 'and nothing is sent after it');
+      }
+      await page.close();
+    }
+  } finally {
+    await saveSettings(worker, (s) => ({ ...s, replay_sampling_rate: 1 }));
   }
   const gpc = await browser.context.newPage();
   await gpc.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
-  const seen = chunkRequests(gpc);
+  await withTag(gpc, { replay: '' });
+  const seen = replayRequests(gpc);
   await gpc.goto(`${site.url}/`);
   await gpc.waitForFunction(() => window.PulseGate && 'tracking' in window.PulseGate);
   await gpc.waitForTimeout(500);

@@ -21,9 +21,11 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// every wire type, the fingerprint sources' browser calls, and the strings the browser APIs are
 /// named by. The goal below stays.
 ///
-/// Session replay's starter in the loader (the tier and sampling check, the chunk's tag; the
-/// recorder itself is a chunk of its own, measured below) took it from 44,405 to 44,543 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 44_600;
+/// Session replay's starter took it from 44,405 to 44,974 B: in the loader the tag, tier and
+/// sampling check and the chunk's script tag (+138 B); in the wasm reading the session start's
+/// answer for the replay sampling rate, keeping it for the session's later pages and exposing it
+/// in `_state()` (+419 B). The recorder itself is a chunk of its own, measured below.
+const FIRST_PAGEVIEW_BUDGET: usize = 45_000;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

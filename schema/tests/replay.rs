@@ -344,6 +344,7 @@ fn summary() -> ReplaySessionSummary {
         form_submits: 1,
         engagement_score: 72,
         suspicion_score: 5,
+        lead_count: 1,
     }
 }
 
@@ -366,6 +367,7 @@ fn api_bodies_json() {
         engaged_ms: 42_000,
         engagement_reasons: json!([{"reason":"form_submit","points":30}]),
         suspicion_reasons: json!([]),
+        lead_ids: vec!["ld_4f3a9c0e1b2d4e6f8a0b1c2d3e4f5a6b".into()],
     });
     insta::assert_json_snapshot!(ReplayEventsPage {
         from: 1_764_097_200_000,

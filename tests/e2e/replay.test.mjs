@@ -80,6 +80,7 @@ test('a scripted multi-page session is recorded, stored and replayed by rrweb to
   await page.fill('textarea', 'call me after six');
   await page.mouse.wheel(0, 300);
   await page.setViewportSize({ width: 820, height: 640 });
+  await page.evaluate(() => window.PulseGate.identify('owner-1', { email: 'lead.owner@mail.example' }));
   await page.click('button[type=submit]');
   await page.waitForSelector('#thanks');
   await page.waitForTimeout(300);
@@ -93,6 +94,12 @@ test('a scripted multi-page session is recorded, stored and replayed by rrweb to
     return body.sessions?.find((s) => s.id === id);
   });
   assert.equal(listed.site_key, 'demo');
+  assert.equal(listed.lead_count, 0);
+  const ids = async (q) => (await (await api(`/replay/sessions?${q}`)).json()).sessions.map((s) => s.id);
+  assert.ok((await ids('has_lead=false')).includes(id), 'has_lead=false lists a session without a lead');
+  assert.ok(!(await ids('has_lead=true')).includes(id), 'has_lead=true leaves it out');
+  assert.equal((await api('/replay/sessions?has_lead=perhaps')).status, 400);
+  assert.deepEqual((await (await api(`/replay/sessions/${id}`)).json()).lead_ids, []);
 
   // Both pages' recordings (2 × Meta + FullSnapshot) and the submitted form's mutation are stored.
   const events = await eventually('both pages and the submit in R2', async () => {
@@ -227,6 +234,33 @@ test('every /replay/* route answers the auth matrix', async () => {
   const badFilter = await api('/replay/sessions?min_engagement=500');
   assert.equal(badFilter.status, 400);
   assert.equal((await badFilter.json()).error.field, 'min_engagement');
+});
+
+test('a marketing key granted the replay page gets PII masked in replay answers, like every endpoint', async () => {
+  assert.ok(recorded, 'needs the recorded session');
+  const created = await api('/analytics/keys', ADMIN, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'replay viewer', pages: ['replay'] }),
+  });
+  assert.equal(created.status, 201);
+  const { key } = await created.json();
+  const admin = await (await api(`/replay/sessions/${recorded.id}/events`)).text();
+  const res = await api(`/replay/sessions/${recorded.id}/events`, key);
+  assert.equal(res.status, 200);
+  const masked = await res.text();
+  // The identify traits the page sent are merged in as a custom event.
+  assert.ok(admin.includes('lead.owner@mail.example'), 'the admin sees the email');
+  assert.ok(!masked.includes('lead.owner@mail.example'), 'the marketing key does not');
+  assert.ok(masked.includes('***@mail.example'), 'it sees it masked');
+  assert.equal((await api(`/replay/sessions/${recorded.id}`, key)).status, 200);
+  // The same key without the page: 403.
+  const other = await (await api('/analytics/keys', ADMIN, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'no replay', pages: ['overview'] }),
+  })).json();
+  assert.equal((await api('/replay/sessions', other.key)).status, 403);
 });
 
 test('bad replay uploads get clear errors and store nothing', async () => {

@@ -10,7 +10,7 @@ use crate::{SessionId, UnixMillis};
 
 /// One recorded session in a list.
 ///
-/// JSON: `{"id":"0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c","site_key":"demo","started_at":1764097200000,"duration_ms":95000,"landing_path":"/pricing","exit_path":"/signup","country":"DE","device_class":"desktop","browser":"Chrome","page_views":3,"clicks":7,"rage_clicks":0,"errors":0,"form_submits":1,"engagement_score":72,"suspicion_score":5}`
+/// JSON: `{"id":"0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c","site_key":"demo","started_at":1764097200000,"duration_ms":95000,"landing_path":"/pricing","exit_path":"/signup","country":"DE","device_class":"desktop","browser":"Chrome","page_views":3,"clicks":7,"rage_clicks":0,"errors":0,"form_submits":1,"engagement_score":72,"suspicion_score":5,"lead_count":1}`
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplaySessionSummary {
     /// The session. Example: `"0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c"`.
@@ -45,6 +45,8 @@ pub struct ReplaySessionSummary {
     pub engagement_score: u32,
     /// 0–100. Example: `5`.
     pub suspicion_score: u32,
+    /// Leads captured in this session (`/lead.capture` with its session id). Example: `1`.
+    pub lead_count: u32,
 }
 
 /// A page of recorded sessions, newest first.
@@ -60,7 +62,7 @@ pub struct ReplaySessionList {
 
 /// One session's facts and scores, beside its player.
 ///
-/// JSON: `{"session":{…summary…},"landing_url":"https://shop.example/pricing","referrer":"https://search.example/","os":"macOS","utm":{"source":"newsletter"},"form_starts":1,"custom_events":0,"engagement_reasons":[{"reason":"form_submit","points":30}],"suspicion_reasons":[],"engaged_ms":42000}`
+/// JSON: `{"session":{…summary…},"landing_url":"https://shop.example/pricing","referrer":"https://search.example/","os":"macOS","utm":{"source":"newsletter"},"form_starts":1,"custom_events":0,"engagement_reasons":[{"reason":"form_submit","points":30}],"suspicion_reasons":[],"engaged_ms":42000,"lead_ids":["ld_4f3a9c0e1b2d4e6f8a0b1c2d3e4f5a6b"]}`
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplaySessionDetail {
     /// The list fields.
@@ -83,6 +85,9 @@ pub struct ReplaySessionDetail {
     pub engagement_reasons: Value,
     /// What raised the suspicion score. Example: `[]`.
     pub suspicion_reasons: Value,
+    /// The leads captured in this session, oldest first (`/analytics/leads/{id}`). Example:
+    /// `["ld_4f3a9c0e1b2d4e6f8a0b1c2d3e4f5a6b"]`.
+    pub lead_ids: Vec<String>,
 }
 
 /// One time window of a session's recording: rrweb events (the tracker's own events included as

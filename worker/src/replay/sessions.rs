@@ -57,6 +57,8 @@ pub(crate) struct Filters {
     pub(crate) min_engagement: Option<u32>,
     pub(crate) min_suspicion: Option<u32>,
     pub(crate) max_suspicion: Option<u32>,
+    /// Only sessions with (`true`) or without (`false`) a captured lead.
+    pub(crate) has_lead: Option<bool>,
     pub(crate) limit: u32,
     /// `started_at.id` of the last session of the previous page.
     pub(crate) cursor: Option<(UnixMillis, String)>,
@@ -91,6 +93,13 @@ impl Filters {
                 "min_engagement" => f.min_engagement = Some(score()?),
                 "min_suspicion" => f.min_suspicion = Some(score()?),
                 "max_suspicion" => f.max_suspicion = Some(score()?),
+                "has_lead" => {
+                    f.has_lead = Some(match value.as_str() {
+                        "true" | "1" => true,
+                        "false" | "0" => false,
+                        _ => return Err(bad(name, "must be true or false")),
+                    });
+                }
                 "limit" => {
                     f.limit = value
                         .parse::<u32>()
@@ -144,6 +153,9 @@ impl Filters {
         if let Some(v) = self.max_suspicion {
             sql.push_str(&format!(" AND suspicion_score <= {}", bind(Bind::Num(f64::from(v)))));
         }
+        if let Some(has) = self.has_lead {
+            sql.push_str(if has { " AND lead_count > 0" } else { " AND lead_count = 0" });
+        }
         if let Some((ts, id)) = &self.cursor {
             let t = bind(Bind::Num(*ts as f64));
             let i = bind(Bind::Text(id.clone()));
@@ -170,7 +182,7 @@ impl Bind {
     }
 }
 
-const SUMMARY_COLUMNS: &str = "id, site_key, started_at, duration_ms, landing_path, exit_path, country, device_class, browser, page_views, clicks, rage_clicks, errors, form_submits, engagement_score, suspicion_score";
+const SUMMARY_COLUMNS: &str = "id, site_key, started_at, duration_ms, landing_path, exit_path, country, device_class, browser, page_views, clicks, rage_clicks, errors, form_submits, engagement_score, suspicion_score, lead_count";
 
 /// A summary row as D1 returns it.
 #[derive(Debug, Deserialize)]
@@ -191,6 +203,7 @@ struct SummaryRow {
     form_submits: Option<f64>,
     engagement_score: Option<f64>,
     suspicion_score: Option<f64>,
+    lead_count: Option<f64>,
 }
 
 fn count(v: Option<f64>) -> u32 {
@@ -216,6 +229,7 @@ impl SummaryRow {
             form_submits: count(self.form_submits),
             engagement_score: count(self.engagement_score),
             suspicion_score: count(self.suspicion_score),
+            lead_count: count(self.lead_count),
         })
     }
 }
@@ -300,6 +314,22 @@ pub(crate) async fn detail(
             .unwrap_or(serde_json::Value::Array(Vec::new()))
     };
     let Some(session) = row.summary.into_summary() else { return Ok(None) };
+    // The leads captured in this session (main's lead tables; every submission links its session).
+    #[derive(Deserialize)]
+    struct LeadRow {
+        id: String,
+    }
+    let leads: Vec<LeadRow> = db
+        .prepare(
+            "SELECT l.PublicId AS id FROM Leads l WHERE l.Id IN (SELECT LeadId FROM LeadSubmissions WHERE SessionId = ?1) ORDER BY l.Id",
+        )
+        .bind(&[JsValue::from_str(id)])
+        .map_err(|e| ApiError::storage("d1 bind replay leads", e))?
+        .all()
+        .await
+        .map_err(|e| ApiError::storage("d1 replay leads", e))?
+        .results()
+        .map_err(|e| ApiError::storage("d1 replay lead rows", e))?;
     let detail = ReplaySessionDetail {
         session,
         landing_url: row.landing_url,
@@ -311,6 +341,7 @@ pub(crate) async fn detail(
         engaged_ms: row.engaged_ms.map_or(0, |d| d.max(0.0) as u64),
         engagement_reasons: reasons(row.engagement_reasons),
         suspicion_reasons: reasons(row.suspicion_reasons),
+        lead_ids: leads.into_iter().map(|l| l.id).collect(),
     };
     Ok(Some((detail, row.r2_prefix)))
 }
@@ -338,6 +369,7 @@ mod tests {
             ("from", "soon"),
             ("cursor", "x"),
             ("nope", "1"),
+            ("has_lead", "maybe"),
         ] {
             let err = Filters::parse(&q(&[bad])).unwrap_err();
             assert_eq!(err.status(), 400, "{bad:?}");
@@ -363,5 +395,9 @@ mod tests {
         assert!(sql.contains("(started_at < ?4 OR (started_at = ?4 AND id < ?5))"), "{sql}");
         assert!(sql.ends_with("ORDER BY started_at DESC, id DESC LIMIT 6"), "{sql}");
         assert!(sql.contains("has_replay = 1"));
+        let with = Filters::parse(&q(&[("has_lead", "true")])).unwrap().sql().0;
+        assert!(with.contains(" AND lead_count > 0 "), "{with}");
+        let without = Filters::parse(&q(&[("has_lead", "0")])).unwrap().sql().0;
+        assert!(without.contains(" AND lead_count = 0 "), "{without}");
     }
 }

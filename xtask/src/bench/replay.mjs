@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const dist = process.env.PULSEGATE_SDK_DIST ?? path.join(root, 'target/sdk-dist');
+const dist = path.join(process.env.PULSEGATE_SDK_DIST ?? path.join(root, 'target/sdk-dist'), 'sdk');
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;

@@ -43,7 +43,10 @@ pub(crate) fn run() -> Result {
                 "--locked",
             ])
             .current_dir(paths::root().join("replay"))
-            .env("CHROMEDRIVER", paths::chromedriver()),
+            .env("CHROMEDRIVER", paths::chromedriver())
+            // The whole binary's limit (default 20 s): the debug-build recorder snapshots pages
+            // of thousands of nodes, which on a shared 2-core machine can take longer.
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
     )?;
     worker::build()?;
     size::check_worker()?;

@@ -77,7 +77,15 @@ const PEERS: &[(&str, &str)] = &[
 /// code for their ~30 body and row types (each D1 row type has its own deserializer). It is 23 %
 /// of the old 3 MB limit.
 /// With the SDK's 34 KB on top, the two together are budgeted at 760 KB.
-const WORKER_BUDGET: usize = 760_000;
+///
+/// Session replay took it to about 969 KB (+28 % on lead capture's ~755 KB, measured here): the
+/// `/replay` viewer page with rrweb-player from npm inlined (73 KB gzip of it, so the page needs no
+/// CDN), the replay chunk the worker serves (30 KB), the rrweb wire types every upload is parsed
+/// and validated with (serde code for ~40 node, event and incremental-source types), gzip in and
+/// out (flate2's miniz_oxide), and the events merge and stream. It is 32 % of the old 3 MB limit.
+/// Serving the viewer's player as a cached asset of its own instead of inlining it, and parsing
+/// uploads with fewer typed layers, are the ways down.
+const WORKER_BUDGET: usize = 1_000_000;
 /// The worker on `main` before tracking ingest (d9248cd), measured by [`check_worker`].
 const WORKER_FOUNDATION: usize = 234_361;
 

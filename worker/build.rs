@@ -2,7 +2,8 @@
 //!
 //! The directory mirrors the URLs: every `*.js` at its top is served at `/<name>` (the loaders,
 //! `tracker.js`), every `*.js` and `*.wasm` in its `sdk/` folder at `/sdk/<name>` (the
-//! content-hashed code chunks). The output is a static table in `$OUT_DIR/sdk_assets.rs`, included
+//! content-hashed code chunks, the replay chunk among them). The replay viewer page is built here
+//! too, with rrweb-player inlined. The output is a static table in `$OUT_DIR/sdk_assets.rs`, included
 //! by `src/routes/sdk_assets.rs`. `PULSEGATE_SDK_DIST` overrides the directory. When it does not
 //! exist the table is empty and the worker answers those routes with 503 until the SDK is built.
 
@@ -62,6 +63,47 @@ fn main() {
 
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     fs::write(out.join("sdk_assets.rs"), table).expect("write $OUT_DIR/sdk_assets.rs");
+    replay_viewer(&out);
+}
+
+/// rrweb-player from npm (`npm ci` installs it), inlined into the replay viewer page.
+const PLAYER_JS: &str = "node_modules/rrweb-player/umd/rrweb-player.min.js";
+const PLAYER_CSS: &str = "node_modules/rrweb-player/dist/style.min.css";
+const VIEWER: &str = "src/replay/viewer.html";
+
+/// Writes `$OUT_DIR/replay_viewer.html`: `src/replay/viewer.html` with rrweb-player's script and
+/// stylesheet inlined, so `GET /replay` needs no CDN. Without node_modules, a notice page (and
+/// `replay_viewer_ok.rs` = false, so the route answers 503).
+fn replay_viewer(out: &Path) {
+    let manifest =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let workspace = manifest.parent().expect("the worker crate is in the workspace").to_path_buf();
+    let (js_path, css_path, page_path) =
+        (workspace.join(PLAYER_JS), workspace.join(PLAYER_CSS), manifest.join(VIEWER));
+    for p in [&js_path, &css_path, &page_path] {
+        println!("cargo:rerun-if-changed={}", p.display());
+    }
+    let page = fs::read_to_string(&page_path).expect("read src/replay/viewer.html");
+    let (html, ok) = match (fs::read_to_string(&js_path), fs::read_to_string(&css_path)) {
+        (Ok(js), Ok(css)) => {
+            // Inline script must not contain its own end tag.
+            let js = js.replace("</script", "<\\/script");
+            let css = css.replace("</style", "<\\/style");
+            (
+                page.replacen("/*__PLAYER_JS__*/", &js, 1).replacen("/*__PLAYER_CSS__*/", &css, 1),
+                true,
+            )
+        }
+        _ => {
+            println!(
+                "cargo:warning=rrweb-player not found in node_modules; GET /replay answers 503 until `npm ci` (cargo xtask build runs it)"
+            );
+            ("<!doctype html><title>PulseGate replay</title><p>The replay viewer was built without rrweb-player: run <code>cargo xtask build</code>.</p>".to_owned(), false)
+        }
+    };
+    fs::write(out.join("replay_viewer.html"), html).expect("write $OUT_DIR/replay_viewer.html");
+    fs::write(out.join("replay_viewer_ok.rs"), if ok { "true" } else { "false" })
+        .expect("write replay_viewer_ok.rs");
 }
 
 /// The files directly in `dir`, sorted.

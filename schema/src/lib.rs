@@ -66,6 +66,8 @@ mod fingerprint;
 mod ids;
 pub mod lead;
 pub mod limits;
+#[cfg(feature = "replay")]
+pub mod replay;
 mod response;
 mod session;
 mod validate;
@@ -111,7 +113,9 @@ pub use event::{
 };
 pub use fingerprint::{BotSignal, Fingerprint, FingerprintId, InvalidFingerprintId};
 pub use ids::{BatchId, InvalidSiteKey, KeyId, SessionId, SiteKey, VisitorId};
-pub use response::{Accepted, Health, HealthCheck};
+#[cfg(feature = "replay")]
+pub use replay::ReplayBatch;
+pub use response::{Accepted, Health, HealthCheck, SessionAccepted};
 pub use session::{Device, DeviceClass, PageContext, SessionEnd, SessionStart, Utm};
 pub use validate::{Invalid, Validate, is_web_url};
 

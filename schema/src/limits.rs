@@ -10,6 +10,14 @@ pub const MAX_SMALL_BODY_BYTES: usize = 16 * 1024;
 /// splits batches to stay under it.
 pub const MAX_UNLOAD_BODY_BYTES: usize = 60 * 1024;
 
+/// Most rrweb events in one `POST /track/replay` batch.
+pub const MAX_REPLAY_EVENTS_PER_BATCH: usize = 5_000;
+/// Largest accepted `POST /track/replay` body as sent (gzip or plain JSON), in bytes.
+pub const MAX_REPLAY_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// Largest `POST /track/replay` body once decompressed, in bytes: a full snapshot of a
+/// 30,000-element page is about 3 MB of JSON.
+pub const MAX_REPLAY_JSON_BYTES: usize = 32 * 1024 * 1024;
+
 /// Longest site key.
 pub const MAX_SITE_KEY_LEN: usize = 64;
 /// Longest URL or referrer, in bytes.

@@ -12,6 +12,24 @@ pub struct Accepted {
     pub accepted: u32,
 }
 
+/// `POST /track/session/start` accepted: [`Accepted`] plus what the tracker must know about the
+/// installation for this session.
+///
+/// ```json
+/// { "ok": true, "accepted": 1, "replay_sample_rate": 0.25 }
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionAccepted {
+    /// Always `true`.
+    pub ok: bool,
+    /// Always `1`.
+    pub accepted: u32,
+    /// Share of sessions, 0 to 1, that record a replay where the site's tag turns replay on and
+    /// the consent tier allows it (AppSettings' `replay_sampling_rate`); a session is sampled in
+    /// by its random id, so every page of it agrees. Example: `0.25`.
+    pub replay_sample_rate: f64,
+}
+
 /// `GET /health`.
 ///
 /// ```json

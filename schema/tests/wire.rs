@@ -126,6 +126,15 @@ fn session_start_json() {
 }
 
 #[test]
+fn session_accepted_json() {
+    insta::assert_json_snapshot!(SessionAccepted {
+        ok: true,
+        accepted: 1,
+        replay_sample_rate: 0.25
+    });
+}
+
+#[test]
 fn session_end_json() {
     insta::assert_json_snapshot!(SessionEnd {
         session_id: SESSION.parse().map(SessionId).unwrap(),

@@ -18,6 +18,8 @@
  *   data-flush-at        send when this many events wait (default 50)
  *   data-flush-interval  send at the latest this many ms after an event (default 5000)
  *   data-debug           log to the console why the tracker is off or a call was ignored
+ *   data-replay          record sessions with the session-replay chunk (the share sampled in is
+ *                        AppSettings' replay_sampling_rate; consent "analytics" or above)
  *
  * Before downloading anything, the loader checks Global Privacy Control, Do Not Track, a stored
  * PulseGate.optOut(), prerendering (it waits for the page to be shown) and what the browser
@@ -47,7 +49,7 @@
   var api = null;
   var busy = false;
   var queue = [];
-  var loader = { r: ready, f: fail };
+  var loader = { r: ready, f: fail, p: replay };
   var pg = { _l: loader, tracking: false };
 
   function warn(message) {
@@ -78,6 +80,27 @@
     state = 2;
     pg.tracking = true;
     drain();
+    replay();
+  }
+
+  // Session replay: the chunk (sdk/replay-<hash>.js, which starts itself) is fetched only where the
+  // tag turns replay on (data-replay), for a session sampled in at the server's rate (`replayRate`,
+  // from the session start's answer; by the session's random id, so every page of it agrees), under
+  // a tier that allows replay (`analytics` or above). It stops when the tier no longer does
+  // (`count`, optOut()). The tracker calls this once the rate arrives, and so does every consent
+  // change.
+  var replayTag;
+  function replay() {
+    var st = api && !busy && invoke(10);
+    var chunk = pg.replay;
+    if (!st || st.consent == "count" || !flag(pick(options || {}, "replay", "replay"), false) ||
+      !(parseInt(st.sessionId, 16) / 429496.7296 < st.replayRate)) {
+      if (chunk) chunk.stop(1);
+    } else if (chunk) {
+      chunk.start();
+    } else {
+      replayTag = replayTag || inject("__PULSEGATE_REPLAY__");
+    }
   }
 
   // Runs queued calls in order; calls a page script makes while one runs are queued behind it.
@@ -105,6 +128,8 @@
     if (api && !busy) {
       var result = invoke(op, a, b);
       drain();
+      // consent(), optOut(), optIn(): replay follows the tier.
+      if (op > 3 && op < 7) replay();
       return result;
     }
     // Getters answer null until the tracker runs; everything else waits for it.
@@ -224,14 +249,19 @@
     loader.w = fetch(resolve("__PULSEGATE_WASM__"), { mode: "cors", credentials: "omit" });
     // The chunk handles the outcome; this keeps an early failure from being "unhandled".
     loader.w["catch"](fail);
-    var chunk = document.createElement("script");
-    chunk.src = resolve("__PULSEGATE_CHUNK__");
-    chunk.async = true;
-    if (script.nonce) chunk.nonce = script.nonce;
-    chunk.onerror = function () {
+    inject("__PULSEGATE_CHUNK__").onerror = function () {
       fail("cannot load the tracker");
     };
-    (document.head || document.documentElement).appendChild(chunk);
+  }
+
+  // Adds a script tag for a chunk (with the tag's nonce, for a strict CSP).
+  function inject(path) {
+    var tag = document.createElement("script");
+    tag.src = resolve(path);
+    tag.async = true;
+    if (script.nonce) tag.nonce = script.nonce;
+    (document.head || document.documentElement).appendChild(tag);
+    return tag;
   }
 
   try {

@@ -17,6 +17,9 @@ use crate::js::{call_num, call_str, get, number, store, text};
 pub(crate) const VISITOR_KEY: &str = "pulsegate.vid";
 /// The shared session (`analytics` and above).
 pub(crate) const SESSION_KEY: &str = "pulsegate.session";
+/// The replay sampling rate from the last session start's answer, in 1/10,000 (`analytics` and
+/// above), so later pages of the session decide alike.
+pub(crate) const REPLAY_RATE_KEY: &str = "pulsegate.replay";
 /// The visitor's consent choice, once made through `PulseGate.consent(...)`.
 pub(crate) const CONSENT_KEY: &str = "pulsegate.consent";
 /// `"1"` after `PulseGate.optOut()`; the loader reads it too, before downloading anything.

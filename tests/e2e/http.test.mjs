@@ -88,7 +88,8 @@ test('session start writes the D1 row and meta.json once; a batch lands at the R
   const start = sessionStart();
   const first = await post('/track/session/start', start);
   assert.equal(first.res.status, 202, first.text);
-  assert.deepEqual(first.json, { ok: true, accepted: 1 });
+  // The answer tells the tracker the replay sampling rate (AppSettings, 1 by default).
+  assert.deepEqual(first.json, { ok: true, accepted: 1, replay_sample_rate: 1 });
   assert.equal(first.res.headers.get('access-control-allow-origin'), '*');
 
   const prefix = `sessions/${datePath(start.started_at)}/${start.session_id}/`;

@@ -72,6 +72,11 @@ export async function openState(persistDir) {
     }),
     /** Writes one R2 object. */
     put: (key, body) => use(async ({ TRACKING_R2 }) => { await TRACKING_R2.put(key, body); }),
+    /** An R2 object's raw bytes, or null when absent. */
+    getBytes: (key) => use(async ({ TRACKING_R2 }) => {
+      const obj = await TRACKING_R2.get(key);
+      return obj ? Buffer.from(await obj.arrayBuffer()) : null;
+    }),
     /** Deletes an R2 object. */
     delete: (key) => use(async ({ TRACKING_R2 }) => { await TRACKING_R2.delete(key); }),
     /** Nothing to close: every call closed its own proxy. */
@@ -82,13 +87,24 @@ export async function openState(persistDir) {
 /** `YYYY/MM/DD`, the UTC date of `ms` as R2 keys spell it (`sessions/YYYY/MM/DD/…`). */
 export const datePath = (ms) => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '/');
 
-/** Polls `probe` until it returns a truthy value; bounded so a broken path fails, not hangs. */
+/**
+ * Polls `probe` until it returns a truthy value; bounded so a broken path fails, not hangs. A
+ * probe that throws counts as "not yet" (reading local D1 while the worker writes it can fail
+ * now and then with a busy database); if it never succeeds, its last error is thrown.
+ */
 export async function eventually(what, probe, { tries = 60, everyMs = 250 } = {}) {
   let last;
+  let error;
   for (let i = 0; i < tries; i++) {
-    last = await probe();
-    if (last) return last;
+    try {
+      last = await probe();
+      error = undefined;
+      if (last) return last;
+    } catch (err) {
+      error = err;
+    }
     await new Promise((r) => setTimeout(r, everyMs));
   }
+  if (error) throw error;
   throw new Error(`gave up waiting for ${what} (last value: ${JSON.stringify(last)})`);
 }

@@ -59,7 +59,7 @@ pub(crate) fn check_length(len: u64, limit: usize) -> Result<(), ApiError> {
 ///
 /// An oversized body is still read to its end, up to [`DRAIN_LIMIT`]: answering while the client
 /// is still sending makes `wrangler dev` hang the connection (miniflare#577 family).
-async fn read_limited(req: &mut Request, limit: usize) -> Result<Vec<u8>, ApiError> {
+pub(crate) async fn read_limited(req: &mut Request, limit: usize) -> Result<Vec<u8>, ApiError> {
     if req.inner().body().is_none() {
         return Ok(Vec::new());
     }

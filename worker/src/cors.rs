@@ -1,10 +1,10 @@
-//! CORS: the ingest endpoints are called from any site, the dashboard API from any dashboard
-//! origin. Both use no cookies (the API authenticates with a header), so `*` is safe, and no
-//! preflight needs auth.
+//! CORS: the ingest endpoints are called from any site, the dashboard API (`/analytics/*`,
+//! `/replay/*`) from any dashboard origin. Both use no cookies (the API authenticates with a
+//! header), so `*` is safe, and no preflight needs auth.
 
 /// Paths answered with `Access-Control-Allow-Origin: *` on every response, errors included.
 pub(crate) fn is_public(path: &str) -> bool {
-    path.starts_with("/track/") || path.starts_with("/analytics/")
+    path.starts_with("/track/") || path.starts_with("/analytics/") || path.starts_with("/replay/")
 }
 
 pub(crate) const ALLOW_ORIGIN: &str = "Access-Control-Allow-Origin";
@@ -43,6 +43,8 @@ mod tests {
         assert!(is_public("/track/session/start"));
         assert!(is_public("/track/nope"));
         assert!(is_public("/analytics/overview"));
+        assert!(is_public("/replay/sessions"));
+        assert!(!is_public("/replay"));
         assert!(!is_public("/tracker.js"));
         assert!(!is_public("/health"));
     }

@@ -1,5 +1,6 @@
 //! PulseGate's Cloudflare Worker: SDK ingest into D1, KV and R2, the SDK bundle, the dashboard API
-//! (auth, settings, keys, sites, forms, analytics), health and crons.
+//! (auth, settings, keys, sites, forms, analytics), session replay (ingest, API, viewer), health
+//! and crons.
 //!
 //! `fetch` goes through the single route table in [`router`]; `scheduled` through [`scheduled`].
 //! Pure logic (keys, dates, validation, scoring, summaries, error mapping) is free of JS types
@@ -28,6 +29,7 @@ mod lead;
 mod log;
 mod net;
 mod pii;
+mod replay;
 mod reply;
 mod router;
 mod routes;

@@ -78,13 +78,21 @@ pub(crate) struct Reply {
     json: Option<Value>,
     csv: Option<Csv>,
     headers: Vec<(&'static str, String)>,
+    /// A body the handler made itself (a stream from R2), passed through as it is.
+    response: Option<Response>,
 }
 
 impl Reply {
+    /// `status` with a response body the handler built (streamed replay events); masking does
+    /// not reach into it, so a handler answers this only where nothing needs masking.
+    pub(crate) fn response(status: u16, response: Response) -> Self {
+        Self { status, json: None, csv: None, headers: Vec::new(), response: Some(response) }
+    }
+
     /// `status` with `body` as JSON.
     pub(crate) fn json<T: Serialize>(status: u16, body: &T) -> Result<Self, ApiError> {
         let json = serde_json::to_value(body).map_err(|e| ApiError::Internal(e.to_string()))?;
-        Ok(Self { status, json: Some(json), csv: None, headers: Vec::new() })
+        Ok(Self { status, json: Some(json), csv: None, headers: Vec::new(), response: None })
     }
 
     /// `200` with `body` as JSON, or `csv` when the client asks for CSV.
@@ -112,17 +120,21 @@ impl Reply {
     /// The response: CSV when `want_csv` and a table exists, else JSON.
     pub(crate) fn into_response(self, want_csv: bool) -> Result<Response, ApiError> {
         let mut headers = self.headers;
-        let resp = match (want_csv, self.csv, self.json) {
-            (true, Some(csv), _) => {
-                headers.push(("Content-Type", "text/csv; charset=utf-8".to_owned()));
-                headers.push((
-                    "Content-Disposition",
-                    format!("attachment; filename=\"{}.csv\"", csv.name),
-                ));
-                Response::ok(csv.render()).map_err(crate::http::internal)?
+        let resp = if let Some(resp) = self.response {
+            resp
+        } else {
+            match (want_csv, self.csv, self.json) {
+                (true, Some(csv), _) => {
+                    headers.push(("Content-Type", "text/csv; charset=utf-8".to_owned()));
+                    headers.push((
+                        "Content-Disposition",
+                        format!("attachment; filename=\"{}.csv\"", csv.name),
+                    ));
+                    Response::ok(csv.render()).map_err(crate::http::internal)?
+                }
+                (_, _, Some(json)) => Response::from_json(&json).map_err(crate::http::internal)?,
+                (_, _, None) => Response::empty().map_err(crate::http::internal)?,
             }
-            (_, _, Some(json)) => Response::from_json(&json).map_err(crate::http::internal)?,
-            (_, _, None) => Response::empty().map_err(crate::http::internal)?,
         };
         headers.push(("Vary", "Accept".to_owned()));
         headers.push(("Cache-Control", "no-store".to_owned()));

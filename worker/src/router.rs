@@ -21,7 +21,7 @@ use crate::routes::lead::capture::Route::{Current, Deprecated};
 use crate::routes::track::{events, session};
 use crate::routes::{self, Call, health, lead, sdk_assets};
 use crate::store::d1::Stats;
-use crate::{clock, pii};
+use crate::{clock, pii, replay};
 
 /// What a matched route does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,6 +87,11 @@ pub(crate) enum Endpoint {
     ListTestingRules,
     AddTestingRule,
     RemoveTestingRule,
+    ReplayIngest,
+    ReplayViewer,
+    ReplaySessions,
+    ReplaySession,
+    ReplayEvents,
 }
 
 /// One line of the table: `GET` also answers `HEAD`; every path answers `OPTIONS` (preflight).
@@ -124,7 +129,8 @@ pub(crate) const ROUTES: &[Route] = &[
     route("POST", "/track/event", E::Event, Public),
     route("POST", "/track/events/batch", E::EventsBatch, Public),
     route("POST", "/track/session/end", E::SessionEnd, Public),
-    // /tracker.js, /form.js (later /pulse.js) and the wasm they load → embedded SDK bundle
+    route("POST", "/track/replay", E::ReplayIngest, Public),
+    // /tracker.js, /form.js, /pulse.js and the chunks and wasm they load → embedded SDK bundles
     route("GET", "/{script}.js", E::SdkAsset, Public),
     route("GET", "/sdk/{file}.wasm", E::SdkAsset, Public),
     route("GET", "/sdk/{file}.js", E::SdkAsset, Public),
@@ -192,6 +198,11 @@ pub(crate) const ROUTES: &[Route] = &[
     route("GET", "/analytics/testing-leads", E::ListTestingRules, page(P::Settings)),
     route("POST", "/analytics/testing-leads", E::AddTestingRule, page(P::Settings)),
     route("DELETE", "/analytics/testing-leads/{id}", E::RemoveTestingRule, page(P::Settings)),
+    // replayViewer (the page asks for the key itself), then /replay/* → auth → page replay → D1 / R2
+    route("GET", "/replay", E::ReplayViewer, Public),
+    route("GET", "/replay/sessions", E::ReplaySessions, page(P::Replay)),
+    route("GET", "/replay/sessions/{id}", E::ReplaySession, page(P::Replay)),
+    route("GET", "/replay/sessions/{id}/events", E::ReplayEvents, page(P::Replay)),
 ];
 
 /// Where a method and path lead.
@@ -381,6 +392,8 @@ async fn dispatch(
         Endpoint::CrmCallback => lead::callbacks::crm(req, env).await.into(),
         Endpoint::MakeCallback => lead::callbacks::make(req, env).await.into(),
         Endpoint::CrmWebhook => lead::callbacks::crm_event(req, env).await.into(),
+        Endpoint::ReplayIngest => replay::ingest::post(req, env, ctx, stats).await.into(),
+        Endpoint::ReplayViewer => replay::viewer::get().into(),
         _ => protected(req, env, ctx, route, params).await,
     }
 }
@@ -565,6 +578,26 @@ mod tests {
             found("DELETE", "/analytics/ip-lists/blocked/3"),
             Some((E::RemoveBlockedIp, vec!["3".into()]))
         );
+        assert_eq!(
+            found("GET", "/sdk/replay-1a2b3c4d.js"),
+            Some((E::SdkAsset, vec!["replay-1a2b3c4d".into()]))
+        );
+        assert_eq!(found("POST", "/track/replay"), Some((E::ReplayIngest, vec![])));
+        assert_eq!(found("GET", "/replay"), Some((E::ReplayViewer, vec![])));
+        assert_eq!(found("GET", "/replay/sessions"), Some((E::ReplaySessions, vec![])));
+        let id = "0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c";
+        assert_eq!(
+            found("GET", &format!("/replay/sessions/{id}")),
+            Some((E::ReplaySession, vec![id.into()]))
+        );
+        assert_eq!(
+            found("GET", &format!("/replay/sessions/{id}/events")),
+            Some((E::ReplayEvents, vec![id.into()]))
+        );
+        assert_eq!(
+            resolve("POST", "/replay/sessions"),
+            Resolved::MethodNotAllowed { allow: "GET, HEAD, OPTIONS".to_owned() }
+        );
     }
 
     #[test]
@@ -598,6 +631,7 @@ mod tests {
             "/health/",
             "/track",
             "/sdk/x.css",
+            "/sdk/a/b.js",
             "/sdk/.wasm",
             "/a/b.js",
             "/.js",
@@ -652,7 +686,7 @@ mod tests {
     #[test]
     fn every_protected_route_names_its_page_and_no_route_is_listed_twice() {
         for (i, r) in ROUTES.iter().enumerate() {
-            if r.pattern.starts_with("/analytics/") {
+            if r.pattern.starts_with("/analytics/") || r.pattern.starts_with("/replay/") {
                 assert_ne!(r.access, Public, "{} {} must be protected", r.method, r.pattern);
             } else {
                 assert_eq!(r.access, Public, "{} {}", r.method, r.pattern);

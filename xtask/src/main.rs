@@ -7,7 +7,8 @@
 //!                     and the worker's upload (`size sdk`: the SDK bundles only)
 //! cargo xtask build   build the SDK bundles, the npm package and the worker only
 //! cargo xtask data    print the sessions and R2 objects `cargo xtask dev` has stored
-//! cargo xtask bench   reports against peers and baselines (`bench sdk`, `ingest`, `analytics`, `leads`)
+//! cargo xtask bench   reports against peers and baselines (`bench sdk`, `ingest`, `analytics`, `leads`,
+//!                     `replay`)
 //! cargo xtask fuzz    the parser property tests, for as long as asked (`fuzz 600`)
 //! ```
 

@@ -12,6 +12,17 @@
 //!   → esbuild --target=es5: loader        <script>.js               (names both chunks, relative)
 //! ```
 //!
+//! The tracker's session-replay chunk comes from its own crate (`replay/`, std + js-sys) and is
+//! loaded by the loader only for sessions that are recorded:
+//!
+//! ```text
+//! cargo build -p pulsegate-replay (wasm32, release)
+//!   → wasm-bindgen --target no-modules     glue
+//!   → wasm-opt -Oz (binaryen 132)          sdk/replay-<hash>.wasm
+//!   → replay/js/replay.js + hooks + glue
+//!   → esbuild --minify                     sdk/replay-<hash>.js  (named in the loader)
+//! ```
+//!
 //! The output directory mirrors the URLs the worker serves (`tracker.js`, `sdk/…`); content-hashed
 //! names never change meaning, so they can be cached for a year.
 
@@ -84,14 +95,86 @@ type Output = (String, Vec<u8>);
 
 /// Builds every bundle into `paths::sdk_dist()`.
 pub(crate) fn build() -> Result {
-    let mut outputs = Vec::new();
+    let mut outputs = build_replay()?;
+    let replay_chunk = outputs[0].0.clone();
     for bundle in BUNDLES {
-        outputs.extend(build_bundle(bundle)?);
+        outputs.extend(build_bundle(bundle, &replay_chunk)?);
     }
     write_dist(&outputs)
 }
 
-fn build_bundle(bundle: &Bundle) -> Result<Vec<Output>> {
+/// The replay chunk: `[(sdk/replay-<hash>.js, …), (sdk/replay-<hash>.wasm, …)]`.
+fn build_replay() -> Result<Vec<Output>> {
+    let root = paths::root();
+    let target = paths::target();
+    step(
+        "build the replay chunk (wasm32, release)",
+        cmd::cargo().args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "pulsegate-replay",
+        ]),
+    )?;
+    let stage = target.join("sdk-build").join("replay");
+    let _ = fs::remove_dir_all(&stage);
+    step(
+        "wasm-bindgen replay (no-modules glue)",
+        cmd::tool("wasm-bindgen")
+            .args(["--target", "no-modules", "--no-typescript", "--out-dir"])
+            .arg(&stage)
+            .arg(target.join("wasm32-unknown-unknown/release/pulsegate_replay.wasm")),
+    )?;
+    let optimized = stage.join("replay.opt.wasm");
+    step(
+        "wasm-opt -Oz replay (binaryen 132)",
+        cmd::tool(paths::node_bin("wasm-opt"))
+            .args(["-Oz", "--strip-debug", "--strip-producers"])
+            .arg(stage.join("pulsegate_replay_bg.wasm"))
+            .arg("-o")
+            .arg(&optimized),
+    )?;
+    let wasm = read(&optimized)?;
+    let wasm_name = format!("replay-{}.wasm", short_hash(&wasm));
+    let text = |path: &Path| {
+        String::from_utf8(read(path)?).map_err(|_| format!("{} is not UTF-8", path.display()))
+    };
+    let script = splice_replay(
+        &text(&root.join("replay/js/replay.js"))?,
+        &text(&root.join("replay/js/hooks.js"))?,
+        &text(&stage.join("pulsegate_replay.js"))?,
+        &wasm_name,
+    )?;
+    let unminified = stage.join("replay.js");
+    write(&unminified, script.as_bytes())?;
+    let minified = stage.join("replay.min.js");
+    esbuild(
+        "esbuild: replay chunk",
+        &unminified,
+        &minified,
+        &[&format!("--target={CHUNK_TARGETS}")],
+    )?;
+    let script = read(&minified)?;
+    Ok(vec![
+        (format!("sdk/replay-{}.js", short_hash(&script)), script),
+        (format!("sdk/{wasm_name}"), wasm),
+    ])
+}
+
+/// Puts the hooks, the glue and the wasm's name (relative to the chunk) into the replay template.
+fn splice_replay(template: &str, hooks: &str, glue: &str, wasm: &str) -> Result<String> {
+    const HOOKS: &str = "/*__PULSEGATE_HOOKS__*/";
+    const GLUE: &str = "/*__PULSEGATE_GLUE__*/";
+    const WASM: &str = "__PULSEGATE_WASM_PATH__";
+    if ![HOOKS, GLUE, WASM].iter().all(|m| template.contains(m)) {
+        return Err(format!("replay/js/replay.js must contain {HOOKS}, {GLUE} and {WASM}"));
+    }
+    Ok(template.replacen(HOOKS, hooks, 1).replacen(GLUE, glue, 1).replace(WASM, wasm))
+}
+
+fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
     let root = paths::root();
     let target = paths::target();
     let name = bundle.script.trim_end_matches(".js");
@@ -167,7 +250,7 @@ fn build_bundle(bundle: &Bundle) -> Result<Vec<Output>> {
         loader.push_str(&text);
         loader.push('\n');
     }
-    let loader = splice(&loader, &chunk_name, &wasm_name)?;
+    let loader = splice(&loader, &chunk_name, &wasm_name)?.replace(REPLAY, replay_chunk);
     let spliced = stage.join("loader.js");
     write(&spliced, loader.as_bytes())?;
     let script_path = stage.join(bundle.script);
@@ -190,6 +273,9 @@ pub(crate) fn expose_internals(glue: &str) -> Result<String> {
     }
     Ok(format!("{glue}\nexport {{ __wbg_get_imports, __wbg_finalize_init }};\n"))
 }
+
+/// Where the loader names the replay chunk (relative to itself, like the other chunks).
+const REPLAY: &str = "__PULSEGATE_REPLAY__";
 
 /// Puts the chunk's and the wasm's paths into the loader.
 fn splice(loader: &str, chunk: &str, wasm: &str) -> Result<String> {
@@ -284,6 +370,19 @@ mod tests {
         .unwrap();
         assert_eq!(out, "load('sdk/pulsegate-1.js', 'sdk/pulsegate-2.wasm')");
         assert!(splice("(function(){})()", "a", "b").is_err());
+    }
+
+    #[test]
+    fn splice_replay_fills_every_marker() {
+        let out = splice_replay(
+            "/*__PULSEGATE_HOOKS__*/ /*__PULSEGATE_GLUE__*/ url('__PULSEGATE_WASM_PATH__')",
+            "hooks();",
+            "let wasm_bindgen;",
+            "replay-1.wasm",
+        )
+        .unwrap();
+        assert_eq!(out, "hooks(); let wasm_bindgen; url('replay-1.wasm')");
+        assert!(splice_replay("/*__PULSEGATE_GLUE__*/", "", "", "x").is_err());
     }
 
     #[test]

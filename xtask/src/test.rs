@@ -21,6 +21,10 @@ pub(crate) fn run() -> Result {
     // (through their dev-dependencies), so the two are checked in separate runs.
     clippy("clippy (wasm32, SDK)", &[WASM, "-p", "pulsegate-sdk"])?;
     clippy("clippy (wasm32, SDK browser tests)", &[WASM, "-p", "pulsegate-sdk", "--tests"])?;
+    clippy(
+        "clippy (wasm32, replay chunk and its browser tests)",
+        &[WASM, "-p", "pulsegate-replay", "--all-targets"],
+    )?;
     step("unit tests (native)", cmd::cargo().args(["test", "--workspace", "--locked"]))?;
     step(
         "SDK tests in headless Chromium",
@@ -28,6 +32,23 @@ pub(crate) fn run() -> Result {
             .args(["test", "-p", "pulsegate-sdk", "--target", "wasm32-unknown-unknown", "--locked"])
             .current_dir(paths::root().join("sdk"))
             .env("CHROMEDRIVER", paths::chromedriver()),
+    )?;
+    step(
+        "replay recorder tests in headless Chromium",
+        cmd::cargo()
+            .args([
+                "test",
+                "-p",
+                "pulsegate-replay",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--locked",
+            ])
+            .current_dir(paths::root().join("replay"))
+            .env("CHROMEDRIVER", paths::chromedriver())
+            // The whole binary's limit (default 20 s): the debug-build recorder snapshots pages
+            // of thousands of nodes, which on a shared 2-core machine can take longer.
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
     )?;
     worker::build()?;
     size::check_worker()?;

@@ -38,8 +38,9 @@ pub(crate) mod op {
     /// `_send(path, body)`: queue an already-serialized payload (for other PulseGate modules,
     /// such as the replay recorder) through the outbox: ordering, retries, unload, mirror.
     pub(crate) const SEND: u8 = 9;
-    /// `_state()`: `{consent, sessionId, sessionStartedAt, visitorId, fingerprint?}` (or `null`
-    /// while not tracking), for those modules to decide whether they may run; `fingerprint`
+    /// `_state()`: `{consent, sessionId, sessionStartedAt, visitorId, replayRate?, fingerprint?}`
+    /// (or `null` while not tracking), for those modules to decide whether they may run;
+    /// `replayRate` (in 1/10,000, as text) once a session start's answer gave it; `fingerprint`
     /// (`{id, confidence, sources, ms, wallMs, sourceMs: {name: ms}}`) when this page computed
     /// one.
     pub(crate) const STATE: u8 = 10;
@@ -166,6 +167,9 @@ impl Tracker {
         js::set(&state, "sessionId", &self.session_text());
         js::set(&state, "sessionStartedAt", &js::num(session.started_at as f64));
         js::set(&state, "visitorId", &self.visitor_text());
+        if let Some(rate) = &self.replay_rate {
+            js::set_str(&state, "replayRate", rate);
+        }
         if let Some((fingerprint, wall_ms, timings)) = &self.last_fingerprint {
             let object = get(&self.window, "Object");
             let fp = js::make(&object, &[]);

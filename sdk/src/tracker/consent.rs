@@ -17,7 +17,7 @@ use super::Tracker;
 use crate::ids;
 use crate::js::{flag, get};
 use crate::persist::KEY_PREFIX;
-use crate::storage::{CONSENT_KEY, OPT_OUT_KEY, SESSION_KEY, VISITOR_KEY};
+use crate::storage::{CONSENT_KEY, OPT_OUT_KEY, REPLAY_RATE_KEY, SESSION_KEY, VISITOR_KEY};
 use crate::text::uuid_text;
 
 /// A tier from its wire name (`"count"`, `"analytics"`, `"marketing"`).
@@ -61,7 +61,7 @@ impl Tracker {
 
     /// Removes everything the tracker keeps in storage (not the consent choice or opt-out).
     pub(crate) fn forget_storage(&mut self) {
-        for key in [VISITOR_KEY, SESSION_KEY] {
+        for key in [VISITOR_KEY, SESSION_KEY, REPLAY_RATE_KEY] {
             self.store.remove(key);
         }
         for key in self.store.keys(KEY_PREFIX) {

@@ -31,7 +31,7 @@ use crate::config::{Config, StartTier};
 use crate::js::{self, get, text};
 use crate::queue::{self, AfterPush, Queue};
 use crate::session::{self, Session, Touch};
-use crate::storage::{CONSENT_KEY, OPT_OUT_KEY, SESSION_KEY, Store};
+use crate::storage::{CONSENT_KEY, OPT_OUT_KEY, REPLAY_RATE_KEY, SESSION_KEY, Store};
 use crate::transport::{EVENTS_BATCH_PATH, Outbox, Request, SESSION_END_PATH};
 use crate::{json, privacy};
 
@@ -69,6 +69,8 @@ pub(crate) enum Signal {
     Fingerprint,
     /// A `fetch` settled: `(request number, response or null)`.
     Response,
+    /// The session start's answer body arrived (parsed JSON).
+    SiteConfig,
     /// The browser came back online.
     Online,
     /// `visibilitychange`.
@@ -139,6 +141,11 @@ pub(crate) struct Tracker {
     pub(crate) channel: Option<(JsValue, Handler)>,
     /// Settles fetches; bound to the request number for each one.
     pub(crate) response: Handler,
+    /// Reads the session start's answer.
+    pub(crate) site_config: Handler,
+    /// The replay sampling rate in 1/10,000 as text, from a session start's answer (stored for
+    /// the session's later pages), for `_state()`.
+    pub(crate) replay_rate: Option<String>,
     /// The automatic capture's listeners and the wrapped `history` methods.
     pub(crate) listeners: Vec<Listener>,
     pub(crate) patches: Vec<Patch>,
@@ -189,6 +196,7 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
         (None, StartTier::Granted(tier)) => (tier, false),
         (None, StartTier::Pending) => (ConsentTier::Count, true),
     };
+    let replay_rate = store.get(REPLAY_RATE_KEY);
     let rc = Rc::new_cyclic(|me: &Weak<RefCell<Tracker>>| {
         let handler = |signal| handler(me, signal);
         RefCell::new(Tracker {
@@ -202,6 +210,8 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
             #[cfg(feature = "fingerprint")]
             channel: None,
             response: handler(Signal::Response),
+            site_config: handler(Signal::SiteConfig),
+            replay_rate,
             api: handler(Signal::Api),
             config,
             window,
@@ -287,6 +297,7 @@ impl Tracker {
             #[cfg(feature = "fingerprint")]
             Signal::Fingerprint => self.fingerprint_resumed(a),
             Signal::Response => self.settle(a, b),
+            Signal::SiteConfig => self.site_config_arrived(a),
             Signal::Online => {
                 self.outbox.wake();
                 self.pump();

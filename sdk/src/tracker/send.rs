@@ -8,10 +8,14 @@ use alloc::vec::Vec;
 use wasm_bindgen::JsValue;
 
 use super::Tracker;
-use crate::js::{self, call, call_str, get, num, post};
+use crate::js::{self, call, call_str, call0, get, num, post};
 use crate::persist::{KEY_PREFIX, Mirror};
 use crate::queue;
-use crate::transport::{self, EVENTS_BATCH_PATH, Outcome, Request, UNLOAD_BUDGET_BYTES};
+use crate::storage::REPLAY_RATE_KEY;
+use crate::text::u64_text;
+use crate::transport::{
+    self, EVENTS_BATCH_PATH, Outcome, Request, SESSION_START_PATH, UNLOAD_BUDGET_BYTES,
+};
 
 impl Tracker {
     /// Sends the next request when nothing is in flight; arms the retry timer when the next one
@@ -46,7 +50,29 @@ impl Tracker {
         }
         let status = js::number(response, "status").map(|s| s as u16);
         let retry_after = call_str(&get(response, "headers"), "get", "retry-after").as_string();
+        // A session start's answer carries the replay sampling rate (`SessionAccepted`).
+        if status.is_some_and(|s| (200..300).contains(&s))
+            && self.outbox.in_flight().is_some_and(|r| r.path == SESSION_START_PATH)
+        {
+            call(&call0(response, "json"), "then", &[self.site_config.js(), &js::noop()]);
+        }
         self.settle_with(status, retry_after.as_deref());
+    }
+
+    /// The session start's answer: keeps the replay sampling rate (stored under tiers that store,
+    /// for the session's later pages) and, after this task, has the loader decide on replay.
+    pub(crate) fn site_config_arrived(&mut self, body: &JsValue) {
+        let Some(rate) = js::number(body, "replay_sample_rate").filter(|r| (0.0..=1.0).contains(r))
+        else {
+            return;
+        };
+        let rate = u64_text((rate * 10_000.0) as u64);
+        if self.persistent() {
+            self.store.set(REPLAY_RATE_KEY, &rate, false);
+        }
+        self.replay_rate = Some(rate);
+        let decide = get(&get(&get(&self.window, "PulseGate"), "_l"), "p");
+        call(&self.window, "setTimeout", &[&decide]);
     }
 
     fn settle_with(&mut self, status: Option<u16>, retry_after: Option<&str>) {

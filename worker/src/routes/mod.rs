@@ -99,6 +99,9 @@ pub(crate) async fn protected(endpoint: Endpoint, call: &mut Call<'_>) -> Result
         Endpoint::ListTestingRules => ip_lists::list_rules(call).await,
         Endpoint::AddTestingRule => ip_lists::add_rule(call).await,
         Endpoint::RemoveTestingRule => ip_lists::remove_rule(call).await,
+        Endpoint::ReplaySessions => crate::replay::routes::list(call).await,
+        Endpoint::ReplaySession => crate::replay::routes::detail(call).await,
+        Endpoint::ReplayEvents => crate::replay::routes::events(call).await,
         Endpoint::SessionStart
         | Endpoint::SessionEnd
         | Endpoint::EventsBatch
@@ -110,7 +113,9 @@ pub(crate) async fn protected(endpoint: Endpoint, call: &mut Call<'_>) -> Result
         | Endpoint::LeadDeprecated
         | Endpoint::CrmCallback
         | Endpoint::MakeCallback
-        | Endpoint::CrmWebhook => {
+        | Endpoint::CrmWebhook
+        | Endpoint::ReplayIngest
+        | Endpoint::ReplayViewer => {
             Err(ApiError::Internal(format!("{endpoint:?} is a public endpoint")))
         }
     }

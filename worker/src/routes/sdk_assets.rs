@@ -198,7 +198,11 @@ mod tests {
                 asset.etag.starts_with('"') && asset.etag.ends_with('"') && asset.etag.len() == 18
             );
             if let Some(chunk) = asset.path.strip_prefix("/sdk/") {
-                assert!(chunk.starts_with("pulsegate-"), "{}", asset.path);
+                assert!(
+                    chunk.starts_with("pulsegate-") || chunk.starts_with("replay-"),
+                    "{}",
+                    asset.path
+                );
                 assert_eq!(asset.cache_control, "public, max-age=31536000, immutable");
                 if chunk.ends_with(".wasm") {
                     assert_eq!(asset.content_type, "application/wasm");
@@ -218,10 +222,11 @@ mod tests {
             }
             assert_eq!(find(asset.path).map(|a| a.path), Some(asset.path));
         }
-        // The loader names a code chunk and a wasm, both embedded too.
+        // The loader names a code chunk, a wasm and the replay chunk, all embedded too.
         let loader = core::str::from_utf8(tracker.body).expect("tracker.js is UTF-8");
-        let named: Vec<String> = loader
-            .match_indices("sdk/pulsegate-")
+        let named: Vec<String> = ["sdk/pulsegate-", "sdk/replay-"]
+            .iter()
+            .flat_map(|prefix| loader.match_indices(prefix))
             .filter_map(|(start, _)| {
                 let rest = &loader[start..];
                 let end = rest.find(['"', '\''])?;
@@ -230,6 +235,7 @@ mod tests {
             .collect();
         assert!(named.iter().any(|n| n.ends_with(".js")), "{named:?}");
         assert!(named.iter().any(|n| n.ends_with(".wasm")), "{named:?}");
+        assert!(named.iter().any(|n| n.starts_with("/sdk/replay-")), "{named:?}");
         for name in &named {
             assert!(find(name).is_some(), "{name} is embedded");
         }

@@ -6,13 +6,15 @@
 //!     {session_id}/
 //!       meta.json                written once by /track/session/start
 //!       events/
-//!         {min_ts:013}-{batch_id}.json   one per tracker batch (or single event); a retry
-//!                                        overwrites the same key
+//!         {min_ts:013}-{batch_id}.json              one per tracker batch (or single event); a
+//!                                                   retry overwrites the same key
+//!         {min_ts:013}-{batch_id}.replay.json.gz    one per replay batch (gzip JSON), likewise
 //! ```
 //!
-//! Everything under a session's `events/` that is not exactly `{13 digits}-{uuid}.json` (replay
-//! chunks, say) is not a tracker batch: [`parse_batch_key`] says so, and session aggregates skip
-//! it. New kinds of objects get their key functions here, in a shape of their own.
+//! Both kinds live under `events/` as the spec lays out ("Replay lists keys under the session
+//! prefix and merges chronologically"). Everything under a session's `events/` that is not
+//! exactly `{13 digits}-{uuid}.json` is not a tracker batch: [`parse_batch_key`] says so, and
+//! session aggregates skip it; [`parse_event_key`] tells both kinds apart for the replay API.
 
 use core::fmt;
 
@@ -116,9 +118,52 @@ pub(crate) fn batch_key(
     format!("{}events/{first_event_ts:013}-{batch}.json", session_prefix(started_at, session))
 }
 
-/// `{session_prefix}events/`: every batch of the session.
+/// `{session_prefix}events/`: every batch of the session, tracker and replay.
 pub(crate) fn events_prefix(session_prefix: &str) -> String {
     format!("{session_prefix}events/")
+}
+
+/// Suffix of replay batch objects (gzip-compressed rrweb events).
+pub(crate) const REPLAY_SUFFIX: &str = ".replay.json.gz";
+
+/// `sessions/2025/11/25/{session_id}/events/1764097200012-{batch_id}.replay.json.gz`: a replay
+/// batch, sorting with the tracker's batches by its first event.
+pub(crate) fn replay_batch_key(
+    started_at: UnixMillis,
+    session: SessionId,
+    first_event_ts: UnixMillis,
+    batch: BatchId,
+) -> String {
+    let events = events_prefix(&session_prefix(started_at, session));
+    format!("{events}{first_event_ts:013}-{batch}{REPLAY_SUFFIX}")
+}
+
+/// What an object under `events/` holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EventObjectKind {
+    /// A tracker [`pulsegate_schema::EventBatch`] (JSON).
+    Tracker,
+    /// A [`pulsegate_schema::ReplayBatch`] (gzip JSON).
+    Replay,
+}
+
+/// The first event time and kind of an event object key (`…/events/{ts:013}-{id}.json` or
+/// `….replay.json.gz`); `None` for anything else.
+pub(crate) fn parse_event_key(key: &str) -> Option<(UnixMillis, EventObjectKind)> {
+    let name = key.rsplit_once("/events/")?.1;
+    let (kind, stem) = match name.strip_suffix(REPLAY_SUFFIX) {
+        Some(stem) => (EventObjectKind::Replay, stem),
+        None => (EventObjectKind::Tracker, name.strip_suffix(".json")?),
+    };
+    let (ts, id) = stem.split_once('-')?;
+    if ts.len() != 13
+        || !ts.bytes().all(|b| b.is_ascii_digit())
+        || id.len() != 36
+        || id.contains('/')
+    {
+        return None;
+    }
+    Some((ts.parse().ok()?, kind))
 }
 
 /// `{session_prefix}meta.json`, for a prefix read from D1 (the first start's).
@@ -230,6 +275,30 @@ mod tests {
         );
         // Small timestamps are zero-padded so keys still sort by time.
         assert!(batch_key(started, session, 42, batch).contains("/events/0000000000042-"));
+    }
+
+    #[test]
+    fn replay_batches_sit_beside_tracker_batches() {
+        let started = 1_764_097_200_000;
+        let session = id(0xAB);
+        let batch = BatchId::from_random_bytes([0xCD; 16]);
+        let replay = replay_batch_key(started, session, 1_764_097_200_013, batch);
+        assert_eq!(
+            replay,
+            "sessions/2025/11/25/abababab-abab-4bab-abab-abababababab/events/1764097200013-cdcdcdcd-cdcd-4dcd-8dcd-cdcdcdcdcdcd.replay.json.gz"
+        );
+        let tracker = batch_key(started, session, 1_764_097_200_012, batch);
+        assert!(replay.starts_with(&events_prefix(&session_prefix(started, session))));
+        assert!(tracker < replay, "keys sort by first event time");
+        assert_eq!(parse_event_key(&replay), Some((1_764_097_200_013, EventObjectKind::Replay)));
+        assert_eq!(parse_event_key(&tracker), Some((1_764_097_200_012, EventObjectKind::Tracker)));
+        for bad in [
+            "sessions/2025/11/25/x/meta.json",
+            "sessions/2025/11/25/x/events/123-abc.json",
+            "sessions/2025/11/25/x/events/1764097200013-cdcdcdcd-cdcd-4dcd-8dcd-cdcdcdcdcdcd.txt",
+        ] {
+            assert_eq!(parse_event_key(bad), None, "{bad}");
+        }
     }
 
     #[test]

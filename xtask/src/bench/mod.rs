@@ -7,11 +7,13 @@
 //! cargo xtask bench ingest [--seconds N] [--clients N]   ingest throughput, latency, D1 work
 //! cargo xtask bench analytics                             every /analytics/* report on 100,000 sessions
 //! cargo xtask bench leads                                 lead capture latency, D1 work, webhook timing
+//! cargo xtask bench replay                                the replay recorder against @rrweb/record 2.1.6
 //! ```
 
 mod analytics;
 mod ingest;
 mod leads;
+mod replay;
 mod sdk;
 
 use crate::Result;
@@ -23,8 +25,9 @@ pub(crate) fn run(args: &[String]) -> Result {
         Some("ingest") => ingest::run(&args[1..]),
         Some("analytics") => analytics::run(),
         Some("leads") => leads::run(),
+        Some("replay") => replay::run(),
         other => Err(format!(
-            "unknown benchmark {other:?}; try `cargo xtask bench sdk`, `ingest`, `analytics` or `leads`"
+            "unknown benchmark {other:?}; try `cargo xtask bench sdk`, `ingest`, `analytics`, `leads` or `replay`"
         )),
     }
 }

@@ -2,10 +2,11 @@
 //!
 //! A start writes the D1 row (critical, idempotent: the first start wins) and, once, the
 //! session's `meta.json`; the identity network runs after the response. An end records
-//! `ended_at` and triggers an unthrottled aggregate update after the response.
+//! `ended_at` and triggers an unthrottled aggregate update after the response. A start's answer
+//! tells the tracker the replay sampling rate (AppSettings, cached per isolate).
 
 use futures_util::future::join;
-use pulsegate_schema::{Accepted, SessionEnd, SessionStart, limits};
+use pulsegate_schema::{Accepted, SessionAccepted, SessionEnd, SessionStart, limits};
 use worker::{Context, Env, Request, Response};
 
 use super::{TrackCtx, limit};
@@ -146,7 +147,18 @@ pub(crate) async fn start(
             objects::put_meta(&bucket, key, &meta).await?;
         }
     }
-    json(202, &Accepted { ok: true, accepted: 1 })
+    let replay_sample_rate = replay_sample_rate(env, ctx.now).await;
+    json(202, &SessionAccepted { ok: true, accepted: 1, replay_sample_rate })
+}
+
+/// AppSettings' replay sampling rate; 0 (no replay) when the settings cannot be read, so a
+/// settings failure never fails a session start.
+async fn replay_sample_rate(env: &Env, now: pulsegate_schema::UnixMillis) -> f64 {
+    let Ok(db) = crate::db::Db::open(env) else { return 0.0 };
+    match crate::store::settings::current(&db, now).await {
+        Ok(stored) => stored.settings().replay_sampling_rate,
+        Err(_) => 0.0,
+    }
 }
 
 /// Closes a session: `ended_at` and engaged time in D1 now, the final totals after the response.

@@ -1,0 +1,232 @@
+/*
+ * PulseGate replay chunk: /sdk/replay-<hash>.js, loaded by tracker.js only for sessions that are
+ * recorded (sdk/js/loader.js decides), and started at once for the tracker on the page. It adds
+ * `PulseGate.replay`:
+ *
+ *   PulseGate.replay.start({                           // every option defaults to the tracker's:
+ *     endpoint: "https://pulsegate.example",           //   where POST /track/replay goes
+ *     session: function () { return { id, startedAt } },  // the session now (PulseGate._state())
+ *     send: function (url, body, unloading) {},        //   the uploader's POST with retries
+ *   })                                                 // → Promise<boolean>
+ *   PulseGate.replay.stop(drop)                        // drop: discard what was not sent yet
+ *
+ * The recorder (wasm) writes rrweb events as JSON text into the uploader below, which frames them
+ * as a ReplayBatch, gzips the batch with CompressionStream where the browser has it, and posts it
+ * every few seconds, when it grows large, and when the page hides; a failed POST is retried with
+ * backoff, honouring Retry-After, and a batch cut while the page goes away leaves by sendBeacon.
+ * (Not through the tracker's outbox: that carries text and mirrors it to localStorage, where a
+ * multi-megabyte snapshot does not fit, and sends one request at a time, which a snapshot would
+ * hold up.) Nothing here throws into the host page.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+
+  /*__PULSEGATE_HOOKS__*/
+
+  /*__PULSEGATE_GLUE__*/
+
+  /** A batch goes out this long after its first event, ms. */
+  var FLUSH_MS = 5000;
+  /** …or once its JSON reaches this many bytes. */
+  var MAX_BYTES = 512 * 1024;
+  /** Bodies sent while the page unloads must fit the keepalive budget (64 KB per page). */
+  var UNLOAD_BYTES = 60 * 1024;
+  var RETRIES = 4;
+  var COMMA = new Uint8Array([44]);
+
+  var PG = window.PulseGate || (window.PulseGate = {});
+  if (PG.replay) return;
+  var wasmUrl = new URL("__PULSEGATE_WASM_PATH__", script ? script.src : location.href).href;
+  var running = null;
+
+  function uuid() {
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64;
+    b[8] = (b[8] & 63) | 128;
+    var h = "";
+    for (var i = 0; i < 16; i++) h += (b[i] + 256).toString(16).slice(1) + (i === 3 || i === 5 || i === 7 || i === 9 ? "-" : "");
+    return h;
+  }
+
+  /** Retries a failed POST with backoff (honouring Retry-After), then gives up quietly. */
+  function post(url, body, unloading, attempt) {
+    attempt = attempt || 0;
+    var again = function (ms) {
+      if (attempt + 1 < RETRIES) setTimeout(function () { post(url, body, false, attempt + 1); }, ms);
+    };
+    try {
+      var size = body.size === undefined ? body.byteLength : body.size;
+      if (unloading && size <= UNLOAD_BYTES && navigator.sendBeacon && navigator.sendBeacon(url, body)) return;
+      fetch(url, { method: "POST", body: body, mode: "cors", credentials: "omit", keepalive: unloading && size <= UNLOAD_BYTES })
+        .then(function (res) {
+          if (res.status === 429 || res.status >= 500) {
+            var after = Number(res.headers.get("retry-after"));
+            again(after > 0 ? after * 1000 : 1000 * Math.pow(2, attempt));
+          }
+        })
+        .catch(function () { again(1000 * Math.pow(2, attempt)); });
+    } catch (_) { /* no fetch: nothing to do */ }
+  }
+
+  /** Largest piece handed to the compressor at once: compressing it is one short task. */
+  var PIECE = 32 * 1024;
+
+  /**
+   * gzip of `parts` (Uint8Arrays and strings) with CompressionStream, fed in small pieces with a
+   * yield between them, so a multi-megabyte snapshot never compresses in one long task.
+   */
+  function gzip(parts) {
+    var cs = new CompressionStream("gzip");
+    var writer = cs.writable.getWriter();
+    var out = new Response(cs.readable).arrayBuffer();
+    var enc = new TextEncoder();
+    var i = 0;
+    var at = 0;
+    var pump = function () {
+      return writer.ready.then(function () {
+        if (i >= parts.length) return writer.close();
+        var part = parts[i];
+        if (typeof part === "string") part = parts[i] = enc.encode(part);
+        var piece = part.subarray(at, at + PIECE);
+        at += PIECE;
+        if (at >= part.length) { i++; at = 0; }
+        writer.write(piece);
+        return new Promise(function (r) { setTimeout(r, 0); }).then(pump);
+      });
+    };
+    return pump().then(function () { return out; });
+  }
+
+  function Uploader(options) {
+    var parts = [];
+    var bytes = 0;
+    var events = 0;
+    var boundary = true;
+    var cut = 0;
+    var timer = 0;
+    var batchSession = null;
+    var tracker = PG._l && PG._l.c;
+    var url = String(options.endpoint || (tracker && tracker.endpoint)).replace(/\/$/, "") + "/track/replay";
+    var send = typeof options.send === "function" ? options.send : post;
+    this.stats = { batches: 0, events: 0, rawBytes: 0, sentBytes: 0 };
+    var stats = this.stats;
+
+    function currentSession() {
+      try {
+        if (options.session) return options.session();
+        var st = PG._state();
+        return st && st.sessionId ? { id: st.sessionId, startedAt: st.sessionStartedAt } : null;
+      } catch (_) {
+        return null;
+      }
+    }
+
+    /** Sends the events completed so far; with `unloading`, synchronously and uncompressed. */
+    var flush = this.flush = function (unloading) {
+      if (timer) { clearTimeout(timer); timer = 0; }
+      if (!events || !batchSession) return;
+      var take = boundary ? parts.length : cut;
+      var taken = parts.slice(0, take);
+      parts = parts.slice(take);
+      // Cut inside an event (a snapshot still streaming): its separating comma stays behind.
+      if (parts[0] === COMMA) parts.shift();
+      bytes = 0;
+      for (var i = 0; i < parts.length; i++) bytes += parts[i].length;
+      var s = batchSession;
+      // A Blob, not one joined string: no main-thread copy of a multi-megabyte snapshot. Its type
+      // stays empty, so the POST needs no CORS preflight.
+      var head = '{"batch_id":"' + uuid() + '","session_id":"' + s.id + '","session_started_at":' + s.startedAt + ',"events":[';
+      var body = new Blob([head].concat(taken, ["]}"]));
+      events = 0;
+      cut = 0;
+      if (!parts.length) batchSession = null;
+      stats.batches++;
+      stats.rawBytes += body.size;
+      if (!unloading && typeof CompressionStream === "function") {
+        gzip([head].concat(taken, ["]}"]))
+          .then(function (gz) { stats.sentBytes += gz.byteLength; send(url, gz, false); })
+          .catch(function () { send(url, body, false); });
+      } else {
+        stats.sentBytes += body.size;
+        send(url, body, unloading);
+      }
+    };
+
+    /** The recorder's sink: UTF-8 JSON (a view of wasm memory, copied here), and whether it ends
+     * an event. */
+    this.write = function (utf8, end) {
+      if (boundary) {
+        var s = currentSession();
+        if (!s) return;
+        if (batchSession && batchSession.id !== s.id) {
+          // A new session: what is waiting belongs to the old one, and the new one needs its own
+          // full snapshot to be playable.
+          flush(false);
+          setTimeout(function () { wasm_bindgen.replay_checkout(); }, 0);
+        }
+        if (!batchSession) batchSession = s;
+        if (events) parts.push(COMMA);
+      }
+      parts.push(utf8.slice());
+      bytes += utf8.length;
+      boundary = end;
+      if (end) {
+        events++;
+        stats.events++;
+        cut = parts.length;
+        if (bytes >= MAX_BYTES) flush(false);
+        else if (!timer) timer = setTimeout(function () { timer = 0; flush(false); }, FLUSH_MS);
+      }
+    };
+  }
+
+  function onHide() {
+    if (!running) return;
+    try { wasm_bindgen.replay_flush(); } catch (_) { /* not started */ }
+    // pagehide (on window): the page may be going away, so send synchronously.
+    running.flush(this === window);
+  }
+
+  PG.replay = {
+    start: function (options) {
+      if (running) return Promise.resolve(true);
+      options = options || {};
+      try {
+        var uploader = new Uploader(options);
+        running = uploader;
+        return wasm_bindgen({ module_or_path: wasmUrl }).then(function () {
+          if (running !== uploader) return false;
+          var code = wasm_bindgen.replay_start({ sink: uploader, sliceMs: options.sliceMs, checkoutMs: options.checkoutMs });
+          if (code) { running = null; return false; }
+          PG.replay.stats = uploader.stats;
+          addEventListener("pagehide", onHide);
+          document.addEventListener("visibilitychange", onHide);
+          return true;
+        }).catch(function () { running = null; return false; });
+      } catch (_) {
+        running = null;
+        return Promise.resolve(false);
+      }
+    },
+    /** gzip in small pieces (see above); the uploader's own compression, for measurements. */
+    gzip: gzip,
+    /** Sends what is waiting now (without waiting for the timer). */
+    flush: function () {
+      if (!running) return;
+      try { wasm_bindgen.replay_flush(); } catch (_) { /* not started */ }
+      running.flush(false);
+    },
+    /** Stops recording; what waits is sent, unless `drop` (an opt-out, or a tier without replay). */
+    stop: function (drop) {
+      if (!running) return;
+      try { wasm_bindgen.replay_stop(); } catch (_) { /* not started */ }
+      if (!drop) running.flush(false);
+      running = null;
+      removeEventListener("pagehide", onHide);
+      document.removeEventListener("visibilitychange", onHide);
+    },
+  };
+  // Loaded by tracker.js: record for it now.
+  if (PG._l) PG.replay.start();
+})();

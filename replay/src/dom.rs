@@ -1,0 +1,210 @@
+//! The DOM as the recorder sees it: hand-written bindings for exactly the properties and methods
+//! it reads. Each binding is one small shim in the JS glue, so the list is kept short; anything
+//! read rarely goes through `Reflect` ([`prop`]) instead.
+
+use js_sys::{Array, Function, Object, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+
+#[wasm_bindgen]
+extern "C" {
+    /// Any DOM node (Document, Element, Text, ShadowRoot …), and the `window`.
+    #[wasm_bindgen(extends = Object)]
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub(crate) type Node;
+
+    #[wasm_bindgen(method, getter, js_name = nodeType)]
+    pub(crate) fn node_type(this: &Node) -> u32;
+    #[wasm_bindgen(method, getter, js_name = firstChild)]
+    pub(crate) fn first_child(this: &Node) -> Option<Node>;
+    #[wasm_bindgen(method, getter, js_name = lastChild)]
+    pub(crate) fn last_child(this: &Node) -> Option<Node>;
+    #[wasm_bindgen(method, getter, js_name = nextSibling)]
+    pub(crate) fn next_sibling(this: &Node) -> Option<Node>;
+    #[wasm_bindgen(method, getter, js_name = previousSibling)]
+    pub(crate) fn previous_sibling(this: &Node) -> Option<Node>;
+    #[wasm_bindgen(method, getter, js_name = parentNode)]
+    pub(crate) fn parent_node(this: &Node) -> Option<Node>;
+    #[wasm_bindgen(method, getter, js_name = isConnected)]
+    pub(crate) fn is_connected(this: &Node) -> bool;
+    /// Text, comment and CDATA data.
+    #[wasm_bindgen(method, getter, js_name = nodeValue)]
+    pub(crate) fn node_value(this: &Node) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = localName)]
+    pub(crate) fn local_name(this: &Node) -> String;
+    #[wasm_bindgen(method, js_name = getAttributeNames)]
+    pub(crate) fn attribute_names(this: &Node) -> Array;
+    #[wasm_bindgen(method, js_name = getAttribute)]
+    pub(crate) fn attribute(this: &Node, name: &JsValue) -> Option<String>;
+    /// An open shadow root (closed ones read as null).
+    #[wasm_bindgen(method, getter, js_name = shadowRoot)]
+    pub(crate) fn shadow_root(this: &Node) -> Option<Node>;
+    /// A shadow root's host.
+    #[wasm_bindgen(method, getter)]
+    pub(crate) fn host(this: &Node) -> Option<Node>;
+    #[wasm_bindgen(method, getter, js_name = scrollTop)]
+    pub(crate) fn scroll_top(this: &Node) -> f64;
+    #[wasm_bindgen(method, getter, js_name = scrollLeft)]
+    pub(crate) fn scroll_left(this: &Node) -> f64;
+    #[wasm_bindgen(method, js_name = getBoundingClientRect)]
+    pub(crate) fn rect(this: &Node) -> Rect;
+
+    /// `getBoundingClientRect()`.
+    #[derive(Debug)]
+    pub(crate) type Rect;
+    #[wasm_bindgen(method, getter)]
+    pub(crate) fn width(this: &Rect) -> f64;
+    #[wasm_bindgen(method, getter)]
+    pub(crate) fn height(this: &Rect) -> f64;
+
+    /// `NodeList`.
+    #[derive(Debug)]
+    pub(crate) type NodeList;
+    #[wasm_bindgen(method, getter)]
+    pub(crate) fn length(this: &NodeList) -> u32;
+    #[wasm_bindgen(method)]
+    pub(crate) fn item(this: &NodeList, index: u32) -> Option<Node>;
+
+    /// An event as listeners receive it.
+    #[derive(Debug)]
+    pub(crate) type Ev;
+    #[wasm_bindgen(method, getter, js_name = type)]
+    pub(crate) fn kind(this: &Ev) -> String;
+    #[wasm_bindgen(method, getter)]
+    pub(crate) fn target(this: &Ev) -> Option<Node>;
+    /// The nodes the event passed, innermost first (inside open shadow roots too).
+    #[wasm_bindgen(method, js_name = composedPath)]
+    pub(crate) fn composed_path(this: &Ev) -> Array;
+    #[wasm_bindgen(method, getter, js_name = clientX)]
+    pub(crate) fn client_x(this: &Ev) -> f64;
+    #[wasm_bindgen(method, getter, js_name = clientY)]
+    pub(crate) fn client_y(this: &Ev) -> f64;
+
+    #[wasm_bindgen(method, js_name = addEventListener)]
+    pub(crate) fn add_listener(this: &Node, kind: &str, callback: &Function, capture: bool);
+    #[wasm_bindgen(method, js_name = removeEventListener)]
+    pub(crate) fn remove_listener(this: &Node, kind: &str, callback: &Function, capture: bool);
+
+    #[derive(Debug)]
+    pub(crate) type MutationObserver;
+    #[wasm_bindgen(constructor)]
+    pub(crate) fn new(callback: &Function) -> MutationObserver;
+    #[wasm_bindgen(method)]
+    pub(crate) fn observe(this: &MutationObserver, target: &Node, options: &Object);
+    #[wasm_bindgen(method)]
+    pub(crate) fn disconnect(this: &MutationObserver);
+    #[wasm_bindgen(method, js_name = takeRecords)]
+    pub(crate) fn take_records(this: &MutationObserver) -> Array;
+
+    #[derive(Debug)]
+    pub(crate) type MutationRecord;
+    #[wasm_bindgen(method, getter, js_name = type)]
+    pub(crate) fn kind(this: &MutationRecord) -> String;
+    #[wasm_bindgen(method, getter)]
+    pub(crate) fn target(this: &MutationRecord) -> Node;
+    #[wasm_bindgen(method, getter, js_name = addedNodes)]
+    pub(crate) fn added(this: &MutationRecord) -> NodeList;
+    #[wasm_bindgen(method, getter, js_name = removedNodes)]
+    pub(crate) fn removed(this: &MutationRecord) -> NodeList;
+    #[wasm_bindgen(method, getter, js_name = attributeName)]
+    pub(crate) fn attribute_name(this: &MutationRecord) -> Option<String>;
+
+    #[wasm_bindgen(js_name = setTimeout)]
+    pub(crate) fn set_timeout(callback: &Function, ms: u32) -> i32;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    pub(crate) fn clear_timeout(id: i32);
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    pub(crate) fn perf_now() -> f64;
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    pub(crate) fn date_now() -> f64;
+
+    /// `URL`, to make attribute URLs absolute (the Replayer never resolves relative ones).
+    #[derive(Debug)]
+    type Url;
+    #[wasm_bindgen(catch, constructor, js_class = URL)]
+    fn new(url: &str, base: &str) -> Result<Url, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn href(this: &Url) -> String;
+}
+
+/// `url` resolved against `base`; `url` itself when it is not a URL.
+pub(crate) fn absolute_url(url: &str, base: &str) -> String {
+    Url::new(url, base).map_or_else(|_| url.to_owned(), |u| u.href())
+}
+
+/// Node types the recorder handles.
+pub(crate) const ELEMENT: u32 = 1;
+pub(crate) const TEXT: u32 = 3;
+pub(crate) const CDATA: u32 = 4;
+pub(crate) const COMMENT: u32 = 8;
+pub(crate) const DOCUMENT: u32 = 9;
+pub(crate) const DOCTYPE: u32 = 10;
+pub(crate) const FRAGMENT: u32 = 11;
+
+/// Attribute names read for every element, made JS strings once (a `&str` argument would be
+/// decoded into a new JS string on every call).
+#[derive(Debug)]
+pub(crate) struct Names {
+    pub(crate) class: JsValue,
+    pub(crate) contenteditable: JsValue,
+    pub(crate) unmask: JsValue,
+    pub(crate) kind: JsValue,
+    pub(crate) value: JsValue,
+    pub(crate) autocomplete: JsValue,
+}
+
+thread_local! {
+    static NAMES: Names = Names {
+        class: JsValue::from_str("class"),
+        contenteditable: JsValue::from_str("contenteditable"),
+        unmask: JsValue::from_str("data-pg-unmask"),
+        kind: JsValue::from_str("type"),
+        value: JsValue::from_str("value"),
+        autocomplete: JsValue::from_str("autocomplete"),
+    };
+}
+
+/// `el.getAttribute(<one of the cached names>)`.
+pub(crate) fn attr(el: &Node, pick: impl FnOnce(&Names) -> &JsValue) -> Option<String> {
+    NAMES.with(|names| el.attribute(pick(names)))
+}
+
+/// Where an event really happened: the innermost node of its path, which inside a shadow root
+/// is not the (retargeted) `target`.
+pub(crate) fn origin(ev: &Ev) -> Option<Node> {
+    node(ev.composed_path().get(0)).or_else(|| ev.target())
+}
+
+/// `target[name]`, or `undefined` when it throws.
+pub(crate) fn prop(target: &JsValue, name: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `target[name]` as a number (0 when it is not one).
+pub(crate) fn num(target: &JsValue, name: &str) -> f64 {
+    prop(target, name).as_f64().unwrap_or(0.0)
+}
+
+/// `target[name]` as text (empty when it is not text).
+pub(crate) fn text(target: &JsValue, name: &str) -> String {
+    prop(target, name).as_string().unwrap_or_default()
+}
+
+/// `value` as a [`Node`] when it is an object.
+pub(crate) fn node(value: JsValue) -> Option<Node> {
+    value.is_object().then(|| value.unchecked_into())
+}
+
+/// The global `window`, `document` and `location.href`.
+pub(crate) fn window() -> Node {
+    js_sys::global().unchecked_into()
+}
+
+pub(crate) fn document() -> Option<Node> {
+    node(prop(&window(), "document"))
+}
+
+/// Sets `target[name] = value` on a plain object.
+pub(crate) fn set(target: &Object, name: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(name), value);
+}

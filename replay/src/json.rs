@@ -1,0 +1,133 @@
+//! The few JSON writing primitives the recorder needs: it writes rrweb events as text directly
+//! (no serde in the chunk), and its browser tests parse the text with the schema's replay types.
+
+/// Appends `s` as a JSON string literal (escaping `"`, `\` and control characters, like
+/// `JSON.stringify`).
+pub(crate) fn string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut copied = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..0x20 => "",
+            _ => continue,
+        };
+        out.push_str(s.get(copied..i).unwrap_or_default());
+        copied = i + 1;
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
+        } else {
+            out.push_str(escape);
+        }
+    }
+    out.push_str(s.get(copied..).unwrap_or_default());
+    out.push('"');
+}
+
+const HEX: [char; 16] =
+    ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'];
+
+/// Appends a non-negative integer.
+pub(crate) fn uint(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
+}
+
+/// Appends an integer.
+pub(crate) fn int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    uint(out, n.unsigned_abs());
+}
+
+/// Appends a number rounded to whole units (pixels, milliseconds); NaN and infinities as 0.
+pub(crate) fn round(out: &mut String, v: f64) {
+    int(out, if v.is_finite() { v.round() as i64 } else { 0 });
+}
+
+/// Appends a number with up to three decimals (media times, volumes).
+pub(crate) fn milli(out: &mut String, v: f64) {
+    let mut v = if v.is_finite() { v } else { 0.0 };
+    if v < 0.0 {
+        out.push('-');
+        v = -v;
+    }
+    let thousandths = (v * 1000.0).round() as i64;
+    int(out, thousandths / 1000);
+    let frac = (thousandths % 1000).unsigned_abs();
+    if frac != 0 {
+        out.push('.');
+        let s = [frac / 100, frac / 10 % 10, frac % 10];
+        let keep = if s[2] != 0 {
+            3
+        } else if s[1] != 0 {
+            2
+        } else {
+            1
+        };
+        for d in &s[..keep] {
+            out.push(char::from(b'0' + *d as u8));
+        }
+    }
+}
+
+/// `"key":` — a key and its colon.
+pub(crate) fn key(out: &mut String, k: &str) {
+    string(out, k);
+    out.push(':');
+}
+
+#[cfg(all(test, not(target_family = "wasm")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_parse_back() {
+        for s in ["", "plain", "q\"uo\\te", "ctl\u{1}\u{1f}\n\t\r", "ünï \u{2028} 😀"] {
+            let mut out = String::new();
+            string(&mut out, s);
+            assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s);
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        let mut out = String::new();
+        for n in [0, 7, -12, 1_764_097_200_000, i64::MIN + 1] {
+            out.clear();
+            int(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+        let show = |f: fn(&mut String, f64), v| {
+            let mut s = String::new();
+            f(&mut s, v);
+            s
+        };
+        assert_eq!(show(round, 12.6), "13");
+        assert_eq!(show(round, f64::NAN), "0");
+        assert_eq!(show(milli, 12.5), "12.5");
+        assert_eq!(show(milli, 0.125), "0.125");
+        assert_eq!(show(milli, 3.0), "3");
+        assert_eq!(show(milli, -1.25), "-1.25");
+        assert_eq!(show(milli, 0.05), "0.05");
+        assert_eq!(show(milli, -0.5), "-0.5");
+    }
+}

@@ -1,0 +1,161 @@
+//! Node ids, as rrweb numbers them: positive, handed out in pre-order from 1, kept for a node's
+//! life; plus what the Replayer's copy of the page looks like for each id (its parent there, and
+//! the privacy flags its subtree was recorded with).
+
+use js_sys::WeakMap;
+use wasm_bindgen::JsValue;
+
+use super::dom::Node;
+
+/// Children of this element are not recorded (`.pg-block`, `<textarea>`, `<iframe>`).
+pub(crate) const CHILDLESS: u8 = 1;
+/// Text inside is masked whole (`.pg-mask`, `contenteditable`).
+pub(crate) const MASK_TEXT: u8 = 2;
+/// Input events inside are dropped (`.pg-ignore`).
+pub(crate) const IGNORE: u8 = 4;
+/// A `<style>`: its text is recorded as the element's `_cssText`, its text nodes as `""`.
+pub(crate) const STYLE: u8 = 8;
+/// An SVG element (children are SVG too, except inside `foreignObject`).
+pub(crate) const SVG: u8 = 16;
+/// A form field or `<select>` whose value was opted in to be recorded as typed.
+pub(crate) const UNMASK: u8 = 32;
+/// A `<script>`: its text is never recorded.
+pub(crate) const SCRIPT: u8 = 64;
+/// A `.pg-block` placeholder (also [`CHILDLESS`]): no events inside are recorded.
+pub(crate) const BLOCKED: u8 = 128;
+
+/// Flags a child inherits from its parent.
+pub(crate) const INHERITED: u8 = MASK_TEXT | IGNORE | BLOCKED;
+
+/// Set in [`Mirror::parent`] entries: the node is a shadow-root child of its parent.
+const SHADOW_BIT: u32 = 1 << 31;
+/// The parent entry of the Document: present, but under nothing.
+pub(crate) const ROOT: u32 = SHADOW_BIT - 1;
+
+/// The id book.
+#[derive(Debug)]
+pub(crate) struct Mirror {
+    ids: WeakMap,
+    /// By id: the parent id in the Replayer's page (0: not there), with [`SHADOW_BIT`].
+    parent: Vec<u32>,
+    /// By id: the round (snapshot or mutation flush) that last wrote the node.
+    round_of: Vec<u32>,
+    /// By id: the privacy flags it was recorded with.
+    flags: Vec<u8>,
+    /// The current round; bumped by every snapshot and every mutation flush.
+    pub(crate) round: u32,
+    /// The round of the latest full snapshot: the Replayer's page holds nothing older.
+    pub(crate) snapshot_round: u32,
+}
+
+impl Default for Mirror {
+    fn default() -> Self {
+        Self {
+            ids: WeakMap::new(),
+            parent: vec![0],
+            round_of: vec![0],
+            flags: vec![0],
+            round: 0,
+            snapshot_round: 0,
+        }
+    }
+}
+
+impl Mirror {
+    /// The node's id, if it ever had one.
+    pub(crate) fn id(&self, node: &Node) -> Option<u32> {
+        self.ids.get(node).as_f64().map(|n| n as u32)
+    }
+
+    /// The id to record `node` with in the current round: its old id, unless that id was already
+    /// written in this round (the node moved while a sliced snapshot was running and is met a
+    /// second time), which gets a fresh one.
+    pub(crate) fn id_for_write(&mut self, node: &Node) -> u32 {
+        if let Some(id) = self.id(node)
+            && self.round_of.get(id as usize) != Some(&self.round)
+        {
+            return id;
+        }
+        let id = self.parent.len() as u32;
+        self.parent.push(0);
+        self.round_of.push(0);
+        self.flags.push(0);
+        self.ids.set(node, &JsValue::from(id));
+        id
+    }
+
+    /// Records that `id` now sits under `parent` in the Replayer's page, with `flags`.
+    pub(crate) fn place(&mut self, id: u32, parent: u32, shadow: bool, flags: u8) {
+        let i = id as usize;
+        if i < self.parent.len() {
+            self.parent[i] = parent | if shadow { SHADOW_BIT } else { 0 };
+            self.round_of[i] = self.round;
+            self.flags[i] = flags;
+        }
+    }
+
+    /// Whether the Replayer's page holds `id` now.
+    pub(crate) fn present(&self, id: u32) -> bool {
+        let i = id as usize;
+        i < self.parent.len() && self.parent[i] != 0 && self.round_of[i] >= self.snapshot_round
+    }
+
+    /// Whether `id` was written in the current round.
+    pub(crate) fn written_now(&self, id: u32) -> bool {
+        self.round_of.get(id as usize) == Some(&self.round)
+    }
+
+    /// Its parent in the Replayer's page and whether it is a shadow child there.
+    pub(crate) fn parent_of(&self, id: u32) -> (u32, bool) {
+        let p = self.parent.get(id as usize).copied().unwrap_or(0);
+        (p & !SHADOW_BIT, p & SHADOW_BIT != 0)
+    }
+
+    /// Takes `id` out of the Replayer's page (not its descendants: see [`Self::forget_subtree`]).
+    pub(crate) fn take_out(&mut self, id: u32) {
+        if let Some(p) = self.parent.get_mut(id as usize) {
+            *p = 0;
+        }
+    }
+
+    /// Takes every node under `root` (in the live DOM) out of the Replayer's page too.
+    pub(crate) fn forget_subtree(&mut self, root: &Node) {
+        let mut next = root.first_child();
+        let mut depth = 0usize;
+        while let Some(node) = next {
+            if let Some(id) = self.id(&node) {
+                self.take_out(id);
+            }
+            next = if let Some(child) = node.first_child() {
+                depth += 1;
+                Some(child)
+            } else {
+                let mut cur = node;
+                loop {
+                    if let Some(sibling) = cur.next_sibling() {
+                        break Some(sibling);
+                    }
+                    if depth == 0 {
+                        break None;
+                    }
+                    depth -= 1;
+                    match cur.parent_node() {
+                        Some(parent) => cur = parent,
+                        None => break None,
+                    }
+                }
+            };
+        }
+    }
+
+    /// The flags `id` was recorded with (0 for unknown ids).
+    pub(crate) fn flags(&self, id: u32) -> u8 {
+        self.flags.get(id as usize).copied().unwrap_or(0)
+    }
+
+    /// Starts a new round.
+    pub(crate) fn next_round(&mut self) -> u32 {
+        self.round += 1;
+        self.round
+    }
+}

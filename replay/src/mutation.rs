@@ -1,0 +1,472 @@
+//! The mutation buffer: `MutationObserver` records of one microtask become one rrweb mutation
+//! event, in the order the Replayer needs (parents before children, siblings right to left, each
+//! node added on its own).
+//!
+//! Records are judged against what the Replayer's copy of the page holds ([`Mirror::present`]),
+//! which makes the same rules right while a sliced snapshot is running: a change to a node not
+//! written yet is dropped (the walk will see its new state), a change to one already written is
+//! kept. Removals are resolved at once (the ids are known now); additions, attribute and text
+//! changes are read when the buffer is flushed, from the live page.
+
+use js_sys::{Array, Set};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::dom::{self, MutationRecord, Node};
+use super::json;
+use super::mask;
+use super::mirror::{self, BLOCKED, CHILDLESS, IGNORE, MASK_TEXT, Mirror, SCRIPT, STYLE, UNMASK};
+use super::serialize::{self, Place, Written};
+
+/// Changes waiting for the next flush.
+#[derive(Debug)]
+pub(crate) struct Buffer {
+    /// `{"parentId":…,"id":…}` entries, resolved when the node was removed.
+    removes: String,
+    removed: u32,
+    adds: Vec<Node>,
+    add_set: Set,
+    attributes: Vec<(Node, u32, String)>,
+    texts: Vec<(Node, u32)>,
+    /// `<style>` elements whose text changed: their `_cssText` is written again.
+    styles: Vec<(Node, u32)>,
+    /// Scratch, by id: 1 + the index of the node's attribute group while a flush groups them.
+    group_of: Vec<u32>,
+}
+
+impl Default for Buffer {
+    fn default() -> Self {
+        Self {
+            removes: String::new(),
+            removed: 0,
+            adds: Vec::new(),
+            add_set: Set::new(&JsValue::UNDEFINED),
+            attributes: Vec::new(),
+            texts: Vec::new(),
+            styles: Vec::new(),
+            group_of: Vec::new(),
+        }
+    }
+}
+
+/// The id under which children of `parent` are added, and whether they are shadow children.
+fn parent_slot(mirror: &Mirror, parent: &Node) -> Option<(u32, bool)> {
+    if parent.node_type() == dom::FRAGMENT {
+        let host = parent.host()?;
+        return mirror.id(&host).filter(|id| mirror.present(*id)).map(|id| (id, true));
+    }
+    mirror.id(parent).filter(|id| mirror.present(*id)).map(|id| (id, false))
+}
+
+impl Buffer {
+    /// Whether nothing waits.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.removed == 0
+            && self.adds.is_empty()
+            && self.attributes.is_empty()
+            && self.texts.is_empty()
+            && self.styles.is_empty()
+    }
+
+    /// Takes in one batch of records.
+    pub(crate) fn take(&mut self, mirror: &mut Mirror, records: &Array) {
+        for record in records.iter() {
+            let record: MutationRecord = record.unchecked_into();
+            let target = record.target();
+            match record.kind().as_str() {
+                "childList" => {
+                    let style = self.style_of(mirror, &target);
+                    let removed = record.removed();
+                    for i in 0..removed.length() {
+                        if let Some(node) = removed.item(i) {
+                            self.remove(mirror, &node);
+                        }
+                    }
+                    if style {
+                        continue;
+                    }
+                    let added = record.added();
+                    for i in 0..added.length() {
+                        if let Some(node) = added.item(i)
+                            && parent_slot(mirror, &target).is_some()
+                            && !self.add_set.has(&node)
+                        {
+                            self.add_set.add(&node);
+                            self.adds.push(node);
+                        }
+                    }
+                }
+                "attributes" => {
+                    if let (Some(id), Some(name)) = (mirror.id(&target), record.attribute_name())
+                        && mirror.present(id)
+                    {
+                        self.attributes.push((target, id, name));
+                    }
+                }
+                // characterData
+                _ => {
+                    if let Some(parent) = target.parent_node()
+                        && self.style_of(mirror, &parent)
+                    {
+                        continue;
+                    }
+                    if let Some(id) = mirror.id(&target)
+                        && mirror.present(id)
+                    {
+                        self.texts.push((target, id));
+                    }
+                }
+            }
+        }
+    }
+
+    /// For a `<style>` (present in the Replayer): queues its `_cssText` and says so.
+    fn style_of(&mut self, mirror: &Mirror, node: &Node) -> bool {
+        match mirror.id(node) {
+            Some(id) if mirror.present(id) && mirror.flags(id) & STYLE != 0 => {
+                if !self.styles.iter().any(|(_, s)| *s == id) {
+                    self.styles.push((node.clone(), id));
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A node left its parent: if the Replayer has it, it leaves there too.
+    fn remove(&mut self, mirror: &mut Mirror, node: &Node) {
+        let Some(id) = mirror.id(node) else { return };
+        if !mirror.present(id) {
+            return;
+        }
+        let (parent, shadow) = mirror.parent_of(id);
+        if parent == mirror::ROOT {
+            return;
+        }
+        push_remove(&mut self.removes, parent, id, shadow);
+        self.removed += 1;
+        mirror.take_out(id);
+        mirror.forget_subtree(node);
+    }
+
+    /// Re-records `node` whole (its privacy class changed).
+    pub(crate) fn rewrite(&mut self, node: &Node) {
+        if !self.add_set.has(node) {
+            self.add_set.add(node);
+            self.adds.push(node.clone());
+        }
+    }
+
+    /// Writes the mutation data (`{"source":0,…}`) into `out`, starting a new round; returns
+    /// shadow roots met in added subtrees. Leaves the buffer empty.
+    pub(crate) fn flush(&mut self, mirror: &mut Mirror, out: &mut String, base: &str) -> Vec<Node> {
+        mirror.next_round();
+        let mut shadow_roots = Vec::new();
+        let mut adds = String::new();
+        let adds_list = core::mem::take(&mut self.adds);
+        // Class changes may add more nodes to rewrite, so attributes are read first.
+        let attributes = self.attributes_json(mirror, base);
+        let adds_list = [adds_list, core::mem::take(&mut self.adds)].concat();
+        let mut moved = 0;
+        for node in &adds_list {
+            add_chain(
+                &self.add_set,
+                mirror,
+                node,
+                &mut adds,
+                &mut self.removes,
+                &mut moved,
+                base,
+                &mut shadow_roots,
+            );
+        }
+        self.removed += moved;
+        self.add_set.clear();
+        out.push_str("{\"source\":0,\"texts\":[");
+        let mut first = true;
+        for (node, id) in core::mem::take(&mut self.texts) {
+            if !mirror.present(id) || mirror.written_now(id) {
+                continue;
+            }
+            let data = node.node_value().unwrap_or_default();
+            let flags = mirror.flags(id);
+            let value = if flags & (STYLE | SCRIPT) != 0 {
+                String::new()
+            } else if flags & MASK_TEXT != 0 {
+                mask::mask_all(&data)
+            } else {
+                mask::mask_sensitive(&data).unwrap_or(data)
+            };
+            sep(out, &mut first);
+            out.push_str("{\"id\":");
+            json::uint(out, u64::from(id));
+            out.push_str(",\"value\":");
+            json::string(out, &value);
+            out.push('}');
+        }
+        out.push_str("],\"attributes\":[");
+        out.push_str(&attributes);
+        let mut first = attributes.is_empty();
+        for (node, id) in core::mem::take(&mut self.styles) {
+            if !mirror.present(id) {
+                continue;
+            }
+            let css = serialize::stylesheet_text(&node, "style", base).unwrap_or_default();
+            sep(out, &mut first);
+            out.push_str("{\"id\":");
+            json::uint(out, u64::from(id));
+            out.push_str(",\"attributes\":{\"_cssText\":");
+            json::string(out, &css);
+            out.push_str("}}");
+        }
+        out.push_str("],\"removes\":[");
+        out.push_str(&self.removes);
+        out.push_str("],\"adds\":[");
+        out.push_str(&adds);
+        out.push_str("]}");
+        self.removes.clear();
+        self.removed = 0;
+        shadow_roots
+    }
+
+    /// `{"id":…,"attributes":{…}}` entries for changed attributes of nodes still present.
+    fn attributes_json(&mut self, mirror: &Mirror, base: &str) -> String {
+        let mut out = String::new();
+        let mut first = true;
+        // Grouped by node in first-seen order, through a scratch index by id (linear time: a
+        // page may change thousands of attributes in one task).
+        let mut groups: Vec<(Node, u32, Vec<String>)> = Vec::new();
+        for (node, id, name) in core::mem::take(&mut self.attributes) {
+            let slot = id as usize;
+            if self.group_of.len() <= slot {
+                self.group_of.resize(slot + 1, 0);
+            }
+            match self.group_of.get(slot).copied().unwrap_or(0) {
+                0 => {
+                    groups.push((node, id, vec![name]));
+                    if let Some(g) = self.group_of.get_mut(slot) {
+                        *g = groups.len() as u32;
+                    }
+                }
+                g => {
+                    if let Some(group) = groups.get_mut(g as usize - 1)
+                        && !group.2.contains(&name)
+                    {
+                        group.2.push(name);
+                    }
+                }
+            }
+        }
+        for (_, id, _) in &groups {
+            if let Some(g) = self.group_of.get_mut(*id as usize) {
+                *g = 0;
+            }
+        }
+        for (node, id, names) in groups {
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            if !mirror.present(id) {
+                continue;
+            }
+            let flags = mirror.flags(id);
+            if flags & BLOCKED != 0 && !names.contains(&"class") {
+                continue;
+            }
+            let tag = node.local_name();
+            if names.contains(&"class")
+                || names.contains(&"contenteditable")
+                || names.contains(&"data-pg-unmask")
+            {
+                let (parent, _) = mirror.parent_of(id);
+                let parent_flags = mirror.flags(parent);
+                let now = serialize::element_flags(
+                    &node,
+                    &tag,
+                    parent_flags & mirror::INHERITED,
+                    parent_flags,
+                );
+                let privacy = BLOCKED | MASK_TEXT | IGNORE | UNMASK;
+                if now & privacy != flags & privacy {
+                    self.rewrite(&node);
+                    continue;
+                }
+            }
+            let mut entry = String::new();
+            let mut any = false;
+            for name in names {
+                let lower = name.to_ascii_lowercase();
+                if lower.starts_with("on")
+                    || matches!(tag.as_str(), "input" | "textarea" | "select")
+                        && (lower == "value" || lower == "checked")
+                    || flags & BLOCKED != 0
+                {
+                    continue;
+                }
+                let js_name = JsValue::from_str(name);
+                let value = node.attribute(&js_name);
+                if any {
+                    entry.push(',');
+                }
+                any = true;
+                json::key(&mut entry, name);
+                match value {
+                    None => entry.push_str("null"),
+                    Some(v) => {
+                        let v = serialize::attribute_value(&tag, &lower, v, flags, base);
+                        json::string(&mut entry, &v);
+                    }
+                }
+            }
+            if any {
+                sep(&mut out, &mut first);
+                out.push_str("{\"id\":");
+                json::uint(&mut out, u64::from(id));
+                out.push_str(",\"attributes\":{");
+                out.push_str(&entry);
+                out.push_str("}}");
+            }
+        }
+        out
+    }
+}
+
+/// Adds `node` after the pending nodes that follow it, so every `nextId` is known.
+#[allow(clippy::too_many_arguments)]
+fn add_chain(
+    add_set: &Set,
+    mirror: &mut Mirror,
+    node: &Node,
+    adds: &mut String,
+    removes: &mut String,
+    moved: &mut u32,
+    base: &str,
+    roots: &mut Vec<Node>,
+) {
+    let done = |m: &Mirror, n: &Node| m.id(n).is_some_and(|id| m.written_now(id));
+    if done(mirror, node) {
+        return;
+    }
+    let mut chain = vec![node.clone()];
+    let mut cur = node.clone();
+    while let Some(next) = cur.next_sibling() {
+        if !add_set.has(&next) || done(mirror, &next) {
+            break;
+        }
+        chain.push(next.clone());
+        cur = next;
+    }
+    for n in chain.iter().rev() {
+        if !done(mirror, n) {
+            add_subtree(mirror, n, adds, removes, moved, base, roots);
+        }
+    }
+}
+
+/// The id of the nearest next sibling the Replayer has, for `nextId`.
+fn next_id(mirror: &Mirror, node: &Node) -> Option<u32> {
+    let mut next = node.next_sibling();
+    while let Some(n) = next {
+        if let Some(id) = mirror.id(&n)
+            && mirror.present(id)
+        {
+            return Some(id);
+        }
+        next = n.next_sibling();
+    }
+    None
+}
+
+fn sep(out: &mut String, first: &mut bool) {
+    if !*first {
+        out.push(',');
+    }
+    *first = false;
+}
+
+fn push_remove(out: &mut String, parent: u32, id: u32, shadow: bool) {
+    if !out.is_empty() {
+        out.push(',');
+    }
+    out.push_str("{\"parentId\":");
+    json::uint(out, u64::from(parent));
+    out.push_str(",\"id\":");
+    json::uint(out, u64::from(id));
+    if shadow {
+        out.push_str(",\"isShadow\":true");
+    }
+    out.push('}');
+}
+
+/// Adds `root` (if it is in the page, under a parent the Replayer has) and its subtree: parent
+/// first, then children right to left, each as its own entry.
+fn add_subtree(
+    mirror: &mut Mirror,
+    root: &Node,
+    adds: &mut String,
+    removes: &mut String,
+    moved: &mut u32,
+    base: &str,
+    roots: &mut Vec<Node>,
+) {
+    if !root.is_connected() {
+        return;
+    }
+    let Some(parent) = root.parent_node() else { return };
+    let Some((parent_id, shadow)) = parent_slot(mirror, &parent) else { return };
+    let mut stack = vec![(root.clone(), parent_id, shadow)];
+    while let Some((node, parent_id, shadow)) = stack.pop() {
+        let ty = node.node_type();
+        if !matches!(ty, dom::ELEMENT | dom::TEXT | dom::CDATA | dom::COMMENT) {
+            continue;
+        }
+        let parent_flags = mirror.flags(parent_id);
+        if parent_flags & CHILDLESS != 0 {
+            continue;
+        }
+        // Already in the Replayer's page elsewhere (moved): take it out there first.
+        if let Some(old) = mirror.id(&node)
+            && mirror.present(old)
+            && !mirror.written_now(old)
+        {
+            let (p, s) = mirror.parent_of(old);
+            push_remove(removes, p, old, s);
+            *moved += 1;
+            mirror.take_out(old);
+            mirror.forget_subtree(&node);
+        }
+        let id = mirror.id_for_write(&node);
+        if !adds.is_empty() {
+            adds.push(',');
+        }
+        adds.push_str("{\"parentId\":");
+        json::uint(adds, u64::from(parent_id));
+        adds.push_str(",\"nextId\":");
+        match next_id(mirror, &node) {
+            Some(next) => json::uint(adds, u64::from(next)),
+            None => adds.push_str("null"),
+        }
+        adds.push_str(",\"node\":");
+        let at = Place { id, parent_flags, shadow, in_add: true };
+        match serialize::node(adds, &node, at, base) {
+            Written::Open(flags) => {
+                adds.push_str("]}");
+                mirror.place(id, parent_id, shadow, flags);
+                // Pushed left to right, popped right to left.
+                let mut child = node.first_child();
+                while let Some(c) = child {
+                    child = c.next_sibling();
+                    stack.push((c, id, false));
+                }
+                if let Some(root) = node.shadow_root() {
+                    let mut child = root.first_child();
+                    while let Some(c) = child {
+                        child = c.next_sibling();
+                        stack.push((c, id, true));
+                    }
+                    roots.push(root);
+                }
+            }
+            Written::Closed(flags) => mirror.place(id, parent_id, shadow, flags),
+            Written::Skipped => {}
+        }
+        adds.push('}');
+    }
+}

@@ -1,0 +1,125 @@
+//! Form values (source 5): `input` and `change` events and values set by script (the `value`,
+//! `checked` and `selectedIndex` setters are hooked), masked by the field's policy.
+
+use wasm_bindgen::JsValue;
+
+use super::super::dom::Ev;
+use super::super::dom::{self, Node, NodeList};
+use super::super::json;
+use super::super::listener::Listeners;
+use super::super::mask::{self, InputPolicy};
+use super::super::recorder::{INCREMENTAL, Recorder};
+use super::super::serialize::{self, events_dropped};
+use super::Hooks;
+
+/// Setters that change a field's value without an event.
+const SETTERS: &[(&str, &str)] = &[
+    ("HTMLInputElement", "value"),
+    ("HTMLInputElement", "checked"),
+    ("HTMLTextAreaElement", "value"),
+    ("HTMLSelectElement", "value"),
+    ("HTMLSelectElement", "selectedIndex"),
+];
+
+/// Hook tags of the setters are their index in [`SETTERS`].
+pub(super) fn install(doc: &Node, listeners: &mut Listeners, hooks: &mut Hooks) {
+    listeners.listen(doc, "input", true);
+    listeners.listen(doc, "change", true);
+    for (tag, &(class, name)) in SETTERS.iter().enumerate() {
+        hooks.hook(class, name, true, tag as u32);
+    }
+}
+
+/// Handles `kind` if it is a form event.
+pub(super) fn dispatch(r: &mut Recorder, kind: &str, ev: &Ev) -> bool {
+    if kind != "input" && kind != "change" {
+        return false;
+    }
+    if let Some(target) = dom::origin(ev) {
+        r.on_input(&target, true);
+    }
+    true
+}
+
+/// Handles a value set by script.
+pub(super) fn on_hook(r: &mut Recorder, tag: u32, this: &JsValue) -> bool {
+    if tag as usize >= SETTERS.len() {
+        return false;
+    }
+    if let Some(el) = dom::node(this.clone()) {
+        r.on_input(&el, true);
+    }
+    true
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(method, js_name = getElementsByName)]
+    fn by_name(this: &Node, name: &str) -> NodeList;
+}
+
+impl Recorder {
+    /// Records the value of `el` if it is a form field the Replayer has; with `group`, the other
+    /// radios of its group too (they were unchecked by this one).
+    pub(crate) fn on_input(&mut self, el: &Node, group: bool) {
+        if el.node_type() != dom::ELEMENT {
+            return;
+        }
+        let Some(id) = self.mirror.id(el) else { return };
+        let flags = self.mirror.flags(id);
+        if !self.mirror.present(id) || events_dropped(flags) {
+            return;
+        }
+        let tag = el.local_name();
+        if !matches!(tag.as_str(), "input" | "textarea" | "select") {
+            return;
+        }
+        let kind =
+            if tag == "input" { dom::text(el, "type").to_ascii_lowercase() } else { String::new() };
+        let checked = dom::prop(el, "checked").as_bool() == Some(true);
+        let text = if mask::is_choice(&kind) {
+            dom::text(el, "value")
+        } else {
+            let policy = serialize::policy(el, &tag, &kind, flags);
+            if policy == InputPolicy::Drop {
+                return;
+            }
+            mask::input_value(&dom::text(el, "value"), policy).unwrap_or_default()
+        };
+        let last = self.last_input.iter().position(|(i, _, _)| *i == id);
+        if let Some(i) = last
+            && let Some((_, t, c)) = self.last_input.get(i)
+            && *t == text
+            && *c == checked
+        {
+            return;
+        }
+        let mut data = String::from("{\"source\":5,\"id\":");
+        json::uint(&mut data, u64::from(id));
+        data.push_str(",\"text\":");
+        json::string(&mut data, &text);
+        data.push_str(",\"isChecked\":");
+        data.push_str(if checked { "true" } else { "false" });
+        data.push('}');
+        match last.and_then(|i| self.last_input.get_mut(i)) {
+            Some(entry) => *entry = (id, text, checked),
+            None => self.last_input.push((id, text, checked)),
+        }
+        self.emit(INCREMENTAL, &data);
+        if group && kind == "radio" && checked {
+            let name = dom::text(el, "name");
+            if name.is_empty() {
+                return;
+            }
+            let others = self.doc.by_name(&name);
+            for i in 0..others.length() {
+                if let Some(other) = others.item(i)
+                    && other != *el
+                    && dom::text(&other, "type") == "radio"
+                {
+                    self.on_input(&other, false);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! One observer per rrweb source, each in its own file: it says which events it listens to
+//! (`install`), handles them (`dispatch`), and turns what it sees into incremental events. The
+//! listeners and prototype hooks are removed when the recorder stops.
+
+mod input;
+mod media;
+mod mouse;
+mod scroll;
+mod style;
+
+use js_sys::Function;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::dom::{self, Ev, Node};
+use super::listener::Listeners;
+use super::recorder::Recorder;
+use super::with_recorder;
+
+#[wasm_bindgen]
+extern "C" {
+    /// Wraps method (or, with `setter`, the property setter) `name` of `proto` so that
+    /// `callback(tag, this, arg0, result)` runs after the original; returns the undo function.
+    /// Defined in the chunk's JS (`replay/js/hooks.js`): wasm closures cannot see `this`.
+    #[wasm_bindgen(js_name = pgHook)]
+    fn pg_hook(
+        proto: &JsValue,
+        name: &str,
+        setter: bool,
+        callback: &Function,
+        tag: u32,
+    ) -> Function;
+}
+
+/// Patched prototype members, restored when dropped; one closure serves them all.
+#[derive(Debug)]
+pub(crate) struct Hooks {
+    callback: Closure<dyn FnMut(u32, JsValue, JsValue, JsValue)>,
+    restore: Vec<Function>,
+}
+
+impl Hooks {
+    /// Hooks that call `handler(tag, this, arg0, result)`.
+    fn new(handler: impl FnMut(u32, JsValue, JsValue, JsValue) + 'static) -> Self {
+        Self { callback: Closure::own_aborting(handler), restore: Vec::new() }
+    }
+
+    /// Hooks `window[class].prototype[name]` (a method, or a setter with `setter`) as `tag`.
+    fn hook(&mut self, class: &str, name: &str, setter: bool, tag: u32) {
+        let proto = dom::prop(&dom::prop(&dom::window(), class), "prototype");
+        if proto.is_object() {
+            let callback = self.callback.as_ref().unchecked_ref();
+            self.restore.push(pg_hook(&proto, name, setter, callback, tag));
+        }
+    }
+}
+
+impl Drop for Hooks {
+    fn drop(&mut self) {
+        for restore in &self.restore {
+            let _ = restore.call0(&JsValue::UNDEFINED);
+        }
+    }
+}
+
+/// Attaches every observer to `doc` and its window.
+pub(crate) fn install(doc: &Node) -> (Listeners, Hooks) {
+    let win = dom::window();
+    let mut listeners = Listeners::new(|ev| with_recorder(|r| r.on_event(&ev)));
+    let mut hooks = Hooks::new(|tag, this, arg, result| {
+        with_recorder(|r| r.on_hook(tag, &this, &arg, &result));
+    });
+    mouse::install(doc, &mut listeners);
+    scroll::install(doc, &win, &mut listeners);
+    input::install(doc, &mut listeners, &mut hooks);
+    media::install(doc, &mut listeners);
+    style::install(&mut hooks);
+    (listeners, hooks)
+}
+
+impl Recorder {
+    /// Hands a DOM event to the observer of its kind.
+    fn on_event(&mut self, ev: &Ev) {
+        let kind = ev.kind();
+        let _ = mouse::dispatch(self, &kind, ev)
+            || scroll::dispatch(self, &kind, ev)
+            || input::dispatch(self, &kind, ev)
+            || media::dispatch(self, &kind, ev);
+    }
+
+    /// Hands a hooked call to the observer that asked for it.
+    fn on_hook(&mut self, tag: u32, this: &JsValue, arg: &JsValue, result: &JsValue) {
+        let _ = input::on_hook(self, tag, this) || style::on_hook(self, tag, this, arg, result);
+    }
+}

@@ -1,0 +1,137 @@
+//! Pointer moves (sources 1 and 6: sampled every 50 ms, sent every 500 ms) and mouse and touch
+//! interactions (source 2).
+
+use super::super::dom::{self, Ev, Node};
+use super::super::json;
+use super::super::listener::{Listeners, Timer};
+use super::super::recorder::{INCREMENTAL, Recorder};
+use super::super::serialize::events_dropped;
+
+/// At most one position per this many ms.
+const SAMPLE_MS: f64 = 50.0;
+/// Positions are sent this long after the first one waiting.
+const FLUSH_MS: u32 = 500;
+
+/// rrweb's MouseInteractions, by DOM event.
+const INTERACTIONS: &[(&str, u8)] = &[
+    ("mouseup", 0),
+    ("mousedown", 1),
+    ("click", 2),
+    ("contextmenu", 3),
+    ("dblclick", 4),
+    ("focus", 5),
+    ("blur", 6),
+    ("touchstart", 7),
+    ("touchend", 9),
+    ("touchcancel", 10),
+];
+
+pub(super) fn install(doc: &Node, listeners: &mut Listeners) {
+    listeners.listen(doc, "mousemove", true);
+    listeners.listen(doc, "touchmove", true);
+    for &(kind, _) in INTERACTIONS {
+        listeners.listen(doc, kind, true);
+    }
+}
+
+/// Handles `kind` if it is a pointer event.
+pub(super) fn dispatch(r: &mut Recorder, kind: &str, ev: &Ev) -> bool {
+    match kind {
+        "mousemove" => r.on_move(ev, 1),
+        "touchmove" => r.on_move(ev, 6),
+        _ => match INTERACTIONS.iter().find(|(k, _)| *k == kind) {
+            Some(&(_, code)) => r.on_interaction(ev, code),
+            None => return false,
+        },
+    }
+    true
+}
+
+/// The event's viewport position (the first changed touch for touch events).
+fn position(ev: &Ev) -> (f64, f64) {
+    let touches = dom::prop(ev, "changedTouches");
+    if touches.is_object() {
+        let touch = js_sys::Reflect::get_u32(&touches, 0).unwrap_or_default();
+        return (dom::num(&touch, "clientX"), dom::num(&touch, "clientY"));
+    }
+    (ev.client_x(), ev.client_y())
+}
+
+impl Recorder {
+    /// The id of an event's target when the Replayer has it and its events are recorded.
+    pub(crate) fn target_id(&self, ev: &Ev) -> Option<u32> {
+        let target = dom::origin(ev)?;
+        let id = self.mirror.id(&target)?;
+        (self.mirror.present(id) && !events_dropped(self.mirror.flags(id))).then_some(id)
+    }
+
+    fn on_move(&mut self, ev: &Ev, source: u8) {
+        let now = dom::date_now();
+        if self.snapshotting() || now - self.last_move < SAMPLE_MS {
+            return;
+        }
+        let Some(id) = self.target_id(ev) else { return };
+        if self.moves_source != source {
+            self.flush_moves();
+            self.moves_source = source;
+        }
+        self.last_move = now;
+        let (x, y) = position(ev);
+        self.moves.push((x, y, id, now));
+        self.timers.arm(Timer::Moves, FLUSH_MS);
+    }
+
+    /// Sends the waiting positions as one event, offsets relative to now.
+    pub(crate) fn flush_moves(&mut self) {
+        if self.moves.is_empty() {
+            return;
+        }
+        let now = dom::date_now();
+        let mut data = String::from("{\"source\":");
+        json::uint(&mut data, u64::from(self.moves_source));
+        data.push_str(",\"positions\":[");
+        for (i, (x, y, id, at)) in core::mem::take(&mut self.moves).into_iter().enumerate() {
+            if i > 0 {
+                data.push(',');
+            }
+            data.push_str("{\"x\":");
+            json::round(&mut data, x);
+            data.push_str(",\"y\":");
+            json::round(&mut data, y);
+            data.push_str(",\"id\":");
+            json::uint(&mut data, u64::from(id));
+            data.push_str(",\"timeOffset\":");
+            json::round(&mut data, (at - now).min(0.0));
+            data.push('}');
+        }
+        data.push_str("]}");
+        self.emit(INCREMENTAL, &data);
+    }
+
+    fn on_interaction(&mut self, ev: &Ev, code: u8) {
+        let Some(id) = self.target_id(ev) else { return };
+        let mut data = String::from("{\"source\":2,\"type\":");
+        json::uint(&mut data, u64::from(code));
+        data.push_str(",\"id\":");
+        json::uint(&mut data, u64::from(id));
+        if code != 5 && code != 6 {
+            let (x, y) = position(ev);
+            data.push_str(",\"x\":");
+            json::round(&mut data, x);
+            data.push_str(",\"y\":");
+            json::round(&mut data, y);
+            let pointer = match dom::text(ev, "pointerType").as_str() {
+                "mouse" => Some("0"),
+                "pen" => Some("1"),
+                "touch" => Some("2"),
+                _ => None,
+            };
+            if let Some(p) = pointer {
+                data.push_str(",\"pointerType\":");
+                data.push_str(p);
+            }
+        }
+        data.push('}');
+        self.emit(INCREMENTAL, &data);
+    }
+}

@@ -1,0 +1,72 @@
+//! Scroll (source 3) and viewport resize (source 4), both throttled: what changed within 100 ms
+//! is sent once, with the positions and size at that moment.
+
+use super::super::dom::{self, Ev, Node};
+use super::super::json;
+use super::super::listener::{Listeners, Timer};
+use super::super::recorder::{INCREMENTAL, Recorder};
+
+/// Scrolls and resizes are sent at most this often, ms.
+const THROTTLE_MS: u32 = 100;
+
+pub(super) fn install(doc: &Node, win: &Node, listeners: &mut Listeners) {
+    listeners.listen(doc, "scroll", true);
+    listeners.listen(win, "resize", false);
+}
+
+/// Handles `kind` if it is a scroll or resize.
+pub(super) fn dispatch(r: &mut Recorder, kind: &str, ev: &Ev) -> bool {
+    match kind {
+        "scroll" => r.on_scroll(ev),
+        "resize" => r.on_resize(),
+        _ => return false,
+    }
+    true
+}
+
+impl Recorder {
+    fn on_scroll(&mut self, ev: &Ev) {
+        let Some(target) = dom::origin(ev) else { return };
+        let Some(id) = self.target_id(ev) else { return };
+        if !self.scrolls.iter().any(|(_, s)| *s == id) {
+            self.scrolls.push((target, id));
+        }
+        self.timers.arm(Timer::Throttle, THROTTLE_MS);
+    }
+
+    fn on_resize(&mut self) {
+        self.resized = true;
+        self.timers.arm(Timer::Throttle, THROTTLE_MS);
+    }
+
+    /// Sends the current scroll positions of what scrolled, and the viewport size if it changed.
+    pub(crate) fn flush_throttled(&mut self) {
+        let win = dom::window();
+        for (node, id) in core::mem::take(&mut self.scrolls) {
+            if !self.mirror.present(id) {
+                continue;
+            }
+            let (x, y) = if node.node_type() == dom::DOCUMENT {
+                (dom::num(&win, "scrollX"), dom::num(&win, "scrollY"))
+            } else {
+                (node.scroll_left(), node.scroll_top())
+            };
+            let mut data = String::from("{\"source\":3,\"id\":");
+            json::uint(&mut data, u64::from(id));
+            data.push_str(",\"x\":");
+            json::round(&mut data, x);
+            data.push_str(",\"y\":");
+            json::round(&mut data, y);
+            data.push('}');
+            self.emit(INCREMENTAL, &data);
+        }
+        if core::mem::take(&mut self.resized) {
+            let mut data = String::from("{\"source\":4,\"width\":");
+            json::round(&mut data, dom::num(&win, "innerWidth"));
+            data.push_str(",\"height\":");
+            json::round(&mut data, dom::num(&win, "innerHeight"));
+            data.push('}');
+            self.emit(INCREMENTAL, &data);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Style rules inserted or deleted through the CSSOM (source 8): `insertRule` and `deleteRule`
+//! of `CSSStyleSheet` are hooked; the rule's sheet names its `<style>` or `<link>` node.
+
+use wasm_bindgen::JsValue;
+
+use super::super::dom;
+use super::super::json;
+use super::super::recorder::{INCREMENTAL, Recorder};
+use super::Hooks;
+
+/// Hook tags of `insertRule` and `deleteRule` (after the input setters').
+const INSERT: u32 = 100;
+const DELETE: u32 = 101;
+
+pub(super) fn install(hooks: &mut Hooks) {
+    hooks.hook("CSSStyleSheet", "insertRule", false, INSERT);
+    hooks.hook("CSSStyleSheet", "deleteRule", false, DELETE);
+}
+
+/// Handles `insertRule(rule) → index` and `deleteRule(index)`.
+pub(super) fn on_hook(
+    r: &mut Recorder,
+    tag: u32,
+    sheet: &JsValue,
+    arg: &JsValue,
+    result: &JsValue,
+) -> bool {
+    match tag {
+        INSERT => r.on_rule(sheet, Some(arg), result),
+        DELETE => r.on_rule(sheet, None, arg),
+        _ => return false,
+    }
+    true
+}
+
+impl Recorder {
+    /// `rule` inserted at `index` (the index `insertRule` returned), or deleted from `index`.
+    fn on_rule(&mut self, sheet: &JsValue, rule: Option<&JsValue>, index: &JsValue) {
+        let Some(owner) = dom::node(dom::prop(sheet, "ownerNode")) else { return };
+        let Some(id) = self.mirror.id(&owner) else { return };
+        if !self.mirror.present(id) {
+            return;
+        }
+        let index = index.as_f64().unwrap_or(0.0);
+        let mut data = String::from("{\"source\":8,\"id\":");
+        json::uint(&mut data, u64::from(id));
+        match rule.and_then(JsValue::as_string) {
+            Some(rule) => {
+                data.push_str(",\"adds\":[{\"rule\":");
+                json::string(&mut data, &rule);
+                data.push_str(",\"index\":");
+            }
+            None => data.push_str(",\"removes\":[{\"index\":"),
+        }
+        json::round(&mut data, index);
+        data.push_str("}]}");
+        self.emit(INCREMENTAL, &data);
+    }
+}

@@ -1,0 +1,426 @@
+//! One DOM node as rrweb JSON, with every privacy rule applied: the shared step of full
+//! snapshots and mutation adds.
+
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
+
+use super::dom::{self, Node};
+use super::json;
+use super::mask::{self, InputPolicy};
+use super::mirror::{self, BLOCKED, CHILDLESS, IGNORE, MASK_TEXT, SCRIPT, STYLE, SVG, UNMASK};
+
+/// What was written for a node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Written {
+    /// A Document or Element whose `"childNodes":[` is open: its children follow, then `]}`.
+    Open(u8),
+    /// A complete node (`…}` written), with its flags.
+    Closed(u8),
+    /// Nothing: a node rrweb does not record (processing instructions).
+    Skipped,
+}
+
+/// Attributes whose values are names chosen by the page, never personal data.
+const PLAIN_ATTRIBUTES: &[&str] = &[
+    "class",
+    "id",
+    "style",
+    "type",
+    "name",
+    "rel",
+    "lang",
+    "dir",
+    "for",
+    "role",
+    "width",
+    "height",
+    "media",
+    "charset",
+    "tabindex",
+    "target",
+    "method",
+    "autocomplete",
+    "d",
+    "fill",
+    "stroke",
+    "transform",
+    "points",
+    "cx",
+    "cy",
+    "r",
+    "x",
+    "y",
+    "colspan",
+    "rowspan",
+    "viewbox",
+];
+
+/// Attributes that hold URLs: made absolute, and only email addresses masked in them.
+const URL_ATTRIBUTES: &[&str] =
+    &["src", "href", "action", "poster", "background", "data", "xlink:href"];
+
+/// Where a node is written: its id and what its parent passes down.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Place {
+    pub(crate) id: u32,
+    /// The parent's flags.
+    pub(crate) parent_flags: u8,
+    /// A shadow-root child of its parent.
+    pub(crate) shadow: bool,
+    /// Written as a mutation's add (not in a full snapshot: no scroll positions).
+    pub(crate) in_add: bool,
+}
+
+/// Writes `node` (not its children) as a serialized node at `at`. For containers
+/// `"childNodes":[` is left open and the node's own flags are returned.
+pub(crate) fn node(out: &mut String, node: &Node, at: Place, base: &str) -> Written {
+    let Place { id, parent_flags, shadow, .. } = at;
+    let inherited = parent_flags & mirror::INHERITED;
+    let ty = node.node_type();
+    let open = |out: &mut String, kind: u8| {
+        out.push_str("{\"type\":");
+        json::uint(out, u64::from(kind));
+        out.push_str(",\"id\":");
+        json::uint(out, u64::from(id));
+        if shadow {
+            out.push_str(",\"isShadow\":true");
+        }
+    };
+    match ty {
+        dom::ELEMENT => {
+            open(out, 2);
+            element(out, node, at, base)
+        }
+        dom::TEXT | dom::CDATA | dom::COMMENT => {
+            let data = node.node_value().unwrap_or_default();
+            let (kind, text) = match ty {
+                dom::COMMENT => (5, mask::mask_sensitive(&data).unwrap_or(data)),
+                dom::CDATA => (4, String::new()),
+                _ if parent_flags & (STYLE | SCRIPT) != 0 => (3, String::new()),
+                _ if inherited & MASK_TEXT != 0 => (3, mask::mask_all(&data)),
+                _ => (3, mask::mask_sensitive(&data).unwrap_or(data)),
+            };
+            open(out, kind);
+            out.push(',');
+            json::key(out, "textContent");
+            json::string(out, &text);
+            out.push('}');
+            Written::Closed(inherited | parent_flags & (STYLE | SCRIPT))
+        }
+        dom::DOCUMENT => {
+            open(out, 0);
+            let mode = dom::text(node, "compatMode");
+            if mode == "BackCompat" {
+                out.push_str(",\"compatMode\":\"BackCompat\"");
+            }
+            out.push_str(",\"childNodes\":[");
+            Written::Open(0)
+        }
+        dom::DOCTYPE => {
+            open(out, 1);
+            for (field, prop) in
+                [("name", "name"), ("publicId", "publicId"), ("systemId", "systemId")]
+            {
+                out.push(',');
+                json::key(out, field);
+                json::string(out, &dom::text(node, prop));
+            }
+            out.push('}');
+            Written::Closed(0)
+        }
+        _ => Written::Skipped,
+    }
+}
+
+/// The privacy markers in a `class` attribute: (mask, block, ignore, unmask).
+fn markers(class: &str) -> (bool, bool, bool, bool) {
+    let mut m = (false, false, false, false);
+    for c in class.split_ascii_whitespace() {
+        match c {
+            "pg-mask" | "rr-mask" => m.0 = true,
+            "pg-block" | "rr-block" => m.1 = true,
+            "pg-ignore" | "rr-ignore" => m.2 = true,
+            "pg-unmask" => m.3 = true,
+            _ => {}
+        }
+    }
+    m
+}
+
+/// The flags of an element, from its tag, class and attributes and what its parent passes down.
+pub(crate) fn element_flags(node: &Node, tag: &str, inherited: u8, parent_flags: u8) -> u8 {
+    let class = dom::attr(node, |n| &n.class).unwrap_or_default();
+    let (masked, blocked, ignored, unmask) = markers(&class);
+    let mut flags = inherited & mirror::INHERITED;
+    if masked || dom::attr(node, |n| &n.contenteditable).is_some_and(|v| v != "false") {
+        flags |= MASK_TEXT;
+    }
+    if blocked {
+        flags |= BLOCKED | CHILDLESS;
+    }
+    if ignored {
+        flags |= IGNORE;
+    }
+    if unmask || dom::attr(node, |n| &n.unmask).is_some() {
+        flags |= UNMASK;
+    }
+    if parent_flags & SVG != 0 && tag != "foreignObject" || tag == "svg" {
+        flags |= SVG;
+    }
+    match tag {
+        "textarea" | "iframe" | "frame" | "object" | "embed" => flags |= CHILDLESS,
+        "style" => flags |= STYLE,
+        "script" => flags |= SCRIPT,
+        _ => {}
+    }
+    flags
+}
+
+/// The rest of an element after its `{"type":2,"id":…`.
+fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
+    let Place { parent_flags, shadow, in_add, .. } = at;
+    let inherited = parent_flags & mirror::INHERITED;
+    let tag = el.local_name();
+    let flags = element_flags(el, &tag, inherited, parent_flags);
+    out.push(',');
+    json::key(out, "tagName");
+    json::string(out, &tag);
+    if flags & SVG != 0 {
+        out.push_str(",\"isSVG\":true");
+    }
+    if !shadow && el.shadow_root().is_some() {
+        out.push_str(",\"isShadowHost\":true");
+    }
+    out.push_str(",\"attributes\":{");
+    let mut first = true;
+    let mut attr = |out: &mut String, name: &str| {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        json::key(out, name);
+    };
+    if flags & BLOCKED != 0 {
+        // A same-size placeholder: only id and class (so the page's own rules still apply).
+        for name in ["id", "class"] {
+            if let Some(value) = el.attribute(&JsValue::from_str(name)) {
+                attr(out, name);
+                json::string(out, &value);
+            }
+        }
+        let rect = el.rect();
+        for (name, v) in [("rr_width", rect.width()), ("rr_height", rect.height())] {
+            attr(out, name);
+            out.push('"');
+            json::round(out, v);
+            out.push_str("px\"");
+        }
+        out.push_str("},\"childNodes\":[]}");
+        return Written::Closed(flags);
+    }
+    let names = el.attribute_names();
+    let kind = if tag == "input" {
+        dom::attr(el, |n| &n.kind).unwrap_or_default().to_ascii_lowercase()
+    } else {
+        String::new()
+    };
+    let field = matches!(tag.as_str(), "input" | "textarea" | "select");
+    let stylesheet = stylesheet_text(el, &tag, base);
+    for name in names.iter() {
+        let Some(name_text) = name.as_string() else { continue };
+        let lower = name_text.to_ascii_lowercase();
+        // Event handler code is no part of what a page looks like.
+        if lower.starts_with("on")
+            || field && (lower == "value" || lower == "checked")
+            || tag == "option" && lower == "selected"
+            || matches!(tag.as_str(), "iframe" | "frame") && lower == "src"
+            || stylesheet.is_some() && tag == "link" && (lower == "href" || lower == "rel")
+        {
+            continue;
+        }
+        let Some(value) = el.attribute(&name) else { continue };
+        let value = attribute_value(&tag, &lower, value, flags, base);
+        attr(out, &name_text);
+        json::string(out, &value);
+    }
+    if field {
+        let policy = policy(el, &tag, &kind, flags);
+        if tag == "input" && mask::is_choice(&kind) {
+            if let Some(v) = dom::attr(el, |n| &n.value) {
+                attr(out, "value");
+                json::string(out, &v);
+            }
+            if dom::prop(el, "checked").as_bool() == Some(true) {
+                attr(out, "checked");
+                out.push_str("true");
+            }
+        } else {
+            let value = dom::text(el, "value");
+            if !value.is_empty()
+                && let Some(v) = mask::input_value(&value, policy)
+            {
+                attr(out, "value");
+                json::string(out, &v);
+            }
+        }
+    }
+    if tag == "option"
+        && parent_flags & UNMASK != 0
+        && dom::prop(el, "selected").as_bool() == Some(true)
+    {
+        attr(out, "selected");
+        out.push_str("true");
+    }
+    if let Some(css) = stylesheet {
+        attr(out, "_cssText");
+        json::string(out, &css);
+    }
+    if matches!(tag.as_str(), "video" | "audio") {
+        attr(out, "rr_mediaState");
+        let paused = dom::prop(el, "paused").as_bool() != Some(false);
+        out.push_str(if paused { "\"paused\"" } else { "\"played\"" });
+        attr(out, "rr_mediaCurrentTime");
+        json::milli(out, dom::num(el, "currentTime"));
+    }
+    if !in_add && tag != "html" && tag != "body" {
+        let (top, left) = (el.scroll_top(), el.scroll_left());
+        if top > 0.0 {
+            attr(out, "rr_scrollTop");
+            json::round(out, top);
+        }
+        if left > 0.0 {
+            attr(out, "rr_scrollLeft");
+            json::round(out, left);
+        }
+    }
+    if flags & CHILDLESS != 0 {
+        out.push_str("},\"childNodes\":[]}");
+        return Written::Closed(flags);
+    }
+    out.push_str("},\"childNodes\":[");
+    Written::Open(flags)
+}
+
+/// An attribute's value as recorded: URLs absolute with emails masked, `srcset` absolute, names
+/// as they are, everything else with emails and long digit runs masked (wholly inside `.pg-mask`).
+pub(crate) fn attribute_value(
+    tag: &str,
+    lower: &str,
+    value: String,
+    flags: u8,
+    base: &str,
+) -> String {
+    if URL_ATTRIBUTES.contains(&lower) && !(tag == "use" && value.starts_with('#')) {
+        let full =
+            if value.starts_with('#') || value.starts_with("data:") || value.starts_with("blob:") {
+                value
+            } else {
+                dom::absolute_url(&value, base)
+            };
+        if full.starts_with("mailto:") || full.starts_with("tel:") {
+            mask::mask_all(&full)
+        } else {
+            mask::mask_emails(&full).unwrap_or(full)
+        }
+    } else if lower == "srcset" {
+        srcset(&value, base)
+    } else if PLAIN_ATTRIBUTES.contains(&lower) {
+        value
+    } else if flags & MASK_TEXT != 0
+        && matches!(lower, "title" | "alt" | "placeholder" | "aria-label")
+    {
+        mask::mask_all(&value)
+    } else {
+        mask::mask_sensitive(&value).unwrap_or(value)
+    }
+}
+
+/// The recording policy of a form field.
+pub(crate) fn policy(el: &Node, tag: &str, kind: &str, flags: u8) -> InputPolicy {
+    let autocomplete = dom::attr(el, |n| &n.autocomplete).unwrap_or_default();
+    mask::input_policy(tag, kind, &autocomplete, flags & UNMASK != 0)
+}
+
+/// The CSS of a `<style>`, or of a same-origin `<link rel=stylesheet>` whose rules can be read,
+/// from the CSSOM (so rules inserted by script are included), `url()`s made absolute.
+pub(crate) fn stylesheet_text(el: &Node, tag: &str, base: &str) -> Option<String> {
+    if tag != "style" && tag != "link" {
+        return None;
+    }
+    let sheet = dom::prop(el, "sheet");
+    if !sheet.is_object() {
+        return None;
+    }
+    // Reading the rules of a cross-origin sheet throws: then the link keeps its href.
+    let rules = Reflect::get(&sheet, &JsValue::from_str("cssRules")).ok()?;
+    let sheet_base = dom::prop(&sheet, "href").as_string().unwrap_or_else(|| base.to_owned());
+    let n = dom::num(&rules, "length") as u32;
+    let mut css = String::new();
+    for i in 0..n {
+        let rule = Reflect::get_u32(&rules, i).unwrap_or(JsValue::UNDEFINED);
+        css.push_str(&dom::text(&rule, "cssText"));
+    }
+    Some(absolute_css_urls(&css, &sheet_base))
+}
+
+/// `url(…)`s in CSS made absolute against `base`.
+pub(crate) fn absolute_css_urls(css: &str, base: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(at) = find(rest, "url(") {
+        let (head, tail) = rest.split_at_checked(at + 4).unwrap_or((rest, ""));
+        out.push_str(head);
+        let Some(end) = tail.bytes().position(|b| b == b')') else {
+            rest = tail;
+            break;
+        };
+        let (inner, after) = tail.split_at_checked(end).unwrap_or((tail, ""));
+        let inner = inner.trim();
+        let quote = inner.chars().next().filter(|q| *q == '"' || *q == '\'');
+        let url = quote.map_or(inner, |q| inner.trim_matches(q));
+        let url = if url.starts_with("data:") || url.starts_with('#') {
+            url.to_owned()
+        } else {
+            dom::absolute_url(url, base)
+        };
+        if let Some(q) = quote {
+            out.push(q);
+        }
+        out.push_str(&url);
+        if let Some(q) = quote {
+            out.push(q);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where `needle` first occurs in `hay` (a byte search: no `str` pattern machinery).
+fn find(hay: &str, needle: &str) -> Option<usize> {
+    hay.as_bytes().windows(needle.len()).position(|w| w == needle.as_bytes())
+}
+
+/// Every URL of a `srcset` made absolute.
+fn srcset(value: &str, base: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 32);
+    for (i, candidate) in value.split(',').enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let candidate = candidate.trim();
+        let (url, descriptor) =
+            candidate.split_once(char::is_whitespace).unwrap_or((candidate, ""));
+        out.push_str(&dom::absolute_url(url, base));
+        if !descriptor.trim().is_empty() {
+            out.push(' ');
+            out.push_str(descriptor.trim());
+        }
+    }
+    out
+}
+
+/// The flags `IGNORE`/`BLOCKED` that stop events for a target.
+pub(crate) fn events_dropped(flags: u8) -> bool {
+    flags & (IGNORE | BLOCKED) != 0
+}

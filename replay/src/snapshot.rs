@@ -1,0 +1,155 @@
+//! The full snapshot, time-sliced: a depth-first walk with an explicit stack that stops after
+//! [`Walk::step`]'s budget and resumes in a later task, streaming its JSON as it goes.
+//!
+//! The page keeps running between slices. The mutation observer is already on, and its records
+//! are applied to what was written (see `mutation.rs`): a change inside the part already written
+//! becomes an ordinary mutation after the snapshot, a change ahead of the walk is simply seen by
+//! it. The walk checks each step that the node it resumes at is still where it was.
+
+use super::dom::{self, Node};
+use super::json;
+use super::mirror::{Mirror, ROOT};
+use super::serialize::{self, Place, Written};
+
+/// One open container: its children are being written.
+#[derive(Debug)]
+struct Frame {
+    /// The node whose children are walked (an element, the document, or a shadow root).
+    container: Node,
+    /// The element that owns the frame (the host, for a shadow root).
+    owner: Node,
+    id: u32,
+    flags: u8,
+    next: Option<Node>,
+    first: bool,
+    shadow: bool,
+}
+
+/// A full snapshot in progress.
+#[derive(Debug, Default)]
+pub(crate) struct Walk {
+    stack: Vec<Frame>,
+    /// Shadow roots met, for the mutation observer to watch.
+    pub(crate) shadow_roots: Vec<Node>,
+}
+
+/// Node types written as nodes (everything else, e.g. processing instructions, is skipped).
+fn recorded(ty: u32) -> bool {
+    matches!(ty, dom::ELEMENT | dom::TEXT | dom::CDATA | dom::COMMENT | dom::DOCTYPE)
+}
+
+impl Walk {
+    /// Starts a snapshot of `doc`: writes the Document node's head into `out`.
+    pub(crate) fn start(mirror: &mut Mirror, doc: &Node, out: &mut String, base: &str) -> Self {
+        mirror.next_round();
+        mirror.snapshot_round = mirror.round;
+        let id = mirror.id_for_write(doc);
+        serialize::node(
+            out,
+            doc,
+            Place { id, parent_flags: 0, shadow: false, in_add: false },
+            base,
+        );
+        mirror.place(id, ROOT, false, 0);
+        let frame = Frame {
+            container: doc.clone(),
+            owner: doc.clone(),
+            id,
+            flags: 0,
+            next: doc.first_child(),
+            first: true,
+            shadow: false,
+        };
+        Self { stack: vec![frame], ..Self::default() }
+    }
+
+    /// Walks until done (true) or until `deadline` (a `performance.now()` time) passes.
+    pub(crate) fn step(
+        &mut self,
+        mirror: &mut Mirror,
+        out: &mut String,
+        base: &str,
+        deadline: f64,
+    ) -> bool {
+        let mut budget_check = 0u32;
+        while let Some(frame) = self.stack.last_mut() {
+            budget_check += 1;
+            if budget_check.is_multiple_of(32) && dom::perf_now() > deadline {
+                return false;
+            }
+            let Some(child) = frame.next.take() else {
+                // Light children done: the shadow root's children come next, marked isShadow.
+                if !frame.shadow
+                    && frame.owner.node_type() == dom::ELEMENT
+                    && let Some(root) = frame.owner.shadow_root()
+                {
+                    frame.next = root.first_child();
+                    frame.container = root.clone();
+                    frame.shadow = true;
+                    self.shadow_roots.push(root);
+                    continue;
+                }
+                out.push_str("]}");
+                self.stack.pop();
+                continue;
+            };
+            if child.parent_node().as_ref() != Some(&frame.container) {
+                // The page moved the node we were about to write: resume at the first child not
+                // written yet (mutations account for the rest).
+                frame.next = first_unwritten(mirror, &frame.container);
+                continue;
+            }
+            frame.next = child.next_sibling();
+            let ty = child.node_type();
+            if !recorded(ty) {
+                continue;
+            }
+            if !frame.first {
+                out.push(',');
+            }
+            frame.first = false;
+            let (parent, parent_flags, shadow) = (frame.id, frame.flags, frame.shadow);
+            let id = mirror.id_for_write(&child);
+            let at = Place { id, parent_flags, shadow, in_add: false };
+            match serialize::node(out, &child, at, base) {
+                Written::Open(flags) => {
+                    mirror.place(id, parent, shadow, flags);
+                    self.stack.push(Frame {
+                        container: child.clone(),
+                        owner: child.clone(),
+                        id,
+                        flags,
+                        next: child.first_child(),
+                        first: true,
+                        shadow: false,
+                    });
+                }
+                Written::Closed(flags) => mirror.place(id, parent, shadow, flags),
+                Written::Skipped => {}
+            }
+        }
+        true
+    }
+}
+
+/// The first child of `container` not written in this round.
+fn first_unwritten(mirror: &Mirror, container: &Node) -> Option<Node> {
+    let mut next = container.first_child();
+    while let Some(node) = next {
+        if mirror.id(&node).is_none_or(|id| !mirror.written_now(id)) {
+            return Some(node);
+        }
+        next = node.next_sibling();
+    }
+    None
+}
+
+/// The window's scroll position as `"initialOffset"`, closing the snapshot's data and event.
+pub(crate) fn finish(out: &mut String) {
+    let win = dom::window();
+    out.push_str(",\"initialOffset\":{\"left\":");
+    json::round(out, dom::num(&win, "scrollX"));
+    out.push_str(",\"top\":");
+    json::round(out, dom::num(&win, "scrollY"));
+    out.push_str("}}}");
+}

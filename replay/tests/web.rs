@@ -1,0 +1,452 @@
+//! Browser tests of the replay recorder in headless Chromium: what the serializer writes for a
+//! page (ids, masking, placeholders, SVG, shadow roots, form state), how the mutation buffer
+//! orders a microtask's changes, and changes made while a sliced snapshot runs. Every event is
+//! parsed with the schema's rrweb types, so the recorder's hand-written JSON is checked against
+//! the wire format.
+//!
+//! Built into the crate's test binary (see the end of `src/lib.rs`); run with
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p pulsegate-replay --target
+//! wasm32-unknown-unknown` from `replay/`.
+
+use std::collections::BTreeSet;
+
+use js_sys::{Function, Promise, Reflect};
+use pulsegate_schema::replay::{
+    AttributeValue, Incremental, MutationData, NodeKind, ReplayEvent, ReplayEventData,
+    SerializedNode,
+};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+use crate::{replay_flush, replay_start, replay_stop};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Runs `body` as a JS function body and returns its result.
+fn js(body: &str) -> JsValue {
+    Function::new_no_args(body).call0(&JsValue::UNDEFINED).expect("test JS threw")
+}
+
+/// Waits `ms` (lets snapshot slices and timers run).
+async fn sleep(ms: u32) {
+    let promise = Promise::new(&mut |resolve, _| {
+        let _ = js("return setTimeout")
+            .dyn_ref::<Function>()
+            .map(|set| set.call2(&JsValue::UNDEFINED, &resolve, &ms.into()));
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+use wasm_bindgen::JsCast as _;
+
+/// A sink that keeps what the recorder writes, in `window.__sink.parts`.
+fn sink() -> JsValue {
+    js(&format!("{}\nglobalThis.pgHook = pgHook;", include_str!("../js/hooks.js")));
+    js(
+        "const d = new TextDecoder(); window.__sink = { parts: [], write(utf8, end) { this.parts.push([d.decode(utf8), end]); } }; return window.__sink;",
+    )
+}
+
+/// The complete events written so far, parsed with the schema's types (an event still being
+/// written is left out).
+fn events() -> Vec<ReplayEvent> {
+    let parts = js("return window.__sink.parts");
+    let parts: js_sys::Array = parts.unchecked_into();
+    let mut events = Vec::new();
+    let mut current = String::new();
+    for part in parts.iter() {
+        let part: js_sys::Array = part.unchecked_into();
+        current.push_str(&part.get(0).as_string().expect("text"));
+        if part.get(1).as_bool() == Some(true) {
+            let event: ReplayEvent = serde_json::from_str(&current)
+                .unwrap_or_else(|e| panic!("{e}: {}", &current[..current.len().min(400)]));
+            events.push(event);
+            current.clear();
+        }
+    }
+    events
+}
+
+/// Whether the last write ended an event.
+fn complete() -> bool {
+    js("const p = window.__sink.parts; return p.length === 0 || p[p.length - 1][1];").as_bool()
+        == Some(true)
+}
+
+/// Puts `html` into the test root, a `<main id="root">` in the body (the runner keeps its own
+/// output in the body, which must stay).
+fn set_root(html: &str) {
+    js(&format!(
+        "let r = document.getElementById('root'); if (!r) {{ r = document.createElement('main'); r.id = 'root'; document.body.appendChild(r); }} r.innerHTML = {};",
+        serde_json::to_string(html).unwrap()
+    ));
+}
+
+/// Records the test root set to `html` until the first snapshot is complete.
+async fn record(html: &str, slice_ms: f64) {
+    replay_stop();
+    set_root(html);
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"sink".into(), &sink()).unwrap();
+    Reflect::set(&options, &"sliceMs".into(), &slice_ms.into()).unwrap();
+    assert_eq!(replay_start(&options), 0);
+    for _ in 0..200 {
+        if events().iter().any(|e| matches!(e.data, ReplayEventData::FullSnapshot(_))) {
+            return;
+        }
+        sleep(5).await;
+    }
+    panic!("the snapshot never finished");
+}
+
+fn snapshot(events: &[ReplayEvent]) -> &SerializedNode {
+    events
+        .iter()
+        .find_map(|e| match &e.data {
+            ReplayEventData::FullSnapshot(s) => Some(&s.node),
+            _ => None,
+        })
+        .expect("a full snapshot")
+}
+
+fn element<'a>(root: &'a SerializedNode, id_attr: &str) -> &'a SerializedNode {
+    let mut found = None;
+    root.walk(&mut |n| {
+        if let NodeKind::Element { attributes, .. } = &n.kind
+            && attributes.get("id") == Some(&AttributeValue::Text(id_attr.to_owned()))
+        {
+            found = Some(n);
+        }
+    });
+    found.unwrap_or_else(|| panic!("no element #{id_attr}"))
+}
+
+fn texts(node: &SerializedNode) -> String {
+    let mut out = String::new();
+    node.walk(&mut |n| {
+        if let NodeKind::Text { text_content, .. } = &n.kind {
+            out.push_str(text_content);
+        }
+    });
+    out
+}
+
+fn attr<'a>(node: &'a SerializedNode, name: &str) -> Option<&'a AttributeValue> {
+    match &node.kind {
+        NodeKind::Element { attributes, .. } => attributes.get(name),
+        _ => None,
+    }
+}
+
+fn mutations(events: &[ReplayEvent]) -> Vec<&MutationData> {
+    events
+        .iter()
+        .filter_map(|e| match &e.data {
+            ReplayEventData::Incremental(Incremental::Mutation(m)) => Some(m),
+            _ => None,
+        })
+        .collect()
+}
+
+const PAGE: &str = r#"<p id="t">Mail jane@example.com or call 555 123 4567, from $1,299.</p>
+<div id="m" class="pg-mask">Secret <b>name</b></div>
+<div id="blk" class="pg-block" style="width:120px;height:40px">card 4242</div>
+<input id="e" type="email" value="jane@example.com"><input id="n" value="typed"><input id="u" data-pg-unmask value="shown">
+<input id="h" type="hidden" value="csrf-1"><input id="c" type="checkbox" checked>
+<textarea id="ta">draft text</textarea>
+<svg id="s"><circle r="3"></circle><foreignObject><div id="fo">x</div></foreignObject></svg>
+<a id="a" href="/next?x=1" title="tel 0151 2345678">next</a>
+<script id="sc">var secret = 1;</script><style id="st">.x { background: url(img.png) }</style>
+<div id="host"></div>"#;
+
+#[wasm_bindgen_test]
+async fn the_snapshot_is_rrweb_shaped_and_masked() {
+    js("document.title = 'replay test'");
+    record(PAGE, 1000.0).await;
+    let events = events();
+    assert!(matches!(events[0].data, ReplayEventData::Meta(_)), "Meta comes first");
+    let root = snapshot(&events);
+    assert!(matches!(root.kind, NodeKind::Document { .. }));
+    // Unique, positive ids in pre-order.
+    let mut ids = Vec::new();
+    root.walk(&mut |n| ids.push(n.id));
+    assert!(ids.iter().all(|&id| id > 0));
+    assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), ids.len(), "unique ids");
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "pre-order ids");
+
+    assert_eq!(
+        texts(element(root, "t")),
+        "Mail ****@*******.*** or call *** *** ****, from $1,299."
+    );
+    assert_eq!(texts(element(root, "m")), "****** ****");
+    let blk = element(root, "blk");
+    assert_eq!(attr(blk, "rr_width"), Some(&AttributeValue::Text("120px".into())));
+    assert_eq!(attr(blk, "style"), None, "a placeholder keeps nothing but its class and size");
+    assert_eq!(texts(blk), "");
+    assert_eq!(attr(element(root, "e"), "value"), Some(&AttributeValue::Text("*".repeat(16))));
+    assert_eq!(attr(element(root, "n"), "value"), Some(&AttributeValue::Text("*****".into())));
+    assert_eq!(attr(element(root, "u"), "value"), Some(&AttributeValue::Text("shown".into())));
+    assert_eq!(attr(element(root, "h"), "value"), None, "hidden values are dropped");
+    assert_eq!(attr(element(root, "c"), "checked"), Some(&AttributeValue::Flag(true)));
+    assert_eq!(attr(element(root, "ta"), "value"), Some(&AttributeValue::Text("*".repeat(10))));
+    assert_eq!(texts(element(root, "ta")), "", "textarea text is its value");
+    let svg = element(root, "s");
+    assert!(matches!(svg.kind, NodeKind::Element { is_svg: true, .. }));
+    assert!(matches!(element(root, "fo").kind, NodeKind::Element { is_svg: false, .. }));
+    let a = element(root, "a");
+    let href = match attr(a, "href") {
+        Some(AttributeValue::Text(h)) => h.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(href.starts_with("http") && href.ends_with("/next?x=1"), "absolute: {href}");
+    assert_eq!(attr(a, "title"), Some(&AttributeValue::Text("tel **** *******".into())));
+    assert_eq!(texts(element(root, "sc")), "", "script text never leaves");
+    let css = match attr(element(root, "st"), "_cssText") {
+        Some(AttributeValue::Text(c)) => c.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(css.contains("url(\"http") && css.contains("img.png"), "{css}");
+    replay_stop();
+}
+
+#[wasm_bindgen_test]
+async fn a_microtask_of_changes_is_one_event_in_replayer_order() {
+    record(r#"<ul id="l"><li id="one">1</li></ul><p id="p" class="a">old</p>"#, 1000.0).await;
+    let before = events().len();
+    js(r#"
+        const l = document.getElementById('l');
+        const li = (t) => { const e = document.createElement('li'); e.textContent = t; return e; };
+        l.append(li('A'), li('B'), li('C'));
+        l.insertBefore(document.getElementById('one'), null);
+        document.getElementById('p').firstChild.data = 'new jane@example.com';
+        document.getElementById('p').className = 'b';
+        document.getElementById('p').setAttribute('data-x', 'y');
+        document.getElementById('p').removeAttribute('data-x');
+    "#);
+    sleep(10).await;
+    let all = events();
+    let m = mutations(&all[before..]);
+    assert_eq!(m.len(), 1, "one event per microtask");
+    let m = m[0];
+    // Parents before children and siblings right to left: each nextId is known when applied.
+    let mut known: BTreeSet<i64> = BTreeSet::new();
+    snapshot(&all).walk(&mut |n| {
+        known.insert(n.id);
+    });
+    for r in &m.removes {
+        known.remove(&r.id);
+    }
+    for add in &m.adds {
+        assert!(
+            known.contains(&add.parent_id),
+            "parent {} known before {:?}",
+            add.parent_id,
+            add.node.id
+        );
+        if let Some(next) = add.next_id {
+            assert!(known.contains(&next), "next {next} known before {}", add.node.id);
+        }
+        if let NodeKind::Element { child_nodes, .. } = &add.node.kind {
+            assert!(child_nodes.is_empty(), "one node per add");
+        }
+        known.insert(add.node.id);
+    }
+    assert_eq!(m.adds.len(), 8, "A, B, C and the moved #one, each with its text: {:?}", m.adds);
+    assert_eq!(m.removes.len(), 1, "the move removes #one first");
+    assert_eq!(m.texts.len(), 1);
+    assert_eq!(m.texts[0].value.as_deref(), Some("new ****@*******.***"));
+    let changed = &m.attributes[0].attributes;
+    assert_eq!(changed.get("class"), Some(&AttributeValue::Text("b".into())));
+    assert_eq!(changed.get("data-x"), Some(&AttributeValue::Null), "the latest value wins");
+    replay_stop();
+}
+
+#[wasm_bindgen_test]
+async fn changes_during_a_sliced_snapshot_are_neither_lost_nor_doubled() {
+    let rows: String =
+        (0..3000).map(|i| format!("<div id=\"r{i}\"><span>row {i}</span></div>")).collect();
+    replay_stop();
+    set_root(&rows);
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"sink".into(), &sink()).unwrap();
+    // A tiny budget: the snapshot takes many slices, and the page changes between them.
+    Reflect::set(&options, &"sliceMs".into(), &0.2.into()).unwrap();
+    assert_eq!(replay_start(&options), 0);
+    let mut round = 0;
+    while !events().iter().any(|e| matches!(e.data, ReplayEventData::FullSnapshot(_))) {
+        round += 1;
+        assert!(round < 2000, "the snapshot never finished");
+        js(&format!(
+            r#"const b = document.getElementById('root');
+            const d = document.createElement('div'); d.id = 'new{round}'; d.textContent = 'new';
+            b.insertBefore(d, b.children[{at}] || null);
+            const last = b.lastElementChild; if (last && last.id.startsWith('r')) b.insertBefore(last, b.firstChild);
+            const x = document.getElementById('r{round}'); if (x) x.remove();"#,
+            at = (round * 37) % 3000
+        ));
+        sleep(0).await;
+    }
+    replay_flush();
+    sleep(10).await;
+    assert!(complete(), "no event is left unfinished");
+    let all = events();
+    assert!(round > 3, "the snapshot took several slices ({round})");
+    // Apply the events to a model of the Replayer's page and compare with the live page.
+    let model = apply(&all);
+    let live = js("return [...document.getElementById('root').children].map(e => e.id).join(' ')")
+        .as_string()
+        .unwrap();
+    assert_eq!(model, live);
+    replay_stop();
+}
+
+/// The ids of `#root`'s element children after applying `events` as the Replayer would.
+fn apply(events: &[ReplayEvent]) -> String {
+    use std::collections::BTreeMap;
+    let mut children: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    let mut id_attr: BTreeMap<i64, String> = BTreeMap::new();
+    let mut body = 0;
+    let index = |n: &SerializedNode,
+                 children: &mut BTreeMap<i64, Vec<i64>>,
+                 id_attr: &mut BTreeMap<i64, String>| {
+        n.walk(&mut |c| {
+            if let NodeKind::Element { child_nodes, attributes, .. } = &c.kind {
+                children.insert(c.id, child_nodes.iter().map(|x| x.id).collect());
+                if let Some(AttributeValue::Text(v)) = attributes.get("id") {
+                    id_attr.insert(c.id, v.clone());
+                }
+            }
+        });
+    };
+    for e in events {
+        match &e.data {
+            ReplayEventData::FullSnapshot(s) => {
+                children.clear();
+                index(&s.node, &mut children, &mut id_attr);
+                s.node.walk(&mut |n| {
+                    if let NodeKind::Element { attributes, .. } = &n.kind
+                        && attributes.get("id") == Some(&AttributeValue::Text("root".into()))
+                    {
+                        body = n.id;
+                    }
+                });
+            }
+            ReplayEventData::Incremental(Incremental::Mutation(m)) => {
+                for r in &m.removes {
+                    let list = children.get_mut(&r.parent_id).expect("remove from a known parent");
+                    let before = list.len();
+                    list.retain(|c| *c != r.id);
+                    assert_eq!(list.len() + 1, before, "removed {} from {}", r.id, r.parent_id);
+                }
+                for add in &m.adds {
+                    let list = children.get_mut(&add.parent_id).expect("add to a known parent");
+                    let at = add.next_id.map_or(list.len(), |n| {
+                        list.iter().position(|c| *c == n).expect("nextId is a child")
+                    });
+                    assert!(!list.contains(&add.node.id), "{} added twice", add.node.id);
+                    list.insert(at, add.node.id);
+                    index(&add.node, &mut children, &mut id_attr);
+                }
+            }
+            _ => {}
+        }
+    }
+    children[&body].iter().filter_map(|c| id_attr.get(c).cloned()).collect::<Vec<_>>().join(" ")
+}
+
+#[wasm_bindgen_test]
+async fn a_checkout_takes_a_new_snapshot_with_the_same_ids() {
+    replay_stop();
+    set_root(r#"<p id="k">keep</p>"#);
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"sink".into(), &sink()).unwrap();
+    Reflect::set(&options, &"checkoutMs".into(), &60.into()).unwrap();
+    assert_eq!(replay_start(&options), 0);
+    sleep(20).await;
+    // Something happens, so the next checkout is due; then a change after the new snapshot.
+    js("document.getElementById('k').setAttribute('data-n', '1')");
+    let mut snapshots = Vec::new();
+    for _ in 0..100 {
+        sleep(10).await;
+        snapshots = events()
+            .into_iter()
+            .filter_map(|e| match e.data {
+                ReplayEventData::FullSnapshot(s) => Some(s.node),
+                _ => None,
+            })
+            .collect();
+        if snapshots.len() >= 2 {
+            break;
+        }
+    }
+    assert!(snapshots.len() >= 2, "a second full snapshot after the checkout interval");
+    assert_eq!(
+        element(&snapshots[0], "k").id,
+        element(&snapshots[1], "k").id,
+        "ids are stable across checkouts"
+    );
+    let all = events();
+    let metas = all.iter().filter(|e| matches!(e.data, ReplayEventData::Meta(_))).count();
+    assert_eq!(metas, snapshots.len(), "every snapshot follows its own Meta");
+    // Changes after the checkout still refer to nodes the new snapshot holds.
+    let before = all.len();
+    js("document.getElementById('k').textContent = 'changed'");
+    sleep(10).await;
+    let later = events();
+    let m = mutations(&later[before..]);
+    assert_eq!(m.len(), 1);
+    let k = element(&snapshots[snapshots.len() - 1], "k").id;
+    assert!(m[0].adds.iter().all(|a| a.parent_id == k), "{:?}", m[0].adds);
+    assert_eq!(m[0].removes.len(), 1);
+    replay_stop();
+}
+
+#[wasm_bindgen_test]
+async fn stopping_leaves_nothing_attached() {
+    let native = "return Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.toString().includes('[native code]') && CSSStyleSheet.prototype.insertRule.toString().includes('[native code]')";
+    record(r#"<input id="v"><p id="q">x</p>"#, 1000.0).await;
+    assert_eq!(
+        js(native).as_bool(),
+        Some(false),
+        "setters and CSSOM methods are hooked while recording"
+    );
+    replay_stop();
+    assert_eq!(js(native).as_bool(), Some(true), "and put back when recording stops");
+    let before = events().len();
+    js(
+        "document.getElementById('q').textContent = 'after'; document.getElementById('v').value = 'typed'; document.dispatchEvent(new MouseEvent('click', { bubbles: true }));",
+    );
+    sleep(700).await;
+    assert_eq!(
+        events().len(),
+        before,
+        "no event after stop: observers, listeners and timers are gone"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn removing_written_nodes_while_the_snapshot_streams_does_not_stall_it() {
+    let rows: String = (0..4000).map(|i| format!("<li class=\"row\">row {i}</li>")).collect();
+    replay_stop();
+    set_root(&format!("<p>before</p><ul id=\"list\"><li>one</li>{rows}</ul><p>after</p>"));
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"sink".into(), &sink()).unwrap();
+    Reflect::set(&options, &"sliceMs".into(), &1.into()).unwrap();
+    assert_eq!(replay_start(&options), 0);
+    for _ in 0..5 {
+        js("document.getElementById('list').firstElementChild.remove()");
+        sleep(15).await;
+    }
+    for _ in 0..200 {
+        if events().iter().any(|e| matches!(e.data, ReplayEventData::FullSnapshot(_))) {
+            break;
+        }
+        sleep(10).await;
+    }
+    assert!(
+        events().iter().any(|e| matches!(e.data, ReplayEventData::FullSnapshot(_))),
+        "the snapshot finished"
+    );
+    replay_stop();
+}

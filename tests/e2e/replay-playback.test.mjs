@@ -1,0 +1,136 @@
+// The recorder against rrweb's own Replayer (npm rrweb 2.2.2) in Chromium: a page is recorded
+// while a script changes it, the uploaded batches are decoded, and the replay at the end must
+// equal the live page at the end, with every masked value masked and nothing sensitive uploaded.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser } from '../support/browser.mjs';
+import { canonicalDom, domDifferences, replay, decodeBatch } from '../support/replay.mjs';
+import { serveReplaySite, startCapturedRecording, collectSent } from '../support/replay-site.mjs';
+import { ReplayEvents } from '../support/replay-events.mjs';
+
+let site;
+let browser;
+
+before(async () => {
+  site = await serveReplaySite();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+/** Everything typed or shown that must never be uploaded in the clear. */
+const SECRETS = ['jane.doe@mail.example', 'Jane Doe', '4242', 'hunter2', 'csrf-token-12345', '555 010 2040', 'sales@brightside.example', '0151 2345678', 'Preset Name', 'private note'];
+
+async function record(page, script) {
+  await page.setViewportSize({ width: 900, height: 700 });
+  await page.goto(`${site.url}/form-page.html`);
+  assert.equal(await startCapturedRecording(page, { sliceMs: 4 }), true, 'recording starts');
+  await script(page);
+  const bodies = await collectSent(page);
+  const batches = await Promise.all(bodies.map(decodeBatch));
+  const live = await page.evaluate(canonicalDom, { base: `${site.url}/form-page.html`, replayed: false });
+  return { bodies, batches, events: new ReplayEvents(batches).all(), live };
+}
+
+test('a form session with mutations, scrolling and a resize replays to the live DOM, masked', async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  const { bodies, batches, events, live } = await record(page, async (p) => {
+    await p.fill('input[name=name]', 'Jane Doe');
+    await p.fill('input[name=email]', 'jane.doe@mail.example');
+    await p.fill('input[name=phone]', '0151 2345678');
+    await p.fill('input[name=company]', 'Acme Solar');
+    await p.fill('input[name=pw]', 'hunter2');
+    await p.check('input[name=news]');
+    await p.selectOption('select', 'Large');
+    await p.fill('textarea', 'private note');
+    await p.evaluate(() => {
+      const list = document.getElementById('list');
+      const li = document.createElement('li');
+      li.textContent = 'four';
+      list.appendChild(li);
+      list.insertBefore(list.lastElementChild, list.firstElementChild); // a move
+      list.children[2].remove();
+      const p = document.createElement('p');
+      p.id = 'added';
+      p.innerHTML = 'Saved for <em>you</em>. <span class="x">Ref 20261125</span>';
+      document.getElementById('main').insertBefore(p, document.getElementById('quote'));
+      document.querySelector('h1').textContent = 'Your quote';
+      document.querySelector('h1').setAttribute('data-step', '2');
+      document.querySelector('header a').removeAttribute('href');
+      document.querySelector('.note').firstChild.data = 'Thanks, we will mail you.';
+      document.getElementById('host').shadowRoot.querySelector('b').textContent = 'shadow changed';
+      document.getElementById('host').shadowRoot.appendChild(Object.assign(document.createElement('input'), { id: 'in-shadow' }));
+      document.querySelector('input[name=company]').value = 'Acme Solar GmbH';
+      document.styleSheets[0].insertRule('#added { color: rgb(1, 2, 3); }', 0);
+      document.styleSheets[0].insertRule('.gone { color: red; }', 0);
+      document.styleSheets[0].deleteRule(0);
+    });
+    await p.fill('#in-shadow', 'typed in shadow');
+    await p.mouse.move(100, 100);
+    await p.mouse.move(300, 200, { steps: 5 });
+    await p.mouse.wheel(0, 400);
+    await p.setViewportSize({ width: 800, height: 600 });
+    await p.waitForTimeout(300);
+  });
+  assert.ok(bodies.length >= 1, 'batches were uploaded');
+  for (const b of batches) {
+    assert.equal(b.session_id, '0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c');
+    assert.match(b.batch_id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  }
+  assert.ok(bodies.some((b) => Buffer.isBuffer(b) && b[0] === 0x1f), 'batches are gzip-compressed in the browser');
+  assert.deepEqual(events.slice(0, 2).map((e) => e.type), [4, 2], 'Meta, then FullSnapshot');
+  const sources = new Set(events.filter((e) => e.type === 3).map((e) => e.data.source));
+  for (const s of [0, 1, 2, 3, 4, 5, 8]) assert.ok(sources.has(s), `incremental source ${s} recorded: ${[...sources]}`);
+  const uploaded = batches.map((b) => JSON.stringify(b)).join('\n');
+  for (const secret of SECRETS) assert.ok(!uploaded.includes(secret), `${secret} never leaves the browser`);
+  assert.ok(uploaded.includes('Acme Solar GmbH'), 'an opted-in field is recorded as typed');
+
+  const player = await browser.context.newPage();
+  const replayed = await replay(player, events, `${site.url}/form-page.html`);
+  assert.ok(replayed.iframe, 'the Replayer built a document');
+  assert.deepEqual(domDifferences(live, replayed.dom), [], 'the replayed DOM equals the live DOM');
+  assert.deepEqual(replayed.warnings, [], 'the Replayer found every node it was told about');
+  const color = await player.evaluate(() => {
+    const doc = window.__replayer.iframe.contentDocument;
+    return doc.defaultView.getComputedStyle(doc.getElementById('added')).color;
+  });
+  assert.equal(color, 'rgb(1, 2, 3)', 'a rule inserted through the CSSOM is replayed');
+  assert.deepEqual(errors, [], 'the recorder never throws into the page');
+  await page.close();
+  await player.close();
+});
+
+test('batches cut while a snapshot is still streaming are each valid and replay whole', async () => {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 900, height: 700 });
+  await page.goto(`${site.url}/form-page.html`);
+  await page.evaluate(() => {
+    const list = document.getElementById('list');
+    for (let i = 0; i < 4000; i++) list.insertAdjacentHTML('beforeend', `<li class="row">row ${i}</li>`);
+  });
+  assert.equal(await startCapturedRecording(page, { sliceMs: 1 }), true);
+  // Flush now and again while the snapshot is written: the uploader cuts at event boundaries.
+  for (let i = 0; i < 5; i++) {
+    await page.evaluate(() => window.PulseGate.replay.flush());
+    await page.evaluate(() => document.getElementById('list').firstElementChild.remove());
+    await page.waitForTimeout(15);
+  }
+  const bodies = await collectSent(page);
+  const stats = await page.evaluate(() => JSON.stringify(window.PulseGate.replay.stats));
+  assert.ok(bodies.length >= 2, `several batches (${bodies.length}, ${stats})`);
+  const batches = await Promise.all(bodies.map(decodeBatch));
+  const events = new ReplayEvents(batches).all();
+  const live = await page.evaluate(canonicalDom, { base: `${site.url}/form-page.html`, replayed: false });
+  const player = await browser.context.newPage();
+  const replayed = await replay(player, events, `${site.url}/form-page.html`);
+  assert.deepEqual(domDifferences(live, replayed.dom), []);
+  assert.deepEqual(replayed.warnings, []);
+  await page.close();
+  await player.close();
+});

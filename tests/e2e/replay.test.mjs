@@ -1,0 +1,331 @@
+// Session replay end to end: the example site (another origin) records a scripted multi-page
+// session through tracker.js and the lazily loaded replay chunk into a fresh wrangler dev; the
+// recording is fetched through /replay/sessions/{id}/events and played by rrweb's own Replayer
+// (npm rrweb 2.2.2) in Chromium, and must end on the live page's DOM, masked; nothing masked is in
+// R2. Then the /replay/* auth matrix, bad uploads, and the /replay viewer.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import os from 'node:os';
+import path from 'node:path';
+import { startWorker, ADMIN_KEY as ADMIN, LEGACY_MARKETING_KEY as MARKETING } from '../support/worker.mjs';
+import { registerSite } from '../support/sites.mjs';
+import { saveSettings } from '../support/leads.mjs';
+import { openState, eventually } from '../support/state.mjs';
+import { launchBrowser } from '../support/browser.mjs';
+import { canonicalDom, domDifferences, replay } from '../support/replay.mjs';
+import { serveSite } from '../../examples/serve.mjs';
+
+const SECRETS = ['Jane Replay', 'jane.replay@mail.example', '0151 9876543', 'call me after six', '0800 555 0199', 'hello@brightside.example'];
+
+let worker;
+let state;
+let site;
+let browser;
+let recorded; // { id, live, liveBase, errors }
+
+before(async () => {
+  worker = await startWorker();
+  state = await openState(worker.state);
+  await registerSite(worker, { siteKey: 'demo' });
+  site = await serveSite({ worker: worker.url });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  await state?.dispose();
+  await worker?.stop();
+});
+
+const api = (path, key = ADMIN, init = {}) => fetch(`${worker.url}${path}`, {
+  ...init,
+  headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(init.headers ?? {}) },
+});
+
+/** Sets attributes of the tag on every page as the parser inserts it (before the deferred loader runs). */
+const withTag = (page, attrs) => page.addInitScript((attrs) => {
+  new MutationObserver((_, observer) => {
+    const tag = document.querySelector('script[data-site-key]');
+    if (tag) {
+      for (const [name, value] of Object.entries(attrs)) tag.setAttribute(`data-${name}`, value);
+      observer.disconnect();
+    }
+  }).observe(document, { childList: true, subtree: true });
+}, attrs);
+
+test('a scripted multi-page session is recorded, stored and replayed by rrweb to the live DOM', async () => {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1000, height: 700 });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
+  // The example's estimate page records every session; here its home page does too.
+  await withTag(page, { replay: '' });
+
+  await page.goto(`${site.url}/`);
+  await page.waitForFunction(() => window.PulseGate?.replay?.stats?.events > 1);
+  await page.mouse.move(200, 200);
+  await page.mouse.wheel(0, 500);
+  await page.waitForTimeout(200);
+  await page.click('#estimate-link');
+  await page.waitForURL(`${site.url}/estimate.html`);
+  await page.waitForFunction(() => window.PulseGate?.replay?.stats?.events > 1);
+  await page.fill('input[name=name]', 'Jane Replay');
+  await page.fill('input[name=email]', 'jane.replay@mail.example');
+  await page.fill('input[name=phone]', '0151 9876543');
+  await page.fill('#roof', '60');
+  await page.fill('textarea', 'call me after six');
+  await page.mouse.wheel(0, 300);
+  await page.setViewportSize({ width: 820, height: 640 });
+  await page.evaluate(() => window.PulseGate.identify('owner-1', { email: 'lead.owner@mail.example' }));
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#thanks');
+  await page.waitForTimeout(300);
+  await page.evaluate(() => window.PulseGate.replay.flush());
+  const live = await page.evaluate(canonicalDom, { base: `${site.url}/estimate.html`, replayed: false });
+  const id = await page.evaluate(() => window.PulseGate.getSessionId());
+
+  const listed = await eventually('the session in /replay/sessions', async () => {
+    const res = await api('/replay/sessions?site=demo');
+    const body = await res.json();
+    return body.sessions?.find((s) => s.id === id);
+  });
+  assert.equal(listed.site_key, 'demo');
+  assert.equal(listed.lead_count, 0);
+  const ids = async (q) => (await (await api(`/replay/sessions?${q}`)).json()).sessions.map((s) => s.id);
+  assert.ok((await ids('has_lead=false')).includes(id), 'has_lead=false lists a session without a lead');
+  assert.ok(!(await ids('has_lead=true')).includes(id), 'has_lead=true leaves it out');
+  assert.equal((await api('/replay/sessions?has_lead=perhaps')).status, 400);
+  assert.deepEqual((await (await api(`/replay/sessions/${id}`)).json()).lead_ids, []);
+
+  // Both pages' recordings (2 × Meta + FullSnapshot) and the submitted form's mutation are stored.
+  const events = await eventually('both pages and the submit in R2', async () => {
+    const res = await api(`/replay/sessions/${id}/events`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/json');
+    const body = await res.json();
+    const metas = body.events.filter((e) => e.type === 4);
+    const submitted = JSON.stringify(body.events).includes('Thanks! We will be in touch');
+    return metas.length >= 2 && submitted ? body.events : null;
+  }, { tries: 80 });
+  for (let i = 1; i < events.length; i++) assert.ok(events[i].timestamp >= events[i - 1].timestamp, 'merged by time');
+  // Time-window paging: two half windows hold exactly the events of the whole, in order.
+  const first = events[0].timestamp;
+  const mid = events[Math.floor(events.length / 2)].timestamp;
+  const end = events[events.length - 1].timestamp + 1;
+  const early = await (await api(`/replay/sessions/${id}/events?from=${first}&to=${mid}`)).json();
+  const late = await (await api(`/replay/sessions/${id}/events?from=${mid}&to=${end}`)).json();
+  assert.equal(early.next, mid, 'the first window says where the next starts');
+  assert.equal(late.next, null, 'the last window has no next');
+  assert.deepEqual([...early.events, ...late.events], events, 'windows partition the recording');
+  const tooWide = await api(`/replay/sessions/${id}/events?from=${first}&to=${first + 31 * 60 * 1000}`);
+  assert.equal(tooWide.status, 400);
+  const tags = new Set(events.filter((e) => e.type === 5).map((e) => e.data.tag));
+  assert.ok(tags.has('pulsegate.pageview'), `tracker events merged in as markers: ${[...tags]}`);
+
+  const player = await browser.context.newPage();
+  const replayed = await replay(player, events.filter((e) => e.type !== 5), `${site.url}/estimate.html`);
+  assert.deepEqual(domDifferences(live, replayed.dom), [], 'the replayed DOM equals the live DOM at the end');
+  assert.deepEqual(replayed.warnings, [], 'the Replayer found every node');
+
+  // Nothing masked is anywhere in R2 (every object of the session, decompressed).
+  const prefix = await eventually('the session row', async () => (await state.query('SELECT r2_prefix FROM sessions WHERE id = ?', id))[0]?.r2_prefix);
+  const keys = await state.listKeys(prefix);
+  assert.ok(keys.some((k) => k.endsWith('.replay.json.gz')), keys.join('\n'));
+  for (const key of keys) {
+    const obj = await state.getBytes(key);
+    const text = key.endsWith('.gz') ? gunzipSync(obj).toString('utf8') : obj.toString('utf8');
+    for (const secret of SECRETS) assert.ok(!text.includes(secret), `${secret} found in ${key}`);
+  }
+  assert.deepEqual(errors, [], 'no errors on the recorded pages');
+  recorded = { id };
+  await page.close();
+  await player.close();
+});
+
+test('the replay chunk is fetched only where the tag turns replay on, for sessions sampled in at the AppSettings rate, under consent analytics or above, never under GPC', async () => {
+  // What a page asks for: the chunk (script and wasm) and replay uploads.
+  const replayRequests = (page) => {
+    const seen = [];
+    page.on('request', (r) => { if (/\/sdk\/replay-[0-9a-f]{8}\.(js|wasm)$|\/track\/replay$/.test(r.url())) seen.push(r.url()); });
+    return seen;
+  };
+  // No stored session, and every random byte 0xff, so the new session's id (ffffffff-…) samples
+  // at 99.99 %: out at 0.5, in at 1.
+  const fixRandom = (page) => page.addInitScript(() => {
+    localStorage.clear();
+    crypto.getRandomValues = (array) => { array.fill(255); return array; };
+  });
+  // The session start's answer (with the rate) has arrived, and the loader has decided.
+  const decided = async (page) => {
+    await page.waitForFunction(() => window.PulseGate?._state?.()?.replayRate !== undefined, null, { timeout: 15_000 });
+    await page.waitForTimeout(500);
+  };
+  const cases = [
+    { rate: 0.5, tag: { replay: '' }, want: 0, why: 'sampled out' },
+    { rate: 0, tag: { replay: '' }, want: 0, why: 'rate 0' },
+    { rate: 1, tag: {}, want: 0, why: 'replay not on in the tag' },
+    { rate: 1, tag: { replay: '', consent: 'count' }, want: 0, why: 'consent count' },
+    { rate: 1, tag: { replay: '', consent: 'marketing' }, want: 2, why: 'sampled in' },
+  ];
+  try {
+    for (const { rate, tag, want, why } of cases) {
+      await saveSettings(worker, (s) => ({ ...s, replay_sampling_rate: rate }));
+      const page = await browser.context.newPage();
+      const seen = replayRequests(page);
+      await fixRandom(page);
+      await withTag(page, tag);
+      await page.goto(`${site.url}/pricing.html`);
+      await decided(page);
+      if (want) await page.waitForFunction(() => window.PulseGate.replay?.stats?.events > 1);
+      // The chunk's script and wasm when sampled in (uploads may follow); nothing at all otherwise.
+      assert.equal(want ? seen.filter((u) => u.includes('/sdk/replay-')).length : seen.length, want, `${why}: ${seen.join(', ')}`);
+      assert.equal(await page.evaluate(() => window.PulseGate._state().replayRate), String(rate * 10_000), why);
+      if (want) {
+        // optOut() stops the recording: nothing more is recorded or sent.
+        await page.evaluate(() => window.PulseGate.optOut());
+        const events = await page.evaluate(() => window.PulseGate.replay.stats.events);
+        const sent = seen.length;
+        await page.mouse.move(100, 100);
+        await page.evaluate(() => document.body.append('after opt-out'));
+        await page.waitForTimeout(300);
+        assert.equal(await page.evaluate(() => window.PulseGate.replay.stats.events), events, 'optOut() stops the recorder');
+        assert.equal(seen.length, sent, 'and nothing is sent after it');
+      }
+      await page.close();
+    }
+  } finally {
+    await saveSettings(worker, (s) => ({ ...s, replay_sampling_rate: 1 }));
+  }
+  const gpc = await browser.context.newPage();
+  await gpc.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  await withTag(gpc, { replay: '' });
+  const seen = replayRequests(gpc);
+  await gpc.goto(`${site.url}/`);
+  await gpc.waitForFunction(() => window.PulseGate && 'tracking' in window.PulseGate);
+  await gpc.waitForTimeout(500);
+  assert.deepEqual(seen, [], 'no replay chunk under Global Privacy Control');
+  assert.equal(await gpc.evaluate(() => window.PulseGate.replay), undefined);
+  await gpc.close();
+});
+
+test('every /replay/* route answers the auth matrix', async () => {
+  const id = recorded?.id ?? '0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c';
+  const routes = ['/replay/sessions', `/replay/sessions/${id}`, `/replay/sessions/${id}/events`];
+  for (const route of routes) {
+    for (const [key, status] of [[null, 401], ['wrong-key', 401], [`${ADMIN}x`, 401], [MARKETING, 403], [ADMIN, 200]]) {
+      const res = await api(route, key);
+      assert.equal(res.status, recorded || status !== 200 ? status : 404, `${route} with ${key}`);
+      if (status === 401) assert.equal(res.headers.get('www-authenticate'), 'Bearer', route);
+      if (status !== 200) assert.ok((await res.json()).error.code, route);
+      else await res.arrayBuffer();
+    }
+    const viaHeader = await fetch(`${worker.url}${route}`, { headers: { 'x-api-key': ADMIN } });
+    assert.equal(viaHeader.status, recorded ? 200 : 404, `${route} with X-API-Key`);
+    await viaHeader.arrayBuffer();
+  }
+  const preflight = await fetch(`${worker.url}/replay/sessions`, { method: 'OPTIONS' });
+  assert.equal(preflight.status, 204, 'OPTIONS needs no key');
+  const unknown = await api('/replay/sessions/0b5a3c9e-8f1d-4e2a-9c7b-000000000000');
+  assert.equal(unknown.status, 404);
+  const badFilter = await api('/replay/sessions?min_engagement=500');
+  assert.equal(badFilter.status, 400);
+  assert.equal((await badFilter.json()).error.field, 'min_engagement');
+});
+
+test('a marketing key granted the replay page gets PII masked in replay answers, like every endpoint', async () => {
+  assert.ok(recorded, 'needs the recorded session');
+  const created = await api('/analytics/keys', ADMIN, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'replay viewer', pages: ['replay'] }),
+  });
+  assert.equal(created.status, 201);
+  const { key } = await created.json();
+  const admin = await (await api(`/replay/sessions/${recorded.id}/events`)).text();
+  const res = await api(`/replay/sessions/${recorded.id}/events`, key);
+  assert.equal(res.status, 200);
+  const masked = await res.text();
+  // The identify traits the page sent are merged in as a custom event.
+  assert.ok(admin.includes('lead.owner@mail.example'), 'the admin sees the email');
+  assert.ok(!masked.includes('lead.owner@mail.example'), 'the marketing key does not');
+  assert.ok(masked.includes('***@mail.example'), 'it sees it masked');
+  assert.equal((await api(`/replay/sessions/${recorded.id}`, key)).status, 200);
+  // The same key without the page: 403.
+  const other = await (await api('/analytics/keys', ADMIN, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'no replay', pages: ['overview'] }),
+  })).json();
+  assert.equal((await api('/replay/sessions', other.key)).status, 403);
+});
+
+test('bad replay uploads get clear errors and store nothing', async () => {
+  const batch = (events) => JSON.stringify({
+    batch_id: '7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
+    session_id: '0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c',
+    session_started_at: Date.now() - 1000,
+    events,
+  });
+  const post = (body) => fetch(`${worker.url}/track/replay`, { method: 'POST', body });
+  const cases = [
+    ['{"batch_id":', 400, 'malformed_json'],
+    [gzipSync('{"batch_id":').subarray(0, 10), 400, 'bad_request'],
+    [batch([]), 400, 'invalid_field'],
+    [batch([{ type: 9, timestamp: Date.now(), data: {} }]), 400, 'invalid_field'],
+    [batch([{ type: 3, timestamp: Date.now(), data: { source: 2, type: 2 } }]), 400, 'invalid_field'],
+    [gzipSync(Buffer.alloc(40 * 1024 * 1024, 32)), 413, 'payload_too_large'],
+  ];
+  for (const [body, status, code] of cases) {
+    const res = await post(body);
+    assert.equal(res.status, status, String(body).slice(0, 60));
+    assert.equal((await res.json()).error.code, code);
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+  }
+  const keys = await state.listKeys('sessions/');
+  assert.ok(!keys.some((k) => k.includes('0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c')), 'nothing stored for bad uploads');
+  // A valid batch for a session that has not started yet: stored, and 503 so the client retries.
+  const early = await post(gzipSync(batch([{ type: 4, timestamp: Date.now(), data: { href: 'https://a.example/', width: 1, height: 1 } }])));
+  assert.equal(early.status, 503);
+});
+
+test('the /replay viewer lists and plays the session in Chromium', async () => {
+  assert.ok(recorded, 'needs the recorded session');
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1400, height: 900 });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  const res = await page.goto(`${worker.url}/replay`);
+  assert.equal(res.status(), 200);
+  assert.match(res.headers()['content-security-policy'], /default-src 'none'/);
+  const html = await res.text();
+  assert.ok(!/<script[^>]+src=/.test(html) && !/https?:\/\/(cdn|unpkg|jsdelivr)/.test(html), 'self-contained, no CDN');
+  await page.fill('#key', ADMIN);
+  await page.click('#keyform button');
+  await page.waitForSelector(`tr[data-id="${recorded.id}"]`);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('pulsegate.replay.key')), ADMIN);
+  await page.click(`tr[data-id="${recorded.id}"]`);
+  await page.waitForSelector('#player .rr-player', { timeout: 15_000 }).catch(async (e) => {
+    throw new Error(`${e.message}\nerrors: ${errors.join('\n')}\nplayer: ${await page.innerHTML('#player')}`);
+  });
+  await page.waitForSelector('#facts dl');
+  await page.waitForFunction(() => document.querySelectorAll('#markers li').length > 0);
+  await page.waitForTimeout(1500);
+  const frame = await page.evaluate(() => {
+    const iframe = document.querySelector('#player iframe');
+    return { text: iframe?.contentDocument?.body?.innerText ?? '', shown: iframe && getComputedStyle(iframe).display !== 'none' };
+  });
+  assert.ok(frame.shown, 'the replay frame is visible');
+  assert.match(frame.text, /Brightside Solar/, 'the recorded page is rendered');
+  // PULSEGATE_SCREENSHOT=docs/replay-viewer.png refreshes the README's picture.
+  const shotPath = process.env.PULSEGATE_SCREENSHOT ?? path.join(os.tmpdir(), `pulsegate-replay-viewer-${process.pid}.png`);
+  const shot = await page.screenshot({ path: shotPath });
+  // A blank screenshot compresses to almost nothing; a rendered page does not.
+  assert.ok(shot.length > 30_000, `screenshot has content (${shot.length} B)`);
+  assert.deepEqual(errors, [], 'no console errors in the viewer');
+  await page.close();
+});

@@ -1,0 +1,193 @@
+//! `POST /track/replay`: one batch of recorded events from the replay chunk.
+//!
+//! The body is a [`ReplayBatch`], gzip-compressed by the browser (recognised by gzip's magic
+//! bytes; `CompressionStream`) or plain JSON from browsers without it, which the worker then
+//! compresses. It is parsed with the schema's rrweb types and validated before anything is
+//! stored, and stored gzip-compressed as it came, under the session's `events/` prefix with its
+//! time range in custom metadata (so a time window lists, not reads, to find its objects). The
+//! first batch of a page's recording marks the session `has_replay` in D1 (once per page).
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use futures_util::future::join;
+use pulsegate_schema::{Accepted, ReplayBatch, Validate, limits};
+use serde::Deserialize;
+use worker::{Context, Env, HttpMetadata, Request, Response};
+
+use super::gzip;
+use crate::config::{Family, Store};
+use crate::error::ApiError;
+use crate::http::{header, json};
+use crate::routes::track::{TrackCtx, limit};
+use crate::store::d1::{Db, Stats};
+use crate::store::r2_keys;
+use crate::{bindings, body, client_time};
+
+/// JSON nesting a batch may have: a serialized DOM nests two levels per element, so this allows
+/// pages about 250 elements deep while keeping the parser's recursion bounded.
+const MAX_DEPTH: usize = 512;
+
+/// Stores one replay batch: rate limiter (the events family: a recording is the session's event
+/// data), validator, then R2, like every `/track/*` route.
+pub(crate) async fn post(
+    mut req: Request,
+    env: &Env,
+    _wait: &Context,
+    stats: Rc<Stats>,
+) -> Result<Response, ApiError> {
+    let ctx = TrackCtx::of(&req, env);
+    body::check_declared_length(
+        header(&req, "content-length").as_deref(),
+        limits::MAX_REPLAY_BODY_BYTES,
+    )?;
+    // Only the limiter uses D1 before the body is read: a missing binding lets the batch through.
+    let db = Db::open(env, stats).ok();
+    let (limited, bytes) = join(
+        limit::check(db.as_ref(), &ctx, Family::Events),
+        body::read_limited(&mut req, limits::MAX_REPLAY_BODY_BYTES),
+    )
+    .await;
+    limited?;
+    let bytes = bytes?;
+    let (text, stored) = if gzip::is_gzip(&bytes) {
+        (gzip::decompress(&bytes, limits::MAX_REPLAY_JSON_BYTES)?, bytes)
+    } else {
+        let gz = gzip::compress(&bytes);
+        (bytes, gz)
+    };
+    let batch = parse(&text)?;
+    let now = ctx.now;
+    client_time::check_session_start(
+        "session_started_at",
+        batch.session_started_at,
+        now,
+        ctx.config.retention.days(Store::Events),
+    )?;
+    let Some((first, last)) = batch.time_range() else {
+        return Err(ApiError::InvalidField {
+            field: "events".to_owned(),
+            message: "must contain at least one event".to_owned(),
+        });
+    };
+    let key = r2_keys::replay_batch_key(
+        batch.session_started_at,
+        batch.session_id,
+        first,
+        batch.batch_id,
+    );
+    let metadata = HashMap::from([
+        ("received_at".to_owned(), now.to_string()),
+        ("first_ts".to_owned(), first.to_string()),
+        ("last_ts".to_owned(), last.to_string()),
+        ("events".to_owned(), batch.events.len().to_string()),
+        ("json_bytes".to_owned(), text.len().to_string()),
+    ]);
+    let http = HttpMetadata {
+        content_type: Some("application/json".to_owned()),
+        content_encoding: Some("gzip".to_owned()),
+        ..HttpMetadata::default()
+    };
+    let bucket =
+        env.bucket(bindings::TRACKING_R2).map_err(|e| ApiError::storage("r2 binding", e))?;
+    bucket
+        .put(&key, stored)
+        .http_metadata(http)
+        .custom_metadata(metadata)
+        .execute()
+        .await
+        .map_err(|e| ApiError::storage(&format!("r2 put {key}"), e))?;
+    if batch.starts_recording() {
+        super::sessions::mark_recorded(env, &batch.session_id.to_string()).await?;
+    }
+    let accepted = u32::try_from(batch.events.len()).unwrap_or(u32::MAX);
+    json(202, &Accepted { ok: true, accepted })
+}
+
+/// Parses and validates a batch; every way it can be wrong is a 400 naming what.
+pub(crate) fn parse(text: &[u8]) -> Result<ReplayBatch, ApiError> {
+    if nesting(text) > MAX_DEPTH {
+        return Err(ApiError::InvalidField {
+            field: "events".to_owned(),
+            message: format!("must nest at most {MAX_DEPTH} levels deep"),
+        });
+    }
+    let mut de = serde_json::Deserializer::from_slice(text);
+    de.disable_recursion_limit();
+    let batch = ReplayBatch::deserialize(&mut de).map_err(|e| {
+        let message = e.to_string();
+        if e.is_syntax() || e.is_eof() {
+            ApiError::MalformedJson(message)
+        } else {
+            ApiError::InvalidField { field: "events".to_owned(), message }
+        }
+    })?;
+    de.end().map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    batch.validate()?;
+    Ok(batch)
+}
+
+/// The deepest nesting of arrays and objects in JSON text (strings skipped).
+fn nesting(text: &[u8]) -> usize {
+    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in text {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BATCH: &str = r#"{"batch_id":"7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f","session_id":"0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c","session_started_at":1764097200000,"events":[{"type":4,"timestamp":1764097200001,"data":{"href":"https://a.example/","width":800,"height":600}}]}"#;
+
+    #[test]
+    fn a_valid_batch_parses() {
+        let batch = parse(BATCH.as_bytes()).unwrap();
+        assert!(batch.starts_recording());
+        assert_eq!(batch.time_range(), Some((1_764_097_200_001, 1_764_097_200_001)));
+    }
+
+    #[test]
+    fn bad_batches_are_400s_that_say_why() {
+        assert!(matches!(parse(b"{").unwrap_err(), ApiError::MalformedJson(_)));
+        assert!(matches!(
+            parse(format!("{BATCH} x").as_bytes()).unwrap_err(),
+            ApiError::MalformedJson(_)
+        ));
+        let wrong_type = BATCH.replace("\"type\":4", "\"type\":42");
+        assert_eq!(parse(wrong_type.as_bytes()).unwrap_err().status(), 400);
+        let empty = BATCH.replace(r#"[{"type":4,"timestamp":1764097200001,"data":{"href":"https://a.example/","width":800,"height":600}}]"#, "[]");
+        let err = parse(empty.as_bytes()).unwrap_err();
+        assert_eq!(err.body().error.field.as_deref(), Some("events"));
+        let extra = BATCH.replacen('{', r#"{"extra":1,"#, 1);
+        assert_eq!(parse(extra.as_bytes()).unwrap_err().status(), 400);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert_eq!(nesting(deep.as_bytes()), MAX_DEPTH + 1);
+        assert_eq!(nesting(br#"{"a":"[[[[","b":[1]}"#), 2, "brackets in strings do not count");
+        assert_eq!(nesting(br#"{"a":"\"[[","b":[1]}"#), 2);
+        assert_eq!(parse(deep.as_bytes()).unwrap_err().status(), 400);
+    }
+}

@@ -1,37 +1,11 @@
 //! The few JSON writing primitives the recorder needs: it writes rrweb events as text directly
 //! (no serde in the chunk), and its browser tests parse the text with the schema's replay types.
 
-/// Appends `s` as a JSON string literal (escaping `"`, `\` and control characters, like
-/// `JSON.stringify`).
+/// Appends `s` as a JSON string literal, escaped as `JSON.stringify` does (the schema crate's
+/// one escaper, shared with the tracker).
 pub(crate) fn string(out: &mut String, s: &str) {
-    out.push('"');
-    let mut copied = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..0x20 => "",
-            _ => continue,
-        };
-        out.push_str(s.get(copied..i).unwrap_or_default());
-        copied = i + 1;
-        if escape.is_empty() {
-            out.push_str("\\u00");
-            out.push(HEX[usize::from(b >> 4)]);
-            out.push(HEX[usize::from(b & 0xf)]);
-        } else {
-            out.push_str(escape);
-        }
-    }
-    out.push_str(s.get(copied..).unwrap_or_default());
-    out.push('"');
+    pulsegate_schema::push_json_string(out, s);
 }
-
-const HEX: [char; 16] =
-    ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'];
 
 /// Appends a non-negative integer.
 pub(crate) fn uint(out: &mut String, mut n: u64) {

@@ -64,6 +64,7 @@ mod error;
 mod event;
 mod fingerprint;
 mod ids;
+mod json_text;
 pub mod lead;
 pub mod limits;
 #[cfg(feature = "replay")]
@@ -113,6 +114,7 @@ pub use event::{
 };
 pub use fingerprint::{BotSignal, Fingerprint, FingerprintId, InvalidFingerprintId};
 pub use ids::{BatchId, InvalidSiteKey, KeyId, SessionId, SiteKey, VisitorId};
+pub use json_text::push_json_string;
 #[cfg(feature = "replay")]
 pub use replay::ReplayBatch;
 pub use response::{Accepted, Health, HealthCheck, SessionAccepted};

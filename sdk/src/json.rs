@@ -59,32 +59,7 @@ impl Writer {
 
     #[inline(never)]
     fn string(&mut self, s: &str) {
-        self.push("\"");
-        // Only ASCII bytes are ever escaped, so every cut below falls on a char boundary and
-        // `get` always succeeds; it is used instead of indexing to keep panic paths out.
-        let mut copied = 0;
-        for (i, b) in s.bytes().enumerate() {
-            let escape = match b {
-                b'"' => "\\\"",
-                b'\\' => "\\\\",
-                b'\n' => "\\n",
-                b'\r' => "\\r",
-                b'\t' => "\\t",
-                0..0x20 => "",
-                _ => continue,
-            };
-            self.push(s.get(copied..i).unwrap_or_default());
-            copied = i + 1;
-            if escape.is_empty() {
-                self.push("\\u00");
-                self.push(HEX_DIGITS[usize::from(b >> 4)]);
-                self.push(HEX_DIGITS[usize::from(b & 0xf)]);
-            } else {
-                self.push(escape);
-            }
-        }
-        self.push(s.get(copied..).unwrap_or_default());
-        self.push("\"");
+        pulsegate_schema::push_json_string(&mut self.out, s);
     }
 
     /// Decimal digits of `n`, most significant first (recursion depth at most 20).

@@ -21,7 +21,8 @@ use crate::store::outbox::{AttemptRow, MessageRow};
 use crate::store::settings;
 use crate::webhook::payload;
 
-const LIST_PARAMS: &[&str] = &[
+/// The query parameters `GET /analytics/leads` takes (any other is a 400 naming it).
+pub(crate) const LIST_PARAMS: &[&str] = &[
     "site",
     "form",
     "from",

@@ -115,9 +115,17 @@ async function launch({ state, envFile, vars, cwd }) {
   const exited = new Promise((resolve) => child.on('exit', resolve));
   const url = `http://127.0.0.1:${port}`;
 
+  /** Every JSON line the worker logged so far (request lines, job lines, config warnings). */
+  const jsonLines = () => log.join('').replace(/\x1b\[[0-9;]*m/g, '').split('\n').flatMap((line) => {
+    const start = line.indexOf('{"ts":');
+    if (start < 0) return [];
+    try { return [JSON.parse(line.slice(start).trim())]; } catch { return []; }
+  });
+
   const stop = async ({ keepState = false } = {}) => {
     // PULSEGATE_E2E_LOG=1 prints what the worker logged, to debug a failing suite.
     if (process.env.PULSEGATE_E2E_LOG) process.stderr.write(log.join(''));
+    else reportServerErrors();
     if (running.delete(child.pid)) {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
       const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
@@ -127,6 +135,15 @@ async function launch({ state, envFile, vars, cwd }) {
     if (keepState) return;
     await rm(state, { recursive: true, force: true });
     states.delete(state);
+  };
+
+  // Every 5xx the worker answered is printed when it stops (its detail is only logged), so a
+  // failing run says why; suites that inject faults on purpose print theirs too.
+  const reportServerErrors = () => {
+    const lines = jsonLines().filter((l) => l.status >= 500);
+    for (const l of lines.slice(0, 5)) {
+      process.stderr.write(`# worker answered ${l.status}: ${JSON.stringify(l).slice(0, 600)}\n`);
+    }
   };
 
   try {
@@ -143,11 +160,5 @@ async function launch({ state, envFile, vars, cwd }) {
     await stop({ keepState: true });
     throw new Error(`${err.message}\n--- wrangler output ---\n${log.join('')}`);
   }
-  /** Every JSON line the worker logged so far (request lines, job lines, config warnings). */
-  const jsonLines = () => log.join('').replace(/\x1b\[[0-9;]*m/g, '').split('\n').flatMap((line) => {
-    const start = line.indexOf('{"ts":');
-    if (start < 0) return [];
-    try { return [JSON.parse(line.slice(start).trim())]; } catch { return []; }
-  });
   return { url, state, pid: child.pid, stop, log: () => log.join(''), jsonLines };
 }

@@ -112,11 +112,14 @@ async fn put_json(
         content_type: Some("application/json".to_owned()),
         ..HttpMetadata::default()
     };
-    // One retry: R2 answers a rare transient internal error (and local R2 under load a busy
-    // database); a key R2 can never take is not retried.
-    let attempts = if key.len() > MAX_KEY_BYTES { 1 } else { 2 };
+    // Retried after a short pause: R2 answers a rare transient internal error (and local R2
+    // under load a busy database); a key R2 can never take is not retried.
+    let pauses: &[u64] = if key.len() > MAX_KEY_BYTES { &[] } else { &PUT_RETRY_PAUSES_MS };
     let mut last = None;
-    for _ in 0..attempts {
+    for attempt in 0..=pauses.len() {
+        if let Some(ms) = attempt.checked_sub(1).and_then(|i| pauses.get(i)) {
+            worker::Delay::from(std::time::Duration::from_millis(*ms)).await;
+        }
         let put = bucket
             .put(&key, body.clone())
             .http_metadata(http.clone())
@@ -134,6 +137,10 @@ async fn put_json(
 
 /// R2's limit on a key's length.
 const MAX_KEY_BYTES: usize = 1024;
+
+/// Pauses before each retry of a failed put: three attempts within about half a second, well
+/// inside the client's patience, before the request is answered `503` (and the client retries).
+const PUT_RETRY_PAUSES_MS: [u64; 2] = [100, 400];
 
 /// One tracker batch object found under a session's `events/`.
 #[derive(Clone, Debug)]

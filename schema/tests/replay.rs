@@ -376,3 +376,21 @@ fn api_bodies_json() {
         next: None,
     });
 }
+
+#[test]
+fn lead_marker_json() {
+    let marker = LeadMarker {
+        lead_id: "ld_4f3a9c0e1b2d4e6f8a0b1c2d3e4f5a6b".into(),
+        submission_id: "sub_0a1b2c3d4e5f60718293a4b5c6d7e8f9".into(),
+        form_id: "quote".into(),
+        ts: 1_764_097_260_000,
+        test: false,
+    };
+    insta::assert_json_snapshot!(marker);
+    let text = serde_json::to_string(&marker).unwrap();
+    assert_eq!(serde_json::from_str::<LeadMarker>(&text).unwrap(), marker);
+    assert!(
+        serde_json::from_str::<LeadMarker>(&text.replace("\"test\"", "\"extra\":1,\"test\""))
+            .is_err()
+    );
+}

@@ -6,11 +6,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startWorker, ADMIN_KEY as ADMIN, LEGACY_MARKETING_KEY as MARKETING } from '../support/worker.mjs';
 import { registerSite } from '../support/sites.mjs';
-import { saveSettings } from '../support/leads.mjs';
+import { saveSettings, setupForm } from '../support/leads.mjs';
 import { openState, eventually } from '../support/state.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { canonicalDom, domDifferences, replay } from '../support/replay.mjs';
@@ -144,6 +145,73 @@ test('a scripted multi-page session is recorded, stored and replayed by rrweb to
   recorded = { id };
   await page.close();
   await player.close();
+});
+
+test('a lead captured by the PulseGate form marks the recording: listed with has_lead, a pulsegate.lead marker, and the lead beside the player', async () => {
+  const form = JSON.parse(await readFile(new URL('../../examples/quote-form.json', import.meta.url), 'utf8'));
+  await setupForm(worker, { siteKey: 'demo', domains: [new URL(site.url).hostname], form });
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await withTag(page, { replay: '' });
+  await page.goto(`${site.url}/quote.html`);
+  await page.waitForFunction(() => window.PulseGate?.replay?.stats?.events > 1);
+  const root = page.locator('[data-pulsegate-form]');
+  await root.locator('form button').waitFor();
+  await root.locator('[name=name]').fill('Grace Replay');
+  await root.locator('[name=email]').fill('grace.replay@mail.example');
+  await root.locator('[name=bill]').selectOption('mid');
+  await root.locator('[name=consent]').check();
+  await page.waitForTimeout(2100); // a person's pace: past the form's minimum fill time
+  await root.locator('button').click();
+  await root.locator('.ok').waitFor();
+  await page.evaluate(() => window.PulseGate.replay.flush());
+  const id = await page.evaluate(() => window.PulseGate.getSessionId());
+  const [lead] = await eventually('the lead', async () => {
+    const rows = await state.query('SELECT PublicId, SessionId FROM Leads WHERE Email = ?', 'grace.replay@mail.example');
+    return rows.length ? rows : null;
+  });
+  assert.equal(lead.SessionId, id, 'the lead is linked to the recorded session');
+
+  const listed = (await (await api('/replay/sessions?has_lead=true')).json()).sessions.find((s) => s.id === id);
+  assert.equal(listed?.lead_count, 1, 'has_lead=true lists the session with its lead');
+  assert.deepEqual((await (await api(`/replay/sessions/${id}`)).json()).lead_ids, [lead.PublicId]);
+  const events = await eventually('the lead marker in the recording', async () => {
+    const body = await (await api(`/replay/sessions/${id}/events`)).json();
+    return body.events.some((e) => e.type === 5 && e.data.tag === 'pulsegate.lead') ? body.events : null;
+  });
+  const markers = events.filter((e) => e.type === 5 && e.data.tag === 'pulsegate.lead');
+  assert.equal(markers.length, 1);
+  assert.deepEqual(Object.keys(markers[0].data.payload).sort(), ['form_id', 'lead_id', 'submission_id', 'test', 'ts']);
+  assert.equal(markers[0].data.payload.lead_id, lead.PublicId);
+  assert.equal(markers[0].data.payload.form_id, form.form_id ?? 'quote');
+  assert.equal(markers[0].data.payload.test, false);
+  assert.ok(!JSON.stringify(markers[0]).includes('grace.replay'), 'the marker carries ids, never what the visitor typed');
+  const snapshot = events.find((e) => e.type === 2);
+  assert.ok(markers[0].timestamp > snapshot.timestamp, 'the lead comes after the page was recorded');
+  // rrweb's own Replayer plays the recording with the marker in it.
+  const player = await browser.context.newPage();
+  const replayed = await replay(player, events, `${site.url}/quote.html`);
+  assert.deepEqual(replayed.warnings, [], 'the Replayer accepts the lead marker');
+  await player.close();
+
+  // The viewer shows the lead on the timeline and who it is beside the player.
+  const viewer = await browser.context.newPage();
+  const viewerErrors = [];
+  viewer.on('pageerror', (e) => viewerErrors.push(String(e)));
+  viewer.on('console', (m) => { if (m.type() === 'error') viewerErrors.push(m.text()); });
+  await viewer.goto(`${worker.url}/replay`);
+  await viewer.fill('#key', ADMIN);
+  await viewer.click('#keyform button');
+  await viewer.click(`tr[data-id="${id}"]`);
+  await viewer.waitForSelector(`#leads li[data-lead="${lead.PublicId}"] strong`);
+  assert.equal(await viewer.textContent(`#leads li[data-lead="${lead.PublicId}"] strong`), 'Grace Replay');
+  assert.match(await viewer.textContent(`#leads li[data-lead="${lead.PublicId}"]`), /grace\.replay@mail\.example · .*form quote/);
+  await viewer.waitForFunction((leadId) => [...document.querySelectorAll('#markers li')].some((li) => li.textContent.includes(`lead ${leadId} (form quote)`)), lead.PublicId);
+  assert.deepEqual(viewerErrors, [], 'no console errors in the viewer');
+  assert.deepEqual(errors, [], 'no errors on the recorded page');
+  await viewer.close();
+  await page.close();
 });
 
 test('the replay chunk is fetched only where the tag turns replay on, for sessions sampled in at the AppSettings rate, under consent analytics or above, never under GPC', async () => {

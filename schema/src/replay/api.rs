@@ -105,3 +105,24 @@ pub struct ReplayEventsPage {
     /// `from` of the next window when later events exist, else `null`. Example: `null`.
     pub next: Option<UnixMillis>,
 }
+
+/// A lead captured during a recorded session: stored beside the recording (R2,
+/// `events/{ts:013}-{submission_id}.lead.json`) when `/lead.capture` links a session, and
+/// returned in [`ReplayEventsPage::events`] as an rrweb Custom event tagged `pulsegate.lead`
+/// with this as its payload, so the player's timeline marks the moment the visitor became a lead.
+///
+/// JSON: `{"lead_id":"ld_4f3a9c0e1b2d4e6f8a0b1c2d3e4f5a6b","submission_id":"sub_0a1b2c3d4e5f60718293a4b5c6d7e8f9","form_id":"quote","ts":1764097260000,"test":false}`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeadMarker {
+    /// The lead (`/analytics/leads/{id}`). Example: `"ld_4f3a9c0e1b2d4e6f8a0b1c2d3e4f5a6b"`.
+    pub lead_id: String,
+    /// This submission of it. Example: `"sub_0a1b2c3d4e5f60718293a4b5c6d7e8f9"`.
+    pub submission_id: String,
+    /// The form it came from. Example: `"quote"`.
+    pub form_id: String,
+    /// When the worker received it, ms. Example: `1764097260000`.
+    pub ts: UnixMillis,
+    /// A test lead (matched a `TestingLeads` rule; never sent to webhooks). Example: `false`.
+    pub test: bool,
+}

@@ -23,7 +23,9 @@ mod event;
 mod incremental;
 mod node;
 
-pub use api::{ReplayEventsPage, ReplaySessionDetail, ReplaySessionList, ReplaySessionSummary};
+pub use api::{
+    LeadMarker, ReplayEventsPage, ReplaySessionDetail, ReplaySessionList, ReplaySessionSummary,
+};
 pub use batch::ReplayBatch;
 pub use event::{
     CustomEvent, EventType, FullSnapshot, InitialOffset, Meta, PluginEvent, ReplayEvent,

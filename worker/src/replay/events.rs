@@ -58,7 +58,7 @@ async fn read(
             gzip::decompress(&bytes, pulsegate_schema::limits::MAX_REPLAY_JSON_BYTES)
                 .map_err(|e| format!("{}: {e:?}", object.key))?
         }
-        EventObjectKind::Tracker => bytes,
+        EventObjectKind::Tracker | EventObjectKind::Lead => bytes,
     };
     merge::events_of(object.kind, &json, from, to).map_err(|e| format!("{}: {e}", object.key))
 }

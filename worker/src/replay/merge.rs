@@ -4,6 +4,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use pulsegate_schema::replay::LeadMarker;
 use pulsegate_schema::{EventBatch, UnixMillis};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -32,7 +33,11 @@ impl EventObject {
     }
 
     fn end(&self) -> UnixMillis {
-        self.last_ts.unwrap_or(self.first_ts.saturating_add(TRACKER_BATCH_SPAN_MS))
+        match self.kind {
+            // A lead marker is one instant.
+            EventObjectKind::Lead => self.first_ts,
+            _ => self.last_ts.unwrap_or(self.first_ts.saturating_add(TRACKER_BATCH_SPAN_MS)),
+        }
     }
 }
 
@@ -73,7 +78,8 @@ struct Stamp {
 }
 
 /// The events of one object in `[from, to)`, as rrweb event JSON, oldest first. Tracker events
-/// become rrweb Custom events tagged `pulsegate.<type>` (the viewer's timeline markers).
+/// and lead markers become rrweb Custom events tagged `pulsegate.<type>` and `pulsegate.lead`
+/// (the viewer's timeline markers).
 pub(crate) fn events_of(
     kind: EventObjectKind,
     json: &[u8],
@@ -106,6 +112,17 @@ pub(crate) fn events_of(
                     });
                     items.push((ts, custom.to_string()));
                 }
+            }
+        }
+        EventObjectKind::Lead => {
+            let marker: LeadMarker = serde_json::from_slice(json).map_err(|e| e.to_string())?;
+            if keep(marker.ts) {
+                let custom = serde_json::json!({
+                    "type": 5,
+                    "timestamp": marker.ts,
+                    "data": { "tag": "pulsegate.lead", "payload": marker },
+                });
+                items.push((marker.ts, custom.to_string()));
             }
         }
     }
@@ -163,6 +180,7 @@ mod tests {
         let suffix = match kind {
             EventObjectKind::Replay => "replay.json.gz",
             EventObjectKind::Tracker => "json",
+            EventObjectKind::Lead => "lead.json",
         };
         EventObject::from_listing(
             format!("sessions/2025/11/25/s/events/{key_ts:013}-7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f.{suffix}"),
@@ -207,5 +225,27 @@ mod tests {
         let windowed = events_of(EventObjectKind::Replay, replay, 11, 31).unwrap();
         assert_eq!(windowed.len(), 1);
         assert!(events_of(EventObjectKind::Replay, b"{", 0, 1).is_err());
+    }
+
+    #[test]
+    fn lead_markers_are_instants_on_the_timeline() {
+        let key = "sessions/2025/11/25/s/events/0000000025000-sub_0a1b2c3d4e5f60718293a4b5c6d7e8f9.lead.json";
+        let lead = EventObject::from_listing(key.to_owned(), None).unwrap();
+        assert_eq!(lead.kind, EventObjectKind::Lead);
+        assert!(
+            select(std::slice::from_ref(&lead), 25_001, 90_000).is_empty(),
+            "not a 30 min span"
+        );
+        assert_eq!(select(std::slice::from_ref(&lead), 20_000, 25_001).len(), 1);
+        let json = br#"{"lead_id":"ld_4f3a9c0e1b2d4e6f8a0b1c2d3e4f5a6b","submission_id":"sub_0a1b2c3d4e5f60718293a4b5c6d7e8f9","form_id":"quote","ts":25000,"test":false}"#;
+        let items = events_of(EventObjectKind::Lead, json, 0, 100_000).unwrap();
+        assert_eq!(items.len(), 1);
+        let custom: serde_json::Value = serde_json::from_str(&items[0].1).unwrap();
+        assert_eq!(custom["type"], 5);
+        assert_eq!(custom["timestamp"], 25_000);
+        assert_eq!(custom["data"]["tag"], "pulsegate.lead");
+        assert_eq!(custom["data"]["payload"]["lead_id"], "ld_4f3a9c0e1b2d4e6f8a0b1c2d3e4f5a6b");
+        assert!(events_of(EventObjectKind::Lead, json, 0, 25_000).unwrap().is_empty());
+        assert!(events_of(EventObjectKind::Lead, b"{\"lead_id\":1}", 0, 1).is_err());
     }
 }

@@ -352,7 +352,7 @@ pub(crate) fn form_and_session(form_id: &str, session_id: Option<&str>) -> Vec<Q
     if let Some(session_id) = session_id {
         queries.push(Query::new(
             "SELECT utm_source, utm_medium, utm_campaign, utm_term, utm_content, landing_url, referrer, \
-               visitor_id, engagement_score, engagement_reasons, suspicion_score, suspicion_reasons \
+               visitor_id, engagement_score, engagement_reasons, suspicion_score, suspicion_reasons, r2_prefix \
              FROM sessions WHERE id = ?1 AND site_key = (SELECT SiteKey FROM Forms WHERE FormId = ?2)",
             vec![session_id.into(), form_id.into()],
         ));
@@ -382,6 +382,8 @@ pub(crate) struct SessionRow {
     pub(crate) engagement_reasons: Option<String>,
     pub(crate) suspicion_score: u32,
     pub(crate) suspicion_reasons: Option<String>,
+    /// Where the session's objects live in R2 (the lead's marker goes under its `events/`).
+    pub(crate) r2_prefix: Option<String>,
 }
 
 /// Sets a lead's CRM id (`changes` tells whether the lead exists).

@@ -68,6 +68,20 @@ pub(crate) async fn put_meta(
     put_json(bucket, key, body, HashMap::new()).await
 }
 
+/// Writes a lead's marker beside the session's recording
+/// (`{session_prefix}events/{ts}-{submission_id}.lead.json`); the same submission always maps to
+/// the same key.
+pub(crate) async fn put_lead_marker(
+    bucket: &Bucket,
+    session_prefix: &str,
+    marker: &pulsegate_schema::replay::LeadMarker,
+) -> Result<(), ApiError> {
+    let key = r2_keys::lead_marker_key(session_prefix, marker.ts, &marker.submission_id);
+    let body =
+        serde_json::to_vec(marker).map_err(|e| ApiError::storage("encode lead marker", e))?;
+    put_json(bucket, key, body, HashMap::new()).await
+}
+
 /// Whether `key` exists (checked only when a start is repeated).
 pub(crate) async fn exists(bucket: &Bucket, key: &str) -> Result<bool, ApiError> {
     let head =

@@ -9,6 +9,7 @@
 //!         {min_ts:013}-{batch_id}.json              one per tracker batch (or single event); a
 //!                                                   retry overwrites the same key
 //!         {min_ts:013}-{batch_id}.replay.json.gz    one per replay batch (gzip JSON), likewise
+//!         {ts:013}-{submission_id}.lead.json        one per lead captured in the session
 //! ```
 //!
 //! Both kinds live under `events/` as the spec lays out ("Replay lists keys under the session
@@ -138,6 +139,15 @@ pub(crate) fn replay_batch_key(
     format!("{events}{first_event_ts:013}-{batch}{REPLAY_SUFFIX}")
 }
 
+/// Suffix of lead marker objects ([`pulsegate_schema::replay::LeadMarker`], JSON).
+pub(crate) const LEAD_SUFFIX: &str = ".lead.json";
+
+/// `{session_prefix}events/1764097260000-sub_….lead.json`: the marker of a lead captured in the
+/// session (written by `/lead.capture`), so the recording shows when the visitor became a lead.
+pub(crate) fn lead_marker_key(session_prefix: &str, ts: UnixMillis, submission_id: &str) -> String {
+    format!("{}{ts:013}-{submission_id}{LEAD_SUFFIX}", events_prefix(session_prefix))
+}
+
 /// What an object under `events/` holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum EventObjectKind {
@@ -145,15 +155,20 @@ pub(crate) enum EventObjectKind {
     Tracker,
     /// A [`pulsegate_schema::ReplayBatch`] (gzip JSON).
     Replay,
+    /// A [`pulsegate_schema::replay::LeadMarker`] (JSON).
+    Lead,
 }
 
 /// The first event time and kind of an event object key (`…/events/{ts:013}-{id}.json` or
 /// `….replay.json.gz`); `None` for anything else.
 pub(crate) fn parse_event_key(key: &str) -> Option<(UnixMillis, EventObjectKind)> {
     let name = key.rsplit_once("/events/")?.1;
-    let (kind, stem) = match name.strip_suffix(REPLAY_SUFFIX) {
-        Some(stem) => (EventObjectKind::Replay, stem),
-        None => (EventObjectKind::Tracker, name.strip_suffix(".json")?),
+    let (kind, stem) = if let Some(stem) = name.strip_suffix(REPLAY_SUFFIX) {
+        (EventObjectKind::Replay, stem)
+    } else if let Some(stem) = name.strip_suffix(LEAD_SUFFIX) {
+        (EventObjectKind::Lead, stem)
+    } else {
+        (EventObjectKind::Tracker, name.strip_suffix(".json")?)
     };
     let (ts, id) = stem.split_once('-')?;
     if ts.len() != 13
@@ -292,6 +307,14 @@ mod tests {
         assert!(tracker < replay, "keys sort by first event time");
         assert_eq!(parse_event_key(&replay), Some((1_764_097_200_013, EventObjectKind::Replay)));
         assert_eq!(parse_event_key(&tracker), Some((1_764_097_200_012, EventObjectKind::Tracker)));
+        let lead = lead_marker_key(
+            &session_prefix(started, session),
+            1_764_097_200_014,
+            "sub_0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+        );
+        assert!(lead.starts_with(&events_prefix(&session_prefix(started, session))));
+        assert_eq!(parse_event_key(&lead), Some((1_764_097_200_014, EventObjectKind::Lead)));
+        assert_eq!(parse_batch_key(&lead), None, "aggregates skip lead markers");
         for bad in [
             "sessions/2025/11/25/x/meta.json",
             "sessions/2025/11/25/x/events/123-abc.json",

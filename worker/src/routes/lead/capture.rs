@@ -15,6 +15,7 @@ use pulsegate_schema::lead::{
     LeadAccepted, LeadSubmission, MAX_LEAD_BODY_BYTES, MIN_FILL_MS, check_fields,
     is_idempotency_key,
 };
+use pulsegate_schema::replay::LeadMarker;
 use sha2::{Digest, Sha256};
 use worker::{Context, Env, Request, Response};
 
@@ -33,7 +34,7 @@ use crate::routes::track::TrackCtx;
 use crate::store::d1::{self, Stats};
 use crate::store::leads::{self, AnsweredId, Blocked, Capture, Captured, SetAside, Source};
 use crate::store::rate_limit::{self, Verdict};
-use crate::store::{api_keys, settings};
+use crate::store::{api_keys, objects, settings};
 use crate::{bindings, body, js};
 
 /// `Deprecation` of `POST /lead` and `POST /` (RFC 9745: `@` + unix seconds): 2026-01-01.
@@ -258,6 +259,16 @@ async fn capture(
         }
         let outcome = if captured.is_test != 0 { "test" } else { "lead" };
         write_point(env, &point, outcome, scores.engagement, scores.suspicion);
+        if let Some(prefix) = loaded.session.as_ref().and_then(|s| s.r2_prefix.clone()) {
+            let marker = LeadMarker {
+                lead_id: captured.lead_id.clone(),
+                submission_id: captured.submission_id.clone(),
+                form_id: prepared.form_id.clone(),
+                ts: ctx.now,
+                test: captured.is_test != 0,
+            };
+            wait.wait_until(mark_recording(env.clone(), prefix, marker));
+        }
     }
     if let Who::Integration(i) = &who
         && api_keys::needs_touch(i.last_used_at, ctx.now)
@@ -281,6 +292,22 @@ async fn capture(
         }),
     );
     accepted(captured.lead_id, !new)
+}
+
+/// Puts the lead's marker beside its session's recording, after the answer: the lead itself is
+/// already stored, so a failure here is only logged (the replay's facts still list the lead).
+async fn mark_recording(env: Env, session_prefix: String, marker: LeadMarker) {
+    let put = match crate::jobs::aggregate::bucket(&env) {
+        Ok(bucket) => objects::put_lead_marker(&bucket, &session_prefix, &marker).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = put {
+        log::job(
+            Level::Error,
+            "lead_marker",
+            serde_json::json!({ "lead_id": marker.lead_id, "error": e.detail().unwrap_or("failed") }),
+        );
+    }
 }
 
 /// Counts the request in its rate-limit window (and reads the IP lists). Fails open, like the

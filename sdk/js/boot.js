@@ -10,22 +10,12 @@
 // warnings) are not part of the bundle, only its import table and its finishing step.
 
 import { __wbg_finalize_init as finish, __wbg_get_imports as imports, start } from "./glue.js";
+import { instantiate } from "./instantiate.js";
 
 const pg = self.PulseGate;
 const loader = pg && pg._l;
 if (loader && loader.w) {
-  const table = imports();
-  // Compiles while downloading; a server or proxy that sends another content type than
-  // `application/wasm` gets the slower path, silently.
-  const compile = (response) => {
-    if (!response.ok) throw new Error(`wasm ${response.status}`);
-    const whole = () => response.clone().arrayBuffer().then((b) => WebAssembly.instantiate(b, table));
-    return WebAssembly.instantiateStreaming
-      ? WebAssembly.instantiateStreaming(response.clone(), table).catch(whole)
-      : whole();
-  };
-  loader.w
-    .then(compile)
+  instantiate(loader.w, imports())
     .then((result) => {
       finish(result.instance, result.module);
       loader.r(start(loader.c));

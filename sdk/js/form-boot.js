@@ -8,20 +8,12 @@
 // error) leaves the forms empty, silently.
 
 import { __wbg_finalize_init as finish, __wbg_get_imports as imports, mount } from "./glue.js";
+import { instantiate } from "./instantiate.js";
 
 const forms = self.PulseGateForms;
 const loader = forms && forms._l;
 if (loader && loader.w) {
-  const table = imports();
-  const compile = (response) => {
-    if (!response.ok) throw new Error(`wasm ${response.status}`);
-    const whole = () => response.clone().arrayBuffer().then((b) => WebAssembly.instantiate(b, table));
-    return WebAssembly.instantiateStreaming
-      ? WebAssembly.instantiateStreaming(response.clone(), table).catch(whole)
-      : whole();
-  };
-  loader.w
-    .then(compile)
+  instantiate(loader.w, imports())
     .then((result) => {
       finish(result.instance, result.module);
       loader.r = (target) => {

@@ -12,19 +12,11 @@ import {
   mount,
   start,
 } from "./glue.js";
+import { instantiate } from "./instantiate.js";
 
 const code = self.PulseGateCode;
 if (code && code.w && !code.x) {
-  const table = imports();
-  const compile = (response) => {
-    if (!response.ok) throw new Error(`wasm ${response.status}`);
-    const whole = () => response.clone().arrayBuffer().then((b) => WebAssembly.instantiate(b, table));
-    return WebAssembly.instantiateStreaming
-      ? WebAssembly.instantiateStreaming(response.clone(), table).catch(whole)
-      : whole();
-  };
-  code.w
-    .then(compile)
+  instantiate(code.w, imports())
     .then((result) => {
       finish(result.instance, result.module);
       code.x = (loader) => {

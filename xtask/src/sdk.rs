@@ -83,6 +83,9 @@ pub(crate) const BUNDLES: &[Bundle] = &[
 /// browsers parse it and stop.
 pub(crate) const CHUNK_TARGETS: &str = "chrome96,edge96,firefox79,safari15,ios15,opera82";
 
+/// The wasm instantiation every boot entry imports (`./instantiate.js` beside it in the stage).
+const INSTANTIATE_JS: &str = "sdk/js/instantiate.js";
+
 /// wasm-opt's optimization passes for every bundle (and for the named copy `cargo xtask size`
 /// gives twiggy). `--converge` repeats `-Oz` until the module stops shrinking: about 60 B gzip.
 /// The features rustc enabled (bulk memory, sign extension, non-trapping float-to-int, reference
@@ -225,6 +228,8 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
     write(&stage.join("glue.js"), expose_internals(&glue)?.as_bytes())?;
     fs::copy(root.join(bundle.boot), stage.join("boot.js"))
         .map_err(|e| format!("cannot copy {}: {e}", bundle.boot))?;
+    fs::copy(root.join(INSTANTIATE_JS), stage.join("instantiate.js"))
+        .map_err(|e| format!("cannot copy {INSTANTIATE_JS}: {e}"))?;
     let chunk_path = stage.join("chunk.js");
     esbuild(
         "esbuild: code chunk (boot.js + glue)",

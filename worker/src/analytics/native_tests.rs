@@ -660,6 +660,19 @@ fn no_report_scans_a_whole_table() {
 }
 
 #[test]
+fn campaigns_read_only_the_sessions_with_utm_parameters() {
+    let (db, _) = seeded();
+    db.execute_batch("ANALYZE").unwrap();
+    for bots in [false, true] {
+        let steps = plan(&db, &sql::campaigns(&scope(bots), 100));
+        assert!(
+            steps.iter().any(|s| s.contains("USING COVERING INDEX idx_sessions_campaigns")),
+            "campaigns (bots included: {bots}) does not use the partial index: {steps:#?}"
+        );
+    }
+}
+
+#[test]
 fn the_plan_check_catches_a_full_scan() {
     let (db, _) = seeded();
     let scan = Query::new("SELECT count(*) FROM sessions WHERE duration_ms > 5", vec![]);

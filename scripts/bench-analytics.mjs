@@ -168,11 +168,11 @@ try {
     }
     if (!line) throw new Error('no analytics_rollups line');
     if (line.error) throw new Error(`rollup build: ${line.error}`);
-    if (line.hours === 0) break;
+    if (line.hours === 0 && (line.days ?? 0) === 0) break;
     cronRuns.push(line);
   }
   const [sizes] = await state.query(
-    "SELECT (SELECT count(*) FROM rollup_hours WHERE site_key = 'bench') AS hours, (SELECT count(*) FROM rollup_pages WHERE site_key = 'bench') AS page_rows, (SELECT count(*) FROM rollup_events WHERE site_key = 'bench') AS event_rows",
+    "SELECT (SELECT count(*) FROM rollup_hours WHERE site_key = 'bench') AS hours, (SELECT count(*) FROM rollup_pages WHERE site_key = 'bench') AS page_rows, (SELECT count(*) FROM rollup_events WHERE site_key = 'bench') AS event_rows, (SELECT count(*) FROM rollup_days WHERE site_key = 'bench') AS days",
   );
   let bytes = {};
   try {
@@ -230,7 +230,7 @@ try {
     console.log(`${pad(r.name, 34)}${lpad(ms(r.before.p50), 11)}${lpad(ms(r.before.p90), 8)}${lpad(ms(r.p50), 11)}${lpad(ms(r.p90), 8)}${lpad(Number.isNaN(r.d1) ? '-' : ms(r.d1), 8)}${lpad(r.direct ? ms(r.direct) : '-', 9)}${lpad(r.scan ? ms(r.scan) : '-', 11)}${lpad(ratio, 12)}${lpad(r.same ? 'yes' : 'NO', 6)}  ${r.p50 <= GOAL_MS ? 'ok' : 'OVER'}`);
   }
   const sum = (k) => cronRuns.reduce((a, l) => a + (l[k] ?? 0), 0);
-  console.log(`\nrollups: ${sizes.hours} hours built by ${cronRuns.length} runs of the */10 cron (at most 24 new hours per site per run);`);
+  console.log(`\nrollups: ${sizes.hours} hours and ${sizes.days} days built by ${cronRuns.length} runs of the */10 cron (at most 24 new hours and 7 new days per site per run);`);
   console.log(`  ${sizes.page_rows} rollup_pages rows (from ${counts.page_rows} session_pages rows), ${sizes.event_rows} rollup_events rows (from ${counts.event_rows} session_events rows)`);
   if (Object.keys(bytes).length) console.log(`  bytes on disk: ${Object.entries(bytes).map(([k, v]) => `${k} ${(v / 1024).toFixed(0)} KiB`).join(', ')}`);
   if (cronRuns.length) {

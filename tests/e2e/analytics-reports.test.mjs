@@ -240,13 +240,16 @@ async function rollupCron(time) {
 }
 
 // Last: it changes a session after the build.
-test('top pages and custom events from the hourly rollups the cron built answer as the raw rows do', async () => {
+test('top pages, custom events and the day series from the rollups the cron built answer as the raw rows do', async () => {
+  const series = `/analytics/timeseries?${q}&interval=day`;
   const reports = [
     `/analytics/pages?${q}`,
     `/analytics/pages?${q}&limit=2`,
     `/analytics/events?${q}`,
     `/analytics/pages?site=shop&tz=UTC&bots=exclude&from=${today - 3 * DAY + 1_234_567}&to=${today + DAY}`,
     `/analytics/events?site=shop&tz=Asia/Kolkata&bots=exclude&from=${today - 3 * DAY}&to=${today}`,
+    series,
+    `/analytics/timeseries?site=shop&interval=day&bots=exclude&from=${today - 3 * DAY + 1_234_567}&to=${today + DAY}`,
   ];
   const answers = async () => Promise.all(reports.map((r) => get(r)));
   const usesRollups = async (r) => (await get(`${r}&explain=1`)).queries.some((x) => x.sql.includes('rollup_'));
@@ -268,8 +271,13 @@ test('top pages and custom events from the hourly rollups the cron built answer 
   assert.ok(built.hours >= 3 * 24 && built.dirty === 0, JSON.stringify(built));
   const [views] = await state.query("SELECT sum(views) AS v FROM rollup_pages WHERE site_key = 'shop'");
   assert.equal(views.v, sent.reduce((a, s) => a + s.views.length, 0));
+  const [days] = await state.query("SELECT count(*) AS days, sum(dirty) AS dirty, sum(sessions) AS sessions FROM rollup_days WHERE site_key = 'shop'");
+  assert.deepEqual({ ...days }, { days: 4, dirty: 0, sessions: sent.length }, 'the four whole days that ended before the lag');
   for (const r of reports) assert.equal(await usesRollups(r), true, r);
   assert.deepEqual(await answers(), raw);
+  // The day series in another zone has no days built for it: read raw, the same answer.
+  const kolkata = `/analytics/timeseries?site=shop&tz=Asia/Kolkata&interval=day&from=${today - 3 * DAY}&to=${today}`;
+  assert.equal(await usesRollups(kolkata), false);
 
   // A late pageview of a session in a built hour: its aggregate marks the hour dirty, the hour is
   // read raw at once, and the next cron run rebuilds it. (It arrives after the crons' "now", so
@@ -281,6 +289,8 @@ test('top pages and custom events from the hourly rollups the cron built answer 
     events: [{ type: 'pageview', ts: s.lastTs + 500, url: 'https://shop.example/late' }],
   }, UA[s.browser], { 'x-pulsegate-now': String(arrives) });
   const hour = s.startedAt - (s.startedAt % 3_600_000);
+  const dayStart = s.startedAt - (s.startedAt % DAY);
+  const seriesViews = async () => (await get(series)).points.reduce((a, p) => a + p.pageviews, 0);
   const late = async () => {
     const top = await get(reports[0]);
     return top.rows.find((r) => r.path === '/late');
@@ -289,7 +299,17 @@ test('top pages and custom events from the hourly rollups the cron built answer 
   assert.deepEqual(await late(), { path: '/late', pageviews: 1, sessions: 1 });
   const [dirty] = await state.query("SELECT dirty FROM rollup_hours WHERE site_key = 'shop' AND hour = ?", hour);
   assert.equal(dirty.dirty, 1, 'read raw until rebuilt');
-  assert.equal((await rollupCron(arrives + 600_000)).dirty_hours, 1);
+  const [dirtyDay] = await state.query("SELECT dirty FROM rollup_days WHERE site_key = 'shop' AND day_start = ?", dayStart);
+  assert.equal(dirtyDay.dirty, 1, 'its day is read raw until rebuilt');
+  const viewsBefore = raw[5].points.reduce((a, p) => a + p.pageviews, 0);
+  assert.equal(await seriesViews(), viewsBefore + 1);
+  const rebuilt = await rollupCron(arrives + 600_000);
+  assert.equal(rebuilt.dirty_hours, 1);
+  assert.equal(rebuilt.stale_days, 1);
+  const [cleanDay] = await state.query("SELECT dirty FROM rollup_days WHERE site_key = 'shop' AND day_start = ?", dayStart);
+  assert.equal(cleanDay.dirty, 0, 'its day rebuilt');
+  assert.equal(await usesRollups(series), true);
+  assert.equal(await seriesViews(), viewsBefore + 1);
   const [h] = await state.query("SELECT dirty FROM rollup_hours WHERE site_key = 'shop' AND hour = ?", hour);
   assert.equal(h.dirty, 0, 'rebuilt');
   const [lateRow] = await state.query("SELECT views, sessions FROM rollup_pages WHERE site_key = 'shop' AND hour = ? AND path = '/late'", hour);

@@ -1,19 +1,23 @@
 //! The analytics reports (spec `analyticsService`): resolving a report's site, range, zone and
 //! bot filter ([`context`]), building its SQL ([`sql`], pure) and shaping D1's rows into the
 //! schema's report types ([`reports`], [`shape`]); session detail merges R2 ([`detail`]). Top
-//! pages and custom events sum the hourly [`rollup`]s where they are built.
+//! pages and custom events sum the hourly [`rollup`]s where they are built; the day series reads
+//! the daily [`rollup_days`].
 
 pub(crate) mod detail;
 pub(crate) mod leads;
 pub(crate) mod params;
 pub(crate) mod reports;
 pub(crate) mod rollup;
+pub(crate) mod rollup_days;
 pub(crate) mod shape;
 pub(crate) mod sql;
 pub(crate) mod tz;
 
 #[cfg(test)]
 pub(crate) mod native_tests;
+#[cfg(test)]
+mod rollup_days_tests;
 #[cfg(test)]
 mod rollup_tests;
 

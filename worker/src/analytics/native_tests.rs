@@ -625,6 +625,19 @@ fn every_statement() -> Vec<(&'static str, Query)> {
             .into_iter()
             .map(|q| ("rollup build", q)),
     );
+    let day = super::rollup_days::day_of(&|_| 3_600_000, s.from + MS_PER_DAY);
+    let days = super::rollup_days::split(&s, &[day]);
+    for bots in [false, true] {
+        let s = scope(bots);
+        out.push(("rollup days", super::rollup_days::built_days(&s, "Europe/Berlin")));
+        out.push((
+            "rollup day series",
+            super::rollup_days::timeseries(&s, "Europe/Berlin", &days, &offsets.sql("started_at")),
+        ));
+    }
+    out.push(("rollup day state", super::rollup_days::build_state(SITE, "Europe/Berlin")));
+    out.push(("rollup stale days", super::rollup_days::stale_days(SITE, "UTC", 70, 7)));
+    out.push(("rollup day build", super::rollup_days::rebuild(SITE, "UTC", day, 70, s.to)));
     out.extend(Dimension::ALL.iter().map(|d| (d.name(), sql::breakdown(&s, *d, 100))));
     out.extend(
         sql::session_detail(&SessionId::from_random_bytes([2; 16]))
@@ -637,13 +650,21 @@ fn every_statement() -> Vec<(&'static str, Query)> {
 /// Whether a plan step reads a whole table of the analytics data.
 fn full_scan(step: &str) -> bool {
     let step = step.trim();
-    ["sessions", "session_pages", "session_events", "rollup_hours", "rollup_pages", "rollup_events"]
-        .iter()
-        .any(|t| {
-            step == format!("SCAN {t}")
-                || step.starts_with(&format!("SCAN {t} "))
-                || step.starts_with(&format!("SCAN {t} USING"))
-        })
+    [
+        "sessions",
+        "session_pages",
+        "session_events",
+        "rollup_hours",
+        "rollup_pages",
+        "rollup_events",
+        "rollup_days",
+    ]
+    .iter()
+    .any(|t| {
+        step == format!("SCAN {t}")
+            || step.starts_with(&format!("SCAN {t} "))
+            || step.starts_with(&format!("SCAN {t} USING"))
+    })
 }
 
 #[test]
@@ -656,6 +677,19 @@ fn no_report_scans_a_whole_table() {
         for step in &steps {
             assert!(!full_scan(step), "{name} scans a whole table: {step}\n{}\n{steps:#?}", q.sql);
         }
+    }
+}
+
+#[test]
+fn campaigns_read_only_the_sessions_with_utm_parameters() {
+    let (db, _) = seeded();
+    db.execute_batch("ANALYZE").unwrap();
+    for bots in [false, true] {
+        let steps = plan(&db, &sql::campaigns(&scope(bots), 100));
+        assert!(
+            steps.iter().any(|s| s.contains("USING COVERING INDEX idx_sessions_campaigns")),
+            "campaigns (bots included: {bots}) does not use the partial index: {steps:#?}"
+        );
     }
 }
 

@@ -6,18 +6,19 @@ use serde::Serialize;
 
 use super::ReportContext;
 use super::params::{self, Params};
-use super::rollup;
 use super::shape::{
     self, BucketRow, CampaignDbRow, DimensionRow, EventDbRow, MedianRow, PageDbRow, SummaryRow,
     TotalsRow,
 };
 use super::sql::{self, Dimension, SessionFilters};
 use super::tz::{self, Offsets};
+use super::{rollup, rollup_days};
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::reply::Reply;
 use crate::routes::Call;
 use crate::sql::{Query, SqlValue};
+use crate::store::r2_keys::MS_PER_DAY;
 
 /// Every report of `/analytics/*` except session detail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,6 +148,16 @@ async fn statements(
                 let offsets = visitor_offsets(db, &zones_q, s.from, s.to).await?;
                 let offset_sql = sql::visitor_offset_sql(&offsets, &site_offset);
                 vec![zones_q, sql::timeseries(s, &offset_sql, size)]
+            } else if size == MS_PER_DAY {
+                let zone = ctx.range.timezone.as_str();
+                let days: Vec<rollup_days::Day> =
+                    db.all("rollup days", &rollup_days::built_days(s, zone)).await?;
+                if days.is_empty() {
+                    vec![sql::timeseries(s, &site_offset, size)]
+                } else {
+                    let split = rollup_days::split(s, &days);
+                    vec![rollup_days::timeseries(s, zone, &split, &site_offset)]
+                }
             } else {
                 vec![sql::timeseries(s, &site_offset, size)]
             }

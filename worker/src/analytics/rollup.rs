@@ -60,17 +60,24 @@ pub(crate) fn built_hours(s: &Scope) -> Query {
 /// Splits `[from, to)` given its built hours (from [`built_hours`], sorted): contiguous hours
 /// merge into spans, at most [`MAX_SPANS`] of them (the longest), and the gaps are raw.
 pub(crate) fn split(from: UnixMillis, to: UnixMillis, hours: &[UnixMillis]) -> Split {
+    let spans: Vec<Span> = hours.iter().map(|&h| (h, h.saturating_add(MS_PER_HOUR))).collect();
+    split_spans(from, to, &spans, MAX_SPANS)
+}
+
+/// Splits `[from, to)` given built spans sorted by start (hours or days): those wholly inside
+/// merge where contiguous, at most `max` of them (the longest) are kept, and the gaps are raw.
+pub(crate) fn split_spans(from: UnixMillis, to: UnixMillis, spans: &[Span], max: usize) -> Split {
     let mut built: Vec<Span> = Vec::new();
-    for &h in hours.iter().filter(|h| **h >= from && h.saturating_add(MS_PER_HOUR) <= to) {
+    for &(a, b) in spans.iter().filter(|(a, b)| *a >= from && *b <= to && a < b) {
         match built.last_mut() {
-            Some(last) if last.1 == h => last.1 = h + MS_PER_HOUR,
-            Some(last) if last.1 > h => {} // a repeated hour
-            _ => built.push((h, h + MS_PER_HOUR)),
+            Some(last) if last.1 == a => last.1 = b,
+            Some(last) if last.1 > a => {} // a repeated or overlapping span
+            _ => built.push((a, b)),
         }
     }
-    if built.len() > MAX_SPANS {
+    if built.len() > max {
         built.sort_by_key(|(a, b)| std::cmp::Reverse(b - a));
-        built.truncate(MAX_SPANS);
+        built.truncate(max);
         built.sort_unstable();
     }
     let mut raw = Vec::new();

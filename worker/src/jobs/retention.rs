@@ -11,7 +11,7 @@
 //! | store | what | window counts from |
 //! |---|---|---|
 //! | `events` | R2 `sessions/YYYY/MM/DD/…` | the UTC date in the key |
-//! | `sessions` | D1 `rollup_hours`, `rollup_pages`, `rollup_events` (by `hour`), then `session_pages`, `session_events`, `sessions` | `started_at` |
+//! | `sessions` | D1 `rollup_days` (by `day_start`), `rollup_hours`, `rollup_pages`, `rollup_events` (by `hour`), then `session_pages`, `session_events`, `sessions` | `started_at` |
 //! | `fingerprints` | D1 `fingerprints` | `last_seen_at` |
 //! | `identity_network` | D1 `identity_network` | `last_seen_at` |
 //! | `rate_limits` | D1 `rate_limit_windows` | `window_start` |
@@ -42,9 +42,10 @@ pub(crate) fn tables(store: Store) -> Option<&'static [Table]> {
     const fn t(name: &'static str, time_column: &'static str) -> Table {
         Table { name, time_column, key: "rowid" }
     }
-    // The rollups go first: an hour whose row is gone is read raw, so the triggers that mark
-    // built hours dirty find nothing to mark while the per-session rows are deleted.
+    // The rollups go first: an hour or day whose row is gone is read raw, so the triggers that
+    // mark built hours and days dirty find nothing to mark while the per-session rows are deleted.
     const SESSIONS: &[Table] = &[
+        t("rollup_days", "day_start"),
         t("rollup_hours", "hour"),
         t("rollup_pages", "hour"),
         t("rollup_events", "hour"),
@@ -221,6 +222,7 @@ mod tests {
         assert_eq!(
             sessions,
             [
+                "rollup_days",
                 "rollup_hours",
                 "rollup_pages",
                 "rollup_events",

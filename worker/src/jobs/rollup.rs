@@ -1,8 +1,11 @@
 //! Cron `*/10`: builds the hourly analytics rollups ([`crate::analytics::rollup`]) of every
 //! registered site: first the hours marked dirty since their build, then the next new hours that
-//! ended at least `BUILD_LAG_MS` ago. Bounded per site (`DIRTY_PER_RUN`, `HOURS_PER_RUN`) and
-//! per run ([`MAX_STATEMENTS`]); each span is one D1 transaction, so a failed or cut-short run
-//! leaves every hour either built and current or still read raw, and the next run goes on.
+//! ended at least `BUILD_LAG_MS` ago; then the daily rollups
+//! ([`crate::analytics::rollup_days`]) in the site's zone the same way (stale days first, under
+//! the current bot-detection threshold). Bounded per site (`DIRTY_PER_RUN`, `HOURS_PER_RUN`,
+//! `DIRTY_DAYS_PER_RUN`, `DAYS_PER_RUN`) and per run ([`MAX_STATEMENTS`]); each span of hours and
+//! each site's days are one D1 transaction, so a failed or cut-short run leaves every hour and day
+//! either built and current or still read raw, and the next run goes on.
 
 use std::rc::Rc;
 
@@ -11,6 +14,8 @@ use serde::{Deserialize, Serialize};
 use worker::Env;
 
 use crate::analytics::rollup::{self, DIRTY_PER_RUN};
+use crate::analytics::rollup_days::{self, DIRTY_DAYS_PER_RUN, Day};
+use crate::analytics::tz;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::sql::Query;
@@ -27,6 +32,9 @@ pub(crate) struct Summary {
     /// Hours (re)built, dirty ones included.
     pub(crate) hours: u32,
     pub(crate) dirty_hours: u32,
+    /// Days (re)built, stale ones included.
+    pub(crate) days: u32,
+    pub(crate) stale_days: u32,
     pub(crate) d1_reads: u32,
     pub(crate) d1_writes: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -37,11 +45,18 @@ pub(crate) struct Summary {
 #[serde(rename_all = "PascalCase")]
 struct SiteRow {
     site_key: String,
+    time_zone: String,
 }
 
 #[derive(Deserialize)]
 struct StateRow {
     last_hour: Option<UnixMillis>,
+    first_session: Option<UnixMillis>,
+}
+
+#[derive(Deserialize)]
+struct DayStateRow {
+    last_end: Option<UnixMillis>,
     first_session: Option<UnixMillis>,
 }
 
@@ -71,8 +86,14 @@ async fn build(
     let db = Db::counted(env, stats.clone())?;
     let spent = || stats.d1_reads() + stats.d1_writes();
     let sites: Vec<SiteRow> = db
-        .all("rollup sites", &Query::new("SELECT SiteKey FROM Sites ORDER BY SiteKey", vec![]))
+        .all(
+            "rollup sites",
+            &Query::new("SELECT SiteKey, TimeZone FROM Sites ORDER BY SiteKey", vec![]),
+        )
         .await?;
+    let threshold = u32::from(
+        crate::store::settings::current(&db, now).await?.settings().bot_detection.threshold,
+    );
     for site in &sites {
         if spent() + 2 + 5 > MAX_STATEMENTS {
             break;
@@ -90,13 +111,39 @@ async fn build(
                 return Ok(());
             }
             db.batch("rollup build", &statements).await?;
-            let hours = u32::try_from((span.1 - span.0) / crate::analytics::tz::MS_PER_HOUR)
-                .unwrap_or(u32::MAX);
+            let hours = u32::try_from((span.1 - span.0) / tz::MS_PER_HOUR).unwrap_or(u32::MAX);
             summary.hours += hours;
             if dirty.contains(&span.0) {
                 summary.dirty_hours += hours;
             }
         }
+        if spent() + 2 + 1 > MAX_STATEMENTS {
+            return Ok(());
+        }
+        let zone = site.time_zone.as_str();
+        let state: Option<DayStateRow> =
+            db.first("rollup day state", &rollup_days::build_state(key, zone)).await?;
+        let stale: Vec<Day> = db
+            .all(
+                "rollup stale days",
+                &rollup_days::stale_days(key, zone, threshold, DIRTY_DAYS_PER_RUN),
+            )
+            .await?;
+        let offsets = tz::zone(zone);
+        let (last, first) = state.map_or((None, None), |s| (s.last_end, s.first_session));
+        let fresh = rollup_days::plan(&|t| offsets.offset_at(t), last, first, now);
+        let days: Vec<Day> = stale.iter().chain(&fresh).copied().collect();
+        if days.is_empty() {
+            continue;
+        }
+        let statements: Vec<Query> =
+            days.iter().map(|d| rollup_days::rebuild(key, zone, *d, threshold, now)).collect();
+        if spent() + statements.len() as u32 > MAX_STATEMENTS {
+            return Ok(());
+        }
+        db.batch("rollup days build", &statements).await?;
+        summary.days += days.len() as u32;
+        summary.stale_days += stale.len() as u32;
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from '../support/browser.mjs';
 import { canonicalDom, domDifferences, replay, decodeBatch } from '../support/replay.mjs';
-import { serveReplaySite, startCapturedRecording, collectSent } from '../support/replay-site.mjs';
+import { serveReplaySite, startCapturedRecording, collectSent, settled } from '../support/replay-site.mjs';
 import { ReplayEvents } from '../support/replay-events.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -44,7 +44,8 @@ test('a rustdoc page with search, settings and folding replays to the live DOM',
   await page.keyboard.press('s');
   await page.keyboard.type('MutationData');
   await page.waitForSelector('#search .search-results a', { timeout: 15_000 });
-  await page.waitForTimeout(500);
+  // The search fills in its result counts after the results: wait until the page is still.
+  await settled(page);
   const bodies = await collectSent(page);
   const batches = await Promise.all(bodies.map(decodeBatch));
   const events = new ReplayEvents(batches).all();

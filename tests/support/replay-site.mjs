@@ -73,6 +73,18 @@ export async function startCapturedRecording(page, { sliceMs } = {}) {
 }
 
 /** Flushes the recording and returns every uploaded batch body, decoded to bytes or text. */
+/** Waits until the page's DOM has not changed for `ms` (a page's own scripts settle at their own
+ * pace on a loaded machine), so what is recorded and what is live describe the same page. */
+export async function settled(page, ms = 500) {
+  await page.evaluate((ms) => new Promise((resolve) => {
+    let timer = setTimeout(done, ms);
+    const cap = setTimeout(done, 20 * ms); // a page that never settles is compared as it is then
+    const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, ms); });
+    observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+    function done() { clearTimeout(timer); clearTimeout(cap); observer.disconnect(); resolve(); }
+  }), ms);
+}
+
 export async function collectSent(page) {
   // The first full snapshot is written over many tasks: let it finish (Meta + snapshot = 2).
   await page.waitForFunction(() => window.PulseGate.replay.stats.events >= 2, null, { timeout: 15_000 });

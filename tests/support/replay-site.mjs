@@ -72,7 +72,6 @@ export async function startCapturedRecording(page, { sliceMs } = {}) {
   }, { sliceMs });
 }
 
-/** Flushes the recording and returns every uploaded batch body, decoded to bytes or text. */
 /** Waits until the page's DOM has not changed for `ms` (a page's own scripts settle at their own
  * pace on a loaded machine), so what is recorded and what is live describe the same page. */
 export async function settled(page, ms = 500) {
@@ -85,6 +84,7 @@ export async function settled(page, ms = 500) {
   }), ms);
 }
 
+/** Flushes the recording and returns every uploaded batch body, decoded to bytes or text. */
 export async function collectSent(page) {
   // The first full snapshot is written over many tasks: let it finish (Meta + snapshot = 2).
   await page.waitForFunction(() => window.PulseGate.replay.stats.events >= 2, null, { timeout: 15_000 });

@@ -2,7 +2,8 @@
 // dev, local D1): rendered from /forms/config on a site's page next to the tracker, filled with
 // the keyboard only, checked with the server's rules before anything is sent, submitted once
 // (double clicks included) as a lead linked to the tracker's session, visitor and fingerprint;
-// its bot traps set aside as the server sets them aside; a failed send keeps what the visitor
+// its honeypot set aside as the server sets it aside, a fast fill scored by how it was filled
+// (autofill-like input against a script); a failed send keeps what the visitor
 // typed and a retry makes the one lead; page styles and the form's styles stay apart; a page on
 // an origin the site does not list gets nothing and no exception.
 import { test, before, after } from 'node:test';
@@ -89,9 +90,13 @@ after(async () => {
   await worker?.stop();
 });
 
-/** A new page at `path` on the site's origin (or `base`), with its uncaught errors and captures. */
-async function open(path, base = pages.url) {
+/**
+ * A new page at `path` on the site's origin (or `base`), with its uncaught errors and captures;
+ * `frozen`: the page's `Date.now()` stands still (timers run), so every fill takes 0 ms.
+ */
+async function open(path, base = pages.url, { frozen = false } = {}) {
   const p = await browser.context.newPage();
+  if (frozen) await p.clock.setFixedTime(Date.now());
   const errors = [];
   const captures = [];
   p.on('pageerror', (e) => errors.push(e));
@@ -178,6 +183,11 @@ test('a visitor fills the form with the keyboard only: one lead, linked to the t
   assert.equal(payload.fields.consent, true);
   assert.equal(payload.fields.utm_source, 'newsletter');
   assert.equal(payload.honeypot, '');
+  // Five fields typed (text and Space presses), the submit pressed: nothing suspicious in the fill.
+  const { active_ms: activeMs, ...fill } = payload.fill;
+  assert.deepEqual(fill, { typed: 5, keyless: 0, autofilled: 0, trusted_submit: true });
+  assert.ok(activeMs > 0 && activeMs <= sub.FillMs, `active ${activeMs} of ${sub.FillMs} ms`);
+  assert.ok(!sub.SuspicionReasons.includes('fast_'), sub.SuspicionReasons);
   assert.equal(payload.page_url, `${pages.url}/quote.html?utm_source=newsletter&utm_campaign=spring`);
   assert.deepEqual(errors, []);
   await p.close();
@@ -241,7 +251,7 @@ async function k2(p) {
   await p.keyboard.press('Enter');
 }
 
-test('a filled trap or a too fast submit is set aside as the server does: the same thanks, no lead', async () => {
+test('a filled trap is set aside as the server does: the same thanks, no lead', async () => {
   // A bot filling every input it finds, the trap included, at a person's pace.
   const bot = await open('/quote.html');
   await rendered(bot.p);
@@ -251,8 +261,50 @@ test('a filled trap or a too fast submit is set aside as the server does: the sa
   await bot.p.waitForTimeout(2100);
   await bot.p.keyboard.press('Enter');
   await bot.p.locator('[data-pulsegate-form] >> .ok').waitFor();
-  // A bot submitting the moment the form appears.
-  const fast = await open('/quote.html');
+  const [honeypot] = await eventually('the trapped submission', async () => {
+    const rows = await asideWith(trapped);
+    return rows.length ? rows : null;
+  });
+  assert.equal(honeypot.Reason, 'honeypot');
+  assert.equal(JSON.parse(honeypot.PayloadJson).honeypot, 'https://spam.example');
+  assert.equal((await leadsWith(trapped)).length, 0);
+  await bot.p.close();
+});
+
+/** The stored lead and submission of `email`, once there. */
+async function leadOf(email) {
+  const [lead] = await eventually(`the lead of ${email}`, async () => {
+    const rows = await leadsWith(email);
+    return rows.length ? rows : null;
+  });
+  const [sub] = await state.query('SELECT * FROM LeadSubmissions WHERE LeadId = ?', lead.Id);
+  return { lead, sub, payload: JSON.parse(sub.PayloadJson), reasons: JSON.parse(sub.SuspicionReasons).map((r) => r.reason) };
+}
+
+test('a fast fill is a lead scored by how it was filled: autofill-like input is a person, a script is suspect', async () => {
+  // The page's clock stands still: each submit below comes 0 ms after the form appeared, far under
+  // the 2 s minimum fill time.
+  // A visitor whose browser (or password manager) fills name and email: trusted input events with
+  // no key press in those fields (as autofill fires them); they tick the box and click the button.
+  const person = await open('/quote.html', pages.url, { frozen: true });
+  await rendered(person.p);
+  const form = person.p.locator('[data-pulsegate-form]');
+  const autofilled = 'ada.autofill@example.com';
+  await form.locator('[name=name]').fill('Ada Autofill');
+  await form.locator('[name=email]').fill(autofilled);
+  await form.locator('[name=consent]').check();
+  await form.locator('button').click();
+  await form.locator('.ok').waitFor();
+  const kept = await leadOf(autofilled);
+  assert.equal(kept.sub.FillMs, 0);
+  assert.deepEqual(kept.payload.fill, { typed: 1, keyless: 2, autofilled: 0, active_ms: 0, trusted_submit: true });
+  assert.ok(kept.reasons.includes('fast_keyless'), kept.sub.SuspicionReasons);
+  assert.ok(!kept.reasons.includes('fast_untouched') && !kept.reasons.includes('scripted_submit'));
+  assert.equal((await asideWith(autofilled)).length, 0, 'not set aside');
+  assert.equal(kept.lead.SuspicionScore, kept.sub.SuspicionScore);
+
+  // A bot setting the values and submitting from a script the moment the form appears.
+  const fast = await open('/quote.html', pages.url, { frozen: true });
   await rendered(fast.p);
   const hurried = 'bot.fast@example.com';
   await fast.p.evaluate((email) => {
@@ -260,25 +312,16 @@ test('a filled trap or a too fast submit is set aside as the server does: the sa
     root.querySelector('[name=name]').value = 'Bot';
     root.querySelector('[name=email]').value = email;
     root.querySelector('[name=consent]').checked = true;
+    // Synthetic events do not count as the visitor's.
+    root.querySelector('[name=email]').dispatchEvent(new Event('input', { bubbles: true }));
     root.querySelector('form').requestSubmit();
   }, hurried);
   await fast.p.locator('[data-pulsegate-form] >> .ok').waitFor();
-
-  const [honeypot] = await eventually('the trapped submission', async () => {
-    const rows = await asideWith(trapped);
-    return rows.length ? rows : null;
-  });
-  assert.equal(honeypot.Reason, 'honeypot');
-  assert.equal(JSON.parse(honeypot.PayloadJson).honeypot, 'https://spam.example');
-  const [tooFast] = await eventually('the hurried submission', async () => {
-    const rows = await asideWith(hurried);
-    return rows.length ? rows : null;
-  });
-  assert.equal(tooFast.Reason, 'too_fast');
-  assert.ok(JSON.parse(tooFast.PayloadJson).fill_ms < 2000);
-  assert.equal((await leadsWith(trapped)).length, 0);
-  assert.equal((await leadsWith(hurried)).length, 0);
-  await bot.p.close();
+  const suspect = await leadOf(hurried);
+  assert.deepEqual(suspect.payload.fill, { typed: 0, keyless: 0, autofilled: 0, trusted_submit: false });
+  assert.deepEqual(suspect.reasons.slice(-2), ['fast_untouched', 'scripted_submit']);
+  assert.ok(suspect.sub.SuspicionScore >= 80, `suspicion ${suspect.sub.SuspicionScore}`);
+  await person.p.close();
   await fast.p.close();
 });
 

@@ -26,6 +26,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
+use pulsegate_schema::lead::FillSignals;
 use pulsegate_schema::{SiteKey, is_form_id};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
@@ -54,6 +55,10 @@ enum Signal {
     Submit,
     /// `input` in a field.
     Input,
+    /// `keydown` or `pointerdown` in the form.
+    Press,
+    /// `focusin` in the form.
+    Focus,
     /// `focusout` of a field.
     Leave,
     /// The submission answered (a `Response`).
@@ -83,6 +88,11 @@ struct Form {
     view: Option<View>,
     /// When the form appeared (`Date.now()`), for the fill time.
     shown_at: u64,
+    /// When the visitor first interacted with the form (a trusted press, focus or input).
+    first_touch: Option<u64>,
+    /// The latest trusted press would submit (Enter, or a press on the button): a submit that
+    /// follows none came from a script (`requestSubmit()` fires a trusted `submit` too).
+    submit_press: bool,
     /// The submission id of this fill: the same for every retry, so the server makes one lead.
     submission_id: Option<[u8; 16]>,
     sending: bool,
@@ -120,6 +130,8 @@ pub(crate) fn mount(target: &JsValue) -> bool {
             config: None,
             view: None,
             shown_at: 0,
+            first_touch: None,
+            submit_press: false,
             submission_id: None,
             sending: false,
             done: false,
@@ -176,9 +188,27 @@ impl Form {
             Signal::ConfigJson => self.render(a),
             Signal::Submit => {
                 call0(a, "preventDefault");
-                self.submit();
+                let pressed = js::flag(a, "isTrusted") && self.submit_press;
+                self.submit_press = false;
+                self.submit(pressed);
             }
-            Signal::Input => self.recheck(a, false),
+            Signal::Input => {
+                self.noticed(a, |field| field.touched());
+                self.recheck(a, false);
+            }
+            Signal::Press => {
+                if js::flag(a, "isTrusted") {
+                    let key = text(a, "key");
+                    let on_button = text(&get(a, "target"), "type").as_deref() == Some("submit");
+                    self.submit_press = match key.as_deref() {
+                        Some("Enter") => true,
+                        None | Some(" ") => on_button,
+                        Some(_) => false,
+                    };
+                }
+                self.noticed(a, view::FieldView::pressed);
+            }
+            Signal::Focus => self.noticed(a, |_| {}),
             Signal::Leave => self.recheck(a, true),
             Signal::Sent => self.answered(a),
             Signal::Refused => self.refused(a),
@@ -195,9 +225,14 @@ impl Form {
         let doc = get(&self.window, "document");
         let Some(view) = view::render(&self.root, &doc, &config) else { return };
         let form = view.form.clone();
-        for (kind, signal) in
-            [("submit", Signal::Submit), ("input", Signal::Input), ("focusout", Signal::Leave)]
-        {
+        for (kind, signal) in [
+            ("submit", Signal::Submit),
+            ("input", Signal::Input),
+            ("focusout", Signal::Leave),
+            ("keydown", Signal::Press),
+            ("pointerdown", Signal::Press),
+            ("focusin", Signal::Focus),
+        ] {
             let handler = Handler::new(self.closure(signal));
             self.listeners.push(Listener::new(&form, kind, false, handler));
         }
@@ -220,6 +255,35 @@ impl Form {
         })
     }
 
+    /// A trusted event (the visitor's, or the browser's autofill; never a page script's) in the
+    /// form: the first one starts the active time, and `note` records it on its field.
+    fn noticed(&mut self, event: &JsValue, note: impl FnOnce(&mut view::FieldView)) {
+        if !js::flag(event, "isTrusted") {
+            return;
+        }
+        self.first_touch.get_or_insert_with(js::now);
+        if let Some(field) = self.view.as_mut().and_then(|v| v.field_of(event)) {
+            note(field);
+        }
+    }
+
+    /// How the form was filled, for the submission.
+    fn fill_signals(&self, trusted_submit: bool) -> FillSignals {
+        let mut fill = FillSignals { trusted_submit, ..FillSignals::default() };
+        for field in self.view.iter().flat_map(|v| v.fields.iter()) {
+            if field.fill.typed {
+                fill.typed += 1;
+            } else if field.fill.keyless {
+                fill.keyless += 1;
+            }
+            if field.autofilled() {
+                fill.autofilled += 1;
+            }
+        }
+        fill.active_ms = self.first_touch.map(|t| js::now().saturating_sub(t));
+        fill
+    }
+
     /// Checks the field of an `input` event again while it shows an error (so the error goes
     /// as soon as it is fixed), or of a `focusout` once something was entered.
     fn recheck(&mut self, event: &JsValue, leaving: bool) {
@@ -231,7 +295,7 @@ impl Form {
         }
     }
 
-    fn submit(&mut self) {
+    fn submit(&mut self, trusted: bool) {
         if self.sending || self.done {
             return;
         }
@@ -251,6 +315,8 @@ impl Form {
             }
             return;
         }
+        let fill = self.fill_signals(trusted);
+        let Some(view) = &mut self.view else { return };
         let Some(id) = self.submission_id.or_else(js::random_bytes) else {
             return view.say(NETWORK_ERROR);
         };
@@ -269,6 +335,7 @@ impl Form {
                 &self.tracker.clone().unwrap_or_else(|| get(&self.window, "PulseGate")),
             ),
             fill_ms: js::now().saturating_sub(self.shown_at),
+            fill,
         };
         let submission = submit::submission(config, view, envelope);
         let Some(body) = crate::json::to_string(&submission) else { return };

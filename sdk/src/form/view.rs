@@ -58,6 +58,19 @@ pub(crate) struct FieldView {
     error: JsValue,
     /// Whether the error text shows a problem now.
     pub(crate) invalid: bool,
+    /// How the visitor filled it (trusted events only): see [`FieldView::touched`].
+    pub(crate) fill: FieldFill,
+}
+
+/// How one field got its value.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FieldFill {
+    /// A key or pointer press in the field since its last input.
+    pressed: bool,
+    /// An input followed a press: the visitor typed, clicked or chose.
+    pub(crate) typed: bool,
+    /// An input came with no press: autofill, a password manager, a context-menu paste.
+    pub(crate) keyless: bool,
 }
 
 /// Creates elements in one document.
@@ -216,7 +229,7 @@ fn render_field(dom: &Dom, form: &JsValue, field: &FormField, n: usize) -> Field
             dom.add(&wrap, "p", &[("id", &error_id), ("class", "err")])
         }
     };
-    FieldView { field: field.clone(), inputs, error, invalid: false }
+    FieldView { field: field.clone(), inputs, error, invalid: false, fill: FieldFill::default() }
 }
 
 fn input_type(kind: FieldType) -> &'static str {
@@ -295,6 +308,36 @@ impl FieldView {
         if let Some(input) = self.inputs.first() {
             js::call0(input, "focus");
         }
+    }
+
+    /// Notes a trusted key or pointer press in the field.
+    pub(crate) fn pressed(&mut self) {
+        self.fill.pressed = true;
+    }
+
+    /// Notes a trusted input: typed after a press, else keyless (the browser or a password
+    /// manager filled it).
+    pub(crate) fn touched(&mut self) {
+        if self.fill.pressed {
+            self.fill.typed = true;
+        } else {
+            self.fill.keyless = true;
+        }
+        self.fill.pressed = false;
+    }
+
+    /// Whether the browser shows the field as autofilled now (`:autofill`, or the prefixed
+    /// `:-webkit-autofill` where only that one is known: `matches` throws on an unknown one).
+    pub(crate) fn autofilled(&self) -> bool {
+        self.inputs.iter().any(|input| {
+            let standard = call_str(input, "matches", ":autofill");
+            let answer = if standard.is_undefined() {
+                call_str(input, "matches", ":-webkit-autofill")
+            } else {
+                standard
+            };
+            answer.as_bool() == Some(true)
+        })
     }
 
     /// Whether `name` is this field's.

@@ -15,6 +15,7 @@ import { launchBrowser } from '../support/browser.mjs';
 import { servePages } from '../support/pages.mjs';
 import { quoteForm, setupForm } from '../support/leads.mjs';
 import { serveSite } from '../../examples/serve.mjs';
+import { describe, waitForSessionId } from '../support/sessions.mjs';
 import { readFile } from 'node:fs/promises';
 
 const SITE = 'forms';
@@ -190,7 +191,27 @@ test('a visitor fills the form with the keyboard only: one lead, linked to the t
   assert.ok(!sub.SuspicionReasons.includes('fast_'), sub.SuspicionReasons);
   assert.equal(payload.page_url, `${pages.url}/quote.html?utm_source=newsletter&utm_campaign=spring`);
   assert.deepEqual(errors, []);
-  await p.close();
+  await p.close({ runBeforeUnload: true });
+
+  // The tracker saw the form in its shadow root: started, each field, submitted, as form "quote";
+  // the session's D1 row counts one form started and one submitted.
+  const session = await waitForSessionId(state, 'the form in the session', ids.session,
+    (s) => s.events.some((e) => e.type === 'form_interaction' && e.action === 'submit'));
+  const forms = session.events.filter((e) => e.type === 'form_interaction').map((e) => describe(e));
+  assert.equal(forms[0], 'form focus quote.name');
+  assert.ok(forms.includes('form change quote.email'), forms.join('\n'));
+  assert.deepEqual(forms.filter((f) => !f.startsWith('form change') && !f.startsWith('form focus')), ['form submit quote']);
+  const submitted = session.events.find((e) => e.type === 'form_interaction' && e.action === 'submit');
+  assert.equal(submitted.filled, 5, 'name, email, phone, a roof, consent; the trap empty');
+  // The `*/10` cron 31 minutes on finds the session quiet and writes its final aggregate.
+  const time = Date.now() + 31 * 60_000;
+  const cron = await fetch(`${worker.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('*/10 * * * *')}&time=${time}`);
+  assert.equal(cron.status, 200, await cron.text());
+  const [row] = await eventually('the session aggregates', async () => {
+    const rows = await state.query('SELECT form_starts, form_submits, finalized_at FROM sessions WHERE id = ?', ids.session);
+    return rows[0]?.finalized_at ? rows : null;
+  });
+  assert.deepEqual({ ...row }, { form_starts: 1, form_submits: 1, finalized_at: time });
 });
 
 test('invalid input shows errors linked to their fields, moves focus to the first, and is not sent', async () => {
@@ -228,6 +249,23 @@ test('invalid input shows errors linked to their fields, moves focus to the firs
   assert.deepEqual((await state()).name, { invalid: 'false', error: '' });
   assert.deepEqual(errors, []);
   await p.close();
+});
+
+test('a form started and left unsent is abandoned in the tracker\'s session', async () => {
+  const { p } = await open('/quote.html');
+  await rendered(p);
+  await p.waitForFunction(() => window.PulseGate && window.PulseGate.getSessionId());
+  const id = await p.evaluate(() => PulseGate.getSessionId());
+  await p.keyboard.press('Tab');
+  await p.keyboard.type('Ada');
+  await p.close({ runBeforeUnload: true });
+  const session = await waitForSessionId(state, 'the abandoned form', id,
+    (s) => s.events.some((e) => e.type === 'form_interaction' && e.action === 'abandon'));
+  const forms = session.events.filter((e) => e.type === 'form_interaction' && e.action !== 'change').map((e) => describe(e));
+  // (The browser keeps its session across this suite's pages: this page's events come last.)
+  assert.deepEqual(forms.slice(-2), ['form focus quote.name', 'form abandon quote']);
+  const abandoned = session.events.find((e) => e.action === 'abandon');
+  assert.equal(abandoned.filled, 1);
 });
 
 test('a double click (and a double Enter) makes one request and one lead', async () => {

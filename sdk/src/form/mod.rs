@@ -223,7 +223,7 @@ impl Form {
         }
         let Some(config) = config::read(json) else { return };
         let doc = get(&self.window, "document");
-        let Some(view) = view::render(&self.root, &doc, &config) else { return };
+        let Some(view) = view::render(&self.root, &doc, &config, &self.form_id) else { return };
         let form = view.form.clone();
         for (kind, signal) in [
             ("submit", Signal::Submit),

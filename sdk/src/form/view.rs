@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! <div class="pg">
-//!   <form novalidate>
+//!   <form novalidate name="contact">
 //!     <div><label for="f0">Email<span class="req" aria-hidden="true">*</span></label>
 //!          <input id="f0" name="email" type="email" required aria-describedby="e0">
 //!          <p id="e0" class="err"></p></div>
@@ -112,12 +112,19 @@ fn id(prefix: &str, n: usize) -> String {
     out
 }
 
-/// Renders `config` into `root` (the shadow root).
-pub(crate) fn render(root: &JsValue, doc: &JsValue, config: &Config) -> Option<View> {
+/// Renders `config` (the form `form_id`) into `root` (the shadow root).
+pub(crate) fn render(
+    root: &JsValue,
+    doc: &JsValue,
+    config: &Config,
+    form_id: &str,
+) -> Option<View> {
     let dom = Dom { doc: doc.clone() };
     dom.text(root, "style", &[], CSS);
     let wrapper = dom.add(root, "div", &[("class", "pg"), ("part", "root")]);
-    let form = dom.add(&wrapper, "form", &[("novalidate", "")]);
+    // Named by its id, so the tracker's form interactions (which follow focus into this shadow
+    // root) report it as the form it is.
+    let form = dom.add(&wrapper, "form", &[("novalidate", ""), ("name", form_id)]);
     let mut fields = Vec::with_capacity(config.fields.len());
     for (n, field) in config.fields.iter().enumerate() {
         fields.push(render_field(&dom, &form, field, n));

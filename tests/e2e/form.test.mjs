@@ -363,6 +363,56 @@ test('a fast fill is a lead scored by how it was filled: autofill-like input is 
   await fast.p.close();
 });
 
+test('a submit while the tracker is still loading waits for its session and sends the lead with it', async () => {
+  // The tracker's wasm is held back until the visitor has pressed submit.
+  const loader = await (await fetch(`${worker.url}/tracker.js`)).text();
+  const wasm = loader.match(/sdk\/pulsegate-[0-9a-f]+\.wasm/)[0];
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const p = await browser.context.newPage();
+  await p.route(`${worker.url}/${wasm}`, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const captures = [];
+  p.on('request', (r) => {
+    if (r.url().endsWith('/lead.capture')) captures.push(r);
+  });
+  await p.goto(`${pages.url}/quote.html`);
+  await rendered(p);
+  assert.equal(await p.evaluate(() => window.PulseGate.getSessionId()), null, 'the tracker has not started');
+  const email = 'ada.early@example.com';
+  await typeValid(p, email);
+  await p.keyboard.press('Enter');
+  // The form waits (its button off) instead of sending a lead without a session.
+  await p.waitForFunction(() => document.querySelector('[data-pulsegate-form]').shadowRoot.querySelector('button').disabled);
+  assert.equal(captures.length, 0);
+  release();
+  await p.locator('[data-pulsegate-form] >> .ok').waitFor();
+  const session = await p.evaluate(() => window.PulseGate.getSessionId());
+  assert.match(session, /^[0-9a-f-]{36}$/);
+  assert.equal(captures.length, 1);
+  assert.equal(JSON.parse(captures[0].postData()).session_id, session);
+  const { sub } = await leadOf(email);
+  assert.equal(JSON.parse(sub.PayloadJson).session_id, session, 'stored with the session that started after the submit');
+  await p.close();
+});
+
+test('a visitor the tracker does not track (Global Privacy Control) sends at once, unlinked', async () => {
+  const p = await browser.context.newPage();
+  await p.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  await p.goto(`${pages.url}/quote.html`);
+  await rendered(p);
+  await p.waitForFunction(() => window.PulseGate && window.PulseGate._off === true);
+  const email = 'ada.gpc@example.com';
+  await typeValid(p, email);
+  await p.keyboard.press('Enter');
+  await p.locator('[data-pulsegate-form] >> .ok').waitFor();
+  const { lead } = await leadOf(email);
+  assert.equal(lead.SessionId, null);
+  await p.close();
+});
+
 test('the worker unreachable, then failing: a message, the values kept; the retry makes the one lead', async () => {
   const { p, captures, errors } = await open('/quote.html');
   await rendered(p);

@@ -6,7 +6,9 @@
 //!       → render in a shadow root (view.rs, style.rs)
 //!       → as the visitor types: the schema's rules (`pulsegate_schema::lead::rules`, the ones
 //!         /lead.capture runs) on a field they left or are fixing
-//!       → submit: every field checked, focus to the first invalid one; else POST /lead.capture
+//!       → submit: every field checked, focus to the first invalid one; a tracker still
+//!         starting on the page is waited for (up to 2 s) so the lead carries its session; then
+//!         POST /lead.capture
 //!         (submit.rs) with one submission id for every try of this fill, the button off while
 //!         it travels
 //!       → 2xx: the success message; 4xx: the server's message at its field; network error,
@@ -33,7 +35,7 @@ use wasm_bindgen::closure::Closure;
 
 use self::config::Config;
 use self::view::View;
-use crate::callback::{Callback, Handler, Listener};
+use crate::callback::{Callback, Handler, Listener, Timer};
 use crate::js::{self, call, call0, get, number, object, text};
 
 /// Shown when the submission did not reach the server or the server failed.
@@ -41,6 +43,10 @@ const NETWORK_ERROR: &str =
     "We could not send your message. Please check your connection and try again.";
 /// Shown on `429`.
 const TOO_MANY: &str = "Too many tries in a row. Please wait a minute and try again.";
+/// How long a submit waits at most for a starting tracker's session: `WAIT_LOOKS` looks,
+/// `WAIT_STEP_MS` apart.
+const WAIT_LOOKS: u8 = 20;
+const WAIT_STEP_MS: u64 = 100;
 /// Shown when a submit finds invalid fields (besides each field's own message).
 const FIX_FIELDS: &str = "Please correct the marked fields.";
 
@@ -69,6 +75,8 @@ enum Signal {
     Failed,
     /// The config request failed: nothing to render.
     Ignore,
+    /// The wait for the tracker's session is over (or due for another look).
+    Waited,
 }
 
 /// One mounted form.
@@ -97,6 +105,11 @@ struct Form {
     submission_id: Option<[u8; 16]>,
     sending: bool,
     done: bool,
+    /// Looks for the tracker's session again while a submit waits for it.
+    wait: Option<Timer>,
+    /// Looks taken for this submit (at most [`WAIT_LOOKS`]), and the submit's pressed flag.
+    looks: u8,
+    waiting_pressed: bool,
     /// Promise callbacks, created once and kept as long as the form.
     handlers: Vec<(u8, Handler)>,
     listeners: Vec<Listener>,
@@ -132,6 +145,9 @@ pub(crate) fn mount(target: &JsValue) -> bool {
             shown_at: 0,
             first_touch: None,
             submit_press: false,
+            wait: None,
+            looks: 0,
+            waiting_pressed: false,
             submission_id: None,
             sending: false,
             done: false,
@@ -214,6 +230,13 @@ impl Form {
             Signal::Refused => self.refused(a),
             Signal::Failed => self.failed(NETWORK_ERROR),
             Signal::Ignore => {}
+            Signal::Waited => {
+                if let Some(timer) = &mut self.wait {
+                    timer.fired();
+                }
+                self.sending = false;
+                self.submit(self.waiting_pressed);
+            }
         }
     }
 
@@ -267,6 +290,16 @@ impl Form {
         }
     }
 
+    /// The tracker that links leads, when it is on the page and neither running with a session
+    /// nor off (`window.PulseGate._off`, set by the loader): it is still loading.
+    fn tracker_starting(&self) -> bool {
+        let pg = self.tracker.clone().unwrap_or_else(|| get(&self.window, "PulseGate"));
+        object(pg.clone()).is_some()
+            && object(get(&pg, "_l")).is_some()
+            && !js::flag(&pg, "_off")
+            && call0(&pg, "getSessionId").as_string().is_none()
+    }
+
     /// How the form was filled, for the submission.
     fn fill_signals(&self, trusted_submit: bool) -> FillSignals {
         let mut fill = FillSignals { trusted_submit, ..FillSignals::default() };
@@ -315,6 +348,25 @@ impl Form {
             }
             return;
         }
+        // The tracker is on the page but still starting (its wasm on the way): wait a little
+        // for its session, so the lead is linked to it; then send whatever it has.
+        if self.looks < WAIT_LOOKS && self.tracker_starting() {
+            self.looks += 1;
+            self.waiting_pressed = trusted;
+            self.sending = true;
+            if let Some(view) = &self.view {
+                view.busy(true);
+            }
+            if self.wait.is_none() {
+                let handler = Handler::new(self.closure(Signal::Waited));
+                self.wait = Some(Timer::new(&self.window, handler));
+            }
+            if let Some(timer) = &mut self.wait {
+                timer.arm(WAIT_STEP_MS);
+            }
+            return;
+        }
+        self.looks = 0;
         let fill = self.fill_signals(trusted);
         let Some(view) = &mut self.view else { return };
         let Some(id) = self.submission_id.or_else(js::random_bytes) else {

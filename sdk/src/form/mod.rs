@@ -235,6 +235,10 @@ impl Form {
                     timer.fired();
                 }
                 self.sending = false;
+                // Back on, so a check that fails now leaves the form usable.
+                if let Some(view) = &self.view {
+                    view.busy(false);
+                }
                 self.submit(self.waiting_pressed);
             }
         }

@@ -62,14 +62,18 @@
     }
   }
 
+  // `_off`: the tracker will not start on this page (the lead form then sends without waiting
+  // for its session, sdk/src/form/mod.rs).
   function fail(error) {
     state = 3;
+    pg._off = true;
     warn(error && error.message ? error.message : error);
   }
 
   function off(reason) {
     state = 3;
     pg.tracking = false;
+    pg._off = true;
     warn("tracker off: " + OFF[reason]);
   }
 

@@ -2,7 +2,8 @@
 // dev, local D1): rendered from /forms/config on a site's page next to the tracker, filled with
 // the keyboard only, checked with the server's rules before anything is sent, submitted once
 // (double clicks included) as a lead linked to the tracker's session, visitor and fingerprint;
-// its bot traps set aside as the server sets them aside; a failed send keeps what the visitor
+// its honeypot set aside as the server sets it aside, a fast fill scored by how it was filled
+// (autofill-like input against a script); a failed send keeps what the visitor
 // typed and a retry makes the one lead; page styles and the form's styles stay apart; a page on
 // an origin the site does not list gets nothing and no exception.
 import { test, before, after } from 'node:test';
@@ -14,6 +15,7 @@ import { launchBrowser } from '../support/browser.mjs';
 import { servePages } from '../support/pages.mjs';
 import { quoteForm, setupForm } from '../support/leads.mjs';
 import { serveSite } from '../../examples/serve.mjs';
+import { describe, waitForSessionId } from '../support/sessions.mjs';
 import { readFile } from 'node:fs/promises';
 
 const SITE = 'forms';
@@ -89,9 +91,13 @@ after(async () => {
   await worker?.stop();
 });
 
-/** A new page at `path` on the site's origin (or `base`), with its uncaught errors and captures. */
-async function open(path, base = pages.url) {
+/**
+ * A new page at `path` on the site's origin (or `base`), with its uncaught errors and captures;
+ * `frozen`: the page's `Date.now()` stands still (timers run), so every fill takes 0 ms.
+ */
+async function open(path, base = pages.url, { frozen = false } = {}) {
   const p = await browser.context.newPage();
+  if (frozen) await p.clock.setFixedTime(Date.now());
   const errors = [];
   const captures = [];
   p.on('pageerror', (e) => errors.push(e));
@@ -178,9 +184,34 @@ test('a visitor fills the form with the keyboard only: one lead, linked to the t
   assert.equal(payload.fields.consent, true);
   assert.equal(payload.fields.utm_source, 'newsletter');
   assert.equal(payload.honeypot, '');
+  // Five fields typed (text and Space presses), the submit pressed: nothing suspicious in the fill.
+  const { active_ms: activeMs, ...fill } = payload.fill;
+  assert.deepEqual(fill, { typed: 5, keyless: 0, autofilled: 0, trusted_submit: true });
+  assert.ok(activeMs > 0 && activeMs <= sub.FillMs, `active ${activeMs} of ${sub.FillMs} ms`);
+  assert.ok(!sub.SuspicionReasons.includes('fast_'), sub.SuspicionReasons);
   assert.equal(payload.page_url, `${pages.url}/quote.html?utm_source=newsletter&utm_campaign=spring`);
   assert.deepEqual(errors, []);
-  await p.close();
+  await p.close({ runBeforeUnload: true });
+
+  // The tracker saw the form in its shadow root: started, each field, submitted, as form "quote";
+  // the session's D1 row counts one form started and one submitted.
+  const session = await waitForSessionId(state, 'the form in the session', ids.session,
+    (s) => s.events.some((e) => e.type === 'form_interaction' && e.action === 'submit'));
+  const forms = session.events.filter((e) => e.type === 'form_interaction').map((e) => describe(e));
+  assert.equal(forms[0], 'form focus quote.name');
+  assert.ok(forms.includes('form change quote.email'), forms.join('\n'));
+  assert.deepEqual(forms.filter((f) => !f.startsWith('form change') && !f.startsWith('form focus')), ['form submit quote']);
+  const submitted = session.events.find((e) => e.type === 'form_interaction' && e.action === 'submit');
+  assert.equal(submitted.filled, 5, 'name, email, phone, a roof, consent; the trap empty');
+  // The `*/10` cron 31 minutes on finds the session quiet and writes its final aggregate.
+  const time = Date.now() + 31 * 60_000;
+  const cron = await fetch(`${worker.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('*/10 * * * *')}&time=${time}`);
+  assert.equal(cron.status, 200, await cron.text());
+  const [row] = await eventually('the session aggregates', async () => {
+    const rows = await state.query('SELECT form_starts, form_submits, finalized_at FROM sessions WHERE id = ?', ids.session);
+    return rows[0]?.finalized_at ? rows : null;
+  });
+  assert.deepEqual({ ...row }, { form_starts: 1, form_submits: 1, finalized_at: time });
 });
 
 test('invalid input shows errors linked to their fields, moves focus to the first, and is not sent', async () => {
@@ -220,6 +251,23 @@ test('invalid input shows errors linked to their fields, moves focus to the firs
   await p.close();
 });
 
+test('a form started and left unsent is abandoned in the tracker\'s session', async () => {
+  const { p } = await open('/quote.html');
+  await rendered(p);
+  await p.waitForFunction(() => window.PulseGate && window.PulseGate.getSessionId());
+  const id = await p.evaluate(() => PulseGate.getSessionId());
+  await p.keyboard.press('Tab');
+  await p.keyboard.type('Ada');
+  await p.close({ runBeforeUnload: true });
+  const session = await waitForSessionId(state, 'the abandoned form', id,
+    (s) => s.events.some((e) => e.type === 'form_interaction' && e.action === 'abandon'));
+  const forms = session.events.filter((e) => e.type === 'form_interaction' && e.action !== 'change').map((e) => describe(e));
+  // (The browser keeps its session across this suite's pages: this page's events come last.)
+  assert.deepEqual(forms.slice(-2), ['form focus quote.name', 'form abandon quote']);
+  const abandoned = session.events.find((e) => e.action === 'abandon');
+  assert.equal(abandoned.filled, 1);
+});
+
 test('a double click (and a double Enter) makes one request and one lead', async () => {
   const { p, captures } = await open('/quote.html');
   await rendered(p);
@@ -241,7 +289,7 @@ async function k2(p) {
   await p.keyboard.press('Enter');
 }
 
-test('a filled trap or a too fast submit is set aside as the server does: the same thanks, no lead', async () => {
+test('a filled trap is set aside as the server does: the same thanks, no lead', async () => {
   // A bot filling every input it finds, the trap included, at a person's pace.
   const bot = await open('/quote.html');
   await rendered(bot.p);
@@ -251,8 +299,50 @@ test('a filled trap or a too fast submit is set aside as the server does: the sa
   await bot.p.waitForTimeout(2100);
   await bot.p.keyboard.press('Enter');
   await bot.p.locator('[data-pulsegate-form] >> .ok').waitFor();
-  // A bot submitting the moment the form appears.
-  const fast = await open('/quote.html');
+  const [honeypot] = await eventually('the trapped submission', async () => {
+    const rows = await asideWith(trapped);
+    return rows.length ? rows : null;
+  });
+  assert.equal(honeypot.Reason, 'honeypot');
+  assert.equal(JSON.parse(honeypot.PayloadJson).honeypot, 'https://spam.example');
+  assert.equal((await leadsWith(trapped)).length, 0);
+  await bot.p.close();
+});
+
+/** The stored lead and submission of `email`, once there. */
+async function leadOf(email) {
+  const [lead] = await eventually(`the lead of ${email}`, async () => {
+    const rows = await leadsWith(email);
+    return rows.length ? rows : null;
+  });
+  const [sub] = await state.query('SELECT * FROM LeadSubmissions WHERE LeadId = ?', lead.Id);
+  return { lead, sub, payload: JSON.parse(sub.PayloadJson), reasons: JSON.parse(sub.SuspicionReasons).map((r) => r.reason) };
+}
+
+test('a fast fill is a lead scored by how it was filled: autofill-like input is a person, a script is suspect', async () => {
+  // The page's clock stands still: each submit below comes 0 ms after the form appeared, far under
+  // the 2 s minimum fill time.
+  // A visitor whose browser (or password manager) fills name and email: trusted input events with
+  // no key press in those fields (as autofill fires them); they tick the box and click the button.
+  const person = await open('/quote.html', pages.url, { frozen: true });
+  await rendered(person.p);
+  const form = person.p.locator('[data-pulsegate-form]');
+  const autofilled = 'ada.autofill@example.com';
+  await form.locator('[name=name]').fill('Ada Autofill');
+  await form.locator('[name=email]').fill(autofilled);
+  await form.locator('[name=consent]').check();
+  await form.locator('button').click();
+  await form.locator('.ok').waitFor();
+  const kept = await leadOf(autofilled);
+  assert.equal(kept.sub.FillMs, 0);
+  assert.deepEqual(kept.payload.fill, { typed: 1, keyless: 2, autofilled: 0, active_ms: 0, trusted_submit: true });
+  assert.ok(kept.reasons.includes('fast_keyless'), kept.sub.SuspicionReasons);
+  assert.ok(!kept.reasons.includes('fast_untouched') && !kept.reasons.includes('scripted_submit'));
+  assert.equal((await asideWith(autofilled)).length, 0, 'not set aside');
+  assert.equal(kept.lead.SuspicionScore, kept.sub.SuspicionScore);
+
+  // A bot setting the values and submitting from a script the moment the form appears.
+  const fast = await open('/quote.html', pages.url, { frozen: true });
   await rendered(fast.p);
   const hurried = 'bot.fast@example.com';
   await fast.p.evaluate((email) => {
@@ -260,26 +350,67 @@ test('a filled trap or a too fast submit is set aside as the server does: the sa
     root.querySelector('[name=name]').value = 'Bot';
     root.querySelector('[name=email]').value = email;
     root.querySelector('[name=consent]').checked = true;
+    // Synthetic events do not count as the visitor's.
+    root.querySelector('[name=email]').dispatchEvent(new Event('input', { bubbles: true }));
     root.querySelector('form').requestSubmit();
   }, hurried);
   await fast.p.locator('[data-pulsegate-form] >> .ok').waitFor();
-
-  const [honeypot] = await eventually('the trapped submission', async () => {
-    const rows = await asideWith(trapped);
-    return rows.length ? rows : null;
-  });
-  assert.equal(honeypot.Reason, 'honeypot');
-  assert.equal(JSON.parse(honeypot.PayloadJson).honeypot, 'https://spam.example');
-  const [tooFast] = await eventually('the hurried submission', async () => {
-    const rows = await asideWith(hurried);
-    return rows.length ? rows : null;
-  });
-  assert.equal(tooFast.Reason, 'too_fast');
-  assert.ok(JSON.parse(tooFast.PayloadJson).fill_ms < 2000);
-  assert.equal((await leadsWith(trapped)).length, 0);
-  assert.equal((await leadsWith(hurried)).length, 0);
-  await bot.p.close();
+  const suspect = await leadOf(hurried);
+  assert.deepEqual(suspect.payload.fill, { typed: 0, keyless: 0, autofilled: 0, trusted_submit: false });
+  assert.deepEqual(suspect.reasons.slice(-2), ['fast_untouched', 'scripted_submit']);
+  assert.ok(suspect.sub.SuspicionScore >= 80, `suspicion ${suspect.sub.SuspicionScore}`);
+  await person.p.close();
   await fast.p.close();
+});
+
+test('a submit while the tracker is still loading waits for its session and sends the lead with it', async () => {
+  // The tracker's wasm is held back until the visitor has pressed submit.
+  const loader = await (await fetch(`${worker.url}/tracker.js`)).text();
+  const wasm = loader.match(/sdk\/pulsegate-[0-9a-f]+\.wasm/)[0];
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const p = await browser.context.newPage();
+  await p.route(`${worker.url}/${wasm}`, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const captures = [];
+  p.on('request', (r) => {
+    if (r.url().endsWith('/lead.capture')) captures.push(r);
+  });
+  await p.goto(`${pages.url}/quote.html`);
+  await rendered(p);
+  assert.equal(await p.evaluate(() => window.PulseGate.getSessionId()), null, 'the tracker has not started');
+  const email = 'ada.early@example.com';
+  await typeValid(p, email);
+  await p.keyboard.press('Enter');
+  // The form waits (its button off) instead of sending a lead without a session.
+  await p.waitForFunction(() => document.querySelector('[data-pulsegate-form]').shadowRoot.querySelector('button').disabled);
+  assert.equal(captures.length, 0);
+  release();
+  await p.locator('[data-pulsegate-form] >> .ok').waitFor();
+  const session = await p.evaluate(() => window.PulseGate.getSessionId());
+  assert.match(session, /^[0-9a-f-]{36}$/);
+  assert.equal(captures.length, 1);
+  assert.equal(JSON.parse(captures[0].postData()).session_id, session);
+  const { sub } = await leadOf(email);
+  assert.equal(JSON.parse(sub.PayloadJson).session_id, session, 'stored with the session that started after the submit');
+  await p.close();
+});
+
+test('a visitor the tracker does not track (Global Privacy Control) sends at once, unlinked', async () => {
+  const p = await browser.context.newPage();
+  await p.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  await p.goto(`${pages.url}/quote.html`);
+  await rendered(p);
+  await p.waitForFunction(() => window.PulseGate && window.PulseGate._off === true);
+  const email = 'ada.gpc@example.com';
+  await typeValid(p, email);
+  await p.keyboard.press('Enter');
+  await p.locator('[data-pulsegate-form] >> .ok').waitFor();
+  const { lead } = await leadOf(email);
+  assert.equal(lead.SessionId, null);
+  await p.close();
 });
 
 test('the worker unreachable, then failing: a message, the values kept; the retry makes the one lead', async () => {

@@ -160,6 +160,8 @@ test('a server submits with an integration key (X-API-Key or Bearer); a revoked 
   const fast = await submit(worker, submission({ fill_ms: 5 }), { origin: null, headers: { authorization: `Bearer ${integration.key}` } });
   assert.equal(fast.status, 201);
   assert.equal((await lead(fast.json.lead_id)).Source, 'api');
+  assert.ok(!(await submissionsOf(fast.json.lead_id))[0].SuspicionReasons.includes('fast_'), 'no fill-time suspicion');
+  assert.equal((await lead(fast.json.lead_id)).SuspicionScore, 0);
   await eventually('the key\'s last use', async () => (await api(worker, '/analytics/integrations')).json.integrations.find((i) => i.id === integration.id).last_used_at);
 
   const spare = (await api(worker, '/analytics/integrations', { method: 'POST', body: { name: 'Spare', site_key: 'leads' } })).json;
@@ -257,7 +259,7 @@ test('the same email on the same site is one lead with several submissions', asy
   assert.equal((await submissionsOf(first.json.lead_id)).length, 2);
 });
 
-test('bot traps and blocked addresses: stored aside, answered like a lead, never a lead', async () => {
+test('the honeypot and blocked addresses: stored aside, answered like a lead, never a lead', async () => {
   const blockedIp = '203.0.113.9';
   const added = await api(worker, '/analytics/ip-lists/blocked', { method: 'POST', body: { ip: blockedIp, reason: 'e2e' } });
   assert.equal(added.res.status, 201, added.text);
@@ -267,7 +269,6 @@ test('bot traps and blocked addresses: stored aside, answered like a lead, never
   const cases = [
     ['blocked_ip', submission(), { 'cf-connecting-ip': blockedIp }],
     ['honeypot', submission({ honeypot: 'https://cheap-pills.example' }), {}],
-    ['too_fast', submission({ fill_ms: 400 }), {}],
   ];
   for (const [reason, body, headers] of cases) {
     const r = await submit(worker, body, { headers });
@@ -295,6 +296,42 @@ test('bot traps and blocked addresses: stored aside, answered like a lead, never
   assert.equal((await api(worker, `/analytics/ip-lists/blocked/${added.json.id}`, { method: 'DELETE' })).res.status, 404);
   const unblocked = await submit(worker, submission(), { headers: { 'cf-connecting-ip': blockedIp } });
   assert.ok(await lead(unblocked.json.lead_id), 'once removed, the address submits leads again');
+});
+
+test('a browser submission under the minimum fill time is a lead whose suspicion says how it was filled', async () => {
+  const fill = (f) => ({ typed: 0, keyless: 0, autofilled: 0, trusted_submit: true, ...f });
+  const cases = [
+    ['fast_autofill', 5, { keyless: 3, autofilled: 3, typed: 1, active_ms: 700 }],
+    ['fast_keyless', 20, { keyless: 3, active_ms: 600 }],
+    ['fast_typed', 40, { typed: 3, active_ms: 800 }],
+    ['fast_untouched', 60, {}],
+    ['fast_typed', 40, null], // a form that reports no fill signals: only the clock speaks
+  ];
+  for (const [reason, points, signals] of cases) {
+    const body = submission({ fill_ms: 400, ...(signals ? { fill: fill(signals) } : {}) });
+    const r = await submit(worker, body);
+    assert.equal(r.status, 201, `${reason}: ${r.text}`);
+    const row = await lead(r.json.lead_id);
+    assert.ok(row, `${reason}: a lead`);
+    assert.equal(row.SuspicionScore, points, reason);
+    const [sub] = await submissionsOf(r.json.lead_id);
+    assert.deepEqual(JSON.parse(sub.SuspicionReasons), [{ reason, points }]);
+    assert.deepEqual(JSON.parse(sub.PayloadJson).fill, signals ? fill(signals) : undefined);
+    assert.equal((await state.query('SELECT * FROM BlockedIPLeads WHERE PublicId = ?', r.json.lead_id)).length, 0);
+  }
+  // A script's submit adds its own points; slow fills add none.
+  const scripted = await submit(worker, submission({ fill_ms: 9000, fill: fill({ typed: 2, active_ms: 8000, trusted_submit: false }) }));
+  assert.equal((await lead(scripted.json.lead_id)).SuspicionScore, 20);
+  const calm = await submit(worker, submission({ fill_ms: 9000, fill: fill({ typed: 2, active_ms: 8000 }) }));
+  assert.equal((await lead(calm.json.lead_id)).SuspicionScore, 0);
+  // Hostile signals are refused with their field.
+  const many = await submit(worker, submission({ fill: fill({ keyless: 1000 }) }));
+  assert.equal(many.status, 400);
+  assert.equal(many.json.error.field, 'fill.keyless');
+  const negative = await submit(worker, submission({ fill: { typed: -1 } }));
+  assert.equal(negative.status, 400, negative.text);
+  const unknown = await submit(worker, submission({ fill: { robot: true } }));
+  assert.equal(unknown.status, 400, unknown.text);
 });
 
 test('browser submissions are rate limited per address; whitelisted addresses are not', async () => {

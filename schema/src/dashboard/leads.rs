@@ -239,7 +239,8 @@ pub struct BlockedLead {
     pub site_key: SiteKey,
     /// Example: `"contact"`.
     pub form_id: String,
-    /// `blocked_ip`, `honeypot` or `too_fast`. Example: `"blocked_ip"`.
+    /// `blocked_ip` or `honeypot` (`too_fast` on submissions stored before fast fills were scored
+    /// instead). Example: `"blocked_ip"`.
     pub reason: String,
     /// Example: `1764097200000`.
     pub created_at: UnixMillis,

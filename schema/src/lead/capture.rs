@@ -8,6 +8,7 @@ use alloc::collections::BTreeMap;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+use super::fill::FillSignals;
 use super::rules::{self, Problem};
 use crate::dashboard::forms::{FormDefinition, HiddenSource, is_form_id};
 use crate::validate::{Invalid, Validate, invalid, max_len, opt_url, path};
@@ -114,6 +115,7 @@ impl<'de> Deserialize<'de> for FieldValue {
 ///   "page_url": "https://shop.example/quote",
 ///   "referrer": "https://search.example/",
 ///   "fill_ms": 14250,
+///   "fill": { "typed": 3, "keyless": 0, "autofilled": 0, "active_ms": 11800, "trusted_submit": true },
 ///   "honeypot": ""
 /// }
 /// ```
@@ -151,10 +153,14 @@ pub struct LeadSubmission {
     /// The page's referrer. Example: `"https://search.example/"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referrer: Option<String>,
-    /// ms from the form's first render to the submit; under the form's `min_fill_ms` the
-    /// submission is treated as a bot's. Example: `14250`.
+    /// ms from the form's first render to the submit; under the form's `min_fill_ms` the lead's
+    /// suspicion score rises by what [`fill`](Self::fill) tells of the fill. Example: `14250`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fill_ms: Option<u64>,
+    /// How the form was filled (keys, autofill, a script), as the form builder saw it.
+    /// Example: `{ "typed": 3, "keyless": 0, "autofilled": 0, "active_ms": 11800, "trusted_submit": true }`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fill: Option<FillSignals>,
     /// The value of the hidden trap field (people leave it empty). Example: `""`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub honeypot: Option<String>,
@@ -191,6 +197,20 @@ impl Validate for LeadSubmission {
         }
         opt_url(prefix, "page_url", self.page_url.as_ref())?;
         opt_url(prefix, "referrer", self.referrer.as_ref())?;
+        if let Some(fill) = &self.fill {
+            let at = path(prefix, "fill");
+            for (name, n) in
+                [("typed", fill.typed), ("keyless", fill.keyless), ("autofilled", fill.autofilled)]
+            {
+                if n as usize > MAX_SUBMITTED_FIELDS {
+                    return Err(invalid(
+                        &at,
+                        name,
+                        format!("must be at most {MAX_SUBMITTED_FIELDS} (fields)"),
+                    ));
+                }
+            }
+        }
         if let Some(honeypot) = &self.honeypot {
             max_len(prefix, "honeypot", honeypot, limits::MAX_VALUE_LEN)?;
         }
@@ -330,6 +350,8 @@ mod tests {
             )
             .is_err()
         );
+        let many = submission(r#"{"form_id":"c","fields":{},"fill":{"keyless":71}}"#);
+        assert_eq!(many.validate().unwrap_err().field, "fill.keyless");
         let ok =
             submission(r#"{"form_id":"c","fields":{"a":"b"},"utm":{"source":"x"},"fill_ms":5}"#);
         assert_eq!(ok.validate(), Ok(()));

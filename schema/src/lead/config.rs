@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::SiteKey;
 use crate::dashboard::forms::{FormDefinition, FormField, HiddenField};
 
-/// Submits faster than this after the form appeared are treated as a bot's (ms).
+/// Submits faster than this after the form appeared raise the lead's suspicion (ms), by how the
+/// form was filled (`lead::fill`).
 pub const MIN_FILL_MS: u32 = 2_000;
 
 /// Names the trap field may take: the first one the form does not use. Bots fill fields with
@@ -49,7 +50,8 @@ pub struct FormConfig {
     /// The name of the trap input (visually hidden, skipped by keyboard and screen readers); its
     /// value travels as the submission's `honeypot`. Example: `"website"`.
     pub honeypot: String,
-    /// A submit sooner than this many ms after the form appeared counts as a bot's. Example: `2000`.
+    /// A submit sooner than this many ms after the form appeared raises the lead's suspicion.
+    /// Example: `2000`.
     pub min_fill_ms: u32,
 }
 

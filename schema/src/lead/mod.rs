@@ -5,6 +5,7 @@
 pub(crate) mod callbacks;
 pub(crate) mod capture;
 pub(crate) mod config;
+pub(crate) mod fill;
 pub mod rules;
 pub(crate) mod webhook;
 
@@ -17,6 +18,7 @@ pub use capture::{
     MAX_SUBMITTED_FIELDS, check_fields, is_idempotency_key,
 };
 pub use config::{FormConfig, MIN_FILL_MS};
+pub use fill::{FillSignals, add_suspicion, fast_fill_reasons};
 pub use rules::{Problem, is_date, is_email, is_number, is_tel};
 pub use webhook::{
     DroughtAlert, LeadEvent, LeadLinks, LeadScores, WebhookLead, WebhookMessage, WebhookSubmission,

@@ -9,7 +9,8 @@ use pulsegate_schema::limits::{MAX_NAME_LEN, truncate};
 use pulsegate_schema::{Event, FormAction, FormInteraction};
 use wasm_bindgen::JsValue;
 
-use crate::js::{self, call, call_str, flag, get, number, text};
+use crate::callback::Listener;
+use crate::js::{self, call, call_str, call0, flag, get, number, text};
 use crate::text::u64_text;
 use crate::tracker::{Signal, Tracker};
 
@@ -25,9 +26,13 @@ pub(crate) struct Form {
 const NOT_FIELDS: &[&str] = &["submit", "button", "reset", "image", "hidden", "fieldset", "output"];
 
 impl Tracker {
-    /// `focusin`, `change` or `submit` somewhere in the document.
+    /// `focusin`, `change` or `submit` somewhere in the document, or in an open shadow root a
+    /// field was focused in.
     pub(super) fn on_form(&mut self, signal: Signal, event: &JsValue) {
-        let target = get(event, "target");
+        let target = real_target(event);
+        if signal == Signal::FormFocus {
+            self.watch_shadow_root(&target);
+        }
         let form = if signal == Signal::Submit { target.clone() } else { get(&target, "form") };
         if !form.is_object() || Self::ignored(&form) || !is_field(&target, signal) {
             return;
@@ -64,6 +69,21 @@ impl Tracker {
         }));
     }
 
+    /// Listens for `change` and `submit` in the open shadow root `target` is in (a web
+    /// component's form, PulseGate's own `/form.js`): those events are not composed, so they
+    /// never reach the document. `focusin` is composed: the document sees it first.
+    fn watch_shadow_root(&mut self, target: &JsValue) {
+        let root = call0(target, "getRootNode");
+        if !get(&root, "host").is_object() || self.page.shadow_roots.contains(&root) {
+            return;
+        }
+        for (kind, signal) in [("change", Signal::FormChange), ("submit", Signal::Submit)] {
+            let listener = Listener::new(&root, kind, true, self.handler(signal));
+            self.listeners.push(listener);
+        }
+        self.page.shadow_roots.push(root);
+    }
+
     /// Reports forms started and not submitted as abandoned (`gone_only`: only those no longer in
     /// the document, after a single-page-app navigation), and forgets them.
     pub(super) fn abandon_forms(&mut self, gone_only: bool) {
@@ -87,6 +107,13 @@ impl Tracker {
             }));
         }
     }
+}
+
+/// The element the event happened on, also inside an open shadow root (where `target` is
+/// retargeted to the host for listeners outside it).
+fn real_target(event: &JsValue) -> JsValue {
+    let first = get(&call0(event, "composedPath"), "0");
+    if first.is_object() { first } else { get(event, "target") }
 }
 
 /// Whether `target` is a field (for focus and change) or the form (for submit).

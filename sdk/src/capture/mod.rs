@@ -46,6 +46,9 @@ pub(crate) struct Page {
     errors: usize,
     /// Forms the visitor started on this page.
     forms: Vec<Form>,
+    /// Open shadow roots whose `change` and `submit` the capture listens to (see
+    /// `form.rs`); their listeners are in the tracker's `listeners`.
+    shadow_roots: Vec<JsValue>,
 }
 
 impl Tracker {

@@ -6,7 +6,9 @@
 //!       → render in a shadow root (view.rs, style.rs)
 //!       → as the visitor types: the schema's rules (`pulsegate_schema::lead::rules`, the ones
 //!         /lead.capture runs) on a field they left or are fixing
-//!       → submit: every field checked, focus to the first invalid one; else POST /lead.capture
+//!       → submit: every field checked, focus to the first invalid one; a tracker still
+//!         starting on the page is waited for (up to 2 s) so the lead carries its session; then
+//!         POST /lead.capture
 //!         (submit.rs) with one submission id for every try of this fill, the button off while
 //!         it travels
 //!       → 2xx: the success message; 4xx: the server's message at its field; network error,
@@ -26,13 +28,14 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
+use pulsegate_schema::lead::FillSignals;
 use pulsegate_schema::{SiteKey, is_form_id};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 
 use self::config::Config;
 use self::view::View;
-use crate::callback::{Callback, Handler, Listener};
+use crate::callback::{Callback, Handler, Listener, Timer};
 use crate::js::{self, call, call0, get, number, object, text};
 
 /// Shown when the submission did not reach the server or the server failed.
@@ -40,6 +43,10 @@ const NETWORK_ERROR: &str =
     "We could not send your message. Please check your connection and try again.";
 /// Shown on `429`.
 const TOO_MANY: &str = "Too many tries in a row. Please wait a minute and try again.";
+/// How long a submit waits at most for a starting tracker's session: `WAIT_LOOKS` looks,
+/// `WAIT_STEP_MS` apart.
+const WAIT_LOOKS: u8 = 20;
+const WAIT_STEP_MS: u64 = 100;
 /// Shown when a submit finds invalid fields (besides each field's own message).
 const FIX_FIELDS: &str = "Please correct the marked fields.";
 
@@ -54,6 +61,10 @@ enum Signal {
     Submit,
     /// `input` in a field.
     Input,
+    /// `keydown` or `pointerdown` in the form.
+    Press,
+    /// `focusin` in the form.
+    Focus,
     /// `focusout` of a field.
     Leave,
     /// The submission answered (a `Response`).
@@ -64,6 +75,8 @@ enum Signal {
     Failed,
     /// The config request failed: nothing to render.
     Ignore,
+    /// The wait for the tracker's session is over (or due for another look).
+    Waited,
 }
 
 /// One mounted form.
@@ -83,10 +96,20 @@ struct Form {
     view: Option<View>,
     /// When the form appeared (`Date.now()`), for the fill time.
     shown_at: u64,
+    /// When the visitor first interacted with the form (a trusted press, focus or input).
+    first_touch: Option<u64>,
+    /// The latest trusted press would submit (Enter, or a press on the button): a submit that
+    /// follows none came from a script (`requestSubmit()` fires a trusted `submit` too).
+    submit_press: bool,
     /// The submission id of this fill: the same for every retry, so the server makes one lead.
     submission_id: Option<[u8; 16]>,
     sending: bool,
     done: bool,
+    /// Looks for the tracker's session again while a submit waits for it.
+    wait: Option<Timer>,
+    /// Looks taken for this submit (at most [`WAIT_LOOKS`]), and the submit's pressed flag.
+    looks: u8,
+    waiting_pressed: bool,
     /// Promise callbacks, created once and kept as long as the form.
     handlers: Vec<(u8, Handler)>,
     listeners: Vec<Listener>,
@@ -120,6 +143,11 @@ pub(crate) fn mount(target: &JsValue) -> bool {
             config: None,
             view: None,
             shown_at: 0,
+            first_touch: None,
+            submit_press: false,
+            wait: None,
+            looks: 0,
+            waiting_pressed: false,
             submission_id: None,
             sending: false,
             done: false,
@@ -176,14 +204,43 @@ impl Form {
             Signal::ConfigJson => self.render(a),
             Signal::Submit => {
                 call0(a, "preventDefault");
-                self.submit();
+                let pressed = js::flag(a, "isTrusted") && self.submit_press;
+                self.submit_press = false;
+                self.submit(pressed);
             }
-            Signal::Input => self.recheck(a, false),
+            Signal::Input => {
+                self.noticed(a, |field| field.touched());
+                self.recheck(a, false);
+            }
+            Signal::Press => {
+                if js::flag(a, "isTrusted") {
+                    let key = text(a, "key");
+                    let on_button = text(&get(a, "target"), "type").as_deref() == Some("submit");
+                    self.submit_press = match key.as_deref() {
+                        Some("Enter") => true,
+                        None | Some(" ") => on_button,
+                        Some(_) => false,
+                    };
+                }
+                self.noticed(a, view::FieldView::pressed);
+            }
+            Signal::Focus => self.noticed(a, |_| {}),
             Signal::Leave => self.recheck(a, true),
             Signal::Sent => self.answered(a),
             Signal::Refused => self.refused(a),
             Signal::Failed => self.failed(NETWORK_ERROR),
             Signal::Ignore => {}
+            Signal::Waited => {
+                if let Some(timer) = &mut self.wait {
+                    timer.fired();
+                }
+                self.sending = false;
+                // Back on, so a check that fails now leaves the form usable.
+                if let Some(view) = &self.view {
+                    view.busy(false);
+                }
+                self.submit(self.waiting_pressed);
+            }
         }
     }
 
@@ -193,11 +250,16 @@ impl Form {
         }
         let Some(config) = config::read(json) else { return };
         let doc = get(&self.window, "document");
-        let Some(view) = view::render(&self.root, &doc, &config) else { return };
+        let Some(view) = view::render(&self.root, &doc, &config, &self.form_id) else { return };
         let form = view.form.clone();
-        for (kind, signal) in
-            [("submit", Signal::Submit), ("input", Signal::Input), ("focusout", Signal::Leave)]
-        {
+        for (kind, signal) in [
+            ("submit", Signal::Submit),
+            ("input", Signal::Input),
+            ("focusout", Signal::Leave),
+            ("keydown", Signal::Press),
+            ("pointerdown", Signal::Press),
+            ("focusin", Signal::Focus),
+        ] {
             let handler = Handler::new(self.closure(signal));
             self.listeners.push(Listener::new(&form, kind, false, handler));
         }
@@ -220,6 +282,45 @@ impl Form {
         })
     }
 
+    /// A trusted event (the visitor's, or the browser's autofill; never a page script's) in the
+    /// form: the first one starts the active time, and `note` records it on its field.
+    fn noticed(&mut self, event: &JsValue, note: impl FnOnce(&mut view::FieldView)) {
+        if !js::flag(event, "isTrusted") {
+            return;
+        }
+        self.first_touch.get_or_insert_with(js::now);
+        if let Some(field) = self.view.as_mut().and_then(|v| v.field_of(event)) {
+            note(field);
+        }
+    }
+
+    /// The tracker that links leads, when it is on the page and neither running with a session
+    /// nor off (`window.PulseGate._off`, set by the loader): it is still loading.
+    fn tracker_starting(&self) -> bool {
+        let pg = self.tracker.clone().unwrap_or_else(|| get(&self.window, "PulseGate"));
+        object(pg.clone()).is_some()
+            && object(get(&pg, "_l")).is_some()
+            && !js::flag(&pg, "_off")
+            && call0(&pg, "getSessionId").as_string().is_none()
+    }
+
+    /// How the form was filled, for the submission.
+    fn fill_signals(&self, trusted_submit: bool) -> FillSignals {
+        let mut fill = FillSignals { trusted_submit, ..FillSignals::default() };
+        for field in self.view.iter().flat_map(|v| v.fields.iter()) {
+            if field.fill.typed {
+                fill.typed += 1;
+            } else if field.fill.keyless {
+                fill.keyless += 1;
+            }
+            if field.autofilled() {
+                fill.autofilled += 1;
+            }
+        }
+        fill.active_ms = self.first_touch.map(|t| js::now().saturating_sub(t));
+        fill
+    }
+
     /// Checks the field of an `input` event again while it shows an error (so the error goes
     /// as soon as it is fixed), or of a `focusout` once something was entered.
     fn recheck(&mut self, event: &JsValue, leaving: bool) {
@@ -231,7 +332,7 @@ impl Form {
         }
     }
 
-    fn submit(&mut self) {
+    fn submit(&mut self, trusted: bool) {
         if self.sending || self.done {
             return;
         }
@@ -251,6 +352,27 @@ impl Form {
             }
             return;
         }
+        // The tracker is on the page but still starting (its wasm on the way): wait a little
+        // for its session, so the lead is linked to it; then send whatever it has.
+        if self.looks < WAIT_LOOKS && self.tracker_starting() {
+            self.looks += 1;
+            self.waiting_pressed = trusted;
+            self.sending = true;
+            if let Some(view) = &self.view {
+                view.busy(true);
+            }
+            if self.wait.is_none() {
+                let handler = Handler::new(self.closure(Signal::Waited));
+                self.wait = Some(Timer::new(&self.window, handler));
+            }
+            if let Some(timer) = &mut self.wait {
+                timer.arm(WAIT_STEP_MS);
+            }
+            return;
+        }
+        self.looks = 0;
+        let fill = self.fill_signals(trusted);
+        let Some(view) = &mut self.view else { return };
         let Some(id) = self.submission_id.or_else(js::random_bytes) else {
             return view.say(NETWORK_ERROR);
         };
@@ -269,6 +391,7 @@ impl Form {
                 &self.tracker.clone().unwrap_or_else(|| get(&self.window, "PulseGate")),
             ),
             fill_ms: js::now().saturating_sub(self.shown_at),
+            fill,
         };
         let submission = submit::submission(config, view, envelope);
         let Some(body) = crate::json::to_string(&submission) else { return };

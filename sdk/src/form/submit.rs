@@ -1,12 +1,12 @@
 //! The `POST /lead.capture` body (`pulsegate_schema::lead::LeadSubmission`): the visible values,
 //! the hidden values the browser knows, the tracker's session, visitor and fingerprint when
 //! `window.PulseGate` runs on the page (so the lead is linked to its session and replay), UTM,
-//! the page, and the two bot traps (the trap input's value and the fill time).
+//! the page, the trap input's value, and the fill time with how the form was filled.
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 
-use pulsegate_schema::lead::{FieldValue, LeadSubmission};
+use pulsegate_schema::lead::{FieldValue, FillSignals, LeadSubmission};
 use pulsegate_schema::limits::{self, truncate};
 use pulsegate_schema::{FingerprintId, HiddenSource, SessionId, SiteKey, VisitorId};
 use wasm_bindgen::JsValue;
@@ -58,6 +58,8 @@ pub(crate) struct Envelope<'a> {
     pub(crate) page: Page,
     pub(crate) tracking: Tracking,
     pub(crate) fill_ms: u64,
+    /// How the form was filled (keys, autofill, a script).
+    pub(crate) fill: FillSignals,
 }
 
 /// The submission of `view`'s current values.
@@ -103,6 +105,7 @@ pub(crate) fn submission(config: &Config, view: &View, envelope: Envelope<'_>) -
         page_url,
         referrer,
         fill_ms: Some(envelope.fill_ms),
+        fill: Some(envelope.fill),
         honeypot: Some(honeypot),
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! <div class="pg">
-//!   <form novalidate>
+//!   <form novalidate name="contact">
 //!     <div><label for="f0">Email<span class="req" aria-hidden="true">*</span></label>
 //!          <input id="f0" name="email" type="email" required aria-describedby="e0">
 //!          <p id="e0" class="err"></p></div>
@@ -58,6 +58,19 @@ pub(crate) struct FieldView {
     error: JsValue,
     /// Whether the error text shows a problem now.
     pub(crate) invalid: bool,
+    /// How the visitor filled it (trusted events only): see [`FieldView::touched`].
+    pub(crate) fill: FieldFill,
+}
+
+/// How one field got its value.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FieldFill {
+    /// A key or pointer press in the field since its last input.
+    pressed: bool,
+    /// An input followed a press: the visitor typed, clicked or chose.
+    pub(crate) typed: bool,
+    /// An input came with no press: autofill, a password manager, a context-menu paste.
+    pub(crate) keyless: bool,
 }
 
 /// Creates elements in one document.
@@ -99,12 +112,19 @@ fn id(prefix: &str, n: usize) -> String {
     out
 }
 
-/// Renders `config` into `root` (the shadow root).
-pub(crate) fn render(root: &JsValue, doc: &JsValue, config: &Config) -> Option<View> {
+/// Renders `config` (the form `form_id`) into `root` (the shadow root).
+pub(crate) fn render(
+    root: &JsValue,
+    doc: &JsValue,
+    config: &Config,
+    form_id: &str,
+) -> Option<View> {
     let dom = Dom { doc: doc.clone() };
     dom.text(root, "style", &[], CSS);
     let wrapper = dom.add(root, "div", &[("class", "pg"), ("part", "root")]);
-    let form = dom.add(&wrapper, "form", &[("novalidate", "")]);
+    // Named by its id, so the tracker's form interactions (which follow focus into this shadow
+    // root) report it as the form it is.
+    let form = dom.add(&wrapper, "form", &[("novalidate", ""), ("name", form_id)]);
     let mut fields = Vec::with_capacity(config.fields.len());
     for (n, field) in config.fields.iter().enumerate() {
         fields.push(render_field(&dom, &form, field, n));
@@ -216,7 +236,7 @@ fn render_field(dom: &Dom, form: &JsValue, field: &FormField, n: usize) -> Field
             dom.add(&wrap, "p", &[("id", &error_id), ("class", "err")])
         }
     };
-    FieldView { field: field.clone(), inputs, error, invalid: false }
+    FieldView { field: field.clone(), inputs, error, invalid: false, fill: FieldFill::default() }
 }
 
 fn input_type(kind: FieldType) -> &'static str {
@@ -295,6 +315,36 @@ impl FieldView {
         if let Some(input) = self.inputs.first() {
             js::call0(input, "focus");
         }
+    }
+
+    /// Notes a trusted key or pointer press in the field.
+    pub(crate) fn pressed(&mut self) {
+        self.fill.pressed = true;
+    }
+
+    /// Notes a trusted input: typed after a press, else keyless (the browser or a password
+    /// manager filled it).
+    pub(crate) fn touched(&mut self) {
+        if self.fill.pressed {
+            self.fill.typed = true;
+        } else {
+            self.fill.keyless = true;
+        }
+        self.fill.pressed = false;
+    }
+
+    /// Whether the browser shows the field as autofilled now (`:autofill`, or the prefixed
+    /// `:-webkit-autofill` where only that one is known: `matches` throws on an unknown one).
+    pub(crate) fn autofilled(&self) -> bool {
+        self.inputs.iter().any(|input| {
+            let standard = call_str(input, "matches", ":autofill");
+            let answer = if standard.is_undefined() {
+                call_str(input, "matches", ":-webkit-autofill")
+            } else {
+                standard
+            };
+            answer.as_bool() == Some(true)
+        })
     }
 
     /// Whether `name` is this field's.

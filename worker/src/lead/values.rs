@@ -178,6 +178,7 @@ pub(crate) fn idempotency_key(header: Option<&str>, s: &LeadSubmission) -> Strin
     }
     let mut same = s.clone();
     same.fill_ms = None;
+    same.fill = None;
     let canonical = serde_json::to_vec(&same).unwrap_or_default();
     format!("body:{}", hex(&Sha256::digest(&canonical)))
 }

@@ -8,8 +8,8 @@
 //! submission changes nothing and reads back the first one's ids. Whether it matches a
 //! `TestingLeads` rule is decided inside the same statements.
 
-use pulsegate_schema::lead::CrmActivityEvent;
-use pulsegate_schema::{UnixMillis, Utm};
+use pulsegate_schema::lead::{CrmActivityEvent, add_suspicion};
+use pulsegate_schema::{ScoreReason, UnixMillis, Utm};
 use serde::Deserialize;
 
 use crate::lead::values::Contact;
@@ -40,6 +40,21 @@ pub(crate) struct Scores {
     pub(crate) engagement_reasons: String,
     pub(crate) suspicion: u32,
     pub(crate) suspicion_reasons: String,
+}
+
+impl Scores {
+    /// The scores with `extra` suspicion reasons (a fast fill) added to the session's.
+    pub(crate) fn with_suspicion(mut self, extra: &[ScoreReason]) -> Self {
+        if extra.is_empty() {
+            return self;
+        }
+        let mut reasons: Vec<ScoreReason> =
+            serde_json::from_str(&self.suspicion_reasons).unwrap_or_default();
+        reasons.extend_from_slice(extra);
+        self.suspicion = add_suspicion(self.suspicion, extra);
+        self.suspicion_reasons = serde_json::to_string(&reasons).unwrap_or_else(|_| "[]".into());
+        self
+    }
 }
 
 /// Everything one capture writes.
@@ -270,8 +285,6 @@ pub(crate) enum SetAside {
     BlockedIp,
     /// The trap field was filled.
     Honeypot,
-    /// Submitted faster than the form's minimum fill time.
-    TooFast,
 }
 
 impl SetAside {
@@ -279,7 +292,6 @@ impl SetAside {
         match self {
             Self::BlockedIp => "blocked_ip",
             Self::Honeypot => "honeypot",
-            Self::TooFast => "too_fast",
         }
     }
 }
@@ -532,6 +544,27 @@ mod tests {
             [id],
         )
         .unwrap();
+    }
+
+    #[test]
+    fn a_fast_fill_adds_its_reasons_to_the_sessions() {
+        let session = Scores {
+            engagement: 40,
+            engagement_reasons: "[]".into(),
+            suspicion: 15,
+            suspicion_reasons: r#"[{"reason":"headless","points":15}]"#.into(),
+        };
+        let fast = [ScoreReason { reason: "fast_keyless".into(), points: 20 }];
+        let scored = session.clone().with_suspicion(&fast);
+        assert_eq!(scored.suspicion, 35);
+        assert_eq!(
+            scored.suspicion_reasons,
+            r#"[{"reason":"headless","points":15},{"reason":"fast_keyless","points":20}]"#
+        );
+        assert_eq!(scored.engagement, 40);
+        assert_eq!(session.clone().with_suspicion(&[]), session);
+        let none = Scores::default().with_suspicion(&fast);
+        assert_eq!(none.suspicion_reasons, r#"[{"reason":"fast_keyless","points":20}]"#);
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! caller (integration key, or page origin on the site's domains) → rate limit (per IP for
 //! pages, per key for servers; whitelisted addresses skip it) → body (64 KiB) → the form, its
 //! domains and the linked session (one D1 batch) → the form's rules (`pulsegate_schema::lead`,
-//! the same the form builder applies) → bot traps (honeypot, minimum fill time) and `BlockedIPs`:
-//! set aside with the usual answer → hidden values, sanitizing → one D1 batch that stores the
+//! the same the form builder applies) → the honeypot and `BlockedIPs`: set aside with the usual
+//! answer → hidden values, sanitizing → a fill faster than the minimum fill time adds suspicion
+//! by how the form was filled (`pulsegate_schema::lead::fill`) → one D1 batch that stores the
 //! lead, its submission and its webhook message (`store/leads.rs`) → `201`; the first webhook
 //! attempt and the `LEAD_ANALYTICS` data point run after the response.
 
@@ -13,7 +14,7 @@ use std::rc::Rc;
 use futures_util::future::join;
 use pulsegate_schema::lead::{
     LeadAccepted, LeadSubmission, MAX_LEAD_BODY_BYTES, MIN_FILL_MS, check_fields,
-    is_idempotency_key,
+    fast_fill_reasons, is_idempotency_key,
 };
 use pulsegate_schema::replay::LeadMarker;
 use sha2::{Digest, Sha256};
@@ -145,8 +146,6 @@ async fn capture(
         Some(SetAside::BlockedIp)
     } else if from_page && submission.honeypot.as_deref().is_some_and(|h| !h.trim().is_empty()) {
         Some(SetAside::Honeypot)
-    } else if from_page && submission.fill_ms.is_some_and(|ms| ms < u64::from(MIN_FILL_MS)) {
-        Some(SetAside::TooFast)
     } else {
         None
     };
@@ -203,7 +202,18 @@ async fn capture(
     let lead_id = ids::new(ids::LEAD)?;
     let submission_id = ids::new(ids::SUBMISSION)?;
     let message_id = webhooks_on.then(|| ids::new(ids::MESSAGE)).transpose()?;
-    let scores = loaded.session.as_ref().map(leads::SessionRow::scores).unwrap_or_default();
+    // A fast fill is scored, not set aside: autofill and password managers are people.
+    let fast_fill = if from_page {
+        fast_fill_reasons(prepared.fill_ms, MIN_FILL_MS, prepared.fill.as_ref())
+    } else {
+        Vec::new()
+    };
+    let scores = loaded
+        .session
+        .as_ref()
+        .map(leads::SessionRow::scores)
+        .unwrap_or_default()
+        .with_suspicion(&fast_fill);
     let linked_session = loaded.session.as_ref().and(session_id.as_deref());
     let base_url = base_url(&req);
     let ip_hex = ctx.edge.ip.as_deref().and_then(ip::to_hex);

@@ -1,5 +1,7 @@
 //! The browser fingerprint (the spec's `fingerprintService`, client side): entropy sources read
-//! one per task, so no task blocks the page for long; each timed and fault-isolated (a source
+//! in short slices, a costly source in several steps across slices (fonts one candidate at a time,
+//! a canvas or WebGL context made in one step and read in the next), so no task blocks the page
+//! for long; each timed and fault-isolated (a source
 //! whose browser calls throw is recorded as failed and the others still count); sources a browser
 //! randomises skipped there; the id a SHA-256 over the canonical components.
 //!
@@ -59,6 +61,31 @@ pub(crate) enum Reading {
     Unstable,
     /// It finishes asynchronously: the promise settles with what its `finish` turns into a value.
     Pending(JsValue),
+    /// Not done: call `collect` again with the same [`Work`], in this slice if time is left.
+    More,
+    /// Not done, and its next step is costly (a context to create, the first text in a font):
+    /// call `collect` again at the start of the next slice.
+    Later,
+}
+
+/// A source's state between the steps of one reading.
+#[derive(Debug, Default)]
+pub(crate) struct Work {
+    /// The steps done so far (the runner counts them).
+    pub(crate) step: usize,
+    /// JS objects made in earlier steps (a canvas, its context, a first rendering).
+    pub(crate) held: Vec<JsValue>,
+    /// Numbers measured in earlier steps (the generic families' widths).
+    pub(crate) numbers: Vec<f64>,
+    /// The value so far.
+    pub(crate) value: String,
+}
+
+impl Work {
+    /// The object held at `index` (`undefined` when there is none).
+    pub(crate) fn held(&self, index: usize) -> JsValue {
+        self.held.get(index).cloned().unwrap_or(JsValue::UNDEFINED)
+    }
 }
 
 /// What a source sees of the page.
@@ -89,9 +116,9 @@ pub(crate) enum Step {
 }
 
 /// Computes one fingerprint: the asynchronous source (audio rendering, which runs off the main
-/// thread) is started first, then the synchronous ones run a few per task, each task ending once
-/// it has used [`SLICE_MS`]. Outcomes are hashed in registry order at the end, whatever order
-/// they arrived in.
+/// thread) is started first, then the synchronous ones run a few steps per task, each task ending
+/// once it has used [`SLICE_MS`] (a costly step only at the start of a task). Outcomes are hashed
+/// in registry order at the end, whatever order they arrived in.
 #[derive(Debug)]
 pub(crate) struct Runner {
     browser: Browser,
@@ -100,8 +127,12 @@ pub(crate) struct Runner {
     /// The asynchronous source: its index while it runs, and its promise until the caller took it.
     waiting: Option<usize>,
     promise: Option<JsValue>,
-    /// Each source's outcome and time, by registry index.
-    outcomes: Vec<Option<(Outcome, f64)>>,
+    /// The state of the source being read over several steps.
+    work: Work,
+    /// Each source's outcome, by registry index.
+    outcomes: Vec<Option<Outcome>>,
+    /// Each source's main-thread ms, and the longest slice (task) it ran in, by registry index.
+    spent: Vec<(f64, f64)>,
     /// Main-thread time spent in sources, in ms.
     busy_ms: f64,
     /// `performance.now()` when the runner started, for the wall time.
@@ -122,7 +153,9 @@ impl Runner {
             next: 0,
             waiting: None,
             promise: None,
+            work: Work::default(),
             outcomes: SOURCES.iter().map(|_| None).collect(),
+            spent: SOURCES.iter().map(|_| (0.0, 0.0)).collect(),
             busy_ms: 0.0,
             started: now(window),
         }
@@ -139,13 +172,20 @@ impl Runner {
         self.next >= SOURCES.len()
     }
 
+    /// The source the next step reads (a registry index) and its step.
+    #[cfg(all(test, target_family = "wasm"))]
+    pub(crate) fn position(&self) -> (usize, usize) {
+        (self.next, self.work.step)
+    }
+
     /// The asynchronous source's promise, once, for the caller to call `resume` when it settles.
     pub(crate) fn promise(&mut self) -> Option<JsValue> {
         self.promise.take()
     }
 
-    /// Reads sources for up to [`SLICE_MS`] (sources skipped on this browser cost nothing); a
-    /// heavy source only at the start of a slice.
+    /// Reads sources for up to [`SLICE_MS`] (sources skipped on this browser cost nothing); the
+    /// first step of a heavy source, and a step its source marked costly, only at the start of a
+    /// slice.
     pub(crate) fn step(&mut self, window: &JsValue) -> Step {
         let began = now(window);
         let probe = Probe {
@@ -153,26 +193,42 @@ impl Runner {
             document: get(window, "document"),
             navigator: get(window, "navigator"),
         };
-        if self.next == 0 {
+        let from = self.next;
+        let mut started = None;
+        if self.next == 0 && self.work.step == 0 {
             // The asynchronous source first, so that it renders while the others run.
-            if let Some(index) = SOURCES.iter().position(|s| s.finish.is_some()) {
+            started = SOURCES.iter().position(|s| s.finish.is_some());
+            if let Some(index) = started {
                 self.read(index, &probe, window);
             }
         }
         let mut first = true;
+        let mut costly = false;
         while let Some(source) = SOURCES.get(self.next) {
-            if source.heavy && !first && !(source.randomized)(&self.browser) {
-                return Step::Yield;
+            let fresh = self.work.step == 0;
+            if !first && (costly || (fresh && source.heavy && !(source.randomized)(&self.browser)))
+            {
+                break;
             }
             let index = self.next;
-            self.next += 1;
-            if source.finish.is_none() {
-                first = false;
-                self.read(index, &probe, window);
-                if now(window) - began >= SLICE_MS {
-                    return Step::Yield;
-                }
+            if source.finish.is_some() {
+                self.next += 1;
+                continue;
             }
+            first = false;
+            costly = self.read(index, &probe, window);
+            if now(window) - began >= SLICE_MS {
+                break;
+            }
+        }
+        // The sources that ran in this slice: those finished, and the one still in progress.
+        let to = self.next + usize::from(self.work.step > 0);
+        self.charge(from, to, began, window);
+        if let Some((_, longest)) = started.and_then(|index| self.spent.get_mut(index)) {
+            *longest = now(window) - began;
+        }
+        if self.next < SOURCES.len() {
+            return Step::Yield;
         }
         if self.waiting.is_some() {
             return Step::Wait(ASYNC_DEADLINE_MS);
@@ -181,30 +237,62 @@ impl Runner {
         Step::Done(fingerprint, wall_ms)
     }
 
-    /// Reads source `index`, timed.
-    fn read(&mut self, index: usize, probe: &Probe<'_>, window: &JsValue) {
-        let Some(source) = SOURCES.get(index) else { return };
-        let began = now(window);
-        let outcome = if (source.randomized)(&self.browser) {
-            Outcome::Skipped
-        } else {
-            match (source.collect)(probe) {
-                Some(Reading::Value(value)) => Outcome::Value(value),
-                Some(Reading::Unstable) => Outcome::Skipped,
-                Some(Reading::Pending(promise)) => {
-                    self.waiting = Some(index);
-                    self.promise = Some(promise);
-                    self.busy_ms += now(window) - began;
-                    return;
-                }
-                None => Outcome::Failed,
+    /// Records this slice's length (since `began`) as the task the synchronous sources `from..to`
+    /// ran in, where it is their longest.
+    fn charge(&mut self, from: usize, to: usize, began: f64, window: &JsValue) {
+        let slice = now(window) - began;
+        for (source, (_, longest)) in SOURCES.iter().zip(&mut self.spent).take(to).skip(from) {
+            if source.finish.is_none() {
+                *longest = longest.max(slice);
             }
+        }
+    }
+
+    /// Runs one step of source `index`, timed; moves on to the next source once it is done.
+    /// `true` when the source's next step is costly.
+    fn read(&mut self, index: usize, probe: &Probe<'_>, window: &JsValue) -> bool {
+        let Some(source) = SOURCES.get(index) else { return false };
+        let began = now(window);
+        let reading = if (source.randomized)(&self.browser) {
+            None
+        } else {
+            Some((source.collect)(probe, &mut self.work))
         };
         let spent = now(window) - began;
         self.busy_ms += spent;
-        if let Some(slot) = self.outcomes.get_mut(index) {
-            *slot = Some((outcome, spent));
+        if let Some((total, _)) = self.spent.get_mut(index) {
+            *total += spent;
         }
+        let outcome = match reading {
+            None | Some(Some(Reading::Unstable)) => Outcome::Skipped,
+            Some(Some(Reading::Value(value))) => Outcome::Value(value),
+            Some(Some(Reading::More)) => {
+                self.work.step += 1;
+                return false;
+            }
+            Some(Some(Reading::Later)) => {
+                self.work.step += 1;
+                return true;
+            }
+            Some(Some(Reading::Pending(promise))) => {
+                self.waiting = Some(index);
+                self.promise = Some(promise);
+                self.work = Work::default();
+                if index == self.next {
+                    self.next += 1;
+                }
+                return false;
+            }
+            Some(None) => Outcome::Failed,
+        };
+        self.work = Work::default();
+        if let Some(slot) = self.outcomes.get_mut(index) {
+            *slot = Some(outcome);
+        }
+        if index == self.next {
+            self.next += 1;
+        }
+        false
     }
 
     /// The asynchronous source settled with `result` (`undefined`: it timed out).
@@ -217,17 +305,23 @@ impl Runner {
             finish.and_then(|finish| if result.is_undefined() { None } else { finish(result) });
         let spent = now(window) - began;
         self.busy_ms += spent;
+        if let Some((total, longest)) = self.spent.get_mut(index) {
+            *total += spent;
+            *longest = longest.max(spent);
+        }
         if let Some(slot) = self.outcomes.get_mut(index) {
-            *slot = Some((value.map_or(Outcome::Failed, Outcome::Value), spent));
+            *slot = Some(value.map_or(Outcome::Failed, Outcome::Value));
         }
     }
 
-    /// Each source's name and main-thread ms, for reports (`PulseGate._state()`).
-    pub(crate) fn timings(&self) -> impl Iterator<Item = (&'static str, f64)> + '_ {
-        SOURCES
-            .iter()
-            .zip(&self.outcomes)
-            .filter_map(|(source, outcome)| outcome.as_ref().map(|(_, ms)| (source.name, *ms)))
+    /// Each finished source's name, main-thread ms and longest task (the longest slice it ran
+    /// in), for reports (`PulseGate._state()`).
+    pub(crate) fn timings(&self) -> impl Iterator<Item = (&'static str, f64, f64)> + '_ {
+        SOURCES.iter().zip(&self.outcomes).zip(&self.spent).filter_map(
+            |((source, outcome), (total, longest))| {
+                outcome.as_ref().map(|_| (source.name, *total, *longest))
+            },
+        )
     }
 
     /// Hashes the canonical stream; the id, confidence and main-thread time, and the wall time
@@ -237,7 +331,7 @@ impl Runner {
         let (mut ok, mut lost) = (0u8, 0u8);
         for (source, outcome) in SOURCES.iter().zip(&self.outcomes) {
             hasher.update(source.name.as_bytes());
-            match outcome.as_ref().map(|(o, _)| o) {
+            match outcome {
                 Some(Outcome::Value(value)) => {
                     let mut head = String::from("=");
                     push_u64(&mut head, value.len() as u64);

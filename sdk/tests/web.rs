@@ -841,7 +841,7 @@ async fn sources_read_what_the_browser_says() {
     run("delete navigator.hardwareConcurrency;");
 }
 
-/// Runs a whole fingerprint the way the tracker does (a source per step, awaiting audio).
+/// Runs a whole fingerprint the way the tracker does (a slice per step, awaiting audio).
 async fn fingerprint() -> (pulsegate_schema::Fingerprint, u32) {
     let w = window();
     let mut runner = Runner::new(&w);

@@ -101,15 +101,6 @@ export function now() {
 }
 
 /** Fills `out` (a view on wasm memory) with random bytes from Web Crypto (zeros without it). */
-// Copies `array[from..]` (a typed array) into `out`, as far as both go; zeros where it throws.
-export function floats(array, from, out) {
-  try {
-    out.set(array.subarray(from, from + out.length));
-  } catch (_) {
-    // Not a typed array: `out` stays zero.
-  }
-}
-
 export function random(out) {
   try {
     crypto.getRandomValues(out);

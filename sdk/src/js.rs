@@ -41,10 +41,6 @@ extern "C" {
     fn host_now() -> f64;
     #[wasm_bindgen(js_name = random)]
     fn host_random(out: &mut [u8]);
-    /// Copies the typed array `array` from index `from` into `out`, in one call (zeros where it
-    /// is no typed array).
-    #[cfg(feature = "fingerprint")]
-    pub(crate) fn floats(array: &JsValue, from: u32, out: &mut [f32]);
     /// `f` wrapped so that nothing it throws (or traps) reaches its JS caller.
     pub(crate) fn guard(f: &JsValue) -> JsValue;
     /// Wraps `o[m]` to call `after` (already guarded) after the original; the function that undoes

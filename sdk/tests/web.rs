@@ -852,6 +852,8 @@ async fn fingerprint() -> (pulsegate_schema::Fingerprint, u32) {
         match step {
             Step::Yield => {}
             Step::Wait(_) => {
+                // What the tracker checks to finish as soon as the audio settles.
+                assert!(runner.read_all() && runner.waiting(), "only the audio is left");
                 let result = wait(promise.take().expect("the audio promise")).await;
                 runner.resume(&result, &w);
             }

@@ -8,11 +8,12 @@ use alloc::string::String;
 use wasm_bindgen::JsValue;
 
 use super::{Probe, Reading, Work, bits};
-use crate::js::{call, call_num, call0, floats, get, make, num, number, object, set};
+use crate::js::{call, call_num, call0, get, make, num, number, object, set};
+use crate::text::u64_text;
 
 /// Rendered frames, and the first one summed.
 const FRAMES: f64 = 5000.0;
-const FROM: usize = 4500;
+const FROM: u64 = 4500;
 
 pub(super) fn collect(probe: &Probe<'_>, _: &mut Work) -> Option<Reading> {
     let constructor = ["OfflineAudioContext", "webkitOfflineAudioContext"]
@@ -41,13 +42,10 @@ pub(super) fn collect(probe: &Probe<'_>, _: &mut Work) -> Option<Reading> {
 /// The rendered `AudioBuffer` → the value.
 pub(super) fn finish(buffer: &JsValue) -> Option<String> {
     let samples = object(call_num(buffer, "getChannelData", &[0.0]))?;
-    let length = number(&samples, "length")? as usize;
-    // The samples summed, copied into the wasm in one call (not read one by one).
-    let mut tail = alloc::vec![0.0f32; length.saturating_sub(FROM)];
-    floats(&samples, FROM as u32, &mut tail);
+    let length = number(&samples, "length")? as u64;
     let mut sum = 0.0f64;
-    for sample in tail {
-        sum += f64::from(sample).abs();
+    for i in FROM..length {
+        sum += number(&samples, &u64_text(i)).unwrap_or(0.0).abs();
     }
     let mut value = String::new();
     bits(&mut value, sum);

@@ -9,22 +9,20 @@
 
 use core::f64::consts::PI;
 
-use wasm_bindgen::JsValue;
-
 use super::{Probe, Reading, Work};
 use crate::js::{call, call_num, call_str, call0, num, object, set, set_str, str};
 
 const TEXT: &str = "Cwm fjordbank gly \u{1F603}";
 
-/// `work.held` is the first drawing's URL once there is one, then the canvas and its context.
+/// `work.held`: the canvas, its context, and the first drawing's URL once there is one.
 pub(super) fn collect(probe: &Probe<'_>, work: &mut Work) -> Option<Reading> {
-    let ctx = work.held.last().cloned().unwrap_or(JsValue::UNDEFINED);
+    let [canvas, ctx, first] = &work.held;
     // The second drawing's steps are cheap: its fonts are loaded.
     let next = if work.step < 3 { Reading::Later } else { Reading::More };
-    let style = |key: &str, value: &str| set_str(&ctx, key, value);
+    let style = |key: &str, value: &str| set_str(ctx, key, value);
     let text = |font: &str, x: f64, y: f64| {
         style("font", font);
-        call(&ctx, "fillText", &[&str(TEXT), &num(x), &num(y)]);
+        call(ctx, "fillText", &[&str(TEXT), &num(x), &num(y)]);
     };
     match work.step % 3 {
         0 => {
@@ -39,8 +37,8 @@ pub(super) fn collect(probe: &Probe<'_>, work: &mut Work) -> Option<Reading> {
             set_str(&ctx, "fillStyle", "#069");
             set_str(&ctx, "font", "11pt \"Times New Roman\"");
             call(&ctx, "fillText", &[&str(TEXT), &num(2.0), &num(15.0)]);
-            work.held.push(canvas);
-            work.held.push(ctx);
+            work.held[0] = canvas;
+            work.held[1] = ctx;
             Some(next)
         }
         1 => {
@@ -55,26 +53,25 @@ pub(super) fn collect(probe: &Probe<'_>, work: &mut Work) -> Option<Reading> {
                 ("#f9c", 200.0, 30.0, 18.0),
             ] {
                 style("fillStyle", color);
-                call0(&ctx, "beginPath");
-                call_num(&ctx, "arc", &[x, y, r, 0.0, 2.0 * PI]);
-                call_num(&ctx, "arc", &[x, y, r / 3.0, 0.0, 2.0 * PI]);
-                call_str(&ctx, "fill", "evenodd");
+                call0(ctx, "beginPath");
+                call_num(ctx, "arc", &[x, y, r, 0.0, 2.0 * PI]);
+                call_num(ctx, "arc", &[x, y, r / 3.0, 0.0, 2.0 * PI]);
+                call_str(ctx, "fill", "evenodd");
             }
             Some(next)
         }
         _ => {
-            let url = call0(&work.held(work.held.len().saturating_sub(2)), "toDataURL");
+            let url = call0(canvas, "toDataURL");
             if !url.is_string() {
                 return None;
             }
-            if work.held.len() < 3 {
+            if !first.is_string() {
                 // The first drawing: draw again, and compare.
-                work.held = alloc::vec![url];
+                work.held[2] = url;
                 return Some(Reading::More);
             }
-            let first = work.held(0);
             // Compared as JS strings (`===`), copied into the wasm only once.
-            if first != url {
+            if *first != url {
                 return Some(Reading::Unstable);
             }
             url.as_string().map(Reading::Value)

@@ -75,13 +75,13 @@ fn collect(probe: &Probe<'_>, work: &mut Work, fonts: &[&str]) -> Option<Reading
     if work.step == 0 {
         let canvas = probe.element("canvas")?;
         let ctx = object(call_str(&canvas, "getContext", "2d"))?;
-        for generic in GENERICS {
-            work.numbers.push(width(&ctx, generic)?);
+        for (generic, base) in GENERICS.iter().zip(&mut work.numbers) {
+            *base = width(&ctx, generic)?;
         }
-        work.held.push(ctx);
+        work.held[0] = ctx;
         return Some(Reading::More);
     }
-    let ctx = work.held(0);
+    let ctx = &work.held[0];
     let font = fonts.get(work.step - 1)?;
     let mut installed = false;
     for (generic, base) in GENERICS.iter().zip(&work.numbers) {
@@ -89,7 +89,7 @@ fn collect(probe: &Probe<'_>, work: &mut Work, fonts: &[&str]) -> Option<Reading
         family.push_str(font);
         family.push_str("',");
         family.push_str(generic);
-        if width(&ctx, &family)? != *base {
+        if width(ctx, &family)? != *base {
             installed = true;
             break;
         }

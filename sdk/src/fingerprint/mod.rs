@@ -41,7 +41,6 @@ mod vendor;
 mod webgl;
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use pulsegate_schema::{Fingerprint, FingerprintId};
 use sha2::{Digest, Sha256};
@@ -74,18 +73,11 @@ pub(crate) struct Work {
     /// The steps done so far (the runner counts them).
     pub(crate) step: usize,
     /// JS objects made in earlier steps (a canvas, its context, a first rendering).
-    pub(crate) held: Vec<JsValue>,
+    pub(crate) held: [JsValue; 3],
     /// Numbers measured in earlier steps (the generic families' widths).
-    pub(crate) numbers: Vec<f64>,
+    pub(crate) numbers: [f64; 2],
     /// The value so far.
     pub(crate) value: String,
-}
-
-impl Work {
-    /// The object held at `index` (`undefined` when there is none).
-    pub(crate) fn held(&self, index: usize) -> JsValue {
-        self.held.get(index).cloned().unwrap_or(JsValue::UNDEFINED)
-    }
 }
 
 /// What a source sees of the page.
@@ -122,7 +114,8 @@ pub(crate) enum Step {
 #[derive(Debug)]
 pub(crate) struct Runner {
     browser: Browser,
-    /// The next source to read (synchronous ones; the asynchronous one is started first).
+    /// The next source to read (synchronous ones; the asynchronous one, the last, is started
+    /// first).
     next: usize,
     /// The asynchronous source: its index while it runs, and its promise until the caller took it.
     waiting: Option<usize>,
@@ -130,14 +123,15 @@ pub(crate) struct Runner {
     /// The state of the source being read over several steps.
     work: Work,
     /// Each source's outcome, by registry index.
-    outcomes: Vec<Option<Outcome>>,
+    outcomes: [Option<Outcome>; SOURCES.len()],
     /// Each source's main-thread ms, and the longest slice (task) it ran in, by registry index.
-    spent: Vec<(f64, f64)>,
-    /// Main-thread time spent in sources, in ms.
-    busy_ms: f64,
+    spent: [(f64, f64); SOURCES.len()],
     /// `performance.now()` when the runner started, for the wall time.
     started: f64,
 }
+
+/// The asynchronous source (audio rendering): the registry's last.
+const ASYNC: usize = SOURCES.len() - 1;
 
 /// How long the asynchronous source (audio rendering) may take before it counts as failed.
 pub(crate) const ASYNC_DEADLINE_MS: u64 = 1_000;
@@ -154,9 +148,8 @@ impl Runner {
             waiting: None,
             promise: None,
             work: Work::default(),
-            outcomes: SOURCES.iter().map(|_| None).collect(),
-            spent: SOURCES.iter().map(|_| (0.0, 0.0)).collect(),
-            busy_ms: 0.0,
+            outcomes: [const { None }; SOURCES.len()],
+            spent: [(0.0, 0.0); SOURCES.len()],
             started: now(window),
         }
     }
@@ -169,7 +162,7 @@ impl Runner {
     /// Whether every synchronous source has been read (so a pending asynchronous one is all that
     /// is left).
     pub(crate) fn read_all(&self) -> bool {
-        self.next >= SOURCES.len()
+        self.next >= ASYNC
     }
 
     /// The source the next step reads (a registry index) and its step.
@@ -183,9 +176,8 @@ impl Runner {
         self.promise.take()
     }
 
-    /// Reads sources for up to [`SLICE_MS`] (sources skipped on this browser cost nothing); the
-    /// first step of a heavy source, and a step its source marked costly, only at the start of a
-    /// slice.
+    /// Reads sources for up to [`SLICE_MS`]; the first step of a heavy source, and a step its
+    /// source marked costly, only at the start of a slice.
     pub(crate) fn step(&mut self, window: &JsValue) -> Step {
         let began = now(window);
         let probe = Probe {
@@ -194,40 +186,35 @@ impl Runner {
             navigator: get(window, "navigator"),
         };
         let from = self.next;
-        let mut started = None;
-        if self.next == 0 && self.work.step == 0 {
+        let opening = self.next == 0 && self.work.step == 0;
+        if opening {
             // The asynchronous source first, so that it renders while the others run.
-            started = SOURCES.iter().position(|s| s.finish.is_some());
-            if let Some(index) = started {
-                self.read(index, &probe, window);
-            }
+            self.read(ASYNC, &probe, window);
         }
         let mut first = true;
         let mut costly = false;
-        while let Some(source) = SOURCES.get(self.next) {
+        while let Some(source) = SOURCES.get(self.next).filter(|_| self.next < ASYNC) {
             let fresh = self.work.step == 0;
             if !first && (costly || (fresh && source.heavy && !(source.randomized)(&self.browser)))
             {
                 break;
             }
-            let index = self.next;
-            if source.finish.is_some() {
-                self.next += 1;
-                continue;
-            }
             first = false;
-            costly = self.read(index, &probe, window);
+            costly = self.read(self.next, &probe, window);
             if now(window) - began >= SLICE_MS {
                 break;
             }
         }
-        // The sources that ran in this slice: those finished, and the one still in progress.
+        // This slice was the task of the sources that ran in it: those finished, the one still
+        // in progress, and the asynchronous one if it started here.
+        let slice = now(window) - began;
         let to = self.next + usize::from(self.work.step > 0);
-        self.charge(from, to, began, window);
-        if let Some((_, longest)) = started.and_then(|index| self.spent.get_mut(index)) {
-            *longest = now(window) - began;
+        for (index, (_, longest)) in self.spent.iter_mut().enumerate() {
+            if (from..to).contains(&index) || (opening && index == ASYNC) {
+                *longest = longest.max(slice);
+            }
         }
-        if self.next < SOURCES.len() {
+        if self.next < ASYNC {
             return Step::Yield;
         }
         if self.waiting.is_some() {
@@ -237,57 +224,41 @@ impl Runner {
         Step::Done(fingerprint, wall_ms)
     }
 
-    /// Records this slice's length (since `began`) as the task the synchronous sources `from..to`
-    /// ran in, where it is their longest.
-    fn charge(&mut self, from: usize, to: usize, began: f64, window: &JsValue) {
-        let slice = now(window) - began;
-        for (source, (_, longest)) in SOURCES.iter().zip(&mut self.spent).take(to).skip(from) {
-            if source.finish.is_none() {
-                *longest = longest.max(slice);
-            }
-        }
-    }
-
     /// Runs one step of source `index`, timed; moves on to the next source once it is done.
     /// `true` when the source's next step is costly.
     fn read(&mut self, index: usize, probe: &Probe<'_>, window: &JsValue) -> bool {
         let Some(source) = SOURCES.get(index) else { return false };
         let began = now(window);
         let reading = if (source.randomized)(&self.browser) {
-            None
+            Some(Reading::Unstable)
         } else {
-            Some((source.collect)(probe, &mut self.work))
+            (source.collect)(probe, &mut self.work)
         };
         let spent = now(window) - began;
-        self.busy_ms += spent;
         if let Some((total, _)) = self.spent.get_mut(index) {
             *total += spent;
         }
         let outcome = match reading {
-            None | Some(Some(Reading::Unstable)) => Outcome::Skipped,
-            Some(Some(Reading::Value(value))) => Outcome::Value(value),
-            Some(Some(Reading::More)) => {
+            Some(Reading::More) => {
                 self.work.step += 1;
                 return false;
             }
-            Some(Some(Reading::Later)) => {
+            Some(Reading::Later) => {
                 self.work.step += 1;
                 return true;
             }
-            Some(Some(Reading::Pending(promise))) => {
+            Some(Reading::Pending(promise)) => {
                 self.waiting = Some(index);
                 self.promise = Some(promise);
-                self.work = Work::default();
-                if index == self.next {
-                    self.next += 1;
-                }
-                return false;
+                None
             }
-            Some(None) => Outcome::Failed,
+            Some(Reading::Value(value)) => Some(Outcome::Value(value)),
+            Some(Reading::Unstable) => Some(Outcome::Skipped),
+            None => Some(Outcome::Failed),
         };
         self.work = Work::default();
         if let Some(slot) = self.outcomes.get_mut(index) {
-            *slot = Some(outcome);
+            *slot = outcome;
         }
         if index == self.next {
             self.next += 1;
@@ -304,7 +275,6 @@ impl Runner {
         let value =
             finish.and_then(|finish| if result.is_undefined() { None } else { finish(result) });
         let spent = now(window) - began;
-        self.busy_ms += spent;
         if let Some((total, longest)) = self.spent.get_mut(index) {
             *total += spent;
             *longest = longest.max(spent);
@@ -314,14 +284,10 @@ impl Runner {
         }
     }
 
-    /// Each finished source's name, main-thread ms and longest task (the longest slice it ran
-    /// in), for reports (`PulseGate._state()`).
+    /// Each source's name, main-thread ms and longest task (the longest slice it ran in), for
+    /// reports (`PulseGate._state()`).
     pub(crate) fn timings(&self) -> impl Iterator<Item = (&'static str, f64, f64)> + '_ {
-        SOURCES.iter().zip(&self.outcomes).zip(&self.spent).filter_map(
-            |((source, outcome), (total, longest))| {
-                outcome.as_ref().map(|_| (source.name, *total, *longest))
-            },
-        )
+        SOURCES.iter().zip(&self.spent).map(|(source, (ms, task_ms))| (source.name, *ms, *task_ms))
     }
 
     /// Hashes the canonical stream; the id, confidence and main-thread time, and the wall time
@@ -353,7 +319,7 @@ impl Runner {
             id: FingerprintId::from_sha256(hasher.finalize().into()),
             confidence: confidence(self.browser.base_confidence(), lost),
             sources: ok,
-            ms: self.busy_ms.max(0.0) as u32,
+            ms: self.spent.iter().map(|(ms, _)| ms).sum::<f64>().max(0.0) as u32,
         };
         (fingerprint, (now(window) - self.started).max(0.0) as u32)
     }

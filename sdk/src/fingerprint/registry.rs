@@ -42,7 +42,7 @@ fn brave(browser: &Browser) -> bool {
     browser.brave
 }
 
-/// The sources, in hashing order.
+/// The sources, in hashing order; the one asynchronous source last (the runner starts it first).
 pub(crate) static SOURCES: [Source; 19] = [
     Source {
         name: "platform",
@@ -211,9 +211,14 @@ mod tests {
     }
 
     #[test]
-    fn only_audio_is_asynchronous() {
+    fn only_audio_is_asynchronous_and_it_is_last() {
         let async_sources: Vec<_> =
             SOURCES.iter().filter(|s| s.finish.is_some()).map(|s| s.name).collect();
         assert_eq!(async_sources, ["audio"]);
+        assert_eq!(
+            SOURCES.last().map(|s| s.name),
+            Some("audio"),
+            "the runner starts the last first"
+        );
     }
 }

@@ -10,7 +10,7 @@ use alloc::string::String;
 use wasm_bindgen::JsValue;
 
 use super::{Probe, Reading, Work, text_of};
-use crate::js::{call, call_num, call_str, call0, get, make, num, object, set, str};
+use crate::js::{call_num, call_str, call0, get, object};
 
 /// `getParameter` enums: vendor, renderer, versions, then limits and bit depths; then
 /// `WEBGL_debug_renderer_info`'s unmasked vendor and renderer.
@@ -32,25 +32,19 @@ pub(super) fn collect(probe: &Probe<'_>, work: &mut Work) -> Option<Reading> {
     match work.step {
         0 => {
             let canvas = probe.element("canvas")?;
-            // A 1×1 drawing buffer without multisampling: less to allocate, and nothing read
-            // depends on it.
-            set(&canvas, "width", &num(1.0));
-            set(&canvas, "height", &num(1.0));
-            let options = make(&get(probe.window, "Object"), &[]);
-            set(&options, "antialias", &JsValue::FALSE);
-            let Some(gl) = object(call(&canvas, "getContext", &[&str("webgl"), &options])) else {
+            let Some(gl) = object(call_str(&canvas, "getContext", "webgl")) else {
                 return Some(Reading::Value(String::from("none")));
             };
-            work.held.push(gl);
+            work.held[0] = gl;
             Some(Reading::Later)
         }
         1 => {
-            work.value = read(&work.held(0));
+            work.value = read(&work.held[0]);
             Some(Reading::Later)
         }
         _ => {
             // Give the context back now rather than when it is collected (pages get only a few).
-            call0(&call_str(&work.held(0), "getExtension", "WEBGL_lose_context"), "loseContext");
+            call0(&call_str(&work.held[0], "getExtension", "WEBGL_lose_context"), "loseContext");
             Some(Reading::Value(core::mem::take(&mut work.value)))
         }
     }

@@ -52,7 +52,10 @@ async function measure(page, which) {
     await page.waitForFunction(() => window.PulseGate?._state?.()?.fingerprint, null, { timeout: 30000 });
     result = await page.evaluate(() => {
       const { fingerprint } = window.PulseGate._state();
-      return { wallMs: fingerprint.wallMs, busyMs: fingerprint.ms, id: fingerprint.id, sourceMs: fingerprint.sourceMs };
+      return {
+        wallMs: fingerprint.wallMs, busyMs: fingerprint.ms, id: fingerprint.id,
+        sourceMs: fingerprint.sourceMs, sourceTaskMs: fingerprint.sourceTaskMs,
+      };
     });
   } else {
     result = await page.evaluate(() => window.__result);
@@ -84,9 +87,13 @@ for (const throttle of [1, 4]) {
       results.push(await measure(page, which));
       await page.close();
     }
+    const perSource = (key, summary) => Object.fromEntries(Object.keys(results[0][key])
+      .map((name) => [name, summary(results.map((r) => r[key][name] ?? 0))]));
     rows[which] = {
-      sources: which === 'pulsegate'
-        ? Object.fromEntries(Object.keys(results[0].sourceMs).map((name) => [name, median(results.map((r) => r.sourceMs[name] ?? 0))]))
+      sources: which === 'pulsegate' ? perSource('sourceMs', median) : null,
+      // The longest task each source ran in (the slice, as the runner timed it): median and max.
+      tasks: which === 'pulsegate'
+        ? { median: perSource('sourceTaskMs', median), max: perSource('sourceTaskMs', (v) => Math.max(...v)) }
         : null,
       wall: median(results.map((r) => r.wallMs)),
       busy: which === 'pulsegate' ? median(results.map((r) => r.busyMs)) : null,
@@ -122,6 +129,8 @@ for (const row of report) {
 }
 console.log('\nPulseGate main-thread ms per source (median): ' + report.map((row) =>
   `${row.throttle}×: ${Object.entries(row.pulsegate.sources).map(([n, v]) => `${n} ${v.toFixed(1)}`).join(', ')}`).join('\n  '));
+console.log('\nPulseGate longest task per source, ms (median / max of runs): ' + report.map((row) =>
+  `${row.throttle}×: ${Object.keys(row.pulsegate.tasks.max).map((n) => `${n} ${row.pulsegate.tasks.median[n].toFixed(1)}/${row.pulsegate.tasks.max[n].toFixed(1)}`).join(', ')}`).join('\n  '));
 console.log(`\nSame id on ${RELOADS} reloads of one profile: PulseGate ${stability.pulsegate}/${RELOADS}, FingerprintJS ${stability.fpjs}/${RELOADS}`);
 console.log(`Distinct ids across the timed runs (1 means stable): ${report.map((r) => `${r.throttle}×: PulseGate ${r.pulsegate.ids}, FingerprintJS ${r.fpjs.ids}`).join('; ')}`);
 console.log('Goal: PulseGate ≤ 0.5× FingerprintJS at both throttles, no task over 50 ms, 20/20 stable.');

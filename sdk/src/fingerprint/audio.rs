@@ -7,7 +7,7 @@ use alloc::string::String;
 
 use wasm_bindgen::JsValue;
 
-use super::{Probe, Reading, bits};
+use super::{Probe, Reading, Work, bits};
 use crate::js::{call, call_num, call0, get, make, num, number, object, set};
 use crate::text::u64_text;
 
@@ -15,7 +15,7 @@ use crate::text::u64_text;
 const FRAMES: f64 = 5000.0;
 const FROM: u64 = 4500;
 
-pub(super) fn collect(probe: &Probe<'_>) -> Option<Reading> {
+pub(super) fn collect(probe: &Probe<'_>, _: &mut Work) -> Option<Reading> {
     let constructor = ["OfflineAudioContext", "webkitOfflineAudioContext"]
         .iter()
         .map(|name| get(probe.window, name))

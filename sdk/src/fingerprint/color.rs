@@ -2,12 +2,12 @@
 
 use alloc::string::String;
 
-use super::{Probe, Reading};
+use super::{Probe, Reading, Work};
 use crate::context::media;
 use crate::js::{get, number};
 use crate::text::push_u64;
 
-pub(super) fn collect(probe: &Probe<'_>) -> Option<Reading> {
+pub(super) fn collect(probe: &Probe<'_>, _: &mut Work) -> Option<Reading> {
     let depth = number(&get(probe.window, "screen"), "colorDepth")?;
     let mut value = String::new();
     push_u64(&mut value, depth as u64);

@@ -7,10 +7,10 @@
 
 use alloc::string::String;
 
-use super::{Probe, Reading};
+use super::{Probe, Reading, Work};
 use crate::js::{call0, get, make, object, text};
 
-pub(super) fn collect(probe: &Probe<'_>) -> Option<Reading> {
+pub(super) fn collect(probe: &Probe<'_>, _: &mut Work) -> Option<Reading> {
     let rules = object(make(&get(&get(probe.window, "Intl"), "PluralRules"), &[]))?;
     let locale: String = text(&call0(&rules, "resolvedOptions"), "locale")?;
     Some(Reading::Value(locale))

@@ -1,9 +1,9 @@
 //! `navigator.language` and `navigator.languages`, e.g. `en-US;en-US,de`.
 
-use super::{Probe, Reading};
+use super::{Probe, Reading, Work};
 use crate::js::text;
 
-pub(super) fn collect(probe: &Probe<'_>) -> Option<Reading> {
+pub(super) fn collect(probe: &Probe<'_>, _: &mut Work) -> Option<Reading> {
     let mut value = text(&probe.navigator, "language")?;
     value.push(';');
     for language in crate::context::languages(&probe.navigator) {

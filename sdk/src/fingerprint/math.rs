@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 
-use super::{Probe, Reading, bits};
+use super::{Probe, Reading, Work, bits};
 use crate::js::{call_num, get};
 
 /// `Math.<name>(<argument>)` pairs, chosen where engines are known to round differently.
@@ -26,7 +26,7 @@ const CALLS: &[(&str, f64)] = &[
     ("cbrt", 100.0),
 ];
 
-pub(super) fn collect(probe: &Probe<'_>) -> Option<Reading> {
+pub(super) fn collect(probe: &Probe<'_>, _: &mut Work) -> Option<Reading> {
     let math = get(probe.window, "Math");
     let mut value = String::with_capacity(CALLS.len() * 17);
     for (name, argument) in CALLS {

@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 
-use super::{Probe, Reading};
+use super::{Probe, Reading, Work};
 use crate::context::media;
 
 /// The queries, in flag order.
@@ -21,7 +21,7 @@ const QUERIES: &[&str] = &[
     "(any-pointer: coarse)",
 ];
 
-pub(super) fn collect(probe: &Probe<'_>) -> Option<Reading> {
+pub(super) fn collect(probe: &Probe<'_>, _: &mut Work) -> Option<Reading> {
     if !crate::js::get(probe.window, "matchMedia").is_function() {
         return None;
     }

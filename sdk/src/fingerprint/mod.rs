@@ -1,5 +1,7 @@
 //! The browser fingerprint (the spec's `fingerprintService`, client side): entropy sources read
-//! one per task, so no task blocks the page for long; each timed and fault-isolated (a source
+//! in short slices, a costly source in several steps across slices (fonts one candidate at a time,
+//! a canvas or WebGL context made in one step and read in the next), so no task blocks the page
+//! for long; each timed and fault-isolated (a source
 //! whose browser calls throw is recorded as failed and the others still count); sources a browser
 //! randomises skipped there; the id a SHA-256 over the canonical components.
 //!
@@ -39,7 +41,6 @@ mod vendor;
 mod webgl;
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use pulsegate_schema::{Fingerprint, FingerprintId};
 use sha2::{Digest, Sha256};
@@ -59,6 +60,24 @@ pub(crate) enum Reading {
     Unstable,
     /// It finishes asynchronously: the promise settles with what its `finish` turns into a value.
     Pending(JsValue),
+    /// Not done: call `collect` again with the same [`Work`], in this slice if time is left.
+    More,
+    /// Not done, and its next step is costly (a context to create, the first text in a font):
+    /// call `collect` again at the start of the next slice.
+    Later,
+}
+
+/// A source's state between the steps of one reading.
+#[derive(Debug, Default)]
+pub(crate) struct Work {
+    /// The steps done so far (the runner counts them).
+    pub(crate) step: usize,
+    /// JS objects made in earlier steps (a canvas, its context, a first rendering).
+    pub(crate) held: [JsValue; 3],
+    /// Numbers measured in earlier steps (the generic families' widths).
+    pub(crate) numbers: [f64; 2],
+    /// The value so far.
+    pub(crate) value: String,
 }
 
 /// What a source sees of the page.
@@ -89,24 +108,30 @@ pub(crate) enum Step {
 }
 
 /// Computes one fingerprint: the asynchronous source (audio rendering, which runs off the main
-/// thread) is started first, then the synchronous ones run a few per task, each task ending once
-/// it has used [`SLICE_MS`]. Outcomes are hashed in registry order at the end, whatever order
-/// they arrived in.
+/// thread) is started first, then the synchronous ones run a few steps per task, each task ending
+/// once it has used [`SLICE_MS`] (a costly step only at the start of a task). Outcomes are hashed
+/// in registry order at the end, whatever order they arrived in.
 #[derive(Debug)]
 pub(crate) struct Runner {
     browser: Browser,
-    /// The next source to read (synchronous ones; the asynchronous one is started first).
+    /// The next source to read (synchronous ones; the asynchronous one, the last, is started
+    /// first).
     next: usize,
     /// The asynchronous source: its index while it runs, and its promise until the caller took it.
     waiting: Option<usize>,
     promise: Option<JsValue>,
-    /// Each source's outcome and time, by registry index.
-    outcomes: Vec<Option<(Outcome, f64)>>,
-    /// Main-thread time spent in sources, in ms.
-    busy_ms: f64,
+    /// The state of the source being read over several steps.
+    work: Work,
+    /// Each source's outcome, by registry index.
+    outcomes: [Option<Outcome>; SOURCES.len()],
+    /// Each source's main-thread ms, and the longest slice (task) it ran in, by registry index.
+    spent: [(f64, f64); SOURCES.len()],
     /// `performance.now()` when the runner started, for the wall time.
     started: f64,
 }
+
+/// The asynchronous source (audio rendering): the registry's last.
+const ASYNC: usize = SOURCES.len() - 1;
 
 /// How long the asynchronous source (audio rendering) may take before it counts as failed.
 pub(crate) const ASYNC_DEADLINE_MS: u64 = 1_000;
@@ -122,8 +147,9 @@ impl Runner {
             next: 0,
             waiting: None,
             promise: None,
-            outcomes: SOURCES.iter().map(|_| None).collect(),
-            busy_ms: 0.0,
+            work: Work::default(),
+            outcomes: [const { None }; SOURCES.len()],
+            spent: [(0.0, 0.0); SOURCES.len()],
             started: now(window),
         }
     }
@@ -136,7 +162,13 @@ impl Runner {
     /// Whether every synchronous source has been read (so a pending asynchronous one is all that
     /// is left).
     pub(crate) fn read_all(&self) -> bool {
-        self.next >= SOURCES.len()
+        self.next >= ASYNC
+    }
+
+    /// The source the next step reads (a registry index) and its step.
+    #[cfg(all(test, target_family = "wasm"))]
+    pub(crate) fn position(&self) -> (usize, usize) {
+        (self.next, self.work.step)
     }
 
     /// The asynchronous source's promise, once, for the caller to call `resume` when it settles.
@@ -144,8 +176,8 @@ impl Runner {
         self.promise.take()
     }
 
-    /// Reads sources for up to [`SLICE_MS`] (sources skipped on this browser cost nothing); a
-    /// heavy source only at the start of a slice.
+    /// Reads sources for up to [`SLICE_MS`]; the first step of a heavy source, and a step its
+    /// source marked costly, only at the start of a slice.
     pub(crate) fn step(&mut self, window: &JsValue) -> Step {
         let began = now(window);
         let probe = Probe {
@@ -153,26 +185,37 @@ impl Runner {
             document: get(window, "document"),
             navigator: get(window, "navigator"),
         };
-        if self.next == 0 {
+        let from = self.next;
+        let opening = self.next == 0 && self.work.step == 0;
+        if opening {
             // The asynchronous source first, so that it renders while the others run.
-            if let Some(index) = SOURCES.iter().position(|s| s.finish.is_some()) {
-                self.read(index, &probe, window);
-            }
+            self.read(ASYNC, &probe, window);
         }
         let mut first = true;
-        while let Some(source) = SOURCES.get(self.next) {
-            if source.heavy && !first && !(source.randomized)(&self.browser) {
-                return Step::Yield;
+        let mut costly = false;
+        while let Some(source) = SOURCES.get(self.next).filter(|_| self.next < ASYNC) {
+            let fresh = self.work.step == 0;
+            if !first && (costly || (fresh && source.heavy && !(source.randomized)(&self.browser)))
+            {
+                break;
             }
-            let index = self.next;
-            self.next += 1;
-            if source.finish.is_none() {
-                first = false;
-                self.read(index, &probe, window);
-                if now(window) - began >= SLICE_MS {
-                    return Step::Yield;
-                }
+            first = false;
+            costly = self.read(self.next, &probe, window);
+            if now(window) - began >= SLICE_MS {
+                break;
             }
+        }
+        // This slice was the task of the sources that ran in it: those finished, the one still
+        // in progress, and the asynchronous one if it started here.
+        let slice = now(window) - began;
+        let to = self.next + usize::from(self.work.step > 0);
+        for (index, (_, longest)) in self.spent.iter_mut().enumerate() {
+            if (from..to).contains(&index) || (opening && index == ASYNC) {
+                *longest = longest.max(slice);
+            }
+        }
+        if self.next < ASYNC {
+            return Step::Yield;
         }
         if self.waiting.is_some() {
             return Step::Wait(ASYNC_DEADLINE_MS);
@@ -181,30 +224,46 @@ impl Runner {
         Step::Done(fingerprint, wall_ms)
     }
 
-    /// Reads source `index`, timed.
-    fn read(&mut self, index: usize, probe: &Probe<'_>, window: &JsValue) {
-        let Some(source) = SOURCES.get(index) else { return };
+    /// Runs one step of source `index`, timed; moves on to the next source once it is done.
+    /// `true` when the source's next step is costly.
+    fn read(&mut self, index: usize, probe: &Probe<'_>, window: &JsValue) -> bool {
+        let Some(source) = SOURCES.get(index) else { return false };
         let began = now(window);
-        let outcome = if (source.randomized)(&self.browser) {
-            Outcome::Skipped
+        let reading = if (source.randomized)(&self.browser) {
+            Some(Reading::Unstable)
         } else {
-            match (source.collect)(probe) {
-                Some(Reading::Value(value)) => Outcome::Value(value),
-                Some(Reading::Unstable) => Outcome::Skipped,
-                Some(Reading::Pending(promise)) => {
-                    self.waiting = Some(index);
-                    self.promise = Some(promise);
-                    self.busy_ms += now(window) - began;
-                    return;
-                }
-                None => Outcome::Failed,
-            }
+            (source.collect)(probe, &mut self.work)
         };
         let spent = now(window) - began;
-        self.busy_ms += spent;
-        if let Some(slot) = self.outcomes.get_mut(index) {
-            *slot = Some((outcome, spent));
+        if let Some((total, _)) = self.spent.get_mut(index) {
+            *total += spent;
         }
+        let outcome = match reading {
+            Some(Reading::More) => {
+                self.work.step += 1;
+                return false;
+            }
+            Some(Reading::Later) => {
+                self.work.step += 1;
+                return true;
+            }
+            Some(Reading::Pending(promise)) => {
+                self.waiting = Some(index);
+                self.promise = Some(promise);
+                None
+            }
+            Some(Reading::Value(value)) => Some(Outcome::Value(value)),
+            Some(Reading::Unstable) => Some(Outcome::Skipped),
+            None => Some(Outcome::Failed),
+        };
+        self.work = Work::default();
+        if let Some(slot) = self.outcomes.get_mut(index) {
+            *slot = outcome;
+        }
+        if index == self.next {
+            self.next += 1;
+        }
+        false
     }
 
     /// The asynchronous source settled with `result` (`undefined`: it timed out).
@@ -216,18 +275,19 @@ impl Runner {
         let value =
             finish.and_then(|finish| if result.is_undefined() { None } else { finish(result) });
         let spent = now(window) - began;
-        self.busy_ms += spent;
+        if let Some((total, longest)) = self.spent.get_mut(index) {
+            *total += spent;
+            *longest = longest.max(spent);
+        }
         if let Some(slot) = self.outcomes.get_mut(index) {
-            *slot = Some((value.map_or(Outcome::Failed, Outcome::Value), spent));
+            *slot = Some(value.map_or(Outcome::Failed, Outcome::Value));
         }
     }
 
-    /// Each source's name and main-thread ms, for reports (`PulseGate._state()`).
-    pub(crate) fn timings(&self) -> impl Iterator<Item = (&'static str, f64)> + '_ {
-        SOURCES
-            .iter()
-            .zip(&self.outcomes)
-            .filter_map(|(source, outcome)| outcome.as_ref().map(|(_, ms)| (source.name, *ms)))
+    /// Each source's name, main-thread ms and longest task (the longest slice it ran in), for
+    /// reports (`PulseGate._state()`).
+    pub(crate) fn timings(&self) -> impl Iterator<Item = (&'static str, f64, f64)> + '_ {
+        SOURCES.iter().zip(&self.spent).map(|(source, (ms, task_ms))| (source.name, *ms, *task_ms))
     }
 
     /// Hashes the canonical stream; the id, confidence and main-thread time, and the wall time
@@ -237,7 +297,7 @@ impl Runner {
         let (mut ok, mut lost) = (0u8, 0u8);
         for (source, outcome) in SOURCES.iter().zip(&self.outcomes) {
             hasher.update(source.name.as_bytes());
-            match outcome.as_ref().map(|(o, _)| o) {
+            match outcome {
                 Some(Outcome::Value(value)) => {
                     let mut head = String::from("=");
                     push_u64(&mut head, value.len() as u64);
@@ -259,7 +319,7 @@ impl Runner {
             id: FingerprintId::from_sha256(hasher.finalize().into()),
             confidence: confidence(self.browser.base_confidence(), lost),
             sources: ok,
-            ms: self.busy_ms.max(0.0) as u32,
+            ms: self.spent.iter().map(|(ms, _)| ms).sum::<f64>().max(0.0) as u32,
         };
         (fingerprint, (now(window) - self.started).max(0.0) as u32)
     }

@@ -1,13 +1,13 @@
 //! Every entropy source, in the order they are read and hashed. Cheap synchronous facts come
-//! first, the costly ones (fonts in four groups, canvas, WebGL, audio) last, each in a task of its
-//! own.
+//! first, the costly ones (fonts in four groups, canvas, WebGL, audio) last, each read in steps
+//! that start a slice of their own.
 //!
 //! Changing this list (or a source's canonical value) changes every visitor's id: treat it like a
 //! wire format.
 
 use wasm_bindgen::JsValue;
 
-use super::{Browser, Probe, Reading};
+use super::{Browser, Probe, Reading, Work};
 use super::{
     audio, canvas, color, concurrency, fonts, intl, languages, math, media, memory, platform,
     screen, timezone, touch, vendor, webgl,
@@ -18,15 +18,16 @@ use super::{
 pub(crate) struct Source {
     /// Its name in the canonical stream.
     pub(crate) name: &'static str,
-    /// Reads it; `None` when a browser call it needs threw or is missing.
-    pub(crate) collect: fn(&Probe<'_>) -> Option<Reading>,
+    /// Reads it, or its next step (`Work` carries what earlier steps made); `None` when a browser
+    /// call it needs threw or is missing.
+    pub(crate) collect: fn(&Probe<'_>, &mut Work) -> Option<Reading>,
     /// For asynchronous sources: the value from what the promise settled with.
     pub(crate) finish: Option<fn(&JsValue) -> Option<String>>,
     /// Whether this browser randomises the source (then it is skipped).
     pub(crate) randomized: fn(&Browser) -> bool,
     /// Confidence points lost when it fails: the high-entropy renderings weigh most.
     pub(crate) weight: u8,
-    /// Costly (several ms, tens on a slow CPU): it starts a slice of its own rather than run
+    /// Costly (several ms, tens on a slow CPU): its first step starts a slice rather than run
     /// after other sources in one, so that no slice adds up to a long task.
     pub(crate) heavy: bool,
 }
@@ -41,7 +42,7 @@ fn brave(browser: &Browser) -> bool {
     browser.brave
 }
 
-/// The sources, in hashing order.
+/// The sources, in hashing order; the one asynchronous source last (the runner starts it first).
 pub(crate) static SOURCES: [Source; 19] = [
     Source {
         name: "platform",
@@ -210,9 +211,14 @@ mod tests {
     }
 
     #[test]
-    fn only_audio_is_asynchronous() {
+    fn only_audio_is_asynchronous_and_it_is_last() {
         let async_sources: Vec<_> =
             SOURCES.iter().filter(|s| s.finish.is_some()).map(|s| s.name).collect();
         assert_eq!(async_sources, ["audio"]);
+        assert_eq!(
+            SOURCES.last().map(|s| s.name),
+            Some("audio"),
+            "the runner starts the last first"
+        );
     }
 }

@@ -3,11 +3,11 @@
 
 use alloc::string::String;
 
-use super::{Probe, Reading};
+use super::{Probe, Reading, Work};
 use crate::js::{get, number};
 use crate::text::push_u64;
 
-pub(super) fn collect(probe: &Probe<'_>) -> Option<Reading> {
+pub(super) fn collect(probe: &Probe<'_>, _: &mut Work) -> Option<Reading> {
     let screen = get(probe.window, "screen");
     let (a, b) = (number(&screen, "width")? as u64, number(&screen, "height")? as u64);
     let mut value = String::new();

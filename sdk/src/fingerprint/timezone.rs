@@ -4,10 +4,10 @@
 
 use alloc::string::String;
 
-use super::{Probe, Reading};
+use super::{Probe, Reading, Work};
 use crate::js::{call0, get, make};
 
-pub(super) fn collect(probe: &Probe<'_>) -> Option<Reading> {
+pub(super) fn collect(probe: &Probe<'_>, _: &mut Work) -> Option<Reading> {
     if let Some(zone) = crate::context::time_zone(probe.window).filter(|z| !z.is_empty()) {
         return Some(Reading::Value(zone));
     }

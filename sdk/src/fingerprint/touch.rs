@@ -3,11 +3,11 @@
 
 use alloc::string::String;
 
-use super::{Probe, Reading};
+use super::{Probe, Reading, Work};
 use crate::js::{call_str, get, number};
 use crate::text::push_u64;
 
-pub(super) fn collect(probe: &Probe<'_>) -> Option<Reading> {
+pub(super) fn collect(probe: &Probe<'_>, _: &mut Work) -> Option<Reading> {
     let points = number(&probe.navigator, "maxTouchPoints").unwrap_or(0.0);
     let handler = !get(probe.window, "ontouchstart").is_undefined();
     let event = call_str(&probe.document, "createEvent", "TouchEvent").is_object();

@@ -1,11 +1,11 @@
 //! What the browser says about its make: `navigator.vendor`, `productSub`, whether the built-in
 //! PDF viewer is on and how many plugins are listed: `Google Inc.;20030107;1;5`.
 
-use super::{Probe, Reading};
+use super::{Probe, Reading, Work};
 use crate::js::{get, number, text};
 use crate::text::push_u64;
 
-pub(super) fn collect(probe: &Probe<'_>) -> Option<Reading> {
+pub(super) fn collect(probe: &Probe<'_>, _: &mut Work) -> Option<Reading> {
     let navigator = &probe.navigator;
     let mut value = text(navigator, "vendor").unwrap_or_default();
     value.push(';');

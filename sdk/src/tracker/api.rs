@@ -41,8 +41,8 @@ pub(crate) mod op {
     /// `_state()`: `{consent, sessionId, sessionStartedAt, visitorId, replayRate?, fingerprint?}`
     /// (or `null` while not tracking), for those modules to decide whether they may run;
     /// `replayRate` (in 1/10,000, as text) once a session start's answer gave it; `fingerprint`
-    /// (`{id, confidence, sources, ms, wallMs, sourceMs: {name: ms}}`) when this page computed
-    /// one.
+    /// (`{id, confidence, sources, ms, wallMs, sourceMs: {name: ms}, sourceTaskMs: {name: ms}}`,
+    /// `sourceTaskMs` the longest task each source ran in) when this page computed one.
     pub(crate) const STATE: u8 = 10;
 }
 
@@ -179,10 +179,13 @@ impl Tracker {
             js::set(&fp, "ms", &js::num(f64::from(fingerprint.ms)));
             js::set(&fp, "wallMs", &js::num(f64::from(*wall_ms)));
             let per_source = js::make(&object, &[]);
-            for (name, ms) in timings {
+            let per_task = js::make(&object, &[]);
+            for (name, ms, task_ms) in timings {
                 js::set(&per_source, name, &js::num(*ms));
+                js::set(&per_task, name, &js::num(*task_ms));
             }
             js::set(&fp, "sourceMs", &per_source);
+            js::set(&fp, "sourceTaskMs", &per_task);
             js::set(&state, "fingerprint", &fp);
         }
         state

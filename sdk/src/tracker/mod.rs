@@ -158,8 +158,8 @@ pub(crate) struct Tracker {
 }
 
 /// A fingerprint computed on this page, the wall time it took (ms) and each source's
-/// main-thread time (ms).
-pub(crate) type Computed = (pulsegate_schema::Fingerprint, u32, Vec<(&'static str, f64)>);
+/// main-thread time and longest task (ms).
+pub(crate) type Computed = (pulsegate_schema::Fingerprint, u32, Vec<(&'static str, f64, f64)>);
 
 /// Starts the tracker with the loader's config object: the API function to call, or a number
 /// saying why the tracker is off (see [`Off`]).

@@ -1,7 +1,7 @@
 //! Session starts. A new session's start is held back briefly: until the task that started it
 //! ends (so a `PulseGate.consent(...)` made right after the tag loads still decides its tier), and
-//! under `analytics` or above until the fingerprint is computed, one source per task. Its events
-//! wait behind it; when the page hides, it leaves at once without a fingerprint.
+//! under `analytics` or above until the fingerprint is computed, in short slices. Its events wait
+//! behind it; when the page hides, it leaves at once without a fingerprint.
 
 use pulsegate_schema::{Fingerprint, PageContext, SessionStart, Utm};
 use wasm_bindgen::JsValue;
@@ -83,7 +83,7 @@ impl Tracker {
         self.start_timer.rearm(0);
     }
 
-    /// Advances the held start by one step: one fingerprint source, or sending it (and what
+    /// Advances the held start by one step: a slice of the fingerprint, or sending it (and what
     /// waited behind it).
     pub(crate) fn start_step(&mut self) {
         if self.starting.is_some() && !self.fingerprint_step() {

@@ -64,7 +64,12 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// sampling check and the chunk's script tag (+138 B); in the wasm reading the session start's
 /// answer for the replay sampling rate, keeping it for the session's later pages and exposing it
 /// in `_state()` (+419 B). The recorder itself is a chunk of its own, measured below.
-const FIRST_PAGEVIEW_BUDGET: usize = 44_650;
+///
+/// Forms inside open shadow roots (the `/form.js` form among them) counted by the tracker added
+/// 218 B on 44,607 (44,825 B: focus followed in through `composedPath`, `change` and `submit`
+/// listened to on each root once, the roots kept in the capture state, `PulseGate._off` in the
+/// loader so a lead form need not wait for a tracker that will not start).
+const FIRST_PAGEVIEW_BUDGET: usize = 44_850;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -2,14 +2,26 @@
 import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 
+/** The start of wrangler dev's proxy answer to a request its restarting runtime dropped. */
+const DEV_PROXY_RESTART = 'Your worker restarted mid-request.';
+
 /** Posts `body` (an object is sent as JSON) to `worker.url + path`; returns status, JSON, text. */
 export async function post(worker, path, body, headers = {}) {
-  const res = await fetch(`${worker.url}${path}`, {
+  const send = () => fetch(`${worker.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
   });
-  const text = await res.text();
+  let res = await send();
+  let text = await res.text();
+  // wrangler dev's proxy answers a POST in flight while it restarts its local runtime (seen under
+  // load beside a second workerd reading the same state) with this 503 and asks the client to
+  // send it again; the SDK does the same with any 503. Our worker never answers plain text.
+  for (let resent = 0; res.status === 503 && text.startsWith(DEV_PROXY_RESTART) && resent < 2; resent++) {
+    process.stderr.write(`# resent ${path}: wrangler dev restarted its runtime mid-request\n`);
+    res = await send();
+    text = await res.text();
+  }
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
   return { res, status: res.status, json, text };

@@ -71,27 +71,6 @@ test('200 concurrent requests from one IP against a limit of 50: exactly 50 pass
   assert.equal(started.status, 202, started.text);
 });
 
-test('concurrent requests from several IPs, interleaved: exactly the limit passes for each, every request counted', async () => {
-  const ips = ['192.0.2.40', '192.0.2.41', '2001:db9::40'];
-  const per = LIMIT + 30;
-  const s = sessionStart(NOW);
-  const sends = [];
-  for (let i = 0; i < per; i++) {
-    for (const ip of ips) sends.push(batchFrom(ip, s).then((r) => ({ ip, status: r.status, text: r.text })));
-  }
-  const replies = await Promise.all(sends);
-  for (const ip of ips) {
-    const mine = replies.filter((r) => r.ip === ip);
-    const statuses = JSON.stringify(mine.reduce((m, r) => ({ ...m, [r.status]: (m[r.status] ?? 0) + 1 }), {}));
-    assert.equal(mine.filter((r) => r.status === 202).length, LIMIT, `${ip}: ${statuses}`);
-    assert.equal(mine.filter((r) => r.status === 429).length, per - LIMIT, `${ip}: ${statuses} ${mine.find((r) => r.status !== 202 && r.status !== 429)?.text}`);
-    const [window] = await state.query('SELECT count FROM rate_limit_windows WHERE key = ?', `events:${ipHash(IP_HASH_SALT, ip)}`);
-    assert.equal(window.count, per, `every request from ${ip} was counted`);
-  }
-  const prefix = `sessions/${datePath(s.started_at)}/${s.session_id}/events/`;
-  assert.equal(await state.countKeys(prefix), LIMIT * ips.length);
-});
-
 test('whitelisted addresses and ranges are never limited', async () => {
   await listEntry('allow', '--ip', '203.0.113.20');
   await listEntry('allow', '--cidr', '198.51.100.0/24');

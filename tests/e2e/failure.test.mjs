@@ -49,6 +49,23 @@ test('a batch still reaches R2 and is acknowledged; the limiter fails open and t
   assert.match(job.error, /no such table/);
 });
 
+test('concurrent batches all pass while the limiter fails open, each failure logged, none lost', async () => {
+  const s = sessionStart(T);
+  const batches = Array.from({ length: 40 }, (_, i) => batchOf(s, [pageview(T + 1 + i, '/')]));
+  const before = worker.jsonLines().filter((l) => l.job === 'rate_limit').length;
+  const replies = await Promise.all(batches.map((b) => post(worker, '/track/events/batch', b, at(T + 100, { ip: '203.0.113.6' }))));
+  assert.deepEqual([...new Set(replies.map((r) => r.status))], [202]);
+  const stored = await storedBatches(state, `sessions/${datePath(T)}/${s.session_id}/`);
+  assert.equal(stored.length, batches.length);
+  const lines = await eventually('the fail-open lines', async () => {
+    const l = worker.jsonLines().filter((x) => x.job === 'rate_limit').slice(before);
+    return l.length >= batches.length ? l : undefined;
+  });
+  // One line per request the failed limiter let through.
+  assert.ok(lines.every((l) => l.fail_open === true && l.family === 'events' && /no such table/.test(l.error)), JSON.stringify(lines));
+  assert.equal(lines.length, batches.length);
+});
+
 test('a missing IP_HASH_SALT is logged once per isolate, not per request', async () => {
   for (let i = 0; i < 3; i++) {
     const s = sessionStart(T);

@@ -8,7 +8,11 @@
 //! 2. **Throughput and latency**: `GET /health` (no storage) and `POST /track/events/batch`
 //!    (50 events, limiter + R2 + throttled aggregates) under the same concurrency, each for
 //!    `--seconds`; requests/s, p50, p99, and the ratio. Workerd's CPU time per request comes from
-//!    `/proc` (it includes the local D1/R2/KV emulation, so it is an upper bound).
+//!    `/proc` (it includes the local D1/R2/KV emulation, so it is an upper bound). The machine's
+//!    load average is printed before and after: other work skews both routes.
+//!
+//! The bench worker gets a throwaway admin key and registers its site key first, as a deployment
+//! would (session starts of unregistered site keys are refused).
 
 use std::fs::{self, File};
 use std::io::Read as _;
@@ -25,6 +29,10 @@ const EVENTS_PER_BATCH: usize = 50;
 const PACED_SESSIONS: usize = 10;
 const PACED_BATCHES: usize = 20;
 const PACED_GAP_MS: u64 = 10_000;
+/// The bench worker's admin key (a local throwaway), to register [`SITE_KEY`].
+const ADMIN_KEY: &str = "bench-admin-key-0123456789";
+/// The site the bench's sessions belong to.
+const SITE_KEY: &str = "bench";
 
 pub(crate) fn run(args: &[String]) -> Result {
     let seconds: u64 = flag(args, "--seconds", 10)?;
@@ -36,7 +44,10 @@ pub(crate) fn run(args: &[String]) -> Result {
 
     println!("\n==> paced sessions: D1 write statements per 1,000 events");
     let d1 = w.paced()?;
-    println!("\n==> throughput: {clients} clients, {seconds} s per route");
+    println!(
+        "\n==> throughput: {clients} clients, {seconds} s per route (load average {})",
+        load_average()
+    );
     let health = w.load(clients, seconds, |_, _| Call::Get("/health".to_owned()))?;
     let sessions: Vec<(String, u64)> = (0..clients * 4).map(|_| (uuid(), now_ms())).collect();
     for (id, started) in &sessions {
@@ -71,12 +82,16 @@ pub(crate) fn run(args: &[String]) -> Result {
         );
     }
     println!("{:<34} {:>10.2}x   (goal >= 0.5x)", "ingest / no-storage", ratio);
+    println!(
+        "machine load average after the run: {} (other work on the machine skews both routes)",
+        load_average()
+    );
     if batch.errors > 0 || health.errors > 0 {
         println!("non-2xx answers: health {}, batch {}", health.errors, batch.errors);
     }
     println!(
         "\nD1 write statements per 1,000 events (goal <= 100), counted from the worker's log:\n\
-         {:<48} {:>8} {:>9}\n{}\n{:<48} {:>8.1}\n{}\n{:<48} {:>8.1}",
+         {:<48} {:>8} {:>9}\n{}\n{:<48} {:>8.1}\n{}\n{}\n{:<48} {:>8.1}",
         "paced: 10 sessions x 20 batches x 50 events",
         "writes",
         "per 1,000",
@@ -84,6 +99,7 @@ pub(crate) fn run(args: &[String]) -> Result {
         "  total per 1,000 events",
         d1.per_thousand(),
         format_args!("burst (throughput phase, {} events):", burst.events),
+        burst.table(),
         "  total per 1,000 events",
         burst.per_thousand(),
     );
@@ -156,6 +172,7 @@ impl Bench {
                 // The injected clock paces sessions; limits high enough not to refuse the load
                 // (the limiter's statement still runs on every request).
                 .args(["--var", "PULSEGATE_TEST_CLOCK:1", "--var", "IP_HASH_SALT:bench"])
+                .args(["--var", &format!("ANALYTICS_API_KEY:{ADMIN_KEY}")])
                 .args(["--var", "RATE_LIMIT_TRACK_EVENTS:10000000/60"])
                 .args(["--var", "RATE_LIMIT_TRACK_SESSION:10000000/60"])
                 .env("CI", "1")
@@ -167,11 +184,23 @@ impl Bench {
             Self { url: format!("http://127.0.0.1:{port}"), log, state, group: Some(group), agent };
         for _ in 0..240 {
             if bench.agent.get(&format!("{}/health", bench.url)).call().is_ok() {
+                bench.register_site()?;
                 return Ok(bench);
             }
             std::thread::sleep(Duration::from_millis(250));
         }
         Err(format!("wrangler dev did not answer /health; see {}", bench.log.display()))
+    }
+
+    /// Registers the bench's site key (session starts of unknown site keys are refused).
+    fn register_site(&self) -> Result {
+        self.agent
+            .put(&format!("{}/analytics/sites/{SITE_KEY}", self.url))
+            .set("authorization", &format!("Bearer {ADMIN_KEY}"))
+            .set("content-type", "application/json")
+            .send_string(&format!(r#"{{"name":"{SITE_KEY}","domains":[]}}"#))
+            .map(drop)
+            .map_err(|e| format!("registering site {SITE_KEY}: {e}"))
     }
 
     /// Sends one request; non-2xx is an error.
@@ -380,7 +409,7 @@ impl D1Count {
 fn session_start(id: &str, started: u64) -> String {
     let fingerprint = "ab".repeat(32);
     format!(
-        r#"{{"session_id":"{id}","site_key":"bench","started_at":{started},"page":{{"url":"https://shop.example/?utm_source=bench","referrer":"https://search.example/","title":"Bench"}},"device":{{"language":"en-US","timezone":"America/Chicago","screen_width":1920,"screen_height":1080}},"consent":"analytics","visitor_id":"{}","fingerprint":{{"id":"{fingerprint}","confidence":80,"sources":12,"ms":20}}}}"#,
+        r#"{{"session_id":"{id}","site_key":"{SITE_KEY}","started_at":{started},"page":{{"url":"https://shop.example/?utm_source=bench","referrer":"https://search.example/","title":"Bench"}},"device":{{"language":"en-US","timezone":"America/Chicago","screen_width":1920,"screen_height":1080}},"consent":"analytics","visitor_id":"{}","fingerprint":{{"id":"{fingerprint}","confidence":80,"sources":12,"ms":20}}}}"#,
         uuid()
     )
 }
@@ -441,6 +470,14 @@ fn now_ms() -> u64 {
 fn free_port() -> Result<u16> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
+}
+
+/// The 1-minute load average, as `/proc/loadavg` has it ("n/a" elsewhere).
+fn load_average() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "n/a".to_owned())
 }
 
 /// user + system CPU ticks of every running `workerd` (the one `wrangler dev` started).

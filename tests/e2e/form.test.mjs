@@ -395,6 +395,12 @@ test('a submit while the tracker is still loading waits for its session and send
   assert.equal(JSON.parse(captures[0].postData()).session_id, session);
   const { sub } = await leadOf(email);
   assert.equal(JSON.parse(sub.PayloadJson).session_id, session, 'stored with the session that started after the submit');
+  // Whichever reached the worker first, the lead and the session end up linked.
+  const [linked] = await eventually('the lead linked to its session', async () => {
+    const rows = await state.query('SELECT SessionId FROM Leads WHERE Email = ?', email);
+    return rows[0]?.SessionId ? rows : null;
+  });
+  assert.equal(linked.SessionId, session);
   await p.close();
 });
 

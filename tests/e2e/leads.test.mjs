@@ -424,6 +424,31 @@ test('a lead from a tracked session links to it, with its scores copied and its 
   assert.equal(unlinked.EngagementScore, 0);
 });
 
+test('a lead that names a session before its start arrives is linked when the session starts', async () => {
+  const t = Date.now();
+  const s = sessionStart(t, { site_key: 'leads', page: { url: `${PAGE}/quote` } });
+  const r = await submit(worker, submission({ session_id: s.session_id }), { headers: at(t + 1_000) });
+  assert.equal(r.status, 201, r.text);
+  const [before] = await submissionsOf(r.json.lead_id);
+  assert.equal(before.SessionId, null, 'not linked to a session the worker has not seen');
+  assert.equal(before.ClaimedSessionId, s.session_id);
+
+  const started = await post(worker, '/track/session/start', s, { ...at(t + 2_000), origin: PAGE });
+  assert.equal(started.status, 202, started.text);
+  const [sub] = await eventually('the lead linked by the start', async () => {
+    const rows = await submissionsOf(r.json.lead_id);
+    return rows[0]?.SessionId ? rows : null;
+  });
+  assert.equal(sub.SessionId, s.session_id);
+  assert.equal(sub.ClaimedSessionId, null);
+  assert.equal((await lead(r.json.lead_id)).SessionId, s.session_id);
+  const [session] = await state.query('SELECT lead_count FROM sessions WHERE id = ?', s.session_id);
+  assert.equal(session.lead_count, 1);
+  const detail = await api(worker, `/analytics/leads/${r.json.lead_id}`);
+  assert.equal(detail.json.sessions.length, 1, detail.text);
+  assert.equal(detail.json.sessions[0].replay_url, `/replay?session=${s.session_id}`);
+});
+
 test('the deprecated routes run the same flow with deprecation headers, and their use is logged', async () => {
   for (const path of ['/lead', '/']) {
     const r = await submit(worker, submission(), { path });

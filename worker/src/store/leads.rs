@@ -79,6 +79,9 @@ pub(crate) struct Capture<'a> {
     pub(crate) contact: &'a Contact,
     /// The linked session, only if it exists on the form's site.
     pub(crate) session_id: Option<&'a str>,
+    /// The session the submission names when the worker has not seen it yet: its first start
+    /// links the lead ([`link_claimed`]).
+    pub(crate) claimed_session_id: Option<&'a str>,
     pub(crate) visitor_id: Option<&'a str>,
     pub(crate) fingerprint_id: Option<&'a str>,
     pub(crate) scores: &'a Scores,
@@ -234,6 +237,7 @@ fn insert_submission(c: &Capture<'_>) -> Query {
         c.user_agent.into(),
         c.fill_ms.into(),
         c.now.into(),
+        c.claimed_session_id.into(),
     ];
     let p: Vec<String> = values.into_iter().map(|v| q.bind(v)).collect();
     let identity = q.bind(c.identity.as_str());
@@ -242,10 +246,10 @@ fn insert_submission(c: &Capture<'_>) -> Query {
         "INSERT INTO LeadSubmissions (PublicId, LeadId, SiteKey, FormId, IdempotencyKey, PayloadJson, Source, \
            IntegrationId, Origin, SessionId, VisitorId, FingerprintId, EngagementScore, EngagementReasons, \
            SuspicionScore, SuspicionReasons, PageUrl, Referrer, UtmSource, UtmMedium, UtmCampaign, UtmTerm, \
-           UtmContent, Country, IpHash, UserAgent, FillMs, IsTest, TestReason, CreatedAt) \
+           UtmContent, Country, IpHash, UserAgent, FillMs, IsTest, TestReason, CreatedAt, ClaimedSessionId) \
          SELECT {}, (SELECT Id FROM Leads WHERE SiteKey = {site} AND IdentityKey = {identity}), {site}, {}, {idem}, \
            {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, \
-           {test} IS NOT NULL, {test}, {now} \
+           {test} IS NOT NULL, {test}, {now}, {claimed} \
          WHERE NOT EXISTS (SELECT 1 FROM LeadSubmissions WHERE SiteKey = {site} AND IdempotencyKey = {idem})",
         p[0],
         p[2],
@@ -274,8 +278,43 @@ fn insert_submission(c: &Capture<'_>) -> Query {
         site = p[1],
         idem = p[3],
         now = p[26],
+        claimed = p[27],
     );
     q
+}
+
+/// Links the submissions that named `session_id` before the worker had seen it (on the same
+/// site), once its first start arrives: the submissions and their leads get the session, and the
+/// session counts its leads. The first statement only reads (through a partial index), so a
+/// session nobody claimed costs one read.
+pub(crate) fn claimed_exists(session_id: &str, site_key: &str) -> Query {
+    Query::new(
+        "SELECT EXISTS (SELECT 1 FROM LeadSubmissions WHERE ClaimedSessionId = ?1 AND SiteKey = ?2) AS claimed",
+        vec![session_id.into(), site_key.into()],
+    )
+}
+
+/// The statements of [`claimed_exists`]' link, in order (one D1 batch).
+pub(crate) fn link_claimed(session_id: &str, site_key: &str) -> Vec<Query> {
+    let args = || vec![session_id.into(), site_key.into()];
+    vec![
+        Query::new(
+            "UPDATE LeadSubmissions SET SessionId = ?1, ClaimedSessionId = NULL \
+             WHERE ClaimedSessionId = ?1 AND SiteKey = ?2",
+            args(),
+        ),
+        Query::new(
+            "UPDATE Leads SET SessionId = ?1 WHERE SiteKey = ?2 AND SessionId IS NULL \
+             AND Id IN (SELECT LeadId FROM LeadSubmissions WHERE SessionId = ?1)",
+            args(),
+        ),
+        Query::new(
+            "UPDATE sessions SET lead_count = \
+               (SELECT count(*) FROM LeadSubmissions WHERE SessionId = ?1 AND SiteKey = ?2 AND IsTest = 0) \
+             WHERE id = ?1 AND site_key = ?2",
+            args(),
+        ),
+    ]
 }
 
 /// Why a submission was set aside instead of becoming a lead.
@@ -522,6 +561,7 @@ mod tests {
             origin: Some("https://shop.example"),
             contact,
             session_id: session,
+            claimed_session_id: None,
             visitor_id: None,
             fingerprint_id: None,
             scores,
@@ -544,6 +584,35 @@ mod tests {
             [id],
         )
         .unwrap();
+    }
+
+    #[test]
+    fn a_lead_that_names_a_session_before_it_starts_is_linked_by_its_start() {
+        let db = migrated();
+        let c = contact(Some("early@example.com"));
+        let (scores, utm) = (Scores::default(), Utm::default());
+        let first = ids(7);
+        let mut early = input(&first, &c, "submission:early", &scores, &utm, None, 1_000);
+        early.claimed_session_id = Some("s9");
+        let _: Vec<Captured> = batch(&db, &capture(&early));
+        let claimed =
+            |site: &str| rows_json(&db, &claimed_exists("s9", site)).remove(0)["claimed"].clone();
+        assert_eq!(claimed("demo"), 1);
+        assert_eq!(claimed("other"), 0, "only the form's own site");
+        assert_eq!(one(&db, "SELECT SessionId FROM Leads")["SessionId"], Value::Null);
+
+        session(&db, "s9");
+        let _: Vec<Value> = batch(&db, &link_claimed("s9", "demo"));
+        assert_eq!(
+            one(&db, "SELECT SessionId, ClaimedSessionId FROM LeadSubmissions"),
+            serde_json::json!({"SessionId":"s9","ClaimedSessionId":null})
+        );
+        assert_eq!(one(&db, "SELECT SessionId FROM Leads")["SessionId"], "s9");
+        assert_eq!(one(&db, "SELECT lead_count FROM sessions")["lead_count"], 1);
+        assert_eq!(claimed("demo"), 0, "linked once");
+        // Linking again (a repeated start) changes nothing.
+        let _: Vec<Value> = batch(&db, &link_claimed("s9", "demo"));
+        assert_eq!(one(&db, "SELECT lead_count FROM sessions")["lead_count"], 1);
     }
 
     #[test]

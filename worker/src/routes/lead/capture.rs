@@ -238,6 +238,7 @@ async fn capture(
         origin,
         contact: &contact,
         session_id: linked_session,
+        claimed_session_id: if linked_session.is_none() { session_id.as_deref() } else { None },
         visitor_id: visitor.as_deref(),
         fingerprint_id: prepared.fingerprint.as_ref().map(|f| f.as_str()),
         scores: &scores,

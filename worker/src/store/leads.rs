@@ -283,10 +283,8 @@ fn insert_submission(c: &Capture<'_>) -> Query {
     q
 }
 
-/// Links the submissions that named `session_id` before the worker had seen it (on the same
-/// site), once its first start arrives: the submissions and their leads get the session, and the
-/// session counts its leads. The first statement only reads (through a partial index), so a
-/// session nobody claimed costs one read.
+/// Whether a submission on `site_key` named `session_id` before the worker had seen it: one
+/// read through a partial index, so a new session nobody claimed costs only this.
 pub(crate) fn claimed_exists(session_id: &str, site_key: &str) -> Query {
     Query::new(
         "SELECT EXISTS (SELECT 1 FROM LeadSubmissions WHERE ClaimedSessionId = ?1 AND SiteKey = ?2) AS claimed",
@@ -294,7 +292,9 @@ pub(crate) fn claimed_exists(session_id: &str, site_key: &str) -> Query {
     )
 }
 
-/// The statements of [`claimed_exists`]' link, in order (one D1 batch).
+/// Links the submissions [`claimed_exists`] found, once the session's first start arrives: the
+/// submissions and their leads get the session, and the session counts its leads (one D1 batch;
+/// running it again changes nothing).
 pub(crate) fn link_claimed(session_id: &str, site_key: &str) -> Vec<Query> {
     let args = || vec![session_id.into(), site_key.into()];
     vec![

@@ -208,7 +208,8 @@ pub(crate) async fn end(
 
 /// Links the leads whose submissions named this session before its start arrived (the form sent
 /// while the tracker's start was still on the way): one indexed read, and the link only when one
-/// exists. A failure is logged; the submission keeps the claim for the next start of the session.
+/// exists. A failure is logged (`lead_linked`, level error); the submission then keeps its
+/// `ClaimedSessionId`, so the lead can still be linked by hand.
 async fn link_claimed_leads(env: Env, session_id: String, site_key: String) {
     use crate::store::leads;
     let linked = async {

@@ -103,9 +103,13 @@
     var bytes = 0;
     var events = 0;
     var boundary = true;
+    /** A new session began and the loader has not yet decided whether it is recorded. */
+    var holding = false;
     var cut = 0;
     var timer = 0;
     var batchSession = null;
+    /** The session the recording belongs to (batches come and go; this stays). */
+    var recorded = null;
     var tracker = PG._l && PG._l.c;
     var url = String(options.endpoint || (tracker && tracker.endpoint)).replace(/\/$/, "") + "/track/replay";
     var send = typeof options.send === "function" ? options.send : post;
@@ -153,20 +157,59 @@
       }
     };
 
+    var self = this;
+    /** Held for a new session: its checkout was asked for, and its Meta event ends the hold. */
+    var starting = false;
+    /**
+     * A new session began on this open page: what is waiting belongs to the old one. Nothing of
+     * the new one is kept until the loader has decided on it (sampled in at the last known rate,
+     * a tier that allows replay), on the next task, outside the recorder; the loader stops this
+     * recording when the new session is not recorded. When it is, a full snapshot starts it, so
+     * it plays on its own.
+     */
+    function newSession() {
+      flush(false);
+      holding = true;
+      setTimeout(function () {
+        var decide = !options.session && PG._l && PG._l.p;
+        try { if (decide) decide(); } catch (_) { /* the loader decides next time */ }
+        starting = true;
+        checkout(0);
+      }, 0);
+    }
+
+    function checkout(tries) {
+      if (running !== self || !starting) return;
+      try { wasm_bindgen.replay_checkout(); } catch (_) { /* stopped meanwhile */ }
+      // A snapshot still streaming (begun for the last session) makes the checkout wait for it.
+      if (starting && tries < 50) setTimeout(function () { checkout(tries + 1); }, 100);
+    }
+
     /** The recorder's sink: UTF-8 JSON (a view of wasm memory, copied here), and whether it ends
      * an event. */
     this.write = function (utf8, end) {
       if (boundary) {
         var s = currentSession();
         if (!s) return;
-        if (batchSession && batchSession.id !== s.id) {
-          // A new session: what is waiting belongs to the old one, and the new one needs its own
-          // full snapshot to be playable.
-          flush(false);
-          setTimeout(function () { wasm_bindgen.replay_checkout(); }, 0);
+        if (holding) {
+          // Held, only the checkout's Meta event (`{"type":4,`, recorder.rs `head`) is kept:
+          // changes made before it belong to no full snapshot of the new session.
+          if (!(starting && utf8[8] === 52 && utf8[9] === 44)) {
+            boundary = end;
+            return;
+          }
+          holding = starting = false;
+        } else if (recorded && recorded !== s.id) {
+          newSession();
+          boundary = end;
+          return;
         }
+        recorded = s.id;
         if (!batchSession) batchSession = s;
         if (events) parts.push(COMMA);
+      } else if (holding) {
+        boundary = end;
+        return;
       }
       parts.push(utf8.slice());
       bytes += utf8.length;

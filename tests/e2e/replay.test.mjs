@@ -280,6 +280,110 @@ test('the replay chunk is fetched only where the tag turns replay on, for sessio
   await gpc.close();
 });
 
+test('a session that begins while the page stays open is recorded only when it is sampled in', async () => {
+  // Session ids take their first byte from `__first` (the rest stays random, so batch ids stay
+  // unique): 0x01 samples in at 0.5, 0xff out. `__skew` moves the page's clock past the 30
+  // minutes of inactivity that end a session.
+  const page = await browser.context.newPage();
+  await page.addInitScript(() => {
+    localStorage.clear();
+    window.__first = 1;
+    window.__skew = 0;
+    const random = crypto.getRandomValues.bind(crypto);
+    crypto.getRandomValues = (array) => {
+      random(array);
+      if (array.length === 16) array[0] = window.__first;
+      return array;
+    };
+    const now = Date.now;
+    Date.now = () => now() + window.__skew;
+  });
+  await withTag(page, { replay: '' });
+  // Which sessions the replay uploads belong to, read from their bodies (gzip or plain JSON).
+  const uploads = [];
+  page.on('request', (r) => {
+    if (!r.url().endsWith('/track/replay')) return;
+    const body = r.postDataBuffer();
+    if (!body) return;
+    const text = (body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body).toString();
+    const batch = JSON.parse(text);
+    uploads.push({ session: batch.session_id, types: batch.events.map((e) => e.type) });
+  });
+  const sessionsUploaded = () => [...new Set(uploads.map((u) => u.session))];
+  // The new session's start answer (which carries the rate) can be slow: the recorder must not
+  // wait for it to decide.
+  let slowStarts = false;
+  await page.route('**/track/session/start', async (route) => {
+    if (slowStarts) await new Promise((r) => setTimeout(r, 2_000));
+    await route.continue();
+  });
+  const newSession = async (first) => {
+    const before = await page.evaluate(() => window.PulseGate._state().sessionId);
+    await page.evaluate((first) => {
+      window.__first = first;
+      window.__skew += 31 * 60 * 1000;
+      window.PulseGate.track('back after a break');
+    }, first);
+    const id = await page.evaluate(() => window.PulseGate._state().sessionId);
+    assert.notEqual(id, before, 'a new session began');
+    // Page activity the recorder writes (the first write under the new session decides), and
+    // everything recorded sent at once, before the start's answer is back.
+    for (let i = 0; i < 5; i++) {
+      await page.mouse.move(50 + i * 40, 80 + i * 10);
+      await page.evaluate((i) => document.body.append(`activity ${i}`), i);
+      await page.waitForTimeout(100);
+    }
+    await page.evaluate(() => window.PulseGate.replay.flush());
+    return id;
+  };
+  try {
+    await saveSettings(worker, (s) => ({ ...s, replay_sampling_rate: 0.5 }));
+    await page.goto(`${site.url}/pricing.html`);
+    await page.waitForFunction(() => window.PulseGate.replay?.stats?.events > 1, null, { timeout: 15_000 });
+    const first = await page.evaluate(() => window.PulseGate._state().sessionId);
+    assert.match(first, /^01/);
+    await page.evaluate(() => window.PulseGate.replay.flush());
+
+    // Sampled out: the recording stops and nothing of the new session is sent.
+    slowStarts = true;
+    const out = await newSession(0xff);
+    slowStarts = false;
+    assert.match(out, /^ff/);
+    await page.waitForTimeout(500);
+    const events = await page.evaluate(() => window.PulseGate.replay.stats.events);
+    await page.evaluate(() => document.body.append('while sampled out'));
+    await page.mouse.move(300, 300);
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.PulseGate.replay.stats.events), events, 'the recorder stopped');
+
+    // Sampled in again: a new recording starts with its own Meta and FullSnapshot.
+    const back = await newSession(1);
+    await page.waitForFunction(() => window.PulseGate.replay?.stats?.events > 1);
+    await page.evaluate(() => window.PulseGate.replay.flush());
+    await eventually('uploads of the new session', () => uploads.some((u) => u.session === back));
+    assert.deepEqual(sessionsUploaded(), [first, back], `uploads: ${JSON.stringify(uploads)}`);
+    await page.evaluate(() => window.PulseGate.replay.flush());
+    const firstOfBack = uploads.find((u) => u.session === back);
+    assert.deepEqual(firstOfBack.types.slice(0, 2), [4, 2], 'Meta then FullSnapshot');
+    // Sampled in while recording: the same recorder goes on, with a full snapshot that starts
+    // the next session's recording (batches of the last one were all sent meanwhile).
+    const again = await newSession(1);
+    await eventually('uploads of the next session', () => uploads.some((u) => u.session === again));
+    assert.deepEqual(uploads.find((u) => u.session === again).types.slice(0, 2), [4, 2], 'Meta then FullSnapshot');
+    assert.deepEqual(sessionsUploaded(), [first, back, again]);
+    const stored = await (await api(`/replay/sessions/${back}/events`)).json();
+    assert.ok(stored.events.length >= 2, 'stored under the new session');
+    const none = await api(`/replay/sessions/${out}/events`);
+    // (The API adds the tracker's own events as Custom markers; recorded events are the rest.)
+    const storedOut = none.status === 200 ? (await none.json()).events : [];
+    assert.deepEqual(storedOut.filter((e) => e.type !== 5), [], `nothing recorded for the session sampled out (${none.status})`);
+    assert.ok(storedOut.every((e) => e.data.tag.startsWith('pulsegate.')), 'only markers');
+  } finally {
+    await saveSettings(worker, (s) => ({ ...s, replay_sampling_rate: 1 }));
+    await page.close();
+  }
+});
+
 test('every /replay/* route answers the auth matrix', async () => {
   const id = recorded?.id ?? '0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c';
   const routes = ['/replay/sessions', `/replay/sessions/${id}`, `/replay/sessions/${id}/events`];

@@ -162,6 +162,7 @@ fn mask_phones(text: &str) -> String {
     while i < bytes.len() {
         let starts = (bytes[i] == b'+' || bytes[i] == b'(' || bytes[i].is_ascii_digit())
             && (i == 0 || !is_word_byte(bytes[i - 1]))
+            && !glued(bytes, i.checked_sub(1), i.checked_sub(2))
             && (bytes[i].is_ascii_digit()
                 || bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
                 || (bytes[i] == b'+' && bytes.get(i + 1) == Some(&b'(')));
@@ -171,7 +172,8 @@ fn mask_phones(text: &str) -> String {
         }
         let end = phone_run_end(bytes, i);
         let candidate = &text[i..end];
-        let followed_by_word = bytes.get(end).is_some_and(|&b| is_word_byte(b));
+        let followed_by_word = bytes.get(end).is_some_and(|&b| is_word_byte(b))
+            || glued(bytes, Some(end), Some(end + 1));
         if !followed_by_word && looks_like_phone(candidate) {
             out.push_str(&text[copied..i]);
             out.push_str(&mask_phone(candidate));
@@ -188,6 +190,13 @@ fn mask_phones(text: &str) -> String {
     }
     out.push_str(&text[copied..]);
     out
+}
+
+/// Whether a `-` or `.` at `joint` joins the run to a word at `word` (an id such as a UUID's
+/// groups `…62a8-4239-8219-e1…`, or `order-4155550112`): part of a token, not a phone number.
+fn glued(bytes: &[u8], joint: Option<usize>, word: Option<usize>) -> bool {
+    let at = |i: Option<usize>| i.and_then(|i| bytes.get(i)).copied();
+    matches!(at(joint), Some(b'-' | b'.')) && at(word).is_some_and(is_word_byte)
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -347,6 +356,12 @@ mod tests {
             "203.0.113.7",
             "3.14159265",
             "0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c",
+            // UUIDs whose middle groups are digits only, alone and in text.
+            "fbeac002-62a8-4239-8219-e1c2f3a4b5c6",
+            "key fbeac002-62a8-4239-8219-e1c2f3a4b5c6 revoked",
+            "00000000-0000-4000-8000-000000000000",
+            "a1b2c3d4-1234-5678-9012-abcdefabcdef",
+            "order-4155550112 and build 1234-5678.rc1",
             "order 12345",
             "v1.2.3",
             "sessions/2025/11/25/abc/events/0001764097200012-x.json",

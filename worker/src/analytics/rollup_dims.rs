@@ -241,7 +241,9 @@ pub(crate) fn built_days(s: &Scope, zone: &str) -> Query {
     q
 }
 
-/// The rollup rows of `dim` (or the totals) over the built spans of `split`.
+/// The rollup rows of `dim` (or the totals) over the built spans of `split`, one row per value:
+/// the sums, and the day rows' sketches and duration histograms as JSON arrays (a few rows cross
+/// from D1 into the worker rather than one per day and value).
 pub(crate) fn rollup_rows(s: &Scope, zone: &str, dim: Option<Dimension>, split: &Split) -> Query {
     let mut q = Query::new("", vec![]);
     let (site, zone, d) =
@@ -259,11 +261,18 @@ pub(crate) fn rollup_rows(s: &Scope, zone: &str, dim: Option<Dimension>, split: 
             )
         })
         .collect();
-    q.sql = arms.join("\n UNION ALL ");
+    let durations = if dim.is_none() { "json_group_array(durations)" } else { "'[]'" };
+    q.sql = format!(
+        "SELECT value, sum(sessions) AS sessions, sum(pageviews) AS pageviews, sum(bounces) AS bounces,
+                sum(engaged_ms) AS engaged_ms, json_group_array(sketch) AS sketches, {durations} AS durations
+           FROM (\n {}) GROUP BY value",
+        arms.join("\n UNION ALL ")
+    );
     q
 }
 
-/// The sessions of the raw spans of `split`: the dimension's value, the visitor and the sums.
+/// The sessions of the raw spans of `split`, one row per value: the sums, the visitors and (for
+/// the totals) the durations as JSON arrays.
 pub(crate) fn raw_rows(s: &Scope, dim: Option<Dimension>, split: &Split) -> Query {
     let mut q = Query::new("", vec![]);
     let site = q.bind(s.site.as_str());
@@ -280,11 +289,18 @@ pub(crate) fn raw_rows(s: &Scope, dim: Option<Dimension>, split: &Split) -> Quer
             )
         })
         .collect();
-    q.sql = arms.join("\n UNION ALL ");
+    let durations = if dim.is_none() { "json_group_array(duration_ms)" } else { "'[]'" };
+    q.sql = format!(
+        "SELECT value, count(*) AS sessions, sum(page_views) AS pageviews,
+                sum(page_views <= 1) AS bounces, sum(engaged_ms) AS engaged_ms,
+                json_group_array(visitor) AS visitors, {durations} AS durations
+           FROM (\n {}) GROUP BY value",
+        arms.join("\n UNION ALL ")
+    );
     q
 }
 
-/// A rollup row as [`rollup_rows`] reads it.
+/// A value's rollup rows as [`rollup_rows`] reads them.
 #[derive(Clone, Debug, Deserialize)]
 pub(crate) struct RollupRow {
     pub(crate) value: Option<String>,
@@ -292,18 +308,24 @@ pub(crate) struct RollupRow {
     pub(crate) pageviews: u64,
     pub(crate) bounces: u64,
     pub(crate) engaged_ms: u64,
-    pub(crate) sketch: String,
-    pub(crate) durations: Option<String>,
+    /// JSON array of sketches (text form).
+    pub(crate) sketches: String,
+    /// JSON array of histograms (`bucket:count,…`, or null off the totals).
+    pub(crate) durations: String,
 }
 
-/// A raw session as [`raw_rows`] reads it.
+/// A value's raw sessions as [`raw_rows`] reads them.
 #[derive(Clone, Debug, Deserialize)]
 pub(crate) struct RawRow {
     pub(crate) value: Option<String>,
-    pub(crate) visitor: String,
-    pub(crate) page_views: u64,
+    pub(crate) sessions: u64,
+    pub(crate) pageviews: u64,
+    pub(crate) bounces: u64,
     pub(crate) engaged_ms: u64,
-    pub(crate) duration_ms: u64,
+    /// JSON array of visitor keys.
+    pub(crate) visitors: String,
+    /// JSON array of durations, ms (empty off the totals).
+    pub(crate) durations: String,
 }
 
 /// The merged answer for one value (or the totals).
@@ -325,14 +347,23 @@ struct Acc<'a> {
     pageviews: u64,
     bounces: u64,
     engaged_ms: u64,
-    sketches: Vec<&'a str>,
-    raw: Vec<&'a str>,
-    durations: BTreeMap<usize, u64>,
+    rollup: Option<&'a RollupRow>,
+    raw: Option<&'a RawRow>,
 }
 
-/// Merges rollup rows and raw sessions per value; keeps the `limit` values with most sessions
-/// (ties by value, as the raw SQL orders them), estimating visitors only for those. A sketch that
-/// does not parse is an error.
+fn add_histogram(into: &mut BTreeMap<usize, u64>, text: Option<&str>) -> Result<(), &'static str> {
+    for pair in text.unwrap_or("").split(',').filter(|p| !p.is_empty()) {
+        let (b, n) = pair.split_once(':').ok_or("bad duration histogram")?;
+        let b: usize = b.parse().map_err(|_| "bad duration bucket")?;
+        let n: u64 = n.parse().map_err(|_| "bad duration count")?;
+        *into.entry(b).or_default() += n;
+    }
+    Ok(())
+}
+
+/// Merges the rollup rows and raw sessions of each value; keeps the `limit` values with most
+/// sessions (ties by value, as the raw SQL orders them), reading sketches and estimating visitors
+/// only for those. Rows that do not parse are an error.
 pub(crate) fn merge(
     rollups: &[RollupRow],
     raw: &[RawRow],
@@ -346,22 +377,15 @@ pub(crate) fn merge(
         a.pageviews += r.pageviews;
         a.bounces += r.bounces;
         a.engaged_ms += r.engaged_ms;
-        a.sketches.push(&r.sketch);
-        for pair in r.durations.as_deref().unwrap_or("").split(',').filter(|p| !p.is_empty()) {
-            let (b, n) = pair.split_once(':').ok_or("bad duration histogram")?;
-            let b: usize = b.parse().map_err(|_| "bad duration bucket")?;
-            let n: u64 = n.parse().map_err(|_| "bad duration count")?;
-            *a.durations.entry(b).or_default() += n;
-        }
+        a.rollup = Some(r);
     }
     for r in raw {
         let a = acc.entry(r.value.as_deref()).or_default();
-        a.sessions += 1;
-        a.pageviews += r.page_views;
-        a.bounces += u64::from(r.page_views <= 1);
+        a.sessions += r.sessions;
+        a.pageviews += r.pageviews;
+        a.bounces += r.bounces;
         a.engaged_ms += r.engaged_ms;
-        a.raw.push(&r.visitor);
-        *a.durations.entry(bucket(&edges, r.duration_ms)).or_default() += 1;
+        a.raw = Some(r);
     }
     let mut ranked: Vec<(Option<&str>, Acc<'_>)> = acc.into_iter().collect();
     ranked.sort_by(|x, y| y.1.sessions.cmp(&x.1.sessions).then(x.0.cmp(&y.0)));
@@ -369,16 +393,34 @@ pub(crate) fn merge(
     let mut out = Vec::with_capacity(ranked.len());
     for (value, a) in ranked {
         let mut sketch = Sketch::default();
-        for text in &a.sketches {
-            sketch.merge_text(text)?;
+        let mut durations: BTreeMap<usize, u64> = BTreeMap::new();
+        if let Some(r) = a.rollup {
+            let texts: Vec<String> =
+                serde_json::from_str(&r.sketches).map_err(|_| "bad sketch list")?;
+            for text in &texts {
+                sketch.merge_text(text)?;
+            }
+            let hists: Vec<Option<String>> =
+                serde_json::from_str(&r.durations).map_err(|_| "bad histogram list")?;
+            for h in &hists {
+                add_histogram(&mut durations, h.as_deref())?;
+            }
         }
-        a.raw.iter().for_each(|v| sketch.insert_key(v));
+        if let Some(r) = a.raw {
+            let visitors: Vec<String> =
+                serde_json::from_str(&r.visitors).map_err(|_| "bad visitor list")?;
+            visitors.iter().for_each(|v| sketch.insert_key(v));
+            let ds: Vec<u64> = serde_json::from_str(&r.durations).map_err(|_| "bad durations")?;
+            for d in ds {
+                *durations.entry(bucket(&edges, d)).or_default() += 1;
+            }
+        }
         // The lower median's rank, as the raw SQL takes it.
         let mut median = 0;
         if a.sessions > 0 {
             let rank = (a.sessions - 1) / 2;
             let mut seen = 0;
-            for (&b, &n) in &a.durations {
+            for (&b, &n) in &durations {
                 seen += n;
                 if seen > rank {
                     median = bucket_value(&edges, b);

@@ -239,6 +239,31 @@ async function rollupCron(time) {
   throw new Error(`no analytics_rollups line for the cron at ${time}`);
 }
 
+/**
+ * `got` equals the exact answer `exact` but for visitor counts within 5 % and the median duration
+ * within 2 % or 50 ms: the documented bounds of reports read through the daily dimension rollups.
+ */
+function assertWithinBounds(exact, got, what) {
+  const walk = (a, b, at) => {
+    if (a && typeof a === 'object') {
+      assert.deepEqual(Object.keys(b ?? {}).sort(), Object.keys(a).sort(), `${what} ${at}`);
+      for (const k of Object.keys(a)) {
+        if (k === 'visitors') {
+          assert.ok(Math.abs(b[k] - a[k]) <= Math.ceil(a[k] * 0.05), `${what} ${at}.visitors: ${b[k]}, exactly ${a[k]}`);
+        } else if (k === 'median_duration_ms') {
+          const d = Math.abs(b[k] - a[k]);
+          assert.ok(d <= 50 || d <= a[k] * 0.02, `${what} median ${b[k]}, exactly ${a[k]}`);
+        } else {
+          walk(a[k], b[k], `${at}.${k}`);
+        }
+      }
+    } else {
+      assert.equal(b, a, `${what} ${at}`);
+    }
+  };
+  walk(exact, got, '');
+}
+
 // Last: it changes a session after the build.
 test('top pages, custom events and the day series from the rollups the cron built answer as the raw rows do', async () => {
   const series = `/analytics/timeseries?${q}&interval=day`;
@@ -255,6 +280,19 @@ test('top pages, custom events and the day series from the rollups the cron buil
   const usesRollups = async (r) => (await get(`${r}&explain=1`)).queries.some((x) => x.sql.includes('rollup_'));
   const raw = await answers();
   assert.equal(await usesRollups(reports[0]), false, 'nothing built yet');
+  // The overview and the breakdowns through the daily dimension rollups: exact but for visitors
+  // and the median, which stay within their documented bounds.
+  const partial = `site=shop&tz=UTC&bots=exclude&from=${today - 3 * DAY + 1_234_567}&to=${today + DAY}`;
+  const dimReports = [
+    `/analytics/overview?${q}`,
+    `/analytics/overview?${partial}`,
+    ...['pages/entry', 'pages/exit', 'referrers', 'countries', 'devices', 'browsers', 'os'].map((r) => `/analytics/${r}?${q}`),
+    `/analytics/referrers?${partial}`,
+    `/analytics/browsers?${partial}&limit=2`,
+  ];
+  const dimAnswers = async () => Promise.all(dimReports.map((r) => get(r)));
+  const rawDims = await dimAnswers();
+  for (const r of dimReports) assert.equal(await usesRollups(r), false, r);
 
   // The cron's "now" a day ahead, so every sent hour ended long enough ago; bounded runs.
   const later = today + 2 * DAY;
@@ -275,6 +313,13 @@ test('top pages, custom events and the day series from the rollups the cron buil
   assert.deepEqual({ ...days }, { days: 4, dirty: 0, sessions: sent.length }, 'the four whole days that ended before the lag');
   for (const r of reports) assert.equal(await usesRollups(r), true, r);
   assert.deepEqual(await answers(), raw);
+  const [dims] = await state.query("SELECT count(*) AS rows, sum(sessions) AS sessions FROM rollup_dims WHERE site_key = 'shop' AND dim = ''");
+  assert.deepEqual({ ...dims }, { rows: 4, sessions: sent.length }, 'a totals row per built day');
+  const [current] = await state.query("SELECT count(*) AS n FROM rollup_days WHERE site_key = 'shop' AND dims_at = built_at");
+  assert.equal(current.n, 4, 'every day has current dimension rows');
+  for (const r of dimReports) assert.equal(await usesRollups(r), true, r);
+  const builtDims = await dimAnswers();
+  builtDims.forEach((a, k) => assertWithinBounds(rawDims[k], a, dimReports[k]));
   // The day series in another zone has no days built for it: read raw, the same answer.
   const kolkata = `/analytics/timeseries?site=shop&tz=Asia/Kolkata&interval=day&from=${today - 3 * DAY}&to=${today}`;
   assert.equal(await usesRollups(kolkata), false);
@@ -303,6 +348,7 @@ test('top pages, custom events and the day series from the rollups the cron buil
   assert.equal(dirtyDay.dirty, 1, 'its day is read raw until rebuilt');
   const viewsBefore = raw[5].points.reduce((a, p) => a + p.pageviews, 0);
   assert.equal(await seriesViews(), viewsBefore + 1);
+  assert.equal((await get(dimReports[0])).pageviews, rawDims[0].pageviews + 1, 'the dirty day read raw');
   const rebuilt = await rollupCron(arrives + 600_000);
   assert.equal(rebuilt.dirty_hours, 1);
   assert.equal(rebuilt.stale_days, 1);
@@ -315,6 +361,9 @@ test('top pages, custom events and the day series from the rollups the cron buil
   const [lateRow] = await state.query("SELECT views, sessions FROM rollup_pages WHERE site_key = 'shop' AND hour = ? AND path = '/late'", hour);
   assert.deepEqual({ ...lateRow }, { views: 1, sessions: 1 });
   assert.deepEqual(await late(), { path: '/late', pageviews: 1, sessions: 1 });
+  // The overview counts the late pageview through the rebuilt day's dimension rows, exactly.
+  assert.equal(await usesRollups(dimReports[0]), true);
+  assert.equal((await get(dimReports[0])).pageviews, rawDims[0].pageviews + 1);
   const top = await get(reports[0]);
   const before = raw[0].rows.reduce((a, r) => a + r.pageviews, 0);
   assert.equal(top.rows.reduce((a, r) => a + r.pageviews, 0), before + 1);

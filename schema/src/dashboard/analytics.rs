@@ -57,7 +57,9 @@ pub enum BotFilter {
 pub struct Overview {
     /// What the numbers cover.
     pub range: ReportRange,
-    /// Distinct visitors (visitor id, else the daily visitor hash). Example: `812`.
+    /// Distinct visitors (visitor id, else the daily visitor hash). Exact when no whole local day
+    /// of the range has its daily rollup built yet; otherwise a HyperLogLog estimate over the
+    /// built days merged with the raw rest, within 5 % of the exact count. Example: `812`.
     pub visitors: u64,
     /// Example: `1034`.
     pub sessions: u64,
@@ -67,7 +69,9 @@ pub struct Overview {
     pub bounce_rate: f64,
     /// Pageviews per session. Example: `2.78`.
     pub pages_per_session: f64,
-    /// Median session duration, ms (the lower median for an even count). Example: `48000`.
+    /// Median session duration, ms (the lower median for an even count). Where daily rollups are
+    /// built, the middle of the histogram bucket holding it: within 2 % (50 ms under a second).
+    /// Example: `48000`.
     pub median_duration_ms: u64,
     /// Mean engaged (visible and focused) time per session, ms. Example: `31250`.
     pub avg_engaged_ms: u64,
@@ -160,9 +164,10 @@ pub struct Breakdown {
 pub struct BreakdownRow {
     /// The value; `null` when unknown (for referrers: direct or same-site). Example: `"search.example"`.
     pub value: Option<String>,
-    /// Example: `120`.
+    /// Distinct visitors with this value: exact, or (where daily rollups are built, as for
+    /// [`Overview::visitors`]) an estimate within 5 %. Example: `120`.
     pub visitors: u64,
-    /// Example: `140`.
+    /// Exact. Example: `140`.
     pub sessions: u64,
     /// Pageviews of those sessions. Example: `390`.
     pub pageviews: u64,

@@ -10,7 +10,9 @@ pub(crate) mod params;
 pub(crate) mod reports;
 pub(crate) mod rollup;
 pub(crate) mod rollup_days;
+pub(crate) mod rollup_dims;
 pub(crate) mod shape;
+pub(crate) mod sketch;
 pub(crate) mod sql;
 pub(crate) mod tz;
 
@@ -18,6 +20,8 @@ pub(crate) mod tz;
 pub(crate) mod native_tests;
 #[cfg(test)]
 mod rollup_days_tests;
+#[cfg(test)]
+mod rollup_dims_tests;
 #[cfg(test)]
 mod rollup_tests;
 

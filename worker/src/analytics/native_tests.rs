@@ -266,7 +266,7 @@ fn in_scope<'a>(seeds: &'a [Seed], s: &Scope) -> Vec<&'a Seed> {
         .collect()
 }
 
-fn visitor(x: &Seed) -> String {
+pub(crate) fn visitor(x: &Seed) -> String {
     x.visitor.clone().unwrap_or_else(|| x.id.clone())
 }
 
@@ -635,6 +635,23 @@ fn every_statement() -> Vec<(&'static str, Query)> {
             super::rollup_days::timeseries(&s, "Europe/Berlin", &days, &offsets.sql("started_at")),
         ));
     }
+    for bots in [false, true] {
+        let s = scope(bots);
+        out.push(("rollup dim days", super::rollup_dims::built_days(&s, "Europe/Berlin")));
+        for dim in std::iter::once(None).chain(Dimension::ALL.into_iter().map(Some)) {
+            out.push((
+                "rollup dim rows",
+                super::rollup_dims::rollup_rows(&s, "Europe/Berlin", dim, &days),
+            ));
+            out.push(("rollup dim raw", super::rollup_dims::raw_rows(&s, dim, &days)));
+        }
+    }
+    out.push(("rollup dim sessions", super::rollup_dims::day_sessions(SITE, day)));
+    out.extend(
+        super::rollup_dims::rebuild(SITE, "UTC", day, 70, &[], s.to)
+            .into_iter()
+            .map(|q| ("rollup dim build", q)),
+    );
     out.push(("rollup day state", super::rollup_days::build_state(SITE, "Europe/Berlin")));
     out.push(("rollup stale days", super::rollup_days::stale_days(SITE, "UTC", 70, 7)));
     out.push(("rollup day build", super::rollup_days::rebuild(SITE, "UTC", day, 70, s.to)));
@@ -658,6 +675,7 @@ fn full_scan(step: &str) -> bool {
         "rollup_pages",
         "rollup_events",
         "rollup_days",
+        "rollup_dims",
     ]
     .iter()
     .any(|t| {

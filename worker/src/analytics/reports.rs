@@ -12,7 +12,7 @@ use super::shape::{
 };
 use super::sql::{self, Dimension, SessionFilters};
 use super::tz::{self, Offsets};
-use super::{rollup, rollup_days};
+use super::{rollup, rollup_days, rollup_dims};
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::reply::Reply;
@@ -71,13 +71,36 @@ pub(crate) async fn run(call: &Call<'_>, report: Report) -> Result<Reply, ApiErr
         });
     }
     let ctx = super::context(&call.db, &p, call.now).await?;
-    let queries = statements(&call.db, report, &p, &ctx).await?;
+    let (queries, dims) = match report {
+        Report::Overview => dims_statements(&call.db, &ctx, None).await?,
+        Report::Breakdown(dim) => dims_statements(&call.db, &ctx, Some(dim)).await?,
+        _ => (None, false),
+    };
+    let queries = match queries {
+        Some(q) => q,
+        None => statements(&call.db, report, &p, &ctx).await?,
+    };
     if p.explain {
         return explain(&call.db, &queries).await;
     }
     let db = &call.db;
     let range = ctx.range.clone();
     match report {
+        Report::Overview if dims => {
+            let merged = read_dims(db, &queries, usize::MAX).await?;
+            let m = merged.into_iter().next().unwrap_or_default();
+            let totals = TotalsRow {
+                sessions: m.sessions,
+                visitors: m.visitors,
+                pageviews: m.pageviews,
+                bounces: m.bounces,
+                engaged_ms: m.engaged_ms,
+            };
+            let median =
+                (m.sessions > 0).then_some(MedianRow { duration_ms: m.median_duration_ms });
+            let (body, csv) = shape::overview(range, &totals, median.as_ref());
+            Reply::table(&body, csv)
+        }
         Report::Overview => {
             let results = db.batch("overview", &queries).await?;
             let totals: Vec<TotalsRow> = db::rows("overview totals", &results[0])?;
@@ -98,6 +121,22 @@ pub(crate) async fn run(call: &Call<'_>, report: Report) -> Result<Reply, ApiErr
                 shape::zone_buckets(&ctx.offsets, ctx.scope.from, ctx.scope.to, size)
             };
             let (body, csv) = shape::timeseries(range, interval, size, &buckets, &rows);
+            Reply::table(&body, csv)
+        }
+        Report::Breakdown(dim) if dims => {
+            let limit = params::limit(p.limit, 100, 1000)? as usize;
+            let rows = read_dims(db, &queries, limit)
+                .await?
+                .into_iter()
+                .map(|m| DimensionRow {
+                    value: m.value,
+                    visitors: m.visitors,
+                    sessions: m.sessions,
+                    pageviews: m.pageviews,
+                    bounces: m.bounces,
+                })
+                .collect();
+            let (body, csv) = shape::breakdown(range, dim, rows);
             Reply::table(&body, csv)
         }
         Report::Breakdown(dim) => {
@@ -188,6 +227,47 @@ async fn statements(
             vec![sql::sessions_list(s, &filters, p.cursor, params::limit(p.limit, 50, 200)?)]
         }
     })
+}
+
+/// The statements of the overview (`dim` `None`) or a breakdown through the daily dimension
+/// rollups: the rollup rows of the range's built days, then the raw sessions of the rest (if
+/// any); `(None, false)` when no day of the range is built.
+async fn dims_statements(
+    db: &Db,
+    ctx: &ReportContext,
+    dim: Option<Dimension>,
+) -> Result<(Option<Vec<Query>>, bool), ApiError> {
+    let s = &ctx.scope;
+    let zone = ctx.range.timezone.as_str();
+    let days: Vec<rollup_days::Day> =
+        db.all("rollup dim days", &rollup_dims::built_days(s, zone)).await?;
+    if days.is_empty() {
+        return Ok((None, false));
+    }
+    let split = rollup_days::split(s, &days);
+    if split.built.is_empty() {
+        return Ok((None, false));
+    }
+    let mut queries = vec![rollup_dims::rollup_rows(s, zone, dim, &split)];
+    if !split.raw.is_empty() {
+        queries.push(rollup_dims::raw_rows(s, dim, &split));
+    }
+    Ok((Some(queries), true))
+}
+
+/// Runs [`dims_statements`]' queries and merges their rows (at most `limit` values).
+async fn read_dims(
+    db: &Db,
+    queries: &[Query],
+    limit: usize,
+) -> Result<Vec<rollup_dims::Merged>, ApiError> {
+    let results = db.batch("dimension rollups", queries).await?;
+    let rollups: Vec<rollup_dims::RollupRow> = db::rows("dimension rollup rows", &results[0])?;
+    let raw: Vec<rollup_dims::RawRow> = match results.get(1) {
+        Some(r) => db::rows("dimension raw rows", r)?,
+        None => Vec::new(),
+    };
+    rollup_dims::merge(&rollups, &raw, limit).map_err(|e| ApiError::storage("dimension rollups", e))
 }
 
 /// How the range splits into built rollup hours and raw rows; `None` when no hour is built.

@@ -80,11 +80,13 @@ pub(crate) fn build_state(site: &str, zone: &str) -> Query {
     )
 }
 
-/// A site's days in `zone` to rebuild: dirty, or built under another threshold; oldest first.
+/// A site's days in `zone` to rebuild: dirty, built under another threshold, or without current
+/// dimension rows ([`super::rollup_dims`]); oldest first.
 pub(crate) fn stale_days(site: &str, zone: &str, threshold: u32, limit: u32) -> Query {
     Query::new(
         "SELECT day_start, day_end, bucket FROM rollup_days
-          WHERE site_key = ?1 AND zone = ?2 AND (dirty = 1 OR threshold <> ?3)
+          WHERE site_key = ?1 AND zone = ?2
+            AND (dirty = 1 OR threshold <> ?3 OR dims_at IS NOT built_at)
           ORDER BY day_start LIMIT ?4",
         vec![site.into(), zone.into(), threshold.into(), limit.into()],
     )

@@ -8,12 +8,13 @@ use serde_json::Value;
 
 use super::native_tests::{SITE, T0, rows, rows_json, run, scope, seeded};
 use super::rollup_days::{self, Day};
+use super::rollup_dims;
 use super::sql::{self, Scope};
 use super::tz::{Fixed, MS_PER_HOUR as H, Offsets, Zone as _};
 use crate::store::r2_keys::MS_PER_DAY;
 
 /// The site's zone in these tests: one hour ahead of UTC, all year.
-const ZONE: &str = "Europe/Berlin";
+pub(crate) const ZONE: &str = "Europe/Berlin";
 const OFFSET: Fixed = Fixed(3_600_000);
 
 #[derive(Deserialize)]
@@ -22,9 +23,9 @@ struct State {
     first_session: Option<u64>,
 }
 
-/// One cron run's daily part for the test site at `now`, as `jobs::rollup` runs it; returns the
-/// days it built.
-fn cron(db: &Connection, threshold: u32, now: u64) -> usize {
+/// One cron run's daily part for the test site at `now`, as `jobs::rollup` runs it (the days in
+/// one transaction, then each day's dimension rows in one); returns the days it built.
+pub(crate) fn cron(db: &Connection, threshold: u32, now: u64) -> usize {
     let state: Vec<State> = rows(db, &rollup_days::build_state(SITE, ZONE));
     let stale: Vec<Day> =
         rows(db, &rollup_days::stale_days(SITE, ZONE, threshold, rollup_days::DIRTY_DAYS_PER_RUN));
@@ -35,10 +36,19 @@ fn cron(db: &Connection, threshold: u32, now: u64) -> usize {
         run(db, &rollup_days::rebuild(SITE, ZONE, *day, threshold, now));
     }
     tx.commit().unwrap();
+    for day in stale.iter().chain(&fresh) {
+        let sessions: Vec<rollup_dims::SessionRow> =
+            rows(db, &rollup_dims::day_sessions(SITE, *day));
+        let tx = db.unchecked_transaction().unwrap();
+        for q in rollup_dims::rebuild(SITE, ZONE, *day, threshold, &sessions, now) {
+            run(db, &q);
+        }
+        tx.commit().unwrap();
+    }
     stale.len() + fresh.len()
 }
 
-fn build_all(db: &Connection, threshold: u32, now: u64) -> usize {
+pub(crate) fn build_all(db: &Connection, threshold: u32, now: u64) -> usize {
     let mut runs = 0;
     while cron(db, threshold, now) > 0 {
         runs += 1;
@@ -65,7 +75,7 @@ fn count(db: &Connection, sql: &str) -> i64 {
 }
 
 /// Local midnights in the test zone.
-fn midnight(day: u64) -> u64 {
+pub(crate) fn midnight(day: u64) -> u64 {
     T0 + day * MS_PER_DAY - H
 }
 

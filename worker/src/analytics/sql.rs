@@ -136,7 +136,6 @@ pub(crate) enum Dimension {
 }
 
 impl Dimension {
-    #[cfg(test)]
     pub(crate) const ALL: [Self; 7] = [
         Self::EntryPage,
         Self::ExitPage,

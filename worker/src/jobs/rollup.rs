@@ -2,7 +2,9 @@
 //! registered site: first the hours marked dirty since their build, then the next new hours that
 //! ended at least `BUILD_LAG_MS` ago; then the daily rollups
 //! ([`crate::analytics::rollup_days`]) in the site's zone the same way (stale days first, under
-//! the current bot-detection threshold). Bounded per site (`DIRTY_PER_RUN`, `HOURS_PER_RUN`,
+//! the current bot-detection threshold), each followed by its dimension rows
+//! ([`crate::analytics::rollup_dims`]: one read of the day's sessions, one transaction of writes;
+//! until that lands the day's dimension rows are not current and reports read it raw). Bounded per site (`DIRTY_PER_RUN`, `HOURS_PER_RUN`,
 //! `DIRTY_DAYS_PER_RUN`, `DAYS_PER_RUN`) and per run ([`MAX_STATEMENTS`]); each span of hours and
 //! each site's days are one D1 transaction, so a failed or cut-short run leaves every hour and day
 //! either built and current or still read raw, and the next run goes on.
@@ -15,6 +17,7 @@ use worker::Env;
 
 use crate::analytics::rollup::{self, DIRTY_PER_RUN};
 use crate::analytics::rollup_days::{self, DIRTY_DAYS_PER_RUN, Day};
+use crate::analytics::rollup_dims;
 use crate::analytics::tz;
 use crate::db::Db;
 use crate::error::ApiError;
@@ -23,6 +26,9 @@ use crate::store::d1::Stats;
 
 /// D1 statements one run makes at most (a Worker invocation has ~1,000 binding calls).
 pub(crate) const MAX_STATEMENTS: u32 = 300;
+
+/// Statements of one day's dimension build: a delete, the totals and seven dimensions, the mark.
+const DIM_STATEMENTS: u32 = 10;
 
 /// What one run did; logged as one JSON line.
 #[derive(Debug, Default, Serialize)]
@@ -35,6 +41,8 @@ pub(crate) struct Summary {
     /// Days (re)built, stale ones included.
     pub(crate) days: u32,
     pub(crate) stale_days: u32,
+    /// Days whose dimension rows were (re)built.
+    pub(crate) dim_days: u32,
     pub(crate) d1_reads: u32,
     pub(crate) d1_writes: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -144,6 +152,17 @@ async fn build(
         db.batch("rollup days build", &statements).await?;
         summary.days += days.len() as u32;
         summary.stale_days += stale.len() as u32;
+        // The dimension rows of each day just built: read its sessions, write its rows.
+        for day in &days {
+            if spent() + 1 + DIM_STATEMENTS > MAX_STATEMENTS {
+                return Ok(());
+            }
+            let sessions: Vec<rollup_dims::SessionRow> =
+                db.all("rollup dim sessions", &rollup_dims::day_sessions(key, *day)).await?;
+            let statements = rollup_dims::rebuild(key, zone, *day, threshold, &sessions, now);
+            db.batch("rollup dims build", &statements).await?;
+            summary.dim_days += 1;
+        }
     }
     Ok(())
 }

@@ -48,9 +48,19 @@ for (let run = 0; run < RUNS; run++) {
   const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
   await cdp.send('Tracing.start', { categories: CATEGORIES, transferMode: 'ReportEvents' });
   await page.goto(`${site.url}/pulsegate.html`);
-  await page.waitForFunction(() => window.PulseGate?._state?.()?.fingerprint, null, { timeout: 30000 });
-  const state = await page.evaluate(() => window.PulseGate._state().fingerprint);
-  await page.waitForTimeout(200);
+  // Polled in the page through CDP: Playwright's own evaluation would compile its injected script
+  // into the page, a long task of its own.
+  const { result } = await cdp.send('Runtime.evaluate', {
+    expression: `new Promise((resolve) => {
+      const poll = () => {
+        const fingerprint = window.PulseGate?._state?.()?.fingerprint;
+        if (fingerprint) setTimeout(resolve, 200, fingerprint); else setTimeout(poll, 50);
+      };
+      poll();
+    })`,
+    awaitPromise: true, returnByValue: true, timeout: 30000,
+  });
+  const state = result.value;
   await cdp.send('Tracing.end');
   await done;
   await page.close();

@@ -16,6 +16,8 @@ const THRESHOLD = Number(process.env.THRESHOLD ?? 30);
 
 const worker = await startWorker();
 await registerSite(worker, { siteKey: 'demo' });
+const loaderText = await (await fetch(`${worker.url}/tracker.js`)).text();
+console.log(`tracker.js names ${loaderText.match(/sdk\/pulsegate-\w+\.js/)?.[0]}`);
 const body = '<h1>Bench</h1>' + '<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p>'.repeat(50);
 const site = await servePages({
   '/pulsegate.html': `<!doctype html><title>bench</title>${body}<script src="${worker.url}/tracker.js" data-site-key="demo"></script>`,

@@ -5,6 +5,7 @@
 // microtasks, timers, layout, GC), plus the time to the fingerprint.
 //
 // Environment: RUNS (default 5), THROTTLE (default 4), THRESHOLD (default 30 ms).
+import os from 'node:os';
 import { startWorker } from '../support/worker.mjs';
 import { launchBrowser } from '../support/browser.mjs';
 import { servePages } from '../support/pages.mjs';
@@ -91,8 +92,19 @@ for (let run = 0; run < RUNS; run++) {
     for (const e of inside.slice(0, 14)) {
       console.log(`    +${((e.ts - task.ts) / 1000).toFixed(1).padStart(6)} ${(e.dur / 1000).toFixed(1).padStart(6)} ms  ${label(e)}`);
     }
-    all.push(task.dur / 1000);
   }
+  // Whose each task was: the tracker's (its scripts, or wasm compiling or running) or the page's
+  // (parsing, layout, paint, the browser's own work).
+  let tracker = 0;
+  let other = 0;
+  for (const task of tasks) {
+    const ours = onMain.some((e) => e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur &&
+      (/^(v8\.)?wasm\./i.test(e.name) || /tracker\.js|pulsegate-/.test(label(e))));
+    if (ours) tracker = Math.max(tracker, task.dur / 1000);
+    else other = Math.max(other, task.dur / 1000);
+  }
+  console.log(`  longest task with tracker code ${tracker.toFixed(1)} ms; longest other ${other.toFixed(1)} ms`);
+  all.push({ tracker, other, wall: state.wallMs });
   // Wasm compilation off the main thread: where it happened.
   const wasm = events.filter((e) => /wasm/i.test(e.name) && e.ph === 'X' && e.dur >= 1000);
   const byThread = {};
@@ -102,6 +114,16 @@ for (let run = 0; run < RUNS; run++) {
   }
   console.log('  wasm events ≥1 ms: ' + (Object.entries(byThread).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ') || 'none'));
 }
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const summary = (key) => `median ${median(all.map((r) => r[key])).toFixed(1)} ms, max ${Math.max(...all.map((r) => r[key])).toFixed(1)} ms`;
+console.log(`\n${RUNS} runs at ${THROTTLE}×, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}:`);
+console.log(`  longest task with tracker code: ${summary('tracker')}`);
+console.log(`  longest task without:           ${summary('other')}`);
+console.log(`  fingerprint wall time:          ${summary('wall')}`);
 await browser.close();
 await site.close();
 await worker.stop();

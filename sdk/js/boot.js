@@ -14,8 +14,14 @@ import { instantiate } from "./instantiate.js";
 
 const pg = self.PulseGate;
 const loader = pg && pg._l;
+// Resolves with `value` in a new task (the loader's `later`). Compiling the wasm, instantiating
+// it and starting the tracker each get a task of their own: the wasm has usually arrived whole
+// when this runs, and on a slow CPU the three together are a long task (over 50 ms at 4× CPU
+// throttling).
+const task = (value) => new Promise((resolve) => loader.l(() => resolve(value)));
 if (loader && loader.w) {
-  instantiate(loader.w, imports())
+  instantiate(loader.w.then(task), imports())
+    .then(task)
     .then((result) => {
       finish(result.instance, result.module);
       loader.r(start(loader.c));

@@ -49,7 +49,9 @@
   var api = null;
   var busy = false;
   var queue = [];
-  var loader = { r: ready, f: fail, p: replay };
+  // What the code chunk (sdk/js/boot.js) uses: ready, fail, replay, later; `c` the config, `w`
+  // the wasm's download.
+  var loader = { r: ready, f: fail, p: replay, l: later };
   var pg = { _l: loader, tracking: false };
 
   function warn(message) {
@@ -236,26 +238,44 @@
     if (optedOut()) return off(4);
     if (!script || !supported()) return off(6);
     state = 1;
+    loader.c = cfg;
     if (document.prerendering) {
       // Prerendered (speculation rules): the visitor may never see this page. Start when shown.
       document.addEventListener("prerenderingchange", function () {
-        load(cfg);
+        later(load);
       }, { once: true });
     } else {
-      load(cfg);
+      later(load);
     }
   }
 
-  function load(cfg) {
-    loader.c = cfg;
+  // Runs `f` in a task of its own (a MessageChannel message: hidden pages throttle timers), any
+  // error ending in `fail`. On a slow CPU the checks above, the first `fetch` of a page and adding
+  // a script tag each take several ms (the first fetch 10-40 ms at 4× CPU throttling): together,
+  // with the page's own parsing, a long task.
+  function later(f) {
+    var channel = new MessageChannel();
+    channel.port1.onmessage = function () {
+      try {
+        f();
+      } catch (error) {
+        fail(error);
+      }
+    };
+    channel.port2.postMessage(0);
+  }
+
+  function load() {
     // pulse.js: one download serves the tracker and the forms (sdk/js/pulse-prelude.js).
     if (window.PulseGateCode) return window.PulseGateCode(loader);
     loader.w = fetch(resolve("__PULSEGATE_WASM__"), { mode: "cors", credentials: "omit" });
     // The chunk handles the outcome; this keeps an early failure from being "unhandled".
     loader.w["catch"](fail);
-    inject("__PULSEGATE_CHUNK__").onerror = function () {
-      fail("cannot load the tracker");
-    };
+    later(function () {
+      inject("__PULSEGATE_CHUNK__").onerror = function () {
+        fail("cannot load the tracker");
+      };
+    });
   }
 
   // Adds a script tag for a chunk (with the tag's nonce, for a strict CSP).

@@ -5,6 +5,7 @@
 //
 // Environment: RUNS (default 15) runs per configuration, RELOADS (default 20) for stability.
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startWorker } from '../support/worker.mjs';
@@ -45,24 +46,44 @@ const observeLongTasks = () => {
   }).observe({ type: 'longtask', buffered: true });
 };
 
-async function measure(page, which) {
-  await page.goto(`${site.url}/${which}.html`);
-  let result;
-  if (which === 'pulsegate') {
-    await page.waitForFunction(() => window.PulseGate?._state?.()?.fingerprint, null, { timeout: 30000 });
-    result = await page.evaluate(() => {
-      const { fingerprint } = window.PulseGate._state();
-      return {
+/**
+ * Evaluates `expression` in the page through CDP, awaiting its promise. Not `page.evaluate` or
+ * `page.waitForFunction`: Playwright compiles its injected script into the page's main world on
+ * first use, a main-thread task of 25-80 ms at 4× throttling that the long-task observer would
+ * count against whatever the page runs.
+ */
+const evaluate = async (cdp, expression) => {
+  const { result, exceptionDetails } = await cdp.send('Runtime.evaluate',
+    { expression, awaitPromise: true, returnByValue: true });
+  if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
+  return result.value;
+};
+
+// Waits in the page (a 50 ms poll, so no injected script) until the fingerprint is done.
+const PULSEGATE_RESULT = `new Promise((resolve, reject) => {
+  const deadline = Date.now() + 30000;
+  const poll = () => {
+    const fingerprint = window.PulseGate?._state?.()?.fingerprint;
+    if (fingerprint) {
+      resolve({
         wallMs: fingerprint.wallMs, busyMs: fingerprint.ms, id: fingerprint.id,
         sourceMs: fingerprint.sourceMs, sourceTaskMs: fingerprint.sourceTaskMs,
-      };
-    });
-  } else {
-    result = await page.evaluate(() => window.__result);
-  }
+      });
+    } else if (Date.now() > deadline) {
+      reject(new Error('no fingerprint in 30 s'));
+    } else {
+      setTimeout(poll, 50);
+    }
+  };
+  poll();
+})`;
+
+async function measure(page, cdp, which) {
+  await page.goto(`${site.url}/${which}.html`);
+  const result = await evaluate(cdp, which === 'pulsegate' ? PULSEGATE_RESULT : 'window.__result');
   // Let a last task finish and be reported.
-  await page.waitForTimeout(100);
-  result.longest = Math.max(0, ...(await page.evaluate(() => window.__longTasks)));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  result.longest = Math.max(0, ...(await evaluate(cdp, 'window.__longTasks')));
   return result;
 }
 
@@ -72,6 +93,7 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
+const loadBefore = os.loadavg();
 const report = [];
 const browser = await launchBrowser();
 for (const throttle of [1, 4]) {
@@ -84,7 +106,7 @@ for (const throttle of [1, 4]) {
       await page.addInitScript(observeLongTasks);
       const cdp = await browser.context.newCDPSession(page);
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
-      results.push(await measure(page, which));
+      results.push(await measure(page, cdp, which));
       await page.close();
     }
     const perSource = (key, summary) => Object.fromEntries(Object.keys(results[0][key])
@@ -110,8 +132,9 @@ const stability = {};
 for (const which of ['pulsegate', 'fpjs']) {
   const page = await browser.context.newPage();
   await page.addInitScript(observeLongTasks);
+  const cdp = await browser.context.newCDPSession(page);
   const ids = [];
-  for (let i = 0; i < RELOADS; i++) ids.push((await measure(page, which)).id);
+  for (let i = 0; i < RELOADS; i++) ids.push((await measure(page, cdp, which)).id);
   stability[which] = ids.filter((id) => id === ids[0]).length;
   await page.close();
 }
@@ -133,4 +156,6 @@ console.log('\nPulseGate longest task per source, ms (median / max of runs): ' +
   `${row.throttle}×: ${Object.keys(row.pulsegate.tasks.max).map((n) => `${n} ${row.pulsegate.tasks.median[n].toFixed(1)}/${row.pulsegate.tasks.max[n].toFixed(1)}`).join(', ')}`).join('\n  '));
 console.log(`\nSame id on ${RELOADS} reloads of one profile: PulseGate ${stability.pulsegate}/${RELOADS}, FingerprintJS ${stability.fpjs}/${RELOADS}`);
 console.log(`Distinct ids across the timed runs (1 means stable): ${report.map((r) => `${r.throttle}×: PulseGate ${r.pulsegate.ids}, FingerprintJS ${r.fpjs.ids}`).join('; ')}`);
+const load = (l) => l.map((n) => n.toFixed(2)).join(' ');
+console.log(`Load average (1, 5, 15 min) before: ${load(loadBefore)}; after: ${load(os.loadavg())}`);
 console.log('Goal: PulseGate ≤ 0.5× FingerprintJS at both throttles, no task over 50 ms, 20/20 stable.');

@@ -50,6 +50,11 @@ impl Tracker {
     /// Runs API operation `op` with arguments `a`, `b`.
     pub(crate) fn api_call(&mut self, op: &JsValue, a: &JsValue, b: &JsValue) -> JsValue {
         let op = op.as_f64().unwrap_or(-1.0) as u8;
+        // The first steps, if their own task has not come yet; not for `_state()`, which the
+        // loader asks as soon as the tracker is running.
+        if op != op::STATE {
+            self.begin();
+        }
         match op {
             op::TRACK => self.track(a, b),
             op::IDENTIFY => self.identify(a, b),

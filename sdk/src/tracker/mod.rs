@@ -155,6 +155,8 @@ pub(crate) struct Tracker {
     pub(crate) api: Handler,
     /// The fingerprint computed on this page, for `_state()`.
     pub(crate) last_fingerprint: Option<Computed>,
+    /// [`Tracker::begin`] ran.
+    begun: bool,
 }
 
 /// A fingerprint computed on this page, the wall time it took (ms) and each source's
@@ -231,11 +233,19 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
             patches: Vec::new(),
             page: Page::default(),
             last_fingerprint: None,
+            begun: false,
         })
     });
     let api = {
         let mut tracker = rc.try_borrow_mut().map_err(|_| Off::NoPage)?;
-        tracker.begin();
+        // The first steps get a task of their own (on a slow CPU, compiling and running them
+        // with this one is a long task), unless an API call comes first; at once on a hidden
+        // page, whose timers are throttled.
+        if tracker.hidden() {
+            tracker.begin();
+        } else {
+            tracker.start_timer.arm(0);
+        }
         tracker.api.js().clone()
     };
     // The tracker lives as long as the page: its callbacks only hold weak references.
@@ -264,9 +274,14 @@ impl Tracker {
         handler(&self.me, signal)
     }
 
-    /// Runs the first steps: the storage mirror of pages that are gone, the page listeners and
-    /// the first pageview.
-    fn begin(&mut self) {
+    /// Runs the first steps, once: the storage mirror of pages that are gone, the page listeners
+    /// and the first pageview; then, for a session that records replay, the loader's decision.
+    pub(crate) fn begin(&mut self) {
+        if self.begun {
+            return;
+        }
+        self.begun = true;
+        self.start_timer.cancel();
         if self.persistent() {
             self.load_identity();
             self.adopt();
@@ -276,6 +291,9 @@ impl Tracker {
             self.capture_start();
         }
         self.pump();
+        if self.replay_rate.is_some() {
+            self.decide_replay();
+        }
     }
 
     /// Dispatches a callback.
@@ -292,7 +310,11 @@ impl Tracker {
             }
             Signal::Start => {
                 self.start_timer.fired();
-                self.start_step();
+                if self.begun {
+                    self.start_step();
+                } else {
+                    self.begin();
+                }
             }
             #[cfg(feature = "fingerprint")]
             Signal::Fingerprint => self.fingerprint_resumed(a),

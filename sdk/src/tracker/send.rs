@@ -71,6 +71,11 @@ impl Tracker {
             self.store.set(REPLAY_RATE_KEY, &rate, false);
         }
         self.replay_rate = Some(rate);
+        self.decide_replay();
+    }
+
+    /// Has the loader decide on session replay (`PulseGate._l.p`), after this task.
+    pub(crate) fn decide_replay(&self) {
         let decide = get(&get(&get(&self.window, "PulseGate"), "_l"), "p");
         call(&self.window, "setTimeout", &[&decide]);
     }

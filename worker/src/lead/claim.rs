@@ -47,7 +47,7 @@ async fn link(env: &Env, session_id: &str, site_key: &str) -> Result<Vec<Claimed
     let db = Db::open(env)?;
     let exists: Option<Exists> =
         db.first("claimed leads", &leads::claimed_exists(session_id, site_key)).await?;
-    if !exists.is_some_and(|c| c.claimed != 0) {
+    if exists.is_none_or(|c| c.claimed == 0) {
         return Ok(Vec::new());
     }
     let results =

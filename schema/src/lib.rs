@@ -82,8 +82,8 @@ pub use dashboard::analytics::{
     StorageReads, TimeSeries,
 };
 pub use dashboard::forms::{
-    FieldOption, FieldType, Form, FormDefinition, FormField, FormList, HiddenField, HiddenSource,
-    is_form_id,
+    FieldOption, FieldTexts, FieldType, Form, FormDefinition, FormField, FormList, FormTexts,
+    HiddenField, HiddenSource, is_form_id,
 };
 pub use dashboard::ip_lists::{
     IpEntry, IpEntryList, NewIpEntry, NewTestingRule, TestingRule, TestingRuleList,

@@ -40,7 +40,24 @@ fn submission() -> LeadSubmission {
 
 #[test]
 fn form_config_json() {
-    insta::assert_json_snapshot!(FormConfig::of(&form()));
+    insta::assert_json_snapshot!(FormConfig::of(&form(), &[]));
+}
+
+#[test]
+fn form_config_json_in_the_visitors_language() {
+    let mut form = form();
+    form.fields[0].help = Some("Only for your quote.".into());
+    form.translations.insert(
+        "de".into(),
+        serde_json::from_value(json!({
+            "submit_text": "Angebot anfordern",
+            "fields": { "email": { "label": "E-Mail", "placeholder": "sie@example.com", "help": "Nur für Ihr Angebot." },
+                        "roof": { "label": "Dach", "options": { "flat": "Flachdach" } } }
+        }))
+        .unwrap(),
+    );
+    assert_eq!(form.validate(), Ok(()));
+    insta::assert_json_snapshot!(FormConfig::of(&form, &["de-DE", "en"]));
 }
 
 #[test]

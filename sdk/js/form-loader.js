@@ -14,6 +14,8 @@
  *   data-site-key   the site's public key
  *   data-form-id    a form to render after the script tag
  *   data-endpoint   where the config comes from and leads go (default: where form.js came from)
+ *   data-lang       the form's language (a BCP 47 tag such as "de"; default: the browser's
+ *                   languages, navigator.languages); a form element's own data-lang wins
  *
  * A page that adds form elements later (a single-page app) calls `PulseGateForms.scan()`.
  * Each form is rendered in a shadow root: page styles do not reach it, its styles do not leak;
@@ -28,7 +30,7 @@
   "use strict";
   var ATTR = "data-pulsegate-form";
   var DONE = "data-pulsegate-mounted";
-  var script, siteKey, endpoint;
+  var script, siteKey, endpoint, lang;
   var loader = { t: [], r: null };
   var api = { _l: loader, scan: scan, defaults: defaults };
 
@@ -51,10 +53,24 @@
         el: el,
         formId: el.getAttribute(ATTR) || "",
         siteKey: key,
-        endpoint: attribute(el, "endpoint") || endpoint
+        endpoint: attribute(el, "endpoint") || endpoint,
+        lang: languages(attribute(el, "lang") || lang)
       });
     }
     return found;
+  }
+
+  // The languages to ask the form in, best first, as "de-CH,de,en": the given tag, else the
+  // browser's. Only well-formed tags travel (letters, digits and hyphens; at most 8).
+  function languages(given) {
+    var list = given ? [given] : (navigator.languages && navigator.languages.length ?
+      navigator.languages : [navigator.language]);
+    var out = [];
+    for (var i = 0; i < list.length && out.length < 8; i++) {
+      var tag = String(list[i] || "");
+      if (/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(tag) && tag.length <= 35) out.push(tag);
+    }
+    return out.join(",");
   }
 
   function supported() {
@@ -113,6 +129,7 @@
     var el = document.createElement("div");
     el.setAttribute(ATTR, formId);
     el.setAttribute("data-site-key", attribute(tag, "site-key") || "");
+    if (attribute(tag, "lang")) el.setAttribute("data-lang", attribute(tag, "lang"));
     el.setAttribute("data-endpoint", attribute(tag, "endpoint") ||
       tag.src.replace(/[?#].*$/, "").replace(/\/[^/]*$/, ""));
     tag.parentNode.insertBefore(el, tag.nextSibling);
@@ -138,6 +155,7 @@
     script = tag;
     if (!script || !supported()) return;
     siteKey = attribute(script, "site-key") || "";
+    lang = attribute(script, "lang") || "";
     endpoint = attribute(script, "endpoint") ||
       script.src.replace(/[?#].*$/, "").replace(/\/[^/]*$/, "");
     place(script);

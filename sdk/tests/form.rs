@@ -22,7 +22,16 @@ const CONFIG: &str = r#"{"form_id":"quote","site_key":"demo","fields":[
   {"name":"consent","label":"I agree to be contacted","type":"checkbox","required":true}],
   "submit_text":"Get my quote","success_message":"Thanks! We will call you within a day.",
   "hidden_fields":[{"name":"utm_source","source":"utm_source"},{"name":"campaign","source":"constant","value":"spring"}],
-  "honeypot":"website","min_fill_ms":2000}"#;
+  "honeypot":"website","min_fill_ms":2000,"lang":"en","messages":{
+  "required":"Please fill in this field.","required_checkbox":"Please tick this box.",
+  "required_choice":"Please choose an option.","too_long":"Please use at most {max} characters.",
+  "email":"Please enter an email address, like name@example.com.",
+  "tel":"Please enter a phone number, like +1 415 555 0112.",
+  "url":"Please enter a web address starting with https://.","number":"Please enter a number.",
+  "date":"Please enter a date as YYYY-MM-DD.","choice":"Please choose one of the options.",
+  "pattern":"Please match the requested format.","fix_fields":"Please correct the marked fields.",
+  "failure":"We could not send your message. Please check your connection and try again.",
+  "too_many":"Too many tries in a row. Please wait a minute and try again.","choose":"Choose…"}}"#;
 
 /// Mounts form `quote` for `endpoint` into a new element `#<id>`, with `answers` queued after
 /// the config; waits until it renders.
@@ -102,6 +111,9 @@ async fn the_config_renders_as_accessible_native_markup() {
     );
     assert_eq!(eval_str(id, "root.querySelector('button').textContent"), "Get my quote");
     assert_eq!(eval_str(id, "root.querySelector('button').type"), "submit");
+    // The config's language and messages: the form's `lang`, the select's empty choice.
+    assert_eq!(eval_str(id, "root.querySelector('form').lang"), "en");
+    assert_eq!(eval_str(id, "root.querySelector('[name=bill] option').textContent"), "Choose…");
     // The trap is out of the tab order and hidden from assistive technology.
     assert_eq!(eval(id, "root.querySelector('[name=website]').tabIndex").as_f64(), Some(-1.0));
     assert_eq!(

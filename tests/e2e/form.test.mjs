@@ -31,6 +31,28 @@ const HOSTILE_CSS = `
 const HOST_ELEMENTS = `<form id="own"><label for="own-in">Own</label><input id="own-in"><p class="err">own error</p>
   <button type="button" class="ok">Own button</button><div class="pg status">own</div></form>`;
 
+/** A form in English (its default locale) with German and Portuguese translations. */
+const I18N_FORM = {
+  form_id: 'i18n', site_key: SITE, name: 'Quote in three languages', default_locale: 'en',
+  fields: [
+    { name: 'email', label: 'Email', type: 'email', required: true, placeholder: 'you@example.com', help: 'Only for your quote.' },
+    { name: 'roof', label: 'Roof', type: 'select', required: true, options: [{ value: 'flat', label: 'Flat' }, { value: 'pitched', label: 'Pitched' }] },
+    { name: 'consent', label: 'I agree', type: 'checkbox', required: true },
+  ],
+  submit_text: 'Get my quote', success_message: 'Thanks!',
+  translations: {
+    de: {
+      submit_text: 'Angebot anfordern', success_message: 'Danke!',
+      fields: {
+        email: { label: 'E-Mail', placeholder: 'sie@example.com', help: 'Nur für Ihr Angebot.' },
+        roof: { label: 'Dachform', options: { flat: 'Flachdach', pitched: 'Satteldach' } },
+        consent: { label: 'Ich bin einverstanden' },
+      },
+    },
+    pt: { submit_text: 'Pedir orçamento', fields: { email: { label: 'E-mail' } } },
+  },
+};
+
 let worker;
 let state;
 let pages;
@@ -61,6 +83,14 @@ before(async () => {
         <h2>Callback</h2>
         <script src="${worker.url}/form.js" data-site-key="${SITE}" data-form-id="callback"></script></body></html>`;
     }
+    if (path === '/de.html') {
+      return `<!doctype html><html lang="en"><body><h1>Angebot</h1>
+        <script src="${worker.url}/form.js" data-site-key="${SITE}" data-form-id="i18n" data-lang="de"></script></body></html>`;
+    }
+    if (path === '/browser-lang.html') {
+      return `<!doctype html><html lang="en"><body><div data-pulsegate-form="i18n"></div>
+        <script src="${worker.url}/form.js" data-site-key="${SITE}"></script></body></html>`;
+    }
     if (path === '/two.html') {
       return `<!doctype html><html><body><div data-pulsegate-form="quote"></div><p>between</p>
         <div data-pulsegate-form="callback"></div>
@@ -76,6 +106,7 @@ before(async () => {
     submit_text: 'Call me', success_message: 'We will call you.',
   };
   assert.equal((await api(worker, '/analytics/forms/callback', { method: 'PUT', body: callback })).res.status, 201);
+  assert.equal((await api(worker, '/analytics/forms/i18n', { method: 'PUT', body: I18N_FORM })).res.status, 201);
   // Every request of wrangler dev comes from 127.0.0.1: whitelisted (as an office would be), so
   // the many submissions of this suite do not meet the per-address rate limit.
   const office = await api(worker, '/analytics/ip-lists/whitelisted', { method: 'POST', body: { cidr: '127.0.0.1/32', reason: 'test runner' } });
@@ -525,6 +556,107 @@ test('several forms on one page, each in its own element or after its own tag', 
     assert.deepEqual(errors, [], path);
     await p.close();
   }
+});
+
+/** The i18n form's texts and state as the visitor meets them (in the first form on the page). */
+const i18nView = (p) => p.evaluate(() => {
+  const root = document.querySelector('[data-pulsegate-form]').shadowRoot;
+  const form = root.querySelector('form');
+  const email = root.querySelector('[name=email]');
+  const described = (el) => el.getAttribute('aria-describedby').split(' ').map((id) => root.getElementById(id).textContent);
+  return {
+    lang: form.getAttribute('lang'),
+    // The trap's label is out of sight and hidden from assistive technology: not the visitor's.
+    labels: [...root.querySelectorAll('label')].filter((l) => !l.closest('.hp')).map((l) => l.textContent.replace('*', '').trim()),
+    placeholder: email.getAttribute('placeholder'),
+    emailDescribed: described(email),
+    options: [...root.querySelectorAll('[name=roof] option')].map((o) => o.textContent),
+    button: root.querySelector('button').textContent,
+    errors: ['email', 'roof', 'consent'].map((n) => root.getElementById(root.querySelector(`[name=${n}]`).getAttribute('aria-describedby').split(' ').pop()).textContent),
+    status: root.querySelector('.status').textContent,
+  };
+});
+
+test('the form speaks the visitor\'s language: data-lang="de", a browser locale with fallback (pt-BR → pt), errors included', async () => {
+  // data-lang on the tag.
+  const { p, errors, captures } = await open('/de.html');
+  await rendered(p);
+  let v = await i18nView(p);
+  assert.equal(v.lang, 'de');
+  assert.deepEqual(v.labels, ['E-Mail', 'Dachform', 'Ich bin einverstanden']);
+  assert.equal(v.placeholder, 'sie@example.com');
+  assert.deepEqual(v.emailDescribed, ['Nur für Ihr Angebot.', ''], 'the help and the (empty) error, both described');
+  assert.deepEqual(v.options, ['Bitte wählen…', 'Flachdach', 'Satteldach']);
+  assert.equal(v.button, 'Angebot anfordern');
+  await p.locator('[data-pulsegate-form] >> button').click();
+  v = await i18nView(p);
+  assert.deepEqual(v.errors, ['Bitte füllen Sie dieses Feld aus.', 'Bitte wählen Sie eine Option.', 'Bitte setzen Sie hier ein Häkchen.']);
+  assert.equal(v.status, 'Bitte korrigieren Sie die markierten Felder.');
+  await p.locator('[data-pulsegate-form] >> [name=email]').fill('nicht-gültig');
+  await p.locator('[data-pulsegate-form] >> [name=email]').blur();
+  assert.equal((await i18nView(p)).errors[0], 'Bitte geben Sie eine E-Mail-Adresse ein, z. B. name@example.com.');
+  assert.equal(captures.length, 0);
+  assert.deepEqual(errors, []);
+  await p.close();
+
+  // No data-lang: the browser's languages (Chromium with locale pt-BR), matched pt-BR → pt.
+  const pt = await launchBrowser({ locale: 'pt-BR' });
+  try {
+    const q = await pt.context.newPage();
+    const pageErrors = [];
+    q.on('pageerror', (e) => pageErrors.push(e));
+    const configs = [];
+    q.on('request', (r) => { if (r.url().includes('/forms/config')) configs.push(new URL(r.url()).searchParams.get('lang')); });
+    await q.goto(`${pages.url}/browser-lang.html`);
+    await rendered(q);
+    assert.match(configs[0], /^pt-BR/, 'the loader sends the browser\'s languages');
+    const w = await i18nView(q);
+    assert.equal(w.lang, 'pt');
+    assert.deepEqual(w.labels, ['E-mail', 'Roof', 'I agree'], 'untranslated texts: the default locale\'s');
+    assert.equal(w.button, 'Pedir orçamento');
+    assert.equal(w.options[0], 'Escolher…');
+    await q.locator('[data-pulsegate-form] >> button').click();
+    assert.deepEqual((await i18nView(q)).errors, ['Preencha este campo.', 'Escolha uma opção.', 'Marque esta caixa.']);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await pt.close();
+  }
+});
+
+test('/forms/config picks the language from ?lang= or Accept-Language, with Vary and an ETag per language', async () => {
+  const get = (query, headers = {}) => fetch(`${worker.url}/forms/config?site=${SITE}&form=i18n${query}`, { headers: { origin: pages.url, ...headers } });
+  const de = await get('&lang=de-AT,en');
+  assert.equal(de.status, 200);
+  const deBody = await de.json();
+  assert.equal(deBody.lang, 'de');
+  assert.equal(de.headers.get('content-language'), 'de');
+  assert.equal(de.headers.get('vary'), 'Origin', 'the language is in the URL');
+  const en = await get('&lang=ja,x');
+  assert.equal((await en.json()).lang, 'en', 'nothing served: the default locale; junk skipped');
+  assert.notEqual(de.headers.get('etag'), en.headers.get('etag'));
+  const again = await get('&lang=de-AT,en', { 'if-none-match': de.headers.get('etag') });
+  assert.equal(again.status, 304);
+  const byHeader = await get('', { 'accept-language': 'fr-CH, pt;q=0.9, en;q=0.5' });
+  const headerBody = await byHeader.json();
+  assert.equal(headerBody.lang, 'pt');
+  assert.equal(headerBody.messages.required, 'Preencha este campo.');
+  assert.deepEqual(byHeader.headers.get('vary').split(/,\s*/).sort(), ['Accept-Language', 'Origin']);
+  assert.equal((await get('&lang=de&lang=en')).status, 400, 'given twice');
+
+  // The admin API checks the locales and the translated texts.
+  const bad = async (edit, field) => {
+    const form = structuredClone(I18N_FORM);
+    edit(form);
+    const r = await api(worker, '/analytics/forms/i18n', { method: 'PUT', body: form });
+    assert.equal(r.res.status, 400, r.text);
+    assert.equal(r.json.error.field, field, r.text);
+  };
+  await bad((f) => { f.default_locale = 'en_US'; }, 'default_locale');
+  await bad((f) => { f.translations['de DE'] = {}; }, 'translations.de DE');
+  await bad((f) => { f.translations.EN = {}; }, 'translations.EN');
+  await bad((f) => { f.translations.de.fields.phone = { label: 'Telefon' }; }, 'translations.de.fields.phone');
+  await bad((f) => { f.translations.de.fields.roof.options.tiled = 'Ziegel'; }, 'translations.de.fields.roof.options.tiled');
+  await bad((f) => { f.translations.de.submit_text = 'x'.repeat(257); }, 'translations.de.submit_text');
 });
 
 test('a page on an origin the site does not list gets nothing rendered and no exception', async () => {

@@ -10,7 +10,7 @@ import { startWorker, LEGACY_MARKETING_KEY } from '../support/worker.mjs';
 import { api } from '../support/sites.mjs';
 import { openState, eventually } from '../support/state.mjs';
 import { post, at, sessionStart, batchOf, pageview, scroll, engagement, click } from '../support/track.mjs';
-import { PAGE, quoteForm, setupForm, submission, submit } from '../support/leads.mjs';
+import { PAGE, quoteForm, setupForm, submission, submit, tenMinuteCron } from '../support/leads.mjs';
 
 const CRM_CALLBACK_SECRET = 'e2e-crm-callback-secret';
 const CRM_WEBHOOK_SECRET = 'e2e-crm-webhook-secret';
@@ -447,6 +447,42 @@ test('a lead that names a session before its start arrives is linked when the se
   const detail = await api(worker, `/analytics/leads/${r.json.lead_id}`);
   assert.equal(detail.json.sessions.length, 1, detail.text);
   assert.equal(detail.json.sessions[0].replay_url, `/replay?session=${s.session_id}`);
+
+  // The late link writes the replay marker a lead captured during the session gets, at the time
+  // the worker received the lead.
+  const events = await eventually('the late lead marker', async () => {
+    const page = await api(worker, `/replay/sessions/${s.session_id}/events`);
+    assert.equal(page.res.status, 200, page.text);
+    return page.json.events.some((e) => e.type === 5 && e.data.tag === 'pulsegate.lead') ? page.json.events : null;
+  });
+  const markers = events.filter((e) => e.type === 5 && e.data.tag === 'pulsegate.lead');
+  assert.equal(markers.length, 1);
+  assert.deepEqual(markers[0].data.payload, {
+    lead_id: r.json.lead_id, submission_id: sub.PublicId, form_id: 'quote', ts: sub.CreatedAt, test: false,
+  });
+  assert.equal(markers[0].timestamp, sub.CreatedAt);
+
+  // The new session had no scores to give; the lead waits for them and takes the ones the
+  // session's aggregate computes (here the ten-minute cron's final aggregate of a quiet session).
+  assert.equal(detail.json.lead.engagement_score, 0, 'no scores before the session has them');
+  const batch = batchOf(s, [pageview(t + 2_100, '/quote'), scroll(t + 4_000, 90), click(t + 5_000), engagement(t + 60_000, 50_000)]);
+  assert.equal((await post(worker, '/track/events/batch', batch, at(t + 61_000))).status, 202);
+  await tenMinuteCron(worker, t + 3_600_000);
+  const [scored] = await eventually('the final aggregate', async () => {
+    const rows = await state.query('SELECT * FROM sessions WHERE id = ? AND finalized_at IS NOT NULL', s.session_id);
+    return rows.length ? rows : null;
+  });
+  assert.ok(scored.engagement_score > 0, 'the session scored');
+  const after = await eventually('the lead\'s scores', async () => {
+    const d = await api(worker, `/analytics/leads/${r.json.lead_id}`);
+    return d.json.lead.engagement_score > 0 ? d.json : null;
+  });
+  assert.equal(after.lead.engagement_score, scored.engagement_score);
+  assert.equal(after.lead.suspicion_score, Math.min(100, scored.suspicion_score + sub.SuspicionScore), 'the session\'s suspicion plus the form\'s own');
+  assert.equal(after.submissions[0].engagement_score, scored.engagement_score);
+  assert.deepEqual(after.submissions[0].engagement_reasons, JSON.parse(scored.engagement_reasons));
+  const [final] = await submissionsOf(r.json.lead_id);
+  assert.equal(final.ScoresPending, 0);
 });
 
 test('the deprecated routes run the same flow with deprecation headers, and their use is logged', async () => {

@@ -489,7 +489,10 @@ fn finish(
         set("Access-Control-Expose-Headers", cors::EXPOSE_HEADERS);
     }
     if cors::varies_by_origin(path) {
-        set("Vary", "Origin");
+        // Appended: an answer may vary by more (`/forms/config` by `Accept-Language`).
+        if let Err(e) = headers.append("Vary", "Origin") {
+            worker::console_error!("cannot set header Vary: {e}");
+        }
     }
     if head {
         return Response::builder()

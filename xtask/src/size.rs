@@ -92,7 +92,14 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// then the schema's rule set (`rules::check`, the email, phone, URL, number and date checks the
 /// server runs) and the style sheet in the data segment. The budget holds that figure with a
 /// little room; the goal below stays.
-const FORM_BUDGET: usize = 23_500;
+///
+/// The form in the visitor's language added 907 B on 23,414 (24,321 B: loader 1,168, chunk
+/// 2,028, wasm 21,125): the loader's `data-lang` / `navigator.languages` list, the wasm's `lang`
+/// parameter and attribute, help texts under fields (`aria-describedby` naming both), and every
+/// message read by key from `/forms/config`'s `messages`. The English messages left the wasm (the
+/// worker answers them, in six languages); a `{max}` split by substring search (+371 B of string
+/// searcher) was replaced by a char search.
+const FORM_BUDGET: usize = 24_400;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

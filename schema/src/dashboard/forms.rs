@@ -2,8 +2,11 @@
 
 use crate::prelude::*;
 
+use alloc::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
+use crate::lead::locale::{canonical_case, is_language_tag};
 use crate::validate::{Invalid, Validate, invalid, max_len, name, path};
 use crate::{SiteKey, UnixMillis};
 
@@ -21,6 +24,8 @@ pub(crate) const MAX_MESSAGE_LEN: usize = 1024;
 pub(crate) const MAX_PATTERN_LEN: usize = 512;
 /// Longest form id or field name, in bytes.
 pub(crate) const MAX_FORM_NAME_LEN: usize = 64;
+/// Most translations of one form (besides its default locale).
+pub(crate) const MAX_TRANSLATIONS: usize = 30;
 
 /// A form definition: what `POST /analytics/forms` and `PUT /analytics/forms/{form_id}` take.
 ///
@@ -59,6 +64,71 @@ pub struct FormDefinition {
     /// Values sent along without being shown (UTM parameters, referrer, constants).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hidden_fields: Vec<HiddenField>,
+    /// Shown when the submission could not be sent or the server failed (the visitor's values
+    /// stay); without it, the built-in message of the form's language.
+    /// Example: `"Sorry, that did not work. Please call us on 030 1234567."`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_message: Option<String>,
+    /// The BCP 47 language tag of the texts above (labels, placeholders, help, options, submit,
+    /// success and failure messages), used when none of the visitor's languages has a
+    /// translation. Example: `"en"`.
+    #[serde(default = "default_locale")]
+    pub default_locale: String,
+    /// The texts in other languages, by BCP 47 tag; a text a translation leaves out is the
+    /// default locale's. Example: `{"de": {"submit_text": "Angebot anfordern"}}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, FormTexts>,
+}
+
+/// A form's texts in one language (a translation; every text optional).
+///
+/// ```json
+/// { "submit_text": "Angebot anfordern", "success_message": "Danke! Wir rufen Sie innerhalb eines Tages an.",
+///   "failure_message": "Das hat nicht geklappt. Bitte versuchen Sie es erneut.",
+///   "fields": { "email": { "label": "E-Mail", "placeholder": "sie@example.com", "help": "Nur für Ihr Angebot." },
+///               "roof": { "label": "Dachform", "options": { "flat": "Flachdach" } } } }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormTexts {
+    /// Example: `"Angebot anfordern"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submit_text: Option<String>,
+    /// Example: `"Danke! Wir rufen Sie innerhalb eines Tages an."`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_message: Option<String>,
+    /// Example: `"Das hat nicht geklappt. Bitte versuchen Sie es erneut."`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_message: Option<String>,
+    /// By field name (each must be one of the form's fields).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, FieldTexts>,
+}
+
+/// One field's texts in one language.
+///
+/// ```json
+/// { "label": "Dachform", "placeholder": "…", "help": "Wie auf dem Foto.", "options": { "flat": "Flachdach" } }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldTexts {
+    /// Example: `"Dachform"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Example: `"sie@example.com"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
+    /// Example: `"Nur für Ihr Angebot."`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Option labels by option value (each must be one of the field's). Example: `{"flat": "Flachdach"}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
+}
+
+fn default_locale() -> String {
+    "en".to_owned()
 }
 
 fn default_submit_text() -> String {
@@ -98,6 +168,9 @@ pub struct FormField {
     /// Example: `"you@example.com"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
+    /// A hint shown under the field (linked by `aria-describedby`). Example: `"We only use it for your quote."`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
     /// Longest accepted value, in characters. Example: `254`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u32>,
@@ -256,6 +329,9 @@ impl Validate for FormField {
         if let Some(placeholder) = &self.placeholder {
             max_len(prefix, "placeholder", placeholder, MAX_LABEL_LEN)?;
         }
+        if let Some(help) = &self.help {
+            name(prefix, "help", help.trim(), MAX_MESSAGE_LEN)?;
+        }
         if self.max_length == Some(0) {
             return Err(invalid(prefix, "max_length", "must be at least 1"));
         }
@@ -324,6 +400,9 @@ impl Validate for FormDefinition {
         }
         name(prefix, "submit_text", self.submit_text.trim(), MAX_LABEL_LEN)?;
         name(prefix, "success_message", self.success_message.trim(), MAX_MESSAGE_LEN)?;
+        if let Some(failure) = &self.failure_message {
+            name(prefix, "failure_message", failure.trim(), MAX_MESSAGE_LEN)?;
+        }
         if self.hidden_fields.len() > MAX_HIDDEN_FIELDS {
             return Err(invalid(
                 prefix,
@@ -347,6 +426,141 @@ impl Validate for FormDefinition {
                 return Err(invalid(&at, "name", "is used twice"));
             }
             names.push(&hidden.name);
+        }
+        self.validate_locales(prefix)
+    }
+}
+
+impl FormDefinition {
+    /// The default locale and every translation: well-formed BCP 47 tags, none twice (in any
+    /// case), texts within the limits of the texts they translate, naming only the form's own
+    /// fields and options.
+    fn validate_locales(&self, prefix: &str) -> Result<(), Invalid> {
+        if !is_language_tag(&self.default_locale) {
+            return Err(invalid(
+                prefix,
+                "default_locale",
+                "must be a BCP 47 language tag, like en, de or pt-BR",
+            ));
+        }
+        if self.translations.len() > MAX_TRANSLATIONS {
+            return Err(invalid(
+                prefix,
+                "translations",
+                format!("must have at most {MAX_TRANSLATIONS} entries"),
+            ));
+        }
+        let mut seen = vec![canonical_case(&self.default_locale)];
+        for (tag, texts) in &self.translations {
+            let at = path(prefix, &format!("translations.{tag}"));
+            if !is_language_tag(tag) {
+                return Err(invalid(
+                    &path(prefix, "translations"),
+                    tag,
+                    "is not a BCP 47 language tag, like de or pt-BR",
+                ));
+            }
+            let canonical = canonical_case(tag);
+            if seen.contains(&canonical) {
+                return Err(invalid(
+                    &path(prefix, "translations"),
+                    tag,
+                    "is listed twice (or is the default locale)",
+                ));
+            }
+            seen.push(canonical);
+            texts.validate_for(&at, self)?;
+        }
+        Ok(())
+    }
+
+    /// The texts for `locale` (one of the form's; the default locale's texts for any other):
+    /// the translation's, each missing one taken from the default.
+    pub fn localized(&self, locale: &str) -> FormDefinition {
+        let mut out = self.clone();
+        let Some(t) = self
+            .translations
+            .iter()
+            .find(|(tag, _)| tag.eq_ignore_ascii_case(locale))
+            .map(|(_, t)| t)
+        else {
+            return out;
+        };
+        let take = |to: &mut String, from: &Option<String>| {
+            if let Some(v) = from {
+                v.clone_into(to);
+            }
+        };
+        take(&mut out.submit_text, &t.submit_text);
+        take(&mut out.success_message, &t.success_message);
+        if t.failure_message.is_some() {
+            out.failure_message.clone_from(&t.failure_message);
+        }
+        for field in &mut out.fields {
+            let Some(ft) = t.fields.get(&field.name) else { continue };
+            take(&mut field.label, &ft.label);
+            if ft.placeholder.is_some() {
+                field.placeholder.clone_from(&ft.placeholder);
+            }
+            if ft.help.is_some() {
+                field.help.clone_from(&ft.help);
+            }
+            for option in &mut field.options {
+                if let Some(label) = ft.options.get(&option.value) {
+                    label.clone_into(&mut option.label);
+                }
+            }
+        }
+        out
+    }
+
+    /// The form's locales: the default first, then the translations.
+    pub fn locales(&self) -> Vec<&str> {
+        let mut all = vec![self.default_locale.as_str()];
+        all.extend(self.translations.keys().map(String::as_str));
+        all
+    }
+}
+
+impl FormTexts {
+    fn validate_for(&self, prefix: &str, form: &FormDefinition) -> Result<(), Invalid> {
+        if let Some(v) = &self.submit_text {
+            name(prefix, "submit_text", v.trim(), MAX_LABEL_LEN)?;
+        }
+        if let Some(v) = &self.success_message {
+            name(prefix, "success_message", v.trim(), MAX_MESSAGE_LEN)?;
+        }
+        if let Some(v) = &self.failure_message {
+            name(prefix, "failure_message", v.trim(), MAX_MESSAGE_LEN)?;
+        }
+        for (field_name, texts) in &self.fields {
+            let at = path(prefix, &format!("fields.{field_name}"));
+            let Some(field) = form.fields.iter().find(|f| &f.name == field_name) else {
+                return Err(invalid(
+                    &path(prefix, "fields"),
+                    field_name,
+                    "is not one of the form's fields",
+                ));
+            };
+            if let Some(v) = &texts.label {
+                name(&at, "label", v.trim(), MAX_LABEL_LEN)?;
+            }
+            if let Some(v) = &texts.placeholder {
+                max_len(&at, "placeholder", v, MAX_LABEL_LEN)?;
+            }
+            if let Some(v) = &texts.help {
+                name(&at, "help", v.trim(), MAX_MESSAGE_LEN)?;
+            }
+            for (value, label) in &texts.options {
+                if !field.options.iter().any(|o| &o.value == value) {
+                    return Err(invalid(
+                        &path(&at, "options"),
+                        value,
+                        "is not one of the field's options",
+                    ));
+                }
+                name(&path(&at, "options"), value, label.trim(), MAX_LABEL_LEN)?;
+            }
         }
         Ok(())
     }

@@ -6,6 +6,7 @@ pub(crate) mod callbacks;
 pub(crate) mod capture;
 pub(crate) mod config;
 pub(crate) mod fill;
+pub mod locale;
 pub mod rules;
 pub(crate) mod webhook;
 
@@ -19,6 +20,7 @@ pub use capture::{
 };
 pub use config::{FormConfig, MIN_FILL_MS};
 pub use fill::{FillSignals, add_suspicion, fast_fill_reasons};
+pub use locale::{FormMessages, is_language_tag};
 pub use rules::{Problem, is_date, is_email, is_number, is_tel};
 pub use webhook::{
     DroughtAlert, LeadEvent, LeadLinks, LeadScores, WebhookLead, WebhookMessage, WebhookSubmission,

@@ -68,6 +68,25 @@ impl Problem {
         ProblemMessage { problem: self, field_type }
     }
 
+    /// The name of this problem's text in [`super::FormMessages`] (as JSON), for a caller that
+    /// reads the messages from `/forms/config` (the form builder): `"required_checkbox"`, …;
+    /// [`Problem::TooLong`]'s `"too_long"` holds `{max}` where the limit goes.
+    pub fn key(self, field_type: FieldType) -> &'static str {
+        match self {
+            Self::Required if field_type == FieldType::Checkbox => "required_checkbox",
+            Self::Required if field_type.has_options() => "required_choice",
+            Self::Required => "required",
+            Self::TooLong { .. } => "too_long",
+            Self::Email => "email",
+            Self::Tel => "tel",
+            Self::Url => "url",
+            Self::Number | Self::NotBoolean | Self::NotText => "number",
+            Self::Date => "date",
+            Self::Choice => "choice",
+            Self::Pattern => "pattern",
+        }
+    }
+
     /// The message in parts, for a caller without `core::fmt` (the browser SDK): the text, and
     /// for [`Problem::TooLong`] the limit and the text after it.
     pub fn parts(self, field_type: FieldType) -> (&'static str, Option<(u32, &'static str)>) {
@@ -295,6 +314,7 @@ mod tests {
                 vec![]
             },
             placeholder: None,
+            help: None,
             max_length: None,
         }
     }

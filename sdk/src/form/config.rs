@@ -27,6 +27,19 @@ pub(crate) struct Config {
     pub(crate) hidden: Vec<(String, HiddenSource)>,
     /// The name of the trap input.
     pub(crate) honeypot: String,
+    /// The language of the texts (the form's `lang` attribute).
+    pub(crate) lang: String,
+    /// The form builder's own messages in that language, the JSON object as answered
+    /// (`pulsegate_schema::lead::FormMessages`, read by key when one is shown): the worker's
+    /// catalogue, so none of them is in this wasm.
+    pub(crate) messages: JsValue,
+}
+
+impl Config {
+    /// The message named `key` (`fix_fields`, `failure`, …; empty if the answer lacks it).
+    pub(crate) fn say(&self, key: &str) -> String {
+        text(&self.messages, key).unwrap_or_default()
+    }
 }
 
 /// The config in `json` (the parsed body), or `None` when it is not one.
@@ -44,6 +57,8 @@ pub(crate) fn read(json: &JsValue) -> Option<Config> {
         success_message: text(json, "success_message")?,
         hidden,
         honeypot: text(json, "honeypot")?,
+        lang: text(json, "lang")?,
+        messages: crate::js::object(get(json, "messages"))?,
     })
 }
 
@@ -66,6 +81,7 @@ fn field(f: &JsValue) -> Option<FormField> {
         pattern: text(f, "pattern"),
         options,
         placeholder: text(f, "placeholder"),
+        help: text(f, "help"),
         max_length: whole(number(f, "max_length")).map(|n| n.min(u64::from(u32::MAX)) as u32),
     })
 }

@@ -38,17 +38,10 @@ use self::view::View;
 use crate::callback::{Callback, Handler, Listener, Timer};
 use crate::js::{self, call, call0, get, number, object, text};
 
-/// Shown when the submission did not reach the server or the server failed.
-const NETWORK_ERROR: &str =
-    "We could not send your message. Please check your connection and try again.";
-/// Shown on `429`.
-const TOO_MANY: &str = "Too many tries in a row. Please wait a minute and try again.";
 /// How long a submit waits at most for a starting tracker's session: `WAIT_LOOKS` looks,
 /// `WAIT_STEP_MS` apart.
 const WAIT_LOOKS: u8 = 20;
 const WAIT_STEP_MS: u64 = 100;
-/// Shown when a submit finds invalid fields (besides each field's own message).
-const FIX_FIELDS: &str = "Please correct the marked fields.";
 
 /// What the browser calls a form back for.
 #[derive(Clone, Copy, Debug)]
@@ -89,6 +82,9 @@ struct Form {
     endpoint: String,
     site_key: SiteKey,
     form_id: String,
+    /// The visitor's languages for `/forms/config?lang=` (`de` from `data-lang`, else the
+    /// browser's, like `de-CH,de,en`), from the loader.
+    lang: Option<String>,
     /// The tracker to link leads to: `target.tracker` (the npm package's API), else
     /// `window.PulseGate` when the form is submitted.
     tracker: Option<JsValue>,
@@ -115,7 +111,7 @@ struct Form {
     listeners: Vec<Listener>,
 }
 
-/// Mounts the form described by `target` (`{el, siteKey, formId, endpoint, tracker?}`); `false` when the
+/// Mounts the form described by `target` (`{el, siteKey, formId, endpoint, lang?, tracker?}`); `false` when the
 /// target is unusable (see `crate::mount`).
 pub(crate) fn mount(target: &JsValue) -> bool {
     let window = js::global();
@@ -139,6 +135,12 @@ pub(crate) fn mount(target: &JsValue) -> bool {
             endpoint,
             site_key,
             form_id,
+            // Tags and commas only: nothing else ever reaches the URL.
+            lang: text(target, "lang").filter(|l| {
+                !l.is_empty()
+                    && l.len() <= 200
+                    && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b',')
+            }),
             tracker: object(get(target, "tracker")),
             config: None,
             view: None,
@@ -188,6 +190,10 @@ impl Form {
         for part in ["/forms/config?site=", self.site_key.as_str(), "&form=", &self.form_id] {
             url.push_str(part);
         }
+        if let Some(lang) = &self.lang {
+            url.push_str("&lang=");
+            url.push_str(lang);
+        }
         let request = call(&self.window, "fetch", &[&js::str(&url)]);
         self.then(&request, Signal::ConfigResponse, Signal::Ignore);
     }
@@ -228,7 +234,7 @@ impl Form {
             Signal::Leave => self.recheck(a, true),
             Signal::Sent => self.answered(a),
             Signal::Refused => self.refused(a),
-            Signal::Failed => self.failed(NETWORK_ERROR),
+            Signal::Failed => self.failed(Say::Failure),
             Signal::Ignore => {}
             Signal::Waited => {
                 if let Some(timer) = &mut self.wait {
@@ -324,11 +330,11 @@ impl Form {
     /// Checks the field of an `input` event again while it shows an error (so the error goes
     /// as soon as it is fixed), or of a `focusout` once something was entered.
     fn recheck(&mut self, event: &JsValue, leaving: bool) {
-        let Some(view) = &mut self.view else { return };
+        let (Some(view), Some(config)) = (&mut self.view, &self.config) else { return };
         let Some(field) = view.field_of(event) else { return };
         if field.invalid || (leaving && field.filled()) {
             let problem = field.check().err();
-            field.mark(problem);
+            field.mark(problem, config);
         }
     }
 
@@ -336,17 +342,17 @@ impl Form {
         if self.sending || self.done {
             return;
         }
-        let Some(view) = &mut self.view else { return };
+        let (Some(view), Some(config)) = (&mut self.view, &self.config) else { return };
         let mut first_invalid = None;
         for (i, field) in view.fields.iter_mut().enumerate() {
             let problem = field.check().err();
-            field.mark(problem);
+            field.mark(problem, config);
             if problem.is_some() && first_invalid.is_none() {
                 first_invalid = Some(i);
             }
         }
         if let Some(i) = first_invalid {
-            view.say(FIX_FIELDS);
+            view.say(&config.say("fix_fields"));
             if let Some(field) = view.fields.get(i) {
                 field.focus();
             }
@@ -372,9 +378,8 @@ impl Form {
         }
         self.looks = 0;
         let fill = self.fill_signals(trusted);
-        let Some(view) = &mut self.view else { return };
         let Some(id) = self.submission_id.or_else(js::random_bytes) else {
-            return view.say(NETWORK_ERROR);
+            return self.failed(Say::Failure);
         };
         self.submission_id = Some(id);
         let (Some(config), Some(view)) = (&self.config, &self.view) else { return };
@@ -414,12 +419,12 @@ impl Form {
                 view.succeed(&config.success_message);
             }
         } else if status == 429.0 {
-            self.failed(TOO_MANY);
+            self.failed(Say::TooMany);
         } else if (400.0..500.0).contains(&status) {
             let body = call0(response, "json");
             self.then(&body, Signal::Refused, Signal::Failed);
         } else {
-            self.failed(NETWORK_ERROR);
+            self.failed(Say::Failure);
         }
     }
 
@@ -427,10 +432,10 @@ impl Form {
     /// field (`fields.email`), or above the button.
     fn refused(&mut self, body: &JsValue) {
         let error = get(body, "error");
-        let message = text(&error, "message").unwrap_or_else(|| NETWORK_ERROR.into());
         let field = text(&error, "field");
-        self.failed("");
-        let Some(view) = &mut self.view else { return };
+        self.failed(Say::Nothing);
+        let (Some(view), Some(config)) = (&mut self.view, &self.config) else { return };
+        let message = text(&error, "message").unwrap_or_else(|| config.say("failure"));
         let at = field.as_deref().and_then(|f| f.strip_prefix("fields."));
         match at.and_then(|name| view.fields.iter_mut().position(|f| f.is(name))) {
             Some(i) => {
@@ -438,18 +443,33 @@ impl Form {
                     field.show(Some(&message));
                     field.focus();
                 }
-                view.say(FIX_FIELDS);
+                view.say(&config.say("fix_fields"));
             }
             None => view.say(&message),
         }
     }
 
     /// The submission did not go through: say so, keep every value, allow another try.
-    fn failed(&mut self, message: &str) {
+    fn failed(&mut self, say: Say) {
         self.sending = false;
-        if let Some(view) = &self.view {
+        if let (Some(view), Some(config)) = (&self.view, &self.config) {
             view.busy(false);
-            view.say(message);
+            view.say(&match say {
+                Say::Failure => config.say("failure"),
+                Say::TooMany => config.say("too_many"),
+                Say::Nothing => String::new(),
+            });
         }
     }
+}
+
+/// What a failed submission says above the button (in the form's language).
+#[derive(Clone, Copy, Debug)]
+enum Say {
+    /// Not sent, or the server failed (the form's `failure_message`, else the built-in one).
+    Failure,
+    /// `429`.
+    TooMany,
+    /// Nothing: the answer's own message goes elsewhere.
+    Nothing,
 }

@@ -6,7 +6,7 @@
 //!
 //! `--pg-accent` (button, focus ring, checked boxes), `--pg-accent-text`, `--pg-text`, `--pg-bg`,
 //! `--pg-input-bg`, `--pg-input-text`, `--pg-border`, `--pg-error`, `--pg-success-bg`,
-//! `--pg-success-text`, `--pg-radius`, `--pg-font`, `--pg-font-size`, `--pg-gap`, `--pg-max-width`.
+//! `--pg-success-text`, `--pg-help`, `--pg-radius`, `--pg-font`, `--pg-font-size`, `--pg-gap`, `--pg-max-width`.
 
 /// The style sheet. `:where()` keeps the element reset at zero specificity, so every rule after
 /// it wins over it.
@@ -33,6 +33,7 @@ pub(crate) const CSS: &str = concat!(
     ".opt{font-weight:400;margin:0}",
     ".opt input,.check input{width:auto;margin:0;accent-color:var(--pg-accent,#0b62d6)}",
     ".check label{font-weight:400;margin:0}",
+    ".help{color:var(--pg-help,#59636e);font-size:.875em;margin-top:.25em}",
     ".err{color:var(--pg-error,#b42318);font-size:.875em;margin-top:.25em}",
     ".err:empty{display:none}",
     "button{justify-self:start;padding:.65em 1.25em;border:0;border-radius:var(--pg-radius,6px);",

@@ -2,9 +2,10 @@
 //!
 //! ```text
 //! <div class="pg">
-//!   <form novalidate name="contact">
+//!   <form novalidate name="contact" lang="de">
 //!     <div><label for="f0">Email<span class="req" aria-hidden="true">*</span></label>
-//!          <input id="f0" name="email" type="email" required aria-describedby="e0">
+//!          <input id="f0" name="email" type="email" required aria-describedby="h0 e0">
+//!          <p id="h0" class="help">Only for your quote.</p>
 //!          <p id="e0" class="err"></p></div>
 //!     <fieldset aria-describedby="e1"><legend>Roof</legend>
 //!          <label class="opt"><input type="radio" name="roof" value="flat"> Flat</label> …
@@ -124,10 +125,11 @@ pub(crate) fn render(
     let wrapper = dom.add(root, "div", &[("class", "pg"), ("part", "root")]);
     // Named by its id, so the tracker's form interactions (which follow focus into this shadow
     // root) report it as the form it is.
-    let form = dom.add(&wrapper, "form", &[("novalidate", ""), ("name", form_id)]);
+    let form =
+        dom.add(&wrapper, "form", &[("novalidate", ""), ("name", form_id), ("lang", &config.lang)]);
     let mut fields = Vec::with_capacity(config.fields.len());
     for (n, field) in config.fields.iter().enumerate() {
-        fields.push(render_field(&dom, &form, field, n));
+        fields.push(render_field(&dom, &form, field, n, &config.say("choose")));
     }
     // The trap: out of sight, out of the tab order and hidden from assistive technology; a
     // person never fills it, a form-filling bot often does.
@@ -150,13 +152,27 @@ pub(crate) fn render(
     Some(View { form, button, status, success, honeypot, fields })
 }
 
-fn render_field(dom: &Dom, form: &JsValue, field: &FormField, n: usize) -> FieldView {
-    let (input_id, error_id) = (id("f", n), id("e", n));
+fn render_field(dom: &Dom, form: &JsValue, field: &FormField, n: usize, choose: &str) -> FieldView {
+    let (input_id, error_id, help_id) = (id("f", n), id("e", n), id("h", n));
+    // The hint (when there is one) and the error, both read out with the field.
+    let described = if field.help.is_some() {
+        let mut ids = help_id.clone();
+        ids.push(' ');
+        ids.push_str(&error_id);
+        ids
+    } else {
+        error_id.clone()
+    };
+    let help = |parent: &JsValue| {
+        if let Some(help) = &field.help {
+            dom.text(parent, "p", &[("id", &help_id), ("class", "help")], help);
+        }
+    };
     let name = field.name.as_str();
     let mut inputs = Vec::new();
     let error = match field.field_type {
         FieldType::Radio => {
-            let group = dom.add(form, "fieldset", &[("aria-describedby", &error_id)]);
+            let group = dom.add(form, "fieldset", &[("aria-describedby", &described)]);
             let legend = dom.add(&group, "legend", &[]);
             dom.label(&legend, field);
             for (i, option) in field.options.iter().enumerate() {
@@ -179,6 +195,7 @@ fn render_field(dom: &Dom, form: &JsValue, field: &FormField, n: usize) -> Field
                     set(radio, "required", &JsValue::TRUE);
                 }
             }
+            help(&group);
             dom.add(&group, "p", &[("id", &error_id), ("class", "err")])
         }
         FieldType::Checkbox => {
@@ -190,12 +207,13 @@ fn render_field(dom: &Dom, form: &JsValue, field: &FormField, n: usize) -> Field
                     ("type", "checkbox"),
                     ("id", &input_id),
                     ("name", name),
-                    ("aria-describedby", &error_id),
+                    ("aria-describedby", &described),
                 ],
             );
             let label = dom.add(&row, "label", &[("for", &input_id)]);
             dom.label(&label, field);
             inputs.push(input);
+            help(form);
             dom.add(form, "p", &[("id", &error_id), ("class", "err")])
         }
         _ => {
@@ -203,11 +221,11 @@ fn render_field(dom: &Dom, form: &JsValue, field: &FormField, n: usize) -> Field
             let label = dom.add(&wrap, "label", &[("for", &input_id)]);
             dom.label(&label, field);
             let common =
-                [("id", input_id.as_str()), ("name", name), ("aria-describedby", &error_id)];
+                [("id", input_id.as_str()), ("name", name), ("aria-describedby", &described)];
             let input = match field.field_type {
                 FieldType::Select => {
                     let select = dom.add(&wrap, "select", &common);
-                    dom.text(&select, "option", &[("value", "")], "Choose…");
+                    dom.text(&select, "option", &[("value", "")], choose);
                     for option in &field.options {
                         dom.text(&select, "option", &[("value", &option.value)], &option.label);
                     }
@@ -233,6 +251,7 @@ fn render_field(dom: &Dom, form: &JsValue, field: &FormField, n: usize) -> Field
                 set(&input, "required", &JsValue::TRUE);
             }
             inputs.push(input);
+            help(&wrap);
             dom.add(&wrap, "p", &[("id", &error_id), ("class", "err")])
         }
     };
@@ -295,8 +314,8 @@ impl FieldView {
     }
 
     /// Shows `problem` (or clears the error): the text under the field, `aria-invalid` on it.
-    pub(crate) fn mark(&mut self, problem: Option<Problem>) {
-        let message = problem.map(|p| message(p, self.field.field_type));
+    pub(crate) fn mark(&mut self, problem: Option<Problem>, config: &Config) {
+        let message = problem.map(|p| message(config, p, self.field.field_type));
         self.show(message.as_deref());
     }
 
@@ -353,15 +372,20 @@ impl FieldView {
     }
 }
 
-/// The visitor-facing text of `problem`, as the server words it.
-pub(crate) fn message(problem: Problem, field_type: FieldType) -> String {
-    let (text, rest) = problem.parts(field_type);
-    let mut out = String::from(text);
-    if let Some((n, after)) = rest {
-        push_u64(&mut out, n.into());
-        out.push_str(after);
+/// The visitor-facing text of `problem` in the form's language (`{max}` filled in).
+pub(crate) fn message(config: &Config, problem: Problem, field_type: FieldType) -> String {
+    let text = config.say(problem.key(field_type));
+    // A char search, not a substring one: `str::find(&str)` would link a whole string searcher.
+    let slot = text.find('{').filter(|&i| text[i..].starts_with("{max}"));
+    match (problem, slot) {
+        (Problem::TooLong { max }, Some(i)) => {
+            let mut out = String::from(&text[..i]);
+            push_u64(&mut out, max.into());
+            out.push_str(&text[i + 5..]);
+            out
+        }
+        _ => text,
     }
-    out
 }
 
 impl View {

@@ -34,12 +34,24 @@ impl Source {
 }
 
 /// The linked session's scores when the lead is captured.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Scores {
     pub(crate) engagement: u32,
     pub(crate) engagement_reasons: String,
     pub(crate) suspicion: u32,
     pub(crate) suspicion_reasons: String,
+}
+
+/// No session: zero scores with no reasons (`[]`, as the columns' defaults).
+impl Default for Scores {
+    fn default() -> Self {
+        Self {
+            engagement: 0,
+            engagement_reasons: "[]".into(),
+            suspicion: 0,
+            suspicion_reasons: "[]".into(),
+        }
+    }
 }
 
 impl Scores {
@@ -246,10 +258,11 @@ fn insert_submission(c: &Capture<'_>) -> Query {
         "INSERT INTO LeadSubmissions (PublicId, LeadId, SiteKey, FormId, IdempotencyKey, PayloadJson, Source, \
            IntegrationId, Origin, SessionId, VisitorId, FingerprintId, EngagementScore, EngagementReasons, \
            SuspicionScore, SuspicionReasons, PageUrl, Referrer, UtmSource, UtmMedium, UtmCampaign, UtmTerm, \
-           UtmContent, Country, IpHash, UserAgent, FillMs, IsTest, TestReason, CreatedAt, ClaimedSessionId) \
+           UtmContent, Country, IpHash, UserAgent, FillMs, IsTest, TestReason, CreatedAt, ClaimedSessionId, \
+           ScoresPending) \
          SELECT {}, (SELECT Id FROM Leads WHERE SiteKey = {site} AND IdentityKey = {identity}), {site}, {}, {idem}, \
            {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, \
-           {test} IS NOT NULL, {test}, {now}, {claimed} \
+           {test} IS NOT NULL, {test}, {now}, {claimed}, {claimed} IS NOT NULL \
          WHERE NOT EXISTS (SELECT 1 FROM LeadSubmissions WHERE SiteKey = {site} AND IdempotencyKey = {idem})",
         p[0],
         p[2],
@@ -292,12 +305,24 @@ pub(crate) fn claimed_exists(session_id: &str, site_key: &str) -> Query {
     )
 }
 
-/// Links the submissions [`claimed_exists`] found, once the session's first start arrives: the
-/// submissions and their leads get the session, and the session counts its leads (one D1 batch;
-/// running it again changes nothing).
+/// Links the submissions [`claimed_exists`] found, once the session's first start arrives (one D1
+/// batch; running it again changes nothing). In order: the claimed submissions' marker facts
+/// ([`Claimed`], read before they are linked), the submissions and their leads get the session,
+/// and the session counts its leads. That last statement also names `aggregated_at`, so if the
+/// session's scores were already computed, migration 0026's trigger copies them into the
+/// submissions still waiting for them (`ScoresPending`) now; otherwise the session's next
+/// aggregate does.
 pub(crate) fn link_claimed(session_id: &str, site_key: &str) -> Vec<Query> {
     let args = || vec![session_id.into(), site_key.into()];
     vec![
+        Query::new(
+            "SELECT l.PublicId AS lead_id, s.PublicId AS submission_id, s.FormId AS form_id, \
+               s.CreatedAt AS ts, s.IsTest AS is_test, \
+               (SELECT r2_prefix FROM sessions WHERE id = ?1 AND site_key = ?2) AS r2_prefix \
+             FROM LeadSubmissions s JOIN Leads l ON l.Id = s.LeadId \
+             WHERE s.ClaimedSessionId = ?1 AND s.SiteKey = ?2 ORDER BY s.Id",
+            args(),
+        ),
         Query::new(
             "UPDATE LeadSubmissions SET SessionId = ?1, ClaimedSessionId = NULL \
              WHERE ClaimedSessionId = ?1 AND SiteKey = ?2",
@@ -310,11 +335,24 @@ pub(crate) fn link_claimed(session_id: &str, site_key: &str) -> Vec<Query> {
         ),
         Query::new(
             "UPDATE sessions SET lead_count = \
-               (SELECT count(*) FROM LeadSubmissions WHERE SessionId = ?1 AND SiteKey = ?2 AND IsTest = 0) \
+               (SELECT count(*) FROM LeadSubmissions WHERE SessionId = ?1 AND SiteKey = ?2 AND IsTest = 0), \
+               aggregated_at = aggregated_at \
              WHERE id = ?1 AND site_key = ?2",
             args(),
         ),
     ]
+}
+
+/// A submission [`link_claimed`] links, as its first statement reads it: what its replay marker
+/// ([`pulsegate_schema::replay::LeadMarker`]) needs, and where the session's objects live.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub(crate) struct Claimed {
+    pub(crate) lead_id: String,
+    pub(crate) submission_id: String,
+    pub(crate) form_id: String,
+    pub(crate) ts: UnixMillis,
+    pub(crate) is_test: u8,
+    pub(crate) r2_prefix: Option<String>,
 }
 
 /// Why a submission was set aside instead of becoming a lead.
@@ -613,6 +651,114 @@ mod tests {
         // Linking again (a repeated start) changes nothing.
         let _: Vec<Value> = batch(&db, &link_claimed("s9", "demo"));
         assert_eq!(one(&db, "SELECT lead_count FROM sessions")["lead_count"], 1);
+    }
+
+    /// Migration 0026's trigger, as the aggregate's UPDATE fires it.
+    fn aggregate(db: &Connection, id: &str, engagement: u32, suspicion: u32, reasons: &str) {
+        db.execute(
+            "UPDATE sessions SET aggregated_at = 5000, engagement_score = ?2, \
+               engagement_reasons = '[{\"reason\":\"read\",\"points\":10}]', suspicion_score = ?3, \
+               suspicion_reasons = ?4 WHERE id = ?1",
+            rusqlite::params![id, engagement, suspicion, reasons],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_late_linked_lead_gets_its_marker_facts_and_the_sessions_next_scores() {
+        let db = migrated();
+        let c = contact(Some("late@example.com"));
+        let utm = Utm::default();
+        // Captured before the session was known: only the form's own (fast fill) suspicion.
+        let fast = Scores::default()
+            .with_suspicion(&[ScoreReason { reason: "fast_keyless".into(), points: 20 }]);
+        let first = ids(3);
+        let mut early = input(&first, &c, "submission:late", &fast, &utm, None, 1_000);
+        early.claimed_session_id = Some("s5");
+        let _: Vec<Captured> = batch(&db, &capture(&early));
+        assert_eq!(one(&db, "SELECT ScoresPending FROM LeadSubmissions")["ScoresPending"], 1);
+
+        session(&db, "s5");
+        // The link reads the marker facts before it links.
+        let linked = link_claimed("s5", "demo");
+        let claimed: Vec<Claimed> = rows_json(&db, &linked[0])
+            .into_iter()
+            .map(|v| serde_json::from_value(v).unwrap())
+            .collect();
+        assert_eq!(
+            claimed,
+            vec![Claimed {
+                lead_id: first.lead.clone(),
+                submission_id: first.sub.clone(),
+                form_id: "contact".into(),
+                ts: 1_000,
+                is_test: 0,
+                r2_prefix: Some("sessions/x/".into()),
+            }]
+        );
+        let _: Vec<Value> = batch(&db, &linked);
+        assert_eq!(
+            one(&db, "SELECT EngagementScore, SuspicionScore, ScoresPending FROM LeadSubmissions"),
+            serde_json::json!({"EngagementScore":0,"SuspicionScore":20,"ScoresPending":1}),
+            "the new session has no scores yet"
+        );
+        assert!(rows_json(&db, &linked[0]).is_empty(), "linked once: no second marker");
+
+        // The session's first computed scores: the submission and its lead take them (the
+        // session's suspicion plus the form's own).
+        aggregate(&db, "s5", 40, 15, r#"[{"reason":"datacenter","points":15}]"#);
+        assert_eq!(
+            one(
+                &db,
+                "SELECT EngagementScore, EngagementReasons, SuspicionScore, SuspicionReasons, ScoresPending \
+                 FROM LeadSubmissions"
+            ),
+            serde_json::json!({
+                "EngagementScore": 40,
+                "EngagementReasons": r#"[{"reason":"read","points":10}]"#,
+                "SuspicionScore": 35,
+                "SuspicionReasons": r#"[{"reason":"datacenter","points":15},{"reason":"fast_keyless","points":20}]"#,
+                "ScoresPending": 0,
+            })
+        );
+        assert_eq!(
+            one(&db, "SELECT EngagementScore, SuspicionScore FROM Leads"),
+            serde_json::json!({"EngagementScore":40,"SuspicionScore":35})
+        );
+        // Later aggregates leave them as captured, like any lead's.
+        aggregate(&db, "s5", 90, 95, r#"[{"reason":"webdriver","points":95}]"#);
+        assert_eq!(
+            one(&db, "SELECT EngagementScore, SuspicionScore FROM Leads"),
+            serde_json::json!({"EngagementScore":40,"SuspicionScore":35})
+        );
+    }
+
+    #[test]
+    fn a_lead_linked_to_an_already_scored_session_takes_its_scores_at_the_link() {
+        let db = migrated();
+        let c = contact(Some("later@example.com"));
+        let (scores, utm) = (Scores::default(), Utm::default());
+        let first = ids(4);
+        let mut early = input(&first, &c, "submission:later", &scores, &utm, None, 1_000);
+        early.claimed_session_id = Some("s6");
+        let _: Vec<Captured> = batch(&db, &capture(&early));
+        session(&db, "s6");
+        aggregate(&db, "s6", 70, 90, r#"[{"reason":"webdriver","points":90}]"#);
+        assert_eq!(one(&db, "SELECT EngagementScore FROM Leads")["EngagementScore"], 0);
+        let _: Vec<Value> = batch(&db, &link_claimed("s6", "demo"));
+        assert_eq!(
+            one(&db, "SELECT EngagementScore, SuspicionScore, ScoresPending FROM LeadSubmissions"),
+            serde_json::json!({"EngagementScore":70,"SuspicionScore":90,"ScoresPending":0})
+        );
+        assert_eq!(
+            one(&db, "SELECT EngagementScore, SuspicionScore FROM Leads"),
+            serde_json::json!({"EngagementScore":70,"SuspicionScore":90})
+        );
+        // A lead captured with its session known is never pending.
+        let second = ids(5);
+        let known = input(&second, &c, "submission:known", &scores, &utm, Some("s6"), 2_000);
+        let _: Vec<Captured> = batch(&db, &capture(&known));
+        assert_eq!(one(&db, "SELECT sum(ScoresPending) AS p FROM LeadSubmissions")["p"], 0);
     }
 
     #[test]

@@ -99,7 +99,7 @@ pub(crate) async fn start(
     let inserted = sessions::insert(&db, &row).await?;
     // Once per session: a lead that named it before it arrived is linked now, after the response.
     if inserted {
-        wait.wait_until(link_claimed_leads(
+        wait.wait_until(crate::lead::claim::link_after_start(
             env.clone(),
             id.clone(),
             start.site_key.as_str().to_owned(),
@@ -204,39 +204,4 @@ pub(crate) async fn end(
         aggregate::run_logged(&env, &id, aggregate::Trigger::End, now).await;
     });
     json(202, &Accepted { ok: true, accepted: 1 })
-}
-
-/// Links the leads whose submissions named this session before its start arrived (the form sent
-/// while the tracker's start was still on the way): one indexed read, and the link only when one
-/// exists. A failure is logged (`lead_linked`, level error); the submission then keeps its
-/// `ClaimedSessionId`, so the lead can still be linked by hand.
-async fn link_claimed_leads(env: Env, session_id: String, site_key: String) {
-    use crate::store::leads;
-    let linked = async {
-        let db = crate::db::Db::open(&env)?;
-        #[derive(serde::Deserialize)]
-        struct Claimed {
-            claimed: u8,
-        }
-        let claimed: Option<Claimed> =
-            db.first("claimed leads", &leads::claimed_exists(&session_id, &site_key)).await?;
-        if claimed.is_some_and(|c| c.claimed != 0) {
-            db.batch("link claimed leads", &leads::link_claimed(&session_id, &site_key)).await?;
-            return Ok::<bool, ApiError>(true);
-        }
-        Ok(false)
-    };
-    match linked.await {
-        Ok(true) => crate::log::job(
-            crate::log::Level::Info,
-            "lead_linked",
-            serde_json::json!({ "session_id": session_id, "site": site_key }),
-        ),
-        Ok(false) => {}
-        Err(e) => crate::log::job(
-            crate::log::Level::Error,
-            "lead_linked",
-            serde_json::json!({ "session_id": session_id, "error": e.detail().unwrap_or("failed") }),
-        ),
-    }
 }

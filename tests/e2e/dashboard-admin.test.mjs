@@ -213,7 +213,7 @@ test('forms: the field schema round trips; patterns compile as the browser compi
   const got = await api(worker, '/analytics/forms/contact');
   const { created_at, updated_at, ...definition } = got.json;
   const fields = form.fields.map((f) => ({ required: false, ...f }));
-  assert.deepEqual(definition, { ...form, fields, success_message: 'Thank you! We will be in touch.' });
+  assert.deepEqual(definition, { ...form, fields, success_message: 'Thank you! We will be in touch.', default_locale: 'en' });
   assert.equal(typeof created_at, 'number');
   assert.deepEqual((await api(worker, '/analytics/forms?site=formsite')).json.forms.map((f) => f.form_id), ['contact']);
   assert.deepEqual((await api(worker, '/analytics/forms?site=other')).json.forms, []);

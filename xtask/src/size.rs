@@ -163,7 +163,14 @@ const PEERS: &[(&str, &str)] = &[
 /// Serving the viewer's player as a cached asset of its own instead of inlining it, and parsing
 /// uploads with fewer typed layers, are the ways down.
 /// Together with `/pulse.js` the budget is 1,100 KB.
-const WORKER_BUDGET: usize = 1_100_000;
+///
+/// Analytics sketches and forms in their visitors' languages took it to 1,122 KB (measured here,
+/// from about 1,054 KB): the daily dimension rollups with HyperLogLog visitor sketches (sparse
+/// and dense text, Ertl's estimator), duration histograms, their build, merge and plan-checked
+/// SQL (+40 KB on their branch); per-locale form texts with their validation, `Accept-Language`
+/// ranking and the built-in messages in six languages, and the late lead link's replay marker
+/// (+28 KB). It is 37 % of the old 3 MB limit; the budget is 1,140 KB.
+const WORKER_BUDGET: usize = 1_140_000;
 /// The worker on `main` before tracking ingest (d9248cd), measured by [`check_worker`].
 const WORKER_FOUNDATION: usize = 234_361;
 

@@ -58,7 +58,8 @@ test('the script tag on another origin records a session and its pageviews', asy
   const page = await browser.context.newPage();
   const seen = await watch(page);
   await page.goto(`${site.url}/`);
-  await page.waitForFunction(() => window.PulseGate && 'tracking' in window.PulseGate);
+  // `tracking` is false until the tracker runs (it boots over several tasks), then true.
+  await page.waitForFunction(() => window.PulseGate?.tracking === true || window.PulseGate?._off, null, { timeout: 15_000 });
   assert.equal(await page.evaluate(() => window.PulseGate.tracking), true);
 
   const row = await eventually('the session row in D1', async () =>
@@ -130,8 +131,8 @@ test('with Global Privacy Control on, the tracker downloads, stores and sends no
   const downloads = [];
   page.on('request', (r) => { if (r.url().includes('/sdk/')) downloads.push(r.url()); });
   await page.goto(`${site.url}/?gpc=1`);
-  // The loader decides before downloading anything, and decides not to track.
-  await page.waitForFunction(() => window.PulseGate && 'tracking' in window.PulseGate);
+  // The loader decides before downloading anything, and decides not to track (`_off`).
+  await page.waitForFunction(() => window.PulseGate?._off === true || window.PulseGate?.tracking === true);
   assert.equal(await page.evaluate(() => window.PulseGate.tracking), false);
   assert.deepEqual(downloads, [], 'no wasm, no code chunk');
   assert.deepEqual(await page.evaluate(() => Object.keys(sessionStorage).concat(Object.keys(localStorage))), [], 'nothing stored');

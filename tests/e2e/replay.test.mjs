@@ -273,7 +273,8 @@ test('the replay chunk is fetched only where the tag turns replay on, for sessio
   await withTag(gpc, { replay: '' });
   const seen = replayRequests(gpc);
   await gpc.goto(`${site.url}/`);
-  await gpc.waitForFunction(() => window.PulseGate && 'tracking' in window.PulseGate);
+  await gpc.waitForFunction(() => window.PulseGate?._off === true || window.PulseGate?.tracking === true);
+  assert.equal(await gpc.evaluate(() => window.PulseGate.tracking), false, 'the loader decided not to track');
   await gpc.waitForTimeout(500);
   assert.deepEqual(seen, [], 'no replay chunk under Global Privacy Control');
   assert.equal(await gpc.evaluate(() => window.PulseGate.replay), undefined);

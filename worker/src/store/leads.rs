@@ -94,6 +94,10 @@ pub(crate) struct Capture<'a> {
     /// The session the submission names when the worker has not seen it yet: its first start
     /// links the lead ([`link_claimed`]).
     pub(crate) claimed_session_id: Option<&'a str>,
+    /// The linked session exists but its scores were never computed (no aggregate yet): the
+    /// submission waits for them like a claimed one (migration 0026's trigger), holding only the
+    /// form's own points meanwhile.
+    pub(crate) session_unscored: bool,
     pub(crate) visitor_id: Option<&'a str>,
     pub(crate) fingerprint_id: Option<&'a str>,
     pub(crate) scores: &'a Scores,
@@ -250,6 +254,7 @@ fn insert_submission(c: &Capture<'_>) -> Query {
         c.fill_ms.into(),
         c.now.into(),
         c.claimed_session_id.into(),
+        i64::from(c.session_unscored).into(),
     ];
     let p: Vec<String> = values.into_iter().map(|v| q.bind(v)).collect();
     let identity = q.bind(c.identity.as_str());
@@ -262,7 +267,7 @@ fn insert_submission(c: &Capture<'_>) -> Query {
            ScoresPending) \
          SELECT {}, (SELECT Id FROM Leads WHERE SiteKey = {site} AND IdentityKey = {identity}), {site}, {}, {idem}, \
            {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, \
-           {test} IS NOT NULL, {test}, {now}, {claimed}, {claimed} IS NOT NULL \
+           {test} IS NOT NULL, {test}, {now}, {claimed}, {claimed} IS NOT NULL OR {unscored} \
          WHERE NOT EXISTS (SELECT 1 FROM LeadSubmissions WHERE SiteKey = {site} AND IdempotencyKey = {idem})",
         p[0],
         p[2],
@@ -292,6 +297,7 @@ fn insert_submission(c: &Capture<'_>) -> Query {
         idem = p[3],
         now = p[26],
         claimed = p[27],
+        unscored = p[28],
     );
     q
 }
@@ -441,7 +447,8 @@ pub(crate) fn form_and_session(form_id: &str, session_id: Option<&str>) -> Vec<Q
     if let Some(session_id) = session_id {
         queries.push(Query::new(
             "SELECT utm_source, utm_medium, utm_campaign, utm_term, utm_content, landing_url, referrer, \
-               visitor_id, engagement_score, engagement_reasons, suspicion_score, suspicion_reasons, r2_prefix \
+               visitor_id, engagement_score, engagement_reasons, suspicion_score, suspicion_reasons, r2_prefix, \
+               aggregated_at \
              FROM sessions WHERE id = ?1 AND site_key = (SELECT SiteKey FROM Forms WHERE FormId = ?2)",
             vec![session_id.into(), form_id.into()],
         ));
@@ -473,6 +480,9 @@ pub(crate) struct SessionRow {
     pub(crate) suspicion_reasons: Option<String>,
     /// Where the session's objects live in R2 (the lead's marker goes under its `events/`).
     pub(crate) r2_prefix: Option<String>,
+    /// When its scores were last computed (`None`: never yet).
+    #[serde(default)]
+    pub(crate) aggregated_at: Option<u64>,
 }
 
 /// Sets a lead's CRM id (`changes` tells whether the lead exists).
@@ -600,6 +610,7 @@ mod tests {
             contact,
             session_id: session,
             claimed_session_id: None,
+            session_unscored: false,
             visitor_id: None,
             fingerprint_id: None,
             scores,
@@ -759,6 +770,34 @@ mod tests {
         let known = input(&second, &c, "submission:known", &scores, &utm, Some("s6"), 2_000);
         let _: Vec<Captured> = batch(&db, &capture(&known));
         assert_eq!(one(&db, "SELECT sum(ScoresPending) AS p FROM LeadSubmissions")["p"], 0);
+    }
+
+    #[test]
+    fn a_lead_on_a_session_not_yet_scored_takes_its_scores_from_the_first_aggregate() {
+        let db = migrated();
+        let c = contact(Some("soon@example.com"));
+        let utm = Utm::default();
+        session(&db, "s7");
+        // Captured while the session exists but was never aggregated: the form's points only.
+        let own = Scores::default()
+            .with_suspicion(&[ScoreReason { reason: "fast_keyless".into(), points: 20 }]);
+        let first = ids(7);
+        let mut on_new = input(&first, &c, "submission:soon", &own, &utm, Some("s7"), 1_000);
+        on_new.session_unscored = true;
+        let _: Vec<Captured> = batch(&db, &capture(&on_new));
+        assert_eq!(
+            one(&db, "SELECT EngagementScore, SuspicionScore, ScoresPending FROM LeadSubmissions"),
+            serde_json::json!({"EngagementScore":0,"SuspicionScore":20,"ScoresPending":1})
+        );
+        aggregate(&db, "s7", 40, 15, r#"[{"reason":"datacenter","points":15}]"#);
+        assert_eq!(
+            one(&db, "SELECT EngagementScore, SuspicionScore, ScoresPending FROM LeadSubmissions"),
+            serde_json::json!({"EngagementScore":40,"SuspicionScore":35,"ScoresPending":0})
+        );
+        assert_eq!(
+            one(&db, "SELECT EngagementScore, SuspicionScore FROM Leads"),
+            serde_json::json!({"EngagementScore":40,"SuspicionScore":35})
+        );
     }
 
     #[test]

@@ -208,12 +208,12 @@ async fn capture(
     } else {
         Vec::new()
     };
-    let scores = loaded
-        .session
-        .as_ref()
-        .map(leads::SessionRow::scores)
-        .unwrap_or_default()
-        .with_suspicion(&fast_fill);
+    // A session whose scores were never computed gives them to the lead when they are (the
+    // submission waits like a late-linked one); meanwhile it holds the form's own points only.
+    let scored = loaded.session.as_ref().filter(|s| s.aggregated_at.is_some());
+    let session_unscored = loaded.session.is_some() && scored.is_none();
+    let scores =
+        scored.map(leads::SessionRow::scores).unwrap_or_default().with_suspicion(&fast_fill);
     let linked_session = loaded.session.as_ref().and(session_id.as_deref());
     let base_url = base_url(&req);
     let ip_hex = ctx.edge.ip.as_deref().and_then(ip::to_hex);
@@ -239,6 +239,7 @@ async fn capture(
         contact: &contact,
         session_id: linked_session,
         claimed_session_id: if linked_session.is_none() { session_id.as_deref() } else { None },
+        session_unscored,
         visitor_id: visitor.as_deref(),
         fingerprint_id: prepared.fingerprint.as_ref().map(|f| f.as_str()),
         scores: &scores,

@@ -7,11 +7,16 @@ use std::path::{Path, PathBuf};
 pub(crate) const SDK_DIST_VAR: &str = "PULSEGATE_SDK_DIST";
 
 /// The workspace root (the parent of this crate).
+///
+/// `cargo run` (which `cargo xtask` is) sets `CARGO_MANIFEST_DIR` for the program it runs, so the
+/// root is that of the checkout the command was typed in. The path compiled in is only the
+/// fallback: Cargo's build hashes do not depend on where a workspace lives, so a `target/` moved
+/// or copied from another checkout can hold an xtask binary whose compiled-in path names that
+/// other checkout.
 pub(crate) fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest_dir.parent().map_or_else(|| Path::new(".").to_path_buf(), Path::to_path_buf)
 }
 
 /// Cargo's target directory.

@@ -189,6 +189,7 @@ async fn a_valid_form_is_sent_once_then_thanks_the_visitor() {
     assert!(!s.fields.contains_key("notes"), "an empty optional field is left out");
     assert!(!s.fields.contains_key("campaign"), "constants are the server's");
     assert_eq!(s.honeypot.as_deref(), Some(""));
+    assert_eq!(s.lang.as_deref(), Some("en"), "the form's language, for the server's messages");
     assert!(s.fill_ms.is_some());
     assert_eq!(
         eval_str(id, "root.querySelector('.ok').textContent"),

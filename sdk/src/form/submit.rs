@@ -1,7 +1,8 @@
 //! The `POST /lead.capture` body (`pulsegate_schema::lead::LeadSubmission`): the visible values,
 //! the hidden values the browser knows, the tracker's session, visitor and fingerprint when
 //! `window.PulseGate` runs on the page (so the lead is linked to its session and replay), UTM,
-//! the page, the trap input's value, and the fill time with how the form was filled.
+//! the page, the trap input's value, the fill time with how the form was filled, and the form's
+//! language (so a refused field's message comes back in it).
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -107,5 +108,7 @@ pub(crate) fn submission(config: &Config, view: &View, envelope: Envelope<'_>) -
         fill_ms: Some(envelope.fill_ms),
         fill: Some(envelope.fill),
         honeypot: Some(honeypot),
+        // The form's language: a refusal's field messages come back in it.
+        lang: Some(config.lang.clone()),
     }
 }

@@ -32,7 +32,7 @@ fn submission() -> LeadSubmission {
         "fingerprint": "3f1c2d4e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d",
         "utm": { "source": "newsletter", "campaign": "spring" },
         "page_url": "https://shop.example/quote", "referrer": "https://search.example/",
-        "fill_ms": 14250, "honeypot": "",
+        "fill_ms": 14250, "honeypot": "", "lang": "de",
         "fill": { "typed": 3, "keyless": 0, "autofilled": 0, "active_ms": 11800, "trusted_submit": true }
     }))
     .unwrap()

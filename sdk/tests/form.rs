@@ -189,6 +189,7 @@ async fn a_valid_form_is_sent_once_then_thanks_the_visitor() {
     assert!(!s.fields.contains_key("notes"), "an empty optional field is left out");
     assert!(!s.fields.contains_key("campaign"), "constants are the server's");
     assert_eq!(s.honeypot.as_deref(), Some(""));
+    assert_eq!(s.lang.as_deref(), Some("en"), "the form's language, for the server's messages");
     assert!(s.fill_ms.is_some());
     assert_eq!(
         eval_str(id, "root.querySelector('.ok').textContent"),
@@ -276,4 +277,82 @@ async fn unusable_targets_and_refused_configs_render_nothing() {
     );
     // The same element cannot be mounted twice.
     assert!(!crate::mount(&target));
+}
+
+#[wasm_bindgen_test]
+async fn the_hand_written_body_is_the_schemas_submission_with_every_part() {
+    use pulsegate_schema::Validate;
+    let endpoint = "https://form-body.example";
+    let id = "form-body";
+    install_network();
+    answer(
+        endpoint,
+        &format!(
+            "[{{status: 200, body: {CONFIG:?}}}, {{status: 201, body: '{{\"ok\":true,\"lead_id\":\"ld_0\"}}'}}]"
+        ),
+    );
+    // The tracker's public API, as `window.PulseGate` (or the npm package) offers it.
+    let target = run(&format!(
+        "const el = document.createElement('div'); el.id = {id:?}; document.body.appendChild(el);
+         const tracker = {{ getSessionId: () => '0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c',
+           getVisitorId: () => '5d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d',
+           _state: () => ({{ fingerprint: {{ id: '3f1c2d4e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d' }} }}) }};
+         return {{ el, siteKey: 'demo', formId: 'quote', endpoint: {endpoint:?}, tracker }};"
+    ));
+    assert!(crate::mount(&target));
+    let q = format!("return !!document.getElementById({id:?}).shadowRoot.querySelector('form');");
+    until("the form renders", || run(&q).as_bool() == Some(true)).await;
+    // UTM parameters on the page (one with a quote in it), and a fragment that is never sent.
+    let before = run("const before = location.href;
+         history.replaceState(null, '', '?utm_source=news&utm_campaign=spr%22ing&x=1#top'); return before;");
+    fill_valid(id);
+    eval(
+        id,
+        r#"(() => { const el = root.querySelector('[name=notes]');
+           el.value = 'He said "hi" \\ back\nslash\u0001 ü 😀';
+           el.dispatchEvent(new Event('input', {bubbles: true})); })()"#,
+    );
+    eval(id, "root.querySelector('[name=website]').value = 'a \"bot\"'");
+    submit(id);
+    until("the thanks", || eval(id, "!root.querySelector('.ok').hidden").as_bool() == Some(true))
+        .await;
+    run(&format!("history.replaceState(null, '', {:?}); return 0;", before.as_string().unwrap()));
+    let body = sent(endpoint).into_iter().find(|s| s.path == "/lead.capture").unwrap().body;
+    let s: LeadSubmission = serde_json::from_str(&body).expect("a LeadSubmission");
+    assert_eq!(s.validate(), Ok(()), "{body}");
+    assert_eq!(
+        s.fields["notes"],
+        FieldValue::Text("He said \"hi\" \\ back\nslash\u{1} ü 😀".into())
+    );
+    assert_eq!(s.fields["name"], FieldValue::Text("Jane Doe".into()));
+    assert_eq!(s.fields["bill"], FieldValue::Text("high".into()));
+    assert_eq!(s.fields["consent"], FieldValue::Bool(true));
+    assert_eq!(s.fields["utm_source"], FieldValue::Text("news".into()), "a hidden UTM field");
+    assert_eq!(s.fields.len(), 8, "seven visible values and one hidden: {body}");
+    assert_eq!(
+        s.session_id.map(|v| v.to_string()).as_deref(),
+        Some("0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c")
+    );
+    assert_eq!(
+        s.visitor_id.map(|v| v.to_string()).as_deref(),
+        Some("5d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d")
+    );
+    assert_eq!(
+        s.fingerprint.as_ref().map(|f| f.as_str()),
+        Some("3f1c2d4e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d")
+    );
+    let utm = s.utm.as_ref().expect("utm");
+    assert_eq!(utm.source.as_deref(), Some("news"));
+    assert_eq!(utm.campaign.as_deref(), Some("spr\"ing"));
+    assert_eq!(utm.medium, None);
+    let page = s.page_url.as_deref().unwrap_or_default();
+    assert!(page.contains("utm_source=news") && !page.contains("#top"), "{page}");
+    assert_eq!(s.honeypot.as_deref(), Some("a \"bot\""));
+    assert_eq!(s.lang.as_deref(), Some("en"));
+    let fill = s.fill.as_ref().expect("fill");
+    assert!(!fill.trusted_submit, "requestSubmit() from a script");
+    assert!(s.fill_ms.is_some() && s.submission_id.is_some());
+    // The serde form of what was parsed reads back the same: nothing was lost on the way.
+    let again: LeadSubmission = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+    assert_eq!(again, s);
 }

@@ -17,6 +17,7 @@ import { quoteForm, setupForm } from '../support/leads.mjs';
 import { serveSite } from '../../examples/serve.mjs';
 import { describe, waitForSessionId } from '../support/sessions.mjs';
 import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 
 const SITE = 'forms';
 /** Styles a careless (or hostile) host page might carry. */
@@ -86,6 +87,10 @@ before(async () => {
     if (path === '/de.html') {
       return `<!doctype html><html lang="en"><body><h1>Angebot</h1>
         <script src="${worker.url}/form.js" data-site-key="${SITE}" data-form-id="i18n" data-lang="de"></script></body></html>`;
+    }
+    if (path === '/de-edited.html') {
+      return `<!doctype html><html lang="en"><body><h1>Angebot</h1>
+        <script src="${worker.url}/form.js" data-site-key="${SITE}" data-form-id="i18n-edited" data-lang="de"></script></body></html>`;
     }
     if (path === '/browser-lang.html') {
       return `<!doctype html><html lang="en"><body><div data-pulsegate-form="i18n"></div>
@@ -657,6 +662,68 @@ test('/forms/config picks the language from ?lang= or Accept-Language, with Vary
   await bad((f) => { f.translations.de.fields.phone = { label: 'Telefon' }; }, 'translations.de.fields.phone');
   await bad((f) => { f.translations.de.fields.roof.options.tiled = 'Ziegel'; }, 'translations.de.fields.roof.options.tiled');
   await bad((f) => { f.translations.de.submit_text = 'x'.repeat(257); }, 'translations.de.submit_text');
+});
+
+test('a field only the server refuses is told in the form\'s language, under the field; a server reads English unless it asks', async () => {
+  const form = { ...structuredClone(I18N_FORM), form_id: 'i18n-edited' };
+  assert.equal((await api(worker, '/analytics/forms/i18n-edited', { method: 'PUT', body: form })).res.status, 201);
+  const { p, errors, captures } = await open('/de-edited.html');
+  await rendered(p);
+  assert.equal((await i18nView(p)).lang, 'de');
+  // The form is edited while the visitor fills it: the email must now be a company address. The
+  // rendered form still has the old rules, so only the server refuses the value.
+  const stricter = structuredClone(form);
+  stricter.fields[0].pattern = '[^@]+@firma\\.example';
+  const edited = await api(worker, '/analytics/forms/i18n-edited', { method: 'PUT', body: stricter });
+  assert.equal(edited.res.status, 200, edited.text);
+  const root = p.locator('[data-pulsegate-form]');
+  const email = 'ada.edited@example.com';
+  await root.locator('[name=email]').fill(email);
+  await root.locator('[name=roof]').selectOption('flat');
+  await root.locator('[name=consent]').check();
+  await root.locator('button').click();
+  await eventually('the server\'s German message under the field', async () => (await i18nView(p)).errors[0] === 'Bitte halten Sie sich an das verlangte Format.');
+  const v = await i18nView(p);
+  assert.equal(v.status, 'Bitte korrigieren Sie die markierten Felder.');
+  assert.deepEqual(v.errors.slice(1), ['', ''], 'the other fields are fine');
+  const field = await root.locator('[name=email]').evaluate((el) => ({
+    invalid: el.getAttribute('aria-invalid'),
+    focused: el.getRootNode().activeElement === el,
+  }));
+  assert.deepEqual(field, { invalid: 'true', focused: true });
+  assert.equal(captures.length, 1);
+  assert.equal(JSON.parse(captures[0].postData()).lang, 'de', 'the submission carries the form\'s language');
+  assert.equal((await captures[0].response()).status(), 400);
+  assert.equal((await leadsWith(email)).length, 0);
+  assert.deepEqual(errors, []);
+  await p.close();
+
+  // The same refusal posted directly: the code stays the machine's, the message follows the
+  // language, as /forms/config chooses it.
+  const body = (over = {}) => ({
+    form_id: 'i18n-edited', submission_id: randomUUID(), fill_ms: 9000,
+    fields: { email: 'ada@example.com', roof: 'flat', consent: true }, ...over,
+  });
+  const post = (b, headers) => fetch(`${worker.url}/lead.capture`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(b) });
+  const refused = async (b, headers) => {
+    const r = await post(b, headers);
+    assert.equal(r.status, 400);
+    const { error } = await r.json();
+    assert.equal(error.code, 'invalid_field');
+    return [error.field, error.message];
+  };
+  const page = { origin: pages.url };
+  assert.deepEqual(await refused(body({ lang: 'de' }), page), ['fields.email', 'Bitte halten Sie sich an das verlangte Format.']);
+  assert.deepEqual(await refused(body({ lang: 'pt-BR', fields: { roof: 'flat', consent: true } }), page), ['fields.email', 'Preencha este campo.'], 'a missing required field, pt-BR → pt');
+  assert.deepEqual(await refused(body(), { ...page, 'accept-language': 'de-CH, de;q=0.9' }), ['fields.email', 'Bitte halten Sie sich an das verlangte Format.'], 'no lang: Accept-Language');
+  assert.deepEqual(await refused(body({ lang: 'ja' }), page), ['fields.email', 'Please match the requested format.'], 'a language the form lacks: its default');
+  const badTag = await post(body({ lang: 'de_DE' }), page);
+  assert.equal(badTag.status, 400);
+  assert.equal((await badTag.json()).error.field, 'lang');
+  // A server: English, whatever the body's lang, unless it sends Accept-Language.
+  const key = (await api(worker, '/analytics/integrations', { method: 'POST', body: { name: 'Backend', site_key: SITE } })).json.key;
+  assert.deepEqual(await refused(body({ lang: 'de' }), { 'x-api-key': key }), ['fields.email', 'Please match the requested format.']);
+  assert.deepEqual(await refused(body(), { 'x-api-key': key, 'accept-language': 'de' }), ['fields.email', 'Bitte halten Sie sich an das verlangte Format.']);
 });
 
 test('a page on an origin the site does not list gets nothing rendered and no exception', async () => {

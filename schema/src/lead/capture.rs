@@ -9,6 +9,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::fill::FillSignals;
+use super::locale::{FormMessages, is_language_tag, messages};
 use super::rules::{self, Problem};
 use crate::dashboard::forms::{FormDefinition, HiddenSource, is_form_id};
 use crate::validate::{Invalid, Validate, invalid, max_len, opt_url, path};
@@ -116,7 +117,8 @@ impl<'de> Deserialize<'de> for FieldValue {
 ///   "referrer": "https://search.example/",
 ///   "fill_ms": 14250,
 ///   "fill": { "typed": 3, "keyless": 0, "autofilled": 0, "active_ms": 11800, "trusted_submit": true },
-///   "honeypot": ""
+///   "honeypot": "",
+///   "lang": "de"
 /// }
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -164,6 +166,13 @@ pub struct LeadSubmission {
     /// The value of the hidden trap field (people leave it empty). Example: `""`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub honeypot: Option<String>,
+    /// The language the form was shown in (`FormConfig::lang`, a BCP 47 tag): a page's
+    /// submission refused by the form's rules is answered with the field messages in the form's
+    /// locale that best serves it (else the `Accept-Language` header's, else the form's default),
+    /// the same texts the form shows. An integration-key caller gets English unless it sends
+    /// `Accept-Language`. Example: `"de"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 impl Validate for LeadSubmission {
@@ -214,6 +223,11 @@ impl Validate for LeadSubmission {
         if let Some(honeypot) = &self.honeypot {
             max_len(prefix, "honeypot", honeypot, limits::MAX_VALUE_LEN)?;
         }
+        if let Some(lang) = &self.lang
+            && !is_language_tag(lang)
+        {
+            return Err(invalid(prefix, "lang", "must be a BCP 47 language tag, like de or pt-BR"));
+        }
         Ok(())
     }
 }
@@ -221,10 +235,23 @@ impl Validate for LeadSubmission {
 /// Checks every submitted value against `form`: each visible field by the [`rules`], each hidden
 /// field's shape (text; a URL for the page, landing page and referrer sources), and no name the
 /// form does not define. The first problem is returned with its field path (`fields.email`) and
-/// the visitor-facing message.
+/// the visitor-facing message in English (see [`check_fields_in`]).
 pub fn check_fields(
     form: &FormDefinition,
     fields: &BTreeMap<String, FieldValue>,
+    matches: &mut dyn FnMut(&str, &str) -> bool,
+) -> Result<(), Invalid> {
+    check_fields_in(form, fields, &messages("en"), matches)
+}
+
+/// [`check_fields`] with a visible field's problem told in `messages` (the form's locale's, as
+/// [`FormConfig`](super::FormConfig) answers them to the form builder): the texts the form shows
+/// under its fields. A problem only a script can cause (a checkbox sent as text, a hidden field
+/// or a name the form lacks) stays in English: it is for the developer.
+pub fn check_fields_in(
+    form: &FormDefinition,
+    fields: &BTreeMap<String, FieldValue>,
+    messages: &FormMessages,
     matches: &mut dyn FnMut(&str, &str) -> bool,
 ) -> Result<(), Invalid> {
     for name in fields.keys() {
@@ -240,7 +267,7 @@ pub fn check_fields(
     }
     for field in &form.fields {
         rules::check(field, fields.get(&field.name), matches).map_err(|problem: Problem| {
-            invalid("fields", &field.name, problem.message(field.field_type).to_string())
+            invalid("fields", &field.name, messages.message(problem, field.field_type))
         })?;
     }
     for hidden in &form.hidden_fields {
@@ -400,6 +427,77 @@ mod tests {
             check(r#"{"form_id":"contact","fields":{"email":"jane@example.com","consent":true,"roof":"dome"}}"#).unwrap_err().1,
             "Please choose one of the options."
         );
+    }
+
+    #[test]
+    fn refused_fields_are_told_in_the_forms_language() {
+        let f = form();
+        let german = messages("de");
+        let check = |json: &str, m: &FormMessages| {
+            let s = submission(json);
+            check_fields_in(&f, &s.fields, m, &mut js).map_err(|e| (e.field, e.reason))
+        };
+        assert_eq!(
+            check(r#"{"form_id":"contact","fields":{"consent":true}}"#, &german),
+            Err(("fields.email".into(), "Bitte füllen Sie dieses Feld aus.".into()))
+        );
+        let bad_phone = r#"{"form_id":"contact","fields":{"email":"jane@example.com","consent":true,"phone":"+1 415 555 0112"}}"#;
+        assert_eq!(
+            check(bad_phone, &german).unwrap_err().1,
+            "Bitte halten Sie sich an das verlangte Format."
+        );
+        assert_eq!(
+            check(bad_phone, &messages("fr")).unwrap_err().1,
+            "Veuillez respecter le format demandé."
+        );
+        assert_eq!(
+            check(
+                r#"{"form_id":"contact","fields":{"email":"jane@example.com","consent":false}}"#,
+                &german
+            )
+            .unwrap_err()
+            .1,
+            "Bitte setzen Sie hier ein Häkchen."
+        );
+        let long = format!(
+            r#"{{"form_id":"contact","fields":{{"email":"{}@example.com","consent":true}}}}"#,
+            "a".repeat(300)
+        );
+        assert_eq!(
+            check(&long, &german).unwrap_err().1,
+            "Bitte verwenden Sie höchstens 254 Zeichen."
+        );
+        // What only a script sends, and the names the form lacks, stay in English for the developer.
+        assert_eq!(
+            check(
+                r#"{"form_id":"contact","fields":{"email":"jane@example.com","consent":"yes"}}"#,
+                &german
+            )
+            .unwrap_err()
+            .1,
+            "must be true or false"
+        );
+        assert_eq!(
+            check(r#"{"form_id":"contact","fields":{"email":"jane@example.com","consent":true,"admin":"1"}}"#, &german)
+                .unwrap_err().1,
+            "is not a field of form contact"
+        );
+        // English through either door is the same text.
+        let english = r#"{"form_id":"contact","fields":{"consent":true}}"#;
+        assert_eq!(
+            check(english, &messages("en")),
+            check_fields(&f, &submission(english).fields, &mut js).map_err(|e| (e.field, e.reason))
+        );
+    }
+
+    #[test]
+    fn the_forms_language_is_a_language_tag() {
+        let ok = submission(r#"{"form_id":"c","fields":{},"lang":"pt-BR"}"#);
+        assert_eq!(ok.validate(), Ok(()));
+        for bad in ["de_DE", "", "<b>", "deutsch-x"] {
+            let json = format!(r#"{{"form_id":"c","fields":{{}},"lang":"{bad}"}}"#);
+            assert_eq!(submission(&json).validate().unwrap_err().field, "lang", "{bad}");
+        }
     }
 
     #[test]

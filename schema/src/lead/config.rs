@@ -66,13 +66,19 @@ pub struct FormConfig {
     pub min_fill_ms: u32,
 }
 
+/// The form's locale that best serves `wanted` (the visitor's languages, best first; see
+/// [`locale::lookup`]), else its default locale: the language of [`FormConfig::of`], and of the
+/// field messages `/lead.capture` answers a refused submission with.
+pub fn locale_for<'a>(form: &'a FormDefinition, wanted: &[&str]) -> &'a str {
+    locale::lookup(wanted, &form.locales()).unwrap_or(&form.default_locale)
+}
+
 impl FormConfig {
     /// The public view of a stored form (its dashboard name stays private) in the form's locale
     /// that best serves `wanted` (the visitor's languages, best first; see [`locale::lookup`]),
     /// else in its default locale.
     pub fn of(form: &FormDefinition, wanted: &[&str]) -> Self {
-        let locales = form.locales();
-        let lang = locale::lookup(wanted, &locales).unwrap_or(&form.default_locale).to_owned();
+        let lang = locale_for(form, wanted).to_owned();
         let form = &form.localized(&lang);
         let mut messages = locale::messages(&lang);
         if let Some(failure) = &form.failure_message {

@@ -210,6 +210,20 @@ impl FormMessages {
         };
         (text, None)
     }
+
+    /// The whole message for `problem` on a field of `field_type` (the limit written in), as the
+    /// form shows it. The problems only a script causes ([`Problem::NotBoolean`],
+    /// [`Problem::NotText`]) are told in English, for the developer.
+    pub fn message(&self, problem: Problem, field_type: FieldType) -> String {
+        if matches!(problem, Problem::NotBoolean | Problem::NotText) {
+            return problem.message(field_type).to_string();
+        }
+        let (text, rest) = self.parts(problem, field_type);
+        match rest {
+            Some((max, after)) => format!("{text}{max}{after}"),
+            None => text.to_owned(),
+        }
+    }
 }
 
 /// One language's messages, in [`FormMessages`] field order.

@@ -16,9 +16,9 @@ pub use callbacks::{
 };
 pub use capture::{
     FieldValue, LeadAccepted, LeadSubmission, MAX_IDEMPOTENCY_KEY_LEN, MAX_LEAD_BODY_BYTES,
-    MAX_SUBMITTED_FIELDS, check_fields, is_idempotency_key,
+    MAX_SUBMITTED_FIELDS, check_fields, check_fields_in, is_idempotency_key,
 };
-pub use config::{FormConfig, MIN_FILL_MS};
+pub use config::{FormConfig, MIN_FILL_MS, locale_for};
 pub use fill::{FillSignals, add_suspicion, fast_fill_reasons};
 pub use locale::{FormMessages, is_language_tag};
 pub use rules::{Problem, is_date, is_email, is_number, is_tel};

@@ -398,8 +398,7 @@ impl Form {
             fill_ms: js::now().saturating_sub(self.shown_at),
             fill,
         };
-        let submission = submit::submission(config, view, envelope);
-        let Some(body) = crate::json::to_string(&submission) else { return };
+        let body = submit::body(config, view, &envelope);
         view.say("");
         view.busy(true);
         self.sending = true;

@@ -3,7 +3,8 @@
 //! caller (integration key, or page origin on the site's domains) → rate limit (per IP for
 //! pages, per key for servers; whitelisted addresses skip it) → body (64 KiB) → the form, its
 //! domains and the linked session (one D1 batch) → the form's rules (`pulsegate_schema::lead`,
-//! the same the form builder applies) → the honeypot and `BlockedIPs`: set aside with the usual
+//! the same the form builder applies; a refused field told in the form's language,
+//! `lead/messages.rs`) → the honeypot and `BlockedIPs`: set aside with the usual
 //! answer → hidden values, sanitizing → a fill faster than the minimum fill time adds suspicion
 //! by how the form was filled (`pulsegate_schema::lead::fill`) → one D1 batch that stores the
 //! lead, its submission and its webhook message (`store/leads.rs`) → `201`; the first webhook
@@ -13,7 +14,7 @@ use std::rc::Rc;
 
 use futures_util::future::join;
 use pulsegate_schema::lead::{
-    LeadAccepted, LeadSubmission, MAX_LEAD_BODY_BYTES, MIN_FILL_MS, check_fields,
+    LeadAccepted, LeadSubmission, MAX_LEAD_BODY_BYTES, MIN_FILL_MS, check_fields_in,
     fast_fill_reasons, is_idempotency_key,
 };
 use pulsegate_schema::replay::LeadMarker;
@@ -28,7 +29,7 @@ use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::http::{header, json, with_headers};
 use crate::ip_hash::hex;
-use crate::lead::{ids, values};
+use crate::lead::{ids, messages, values};
 use crate::log::{self, Level};
 use crate::net::ip;
 use crate::routes::track::TrackCtx;
@@ -136,12 +137,18 @@ async fn capture(
             retry_after_s: rate_limit::retry_after_s(ctx.now, limit.window_ms()),
         });
     }
-    check_fields(&loaded.form, &submission.fields, &mut |pattern, value| {
+    let from_page = matches!(who, Who::Page(_));
+    let field_messages = messages::for_submission(
+        &loaded.form,
+        from_page,
+        submission.lang.as_deref(),
+        header(&req, "accept-language").as_deref(),
+    );
+    check_fields_in(&loaded.form, &submission.fields, &field_messages, &mut |pattern, value| {
         js::pattern_matches(pattern, value)
     })?;
 
     let key = values::idempotency_key(idempotency.as_deref(), &submission);
-    let from_page = matches!(who, Who::Page(_));
     let set_aside = if verdict.blocked != 0 {
         Some(SetAside::BlockedIp)
     } else if from_page && submission.honeypot.as_deref().is_some_and(|h| !h.trim().is_empty()) {

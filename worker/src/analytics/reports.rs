@@ -12,7 +12,7 @@ use super::shape::{
 };
 use super::sql::{self, Dimension, SessionFilters};
 use super::tz::{self, Offsets};
-use super::{rollup, rollup_days, rollup_dims};
+use super::{rollup, rollup_days, rollup_dims, rollup_visitor_days};
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::reply::Reply;
@@ -33,7 +33,7 @@ pub(crate) enum Report {
 }
 
 /// Most visitor zones a `tz=visitor` series resolves; sessions in rarer zones use the site's.
-const MAX_VISITOR_ZONES: u32 = 100;
+pub(crate) const MAX_VISITOR_ZONES: u32 = 100;
 
 impl Report {
     /// Parameters this report takes beyond [`params::COMMON`].
@@ -182,7 +182,9 @@ async fn statements(
             let interval = params::interval(p.interval, s.from, s.to)?;
             let size = params::bucket_ms(interval);
             let site_offset = ctx.offsets.sql("started_at");
-            if ctx.per_visitor {
+            if ctx.per_visitor && size == MS_PER_DAY {
+                visitor_days(db, ctx, &site_offset).await?
+            } else if ctx.per_visitor {
                 let zones_q = sql::visitor_zones(s, MAX_VISITOR_ZONES);
                 let offsets = visitor_offsets(db, &zones_q, s.from, s.to).await?;
                 let offset_sql = sql::visitor_offset_sql(&offsets, &site_offset);
@@ -282,8 +284,39 @@ async fn split(db: &Db, s: &sql::Scope) -> Result<Option<rollup::Split>, ApiErro
     Ok((!split.built.is_empty()).then_some(split))
 }
 
+/// The statements of a day series in the visitors' zones: the built dates of
+/// [`rollup_visitor_days`] where the range holds their whole window, the sessions for the rest
+/// (the zones of the raw part, then the series).
+async fn visitor_days(
+    db: &Db,
+    ctx: &ReportContext,
+    site_offset: &str,
+) -> Result<Vec<Query>, ApiError> {
+    let s = &ctx.scope;
+    let zone = ctx.site_zone.as_str();
+    let days: Vec<rollup_days::Day> =
+        db.all("rollup visitor days", &rollup_visitor_days::built_days(s, zone)).await?;
+    let split = rollup_visitor_days::split(s, &days);
+    if split.built.is_empty() {
+        let zones_q = sql::visitor_zones(s, MAX_VISITOR_ZONES);
+        let offsets = visitor_offsets(db, &zones_q, s.from, s.to).await?;
+        let offset_sql = sql::visitor_offset_sql(&offsets, site_offset);
+        return Ok(vec![zones_q, sql::timeseries(s, &offset_sql, MS_PER_DAY)]);
+    }
+    let mut queries = Vec::new();
+    let mut offset_sql = site_offset.to_owned();
+    if !split.raw.is_empty() {
+        let zones_q = rollup_visitor_days::raw_zones(s, &split, MAX_VISITOR_ZONES);
+        let offsets = visitor_offsets(db, &zones_q, s.from, s.to).await?;
+        offset_sql = sql::visitor_offset_sql(&offsets, site_offset);
+        queries.push(zones_q);
+    }
+    queries.push(rollup_visitor_days::timeseries(s, zone, &split, &offset_sql));
+    Ok(queries)
+}
+
 /// The offsets SQL of each visitor zone in the range that the runtime knows.
-async fn visitor_offsets(
+pub(crate) async fn visitor_offsets(
     db: &Db,
     zones_q: &Query,
     from: UnixMillis,

@@ -42,9 +42,9 @@ function plan() {
       engaged: 1000 * (i + 1),
       custom,
       lastTs: startedAt + 1000 * views.length + 5000,
-      // Far-apart visitor zones (+14:00, -12:00, +5:45, one with daylight-saving time) for the
+      // Far-apart visitor zones (+14:00, -12:00, +13:45 with daylight-saving time, +8:45) for the
       // series in the visitors' zones.
-      timezone: ['UTC', 'Pacific/Kiritimati', 'Etc/GMT+12', 'Asia/Kathmandu', 'America/New_York'][i % 5],
+      timezone: ['UTC', 'Pacific/Kiritimati', 'Etc/GMT+12', 'Pacific/Chatham', 'America/New_York', 'Australia/Eucla'][i % 6],
     };
   });
 }

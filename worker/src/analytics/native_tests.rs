@@ -664,7 +664,10 @@ fn every_statement() -> Vec<(&'static str, Query)> {
             let split = vd::split(&s, &dates);
             out.push(("rollup visitor days", vd::built_days(&s, "Europe/Berlin")));
             out.push(("rollup visitor zones", vd::raw_zones(&s, &split, 100)));
-            out.push(("rollup visitor series", vd::timeseries(&s, "Europe/Berlin", &split, &visitor)));
+            out.push((
+                "rollup visitor series",
+                vd::timeseries(&s, "Europe/Berlin", &split, &visitor),
+            ));
         }
         out.push(("rollup visitor state", vd::build_state(SITE, "Europe/Berlin")));
         out.push(("rollup visitor stale", vd::stale_days(SITE, "Europe/Berlin", 70, 7)));

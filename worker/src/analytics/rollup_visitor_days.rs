@@ -53,11 +53,7 @@ pub(crate) fn plan(
         (None, None) => return Vec::new(),
     };
     let until = now.saturating_sub(BUILD_LAG_MS);
-    (first..)
-        .map(date)
-        .take_while(|d| d.day_end <= until)
-        .take(DAYS_PER_RUN)
-        .collect()
+    (first..).map(date).take_while(|d| d.day_end <= until).take(DAYS_PER_RUN).collect()
 }
 
 /// Where a site's build stands for `zone`: its latest built date and its first session.
@@ -200,7 +196,8 @@ pub(crate) fn split(s: &Scope, days: &[Day]) -> Split {
 pub(crate) fn raw_zones(s: &Scope, split: &Split, limit: u32) -> Query {
     let mut q = Query::new("", vec![]);
     let site = q.bind(s.site.as_str());
-    let bots = s.bot_threshold.map_or(String::new(), |t| format!(" AND suspicion_score < {}", q.bind(t)));
+    let bots =
+        s.bot_threshold.map_or(String::new(), |t| format!(" AND suspicion_score < {}", q.bind(t)));
     let arms: Vec<String> = split
         .raw
         .iter()
@@ -245,8 +242,11 @@ pub(crate) fn timeseries(s: &Scope, zone: &str, split: &Split, offset_sql: &str)
         let bots = s
             .bot_threshold
             .map_or(String::new(), |t| format!(" AND suspicion_score < {}", q.bind(t)));
-        let not_built: String =
-            split.built.iter().map(|(a, b)| format!(" AND bucket NOT BETWEEN {a} AND {b}")).collect();
+        let not_built: String = split
+            .built
+            .iter()
+            .map(|(a, b)| format!(" AND bucket NOT BETWEEN {a} AND {b}"))
+            .collect();
         let having = if not_built.is_empty() {
             String::new()
         } else {
@@ -295,7 +295,11 @@ mod tests {
     fn a_run_builds_the_dates_whose_window_ended_behind_the_lag() {
         let now = T0 + 10 * MS_PER_DAY;
         let first = plan(None, Some(T0 + 5 * H), now);
-        assert_eq!(first[0].bucket, B0 - 1, "a session at 05:00Z may be on the day before at -12:00");
+        assert_eq!(
+            first[0].bucket,
+            B0 - 1,
+            "a session at 05:00Z may be on the day before at -12:00"
+        );
         assert_eq!(first.len(), DAYS_PER_RUN);
         let caught_up = plan(Some(B0 + 7), Some(T0), now);
         assert!(caught_up.iter().all(|d| d.day_end + BUILD_LAG_MS <= now));

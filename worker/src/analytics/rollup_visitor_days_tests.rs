@@ -52,7 +52,9 @@ fn zone(name: &str) -> Option<Box<dyn Zone>> {
         "Pacific/Kiritimati" => Box::new(Fixed(14 * h)),
         "Etc/GMT+12" => Box::new(Fixed(-12 * h)),
         "Asia/Kathmandu" => Box::new(Fixed(5 * h + 45 * 60_000)),
-        "America/New_York" => Box::new(FallBack { at: NEW_YORK_FALL, before: -4 * h, after: -5 * h }),
+        "America/New_York" => {
+            Box::new(FallBack { at: NEW_YORK_FALL, before: -4 * h, after: -5 * h })
+        }
         "Europe/Berlin" => Box::new(FallBack { at: BERLIN_FALL, before: 2 * h, after: h }),
         _ => return None,
     })
@@ -123,7 +125,9 @@ fn seeded() -> (Connection, Vec<S>) {
     let mut i = 0;
     for day in 0..20 {
         let midnight = FIRST + day * MS_PER_DAY;
-        for (name, offset) in [("Pacific/Kiritimati", 14 * H as i64), ("Etc/GMT+12", -12 * H as i64)] {
+        for (name, offset) in
+            [("Pacific/Kiritimati", 14 * H as i64), ("Etc/GMT+12", -12 * H as i64)]
+        {
             let start = midnight.saturating_add_signed(-offset);
             for t in [start - 1, start, start + 1] {
                 i += 1;
@@ -312,11 +316,8 @@ fn late_changes_are_read_raw_until_rebuilt() {
     // A session moves from +14:00 to -12:00 (its date moves back by a day or two), another gains
     // pageviews, a third is deleted, a late one arrives, a fifth turns out to be a bot.
     let moved = seeds.iter().position(|x| x.timezone == Some("Pacific/Kiritimati")).unwrap();
-    db.execute(
-        "UPDATE sessions SET timezone = 'Etc/GMT+12' WHERE id = ?1",
-        [&seeds[moved].id],
-    )
-    .unwrap();
+    db.execute("UPDATE sessions SET timezone = 'Etc/GMT+12' WHERE id = ?1", [&seeds[moved].id])
+        .unwrap();
     seeds[moved].timezone = Some("Etc/GMT+12");
     db.execute("UPDATE sessions SET page_views = page_views + 5 WHERE id = ?1", [&seeds[10].id])
         .unwrap();

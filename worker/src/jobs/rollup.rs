@@ -17,11 +17,13 @@ use pulsegate_schema::UnixMillis;
 use serde::{Deserialize, Serialize};
 use worker::Env;
 
+use crate::analytics::reports::{self, MAX_VISITOR_ZONES};
 use crate::analytics::rollup::{self, DIRTY_PER_RUN};
 use crate::analytics::rollup_days::{self, DIRTY_DAYS_PER_RUN, Day};
-use crate::analytics::reports::{self, MAX_VISITOR_ZONES};
 use crate::analytics::rollup_dims;
-use crate::analytics::rollup_visitor_days::{self, DIRTY_DAYS_PER_RUN as VISITOR_DIRTY_DAYS_PER_RUN};
+use crate::analytics::rollup_visitor_days::{
+    self, DIRTY_DAYS_PER_RUN as VISITOR_DIRTY_DAYS_PER_RUN,
+};
 use crate::analytics::sql::{self, Scope};
 use crate::analytics::tz;
 use crate::db::Db;

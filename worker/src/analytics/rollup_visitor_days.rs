@@ -191,6 +191,28 @@ pub(crate) fn split(s: &Scope, days: &[Day]) -> Split {
     Split { built: runs, raw }
 }
 
+/// The spans of `s`'s range a series most likely reads raw at `now`, while the cron keeps up:
+/// the first 50 hours (the dates whose window starts before `from`, up to the first core) and
+/// the last 53 hours before `now` on (the dates not built yet, a run's ten minutes included).
+pub(crate) fn likely_raw(s: &Scope, now: UnixMillis) -> Vec<Span> {
+    let window = MS_PER_DAY + MAX_AHEAD + MAX_BEHIND;
+    let head = (s.from, s.to.min(s.from.saturating_add(window)));
+    let tail_start = now.saturating_sub(window + BUILD_LAG_MS + MS_PER_DAY / 24);
+    let spans = if tail_start <= head.1 {
+        vec![(s.from, s.to)]
+    } else if tail_start < s.to {
+        vec![head, (tail_start, s.to)]
+    } else {
+        vec![head]
+    };
+    spans.into_iter().filter(|(a, b)| a < b).collect()
+}
+
+/// Whether every span of `raw` lies within one of `spans`.
+pub(crate) fn covers(spans: &[Span], raw: &[Span]) -> bool {
+    raw.iter().all(|&(a, b)| spans.iter().any(|&(c, d)| c <= a && b <= d))
+}
+
 /// The visitors' time zones in `split`'s raw spans, most sessions first (at most `limit`): the
 /// zones the raw part of the series must resolve.
 pub(crate) fn raw_zones(s: &Scope, split: &Split, limit: u32) -> Query {
@@ -319,5 +341,30 @@ mod tests {
         // A date outside the range is ignored; nothing built reads everything raw.
         assert_eq!(split(&s, &[date(B0 + 9)]).built, vec![]);
         assert_eq!(split(&s, &[]).raw, vec![(T0, T0 + 10 * MS_PER_DAY)]);
+    }
+
+    #[test]
+    fn the_likely_raw_spans_cover_the_ends_of_a_range_the_cron_keeps_up_with() {
+        let to = T0 + 30 * MS_PER_DAY;
+        let s = scope(T0 + 5 * H, to);
+        // The cron ran ten minutes ago and built every date whose window ended by then.
+        let now = to - 7 * H;
+        let built = plan(None, Some(T0), now - 600_000);
+        let days: Vec<Day> = (built[0].bucket..)
+            .map(date)
+            .take_while(|d| d.day_end + BUILD_LAG_MS <= now - 600_000)
+            .collect();
+        let got = split(&s, &days);
+        let likely = likely_raw(&s, now);
+        assert_eq!(likely.len(), 2);
+        assert!(covers(&likely, &got.raw), "{likely:?} {got:?}");
+        // A short range is one span; a dirty date in the middle is not covered.
+        assert_eq!(
+            likely_raw(&scope(to - 3 * MS_PER_DAY, to), now),
+            vec![(to - 3 * MS_PER_DAY, to)]
+        );
+        let mut holes = days.clone();
+        holes.remove(10);
+        assert!(!covers(&likely, &split(&s, &holes).raw));
     }
 }

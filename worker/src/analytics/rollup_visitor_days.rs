@@ -363,7 +363,7 @@ mod tests {
             likely_raw(&scope(to - 3 * MS_PER_DAY, to), now),
             vec![(to - 3 * MS_PER_DAY, to)]
         );
-        let mut holes = days.clone();
+        let mut holes = days;
         holes.remove(10);
         assert!(!covers(&likely, &split(&s, &holes).raw));
     }

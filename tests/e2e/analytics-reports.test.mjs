@@ -42,6 +42,9 @@ function plan() {
       engaged: 1000 * (i + 1),
       custom,
       lastTs: startedAt + 1000 * views.length + 5000,
+      // Far-apart visitor zones (+14:00, -12:00, +13:45 with daylight-saving time, +8:45) for the
+      // series in the visitors' zones.
+      timezone: ['UTC', 'Pacific/Kiritimati', 'Etc/GMT+12', 'Pacific/Chatham', 'America/New_York', 'Australia/Eucla'][i % 6],
     };
   });
 }
@@ -65,7 +68,7 @@ before(async () => {
     await post('/track/session/start', {
       session_id: s.id, site_key: 'shop', started_at: s.startedAt, visitor_id: s.visitor, consent: 'analytics',
       page: { url: `https://shop.example${s.landing}`, ...(s.referrer ? { referrer: s.referrer } : {}) },
-      device: { device_class: s.device, timezone: 'UTC' },
+      device: { device_class: s.device, timezone: s.timezone },
       ...(s.utm ? { utm: s.utm } : {}),
     }, ua);
     const events = [
@@ -267,6 +270,7 @@ function assertWithinBounds(exact, got, what) {
 // Last: it changes a session after the build.
 test('top pages, custom events and the day series from the rollups the cron built answer as the raw rows do', async () => {
   const series = `/analytics/timeseries?${q}&interval=day`;
+  const visitorSeries = `/analytics/timeseries?site=shop&tz=visitor&interval=day&bots=include&from=${today - 3 * DAY}&to=${today + DAY}`;
   const reports = [
     `/analytics/pages?${q}`,
     `/analytics/pages?${q}&limit=2`,
@@ -275,6 +279,8 @@ test('top pages, custom events and the day series from the rollups the cron buil
     `/analytics/events?site=shop&tz=Asia/Kolkata&bots=exclude&from=${today - 3 * DAY}&to=${today}`,
     series,
     `/analytics/timeseries?site=shop&interval=day&bots=exclude&from=${today - 3 * DAY + 1_234_567}&to=${today + DAY}`,
+    visitorSeries,
+    `/analytics/timeseries?site=shop&tz=visitor&interval=day&bots=exclude&from=${today - 5 * DAY + 1_234_567}&to=${today + 3 * DAY}`,
   ];
   const answers = async () => Promise.all(reports.map((r) => get(r)));
   const usesRollups = async (r) => (await get(`${r}&explain=1`)).queries.some((x) => x.sql.includes('rollup_'));
@@ -311,8 +317,20 @@ test('top pages, custom events and the day series from the rollups the cron buil
   assert.equal(views.v, sent.reduce((a, s) => a + s.views.length, 0));
   const [days] = await state.query("SELECT count(*) AS days, sum(dirty) AS dirty, sum(sessions) AS sessions FROM rollup_days WHERE site_key = 'shop'");
   assert.deepEqual({ ...days }, { days: 4, dirty: 0, sessions: sent.length }, 'the four whole days that ended before the lag');
+  // The dates in the visitors' zones: from the first session's at -12:00 to the last whose
+  // 50-hour window ended before the cron's "now" less the lag, each session on one date.
+  const [vdays] = await state.query("SELECT count(*) AS days, sum(dirty) AS dirty, sum(sessions) AS sessions FROM rollup_visitor_days WHERE site_key = 'shop'");
+  assert.deepEqual({ ...vdays }, { days: 5, dirty: 0, sessions: sent.length });
   for (const r of reports) assert.equal(await usesRollups(r), true, r);
   assert.deepEqual(await answers(), raw);
+  // Each point of the visitor series counts the sessions on its date in their own zones.
+  const localDate = (s) => new Intl.DateTimeFormat('en-CA', { timeZone: s.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(s.startedAt);
+  const byDate = groupBy(sent, localDate);
+  const vs = await get(visitorSeries);
+  assert.deepEqual(
+    Object.fromEntries(vs.points.filter((p) => p.sessions > 0).map((p) => [p.label, { sessions: p.sessions, visitors: p.visitors, pageviews: p.pageviews }])),
+    Object.fromEntries([...byDate].map(([d, l]) => { const { sessions, visitors, pageviews } = stats(l); return [d, { sessions, visitors, pageviews }]; })),
+  );
   const [dims] = await state.query("SELECT count(*) AS rows, sum(sessions) AS sessions FROM rollup_dims WHERE site_key = 'shop' AND dim = ''");
   assert.deepEqual({ ...dims }, { rows: 4, sessions: sent.length }, 'a totals row per built day');
   const [current] = await state.query("SELECT count(*) AS n FROM rollup_days WHERE site_key = 'shop' AND dims_at = built_at");
@@ -349,9 +367,16 @@ test('top pages, custom events and the day series from the rollups the cron buil
   const viewsBefore = raw[5].points.reduce((a, p) => a + p.pageviews, 0);
   assert.equal(await seriesViews(), viewsBefore + 1);
   assert.equal((await get(dimReports[0])).pageviews, rawDims[0].pageviews + 1, 'the dirty day read raw');
+  const visitorViews = async () => (await get(visitorSeries)).points.reduce((a, p) => a + p.pageviews, 0);
+  const [dirtyDates] = await state.query("SELECT count(*) AS n FROM rollup_visitor_days WHERE site_key = 'shop' AND dirty = 1");
+  assert.ok(dirtyDates.n >= 2, 'the dates whose window holds the session are read raw until rebuilt');
+  assert.equal(await visitorViews(), viewsBefore + 1);
   const rebuilt = await rollupCron(arrives + 600_000);
   assert.equal(rebuilt.dirty_hours, 1);
   assert.equal(rebuilt.stale_days, 1);
+  assert.equal(rebuilt.stale_visitor_days, dirtyDates.n);
+  assert.equal(await usesRollups(visitorSeries), true);
+  assert.equal(await visitorViews(), viewsBefore + 1);
   const [cleanDay] = await state.query("SELECT dirty FROM rollup_days WHERE site_key = 'shop' AND day_start = ?", dayStart);
   assert.equal(cleanDay.dirty, 0, 'its day rebuilt');
   assert.equal(await usesRollups(series), true);

@@ -2,7 +2,7 @@
 //! bot filter ([`context`]), building its SQL ([`sql`], pure) and shaping D1's rows into the
 //! schema's report types ([`reports`], [`shape`]); session detail merges R2 ([`detail`]). Top
 //! pages and custom events sum the hourly [`rollup`]s where they are built; the day series reads
-//! the daily [`rollup_days`].
+//! the daily [`rollup_days`] (site's zone) or [`rollup_visitor_days`] (visitors' zones).
 
 pub(crate) mod detail;
 pub(crate) mod leads;
@@ -11,6 +11,7 @@ pub(crate) mod reports;
 pub(crate) mod rollup;
 pub(crate) mod rollup_days;
 pub(crate) mod rollup_dims;
+pub(crate) mod rollup_visitor_days;
 pub(crate) mod shape;
 pub(crate) mod sketch;
 pub(crate) mod sql;
@@ -24,6 +25,8 @@ mod rollup_days_tests;
 mod rollup_dims_tests;
 #[cfg(test)]
 mod rollup_tests;
+#[cfg(test)]
+mod rollup_visitor_days_tests;
 
 use pulsegate_schema::{BotFilter, ReportRange, SiteKey, UnixMillis};
 use serde::Deserialize;
@@ -46,6 +49,8 @@ pub(crate) struct ReportContext {
     pub(crate) offsets: Offsets,
     /// `tz=visitor`: buckets in each session's own zone.
     pub(crate) per_visitor: bool,
+    /// The site's zone (the zone of sessions without a known one in a `tz=visitor` series).
+    pub(crate) site_zone: String,
 }
 
 #[derive(Deserialize)]
@@ -125,6 +130,7 @@ pub(crate) async fn context(
         scope: Scope { site: site.as_str().to_owned(), from, to, bot_threshold },
         offsets,
         per_visitor,
+        site_zone: site_zone.to_owned(),
     })
 }
 

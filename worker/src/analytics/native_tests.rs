@@ -655,6 +655,27 @@ fn every_statement() -> Vec<(&'static str, Query)> {
     out.push(("rollup day state", super::rollup_days::build_state(SITE, "Europe/Berlin")));
     out.push(("rollup stale days", super::rollup_days::stale_days(SITE, "UTC", 70, 7)));
     out.push(("rollup day build", super::rollup_days::rebuild(SITE, "UTC", day, 70, s.to)));
+    {
+        use super::rollup_visitor_days as vd;
+        let b = (s.from / MS_PER_DAY) as i64;
+        let dates = [vd::date(b + 1), vd::date(b + 2), vd::date(b + 4)];
+        for bots in [false, true] {
+            let s = scope(bots);
+            let split = vd::split(&s, &dates);
+            out.push(("rollup visitor days", vd::built_days(&s, "Europe/Berlin")));
+            out.push(("rollup visitor zones", vd::raw_zones(&s, &split, 100)));
+            out.push((
+                "rollup visitor series",
+                vd::timeseries(&s, "Europe/Berlin", &split, &visitor),
+            ));
+        }
+        out.push(("rollup visitor state", vd::build_state(SITE, "Europe/Berlin")));
+        out.push(("rollup visitor stale", vd::stale_days(SITE, "Europe/Berlin", 70, 7)));
+        out.push((
+            "rollup visitor build",
+            vd::rebuild(SITE, "Europe/Berlin", dates[0], &visitor, 70, s.to),
+        ));
+    }
     out.extend(Dimension::ALL.iter().map(|d| (d.name(), sql::breakdown(&s, *d, 100))));
     out.extend(
         sql::session_detail(&SessionId::from_random_bytes([2; 16]))
@@ -676,6 +697,7 @@ fn full_scan(step: &str) -> bool {
         "rollup_events",
         "rollup_days",
         "rollup_dims",
+        "rollup_visitor_days",
     ]
     .iter()
     .any(|t| {

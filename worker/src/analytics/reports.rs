@@ -12,7 +12,7 @@ use super::shape::{
 };
 use super::sql::{self, Dimension, SessionFilters};
 use super::tz::{self, Offsets};
-use super::{rollup, rollup_days, rollup_dims};
+use super::{rollup, rollup_days, rollup_dims, rollup_visitor_days};
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::reply::Reply;
@@ -33,7 +33,7 @@ pub(crate) enum Report {
 }
 
 /// Most visitor zones a `tz=visitor` series resolves; sessions in rarer zones use the site's.
-const MAX_VISITOR_ZONES: u32 = 100;
+pub(crate) const MAX_VISITOR_ZONES: u32 = 100;
 
 impl Report {
     /// Parameters this report takes beyond [`params::COMMON`].
@@ -78,7 +78,7 @@ pub(crate) async fn run(call: &Call<'_>, report: Report) -> Result<Reply, ApiErr
     };
     let queries = match queries {
         Some(q) => q,
-        None => statements(&call.db, report, &p, &ctx).await?,
+        None => statements(&call.db, report, &p, &ctx, call.now).await?,
     };
     if p.explain {
         return explain(&call.db, &queries).await;
@@ -174,6 +174,7 @@ async fn statements(
     report: Report,
     p: &Params,
     ctx: &ReportContext,
+    now: UnixMillis,
 ) -> Result<Vec<Query>, ApiError> {
     let s = &ctx.scope;
     Ok(match report {
@@ -182,7 +183,9 @@ async fn statements(
             let interval = params::interval(p.interval, s.from, s.to)?;
             let size = params::bucket_ms(interval);
             let site_offset = ctx.offsets.sql("started_at");
-            if ctx.per_visitor {
+            if ctx.per_visitor && size == MS_PER_DAY {
+                visitor_days(db, ctx, &site_offset, now).await?
+            } else if ctx.per_visitor {
                 let zones_q = sql::visitor_zones(s, MAX_VISITOR_ZONES);
                 let offsets = visitor_offsets(db, &zones_q, s.from, s.to).await?;
                 let offset_sql = sql::visitor_offset_sql(&offsets, &site_offset);
@@ -282,18 +285,56 @@ async fn split(db: &Db, s: &sql::Scope) -> Result<Option<rollup::Split>, ApiErro
     Ok((!split.built.is_empty()).then_some(split))
 }
 
-/// The offsets SQL of each visitor zone in the range that the runtime knows.
-async fn visitor_offsets(
+/// The statements of a day series in the visitors' zones: the built dates of
+/// [`rollup_visitor_days`] where the range holds their whole window, the sessions for the rest
+/// (the zones of the raw part, then the series). The built dates and the zones of the spans
+/// likely read raw go in one round trip; the zones are looked up again only when the raw part
+/// turns out to lie elsewhere (dirty dates, a build behind).
+async fn visitor_days(
     db: &Db,
-    zones_q: &Query,
-    from: UnixMillis,
-    to: UnixMillis,
-) -> Result<Vec<(String, String)>, ApiError> {
-    #[derive(serde::Deserialize)]
-    struct ZoneRow {
-        timezone: String,
+    ctx: &ReportContext,
+    site_offset: &str,
+    now: UnixMillis,
+) -> Result<Vec<Query>, ApiError> {
+    let s = &ctx.scope;
+    let zone = ctx.site_zone.as_str();
+    let likely = rollup_visitor_days::Split {
+        built: Vec::new(),
+        raw: rollup_visitor_days::likely_raw(s, now),
+    };
+    let likely_zones = rollup_visitor_days::raw_zones(s, &likely, MAX_VISITOR_ZONES);
+    let first = [rollup_visitor_days::built_days(s, zone), likely_zones.clone()];
+    let results = db.batch("rollup visitor days", &first).await?;
+    let days: Vec<rollup_days::Day> = db::rows("rollup visitor days", &results[0])?;
+    let found: Vec<ZoneRow> = db::rows("visitor zones", &results[1])?;
+    let mut split = rollup_visitor_days::split(s, &days);
+    if split.built.is_empty() {
+        // All raw, as the series was before any date was built.
+        split.raw = vec![(s.from, s.to)];
     }
-    let rows: Vec<ZoneRow> = db.all("visitor zones", zones_q).await?;
+    let (zones_q, offsets) = if rollup_visitor_days::covers(&likely.raw, &split.raw) {
+        (likely_zones, zone_offsets(found, s.from, s.to))
+    } else {
+        let zones_q = rollup_visitor_days::raw_zones(s, &split, MAX_VISITOR_ZONES);
+        let offsets = visitor_offsets(db, &zones_q, s.from, s.to).await?;
+        (zones_q, offsets)
+    };
+    let offset_sql = sql::visitor_offset_sql(&offsets, site_offset);
+    let series = if split.built.is_empty() {
+        sql::timeseries(s, &offset_sql, MS_PER_DAY)
+    } else {
+        rollup_visitor_days::timeseries(s, zone, &split, &offset_sql)
+    };
+    Ok(vec![zones_q, series])
+}
+
+#[derive(serde::Deserialize)]
+struct ZoneRow {
+    timezone: String,
+}
+
+/// The offsets SQL of each zone in `rows` that the runtime knows, over `[from, to)`.
+fn zone_offsets(rows: Vec<ZoneRow>, from: UnixMillis, to: UnixMillis) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for row in rows {
         if row.timezone == "UTC" {
@@ -303,7 +344,18 @@ async fn visitor_offsets(
             out.push((row.timezone, offsets.sql("started_at")));
         }
     }
-    Ok(out)
+    out
+}
+
+/// The offsets SQL of each visitor zone `zones_q` finds that the runtime knows.
+pub(crate) async fn visitor_offsets(
+    db: &Db,
+    zones_q: &Query,
+    from: UnixMillis,
+    to: UnixMillis,
+) -> Result<Vec<(String, String)>, ApiError> {
+    let rows: Vec<ZoneRow> = db.all("visitor zones", zones_q).await?;
+    Ok(zone_offsets(rows, from, to))
 }
 
 /// The widest offsets a visitor series may see: the site zone's and every real zone's (−12 h to

@@ -11,7 +11,7 @@
 //! | store | what | window counts from |
 //! |---|---|---|
 //! | `events` | R2 `sessions/YYYY/MM/DD/…` | the UTC date in the key |
-//! | `sessions` | D1 `rollup_days`, `rollup_dims` (by `day_start`), `rollup_hours`, `rollup_pages`, `rollup_events` (by `hour`), then `session_pages`, `session_events`, `sessions` | `started_at` |
+//! | `sessions` | D1 `rollup_days`, `rollup_dims`, `rollup_visitor_days` (by `day_start`), `rollup_hours`, `rollup_pages`, `rollup_events` (by `hour`), then `session_pages`, `session_events`, `sessions` | `started_at` |
 //! | `fingerprints` | D1 `fingerprints` | `last_seen_at` |
 //! | `identity_network` | D1 `identity_network` | `last_seen_at` |
 //! | `rate_limits` | D1 `rate_limit_windows` | `window_start` |
@@ -47,6 +47,7 @@ pub(crate) fn tables(store: Store) -> Option<&'static [Table]> {
     const SESSIONS: &[Table] = &[
         t("rollup_days", "day_start"),
         t("rollup_dims", "day_start"),
+        t("rollup_visitor_days", "day_start"),
         t("rollup_hours", "hour"),
         t("rollup_pages", "hour"),
         t("rollup_events", "hour"),
@@ -225,6 +226,7 @@ mod tests {
             [
                 "rollup_days",
                 "rollup_dims",
+                "rollup_visitor_days",
                 "rollup_hours",
                 "rollup_pages",
                 "rollup_events",

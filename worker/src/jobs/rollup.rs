@@ -4,7 +4,9 @@
 //! ([`crate::analytics::rollup_days`]) in the site's zone the same way (stale days first, under
 //! the current bot-detection threshold), each followed by its dimension rows
 //! ([`crate::analytics::rollup_dims`]: one read of the day's sessions, one transaction of writes;
-//! until that lands the day's dimension rows are not current and reports read it raw). Bounded per site (`DIRTY_PER_RUN`, `HOURS_PER_RUN`,
+//! until that lands the day's dimension rows are not current and reports read it raw). Before the
+//! daily rollups, the dates by the visitors' zones ([`crate::analytics::rollup_visitor_days`]):
+//! stale dates first, then new ones, one transaction per site. Bounded per site (`DIRTY_PER_RUN`, `HOURS_PER_RUN`,
 //! `DIRTY_DAYS_PER_RUN`, `DAYS_PER_RUN`) and per run ([`MAX_STATEMENTS`]); each span of hours and
 //! each site's days are one D1 transaction, so a failed or cut-short run leaves every hour and day
 //! either built and current or still read raw, and the next run goes on.
@@ -15,9 +17,14 @@ use pulsegate_schema::UnixMillis;
 use serde::{Deserialize, Serialize};
 use worker::Env;
 
+use crate::analytics::reports::{self, MAX_VISITOR_ZONES};
 use crate::analytics::rollup::{self, DIRTY_PER_RUN};
 use crate::analytics::rollup_days::{self, DIRTY_DAYS_PER_RUN, Day};
 use crate::analytics::rollup_dims;
+use crate::analytics::rollup_visitor_days::{
+    self, DIRTY_DAYS_PER_RUN as VISITOR_DIRTY_DAYS_PER_RUN,
+};
+use crate::analytics::sql::{self, Scope};
 use crate::analytics::tz;
 use crate::db::Db;
 use crate::error::ApiError;
@@ -43,6 +50,9 @@ pub(crate) struct Summary {
     pub(crate) stale_days: u32,
     /// Days whose dimension rows were (re)built.
     pub(crate) dim_days: u32,
+    /// Visitor-local dates (re)built, stale ones included.
+    pub(crate) visitor_days: u32,
+    pub(crate) stale_visitor_days: u32,
     pub(crate) d1_reads: u32,
     pub(crate) d1_writes: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -125,6 +135,9 @@ async fn build(
                 summary.dirty_hours += hours;
             }
         }
+        if !visitor_days(&db, key, &site.time_zone, threshold, now, &spent, summary).await? {
+            return Ok(());
+        }
         if spent() + 2 + 1 > MAX_STATEMENTS {
             return Ok(());
         }
@@ -165,4 +178,56 @@ async fn build(
         }
     }
     Ok(())
+}
+
+#[derive(Deserialize)]
+struct VisitorStateRow {
+    last_bucket: Option<i64>,
+    first_session: Option<UnixMillis>,
+}
+
+/// A site's dates by the visitors' zones ([`rollup_visitor_days`]): the stale ones, then the next
+/// new ones, as one transaction. `false` when the run's statement budget is spent.
+async fn visitor_days(
+    db: &Db,
+    key: &str,
+    zone: &str,
+    threshold: u32,
+    now: UnixMillis,
+    spent: &dyn Fn() -> u32,
+    summary: &mut Summary,
+) -> Result<bool, ApiError> {
+    if spent() + 3 + 1 > MAX_STATEMENTS {
+        return Ok(false);
+    }
+    let state: Option<VisitorStateRow> =
+        db.first("rollup visitor state", &rollup_visitor_days::build_state(key, zone)).await?;
+    let stale: Vec<Day> = db
+        .all(
+            "rollup stale visitor days",
+            &rollup_visitor_days::stale_days(key, zone, threshold, VISITOR_DIRTY_DAYS_PER_RUN),
+        )
+        .await?;
+    let (last, first) = state.map_or((None, None), |s| (s.last_bucket, s.first_session));
+    let fresh = rollup_visitor_days::plan(last, first, now);
+    let days: Vec<Day> = stale.iter().chain(&fresh).copied().collect();
+    let Some((start, end)) = rollup_visitor_days::windows(&days) else { return Ok(true) };
+    // Each session's offset over the dates' windows: its own zone's, else the site's.
+    let site_zone = tz::zone(zone);
+    let site_offset = tz::Offsets::over(site_zone.as_ref(), start, end).sql("started_at");
+    let all = Scope { site: key.to_owned(), from: start, to: end, bot_threshold: None };
+    let zones_q = sql::visitor_zones(&all, MAX_VISITOR_ZONES);
+    let offsets = reports::visitor_offsets(db, &zones_q, start, end).await?;
+    let offset_sql = sql::visitor_offset_sql(&offsets, &site_offset);
+    let statements: Vec<Query> = days
+        .iter()
+        .map(|d| rollup_visitor_days::rebuild(key, zone, *d, &offset_sql, threshold, now))
+        .collect();
+    if spent() + statements.len() as u32 > MAX_STATEMENTS {
+        return Ok(false);
+    }
+    db.batch("rollup visitor days build", &statements).await?;
+    summary.visitor_days += days.len() as u32;
+    summary.stale_visitor_days += stale.len() as u32;
+    Ok(true)
 }

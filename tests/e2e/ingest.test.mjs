@@ -11,7 +11,7 @@ import { registerSite } from '../support/sites.mjs';
 import { openState, eventually, datePath } from '../support/state.mjs';
 import {
   post, at, sessionStart, batchOf, pageview, click, scroll, engagement, form, custom, rageClick, error,
-  assertError, totalsOf, assertAggregates, storedBatches, jobLogged,
+  assertError, totalsOf, assertAggregates, storedBatches, jobLogged, throttleLogged,
 } from '../support/track.mjs';
 
 let worker;
@@ -81,7 +81,7 @@ test('two batches within 20 s write the aggregates once; the next batch and the 
   // 4 s later on the worker's clock: throttled. Its events are in R2, not yet in D1.
   const b2 = batchOf(s, [pageview(t + 4_000, '/pricing'), engagement(t + 4_500, 4_000)]);
   assert.equal((await post(worker, '/track/events/batch', b2, at(t + 5_000))).status, 202);
-  await jobLogged(worker, s.session_id, (l) => l.outcome === 'throttled', { eventually });
+  await throttleLogged(worker, s.session_id, { eventually });
   r = await row(s.session_id);
   assert.equal(r.aggregate_updates, 1, 'a throttled batch writes nothing');
   assert.equal(r.event_count, 3);
@@ -300,6 +300,27 @@ test('identity network: one fingerprint across IPs and countries, and many finge
   assert.equal((await state.query('SELECT sum(sessions) AS n FROM identity_network WHERE fingerprint_id = ?', fp))[0].n, 5);
 });
 
+test('a clean batch is stored as the bytes received; escaped markup is still found and the batch re-encoded inert', async () => {
+  const t = T + 4_500_000;
+  const s = await start(t);
+  const events = (title) => [pageview(t + 1, '/a', { title }), click(t + 2, { selector: 'main > a.cta' })];
+  // Valid JSON as a client might lay it out: spaces, a line break, an escaped plain character.
+  const clean = JSON.stringify(batchOf(s, events('Café')), null, 1).replace('Café', 'Caf\\u00e9');
+  assert.ok(clean.includes('Caf\\u00e9') && clean.includes('\n'), clean);
+  assert.equal((await post(worker, '/track/events/batch', clean, at(t + 10))).status, 202);
+  const keys = await state.listKeys(`${prefixOf(s)}events/`);
+  assert.equal(keys.length, 1);
+  assert.equal((await state.getBytes(keys[0])).toString('utf8'), clean, 'stored byte for byte');
+
+  // Markup written as JSON escapes is markup all the same once parsed: sanitized, encoded again.
+  const escaped = JSON.stringify(batchOf(s, events('x'))).replace('"title":"x"', '"title":"\\u003cb\\u003eBold"');
+  assert.ok(escaped.includes('\\u003cb'), escaped);
+  assert.equal((await post(worker, '/track/events/batch', escaped, at(t + 20))).status, 202);
+  const stored = await storedBatches(state, prefixOf(s));
+  const bold = stored.flatMap((b) => b.events).find((e) => e.title?.includes('Bold'));
+  assert.equal(bold.title, '＜b＞Bold');
+});
+
 test('hostile strings are stored inert; hostile URLs, encodings, depths and numbers get a 4xx, never a 5xx', async () => {
   const t = T + 4_000_000;
   const s = await start(t, { page: { url: 'https://shop.example/"><script>alert(1)</script>', title: '<script>alert(1)</script>Pricing\u202E\u0007' } });
@@ -418,7 +439,7 @@ test('the */10 cron finalises a quiet session, counting batches the throttle ski
   await jobLogged(worker, s.session_id, (l) => l.outcome === 'written', { eventually });
   const b2 = batchOf(s, [pageview(t + 3_000, '/last'), rageClick(t + 3_100), error(t + 3_200)]);
   assert.equal((await post(worker, '/track/events/batch', b2, at(t + 3_500))).status, 202);
-  await jobLogged(worker, s.session_id, (l) => l.outcome === 'throttled', { eventually });
+  await throttleLogged(worker, s.session_id, { eventually });
   assert.equal((await row(s.session_id)).event_count, 2, 'the throttled batch is not counted yet');
 
   // Not quiet yet 10 minutes later. (miniflare's own trigger takes the scheduled time; wrangler's

@@ -154,3 +154,12 @@ export async function jobLogged(worker, sessionId, pred, { eventually }) {
   return eventually(`an aggregate job for ${sessionId}`, async () =>
     worker.jsonLines().find((l) => l.job === 'aggregate' && l.session_id === sessionId && pred(l)));
 }
+
+/** A batch of `sessionId` whose aggregate update the throttle skipped: said by the batch's own
+ *  request line (throttled by the isolate that answered) or by a job line (throttled through KV). */
+export async function throttleLogged(worker, sessionId, { eventually }) {
+  return eventually(`a throttled batch of ${sessionId}`, async () =>
+    worker.jsonLines().find((l) => l.session_id === sessionId
+      && ((l.path === '/track/events/batch' && l.status === 202 && l.aggregate === 'throttled')
+        || (l.job === 'aggregate' && l.outcome === 'throttled'))));
+}

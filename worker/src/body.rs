@@ -16,10 +16,36 @@ pub(crate) async fn read_json<T: DeserializeOwned + Validate>(
     req: &mut Request,
     limit: usize,
 ) -> Result<T, ApiError> {
+    Ok(read_json_bytes(req, limit).await?.0)
+}
+
+/// [`read_json`], also answering the body's bytes as received.
+pub(crate) async fn read_json_bytes<T: DeserializeOwned + Validate>(
+    req: &mut Request,
+    limit: usize,
+) -> Result<(T, Vec<u8>), ApiError> {
     check_content_type(crate::http::header(req, "content-type").as_deref())?;
-    check_declared_length(crate::http::header(req, "content-length").as_deref(), limit)?;
-    let bytes = read_limited(req, limit).await?;
-    parse(&bytes)
+    let declared = crate::http::header(req, "content-length");
+    check_declared_length(declared.as_deref(), limit)?;
+    let bytes = if declared.is_some() {
+        read_declared(req, limit).await?
+    } else {
+        read_limited(req, limit).await?
+    };
+    Ok((parse(&bytes)?, bytes))
+}
+
+/// Reads a body whose declared `Content-Length` is within `limit` (checked before) in one piece:
+/// one call into the runtime instead of one per chunk. The length frames the body, so no more
+/// than it arrives; it is checked again all the same.
+async fn read_declared(req: &mut Request, limit: usize) -> Result<Vec<u8>, ApiError> {
+    if req.inner().body().is_none() {
+        return Ok(Vec::new());
+    }
+    let bytes =
+        req.bytes().await.map_err(|e| ApiError::UnreadableBody { detail: e.to_string() })?;
+    check_length(bytes.len() as u64, limit)?;
+    Ok(bytes)
 }
 
 /// Accepts `application/json`, `text/plain` (any parameters, any case) and no content type.

@@ -43,6 +43,13 @@ pub(crate) struct RequestLine<'a> {
     pub(crate) d1_writes: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) error: Option<ErrorLine>,
+    /// A stored batch's session, when its aggregate update was skipped by this isolate's 20 s
+    /// throttle (`aggregate` is then `throttled`): the next update counts the batch. A batch
+    /// whose update runs logs an `aggregate` job line instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) session_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) aggregate: Option<&'static str>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -206,10 +213,25 @@ mod tests {
             body: None,
             d1_writes: 0,
             error: Some(ErrorLine::from(&err)),
+            session_id: None,
+            aggregate: None,
         };
         assert_eq!(
             serde_json::to_string(&line).unwrap(),
             r#"{"ts":1,"level":"error","request_id":"abc","method":"POST","path":"/track/events/batch","status":503,"ms":7,"error":{"code":"unavailable","message":"storage is temporarily unavailable; retry later","detail":"r2 put: boom"}}"#
+        );
+        let throttled = RequestLine {
+            level: Level::Info,
+            status: 202,
+            error: None,
+            d1_writes: 1,
+            session_id: Some("s1".to_owned()),
+            aggregate: Some("throttled"),
+            ..line
+        };
+        assert_eq!(
+            serde_json::to_string(&throttled).unwrap(),
+            r#"{"ts":1,"level":"info","request_id":"abc","method":"POST","path":"/track/events/batch","status":202,"ms":7,"d1_writes":1,"session_id":"s1","aggregate":"throttled"}"#
         );
     }
 

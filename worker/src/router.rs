@@ -321,6 +321,7 @@ pub(crate) async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     let resp = finish(resp, &request_id, &path, allow_origin.as_deref(), method == "HEAD");
 
     let status = resp.status_code();
+    let throttled = stats.take_throttled();
     log::emit(
         Level::for_status(status),
         &RequestLine {
@@ -334,6 +335,8 @@ pub(crate) async fn handle(req: Request, env: Env, ctx: Context) -> Response {
             body,
             d1_writes: stats.d1_writes(),
             error: error.as_ref().map(ErrorLine::from),
+            aggregate: throttled.is_some().then_some("throttled"),
+            session_id: throttled,
         },
     );
     resp

@@ -18,30 +18,33 @@ use pulsegate_schema::{Event, EventBatch, PropValue, Props, SessionStart};
 
 /// Rewrites `self` in place so that none of its strings can inject markup.
 pub(crate) trait Sanitize {
-    fn sanitize(&mut self);
+    /// Whether anything was rewritten (`false`: the value is exactly as received, so its
+    /// received encoding can be stored as it is).
+    fn sanitize(&mut self) -> bool;
 }
 
-/// Neutralises free text.
-pub(crate) fn text(s: &mut String) {
+/// Neutralises free text; whether it changed.
+pub(crate) fn text(s: &mut String) -> bool {
     rewrite(s, |c, out| match c {
         '<' => out.push('＜'),
         '>' => out.push('＞'),
         c => out.push(c),
-    });
+    })
 }
 
-/// Neutralises a CSS selector (keeps `>`).
-pub(crate) fn selector(s: &mut String) {
+/// Neutralises a CSS selector (keeps `>`); whether it changed.
+pub(crate) fn selector(s: &mut String) -> bool {
     rewrite(s, |c, out| match c {
         '<' => out.push('＜'),
         c => out.push(c),
-    });
+    })
 }
 
-/// Percent-encodes the characters of a URL that could end an HTML attribute or open a tag.
-pub(crate) fn url(s: &mut String) {
+/// Percent-encodes the characters of a URL that could end an HTML attribute or open a tag;
+/// whether it changed.
+pub(crate) fn url(s: &mut String) -> bool {
     if !s.contains(['<', '>', '"', '\'', '`']) {
-        return;
+        return false;
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -55,13 +58,14 @@ pub(crate) fn url(s: &mut String) {
         }
     }
     *s = out;
+    true
 }
 
-/// Drops invisible and control characters, then lets `map` write each remaining one.
-fn rewrite(s: &mut String, map: impl Fn(char, &mut String)) {
-    let needs = s.chars().any(|c| c == '<' || c == '>' || removed(c).is_some());
-    if !needs {
-        return;
+/// Drops invisible and control characters, then lets `map` write each remaining one; whether
+/// the text changed.
+fn rewrite(s: &mut String, map: impl Fn(char, &mut String)) -> bool {
+    if !dirty(s) {
+        return false;
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -71,7 +75,14 @@ fn rewrite(s: &mut String, map: impl Fn(char, &mut String)) {
             None => map(c, &mut out),
         }
     }
+    let changed = out != *s;
     *s = out;
+    changed
+}
+
+/// Whether `s` holds a character that [`text`] rewrites (the selector's `>` included).
+fn dirty(s: &str) -> bool {
+    s.chars().any(|c| c == '<' || c == '>' || removed(c).is_some())
 }
 
 /// `Some(replacement)` for characters that do not survive: whitespace controls become a space,
@@ -85,37 +96,43 @@ fn removed(c: char) -> Option<Option<char>> {
     }
 }
 
-fn opt_text(s: &mut Option<String>) {
-    if let Some(s) = s {
-        text(s);
-    }
+fn opt_text(s: &mut Option<String>) -> bool {
+    s.as_mut().is_some_and(text)
 }
 
-fn opt_url(s: &mut Option<String>) {
-    if let Some(s) = s {
-        url(s);
-    }
+fn opt_url(s: &mut Option<String>) -> bool {
+    s.as_mut().is_some_and(url)
 }
 
-fn props(props: &mut Props) {
-    let taken = core::mem::take(props);
-    for (mut key, mut value) in taken {
-        text(&mut key);
-        if let PropValue::String(s) = &mut value {
-            text(s);
+/// Values in place; the map is rebuilt only when a key changes.
+fn props(props: &mut Props) -> bool {
+    let mut changed = false;
+    for value in props.values_mut() {
+        if let PropValue::String(s) = value {
+            changed |= text(s);
         }
-        props.insert(key, value);
     }
+    if props.keys().any(|key| dirty(key)) {
+        let taken = core::mem::take(props);
+        for (mut key, value) in taken {
+            text(&mut key);
+            props.insert(key, value);
+        }
+        changed = true;
+    }
+    changed
 }
 
 impl Sanitize for SessionStart {
-    fn sanitize(&mut self) {
-        url(&mut self.page.url);
-        opt_url(&mut self.page.referrer);
-        opt_text(&mut self.page.title);
-        opt_text(&mut self.device.language);
-        opt_text(&mut self.device.timezone);
-        self.device.languages.iter_mut().for_each(text);
+    fn sanitize(&mut self) -> bool {
+        let mut changed = url(&mut self.page.url);
+        changed |= opt_url(&mut self.page.referrer);
+        changed |= opt_text(&mut self.page.title);
+        changed |= opt_text(&mut self.device.language);
+        changed |= opt_text(&mut self.device.timezone);
+        for language in &mut self.device.languages {
+            changed |= text(language);
+        }
         if let Some(utm) = &mut self.utm {
             for value in [
                 &mut utm.source,
@@ -124,50 +141,39 @@ impl Sanitize for SessionStart {
                 &mut utm.term,
                 &mut utm.content,
             ] {
-                opt_text(value);
+                changed |= opt_text(value);
             }
         }
+        changed
     }
 }
 
 impl Sanitize for Event {
-    fn sanitize(&mut self) {
+    fn sanitize(&mut self) -> bool {
         match self {
             Self::Pageview(e) => {
-                url(&mut e.url);
-                opt_url(&mut e.referrer);
-                opt_text(&mut e.title);
+                url(&mut e.url) | opt_url(&mut e.referrer) | opt_text(&mut e.title)
             }
             Self::Click(e) => {
-                selector(&mut e.selector);
-                opt_text(&mut e.text);
-                opt_url(&mut e.href);
+                selector(&mut e.selector) | opt_text(&mut e.text) | opt_url(&mut e.href)
             }
             Self::RageClick(e) => selector(&mut e.selector),
-            Self::Scroll(_) | Self::Engagement(_) => {}
-            Self::FormInteraction(e) => {
-                text(&mut e.form_id);
-                opt_text(&mut e.field);
-            }
-            Self::Custom(e) => {
-                text(&mut e.name);
-                props(&mut e.props);
-            }
-            Self::Identify(e) => {
-                text(&mut e.user_id);
-                props(&mut e.traits);
-            }
-            Self::Error(e) => {
-                text(&mut e.message);
-                opt_url(&mut e.source);
-            }
+            Self::Scroll(_) | Self::Engagement(_) => false,
+            Self::FormInteraction(e) => text(&mut e.form_id) | opt_text(&mut e.field),
+            Self::Custom(e) => text(&mut e.name) | props(&mut e.props),
+            Self::Identify(e) => text(&mut e.user_id) | props(&mut e.traits),
+            Self::Error(e) => text(&mut e.message) | opt_url(&mut e.source),
         }
     }
 }
 
 impl Sanitize for EventBatch {
-    fn sanitize(&mut self) {
-        self.events.iter_mut().for_each(Sanitize::sanitize);
+    fn sanitize(&mut self) -> bool {
+        let mut changed = false;
+        for event in &mut self.events {
+            changed |= event.sanitize();
+        }
+        changed
     }
 }
 
@@ -241,7 +247,7 @@ mod tests {
             }),
         ];
         for e in &mut batch_events {
-            e.sanitize();
+            assert!(e.sanitize(), "{e:?}");
         }
         let json = serde_json::to_string(&batch_events).unwrap();
         for bad in ["<", "\\\"", "'", "`"] {
@@ -249,9 +255,43 @@ mod tests {
         }
     }
 
+    #[test]
+    fn clean_input_reports_no_change() {
+        let mut events = vec![
+            Event::Pageview(Pageview {
+                ts: 1,
+                url: "https://a.example/p?q=1".into(),
+                referrer: None,
+                title: Some("Pricing — é 漢".into()),
+            }),
+            Event::Click(Click { selector: "main > a.cta".into(), ..Click::default() }),
+            Event::Custom(Custom {
+                ts: 1,
+                name: "cta".into(),
+                props: [("plan".to_owned(), PropValue::String("pro".into()))].into(),
+            }),
+        ];
+        let before = events.clone();
+        for e in &mut events {
+            assert!(!e.sanitize(), "{e:?}");
+        }
+        assert_eq!(events, before);
+        // A key alone that needs it is a change too, and the map keeps its value.
+        let mut custom = Event::Custom(Custom {
+            ts: 1,
+            name: "n".into(),
+            props: [("a\tb".to_owned(), PropValue::Bool(true))].into(),
+        });
+        assert!(custom.sanitize());
+        let Event::Custom(c) = custom else { unreachable!() };
+        assert_eq!(c.props.get("a b"), Some(&PropValue::Bool(true)));
+    }
+
     proptest! {
         #[test]
         fn sanitized_text_never_holds_markup_or_controls(s in any::<String>()) {
+            let mut changed = s.clone();
+            prop_assert_eq!(text(&mut changed), changed != s, "the change is reported");
             let out = t(&s);
             prop_assert!(!out.contains('<') && !out.contains('>'));
             let invisible = |c: char| c.is_control() || ('\u{202A}'..='\u{202E}').contains(&c);

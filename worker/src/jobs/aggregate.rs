@@ -83,8 +83,10 @@ fn claimed() -> std::sync::MutexGuard<'static, BTreeMap<String, UnixMillis>> {
     CLAIMED.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Whether this isolate claimed an update for `session_id` within the throttle window.
-fn claimed_here(session_id: &str, now: UnixMillis) -> bool {
+/// Whether this isolate claimed an update for `session_id` within the throttle window. The batch
+/// route asks before it schedules [`after_batch`]: a batch throttled here needs no background
+/// task, and its request line says `"aggregate":"throttled"` instead of a job line.
+pub(crate) fn claimed_here(session_id: &str, now: UnixMillis) -> bool {
     is_throttled(claimed().get(session_id).copied(), now)
 }
 

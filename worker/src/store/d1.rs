@@ -2,7 +2,7 @@
 //! unavailable` (the D1 cause only in the log) and counts the statements that write, so each
 //! request and background job can log its `d1_writes` and the ingest benchmark can sum them.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use serde::de::DeserializeOwned;
@@ -12,11 +12,13 @@ use worker::{D1Database, D1PreparedStatement, D1Result, Env};
 use crate::bindings;
 use crate::error::ApiError;
 
-/// Statements made by one request or job.
+/// Statements made by one request or job (and what the request line says of a throttled batch).
 #[derive(Debug, Default)]
 pub(crate) struct Stats {
     d1_writes: Cell<u32>,
     d1_reads: Cell<u32>,
+    /// A batch's session whose aggregate update this isolate's throttle skipped.
+    throttled: RefCell<Option<String>>,
 }
 
 impl Stats {
@@ -37,6 +39,16 @@ impl Stats {
     /// Counts statements made through another door to D1 (`crate::db::Db::counted`).
     pub(crate) fn add(&self, writes: usize, reads: usize) {
         self.count(writes, reads);
+    }
+
+    /// Notes that the aggregate update of `session_id` was skipped (for the request's line).
+    pub(crate) fn aggregate_throttled(&self, session_id: String) {
+        *self.throttled.borrow_mut() = Some(session_id);
+    }
+
+    /// The session whose aggregate update was skipped, if one was.
+    pub(crate) fn take_throttled(&self) -> Option<String> {
+        self.throttled.borrow_mut().take()
     }
 
     fn count(&self, writes: usize, reads: usize) {

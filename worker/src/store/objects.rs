@@ -91,11 +91,14 @@ pub(crate) async fn exists(bucket: &Bucket, key: &str) -> Result<bool, ApiError>
 
 /// Writes the batch to `sessions/YYYY/MM/DD/{id}/events/{first_ts}-{batch_id}.json` with its
 /// summary and `received_at` as custom metadata. The same batch always maps to the same key, so
-/// a retry overwrites. `key_suffix` is only ever non-empty under the test harness's fault
-/// injection (it makes the key longer than R2 allows, so R2 itself refuses the write).
+/// a retry overwrites. `received` is the batch's JSON as the client sent it, when that is exactly
+/// `batch` (parsed, validated, unchanged by sanitizing): it is stored as it is instead of being
+/// encoded again. `key_suffix` is only ever non-empty under the test harness's fault injection
+/// (it makes the key longer than R2 allows, so R2 itself refuses the write).
 pub(crate) async fn put_batch(
     bucket: &Bucket,
     batch: &EventBatch,
+    received: Option<Vec<u8>>,
     summary: &BatchSummary,
     key_suffix: &str,
 ) -> Result<(), ApiError> {
@@ -108,7 +111,10 @@ pub(crate) async fn put_batch(
             batch.batch_id
         )
     );
-    let body = serde_json::to_vec(batch).map_err(|e| ApiError::storage("encode batch", e))?;
+    let body = match received {
+        Some(body) => body,
+        None => serde_json::to_vec(batch).map_err(|e| ApiError::storage("encode batch", e))?,
+    };
     let mut metadata = HashMap::from([(RECEIVED_AT.to_owned(), summary.received_at.to_string())]);
     if let Some(json) = summary.to_metadata() {
         metadata.insert(SUMMARY.to_owned(), json);

@@ -9,7 +9,10 @@
 //!    (50 events, limiter + R2 + throttled aggregates) under the same concurrency, each for
 //!    `--seconds`; requests/s, p50, p99, and the ratio. Workerd's CPU time per request comes from
 //!    `/proc` (it includes the local D1/R2/KV emulation, so it is an upper bound). The machine's
-//!    load average is printed before and after: other work skews both routes.
+//!    load average is printed before and after: other work skews both routes. Locally the run
+//!    is CPU-bound, so the ratio follows the two routes' CPU per request. `wrangler dev` takes
+//!    the worker's console output through the inspector, which makes each log line dearer than
+//!    deployed; both routes write one line per request (a throttled batch included).
 //!
 //! The bench worker gets a throwaway admin key and registers its site key first, as a deployment
 //! would (session starts of unregistered site keys are refused).

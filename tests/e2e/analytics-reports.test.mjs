@@ -43,8 +43,11 @@ function plan() {
       custom,
       lastTs: startedAt + 1000 * views.length + 5000,
       // Far-apart visitor zones (+14:00, -12:00, +13:45 with daylight-saving time, +8:45) for the
-      // series in the visitors' zones.
-      timezone: ['UTC', 'Pacific/Kiritimati', 'Etc/GMT+12', 'Pacific/Chatham', 'America/New_York', 'Australia/Eucla'][i % 6],
+      // series in the visitors' zones, and zones as Firefox and Safari name them where V8's ICU
+      // (Chromium's, the worker's) names them otherwise: Asia/Kolkata (+5:30) is Asia/Calcutta to V8,
+      // America/Argentina/Buenos_Aires (-3:00, so these sessions' local dates are the day before
+      // their UTC dates) is America/Buenos_Aires.
+      timezone: ['UTC', 'Pacific/Kiritimati', 'Etc/GMT+12', 'Pacific/Chatham', 'America/New_York', 'Australia/Eucla', 'Asia/Kolkata', 'America/Argentina/Buenos_Aires'][i % 8],
     };
   });
 }

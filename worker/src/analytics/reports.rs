@@ -333,13 +333,16 @@ struct ZoneRow {
     timezone: String,
 }
 
-/// The offsets SQL of each zone in `rows` that the runtime knows, over `[from, to)`.
+/// The offsets SQL of each zone in `rows` that the runtime knows, over `[from, to)`, keyed by the
+/// name as the browser reported it. The runtime may spell a zone otherwise: V8's ICU answers
+/// `Asia/Calcutta` for Firefox's and Safari's `Asia/Kolkata`, `Europe/Kiev` for `Europe/Kyiv`,
+/// `America/Buenos_Aires` for `America/Argentina/Buenos_Aires`; the alias is the same zone.
 fn zone_offsets(rows: Vec<ZoneRow>, from: UnixMillis, to: UnixMillis) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for row in rows {
         if row.timezone == "UTC" {
             out.push((row.timezone, "0".to_owned()));
-        } else if let Some(name) = tz::canonical(&row.timezone).filter(|n| *n == row.timezone) {
+        } else if let Some(name) = tz::canonical(&row.timezone) {
             let offsets = Offsets::over(tz::zone(&name).as_ref(), from, to);
             out.push((row.timezone, offsets.sql("started_at")));
         }

@@ -765,15 +765,15 @@ fn automation_is_seen_in_this_browser() {
 
 // ---- fingerprint ----------------------------------------------------------------------------
 
-fn probe_window() -> (JsValue, JsValue, JsValue) {
+fn probe_window() -> (JsValue, JsValue) {
     let w = window();
-    (w.clone(), js::get(&w, "document"), js::get(&w, "navigator"))
+    (w.clone(), js::get(&w, "navigator"))
 }
 
 /// Reads `source` to its value, step by step (awaiting an asynchronous one).
 async fn read(source: &crate::fingerprint::registry::Source) -> Option<String> {
-    let (w, document, navigator) = probe_window();
-    let probe = Probe { window: &w, document, navigator };
+    let (w, navigator) = probe_window();
+    let probe = Probe { window: &w, navigator };
     let mut work = Work::default();
     loop {
         match (source.collect)(&probe, &mut work)? {

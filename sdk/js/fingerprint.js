@@ -59,34 +59,14 @@ const canvas = () => object(document.createElement("canvas"));
 const SAMPLE = "mmMwWLliI0fiflO&1";
 const GENERICS = ["monospace", "serif"];
 
-/** The font groups (each one source), in the order their fonts are probed. */
-const FONTS = {
-  fontswindows: [
-    "Bahnschrift", "Calibri", "Cambria", "Candara", "Consolas", "Constantia", "Corbel",
-    "MS Gothic", "MS Mincho", "Segoe UI", "SimSun",
-  ],
-  fontsmicrosoft: [
-    "Arial Black", "Arial Narrow", "Century Gothic", "Comic Sans MS", "Franklin Gothic", "Impact",
-    "Lucida Console", "Tahoma", "Trebuchet MS",
-  ],
-  fontsapple: [
-    "Avenir", "Futura", "Geneva", "Gill Sans", "Helvetica", "Helvetica Neue", "Lucida Grande",
-    "Menlo", "Monaco", "Optima", "Palatino",
-  ],
-  fontsother: [
-    "Cantarell", "Courier New", "DejaVu Sans", "Droid Sans", "Garamond", "Georgia",
-    "Liberation Sans", "Noto Sans", "Roboto", "Ubuntu", "Verdana",
-  ],
-};
-
 /** The width of the sample text in 48 px `family`. */
 const width = (ctx, family) => {
   tried(() => (ctx.font = "48px " + family));
   return need(ctx.measureText(SAMPLE).width);
 };
 
-/** Fonts: the generic families' widths first, then one candidate per step. */
-const fonts = (list, step) => {
+/** A font group's source: the generic families' widths first, then one candidate per step. */
+const fonts = (list) => (step) => {
   if (!step) {
     const ctx = object(canvas().getContext("2d"));
     held.ctx = ctx;
@@ -310,10 +290,23 @@ const SOURCES = {
       whole(typeof plugins == "number" ? plugins : 0)
     );
   },
-  fontswindows: (step) => fonts(FONTS.fontswindows, step),
-  fontsmicrosoft: (step) => fonts(FONTS.fontsmicrosoft, step),
-  fontsapple: (step) => fonts(FONTS.fontsapple, step),
-  fontsother: (step) => fonts(FONTS.fontsother, step),
+  // The font groups, each one source: its candidates in the order they are probed.
+  fontswindows: fonts([
+    "Bahnschrift", "Calibri", "Cambria", "Candara", "Consolas", "Constantia", "Corbel",
+    "MS Gothic", "MS Mincho", "Segoe UI", "SimSun",
+  ]),
+  fontsmicrosoft: fonts([
+    "Arial Black", "Arial Narrow", "Century Gothic", "Comic Sans MS", "Franklin Gothic", "Impact",
+    "Lucida Console", "Tahoma", "Trebuchet MS",
+  ]),
+  fontsapple: fonts([
+    "Avenir", "Futura", "Geneva", "Gill Sans", "Helvetica", "Helvetica Neue", "Lucida Grande",
+    "Menlo", "Monaco", "Optima", "Palatino",
+  ]),
+  fontsother: fonts([
+    "Cantarell", "Courier New", "DejaVu Sans", "Droid Sans", "Garamond", "Georgia",
+    "Liberation Sans", "Noto Sans", "Roboto", "Ubuntu", "Verdana",
+  ]),
   canvas: draw,
   webgl,
   audio,

@@ -761,6 +761,12 @@ fn automation_is_seen_in_this_browser() {
     run("window.__nightmare = {};");
     assert!(bot::signals(&window()).contains(&BotSignal::AutomationGlobals));
     run("delete window.__nightmare;");
+    // The other traces: a driver attribute on the root element, a ChromeDriver property.
+    run("document.documentElement.setAttribute('selenium', '');");
+    assert!(bot::facts(&window()).automation_globals, "attribute");
+    run("document.documentElement.removeAttribute('selenium'); document.$cdc_pgTest = 1;");
+    assert!(bot::facts(&window()).automation_globals, "$cdc_ property");
+    run("delete document.$cdc_pgTest;");
 }
 
 // ---- fingerprint ----------------------------------------------------------------------------

@@ -98,7 +98,11 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// (`handler` closure, 10.1 KB), `record` 6.2 KB, `start_now` 4.5 KB, `start` 3.4 KB, `begin`
 /// 2.9 KB, `props` 2.8 KB (most of it `BTreeMap` insertion for the schema's `Props`), the
 /// fingerprint runner 1.7 KB.
-const FIRST_PAGEVIEW_BUDGET: usize = 43_215;
+///
+/// The bot signals' automation traces read in one call (`sdk/js/bot.js`: the driver attributes,
+/// ChromeDriver's `$cdc_` property and the fourteen automation globals) took it to 43,096 B
+/// (wasm 36,521 → 36,170, chunk 4,586 → 4,837).
+const FIRST_PAGEVIEW_BUDGET: usize = 43_118;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

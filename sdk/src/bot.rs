@@ -9,28 +9,19 @@ use alloc::vec::Vec;
 
 use pulsegate_schema::BotSignal;
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::js::{call, call_str, call0, flag, get, number, text};
+use crate::js::{call0, flag, get, number, text};
 use crate::text::has;
 
-/// Globals that automation tools leave on `window` (PhantomJS, Nightmare, Selenium, Cypress,
-/// ChromeDriver's `domAutomation` …).
-pub(crate) const AUTOMATION_GLOBALS: &[&str] = &[
-    "callPhantom",
-    "_phantom",
-    "__nightmare",
-    "_selenium",
-    "calledSelenium",
-    "__selenium_evaluate",
-    "__selenium_unwrapped",
-    "__webdriver_evaluate",
-    "__driver_evaluate",
-    "__webdriver_script_fn",
-    "__fxdriver_unwrapped",
-    "domAutomation",
-    "domAutomationController",
-    "Cypress",
-];
+#[wasm_bindgen(module = "/js/bot.js")]
+extern "C" {
+    /// Whether the page carries a trace automation tools leave: a `webdriver`, `selenium` or
+    /// `driver` attribute on the root element, a ChromeDriver `$cdc_`/`$wdc_` property on
+    /// `document`, or one of the globals PhantomJS, Nightmare, Selenium, Cypress or ChromeDriver
+    /// (`domAutomation`) leave on `window` (the list is in `js/bot.js`).
+    fn automation() -> bool;
+}
 
 /// What the browser says about itself, as far as the signals need it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -45,8 +36,8 @@ pub(crate) struct Facts {
     pub(crate) zero_outer_size: bool,
     /// The document is visible (a hidden window may legitimately have no outer size).
     pub(crate) visible: bool,
-    /// One of [`AUTOMATION_GLOBALS`], a ChromeDriver `$cdc_` property or a `webdriver`
-    /// attribute is present.
+    /// One of the automation globals (see `automation`), a ChromeDriver `$cdc_` property or a
+    /// `webdriver` attribute is present.
     pub(crate) automation_globals: bool,
     pub(crate) product_sub: Option<String>,
     /// `eval.toString().length`.
@@ -121,14 +112,6 @@ pub(crate) fn facts(window: &JsValue) -> Facts {
     let document = get(window, "document");
     let count = |list: JsValue| number(&list, "length").map(|n| n as u32);
     let zero = |key| number(window, key) == Some(0.0);
-    let root = get(&document, "documentElement");
-    let driver_attribute = ["webdriver", "selenium", "driver"]
-        .iter()
-        .any(|a| call_str(&root, "hasAttribute", a).as_bool() == Some(true));
-    let names = call(&get(window, "Object"), "getOwnPropertyNames", &[&document]);
-    let cdc = call_str(&names, "join", " ")
-        .as_string()
-        .is_some_and(|names| has(&names, "$cdc_") || has(&names, "$wdc_"));
     Facts {
         webdriver: flag(&navigator, "webdriver"),
         user_agent: text(&navigator, "userAgent").unwrap_or_default(),
@@ -136,9 +119,7 @@ pub(crate) fn facts(window: &JsValue) -> Facts {
         languages: count(get(&navigator, "languages")),
         zero_outer_size: zero("outerWidth") && zero("outerHeight"),
         visible: text(&document, "visibilityState").as_deref() == Some("visible"),
-        automation_globals: driver_attribute
-            || cdc
-            || AUTOMATION_GLOBALS.iter().any(|name| !get(window, name).is_undefined()),
+        automation_globals: automation(),
         product_sub: text(&navigator, "productSub"),
         eval_length: count(call0(&get(window, "eval"), "toString")),
     }

@@ -761,19 +761,25 @@ fn automation_is_seen_in_this_browser() {
     run("window.__nightmare = {};");
     assert!(bot::signals(&window()).contains(&BotSignal::AutomationGlobals));
     run("delete window.__nightmare;");
+    // The other traces: a driver attribute on the root element, a ChromeDriver property.
+    run("document.documentElement.setAttribute('selenium', '');");
+    assert!(bot::facts(&window()).automation_globals, "attribute");
+    run("document.documentElement.removeAttribute('selenium'); document.$cdc_pgTest = 1;");
+    assert!(bot::facts(&window()).automation_globals, "$cdc_ property");
+    run("delete document.$cdc_pgTest;");
 }
 
 // ---- fingerprint ----------------------------------------------------------------------------
 
-fn probe_window() -> (JsValue, JsValue, JsValue) {
+fn probe_window() -> (JsValue, JsValue) {
     let w = window();
-    (w.clone(), js::get(&w, "document"), js::get(&w, "navigator"))
+    (w.clone(), js::get(&w, "navigator"))
 }
 
 /// Reads `source` to its value, step by step (awaiting an asynchronous one).
 async fn read(source: &crate::fingerprint::registry::Source) -> Option<String> {
-    let (w, document, navigator) = probe_window();
-    let probe = Probe { window: &w, document, navigator };
+    let (w, navigator) = probe_window();
+    let probe = Probe { window: &w, navigator };
     let mut work = Work::default();
     loop {
         match (source.collect)(&probe, &mut work)? {

@@ -45,11 +45,22 @@ use alloc::string::String;
 use pulsegate_schema::{Fingerprint, FingerprintId};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 
 pub(crate) use self::browser::Browser;
 use self::registry::SOURCES;
-use crate::js::{call0, get};
+use crate::js::{call0, get, object};
 use crate::text::push_u64;
+
+#[wasm_bindgen(module = "/js/fingerprint.js")]
+extern "C" {
+    /// Step `step` of the source `name` (see `js/fingerprint.js`).
+    #[wasm_bindgen(js_name = read)]
+    fn host_read(name: &str, step: u32) -> JsValue;
+    /// The audio source's value from its rendered buffer.
+    #[wasm_bindgen(js_name = sum)]
+    fn host_sum(buffer: &JsValue) -> Option<String>;
+}
 
 /// What a source read.
 #[derive(Debug)]
@@ -67,32 +78,19 @@ pub(crate) enum Reading {
     Later,
 }
 
-/// A source's state between the steps of one reading.
+/// A source's state between the steps of one reading (what earlier steps made stays in
+/// `js/fingerprint.js`, which reads one source at a time).
 #[derive(Debug, Default)]
 pub(crate) struct Work {
     /// The steps done so far (the runner counts them).
     pub(crate) step: usize,
-    /// JS objects made in earlier steps (a canvas, its context, a first rendering).
-    pub(crate) held: [JsValue; 3],
-    /// Numbers measured in earlier steps (the generic families' widths).
-    pub(crate) numbers: [f64; 2],
-    /// The value so far.
-    pub(crate) value: String,
 }
 
 /// What a source sees of the page.
 #[derive(Debug)]
 pub(crate) struct Probe<'a> {
     pub(crate) window: &'a JsValue,
-    pub(crate) document: JsValue,
     pub(crate) navigator: JsValue,
-}
-
-impl Probe<'_> {
-    /// `document.createElement(tag)`
-    pub(crate) fn element(&self, tag: &str) -> Option<JsValue> {
-        crate::js::object(crate::js::call_str(&self.document, "createElement", tag))
-    }
 }
 
 /// What the runner asks its caller to do next.
@@ -180,11 +178,7 @@ impl Runner {
     /// source marked costly, only at the start of a slice.
     pub(crate) fn step(&mut self, window: &JsValue) -> Step {
         let began = now(window);
-        let probe = Probe {
-            window,
-            document: get(window, "document"),
-            navigator: get(window, "navigator"),
-        };
+        let probe = Probe { window, navigator: get(window, "navigator") };
         let from = self.next;
         let opening = self.next == 0 && self.work.step == 0;
         if opening {
@@ -338,25 +332,20 @@ pub(crate) fn confidence(base: u8, lost: u8) -> u8 {
     base.saturating_sub(lost).max(5)
 }
 
-/// A JS value as text: strings as they are, `null` and `undefined` as `null`, anything else
-/// through its own `toString()` (a typed array prints as `1,2`).
-pub(crate) fn text_of(value: &JsValue) -> String {
-    if let Some(text) = value.as_string() {
-        return text;
+/// Step `work.step` of the source `name`, read in `js/fingerprint.js`: its value (a string), a
+/// step marker (`1` more, `2` later, `0` unstable), a promise, or `undefined` when it failed.
+fn host(name: &str, work: &Work) -> Option<Reading> {
+    let answer = host_read(name, work.step as u32);
+    if let Some(value) = answer.as_string() {
+        return Some(Reading::Value(value));
     }
-    if value.is_null() || value.is_undefined() {
-        return String::from("null");
-    }
-    call0(value, "toString").as_string().unwrap_or_default()
-}
-
-/// Appends the bit pattern of `n` in hex and a comma: exact, and no float printing needed.
-pub(crate) fn bits(out: &mut String, n: f64) {
-    let bits = n.to_bits();
-    for shift in (0..16).rev() {
-        out.push_str(crate::text::HEX_DIGITS[((bits >> (shift * 4)) & 0xf) as usize]);
-    }
-    out.push(',');
+    // `as` saturates; the markers are small whole numbers.
+    Some(match answer.as_f64().map(|n| n as u8) {
+        Some(1) => Reading::More,
+        Some(2) => Reading::Later,
+        Some(_) => Reading::Unstable,
+        None => Reading::Pending(object(answer)?),
+    })
 }
 
 /// `performance.now()` (0 where a page broke it).

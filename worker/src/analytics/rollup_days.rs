@@ -95,16 +95,31 @@ pub(crate) fn stale_days(site: &str, zone: &str, threshold: u32, limit: u32) -> 
 /// (Re)builds one day of a site from its sessions; idempotent. `threshold` is the bot-detection
 /// threshold of the `human_*` columns.
 pub(crate) fn rebuild(site: &str, zone: &str, day: Day, threshold: u32, now: UnixMillis) -> Query {
+    rebuild_in("rollup_days", site, zone, day, "", threshold, now)
+}
+
+/// The statement both daily rollups (this one and [`super::rollup_visitor_days`]) build a row of
+/// `table` with: the sessions that started in `day`'s span and meet `and_where` (SQL appended to
+/// the `WHERE`, which may use `?5`, the day's bucket).
+pub(crate) fn rebuild_in(
+    table: &str,
+    site: &str,
+    zone: &str,
+    day: Day,
+    and_where: &str,
+    threshold: u32,
+    now: UnixMillis,
+) -> Query {
     Query::new(
         format!(
-            "INSERT INTO rollup_days (site_key, day_start, zone, day_end, bucket, threshold, sessions,
+            "INSERT INTO {table} (site_key, day_start, zone, day_end, bucket, threshold, sessions,
                visitors, pageviews, human_sessions, human_visitors, human_pageviews, built_at, dirty)
              SELECT ?1, ?3, ?2, ?4, ?5, ?6, count(*), {VISITORS}, coalesce(sum(page_views), 0),
                     coalesce(sum(suspicion_score < ?6), 0),
                     count(DISTINCT CASE WHEN suspicion_score < ?6 THEN visitor_key END)
                       + coalesce(sum(visitor_key IS NULL AND suspicion_score < ?6), 0),
                     coalesce(sum(CASE WHEN suspicion_score < ?6 THEN page_views END), 0), ?7, 0
-               FROM sessions WHERE site_key = ?1 AND started_at >= ?3 AND started_at < ?4
+               FROM sessions WHERE site_key = ?1 AND started_at >= ?3 AND started_at < ?4{and_where}
              ON CONFLICT (site_key, day_start, zone) DO UPDATE SET
                day_end = excluded.day_end, bucket = excluded.bucket, threshold = excluded.threshold,
                sessions = excluded.sessions, visitors = excluded.visitors,
@@ -127,12 +142,18 @@ pub(crate) fn rebuild(site: &str, zone: &str, day: Day, threshold: u32, now: Uni
 /// The clean days of `s`'s range built in `zone` (under `s`'s bot threshold when bots are left
 /// out), oldest first.
 pub(crate) fn built_days(s: &Scope, zone: &str) -> Query {
+    built_days_in("rollup_days", s, zone)
+}
+
+/// The clean rows of `table` (a daily rollup) in `zone` whose span lies in `s`'s range (under
+/// `s`'s bot threshold when bots are left out), oldest first.
+pub(crate) fn built_days_in(table: &str, s: &Scope, zone: &str) -> Query {
     let mut q = Query::new("", vec![]);
     let site = q.bind(s.site.as_str());
     let zone = q.bind(zone);
     let (from, to) = (s.from, s.to);
     let mut sql = format!(
-        "SELECT day_start, day_end, bucket FROM rollup_days WHERE site_key = {site} \
+        "SELECT day_start, day_end, bucket FROM {table} WHERE site_key = {site} \
          AND day_start >= {from} AND day_start < {to} AND zone = {zone} AND day_end <= {to} AND dirty = 0"
     );
     if let Some(t) = s.bot_threshold {

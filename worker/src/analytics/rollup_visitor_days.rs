@@ -13,7 +13,7 @@
 use pulsegate_schema::UnixMillis;
 
 use super::rollup::{BUILD_LAG_MS, Span};
-use super::rollup_days::Day;
+use super::rollup_days::{self, Day};
 use super::sql::{Scope, VISITORS};
 use crate::sql::Query;
 use crate::store::r2_keys::MS_PER_DAY;
@@ -93,53 +93,14 @@ pub(crate) fn rebuild(
     threshold: u32,
     now: UnixMillis,
 ) -> Query {
-    Query::new(
-        format!(
-            "INSERT INTO rollup_visitor_days (site_key, day_start, zone, day_end, bucket, threshold,
-               sessions, visitors, pageviews, human_sessions, human_visitors, human_pageviews, built_at, dirty)
-             SELECT ?1, ?3, ?2, ?4, ?5, ?6, count(*), {VISITORS}, coalesce(sum(page_views), 0),
-                    coalesce(sum(suspicion_score < ?6), 0),
-                    count(DISTINCT CASE WHEN suspicion_score < ?6 THEN visitor_key END)
-                      + coalesce(sum(visitor_key IS NULL AND suspicion_score < ?6), 0),
-                    coalesce(sum(CASE WHEN suspicion_score < ?6 THEN page_views END), 0), ?7, 0
-               FROM sessions WHERE site_key = ?1 AND started_at >= ?3 AND started_at < ?4
-                AND (started_at + ({offset_sql})) / {MS_PER_DAY} = ?5
-             ON CONFLICT (site_key, day_start, zone) DO UPDATE SET
-               day_end = excluded.day_end, bucket = excluded.bucket, threshold = excluded.threshold,
-               sessions = excluded.sessions, visitors = excluded.visitors,
-               pageviews = excluded.pageviews, human_sessions = excluded.human_sessions,
-               human_visitors = excluded.human_visitors, human_pageviews = excluded.human_pageviews,
-               built_at = excluded.built_at, dirty = 0"
-        ),
-        vec![
-            site.into(),
-            zone.into(),
-            day.day_start.into(),
-            day.day_end.into(),
-            day.bucket.into(),
-            threshold.into(),
-            now.into(),
-        ],
-    )
+    let on_the_date = format!(" AND (started_at + ({offset_sql})) / {MS_PER_DAY} = ?5");
+    rollup_days::rebuild_in("rollup_visitor_days", site, zone, day, &on_the_date, threshold, now)
 }
 
 /// The clean dates built for `zone` whose whole window lies in `s`'s range (under `s`'s bot
 /// threshold when bots are left out), oldest first.
 pub(crate) fn built_days(s: &Scope, zone: &str) -> Query {
-    let mut q = Query::new("", vec![]);
-    let site = q.bind(s.site.as_str());
-    let zone = q.bind(zone);
-    let (from, to) = (s.from, s.to);
-    let mut sql = format!(
-        "SELECT day_start, day_end, bucket FROM rollup_visitor_days WHERE site_key = {site} \
-         AND day_start >= {from} AND day_start < {to} AND zone = {zone} AND day_end <= {to} AND dirty = 0"
-    );
-    if let Some(t) = s.bot_threshold {
-        sql.push_str(&format!(" AND threshold = {}", q.bind(t)));
-    }
-    sql.push_str(" ORDER BY day_start");
-    q.sql = sql;
-    q
+    rollup_days::built_days_in("rollup_visitor_days", s, zone)
 }
 
 /// How a visitor series reads its range.

@@ -170,17 +170,26 @@ pub(crate) fn split(s: &Scope, days: &[Day]) -> Split {
     rollup::split_spans(s.from, s.to, &spans, MAX_DAY_SPANS)
 }
 
+/// A day series' columns from the daily rollup `table` (this one or
+/// [`super::rollup_visitor_days`]), up to the `WHERE` conditions a read appends after `AND`: the
+/// `human_*` counts when `s` leaves bots out, and only the days that have sessions to count.
+pub(crate) fn series_columns(table: &str, s: &Scope) -> String {
+    if s.bot_threshold.is_some() {
+        format!(
+            "bucket, human_sessions AS sessions, human_visitors AS visitors, human_pageviews AS pageviews \
+             FROM {table} WHERE human_sessions > 0 AND"
+        )
+    } else {
+        format!("bucket, sessions, visitors, pageviews FROM {table} WHERE sessions > 0 AND")
+    }
+}
+
 /// The day series over a split: the same rows as [`super::sql::timeseries`] with day buckets in
 /// `zone`, whose offsets at `started_at` are `offset_sql`.
 pub(crate) fn timeseries(s: &Scope, zone: &str, split: &Split, offset_sql: &str) -> Query {
     let mut q = Query::new("", vec![]);
     let site = q.bind(s.site.as_str());
-    let columns = if s.bot_threshold.is_some() {
-        "bucket, human_sessions AS sessions, human_visitors AS visitors, human_pageviews AS pageviews \
-         FROM rollup_days WHERE human_sessions > 0 AND"
-    } else {
-        "bucket, sessions, visitors, pageviews FROM rollup_days WHERE sessions > 0 AND"
-    };
+    let columns = series_columns("rollup_days", s);
     // Only what an arm uses is bound (an unused binding is an error).
     let mut arms = Vec::new();
     if !split.built.is_empty() {

@@ -204,12 +204,7 @@ pub(crate) fn raw_zones(s: &Scope, split: &Split, limit: u32) -> Query {
 pub(crate) fn timeseries(s: &Scope, zone: &str, split: &Split, offset_sql: &str) -> Query {
     let mut q = Query::new("", vec![]);
     let site = q.bind(s.site.as_str());
-    let columns = if s.bot_threshold.is_some() {
-        "bucket, human_sessions AS sessions, human_visitors AS visitors, human_pageviews AS pageviews \
-         FROM rollup_visitor_days WHERE human_sessions > 0 AND"
-    } else {
-        "bucket, sessions, visitors, pageviews FROM rollup_visitor_days WHERE sessions > 0 AND"
-    };
+    let columns = rollup_days::series_columns("rollup_visitor_days", s);
     // Only what an arm uses is bound (an unused binding is an error).
     let mut arms = Vec::new();
     if !split.built.is_empty() {

@@ -1,6 +1,33 @@
 /*
- * PulseGate replay chunk, part 1: the one thing the recorder cannot do from Rust. It wraps a
- * prototype method (or property setter) so the recorder hears about calls, with `this`.
+ * PulseGate replay chunk, part 1: what the recorder cannot do (or do fast) from Rust.
+ *
+ * Node ids (replay/src/mirror.rs) live on the nodes, under a symbol of the recorder's own:
+ * pgIds() makes the book, pgIdOf(node, ids) reads an id (0: none), pgSetId(node, ids, id) sets
+ * one. A property is several times cheaper to set than a WeakMap entry, and leaves the GC no
+ * ephemeron to trace; a symbol key is invisible to for-in, Object.keys and JSON.stringify. A
+ * node that takes no property (made non-extensible by the page) gets its id in a WeakMap.
+ */
+function pgIds() {
+  return { s: Symbol("pulsegate.id"), w: new WeakMap(), n: 0 };
+}
+function pgIdOf(node, ids) {
+  var id = node[ids.s];
+  return id === undefined ? (ids.n && ids.w.get(node)) || 0 : id;
+}
+function pgSetId(node, ids, id) {
+  try {
+    node[ids.s] = id;
+  } catch (_) {
+    /* not extensible (strict mode throws, sloppy mode ignores it): checked below */
+  }
+  if (node[ids.s] !== id) {
+    ids.w.set(node, id);
+    ids.n = 1;
+  }
+}
+
+/*
+ * It wraps a prototype method (or property setter) so the recorder hears about calls, with `this`.
  *
  * pgHook(proto, name, setter, callback, tag) runs callback(tag, this, arg0, result) after the
  * original and returns a function that puts the original back. It never throws, and a failing callback

@@ -32,6 +32,8 @@ extern "C" {
     pub(crate) fn node_value(this: &Node) -> Option<String>;
     #[wasm_bindgen(method, getter, js_name = localName)]
     pub(crate) fn local_name(this: &Node) -> String;
+    #[wasm_bindgen(method, js_name = hasAttributes)]
+    pub(crate) fn has_attributes(this: &Node) -> bool;
     #[wasm_bindgen(method, js_name = getAttributeNames)]
     pub(crate) fn attribute_names(this: &Node) -> Array;
     #[wasm_bindgen(method, js_name = getAttribute)]
@@ -98,8 +100,6 @@ extern "C" {
 
     #[derive(Debug)]
     pub(crate) type MutationRecord;
-    #[wasm_bindgen(method, getter, js_name = type)]
-    pub(crate) fn kind(this: &MutationRecord) -> String;
     #[wasm_bindgen(method, getter)]
     pub(crate) fn target(this: &MutationRecord) -> Node;
     #[wasm_bindgen(method, getter, js_name = addedNodes)]

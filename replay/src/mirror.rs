@@ -2,10 +2,23 @@
 //! life; plus what the Replayer's copy of the page looks like for each id (its parent there, and
 //! the privacy flags its subtree was recorded with).
 
-use js_sys::WeakMap;
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::dom::Node;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A new id book: ids live on the nodes under a symbol of its own (`replay/js/hooks.js`;
+    /// much cheaper than a `WeakMap`, which the GC must trace as ephemerons).
+    #[wasm_bindgen(js_name = pgIds)]
+    fn new_book() -> JsValue;
+    /// The node's id in `book`, 0 for none.
+    #[wasm_bindgen(js_name = pgIdOf)]
+    fn id_of(node: &Node, book: &JsValue) -> u32;
+    #[wasm_bindgen(js_name = pgSetId)]
+    fn set_id(node: &Node, book: &JsValue, id: u32);
+}
 
 /// Children of this element are not recorded (`.pg-block`, `<textarea>`, `<iframe>`).
 pub(crate) const CHILDLESS: u8 = 1;
@@ -35,7 +48,7 @@ pub(crate) const ROOT: u32 = SHADOW_BIT - 1;
 /// The id book.
 #[derive(Debug)]
 pub(crate) struct Mirror {
-    ids: WeakMap,
+    ids: JsValue,
     /// By id: the parent id in the Replayer's page (0: not there), with [`SHADOW_BIT`].
     parent: Vec<u32>,
     /// By id: the round (snapshot or mutation flush) that last wrote the node.
@@ -51,7 +64,7 @@ pub(crate) struct Mirror {
 impl Default for Mirror {
     fn default() -> Self {
         Self {
-            ids: WeakMap::new(),
+            ids: new_book(),
             parent: vec![0],
             round_of: vec![0],
             flags: vec![0],
@@ -64,14 +77,20 @@ impl Default for Mirror {
 impl Mirror {
     /// The node's id, if it ever had one.
     pub(crate) fn id(&self, node: &Node) -> Option<u32> {
-        self.ids.get(node).as_f64().map(|n| n as u32)
+        Some(id_of(node, &self.ids)).filter(|id| *id != 0)
     }
 
     /// The id to record `node` with in the current round: its old id, unless that id was already
     /// written in this round (the node moved while a sliced snapshot was running and is met a
     /// second time), which gets a fresh one.
     pub(crate) fn id_for_write(&mut self, node: &Node) -> u32 {
-        if let Some(id) = self.id(node)
+        let known = self.id(node);
+        self.id_for_write_known(node, known)
+    }
+
+    /// [`Self::id_for_write`] for a node whose [`Self::id`] was just read.
+    pub(crate) fn id_for_write_known(&mut self, node: &Node, known: Option<u32>) -> u32 {
+        if let Some(id) = known
             && self.round_of.get(id as usize) != Some(&self.round)
         {
             return id;
@@ -80,7 +99,7 @@ impl Mirror {
         self.parent.push(0);
         self.round_of.push(0);
         self.flags.push(0);
-        self.ids.set(node, &JsValue::from(id));
+        set_id(node, &self.ids, id);
         id
     }
 

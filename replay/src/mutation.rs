@@ -72,48 +72,51 @@ impl Buffer {
         for record in records.iter() {
             let record: MutationRecord = record.unchecked_into();
             let target = record.target();
-            match record.kind().as_str() {
-                "childList" => {
-                    let style = self.style_of(mirror, &target);
-                    let removed = record.removed();
-                    for i in 0..removed.length() {
-                        if let Some(node) = removed.item(i) {
-                            self.remove(mirror, &node);
-                        }
-                    }
-                    if style {
-                        continue;
-                    }
-                    let added = record.added();
-                    for i in 0..added.length() {
-                        if let Some(node) = added.item(i)
-                            && parent_slot(mirror, &target).is_some()
-                            && !self.add_set.has(&node)
-                        {
-                            self.add_set.add(&node);
-                            self.adds.push(node);
-                        }
-                    }
+            // The kind without reading `type` (a string): only attribute records name an
+            // attribute, and a childList record always lists a node.
+            if let Some(name) = record.attribute_name() {
+                if let Some(id) = mirror.id(&target)
+                    && mirror.present(id)
+                {
+                    self.attributes.push((target, id, name));
                 }
-                "attributes" => {
-                    if let (Some(id), Some(name)) = (mirror.id(&target), record.attribute_name())
-                        && mirror.present(id)
-                    {
-                        self.attributes.push((target, id, name));
-                    }
-                }
+                continue;
+            }
+            let removed = record.removed();
+            let added = record.added();
+            let (removed_n, added_n) = (removed.length(), added.length());
+            if removed_n == 0 && added_n == 0 {
                 // characterData
-                _ => {
-                    if let Some(parent) = target.parent_node()
-                        && self.style_of(mirror, &parent)
-                    {
-                        continue;
-                    }
-                    if let Some(id) = mirror.id(&target)
-                        && mirror.present(id)
-                    {
-                        self.texts.push((target, id));
-                    }
+                if let Some(parent) = target.parent_node()
+                    && self.style_of(mirror, &parent)
+                {
+                    continue;
+                }
+                if let Some(id) = mirror.id(&target)
+                    && mirror.present(id)
+                {
+                    self.texts.push((target, id));
+                }
+                continue;
+            }
+            let style = self.style_of(mirror, &target);
+            for i in 0..removed_n {
+                if let Some(node) = removed.item(i) {
+                    self.remove(mirror, &node);
+                }
+            }
+            if style {
+                continue;
+            }
+            if added_n == 0 || parent_slot(mirror, &target).is_none() {
+                continue;
+            }
+            for i in 0..added_n {
+                if let Some(node) = added.item(i)
+                    && !self.add_set.has(&node)
+                {
+                    self.add_set.add(&node);
+                    self.adds.push(node);
                 }
             }
         }
@@ -161,18 +164,20 @@ impl Buffer {
     pub(crate) fn flush(&mut self, mirror: &mut Mirror, out: &mut String, base: &str) -> Vec<Node> {
         mirror.next_round();
         let mut shadow_roots = Vec::new();
-        let mut adds = String::new();
         let adds_list = core::mem::take(&mut self.adds);
         // Class changes may add more nodes to rewrite, so attributes are read first.
         let attributes = self.attributes_json(mirror, base);
         let adds_list = [adds_list, core::mem::take(&mut self.adds)].concat();
         let mut moved = 0;
+        // The adds, usually the bulk of the event, are written straight into it, first (the
+        // Replayer reads the keys by name: their order is free).
+        out.push_str("{\"source\":0,\"adds\":[");
         for node in &adds_list {
             add_chain(
                 &self.add_set,
                 mirror,
                 node,
-                &mut adds,
+                out,
                 &mut self.removes,
                 &mut moved,
                 base,
@@ -181,7 +186,7 @@ impl Buffer {
         }
         self.removed += moved;
         self.add_set.clear();
-        out.push_str("{\"source\":0,\"texts\":[");
+        out.push_str("],\"texts\":[");
         let mut first = true;
         for (node, id) in core::mem::take(&mut self.texts) {
             if !mirror.present(id) || mirror.written_now(id) {
@@ -220,8 +225,6 @@ impl Buffer {
         }
         out.push_str("],\"removes\":[");
         out.push_str(&self.removes);
-        out.push_str("],\"adds\":[");
-        out.push_str(&adds);
         out.push_str("]}");
         self.removes.clear();
         self.removed = 0;
@@ -280,6 +283,7 @@ impl Buffer {
                 let now = serialize::element_flags(
                     &node,
                     &tag,
+                    true,
                     parent_flags & mirror::INHERITED,
                     parent_flags,
                 );
@@ -422,7 +426,8 @@ fn add_subtree(
             continue;
         }
         // Already in the Replayer's page elsewhere (moved): take it out there first.
-        if let Some(old) = mirror.id(&node)
+        let known = mirror.id(&node);
+        if let Some(old) = known
             && mirror.present(old)
             && !mirror.written_now(old)
         {
@@ -432,8 +437,9 @@ fn add_subtree(
             mirror.take_out(old);
             mirror.forget_subtree(&node);
         }
-        let id = mirror.id_for_write(&node);
-        if !adds.is_empty() {
+        let id = mirror.id_for_write_known(&node, known);
+        // After the list's `[` or an entry's `}`.
+        if !adds.ends_with('[') {
             adds.push(',');
         }
         adds.push_str("{\"parentId\":");
@@ -444,7 +450,7 @@ fn add_subtree(
             None => adds.push_str("null"),
         }
         adds.push_str(",\"node\":");
-        let at = Place { id, parent_flags, shadow, in_add: true };
+        let at = Place { id, ty, parent_flags, shadow, in_add: true };
         match serialize::node(adds, &node, at, base) {
             Written::Open(flags) => {
                 adds.push_str("]}");

@@ -145,6 +145,12 @@ impl Recorder {
     pub(crate) fn emit(&mut self, ty: u8, data: &str) {
         let mut text = self.head(ty);
         text.push_str(data);
+        self.emit_event(ty, text);
+    }
+
+    /// Emits an event written in place after its [`Self::head`]: closes it and hands it on (a
+    /// mutation's megabyte is not copied behind a head).
+    fn emit_event(&mut self, ty: u8, mut text: String) {
         text.push('}');
         if ty == INCREMENTAL {
             self.since_snapshot += 1;
@@ -236,13 +242,14 @@ impl Recorder {
         if self.buffer.is_empty() {
             return;
         }
-        let mut data = String::new();
-        let roots = self.buffer.flush(&mut self.mirror, &mut data, &self.base);
+        let mut text = self.head(INCREMENTAL);
+        let head = text.len();
+        let roots = self.buffer.flush(&mut self.mirror, &mut text, &self.base);
         for root in roots {
             self.observer.observe(&root, &self.observe_options);
         }
-        if data != EMPTY_MUTATION {
-            self.emit(INCREMENTAL, &data);
+        if text.get(head..) != Some(EMPTY_MUTATION) {
+            self.emit_event(INCREMENTAL, text);
         }
     }
 
@@ -265,4 +272,4 @@ impl Drop for Recorder {
 
 /// A flush that found nothing to say.
 const EMPTY_MUTATION: &str =
-    "{\"source\":0,\"texts\":[],\"attributes\":[],\"removes\":[],\"adds\":[]}";
+    "{\"source\":0,\"adds\":[],\"texts\":[],\"attributes\":[],\"removes\":[]}";

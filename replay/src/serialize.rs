@@ -63,6 +63,8 @@ const URL_ATTRIBUTES: &[&str] =
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Place {
     pub(crate) id: u32,
+    /// Its `nodeType` (the caller has read it already).
+    pub(crate) ty: u32,
     /// The parent's flags.
     pub(crate) parent_flags: u8,
     /// A shadow-root child of its parent.
@@ -74,9 +76,8 @@ pub(crate) struct Place {
 /// Writes `node` (not its children) as a serialized node at `at`. For containers
 /// `"childNodes":[` is left open and the node's own flags are returned.
 pub(crate) fn node(out: &mut String, node: &Node, at: Place, base: &str) -> Written {
-    let Place { id, parent_flags, shadow, .. } = at;
+    let Place { id, ty, parent_flags, shadow, .. } = at;
     let inherited = parent_flags & mirror::INHERITED;
-    let ty = node.node_type();
     let open = |out: &mut String, kind: u8| {
         out.push_str("{\"type\":");
         json::uint(out, u64::from(kind));
@@ -148,21 +149,30 @@ fn markers(class: &str) -> (bool, bool, bool, bool) {
 }
 
 /// The flags of an element, from its tag, class and attributes and what its parent passes down.
-pub(crate) fn element_flags(node: &Node, tag: &str, inherited: u8, parent_flags: u8) -> u8 {
-    let class = dom::attr(node, |n| &n.class).unwrap_or_default();
-    let (masked, blocked, ignored, unmask) = markers(&class);
+/// `attributes`: whether it has any (`hasAttributes()`); without, none is read.
+pub(crate) fn element_flags(
+    node: &Node,
+    tag: &str,
+    attributes: bool,
+    inherited: u8,
+    parent_flags: u8,
+) -> u8 {
     let mut flags = inherited & mirror::INHERITED;
-    if masked || dom::attr(node, |n| &n.contenteditable).is_some_and(|v| v != "false") {
-        flags |= MASK_TEXT;
-    }
-    if blocked {
-        flags |= BLOCKED | CHILDLESS;
-    }
-    if ignored {
-        flags |= IGNORE;
-    }
-    if unmask || dom::attr(node, |n| &n.unmask).is_some() {
-        flags |= UNMASK;
+    if attributes {
+        let class = dom::attr(node, |n| &n.class).unwrap_or_default();
+        let (masked, blocked, ignored, unmask) = markers(&class);
+        if masked || dom::attr(node, |n| &n.contenteditable).is_some_and(|v| v != "false") {
+            flags |= MASK_TEXT;
+        }
+        if blocked {
+            flags |= BLOCKED | CHILDLESS;
+        }
+        if ignored {
+            flags |= IGNORE;
+        }
+        if unmask || dom::attr(node, |n| &n.unmask).is_some() {
+            flags |= UNMASK;
+        }
     }
     if parent_flags & SVG != 0 && tag != "foreignObject" || tag == "svg" {
         flags |= SVG;
@@ -181,7 +191,9 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     let Place { parent_flags, shadow, in_add, .. } = at;
     let inherited = parent_flags & mirror::INHERITED;
     let tag = el.local_name();
-    let flags = element_flags(el, &tag, inherited, parent_flags);
+    // Most elements of a page carry no attribute: for them none is asked for.
+    let attributes = el.has_attributes();
+    let flags = element_flags(el, &tag, attributes, inherited, parent_flags);
     out.push(',');
     json::key(out, "tagName");
     json::string(out, &tag);
@@ -218,7 +230,6 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         out.push_str("},\"childNodes\":[]}");
         return Written::Closed(flags);
     }
-    let names = el.attribute_names();
     let kind = if tag == "input" {
         dom::attr(el, |n| &n.kind).unwrap_or_default().to_ascii_lowercase()
     } else {
@@ -226,7 +237,8 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     };
     let field = matches!(tag.as_str(), "input" | "textarea" | "select");
     let stylesheet = stylesheet_text(el, &tag, base);
-    for name in names.iter() {
+    let names = attributes.then(|| el.attribute_names());
+    for name in names.iter().flat_map(js_sys::Array::iter) {
         let Some(name_text) = name.as_string() else { continue };
         let lower = name_text.to_ascii_lowercase();
         // Event handler code is no part of what a page looks like.

@@ -47,7 +47,7 @@ impl Walk {
         serialize::node(
             out,
             doc,
-            Place { id, parent_flags: 0, shadow: false, in_add: false },
+            Place { id, ty: dom::DOCUMENT, parent_flags: 0, shadow: false, in_add: false },
             base,
         );
         mirror.place(id, ROOT, false, 0);
@@ -110,7 +110,7 @@ impl Walk {
             frame.first = false;
             let (parent, parent_flags, shadow) = (frame.id, frame.flags, frame.shadow);
             let id = mirror.id_for_write(&child);
-            let at = Place { id, parent_flags, shadow, in_add: false };
+            let at = Place { id, ty, parent_flags, shadow, in_add: false };
             match serialize::node(out, &child, at, base) {
                 Written::Open(flags) => {
                     mirror.place(id, parent, shadow, flags);

@@ -42,7 +42,10 @@ use wasm_bindgen::JsCast as _;
 
 /// A sink that keeps what the recorder writes, in `window.__sink.parts`.
 fn sink() -> JsValue {
-    js(&format!("{}\nglobalThis.pgHook = pgHook;", include_str!("../js/hooks.js")));
+    js(&format!(
+        "{}\nglobalThis.pgHook = pgHook; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId;",
+        include_str!("../js/hooks.js")
+    ));
     js(
         "const d = new TextDecoder(); window.__sink = { parts: [], write(utf8, end) { this.parts.push([d.decode(utf8), end]); } }; return window.__sink;",
     )
@@ -259,6 +262,33 @@ async fn a_microtask_of_changes_is_one_event_in_replayer_order() {
     let changed = &m.attributes[0].attributes;
     assert_eq!(changed.get("class"), Some(&AttributeValue::Text("b".into())));
     assert_eq!(changed.get("data-x"), Some(&AttributeValue::Null), "the latest value wins");
+    replay_stop();
+}
+
+/// Ids live on the nodes (a symbol-keyed property); a node the page made non-extensible keeps
+/// its id all the same.
+#[wasm_bindgen_test]
+async fn a_node_that_takes_no_property_keeps_its_id() {
+    record(r#"<div id="box"></div>"#, 1000.0).await;
+    let before = events().len();
+    js(r#"
+        window.__sealed = document.createElement('span');
+        Object.preventExtensions(window.__sealed);
+        document.getElementById('box').append(window.__sealed);
+    "#);
+    sleep(10).await;
+    js("window.__sealed.setAttribute('title', 'later');");
+    sleep(10).await;
+    let all = events();
+    let m = mutations(&all[before..]);
+    assert_eq!(m.len(), 2, "the add, then the change: {m:?}");
+    let span = m[0]
+        .adds
+        .iter()
+        .find(|a| matches!(&a.node.kind, NodeKind::Element { tag_name, .. } if tag_name == "span"))
+        .expect("the span is added");
+    assert_eq!(m[1].attributes.len(), 1, "the change is recorded");
+    assert_eq!(m[1].attributes[0].id, span.node.id, "under the id it was added with");
     replay_stop();
 }
 

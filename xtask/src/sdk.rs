@@ -18,7 +18,8 @@
 //! ```text
 //! cargo build -p pulsegate-replay (wasm32, release)
 //!   → wasm-bindgen --target no-modules     glue
-//!   → wasm-opt -Oz (binaryen 132)          sdk/replay-<hash>.wasm
+//!   → wasm-opt -Oz --converge (binaryen 132)
+//!   → minify.rs: short import/export names sdk/replay-<hash>.wasm
 //!   → replay/js/replay.js + hooks + glue
 //!   → esbuild --minify                     sdk/replay-<hash>.js  (named in the loader)
 //! ```
@@ -132,22 +133,25 @@ fn build_replay() -> Result<Vec<Output>> {
     )?;
     let optimized = stage.join("replay.opt.wasm");
     step(
-        "wasm-opt -Oz replay (binaryen 132)",
+        "wasm-opt -Oz --converge replay (binaryen 132)",
         cmd::tool(paths::node_bin("wasm-opt"))
-            .args(["-Oz", "--strip-debug", "--strip-producers"])
+            .args(WASM_OPT_FLAGS)
+            .args(["--strip-debug", "--strip-producers", "--strip-target-features"])
             .arg(stage.join("pulsegate_replay_bg.wasm"))
             .arg("-o")
             .arg(&optimized),
     )?;
-    let wasm = read(&optimized)?;
-    let wasm_name = format!("replay-{}.wasm", short_hash(&wasm));
     let text = |path: &Path| {
         String::from_utf8(read(path)?).map_err(|_| format!("{} is not UTF-8", path.display()))
     };
+    // The names the wasm and the glue share, shortened as for the tracker.
+    let (wasm, glue) =
+        minify::minify(&read(&optimized)?, &text(&stage.join("pulsegate_replay.js"))?)?;
+    let wasm_name = format!("replay-{}.wasm", short_hash(&wasm));
     let script = splice_replay(
         &text(&root.join("replay/js/replay.js"))?,
         &text(&root.join("replay/js/hooks.js"))?,
-        &text(&stage.join("pulsegate_replay.js"))?,
+        &glue,
         &wasm_name,
     )?;
     let unminified = stage.join("replay.js");

@@ -200,9 +200,12 @@ for (const rate of [1, 4]) {
     }
     result.snapshot[`${who}@${rate}x`] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, median(v)]));
   }
-  for (const who of ['none', 'rrweb', 'pulsegate']) {
-    const m = { workload_ms: [], gzip_bytes: [], json_bytes: [] };
-    for (let run = 0; run < RUNS[rate]; run++) {
+  // Round robin (none, rrweb, pulsegate, none, …): on a shared machine the load drifts, and
+  // runs taken in blocks would charge the drift to whichever recorder ran in the busier block.
+  const ms = Object.fromEntries(['none', 'rrweb', 'pulsegate'].map((who) => [who, { workload_ms: [], gzip_bytes: [], json_bytes: [] }]));
+  for (let run = 0; run < RUNS[rate]; run++) {
+    for (const who of ['none', 'rrweb', 'pulsegate']) {
+      const m = ms[who];
       const { page, close } = await open('/mutations', rate);
       if (who !== 'none') {
         await load(page, who);
@@ -219,6 +222,8 @@ for (const rate of [1, 4]) {
       }
       await close();
     }
+  }
+  for (const [who, m] of Object.entries(ms)) {
     result.mutations[`${who}@${rate}x`] = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, median(v)]));
   }
 }

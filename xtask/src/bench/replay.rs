@@ -1,7 +1,8 @@
 //! `cargo xtask bench replay`: the replay chunk against `@rrweb/record` 2.1.6 (npm), in the same
 //! headless Chromium in the same run. The browser work is `replay.mjs` beside this file (CDP CPU
-//! throttling, a `longtask` observer, medians of 7 runs at 1× and 5 at 4×); this prints the
-//! table and the ratios the replay issue sets as goals.
+//! throttling, a `longtask` observer, medians of 7 runs at 1× and 5 at 4×, the mutation runs of
+//! no recorder, rrweb and PulseGate taken in turn); this prints the table, the ratios the replay
+//! issue sets as goals and the machine's load average before and after.
 
 use std::process::Stdio;
 
@@ -13,7 +14,10 @@ pub(crate) fn run() -> Result {
     install::ensure_build_tools()?;
     install::ensure_browser()?;
     sdk::build()?;
-    println!("\n==> replay benchmark (Chromium, 7 runs at 1x and 5 at 4x; several minutes)");
+    println!(
+        "\n==> replay benchmark (Chromium, 7 runs at 1x and 5 at 4x; several minutes; load average {})",
+        load_average()
+    );
     let out = cmd::tool("node")
         .arg(paths::root().join("xtask/src/bench/replay.mjs"))
         .env("CHROMIUM", paths::chromium())
@@ -28,7 +32,19 @@ pub(crate) fn run() -> Result {
     let report: serde_json::Value =
         serde_json::from_str(line).map_err(|e| format!("unreadable benchmark output: {e}"))?;
     print!("{}", format(&report));
+    println!(
+        "  machine load average after the run: {} (other work on the machine skews every row; the ratios less)",
+        load_average()
+    );
     Ok(())
+}
+
+/// The 1-minute load average, as `/proc/loadavg` has it ("n/a" elsewhere).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "n/a".to_owned())
 }
 
 fn num(v: &serde_json::Value, path: &[&str]) -> f64 {

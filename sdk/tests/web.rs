@@ -747,6 +747,65 @@ fn props_are_flat_scalars_cut_to_the_limits() {
     clear_storage();
 }
 
+#[wasm_bindgen_test]
+fn props_are_cut_at_characters_and_keys_merge_as_in_the_schema_map() {
+    use pulsegate_schema::PropValue;
+    use pulsegate_schema::limits::{MAX_NAME_LEN, MAX_PROPS, MAX_VALUE_LEN};
+    clear_storage();
+    let endpoint = "https://props-text.example";
+    let f = start(endpoint, "");
+    // A value one byte over the limit ending in a two-byte character (dropped whole), a lone
+    // surrogate (U+FFFD once in UTF-8), two keys equal once cut (the later value wins), quotes
+    // and control characters, `-0` and a fraction, and a throwing getter (read as `undefined`).
+    let props = run(&format!(
+        "const p = {{ cut: 'x'.repeat({v} - 1) + 'é', lone: 'a\\ud800b', odd: '\"\\\\\\n\\u0001',
+            zero: -0, half: 0.5, big: 1e21 }};
+         p['k'.repeat({n}) + 'first'] = 1; p['k'.repeat({n}) + 'second'] = 2;
+         Object.defineProperty(p, 'boom', {{ enumerable: true, get() {{ throw new Error('no'); }} }});
+         return p;",
+        v = MAX_VALUE_LEN,
+        n = MAX_NAME_LEN,
+    ));
+    api(&f, 1, &"text".into(), &props);
+    // Full: a key already there still takes its new value, a new key is skipped.
+    let full = run(&format!(
+        "const p = {{}}; for (let i = 0; i < {MAX_PROPS}; i++) p['k' + i] = i;
+         p.extra = 'skipped'; p.k0 = 'kept'; return p;"
+    ));
+    api(&f, 1, &"full".into(), &full);
+    api(&f, 1, &"empty".into(), &run("return {};"));
+    api(&f, 2, &"user-1".into(), &run("return { plan: 'pro', seats: 2 };"));
+    assert!(api(&f, 2, &"user-2".into(), &run("return { nested: [] };")).is_undefined());
+    pagehide();
+    let events: Vec<Event> = batches(endpoint).into_iter().flat_map(|b| b.events).collect();
+    let [Event::Custom(text), Event::Custom(full), Event::Custom(empty), Event::Identify(who)] =
+        events.as_slice()
+    else {
+        panic!("{events:?}")
+    };
+    let string = |s: &str| Some(PropValue::String(s.into()));
+    assert_eq!(text.props.get("cut"), string(&"x".repeat(MAX_VALUE_LEN - 1)).as_ref());
+    assert_eq!(text.props.get("lone"), string("a\u{fffd}b").as_ref());
+    assert_eq!(text.props.get("odd"), string("\"\\\n\u{1}").as_ref());
+    assert_eq!(text.props.get("zero"), Some(&PropValue::Number(0.0)));
+    assert_eq!(text.props.get("half"), Some(&PropValue::Number(0.5)));
+    assert_eq!(text.props.get("big"), Some(&PropValue::Number(1e21)));
+    assert_eq!(text.props.get(&"k".repeat(MAX_NAME_LEN)), Some(&PropValue::Number(2.0)));
+    assert!(!text.props.contains_key("boom"));
+    assert_eq!(text.props.len(), 7, "{:?}", text.props);
+    assert_eq!(full.props.len(), MAX_PROPS);
+    assert_eq!(full.props.get("k0"), string("kept").as_ref());
+    assert!(!full.props.contains_key("extra"));
+    assert!(empty.props.is_empty());
+    assert_eq!(who.user_id, "user-1");
+    assert_eq!(who.traits.get("plan"), string("pro").as_ref());
+    assert_eq!(who.traits.get("seats"), Some(&PropValue::Number(2.0)));
+    // What was sent writes no `props` member for none, as the schema's serializer does.
+    let bodies: Vec<String> = sent(endpoint).into_iter().map(|s| s.body).collect();
+    assert!(bodies.iter().any(|b| b.contains(r#""name":"empty"}"#)), "{bodies:?}");
+    clear_storage();
+}
+
 // ---- bot signals ----------------------------------------------------------------------------
 
 #[wasm_bindgen_test]

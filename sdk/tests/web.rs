@@ -20,7 +20,7 @@ use alloc::vec::Vec;
 use js_sys::{Array, Function, Reflect};
 use pulsegate_schema::limits::{MAX_EVENTS_PER_BATCH, MAX_UNLOAD_BODY_BYTES};
 use pulsegate_schema::{
-    BotSignal, ConsentTier, Event, EventBatch, Pageview, SessionEnd, SessionId, SessionStart,
+    BotSignal, Click, ConsentTier, Event, EventBatch, Pageview, SessionEnd, SessionId, SessionStart,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -803,6 +803,63 @@ fn props_are_cut_at_characters_and_keys_merge_as_in_the_schema_map() {
     // What was sent writes no `props` member for none, as the schema's serializer does.
     let bodies: Vec<String> = sent(endpoint).into_iter().map(|s| s.body).collect();
     assert!(bodies.iter().any(|b| b.contains(r#""name":"empty"}"#)), "{bodies:?}");
+    clear_storage();
+}
+
+// ---- clicks ----------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn clicks_name_their_element_by_a_short_stable_selector() {
+    clear_storage();
+    let endpoint = "https://clicks.example";
+    let f = start(endpoint, "autoTrack: true");
+    // The capture starts in a task of its own (a timer of 0 ms, which fires before this one).
+    sleep(50).await;
+    // Each `data-t` element is clicked once, in order.
+    run(r##"const box = document.createElement('div');
+        box.id = 'pg-clicks';
+        box.innerHTML = `
+          <main><section class="hero x1"><a data-t href="#pg-pricing" class="cta btn-2 primary big">See <b data-t>pricing</b></a></section></main>
+          <div id="1bad"><ul><li>a</li><li><button data-t class="buy">Buy</button></li><li>c</li></ul></div>
+          <div id="wrap"><p class="a:b"><span data-t>text</span></p></div>
+          <div><div><div><div><div><div><em data-t>deep</em></div></div></div></div></div></div>
+          <p></p><p><i></i><i data-t class="only"></i></p><p></p>
+          <label data-t id="a-b_c">Field</label>`;
+        box.addEventListener('click', (e) => e.preventDefault());
+        document.body.appendChild(box);
+        let x = 0;
+        for (const el of box.querySelectorAll('[data-t]')) {
+          x += 100;
+          el.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: x, clientY: x }));
+        }
+        box.remove();"##);
+    pagehide();
+    // Opted out: the capture's listeners are removed for the tests that follow.
+    api(&f, 5, &JsValue::UNDEFINED, &JsValue::UNDEFINED);
+    let clicks: Vec<Click> = sent(endpoint)
+        .iter()
+        .filter(|s| s.path == "/track/events/batch")
+        .flat_map(|s| serde_json::from_str::<EventBatch>(&s.body).expect("an EventBatch").events)
+        .filter_map(|e| match e {
+            Event::Click(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let selectors: Vec<&str> = clicks.iter().map(|c| c.selector.as_str()).collect();
+    assert_eq!(
+        selectors,
+        [
+            "div#pg-clicks > main > section.hero > a.cta.primary",
+            "div#pg-clicks > main > section.hero > a.cta.primary",
+            "div#pg-clicks > div:nth-of-type(1) > ul > li:nth-of-type(2) > button.buy",
+            "div#wrap > p > span",
+            "div > div > div > div > em",
+            "div#pg-clicks > p:nth-of-type(2) > i.only:nth-of-type(2)",
+            "label#a-b_c",
+        ]
+    );
+    assert_eq!(clicks[0].text.as_deref(), Some("See pricing"));
+    assert!(clicks[0].href.is_some() && !clicks[0].outbound, "{:?}", clicks[0]);
     clear_storage();
 }
 

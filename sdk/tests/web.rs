@@ -824,7 +824,7 @@ async fn clicks_name_their_element_by_a_short_stable_selector() {
           <div id="wrap"><p class="a:b"><span data-t>text</span></p></div>
           <div><div><div><div><div><div><em data-t>deep</em></div></div></div></div></div></div>
           <p></p><p><i></i><i data-t class="only"></i></p><p></p>
-          <label data-t id="a-b_c">Field</label>`;
+          <label data-t id="a-b_c">Field</label><s data-t class="é	x_y  z-1 last"></s>`;
         box.addEventListener('click', (e) => e.preventDefault());
         document.body.appendChild(box);
         let x = 0;
@@ -856,6 +856,7 @@ async fn clicks_name_their_element_by_a_short_stable_selector() {
             "div > div > div > div > em",
             "div#pg-clicks > p:nth-of-type(2) > i.only:nth-of-type(2)",
             "label#a-b_c",
+            "div#pg-clicks > s.x_y.last",
         ]
     );
     assert_eq!(clicks[0].text.as_deref(), Some("See pricing"));

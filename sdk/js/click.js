@@ -2,24 +2,12 @@
 // records): the clicked element's selector path, read in one call instead of one wasm call per
 // element, attribute and sibling. Nothing thrown leaves this module.
 
-/** `o[k]` when it is a string (`undefined` when reading it throws). */
-function str(o, k) {
-  try {
-    const v = o[k];
-    return typeof v === "string" ? v : undefined;
-  } catch (_) {
-    return undefined;
-  }
-}
+import { get, str } from "./host.js";
 
 /** `o[k]` when it is an object (`undefined` when reading it throws). */
 function obj(o, k) {
-  try {
-    const v = o[k];
-    return typeof v === "object" && v !== null ? v : undefined;
-  } catch (_) {
-    return undefined;
-  }
+  const v = get(o, k);
+  return typeof v === "object" && v !== null ? v : undefined;
 }
 
 /** An id or class usable in a selector as is: letters, digits, `-`, `_`, not a digit first. */

@@ -758,13 +758,11 @@ fn props_are_cut_at_characters_and_keys_merge_as_in_the_schema_map() {
     // surrogate (U+FFFD once in UTF-8), two keys equal once cut (the later value wins), quotes
     // and control characters, `-0` and a fraction, and a throwing getter (read as `undefined`).
     let props = run(&format!(
-        "const p = {{ cut: 'x'.repeat({v} - 1) + 'é', lone: 'a\\ud800b', odd: '\"\\\\\\n\\u0001',
+        "const p = {{ cut: 'x'.repeat({MAX_VALUE_LEN} - 1) + 'é', lone: 'a\\ud800b', odd: '\"\\\\\\n\\u0001',
             zero: -0, half: 0.5, big: 1e21 }};
-         p['k'.repeat({n}) + 'first'] = 1; p['k'.repeat({n}) + 'second'] = 2;
+         p['k'.repeat({MAX_NAME_LEN}) + 'first'] = 1; p['k'.repeat({MAX_NAME_LEN}) + 'second'] = 2;
          Object.defineProperty(p, 'boom', {{ enumerable: true, get() {{ throw new Error('no'); }} }});
          return p;",
-        v = MAX_VALUE_LEN,
-        n = MAX_NAME_LEN,
     ));
     api(&f, 1, &"text".into(), &props);
     // Full: a key already there still takes its new value, a new key is skipped.

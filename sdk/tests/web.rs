@@ -20,7 +20,7 @@ use alloc::vec::Vec;
 use js_sys::{Array, Function, Reflect};
 use pulsegate_schema::limits::{MAX_EVENTS_PER_BATCH, MAX_UNLOAD_BODY_BYTES};
 use pulsegate_schema::{
-    BotSignal, ConsentTier, Event, EventBatch, Pageview, SessionEnd, SessionId, SessionStart,
+    BotSignal, Click, ConsentTier, Event, EventBatch, Pageview, SessionEnd, SessionId, SessionStart,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -744,6 +744,121 @@ fn props_are_flat_scalars_cut_to_the_limits() {
         }
         other => panic!("{other:?}"),
     }
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+fn props_are_cut_at_characters_and_keys_merge_as_in_the_schema_map() {
+    use pulsegate_schema::PropValue;
+    use pulsegate_schema::limits::{MAX_NAME_LEN, MAX_PROPS, MAX_VALUE_LEN};
+    clear_storage();
+    let endpoint = "https://props-text.example";
+    let f = start(endpoint, "");
+    // A value one byte over the limit ending in a two-byte character (dropped whole), a lone
+    // surrogate (U+FFFD once in UTF-8), two keys equal once cut (the later value wins), quotes
+    // and control characters, `-0` and a fraction, and a throwing getter (read as `undefined`).
+    let props = run(&format!(
+        "const p = {{ cut: 'x'.repeat({MAX_VALUE_LEN} - 1) + 'é', lone: 'a\\ud800b', odd: '\"\\\\\\n\\u0001',
+            zero: -0, half: 0.5, big: 1e21 }};
+         p['k'.repeat({MAX_NAME_LEN}) + 'first'] = 1; p['k'.repeat({MAX_NAME_LEN}) + 'second'] = 2;
+         Object.defineProperty(p, 'boom', {{ enumerable: true, get() {{ throw new Error('no'); }} }});
+         return p;",
+    ));
+    api(&f, 1, &"text".into(), &props);
+    // Full: a key already there still takes its new value, a new key is skipped.
+    let full = run(&format!(
+        "const p = {{}}; for (let i = 0; i < {MAX_PROPS}; i++) p['k' + i] = i;
+         p.extra = 'skipped'; p.k0 = 'kept'; return p;"
+    ));
+    api(&f, 1, &"full".into(), &full);
+    api(&f, 1, &"empty".into(), &run("return {};"));
+    api(&f, 2, &"user-1".into(), &run("return { plan: 'pro', seats: 2 };"));
+    assert!(api(&f, 2, &"user-2".into(), &run("return { nested: [] };")).is_undefined());
+    pagehide();
+    let events: Vec<Event> = batches(endpoint).into_iter().flat_map(|b| b.events).collect();
+    let [Event::Custom(text), Event::Custom(full), Event::Custom(empty), Event::Identify(who)] =
+        events.as_slice()
+    else {
+        panic!("{events:?}")
+    };
+    let string = |s: &str| Some(PropValue::String(s.into()));
+    assert_eq!(text.props.get("cut"), string(&"x".repeat(MAX_VALUE_LEN - 1)).as_ref());
+    assert_eq!(text.props.get("lone"), string("a\u{fffd}b").as_ref());
+    assert_eq!(text.props.get("odd"), string("\"\\\n\u{1}").as_ref());
+    assert_eq!(text.props.get("zero"), Some(&PropValue::Number(0.0)));
+    assert_eq!(text.props.get("half"), Some(&PropValue::Number(0.5)));
+    assert_eq!(text.props.get("big"), Some(&PropValue::Number(1e21)));
+    assert_eq!(text.props.get(&"k".repeat(MAX_NAME_LEN)), Some(&PropValue::Number(2.0)));
+    assert!(!text.props.contains_key("boom"));
+    assert_eq!(text.props.len(), 7, "{:?}", text.props);
+    assert_eq!(full.props.len(), MAX_PROPS);
+    assert_eq!(full.props.get("k0"), string("kept").as_ref());
+    assert!(!full.props.contains_key("extra"));
+    assert!(empty.props.is_empty());
+    assert_eq!(who.user_id, "user-1");
+    assert_eq!(who.traits.get("plan"), string("pro").as_ref());
+    assert_eq!(who.traits.get("seats"), Some(&PropValue::Number(2.0)));
+    // What was sent writes no `props` member for none, as the schema's serializer does.
+    let bodies: Vec<String> = sent(endpoint).into_iter().map(|s| s.body).collect();
+    assert!(bodies.iter().any(|b| b.contains(r#""name":"empty"}"#)), "{bodies:?}");
+    clear_storage();
+}
+
+// ---- clicks ----------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn clicks_name_their_element_by_a_short_stable_selector() {
+    clear_storage();
+    let endpoint = "https://clicks.example";
+    let f = start(endpoint, "autoTrack: true");
+    // The capture starts in a task of its own (a timer of 0 ms, which fires before this one).
+    sleep(50).await;
+    // Each `data-t` element is clicked once, in order.
+    run(r##"const box = document.createElement('div');
+        box.id = 'pg-clicks';
+        box.innerHTML = `
+          <main><section class="hero x1"><a data-t href="#pg-pricing" class="cta btn-2 primary big">See <b data-t>pricing</b></a></section></main>
+          <div id="1bad"><ul><li>a</li><li><button data-t class="buy">Buy</button></li><li>c</li></ul></div>
+          <div id="wrap"><p class="a:b"><span data-t>text</span></p></div>
+          <div><div><div><div><div><div><em data-t>deep</em></div></div></div></div></div></div>
+          <p></p><p><i></i><i data-t class="only"></i></p><p></p>
+          <label data-t id="a-b_c">Field</label><s data-t class="é	x_y  z-1 last"></s>`;
+        box.addEventListener('click', (e) => e.preventDefault());
+        document.body.appendChild(box);
+        let x = 0;
+        for (const el of box.querySelectorAll('[data-t]')) {
+          x += 100;
+          el.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: x, clientY: x }));
+        }
+        box.remove();"##);
+    pagehide();
+    // Opted out: the capture's listeners are removed for the tests that follow.
+    api(&f, 5, &JsValue::UNDEFINED, &JsValue::UNDEFINED);
+    let clicks: Vec<Click> = sent(endpoint)
+        .iter()
+        .filter(|s| s.path == "/track/events/batch")
+        .flat_map(|s| serde_json::from_str::<EventBatch>(&s.body).expect("an EventBatch").events)
+        .filter_map(|e| match e {
+            Event::Click(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let selectors: Vec<&str> = clicks.iter().map(|c| c.selector.as_str()).collect();
+    assert_eq!(
+        selectors,
+        [
+            "div#pg-clicks > main > section.hero > a.cta.primary",
+            "div#pg-clicks > main > section.hero > a.cta.primary",
+            "div#pg-clicks > div:nth-of-type(1) > ul > li:nth-of-type(2) > button.buy",
+            "div#wrap > p > span",
+            "div > div > div > div > em",
+            "div#pg-clicks > p:nth-of-type(2) > i.only:nth-of-type(2)",
+            "label#a-b_c",
+            "div#pg-clicks > s.x_y.last",
+        ]
+    );
+    assert_eq!(clicks[0].text.as_deref(), Some("See pricing"));
+    assert!(clicks[0].href.is_some() && !clicks[0].outbound, "{:?}", clicks[0]);
     clear_storage();
 }
 

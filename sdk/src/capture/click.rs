@@ -3,15 +3,15 @@
 //! and rage clicks (see `rage.rs`).
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use pulsegate_schema::limits::{MAX_SELECTOR_LEN, MAX_TEXT_LEN, truncate};
 use pulsegate_schema::{Click, Event};
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::rage;
 use crate::js::{self, call_num, call_str, get, number, object, text};
-use crate::text::{squash, u64_text};
+use crate::text::squash;
 use crate::tracker::Tracker;
 use crate::url;
 
@@ -53,101 +53,20 @@ impl Tracker {
     }
 }
 
+#[wasm_bindgen(module = "/js/click.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = selector)]
+    fn host_selector(element: &JsValue, depth: u32) -> String;
+}
+
 /// `main > section.hero > a.cta:nth-of-type(2)`: up to [`SELECTOR_DEPTH`] elements from `element`
 /// up, stopping at one with an id; each named by tag, id or up to two classes that look stable
 /// (no digits: generated class names change between builds), and its position among siblings of
-/// the same tag when there are several.
+/// the same tag when there are several. Read in one JS call (`js/click.js`), cut to
+/// [`MAX_SELECTOR_LEN`].
 pub(crate) fn selector(element: &JsValue) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut node = element.clone();
-    for _ in 0..SELECTOR_DEPTH {
-        let Some(tag) = text(&node, "localName").filter(|t| !t.is_empty()) else { break };
-        if tag == "html" || tag == "body" {
-            break;
-        }
-        let mut part = tag.clone();
-        let id = text(&node, "id").filter(|id| is_plain(id));
-        if let Some(id) = &id {
-            part.push('#');
-            part.push_str(id);
-        } else {
-            let class = call_str(&node, "getAttribute", "class").as_string();
-            for name in class
-                .iter()
-                .flat_map(|c| c.split_ascii_whitespace())
-                .filter(|c| is_plain(c) && !c.bytes().any(|b| b.is_ascii_digit()))
-                .take(2)
-            {
-                part.push('.');
-                part.push_str(name);
-            }
-            if let Some(n) = position(&node, &tag) {
-                part.push_str(":nth-of-type(");
-                part.push_str(&u64_text(n));
-                part.push(')');
-            }
-        }
-        parts.push(part);
-        if id.is_some() {
-            break;
-        }
-        node = get(&node, "parentElement");
-    }
-    let mut selector = String::new();
-    for part in parts.iter().rev() {
-        if !selector.is_empty() {
-            selector.push_str(" > ");
-        }
-        selector.push_str(part);
-    }
+    // SELECTOR_DEPTH is 5: the cast is exact.
+    let mut selector = host_selector(element, SELECTOR_DEPTH as u32);
     truncate(&mut selector, MAX_SELECTOR_LEN);
     selector
-}
-
-/// The 1-based position of `node` among its siblings with tag `tag`, when it has such siblings.
-fn position(node: &JsValue, tag: &str) -> Option<u64> {
-    let same = |sibling: &JsValue| text(sibling, "localName").as_deref() == Some(tag);
-    let mut before = 0;
-    let mut sibling = get(node, "previousElementSibling");
-    while sibling.is_object() && before < 100 {
-        before += u64::from(same(&sibling));
-        sibling = get(&sibling, "previousElementSibling");
-    }
-    let mut after = get(node, "nextElementSibling");
-    let mut any_after = false;
-    for _ in 0..100 {
-        if !after.is_object() {
-            break;
-        }
-        if same(&after) {
-            any_after = true;
-            break;
-        }
-        after = get(&after, "nextElementSibling");
-    }
-    (before > 0 || any_after).then_some(before + 1)
-}
-
-/// An id or class usable in a selector as is: letters, digits, `-` and `_`, not starting with a
-/// digit.
-fn is_plain(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with(|c: char| c.is_ascii_digit())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-#[cfg(all(test, not(target_family = "wasm")))]
-mod tests {
-    use super::is_plain;
-
-    #[test]
-    fn plain_names() {
-        assert!(is_plain("cta"));
-        assert!(is_plain("btn-primary_2"));
-        assert!(!is_plain(""));
-        assert!(!is_plain("2col"));
-        assert!(!is_plain("a:b"));
-        assert!(!is_plain("x y"));
-        assert!(!is_plain("é"));
-    }
 }

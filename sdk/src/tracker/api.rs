@@ -6,13 +6,13 @@
 use alloc::string::String;
 
 use pulsegate_schema::limits::{self, truncate};
-use pulsegate_schema::{Custom, Event, Identify, PropValue, Props};
+use pulsegate_schema::{Custom, Event, Identify, Props};
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::Tracker;
 use super::consent::chosen_tier;
-use crate::js::{self, call, call0, get, number, object, text};
-use crate::text::u64_text;
+use crate::js::{self, call0, get};
 use crate::transport::Request;
 
 /// Operation numbers, in the loader's order.
@@ -77,10 +77,11 @@ impl Tracker {
 
     /// `track(name, props)`: a custom event.
     fn track(&mut self, name: &JsValue, props: &JsValue) {
-        let (Some(name), Some(props)) = (self.name(name), self.props(props)) else {
+        let (Some(name), Some(props)) = (self.name(name), props_json(props)) else {
             return self.warn("track: expected a name and an optional object of scalar props");
         };
-        self.record(&Event::Custom(Custom { ts: js::now(), name, props }));
+        let event = Event::Custom(Custom { ts: js::now(), name, props: Props::new() });
+        self.record_with(&event, "props", &props);
     }
 
     /// `identify(id, traits)`: who the visitor is, in the site's own terms. Ignored under the
@@ -94,59 +95,16 @@ impl Tracker {
         } else {
             self.name(id)
         };
-        let (Some(user_id), Some(traits)) = (id, self.props(traits)) else {
+        let (Some(user_id), Some(traits)) = (id, props_json(traits)) else {
             return self.warn("identify: expected an id and an optional object of scalar traits");
         };
-        self.record(&Event::Identify(Identify { ts: js::now(), user_id, traits }));
+        let event = Event::Identify(Identify { ts: js::now(), user_id, traits: Props::new() });
+        self.record_with(&event, "traits", &traits);
     }
 
     /// An event name or id: a non-empty string, cut to [`limits::MAX_NAME_LEN`].
     fn name(&self, value: &JsValue) -> Option<String> {
         value.as_string().and_then(non_empty_name)
-    }
-
-    /// Props: absent, or a plain object whose values are strings, finite numbers, booleans or
-    /// `null` (`undefined` values are skipped); at most [`limits::MAX_PROPS`], long strings cut.
-    fn props(&self, value: &JsValue) -> Option<Props> {
-        let mut props = Props::new();
-        if value.is_undefined() || value.is_null() {
-            return Some(props);
-        }
-        let is_array = call(&get(&self.window, "Array"), "isArray", &[value]);
-        if !value.is_object() || is_array.as_bool() != Some(false) {
-            return None;
-        }
-        let keys = object(call(&get(&self.window, "Object"), "keys", &[value]))?;
-        let count = number(&keys, "length")? as u64;
-        for i in 0..count {
-            let key = text(&keys, &u64_text(i))?;
-            let item = get(value, &key);
-            let prop = if let Some(s) = item.as_string() {
-                let mut s = s;
-                truncate(&mut s, limits::MAX_VALUE_LEN);
-                PropValue::String(s)
-            } else if let Some(n) = item.as_f64() {
-                if !n.is_finite() {
-                    return None;
-                }
-                PropValue::Number(n)
-            } else if let Some(b) = item.as_bool() {
-                PropValue::Bool(b)
-            } else if item.is_null() {
-                PropValue::Null
-            } else if item.is_undefined() {
-                continue;
-            } else {
-                return None;
-            };
-            let mut key = key;
-            truncate(&mut key, limits::MAX_NAME_LEN);
-            if key.is_empty() || (props.len() >= limits::MAX_PROPS && !props.contains_key(&key)) {
-                continue;
-            }
-            props.insert(key, prop);
-        }
-        Some(props)
     }
 
     /// `_send(path, body)`: an already-serialized payload for `path` (which must start with
@@ -195,6 +153,27 @@ impl Tracker {
         }
         state
     }
+}
+
+#[wasm_bindgen(module = "/js/props.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = props)]
+    fn host_props(value: &JsValue, max_props: u32, max_key: u32, max_value: u32) -> Option<String>;
+}
+
+/// Props (or traits) as the JSON object text of the schema's [`Props`]: absent (`{}`), or a
+/// plain object whose values are strings, finite numbers, booleans or `null` (`undefined` values
+/// are skipped); at most [`limits::MAX_PROPS`], keys cut to [`limits::MAX_NAME_LEN`] and strings
+/// to [`limits::MAX_VALUE_LEN`]. `None` for anything else. Checked and written in one JS call
+/// (`js/props.js`) instead of read key by key into a `BTreeMap`.
+pub(crate) fn props_json(value: &JsValue) -> Option<String> {
+    // The limits are small constants: the casts are exact.
+    host_props(
+        value,
+        limits::MAX_PROPS as u32,
+        limits::MAX_NAME_LEN as u32,
+        limits::MAX_VALUE_LEN as u32,
+    )
 }
 
 /// A non-empty name cut to [`limits::MAX_NAME_LEN`].

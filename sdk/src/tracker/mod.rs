@@ -358,11 +358,21 @@ impl Tracker {
     /// Records `event` (made at `event.ts()`): counts as activity in the session (which may start
     /// a new one), queues the event and flushes when the queue says so.
     pub(crate) fn record(&mut self, event: &Event) {
+        self.record_with(event, "", "{}");
+    }
+
+    /// [`Tracker::record`] with the member `"key": object` added to the event, `object` being
+    /// JSON object text written in JS (`js/props.js`); nothing is added for `{}` (as the schema
+    /// skips empty props).
+    pub(crate) fn record_with(&mut self, event: &Event, key: &str, object: &str) {
         if self.opted_out {
             return;
         }
         let Some(session) = self.touch(event.ts()) else { return };
-        let Some(text) = json::to_string(event) else { return };
+        let Some(mut text) = json::to_string(event) else { return };
+        if object != "{}" {
+            json::add_member(&mut text, key, object);
+        }
         if self.queue_session.is_some_and(|(id, _)| id != session.id) {
             // Events of an ended session leave under its id before the new one's are queued.
             self.close_queue();

@@ -189,9 +189,11 @@ fn custom_names(batch: &EventBatch) -> Vec<String> {
         .collect()
 }
 
-/// Waits (bounded) until `probe` holds.
+/// Waits (bounded, 30 s) until `probe` holds. The bound only matters when a test fails: a loaded
+/// machine stretches timers, and a transport waiting out two backoffs (1–2 s, then 2–4 s) plus
+/// its sends can need more than 10 s there.
 async fn until(what: &str, mut probe: impl FnMut() -> bool) {
-    for _ in 0..200 {
+    for _ in 0..600 {
         if probe() {
             return;
         }

@@ -579,6 +579,7 @@ const i18nView = (p) => p.evaluate(() => {
     button: root.querySelector('button').textContent,
     errors: ['email', 'roof', 'consent'].map((n) => root.getElementById(root.querySelector(`[name=${n}]`).getAttribute('aria-describedby').split(' ').pop()).textContent),
     status: root.querySelector('.status').textContent,
+    trap: root.querySelector('.hp label').textContent,
   };
 });
 
@@ -593,6 +594,7 @@ test('the form speaks the visitor\'s language: data-lang="de", a browser locale 
   assert.deepEqual(v.emailDescribed, ['Nur für Ihr Angebot.', ''], 'the help and the (empty) error, both described');
   assert.deepEqual(v.options, ['Bitte wählen…', 'Flachdach', 'Satteldach']);
   assert.equal(v.button, 'Angebot anfordern');
+  assert.equal(v.trap, 'Dieses Feld bitte leer lassen', 'the trap\'s label too, for the bots that read labels');
   await p.locator('[data-pulsegate-form] >> button').click();
   v = await i18nView(p);
   assert.deepEqual(v.errors, ['Bitte füllen Sie dieses Feld aus.', 'Bitte wählen Sie eine Option.', 'Bitte setzen Sie hier ein Häkchen.']);
@@ -620,6 +622,7 @@ test('the form speaks the visitor\'s language: data-lang="de", a browser locale 
     assert.deepEqual(w.labels, ['E-mail', 'Roof', 'I agree'], 'untranslated texts: the default locale\'s');
     assert.equal(w.button, 'Pedir orçamento');
     assert.equal(w.options[0], 'Escolher…');
+    assert.equal(w.trap, 'Deixe este campo vazio');
     await q.locator('[data-pulsegate-form] >> button').click();
     assert.deepEqual((await i18nView(q)).errors, ['Preencha este campo.', 'Escolha uma opção.', 'Marque esta caixa.']);
     assert.deepEqual(pageErrors, []);

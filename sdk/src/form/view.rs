@@ -132,9 +132,10 @@ pub(crate) fn render(
         fields.push(render_field(&dom, &form, field, n, &config.say("choose")));
     }
     // The trap: out of sight, out of the tab order and hidden from assistive technology; a
-    // person never fills it, a form-filling bot often does.
+    // person never fills it, a form-filling bot often does. Its label, read only by bots and
+    // password managers, is in the form's language like every other text.
     let trap = dom.add(&form, "div", &[("class", "hp"), ("aria-hidden", "true")]);
-    dom.text(&trap, "label", &[("for", "hp")], "Leave this field empty");
+    dom.text(&trap, "label", &[("for", "hp")], &config.say("leave_empty"));
     let honeypot = dom.add(
         &trap,
         "input",

@@ -720,6 +720,15 @@ test('a field only the server refuses is told in the form\'s language, under the
   assert.deepEqual(await refused(body({ lang: 'pt-BR', fields: { roof: 'flat', consent: true } }), page), ['fields.email', 'Preencha este campo.'], 'a missing required field, pt-BR → pt');
   assert.deepEqual(await refused(body(), { ...page, 'accept-language': 'de-CH, de;q=0.9' }), ['fields.email', 'Bitte halten Sie sich an das verlangte Format.'], 'no lang: Accept-Language');
   assert.deepEqual(await refused(body({ lang: 'ja' }), page), ['fields.email', 'Please match the requested format.'], 'a language the form lacks: its default');
+  // The refusal names its language, and varies by Accept-Language only where that header chose it.
+  const language = async (b, headers) => {
+    const r = await post(b, headers);
+    assert.equal(r.status, 400);
+    return [r.headers.get('content-language'), r.headers.get('vary').split(/,\s*/).sort()];
+  };
+  assert.deepEqual(await language(body({ lang: 'de' }), page), ['de', ['Origin']]);
+  assert.deepEqual(await language(body(), { ...page, 'accept-language': 'de-CH' }), ['de', ['Accept-Language', 'Origin']]);
+  assert.deepEqual(await language(body({ lang: 'ja' }), page), ['en', ['Origin']]);
   const badTag = await post(body({ lang: 'de_DE' }), page);
   assert.equal(badTag.status, 400);
   assert.equal((await badTag.json()).error.field, 'lang');
@@ -727,6 +736,7 @@ test('a field only the server refuses is told in the form\'s language, under the
   const key = (await api(worker, '/analytics/integrations', { method: 'POST', body: { name: 'Backend', site_key: SITE } })).json.key;
   assert.deepEqual(await refused(body({ lang: 'de' }), { 'x-api-key': key }), ['fields.email', 'Please match the requested format.']);
   assert.deepEqual(await refused(body(), { 'x-api-key': key, 'accept-language': 'de' }), ['fields.email', 'Bitte halten Sie sich an das verlangte Format.']);
+  assert.deepEqual(await language(body({ lang: 'de' }), { 'x-api-key': key }), ['en', ['Accept-Language', 'Origin']]);
 });
 
 test('a page on an origin the site does not list gets nothing rendered and no exception', async () => {

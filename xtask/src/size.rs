@@ -136,7 +136,11 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// +1,755 B, the style sheet is 753 B (it cost about as much in the wasm's data segment) and
 /// the render function 965 B, for 2.3 KB of wasm (the event handler with `render` inlined went
 /// from 8.1 KB to 5.7 KB raw, `.rodata` from 3.9 KB to 1.4 KB).
-const FORM_BUDGET: usize = 21_570;
+///
+/// The wasm reads only what its rules need from the config (names, types, required, patterns,
+/// limits, option values: the texts are the JS view's) and moves the fields into the view
+/// instead of cloning them: 21,330 B (wasm 16,379), −181 B.
+const FORM_BUDGET: usize = 21_390;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

@@ -18,7 +18,8 @@ use crate::text::u64_text;
 /// What the form checks and sends (`js/form-view.js` renders the rest of the answer).
 #[derive(Debug)]
 pub(crate) struct Config {
-    /// The visible fields, in order.
+    /// The visible fields, in order, as the rules need them (their texts are the view's: not
+    /// read); they move into the view when it renders.
     pub(crate) fields: Vec<FormField>,
     pub(crate) success_message: String,
     /// Hidden fields the browser fills (UTM parameters, the page, the referrer); constants and
@@ -66,17 +67,17 @@ pub(crate) fn items(array: &JsValue) -> Vec<JsValue> {
 fn field(f: &JsValue) -> Option<FormField> {
     let options = items(&get(f, "options"))
         .into_iter()
-        .map(|o| Some(FieldOption { value: text(&o, "value")?, label: text(&o, "label")? }))
+        .map(|o| Some(FieldOption { value: text(&o, "value")?, label: String::new() }))
         .collect::<Option<Vec<_>>>()?;
     Some(FormField {
         name: text(f, "name")?,
-        label: text(f, "label")?,
+        label: String::new(),
         field_type: field_type(&text(f, "type")?)?,
         required: flag(f, "required"),
         pattern: text(f, "pattern"),
         options,
-        placeholder: text(f, "placeholder"),
-        help: text(f, "help"),
+        placeholder: None,
+        help: None,
         max_length: whole(number(f, "max_length")).map(|n| n.min(u64::from(u32::MAX)) as u32),
     })
 }

@@ -253,8 +253,8 @@ impl Form {
         if self.view.is_some() {
             return;
         }
-        let Some(config) = config::read(json) else { return };
-        let Some(view) = view::render(&self.root, json, &config, &self.form_id) else { return };
+        let Some(mut config) = config::read(json) else { return };
+        let Some(view) = view::render(&self.root, json, &mut config, &self.form_id) else { return };
         let form = view.form.clone();
         for (kind, signal) in [
             ("submit", Signal::Submit),

@@ -87,11 +87,12 @@ extern "C" {
     fn build(root: &JsValue, config: &JsValue, form_id: &str) -> JsValue;
 }
 
-/// Renders `config` (read from `json`, the form `form_id`) into `root` (the shadow root).
+/// Renders `config` (read from `json`, the form `form_id`) into `root` (the shadow root); its
+/// fields move into the view.
 pub(crate) fn render(
     root: &JsValue,
     json: &JsValue,
-    config: &Config,
+    config: &mut Config,
     form_id: &str,
 ) -> Option<View> {
     let parts = items(&build(root, json, form_id));
@@ -101,8 +102,9 @@ pub(crate) fn render(
     else {
         return None;
     };
-    let mut fields = Vec::with_capacity(config.fields.len());
-    for (field, part) in config.fields.iter().zip(parts) {
+    let count = config.fields.len();
+    let mut fields = Vec::with_capacity(count);
+    for (field, part) in core::mem::take(&mut config.fields).into_iter().zip(parts) {
         let mut inputs = items(&part).into_iter();
         let error = inputs.next()?;
         let inputs: Vec<JsValue> = inputs.collect();
@@ -112,18 +114,12 @@ pub(crate) fn render(
                 inputs.first()?,
                 "setAttribute",
                 "maxlength",
-                &u64_text(max_chars(field).into()),
+                &u64_text(max_chars(&field).into()),
             );
         }
-        fields.push(FieldView {
-            field: field.clone(),
-            inputs,
-            error,
-            invalid: false,
-            fill: FieldFill::default(),
-        });
+        fields.push(FieldView { field, inputs, error, invalid: false, fill: FieldFill::default() });
     }
-    (fields.len() == config.fields.len()).then_some(())?;
+    (fields.len() == count).then_some(())?;
     Some(View { form, button, status, success, honeypot, fields })
 }
 

@@ -4,11 +4,12 @@
 // allows the script allow this too). Everything that decides stays in the wasm: the rules, the
 // messages shown, the bot traps, the submission, double-submit protection, the form's state.
 //
-// The style sheet works inside the form's shadow root: page rules cannot reach the form's
-// elements and these rules cannot reach the page. The wrapper resets every inherited property
-// (`all: initial`), so not even the host element's inherited font or colour seeps in; only the
-// custom properties below do (custom properties inherit through shadow boundaries), and they are
-// the theming interface (README, "Lead capture"):
+// The style sheet works inside the form's shadow root, adopted as a constructed sheet (so a strict
+// `style-src` lets it apply) or, in browsers without those, as a `<style>` element: page rules
+// cannot reach the form's elements and these rules cannot reach the page. The wrapper resets every
+// inherited property (`all: initial`), so not even the host element's inherited font or colour
+// seeps in; only the custom properties below do (custom properties inherit through shadow
+// boundaries), and they are the theming interface (README, "Lead capture"):
 //
 // `--pg-accent` (button, focus ring, checked boxes), `--pg-accent-text`, `--pg-text`, `--pg-bg`,
 // `--pg-input-bg`, `--pg-input-text`, `--pg-border`, `--pg-error`, `--pg-success-bg`,
@@ -52,6 +53,26 @@ const CSS =
   "color:var(--pg-success-text,#14532d)}" +
   ".hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}";
 
+/** The constructed style sheet, made once and shared by every form on the page. */
+let sheet;
+
+/**
+ * Gives shadow root `root` the style sheet as a constructed sheet: a Content-Security-Policy
+ * without `'unsafe-inline'` in `style-src` refuses a `<style>` element but not this. False where
+ * the browser has none (Safari before 16.4, Firefox before 101) or refuses it: the caller falls
+ * back to the element.
+ */
+function adopt(root) {
+  try {
+    // Made once (replaceSync does not throw on a fresh constructed sheet), then shared.
+    sheet || (sheet = new CSSStyleSheet()).replaceSync(CSS);
+    root.adoptedStyleSheets = [sheet];
+    return "adoptedStyleSheets" in root;
+  } catch (_) {
+    return false;
+  }
+}
+
 /** The `autocomplete` token by field name, so browsers offer the visitor's own details. */
 const NAMED = {
   name: "name",
@@ -94,7 +115,7 @@ export function render(root, c, formId) {
       el.append(f.label);
       if (f.required) add(el, "span", { class: "req", "aria-hidden": "true" }, "*");
     };
-    add(root, "style", {}, CSS);
+    if (!adopt(root)) add(root, "style", {}, CSS);
     const wrapper = add(root, "div", { class: "pg", part: "root" });
     // Named by its id, so the tracker's form interactions (which follow focus into this shadow
     // root) report it as the form it is.

@@ -4,7 +4,8 @@
 // (double clicks included) as a lead linked to the tracker's session, visitor and fingerprint;
 // its honeypot set aside as the server sets it aside, a fast fill scored by how it was filled
 // (autofill-like input against a script); a failed send keeps what the visitor
-// typed and a retry makes the one lead; page styles and the form's styles stay apart; a page on
+// typed and a retry makes the one lead; page styles and the form's styles stay apart, under a strict
+// Content-Security-Policy too (no inline styles); a page on
 // an origin the site does not list gets nothing and no exception.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,6 +59,8 @@ let worker;
 let state;
 let pages;
 let foreign;
+/** The site's pages again, under a strict Content-Security-Policy (no inline styles). */
+let strict;
 let browser;
 
 function page(pageUrl, { css = '', tracker = true, form = true, body = '' } = {}) {
@@ -104,7 +107,12 @@ before(async () => {
     return null;
   });
   foreign = await servePages({ '/quote.html': page() });
-  await setupForm(worker, { siteKey: SITE, domains: [hostOf(pages.url)], form: quoteForm('quote', SITE) });
+  // What README asks of a page's policy for the form, and nothing more: no 'unsafe-inline' styles.
+  const csp = `default-src 'self'; script-src 'self' ${worker.url} 'wasm-unsafe-eval'; ` +
+    `connect-src 'self' ${worker.url}; style-src 'self'`;
+  strict = await servePages({ '/plain.html': page(null, { tracker: false, body: HOST_ELEMENTS }) },
+    { 'content-security-policy': csp });
+  await setupForm(worker, { siteKey: SITE, domains: [hostOf(pages.url), hostOf(strict.url)], form: quoteForm('quote', SITE) });
   const callback = {
     form_id: 'callback', site_key: SITE, name: 'Callback',
     fields: [{ name: 'phone', label: 'Phone', type: 'tel', required: true }],
@@ -123,6 +131,7 @@ after(async () => {
   await browser?.close();
   await pages?.close();
   await foreign?.close();
+  await strict?.close();
   await state?.dispose();
   await worker?.stop();
 });
@@ -544,6 +553,59 @@ test('the host page\'s styles do not change the form, and the form\'s styles do 
     assert.deepEqual(x.errors, []);
     await x.p.close();
   }
+});
+
+/** Records the page's Content-Security-Policy violations in `window.violations`. */
+const RECORD_VIOLATIONS = () => {
+  window.violations = [];
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.violations.push(`${e.effectiveDirective} ${e.blockedURI}`);
+  }, true);
+};
+
+/** The violations recorded so far, once the tasks that report them have run. */
+const violations = (p) => p.evaluate(() => new Promise((r) => setTimeout(() => r(window.violations), 50)));
+
+test('under a strict Content-Security-Policy (style-src \'self\') the form is styled and nothing is refused', async () => {
+  const plain = await open('/plain.html');
+  const p = await browser.context.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(e));
+  await p.addInitScript(RECORD_VIOLATIONS);
+  await p.goto(`${strict.url}/plain.html`);
+  await rendered(plain.p);
+  await rendered(p);
+  const a = await styles(plain.p);
+  const b = await styles(p);
+  assert.equal(b['button']['background-color'], 'rgb(11, 98, 214)', 'the button has the sheet\'s accent');
+  for (const key of Object.keys(a)) assert.deepEqual(b[key], a[key], `${key} looks as it does without the policy`);
+  assert.deepEqual(await violations(p), [], 'no Content-Security-Policy violation (style-src above all)');
+  assert.deepEqual(errors, []);
+  await p.close();
+  await plain.p.close();
+});
+
+test('a browser without constructable style sheets gets the style element, styled the same', async () => {
+  const plain = await open('/plain.html');
+  const p = await browser.context.newPage();
+  // As in Safari before 16.4 and Firefox before 101: no `adoptedStyleSheets`, no constructor.
+  await p.addInitScript(() => {
+    delete ShadowRoot.prototype.adoptedStyleSheets;
+    delete Document.prototype.adoptedStyleSheets;
+    window.CSSStyleSheet = function CSSStyleSheet() { throw new TypeError('Illegal constructor'); };
+  });
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(e));
+  await p.goto(`${pages.url}/plain.html`);
+  await rendered(plain.p);
+  await rendered(p);
+  assert.equal(await p.evaluate(() => document.querySelector('[data-pulsegate-form]').shadowRoot.querySelectorAll('style').length), 1);
+  const a = await styles(plain.p);
+  const b = await styles(p);
+  for (const key of Object.keys(a)) assert.deepEqual(b[key], a[key], `${key} looks the same`);
+  assert.deepEqual(errors, []);
+  await p.close();
+  await plain.p.close();
 });
 
 test('several forms on one page, each in its own element or after its own tag', async () => {

@@ -141,7 +141,12 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// The wasm reads only what its rules need from the config (names, types, required, patterns,
 /// limits, option values: the texts are the JS view's) and moves the fields into the view
 /// instead of cloning them: 21,330 B (wasm 16,379), −181 B.
-const FORM_BUDGET: usize = 21_390;
+///
+/// The style sheet adopted as a constructed sheet (`new CSSStyleSheet()`, `replaceSync`,
+/// `adoptedStyleSheets`), the `<style>` element kept only for browsers without one, so a page whose
+/// Content-Security-Policy has no `'unsafe-inline'` in `style-src` gets a styled form: 21,330 B →
+/// 21,402 B (chunk 3,783 → 3,854), +72 B, and the budget with it.
+const FORM_BUDGET: usize = 21_462;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

@@ -31,7 +31,8 @@ const CONFIG: &str = r#"{"form_id":"quote","site_key":"demo","fields":[
   "date":"Please enter a date as YYYY-MM-DD.","choice":"Please choose one of the options.",
   "pattern":"Please match the requested format.","fix_fields":"Please correct the marked fields.",
   "failure":"We could not send your message. Please check your connection and try again.",
-  "too_many":"Too many tries in a row. Please wait a minute and try again.","choose":"Choose…"}}"#;
+  "too_many":"Too many tries in a row. Please wait a minute and try again.","choose":"Choose…",
+  "leave_empty":"Leave this field empty"}}"#;
 
 /// Mounts form `quote` for `endpoint` into a new element `#<id>`, with `answers` queued after
 /// the config; waits until it renders.
@@ -119,6 +120,11 @@ async fn the_config_renders_as_accessible_native_markup() {
     assert_eq!(
         eval_str(id, "root.querySelector('[name=website]').parentNode.getAttribute('aria-hidden')"),
         "true"
+    );
+    // Its label, for the bots that read labels, is the config's message in the form's language.
+    assert_eq!(
+        eval_str(id, "root.querySelector('.hp label').textContent"),
+        "Leave this field empty"
     );
     // The hidden field of a constant is the server's: no input for it.
     assert!(eval(id, "root.querySelector('[name=campaign]')").is_null());

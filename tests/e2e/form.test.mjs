@@ -4,7 +4,8 @@
 // (double clicks included) as a lead linked to the tracker's session, visitor and fingerprint;
 // its honeypot set aside as the server sets it aside, a fast fill scored by how it was filled
 // (autofill-like input against a script); a failed send keeps what the visitor
-// typed and a retry makes the one lead; page styles and the form's styles stay apart; a page on
+// typed and a retry makes the one lead; page styles and the form's styles stay apart, under a strict
+// Content-Security-Policy too (no inline styles); a page on
 // an origin the site does not list gets nothing and no exception.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,6 +59,8 @@ let worker;
 let state;
 let pages;
 let foreign;
+/** The site's pages again, under a strict Content-Security-Policy (no inline styles). */
+let strict;
 let browser;
 
 function page(pageUrl, { css = '', tracker = true, form = true, body = '' } = {}) {
@@ -104,7 +107,12 @@ before(async () => {
     return null;
   });
   foreign = await servePages({ '/quote.html': page() });
-  await setupForm(worker, { siteKey: SITE, domains: [hostOf(pages.url)], form: quoteForm('quote', SITE) });
+  // What README asks of a page's policy for the form, and nothing more: no 'unsafe-inline' styles.
+  const csp = `default-src 'self'; script-src 'self' ${worker.url} 'wasm-unsafe-eval'; ` +
+    `connect-src 'self' ${worker.url}; style-src 'self'`;
+  strict = await servePages({ '/plain.html': page(null, { tracker: false, body: HOST_ELEMENTS }) },
+    { 'content-security-policy': csp });
+  await setupForm(worker, { siteKey: SITE, domains: [hostOf(pages.url), hostOf(strict.url)], form: quoteForm('quote', SITE) });
   const callback = {
     form_id: 'callback', site_key: SITE, name: 'Callback',
     fields: [{ name: 'phone', label: 'Phone', type: 'tel', required: true }],
@@ -123,6 +131,7 @@ after(async () => {
   await browser?.close();
   await pages?.close();
   await foreign?.close();
+  await strict?.close();
   await state?.dispose();
   await worker?.stop();
 });
@@ -546,6 +555,59 @@ test('the host page\'s styles do not change the form, and the form\'s styles do 
   }
 });
 
+/** Records the page's Content-Security-Policy violations in `window.violations`. */
+const RECORD_VIOLATIONS = () => {
+  window.violations = [];
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.violations.push(`${e.effectiveDirective} ${e.blockedURI}`);
+  }, true);
+};
+
+/** The violations recorded so far, once the tasks that report them have run. */
+const violations = (p) => p.evaluate(() => new Promise((r) => setTimeout(() => r(window.violations), 50)));
+
+test('under a strict Content-Security-Policy (style-src \'self\') the form is styled and nothing is refused', async () => {
+  const plain = await open('/plain.html');
+  const p = await browser.context.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(e));
+  await p.addInitScript(RECORD_VIOLATIONS);
+  await p.goto(`${strict.url}/plain.html`);
+  await rendered(plain.p);
+  await rendered(p);
+  const a = await styles(plain.p);
+  const b = await styles(p);
+  assert.equal(b['button']['background-color'], 'rgb(11, 98, 214)', 'the button has the sheet\'s accent');
+  for (const key of Object.keys(a)) assert.deepEqual(b[key], a[key], `${key} looks as it does without the policy`);
+  assert.deepEqual(await violations(p), [], 'no Content-Security-Policy violation (style-src above all)');
+  assert.deepEqual(errors, []);
+  await p.close();
+  await plain.p.close();
+});
+
+test('a browser without constructable style sheets gets the style element, styled the same', async () => {
+  const plain = await open('/plain.html');
+  const p = await browser.context.newPage();
+  // As in Safari before 16.4 and Firefox before 101: no `adoptedStyleSheets`, no constructor.
+  await p.addInitScript(() => {
+    delete ShadowRoot.prototype.adoptedStyleSheets;
+    delete Document.prototype.adoptedStyleSheets;
+    window.CSSStyleSheet = function CSSStyleSheet() { throw new TypeError('Illegal constructor'); };
+  });
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(e));
+  await p.goto(`${pages.url}/plain.html`);
+  await rendered(plain.p);
+  await rendered(p);
+  assert.equal(await p.evaluate(() => document.querySelector('[data-pulsegate-form]').shadowRoot.querySelectorAll('style').length), 1);
+  const a = await styles(plain.p);
+  const b = await styles(p);
+  for (const key of Object.keys(a)) assert.deepEqual(b[key], a[key], `${key} looks the same`);
+  assert.deepEqual(errors, []);
+  await p.close();
+  await plain.p.close();
+});
+
 test('several forms on one page, each in its own element or after its own tag', async () => {
   for (const path of ['/two.html', '/two-tags.html']) {
     const { p, errors } = await open(path);
@@ -579,6 +641,7 @@ const i18nView = (p) => p.evaluate(() => {
     button: root.querySelector('button').textContent,
     errors: ['email', 'roof', 'consent'].map((n) => root.getElementById(root.querySelector(`[name=${n}]`).getAttribute('aria-describedby').split(' ').pop()).textContent),
     status: root.querySelector('.status').textContent,
+    trap: root.querySelector('.hp label').textContent,
   };
 });
 
@@ -593,6 +656,7 @@ test('the form speaks the visitor\'s language: data-lang="de", a browser locale 
   assert.deepEqual(v.emailDescribed, ['Nur für Ihr Angebot.', ''], 'the help and the (empty) error, both described');
   assert.deepEqual(v.options, ['Bitte wählen…', 'Flachdach', 'Satteldach']);
   assert.equal(v.button, 'Angebot anfordern');
+  assert.equal(v.trap, 'Dieses Feld bitte leer lassen', 'the trap\'s label too, for the bots that read labels');
   await p.locator('[data-pulsegate-form] >> button').click();
   v = await i18nView(p);
   assert.deepEqual(v.errors, ['Bitte füllen Sie dieses Feld aus.', 'Bitte wählen Sie eine Option.', 'Bitte setzen Sie hier ein Häkchen.']);
@@ -620,6 +684,7 @@ test('the form speaks the visitor\'s language: data-lang="de", a browser locale 
     assert.deepEqual(w.labels, ['E-mail', 'Roof', 'I agree'], 'untranslated texts: the default locale\'s');
     assert.equal(w.button, 'Pedir orçamento');
     assert.equal(w.options[0], 'Escolher…');
+    assert.equal(w.trap, 'Deixe este campo vazio');
     await q.locator('[data-pulsegate-form] >> button').click();
     assert.deepEqual((await i18nView(q)).errors, ['Preencha este campo.', 'Escolha uma opção.', 'Marque esta caixa.']);
     assert.deepEqual(pageErrors, []);
@@ -717,6 +782,15 @@ test('a field only the server refuses is told in the form\'s language, under the
   assert.deepEqual(await refused(body({ lang: 'pt-BR', fields: { roof: 'flat', consent: true } }), page), ['fields.email', 'Preencha este campo.'], 'a missing required field, pt-BR → pt');
   assert.deepEqual(await refused(body(), { ...page, 'accept-language': 'de-CH, de;q=0.9' }), ['fields.email', 'Bitte halten Sie sich an das verlangte Format.'], 'no lang: Accept-Language');
   assert.deepEqual(await refused(body({ lang: 'ja' }), page), ['fields.email', 'Please match the requested format.'], 'a language the form lacks: its default');
+  // The refusal names its language, and varies by Accept-Language only where that header chose it.
+  const language = async (b, headers) => {
+    const r = await post(b, headers);
+    assert.equal(r.status, 400);
+    return [r.headers.get('content-language'), r.headers.get('vary').split(/,\s*/).sort()];
+  };
+  assert.deepEqual(await language(body({ lang: 'de' }), page), ['de', ['Origin']]);
+  assert.deepEqual(await language(body(), { ...page, 'accept-language': 'de-CH' }), ['de', ['Accept-Language', 'Origin']]);
+  assert.deepEqual(await language(body({ lang: 'ja' }), page), ['en', ['Origin']]);
   const badTag = await post(body({ lang: 'de_DE' }), page);
   assert.equal(badTag.status, 400);
   assert.equal((await badTag.json()).error.field, 'lang');
@@ -724,6 +798,7 @@ test('a field only the server refuses is told in the form\'s language, under the
   const key = (await api(worker, '/analytics/integrations', { method: 'POST', body: { name: 'Backend', site_key: SITE } })).json.key;
   assert.deepEqual(await refused(body({ lang: 'de' }), { 'x-api-key': key }), ['fields.email', 'Please match the requested format.']);
   assert.deepEqual(await refused(body(), { 'x-api-key': key, 'accept-language': 'de' }), ['fields.email', 'Bitte halten Sie sich an das verlangte Format.']);
+  assert.deepEqual(await language(body({ lang: 'de' }), { 'x-api-key': key }), ['en', ['Accept-Language', 'Origin']]);
 });
 
 test('a page on an origin the site does not list gets nothing rendered and no exception', async () => {

@@ -312,11 +312,19 @@ pub(crate) async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     };
 
     let stats = Stats::new();
-    let Outcome { result, mask, allow_origin } =
+    let Outcome { result, mask, allow_origin, error_headers } =
         dispatch(req, &env, &ctx, &stats, &method, &path).await;
     let (resp, error) = match result {
         Ok(resp) => (resp, None),
-        Err(err) => (error_response(&err, mask), Some(err)),
+        Err(err) => {
+            let mut resp = error_response(&err, mask);
+            for (name, value) in &error_headers {
+                if let Err(e) = resp.headers_mut().set(name, value) {
+                    worker::console_error!("cannot set header {name}: {e}");
+                }
+            }
+            (resp, Some(err))
+        }
     };
     let resp = finish(resp, &request_id, &path, allow_origin.as_deref(), method == "HEAD");
 
@@ -342,23 +350,30 @@ pub(crate) async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     resp
 }
 
-/// A handler's result, whether an error body must be masked (a marketing key's request), and
-/// the one origin allowed to read the answer (a lead form's checked page).
+/// A handler's result, whether an error body must be masked (a marketing key's request), the
+/// one origin allowed to read the answer (a lead form's checked page), and headers an error
+/// answer carries besides its own (a refused lead field's `Content-Language`).
 struct Outcome {
     result: Result<Response, ApiError>,
     mask: bool,
     allow_origin: Option<String>,
+    error_headers: Vec<(&'static str, String)>,
 }
 
 impl From<Result<Response, ApiError>> for Outcome {
     fn from(result: Result<Response, ApiError>) -> Self {
-        Self { result, mask: false, allow_origin: None }
+        Self { result, mask: false, allow_origin: None, error_headers: Vec::new() }
     }
 }
 
 impl From<lead::Answer> for Outcome {
     fn from(answer: lead::Answer) -> Self {
-        Self { result: answer.result, mask: false, allow_origin: answer.allow_origin }
+        Self {
+            result: answer.result,
+            mask: false,
+            allow_origin: answer.allow_origin,
+            error_headers: answer.headers,
+        }
     }
 }
 
@@ -421,7 +436,7 @@ async fn protected(
     };
     let mask = principal.mask_pii;
     if let Err(e) = auth::authorize(&principal, route.access) {
-        return Outcome { result: Err(e), mask, allow_origin: None };
+        return Outcome { result: Err(e), mask, allow_origin: None, error_headers: Vec::new() };
     }
     let format =
         crate::http::query_pairs(&req).into_iter().find(|(k, _)| k == "format").map(|(_, v)| v);
@@ -439,7 +454,7 @@ async fn protected(
         }
         Err(e) => Err(e),
     };
-    Outcome { result, mask, allow_origin: None }
+    Outcome { result, mask, allow_origin: None, error_headers: Vec::new() }
 }
 
 fn preflight(allow: &str) -> Result<Response, ApiError> {

@@ -148,7 +148,8 @@ pub const MESSAGE_LANGUAGES: [&str; 6] = ["en", "de", "fr", "es", "pt", "nl"];
 ///   "date": "Please enter a date as YYYY-MM-DD.", "choice": "Please choose one of the options.",
 ///   "pattern": "Please match the requested format.", "fix_fields": "Please correct the marked fields.",
 ///   "failure": "We could not send your message. Please check your connection and try again.",
-///   "too_many": "Too many tries in a row. Please wait a minute and try again.", "choose": "Choose…" }
+///   "too_many": "Too many tries in a row. Please wait a minute and try again.", "choose": "Choose…",
+///   "leave_empty": "Leave this field empty" }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -184,6 +185,9 @@ pub struct FormMessages {
     pub too_many: String,
     /// A select's empty first option. Example: `"Choose…"`.
     pub choose: String,
+    /// The bot trap's label: out of sight and hidden from assistive technology, read only by
+    /// the bots and password managers that look at labels. Example: `"Leave this field empty"`.
+    pub leave_empty: String,
 }
 
 impl FormMessages {
@@ -227,7 +231,7 @@ impl FormMessages {
 }
 
 /// One language's messages, in [`FormMessages`] field order.
-type Catalogue = [&'static str; 15];
+type Catalogue = [&'static str; 16];
 
 const EN: Catalogue = [
     "Please fill in this field.",
@@ -245,6 +249,7 @@ const EN: Catalogue = [
     "We could not send your message. Please check your connection and try again.",
     "Too many tries in a row. Please wait a minute and try again.",
     "Choose…",
+    "Leave this field empty",
 ];
 
 const DE: Catalogue = [
@@ -263,6 +268,7 @@ const DE: Catalogue = [
     "Ihre Nachricht konnte nicht gesendet werden. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
     "Zu viele Versuche hintereinander. Bitte warten Sie eine Minute und versuchen Sie es erneut.",
     "Bitte wählen…",
+    "Dieses Feld bitte leer lassen",
 ];
 
 const FR: Catalogue = [
@@ -281,6 +287,7 @@ const FR: Catalogue = [
     "Votre message n’a pas pu être envoyé. Vérifiez votre connexion et réessayez.",
     "Trop de tentatives d’affilée. Veuillez patienter une minute et réessayer.",
     "Choisir…",
+    "Laissez ce champ vide",
 ];
 
 const ES: Catalogue = [
@@ -299,6 +306,7 @@ const ES: Catalogue = [
     "No hemos podido enviar su mensaje. Compruebe su conexión e inténtelo de nuevo.",
     "Demasiados intentos seguidos. Espere un minuto e inténtelo de nuevo.",
     "Elegir…",
+    "Deje este campo vacío",
 ];
 
 const PT: Catalogue = [
@@ -317,6 +325,7 @@ const PT: Catalogue = [
     "Não foi possível enviar a sua mensagem. Verifique a sua ligação e tente novamente.",
     "Demasiadas tentativas seguidas. Aguarde um minuto e tente novamente.",
     "Escolher…",
+    "Deixe este campo vazio",
 ];
 
 const NL: Catalogue = [
@@ -335,6 +344,7 @@ const NL: Catalogue = [
     "Uw bericht kon niet worden verzonden. Controleer uw verbinding en probeer het opnieuw.",
     "Te veel pogingen achter elkaar. Wacht een minuut en probeer het opnieuw.",
     "Kies…",
+    "Laat dit veld leeg",
 ];
 
 /// The built-in messages for `tag` (looked up as [`lookup`] does: `pt-BR` → `pt`), English
@@ -365,6 +375,7 @@ pub fn messages(tag: &str) -> FormMessages {
         failure: s(12),
         too_many: s(13),
         choose: s(14),
+        leave_empty: s(15),
     }
 }
 

@@ -15,18 +15,16 @@ use wasm_bindgen::JsValue;
 use crate::js::{flag, get, number, text, whole};
 use crate::text::u64_text;
 
-/// What the form renders and sends.
+/// What the form checks and sends (`js/form-view.js` renders the rest of the answer).
 #[derive(Debug)]
 pub(crate) struct Config {
-    /// The visible fields, in order.
+    /// The visible fields, in order, as the rules need them (their texts are the view's: not
+    /// read); they move into the view when it renders.
     pub(crate) fields: Vec<FormField>,
-    pub(crate) submit_text: String,
     pub(crate) success_message: String,
     /// Hidden fields the browser fills (UTM parameters, the page, the referrer); constants and
     /// the landing page are the server's.
     pub(crate) hidden: Vec<(String, HiddenSource)>,
-    /// The name of the trap input.
-    pub(crate) honeypot: String,
     /// The language of the texts (the form's `lang` attribute).
     pub(crate) lang: String,
     /// The form builder's own messages in that language, the JSON object as answered
@@ -53,17 +51,15 @@ pub(crate) fn read(json: &JsValue) -> Option<Config> {
     (!fields.is_empty()).then_some(())?;
     Some(Config {
         fields,
-        submit_text: text(json, "submit_text")?,
         success_message: text(json, "success_message")?,
         hidden,
-        honeypot: text(json, "honeypot")?,
         lang: text(json, "lang")?,
         messages: crate::js::object(get(json, "messages"))?,
     })
 }
 
 /// The elements of a JS array (none for anything else).
-fn items(array: &JsValue) -> Vec<JsValue> {
+pub(crate) fn items(array: &JsValue) -> Vec<JsValue> {
     let len = whole(number(array, "length")).unwrap_or(0).min(1_000);
     (0..len).map(|i| get(array, &u64_text(i))).collect()
 }
@@ -71,17 +67,17 @@ fn items(array: &JsValue) -> Vec<JsValue> {
 fn field(f: &JsValue) -> Option<FormField> {
     let options = items(&get(f, "options"))
         .into_iter()
-        .map(|o| Some(FieldOption { value: text(&o, "value")?, label: text(&o, "label")? }))
+        .map(|o| Some(FieldOption { value: text(&o, "value")?, label: String::new() }))
         .collect::<Option<Vec<_>>>()?;
     Some(FormField {
         name: text(f, "name")?,
-        label: text(f, "label")?,
+        label: String::new(),
         field_type: field_type(&text(f, "type")?)?,
         required: flag(f, "required"),
         pattern: text(f, "pattern"),
         options,
-        placeholder: text(f, "placeholder"),
-        help: text(f, "help"),
+        placeholder: None,
+        help: None,
         max_length: whole(number(f, "max_length")).map(|n| n.min(u64::from(u32::MAX)) as u32),
     })
 }

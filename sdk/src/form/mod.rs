@@ -3,7 +3,7 @@
 //! ```text
 //! mount → GET /forms/config (the page's origin must be one of the site's domains; otherwise
 //!         403 and nothing is rendered)
-//!       → render in a shadow root (view.rs, style.rs)
+//!       → render in a shadow root (js/form-view.js, view.rs)
 //!       → as the visitor types: the schema's rules (`pulsegate_schema::lead::rules`, the ones
 //!         /lead.capture runs) on a field they left or are fixing
 //!       → submit: every field checked, focus to the first invalid one; a tracker still
@@ -19,7 +19,6 @@
 //! and nothing it does throws into the page: every callback is guarded.
 
 mod config;
-mod style;
 mod submit;
 mod view;
 
@@ -254,9 +253,8 @@ impl Form {
         if self.view.is_some() {
             return;
         }
-        let Some(config) = config::read(json) else { return };
-        let doc = get(&self.window, "document");
-        let Some(view) = view::render(&self.root, &doc, &config, &self.form_id) else { return };
+        let Some(mut config) = config::read(json) else { return };
+        let Some(view) = view::render(&self.root, json, &mut config, &self.form_id) else { return };
         let form = view.form.clone();
         for (kind, signal) in [
             ("submit", Signal::Submit),

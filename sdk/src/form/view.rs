@@ -23,6 +23,10 @@
 //! work as on any form; `required`, `aria-invalid` and an error text linked by `aria-describedby`
 //! say what is wrong. The browser's own validation is off (`novalidate`): the schema's rules
 //! decide, as on the server.
+//!
+//! The elements and the style sheet are created by `js/form-view.js` from the config as answered
+//! (element by element, no HTML parsing): in JS they cost a third of what the same calls cost in
+//! the wasm. What decides stays here: the rules, the messages, the traps, the state.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -31,10 +35,10 @@ use pulsegate_schema::lead::FieldValue;
 use pulsegate_schema::lead::rules::{self, Problem, max_chars};
 use pulsegate_schema::{FieldType, FormField};
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 
-use super::config::Config;
-use super::style::CSS;
-use crate::js::{self, call, call_str, call_str2, flag, get, set, set_str, text};
+use super::config::{Config, items};
+use crate::js::{self, call_str, call_str2, flag, get, set, set_str, text};
 use crate::text::{push_u64, u64_text};
 
 /// The rendered form.
@@ -74,213 +78,49 @@ pub(crate) struct FieldFill {
     pub(crate) keyless: bool,
 }
 
-/// Creates elements in one document.
-struct Dom {
-    doc: JsValue,
+#[wasm_bindgen(module = "/js/form-view.js")]
+extern "C" {
+    /// Builds the markup of `config` (the parsed `/forms/config` answer) for form `form_id` in
+    /// `root`: `[form, button, status, success, trap, ...fields]`, each field `[error, input…]`;
+    /// `undefined` when it failed. See `js/form-view.js`.
+    #[wasm_bindgen(js_name = render)]
+    fn build(root: &JsValue, config: &JsValue, form_id: &str) -> JsValue;
 }
 
-impl Dom {
-    /// `<tag attrs…>` appended to `parent`.
-    fn add(&self, parent: &JsValue, tag: &str, attrs: &[(&str, &str)]) -> JsValue {
-        let el = call_str(&self.doc, "createElement", tag);
-        for (name, value) in attrs {
-            call_str2(&el, "setAttribute", name, value);
-        }
-        call(parent, "appendChild", &[&el]);
-        el
-    }
-
-    /// `<tag attrs…>text</tag>` appended to `parent`.
-    fn text(&self, parent: &JsValue, tag: &str, attrs: &[(&str, &str)], text: &str) -> JsValue {
-        let el = self.add(parent, tag, attrs);
-        set_str(&el, "textContent", text);
-        el
-    }
-
-    /// A label's text with the required marker.
-    fn label(&self, label: &JsValue, field: &FormField) {
-        call_str(label, "append", &field.label);
-        if field.required {
-            self.text(label, "span", &[("class", "req"), ("aria-hidden", "true")], "*");
-        }
-    }
-}
-
-/// `prefix` + `n`: element ids (unique within the form's own shadow root).
-fn id(prefix: &str, n: usize) -> String {
-    let mut out = String::from(prefix);
-    push_u64(&mut out, n as u64);
-    out
-}
-
-/// Renders `config` (the form `form_id`) into `root` (the shadow root).
+/// Renders `config` (read from `json`, the form `form_id`) into `root` (the shadow root); its
+/// fields move into the view.
 pub(crate) fn render(
     root: &JsValue,
-    doc: &JsValue,
-    config: &Config,
+    json: &JsValue,
+    config: &mut Config,
     form_id: &str,
 ) -> Option<View> {
-    let dom = Dom { doc: doc.clone() };
-    dom.text(root, "style", &[], CSS);
-    let wrapper = dom.add(root, "div", &[("class", "pg"), ("part", "root")]);
-    // Named by its id, so the tracker's form interactions (which follow focus into this shadow
-    // root) report it as the form it is.
-    let form =
-        dom.add(&wrapper, "form", &[("novalidate", ""), ("name", form_id), ("lang", &config.lang)]);
-    let mut fields = Vec::with_capacity(config.fields.len());
-    for (n, field) in config.fields.iter().enumerate() {
-        fields.push(render_field(&dom, &form, field, n, &config.say("choose")));
-    }
-    // The trap: out of sight, out of the tab order and hidden from assistive technology; a
-    // person never fills it, a form-filling bot often does.
-    let trap = dom.add(&form, "div", &[("class", "hp"), ("aria-hidden", "true")]);
-    dom.text(&trap, "label", &[("for", "hp")], "Leave this field empty");
-    let honeypot = dom.add(
-        &trap,
-        "input",
-        &[("id", "hp"), ("name", &config.honeypot), ("tabindex", "-1"), ("autocomplete", "off")],
-    );
-    let status = dom.add(&form, "p", &[("class", "status"), ("role", "alert")]);
-    let button = dom.text(&form, "button", &[("type", "submit")], &config.submit_text);
-    let success = dom.text(
-        &wrapper,
-        "p",
-        &[("class", "ok"), ("role", "status"), ("tabindex", "-1"), ("hidden", "")],
-        "",
-    );
-    js::object(form.clone())?;
-    Some(View { form, button, status, success, honeypot, fields })
-}
-
-fn render_field(dom: &Dom, form: &JsValue, field: &FormField, n: usize, choose: &str) -> FieldView {
-    let (input_id, error_id, help_id) = (id("f", n), id("e", n), id("h", n));
-    // The hint (when there is one) and the error, both read out with the field.
-    let described = if field.help.is_some() {
-        let mut ids = help_id.clone();
-        ids.push(' ');
-        ids.push_str(&error_id);
-        ids
-    } else {
-        error_id.clone()
+    let parts = items(&build(root, json, form_id));
+    let mut parts = parts.into_iter();
+    let (Some(form), Some(button), Some(status), Some(success), Some(honeypot)) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
     };
-    let help = |parent: &JsValue| {
-        if let Some(help) = &field.help {
-            dom.text(parent, "p", &[("id", &help_id), ("class", "help")], help);
-        }
-    };
-    let name = field.name.as_str();
-    let mut inputs = Vec::new();
-    let error = match field.field_type {
-        FieldType::Radio => {
-            let group = dom.add(form, "fieldset", &[("aria-describedby", &described)]);
-            let legend = dom.add(&group, "legend", &[]);
-            dom.label(&legend, field);
-            for (i, option) in field.options.iter().enumerate() {
-                let label = dom.add(&group, "label", &[("class", "opt")]);
-                let radio = dom.add(
-                    &label,
-                    "input",
-                    &[
-                        ("type", "radio"),
-                        ("id", &id(&input_id, i)),
-                        ("name", name),
-                        ("value", &option.value),
-                    ],
-                );
-                call_str(&label, "append", &option.label);
-                inputs.push(radio);
-            }
-            if field.required {
-                for radio in &inputs {
-                    set(radio, "required", &JsValue::TRUE);
-                }
-            }
-            help(&group);
-            dom.add(&group, "p", &[("id", &error_id), ("class", "err")])
-        }
-        FieldType::Checkbox => {
-            let row = dom.add(form, "div", &[("class", "check")]);
-            let input = dom.add(
-                &row,
-                "input",
-                &[
-                    ("type", "checkbox"),
-                    ("id", &input_id),
-                    ("name", name),
-                    ("aria-describedby", &described),
-                ],
+    let count = config.fields.len();
+    let mut fields = Vec::with_capacity(count);
+    for (field, part) in core::mem::take(&mut config.fields).into_iter().zip(parts) {
+        let mut inputs = items(&part).into_iter();
+        let error = inputs.next()?;
+        let inputs: Vec<JsValue> = inputs.collect();
+        // The limit the rules apply, on every text-like control (the schema's `max_chars`).
+        if !field.field_type.has_options() && field.field_type != FieldType::Checkbox {
+            call_str2(
+                inputs.first()?,
+                "setAttribute",
+                "maxlength",
+                &u64_text(max_chars(&field).into()),
             );
-            let label = dom.add(&row, "label", &[("for", &input_id)]);
-            dom.label(&label, field);
-            inputs.push(input);
-            help(form);
-            dom.add(form, "p", &[("id", &error_id), ("class", "err")])
         }
-        _ => {
-            let wrap = dom.add(form, "div", &[]);
-            let label = dom.add(&wrap, "label", &[("for", &input_id)]);
-            dom.label(&label, field);
-            let common =
-                [("id", input_id.as_str()), ("name", name), ("aria-describedby", &described)];
-            let input = match field.field_type {
-                FieldType::Select => {
-                    let select = dom.add(&wrap, "select", &common);
-                    dom.text(&select, "option", &[("value", "")], choose);
-                    for option in &field.options {
-                        dom.text(&select, "option", &[("value", &option.value)], &option.label);
-                    }
-                    select
-                }
-                FieldType::Textarea => dom.add(&wrap, "textarea", &common),
-                kind => {
-                    let input = dom.add(&wrap, "input", &common);
-                    call_str2(&input, "setAttribute", "type", input_type(kind));
-                    if let Some(auto) = autocomplete(field) {
-                        call_str2(&input, "setAttribute", "autocomplete", auto);
-                    }
-                    input
-                }
-            };
-            if field.field_type != FieldType::Select {
-                call_str2(&input, "setAttribute", "maxlength", &u64_text(max_chars(field).into()));
-                if let Some(placeholder) = &field.placeholder {
-                    call_str2(&input, "setAttribute", "placeholder", placeholder);
-                }
-            }
-            if field.required {
-                set(&input, "required", &JsValue::TRUE);
-            }
-            inputs.push(input);
-            help(&wrap);
-            dom.add(&wrap, "p", &[("id", &error_id), ("class", "err")])
-        }
-    };
-    FieldView { field: field.clone(), inputs, error, invalid: false, fill: FieldFill::default() }
-}
-
-fn input_type(kind: FieldType) -> &'static str {
-    match kind {
-        FieldType::Email => "email",
-        FieldType::Tel => "tel",
-        FieldType::Url => "url",
-        FieldType::Number => "number",
-        FieldType::Date => "date",
-        _ => "text",
+        fields.push(FieldView { field, inputs, error, invalid: false, fill: FieldFill::default() });
     }
-}
-
-/// The `autocomplete` token for the field, so browsers offer the visitor's own details.
-fn autocomplete(field: &FormField) -> Option<&'static str> {
-    Some(match (field.field_type, field.name.as_str()) {
-        (FieldType::Email, _) => "email",
-        (FieldType::Tel, _) => "tel",
-        (FieldType::Url, _) => "url",
-        (_, "name" | "full_name" | "fullname") => "name",
-        (_, "first_name" | "firstname" | "given_name") => "given-name",
-        (_, "last_name" | "lastname" | "family_name") => "family-name",
-        (_, "company" | "organization" | "organisation") => "organization",
-        _ => return None,
-    })
+    (fields.len() == count).then_some(())?;
+    Some(View { form, button, status, success, honeypot, fields })
 }
 
 impl FieldView {

@@ -5,6 +5,29 @@ use pulsegate_schema::FormDefinition;
 use pulsegate_schema::lead::locale::{messages, wanted_languages};
 use pulsegate_schema::lead::{FormMessages, locale_for};
 
+/// The field messages a refusal is told in, and how they were chosen.
+#[derive(Debug)]
+pub(crate) struct FieldTexts {
+    /// The messages, in [`lang`](Self::lang).
+    pub(crate) messages: FormMessages,
+    /// The form's locale they belong to: the answer's `Content-Language`.
+    pub(crate) lang: String,
+    /// Whether `Accept-Language` chose them (present or absent): the answer then carries
+    /// `Vary: Accept-Language`.
+    pub(crate) by_header: bool,
+}
+
+impl FieldTexts {
+    /// The headers of a refusal in these texts.
+    pub(crate) fn headers(&self) -> Vec<(&'static str, String)> {
+        let mut headers = vec![("Content-Language", self.lang.clone())];
+        if self.by_header {
+            headers.push(("Vary", "Accept-Language".to_owned()));
+        }
+        headers
+    }
+}
+
 /// The field messages for a submission to `form`: a page's by the submission's `lang` (the
 /// locale the form was shown in), else its `Accept-Language`, else the form's default locale;
 /// a server's (integration key) by its `Accept-Language`, else English, whatever the body's
@@ -14,15 +37,19 @@ pub(crate) fn for_submission(
     from_page: bool,
     lang: Option<&str>,
     accept_language: Option<&str>,
-) -> FormMessages {
+) -> FieldTexts {
+    let by_header = !(from_page && lang.is_some());
     let wanted = match (from_page, lang, accept_language) {
         (true, Some(lang), _) => wanted_languages(lang),
         (_, _, Some(header)) => wanted_languages(header),
         (true, None, None) => Vec::new(),
-        (false, _, None) => return messages("en"),
+        (false, _, None) => {
+            return FieldTexts { messages: messages("en"), lang: "en".to_owned(), by_header };
+        }
     };
     let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
-    messages(locale_for(form, &wanted))
+    let lang = locale_for(form, &wanted);
+    FieldTexts { messages: messages(lang), lang: lang.to_owned(), by_header }
 }
 
 #[cfg(test)]
@@ -44,8 +71,8 @@ mod tests {
         form
     }
 
-    fn required(m: &FormMessages) -> &str {
-        &m.required
+    fn required(m: &FieldTexts) -> &str {
+        &m.messages.required
     }
 
     #[test]
@@ -82,5 +109,40 @@ mod tests {
         assert_eq!(required(&asked), "Veuillez remplir ce champ.");
         let junk = for_submission(&german_form, false, None, Some("<b>;q=x"));
         assert_eq!(required(&junk), "Bitte füllen Sie dieses Feld aus.", "the form's default");
+    }
+
+    #[test]
+    fn a_refusal_names_its_language_and_varies_by_the_header_it_read() {
+        let f = form("en", &["de", "fr"]);
+        let headers = |t: FieldTexts| t.headers();
+        let by_lang = for_submission(&f, true, Some("de-AT"), Some("fr"));
+        assert_eq!(headers(by_lang), [("Content-Language", "de".to_owned())], "lang alone chose");
+        let vary = ("Vary", "Accept-Language".to_owned());
+        assert_eq!(
+            headers(for_submission(&f, true, None, Some("fr-CH"))),
+            [("Content-Language", "fr".to_owned()), vary.clone()]
+        );
+        assert_eq!(
+            headers(for_submission(&f, true, None, None)),
+            [("Content-Language", "en".to_owned()), vary.clone()],
+            "no header is an answer of the header too"
+        );
+        assert_eq!(
+            headers(for_submission(&f, false, Some("de"), None)),
+            [("Content-Language", "en".to_owned()), vary.clone()]
+        );
+        assert_eq!(
+            headers(for_submission(&form("de", &["fr"]), false, None, Some("fr"))),
+            [("Content-Language", "fr".to_owned()), vary]
+        );
+        // The locale as the form names it, which is the form's texts' language too.
+        let mut regional = form("en", &[]);
+        regional.translations.insert(
+            "pt-BR".to_owned(),
+            serde_json::from_value(serde_json::json!({ "submit_text": "x" })).unwrap(),
+        );
+        let pt = for_submission(&regional, true, Some("pt-br"), None);
+        assert_eq!(pt.lang, "pt-BR");
+        assert_eq!(pt.messages.required, "Preencha este campo.");
     }
 }

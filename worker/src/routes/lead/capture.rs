@@ -64,7 +64,8 @@ pub(crate) async fn post(
 ) -> Answer {
     let path = req.path();
     let mut allow_origin = None;
-    let result = capture(req, env, wait, stats, &mut allow_origin).await;
+    let mut headers = Vec::new();
+    let result = capture(req, env, wait, stats, &mut allow_origin, &mut headers).await;
     let result = match route {
         Route::Current => result,
         Route::Deprecated => {
@@ -82,7 +83,7 @@ pub(crate) async fn post(
             })
         }
     };
-    Answer { result, allow_origin }
+    Answer { result, allow_origin, headers }
 }
 
 fn log_deprecated(path: &str, status: Option<u16>) {
@@ -99,6 +100,7 @@ async fn capture(
     wait: &Context,
     stats: Rc<Stats>,
     allow_origin: &mut Option<String>,
+    headers: &mut Vec<(&'static str, String)>,
 ) -> Result<Response, ApiError> {
     let ctx = TrackCtx::of(&req, env);
     let db = Db::counted(env, Rc::clone(&stats))?;
@@ -144,9 +146,15 @@ async fn capture(
         submission.lang.as_deref(),
         header(&req, "accept-language").as_deref(),
     );
-    check_fields_in(&loaded.form, &submission.fields, &field_messages, &mut |pattern, value| {
-        js::pattern_matches(pattern, value)
-    })?;
+    let checked =
+        check_fields_in(&loaded.form, &submission.fields, &field_messages.messages, &mut |p, v| {
+            js::pattern_matches(p, v)
+        });
+    if let Err(refused) = checked {
+        // The field's message is in the form's language: the answer says which.
+        *headers = field_messages.headers();
+        return Err(refused.into());
+    }
 
     let key = values::idempotency_key(idempotency.as_deref(), &submission);
     let set_aside = if verdict.blocked != 0 {

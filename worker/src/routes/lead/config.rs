@@ -23,7 +23,7 @@ const CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=300";
 pub(crate) async fn get(req: Request, env: &Env) -> Answer {
     let mut allow_origin = None;
     let result = answer(&req, env, &mut allow_origin).await;
-    Answer { result, allow_origin }
+    Answer { result, allow_origin, headers: Vec::new() }
 }
 
 /// The parameter `name` once at most (`None` when absent or empty).

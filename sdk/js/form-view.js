@@ -1,0 +1,190 @@
+// The lead form's markup and style sheet, built from the config `/forms/config` answered (the
+// parsed JSON, as `src/form/view.rs` hands it over). Elements are created one by one
+// (createElement, setAttribute, textContent: no HTML parsing, so Trusted Types and any CSP that
+// allows the script allow this too). Everything that decides stays in the wasm: the rules, the
+// messages shown, the bot traps, the submission, double-submit protection, the form's state.
+//
+// The style sheet works inside the form's shadow root, adopted as a constructed sheet (so a strict
+// `style-src` lets it apply) or, in browsers without those, as a `<style>` element: page rules
+// cannot reach the form's elements and these rules cannot reach the page. The wrapper resets every
+// inherited property (`all: initial`), so not even the host element's inherited font or colour
+// seeps in; only the custom properties below do (custom properties inherit through shadow
+// boundaries), and they are the theming interface (README, "Lead capture"):
+//
+// `--pg-accent` (button, focus ring, checked boxes), `--pg-accent-text`, `--pg-text`, `--pg-bg`,
+// `--pg-input-bg`, `--pg-input-text`, `--pg-border`, `--pg-error`, `--pg-success-bg`,
+// `--pg-success-text`, `--pg-help`, `--pg-radius`, `--pg-font`, `--pg-font-size`, `--pg-gap`,
+// `--pg-max-width`. `:where()` keeps the element reset at zero specificity, so every rule after it
+// wins over it.
+
+const CSS =
+  ":host{display:block}" +
+  ".pg{all:initial;display:block;box-sizing:border-box;max-width:var(--pg-max-width,36em);" +
+  'font-family:var(--pg-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);' +
+  "font-size:var(--pg-font-size,16px);line-height:1.5;color:var(--pg-text,#1f2328);" +
+  "background:var(--pg-bg,transparent)}" +
+  ":where(.pg) *{box-sizing:border-box;margin:0}" +
+  "[hidden]{display:none!important}" +
+  "form{display:grid;gap:var(--pg-gap,1em)}" +
+  "label,legend{display:block;font-weight:600;margin-bottom:.25em;padding:0}" +
+  ".req{color:var(--pg-error,#b42318);margin-left:.2em}" +
+  "input,select,textarea,button{font:inherit}" +
+  "input,select,textarea{display:block;width:100%;padding:.55em .7em;" +
+  "border:1px solid var(--pg-border,#8c959f);border-radius:var(--pg-radius,6px);" +
+  "background:var(--pg-input-bg,#fff);color:var(--pg-input-text,#1f2328)}" +
+  "textarea{min-height:6em;resize:vertical}" +
+  ":focus-visible{outline:3px solid var(--pg-accent,#0b62d6);outline-offset:2px}" +
+  "[aria-invalid=true]{border-color:var(--pg-error,#b42318)}" +
+  "fieldset{border:0;padding:0;min-width:0}" +
+  ".opt,.check{display:flex;align-items:center;gap:.5em}" +
+  ".opt{font-weight:400;margin:0}" +
+  ".opt input,.check input{width:auto;margin:0;accent-color:var(--pg-accent,#0b62d6)}" +
+  ".check label{font-weight:400;margin:0}" +
+  ".help{color:var(--pg-help,#59636e);font-size:.875em;margin-top:.25em}" +
+  ".err{color:var(--pg-error,#b42318);font-size:.875em;margin-top:.25em}" +
+  ".err:empty{display:none}" +
+  "button{justify-self:start;padding:.65em 1.25em;border:0;border-radius:var(--pg-radius,6px);" +
+  "background:var(--pg-accent,#0b62d6);color:var(--pg-accent-text,#fff);font-weight:600;" +
+  "cursor:pointer}" +
+  "button:disabled{opacity:.65;cursor:progress}" +
+  ".status{color:var(--pg-error,#b42318)}" +
+  ".status:empty{display:none}" +
+  ".ok{padding:1em;border-radius:var(--pg-radius,6px);background:var(--pg-success-bg,#e7f6ec);" +
+  "color:var(--pg-success-text,#14532d)}" +
+  ".hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}";
+
+/** The constructed style sheet, made once and shared by every form on the page. */
+let sheet;
+
+/**
+ * Gives shadow root `root` the style sheet as a constructed sheet: a Content-Security-Policy
+ * without `'unsafe-inline'` in `style-src` refuses a `<style>` element but not this. False where
+ * the browser has none (Safari before 16.4, Firefox before 101) or refuses it: the caller falls
+ * back to the element.
+ */
+function adopt(root) {
+  try {
+    // Made once (replaceSync does not throw on a fresh constructed sheet), then shared.
+    sheet || (sheet = new CSSStyleSheet()).replaceSync(CSS);
+    root.adoptedStyleSheets = [sheet];
+    return "adoptedStyleSheets" in root;
+  } catch (_) {
+    return false;
+  }
+}
+
+/** The `autocomplete` token by field name, so browsers offer the visitor's own details. */
+const NAMED = {
+  name: "name",
+  full_name: "name",
+  fullname: "name",
+  first_name: "given-name",
+  firstname: "given-name",
+  given_name: "given-name",
+  last_name: "family-name",
+  lastname: "family-name",
+  family_name: "family-name",
+  company: "organization",
+  organization: "organization",
+  organisation: "organization",
+};
+
+/** Field types that are their own input type (and, but for number and date, autocomplete token). */
+const TYPED = { email: 1, tel: 1, url: 1, number: 1, date: 1 };
+
+/**
+ * Renders config `c` (form `formId`) into the shadow root `root`. Answers
+ * `[form, button, status, success, trap input, ...fields]`, each field as
+ * `[error element, input, …]` (a radio group's radios), in the config's order; `undefined` when
+ * anything fails (nothing throws).
+ */
+export function render(root, c, formId) {
+  try {
+    const doc = root.ownerDocument;
+    const say = c.messages;
+    /** `<tag attrs…>text</tag>` appended to `parent`. */
+    const add = (parent, tag, attrs, text) => {
+      const el = doc.createElement(tag);
+      for (const name in attrs) el.setAttribute(name, attrs[name]);
+      if (text != null) el.textContent = text;
+      parent.appendChild(el);
+      return el;
+    };
+    /** A label's text with the required marker. */
+    const label = (el, f) => {
+      el.append(f.label);
+      if (f.required) add(el, "span", { class: "req", "aria-hidden": "true" }, "*");
+    };
+    if (!adopt(root)) add(root, "style", {}, CSS);
+    const wrapper = add(root, "div", { class: "pg", part: "root" });
+    // Named by its id, so the tracker's form interactions (which follow focus into this shadow
+    // root) report it as the form it is.
+    const form = add(wrapper, "form", { novalidate: "", name: formId, lang: c.lang });
+    const fields = c.fields.map((f, n) => {
+      const id = "f" + n;
+      const errorId = "e" + n;
+      const helpId = "h" + n;
+      // The hint (when there is one) and the error, both read out with the field.
+      const described = f.help != null ? helpId + " " + errorId : errorId;
+      const help = (parent) => {
+        if (f.help != null) add(parent, "p", { id: helpId, class: "help" }, f.help);
+      };
+      const inputs = [];
+      let at;
+      if (f.type === "radio") {
+        at = add(form, "fieldset", { "aria-describedby": described });
+        label(add(at, "legend", {}), f);
+        f.options.forEach((o, i) => {
+          const row = add(at, "label", { class: "opt" });
+          const radio = add(row, "input", { type: "radio", id: id + i, name: f.name, value: o.value });
+          row.append(o.label);
+          radio.required = !!f.required;
+          inputs.push(radio);
+        });
+        help(at);
+      } else if (f.type === "checkbox") {
+        const row = add(form, "div", { class: "check" });
+        inputs.push(add(row, "input", { type: "checkbox", id, name: f.name, "aria-describedby": described }));
+        label(add(row, "label", { for: id }), f);
+        help(form);
+        at = form;
+      } else {
+        at = add(form, "div", {});
+        label(add(at, "label", { for: id }), f);
+        const common = { id, name: f.name, "aria-describedby": described };
+        let input;
+        if (f.type === "select") {
+          input = add(at, "select", common);
+          add(input, "option", { value: "" }, say.choose);
+          for (const o of f.options || []) add(input, "option", { value: o.value }, o.label);
+        } else {
+          if (f.type === "textarea") {
+            input = add(at, "textarea", common);
+          } else {
+            input = add(at, "input", common);
+            input.setAttribute("type", TYPED[f.type] ? f.type : "text");
+            const auto = TYPED[f.type] && f.type !== "number" && f.type !== "date" ? f.type : NAMED[f.name];
+            if (auto) input.setAttribute("autocomplete", auto);
+          }
+          if (f.placeholder != null) input.setAttribute("placeholder", f.placeholder);
+        }
+        input.required = !!f.required;
+        inputs.push(input);
+        help(at);
+      }
+      return [add(at, "p", { id: errorId, class: "err" }), ...inputs];
+    });
+    // The trap: out of sight, out of the tab order and hidden from assistive technology; a person
+    // never fills it, a form-filling bot often does. Its label, read only by bots and password
+    // managers, is in the form's language like every other text.
+    const trap = add(form, "div", { class: "hp", "aria-hidden": "true" });
+    add(trap, "label", { for: "hp" }, say.leave_empty);
+    const hp = add(trap, "input", { id: "hp", name: c.honeypot, tabindex: "-1", autocomplete: "off" });
+    const status = add(form, "p", { class: "status", role: "alert" });
+    const button = add(form, "button", { type: "submit" }, c.submit_text);
+    const success = add(wrapper, "p", { class: "ok", role: "status", tabindex: "-1", hidden: "" }, "");
+    return [form, button, status, success, hp, ...fields];
+  } catch (_) {
+    return undefined;
+  }
+}

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { startWorker } from '../support/worker.mjs';
 import { openState } from '../support/state.mjs';
 import { launchBrowser } from '../support/browser.mjs';
-import { waitForSession, describe, watch } from '../support/sessions.mjs';
+import { waitForSession, describe, watch, trackerRunning } from '../support/sessions.mjs';
 import { serveSite } from '../../examples/serve.mjs';
 import { api, registerSite, hostOf } from '../support/sites.mjs';
 
@@ -242,7 +242,7 @@ test('/pulse.js with PulseGate.init() and no endpoint tracks and renders the for
       if (url.pathname.startsWith('/track/') || url.pathname === '/lead.capture' || url.pathname.startsWith('/sdk/')) requests.push(`${url.origin} ${url.pathname}`);
     });
     await page.goto(`${site.url}/pulse.html?utm_source=pulse`);
-    await page.waitForFunction(() => window.PulseGate && window.PulseGate.tracking === true);
+    await trackerRunning(page, seen, `requests: ${requests.join(', ')}`);
     await page.click('#brochure');
     // The form "quote", rendered with the site key init() got, sends a lead linked to the session.
     const form = page.locator('[data-pulsegate-form]');

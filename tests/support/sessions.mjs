@@ -73,6 +73,21 @@ export function duplicates(events) {
 }
 
 /** Records page errors, unhandled rejections, console errors and warnings of `page`. */
+/**
+ * Waits until the tracker on `page` runs (`PulseGate.tracking`); when it does not, the error says
+ * what the page showed: its errors and warnings (`seen` from `watch`), whether the loader turned
+ * itself off, and what else the test collected (`context`).
+ */
+export async function trackerRunning(page, seen, context = '') {
+  try {
+    await page.waitForFunction(() => window.PulseGate && window.PulseGate.tracking === true);
+  } catch (error) {
+    const off = await page.evaluate(() => window.PulseGate && window.PulseGate._off).catch((e) => String(e));
+    throw new Error(`the tracker did not start (${error.message}); _off: ${off}; page errors: ` +
+      `${JSON.stringify(seen.errors)}; console: ${JSON.stringify(seen.console)}; ${context}`);
+  }
+}
+
 export function watch(page) {
   const seen = { errors: [], console: [] };
   page.on('pageerror', (e) => seen.errors.push(String(e)));

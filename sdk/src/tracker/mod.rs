@@ -369,10 +369,7 @@ impl Tracker {
             return;
         }
         let Some(session) = self.touch(event.ts()) else { return };
-        let Some(mut text) = json::to_string(event) else { return };
-        if object != "{}" {
-            json::add_member(&mut text, key, object);
-        }
+        let text = crate::wire::event(event, key, object);
         if self.queue_session.is_some_and(|(id, _)| id != session.id) {
             // Events of an ended session leave under its id before the new one's are queued.
             self.close_queue();

@@ -17,7 +17,9 @@ use serde::ser::{self, Serialize};
 use crate::text::HEX_DIGITS;
 
 /// Serializes `value` as compact JSON; `None` for shapes JSON cannot express (a map key that is
-/// not a string, raw bytes).
+/// not a string, raw bytes). Only the tests call it now: the tracker's bodies are written member
+/// by member (`crate::wire`), as the form's are (`form/submit.rs`).
+#[cfg(test)]
 pub(crate) fn to_string<T: Serialize + ?Sized>(value: &T) -> Option<String> {
     let mut writer = Writer { out: String::new() };
     value.serialize(&mut writer).ok()?;
@@ -114,6 +116,15 @@ impl Writer {
         self.string(variant);
         self.push(":");
     }
+}
+
+/// The JSON text of the number `v`, as `JSON.stringify` writes it: whole numbers without a fraction,
+/// `null` for NaN and the infinities.
+#[cfg(feature = "tracker")]
+pub(crate) fn number_text(v: f64) -> String {
+    let mut writer = Writer { out: String::new() };
+    writer.float(v);
+    writer.out
 }
 
 /// The shortest text that reads back as `v`, from the browser's own number printing.

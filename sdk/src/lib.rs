@@ -67,6 +67,8 @@ mod tracker;
 #[cfg(feature = "tracker")]
 mod transport;
 mod url;
+#[cfg(feature = "tracker")]
+mod wire;
 
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;

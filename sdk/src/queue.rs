@@ -3,16 +3,18 @@
 //! [`limits::MAX_UNLOAD_BODY_BYTES`] bytes each.
 //!
 //! Events wait as their JSON text, serialized when recorded (and mirrored as such, see
-//! `persist.rs`). A body is the JSON of a real [`EventBatch`] serialized with no events, with the
+//! `persist.rs`). A body is the JSON of an [`EventBatch`] written with no events, with the
 //! waiting texts spliced into its empty `"events":[]`, so batch sizes are plain arithmetic on text
 //! lengths.
+//!
+//! [`EventBatch`]: pulsegate_schema::EventBatch
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use pulsegate_schema::{EventBatch, SessionId, UnixMillis, limits};
+use pulsegate_schema::{SessionId, UnixMillis, limits};
 
-use crate::{ids, json};
+use crate::{ids, wire};
 
 /// What the caller should do after [`Queue::push`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,7 +68,7 @@ pub(crate) fn next_batch_len(events: &[String], overhead: usize) -> usize {
     count
 }
 
-/// `envelope` (the JSON of an [`EventBatch`] with no events) with `events` spliced into its
+/// `envelope` (the JSON of an `EventBatch` with no events) with `events` spliced into its
 /// `"events":[]`. Relies on `events` being the batch's last field, so that the JSON ends in `]}`
 /// (a unit test pins this against the schema); `None` otherwise.
 pub(crate) fn splice(envelope: &str, events: &[String]) -> Option<String> {
@@ -83,7 +85,7 @@ pub(crate) fn splice(envelope: &str, events: &[String]) -> Option<String> {
 }
 
 /// Turns queued `events` into `POST /track/events/batch` bodies for the session `session_id`
-/// started at `started_at`: each an [`EventBatch`] with a fresh batch id and `sent_at = now`,
+/// started at `started_at`: each an `EventBatch` with a fresh batch id and `sent_at = now`,
 /// within the count and size limits.
 pub(crate) fn encode_batches(
     session_id: SessionId,
@@ -95,14 +97,7 @@ pub(crate) fn encode_batches(
     let mut rest = events;
     while !rest.is_empty() {
         let Some(batch_id) = ids::batch_id() else { break };
-        let envelope = EventBatch {
-            batch_id,
-            session_id,
-            session_started_at: started_at,
-            sent_at: now,
-            events: Vec::new(),
-        };
-        let Some(envelope) = json::to_string(&envelope) else { break };
+        let envelope = wire::batch_envelope(batch_id, session_id, started_at, now);
         // The body is the envelope's length plus the events and the commas between them.
         let count = next_batch_len(rest, envelope.len());
         let (batch, later) = rest.split_at_checked(count).unwrap_or((rest, &[]));
@@ -116,13 +111,13 @@ pub(crate) fn encode_batches(
 mod tests {
     use alloc::vec::Vec;
 
-    use pulsegate_schema::{BatchId, Event, Pageview};
+    use pulsegate_schema::{BatchId, Event, EventBatch, Pageview};
 
     use super::*;
 
     fn pageview(ts: UnixMillis, url_len: usize) -> String {
         let url = format!("https://a.example/{}", "p".repeat(url_len));
-        json::to_string(&Event::Pageview(Pageview { ts, url, ..Pageview::default() })).unwrap()
+        wire::event(&Event::Pageview(Pageview { ts, url, ..Pageview::default() }), "", "{}")
     }
 
     #[test]
@@ -183,8 +178,13 @@ mod tests {
             sent_at: 1_764_097_205_000,
             events: Vec::new(),
         };
-        let texts: Vec<String> = events.iter().map(|e| json::to_string(e).unwrap()).collect();
-        let envelope = json::to_string(&batch).unwrap();
+        let texts: Vec<String> = events.iter().map(|e| wire::event(e, "", "{}")).collect();
+        let envelope = wire::batch_envelope(
+            batch.batch_id,
+            batch.session_id,
+            batch.session_started_at,
+            batch.sent_at,
+        );
         for n in 0..=3 {
             let body = splice(&envelope, &texts[..n]).unwrap();
             batch.events = events[..n].to_vec();

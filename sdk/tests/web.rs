@@ -440,6 +440,113 @@ fn batch_bodies_stay_under_the_unload_limit() {
     assert_eq!(total, 100);
 }
 
+/// One event of every kind the tracker records, once with every optional member and once with
+/// none, with text that needs escaping.
+fn every_kind() -> Vec<Event> {
+    use pulsegate_schema::{
+        Custom, EngagementTime, ErrorEvent, FormAction, FormInteraction, Identify, Props,
+        RageClick, Scroll,
+    };
+    let odd = "q\"uo\\te\n\t\u{1}\u{7f} é 日本 🦀 \u{2028}";
+    let url = format!("{}?q=%22x%22", href());
+    vec![
+        Event::Pageview(Pageview { ts: 1, url: url.clone(), ..Pageview::default() }),
+        Event::Pageview(Pageview {
+            ts: u64::from(u32::MAX) * 1000,
+            url: url.clone(),
+            referrer: Some(url.clone()),
+            title: Some(odd.into()),
+        }),
+        Event::Click(Click { ts: 2, selector: "a".into(), x: 0, y: 0, ..Click::default() }),
+        Event::Click(Click {
+            ts: 3,
+            selector: "div#x > a.cta:nth-of-type(2)".into(),
+            text: Some(odd.into()),
+            x: -12,
+            y: i32::MAX,
+            href: Some(url.clone()),
+            outbound: true,
+        }),
+        Event::RageClick(RageClick { ts: 4, selector: odd.into(), x: -1, y: 7, clicks: 65_535 }),
+        Event::Scroll(Scroll { ts: 5, percent: 100 }),
+        Event::Scroll(Scroll { ts: 5, percent: 0 }),
+        Event::Engagement(EngagementTime { ts: 6, engaged_ms: 86_400_000 }),
+        Event::FormInteraction(FormInteraction {
+            ts: 7,
+            form_id: "form:nth-of-type(1)".into(),
+            ..FormInteraction::default()
+        }),
+        Event::FormInteraction(FormInteraction {
+            ts: 8,
+            form_id: "contact".into(),
+            field: Some(odd.into()),
+            action: FormAction::Change,
+            filled: Some(0),
+            fields: Some(u16::MAX),
+        }),
+        Event::FormInteraction(FormInteraction {
+            ts: 9,
+            form_id: "contact".into(),
+            action: FormAction::Submit,
+            filled: Some(3),
+            fields: Some(4),
+            ..FormInteraction::default()
+        }),
+        Event::FormInteraction(FormInteraction {
+            ts: 10,
+            form_id: "contact".into(),
+            action: FormAction::Abandon,
+            ..FormInteraction::default()
+        }),
+        Event::Custom(Custom { ts: 11, name: odd.into(), props: Props::new() }),
+        Event::Identify(Identify { ts: 12, user_id: odd.into(), traits: Props::new() }),
+        Event::Error(ErrorEvent { ts: 13, message: odd.into(), ..ErrorEvent::default() }),
+        Event::Error(ErrorEvent {
+            ts: 14,
+            message: "Uncaught TypeError: x is not a function".into(),
+            source: Some(url),
+            line: Some(0),
+            column: Some(u32::MAX),
+            rejection: true,
+        }),
+    ]
+}
+
+#[wasm_bindgen_test]
+fn every_event_kind_the_tracker_writes_parses_back_as_the_schema_type() {
+    use pulsegate_schema::{Custom, Identify, PropValue, Props};
+    let expected = every_kind();
+    let mut texts: Vec<String> = expected.iter().map(|e| crate::wire::event(e, "", "{}")).collect();
+    // The props and traits the tracker's JS writes (`js/props.js`) are added as members.
+    let object = r#"{"plan":"pro","seats":2,"ratio":0.25,"trial":false,"x":null}"#;
+    let props = Props::from([
+        ("plan".into(), PropValue::String("pro".into())),
+        ("seats".into(), PropValue::Number(2.0)),
+        ("ratio".into(), PropValue::Number(0.25)),
+        ("trial".into(), PropValue::Bool(false)),
+        ("x".into(), PropValue::Null),
+    ]);
+    let custom = Custom { ts: 15, name: "signup".into(), props: Props::new() };
+    let identify = Identify { ts: 16, user_id: "u-1".into(), traits: Props::new() };
+    texts.push(crate::wire::event(&Event::Custom(custom.clone()), "props", object));
+    texts.push(crate::wire::event(&Event::Identify(identify.clone()), "traits", object));
+    let mut expected = expected;
+    expected.push(Event::Custom(Custom { props: props.clone(), ..custom }));
+    expected.push(Event::Identify(Identify { traits: props, ..identify }));
+    let session = ids::session_id().expect("crypto");
+    for (text, event) in texts.iter().zip(&expected) {
+        let parsed: Event = serde_json::from_str(text).expect("an Event");
+        assert_eq!(&parsed, event, "{text}");
+    }
+    let bodies = encode_batches(session, 1, &texts, 2);
+    let batches: Vec<EventBatch> =
+        bodies.iter().map(|b| serde_json::from_str(b).expect("an EventBatch")).collect();
+    let events: Vec<Event> = batches.into_iter().flat_map(|b| b.events).collect();
+    assert_eq!(events, expected);
+    let kinds: BTreeSet<&str> = events.iter().map(Event::kind).collect();
+    assert_eq!(kinds, Event::KINDS.iter().copied().collect::<BTreeSet<_>>(), "every kind");
+}
+
 // ---- trackers: delivery ---------------------------------------------------------------------
 
 #[wasm_bindgen_test]

@@ -29,11 +29,11 @@ use crate::callback::{Handler, Listener, Patch, Timer};
 use crate::capture::Page;
 use crate::config::{Config, StartTier};
 use crate::js::{self, get, text};
+use crate::privacy;
 use crate::queue::{self, AfterPush, Queue};
 use crate::session::{self, Session, Touch};
 use crate::storage::{CONSENT_KEY, OPT_OUT_KEY, REPLAY_RATE_KEY, SESSION_KEY, Store};
 use crate::transport::{EVENTS_BATCH_PATH, Outbox, Request, SESSION_END_PATH};
-use crate::{json, privacy};
 
 pub(crate) use start::Starting;
 
@@ -369,10 +369,7 @@ impl Tracker {
             return;
         }
         let Some(session) = self.touch(event.ts()) else { return };
-        let Some(mut text) = json::to_string(event) else { return };
-        if object != "{}" {
-            json::add_member(&mut text, key, object);
-        }
+        let text = crate::wire::event(event, key, object);
         if self.queue_session.is_some_and(|(id, _)| id != session.id) {
             // Events of an ended session leave under its id before the new one's are queued.
             self.close_queue();
@@ -436,9 +433,7 @@ impl Tracker {
             ended_at: session.last_activity.max(session.started_at),
             engaged_ms: Some(session.engaged_ms.min(MAX_ENGAGED_MS)),
         };
-        if let Some(body) = json::to_string(&end) {
-            self.outbox.push(Request::new(SESSION_END_PATH, body));
-        }
+        self.outbox.push(Request::new(SESSION_END_PATH, crate::wire::session_end(&end)));
     }
 
     /// Sends what is queued (unless a session start is still held back), in as many batches as

@@ -10,7 +10,7 @@ use super::Tracker;
 use crate::js::{get, text};
 use crate::session::Session;
 use crate::transport::{Request, SESSION_START_PATH};
-use crate::{bot, context, json, url};
+use crate::{bot, context, url};
 #[cfg(feature = "fingerprint")]
 use {super::Signal, crate::callback::Handler, crate::js::call};
 
@@ -209,8 +209,6 @@ impl Tracker {
             fingerprint: starting.fingerprint.filter(|_| persistent),
             bot: bot::signals(&self.window),
         };
-        if let Some(body) = json::to_string(&start) {
-            self.outbox.push(Request::new(SESSION_START_PATH, body));
-        }
+        self.outbox.push(Request::new(SESSION_START_PATH, crate::wire::session_start(&start)));
     }
 }

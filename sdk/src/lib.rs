@@ -51,6 +51,7 @@ mod form;
 mod ids;
 mod js;
 mod json;
+mod member;
 #[cfg(feature = "tracker")]
 mod persist;
 #[cfg(feature = "tracker")]

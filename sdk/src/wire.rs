@@ -16,38 +16,14 @@ use pulsegate_schema::{
     push_json_string,
 };
 
+use crate::member::{key, number, text};
 use crate::text::{push_u64, uuid_text};
-
-/// `,"name":` (no comma when it opens its object).
-#[inline(never)]
-fn key(out: &mut String, name: &str) {
-    if !out.ends_with('{') {
-        out.push(',');
-    }
-    out.push('"');
-    out.push_str(name);
-    out.push_str("\":");
-}
-
-/// `"name":"value"`.
-#[inline(never)]
-fn text(out: &mut String, name: &str, value: &str) {
-    key(out, name);
-    push_json_string(out, value);
-}
 
 /// `"name":"value"` when there is a value.
 fn opt_text(out: &mut String, name: &str, value: Option<&String>) {
     if let Some(value) = value {
         text(out, name, value);
     }
-}
-
-/// `"name":n`.
-#[inline(never)]
-fn number(out: &mut String, name: &str, n: u64) {
-    key(out, name);
-    push_u64(out, n);
 }
 
 /// `"name":n` for a signed `n`.

@@ -13,14 +13,15 @@ use alloc::string::String;
 
 use pulsegate_schema::lead::{FieldValue, FillSignals};
 use pulsegate_schema::limits::{self, truncate};
-use pulsegate_schema::{FingerprintId, HiddenSource, SiteKey, push_json_string};
+use pulsegate_schema::{FingerprintId, HiddenSource, SiteKey};
 use wasm_bindgen::JsValue;
 
 use super::config::Config;
 use super::view::View;
 use crate::ids::parse_uuid;
 use crate::js::{call0, get, object, text};
-use crate::text::{push_u64, uuid_text};
+use crate::member::{key, number as number_member, text as text_member};
+use crate::text::uuid_text;
 use crate::url;
 
 /// The tracker's ids on this page, read from its public API (`getSessionId()`,
@@ -63,30 +64,6 @@ pub(crate) struct Envelope<'a> {
     pub(crate) fill_ms: u64,
     /// How the form was filled (keys, autofill, a script).
     pub(crate) fill: FillSignals,
-}
-
-/// `"name":` after a comma unless it opens its object.
-#[inline(never)]
-fn key(out: &mut String, name: &str) {
-    if !out.ends_with('{') {
-        out.push(',');
-    }
-    push_json_string(out, name);
-    out.push(':');
-}
-
-/// `"name":"value"`.
-#[inline(never)]
-fn text_member(out: &mut String, name: &str, value: &str) {
-    key(out, name);
-    push_json_string(out, value);
-}
-
-/// `"name":n`.
-#[inline(never)]
-fn number_member(out: &mut String, name: &str, n: u64) {
-    key(out, name);
-    push_u64(out, n);
 }
 
 /// `"name":true` or `false`.

@@ -13,6 +13,7 @@
 //! ```
 
 mod bench;
+mod browser_proxy;
 mod cmd;
 mod dev;
 mod fuzz;

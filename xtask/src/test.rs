@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check CI runs, in the order that fails fastest.
 
 use crate::cmd::{self, step};
-use crate::{Result, install, npm, paths, sdk, size, worker};
+use crate::{Result, browser_proxy, install, npm, paths, sdk, size, worker};
 
 /// fmt, the size budget, the npm package and its lints, clippy (native + wasm32), unit tests, SDK
 /// tests in Chromium, end-to-end tests.
@@ -26,12 +26,16 @@ pub(crate) fn run() -> Result {
         &[WASM, "-p", "pulsegate-replay", "--all-targets"],
     )?;
     step("unit tests (native)", cmd::cargo().args(["test", "--workspace", "--locked"]))?;
+    // Chromium reaches the test runner's page server through a proxy (see `browser_proxy` for the hang it avoids).
+    let proxy = browser_proxy::start()
+        .map_err(|e| format!("cannot start the browser tests' proxy: {e}"))?;
     step(
         "SDK tests in headless Chromium",
         cmd::cargo()
             .args(["test", "-p", "pulsegate-sdk", "--target", "wasm32-unknown-unknown", "--locked"])
             .current_dir(paths::root().join("sdk"))
-            .env("CHROMEDRIVER", paths::chromedriver()),
+            .env("CHROMEDRIVER", paths::chromedriver())
+            .env(WEBDRIVER_JSON, webdriver_json("sdk", proxy)?),
     )?;
     step(
         "replay recorder tests in headless Chromium",
@@ -46,6 +50,7 @@ pub(crate) fn run() -> Result {
             ])
             .current_dir(paths::root().join("replay"))
             .env("CHROMEDRIVER", paths::chromedriver())
+            .env(WEBDRIVER_JSON, webdriver_json("replay", proxy)?)
             // The whole binary's limit (default 20 s): the debug-build recorder snapshots pages
             // of thousands of nodes, which on a shared 2-core machine can take longer.
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
@@ -65,6 +70,19 @@ pub(crate) fn run() -> Result {
 }
 
 const WASM: &str = "--target=wasm32-unknown-unknown";
+
+/// Where `wasm-bindgen-test-runner` reads ChromeDriver's capabilities from.
+const WEBDRIVER_JSON: &str = "WASM_BINDGEN_TEST_WEBDRIVER_JSON";
+
+/// The crate's `webdriver.json` with the proxy's arguments, written under `target/`.
+fn webdriver_json(krate: &str, proxy: std::net::SocketAddr) -> Result<std::path::PathBuf> {
+    let root = paths::root();
+    browser_proxy::capabilities(
+        &root.join(krate).join("webdriver.json"),
+        proxy,
+        &root.join("target/browser-tests").join(format!("{krate}-webdriver.json")),
+    )
+}
 
 /// `cargo clippy <args> --locked -- -D warnings`: every lint is an error.
 fn clippy(name: &str, args: &[&str]) -> Result {

@@ -12,6 +12,8 @@
 //! - everywhere else, email addresses and runs of six or more digits (spaces, dots, dashes,
 //!   slashes and parentheses between them allowed) in text and attribute values are masked.
 
+use alloc::{borrow::ToOwned, string::String, vec, vec::Vec};
+
 /// How a form field's value is recorded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum InputPolicy {

@@ -8,6 +8,8 @@
 //! kept. Removals are resolved at once (the ids are known now); additions, attribute and text
 //! changes are read when the buffer is flushed, from the live page.
 
+use alloc::{string::String, vec, vec::Vec};
+
 use js_sys::{Array, Set};
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -1,6 +1,8 @@
 //! One DOM node as rrweb JSON, with every privacy rule applied: the shared step of full
 //! snapshots and mutation adds.
 
+use alloc::{borrow::ToOwned, string::String};
+
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
@@ -159,9 +161,9 @@ pub(crate) fn element_flags(
 ) -> u8 {
     let mut flags = inherited & mirror::INHERITED;
     if attributes {
-        let class = dom::attr(node, |n| &n.class).unwrap_or_default();
+        let class = dom::attr(node, &dom::CLASS).unwrap_or_default();
         let (masked, blocked, ignored, unmask) = markers(&class);
-        if masked || dom::attr(node, |n| &n.contenteditable).is_some_and(|v| v != "false") {
+        if masked || dom::attr(node, &dom::CONTENTEDITABLE).is_some_and(|v| v != "false") {
             flags |= MASK_TEXT;
         }
         if blocked {
@@ -170,7 +172,7 @@ pub(crate) fn element_flags(
         if ignored {
             flags |= IGNORE;
         }
-        if unmask || dom::attr(node, |n| &n.unmask).is_some() {
+        if unmask || dom::attr(node, &dom::UNMASK).is_some() {
             flags |= UNMASK;
         }
     }
@@ -231,7 +233,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         return Written::Closed(flags);
     }
     let kind = if tag == "input" {
-        dom::attr(el, |n| &n.kind).unwrap_or_default().to_ascii_lowercase()
+        dom::attr(el, &dom::TYPE).unwrap_or_default().to_ascii_lowercase()
     } else {
         String::new()
     };
@@ -258,7 +260,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     if field {
         let policy = policy(el, &tag, &kind, flags);
         if tag == "input" && mask::is_choice(&kind) {
-            if let Some(v) = dom::attr(el, |n| &n.value) {
+            if let Some(v) = dom::attr(el, &dom::VALUE) {
                 attr(out, "value");
                 json::string(out, &v);
             }
@@ -349,7 +351,7 @@ pub(crate) fn attribute_value(
 
 /// The recording policy of a form field.
 pub(crate) fn policy(el: &Node, tag: &str, kind: &str, flags: u8) -> InputPolicy {
-    let autocomplete = dom::attr(el, |n| &n.autocomplete).unwrap_or_default();
+    let autocomplete = dom::attr(el, &dom::AUTOCOMPLETE).unwrap_or_default();
     mask::input_policy(tag, kind, &autocomplete, flags & UNMASK != 0)
 }
 

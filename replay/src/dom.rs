@@ -194,9 +194,17 @@ pub(crate) fn node(value: JsValue) -> Option<Node> {
     value.is_object().then(|| value.unchecked_into())
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The page's `window` (`globalThis`: every browser the chunk targets has it). Not
+    /// `js_sys::global()`, which probes four names with an import and a shim for each.
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static GLOBAL: Node;
+}
+
 /// The global `window`, `document` and `location.href`.
 pub(crate) fn window() -> Node {
-    js_sys::global().unchecked_into()
+    GLOBAL.with(Node::clone)
 }
 
 pub(crate) fn document() -> Option<Node> {

@@ -389,7 +389,7 @@ pub(crate) fn absolute_css_urls(css: &str, base: &str) -> String {
             break;
         };
         let (inner, after) = tail.split_at_checked(end).unwrap_or((tail, ""));
-        let inner = inner.trim();
+        let inner = inner.trim_ascii();
         let (quote, url) = unquote(inner);
         let url = if url.starts_with("data:") || url.starts_with('#') {
             url.to_owned()
@@ -433,13 +433,15 @@ fn srcset(value: &str, base: &str) -> String {
         if i > 0 {
             out.push_str(", ");
         }
-        let candidate = candidate.trim();
+        // ASCII whitespace, as HTML and CSS define it (and `trim_ascii` is smaller than `trim`).
+        let candidate = candidate.trim_ascii();
         let (url, descriptor) =
-            candidate.split_once(char::is_whitespace).unwrap_or((candidate, ""));
+            candidate.split_once(|c: char| c.is_ascii_whitespace()).unwrap_or((candidate, ""));
         out.push_str(&dom::absolute_url(url, base));
-        if !descriptor.trim().is_empty() {
+        let descriptor = descriptor.trim_ascii();
+        if !descriptor.is_empty() {
             out.push(' ');
-            out.push_str(descriptor.trim());
+            out.push_str(descriptor);
         }
     }
     out

@@ -180,7 +180,7 @@
 
     function checkout(tries) {
       if (running !== self || !starting) return;
-      try { wasm_bindgen.replay_checkout(); } catch (_) { /* stopped meanwhile */ }
+      try { self.control(1); } catch (_) { /* stopped meanwhile */ }
       // A snapshot still streaming (begun for the last session) makes the checkout wait for it.
       if (starting && tries < 50) setTimeout(function () { checkout(tries + 1); }, 100);
     }
@@ -226,7 +226,7 @@
 
   function onHide() {
     if (!running) return;
-    try { wasm_bindgen.replay_flush(); } catch (_) { /* not started */ }
+    try { running.control(0); } catch (_) { /* not started */ }
     // pagehide (on window): the page may be going away, so send synchronously.
     running.flush(this === window);
   }
@@ -240,8 +240,10 @@
         running = uploader;
         return wasm_bindgen({ module_or_path: wasmUrl }).then(function () {
           if (running !== uploader) return false;
-          var code = wasm_bindgen.replay_start({ sink: uploader, sliceMs: options.sliceMs, checkoutMs: options.checkoutMs });
-          if (code) { running = null; return false; }
+          // The recorder's control function (0 flush, 1 checkout, 2 stop), or a number: no recording.
+          var control = wasm_bindgen.replay_start({ sink: uploader, sliceMs: options.sliceMs, checkoutMs: options.checkoutMs });
+          if (typeof control !== "function") { running = null; return false; }
+          uploader.control = control;
           PG.replay.stats = uploader.stats;
           addEventListener("pagehide", onHide);
           document.addEventListener("visibilitychange", onHide);
@@ -257,13 +259,13 @@
     /** Sends what is waiting now (without waiting for the timer). */
     flush: function () {
       if (!running) return;
-      try { wasm_bindgen.replay_flush(); } catch (_) { /* not started */ }
+      try { running.control(0); } catch (_) { /* not started */ }
       running.flush(false);
     },
     /** Stops recording; what waits is sent, unless `drop` (an opt-out, or a tier without replay). */
     stop: function (drop) {
       if (!running) return;
-      try { wasm_bindgen.replay_stop(); } catch (_) { /* not started */ }
+      try { running.control(2); } catch (_) { /* not started */ }
       if (!drop) running.flush(false);
       running = null;
       removeEventListener("pagehide", onHide);

@@ -2,9 +2,11 @@
 //! it reads. Each binding is one small shim in the JS glue, so the list is kept short; anything
 //! read rarely goes through `Reflect` ([`prop`]) instead.
 
-use js_sys::{Array, Function, Object, Reflect};
+use alloc::{borrow::ToOwned, string::String};
+
+use js_sys::{Array, Function, JsString, Object, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsThreadLocal, JsValue};
 
 #[wasm_bindgen]
 extern "C" {
@@ -141,32 +143,29 @@ pub(crate) const DOCUMENT: u32 = 9;
 pub(crate) const DOCTYPE: u32 = 10;
 pub(crate) const FRAGMENT: u32 = 11;
 
-/// Attribute names read for every element, made JS strings once (a `&str` argument would be
-/// decoded into a new JS string on every call).
-#[derive(Debug)]
-pub(crate) struct Names {
-    pub(crate) class: JsValue,
-    pub(crate) contenteditable: JsValue,
-    pub(crate) unmask: JsValue,
-    pub(crate) kind: JsValue,
-    pub(crate) value: JsValue,
-    pub(crate) autocomplete: JsValue,
+// Attribute names read for every element, made JS strings once (a `&str` argument would be
+// decoded into a new JS string on every call). Not formatted: rustfmt drops the values of
+// statics in an `extern` block.
+#[rustfmt::skip]
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub(crate) static CLASS: JsString = "class";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub(crate) static CONTENTEDITABLE: JsString = "contenteditable";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub(crate) static UNMASK: JsString = "data-pg-unmask";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub(crate) static TYPE: JsString = "type";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub(crate) static VALUE: JsString = "value";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub(crate) static AUTOCOMPLETE: JsString = "autocomplete";
 }
 
-thread_local! {
-    static NAMES: Names = Names {
-        class: JsValue::from_str("class"),
-        contenteditable: JsValue::from_str("contenteditable"),
-        unmask: JsValue::from_str("data-pg-unmask"),
-        kind: JsValue::from_str("type"),
-        value: JsValue::from_str("value"),
-        autocomplete: JsValue::from_str("autocomplete"),
-    };
-}
-
-/// `el.getAttribute(<one of the cached names>)`.
-pub(crate) fn attr(el: &Node, pick: impl FnOnce(&Names) -> &JsValue) -> Option<String> {
-    NAMES.with(|names| el.attribute(pick(names)))
+/// `el.getAttribute(name)` for one of the cached names above.
+pub(crate) fn attr(el: &Node, name: &'static JsThreadLocal<JsString>) -> Option<String> {
+    name.with(|name| el.attribute(name))
 }
 
 /// Where an event really happened: the innermost node of its path, which inside a shadow root
@@ -195,9 +194,17 @@ pub(crate) fn node(value: JsValue) -> Option<Node> {
     value.is_object().then(|| value.unchecked_into())
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The page's `window` (`globalThis`: every browser the chunk targets has it). Not
+    /// `js_sys::global()`, which probes four names with an import and a shim for each.
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static GLOBAL: Node;
+}
+
 /// The global `window`, `document` and `location.href`.
 pub(crate) fn window() -> Node {
-    js_sys::global().unchecked_into()
+    GLOBAL.with(Node::clone)
 }
 
 pub(crate) fn document() -> Option<Node> {

@@ -1,6 +1,8 @@
 //! The few JSON writing primitives the recorder needs: it writes rrweb events as text directly
 //! (no serde in the chunk), and its browser tests parse the text with the schema's replay types.
 
+use alloc::string::String;
+
 /// Appends `s` as a JSON string literal, escaped as `JSON.stringify` does (the schema crate's
 /// one escaper, shared with the tracker).
 pub(crate) fn string(out: &mut String, s: &str) {
@@ -32,9 +34,21 @@ pub(crate) fn int(out: &mut String, n: i64) {
     uint(out, n.unsigned_abs());
 }
 
+/// `v` rounded to the nearest integer, halves away from zero (`f64::round`, which `core` lacks),
+/// saturating as `as` does.
+fn nearest(v: f64) -> i64 {
+    let whole = v as i64;
+    // Exact: a double minus its integer part loses no bits.
+    if (v - whole as f64).abs() >= 0.5 {
+        whole.saturating_add(if v < 0.0 { -1 } else { 1 })
+    } else {
+        whole
+    }
+}
+
 /// Appends a number rounded to whole units (pixels, milliseconds); NaN and infinities as 0.
 pub(crate) fn round(out: &mut String, v: f64) {
-    int(out, if v.is_finite() { v.round() as i64 } else { 0 });
+    int(out, if v.is_finite() { nearest(v) } else { 0 });
 }
 
 /// Appends a number with up to three decimals (media times, volumes).
@@ -44,7 +58,7 @@ pub(crate) fn milli(out: &mut String, v: f64) {
         out.push('-');
         v = -v;
     }
-    let thousandths = (v * 1000.0).round() as i64;
+    let thousandths = nearest(v * 1000.0);
     int(out, thousandths / 1000);
     let frac = (thousandths % 1000).unsigned_abs();
     if frac != 0 {
@@ -96,6 +110,9 @@ mod tests {
             s
         };
         assert_eq!(show(round, 12.6), "13");
+        for v in [0.5, -0.5, 2.5, -2.5, 0.49999999999999994, 1e15 + 0.5, -7.4999, 1e300, -1e300] {
+            assert_eq!(nearest(v), v.round() as i64, "{v}");
+        }
         assert_eq!(show(round, f64::NAN), "0");
         assert_eq!(show(milli, 12.5), "12.5");
         assert_eq!(show(milli, 0.125), "0.125");

@@ -12,6 +12,16 @@
 //! Events leave as JSON text through the sink the chunk's JS passes in (`replay/js/replay.js`), which
 //! batches, compresses and uploads them. Masking (mask.rs) happens before any text is written:
 //! what is masked never leaves the browser.
+//!
+//! Size is a feature (the chunk is downloaded for every recorded session; `cargo xtask size`
+//! holds its budget), so, as the tracker, the crate is `no_std` in the browser: no panic machinery
+//! and no `core::fmt` in the wasm. The recorder has no global: `replay_start` hands the page a
+//! control function that owns it, and its listeners, hooks and timers reach it through a weak
+//! reference.
+
+#![cfg_attr(all(target_family = "wasm", not(test)), no_std)]
+
+extern crate alloc;
 
 mod dom;
 mod json;
@@ -24,27 +34,28 @@ mod recorder;
 mod serialize;
 mod snapshot;
 
+use alloc::rc::{Rc, Weak};
 use core::cell::RefCell;
 
 use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use recorder::{Recorder, Settings, Sink};
 
-thread_local! {
-    static RECORDER: RefCell<Option<Recorder>> = const { RefCell::new(None) };
-}
+/// The running recorder, as its listeners, hooks and timers hold it: they must not keep it alive
+/// once the control function stopped it.
+pub(crate) type Handle = Weak<RefCell<Option<Recorder>>>;
 
-/// Runs `f` on the recorder, if one runs; does nothing when re-entered (a handler that fires
-/// while another runs).
-pub(crate) fn with_recorder(f: impl FnOnce(&mut Recorder)) {
-    let _ = RECORDER.try_with(|cell| {
-        if let Ok(mut recorder) = cell.try_borrow_mut()
-            && let Some(recorder) = recorder.as_mut()
-        {
-            f(recorder);
-        }
-    });
+/// Runs `f` on the recorder behind `me`, if it still runs; does nothing when re-entered (a
+/// handler that fires while another runs).
+pub(crate) fn with_recorder(me: &Handle, f: impl FnOnce(&mut Recorder)) {
+    if let Some(cell) = me.upgrade()
+        && let Ok(mut recorder) = cell.try_borrow_mut()
+        && let Some(recorder) = recorder.as_mut()
+    {
+        f(recorder);
+    }
 }
 
 /// Default longest snapshot slice, ms.
@@ -52,17 +63,25 @@ const SLICE_MS: f64 = 8.0;
 /// Default checkout interval, ms.
 const CHECKOUT_MS: u32 = 3 * 60 * 1000;
 
+/// What the control function does with its argument.
+const FLUSH: u32 = 0;
+const CHECKOUT: u32 = 1;
+const STOP: u32 = 2;
+
 /// Starts recording this page: `{ sink: { write(text, endOfEvent) }, sliceMs?, checkoutMs? }`.
 ///
-/// Returns 0 when recording (or already recording), 1 for options without a sink, 2 where there
-/// is no document. Never throws.
+/// Returns the recorder's control function, `control(op)`: 0 sends everything pending to the sink
+/// now (the uploader calls it before the page hides), 1 takes a new full snapshot (a new session
+/// began, or the uploader lost events), 2 stops: pending events are written, then every listener,
+/// hook, observer and timer is removed. Returns a number instead when it cannot record: 1 for
+/// options without a sink, 2 where there is no document. Never throws.
 #[wasm_bindgen]
-pub fn replay_start(options: &JsValue) -> u32 {
+pub fn replay_start(options: &JsValue) -> JsValue {
     let sink = dom::prop(options, "sink");
     if !sink.is_object() {
-        return 1;
+        return 1.into();
     }
-    let Some(doc) = dom::document() else { return 2 };
+    let Some(doc) = dom::document() else { return 2.into() };
     let number = |name: &str, default: f64| {
         dom::prop(options, name).as_f64().filter(|n| *n > 0.0).unwrap_or(default)
     };
@@ -70,40 +89,22 @@ pub fn replay_start(options: &JsValue) -> u32 {
         slice_ms: number("sliceMs", SLICE_MS),
         checkout_ms: number("checkoutMs", f64::from(CHECKOUT_MS)) as u32,
     };
-    let started = RECORDER.with(|cell| {
-        let Ok(mut slot) = cell.try_borrow_mut() else { return false };
-        if slot.is_some() {
-            return false;
+    let sink = wasm_bindgen::JsCast::unchecked_into::<Sink>(sink);
+    let cell = Rc::new_cyclic(|me| RefCell::new(Some(Recorder::new(me, doc, sink, settings))));
+    let me = Rc::downgrade(&cell);
+    with_recorder(&me, Recorder::take_snapshot);
+    let control = move |op: u32| match op {
+        FLUSH => with_recorder(&me, Recorder::flush_all),
+        CHECKOUT => with_recorder(&me, Recorder::take_snapshot),
+        STOP => {
+            with_recorder(&me, Recorder::flush_all);
+            // Taken out before it is dropped: removing a hook may call back into the recorder.
+            let recorder = cell.try_borrow_mut().ok().and_then(|mut r| r.take());
+            drop(recorder);
         }
-        *slot =
-            Some(Recorder::new(doc, wasm_bindgen::JsCast::unchecked_into::<Sink>(sink), settings));
-        true
-    });
-    if started {
-        with_recorder(Recorder::take_snapshot);
-    }
-    0
-}
-
-/// Sends everything pending to the sink now (the uploader calls it before the page hides).
-#[wasm_bindgen]
-pub fn replay_flush() {
-    with_recorder(Recorder::flush_all);
-}
-
-/// Takes a new full snapshot (a new session began, or the uploader lost events).
-#[wasm_bindgen]
-pub fn replay_checkout() {
-    with_recorder(Recorder::take_snapshot);
-}
-
-/// Stops recording: pending events are written, then every listener, hook, observer and timer is
-/// removed.
-#[wasm_bindgen]
-pub fn replay_stop() {
-    with_recorder(Recorder::flush_all);
-    let recorder = RECORDER.with(|cell| cell.try_borrow_mut().ok().and_then(|mut r| r.take()));
-    drop(recorder);
+        _ => {}
+    };
+    Closure::<dyn FnMut(u32)>::own_aborting(control).into_js_value()
 }
 
 // A small free-list allocator instead of std's dlmalloc, as in the tracker's wasm.
@@ -111,6 +112,14 @@ pub fn replay_stop() {
 #[global_allocator]
 static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
+
+/// No panic machinery in the shipped wasm: the code avoids panicking paths, and whatever remains
+/// (allocation failure) stops at a trap, which the chunk's JS catches.
+#[cfg(all(target_family = "wasm", not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 /// Browser tests of the recorder (serializer, masking, mutation buffer), run in headless Chromium
 /// by `cargo test --target wasm32-unknown-unknown`; they build inside this crate, which has no

@@ -5,6 +5,8 @@
 //! timer's number) to one dispatcher: one closure instead of one per event kind keeps the chunk
 //! smaller.
 
+use alloc::vec::Vec;
+
 use js_sys::Function;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;

@@ -12,6 +12,8 @@
 //! - everywhere else, email addresses and runs of six or more digits (spaces, dots, dashes,
 //!   slashes and parentheses between them allowed) in text and attribute values are masked.
 
+use alloc::{borrow::ToOwned, string::String};
+
 /// How a form field's value is recorded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum InputPolicy {
@@ -105,19 +107,19 @@ fn mask_with(text: &str, digits: bool) -> Option<String> {
     if !(has_at || many_digits) {
         return None;
     }
-    let mut mask = vec![false; bytes.len()];
+    // Marked bytes become `*` in a copy. Only ASCII bytes are ever marked, so the copy stays
+    // valid UTF-8.
+    let mut out = bytes.to_vec();
     let mut any = false;
     if has_at {
-        any |= mark_emails(bytes, &mut mask);
+        any |= mark_emails(bytes, &mut out);
     }
     if digits {
-        any |= mark_digit_runs(bytes, &mut mask);
+        any |= mark_digit_runs(bytes, &mut out);
     }
     if !any {
         return None;
     }
-    // Only ASCII bytes are ever marked, so the result stays valid UTF-8.
-    let out: Vec<u8> = bytes.iter().zip(&mask).map(|(&b, &m)| if m { b'*' } else { b }).collect();
     String::from_utf8(out).ok()
 }
 
@@ -130,7 +132,7 @@ fn is_domain(b: u8) -> bool {
 }
 
 /// Marks `local@domain.tld` (everything but `@` and the domain's dots).
-fn mark_emails(bytes: &[u8], mask: &mut [bool]) -> bool {
+fn mark_emails(bytes: &[u8], out: &mut [u8]) -> bool {
     let mut any = false;
     for at in bytes.iter().enumerate().filter(|(_, b)| **b == b'@').map(|(i, _)| i) {
         let (before, after) = bytes.split_at(at);
@@ -149,10 +151,9 @@ fn mark_emails(bytes: &[u8], mask: &mut [bool]) -> bool {
         if start == at || !tld_ok {
             continue;
         }
-        for (i, m) in mask.iter_mut().enumerate().take(at + 1 + len).skip(start) {
-            let b = bytes.get(i).copied().unwrap_or(b'@');
-            if i != at && !(i > at && b == b'.') {
-                *m = true;
+        for (i, m) in out.iter_mut().enumerate().take(at + 1 + len).skip(start) {
+            if i != at && !(i > at && *m == b'.') {
+                *m = b'*';
             }
         }
         any = true;
@@ -162,7 +163,7 @@ fn mark_emails(bytes: &[u8], mask: &mut [bool]) -> bool {
 
 /// Marks the digits of every run of at least [`MIN_DIGITS`] digits, where short separators
 /// (space, `.`, `-`, `/`, parentheses) may sit between them.
-fn mark_digit_runs(bytes: &[u8], mask: &mut [bool]) -> bool {
+fn mark_digit_runs(bytes: &[u8], out: &mut [u8]) -> bool {
     let mut any = false;
     let mut i = 0;
     while i < bytes.len() {
@@ -183,9 +184,9 @@ fn mark_digit_runs(bytes: &[u8], mask: &mut [bool]) -> bool {
             }
         }
         if count >= MIN_DIGITS {
-            for (m, b) in mask.iter_mut().zip(bytes).take(end).skip(start) {
+            for (m, b) in out.iter_mut().zip(bytes).take(end).skip(start) {
                 if b.is_ascii_digit() {
-                    *m = true;
+                    *m = b'*';
                 }
             }
             any = true;

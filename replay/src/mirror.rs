@@ -2,6 +2,8 @@
 //! life; plus what the Replayer's copy of the page looks like for each id (its parent there, and
 //! the privacy flags its subtree was recorded with).
 
+use alloc::{vec, vec::Vec};
+
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -8,6 +8,8 @@
 //! kept. Removals are resolved at once (the ids are known now); additions, attribute and text
 //! changes are read when the buffer is flushed, from the live page.
 
+use alloc::{string::String, vec, vec::Vec};
+
 use js_sys::{Array, Set};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -265,19 +267,16 @@ impl Buffer {
             }
         }
         for (node, id, names) in groups {
-            let names: Vec<&str> = names.iter().map(String::as_str).collect();
             if !mirror.present(id) {
                 continue;
             }
             let flags = mirror.flags(id);
-            if flags & BLOCKED != 0 && !names.contains(&"class") {
+            let has = |name: &str| names.iter().any(|n| n == name);
+            if flags & BLOCKED != 0 && !has("class") {
                 continue;
             }
             let tag = node.local_name();
-            if names.contains(&"class")
-                || names.contains(&"contenteditable")
-                || names.contains(&"data-pg-unmask")
-            {
+            if has("class") || has("contenteditable") || has("data-pg-unmask") {
                 let (parent, _) = mirror.parent_of(id);
                 let parent_flags = mirror.flags(parent);
                 let now = serialize::element_flags(
@@ -295,7 +294,7 @@ impl Buffer {
             }
             let mut entry = String::new();
             let mut any = false;
-            for name in names {
+            for name in &names {
                 let lower = name.to_ascii_lowercase();
                 if lower.starts_with("on")
                     || matches!(tag.as_str(), "input" | "textarea" | "select")

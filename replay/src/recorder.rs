@@ -1,6 +1,8 @@
 //! The running recorder: ids, the mutation buffer, the sliced snapshot, the observers, and the
 //! one place events are stamped and handed to the sink (the chunk's uploader in JS).
 
+use alloc::{string::String, vec::Vec};
+
 use js_sys::{Array, Object};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -11,7 +13,7 @@ use super::listener::{Listeners, Timer, Timers};
 use super::mirror::Mirror;
 use super::mutation::Buffer;
 use super::snapshot::{self, Walk};
-use super::{json, observers, with_recorder};
+use super::{Handle, json, observers, with_recorder};
 
 #[wasm_bindgen]
 extern "C" {
@@ -80,9 +82,11 @@ impl Sink {
 
 impl Recorder {
     /// Starts recording `doc`: observers on, Meta and the first snapshot slice written.
-    pub(crate) fn new(doc: Node, sink: Sink, settings: Settings) -> Self {
-        let callback = Closure::<dyn FnMut(Array)>::own_aborting(|records: Array| {
-            with_recorder(|r| r.on_mutations(&records));
+    /// `me` is how its callbacks reach it.
+    pub(crate) fn new(me: &Handle, doc: Node, sink: Sink, settings: Settings) -> Self {
+        let weak = me.clone();
+        let callback = Closure::<dyn FnMut(Array)>::own_aborting(move |records: Array| {
+            with_recorder(&weak, |r| r.on_mutations(&records));
         });
         let observer = MutationObserver::new(callback.as_ref().unchecked_ref());
         let options = Object::new();
@@ -91,7 +95,8 @@ impl Recorder {
         }
         observer.observe(&doc, &options);
         let base = dom::text(&doc, "baseURI");
-        let (listeners, hooks) = observers::install(&doc);
+        let (listeners, hooks) = observers::install(me, &doc);
+        let weak = me.clone();
         Self {
             mirror: Mirror::default(),
             buffer: Buffer::default(),
@@ -108,7 +113,7 @@ impl Recorder {
             _mutation_callback: callback,
             _listeners: listeners,
             _hooks: hooks,
-            timers: Timers::new(|which| with_recorder(|r| r.on_timer(which))),
+            timers: Timers::new(move |which| with_recorder(&weak, |r| r.on_timer(which))),
             moves: Vec::new(),
             last_move: 0.0,
             moves_source: 1,

@@ -1,6 +1,8 @@
 //! One DOM node as rrweb JSON, with every privacy rule applied: the shared step of full
 //! snapshots and mutation adds.
 
+use alloc::{borrow::ToOwned, string::String};
+
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
@@ -159,9 +161,9 @@ pub(crate) fn element_flags(
 ) -> u8 {
     let mut flags = inherited & mirror::INHERITED;
     if attributes {
-        let class = dom::attr(node, |n| &n.class).unwrap_or_default();
+        let class = dom::attr(node, &dom::CLASS).unwrap_or_default();
         let (masked, blocked, ignored, unmask) = markers(&class);
-        if masked || dom::attr(node, |n| &n.contenteditable).is_some_and(|v| v != "false") {
+        if masked || dom::attr(node, &dom::CONTENTEDITABLE).is_some_and(|v| v != "false") {
             flags |= MASK_TEXT;
         }
         if blocked {
@@ -170,7 +172,7 @@ pub(crate) fn element_flags(
         if ignored {
             flags |= IGNORE;
         }
-        if unmask || dom::attr(node, |n| &n.unmask).is_some() {
+        if unmask || dom::attr(node, &dom::UNMASK).is_some() {
             flags |= UNMASK;
         }
     }
@@ -231,7 +233,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         return Written::Closed(flags);
     }
     let kind = if tag == "input" {
-        dom::attr(el, |n| &n.kind).unwrap_or_default().to_ascii_lowercase()
+        dom::attr(el, &dom::TYPE).unwrap_or_default().to_ascii_lowercase()
     } else {
         String::new()
     };
@@ -258,7 +260,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     if field {
         let policy = policy(el, &tag, &kind, flags);
         if tag == "input" && mask::is_choice(&kind) {
-            if let Some(v) = dom::attr(el, |n| &n.value) {
+            if let Some(v) = dom::attr(el, &dom::VALUE) {
                 attr(out, "value");
                 json::string(out, &v);
             }
@@ -349,7 +351,7 @@ pub(crate) fn attribute_value(
 
 /// The recording policy of a form field.
 pub(crate) fn policy(el: &Node, tag: &str, kind: &str, flags: u8) -> InputPolicy {
-    let autocomplete = dom::attr(el, |n| &n.autocomplete).unwrap_or_default();
+    let autocomplete = dom::attr(el, &dom::AUTOCOMPLETE).unwrap_or_default();
     mask::input_policy(tag, kind, &autocomplete, flags & UNMASK != 0)
 }
 
@@ -387,9 +389,8 @@ pub(crate) fn absolute_css_urls(css: &str, base: &str) -> String {
             break;
         };
         let (inner, after) = tail.split_at_checked(end).unwrap_or((tail, ""));
-        let inner = inner.trim();
-        let quote = inner.chars().next().filter(|q| *q == '"' || *q == '\'');
-        let url = quote.map_or(inner, |q| inner.trim_matches(q));
+        let inner = inner.trim_ascii();
+        let (quote, url) = unquote(inner);
         let url = if url.starts_with("data:") || url.starts_with('#') {
             url.to_owned()
         } else {
@@ -408,6 +409,18 @@ pub(crate) fn absolute_css_urls(css: &str, base: &str) -> String {
     out
 }
 
+/// A `url()` argument without its quotes (`"…"` or `'…'`, the closing one may be missing), and
+/// the quote. Bytes, not `str::trim_matches`: its pattern machinery is 400 B of wasm.
+fn unquote(inner: &str) -> (Option<char>, &str) {
+    let Some(&quote @ (b'"' | b'\'')) = inner.as_bytes().first() else { return (None, inner) };
+    let rest = inner.get(1..).unwrap_or_default();
+    let rest = match rest.as_bytes().last() {
+        Some(&last) if last == quote => rest.get(..rest.len() - 1).unwrap_or_default(),
+        _ => rest,
+    };
+    (Some(char::from(quote)), rest)
+}
+
 /// Where `needle` first occurs in `hay` (a byte search: no `str` pattern machinery).
 fn find(hay: &str, needle: &str) -> Option<usize> {
     hay.as_bytes().windows(needle.len()).position(|w| w == needle.as_bytes())
@@ -420,13 +433,15 @@ fn srcset(value: &str, base: &str) -> String {
         if i > 0 {
             out.push_str(", ");
         }
-        let candidate = candidate.trim();
+        // ASCII whitespace, as HTML and CSS define it (and `trim_ascii` is smaller than `trim`).
+        let candidate = candidate.trim_ascii();
         let (url, descriptor) =
-            candidate.split_once(char::is_whitespace).unwrap_or((candidate, ""));
+            candidate.split_once(|c: char| c.is_ascii_whitespace()).unwrap_or((candidate, ""));
         out.push_str(&dom::absolute_url(url, base));
-        if !descriptor.trim().is_empty() {
+        let descriptor = descriptor.trim_ascii();
+        if !descriptor.is_empty() {
             out.push(' ');
-            out.push_str(descriptor.trim());
+            out.push_str(descriptor);
         }
     }
     out
@@ -435,4 +450,21 @@ fn srcset(value: &str, base: &str) -> String {
 /// The flags `IGNORE`/`BLOCKED` that stop events for a target.
 pub(crate) fn events_dropped(flags: u8) -> bool {
     flags & (IGNORE | BLOCKED) != 0
+}
+
+#[cfg(all(test, not(target_family = "wasm")))]
+mod tests {
+    use super::unquote;
+
+    #[test]
+    fn url_arguments_lose_their_quotes() {
+        assert_eq!(unquote("a.png"), (None, "a.png"));
+        assert_eq!(unquote("\"a b.png\""), (Some('"'), "a b.png"));
+        assert_eq!(unquote("'a.png'"), (Some('\''), "a.png"));
+        assert_eq!(unquote("'a.png"), (Some('\''), "a.png"));
+        assert_eq!(unquote("\"'x'\""), (Some('"'), "'x'"));
+        assert_eq!(unquote("\""), (Some('"'), ""));
+        assert_eq!(unquote("\"\""), (Some('"'), ""));
+        assert_eq!(unquote(""), (None, ""));
+    }
 }

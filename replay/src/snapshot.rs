@@ -6,6 +6,8 @@
 //! becomes an ordinary mutation after the snapshot, a change ahead of the walk is simply seen by
 //! it. The walk checks each step that the node it resumes at is still where it was.
 
+use alloc::{string::String, vec, vec::Vec};
+
 use super::dom::{self, Node};
 use super::json;
 use super::mirror::{Mirror, ROOT};

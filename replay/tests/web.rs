@@ -8,6 +8,7 @@
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p pulsegate-replay --target
 //! wasm32-unknown-unknown` from `replay/`.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 use js_sys::{Function, Promise, Reflect};
@@ -19,9 +20,43 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
-use crate::{replay_flush, replay_start, replay_stop};
-
 wasm_bindgen_test_configure!(run_in_browser);
+
+thread_local! {
+    /// The control function of the recording the tests run (as the chunk's JS keeps it).
+    static CONTROL: RefCell<Option<Function>> = const { RefCell::new(None) };
+}
+
+/// Starts recording with `options` (`crate::replay_start`); 0 when it records, else its code.
+fn replay_start(options: &JsValue) -> u32 {
+    let started = crate::replay_start(options);
+    match started.dyn_into::<Function>() {
+        Ok(control) => {
+            CONTROL.with(|c| *c.borrow_mut() = Some(control));
+            0
+        }
+        Err(code) => code.as_f64().expect("a control function or a code") as u32,
+    }
+}
+
+/// Calls the running recording's control function with `op`.
+fn control(op: u32) {
+    CONTROL.with(|c| {
+        if let Some(control) = c.borrow().as_ref() {
+            control.call1(&JsValue::UNDEFINED, &op.into()).expect("control threw");
+        }
+    });
+}
+
+fn replay_flush() {
+    control(crate::FLUSH);
+}
+
+/// Stops the running recording, if any.
+fn replay_stop() {
+    control(crate::STOP);
+    CONTROL.with(|c| c.borrow_mut().take());
+}
 
 /// Runs `body` as a JS function body and returns its result.
 fn js(body: &str) -> JsValue {

@@ -12,8 +12,8 @@
 //!   → esbuild --target=es5: loader        <script>.js               (names both chunks, relative)
 //! ```
 //!
-//! The tracker's session-replay chunk comes from its own crate (`replay/`, std + js-sys) and is
-//! loaded by the loader only for sessions that are recorded:
+//! The tracker's session-replay chunk comes from its own crate (`replay/`, `no_std` + js-sys)
+//! and is loaded by the loader only for sessions that are recorded:
 //!
 //! ```text
 //! cargo build -p pulsegate-replay (wasm32, release)

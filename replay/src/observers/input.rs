@@ -1,6 +1,8 @@
 //! Form values (source 5): `input` and `change` events and values set by script (the `value`,
 //! `checked` and `selectedIndex` setters are hooked), masked by the field's policy.
 
+use alloc::string::String;
+
 use wasm_bindgen::JsValue;
 
 use super::super::dom::Ev;

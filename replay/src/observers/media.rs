@@ -1,5 +1,7 @@
 //! `<video>` and `<audio>` play, pause, seek, volume and rate changes (source 7).
 
+use alloc::string::String;
+
 use super::super::dom::{self, Ev, Node};
 use super::super::json;
 use super::super::listener::Listeners;

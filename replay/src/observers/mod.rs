@@ -8,6 +8,8 @@ mod mouse;
 mod scroll;
 mod style;
 
+use alloc::vec::Vec;
+
 use js_sys::Function;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -16,7 +18,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::dom::{self, Ev, Node};
 use super::listener::Listeners;
 use super::recorder::Recorder;
-use super::with_recorder;
+use super::{Handle, with_recorder};
 
 #[wasm_bindgen]
 extern "C" {
@@ -64,12 +66,14 @@ impl Drop for Hooks {
     }
 }
 
-/// Attaches every observer to `doc` and its window.
-pub(crate) fn install(doc: &Node) -> (Listeners, Hooks) {
+/// Attaches every observer to `doc` and its window, for the recorder behind `me`.
+pub(crate) fn install(me: &Handle, doc: &Node) -> (Listeners, Hooks) {
     let win = dom::window();
-    let mut listeners = Listeners::new(|ev| with_recorder(|r| r.on_event(&ev)));
-    let mut hooks = Hooks::new(|tag, this, arg, result| {
-        with_recorder(|r| r.on_hook(tag, &this, &arg, &result));
+    let weak = me.clone();
+    let mut listeners = Listeners::new(move |ev| with_recorder(&weak, |r| r.on_event(&ev)));
+    let weak = me.clone();
+    let mut hooks = Hooks::new(move |tag, this, arg, result| {
+        with_recorder(&weak, |r| r.on_hook(tag, &this, &arg, &result));
     });
     mouse::install(doc, &mut listeners);
     scroll::install(doc, &win, &mut listeners);

@@ -1,6 +1,8 @@
 //! Pointer moves (sources 1 and 6: sampled every 50 ms, sent every 500 ms) and mouse and touch
 //! interactions (source 2).
 
+use alloc::string::String;
+
 use super::super::dom::{self, Ev, Node};
 use super::super::json;
 use super::super::listener::{Listeners, Timer};

@@ -1,6 +1,8 @@
 //! Scroll (source 3) and viewport resize (source 4), both throttled: what changed within 100 ms
 //! is sent once, with the positions and size at that moment.
 
+use alloc::string::String;
+
 use super::super::dom::{self, Ev, Node};
 use super::super::json;
 use super::super::listener::{Listeners, Timer};

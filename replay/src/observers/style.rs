@@ -1,6 +1,8 @@
 //! Style rules inserted or deleted through the CSSOM (source 8): `insertRule` and `deleteRule`
 //! of `CSSStyleSheet` are hooked; the rule's sheet names its `<style>` or `<link>` node.
 
+use alloc::string::String;
+
 use wasm_bindgen::JsValue;
 
 use super::super::dom;

@@ -93,10 +93,10 @@ const NAMED = {
 const TYPED = { email: 1, tel: 1, url: 1, number: 1, date: 1 };
 
 /**
- * Renders config `c` (form `formId`) into the shadow root `root`. Answers
- * `[form, button, status, success, trap input, ...fields]`, each field as
- * `[error element, input, …]` (a radio group's radios), in the config's order; `undefined` when
- * anything fails (nothing throws).
+ * Renders config `c` (form `formId`) into the shadow root `root`. Answers the view the functions
+ * below take: `[form, button, status, success, trap input, ...fields]` with the config as `c`,
+ * each field as `[error element, input, …]` (a radio group's radios), in the config's order;
+ * `undefined` when anything fails (nothing throws).
  */
 export function render(root, c, formId) {
   try {
@@ -183,8 +183,132 @@ export function render(root, c, formId) {
     const status = add(form, "p", { class: "status", role: "alert" });
     const button = add(form, "button", { type: "submit" }, c.submit_text);
     const success = add(wrapper, "p", { class: "ok", role: "status", tabindex: "-1", hidden: "" }, "");
-    return [form, button, status, success, hp, ...fields];
+    const view = [form, button, status, success, hp, ...fields];
+    view.c = c;
+    return view;
   } catch (_) {
     return undefined;
+  }
+}
+
+// The view's other functions, for the wasm (`src/form/view.rs`): `v` is what `render` answered,
+// field `i` is `v[FIRST + i]` (`[error, input…]`). None of them throws.
+
+const FIRST = 5;
+
+/** Message `key` of the config's `messages`, its `{max}` filled in with `max` ("" without one). */
+const word = (v, key, max) => {
+  const text = v.c.messages[key];
+  return typeof text === "string" ? text.replace("{max}", max) : "";
+};
+
+/** Text as the wasm reads any JS string: a lone surrogate (not valid UTF-8, nor JSON the server takes) becomes U+FFFD. */
+const whole = (text) => text.replace(/\p{Cs}/gu, "\ufffd");
+
+/**
+ * Every field's value, in the config's order: a checkbox's state, the chosen radio's value, else
+ * the text without surrounding whitespace; `undefined` when there is none (or empty text).
+ */
+export function values(v) {
+  try {
+    return v.slice(FIRST).map(([, input, ...more]) => {
+      if (input.type === "checkbox") return input.checked;
+      if (input.type === "radio") {
+        const chosen = [input, ...more].find((radio) => radio.checked);
+        return chosen && whole(chosen.value);
+      }
+      return whole(input.value.trim()) || undefined;
+    });
+  } catch (_) {
+    return [];
+  }
+}
+
+/** Field `i`'s `maxlength` (the rules' limit), on the controls that take text. */
+export function limit(v, i, max) {
+  try {
+    const input = v[FIRST + i][1];
+    if (!/^(checkbox|radio|select-one)$/.test(input.type)) input.setAttribute("maxlength", max);
+  } catch (_) {
+    // Never into the page.
+  }
+}
+
+/**
+ * Field `i`'s error text: `text` (the server's), else message `key` (a rule's, `{max}` filled in
+ * with `max`); `aria-invalid` on its inputs with it. Neither clears both.
+ */
+export function mark(v, i, key, max, text) {
+  try {
+    const [error, ...inputs] = v[FIRST + i];
+    const invalid = text != null || !!key;
+    error.textContent = text != null ? text : key ? word(v, key, max) : "";
+    for (const input of inputs) input.setAttribute("aria-invalid", invalid);
+  } catch (_) {
+    // Never into the page.
+  }
+}
+
+/** The form-level message (a live region): `text`, else message `key`; neither hides it. */
+export function say(v, key, text) {
+  try {
+    v[2].textContent = text != null ? text : key ? word(v, key, 0) : "";
+  } catch (_) {
+    // Never into the page.
+  }
+}
+
+/** The submit button off (and `aria-busy` on the form) while a submission travels, or on again. */
+export function busy(v, on) {
+  try {
+    v[1].disabled = on;
+    v[0].setAttribute("aria-busy", on);
+  } catch (_) {
+    // Never into the page.
+  }
+}
+
+/** The success message instead of the form, focused so that it is read out. */
+export function succeed(v) {
+  try {
+    const success = v[3];
+    success.textContent = v.c.success_message;
+    v[0].hidden = true;
+    success.hidden = false;
+    success.focus();
+  } catch (_) {
+    // Never into the page.
+  }
+}
+
+/** Keyboard focus to field `i` (a radio group's first radio). */
+export function focus(v, i) {
+  try {
+    v[FIRST + i][1].focus();
+  } catch (_) {
+    // Never into the page.
+  }
+}
+
+/**
+ * How many fields the browser shows as autofilled now (`:autofill`, or the prefixed
+ * `:-webkit-autofill` where only that one is known: `matches` throws on an unknown one).
+ */
+export function autofilled(v) {
+  const filled = (input) => {
+    try {
+      return input.matches(":autofill");
+    } catch (_) {
+      try {
+        return input.matches(":-webkit-autofill");
+      } catch (_) {
+        return false;
+      }
+    }
+  };
+  try {
+    return v.slice(FIRST).filter(([, ...inputs]) => inputs.some(filled)).length;
+  } catch (_) {
+    return 0;
   }
 }

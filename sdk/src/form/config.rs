@@ -21,23 +21,11 @@ pub(crate) struct Config {
     /// The visible fields, in order, as the rules need them (their texts are the view's: not
     /// read); they move into the view when it renders.
     pub(crate) fields: Vec<FormField>,
-    pub(crate) success_message: String,
     /// Hidden fields the browser fills (UTM parameters, the page, the referrer); constants and
     /// the landing page are the server's.
     pub(crate) hidden: Vec<(String, HiddenSource)>,
     /// The language of the texts (the form's `lang` attribute).
     pub(crate) lang: String,
-    /// The form builder's own messages in that language, the JSON object as answered
-    /// (`pulsegate_schema::lead::FormMessages`, read by key when one is shown): the worker's
-    /// catalogue, so none of them is in this wasm.
-    pub(crate) messages: JsValue,
-}
-
-impl Config {
-    /// The message named `key` (`fix_fields`, `failure`, …; empty if the answer lacks it).
-    pub(crate) fn say(&self, key: &str) -> String {
-        text(&self.messages, key).unwrap_or_default()
-    }
 }
 
 /// The config in `json` (the parsed body), or `None` when it is not one.
@@ -48,14 +36,13 @@ pub(crate) fn read(json: &JsValue) -> Option<Config> {
         .into_iter()
         .filter_map(|h| Some((text(&h, "name")?, source(&text(&h, "source")?)?)))
         .collect();
+    // The texts are the view's (`js/form-view.js` reads them), but a config without its success
+    // message or its messages (`pulsegate_schema::lead::FormMessages`, the worker's catalogue in
+    // the form's language) is not one.
+    text(json, "success_message")?;
+    crate::js::object(get(json, "messages"))?;
     (!fields.is_empty()).then_some(())?;
-    Some(Config {
-        fields,
-        success_message: text(json, "success_message")?,
-        hidden,
-        lang: text(json, "lang")?,
-        messages: crate::js::object(get(json, "messages"))?,
-    })
+    Some(Config { fields, hidden, lang: text(json, "lang")? })
 }
 
 /// The elements of a JS array (none for anything else).

@@ -214,7 +214,7 @@ impl Form {
                 self.submit(pressed);
             }
             Signal::Input => {
-                self.noticed(a, |field| field.touched());
+                self.noticed(a, view::FieldView::touched);
                 self.recheck(a, false);
             }
             Signal::Press => {
@@ -293,7 +293,10 @@ impl Form {
             return;
         }
         self.first_touch.get_or_insert_with(js::now);
-        if let Some(field) = self.view.as_mut().and_then(|v| v.field_of(event)) {
+        if let Some(view) = &mut self.view
+            && let Some(i) = view.field_of(event)
+            && let Some(field) = view.fields.get_mut(i)
+        {
             note(field);
         }
     }
@@ -311,15 +314,15 @@ impl Form {
     /// How the form was filled, for the submission.
     fn fill_signals(&self, trusted_submit: bool) -> FillSignals {
         let mut fill = FillSignals { trusted_submit, ..FillSignals::default() };
-        for field in self.view.iter().flat_map(|v| v.fields.iter()) {
-            if field.fill.typed {
-                fill.typed += 1;
-            } else if field.fill.keyless {
-                fill.keyless += 1;
+        if let Some(view) = &self.view {
+            for field in &view.fields {
+                if field.fill.typed {
+                    fill.typed += 1;
+                } else if field.fill.keyless {
+                    fill.keyless += 1;
+                }
             }
-            if field.autofilled() {
-                fill.autofilled += 1;
-            }
+            fill.autofilled = view.autofilled();
         }
         fill.active_ms = self.first_touch.map(|t| js::now().saturating_sub(t));
         fill
@@ -328,11 +331,13 @@ impl Form {
     /// Checks the field of an `input` event again while it shows an error (so the error goes
     /// as soon as it is fixed), or of a `focusout` once something was entered.
     fn recheck(&mut self, event: &JsValue, leaving: bool) {
-        let (Some(view), Some(config)) = (&mut self.view, &self.config) else { return };
-        let Some(field) = view.field_of(event) else { return };
-        if field.invalid || (leaving && field.filled()) {
-            let problem = field.check().err();
-            field.mark(problem, config);
+        let Some(view) = &mut self.view else { return };
+        let Some(i) = view.field_of(event) else { return };
+        let invalid = view.fields.get(i).is_some_and(|f| f.invalid);
+        let values = view.values();
+        let value = values.get(i).and_then(Option::as_ref);
+        if invalid || (leaving && view::filled(value)) {
+            view.check(i, value);
         }
     }
 
@@ -340,20 +345,17 @@ impl Form {
         if self.sending || self.done {
             return;
         }
-        let (Some(view), Some(config)) = (&mut self.view, &self.config) else { return };
+        let Some(view) = &mut self.view else { return };
+        let values = view.values();
         let mut first_invalid = None;
-        for (i, field) in view.fields.iter_mut().enumerate() {
-            let problem = field.check().err();
-            field.mark(problem, config);
-            if problem.is_some() && first_invalid.is_none() {
+        for (i, value) in values.iter().enumerate() {
+            if !view.check(i, value.as_ref()) && first_invalid.is_none() {
                 first_invalid = Some(i);
             }
         }
         if let Some(i) = first_invalid {
-            view.say(&config.say("fix_fields"));
-            if let Some(field) = view.fields.get(i) {
-                field.focus();
-            }
+            view.say("fix_fields", None);
+            view.focus(i);
             return;
         }
         // The tracker is on the page but still starting (its wasm on the way): wait a little
@@ -396,8 +398,8 @@ impl Form {
             fill_ms: js::now().saturating_sub(self.shown_at),
             fill,
         };
-        let body = submit::body(config, view, &envelope);
-        view.say("");
+        let body = submit::body(config, view, &values, &envelope);
+        view.say("", None);
         view.busy(true);
         self.sending = true;
         let mut url = self.endpoint.clone();
@@ -412,8 +414,8 @@ impl Form {
         if (200.0..300.0).contains(&status) {
             self.sending = false;
             self.done = true;
-            if let (Some(view), Some(config)) = (&self.view, &self.config) {
-                view.succeed(&config.success_message);
+            if let Some(view) = &self.view {
+                view.succeed();
             }
         } else if status == 429.0 {
             self.failed(Say::TooMany);
@@ -431,31 +433,31 @@ impl Form {
         let error = get(body, "error");
         let field = text(&error, "field");
         self.failed(Say::Nothing);
-        let (Some(view), Some(config)) = (&mut self.view, &self.config) else { return };
-        let message = text(&error, "message").unwrap_or_else(|| config.say("failure"));
+        let Some(view) = &mut self.view else { return };
+        let message = text(&error, "message");
         let at = field.as_deref().and_then(|f| f.strip_prefix("fields."));
-        match at.and_then(|name| view.fields.iter_mut().position(|f| f.is(name))) {
+        // Without a message of its own, the refusal reads as the form's failure message.
+        match at.and_then(|name| view.fields.iter().position(|f| f.field.name == name)) {
             Some(i) => {
-                if let Some(field) = view.fields.get_mut(i) {
-                    field.show(Some(&message));
-                    field.focus();
-                }
-                view.say(&config.say("fix_fields"));
+                view.show(i, message.as_deref());
+                view.focus(i);
+                view.say("fix_fields", None);
             }
-            None => view.say(&message),
+            None => view.say("failure", message.as_deref()),
         }
     }
 
     /// The submission did not go through: say so, keep every value, allow another try.
     fn failed(&mut self, say: Say) {
         self.sending = false;
-        if let (Some(view), Some(config)) = (&self.view, &self.config) {
+        if let Some(view) = &self.view {
             view.busy(false);
-            view.say(&match say {
-                Say::Failure => config.say("failure"),
-                Say::TooMany => config.say("too_many"),
-                Say::Nothing => String::new(),
-            });
+            let key = match say {
+                Say::Failure => "failure",
+                Say::TooMany => "too_many",
+                Say::Nothing => "",
+            };
+            view.say(key, None);
         }
     }
 }

@@ -72,8 +72,13 @@ fn flag_member(out: &mut String, name: &str, on: bool) {
     out.push_str(if on { "true" } else { "false" });
 }
 
-/// The JSON text of the submission of `view`'s current values (a `LeadSubmission`).
-pub(crate) fn body(config: &Config, view: &View, envelope: &Envelope<'_>) -> String {
+/// The JSON text of the submission of `values`, `view`'s current ones (a `LeadSubmission`).
+pub(crate) fn body(
+    config: &Config,
+    view: &View,
+    values: &[Option<FieldValue>],
+    envelope: &Envelope<'_>,
+) -> String {
     let mut out = String::from("{");
     let o = &mut out;
     text_member(o, "form_id", envelope.form_id);
@@ -81,11 +86,11 @@ pub(crate) fn body(config: &Config, view: &View, envelope: &Envelope<'_>) -> Str
     text_member(o, "submission_id", &uuid_text(&envelope.submission_id));
     key(o, "fields");
     o.push('{');
-    for field in &view.fields {
+    for (field, value) in view.fields.iter().zip(values) {
         let name = &field.field.name;
-        match field.value() {
-            Some(FieldValue::Text(value)) => text_member(o, name, &value),
-            Some(FieldValue::Bool(on)) => flag_member(o, name, on),
+        match value {
+            Some(FieldValue::Text(value)) => text_member(o, name, value),
+            Some(FieldValue::Bool(on)) => flag_member(o, name, *on),
             // The view gives text and booleans only; a number field sends its text.
             Some(FieldValue::Number(_)) | None => {}
         }

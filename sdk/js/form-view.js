@@ -312,3 +312,48 @@ export function autofilled(v) {
     return 0;
   }
 }
+
+/**
+ * The submission's JSON text (`pulsegate_schema::lead::LeadSubmission`): the fields' values (as
+ * `values` reads them) and the hidden fields the browser fills, from `page` (`utm_source,
+ * utm_medium, utm_campaign, utm_term, utm_content, page_url, referrer`, each a string or
+ * `undefined`), with what the wasm decided. Absent members (`undefined`) are left out.
+ */
+export function body(v, formId, siteKey, id, session, visitor, fingerprint, honeypot, fillMs,
+  typed, keyless, autofilled, activeMs, trusted, ...page) {
+  try {
+    // No prototype: a field named `__proto__` is a member like any other.
+    const fields = Object.create(null);
+    const read = values(v);
+    v.c.fields.forEach((f, i) => {
+      if (read[i] !== undefined) fields[f.name] = read[i];
+    });
+    const from = Object.create(null);
+    ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "page_url", "referrer"]
+      .forEach((source, i) => (from[source] = page[i]));
+    for (const h of v.c.hidden_fields || []) {
+      // The landing page and constants are the server's to fill; unknown sources are skipped.
+      if (typeof h.name === "string" && from[h.source] != null) fields[h.name] = from[h.source];
+    }
+    const [source, medium, campaign, term, content, pageUrl, referrer] = page;
+    return JSON.stringify({
+      form_id: formId,
+      site_key: siteKey,
+      submission_id: id,
+      fields,
+      session_id: session,
+      visitor_id: visitor,
+      fingerprint,
+      utm: page.slice(0, 5).some((x) => x != null) ? { source, medium, campaign, term, content } : undefined,
+      page_url: pageUrl,
+      referrer,
+      fill_ms: fillMs,
+      fill: { typed, keyless, autofilled, active_ms: activeMs, trusted_submit: trusted },
+      honeypot,
+      // The form's language: a refusal's field messages come back in it.
+      lang: v.c.lang,
+    });
+  } catch (_) {
+    return "";
+  }
+}

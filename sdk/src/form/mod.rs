@@ -32,7 +32,6 @@ use pulsegate_schema::{SiteKey, is_form_id};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 
-use self::config::Config;
 use self::view::View;
 use crate::callback::{Callback, Handler, Listener, Timer};
 use crate::js::{self, call, call0, get, number, object, text};
@@ -87,7 +86,6 @@ struct Form {
     /// The tracker to link leads to: `target.tracker` (the npm package's API), else
     /// `window.PulseGate` when the form is submitted.
     tracker: Option<JsValue>,
-    config: Option<Config>,
     view: Option<View>,
     /// When the form appeared (`Date.now()`), for the fill time.
     shown_at: u64,
@@ -141,7 +139,6 @@ pub(crate) fn mount(target: &JsValue) -> bool {
                     && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b',')
             }),
             tracker: object(get(target, "tracker")),
-            config: None,
             view: None,
             shown_at: 0,
             first_touch: None,
@@ -253,8 +250,8 @@ impl Form {
         if self.view.is_some() {
             return;
         }
-        let Some(mut config) = config::read(json) else { return };
-        let Some(view) = view::render(&self.root, json, &mut config, &self.form_id) else { return };
+        let Some(fields) = config::read(json) else { return };
+        let Some(view) = view::render(&self.root, json, fields, &self.form_id) else { return };
         let form = view.form.clone();
         for (kind, signal) in [
             ("submit", Signal::Submit),
@@ -268,7 +265,6 @@ impl Form {
             self.listeners.push(Listener::new(&form, kind, false, handler));
         }
         self.shown_at = js::now();
-        self.config = Some(config);
         self.view = Some(view);
     }
 
@@ -382,7 +378,7 @@ impl Form {
             return self.failed(Say::Failure);
         };
         self.submission_id = Some(id);
-        let (Some(config), Some(view)) = (&self.config, &self.view) else { return };
+        let Some(view) = &self.view else { return };
         let doc = get(&self.window, "document");
         let envelope = submit::Envelope {
             form_id: &self.form_id,
@@ -398,7 +394,7 @@ impl Form {
             fill_ms: js::now().saturating_sub(self.shown_at),
             fill,
         };
-        let body = submit::body(config, view, &values, &envelope);
+        let body = submit::body(view, &envelope);
         view.say("", None);
         view.busy(true);
         self.sending = true;

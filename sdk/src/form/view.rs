@@ -40,7 +40,7 @@ use pulsegate_schema::lead::rules::{self, Problem, max_chars};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use super::config::{Config, items};
+use super::config::items;
 use crate::js::{self, get, text};
 
 /// The rendered form.
@@ -106,16 +106,16 @@ extern "C" {
     fn count_autofilled(view: &JsValue) -> u32;
 }
 
-/// Renders `config` (read from `json`, the form `form_id`) into `root` (the shadow root); its
-/// fields move into the view.
+/// Renders the config `json` (its `fields` read, the form `form_id`) into `root` (the shadow
+/// root).
 pub(crate) fn render(
     root: &JsValue,
     json: &JsValue,
-    config: &mut Config,
+    fields: Vec<FormField>,
     form_id: &str,
 ) -> Option<View> {
     let js = js::object(build(root, json, form_id))?;
-    let fields: Vec<FieldView> = core::mem::take(&mut config.fields)
+    let fields: Vec<FieldView> = fields
         .into_iter()
         .enumerate()
         .map(|(i, field)| {
@@ -210,6 +210,11 @@ impl View {
     /// Replaces the form with the success message and moves focus to it.
     pub(crate) fn succeed(&self) {
         show_success(&self.js);
+    }
+
+    /// The handle `js/form-view.js`'s functions take.
+    pub(crate) fn js(&self) -> &JsValue {
+        &self.js
     }
 
     /// How many fields the browser shows as autofilled now.

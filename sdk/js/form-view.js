@@ -357,3 +357,34 @@ export function body(v, formId, siteKey, id, session, visitor, fingerprint, hone
     return "";
   }
 }
+
+// The form's one handler (`src/form/mod.rs`, guarded: it never throws) takes what happened and
+// the signal's number: these are the `Signal` numbers of the events.
+const EVENTS = [["submit", 2], ["input", 3], ["keydown", 4], ["pointerdown", 4], ["focusin", 5], ["focusout", 6]];
+
+/** The form's event listeners: each event to handler `h` with its signal. */
+export function listen(v, h) {
+  try {
+    for (const [kind, signal] of EVENTS) v[0].addEventListener(kind, (event) => h(event, signal));
+  } catch (_) {
+    // Never into the page.
+  }
+}
+
+/** `promise.then`: its value to `h` as signal `ok`, its error as signal `failed`. */
+export function then(promise, h, ok, failed) {
+  try {
+    promise.then((value) => h(value, ok), (error) => h(error, failed));
+  } catch (_) {
+    // Not a promise (the page's `fetch` threw): nothing comes.
+  }
+}
+
+/** Signal `signal` to `h` in `ms` milliseconds. */
+export function later(h, signal, ms) {
+  try {
+    setTimeout(() => h(undefined, signal), ms);
+  } catch (_) {
+    // Never into the page.
+  }
+}

@@ -15,8 +15,11 @@
 //!         429 or 5xx: a message above the button, the values kept, the button back on.
 //! ```
 //!
-//! The form lives as long as the page (its callbacks hold weak references, like the tracker's),
-//! and nothing it does throws into the page: every callback is guarded.
+//! The form lives as long as the page (its one callback holds a weak reference, like the
+//! tracker's), and nothing it does throws into the page: the callback is guarded. Every event,
+//! promise and timer reaches it through `js/form-view.js` with the [`Signal`]'s number bound
+//! there: one closure instead of one per signal, each with its listener or timer guard, was a
+//! thousand bytes of wasm.
 
 mod config;
 mod submit;
@@ -24,50 +27,78 @@ mod view;
 
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::cell::RefCell;
 
 use pulsegate_schema::lead::FillSignals;
 use pulsegate_schema::{SiteKey, is_form_id};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 
 use self::view::View;
-use crate::callback::{Callback, Handler, Listener, Timer};
+use crate::callback::Handler;
 use crate::js::{self, call, call0, get, number, object, text};
 
 /// How long a submit waits at most for a starting tracker's session: `WAIT_LOOKS` looks,
 /// `WAIT_STEP_MS` apart.
 const WAIT_LOOKS: u8 = 20;
-const WAIT_STEP_MS: u64 = 100;
+const WAIT_STEP_MS: u32 = 100;
 
-/// What the browser calls a form back for.
+/// What the browser calls a form back for: the second argument of the form's one handler (the
+/// numbers are `js/form-view.js`'s too: `listen` names the events').
 #[derive(Clone, Copy, Debug)]
 enum Signal {
     /// The config request answered (a `Response`).
-    ConfigResponse,
+    ConfigResponse = 0,
     /// The config's JSON body, parsed.
-    ConfigJson,
+    ConfigJson = 1,
     /// `submit` on the form element.
-    Submit,
+    Submit = 2,
     /// `input` in a field.
-    Input,
+    Input = 3,
     /// `keydown` or `pointerdown` in the form.
-    Press,
+    Press = 4,
     /// `focusin` in the form.
-    Focus,
+    Focus = 5,
     /// `focusout` of a field.
-    Leave,
+    Leave = 6,
     /// The submission answered (a `Response`).
-    Sent,
+    Sent = 7,
     /// The JSON body of an error answer.
-    Refused,
+    Refused = 8,
     /// The submission (or reading an answer) failed: no network, CORS, a blocked request.
-    Failed,
+    Failed = 9,
     /// The config request failed: nothing to render.
-    Ignore,
+    Ignore = 10,
     /// The wait for the tracker's session is over (or due for another look).
-    Waited,
+    Waited = 11,
+}
+
+/// Every signal, by its number.
+const SIGNALS: [Signal; 12] = [
+    Signal::ConfigResponse,
+    Signal::ConfigJson,
+    Signal::Submit,
+    Signal::Input,
+    Signal::Press,
+    Signal::Focus,
+    Signal::Leave,
+    Signal::Sent,
+    Signal::Refused,
+    Signal::Failed,
+    Signal::Ignore,
+    Signal::Waited,
+];
+
+#[wasm_bindgen(module = "/js/form-view.js")]
+extern "C" {
+    /// `promise.then` delivering its value to `handler` as signal `ok`, its error as `failed`.
+    #[wasm_bindgen(js_name = then)]
+    fn then_signal(promise: &JsValue, handler: &JsValue, ok: u8, failed: u8);
+    /// Signal `signal` to `handler` in `ms` milliseconds.
+    fn later(handler: &JsValue, signal: u8, ms: u32);
+    /// The form's event listeners, each delivering its event to `handler` with its signal.
+    fn listen(view: &JsValue, handler: &JsValue);
 }
 
 /// One mounted form.
@@ -98,14 +129,12 @@ struct Form {
     submission_id: Option<[u8; 16]>,
     sending: bool,
     done: bool,
-    /// Looks for the tracker's session again while a submit waits for it.
-    wait: Option<Timer>,
     /// Looks taken for this submit (at most [`WAIT_LOOKS`]), and the submit's pressed flag.
     looks: u8,
     waiting_pressed: bool,
-    /// Promise callbacks, created once and kept as long as the form.
-    handlers: Vec<(u8, Handler)>,
-    listeners: Vec<Listener>,
+    /// The one guarded function every signal comes through (events, promises, the timer),
+    /// created once and kept as long as the form.
+    handler: Option<Handler>,
 }
 
 /// Mounts the form described by `target` (`{el, siteKey, formId, endpoint, lang?, tracker?}`); `false` when the
@@ -143,14 +172,12 @@ pub(crate) fn mount(target: &JsValue) -> bool {
             shown_at: 0,
             first_touch: None,
             submit_press: false,
-            wait: None,
             looks: 0,
             waiting_pressed: false,
             submission_id: None,
             sending: false,
             done: false,
-            handlers: Vec::new(),
-            listeners: Vec::new(),
+            handler: None,
         })
     });
     if let Ok(mut form) = rc.try_borrow_mut() {
@@ -162,22 +189,28 @@ pub(crate) fn mount(target: &JsValue) -> bool {
 }
 
 impl Form {
-    /// The guarded JS function delivering `signal` to this form (one per signal, reused).
-    fn handler(&mut self, signal: Signal) -> JsValue {
-        let key = signal as u8;
-        if let Some((_, h)) = self.handlers.iter().find(|(k, _)| *k == key) {
-            return h.js().clone();
-        }
-        let handler = Handler::new(self.closure(signal));
-        let js = handler.js().clone();
-        self.handlers.push((key, handler));
-        js
+    /// The guarded JS function delivering a signal (its second argument) to this form.
+    fn handler(&mut self) -> JsValue {
+        let me = self.me.clone();
+        let handler = self.handler.get_or_insert_with(|| {
+            // Dropped when the form is gone, or busy: a re-entrant call (from a page script the
+            // form itself triggered) is not delivered.
+            Handler::new(Closure::own_aborting(move |a: JsValue, signal: JsValue, _: JsValue| {
+                if let Some(rc) = me.upgrade()
+                    && let Ok(mut form) = rc.try_borrow_mut()
+                    && let Some(&signal) = SIGNALS.get(signal.as_f64().unwrap_or(-1.0) as usize)
+                {
+                    form.on(signal, &a);
+                }
+                JsValue::UNDEFINED
+            }))
+        });
+        handler.js().clone()
     }
 
     /// `promise.then(ok, failed)`.
     fn then(&mut self, promise: &JsValue, ok: Signal, failed: Signal) {
-        let (ok, failed) = (self.handler(ok), self.handler(failed));
-        call(promise, "then", &[&ok, &failed]);
+        then_signal(promise, &self.handler(), ok as u8, failed as u8);
     }
 
     /// Asks for the config.
@@ -233,9 +266,6 @@ impl Form {
             Signal::Failed => self.failed(Say::Failure),
             Signal::Ignore => {}
             Signal::Waited => {
-                if let Some(timer) = &mut self.wait {
-                    timer.fired();
-                }
                 self.sending = false;
                 // Back on, so a check that fails now leaves the form usable.
                 if let Some(view) = &self.view {
@@ -252,34 +282,9 @@ impl Form {
         }
         let Some(fields) = config::read(json) else { return };
         let Some(view) = view::render(&self.root, json, fields, &self.form_id) else { return };
-        let form = view.form.clone();
-        for (kind, signal) in [
-            ("submit", Signal::Submit),
-            ("input", Signal::Input),
-            ("focusout", Signal::Leave),
-            ("keydown", Signal::Press),
-            ("pointerdown", Signal::Press),
-            ("focusin", Signal::Focus),
-        ] {
-            let handler = Handler::new(self.closure(signal));
-            self.listeners.push(Listener::new(&form, kind, false, handler));
-        }
+        listen(view.js(), &self.handler());
         self.shown_at = js::now();
         self.view = Some(view);
-    }
-
-    /// A closure delivering `signal` to this form, if it is still there and not busy (a
-    /// re-entrant call, from a page script the form itself triggered, is dropped).
-    fn closure(&self, signal: Signal) -> Callback {
-        let me = self.me.clone();
-        Closure::own_aborting(move |a: JsValue, _: JsValue, _: JsValue| {
-            if let Some(rc) = me.upgrade()
-                && let Ok(mut form) = rc.try_borrow_mut()
-            {
-                form.on(signal, &a);
-            }
-            JsValue::UNDEFINED
-        })
     }
 
     /// A trusted event (the visitor's, or the browser's autofill; never a page script's) in the
@@ -363,13 +368,8 @@ impl Form {
             if let Some(view) = &self.view {
                 view.busy(true);
             }
-            if self.wait.is_none() {
-                let handler = Handler::new(self.closure(Signal::Waited));
-                self.wait = Some(Timer::new(&self.window, handler));
-            }
-            if let Some(timer) = &mut self.wait {
-                timer.arm(WAIT_STEP_MS);
-            }
+            // One look at a time: `sending` holds every other submit off until it fires.
+            later(&self.handler(), Signal::Waited as u8, WAIT_STEP_MS);
             return;
         }
         self.looks = 0;

@@ -48,7 +48,6 @@ use crate::js::{self, get, text};
 pub(crate) struct View {
     /// What `js/form-view.js` answered: the handle its other functions take.
     js: JsValue,
-    pub(crate) form: JsValue,
     honeypot: JsValue,
     pub(crate) fields: Vec<FieldView>,
 }
@@ -124,7 +123,7 @@ pub(crate) fn render(
             FieldView { field, invalid: false, fill: FieldFill::default() }
         })
         .collect();
-    Some(View { form: get(&js, "0"), honeypot: get(&js, "4"), js, fields })
+    Some(View { honeypot: get(&js, "4"), js, fields })
 }
 
 impl FieldView {

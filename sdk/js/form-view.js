@@ -388,3 +388,21 @@ export function later(h, signal, ms) {
     // Never into the page.
   }
 }
+
+/** `el`'s new open shadow root; `undefined` when it has one already or cannot have one. */
+export function attach(el) {
+  try {
+    return el.attachShadow({ mode: "open" });
+  } catch (_) {
+    return undefined;
+  }
+}
+
+/** `array[i]`. */
+export function item(array, i) {
+  try {
+    return array[i];
+  } catch (_) {
+    return undefined;
+  }
+}

@@ -11,9 +11,15 @@ use alloc::vec::Vec;
 
 use pulsegate_schema::{FieldOption, FieldType, FormField};
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::js::{flag, get, number, text, whole};
-use crate::text::u64_text;
+
+#[wasm_bindgen(module = "/js/form-view.js")]
+extern "C" {
+    /// `array[i]`.
+    fn item(array: &JsValue, i: u32) -> JsValue;
+}
 
 /// The visible fields of the config in `json` (the parsed body), in order, as the rules need them
 /// (their texts are the view's: not read); `None` when it is not a config. The rest of the answer
@@ -32,7 +38,7 @@ pub(crate) fn read(json: &JsValue) -> Option<Vec<FormField>> {
 /// The elements of a JS array (none for anything else).
 pub(crate) fn items(array: &JsValue) -> Vec<JsValue> {
     let len = whole(number(array, "length")).unwrap_or(0).min(1_000);
-    (0..len).map(|i| get(array, &u64_text(i))).collect()
+    (0..len as u32).map(|i| item(array, i)).collect()
 }
 
 fn field(f: &JsValue) -> Option<FormField> {

@@ -99,6 +99,8 @@ extern "C" {
     fn later(handler: &JsValue, signal: u8, ms: u32);
     /// The form's event listeners, each delivering its event to `handler` with its signal.
     fn listen(view: &JsValue, handler: &JsValue);
+    /// `el`'s new open shadow root; `undefined` when it has one already (or cannot have one).
+    fn attach(el: &JsValue) -> JsValue;
 }
 
 /// One mounted form.
@@ -149,9 +151,7 @@ pub(crate) fn mount(target: &JsValue) -> bool {
     ) else {
         return false;
     };
-    let init = js::make(&get(&window, "Object"), &[]);
-    js::set_str(&init, "mode", "open");
-    let Some(root) = object(call(&el, "attachShadow", &[&init])) else { return false };
+    let Some(root) = object(attach(&el)) else { return false };
     let endpoint = String::from(endpoint.trim_end_matches('/'));
     let rc = Rc::new_cyclic(|me| {
         RefCell::new(Form {

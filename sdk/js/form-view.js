@@ -93,10 +93,10 @@ const NAMED = {
 const TYPED = { email: 1, tel: 1, url: 1, number: 1, date: 1 };
 
 /**
- * Renders config `c` (form `formId`) into the shadow root `root`. Answers
- * `[form, button, status, success, trap input, ...fields]`, each field as
- * `[error element, input, …]` (a radio group's radios), in the config's order; `undefined` when
- * anything fails (nothing throws).
+ * Renders config `c` (form `formId`) into the shadow root `root`. Answers the view the functions
+ * below take: `[form, button, status, success, trap input, ...fields]` with the config as `c`,
+ * each field as `[error element, input, …]` (a radio group's radios), in the config's order;
+ * `undefined` when anything fails (nothing throws).
  */
 export function render(root, c, formId) {
   try {
@@ -183,7 +183,225 @@ export function render(root, c, formId) {
     const status = add(form, "p", { class: "status", role: "alert" });
     const button = add(form, "button", { type: "submit" }, c.submit_text);
     const success = add(wrapper, "p", { class: "ok", role: "status", tabindex: "-1", hidden: "" }, "");
-    return [form, button, status, success, hp, ...fields];
+    const view = [form, button, status, success, hp, ...fields];
+    view.c = c;
+    return view;
+  } catch (_) {
+    return undefined;
+  }
+}
+
+// The view's other functions, for the wasm (`src/form/view.rs`): `v` is what `render` answered,
+// field `i` is `v[FIRST + i]` (`[error, input…]`). None of them throws.
+
+const FIRST = 5;
+
+/** Message `key` of the config's `messages`, its `{max}` filled in with `max` ("" without one). */
+const word = (v, key, max) => {
+  const text = v.c.messages[key];
+  return typeof text === "string" ? text.replace("{max}", max) : "";
+};
+
+/** Text as the wasm reads any JS string: a lone surrogate (not valid UTF-8, nor JSON the server takes) becomes U+FFFD. */
+const whole = (text) => text.replace(/\p{Cs}/gu, "\ufffd");
+
+/**
+ * Every field's value, in the config's order: a checkbox's state, the chosen radio's value, else
+ * the text without surrounding whitespace; `undefined` when there is none (or empty text).
+ */
+export function values(v) {
+  try {
+    return v.slice(FIRST).map(([, input, ...more]) => {
+      if (input.type === "checkbox") return input.checked;
+      if (input.type === "radio") {
+        const chosen = [input, ...more].find((radio) => radio.checked);
+        return chosen && whole(chosen.value);
+      }
+      return whole(input.value.trim()) || undefined;
+    });
+  } catch (_) {
+    return [];
+  }
+}
+
+/** Field `i`'s `maxlength` (the rules' limit), on the controls that take text. */
+export function limit(v, i, max) {
+  try {
+    const input = v[FIRST + i][1];
+    if (!/^(checkbox|radio|select-one)$/.test(input.type)) input.setAttribute("maxlength", max);
+  } catch (_) {
+    // Never into the page.
+  }
+}
+
+/**
+ * Field `i`'s error text: `text` (the server's), else message `key` (a rule's, `{max}` filled in
+ * with `max`); `aria-invalid` on its inputs with it. Neither clears both.
+ */
+export function mark(v, i, key, max, text) {
+  try {
+    const [error, ...inputs] = v[FIRST + i];
+    const invalid = text != null || !!key;
+    error.textContent = text != null ? text : key ? word(v, key, max) : "";
+    for (const input of inputs) input.setAttribute("aria-invalid", invalid);
+  } catch (_) {
+    // Never into the page.
+  }
+}
+
+/** The form-level message (a live region): `text`, else message `key`; neither hides it. */
+export function say(v, key, text) {
+  try {
+    v[2].textContent = text != null ? text : key ? word(v, key, 0) : "";
+  } catch (_) {
+    // Never into the page.
+  }
+}
+
+/** The submit button off (and `aria-busy` on the form) while a submission travels, or on again. */
+export function busy(v, on) {
+  try {
+    v[1].disabled = on;
+    v[0].setAttribute("aria-busy", on);
+  } catch (_) {
+    // Never into the page.
+  }
+}
+
+/** The success message instead of the form, focused so that it is read out. */
+export function succeed(v) {
+  try {
+    const success = v[3];
+    success.textContent = v.c.success_message;
+    v[0].hidden = true;
+    success.hidden = false;
+    success.focus();
+  } catch (_) {
+    // Never into the page.
+  }
+}
+
+/** Keyboard focus to field `i` (a radio group's first radio). */
+export function focus(v, i) {
+  try {
+    v[FIRST + i][1].focus();
+  } catch (_) {
+    // Never into the page.
+  }
+}
+
+/**
+ * How many fields the browser shows as autofilled now (`:autofill`, or the prefixed
+ * `:-webkit-autofill` where only that one is known: `matches` throws on an unknown one).
+ */
+export function autofilled(v) {
+  const filled = (input) => {
+    try {
+      return input.matches(":autofill");
+    } catch (_) {
+      try {
+        return input.matches(":-webkit-autofill");
+      } catch (_) {
+        return false;
+      }
+    }
+  };
+  try {
+    return v.slice(FIRST).filter(([, ...inputs]) => inputs.some(filled)).length;
+  } catch (_) {
+    return 0;
+  }
+}
+
+/**
+ * The submission's JSON text (`pulsegate_schema::lead::LeadSubmission`): the fields' values (as
+ * `values` reads them) and the hidden fields the browser fills, from `page` (`utm_source,
+ * utm_medium, utm_campaign, utm_term, utm_content, page_url, referrer`, each a string or
+ * `undefined`), with what the wasm decided. Absent members (`undefined`) are left out.
+ */
+export function body(v, formId, siteKey, id, session, visitor, fingerprint, honeypot, fillMs,
+  typed, keyless, autofilled, activeMs, trusted, ...page) {
+  try {
+    // No prototype: a field named `__proto__` is a member like any other.
+    const fields = Object.create(null);
+    const read = values(v);
+    v.c.fields.forEach((f, i) => {
+      if (read[i] !== undefined) fields[f.name] = read[i];
+    });
+    const from = Object.create(null);
+    ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "page_url", "referrer"]
+      .forEach((source, i) => (from[source] = page[i]));
+    for (const h of v.c.hidden_fields || []) {
+      // The landing page and constants are the server's to fill; unknown sources are skipped.
+      if (typeof h.name === "string" && from[h.source] != null) fields[h.name] = from[h.source];
+    }
+    const [source, medium, campaign, term, content, pageUrl, referrer] = page;
+    return JSON.stringify({
+      form_id: formId,
+      site_key: siteKey,
+      submission_id: id,
+      fields,
+      session_id: session,
+      visitor_id: visitor,
+      fingerprint,
+      utm: page.slice(0, 5).some((x) => x != null) ? { source, medium, campaign, term, content } : undefined,
+      page_url: pageUrl,
+      referrer,
+      fill_ms: fillMs,
+      fill: { typed, keyless, autofilled, active_ms: activeMs, trusted_submit: trusted },
+      honeypot,
+      // The form's language: a refusal's field messages come back in it.
+      lang: v.c.lang,
+    });
+  } catch (_) {
+    return "";
+  }
+}
+
+// The form's one handler (`src/form/mod.rs`, guarded: it never throws) takes what happened and
+// the signal's number: these are the `Signal` numbers of the events.
+const EVENTS = [["submit", 2], ["input", 3], ["keydown", 4], ["pointerdown", 4], ["focusin", 5], ["focusout", 6]];
+
+/** The form's event listeners: each event to handler `h` with its signal. */
+export function listen(v, h) {
+  try {
+    for (const [kind, signal] of EVENTS) v[0].addEventListener(kind, (event) => h(event, signal));
+  } catch (_) {
+    // Never into the page.
+  }
+}
+
+/** `promise.then`: its value to `h` as signal `ok`, its error as signal `failed`. */
+export function then(promise, h, ok, failed) {
+  try {
+    promise.then((value) => h(value, ok), (error) => h(error, failed));
+  } catch (_) {
+    // Not a promise (the page's `fetch` threw): nothing comes.
+  }
+}
+
+/** Signal `signal` to `h` in `ms` milliseconds. */
+export function later(h, signal, ms) {
+  try {
+    setTimeout(() => h(undefined, signal), ms);
+  } catch (_) {
+    // Never into the page.
+  }
+}
+
+/** `el`'s new open shadow root; `undefined` when it has one already or cannot have one. */
+export function attach(el) {
+  try {
+    return el.attachShadow({ mode: "open" });
+  } catch (_) {
+    return undefined;
+  }
+}
+
+/** `array[i]`. */
+export function item(array, i) {
+  try {
+    return array[i];
   } catch (_) {
     return undefined;
   }

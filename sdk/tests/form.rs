@@ -362,3 +362,26 @@ async fn the_hand_written_body_is_the_schemas_submission_with_every_part() {
     let again: LeadSubmission = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
     assert_eq!(again, s);
 }
+
+#[wasm_bindgen_test]
+async fn a_lone_surrogate_is_sent_as_the_replacement_character() {
+    // A JS string may hold half a surrogate pair (a paste cut in the middle of an emoji); JSON
+    // with it escaped as such is not JSON the server takes. It is sent as U+FFFD, as the wasm
+    // reads any such string.
+    let endpoint = "https://form-surrogate.example";
+    let id = "form-surrogate";
+    mount(id, endpoint, "{status: 201, body: '{}'}").await;
+    fill_valid(id);
+    eval(
+        id,
+        r#"(() => { const el = root.querySelector('[name=notes]');
+           el.value = 'a\uD83D b \uDE00 😀';
+           el.dispatchEvent(new Event('input', {bubbles: true})); })()"#,
+    );
+    submit(id);
+    until("the thanks", || eval(id, "!root.querySelector('.ok').hidden").as_bool() == Some(true))
+        .await;
+    let sent = posts(endpoint);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].fields["notes"], FieldValue::Text("a\u{FFFD} b \u{FFFD} 😀".into()));
+}

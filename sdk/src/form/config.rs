@@ -3,65 +3,42 @@
 //! what the server runs them on.
 //!
 //! Read property by property rather than deserialized: a serde deserializer over JS values (or a
-//! JSON parser) would cost more wasm than the whole form builder. Unknown types and sources make
-//! the config unusable rather than guessed at.
+//! JSON parser) would cost more wasm than the whole form builder. An unknown field type makes the
+//! config unusable rather than guessed at.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use pulsegate_schema::{FieldOption, FieldType, FormField, HiddenSource};
+use pulsegate_schema::{FieldOption, FieldType, FormField};
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::js::{flag, get, number, text, whole};
-use crate::text::u64_text;
 
-/// What the form checks and sends (`js/form-view.js` renders the rest of the answer).
-#[derive(Debug)]
-pub(crate) struct Config {
-    /// The visible fields, in order, as the rules need them (their texts are the view's: not
-    /// read); they move into the view when it renders.
-    pub(crate) fields: Vec<FormField>,
-    pub(crate) success_message: String,
-    /// Hidden fields the browser fills (UTM parameters, the page, the referrer); constants and
-    /// the landing page are the server's.
-    pub(crate) hidden: Vec<(String, HiddenSource)>,
-    /// The language of the texts (the form's `lang` attribute).
-    pub(crate) lang: String,
-    /// The form builder's own messages in that language, the JSON object as answered
-    /// (`pulsegate_schema::lead::FormMessages`, read by key when one is shown): the worker's
-    /// catalogue, so none of them is in this wasm.
-    pub(crate) messages: JsValue,
+#[wasm_bindgen(module = "/js/form-view.js")]
+extern "C" {
+    /// `array[i]`.
+    fn item(array: &JsValue, i: u32) -> JsValue;
 }
 
-impl Config {
-    /// The message named `key` (`fix_fields`, `failure`, …; empty if the answer lacks it).
-    pub(crate) fn say(&self, key: &str) -> String {
-        text(&self.messages, key).unwrap_or_default()
-    }
-}
-
-/// The config in `json` (the parsed body), or `None` when it is not one.
-pub(crate) fn read(json: &JsValue) -> Option<Config> {
+/// The visible fields of the config in `json` (the parsed body), in order, as the rules need them
+/// (their texts are the view's: not read); `None` when it is not a config. The rest of the answer
+/// (texts, messages, hidden fields, language) is `js/form-view.js`'s, but a config without its
+/// success message, its messages (`pulsegate_schema::lead::FormMessages`, the worker's catalogue
+/// in the form's language) or its language is not one.
+pub(crate) fn read(json: &JsValue) -> Option<Vec<FormField>> {
     let fields =
         items(&get(json, "fields")).into_iter().map(|f| field(&f)).collect::<Option<Vec<_>>>()?;
-    let hidden = items(&get(json, "hidden_fields"))
-        .into_iter()
-        .filter_map(|h| Some((text(&h, "name")?, source(&text(&h, "source")?)?)))
-        .collect();
-    (!fields.is_empty()).then_some(())?;
-    Some(Config {
-        fields,
-        success_message: text(json, "success_message")?,
-        hidden,
-        lang: text(json, "lang")?,
-        messages: crate::js::object(get(json, "messages"))?,
-    })
+    text(json, "success_message")?;
+    text(json, "lang")?;
+    crate::js::object(get(json, "messages"))?;
+    (!fields.is_empty()).then_some(fields)
 }
 
 /// The elements of a JS array (none for anything else).
 pub(crate) fn items(array: &JsValue) -> Vec<JsValue> {
     let len = whole(number(array, "length")).unwrap_or(0).min(1_000);
-    (0..len).map(|i| get(array, &u64_text(i))).collect()
+    (0..len as u32).map(|i| item(array, i)).collect()
 }
 
 fn field(f: &JsValue) -> Option<FormField> {
@@ -99,25 +76,11 @@ pub(crate) fn field_type(name: &str) -> Option<FieldType> {
     })
 }
 
-/// The schema's `HiddenSource` from its JSON name.
-pub(crate) fn source(name: &str) -> Option<HiddenSource> {
-    Some(match name {
-        "utm_source" => HiddenSource::UtmSource,
-        "utm_medium" => HiddenSource::UtmMedium,
-        "utm_campaign" => HiddenSource::UtmCampaign,
-        "utm_term" => HiddenSource::UtmTerm,
-        "utm_content" => HiddenSource::UtmContent,
-        "referrer" => HiddenSource::Referrer,
-        "landing_page" => HiddenSource::LandingPage,
-        "page_url" => HiddenSource::PageUrl,
-        "constant" => HiddenSource::Constant,
-        _ => return None,
-    })
-}
-
 #[cfg(all(test, not(target_family = "wasm")))]
 mod tests {
     use alloc::format;
+
+    use pulsegate_schema::HiddenSource;
 
     use super::*;
     use crate::json::to_string;
@@ -131,20 +94,20 @@ mod tests {
         ] {
             assert_eq!(to_string(&field_type(name).unwrap()).unwrap(), format!("\"{name}\""));
         }
-        for name in [
-            "utm_source",
-            "utm_medium",
-            "utm_campaign",
-            "utm_term",
-            "utm_content",
-            "referrer",
-            "landing_page",
-            "page_url",
-            "constant",
+        // The hidden fields the browser fills are mapped by name in `js/form-view.js` (`body`).
+        let view = include_str!("../../js/form-view.js");
+        for source in [
+            HiddenSource::UtmSource,
+            HiddenSource::UtmMedium,
+            HiddenSource::UtmCampaign,
+            HiddenSource::UtmTerm,
+            HiddenSource::UtmContent,
+            HiddenSource::PageUrl,
+            HiddenSource::Referrer,
         ] {
-            assert_eq!(to_string(&source(name).unwrap()).unwrap(), format!("\"{name}\""));
+            let name = to_string(&source).unwrap();
+            assert!(view.contains(&name), "js/form-view.js maps {name}");
         }
         assert_eq!(field_type("password"), None);
-        assert_eq!(source("cookie"), None);
     }
 }

@@ -15,8 +15,11 @@
 //!         429 or 5xx: a message above the button, the values kept, the button back on.
 //! ```
 //!
-//! The form lives as long as the page (its callbacks hold weak references, like the tracker's),
-//! and nothing it does throws into the page: every callback is guarded.
+//! The form lives as long as the page (its one callback holds a weak reference, like the
+//! tracker's), and nothing it does throws into the page: the callback is guarded. Every event,
+//! promise and timer reaches it through `js/form-view.js` with the [`Signal`]'s number bound
+//! there: one closure instead of one per signal, each with its listener or timer guard, was a
+//! thousand bytes of wasm.
 
 mod config;
 mod submit;
@@ -24,51 +27,80 @@ mod view;
 
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::cell::RefCell;
 
 use pulsegate_schema::lead::FillSignals;
 use pulsegate_schema::{SiteKey, is_form_id};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 
-use self::config::Config;
 use self::view::View;
-use crate::callback::{Callback, Handler, Listener, Timer};
+use crate::callback::Handler;
 use crate::js::{self, call, call0, get, number, object, text};
 
 /// How long a submit waits at most for a starting tracker's session: `WAIT_LOOKS` looks,
 /// `WAIT_STEP_MS` apart.
 const WAIT_LOOKS: u8 = 20;
-const WAIT_STEP_MS: u64 = 100;
+const WAIT_STEP_MS: u32 = 100;
 
-/// What the browser calls a form back for.
+/// What the browser calls a form back for: the second argument of the form's one handler (the
+/// numbers are `js/form-view.js`'s too: `listen` names the events').
 #[derive(Clone, Copy, Debug)]
 enum Signal {
     /// The config request answered (a `Response`).
-    ConfigResponse,
+    ConfigResponse = 0,
     /// The config's JSON body, parsed.
-    ConfigJson,
+    ConfigJson = 1,
     /// `submit` on the form element.
-    Submit,
+    Submit = 2,
     /// `input` in a field.
-    Input,
+    Input = 3,
     /// `keydown` or `pointerdown` in the form.
-    Press,
+    Press = 4,
     /// `focusin` in the form.
-    Focus,
+    Focus = 5,
     /// `focusout` of a field.
-    Leave,
+    Leave = 6,
     /// The submission answered (a `Response`).
-    Sent,
+    Sent = 7,
     /// The JSON body of an error answer.
-    Refused,
+    Refused = 8,
     /// The submission (or reading an answer) failed: no network, CORS, a blocked request.
-    Failed,
+    Failed = 9,
     /// The config request failed: nothing to render.
-    Ignore,
+    Ignore = 10,
     /// The wait for the tracker's session is over (or due for another look).
-    Waited,
+    Waited = 11,
+}
+
+/// Every signal, by its number.
+const SIGNALS: [Signal; 12] = [
+    Signal::ConfigResponse,
+    Signal::ConfigJson,
+    Signal::Submit,
+    Signal::Input,
+    Signal::Press,
+    Signal::Focus,
+    Signal::Leave,
+    Signal::Sent,
+    Signal::Refused,
+    Signal::Failed,
+    Signal::Ignore,
+    Signal::Waited,
+];
+
+#[wasm_bindgen(module = "/js/form-view.js")]
+extern "C" {
+    /// `promise.then` delivering its value to `handler` as signal `ok`, its error as `failed`.
+    #[wasm_bindgen(js_name = then)]
+    fn then_signal(promise: &JsValue, handler: &JsValue, ok: u8, failed: u8);
+    /// Signal `signal` to `handler` in `ms` milliseconds.
+    fn later(handler: &JsValue, signal: u8, ms: u32);
+    /// The form's event listeners, each delivering its event to `handler` with its signal.
+    fn listen(view: &JsValue, handler: &JsValue);
+    /// `el`'s new open shadow root; `undefined` when it has one already (or cannot have one).
+    fn attach(el: &JsValue) -> JsValue;
 }
 
 /// One mounted form.
@@ -87,7 +119,6 @@ struct Form {
     /// The tracker to link leads to: `target.tracker` (the npm package's API), else
     /// `window.PulseGate` when the form is submitted.
     tracker: Option<JsValue>,
-    config: Option<Config>,
     view: Option<View>,
     /// When the form appeared (`Date.now()`), for the fill time.
     shown_at: u64,
@@ -100,14 +131,12 @@ struct Form {
     submission_id: Option<[u8; 16]>,
     sending: bool,
     done: bool,
-    /// Looks for the tracker's session again while a submit waits for it.
-    wait: Option<Timer>,
     /// Looks taken for this submit (at most [`WAIT_LOOKS`]), and the submit's pressed flag.
     looks: u8,
     waiting_pressed: bool,
-    /// Promise callbacks, created once and kept as long as the form.
-    handlers: Vec<(u8, Handler)>,
-    listeners: Vec<Listener>,
+    /// The one guarded function every signal comes through (events, promises, the timer),
+    /// created once and kept as long as the form.
+    handler: Option<Handler>,
 }
 
 /// Mounts the form described by `target` (`{el, siteKey, formId, endpoint, lang?, tracker?}`); `false` when the
@@ -122,9 +151,7 @@ pub(crate) fn mount(target: &JsValue) -> bool {
     ) else {
         return false;
     };
-    let init = js::make(&get(&window, "Object"), &[]);
-    js::set_str(&init, "mode", "open");
-    let Some(root) = object(call(&el, "attachShadow", &[&init])) else { return false };
+    let Some(root) = object(attach(&el)) else { return false };
     let endpoint = String::from(endpoint.trim_end_matches('/'));
     let rc = Rc::new_cyclic(|me| {
         RefCell::new(Form {
@@ -141,19 +168,16 @@ pub(crate) fn mount(target: &JsValue) -> bool {
                     && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b',')
             }),
             tracker: object(get(target, "tracker")),
-            config: None,
             view: None,
             shown_at: 0,
             first_touch: None,
             submit_press: false,
-            wait: None,
             looks: 0,
             waiting_pressed: false,
             submission_id: None,
             sending: false,
             done: false,
-            handlers: Vec::new(),
-            listeners: Vec::new(),
+            handler: None,
         })
     });
     if let Ok(mut form) = rc.try_borrow_mut() {
@@ -165,22 +189,28 @@ pub(crate) fn mount(target: &JsValue) -> bool {
 }
 
 impl Form {
-    /// The guarded JS function delivering `signal` to this form (one per signal, reused).
-    fn handler(&mut self, signal: Signal) -> JsValue {
-        let key = signal as u8;
-        if let Some((_, h)) = self.handlers.iter().find(|(k, _)| *k == key) {
-            return h.js().clone();
-        }
-        let handler = Handler::new(self.closure(signal));
-        let js = handler.js().clone();
-        self.handlers.push((key, handler));
-        js
+    /// The guarded JS function delivering a signal (its second argument) to this form.
+    fn handler(&mut self) -> JsValue {
+        let me = self.me.clone();
+        let handler = self.handler.get_or_insert_with(|| {
+            // Dropped when the form is gone, or busy: a re-entrant call (from a page script the
+            // form itself triggered) is not delivered.
+            Handler::new(Closure::own_aborting(move |a: JsValue, signal: JsValue, _: JsValue| {
+                if let Some(rc) = me.upgrade()
+                    && let Ok(mut form) = rc.try_borrow_mut()
+                    && let Some(&signal) = SIGNALS.get(signal.as_f64().unwrap_or(-1.0) as usize)
+                {
+                    form.on(signal, &a);
+                }
+                JsValue::UNDEFINED
+            }))
+        });
+        handler.js().clone()
     }
 
     /// `promise.then(ok, failed)`.
     fn then(&mut self, promise: &JsValue, ok: Signal, failed: Signal) {
-        let (ok, failed) = (self.handler(ok), self.handler(failed));
-        call(promise, "then", &[&ok, &failed]);
+        then_signal(promise, &self.handler(), ok as u8, failed as u8);
     }
 
     /// Asks for the config.
@@ -214,7 +244,7 @@ impl Form {
                 self.submit(pressed);
             }
             Signal::Input => {
-                self.noticed(a, |field| field.touched());
+                self.noticed(a, view::FieldView::touched);
                 self.recheck(a, false);
             }
             Signal::Press => {
@@ -236,9 +266,6 @@ impl Form {
             Signal::Failed => self.failed(Say::Failure),
             Signal::Ignore => {}
             Signal::Waited => {
-                if let Some(timer) = &mut self.wait {
-                    timer.fired();
-                }
                 self.sending = false;
                 // Back on, so a check that fails now leaves the form usable.
                 if let Some(view) = &self.view {
@@ -253,37 +280,11 @@ impl Form {
         if self.view.is_some() {
             return;
         }
-        let Some(mut config) = config::read(json) else { return };
-        let Some(view) = view::render(&self.root, json, &mut config, &self.form_id) else { return };
-        let form = view.form.clone();
-        for (kind, signal) in [
-            ("submit", Signal::Submit),
-            ("input", Signal::Input),
-            ("focusout", Signal::Leave),
-            ("keydown", Signal::Press),
-            ("pointerdown", Signal::Press),
-            ("focusin", Signal::Focus),
-        ] {
-            let handler = Handler::new(self.closure(signal));
-            self.listeners.push(Listener::new(&form, kind, false, handler));
-        }
+        let Some(fields) = config::read(json) else { return };
+        let Some(view) = view::render(&self.root, json, fields, &self.form_id) else { return };
+        listen(view.js(), &self.handler());
         self.shown_at = js::now();
-        self.config = Some(config);
         self.view = Some(view);
-    }
-
-    /// A closure delivering `signal` to this form, if it is still there and not busy (a
-    /// re-entrant call, from a page script the form itself triggered, is dropped).
-    fn closure(&self, signal: Signal) -> Callback {
-        let me = self.me.clone();
-        Closure::own_aborting(move |a: JsValue, _: JsValue, _: JsValue| {
-            if let Some(rc) = me.upgrade()
-                && let Ok(mut form) = rc.try_borrow_mut()
-            {
-                form.on(signal, &a);
-            }
-            JsValue::UNDEFINED
-        })
     }
 
     /// A trusted event (the visitor's, or the browser's autofill; never a page script's) in the
@@ -293,7 +294,10 @@ impl Form {
             return;
         }
         self.first_touch.get_or_insert_with(js::now);
-        if let Some(field) = self.view.as_mut().and_then(|v| v.field_of(event)) {
+        if let Some(view) = &mut self.view
+            && let Some(i) = view.field_of(event)
+            && let Some(field) = view.fields.get_mut(i)
+        {
             note(field);
         }
     }
@@ -311,15 +315,15 @@ impl Form {
     /// How the form was filled, for the submission.
     fn fill_signals(&self, trusted_submit: bool) -> FillSignals {
         let mut fill = FillSignals { trusted_submit, ..FillSignals::default() };
-        for field in self.view.iter().flat_map(|v| v.fields.iter()) {
-            if field.fill.typed {
-                fill.typed += 1;
-            } else if field.fill.keyless {
-                fill.keyless += 1;
+        if let Some(view) = &self.view {
+            for field in &view.fields {
+                if field.fill.typed {
+                    fill.typed += 1;
+                } else if field.fill.keyless {
+                    fill.keyless += 1;
+                }
             }
-            if field.autofilled() {
-                fill.autofilled += 1;
-            }
+            fill.autofilled = view.autofilled();
         }
         fill.active_ms = self.first_touch.map(|t| js::now().saturating_sub(t));
         fill
@@ -328,11 +332,13 @@ impl Form {
     /// Checks the field of an `input` event again while it shows an error (so the error goes
     /// as soon as it is fixed), or of a `focusout` once something was entered.
     fn recheck(&mut self, event: &JsValue, leaving: bool) {
-        let (Some(view), Some(config)) = (&mut self.view, &self.config) else { return };
-        let Some(field) = view.field_of(event) else { return };
-        if field.invalid || (leaving && field.filled()) {
-            let problem = field.check().err();
-            field.mark(problem, config);
+        let Some(view) = &mut self.view else { return };
+        let Some(i) = view.field_of(event) else { return };
+        let invalid = view.fields.get(i).is_some_and(|f| f.invalid);
+        let values = view.values();
+        let value = values.get(i).and_then(Option::as_ref);
+        if invalid || (leaving && view::filled(value)) {
+            view.check(i, value);
         }
     }
 
@@ -340,20 +346,17 @@ impl Form {
         if self.sending || self.done {
             return;
         }
-        let (Some(view), Some(config)) = (&mut self.view, &self.config) else { return };
+        let Some(view) = &mut self.view else { return };
+        let values = view.values();
         let mut first_invalid = None;
-        for (i, field) in view.fields.iter_mut().enumerate() {
-            let problem = field.check().err();
-            field.mark(problem, config);
-            if problem.is_some() && first_invalid.is_none() {
+        for (i, value) in values.iter().enumerate() {
+            if !view.check(i, value.as_ref()) && first_invalid.is_none() {
                 first_invalid = Some(i);
             }
         }
         if let Some(i) = first_invalid {
-            view.say(&config.say("fix_fields"));
-            if let Some(field) = view.fields.get(i) {
-                field.focus();
-            }
+            view.say("fix_fields", None);
+            view.focus(i);
             return;
         }
         // The tracker is on the page but still starting (its wasm on the way): wait a little
@@ -365,13 +368,8 @@ impl Form {
             if let Some(view) = &self.view {
                 view.busy(true);
             }
-            if self.wait.is_none() {
-                let handler = Handler::new(self.closure(Signal::Waited));
-                self.wait = Some(Timer::new(&self.window, handler));
-            }
-            if let Some(timer) = &mut self.wait {
-                timer.arm(WAIT_STEP_MS);
-            }
+            // One look at a time: `sending` holds every other submit off until it fires.
+            later(&self.handler(), Signal::Waited as u8, WAIT_STEP_MS);
             return;
         }
         self.looks = 0;
@@ -380,7 +378,7 @@ impl Form {
             return self.failed(Say::Failure);
         };
         self.submission_id = Some(id);
-        let (Some(config), Some(view)) = (&self.config, &self.view) else { return };
+        let Some(view) = &self.view else { return };
         let doc = get(&self.window, "document");
         let envelope = submit::Envelope {
             form_id: &self.form_id,
@@ -396,8 +394,8 @@ impl Form {
             fill_ms: js::now().saturating_sub(self.shown_at),
             fill,
         };
-        let body = submit::body(config, view, &envelope);
-        view.say("");
+        let body = submit::body(view, &envelope);
+        view.say("", None);
         view.busy(true);
         self.sending = true;
         let mut url = self.endpoint.clone();
@@ -412,8 +410,8 @@ impl Form {
         if (200.0..300.0).contains(&status) {
             self.sending = false;
             self.done = true;
-            if let (Some(view), Some(config)) = (&self.view, &self.config) {
-                view.succeed(&config.success_message);
+            if let Some(view) = &self.view {
+                view.succeed();
             }
         } else if status == 429.0 {
             self.failed(Say::TooMany);
@@ -431,31 +429,31 @@ impl Form {
         let error = get(body, "error");
         let field = text(&error, "field");
         self.failed(Say::Nothing);
-        let (Some(view), Some(config)) = (&mut self.view, &self.config) else { return };
-        let message = text(&error, "message").unwrap_or_else(|| config.say("failure"));
+        let Some(view) = &mut self.view else { return };
+        let message = text(&error, "message");
         let at = field.as_deref().and_then(|f| f.strip_prefix("fields."));
-        match at.and_then(|name| view.fields.iter_mut().position(|f| f.is(name))) {
+        // Without a message of its own, the refusal reads as the form's failure message.
+        match at.and_then(|name| view.fields.iter().position(|f| f.field.name == name)) {
             Some(i) => {
-                if let Some(field) = view.fields.get_mut(i) {
-                    field.show(Some(&message));
-                    field.focus();
-                }
-                view.say(&config.say("fix_fields"));
+                view.show(i, message.as_deref());
+                view.focus(i);
+                view.say("fix_fields", None);
             }
-            None => view.say(&message),
+            None => view.say("failure", message.as_deref()),
         }
     }
 
     /// The submission did not go through: say so, keep every value, allow another try.
     fn failed(&mut self, say: Say) {
         self.sending = false;
-        if let (Some(view), Some(config)) = (&self.view, &self.config) {
+        if let Some(view) = &self.view {
             view.busy(false);
-            view.say(&match say {
-                Say::Failure => config.say("failure"),
-                Say::TooMany => config.say("too_many"),
-                Say::Nothing => String::new(),
-            });
+            let key = match say {
+                Say::Failure => "failure",
+                Say::TooMany => "too_many",
+                Say::Nothing => "",
+            };
+            view.say(key, None);
         }
     }
 }

@@ -4,23 +4,24 @@
 //! the page, the trap input's value, the fill time with how the form was filled, and the form's
 //! language (so a refused field's message comes back in it).
 //!
-//! Written as JSON text directly rather than built as a `LeadSubmission` and serialized: the
-//! struct's serde code with its `BTreeMap` of values and the uuid's serializer were a quarter of
-//! the form's wasm. The browser tests parse every body the form sends into the schema's type
-//! (`deny_unknown_fields`), so the two cannot drift apart unnoticed.
+//! The wasm decides what goes in (the tracker's ids, checked; the page URL and referrer cleaned
+//! as the tracker cleans them; UTM; the trap's value and the limits; the fill signals), and
+//! `js/form-view.js` writes the JSON with `JSON.stringify` around the values it reads: written in
+//! the wasm, the JSON text (a string escaper and a writer per member, the values loop, the hidden
+//! fields' mapping) cost more than twice its JS. The browser tests parse every body the form
+//! sends into the schema's type (`deny_unknown_fields`), so the two cannot drift apart unnoticed.
 
 use alloc::string::String;
 
-use pulsegate_schema::lead::{FieldValue, FillSignals};
+use pulsegate_schema::lead::FillSignals;
 use pulsegate_schema::limits::{self, truncate};
-use pulsegate_schema::{FingerprintId, HiddenSource, SiteKey};
+use pulsegate_schema::{FingerprintId, SiteKey};
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 
-use super::config::Config;
 use super::view::View;
 use crate::ids::parse_uuid;
 use crate::js::{call0, get, object, text};
-use crate::member::{key, number as number_member, text as text_member};
 use crate::text::uuid_text;
 use crate::url;
 
@@ -66,100 +67,81 @@ pub(crate) struct Envelope<'a> {
     pub(crate) fill: FillSignals,
 }
 
-/// `"name":true` or `false`.
-fn flag_member(out: &mut String, name: &str, on: bool) {
-    key(out, name);
-    out.push_str(if on { "true" } else { "false" });
+#[wasm_bindgen(module = "/js/form-view.js")]
+extern "C" {
+    /// The submission's JSON text: the view's values, its hidden fields (from the UTM
+    /// parameters, the page URL and the referrer), and what the wasm passes (see
+    /// `js/form-view.js`).
+    #[wasm_bindgen(js_name = body)]
+    fn write(
+        view: &JsValue,
+        form_id: &str,
+        site_key: &str,
+        submission_id: &str,
+        session_id: Option<&str>,
+        visitor_id: Option<&str>,
+        fingerprint: Option<&str>,
+        honeypot: &str,
+        fill_ms: f64,
+        typed: u32,
+        keyless: u32,
+        autofilled: u32,
+        active_ms: Option<f64>,
+        trusted_submit: bool,
+        utm_source: Option<&str>,
+        utm_medium: Option<&str>,
+        utm_campaign: Option<&str>,
+        utm_term: Option<&str>,
+        utm_content: Option<&str>,
+        page_url: Option<&str>,
+        referrer: Option<&str>,
+    ) -> String;
 }
 
 /// The JSON text of the submission of `view`'s current values (a `LeadSubmission`).
-pub(crate) fn body(config: &Config, view: &View, envelope: &Envelope<'_>) -> String {
-    let mut out = String::from("{");
-    let o = &mut out;
-    text_member(o, "form_id", envelope.form_id);
-    text_member(o, "site_key", envelope.site_key.as_str());
-    text_member(o, "submission_id", &uuid_text(&envelope.submission_id));
-    key(o, "fields");
-    o.push('{');
-    for field in &view.fields {
-        let name = &field.field.name;
-        match field.value() {
-            Some(FieldValue::Text(value)) => text_member(o, name, &value),
-            Some(FieldValue::Bool(on)) => flag_member(o, name, on),
-            // The view gives text and booleans only; a number field sends its text.
-            Some(FieldValue::Number(_)) | None => {}
-        }
-    }
+pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
     // The page URL without its fragment and credential-like parameters, as the tracker sends it.
-    let page_url = url::clean(&envelope.page.href, &[], false);
-    let referrer = url::clean(&envelope.page.referrer, &[], false);
-    let utm = url::utm(&envelope.page.href).unwrap_or_default();
-    for (name, source) in &config.hidden {
-        let value = match source {
-            HiddenSource::UtmSource => &utm.source,
-            HiddenSource::UtmMedium => &utm.medium,
-            HiddenSource::UtmCampaign => &utm.campaign,
-            HiddenSource::UtmTerm => &utm.term,
-            HiddenSource::UtmContent => &utm.content,
-            HiddenSource::PageUrl => &page_url,
-            HiddenSource::Referrer => &referrer,
-            // The session's landing page and the constants are the server's to fill.
-            HiddenSource::LandingPage | HiddenSource::Constant => &None,
-        };
-        if let Some(value) = value {
-            let mut value = value.clone();
-            truncate(&mut value, limits::MAX_URL_LEN);
-            text_member(o, name, &value);
-        }
+    let href = &envelope.page.href;
+    let utm = url::utm(href).unwrap_or_default();
+    let mut page = [
+        utm.source,
+        utm.medium,
+        utm.campaign,
+        utm.term,
+        utm.content,
+        url::clean(href, &[], false),
+        url::clean(&envelope.page.referrer, &[], false),
+    ];
+    for value in page.iter_mut().flatten() {
+        truncate(value, limits::MAX_URL_LEN);
     }
-    o.push('}');
+    let [source, medium, campaign, term, content, page_url, referrer] = &page;
     let tracking = &envelope.tracking;
-    for (name, id) in [("session_id", &tracking.session_id), ("visitor_id", &tracking.visitor_id)] {
-        if let Some(id) = id {
-            text_member(o, name, &uuid_text(id));
-        }
-    }
-    if let Some(fingerprint) = &tracking.fingerprint {
-        text_member(o, "fingerprint", fingerprint);
-    }
-    if !utm.is_empty() {
-        key(o, "utm");
-        o.push('{');
-        for (name, value) in [
-            ("source", &utm.source),
-            ("medium", &utm.medium),
-            ("campaign", &utm.campaign),
-            ("term", &utm.term),
-            ("content", &utm.content),
-        ] {
-            if let Some(value) = value {
-                text_member(o, name, value);
-            }
-        }
-        o.push('}');
-    }
-    for (name, value) in [("page_url", &page_url), ("referrer", &referrer)] {
-        if let Some(value) = value {
-            text_member(o, name, value);
-        }
-    }
-    number_member(o, "fill_ms", envelope.fill_ms);
-    let fill = &envelope.fill;
-    key(o, "fill");
-    o.push('{');
-    number_member(o, "typed", fill.typed.into());
-    number_member(o, "keyless", fill.keyless.into());
-    number_member(o, "autofilled", fill.autofilled.into());
-    if let Some(ms) = fill.active_ms {
-        number_member(o, "active_ms", ms);
-    }
-    flag_member(o, "trusted_submit", fill.trusted_submit);
-    o.push('}');
+    let uuid = |id: &Option<[u8; 16]>| id.as_ref().map(uuid_text);
     let mut honeypot = view.honeypot();
     truncate(&mut honeypot, limits::MAX_VALUE_LEN);
-    text_member(o, "honeypot", &honeypot);
-    // The form's language: a refusal's field messages come back in it.
-    text_member(o, "lang", &config.lang);
-    o.push('}');
-    out
+    let fill = &envelope.fill;
+    write(
+        view.js(),
+        envelope.form_id,
+        envelope.site_key.as_str(),
+        &uuid_text(&envelope.submission_id),
+        uuid(&tracking.session_id).as_deref(),
+        uuid(&tracking.visitor_id).as_deref(),
+        tracking.fingerprint.as_deref(),
+        &honeypot,
+        envelope.fill_ms as f64,
+        fill.typed,
+        fill.keyless,
+        fill.autofilled,
+        fill.active_ms.map(|ms| ms as f64),
+        fill.trusted_submit,
+        source.as_deref(),
+        medium.as_deref(),
+        campaign.as_deref(),
+        term.as_deref(),
+        content.as_deref(),
+        page_url.as_deref(),
+        referrer.as_deref(),
+    )
 }

@@ -26,41 +26,36 @@
 //!
 //! The elements and the style sheet are created by `js/form-view.js` from the config as answered
 //! (element by element, no HTML parsing): in JS they cost a third of what the same calls cost in
-//! the wasm. What decides stays here: the rules, the messages, the traps, the state.
+//! the wasm. The same module reads every field's value in one call and writes the texts the wasm
+//! decides on (an error by its message key, the form's status, the success message), so the wasm
+//! holds one handle to the view instead of its elements. What decides stays here: the rules,
+//! which message shows where, the traps, the state.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use pulsegate_schema::FormField;
 use pulsegate_schema::lead::FieldValue;
 use pulsegate_schema::lead::rules::{self, Problem, max_chars};
-use pulsegate_schema::{FieldType, FormField};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use super::config::{Config, items};
-use crate::js::{self, call_str, call_str2, flag, get, set, set_str, text};
-use crate::text::{push_u64, u64_text};
+use super::config::items;
+use crate::js::{self, get, text};
 
 /// The rendered form.
 #[derive(Debug)]
 pub(crate) struct View {
-    pub(crate) form: JsValue,
-    pub(crate) button: JsValue,
-    /// The form-level message (network and server errors), a live region.
-    pub(crate) status: JsValue,
-    /// The success message, shown instead of the form.
-    pub(crate) success: JsValue,
-    pub(crate) honeypot: JsValue,
+    /// What `js/form-view.js` answered: the handle its other functions take.
+    js: JsValue,
+    honeypot: JsValue,
     pub(crate) fields: Vec<FieldView>,
 }
 
-/// One visible field and its elements.
+/// One visible field.
 #[derive(Debug)]
 pub(crate) struct FieldView {
     pub(crate) field: FormField,
-    /// The input, select or textarea; a radio group's radios.
-    inputs: Vec<JsValue>,
-    error: JsValue,
     /// Whether the error text shows a problem now.
     pub(crate) invalid: bool,
     /// How the visitor filled it (trusted events only): see [`FieldView::touched`].
@@ -81,101 +76,57 @@ pub(crate) struct FieldFill {
 #[wasm_bindgen(module = "/js/form-view.js")]
 extern "C" {
     /// Builds the markup of `config` (the parsed `/forms/config` answer) for form `form_id` in
-    /// `root`: `[form, button, status, success, trap, ...fields]`, each field `[error, input…]`;
-    /// `undefined` when it failed. See `js/form-view.js`.
+    /// `root`: the view (`[form, button, status, success, trap, ...fields]`); `undefined` when
+    /// it failed. See `js/form-view.js`.
     #[wasm_bindgen(js_name = render)]
     fn build(root: &JsValue, config: &JsValue, form_id: &str) -> JsValue;
+    /// Sets field `i`'s `maxlength` to `max` when it takes text.
+    fn limit(view: &JsValue, i: usize, max: u32);
+    /// Every field's value: `true`/`false`, a string, or `undefined` when empty.
+    #[wasm_bindgen(js_name = values)]
+    fn read(view: &JsValue) -> JsValue;
+    /// Field `i`'s error: `text`, else the message `key` (`{max}` filled in); `aria-invalid`
+    /// with it. Neither clears both.
+    fn mark(view: &JsValue, i: usize, key: &str, max: u32, text: Option<&str>);
+    /// The form-level message: `text`, else the message `key` (neither hides it).
+    #[wasm_bindgen(js_name = say)]
+    fn status(view: &JsValue, key: &str, text: Option<&str>);
+    /// Turns the submit button off (`aria-busy` on the form) or on.
+    #[wasm_bindgen(js_name = busy)]
+    fn set_busy(view: &JsValue, on: bool);
+    /// Replaces the form with the success message and moves focus to it.
+    #[wasm_bindgen(js_name = succeed)]
+    fn show_success(view: &JsValue);
+    /// Moves keyboard focus to field `i` (a radio group's first radio).
+    #[wasm_bindgen(js_name = focus)]
+    fn focus_field(view: &JsValue, i: usize);
+    /// How many fields the browser shows as autofilled now.
+    #[wasm_bindgen(js_name = autofilled)]
+    fn count_autofilled(view: &JsValue) -> u32;
 }
 
-/// Renders `config` (read from `json`, the form `form_id`) into `root` (the shadow root); its
-/// fields move into the view.
+/// Renders the config `json` (its `fields` read, the form `form_id`) into `root` (the shadow
+/// root).
 pub(crate) fn render(
     root: &JsValue,
     json: &JsValue,
-    config: &mut Config,
+    fields: Vec<FormField>,
     form_id: &str,
 ) -> Option<View> {
-    let parts = items(&build(root, json, form_id));
-    let mut parts = parts.into_iter();
-    let (Some(form), Some(button), Some(status), Some(success), Some(honeypot)) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return None;
-    };
-    let count = config.fields.len();
-    let mut fields = Vec::with_capacity(count);
-    for (field, part) in core::mem::take(&mut config.fields).into_iter().zip(parts) {
-        let mut inputs = items(&part).into_iter();
-        let error = inputs.next()?;
-        let inputs: Vec<JsValue> = inputs.collect();
-        // The limit the rules apply, on every text-like control (the schema's `max_chars`).
-        if !field.field_type.has_options() && field.field_type != FieldType::Checkbox {
-            call_str2(
-                inputs.first()?,
-                "setAttribute",
-                "maxlength",
-                &u64_text(max_chars(&field).into()),
-            );
-        }
-        fields.push(FieldView { field, inputs, error, invalid: false, fill: FieldFill::default() });
-    }
-    (fields.len() == count).then_some(())?;
-    Some(View { form, button, status, success, honeypot, fields })
+    let js = js::object(build(root, json, form_id))?;
+    let fields: Vec<FieldView> = fields
+        .into_iter()
+        .enumerate()
+        .map(|(i, field)| {
+            // The limit the rules apply, on every text-like control (the schema's `max_chars`).
+            limit(&js, i, max_chars(&field));
+            FieldView { field, invalid: false, fill: FieldFill::default() }
+        })
+        .collect();
+    Some(View { honeypot: get(&js, "4"), js, fields })
 }
 
 impl FieldView {
-    /// The value as the submission carries it: a checkbox's state, a chosen radio's value, or
-    /// the text without surrounding whitespace; `None` when empty.
-    pub(crate) fn value(&self) -> Option<FieldValue> {
-        match self.field.field_type {
-            FieldType::Checkbox => Some(FieldValue::Bool(flag(self.inputs.first()?, "checked"))),
-            FieldType::Radio => {
-                let chosen = self.inputs.iter().find(|r| flag(r, "checked"))?;
-                text(chosen, "value").map(FieldValue::Text)
-            }
-            _ => {
-                let value = text(self.inputs.first()?, "value")?;
-                let trimmed = value.trim();
-                (!trimmed.is_empty()).then(|| FieldValue::Text(trimmed.into()))
-            }
-        }
-    }
-
-    /// Whether the field has anything in it (a ticked box, a choice, text).
-    pub(crate) fn filled(&self) -> bool {
-        !matches!(self.value(), None | Some(FieldValue::Bool(false)))
-    }
-
-    /// Checks the value with the server's rules.
-    pub(crate) fn check(&self) -> Result<(), Problem> {
-        rules::check(&self.field, self.value().as_ref(), &mut |pattern, value| {
-            js::matches(pattern, value)
-        })
-    }
-
-    /// Shows `problem` (or clears the error): the text under the field, `aria-invalid` on it.
-    pub(crate) fn mark(&mut self, problem: Option<Problem>, config: &Config) {
-        let message = problem.map(|p| message(config, p, self.field.field_type));
-        self.show(message.as_deref());
-    }
-
-    /// Shows a message under the field (the server's, or a rule's); `None` clears it.
-    pub(crate) fn show(&mut self, message: Option<&str>) {
-        set_str(&self.error, "textContent", message.unwrap_or_default());
-        let invalid = if message.is_some() { "true" } else { "false" };
-        for input in &self.inputs {
-            call_str2(input, "setAttribute", "aria-invalid", invalid);
-        }
-        self.invalid = message.is_some();
-    }
-
-    /// Moves keyboard focus to the field (a radio group's first radio).
-    pub(crate) fn focus(&self) {
-        if let Some(input) = self.inputs.first() {
-            js::call0(input, "focus");
-        }
-    }
-
     /// Notes a trusted key or pointer press in the field.
     pub(crate) fn pressed(&mut self) {
         self.fill.pressed = true;
@@ -191,61 +142,83 @@ impl FieldView {
         }
         self.fill.pressed = false;
     }
-
-    /// Whether the browser shows the field as autofilled now (`:autofill`, or the prefixed
-    /// `:-webkit-autofill` where only that one is known: `matches` throws on an unknown one).
-    pub(crate) fn autofilled(&self) -> bool {
-        self.inputs.iter().any(|input| {
-            let standard = call_str(input, "matches", ":autofill");
-            let answer = if standard.is_undefined() {
-                call_str(input, "matches", ":-webkit-autofill")
-            } else {
-                standard
-            };
-            answer.as_bool() == Some(true)
-        })
-    }
-
-    /// Whether `name` is this field's.
-    pub(crate) fn is(&self, name: &str) -> bool {
-        self.field.name == name
-    }
 }
 
-/// The visitor-facing text of `problem` in the form's language (`{max}` filled in).
-pub(crate) fn message(config: &Config, problem: Problem, field_type: FieldType) -> String {
-    let text = config.say(problem.key(field_type));
-    // A char search, not a substring one: `str::find(&str)` would link a whole string searcher.
-    let slot = text.find('{').filter(|&i| text[i..].starts_with("{max}"));
-    match (problem, slot) {
-        (Problem::TooLong { max }, Some(i)) => {
-            let mut out = String::from(&text[..i]);
-            push_u64(&mut out, max.into());
-            out.push_str(&text[i + 5..]);
-            out
-        }
-        _ => text,
-    }
+/// Whether a value has anything in it (a ticked box, a choice, text).
+pub(crate) fn filled(value: Option<&FieldValue>) -> bool {
+    !matches!(value, None | Some(FieldValue::Bool(false)))
 }
 
 impl View {
-    /// Turns the submit button on or off (off while a submission is on its way).
-    pub(crate) fn busy(&self, busy: bool) {
-        set(&self.button, "disabled", &JsValue::from_bool(busy));
-        call_str2(&self.form, "setAttribute", "aria-busy", if busy { "true" } else { "false" });
+    /// Every field's value as the submission carries it, in order: a checkbox's state, a chosen
+    /// radio's value, or the text without surrounding whitespace; `None` when empty. One call.
+    pub(crate) fn values(&self) -> Vec<Option<FieldValue>> {
+        let values = items(&read(&self.js));
+        (0..self.fields.len())
+            .map(|i| {
+                let v = values.get(i)?;
+                match v.as_bool() {
+                    Some(on) => Some(FieldValue::Bool(on)),
+                    None => v.as_string().map(FieldValue::Text),
+                }
+            })
+            .collect()
     }
 
-    /// The form-level message (empty hides it).
-    pub(crate) fn say(&self, message: &str) {
-        set_str(&self.status, "textContent", message);
+    /// Checks field `i`'s `value` with the server's rules and shows the outcome (the rule's
+    /// message under the field, `aria-invalid`); whether it passed.
+    pub(crate) fn check(&mut self, i: usize, value: Option<&FieldValue>) -> bool {
+        let Some(field) = self.fields.get_mut(i) else { return true };
+        let problem =
+            rules::check(&field.field, value, &mut |pattern, value| js::matches(pattern, value))
+                .err();
+        field.invalid = problem.is_some();
+        let (key, max) = match problem {
+            Some(Problem::TooLong { max }) => ("too_long", max),
+            Some(problem) => (problem.key(field.field.field_type), 0),
+            None => ("", 0),
+        };
+        mark(&self.js, i, key, max, None);
+        problem.is_none()
+    }
+
+    /// Shows the server's `message` under field `i` (the failure message without one).
+    pub(crate) fn show(&mut self, i: usize, message: Option<&str>) {
+        if let Some(field) = self.fields.get_mut(i) {
+            field.invalid = true;
+            mark(&self.js, i, "failure", 0, message);
+        }
+    }
+
+    /// Moves keyboard focus to field `i`.
+    pub(crate) fn focus(&self, i: usize) {
+        focus_field(&self.js, i);
+    }
+
+    /// Turns the submit button on or off (off while a submission is on its way).
+    pub(crate) fn busy(&self, busy: bool) {
+        set_busy(&self.js, busy);
+    }
+
+    /// The form-level message: `text` (the server's), else the one named `key` (`fix_fields`,
+    /// `failure`, …; empty hides it).
+    pub(crate) fn say(&self, key: &str, text: Option<&str>) {
+        status(&self.js, key, text);
     }
 
     /// Replaces the form with the success message and moves focus to it.
-    pub(crate) fn succeed(&self, message: &str) {
-        set_str(&self.success, "textContent", message);
-        set(&self.form, "hidden", &JsValue::TRUE);
-        set(&self.success, "hidden", &JsValue::FALSE);
-        js::call0(&self.success, "focus");
+    pub(crate) fn succeed(&self) {
+        show_success(&self.js);
+    }
+
+    /// The handle `js/form-view.js`'s functions take.
+    pub(crate) fn js(&self) -> &JsValue {
+        &self.js
+    }
+
+    /// How many fields the browser shows as autofilled now.
+    pub(crate) fn autofilled(&self) -> u32 {
+        count_autofilled(&self.js)
     }
 
     /// What the trap input holds.
@@ -253,9 +226,9 @@ impl View {
         text(&self.honeypot, "value").unwrap_or_default()
     }
 
-    /// The field an event happened in (by its target's `name`).
-    pub(crate) fn field_of(&mut self, event: &JsValue) -> Option<&mut FieldView> {
+    /// The index of the field an event happened in (by its target's `name`).
+    pub(crate) fn field_of(&self, event: &JsValue) -> Option<usize> {
         let name = text(&get(event, "target"), "name")?;
-        self.fields.iter_mut().find(|f| f.is(&name))
+        self.fields.iter().position(|f| f.field.name == name)
     }
 }

@@ -56,7 +56,7 @@ async fn read<T: DeserializeOwned + pulsegate_schema::Validate>(
     env: &Env,
     stats: &Rc<Stats>,
 ) -> Result<(TrackCtx, T, Vec<u8>), ApiError> {
-    let ctx = TrackCtx::of(&req, env);
+    let ctx = TrackCtx::for_events(&req, env);
     // Only the limiter uses D1 here: a missing binding lets the batch through to R2.
     let db = Db::open(env, stats.clone()).ok();
     let (limited, parsed) = join(

@@ -39,8 +39,13 @@ impl EdgeFacts {
             .flatten()
             .and_then(|json| serde_json::from_str::<Self>(&json).ok());
         let mut facts = injected.unwrap_or_else(|| from_cf(req));
-        facts.ip = header(req, "cf-connecting-ip").filter(|ip| !ip.trim().is_empty());
+        facts.ip = Self::ip_of(req);
         facts.normalise()
+    }
+
+    /// `CF-Connecting-IP` alone (blank reads as absent).
+    pub(crate) fn ip_of(req: &Request) -> Option<String> {
+        header(req, "cf-connecting-ip").filter(|ip| !ip.trim().is_empty())
     }
 
     /// Blank strings become `None`; text is cut to a sane length (the edge never sends more).

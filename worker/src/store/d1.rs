@@ -117,6 +117,18 @@ impl Db {
         s.stmt.first::<T>(None).await.map_err(|e| ApiError::storage(what, cause(&e)))
     }
 
+    /// Runs one statement and returns column `column` of its first row (one value converted from
+    /// JavaScript, not a row object).
+    pub(crate) async fn first_column<T: DeserializeOwned>(
+        &self,
+        what: &str,
+        s: Statement,
+        column: &str,
+    ) -> Result<Option<T>, ApiError> {
+        self.count(&[s.kind]);
+        s.stmt.first::<T>(Some(column)).await.map_err(|e| ApiError::storage(what, cause(&e)))
+    }
+
     /// Runs one statement and returns every row.
     pub(crate) async fn all<T: DeserializeOwned>(
         &self,

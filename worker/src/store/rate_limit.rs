@@ -1,16 +1,16 @@
 //! The fixed-window rate limiter's one statement (spec `rateLimiter.ts`): an UPSERT that counts
 //! this request in its window and returns the new count, together with whether the address is
 //! on `WhitelistedIPs` or `BlockedIPs`, by salted hash or by CIDR range. One atomic statement, no
-//! read-then-write: 200 concurrent requests against a limit of 50 let exactly 50 through.
+//! read-then-write: 200 concurrent requests against a limit of 50 let exactly 50 through. The
+//! three answers come back packed in one number (one value crosses into wasm, not a row object).
 
 use pulsegate_schema::UnixMillis;
-use serde::Deserialize;
 
 use super::d1::{Db, Kind, num, opt_text, text};
 use crate::error::ApiError;
 
 /// What the statement returns.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Verdict {
     /// Requests counted in this window, this one included.
     pub(crate) count: u32,
@@ -20,7 +20,41 @@ pub(crate) struct Verdict {
     pub(crate) blocked: u8,
 }
 
-const LISTED: &str = "(IpHash = ?3 OR (?4 IS NOT NULL AND RangeStart <= ?4 AND RangeEnd >= ?4))";
+impl Verdict {
+    /// The statement's one column, `count * 4 + allowed * 2 + blocked`: one number crosses from
+    /// JavaScript instead of a row object read field by field.
+    pub(crate) fn unpack(v: f64) -> Self {
+        // D1 numbers are doubles; a window's count stays far below 2^50.
+        let v = if v.is_finite() && v >= 0.0 { v as u64 } else { 0 };
+        Self {
+            count: u32::try_from(v >> 2).unwrap_or(u32::MAX),
+            allowed: u8::from(v & 2 != 0),
+            blocked: u8::from(v & 1 != 0),
+        }
+    }
+}
+
+/// Whether the address is on a list, by hash (`?3`) or by range (`?4`).
+macro_rules! listed {
+    ($table:literal) => {
+        concat!(
+            "EXISTS (SELECT 1 FROM ",
+            $table,
+            " WHERE IpHash = ?3 OR (?4 IS NOT NULL AND RangeStart <= ?4 AND RangeEnd >= ?4))"
+        )
+    };
+}
+
+/// The limiter's statement, one constant (nothing formatted per request).
+const HIT: &str = concat!(
+    "INSERT INTO rate_limit_windows (key, window_start, count) VALUES (?1, ?2, 1) \
+     ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1 \
+     RETURNING count * 4 + 2 * ",
+    listed!("WhitelistedIPs"),
+    " + ",
+    listed!("BlockedIPs"),
+    " AS v"
+);
 
 /// Counts one request of `key` (`{family}:{ip_hash}`) in the window starting at `window_start`.
 /// `ip_hash` matches list entries by hash, `ip_hex` (32 hex digits, `net::ip::to_hex`) by range.
@@ -31,17 +65,11 @@ pub(crate) async fn hit(
     ip_hash: &str,
     ip_hex: Option<&str>,
 ) -> Result<Verdict, ApiError> {
-    let sql = format!(
-        "INSERT INTO rate_limit_windows (key, window_start, count) VALUES (?1, ?2, 1)
-         ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1
-         RETURNING count,
-           EXISTS (SELECT 1 FROM WhitelistedIPs WHERE {LISTED}) AS allowed,
-           EXISTS (SELECT 1 FROM BlockedIPs WHERE {LISTED}) AS blocked"
-    );
     let values = [text(key), num(window_start), text(ip_hash), opt_text(ip_hex)];
-    let verdict =
-        db.first::<Verdict>("d1 rate limit", db.statement(Kind::Write, &sql, &values)?).await?;
-    Ok(verdict.unwrap_or_default())
+    let packed = db
+        .first_column::<f64>("d1 rate limit", db.statement(Kind::Write, HIT, &values)?, "v")
+        .await?;
+    Ok(packed.map(Verdict::unpack).unwrap_or_default())
 }
 
 /// The start of the fixed window holding `now`.
@@ -58,6 +86,25 @@ pub(crate) fn retry_after_s(now: UnixMillis, window_ms: u64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_verdict_is_unpacked_from_one_number() {
+        let v = |count, allowed, blocked| Verdict { count, allowed, blocked };
+        assert_eq!(Verdict::unpack(4.0), v(1, 0, 0));
+        assert_eq!(Verdict::unpack(51.0 * 4.0 + 2.0), v(51, 1, 0));
+        assert_eq!(Verdict::unpack(7.0 * 4.0 + 1.0), v(7, 0, 1));
+        assert_eq!(Verdict::unpack(3.0 * 4.0 + 3.0), v(3, 1, 1));
+        assert_eq!(Verdict::unpack(f64::NAN), Verdict::default());
+    }
+
+    #[test]
+    fn the_statement_is_the_spec_s_upsert() {
+        assert!(HIT.starts_with("INSERT INTO rate_limit_windows"), "{HIT}");
+        assert!(HIT.contains("ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1"));
+        assert!(HIT.contains("EXISTS (SELECT 1 FROM WhitelistedIPs WHERE IpHash = ?3 OR"));
+        assert!(HIT.contains("EXISTS (SELECT 1 FROM BlockedIPs WHERE IpHash = ?3 OR"));
+        assert!(HIT.ends_with(" AS v"));
+    }
 
     #[test]
     fn windows_are_fixed_and_aligned() {

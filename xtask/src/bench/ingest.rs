@@ -14,6 +14,13 @@
 //!    the worker's console output through the inspector, which makes each log line dearer than
 //!    deployed; both routes write one line per request (a throttled batch included).
 //!
+//! 3. **JavaScript↔wasm crossings per request** (`--crossings`, instead of 1 and 2): the built
+//!    worker is copied and every import and export of its wasm module wrapped with a counter
+//!    (`index.js` patched; the wasm is the same bytes), then 100 `/health` requests and 100
+//!    50-event batches of one session (the first batch's aggregate update already done, the
+//!    rest throttled by the isolate, the burst's common case) are sent one at a time. The counts
+//!    are exact and do not depend on the machine's load, unlike the timings.
+//!
 //! The bench worker gets a throwaway admin key and registers its site key first, as a deployment
 //! would (session starts of unregistered site keys are refused).
 
@@ -43,7 +50,10 @@ pub(crate) fn run(args: &[String]) -> Result {
     install::ensure_build_tools()?;
     sdk::build()?;
     worker::build()?;
-    let w = Bench::start()?;
+    if args.iter().any(|a| a == "--crossings") {
+        return Bench::start(true)?.crossings();
+    }
+    let w = Bench::start(false)?;
 
     println!("\n==> paced sessions: D1 write statements per 1,000 events");
     let d1 = w.paced()?;
@@ -156,10 +166,12 @@ impl LoadResult {
 }
 
 impl Bench {
-    fn start() -> Result<Self> {
+    /// `counted`: run a copy of the build whose JavaScript↔wasm calls are counted.
+    fn start(counted: bool) -> Result<Self> {
         let state = std::env::temp_dir().join(format!("pulsegate-bench-{}", std::process::id()));
         let _ = fs::remove_dir_all(&state);
         worker::migrate(&state)?;
+        let config = if counted { Some(counted_copy(&state)?) } else { None };
         let port = free_port()?;
         let inspector = free_port()?;
         let log = state.join("wrangler.log");
@@ -168,6 +180,7 @@ impl Bench {
         let group = cmd::spawn(
             "wrangler dev (bench)",
             worker::wrangler()
+                .args(config.iter().flat_map(|c| [std::ffi::OsStr::new("--config"), c.as_os_str()]))
                 .args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string()])
                 .args(["--inspector-port", &inspector.to_string(), "--test-scheduled"])
                 .args(["--show-interactive-dev-session=false", "--persist-to"])
@@ -204,6 +217,64 @@ impl Bench {
             .send_string(&format!(r#"{{"name":"{SITE_KEY}","domains":[]}}"#))
             .map(drop)
             .map_err(|e| format!("registering site {SITE_KEY}: {e}"))
+    }
+
+    /// Phase 3: crossings per `/health` request and per throttled batch (see the module doc).
+    fn crossings(&self) -> Result {
+        let t0 = now_ms();
+        let id = uuid();
+        self.post("/track/session/start", &session_start(&id, t0), Some(t0))?;
+        self.post("/track/events/batch", &batch_json(&id, t0, t0 + 10), Some(t0 + 1_000))?;
+        std::thread::sleep(Duration::from_secs(3));
+        // Requests until a window closes, so the next 100 are one window.
+        let seen = self.crossing_lines().len();
+        while self.crossing_lines().len() == seen {
+            self.agent.get(&format!("{}/health", self.url)).call().map_err(|e| e.to_string())?;
+        }
+        let mut rows = Vec::new();
+        for route in ["GET /health", "POST /track/events/batch (50 ev)"] {
+            let before = self.crossing_lines().len();
+            for _ in 0..CROSSING_WINDOW {
+                let sent = if route.starts_with("GET") {
+                    self.agent
+                        .get(&format!("{}/health", self.url))
+                        .call()
+                        .map(drop)
+                        .map_err(|e| e.to_string())
+                } else {
+                    let body = batch_json(&id, t0, t0 + 20);
+                    self.post("/track/events/batch", &body, Some(t0 + 2_000))
+                };
+                sent.map_err(|e| format!("{route}: {e}"))?;
+            }
+            let mut line = None;
+            for _ in 0..100 {
+                line = self.crossing_lines().get(before).cloned();
+                if line.is_some() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            rows.push((route, line.ok_or("the counted worker logged no crossings line")?));
+        }
+        println!(
+            "\n==> JavaScript<->wasm crossings per request ({CROSSING_WINDOW} requests each, one at a time)"
+        );
+        println!("{:<34} {:>9} {:>9} {:>9}", "route", "wasm->JS", "JS->wasm", "total");
+        for (route, line) in &rows {
+            let (imports, exports, top) = parse_crossings(line);
+            println!("{route:<34} {imports:>9.1} {exports:>9.1} {:>9.1}", imports + exports);
+            println!("  most called: {top}");
+        }
+        Ok(())
+    }
+
+    /// The counted worker's `CROSSINGS` lines so far.
+    fn crossing_lines(&self) -> Vec<String> {
+        let text = fs::read_to_string(&self.log).unwrap_or_default();
+        text.lines()
+            .filter_map(|l| l.find("CROSSINGS ").map(|i| l[i + "CROSSINGS ".len()..].to_owned()))
+            .collect()
     }
 
     /// Sends one request; non-2xx is an error.
@@ -349,6 +420,67 @@ impl Bench {
         let count = D1Count::of(&self.log_lines()[mark..]);
         Ok(count)
     }
+}
+
+/// Requests per counted window: the counted worker logs one `CROSSINGS` line per this many.
+const CROSSING_WINDOW: usize = 100;
+
+/// Put before the worker's `index.js`: counters, and a `WebAssembly.Instance` whose imports and
+/// exports (functions only) count their calls; each call of the `fetch` export (one per
+/// request) may log the window.
+const COUNTER_JS: &str = r#"var __X={n:0,imp:0,exp:0,by:{}};function __wlog(every){if(++__X.n%every!==0)return;const by=Object.entries(__X.by).sort((a,b)=>b[1]-a[1]).slice(0,8).map(([k,v])=>k.replace(/_[0-9a-f]{16}$/,"")+"="+(v/every).toFixed(1)).join(" ");console.log("CROSSINGS "+(__X.imp/every).toFixed(1)+" "+(__X.exp/every).toFixed(1)+" "+by);__X.imp=0;__X.exp=0;__X.by={}}function __wi(o){for(const m of Object.keys(o)){const t=o[m];for(const k of Object.keys(t)){const f=t[k];if(typeof f!=="function")continue;t[k]=function(...a){__X.imp++;__X.by[k]=(__X.by[k]||0)+1;return f.apply(this,a)}}}return o}function __we(x){const o={};for(const k of Object.keys(x)){const f=x[k];o[k]=typeof f==="function"?function(...a){if(k==="fetch")__wlog(__EVERY);__X.exp++;__X.by["E:"+k]=(__X.by["E:"+k]||0)+1;return f.apply(this,a)}:f}return o}const __I=WebAssembly.Instance;WebAssembly.Instance=function(m,imports){return{exports:__we(new __I(m,__wi(imports)).exports)}};
+"#;
+
+/// `index.js` with every wasm import and export counted and a `CROSSINGS` line logged per
+/// [`CROSSING_WINDOW`] requests (the window's `wasm→JS JS→wasm most-called…` per request);
+/// `None` if the glue does not instantiate its module with `new WebAssembly.Instance`.
+fn counted_index_js(js: &str) -> Option<String> {
+    js.contains("new WebAssembly.Instance(")
+        .then(|| format!("{}{js}", COUNTER_JS.replace("__EVERY", &CROSSING_WINDOW.to_string())))
+}
+
+/// A copy of `worker/build` with its calls counted, next to a `wrangler.toml` without the build
+/// step; answers that config's path.
+fn counted_copy(state: &Path) -> Result<PathBuf> {
+    let src = paths::root().join("worker");
+    let dir = state.join("counted");
+    fs::create_dir_all(dir.join("build")).map_err(|e| e.to_string())?;
+    for name in ["index_bg.wasm", "package.json"] {
+        fs::copy(src.join("build").join(name), dir.join("build").join(name))
+            .map_err(|e| format!("copying {name}: {e}"))?;
+    }
+    let js = fs::read_to_string(src.join("build/index.js")).map_err(|e| e.to_string())?;
+    let counted = counted_index_js(&js)
+        .ok_or("worker/build/index.js has an unknown shape; --crossings cannot count it")?;
+    fs::write(dir.join("build/index.js"), counted).map_err(|e| e.to_string())?;
+    let toml = fs::read_to_string(src.join("wrangler.toml")).map_err(|e| e.to_string())?;
+    let config = dir.join("wrangler.toml");
+    fs::write(&config, without_build_step(&toml)).map_err(|e| e.to_string())?;
+    Ok(config)
+}
+
+/// `wrangler.toml` without its `[build]` table (the copy is already built).
+fn without_build_step(toml: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in toml.lines() {
+        if line.trim_start().starts_with('[') {
+            skipping = line.trim() == "[build]";
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `(wasm→JS, JS→wasm, the most called)` per request from a `CROSSINGS` line's text.
+fn parse_crossings(line: &str) -> (f64, f64, String) {
+    let mut parts = line.splitn(3, ' ');
+    let mut num = || parts.next().and_then(|n| n.parse().ok()).unwrap_or(f64::NAN);
+    let (imports, exports) = (num(), num());
+    (imports, exports, parts.next().unwrap_or_default().to_owned())
 }
 
 /// D1 write statements by where they were made, summed from log lines.
@@ -528,6 +660,25 @@ mod tests {
         let batch = batch_json(&id, 1, 2);
         assert!(batch.starts_with("{\"batch_id\":"), "{batch}");
         assert_eq!(batch.matches("\"type\":").count(), EVENTS_PER_BATCH);
+    }
+
+    #[test]
+    fn the_counted_glue_wraps_the_module_instance() {
+        let js =
+            "import Y from\"./index_bg.wasm\";var N=new WebAssembly.Instance(Y,re()),i=N.exports;";
+        let counted = counted_index_js(js).unwrap();
+        assert!(counted.ends_with(js));
+        assert!(counted.contains(r#"if(k==="fetch")__wlog(100);"#));
+        assert!(counted.contains("WebAssembly.Instance=function(m,imports)"));
+        assert_eq!(counted_index_js("export default {}"), None);
+        assert_eq!(parse_crossings("124.0 27.8 a=1.0 b=2.0").0, 124.0);
+        assert_eq!(parse_crossings("124.0 27.8 a=1.0 b=2.0").2, "a=1.0 b=2.0");
+    }
+
+    #[test]
+    fn the_counted_config_has_no_build_step() {
+        let toml = "name = \"w\"\n[build]\ncommand = \"x\"\n\n[vars]\nA = \"1\"\n";
+        assert_eq!(without_build_step(toml), "name = \"w\"\n[vars]\nA = \"1\"\n");
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! CPU per batch is what bounds this route (`cargo xtask bench ingest`): the body is read in one
 //! piece when its length is declared, a batch that sanitizing leaves unchanged is stored as the
 //! bytes received (no second encoding), and a batch this isolate's throttle skips schedules no
-//! background task and writes one log line (its request's) instead of two.
+//! background task and writes one log line (its request's) instead of two. Of the edge's facts a
+//! batch reads only the client's IP ([`TrackCtx::for_events`]).
 
 use std::rc::Rc;
 
@@ -56,7 +57,7 @@ async fn read<T: DeserializeOwned + pulsegate_schema::Validate>(
     env: &Env,
     stats: &Rc<Stats>,
 ) -> Result<(TrackCtx, T, Vec<u8>), ApiError> {
-    let ctx = TrackCtx::of(&req, env);
+    let ctx = TrackCtx::for_events(&req, env);
     // Only the limiter uses D1 here: a missing binding lets the batch through to R2.
     let db = Db::open(env, stats.clone()).ok();
     let (limited, parsed) = join(

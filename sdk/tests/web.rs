@@ -1056,6 +1056,59 @@ async fn form_interactions_name_forms_and_fields_and_count_filled_ones() {
     clear_storage();
 }
 
+// ---- errors --------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn errors_and_rejections_are_recorded_with_their_message_script_and_position() {
+    use pulsegate_schema::ErrorEvent;
+    clear_storage();
+    let endpoint = "https://errors.example";
+    let f = start(endpoint, "autoTrack: true");
+    // The capture starts in a task of its own (a timer of 0 ms, which fires before this one).
+    sleep(50).await;
+    run(r#"const error = (init) => dispatchEvent(new ErrorEvent('error', init));
+        const reject = (reason) => dispatchEvent(new PromiseRejectionEvent('unhandledrejection',
+          { promise: Promise.resolve(), reason }));
+        error({ message: 'boom', filename: 'https://cdn.example/app.js', lineno: 12, colno: 3 });
+        error({ message: 'x'.repeat(2000), filename: 'chrome-extension://abc/inject.js', lineno: 0 });
+        error({});
+        reject(new TypeError('bad input'));
+        const named = new Error('no name'); named.name = '';
+        reject(named);
+        reject('plain text');
+        reject({ toString() { throw new Error('no text'); } });"#);
+    pagehide();
+    // Opted out: the capture's listeners are removed for the tests that follow.
+    api(&f, 5, &JsValue::UNDEFINED, &JsValue::UNDEFINED);
+    let errors: Vec<ErrorEvent> = batches(endpoint)
+        .into_iter()
+        .flat_map(|b| b.events)
+        .filter_map(|e| match e {
+            Event::Error(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    type Seen<'a> = (&'a str, Option<&'a str>, Option<u32>, Option<u32>, bool);
+    let seen: Vec<Seen<'_>> = errors
+        .iter()
+        .map(|e| (e.message.as_str(), e.source.as_deref(), e.line, e.column, e.rejection))
+        .collect();
+    let long = "x".repeat(pulsegate_schema::limits::MAX_VALUE_LEN);
+    assert_eq!(
+        seen,
+        [
+            ("boom", Some("https://cdn.example/app.js"), Some(12), Some(3), false),
+            (long.as_str(), None, None, None, false),
+            ("", None, None, None, false),
+            ("TypeError: bad input", None, None, None, true),
+            (": no name", None, None, None, true),
+            ("plain text", None, None, None, true),
+            ("", None, None, None, true),
+        ]
+    );
+    clear_storage();
+}
+
 // ---- bot signals ----------------------------------------------------------------------------
 
 #[wasm_bindgen_test]

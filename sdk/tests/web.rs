@@ -971,6 +971,65 @@ async fn clicks_name_their_element_by_a_short_stable_selector() {
     clear_storage();
 }
 
+#[wasm_bindgen_test]
+async fn clicks_skip_ignored_elements_and_read_no_text_of_fields() {
+    clear_storage();
+    let endpoint = "https://clicks-more.example";
+    let f = start(endpoint, "autoTrack: true");
+    // The capture starts in a task of its own (a timer of 0 ms, which fires before this one).
+    sleep(50).await;
+    // Each `data-t` element is clicked once, in order; the page coordinates of each click are
+    // what the page's own listener saw.
+    let coordinates = run(r#"const box = document.createElement('div');
+        box.id = 'pg-clicks-more';
+        box.innerHTML = `<div data-pg-ignore><button data-t>Secret</button></div>
+          <select data-t name="plan"><option>Basic plan</option></select>
+          <a data-t href="https://elsewhere.example/x">Out <i data-t>there</i></a>
+          <div data-t role="button">Role <span data-t>inner</span></div>`;
+        const seen = [];
+        box.addEventListener('click', (e) => {
+          e.preventDefault();
+          seen.push(Math.trunc(e.pageX), Math.trunc(e.pageY));
+        });
+        document.body.appendChild(box);
+        let x = 0;
+        for (const el of box.querySelectorAll('[data-t]')) {
+          x += 10;
+          el.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, clientX: x, clientY: 2 * x }));
+        }
+        box.remove();
+        return seen.slice(2).join(',');"#)
+    .as_string()
+    .expect("coordinates");
+    pagehide();
+    // Opted out: the capture's listeners are removed for the tests that follow.
+    api(&f, 5, &JsValue::UNDEFINED, &JsValue::UNDEFINED);
+    let clicks: Vec<Click> = batches(endpoint)
+        .into_iter()
+        .flat_map(|b| b.events)
+        .filter_map(|e| match e {
+            Event::Click(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let seen: Vec<(&str, Option<&str>, bool)> =
+        clicks.iter().map(|c| (c.selector.as_str(), c.text.as_deref(), c.outbound)).collect();
+    assert_eq!(
+        seen,
+        [
+            ("div#pg-clicks-more > select", None, false),
+            ("div#pg-clicks-more > a", Some("Out there"), true),
+            ("div#pg-clicks-more > a", Some("Out there"), true),
+            ("div#pg-clicks-more > div:nth-of-type(2)", Some("Role inner"), false),
+            ("div#pg-clicks-more > div:nth-of-type(2)", Some("Role inner"), false),
+        ]
+    );
+    let recorded: Vec<String> = clicks.iter().map(|c| format!("{},{}", c.x, c.y)).collect();
+    assert_eq!(recorded.join(","), coordinates);
+    assert!(clicks[0].href.is_none() && clicks[1].href.is_some(), "{clicks:?}");
+    clear_storage();
+}
+
 // ---- forms ---------------------------------------------------------------------------------
 
 #[wasm_bindgen_test]

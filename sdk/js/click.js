@@ -1,14 +1,14 @@
 // The browser side of the click capture (src/capture/click.rs, which decides what a click
-// records): the clicked element's selector path, read in one call instead of one wasm call per
-// element, attribute and sibling. Nothing thrown leaves this module.
+// records): what was clicked, with its selector path, read in one call instead of one wasm call
+// per element, attribute and sibling. Nothing thrown leaves this module.
 
-import { get, str } from "./host.js";
+import { calls, get, num, str } from "./host.js";
+
+/** `v` when it is an object (not `null`). */
+const object = (v) => (typeof v === "object" && v !== null ? v : undefined);
 
 /** `o[k]` when it is an object (`undefined` when reading it throws). */
-function obj(o, k) {
-  const v = get(o, k);
-  return typeof v === "object" && v !== null ? v : undefined;
-}
+const obj = (o, k) => object(get(o, k));
 
 /** An id or class usable in a selector as is: letters, digits, `-`, `_`, not a digit first. */
 const plain = (name) => /^[A-Za-z_-][\w-]*$/.test(name);
@@ -20,7 +20,7 @@ const plain = (name) => /^[A-Za-z_-][\w-]*$/.test(name);
  * 1-based position among siblings of the same tag when there are several (at most 100 looked at
  * on each side).
  */
-export function selector(element, depth) {
+function selector(element, depth) {
   const parts = [];
   let node = element;
   for (let i = 0; i < depth && node; i++) {
@@ -59,4 +59,28 @@ export function selector(element, depth) {
     node = obj(node, "parentElement");
   }
   return parts.reverse().join(" > ");
+}
+
+/** What counts as "the thing clicked" when the click landed inside it. */
+const CONTROLS = "a,button,input,select,textarea,label,summary,[role=button],[role=link]";
+
+/**
+ * What a click is about: `[selector, href, text, pageX, pageY]` of the clicked element's nearest
+ * control (a link, button, field, … : `CONTROLS`), else of the element itself; `undefined` for a
+ * click on no element or inside `[data-pg-ignore]`. `href` only for links (`a`, `area`); `text`,
+ * the first 600 characters of its text, not for fields (a select's text is all its options).
+ */
+export function click(event, depth) {
+  const target = obj(event, "target");
+  if (!target || object(calls(target, "closest", "[data-pg-ignore]"))) return;
+  const element = object(calls(target, "closest", CONTROLS)) || target;
+  const tag = str(element, "localName");
+  const text = tag === "input" || tag === "select" || tag === "textarea" ? "" : str(element, "textContent");
+  return [
+    selector(element, depth),
+    tag === "a" || tag === "area" ? str(element, "href") : undefined,
+    text && text.slice(0, 600),
+    num(event, "pageX"),
+    num(event, "pageY"),
+  ];
 }

@@ -971,6 +971,203 @@ async fn clicks_name_their_element_by_a_short_stable_selector() {
     clear_storage();
 }
 
+#[wasm_bindgen_test]
+async fn clicks_skip_ignored_elements_and_read_no_text_of_fields() {
+    clear_storage();
+    let endpoint = "https://clicks-more.example";
+    let f = start(endpoint, "autoTrack: true");
+    // The capture starts in a task of its own (a timer of 0 ms, which fires before this one).
+    sleep(50).await;
+    // Each `data-t` element is clicked once, in order; the page coordinates of each click are
+    // what the page's own listener saw.
+    let coordinates = run(r#"const box = document.createElement('div');
+        box.id = 'pg-clicks-more';
+        box.innerHTML = `<div data-pg-ignore><button data-t>Secret</button></div>
+          <select data-t name="plan"><option>Basic plan</option></select>
+          <a data-t href="https://elsewhere.example/x">Out <i data-t>there</i></a>
+          <div data-t role="button">Role <span data-t>inner</span></div>`;
+        const seen = [];
+        box.addEventListener('click', (e) => {
+          e.preventDefault();
+          seen.push(Math.trunc(e.pageX), Math.trunc(e.pageY));
+        });
+        document.body.appendChild(box);
+        let x = 0;
+        for (const el of box.querySelectorAll('[data-t]')) {
+          x += 10;
+          el.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, clientX: x, clientY: 2 * x }));
+        }
+        box.remove();
+        return seen.slice(2).join(',');"#)
+    .as_string()
+    .expect("coordinates");
+    pagehide();
+    // Opted out: the capture's listeners are removed for the tests that follow.
+    api(&f, 5, &JsValue::UNDEFINED, &JsValue::UNDEFINED);
+    let clicks: Vec<Click> = batches(endpoint)
+        .into_iter()
+        .flat_map(|b| b.events)
+        .filter_map(|e| match e {
+            Event::Click(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let seen: Vec<(&str, Option<&str>, bool)> =
+        clicks.iter().map(|c| (c.selector.as_str(), c.text.as_deref(), c.outbound)).collect();
+    assert_eq!(
+        seen,
+        [
+            ("div#pg-clicks-more > select", None, false),
+            ("div#pg-clicks-more > a", Some("Out there"), true),
+            ("div#pg-clicks-more > a", Some("Out there"), true),
+            ("div#pg-clicks-more > div:nth-of-type(2)", Some("Role inner"), false),
+            ("div#pg-clicks-more > div:nth-of-type(2)", Some("Role inner"), false),
+        ]
+    );
+    let recorded: Vec<String> = clicks.iter().map(|c| format!("{},{}", c.x, c.y)).collect();
+    assert_eq!(recorded.join(","), coordinates);
+    assert!(clicks[0].href.is_none() && clicks[1].href.is_some(), "{clicks:?}");
+    clear_storage();
+}
+
+// ---- forms ---------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn form_interactions_name_forms_and_fields_and_count_filled_ones() {
+    use pulsegate_schema::{FormAction, FormInteraction};
+    clear_storage();
+    let endpoint = "https://forms.example";
+    let f = start(endpoint, "autoTrack: true");
+    // The capture starts in a task of its own (a timer of 0 ms, which fires before this one).
+    sleep(50).await;
+    // The third form has no id or name: it is named by its position among the document's forms.
+    let third = run(r#"const box = document.createElement('div');
+        box.id = 'pg-forms';
+        box.innerHTML = `
+          <form id="contact"><input name="email" value="a@b.c"><input id="phone-id">
+            <input type="checkbox" name="ok" checked><input type="radio" name="r"><textarea></textarea>
+            <input type="hidden" name="h" value="x"><button>Send</button></form>
+          <form name="signup"><input type="email"></form>
+          <form><select name="plan"><option value="">-</option></select></form>
+          <form id="skipped" data-pg-ignore><input name="secret"></form>
+          <div id="pg-host"></div>`;
+        document.body.appendChild(box);
+        const shadow = box.querySelector('#pg-host').attachShadow({ mode: 'open' });
+        shadow.innerHTML = '<form id="shadowed"><input name="q"><input type="submit"></form>';
+        const [contact, signup, third, skipped] = box.querySelectorAll('form');
+        const q = (form, css) => form.querySelector(css);
+        const focus = (el) => el.dispatchEvent(new FocusEvent('focusin', { bubbles: true, composed: true }));
+        const change = (el) => el.dispatchEvent(new Event('change', { bubbles: true }));
+        const submit = (form) => form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+        focus(q(contact, '[name=email]'));
+        focus(q(contact, '#phone-id'));
+        change(q(contact, '#phone-id'));
+        focus(q(contact, 'button'));
+        change(q(contact, '[type=hidden]'));
+        submit(contact);
+        focus(q(signup, 'input'));
+        change(q(third, 'select'));
+        focus(q(skipped, 'input'));
+        change(q(skipped, 'input'));
+        const field = shadow.querySelector('input');
+        focus(field);
+        field.value = 'x';
+        change(field);
+        submit(shadow.querySelector('form'));
+        const position = Array.from(document.forms).indexOf(third) + 1;
+        return 'form-' + position;"#)
+    .as_string()
+    .expect("the third form's id");
+    pagehide();
+    // Opted out: the capture's listeners are removed for the tests that follow.
+    api(&f, 5, &JsValue::UNDEFINED, &JsValue::UNDEFINED);
+    run("document.getElementById('pg-forms').remove();");
+    let forms: Vec<FormInteraction> = batches(endpoint)
+        .into_iter()
+        .flat_map(|b| b.events)
+        .filter_map(|e| match e {
+            Event::FormInteraction(f) => Some(f),
+            _ => None,
+        })
+        .collect();
+    type Seen<'a> = (&'a str, Option<&'a str>, FormAction, Option<u16>, Option<u16>);
+    let seen: Vec<Seen<'_>> = forms
+        .iter()
+        .map(|f| (f.form_id.as_str(), f.field.as_deref(), f.action, f.filled, f.fields))
+        .collect();
+    use FormAction::{Abandon, Change, Focus, Submit};
+    assert_eq!(
+        seen,
+        [
+            ("contact", Some("email"), Focus, None, None),
+            ("contact", Some("phone-id"), Change, None, None),
+            // Five fields (not the hidden one or the button), two of them holding a value.
+            ("contact", None, Submit, Some(2), Some(5)),
+            ("signup", Some("email"), Focus, None, None),
+            (third.as_str(), Some("plan"), Change, None, None),
+            ("shadowed", Some("q"), Focus, None, None),
+            ("shadowed", Some("q"), Change, None, None),
+            ("shadowed", None, Submit, Some(1), Some(1)),
+            ("signup", None, Abandon, Some(0), Some(1)),
+            (third.as_str(), None, Abandon, Some(0), Some(1)),
+        ]
+    );
+    clear_storage();
+}
+
+// ---- errors --------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn errors_and_rejections_are_recorded_with_their_message_script_and_position() {
+    use pulsegate_schema::ErrorEvent;
+    clear_storage();
+    let endpoint = "https://errors.example";
+    let f = start(endpoint, "autoTrack: true");
+    // The capture starts in a task of its own (a timer of 0 ms, which fires before this one).
+    sleep(50).await;
+    run(r#"const error = (init) => dispatchEvent(new ErrorEvent('error', init));
+        const reject = (reason) => dispatchEvent(new PromiseRejectionEvent('unhandledrejection',
+          { promise: Promise.resolve(), reason }));
+        error({ message: 'boom', filename: 'https://cdn.example/app.js', lineno: 12, colno: 3 });
+        error({ message: 'x'.repeat(2000), filename: 'chrome-extension://abc/inject.js', lineno: 0 });
+        error({});
+        reject(new TypeError('bad input'));
+        const named = new Error('no name'); named.name = '';
+        reject(named);
+        reject('plain text');
+        reject({ toString() { throw new Error('no text'); } });"#);
+    pagehide();
+    // Opted out: the capture's listeners are removed for the tests that follow.
+    api(&f, 5, &JsValue::UNDEFINED, &JsValue::UNDEFINED);
+    let errors: Vec<ErrorEvent> = batches(endpoint)
+        .into_iter()
+        .flat_map(|b| b.events)
+        .filter_map(|e| match e {
+            Event::Error(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    type Seen<'a> = (&'a str, Option<&'a str>, Option<u32>, Option<u32>, bool);
+    let seen: Vec<Seen<'_>> = errors
+        .iter()
+        .map(|e| (e.message.as_str(), e.source.as_deref(), e.line, e.column, e.rejection))
+        .collect();
+    let long = "x".repeat(pulsegate_schema::limits::MAX_VALUE_LEN);
+    assert_eq!(
+        seen,
+        [
+            ("boom", Some("https://cdn.example/app.js"), Some(12), Some(3), false),
+            (long.as_str(), None, None, None, false),
+            ("", None, None, None, false),
+            ("TypeError: bad input", None, None, None, true),
+            (": no name", None, None, None, true),
+            ("plain text", None, None, None, true),
+            ("", None, None, None, true),
+        ]
+    );
+    clear_storage();
+}
+
 // ---- bot signals ----------------------------------------------------------------------------
 
 #[wasm_bindgen_test]

@@ -1,14 +1,13 @@
 //! Uncaught errors and unhandled promise rejections: message, script URL (`http(s)` only), line
 //! and column; at most `limits::MAX_ERRORS_PER_PAGE` per page, so a looping error cannot flood
-//! ingest.
-
-use alloc::string::String;
+//! ingest. What an event says is read in one JS call (`js/error.js`).
 
 use pulsegate_schema::limits::{MAX_ERRORS_PER_PAGE, MAX_VALUE_LEN, truncate};
 use pulsegate_schema::{ErrorEvent, Event};
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::js::{self, call, get, number, text};
+use crate::js::{self, number, text};
 use crate::tracker::{Signal, Tracker};
 use crate::url;
 
@@ -20,38 +19,24 @@ impl Tracker {
         }
         self.page.errors += 1;
         let rejection = signal == Signal::Rejection;
-        let (message, source, line, column) = if rejection {
-            (reason_text(&self.window, &get(event, "reason")), None, None, None)
-        } else {
-            let position = |key| number(event, key).filter(|n| *n > 0.0).map(|n| n as u32);
-            (
-                text(event, "message"),
-                text(event, "filename")
-                    .and_then(|s| url::clean(&s, &self.config.strip_params, false)),
-                position("lineno"),
-                position("colno"),
-            )
-        };
-        let mut message = message.unwrap_or_default();
+        // `[message, script, line, column]`; only the message for a rejection.
+        let read = host_error(event, rejection);
+        let position = |key| number(&read, key).filter(|n| *n > 0.0).map(|n| n as u32);
+        let mut message = text(&read, "0").unwrap_or_default();
         truncate(&mut message, MAX_VALUE_LEN);
         self.record(&Event::Error(ErrorEvent {
             ts: js::now(),
             message,
-            source,
-            line,
-            column,
+            source: text(&read, "1").and_then(|s| url::clean(&s, &self.config.strip_params, false)),
+            line: position("2"),
+            column: position("3"),
             rejection,
         }));
     }
 }
 
-/// A rejection reason as text: `name: message` for errors, `String(reason)` otherwise.
-fn reason_text(window: &JsValue, reason: &JsValue) -> Option<String> {
-    if let Some(message) = text(reason, "message") {
-        let mut text = text(reason, "name").unwrap_or_else(|| String::from("Error"));
-        text.push_str(": ");
-        text.push_str(&message);
-        return Some(text);
-    }
-    call(&get(window, "String"), "call", &[&JsValue::UNDEFINED, reason]).as_string()
+#[wasm_bindgen(module = "/js/error.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = error)]
+    fn host_error(event: &JsValue, rejection: bool) -> JsValue;
 }

@@ -26,7 +26,7 @@ pub(crate) use self::engagement::Engagement;
 use self::form::Form;
 use self::rage::Rage;
 use crate::callback::{Listener, Patch};
-use crate::js::{self, call_str, call0, get, text};
+use crate::js::{self, call0, get, text};
 use crate::tracker::{Signal, Tracker};
 
 /// What the capture knows about the current page (a new one at every pageview).
@@ -187,10 +187,5 @@ impl Tracker {
         if let Some(burst) = self.page.rage.finish(now) {
             self.record(&Event::RageClick(burst));
         }
-    }
-
-    /// Whether `element` is inside something marked `data-pg-ignore`.
-    fn ignored(element: &JsValue) -> bool {
-        call_str(element, "closest", "[data-pg-ignore]").is_object()
     }
 }

@@ -808,6 +808,66 @@ async fn opting_out_ends_the_session_forgets_everything_and_is_remembered() {
     clear_storage();
 }
 
+/// `_state()` as other PulseGate modules read it: its exact keys in order, their types, and values
+/// that agree with the session start sent.
+#[wasm_bindgen_test]
+async fn state_reports_the_session_the_replay_rate_and_the_fingerprint() {
+    clear_storage();
+    let endpoint = "https://state.example";
+    install_network();
+    answer(endpoint, "[{ status: 202, body: '{\"replay_sample_rate\":0.25}' }]");
+    let f = start(endpoint, "");
+    let state = || api(&f, 10, &JsValue::UNDEFINED, &JsValue::UNDEFINED);
+    track(&f, "first");
+    until("the session start", || !starts(endpoint).is_empty()).await;
+    let start = starts(endpoint)[0].clone();
+    let fingerprint = start.fingerprint.clone().expect("a fingerprint");
+    until("the replay rate", || js::get(&state(), "replayRate").is_string()).await;
+    let s = state();
+    // Keys in order, and the type of each value (nested objects described the same way).
+    let describe = Function::new_with_args(
+        "s",
+        "const d = (o) => Object.keys(o).map((k) => k + ':' + (o[k] !== null && typeof o[k] === 'object' ? '{' + d(o[k]) + '}' : typeof o[k])).join(',');
+         return d(s);",
+    );
+    let shape = describe.call1(&JsValue::NULL, &s).expect("describe").as_string();
+    let names = |kind: &str| {
+        SOURCES.iter().map(|s| format!("{}:{kind}", s.name)).collect::<Vec<_>>().join(",")
+    };
+    let expected = format!(
+        "consent:string,sessionId:string,sessionStartedAt:number,visitorId:string,\
+         replayRate:string,fingerprint:{{id:string,confidence:number,sources:number,ms:number,\
+         wallMs:number,sourceMs:{{{}}},sourceTaskMs:{{{}}}}}",
+        names("number"),
+        names("number")
+    );
+    assert_eq!(shape.as_deref(), Some(expected.as_str()));
+    assert_eq!(js::text(&s, "consent").as_deref(), Some("analytics"));
+    assert_eq!(js::text(&s, "sessionId"), Some(start.session_id.to_string()));
+    assert_eq!(js::number(&s, "sessionStartedAt"), Some(start.started_at as f64));
+    assert_eq!(js::text(&s, "visitorId"), start.visitor_id.map(|v| v.to_string()));
+    assert_eq!(js::text(&s, "replayRate").as_deref(), Some("2500"));
+    let fp = js::get(&s, "fingerprint");
+    assert_eq!(js::text(&fp, "id"), Some(fingerprint.id.as_str().to_owned()));
+    assert_eq!(js::number(&fp, "confidence"), Some(f64::from(fingerprint.confidence)));
+    assert_eq!(js::number(&fp, "sources"), Some(f64::from(fingerprint.sources)));
+    assert_eq!(js::number(&fp, "ms"), Some(f64::from(fingerprint.ms)));
+    assert!(js::number(&fp, "wallMs").is_some_and(|w| w >= 0.0));
+    for source in &SOURCES {
+        let ms = js::number(&js::get(&fp, "sourceMs"), source.name).expect(source.name);
+        let task = js::number(&js::get(&fp, "sourceTaskMs"), source.name).expect(source.name);
+        assert!(ms >= 0.0 && task >= 0.0, "{}: {ms} {task}", source.name);
+    }
+    // Each call builds a fresh object.
+    assert_ne!(s, state());
+    // Opted out: nothing to report.
+    api(&f, 5, &JsValue::UNDEFINED, &JsValue::UNDEFINED);
+    assert!(state().is_null());
+    api(&f, 6, &JsValue::UNDEFINED, &JsValue::UNDEFINED);
+    pagehide();
+    clear_storage();
+}
+
 #[wasm_bindgen_test]
 fn wrong_arguments_are_ignored_without_throwing() {
     clear_storage();

@@ -517,6 +517,16 @@ async fn each_dom_event_kind_reaches_its_observer_with_rrwebs_code() {
         })
         .collect();
     assert_eq!(media, [0, 1, 2, 3, 4], "MediaInteractions in DOM order");
+    let state = got.iter().find_map(|i| match i {
+        Incremental::MediaInteraction(m) => Some(m),
+        _ => None,
+    });
+    let state = state.expect("a media event");
+    assert_eq!(
+        (state.current_time, state.volume, state.playback_rate, state.muted, state.r#loop),
+        (Some(0.0), Some(1.0), Some(1.0), Some(false), Some(false)),
+        "the element's state as it is"
+    );
     let moves: Vec<(u8, f64)> = got
         .iter()
         .filter_map(|i| match i {

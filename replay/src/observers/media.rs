@@ -23,12 +23,10 @@ impl Recorder {
         json::uint(&mut data, u64::from(code));
         data.push_str(",\"id\":");
         json::uint(&mut data, u64::from(id));
-        for (key, prop) in
-            [("currentTime", "currentTime"), ("volume", "volume"), ("playbackRate", "playbackRate")]
-        {
+        for key in ["currentTime", "volume", "playbackRate"] {
             data.push(',');
             json::key(&mut data, key);
-            json::milli(&mut data, dom::num(&el, prop));
+            json::milli(&mut data, dom::num(&el, key));
         }
         for key in ["muted", "loop"] {
             data.push(',');

@@ -27,6 +27,22 @@ function pgSetId(node, ids, id) {
 }
 
 /*
+ * It listens to `kind` events on target and hands each to callback(tag, event), so the recorder
+ * dispatches on a small number instead of comparing the event's type string.
+ *
+ * pgListen(target, kind, capture, callback, tag) returns a function that removes the listener.
+ */
+function pgListen(target, kind, capture, callback, tag) {
+  var f = function (e) {
+    callback(tag, e);
+  };
+  target.addEventListener(kind, f, capture);
+  return function () {
+    target.removeEventListener(kind, f, capture);
+  };
+}
+
+/*
  * It wraps a prototype method (or property setter) so the recorder hears about calls, with `this`.
  *
  * pgHook(proto, name, setter, callback, tag) runs callback(tag, this, arg0, result) after the

@@ -72,8 +72,6 @@ extern "C" {
     /// An event as listeners receive it.
     #[derive(Debug)]
     pub(crate) type Ev;
-    #[wasm_bindgen(method, getter, js_name = type)]
-    pub(crate) fn kind(this: &Ev) -> String;
     #[wasm_bindgen(method, getter)]
     pub(crate) fn target(this: &Ev) -> Option<Node>;
     /// The nodes the event passed, innermost first (inside open shadow roots too).
@@ -83,11 +81,6 @@ extern "C" {
     pub(crate) fn client_x(this: &Ev) -> f64;
     #[wasm_bindgen(method, getter, js_name = clientY)]
     pub(crate) fn client_y(this: &Ev) -> f64;
-
-    #[wasm_bindgen(method, js_name = addEventListener)]
-    pub(crate) fn add_listener(this: &Node, kind: &str, callback: &Function, capture: bool);
-    #[wasm_bindgen(method, js_name = removeEventListener)]
-    pub(crate) fn remove_listener(this: &Node, kind: &str, callback: &Function, capture: bool);
 
     #[derive(Debug)]
     pub(crate) type MutationObserver;

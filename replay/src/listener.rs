@@ -1,44 +1,60 @@
 //! RAII event listeners and timers: dropping them removes every listener and clears every timer,
 //! so stopping the recorder leaves nothing attached to the page.
 //!
-//! All listeners share one JS function (and all timers another), which hands the event (or the
-//! timer's number) to one dispatcher: one closure instead of one per event kind keeps the chunk
-//! smaller.
+//! All listeners share one wasm closure (and all timers another). Each listener hands it the
+//! event with the small number it was added with, so the dispatcher switches on that number
+//! instead of comparing the event's `type` string; one closure instead of one per event kind
+//! keeps the chunk smaller.
 
 use alloc::vec::Vec;
 
 use js_sys::Function;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::dom::{self, Ev, Node};
 
+#[wasm_bindgen]
+extern "C" {
+    /// Adds a `kind` listener to `target` that calls `callback(tag, event)`; returns the function
+    /// that removes it. Defined in the chunk's JS (`replay/js/hooks.js`).
+    #[wasm_bindgen(js_name = pgListen)]
+    fn pg_listen(
+        target: &Node,
+        kind: &str,
+        capture: bool,
+        callback: &Function,
+        tag: u32,
+    ) -> Function;
+}
+
 /// The recorder's listeners, removed when dropped.
 #[derive(Debug)]
 pub(crate) struct Listeners {
-    callback: Closure<dyn FnMut(Ev)>,
-    attached: Vec<(Node, &'static str, bool)>,
+    callback: Closure<dyn FnMut(u32, Ev)>,
+    remove: Vec<Function>,
 }
 
 impl Listeners {
-    /// Listeners that call `handler` with every event they receive.
-    pub(crate) fn new(handler: impl FnMut(Ev) + 'static) -> Self {
-        Self { callback: Closure::own_aborting(handler), attached: Vec::new() }
+    /// Listeners that call `handler(tag, event)` with every event they receive.
+    pub(crate) fn new(handler: impl FnMut(u32, Ev) + 'static) -> Self {
+        Self { callback: Closure::own_aborting(handler), remove: Vec::new() }
     }
 
-    /// Listens to `kind` events on `target` (in the capture phase when `capture`).
-    pub(crate) fn listen(&mut self, target: &Node, kind: &'static str, capture: bool) {
-        target.add_listener(kind, self.callback.as_ref().unchecked_ref(), capture);
-        self.attached.push((target.clone(), kind, capture));
+    /// Listens to `kind` events on `target` (in the capture phase when `capture`); the handler
+    /// gets them with `tag`.
+    pub(crate) fn listen(&mut self, target: &Node, kind: &str, capture: bool, tag: u32) {
+        let callback = self.callback.as_ref().unchecked_ref();
+        self.remove.push(pg_listen(target, kind, capture, callback, tag));
     }
 }
 
 impl Drop for Listeners {
     fn drop(&mut self) {
-        let callback: &Function = self.callback.as_ref().unchecked_ref();
-        for (target, kind, capture) in &self.attached {
-            target.remove_listener(kind, callback, *capture);
+        for remove in &self.remove {
+            let _ = remove.call0(&JsValue::UNDEFINED);
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Browser tests of the replay recorder in headless Chromium: what the serializer writes for a
 //! page (ids, masking, placeholders, SVG, shadow roots, form state), how the mutation buffer
-//! orders a microtask's changes, and changes made while a sliced snapshot runs. Every event is
-//! parsed with the schema's rrweb types, so the recorder's hand-written JSON is checked against
-//! the wire format.
+//! orders a microtask's changes, changes made while a sliced snapshot runs, and the rrweb code
+//! each listened DOM event kind is recorded with. Every event is parsed with the schema's rrweb
+//! types, so the recorder's hand-written JSON is checked against the wire format.
 //!
 //! Built into the crate's test binary (see the end of `src/lib.rs`); run with
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p pulsegate-replay --target
@@ -78,7 +78,7 @@ use wasm_bindgen::JsCast as _;
 /// A sink that keeps what the recorder writes, in `window.__sink.parts`.
 fn sink() -> JsValue {
     js(&format!(
-        "{}\nglobalThis.pgHook = pgHook; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId;",
+        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId;",
         include_str!("../js/hooks.js")
     ));
     js(
@@ -464,6 +464,78 @@ async fn a_checkout_takes_a_new_snapshot_with_the_same_ids() {
     let k = element(&snapshots[snapshots.len() - 1], "k").id;
     assert!(m[0].adds.iter().all(|a| a.parent_id == k), "{:?}", m[0].adds);
     assert_eq!(m[0].removes.len(), 1);
+    replay_stop();
+}
+
+/// The incremental events after the first `skip`.
+fn incrementals(skip: usize) -> Vec<Incremental> {
+    events()
+        .into_iter()
+        .skip(skip)
+        .filter_map(|e| match e.data {
+            ReplayEventData::Incremental(i) => Some(i),
+            _ => None,
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn each_dom_event_kind_reaches_its_observer_with_rrwebs_code() {
+    record(r#"<button id="b">b</button><audio id="au"></audio>"#, 1000.0).await;
+    let before = events().len();
+    js(r#"
+        const b = document.getElementById('b');
+        for (const t of ['mouseup', 'mousedown', 'click', 'contextmenu', 'dblclick', 'focus', 'blur',
+                         'touchstart', 'touchend', 'touchcancel']) {
+            b.dispatchEvent(new MouseEvent(t, { bubbles: true, clientX: 3, clientY: 4 }));
+        }
+        const au = document.getElementById('au');
+        for (const t of ['play', 'pause', 'seeked', 'volumechange', 'ratechange']) {
+            au.dispatchEvent(new Event(t));
+        }
+        b.dispatchEvent(new MouseEvent('mousemove', { bubbles: true, clientX: 5, clientY: 6 }));
+    "#);
+    sleep(80).await;
+    js(
+        "document.getElementById('b').dispatchEvent(new MouseEvent('touchmove', { bubbles: true, clientX: 7, clientY: 8 }));",
+    );
+    sleep(700).await;
+    let got = incrementals(before);
+    let mouse: Vec<u8> = got
+        .iter()
+        .filter_map(|i| match i {
+            Incremental::MouseInteraction(m) => Some(m.kind as u8),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(mouse, [0, 1, 2, 3, 4, 5, 6, 7, 9, 10], "MouseInteractions in DOM order");
+    let media: Vec<u8> = got
+        .iter()
+        .filter_map(|i| match i {
+            Incremental::MediaInteraction(m) => Some(m.kind as u8),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(media, [0, 1, 2, 3, 4], "MediaInteractions in DOM order");
+    let state = got.iter().find_map(|i| match i {
+        Incremental::MediaInteraction(m) => Some(m),
+        _ => None,
+    });
+    let state = state.expect("a media event");
+    assert_eq!(
+        (state.current_time, state.volume, state.playback_rate, state.muted, state.r#loop),
+        (Some(0.0), Some(1.0), Some(1.0), Some(false), Some(false)),
+        "the element's state as it is"
+    );
+    let moves: Vec<(u8, f64)> = got
+        .iter()
+        .filter_map(|i| match i {
+            Incremental::MouseMove(p) => Some((1, p[0].x)),
+            Incremental::TouchMove(p) => Some((6, p[0].x)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(moves, [(1, 5.0), (6, 7.0)], "a mouse move, then a touch move");
     replay_stop();
 }
 

@@ -243,7 +243,15 @@ const FORM_GOAL: usize = 10_000;
 /// `twiggy top` (raw, `-Oz -g`): `flush_mutations` 5.0 KB, `serialize::node` 3.2 KB, the data
 /// segment 2.9 KB, `mask_with` 2.2 KB, `replay_start` 1.8 KB, the slice 1.7 KB, the dispatcher
 /// 1.5 KB, `on_input` 1.2 KB.
-const REPLAY_CHUNK_BUDGET: usize = 25_750;
+///
+/// 25,619 B → 25,345 B (js 4,584, wasm 20,761), −274 B: each listener (`pgListen` in the chunk's
+/// JS) hands the dispatcher a small tag with the event, so it compares numbers instead of the
+/// event's `type` string, and removal goes through the function `pgListen` returns (no
+/// `addEventListener`/`removeEventListener` imports), −240 B; the media state read by one name
+/// list, not (key, property) pairs, −34 B. The dispatcher with its handlers inlined is
+/// 1.3 KB raw by twiggy. (Timers calling the listeners' function with tags of their own, instead
+/// of a closure of their own, measured +44 B gzip: not taken.)
+const REPLAY_CHUNK_BUDGET: usize = 25_470;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

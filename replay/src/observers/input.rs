@@ -8,7 +8,6 @@ use wasm_bindgen::JsValue;
 use super::super::dom::Ev;
 use super::super::dom::{self, Node, NodeList};
 use super::super::json;
-use super::super::listener::Listeners;
 use super::super::mask::{self, InputPolicy};
 use super::super::recorder::{INCREMENTAL, Recorder};
 use super::super::serialize::{self, events_dropped};
@@ -23,24 +22,21 @@ const SETTERS: &[(&str, &str)] = &[
     ("HTMLSelectElement", "selectedIndex"),
 ];
 
-/// Hook tags of the setters are their index in [`SETTERS`].
-pub(super) fn install(doc: &Node, listeners: &mut Listeners, hooks: &mut Hooks) {
-    listeners.listen(doc, "input", true);
-    listeners.listen(doc, "change", true);
+/// The DOM events listened to (on the document, capturing); both are handled alike.
+pub(super) const KINDS: &[&str] = &["input", "change"];
+
+/// Hooks the setters; hook tags of the setters are their index in [`SETTERS`].
+pub(super) fn install(hooks: &mut Hooks) {
     for (tag, &(class, name)) in SETTERS.iter().enumerate() {
         hooks.hook(class, name, true, tag as u32);
     }
 }
 
-/// Handles `kind` if it is a form event.
-pub(super) fn dispatch(r: &mut Recorder, kind: &str, ev: &Ev) -> bool {
-    if kind != "input" && kind != "change" {
-        return false;
-    }
+/// Handles an `input` or `change` event.
+pub(super) fn dispatch(r: &mut Recorder, ev: &Ev) {
     if let Some(target) = dom::origin(ev) {
         r.on_input(&target, true);
     }
-    true
 }
 
 /// Handles a value set by script.

@@ -2,46 +2,31 @@
 
 use alloc::string::String;
 
-use super::super::dom::{self, Ev, Node};
+use super::super::dom::{self, Ev};
 use super::super::json;
-use super::super::listener::Listeners;
 use super::super::recorder::{INCREMENTAL, Recorder};
 
-/// rrweb's MediaInteractions, by DOM event.
-const EVENTS: &[(&str, u8)] =
-    &[("play", 0), ("pause", 1), ("seeked", 2), ("volumechange", 3), ("ratechange", 4)];
+/// The DOM events listened to (on the document, capturing), in tag order: rrweb's
+/// MediaInteractions 0 to 4.
+pub(super) const KINDS: &[&str] = &["play", "pause", "seeked", "volumechange", "ratechange"];
 
-pub(super) fn install(doc: &Node, listeners: &mut Listeners) {
-    for &(kind, _) in EVENTS {
-        listeners.listen(doc, kind, true);
-    }
-}
-
-/// Handles `kind` if it is a media event.
-pub(super) fn dispatch(r: &mut Recorder, kind: &str, ev: &Ev) -> bool {
-    match EVENTS.iter().find(|(k, _)| *k == kind) {
-        Some(&(_, code)) => {
-            r.on_media(ev, code);
-            true
-        }
-        None => false,
-    }
+/// Handles the event of `KINDS[tag]`: its tag is its MediaInteraction.
+pub(super) fn dispatch(r: &mut Recorder, tag: u32, ev: &Ev) {
+    r.on_media(ev, tag);
 }
 
 impl Recorder {
-    fn on_media(&mut self, ev: &Ev, code: u8) {
+    fn on_media(&mut self, ev: &Ev, code: u32) {
         let Some(id) = self.target_id(ev) else { return };
         let Some(el) = dom::origin(ev) else { return };
         let mut data = String::from("{\"source\":7,\"type\":");
         json::uint(&mut data, u64::from(code));
         data.push_str(",\"id\":");
         json::uint(&mut data, u64::from(id));
-        for (key, prop) in
-            [("currentTime", "currentTime"), ("volume", "volume"), ("playbackRate", "playbackRate")]
-        {
+        for key in ["currentTime", "volume", "playbackRate"] {
             data.push(',');
             json::key(&mut data, key);
-            json::milli(&mut data, dom::num(&el, prop));
+            json::milli(&mut data, dom::num(&el, key));
         }
         for key in ["muted", "loop"] {
             data.push(',');

@@ -1,6 +1,9 @@
 //! One observer per rrweb source, each in its own file: it says which events it listens to
 //! (`install`), handles them (`dispatch`), and turns what it sees into incremental events. The
 //! listeners and prototype hooks are removed when the recorder stops.
+//!
+//! Every listener carries a tag: each observer's event kinds are numbered from its base below, in
+//! the order of its `KINDS`, so dispatching is a number comparison, not a string one.
 
 mod input;
 mod media;
@@ -66,31 +69,50 @@ impl Drop for Hooks {
     }
 }
 
+/// The first listener tag of each observer (see the module doc).
+const MOUSE: u32 = 0;
+const SCROLL: u32 = MOUSE + mouse::KINDS.len() as u32;
+const INPUT: u32 = SCROLL + scroll::KINDS.len() as u32;
+const MEDIA: u32 = INPUT + input::KINDS.len() as u32;
+
+/// Listens on `target` to each of `kinds`, capturing, tagged from `base` on.
+fn listen_all(listeners: &mut Listeners, target: &Node, kinds: &[&str], base: u32) {
+    for (i, kind) in kinds.iter().enumerate() {
+        listeners.listen(target, kind, true, base + i as u32);
+    }
+}
+
 /// Attaches every observer to `doc` and its window, for the recorder behind `me`.
 pub(crate) fn install(me: &Handle, doc: &Node) -> (Listeners, Hooks) {
     let win = dom::window();
     let weak = me.clone();
-    let mut listeners = Listeners::new(move |ev| with_recorder(&weak, |r| r.on_event(&ev)));
+    let mut listeners =
+        Listeners::new(move |tag, ev| with_recorder(&weak, |r| r.on_event(tag, &ev)));
     let weak = me.clone();
     let mut hooks = Hooks::new(move |tag, this, arg, result| {
         with_recorder(&weak, |r| r.on_hook(tag, &this, &arg, &result));
     });
-    mouse::install(doc, &mut listeners);
-    scroll::install(doc, &win, &mut listeners);
-    input::install(doc, &mut listeners, &mut hooks);
-    media::install(doc, &mut listeners);
+    listen_all(&mut listeners, doc, mouse::KINDS, MOUSE);
+    scroll::install(doc, &win, &mut listeners, SCROLL);
+    listen_all(&mut listeners, doc, input::KINDS, INPUT);
+    input::install(&mut hooks);
+    listen_all(&mut listeners, doc, media::KINDS, MEDIA);
     style::install(&mut hooks);
     (listeners, hooks)
 }
 
 impl Recorder {
-    /// Hands a DOM event to the observer of its kind.
-    fn on_event(&mut self, ev: &Ev) {
-        let kind = ev.kind();
-        let _ = mouse::dispatch(self, &kind, ev)
-            || scroll::dispatch(self, &kind, ev)
-            || input::dispatch(self, &kind, ev)
-            || media::dispatch(self, &kind, ev);
+    /// Hands a DOM event to the observer whose listener (`tag`) received it.
+    fn on_event(&mut self, tag: u32, ev: &Ev) {
+        if tag < SCROLL {
+            mouse::dispatch(self, tag - MOUSE, ev);
+        } else if tag < INPUT {
+            scroll::dispatch(self, tag - SCROLL, ev);
+        } else if tag < MEDIA {
+            input::dispatch(self, ev);
+        } else {
+            media::dispatch(self, tag - MEDIA, ev);
+        }
     }
 
     /// Hands a hooked call to the observer that asked for it.

@@ -3,9 +3,9 @@
 
 use alloc::string::String;
 
-use super::super::dom::{self, Ev, Node};
+use super::super::dom::{self, Ev};
 use super::super::json;
-use super::super::listener::{Listeners, Timer};
+use super::super::listener::Timer;
 use super::super::recorder::{INCREMENTAL, Recorder};
 use super::super::serialize::events_dropped;
 
@@ -14,39 +14,34 @@ const SAMPLE_MS: f64 = 50.0;
 /// Positions are sent this long after the first one waiting.
 const FLUSH_MS: u32 = 500;
 
-/// rrweb's MouseInteractions, by DOM event.
-const INTERACTIONS: &[(&str, u8)] = &[
-    ("mouseup", 0),
-    ("mousedown", 1),
-    ("click", 2),
-    ("contextmenu", 3),
-    ("dblclick", 4),
-    ("focus", 5),
-    ("blur", 6),
-    ("touchstart", 7),
-    ("touchend", 9),
-    ("touchcancel", 10),
+/// The DOM events listened to (on the document, capturing), in tag order: the two moves, then
+/// rrweb's MouseInteractions 0 to 10 (8, TouchMove_Departed, has no DOM event).
+pub(super) const KINDS: &[&str] = &[
+    "mousemove",
+    "touchmove",
+    "mouseup",
+    "mousedown",
+    "click",
+    "contextmenu",
+    "dblclick",
+    "focus",
+    "blur",
+    "touchstart",
+    "touchend",
+    "touchcancel",
 ];
 
-pub(super) fn install(doc: &Node, listeners: &mut Listeners) {
-    listeners.listen(doc, "mousemove", true);
-    listeners.listen(doc, "touchmove", true);
-    for &(kind, _) in INTERACTIONS {
-        listeners.listen(doc, kind, true);
+/// Handles the event of `KINDS[tag]`.
+pub(super) fn dispatch(r: &mut Recorder, tag: u32, ev: &Ev) {
+    match tag {
+        0 => r.on_move(ev, 1),
+        1 => r.on_move(ev, 6),
+        // KINDS[2..] are interactions 0 to 7, then 9 and 10.
+        _ => {
+            let code = tag - 2;
+            r.on_interaction(ev, if code < 8 { code } else { code + 1 });
+        }
     }
-}
-
-/// Handles `kind` if it is a pointer event.
-pub(super) fn dispatch(r: &mut Recorder, kind: &str, ev: &Ev) -> bool {
-    match kind {
-        "mousemove" => r.on_move(ev, 1),
-        "touchmove" => r.on_move(ev, 6),
-        _ => match INTERACTIONS.iter().find(|(k, _)| *k == kind) {
-            Some(&(_, code)) => r.on_interaction(ev, code),
-            None => return false,
-        },
-    }
-    true
 }
 
 /// The event's viewport position (the first changed touch for touch events).
@@ -110,7 +105,7 @@ impl Recorder {
         self.emit(INCREMENTAL, &data);
     }
 
-    fn on_interaction(&mut self, ev: &Ev, code: u8) {
+    fn on_interaction(&mut self, ev: &Ev, code: u32) {
         let Some(id) = self.target_id(ev) else { return };
         let mut data = String::from("{\"source\":2,\"type\":");
         json::uint(&mut data, u64::from(code));

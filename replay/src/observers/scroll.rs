@@ -11,19 +11,22 @@ use super::super::recorder::{INCREMENTAL, Recorder};
 /// Scrolls and resizes are sent at most this often, ms.
 const THROTTLE_MS: u32 = 100;
 
-pub(super) fn install(doc: &Node, win: &Node, listeners: &mut Listeners) {
-    listeners.listen(doc, "scroll", true);
-    listeners.listen(win, "resize", false);
+/// The DOM events listened to, in tag order: scrolls (on the document, capturing) and resizes
+/// (on the window).
+pub(super) const KINDS: &[&str] = &["scroll", "resize"];
+
+pub(super) fn install(doc: &Node, win: &Node, listeners: &mut Listeners, base: u32) {
+    listeners.listen(doc, KINDS[0], true, base);
+    listeners.listen(win, KINDS[1], false, base + 1);
 }
 
-/// Handles `kind` if it is a scroll or resize.
-pub(super) fn dispatch(r: &mut Recorder, kind: &str, ev: &Ev) -> bool {
-    match kind {
-        "scroll" => r.on_scroll(ev),
-        "resize" => r.on_resize(),
-        _ => return false,
+/// Handles the event of `KINDS[tag]`.
+pub(super) fn dispatch(r: &mut Recorder, tag: u32, ev: &Ev) {
+    if tag == 0 {
+        r.on_scroll(ev);
+    } else {
+        r.on_resize();
     }
-    true
 }
 
 impl Recorder {

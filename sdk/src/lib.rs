@@ -51,7 +51,6 @@ mod form;
 mod ids;
 mod js;
 mod json;
-mod member;
 #[cfg(feature = "tracker")]
 mod persist;
 #[cfg(feature = "tracker")]

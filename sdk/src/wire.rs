@@ -16,8 +16,32 @@ use pulsegate_schema::{
     push_json_string,
 };
 
-use crate::member::{key, number, text};
 use crate::text::{push_u64, uuid_text};
+
+/// `,"name":` (no comma when it opens its object). Out of line, like the writers below, so that
+/// each call site stays small.
+#[inline(never)]
+fn key(out: &mut String, name: &str) {
+    if !out.ends_with('{') {
+        out.push(',');
+    }
+    push_json_string(out, name);
+    out.push(':');
+}
+
+/// `"name":"value"`.
+#[inline(never)]
+fn text(out: &mut String, name: &str, value: &str) {
+    key(out, name);
+    push_json_string(out, value);
+}
+
+/// `"name":n`.
+#[inline(never)]
+fn number(out: &mut String, name: &str, n: u64) {
+    key(out, name);
+    push_u64(out, n);
+}
 
 /// `"name":"value"` when there is a value.
 fn opt_text(out: &mut String, name: &str, value: Option<&String>) {
@@ -334,6 +358,17 @@ mod tests {
         all.push(Event::Custom(Custom { ts: 15, name: "n".into(), props: props.clone() }));
         all.push(Event::Identify(Identify { ts: 16, user_id: "u".into(), traits: props }));
         all
+    }
+
+    #[test]
+    fn members_are_comma_separated_and_escaped() {
+        use super::{key, number, text};
+        let mut out = String::from("{");
+        text(&mut out, "a\"b", "x\ny");
+        number(&mut out, "n", 42);
+        key(&mut out, "k");
+        out.push_str("true}");
+        assert_eq!(out, r#"{"a\"b":"x\ny","n":42,"k":true}"#);
     }
 
     #[test]

@@ -367,7 +367,7 @@ fn page_context_is_cleaned_and_device_facts_collected() {
     run(&format!("history.replaceState(null, '', {original:?});"));
     assert!(page.url.ends_with("?plan=pro"), "{}", page.url);
     assert!(!page.url.contains("secret") && !page.url.contains('#'), "{}", page.url);
-    let device = context::device(&window());
+    let device = context::device();
     assert!(device.language.is_some() && device.timezone.is_some(), "{device:?}");
     assert!(device.screen_width.is_some_and(|w| w > 0), "{device:?}");
     assert!(!device.languages.is_empty(), "{device:?}");
@@ -467,8 +467,8 @@ fn pinned_device() -> (pulsegate_schema::Device, Vec<BotSignal>) {
 #[wasm_bindgen_test]
 async fn device_facts_and_bot_signals_are_exactly_what_the_browser_reports() {
     pin_browser();
-    let device = context::device(&window());
-    let facts = bot::facts(&window());
+    let device = context::device();
+    let facts = bot::facts();
     let by_name = |name: &str| SOURCES.iter().find(|s| s.name == name).expect(name);
     let languages = read(by_name("languages")).await;
     let zone = read(by_name("timezone")).await;
@@ -486,7 +486,7 @@ async fn device_facts_and_bot_signals_are_exactly_what_the_browser_reports() {
     assert_eq!(languages.as_deref(), Some(list.as_str()));
     assert_eq!(zone.as_deref(), Some("Pacific/Chatham"));
     // The real browser: every fact there, a desktop, the fingerprint's view of it the same.
-    let device = context::device(&window());
+    let device = context::device();
     let real = |js: &str| run(js).as_f64().map(|n| n as u32);
     assert_eq!(device.language, run("return navigator.language;").as_string());
     assert_eq!(
@@ -504,7 +504,7 @@ async fn device_facts_and_bot_signals_are_exactly_what_the_browser_reports() {
         .collect();
     assert_eq!(device.languages, languages);
     assert_eq!(device.device_class, Some(pulsegate_schema::DeviceClass::Desktop));
-    let facts = bot::facts(&window());
+    let facts = bot::facts();
     assert_eq!(
         facts.user_agent,
         run("return navigator.userAgent;").as_string().unwrap_or_default()
@@ -530,8 +530,8 @@ fn device_facts_a_page_broke_are_left_out() {
         override(window, 'Intl', { value: { DateTimeFormat() { throw new Error('x'); } }, writable: true });
         override(window, 'matchMedia', { value: () => { throw new Error('x'); }, writable: true });"#
     ));
-    let device = context::device(&window());
-    let facts = bot::facts(&window());
+    let device = context::device();
+    let facts = bot::facts();
     restore_browser();
     let expected = pulsegate_schema::Device {
         device_class: Some(pulsegate_schema::DeviceClass::Desktop),
@@ -1436,7 +1436,7 @@ async fn errors_and_rejections_are_recorded_with_their_message_script_and_positi
 
 #[wasm_bindgen_test]
 fn automation_is_seen_in_this_browser() {
-    let facts = bot::facts(&window());
+    let facts = bot::facts();
     assert!(facts.eval_length.is_some() && facts.product_sub.is_some(), "{facts:?}");
     let signals = bot::judge(&facts);
     // ChromeDriver drives this browser: navigator.webdriver is true.
@@ -1444,13 +1444,13 @@ fn automation_is_seen_in_this_browser() {
     assert!(!signals.contains(&BotSignal::EvalLengthMismatch), "{signals:?}");
     assert!(!signals.contains(&BotSignal::ProductSubMismatch), "{signals:?}");
     run("window.__nightmare = {};");
-    assert!(bot::signals(&window()).contains(&BotSignal::AutomationGlobals));
+    assert!(bot::signals().contains(&BotSignal::AutomationGlobals));
     run("delete window.__nightmare;");
     // The other traces: a driver attribute on the root element, a ChromeDriver property.
     run("document.documentElement.setAttribute('selenium', '');");
-    assert!(bot::facts(&window()).automation_globals, "attribute");
+    assert!(bot::facts().automation_globals, "attribute");
     run("document.documentElement.removeAttribute('selenium'); document.$cdc_pgTest = 1;");
-    assert!(bot::facts(&window()).automation_globals, "$cdc_ property");
+    assert!(bot::facts().automation_globals, "$cdc_ property");
     run("delete document.$cdc_pgTest;");
 }
 

@@ -202,12 +202,12 @@ impl Tracker {
             site_key: self.config.site_key.clone(),
             started_at: starting.session.started_at,
             page: starting.page,
-            device: context::device(&self.window),
+            device: context::device(),
             visitor_id: self.visitor.filter(|_| persistent),
             consent: self.tier,
             utm: starting.utm,
             fingerprint: starting.fingerprint.filter(|_| persistent),
-            bot: bot::signals(&self.window),
+            bot: bot::signals(),
         };
         self.outbox.push(Request::new(SESSION_START_PATH, crate::wire::session_start(&start)));
     }

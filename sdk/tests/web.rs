@@ -376,21 +376,35 @@ fn page_context_is_cleaned_and_device_facts_collected() {
 
 #[wasm_bindgen_test]
 fn gpc_and_dnt_are_honoured() {
-    let w = window();
-    assert_eq!(privacy::signal(&w, true), None, "headless Chromium sends neither signal");
+    assert_eq!(privacy::signal(&window(), true), None, "headless Chromium sends neither signal");
     run(
         "Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });",
     );
-    assert_eq!(privacy::signal(&w, true), Some(privacy::Signal::GlobalPrivacyControl));
-    assert_eq!(privacy::signal(&w, false), Some(privacy::Signal::GlobalPrivacyControl));
+    assert_eq!(privacy::signal(&window(), true), Some(privacy::Signal::GlobalPrivacyControl));
+    assert_eq!(privacy::signal(&window(), false), Some(privacy::Signal::GlobalPrivacyControl));
     run("delete navigator.globalPrivacyControl;
          Object.defineProperty(navigator, 'doNotTrack', { value: '1', configurable: true });");
-    assert_eq!(privacy::signal(&w, true), Some(privacy::Signal::DoNotTrack));
-    assert_eq!(privacy::signal(&w, false), None, "data-respect-dnt=\"false\"");
+    assert_eq!(privacy::signal(&window(), true), Some(privacy::Signal::DoNotTrack));
+    assert_eq!(privacy::signal(&window(), false), None, "data-respect-dnt=\"false\"");
     run("delete navigator.doNotTrack;
          Object.defineProperty(navigator, 'globalPrivacyControl', { get() { throw new Error('x'); }, configurable: true });");
-    assert_eq!(privacy::signal(&w, true), None, "a throwing getter counts as not set");
+    assert_eq!(privacy::signal(&window(), true), None, "a throwing getter counts as not set");
     run("delete navigator.globalPrivacyControl;");
+    // Any of the three places, "1" or "yes"; "0", "unspecified" and a number do not count.
+    for (values, expected) in [
+        ("[navigator, 'doNotTrack', '0'], [window, 'doNotTrack', '1']", true),
+        ("[navigator, 'doNotTrack', 'unspecified'], [navigator, 'msDoNotTrack', 'yes']", true),
+        ("[navigator, 'doNotTrack', '0'], [navigator, 'msDoNotTrack', 'no']", false),
+        ("[navigator, 'doNotTrack', 1]", false),
+    ] {
+        run(&format!(
+            "{}for (const [o, k, v] of [{values}]) override(o, k, {{ value: v }});",
+            override_js()
+        ));
+        let signal = privacy::signal(&window(), true);
+        restore_browser();
+        assert_eq!(signal == Some(privacy::Signal::DoNotTrack), expected, "{values}");
+    }
 }
 
 /// Replaces properties of browser objects for a test (`override(target, key, descriptor)`); the

@@ -1,7 +1,8 @@
 // The browser side of the session start's device facts (src/context.rs, which checks and cuts
-// what it reads to the schema's limits): the screen, the viewport, the pointer, the language, the
-// time zone and the language list, read in one call instead of one wasm call per property.
-// Nothing thrown leaves this module.
+// what it reads to the schema's limits: the screen, the viewport, the pointer, the language, the
+// time zone and the language list) and of the privacy signals (src/privacy.rs, which decides
+// what they mean), each read in one call instead of one wasm call per property. Nothing thrown
+// leaves this module.
 
 import { get, num, str } from "./host.js";
 
@@ -49,4 +50,15 @@ export function device(out, max) {
   return [str(navigator, "language") || "", zone()]
     .concat(languages.filter((l) => typeof l == "string"))
     .join("\n");
+}
+
+/**
+ * `"1"` when `navigator.globalPrivacyControl === true`, else `"0"`; then, one a line, the Do Not
+ * Track values (`navigator.doNotTrack`, `window.doNotTrack`, `navigator.msDoNotTrack`), `""` where
+ * one is not a string.
+ */
+export function privacy() {
+  const navigator = get(self, "navigator");
+  const gpc = get(navigator, "globalPrivacyControl") === true ? "1\n" : "0\n";
+  return gpc + [str(navigator, "doNotTrack"), str(self, "doNotTrack"), str(navigator, "msDoNotTrack")].join("\n");
 }

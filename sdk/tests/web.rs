@@ -376,19 +376,19 @@ fn page_context_is_cleaned_and_device_facts_collected() {
 
 #[wasm_bindgen_test]
 fn gpc_and_dnt_are_honoured() {
-    assert_eq!(privacy::signal(&window(), true), None, "headless Chromium sends neither signal");
+    assert_eq!(privacy::signal(true), None, "headless Chromium sends neither signal");
     run(
         "Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });",
     );
-    assert_eq!(privacy::signal(&window(), true), Some(privacy::Signal::GlobalPrivacyControl));
-    assert_eq!(privacy::signal(&window(), false), Some(privacy::Signal::GlobalPrivacyControl));
+    assert_eq!(privacy::signal(true), Some(privacy::Signal::GlobalPrivacyControl));
+    assert_eq!(privacy::signal(false), Some(privacy::Signal::GlobalPrivacyControl));
     run("delete navigator.globalPrivacyControl;
          Object.defineProperty(navigator, 'doNotTrack', { value: '1', configurable: true });");
-    assert_eq!(privacy::signal(&window(), true), Some(privacy::Signal::DoNotTrack));
-    assert_eq!(privacy::signal(&window(), false), None, "data-respect-dnt=\"false\"");
+    assert_eq!(privacy::signal(true), Some(privacy::Signal::DoNotTrack));
+    assert_eq!(privacy::signal(false), None, "data-respect-dnt=\"false\"");
     run("delete navigator.doNotTrack;
          Object.defineProperty(navigator, 'globalPrivacyControl', { get() { throw new Error('x'); }, configurable: true });");
-    assert_eq!(privacy::signal(&window(), true), None, "a throwing getter counts as not set");
+    assert_eq!(privacy::signal(true), None, "a throwing getter counts as not set");
     run("delete navigator.globalPrivacyControl;");
     // Any of the three places, "1" or "yes"; "0", "unspecified" and a number do not count.
     for (values, expected) in [
@@ -401,7 +401,7 @@ fn gpc_and_dnt_are_honoured() {
             "{}for (const [o, k, v] of [{values}]) override(o, k, {{ value: v }});",
             override_js()
         ));
-        let signal = privacy::signal(&window(), true);
+        let signal = privacy::signal(true);
         restore_browser();
         assert_eq!(signal == Some(privacy::Signal::DoNotTrack), expected, "{values}");
     }

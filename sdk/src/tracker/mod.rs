@@ -181,7 +181,7 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
     if !document.is_object() || !pulsegate_schema::is_web_url(&href) {
         return Err(Off::NoPage);
     }
-    if privacy::signal(&window, config.respect_dnt).is_some() {
+    if privacy::signal(config.respect_dnt).is_some() {
         return Err(Off::Privacy);
     }
     let store = Store::open(&window, &document);

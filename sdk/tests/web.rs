@@ -1678,6 +1678,25 @@ async fn the_fingerprint_rides_on_the_session_start_only_under_analytics() {
     clear_storage();
 }
 
+#[wasm_bindgen_test]
+async fn the_fingerprint_slices_run_by_message_channel_without_scheduler_yield() {
+    clear_storage();
+    let endpoint = "https://no-scheduler.example";
+    run(&format!(
+        "{}override(window, 'scheduler', {{ value: undefined, writable: true }});",
+        override_js()
+    ));
+    let f = start(endpoint, "");
+    track(&f, "start-a-session");
+    until("the session start", || !starts(endpoint).is_empty()).await;
+    restore_browser();
+    let start = &starts(endpoint)[0];
+    let (direct, _) = fingerprint_direct().await;
+    assert_eq!(start.fingerprint.as_ref().map(|f| &f.id), Some(&direct.id));
+    pagehide();
+    clear_storage();
+}
+
 async fn fingerprint_direct() -> (pulsegate_schema::Fingerprint, u32) {
     fingerprint().await
 }

@@ -149,22 +149,23 @@ impl Tracker {
         if self.channel.is_none() {
             let handler = super::handler(&self.me, Signal::Start);
             let scheduler = get(&self.window, "scheduler");
-            if get(&scheduler, "yield").is_function() {
-                self.channel = Some((scheduler, handler));
+            // `scheduler.yield()` answers a promise where there is one (this first one is let go).
+            if crate::js::call0(&scheduler, "yield").is_object() {
+                self.channel = Some((scheduler, handler, true));
             } else {
                 let channel = crate::js::make(&get(&self.window, "MessageChannel"), &[]);
                 if crate::js::set(&get(&channel, "port1"), "onmessage", handler.js()) {
-                    self.channel = Some((get(&channel, "port2"), handler));
+                    self.channel = Some((get(&channel, "port2"), handler, false));
                 }
             }
         }
         // (Should a page break either, the start still leaves when the page hides.)
         let sent = match &self.channel {
-            Some((port, handler)) if get(port, "yield").is_function() => {
-                let promise = crate::js::call0(port, "yield");
+            Some((scheduler, handler, true)) => {
+                let promise = crate::js::call0(scheduler, "yield");
                 call(&promise, "then", &[handler.js(), handler.js()]).is_object()
             }
-            Some((port, _)) => {
+            Some((port, _, false)) => {
                 crate::js::call_num(port, "postMessage", &[0.0]);
                 true
             }

@@ -15,14 +15,15 @@ use crate::config::Config;
 use crate::js::{get, text};
 use crate::url;
 
-/// The current page: `location.href` and `document.referrer` cleaned, `document.title`.
-/// `url` is empty when the page is not `http(s)` (a `file:` page is not tracked).
-pub(crate) fn page(window: &JsValue, config: &Config) -> PageContext {
+/// The current page: its `href` (`location.href`) and `document.referrer` cleaned,
+/// `document.title`. `url` is empty when the page is not `http(s)` (a `file:` page is not
+/// tracked).
+pub(crate) fn page(window: &JsValue, href: &str, config: &Config) -> PageContext {
     let document = get(window, "document");
     let clean =
         |href: Option<String>| url::clean(&href?, &config.strip_params, config.hash_routing);
     PageContext {
-        url: clean(text(&get(window, "location"), "href")).unwrap_or_default(),
+        url: url::clean(href, &config.strip_params, config.hash_routing).unwrap_or_default(),
         referrer: clean(text(&document, "referrer")),
         title: text(&document, "title").and_then(|t| non_empty(t, limits::MAX_TITLE_LEN)),
     }

@@ -363,7 +363,7 @@ fn page_context_is_cleaned_and_device_facts_collected() {
     let config =
         Config::from_js(&run("return { siteKey: 'demo', endpoint: 'https://a.example' };"))
             .expect("config");
-    let page = context::page(&window(), &config);
+    let page = context::page(&window(), &href(), &config);
     run(&format!("history.replaceState(null, '', {original:?});"));
     assert!(page.url.ends_with("?plan=pro"), "{}", page.url);
     assert!(!page.url.contains("secret") && !page.url.contains('#'), "{}", page.url);

@@ -61,7 +61,7 @@ impl Tracker {
         let href = text(&get(&self.window, "location"), "href").unwrap_or_default();
         let mut starting = Starting {
             session,
-            page: context::page(&self.window, &self.config),
+            page: context::page(&self.window, &href, &self.config),
             utm: url::utm(&href),
             #[cfg(feature = "fingerprint")]
             runner: None,

@@ -181,9 +181,8 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// cleaned from the `href` it already read for UTM (not read twice): 39,958 B = loader 2,090 +
 /// chunk 6,735 + wasm 31,133. Measured and not kept: the five timers built by one `map` over
 /// their signals (wasm +138 B gzip, measured before the import names are shortened). What is left
-/// on the start path, by
-/// twiggy (raw): `start_now` 3.5 KB (the session start's writer), the `start` shim 3.3 KB, `begin`
-/// 2.9 KB; no serde item is linked any more (twiggy finds none).
+/// on the start path, by twiggy (raw): `start_now` 3.5 KB (the session start's writer), the
+/// `start` shim 3.3 KB, `begin` 2.9 KB; no serde item is linked any more (twiggy finds none).
 const FIRST_PAGEVIEW_BUDGET: usize = 39_978;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).

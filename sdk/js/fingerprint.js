@@ -8,17 +8,10 @@
 // drawings differed), a promise for an asynchronous source; `undefined` when a browser call it
 // needs threw or is missing (the source failed). Nothing thrown leaves this module.
 
+import { media, tried } from "./context.js";
+
 /** What a multi-step source keeps between its steps (one source is read at a time). */
 let held;
-
-/** `f()`, or `undefined` when it throws: a call a source may do without. */
-const tried = (f) => {
-  try {
-    return f();
-  } catch (_) {
-    return undefined;
-  }
-};
 
 /** `v`, when it is a number (not `NaN`); otherwise the source fails. */
 const need = (v) => {
@@ -34,9 +27,6 @@ const object = (v) => {
 
 /** A count as whole decimal digits (fractions dropped, below zero or `NaN` as 0). */
 const whole = (n) => String(n > 0 ? Math.floor(n) : 0);
-
-/** `matchMedia(query).matches === true` (`false` when it throws). */
-const media = (query) => tried(() => self.matchMedia(query).matches) === true;
 
 const view = new DataView(new ArrayBuffer(8));
 const half = (i) => view.getUint32(i).toString(16).padStart(8, "0");

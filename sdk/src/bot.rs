@@ -8,19 +8,23 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use pulsegate_schema::BotSignal;
-use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::js::{call0, flag, get, number, text};
 use crate::text::has;
 
 #[wasm_bindgen(module = "/js/bot.js")]
 extern "C" {
-    /// Whether the page carries a trace automation tools leave: a `webdriver`, `selenium` or
-    /// `driver` attribute on the root element, a ChromeDriver `$cdc_`/`$wdc_` property on
-    /// `document`, or one of the globals PhantomJS, Nightmare, Selenium, Cypress or ChromeDriver
-    /// (`domAutomation`) leave on `window` (the list is in `js/bot.js`).
-    fn automation() -> bool;
+    /// Fills `numbers` with `navigator.webdriver === true`, `navigator.plugins.length`,
+    /// `navigator.languages.length`, whether `outerWidth` and `outerHeight` are both 0, whether
+    /// the document is visible, whether the page carries a trace automation tools leave (a
+    /// `webdriver`, `selenium` or `driver` attribute on the root element, a ChromeDriver
+    /// `$cdc_`/`$wdc_` property on `document`, or one of the globals PhantomJS, Nightmare,
+    /// Selenium, Cypress or ChromeDriver (`domAutomation`) leave on `window`: the list is in
+    /// `js/bot.js`) and `eval.toString().length` (booleans as 1 or 0, lengths `NaN` where not a
+    /// number); returns `navigator.userAgent` and, after a line break, `navigator.productSub`
+    /// when it is a string.
+    #[wasm_bindgen(js_name = facts)]
+    fn read(numbers: &mut [f64]) -> String;
 }
 
 /// What the browser says about itself, as far as the signals need it.
@@ -106,28 +110,33 @@ pub(crate) fn judge(facts: &Facts) -> Vec<BotSignal> {
     checks.into_iter().filter(|(_, seen)| *seen).map(|(signal, _)| signal).collect()
 }
 
-/// Reads [`Facts`] from the live page.
-pub(crate) fn facts(window: &JsValue) -> Facts {
-    let navigator = get(window, "navigator");
-    let document = get(window, "document");
-    let count = |list: JsValue| number(&list, "length").map(|n| n as u32);
-    let zero = |key| number(window, key) == Some(0.0);
+/// Reads [`Facts`] from the live page (one call: `js/bot.js`).
+pub(crate) fn facts() -> Facts {
+    let mut n = [f64::NAN; 7];
+    let text = read(&mut n);
+    let (user_agent, product_sub) = match crate::text::cut(&text, b'\n') {
+        Some((user_agent, product_sub)) => {
+            (String::from(user_agent), Some(String::from(product_sub)))
+        }
+        None => (text, None),
+    };
+    let count = |n: f64| (!n.is_nan()).then_some(n as u32);
     Facts {
-        webdriver: flag(&navigator, "webdriver"),
-        user_agent: text(&navigator, "userAgent").unwrap_or_default(),
-        plugins: count(get(&navigator, "plugins")),
-        languages: count(get(&navigator, "languages")),
-        zero_outer_size: zero("outerWidth") && zero("outerHeight"),
-        visible: text(&document, "visibilityState").as_deref() == Some("visible"),
-        automation_globals: automation(),
-        product_sub: text(&navigator, "productSub"),
-        eval_length: count(call0(&get(window, "eval"), "toString")),
+        webdriver: n[0] == 1.0,
+        user_agent,
+        plugins: count(n[1]),
+        languages: count(n[2]),
+        zero_outer_size: n[3] == 1.0,
+        visible: n[4] == 1.0,
+        automation_globals: n[5] == 1.0,
+        product_sub,
+        eval_length: count(n[6]),
     }
 }
 
 /// The automation signals of the live page.
-pub(crate) fn signals(window: &JsValue) -> Vec<BotSignal> {
-    judge(&facts(window))
+pub(crate) fn signals() -> Vec<BotSignal> {
+    judge(&facts())
 }
 
 #[cfg(all(test, not(target_family = "wasm")))]

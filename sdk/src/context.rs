@@ -1,5 +1,6 @@
 //! Collects the [`PageContext`] and [`Device`] facts, each cut to the schema's limits; URLs go
-//! through `url::clean` (no fragment, no credentials, `http(s)` only).
+//! through `url::clean` (no fragment, no credentials, `http(s)` only). The device's browser reads
+//! are one call (`js/context.js`); what is kept and how it is cut is decided here.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -8,70 +9,93 @@ use pulsegate_schema::limits::{self, truncate};
 use pulsegate_schema::{Device, DeviceClass, PageContext};
 use wasm_bindgen::JsValue;
 
+use wasm_bindgen::prelude::wasm_bindgen;
+
 use crate::config::Config;
-use crate::js::{call_str, call0, get, make, number, object, text};
-use crate::text::u64_text;
+use crate::js::{get, text};
 use crate::url;
 
-/// The current page: `location.href` and `document.referrer` cleaned, `document.title`.
-/// `url` is empty when the page is not `http(s)` (a `file:` page is not tracked).
-pub(crate) fn page(window: &JsValue, config: &Config) -> PageContext {
+/// The current page: its `href` (`location.href`) and `document.referrer` cleaned,
+/// `document.title`. `url` is empty when the page is not `http(s)` (a `file:` page is not
+/// tracked).
+pub(crate) fn page(window: &JsValue, href: &str, config: &Config) -> PageContext {
     let document = get(window, "document");
     let clean =
         |href: Option<String>| url::clean(&href?, &config.strip_params, config.hash_routing);
     PageContext {
-        url: clean(text(&get(window, "location"), "href")).unwrap_or_default(),
+        url: url::clean(href, &config.strip_params, config.hash_routing).unwrap_or_default(),
         referrer: clean(text(&document, "referrer")),
         title: text(&document, "title").and_then(|t| non_empty(t, limits::MAX_TITLE_LEN)),
     }
 }
 
-/// Language, time zone, screen and viewport size, pixel ratio, languages and device class; a
-/// fact the browser does not give, or gives out of the schema's range, is left out.
-pub(crate) fn device(window: &JsValue) -> Device {
-    let navigator = get(window, "navigator");
-    let screen = get(window, "screen");
-    let size = |target: &JsValue, key| number(target, key).and_then(pixels);
-    let (screen_width, screen_height) = (size(&screen, "width"), size(&screen, "height"));
-    let coarse = media(window, "(pointer: coarse)");
-    Device {
-        language: text(&navigator, "language").and_then(|l| non_empty(l, limits::MAX_SHORT_LEN)),
-        timezone: time_zone(window).and_then(|tz| non_empty(tz, limits::MAX_SHORT_LEN)),
-        screen_width,
-        screen_height,
-        viewport_width: size(window, "innerWidth"),
-        viewport_height: size(window, "innerHeight"),
-        pixel_ratio: number(window, "devicePixelRatio").and_then(pixel_ratio),
-        languages: languages(&navigator),
-        device_class: Some(device_class(coarse, screen_width.min(screen_height))),
+#[wasm_bindgen(module = "/js/context.js")]
+extern "C" {
+    /// Fills `numbers` with `screen.width`, `screen.height`, `innerWidth`, `innerHeight`,
+    /// `devicePixelRatio` (`NaN` where not a number) and whether `(pointer: coarse)` matches (1 or
+    /// 0); returns `navigator.language`, the time zone (`Temporal`, else `Intl`) and the first
+    /// `max` string entries of `navigator.languages`, one a line (empty where missing).
+    #[wasm_bindgen(js_name = device)]
+    fn read(numbers: &mut [f64], max: u32) -> String;
+}
+
+/// What the browser says about the device, read in one call (`js/context.js`).
+pub(crate) struct Facts {
+    numbers: [f64; 6],
+    /// `language`, time zone, then the languages: one a line.
+    lines: String,
+}
+
+/// Reads the device [`Facts`] of the live page.
+pub(crate) fn facts() -> Facts {
+    let mut numbers = [f64::NAN; 6];
+    let lines = read(&mut numbers, limits::MAX_LANGUAGES as u32);
+    Facts { numbers, lines }
+}
+
+impl Facts {
+    /// The line `at` (0 language, 1 time zone, 2… the languages), cut to the short limit;
+    /// `None` when it is missing or empty.
+    fn line(&self, at: usize) -> Option<String> {
+        let line = crate::text::fields(&self.lines, b'\n').nth(at)?;
+        non_empty(String::from(line), limits::MAX_SHORT_LEN)
+    }
+
+    /// The IANA time zone, e.g. `"Europe/Berlin"` (not cut).
+    pub(crate) fn time_zone(&self) -> Option<&str> {
+        crate::text::fields(&self.lines, b'\n').nth(1).filter(|z| !z.is_empty())
+    }
+
+    /// `navigator.languages`, at most [`limits::MAX_LANGUAGES`], each cut to the short limit.
+    pub(crate) fn languages(&self) -> Vec<String> {
+        (2..2 + limits::MAX_LANGUAGES).filter_map(|at| self.line(at)).collect()
+    }
+
+    /// Language, time zone, screen and viewport size, pixel ratio, languages and device class; a
+    /// fact the browser does not give, or gives out of the schema's range, is left out.
+    pub(crate) fn device(&self) -> Device {
+        let [screen_width, screen_height, viewport_width, viewport_height] =
+            [0, 1, 2, 3].map(|at| pixels(self.numbers[at]));
+        Device {
+            language: self.line(0),
+            timezone: self.line(1),
+            screen_width,
+            screen_height,
+            viewport_width,
+            viewport_height,
+            pixel_ratio: pixel_ratio(self.numbers[4]),
+            languages: self.languages(),
+            device_class: Some(device_class(
+                self.numbers[5] == 1.0,
+                screen_width.min(screen_height),
+            )),
+        }
     }
 }
 
-/// `navigator.languages`, at most [`limits::MAX_LANGUAGES`], each cut to the short limit.
-pub(crate) fn languages(navigator: &JsValue) -> Vec<String> {
-    let list = get(navigator, "languages");
-    let count = number(&list, "length").unwrap_or(0.0) as u64;
-    (0..count.min(limits::MAX_LANGUAGES as u64))
-        .filter_map(|i| text(&list, &u64_text(i)))
-        .filter_map(|l| non_empty(l, limits::MAX_SHORT_LEN))
-        .collect()
-}
-
-/// The IANA time zone, e.g. `"Europe/Berlin"`: `Temporal.Now.timeZoneId()` where there is one
-/// (well under a millisecond), else `Intl.DateTimeFormat().resolvedOptions().timeZone` (whose
-/// first use loads locale data: 10–30 ms in Chromium). Both give the same identifier.
-pub(crate) fn time_zone(window: &JsValue) -> Option<String> {
-    let temporal = call0(&get(&get(window, "Temporal"), "Now"), "timeZoneId");
-    if let Some(zone) = temporal.as_string() {
-        return Some(zone);
-    }
-    let format = object(make(&get(&get(window, "Intl"), "DateTimeFormat"), &[]))?;
-    text(&call0(&format, "resolvedOptions"), "timeZone")
-}
-
-/// `matchMedia(query).matches`.
-pub(crate) fn media(window: &JsValue, query: &str) -> bool {
-    crate::js::flag(&call_str(window, "matchMedia", query), "matches")
+/// The device facts of the live page (see [`Facts::device`]).
+pub(crate) fn device() -> Device {
+    facts().device()
 }
 
 /// Desktop without a coarse (touch) primary pointer; with one, mobile when the screen's short

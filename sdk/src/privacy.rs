@@ -4,9 +4,9 @@
 //! request. The loader checks the same signals before it downloads the wasm; this is the second
 //! line for pages that start the SDK another way.
 
-use wasm_bindgen::JsValue;
+use alloc::string::String;
 
-use crate::js::{flag, get, text};
+use wasm_bindgen::prelude::wasm_bindgen;
 
 /// Why the visitor is not tracked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,19 +17,25 @@ pub(crate) enum Signal {
     DoNotTrack,
 }
 
-/// The privacy signal the browser sends, if any (DNT only when `respect_dnt`).
-///
-/// Read through plain property reads because none of these exists in every browser; a missing
-/// property, or one whose getter throws, counts as "not set".
-pub(crate) fn signal(window: &JsValue, respect_dnt: bool) -> Option<Signal> {
-    let navigator = get(window, "navigator");
-    if flag(&navigator, "globalPrivacyControl") {
+#[wasm_bindgen(module = "/js/context.js")]
+extern "C" {
+    /// `"1"` when `navigator.globalPrivacyControl === true`, else `"0"`; then, one a line, the
+    /// Do Not Track values (`navigator.doNotTrack`, `window.doNotTrack`, old
+    /// `navigator.msDoNotTrack`). None of these exists in every browser; a missing property, one
+    /// that is not a string, or one whose getter throws, reads as an empty line (not set).
+    #[wasm_bindgen(js_name = privacy)]
+    fn read() -> String;
+}
+
+/// The privacy signal the browser sends, if any (DNT only when `respect_dnt`), read in one call
+/// (`js/context.js`).
+pub(crate) fn signal(respect_dnt: bool) -> Option<Signal> {
+    let values = read();
+    let mut values = crate::text::fields(&values, b'\n');
+    if values.next() == Some("1") {
         return Some(Signal::GlobalPrivacyControl);
     }
-    let dnt = [(&navigator, "doNotTrack"), (window, "doNotTrack"), (&navigator, "msDoNotTrack")]
-        .into_iter()
-        .any(|(target, key)| text(target, key).is_some_and(|v| signals_do_not_track(&v)));
-    (respect_dnt && dnt).then_some(Signal::DoNotTrack)
+    (respect_dnt && values.any(signals_do_not_track)).then_some(Signal::DoNotTrack)
 }
 
 /// Whether a `doNotTrack` string means "do not track": `"1"`, or `"yes"` from old Firefox.

@@ -10,8 +10,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::js::{call_num, call_str, get, number, store, text};
+use crate::js::{call_str, get, store, text};
 
 /// The visitor id (`analytics` and above).
 pub(crate) const VISITOR_KEY: &str = "pulsegate.vid";
@@ -24,6 +25,14 @@ pub(crate) const REPLAY_RATE_KEY: &str = "pulsegate.replay";
 pub(crate) const CONSENT_KEY: &str = "pulsegate.consent";
 /// `"1"` after `PulseGate.optOut()`; the loader reads it too, before downloading anything.
 pub(crate) const OPT_OUT_KEY: &str = "pulsegate.optout";
+
+#[wasm_bindgen(module = "/js/storage.js")]
+extern "C" {
+    /// The keys of `storage` (among its first 1,000) that start with `prefix`, one a line; empty
+    /// when reading it throws.
+    #[wasm_bindgen(js_name = keys)]
+    fn list(storage: &JsValue, prefix: &str) -> String;
+}
 
 /// A cookie lives this long (one year, in seconds).
 const COOKIE_MAX_AGE_S: &str = "31536000";
@@ -62,13 +71,11 @@ impl Store {
         }
     }
 
-    /// The `localStorage` keys starting with `prefix` (for adopting other pages' queues).
+    /// The `localStorage` keys starting with `prefix` (for adopting other pages' queues), listed
+    /// in one call (`js/storage.js`).
     pub(crate) fn keys(&self, prefix: &str) -> Vec<String> {
-        let count = number(&self.local, "length").unwrap_or(0.0).min(1_000.0) as u32;
-        (0..count)
-            .filter_map(|i| call_num(&self.local, "key", &[f64::from(i)]).as_string())
-            .filter(|key| key.starts_with(prefix))
-            .collect()
+        let keys = list(&self.local, prefix);
+        crate::text::fields(&keys, b'\n').filter(|k| !k.is_empty()).map(String::from).collect()
     }
 
     /// The cookie named after `key` (`pulsegate.vid` → `pulsegate_vid`).

@@ -363,11 +363,11 @@ fn page_context_is_cleaned_and_device_facts_collected() {
     let config =
         Config::from_js(&run("return { siteKey: 'demo', endpoint: 'https://a.example' };"))
             .expect("config");
-    let page = context::page(&window(), &config);
+    let page = context::page(&window(), &href(), &config);
     run(&format!("history.replaceState(null, '', {original:?});"));
     assert!(page.url.ends_with("?plan=pro"), "{}", page.url);
     assert!(!page.url.contains("secret") && !page.url.contains('#'), "{}", page.url);
-    let device = context::device(&window());
+    let device = context::device();
     assert!(device.language.is_some() && device.timezone.is_some(), "{device:?}");
     assert!(device.screen_width.is_some_and(|w| w > 0), "{device:?}");
     assert!(!device.languages.is_empty(), "{device:?}");
@@ -376,21 +376,239 @@ fn page_context_is_cleaned_and_device_facts_collected() {
 
 #[wasm_bindgen_test]
 fn gpc_and_dnt_are_honoured() {
-    let w = window();
-    assert_eq!(privacy::signal(&w, true), None, "headless Chromium sends neither signal");
+    assert_eq!(privacy::signal(true), None, "headless Chromium sends neither signal");
     run(
         "Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });",
     );
-    assert_eq!(privacy::signal(&w, true), Some(privacy::Signal::GlobalPrivacyControl));
-    assert_eq!(privacy::signal(&w, false), Some(privacy::Signal::GlobalPrivacyControl));
+    assert_eq!(privacy::signal(true), Some(privacy::Signal::GlobalPrivacyControl));
+    assert_eq!(privacy::signal(false), Some(privacy::Signal::GlobalPrivacyControl));
     run("delete navigator.globalPrivacyControl;
          Object.defineProperty(navigator, 'doNotTrack', { value: '1', configurable: true });");
-    assert_eq!(privacy::signal(&w, true), Some(privacy::Signal::DoNotTrack));
-    assert_eq!(privacy::signal(&w, false), None, "data-respect-dnt=\"false\"");
+    assert_eq!(privacy::signal(true), Some(privacy::Signal::DoNotTrack));
+    assert_eq!(privacy::signal(false), None, "data-respect-dnt=\"false\"");
     run("delete navigator.doNotTrack;
          Object.defineProperty(navigator, 'globalPrivacyControl', { get() { throw new Error('x'); }, configurable: true });");
-    assert_eq!(privacy::signal(&w, true), None, "a throwing getter counts as not set");
+    assert_eq!(privacy::signal(true), None, "a throwing getter counts as not set");
     run("delete navigator.globalPrivacyControl;");
+    // Any of the three places, "1" or "yes"; "0", "unspecified" and a number do not count.
+    for (values, expected) in [
+        ("[navigator, 'doNotTrack', '0'], [window, 'doNotTrack', '1']", true),
+        ("[navigator, 'doNotTrack', 'unspecified'], [navigator, 'msDoNotTrack', 'yes']", true),
+        ("[navigator, 'doNotTrack', '0'], [navigator, 'msDoNotTrack', 'no']", false),
+        ("[navigator, 'doNotTrack', 1]", false),
+    ] {
+        run(&format!(
+            "{}for (const [o, k, v] of [{values}]) override(o, k, {{ value: v }});",
+            override_js()
+        ));
+        let signal = privacy::signal(true);
+        restore_browser();
+        assert_eq!(signal == Some(privacy::Signal::DoNotTrack), expected, "{values}");
+    }
+}
+
+/// Replaces properties of browser objects for a test (`override(target, key, descriptor)`); the
+/// originals come back with [`restore_browser`] (window's own accessors such as `innerWidth`
+/// included).
+fn override_js() -> &'static str {
+    "window.__pgSaved = window.__pgSaved || [];
+     const override = (o, k, d) => {
+       __pgSaved.push([o, k, Object.getOwnPropertyDescriptor(o, k)]);
+       Object.defineProperty(o, k, { configurable: true, ...d });
+     };"
+}
+
+fn restore_browser() {
+    run("while (__pgSaved.length) {
+           const [o, k, d] = __pgSaved.pop();
+           if (d) Object.defineProperty(o, k, d); else delete o[k];
+         }");
+}
+
+/// Makes the browser report known device facts and bot traces (undone by [`restore_browser`]).
+fn pin_browser() {
+    run(&format!(
+        "{}{}",
+        override_js(),
+        r#"const value = (o, k, v) => override(o, k, { value: v, writable: true });
+        value(navigator, 'language', 'de-CH');
+        value(navigator, 'languages', ['de-CH', '', 'x'.repeat(70), 'fr', 'it', 'en', 'rm', 'es', 'pt', 'nl']);
+        value(navigator, 'userAgent', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.0.0 Safari/537.36');
+        value(navigator, 'productSub', '20100101');
+        value(navigator, 'plugins', []);
+        value(screen, 'width', 1234.7);
+        value(screen, 'height', 700);
+        value(window, 'innerWidth', 411);
+        value(window, 'innerHeight', -5);
+        value(window, 'outerWidth', 0);
+        value(window, 'outerHeight', 0);
+        value(window, 'devicePixelRatio', 2.625);
+        value(eval, 'toString', () => 'x'.repeat(37));
+        value(window, 'Temporal', { Now: { timeZoneId: () => 'Pacific/Chatham' } });
+        value(window, 'matchMedia', (q) => ({ matches: q === '(pointer: coarse)' }));
+        value(window, 'Cypress', {});"#
+    ));
+}
+
+/// The device facts and bot signals of [`pin_browser`], as the schema's types.
+fn pinned_device() -> (pulsegate_schema::Device, Vec<BotSignal>) {
+    let device = pulsegate_schema::Device {
+        language: Some("de-CH".into()),
+        timezone: Some("Pacific/Chatham".into()),
+        screen_width: Some(1234),
+        screen_height: Some(700),
+        viewport_width: Some(411),
+        viewport_height: None,
+        pixel_ratio: Some(2.625),
+        languages: ["de-CH", &"x".repeat(64), "fr", "it", "en", "rm", "es"]
+            .map(String::from)
+            .to_vec(),
+        device_class: Some(pulsegate_schema::DeviceClass::Mobile),
+    };
+    let bot = [
+        BotSignal::Webdriver,
+        BotSignal::HeadlessUserAgent,
+        BotSignal::NoPlugins,
+        BotSignal::ZeroOuterSize,
+        BotSignal::AutomationGlobals,
+        BotSignal::ProductSubMismatch,
+        BotSignal::EvalLengthMismatch,
+    ]
+    .to_vec();
+    (device, bot)
+}
+
+#[wasm_bindgen_test]
+async fn device_facts_and_bot_signals_are_exactly_what_the_browser_reports() {
+    pin_browser();
+    let device = context::device();
+    let facts = bot::facts();
+    let by_name = |name: &str| SOURCES.iter().find(|s| s.name == name).expect(name);
+    let languages = read(by_name("languages")).await;
+    let zone = read(by_name("timezone")).await;
+    restore_browser();
+    let (expected, bot) = pinned_device();
+    assert_eq!(device, expected);
+    assert_eq!(bot::judge(&facts), bot, "{facts:?}");
+    assert_eq!(facts.plugins, Some(0));
+    assert_eq!(facts.languages, Some(10));
+    assert_eq!(facts.eval_length, Some(37));
+    assert_eq!(facts.product_sub.as_deref(), Some("20100101"));
+    assert!(facts.visible);
+    // The fingerprint reads the same list (cut alike) and zone.
+    let list = format!("de-CH;de-CH,{},fr,it,en,rm,es,", "x".repeat(64));
+    assert_eq!(languages.as_deref(), Some(list.as_str()));
+    assert_eq!(zone.as_deref(), Some("Pacific/Chatham"));
+    // The real browser: every fact there, a desktop, the fingerprint's view of it the same.
+    let device = context::device();
+    let real = |js: &str| run(js).as_f64().map(|n| n as u32);
+    assert_eq!(device.language, run("return navigator.language;").as_string());
+    assert_eq!(
+        device.timezone,
+        run("return Intl.DateTimeFormat().resolvedOptions().timeZone;").as_string()
+    );
+    assert_eq!(device.screen_width, real("return screen.width;"));
+    assert_eq!(device.screen_height, real("return screen.height;"));
+    assert_eq!(device.viewport_width, real("return innerWidth;"));
+    assert_eq!(device.viewport_height, real("return innerHeight;"));
+    assert_eq!(device.pixel_ratio, run("return devicePixelRatio;").as_f64());
+    let languages: Vec<String> = Array::from(&run("return navigator.languages.slice(0, 8);"))
+        .iter()
+        .filter_map(|l| l.as_string())
+        .collect();
+    assert_eq!(device.languages, languages);
+    assert_eq!(device.device_class, Some(pulsegate_schema::DeviceClass::Desktop));
+    let facts = bot::facts();
+    assert_eq!(
+        facts.user_agent,
+        run("return navigator.userAgent;").as_string().unwrap_or_default()
+    );
+    assert_eq!(facts.eval_length, Some(33));
+    assert_eq!(facts.product_sub.as_deref(), Some("20030107"));
+    assert!(facts.webdriver, "{facts:?}");
+}
+
+#[wasm_bindgen_test]
+fn device_facts_a_page_broke_are_left_out() {
+    run(&format!(
+        "{}{}",
+        override_js(),
+        r#"const broken = { get() { throw new Error('x'); } };
+        for (const k of ['language', 'languages', 'userAgent', 'productSub', 'plugins', 'webdriver']) override(navigator, k, broken);
+        override(screen, 'width', broken);
+        override(screen, 'height', { value: 'wide' });
+        for (const k of ['innerWidth', 'innerHeight', 'outerWidth', 'devicePixelRatio']) override(window, k, broken);
+        override(window, 'outerHeight', { value: NaN });
+        override(eval, 'toString', broken);
+        override(window, 'Temporal', { value: undefined, writable: true });
+        override(window, 'Intl', { value: { DateTimeFormat() { throw new Error('x'); } }, writable: true });
+        override(window, 'matchMedia', { value: () => { throw new Error('x'); }, writable: true });"#
+    ));
+    let device = context::device();
+    let facts = bot::facts();
+    restore_browser();
+    let expected = pulsegate_schema::Device {
+        device_class: Some(pulsegate_schema::DeviceClass::Desktop),
+        ..pulsegate_schema::Device::default()
+    };
+    assert_eq!(device, expected);
+    // (ChromeDriver's own traces on the page are not what this test broke.)
+    let expected = bot::Facts {
+        visible: facts.visible,
+        automation_globals: facts.automation_globals,
+        ..bot::Facts::default()
+    };
+    assert_eq!(facts, expected);
+}
+
+#[wasm_bindgen_test]
+async fn the_session_start_body_carries_the_page_device_and_bot_signals() {
+    clear_storage();
+    let endpoint = "https://pinned-start.example";
+    let original = href();
+    let title = run("const t = document.title; document.title = 'Pinned \"start\" é'; return t;");
+    run(
+        "history.replaceState(null, '', location.pathname + '?utm_source=news&utm_medium=email&utm_campaign=spring%20sale&token=secret#x');",
+    );
+    pin_browser();
+    let f = start(endpoint, "");
+    track(&f, "pinned");
+    until("the session start", || !starts(endpoint).is_empty()).await;
+    restore_browser();
+    run(&format!("history.replaceState(null, '', {original:?});"));
+    Function::new_with_args("t", "document.title = t;")
+        .call1(&JsValue::NULL, &title)
+        .expect("title");
+    let body =
+        sent(endpoint).into_iter().find(|s| s.path == "/track/session/start").expect("sent").body;
+    let start: SessionStart = serde_json::from_str(&body).expect("a SessionStart");
+    let (device, bot) = pinned_device();
+    assert_eq!(start.device, device);
+    assert_eq!(start.bot, bot);
+    assert_eq!(start.site_key.as_str(), "demo");
+    assert_eq!(start.consent, ConsentTier::Analytics);
+    let stored = Store::open(&window(), &document()).get(VISITOR_KEY);
+    assert_eq!(start.visitor_id.map(|v| v.to_string()), stored);
+    assert!(start.fingerprint.is_some());
+    assert_eq!(start.page.title.as_deref(), Some("Pinned \"start\" é"));
+    assert!(
+        start.page.url.ends_with("?utm_source=news&utm_medium=email&utm_campaign=spring%20sale"),
+        "{}",
+        start.page.url
+    );
+    let utm = start.utm.expect("utm");
+    assert_eq!(
+        (
+            utm.source.as_deref(),
+            utm.medium.as_deref(),
+            utm.campaign.as_deref(),
+            utm.term,
+            utm.content
+        ),
+        (Some("news"), Some("email"), Some("spring sale"), None, None)
+    );
+    pagehide();
+    clear_storage();
 }
 
 // ---- queue ----------------------------------------------------------------------------------
@@ -1232,7 +1450,7 @@ async fn errors_and_rejections_are_recorded_with_their_message_script_and_positi
 
 #[wasm_bindgen_test]
 fn automation_is_seen_in_this_browser() {
-    let facts = bot::facts(&window());
+    let facts = bot::facts();
     assert!(facts.eval_length.is_some() && facts.product_sub.is_some(), "{facts:?}");
     let signals = bot::judge(&facts);
     // ChromeDriver drives this browser: navigator.webdriver is true.
@@ -1240,13 +1458,13 @@ fn automation_is_seen_in_this_browser() {
     assert!(!signals.contains(&BotSignal::EvalLengthMismatch), "{signals:?}");
     assert!(!signals.contains(&BotSignal::ProductSubMismatch), "{signals:?}");
     run("window.__nightmare = {};");
-    assert!(bot::signals(&window()).contains(&BotSignal::AutomationGlobals));
+    assert!(bot::signals().contains(&BotSignal::AutomationGlobals));
     run("delete window.__nightmare;");
     // The other traces: a driver attribute on the root element, a ChromeDriver property.
     run("document.documentElement.setAttribute('selenium', '');");
-    assert!(bot::facts(&window()).automation_globals, "attribute");
+    assert!(bot::facts().automation_globals, "attribute");
     run("document.documentElement.removeAttribute('selenium'); document.$cdc_pgTest = 1;");
-    assert!(bot::facts(&window()).automation_globals, "$cdc_ property");
+    assert!(bot::facts().automation_globals, "$cdc_ property");
     run("delete document.$cdc_pgTest;");
 }
 
@@ -1457,6 +1675,25 @@ async fn the_fingerprint_rides_on_the_session_start_only_under_analytics() {
     track(&g, "start-a-session");
     until("the count session start", || !starts(counted).is_empty()).await;
     assert_eq!(starts(counted)[0].fingerprint, None);
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+async fn the_fingerprint_slices_run_by_message_channel_without_scheduler_yield() {
+    clear_storage();
+    let endpoint = "https://no-scheduler.example";
+    run(&format!(
+        "{}override(window, 'scheduler', {{ value: undefined, writable: true }});",
+        override_js()
+    ));
+    let f = start(endpoint, "");
+    track(&f, "start-a-session");
+    until("the session start", || !starts(endpoint).is_empty()).await;
+    restore_browser();
+    let start = &starts(endpoint)[0];
+    let (direct, _) = fingerprint_direct().await;
+    assert_eq!(start.fingerprint.as_ref().map(|f| &f.id), Some(&direct.id));
+    pagehide();
     clear_storage();
 }
 

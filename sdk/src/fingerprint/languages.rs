@@ -6,7 +6,7 @@ use crate::js::text;
 pub(super) fn collect(probe: &Probe<'_>, _: &mut Work) -> Option<Reading> {
     let mut value = text(&probe.navigator, "language")?;
     value.push(';');
-    for language in crate::context::languages(&probe.navigator) {
+    for language in crate::context::facts().languages() {
         value.push_str(&language);
         value.push(',');
     }

@@ -1,4 +1,4 @@
-//! The IANA time zone (`Europe/Berlin`, from `Temporal` or `Intl`: see `context::time_zone`);
+//! The IANA time zone (`Europe/Berlin`, from `Temporal` or `Intl`: see `context::Facts::time_zone`);
 //! where neither gives one, the standard-time UTC offset (the larger of January's and July's, so
 //! daylight saving does not change it).
 
@@ -8,8 +8,8 @@ use super::{Probe, Reading, Work};
 use crate::js::{call0, get, make};
 
 pub(super) fn collect(probe: &Probe<'_>, _: &mut Work) -> Option<Reading> {
-    if let Some(zone) = crate::context::time_zone(probe.window).filter(|z| !z.is_empty()) {
-        return Some(Reading::Value(zone));
+    if let Some(zone) = crate::context::facts().time_zone() {
+        return Some(Reading::Value(String::from(zone)));
     }
     let date = get(probe.window, "Date");
     let offset =

@@ -136,9 +136,10 @@ pub(crate) struct Tracker {
     pub(crate) route_timer: Timer,
     pub(crate) rage_timer: Timer,
     /// How the fingerprint's next slice is scheduled to run soon: `window.scheduler` (its
-    /// `yield()`), or `port2` of a `MessageChannel` whose `port1` calls the start handler.
+    /// `yield()`; `true`), or `port2` of a `MessageChannel` whose `port1` calls the start handler
+    /// (`false`).
     #[cfg(feature = "fingerprint")]
-    pub(crate) channel: Option<(JsValue, Handler)>,
+    pub(crate) channel: Option<(JsValue, Handler, bool)>,
     /// Settles fetches; bound to the request number for each one.
     pub(crate) response: Handler,
     /// Reads the session start's answer.
@@ -181,7 +182,7 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
     if !document.is_object() || !pulsegate_schema::is_web_url(&href) {
         return Err(Off::NoPage);
     }
-    if privacy::signal(&window, config.respect_dnt).is_some() {
+    if privacy::signal(config.respect_dnt).is_some() {
         return Err(Off::Privacy);
     }
     let store = Store::open(&window, &document);

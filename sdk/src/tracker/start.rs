@@ -61,7 +61,7 @@ impl Tracker {
         let href = text(&get(&self.window, "location"), "href").unwrap_or_default();
         let mut starting = Starting {
             session,
-            page: context::page(&self.window, &self.config),
+            page: context::page(&self.window, &href, &self.config),
             utm: url::utm(&href),
             #[cfg(feature = "fingerprint")]
             runner: None,
@@ -149,22 +149,23 @@ impl Tracker {
         if self.channel.is_none() {
             let handler = super::handler(&self.me, Signal::Start);
             let scheduler = get(&self.window, "scheduler");
-            if get(&scheduler, "yield").is_function() {
-                self.channel = Some((scheduler, handler));
+            // `scheduler.yield()` answers a promise where there is one (this first one is let go).
+            if crate::js::call0(&scheduler, "yield").is_object() {
+                self.channel = Some((scheduler, handler, true));
             } else {
                 let channel = crate::js::make(&get(&self.window, "MessageChannel"), &[]);
                 if crate::js::set(&get(&channel, "port1"), "onmessage", handler.js()) {
-                    self.channel = Some((get(&channel, "port2"), handler));
+                    self.channel = Some((get(&channel, "port2"), handler, false));
                 }
             }
         }
         // (Should a page break either, the start still leaves when the page hides.)
         let sent = match &self.channel {
-            Some((port, handler)) if get(port, "yield").is_function() => {
-                let promise = crate::js::call0(port, "yield");
+            Some((scheduler, handler, true)) => {
+                let promise = crate::js::call0(scheduler, "yield");
                 call(&promise, "then", &[handler.js(), handler.js()]).is_object()
             }
-            Some((port, _)) => {
+            Some((port, _, false)) => {
                 crate::js::call_num(port, "postMessage", &[0.0]);
                 true
             }
@@ -202,12 +203,12 @@ impl Tracker {
             site_key: self.config.site_key.clone(),
             started_at: starting.session.started_at,
             page: starting.page,
-            device: context::device(&self.window),
+            device: context::device(),
             visitor_id: self.visitor.filter(|_| persistent),
             consent: self.tier,
             utm: starting.utm,
             fingerprint: starting.fingerprint.filter(|_| persistent),
-            bot: bot::signals(&self.window),
+            bot: bot::signals(),
         };
         self.outbox.push(Request::new(SESSION_START_PATH, crate::wire::session_start(&start)));
     }

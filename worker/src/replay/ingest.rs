@@ -37,6 +37,7 @@ pub(crate) async fn post(
     stats: Rc<Stats>,
 ) -> Result<Response, ApiError> {
     let ctx = TrackCtx::of(&req, env);
+    check_content_type(header(&req, "content-type").as_deref())?;
     body::check_declared_length(
         header(&req, "content-length").as_deref(),
         limits::MAX_REPLAY_BODY_BYTES,
@@ -128,6 +129,18 @@ pub(crate) fn parse(text: &[u8]) -> Result<ReplayBatch, ApiError> {
     Ok(batch)
 }
 
+/// The recorder sends a typeless `Blob` (gzip or JSON); JSON, text (`sendBeacon`) and a binary
+/// type are accepted too, anything else (a form post, HTML, an image) is a 415 like every
+/// `/track/*` route.
+fn check_content_type(content_type: Option<&str>) -> Result<(), ApiError> {
+    let binary = content_type.is_some_and(|value| {
+        let essence = value.split(';').next().unwrap_or_default().trim();
+        essence.eq_ignore_ascii_case("application/octet-stream")
+            || essence.eq_ignore_ascii_case("application/gzip")
+    });
+    if binary { Ok(()) } else { body::check_content_type(content_type) }
+}
+
 /// A refused batch read again with path tracking (only on this error path: the fast parse above
 /// tracks nothing), so the error names the field (`batch_id`, `events[3].timestamp`). Within
 /// serde_json's usual recursion limit only; a deeper batch keeps the `events` it had.
@@ -205,6 +218,28 @@ mod tests {
         let extra = BATCH.replacen('{', r#"{"extra":1,"#, 1);
         assert_eq!(parse(extra.as_bytes()).unwrap_err().status(), 400);
         assert!(matches!(parse(b"[]").unwrap_err(), ApiError::InvalidField { .. }));
+    }
+
+    #[test]
+    fn content_types_the_recorder_and_beacons_send_are_accepted() {
+        for ok in [
+            None,
+            Some(""),
+            Some("application/json"),
+            Some("text/plain;charset=UTF-8"),
+            Some("application/octet-stream"),
+            Some("Application/Gzip"),
+        ] {
+            assert_eq!(check_content_type(ok), Ok(()), "{ok:?}");
+        }
+        for refused in [
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "text/html",
+            "image/png",
+        ] {
+            assert_eq!(check_content_type(Some(refused)).unwrap_err().status(), 415, "{refused}");
+        }
     }
 
     #[test]

@@ -115,12 +115,26 @@ const DRAIN_LIMIT: u64 = 4 * 1024 * 1024;
 /// One parse, with path tracking: a plain serde_json pass first would save a few microseconds
 /// per valid body but doubles the deserializer code in the worker (about 40 KB of wasm).
 pub(crate) fn parse<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError> {
+    expect_object(bytes)?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(bytes, &e))?;
     // Anything but whitespace after the value is a syntax error.
     de.end().map_err(|e| ApiError::MalformedJson(strip_position(&e.to_string())))?;
     value.validate()?;
     Ok(value)
+}
+
+/// Every body is a JSON object. serde also reads a struct from an array of its fields in order,
+/// so without this `[]` would pass as an object whose fields are all left out (`PUT` settings
+/// with `[]` would reset every setting). Other non-objects fail in serde with their own message.
+pub(crate) fn expect_object(bytes: &[u8]) -> Result<(), ApiError> {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => Err(ApiError::InvalidField {
+            field: "body".to_owned(),
+            message: "must be a JSON object, not an array".to_owned(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Maps a serde error to `malformed_json` (syntax, early end) or `invalid_field` (data).
@@ -177,12 +191,12 @@ fn event_field(bytes: &[u8], at: &str) -> Option<String> {
 }
 
 /// `serde_path_to_error` prints the root as `.`; the protocol calls it nothing.
-fn field_path(path: &serde_path_to_error::Path) -> String {
+pub(crate) fn field_path(path: &serde_path_to_error::Path) -> String {
     let p = path.to_string();
     if p == "." { String::new() } else { p }
 }
 
-fn join(prefix: &str, field: &str) -> String {
+pub(crate) fn join(prefix: &str, field: &str) -> String {
     if prefix.is_empty() { field.to_owned() } else { format!("{prefix}.{field}") }
 }
 
@@ -193,7 +207,7 @@ fn quoted_after<'a>(message: &'a str, start: &str) -> Option<&'a str> {
 }
 
 /// serde_json appends " at line 1 column 42"; the field path says more, so drop it.
-fn strip_position(message: &str) -> String {
+pub(crate) fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) if message[i..].contains(" column ") => message[..i].to_owned(),
         _ => message.to_owned(),
@@ -270,6 +284,24 @@ mod tests {
     fn a_valid_session_start_parses() {
         let start: SessionStart = parse(START.as_bytes()).unwrap();
         assert_eq!(start.site_key.as_str(), "demo");
+    }
+
+    #[test]
+    fn a_body_is_an_object_never_an_array() {
+        use pulsegate_schema::MarketingKeyUpdate;
+        for array in ["[]", " \n[ ]", "[[]]", "[\"demo\"]"] {
+            let err = parse::<MarketingKeyUpdate>(array.as_bytes()).unwrap_err();
+            assert_eq!(field_of(err.clone()), "body", "{array}");
+            assert_eq!(err.body().error.message, "must be a JSON object, not an array");
+        }
+        assert!(parse::<MarketingKeyUpdate>(b"{}").is_ok(), "every field of an update is optional");
+        for other in ["42", "\"x\"", "null", "true"] {
+            assert_eq!(
+                parse::<SessionStart>(other.as_bytes()).unwrap_err().status(),
+                400,
+                "{other}"
+            );
+        }
     }
 
     #[test]

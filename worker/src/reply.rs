@@ -144,15 +144,25 @@ impl Reply {
 }
 
 /// Whether the client asked for CSV: `?format=csv`, or an `Accept` that prefers `text/csv`.
-pub(crate) fn wants_csv(accept: Option<&str>, format: Option<&str>) -> bool {
+/// `?format=` is `csv` or `json`; anything else is a 400 rather than a silent JSON answer.
+pub(crate) fn wants_csv(accept: Option<&str>, format: Option<&str>) -> Result<bool, ApiError> {
     if let Some(format) = format {
-        return format.eq_ignore_ascii_case("csv");
+        return if format.eq_ignore_ascii_case("csv") {
+            Ok(true)
+        } else if format.eq_ignore_ascii_case("json") {
+            Ok(false)
+        } else {
+            Err(ApiError::InvalidField {
+                field: "format".to_owned(),
+                message: "must be json or csv".to_owned(),
+            })
+        };
     }
-    accept.is_some_and(|a| {
+    Ok(accept.is_some_and(|a| {
         a.split(',').next().is_some_and(|first| {
             first.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("text/csv")
         })
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -183,12 +193,29 @@ mod tests {
 
     #[test]
     fn csv_is_chosen_by_accept_or_format() {
-        assert!(wants_csv(Some("text/csv"), None));
-        assert!(wants_csv(Some("Text/CSV; charset=utf-8, application/json;q=0.5"), None));
-        assert!(!wants_csv(Some("application/json, text/csv"), None));
-        assert!(!wants_csv(Some("*/*"), None));
-        assert!(!wants_csv(None, None));
-        assert!(wants_csv(None, Some("csv")));
-        assert!(!wants_csv(Some("text/csv"), Some("json")));
+        let csv = |accept, format| wants_csv(accept, format).unwrap();
+        assert!(csv(Some("text/csv"), None));
+        assert!(csv(Some("Text/CSV; charset=utf-8, application/json;q=0.5"), None));
+        assert!(!csv(Some("application/json, text/csv"), None));
+        assert!(!csv(Some("*/*"), None));
+        assert!(!csv(None, None));
+        assert!(csv(None, Some("csv")));
+        assert!(csv(None, Some("CSV")));
+        assert!(!csv(Some("text/csv"), Some("json")));
+    }
+
+    #[test]
+    fn an_unknown_format_is_refused_not_answered_as_json() {
+        for bad in ["xml", "", "csvx", "-1", "<script>"] {
+            let err = wants_csv(Some("text/csv"), Some(bad)).unwrap_err();
+            assert_eq!(
+                err,
+                ApiError::InvalidField {
+                    field: "format".to_owned(),
+                    message: "must be json or csv".to_owned()
+                },
+                "{bad:?}"
+            );
+        }
     }
 }

@@ -440,7 +440,12 @@ async fn protected(
     }
     let format =
         crate::http::query_pairs(&req).into_iter().find(|(k, _)| k == "format").map(|(_, v)| v);
-    let want_csv = wants_csv(header(&req, "accept").as_deref(), format.as_deref());
+    let want_csv = match wants_csv(header(&req, "accept").as_deref(), format.as_deref()) {
+        Ok(csv) => csv,
+        Err(e) => {
+            return Outcome { result: Err(e), mask, allow_origin: None, error_headers: Vec::new() };
+        }
+    };
     let mut call = Call { req, env, ctx, db, principal, params, now };
     let result = match routes::protected(route.endpoint, &mut call).await {
         Ok(mut reply) => {

@@ -121,7 +121,13 @@ pub(crate) fn parse(pairs: &[(String, String)], extra: &[&str]) -> Result<Params
                 });
             }
             "limit" => p.limit = Some(number("limit", v, u32::MAX)?),
-            "explain" => p.explain = matches!(v, "1" | "true"),
+            "explain" => {
+                p.explain = match v {
+                    "1" | "true" => true,
+                    "0" | "false" => false,
+                    _ => return Err(invalid("explain", "must be 1, true, 0 or false")),
+                };
+            }
             "cursor" => p.cursor = Some(parse_cursor(v)?),
             "min_engagement" => p.min_engagement = Some(number(name, v, 100)?),
             "max_engagement" => p.max_engagement = Some(number(name, v, 100)?),
@@ -323,6 +329,25 @@ mod tests {
     }
 
     const NOV_25: u64 = 1_764_028_800_000; // 2025-11-25T00:00:00Z
+
+    #[test]
+    fn explain_is_a_boolean_never_a_guess() {
+        for (q, want) in [("explain=1", true), ("explain=true", true), ("explain=0", false)] {
+            assert_eq!(parse(&pairs(q), &[]).unwrap().explain, want, "{q}");
+        }
+        assert!(!parse(&pairs("explain=false"), &[]).unwrap().explain);
+        for bad in ["explain=yes", "explain=", "explain=-1", "explain=NaN"] {
+            let err = parse(&pairs(bad), &[]).unwrap_err();
+            assert_eq!(
+                err,
+                ApiError::InvalidField {
+                    field: "explain".to_owned(),
+                    message: "must be 1, true, 0 or false".to_owned()
+                },
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn times_in_every_form() {

@@ -37,6 +37,7 @@ pub(crate) async fn post(
     stats: Rc<Stats>,
 ) -> Result<Response, ApiError> {
     let ctx = TrackCtx::of(&req, env);
+    check_content_type(header(&req, "content-type").as_deref())?;
     body::check_declared_length(
         header(&req, "content-length").as_deref(),
         limits::MAX_REPLAY_BODY_BYTES,
@@ -106,6 +107,7 @@ pub(crate) async fn post(
 
 /// Parses and validates a batch; every way it can be wrong is a 400 naming what.
 pub(crate) fn parse(text: &[u8]) -> Result<ReplayBatch, ApiError> {
+    body::expect_object(text)?;
     if nesting(text) > MAX_DEPTH {
         return Err(ApiError::InvalidField {
             field: "events".to_owned(),
@@ -115,16 +117,51 @@ pub(crate) fn parse(text: &[u8]) -> Result<ReplayBatch, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(text);
     de.disable_recursion_limit();
     let batch = ReplayBatch::deserialize(&mut de).map_err(|e| {
-        let message = e.to_string();
+        let message = body::strip_position(&e.to_string());
         if e.is_syntax() || e.is_eof() {
             ApiError::MalformedJson(message)
         } else {
-            ApiError::InvalidField { field: "events".to_owned(), message }
+            located(text).unwrap_or(ApiError::InvalidField { field: "events".to_owned(), message })
         }
     })?;
-    de.end().map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    de.end().map_err(|e| ApiError::MalformedJson(body::strip_position(&e.to_string())))?;
     batch.validate()?;
     Ok(batch)
+}
+
+/// The recorder sends a typeless `Blob` (gzip or JSON); JSON, text (`sendBeacon`) and a binary
+/// type are accepted too, anything else (a form post, HTML, an image) is a 415 like every
+/// `/track/*` route.
+fn check_content_type(content_type: Option<&str>) -> Result<(), ApiError> {
+    let binary = content_type.is_some_and(|value| {
+        let essence = value.split(';').next().unwrap_or_default().trim();
+        essence.eq_ignore_ascii_case("application/octet-stream")
+            || essence.eq_ignore_ascii_case("application/gzip")
+    });
+    if binary { Ok(()) } else { body::check_content_type(content_type) }
+}
+
+/// A refused batch read again with path tracking (only on this error path: the fast parse above
+/// tracks nothing), so the error names the field (`batch_id`, `events[3].timestamp`). Within
+/// serde_json's usual recursion limit only; a deeper batch keeps the `events` it had.
+fn located(text: &[u8]) -> Option<ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let err = serde_path_to_error::deserialize::<_, ReplayBatch>(&mut de).err()?;
+    if err.inner().is_syntax() || err.inner().is_eof() {
+        return None;
+    }
+    let message = body::strip_position(&err.inner().to_string());
+    let at = body::field_path(err.path());
+    // An event's `data` is read by type after the event (schema `replay::event`), so the path
+    // stops at the event and the message names the part: "data: invalid type: …".
+    let field = match message.split_once(": ") {
+        Some(("data", _)) => body::join(&at, "data"),
+        _ => at,
+    };
+    Some(ApiError::InvalidField {
+        field: if field.is_empty() { "events".to_owned() } else { field },
+        message,
+    })
 }
 
 /// The deepest nesting of arrays and objects in JSON text (strings skipped).
@@ -180,6 +217,48 @@ mod tests {
         assert_eq!(err.body().error.field.as_deref(), Some("events"));
         let extra = BATCH.replacen('{', r#"{"extra":1,"#, 1);
         assert_eq!(parse(extra.as_bytes()).unwrap_err().status(), 400);
+        assert!(matches!(parse(b"[]").unwrap_err(), ApiError::InvalidField { .. }));
+    }
+
+    #[test]
+    fn content_types_the_recorder_and_beacons_send_are_accepted() {
+        for ok in [
+            None,
+            Some(""),
+            Some("application/json"),
+            Some("text/plain;charset=UTF-8"),
+            Some("application/octet-stream"),
+            Some("Application/Gzip"),
+        ] {
+            assert_eq!(check_content_type(ok), Ok(()), "{ok:?}");
+        }
+        for refused in [
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "text/html",
+            "image/png",
+        ] {
+            assert_eq!(check_content_type(Some(refused)).unwrap_err().status(), 415, "{refused}");
+        }
+    }
+
+    #[test]
+    fn data_errors_name_their_field() {
+        let field = |body: String| match parse(body.as_bytes()).unwrap_err() {
+            ApiError::InvalidField { field, message } => {
+                assert!(!message.contains(" at line "), "{message}");
+                field
+            }
+            other => panic!("expected invalid_field, got {other:?}"),
+        };
+        assert_eq!(
+            field(BATCH.replace("\"7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f\"", "5")),
+            "batch_id"
+        );
+        assert_eq!(field(BATCH.replace("1764097200000", "\"soon\"")), "session_started_at");
+        assert_eq!(field(BATCH.replace("1764097200001", "\"soon\"")), "events[0].timestamp");
+        assert_eq!(field(BATCH.replace("\"width\":800", "\"width\":\"wide\"")), "events[0].data");
+        assert_eq!(field(BATCH.replace("\"type\":4", "\"type\":\"meta\"")), "events[0].type");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `GET`/`PUT /analytics/settings` (admin): AppSettings with an `ETag` per version; a `PUT` must
 //! carry `If-Match` with the version it read (`*` accepts any), else `428`; a stale one gets `412`.
+//! A `*` write that loses a race with another write is applied again on the newer version.
 
 use pulsegate_schema::AppSettings;
 
@@ -62,29 +63,34 @@ pub(crate) async fn put(call: &mut Call<'_>) -> Result<Reply, ApiError> {
         )
     })?;
     let new: AppSettings = body::read_json(&mut call.req, MAX_BODY).await?;
-    let current = settings::load(&call.db).await?;
-    let version = current.document.version;
-    let expected = match condition {
-        IfMatch::Any => version,
-        IfMatch::Versions(v) if v.contains(&version) => version,
-        IfMatch::Versions(_) => return Err(stale(version)),
+    let mut conflicts = 0;
+    let (current, saved) = loop {
+        let current = settings::load(&call.db).await?;
+        let version = current.document.version;
+        let expected = match &condition {
+            IfMatch::Any => version,
+            IfMatch::Versions(v) if v.contains(&version) => version,
+            IfMatch::Versions(_) => return Err(stale(version)),
+        };
+        // Webhooks are signed (Standard Webhooks): sending leads needs a secret, sent now or kept.
+        if new.make.enabled
+            && settings::next_secret(
+                current.make_signing_secret.as_deref(),
+                new.make.signing_secret.as_deref(),
+            )
+            .is_none()
+        {
+            return Err(ApiError::InvalidField {
+                field: "make.signing_secret".to_owned(),
+                message: "is required when enabled: webhooks are signed (whsec_ and base64 of 24 to 64 random bytes)".to_owned(),
+            });
+        }
+        match settings::save(&call.db, expected, new.clone(), call.now).await? {
+            Some(saved) => break (current, saved),
+            None if retries_on_conflict(&condition, conflicts) => conflicts += 1,
+            None => return Err(stale(version + 1)),
+        }
     };
-    // Webhooks are signed (Standard Webhooks): sending leads needs a secret, sent now or kept.
-    if new.make.enabled
-        && settings::next_secret(
-            current.make_signing_secret.as_deref(),
-            new.make.signing_secret.as_deref(),
-        )
-        .is_none()
-    {
-        return Err(ApiError::InvalidField {
-            field: "make.signing_secret".to_owned(),
-            message: "is required when enabled: webhooks are signed (whsec_ and base64 of 24 to 64 random bytes)".to_owned(),
-        });
-    }
-    let saved = settings::save(&call.db, expected, new, call.now)
-        .await?
-        .ok_or_else(|| stale(version + 1))?;
     if saved.settings().accept_unregistered_sites != current.settings().accept_unregistered_sites {
         site_registry::publish(call.env, &call.db, call.now).await.map_err(|e| ApiError::Unavailable {
             message: "settings saved, but the site registry used by ingest could not be updated; save again",
@@ -92,6 +98,15 @@ pub(crate) async fn put(call: &mut Call<'_>) -> Result<Reply, ApiError> {
         })?;
     }
     Reply::json(200, &saved.document).map(|r| r.with_header("ETag", etag(saved.document.version)))
+}
+
+/// Writes that may land between this one's read and its write before it gives up.
+const MAX_CONFLICTS: u32 = 5;
+
+/// Whether a write that lost a race is tried again on the newer version: only for `If-Match: *`
+/// (overwrite whatever is there), which no other write can make stale; never for a version.
+fn retries_on_conflict(condition: &IfMatch, conflicts: u32) -> bool {
+    *condition == IfMatch::Any && conflicts < MAX_CONFLICTS
 }
 
 fn stale(now_at: u64) -> ApiError {
@@ -114,5 +129,13 @@ mod tests {
         assert_eq!(parse_if_match(Some("7")).unwrap_err().status(), 400);
         assert_eq!(parse_if_match(Some("\"seven\"")).unwrap_err().status(), 400);
         assert_eq!(etag(3), "\"3\"");
+    }
+
+    #[test]
+    fn only_a_star_write_is_retried_after_losing_a_race() {
+        assert!(retries_on_conflict(&IfMatch::Any, 0));
+        assert!(retries_on_conflict(&IfMatch::Any, MAX_CONFLICTS - 1));
+        assert!(!retries_on_conflict(&IfMatch::Any, MAX_CONFLICTS), "not forever");
+        assert!(!retries_on_conflict(&IfMatch::Versions(vec![7]), 0), "a version goes stale: 412");
     }
 }

@@ -169,9 +169,9 @@ impl Buffer {
         let added = core::mem::take(&mut self.adds);
         // Class changes may add more nodes to rewrite, so attributes are read first. Those go
         // first: a node rewritten takes its subtree out of the Replayer's page, so nodes added
-        // under it are then written once, with it, by its own privacy rules (a rewrite inside
-        // another rewrite of the same flush is not ordered so).
-        let attributes = self.attributes_json(mirror, base);
+        // under it are then written once, with it, by its own privacy rules; a node below
+        // another one written in this flush is written only with it (see [`Adds::chain`]).
+        let attributes = self.changed_attributes(mirror);
         let adds_list = [core::mem::take(&mut self.adds), added].concat();
         // The adds, usually the bulk of the event, are written straight into it, first (the
         // Replayer reads the keys by name: their order is free).
@@ -213,8 +213,8 @@ impl Buffer {
             out.push('}');
         }
         out.push_str("],\"attributes\":[");
-        out.push_str(&attributes);
-        let mut first = attributes.is_empty();
+        let mut first = true;
+        write_attributes(out, &mut first, mirror, attributes, base);
         for (node, id) in core::mem::take(&mut self.styles) {
             if !mirror.present(id) {
                 continue;
@@ -235,10 +235,9 @@ impl Buffer {
         shadow_roots
     }
 
-    /// `{"id":…,"attributes":{…}}` entries for changed attributes of nodes still present.
-    fn attributes_json(&mut self, mirror: &Mirror, base: &str) -> String {
-        let mut out = String::new();
-        let mut first = true;
+    /// The changed attributes, grouped by node; a node whose privacy class changed is queued to
+    /// be written again (its entry is then left out: the add carries its attributes).
+    fn changed_attributes(&mut self, mirror: &Mirror) -> Vec<(Node, u32, Vec<String>)> {
         // Grouped by node in first-seen order, through a scratch index by id (linear time: a
         // page may change thousands of attributes in one task).
         let mut groups: Vec<(Node, u32, Vec<String>)> = Vec::new();
@@ -268,68 +267,81 @@ impl Buffer {
                 *g = 0;
             }
         }
-        for (node, id, names) in groups {
-            if !mirror.present(id) {
-                continue;
-            }
-            let flags = mirror.flags(id);
+        for (node, id, names) in &groups {
             let has = |name: &str| names.iter().any(|n| n == name);
-            if flags & BLOCKED != 0 && !has("class") {
-                continue;
-            }
-            let tag = node.local_name();
-            if has("class") || has("contenteditable") || has("data-pg-unmask") {
-                let (parent, _) = mirror.parent_of(id);
+            if mirror.present(*id)
+                && (has("class") || has("contenteditable") || has("data-pg-unmask"))
+            {
+                let flags = mirror.flags(*id);
+                let (parent, _) = mirror.parent_of(*id);
                 let parent_flags = mirror.flags(parent);
                 let now = serialize::element_flags(
-                    &node,
-                    &tag,
+                    node,
+                    &node.local_name(),
                     true,
                     parent_flags & mirror::INHERITED,
                     parent_flags,
                 );
                 let privacy = BLOCKED | MASK_TEXT | IGNORE | UNMASK;
                 if now & privacy != flags & privacy {
-                    self.rewrite(&node);
-                    continue;
+                    self.rewrite(node);
                 }
-            }
-            let mut entry = String::new();
-            let mut any = false;
-            for name in &names {
-                let lower = name.to_ascii_lowercase();
-                if lower.starts_with("on")
-                    || matches!(tag.as_str(), "input" | "textarea" | "select")
-                        && (lower == "value" || lower == "checked")
-                    || flags & BLOCKED != 0
-                {
-                    continue;
-                }
-                let js_name = JsValue::from_str(name);
-                let value = node.attribute(&js_name);
-                if any {
-                    entry.push(',');
-                }
-                any = true;
-                json::key(&mut entry, name);
-                match value {
-                    None => entry.push_str("null"),
-                    Some(v) => {
-                        let v = serialize::attribute_value(&tag, &lower, v, flags, base);
-                        json::string(&mut entry, &v);
-                    }
-                }
-            }
-            if any {
-                sep(&mut out, &mut first);
-                out.push_str("{\"id\":");
-                json::uint(&mut out, u64::from(id));
-                out.push_str(",\"attributes\":{");
-                out.push_str(&entry);
-                out.push_str("}}");
             }
         }
-        out
+        groups
+    }
+}
+
+/// Writes `{"id":…,"attributes":{…}}` entries for the changed attributes of nodes still in the
+/// Replayer's page and not written whole in this flush (an add carries the node's state, by the
+/// privacy rules it has now).
+fn write_attributes(
+    out: &mut String,
+    first: &mut bool,
+    mirror: &Mirror,
+    groups: Vec<(Node, u32, Vec<String>)>,
+    base: &str,
+) {
+    for (node, id, names) in groups {
+        if !mirror.present(id) || mirror.written_now(id) {
+            continue;
+        }
+        let flags = mirror.flags(id);
+        let tag = node.local_name();
+        let mut entry = String::new();
+        let mut any = false;
+        for name in &names {
+            let lower = name.to_ascii_lowercase();
+            if lower.starts_with("on")
+                || matches!(tag.as_str(), "input" | "textarea" | "select")
+                    && (lower == "value" || lower == "checked")
+                || flags & BLOCKED != 0
+            {
+                continue;
+            }
+            let js_name = JsValue::from_str(name);
+            let value = node.attribute(&js_name);
+            if any {
+                entry.push(',');
+            }
+            any = true;
+            json::key(&mut entry, name);
+            match value {
+                None => entry.push_str("null"),
+                Some(v) => {
+                    let v = serialize::attribute_value(&tag, &lower, v, flags, base);
+                    json::string(&mut entry, &v);
+                }
+            }
+        }
+        if any {
+            sep(out, first);
+            out.push_str("{\"id\":");
+            json::uint(out, u64::from(id));
+            out.push_str(",\"attributes\":{");
+            out.push_str(&entry);
+            out.push_str("}}");
+        }
     }
 }
 
@@ -356,15 +368,12 @@ impl Adds<'_> {
     /// after the run (`nextId`; `null` appends), so writing them in document order puts them in
     /// order, and the repeated `nextId` compresses away.
     fn chain(&mut self, add_set: &Set, mirror: &mut Mirror, node: &Node) {
-        if done(mirror, node) {
+        // A node added or written again in this flush writes its subtree itself, in order.
+        if done(mirror, node) || below_add(add_set, node) {
             return;
         }
         let Some(parent) = node.parent_node() else { return };
         let Some((parent_id, shadow)) = parent_slot(mirror, &parent) else { return };
-        // A parent written in this flush writes its children itself, in order.
-        if mirror.written_now(parent_id) {
-            return;
-        }
         let (start, _) = edge(add_set, mirror, node, true);
         let (end, next) = edge(add_set, mirror, node, false);
         let mut cur = Some(start);
@@ -477,6 +486,21 @@ fn edge(add_set: &Set, mirror: &Mirror, n: &Node, back: bool) -> (Node, Option<u
         }
         last = s;
     }
+}
+
+/// Whether an ancestor of `n` (through shadow hosts) is added or written again in this flush:
+/// then `n` is written once, with it, by the privacy rules it has there. (Written first on its
+/// own, under its parent's old rules, it would reach the Replayer twice, the first time
+/// unmasked when an ancestor has just taken `pg-mask`.)
+fn below_add(add_set: &Set, n: &Node) -> bool {
+    let mut up = n.parent_node();
+    while let Some(p) = up {
+        if add_set.has(&p) {
+            return true;
+        }
+        up = if p.node_type() == dom::FRAGMENT { p.host() } else { p.parent_node() };
+    }
+    false
 }
 
 /// Whether `n` was written in the current flush.

@@ -894,3 +894,75 @@ async fn a_node_added_under_one_written_again_is_written_once_with_it() {
     assert_eq!(draw_model(&all, "w"), r#"div#w[p#q["*"] span#s["***"]]"#);
     replay_stop();
 }
+
+/// The text of every event written so far, as written.
+fn written() -> String {
+    js("return window.__sink.parts.map((p) => p[0]).join('')").as_string().expect("text")
+}
+
+/// How many times each element with an `id` attribute is written in the adds of `m`.
+fn writes(m: &MutationData) -> std::collections::BTreeMap<String, usize> {
+    let mut count = std::collections::BTreeMap::new();
+    for add in &m.adds {
+        add.node.walk(&mut |n| {
+            if let Some(AttributeValue::Text(id)) = attr(n, "id") {
+                *count.entry(id.clone()).or_insert(0) += 1;
+            }
+        });
+    }
+    count
+}
+
+#[wasm_bindgen_test]
+async fn nested_privacy_changes_in_one_task_write_each_node_once_and_leak_nothing() {
+    let masked = r#"<div id="o"><div id="i" class="pg-mask">secret inner</div><p id="op">outer words</p></div>"#;
+    let plain = r#"<div id="o"><div id="i">secret inner</div><p id="op">outer words</p></div>"#;
+    let inner = r#"$('i').className = '';
+        $('i').append(Object.assign(document.createElement('span'), { id: 'k', textContent: 'added words' }));
+        $('op').title = 'private hint';"#;
+    let outer = "$('o').className = 'pg-mask';";
+    let cases = [
+        // The inner element's change is recorded first: it leaves its mask while the outer one
+        // takes it, content is added under it and an attribute changes beside it.
+        (masked, format!("{inner}\n{outer}"), &["secret", "added", "private", "hint"][..]),
+        // The same, the outer element first.
+        (masked, format!("{outer}\n{inner}"), &["secret", "added", "private", "hint"][..]),
+        // Both take a mask, the inner one first.
+        (
+            plain,
+            format!(
+                "$('i').className = 'pg-mask';
+                $('i').append(Object.assign(document.createElement('span'), {{ id: 'k', textContent: 'added words' }}));
+                $('op').title = 'private hint';
+                {outer}"
+            ),
+            &["added", "private", "hint"][..],
+        ),
+    ];
+    for (html, change, never) in cases {
+        let script = format!("const $ = (id) => document.getElementById(id);\n{change}");
+        let (before, m) = record_change(html, &script).await;
+        let event = serde_json::to_string(&m).unwrap();
+        for word in ["secret", "inner", "outer", "words", "added", "private", "hint"] {
+            assert!(!event.contains(word), "{word:?} leaks in the change ({script}): {event}");
+        }
+        let all = written();
+        for word in never {
+            assert!(!all.contains(word), "{word:?} was written unmasked ({script}): {all}");
+        }
+        let once: Vec<(String, usize)> = writes(&m).into_iter().collect();
+        assert_eq!(
+            once,
+            [("i", 1), ("k", 1), ("o", 1), ("op", 1)].map(|(id, n)| (id.to_owned(), n)),
+            "each node written once ({script}): {event}"
+        );
+        let mut all = before;
+        all.push(event_of(m));
+        assert_eq!(
+            draw_model(&all, "o"),
+            r#"div#o[div#i["****** *****" span#k["***** *****"]] p#op["***** *****"]]"#,
+            "{script}"
+        );
+        replay_stop();
+    }
+}

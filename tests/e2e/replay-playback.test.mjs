@@ -167,6 +167,9 @@ test('insertions in the middle, interleaved runs, nested subtrees and moves repl
       card.append(host);
       document.getElementById('main').insertBefore(card, document.getElementById('list'));
       document.getElementById('main').append(Object.assign(document.createElement('p'), { id: 'to-mask', textContent: 'plain' }));
+      const outer = Object.assign(document.createElement('div'), { id: 'outer' });
+      outer.innerHTML = '<p id="inner" class="pg-mask">Quiet Figure</p><p>shown before</p>';
+      document.getElementById('main').append(outer);
     });
     await p.evaluate(() => {
       const list = document.getElementById('list');
@@ -186,9 +189,23 @@ test('insertions in the middle, interleaved runs, nested subtrees and moves repl
       toMask.append(Object.assign(document.createElement('b'), { textContent: 'Hidden Plan' }));
       toMask.className = 'pg-mask';
     });
+    // Once the snapshot has been written (the nodes are in the Replayer's page), nested privacy
+    // changes in one task, the inner one recorded first: the inner element leaves its mask as
+    // its parent takes one, and gets new content; all written once, masked.
+    await p.waitForTimeout(300);
+    await p.evaluate(() => {
+      const inner = document.getElementById('inner');
+      inner.className = '';
+      inner.append(Object.assign(document.createElement('b'), { textContent: 'Hidden Detail' }));
+      document.getElementById('outer').className = 'pg-mask';
+    });
     await p.waitForTimeout(100);
   });
-  assert.ok(!batches.map((b) => JSON.stringify(b)).join('\n').includes('Hidden Plan'), 'text added under a newly masked element is uploaded masked');
+  const uploaded = batches.map((b) => JSON.stringify(b)).join('\n');
+  assert.ok(!uploaded.includes('Hidden Plan'), 'text added under a newly masked element is uploaded masked');
+  for (const hidden of ['Quiet Figure', 'Hidden Detail']) {
+    assert.ok(!uploaded.includes(hidden), `${hidden}: text under nested privacy changes is uploaded masked`);
+  }
   const mutations = events.filter((e) => e.type === 3 && e.data.source === 0);
   assert.ok(mutations.length >= 2, `the two tasks' changes are recorded (${mutations.length})`);
   // Every nextId names a node the Replayer had before the event (so a run's adds share it).

@@ -1,6 +1,6 @@
 //! The mutation buffer: `MutationObserver` records of one microtask become one rrweb mutation
-//! event, in the order the Replayer needs (parents before children, siblings right to left, each
-//! node added on its own).
+//! event, in the order the Replayer needs (document order: parents before children, siblings left
+//! to right, each node added on its own before the next node the Replayer already had).
 //!
 //! Records are judged against what the Replayer's copy of the page holds ([`Mirror::present`]),
 //! which makes the same rules right while a sliced snapshot is running: a change to a node not
@@ -166,27 +166,29 @@ impl Buffer {
     pub(crate) fn flush(&mut self, mirror: &mut Mirror, out: &mut String, base: &str) -> Vec<Node> {
         mirror.next_round();
         let mut shadow_roots = Vec::new();
-        let adds_list = core::mem::take(&mut self.adds);
-        // Class changes may add more nodes to rewrite, so attributes are read first.
-        let attributes = self.attributes_json(mirror, base);
-        let adds_list = [adds_list, core::mem::take(&mut self.adds)].concat();
-        let mut moved = 0;
+        let added = core::mem::take(&mut self.adds);
+        // Class changes may add more nodes to rewrite, so attributes are read first. Those go
+        // first: a node rewritten takes its subtree out of the Replayer's page, so nodes added
+        // under it are then written once, with it, by its own privacy rules; a node below
+        // another one written in this flush is written only with it (see [`Adds::chain`]).
+        let attributes = self.changed_attributes(mirror);
+        let adds_list = [core::mem::take(&mut self.adds), added].concat();
         // The adds, usually the bulk of the event, are written straight into it, first (the
         // Replayer reads the keys by name: their order is free).
         out.push_str("{\"source\":0,\"adds\":[");
+        let mut adds = Adds {
+            out,
+            removes: &mut self.removes,
+            moved: 0,
+            base,
+            roots: &mut shadow_roots,
+            below: Vec::new(),
+        };
         for node in &adds_list {
-            add_chain(
-                &self.add_set,
-                mirror,
-                node,
-                out,
-                &mut self.removes,
-                &mut moved,
-                base,
-                &mut shadow_roots,
-            );
+            adds.chain(&self.add_set, mirror, node);
         }
-        self.removed += moved;
+        adds.below(mirror);
+        self.removed += adds.moved;
         self.add_set.clear();
         out.push_str("],\"texts\":[");
         let mut first = true;
@@ -211,8 +213,8 @@ impl Buffer {
             out.push('}');
         }
         out.push_str("],\"attributes\":[");
-        out.push_str(&attributes);
-        let mut first = attributes.is_empty();
+        let mut first = true;
+        write_attributes(out, &mut first, mirror, attributes, base);
         for (node, id) in core::mem::take(&mut self.styles) {
             if !mirror.present(id) {
                 continue;
@@ -233,10 +235,9 @@ impl Buffer {
         shadow_roots
     }
 
-    /// `{"id":…,"attributes":{…}}` entries for changed attributes of nodes still present.
-    fn attributes_json(&mut self, mirror: &Mirror, base: &str) -> String {
-        let mut out = String::new();
-        let mut first = true;
+    /// The changed attributes, grouped by node; a node whose privacy class changed is queued to
+    /// be written again (its entry is then left out: the add carries its attributes).
+    fn changed_attributes(&mut self, mirror: &Mirror) -> Vec<(Node, u32, Vec<String>)> {
         // Grouped by node in first-seen order, through a scratch index by id (linear time: a
         // page may change thousands of attributes in one task).
         let mut groups: Vec<(Node, u32, Vec<String>)> = Vec::new();
@@ -266,115 +267,251 @@ impl Buffer {
                 *g = 0;
             }
         }
-        for (node, id, names) in groups {
-            if !mirror.present(id) {
-                continue;
-            }
-            let flags = mirror.flags(id);
+        for (node, id, names) in &groups {
             let has = |name: &str| names.iter().any(|n| n == name);
-            if flags & BLOCKED != 0 && !has("class") {
-                continue;
-            }
-            let tag = node.local_name();
-            if has("class") || has("contenteditable") || has("data-pg-unmask") {
-                let (parent, _) = mirror.parent_of(id);
+            if mirror.present(*id)
+                && (has("class") || has("contenteditable") || has("data-pg-unmask"))
+            {
+                let flags = mirror.flags(*id);
+                let (parent, _) = mirror.parent_of(*id);
                 let parent_flags = mirror.flags(parent);
                 let now = serialize::element_flags(
-                    &node,
-                    &tag,
+                    node,
+                    &node.local_name(),
                     true,
                     parent_flags & mirror::INHERITED,
                     parent_flags,
                 );
                 let privacy = BLOCKED | MASK_TEXT | IGNORE | UNMASK;
                 if now & privacy != flags & privacy {
-                    self.rewrite(&node);
-                    continue;
+                    self.rewrite(node);
                 }
-            }
-            let mut entry = String::new();
-            let mut any = false;
-            for name in &names {
-                let lower = name.to_ascii_lowercase();
-                if lower.starts_with("on")
-                    || matches!(tag.as_str(), "input" | "textarea" | "select")
-                        && (lower == "value" || lower == "checked")
-                    || flags & BLOCKED != 0
-                {
-                    continue;
-                }
-                let js_name = JsValue::from_str(name);
-                let value = node.attribute(&js_name);
-                if any {
-                    entry.push(',');
-                }
-                any = true;
-                json::key(&mut entry, name);
-                match value {
-                    None => entry.push_str("null"),
-                    Some(v) => {
-                        let v = serialize::attribute_value(&tag, &lower, v, flags, base);
-                        json::string(&mut entry, &v);
-                    }
-                }
-            }
-            if any {
-                sep(&mut out, &mut first);
-                out.push_str("{\"id\":");
-                json::uint(&mut out, u64::from(id));
-                out.push_str(",\"attributes\":{");
-                out.push_str(&entry);
-                out.push_str("}}");
             }
         }
-        out
+        groups
     }
 }
 
-/// Adds `node` after the pending nodes that follow it, so every `nextId` is known.
-#[allow(clippy::too_many_arguments)]
-fn add_chain(
-    add_set: &Set,
-    mirror: &mut Mirror,
-    node: &Node,
-    adds: &mut String,
-    removes: &mut String,
-    moved: &mut u32,
+/// Writes `{"id":…,"attributes":{…}}` entries for the changed attributes of nodes still in the
+/// Replayer's page and not written whole in this flush (an add carries the node's state, by the
+/// privacy rules it has now).
+fn write_attributes(
+    out: &mut String,
+    first: &mut bool,
+    mirror: &Mirror,
+    groups: Vec<(Node, u32, Vec<String>)>,
     base: &str,
-    roots: &mut Vec<Node>,
 ) {
-    let done = |m: &Mirror, n: &Node| m.id(n).is_some_and(|id| m.written_now(id));
-    if done(mirror, node) {
-        return;
-    }
-    let mut chain = vec![node.clone()];
-    let mut cur = node.clone();
-    while let Some(next) = cur.next_sibling() {
-        if !add_set.has(&next) || done(mirror, &next) {
-            break;
+    for (node, id, names) in groups {
+        if !mirror.present(id) || mirror.written_now(id) {
+            continue;
         }
-        chain.push(next.clone());
-        cur = next;
-    }
-    for n in chain.iter().rev() {
-        if !done(mirror, n) {
-            add_subtree(mirror, n, adds, removes, moved, base, roots);
+        let flags = mirror.flags(id);
+        let tag = node.local_name();
+        let mut entry = String::new();
+        let mut any = false;
+        for name in &names {
+            let lower = name.to_ascii_lowercase();
+            if lower.starts_with("on")
+                || matches!(tag.as_str(), "input" | "textarea" | "select")
+                    && (lower == "value" || lower == "checked")
+                || flags & BLOCKED != 0
+            {
+                continue;
+            }
+            let js_name = JsValue::from_str(name);
+            let value = node.attribute(&js_name);
+            if any {
+                entry.push(',');
+            }
+            any = true;
+            json::key(&mut entry, name);
+            match value {
+                None => entry.push_str("null"),
+                Some(v) => {
+                    let v = serialize::attribute_value(&tag, &lower, v, flags, base);
+                    json::string(&mut entry, &v);
+                }
+            }
+        }
+        if any {
+            sep(out, first);
+            out.push_str("{\"id\":");
+            json::uint(out, u64::from(id));
+            out.push_str(",\"attributes\":{");
+            out.push_str(&entry);
+            out.push_str("}}");
         }
     }
 }
 
-/// The id of the nearest next sibling the Replayer has, for `nextId`.
-fn next_id(mirror: &Mirror, node: &Node) -> Option<u32> {
-    let mut next = node.next_sibling();
-    while let Some(n) = next {
-        if let Some(id) = mirror.id(&n)
-            && mirror.present(id)
-        {
-            return Some(id);
+/// Writes the adds of one flush: the runs of new siblings under nodes the Replayer has, then
+/// everything below them, level by level.
+struct Adds<'a> {
+    out: &'a mut String,
+    removes: &'a mut String,
+    /// Nodes taken out of the Replayer's page because they moved (each adds a remove).
+    moved: u32,
+    base: &'a str,
+    /// Shadow roots met in added subtrees.
+    roots: &'a mut Vec<Node>,
+    /// The queue of nodes below the runs: children of written nodes, with their parent's id and
+    /// whether they are shadow children.
+    below: Vec<(Node, u32, bool)>,
+}
+
+impl Adds<'_> {
+    /// Adds the run of new siblings `node` belongs to, left to right, once.
+    ///
+    /// A run is the stretch of siblings between two nodes the Replayer had before this batch (or
+    /// the ends of the parent): every added node in it is inserted before the same node, the one
+    /// after the run (`nextId`; `null` appends), so writing them in document order puts them in
+    /// order, and the repeated `nextId` compresses away.
+    fn chain(&mut self, add_set: &Set, mirror: &mut Mirror, node: &Node) {
+        // A node added or written again in this flush writes its subtree itself, in order.
+        if done(mirror, node) || below_add(add_set, node) {
+            return;
         }
-        next = n.next_sibling();
+        let Some(parent) = node.parent_node() else { return };
+        let Some((parent_id, shadow)) = parent_slot(mirror, &parent) else { return };
+        let (start, _) = edge(add_set, mirror, node, true);
+        let (end, next) = edge(add_set, mirror, node, false);
+        let mut cur = Some(start);
+        while let Some(n) = cur {
+            cur = if n == end { None } else { n.next_sibling() };
+            if add_set.has(&n) && !done(mirror, &n) {
+                self.node(mirror, &n, parent_id, shadow, next);
+            }
+        }
     }
-    None
+
+    /// Writes what is below the runs, a level at a time (one queue, first in, first out): a
+    /// new node's children are appended one after the other (`nextId` `null`), and like nodes
+    /// at one depth (the rows of a list, the cells of the rows) follow each other, which
+    /// compresses well.
+    fn below(&mut self, mirror: &mut Mirror) {
+        let mut i = 0;
+        while let Some((node, parent_id, shadow)) = self.below.get_mut(i) {
+            let (parent_id, shadow) = (*parent_id, *shadow);
+            // Taken out of the queue (`undefined` left in its place, which needs no drop).
+            let node = core::mem::replace(node, JsValue::UNDEFINED.unchecked_into());
+            i += 1;
+            self.node(mirror, &node, parent_id, shadow, None);
+        }
+        self.below.clear();
+    }
+
+    /// Writes `node` as one add under `parent_id`, before `next` (`None`: at the end), and
+    /// queues its children (then its shadow root's children).
+    #[inline(never)]
+    fn node(
+        &mut self,
+        mirror: &mut Mirror,
+        node: &Node,
+        parent_id: u32,
+        shadow: bool,
+        next: Option<u32>,
+    ) {
+        let ty = node.node_type();
+        if !matches!(ty, dom::ELEMENT | dom::TEXT | dom::CDATA | dom::COMMENT) {
+            return;
+        }
+        let parent_flags = mirror.flags(parent_id);
+        if parent_flags & CHILDLESS != 0 {
+            return;
+        }
+        // Already in the Replayer's page elsewhere (moved): take it out there first.
+        let known = mirror.id(node);
+        if let Some(old) = known
+            && mirror.present(old)
+            && !mirror.written_now(old)
+        {
+            let (p, s) = mirror.parent_of(old);
+            push_remove(self.removes, p, old, s);
+            self.moved += 1;
+            mirror.take_out(old);
+            mirror.forget_subtree(node);
+        }
+        let id = mirror.id_for_write_known(node, known);
+        let adds = &mut *self.out;
+        // After the list's `[` or an entry's `}`.
+        if !adds.ends_with('[') {
+            adds.push(',');
+        }
+        adds.push_str("{\"parentId\":");
+        json::uint(adds, u64::from(parent_id));
+        adds.push_str(",\"nextId\":");
+        match next {
+            Some(next) => json::uint(adds, u64::from(next)),
+            None => adds.push_str("null"),
+        }
+        adds.push_str(",\"node\":");
+        let at = Place { id, ty, parent_flags, shadow, in_add: true };
+        match serialize::node(adds, node, at, self.base) {
+            Written::Open(flags) => {
+                adds.push_str("]}");
+                mirror.place(id, parent_id, shadow, flags);
+                let mut child = node.first_child();
+                while let Some(c) = child {
+                    child = c.next_sibling();
+                    self.below.push((c, id, false));
+                }
+                if let Some(root) = node.shadow_root() {
+                    let mut child = root.first_child();
+                    while let Some(c) = child {
+                        child = c.next_sibling();
+                        self.below.push((c, id, true));
+                    }
+                    self.roots.push(root);
+                }
+            }
+            Written::Closed(flags) => mirror.place(id, parent_id, shadow, flags),
+            Written::Skipped => {}
+        }
+        adds.push('}');
+    }
+}
+
+/// From `n`, the farthest sibling before (`back`) or after it that is not an [`anchor`], and the
+/// id of the anchor beyond it.
+#[inline(never)]
+fn edge(add_set: &Set, mirror: &Mirror, n: &Node, back: bool) -> (Node, Option<u32>) {
+    let mut last = n.clone();
+    loop {
+        let Some(s) = (if back { last.previous_sibling() } else { last.next_sibling() }) else {
+            return (last, None);
+        };
+        if let Some(id) = anchor(add_set, mirror, &s) {
+            return (last, Some(id));
+        }
+        last = s;
+    }
+}
+
+/// Whether an ancestor of `n` (through shadow hosts) is added or written again in this flush:
+/// then `n` is written once, with it, by the privacy rules it has there. (Written first on its
+/// own, under its parent's old rules, it would reach the Replayer twice, the first time
+/// unmasked when an ancestor has just taken `pg-mask`.)
+fn below_add(add_set: &Set, n: &Node) -> bool {
+    let mut up = n.parent_node();
+    while let Some(p) = up {
+        if add_set.has(&p) {
+            return true;
+        }
+        up = if p.node_type() == dom::FRAGMENT { p.host() } else { p.parent_node() };
+    }
+    false
+}
+
+/// Whether `n` was written in the current flush.
+fn done(mirror: &Mirror, n: &Node) -> bool {
+    mirror.id(n).is_some_and(|id| mirror.written_now(id))
+}
+
+/// The id of `n` if the Replayer had it before this flush and keeps it where it is (not added
+/// again): runs of new siblings end there.
+fn anchor(add_set: &Set, mirror: &Mirror, n: &Node) -> Option<u32> {
+    mirror.id(n).filter(|id| mirror.present(*id) && !mirror.written_now(*id) && !add_set.has(n))
 }
 
 fn sep(out: &mut String, first: &mut bool) {
@@ -396,82 +533,4 @@ fn push_remove(out: &mut String, parent: u32, id: u32, shadow: bool) {
         out.push_str(",\"isShadow\":true");
     }
     out.push('}');
-}
-
-/// Adds `root` (if it is in the page, under a parent the Replayer has) and its subtree: parent
-/// first, then children right to left, each as its own entry.
-fn add_subtree(
-    mirror: &mut Mirror,
-    root: &Node,
-    adds: &mut String,
-    removes: &mut String,
-    moved: &mut u32,
-    base: &str,
-    roots: &mut Vec<Node>,
-) {
-    if !root.is_connected() {
-        return;
-    }
-    let Some(parent) = root.parent_node() else { return };
-    let Some((parent_id, shadow)) = parent_slot(mirror, &parent) else { return };
-    let mut stack = vec![(root.clone(), parent_id, shadow)];
-    while let Some((node, parent_id, shadow)) = stack.pop() {
-        let ty = node.node_type();
-        if !matches!(ty, dom::ELEMENT | dom::TEXT | dom::CDATA | dom::COMMENT) {
-            continue;
-        }
-        let parent_flags = mirror.flags(parent_id);
-        if parent_flags & CHILDLESS != 0 {
-            continue;
-        }
-        // Already in the Replayer's page elsewhere (moved): take it out there first.
-        let known = mirror.id(&node);
-        if let Some(old) = known
-            && mirror.present(old)
-            && !mirror.written_now(old)
-        {
-            let (p, s) = mirror.parent_of(old);
-            push_remove(removes, p, old, s);
-            *moved += 1;
-            mirror.take_out(old);
-            mirror.forget_subtree(&node);
-        }
-        let id = mirror.id_for_write_known(&node, known);
-        // After the list's `[` or an entry's `}`.
-        if !adds.ends_with('[') {
-            adds.push(',');
-        }
-        adds.push_str("{\"parentId\":");
-        json::uint(adds, u64::from(parent_id));
-        adds.push_str(",\"nextId\":");
-        match next_id(mirror, &node) {
-            Some(next) => json::uint(adds, u64::from(next)),
-            None => adds.push_str("null"),
-        }
-        adds.push_str(",\"node\":");
-        let at = Place { id, ty, parent_flags, shadow, in_add: true };
-        match serialize::node(adds, &node, at, base) {
-            Written::Open(flags) => {
-                adds.push_str("]}");
-                mirror.place(id, parent_id, shadow, flags);
-                // Pushed left to right, popped right to left.
-                let mut child = node.first_child();
-                while let Some(c) = child {
-                    child = c.next_sibling();
-                    stack.push((c, id, false));
-                }
-                if let Some(root) = node.shadow_root() {
-                    let mut child = root.first_child();
-                    while let Some(c) = child {
-                        child = c.next_sibling();
-                        stack.push((c, id, true));
-                    }
-                    roots.push(root);
-                }
-            }
-            Written::Closed(flags) => mirror.place(id, parent_id, shadow, flags),
-            Written::Skipped => {}
-        }
-        adds.push('}');
-    }
 }

@@ -267,7 +267,8 @@ async fn a_microtask_of_changes_is_one_event_in_replayer_order() {
     let m = mutations(&all[before..]);
     assert_eq!(m.len(), 1, "one event per microtask");
     let m = m[0];
-    // Parents before children and siblings right to left: each nextId is known when applied.
+    // Parents before children, siblings in document order: each parent is known when applied,
+    // each nextId is a node the Replayer had before the batch (and keeps).
     let mut known: BTreeSet<i64> = BTreeSet::new();
     snapshot(&all).walk(&mut |n| {
         known.insert(n.id);
@@ -284,6 +285,11 @@ async fn a_microtask_of_changes_is_one_event_in_replayer_order() {
         );
         if let Some(next) = add.next_id {
             assert!(known.contains(&next), "next {next} known before {}", add.node.id);
+            assert!(
+                m.adds.iter().all(|a| a.node.id != next),
+                "next {next} of {} is not added in the batch",
+                add.node.id
+            );
         }
         if let NodeKind::Element { child_nodes, .. } = &add.node.kind {
             assert!(child_nodes.is_empty(), "one node per add");
@@ -586,4 +592,377 @@ async fn removing_written_nodes_while_the_snapshot_streams_does_not_stall_it() {
         "the snapshot finished"
     );
     replay_stop();
+}
+
+/// A node of the model of the Replayer's page: its label, children and shadow children.
+type ModelNode = (String, Vec<i64>, Vec<i64>);
+
+/// The label a node is drawn with in [`draw_model`] and [`draw_live`]: `tag#id`, `"text"`,
+/// `<!comment>`.
+fn label(n: &SerializedNode) -> String {
+    match &n.kind {
+        NodeKind::Element { tag_name, attributes, .. } => match attributes.get("id") {
+            Some(AttributeValue::Text(id)) => format!("{tag_name}#{id}"),
+            _ => tag_name.clone(),
+        },
+        NodeKind::Text { text_content, .. } => format!("{text_content:?}"),
+        NodeKind::Comment { text_content } => format!("<!{text_content}>"),
+        _ => String::new(),
+    }
+}
+
+/// Applies `events` to a model of the Replayer's page, strictly: every add's parent and
+/// `nextId` must be in the page when the add is applied (no waiting queue), every remove must
+/// find its node. Returns the page by id.
+fn model(events: &[ReplayEvent]) -> std::collections::BTreeMap<i64, ModelNode> {
+    use std::collections::BTreeMap;
+    fn index(n: &SerializedNode, nodes: &mut BTreeMap<i64, ModelNode>) {
+        let mut kids = (Vec::new(), Vec::new());
+        if let NodeKind::Element { child_nodes, .. } | NodeKind::Document { child_nodes, .. } =
+            &n.kind
+        {
+            for c in child_nodes {
+                if c.is_shadow { &mut kids.1 } else { &mut kids.0 }.push(c.id);
+                index(c, nodes);
+            }
+        }
+        nodes.insert(n.id, (label(n), kids.0, kids.1));
+    }
+    let mut nodes = BTreeMap::new();
+    for e in events {
+        match &e.data {
+            ReplayEventData::FullSnapshot(s) => {
+                nodes.clear();
+                index(&s.node, &mut nodes);
+            }
+            ReplayEventData::Incremental(Incremental::Mutation(m)) => {
+                for r in &m.removes {
+                    let (_, kids, shadow) = nodes.get_mut(&r.parent_id).expect("a known parent");
+                    let before = kids.len() + shadow.len();
+                    kids.retain(|c| *c != r.id);
+                    shadow.retain(|c| *c != r.id);
+                    assert_eq!(kids.len() + shadow.len() + 1, before, "removed {}", r.id);
+                }
+                for add in &m.adds {
+                    let (_, kids, shadow) = nodes
+                        .get_mut(&add.parent_id)
+                        .unwrap_or_else(|| panic!("parent {} in the page", add.parent_id));
+                    let list = if add.node.is_shadow { shadow } else { kids };
+                    assert!(!list.contains(&add.node.id), "{} added twice", add.node.id);
+                    let at = add.next_id.map_or(list.len(), |n| {
+                        list.iter().position(|c| *c == n).unwrap_or_else(|| {
+                            panic!("nextId {n} is in the page before {}", add.node.id)
+                        })
+                    });
+                    list.insert(at, add.node.id);
+                    index(&add.node, &mut nodes);
+                }
+            }
+            _ => {}
+        }
+    }
+    nodes
+}
+
+/// The model's subtree of the element `#id_attr`, drawn as `tag#id[children]{shadow children}`.
+fn draw_model(events: &[ReplayEvent], id_attr: &str) -> String {
+    let nodes = model(events);
+    fn draw(id: i64, nodes: &std::collections::BTreeMap<i64, ModelNode>, out: &mut String) {
+        let (label, kids, shadow) = &nodes[&id];
+        out.push_str(label);
+        for (list, open, close) in [(kids, '[', ']'), (shadow, '{', '}')] {
+            if !list.is_empty() {
+                out.push(open);
+                for (i, c) in list.iter().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    draw(*c, nodes, out);
+                }
+                out.push(close);
+            }
+        }
+    }
+    let wanted = format!("#{id_attr}");
+    let root = nodes.iter().find(|(_, n)| n.0.ends_with(&wanted)).map(|(id, _)| *id);
+    let mut out = String::new();
+    draw(root.expect("the element is in the model"), &nodes, &mut out);
+    out
+}
+
+/// The live page's subtree of `#id_attr`, drawn as [`draw_model`] draws the model.
+fn draw_live(id_attr: &str) -> String {
+    js(&format!(
+        r#"const draw = (n) => {{
+            if (n.nodeType === 3) return JSON.stringify(n.data);
+            if (n.nodeType === 8) return `<!${{n.data}}>`;
+            let s = n.localName + (n.id ? `#${{n.id}}` : '');
+            const list = (kids, open, close) => {{
+                if (kids.length) s += open + [...kids].map(draw).join(' ') + close;
+            }};
+            list(n.childNodes, '[', ']');
+            if (n.shadowRoot) list(n.shadowRoot.childNodes, '{{', '}}');
+            return s;
+        }};
+        return draw(document.getElementById({}));"#,
+        serde_json::to_string(id_attr).unwrap()
+    ))
+    .as_string()
+    .expect("a drawing")
+}
+
+/// The adds of `m` as `(parent, nextId, node)` labels (`-` for `null`), by the model of the page
+/// before `m` (`events`) plus the adds themselves.
+fn add_labels(events: &[ReplayEvent], m: &MutationData) -> Vec<(String, String, String)> {
+    let mut labels: std::collections::BTreeMap<i64, String> =
+        model(events).into_iter().map(|(id, n)| (id, n.0)).collect();
+    m.adds
+        .iter()
+        .map(|a| {
+            labels.insert(a.node.id, label(&a.node));
+            let next = a.next_id.map_or("-".to_owned(), |n| labels[&n].clone());
+            (labels[&a.parent_id].clone(), next, label(&a.node))
+        })
+        .collect()
+}
+
+/// Records one microtask of changes made by `script` on the test root set to `html`; returns the
+/// events before the changes and the one mutation event.
+async fn record_change(html: &str, script: &str) -> (Vec<ReplayEvent>, MutationData) {
+    record(html, 1000.0).await;
+    let before = events().len();
+    js(script);
+    sleep(10).await;
+    let all = events();
+    let m = mutations(&all[before..]);
+    assert_eq!(m.len(), 1, "one event per microtask: {m:?}");
+    let m = m[0].clone();
+    (all[..before].to_vec(), m)
+}
+
+fn triples(list: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    list.iter().map(|(p, n, c)| ((*p).to_owned(), (*n).to_owned(), (*c).to_owned())).collect()
+}
+
+#[wasm_bindgen_test]
+async fn adds_in_the_middle_and_in_several_runs_go_in_document_order_before_a_kept_node() {
+    let (before, m) = record_change(
+        r#"<ul id="l"><li id="a">a</li><li id="b">b</li><li id="c">c</li></ul>"#,
+        r#"const l = document.getElementById('l');
+        const li = (id) => Object.assign(document.createElement('li'), { id });
+        const [b, c] = [document.getElementById('b'), document.getElementById('c')];
+        l.insertBefore(li('x1'), b);
+        l.insertBefore(li('x2'), b);
+        const gone = li('gone');
+        l.insertBefore(gone, b);
+        gone.remove();
+        l.insertBefore(li('y3'), c);
+        l.insertBefore(document.createComment('note'), document.getElementById('y3'));
+        l.insertBefore(li('y1'), l.querySelector('#y3').previousSibling);
+        l.insertBefore(document.createTextNode('mid'), document.getElementById('y3'));
+        l.append(li('z1'), li('z2'));"#,
+    )
+    .await;
+    assert_eq!(
+        add_labels(&before, &m),
+        triples(&[
+            ("ul#l", "li#b", "li#x1"),
+            ("ul#l", "li#b", "li#x2"),
+            ("ul#l", "li#c", "li#y1"),
+            ("ul#l", "li#c", "<!note>"),
+            ("ul#l", "li#c", "\"mid\""),
+            ("ul#l", "li#c", "li#y3"),
+            ("ul#l", "-", "li#z1"),
+            ("ul#l", "-", "li#z2"),
+        ]),
+        "each run left to right, before the node the Replayer has after it"
+    );
+    assert!(m.removes.is_empty(), "a node added and removed in the batch is not written");
+    let mut all = before;
+    all.push(event_of(m));
+    assert_eq!(draw_model(&all, "l"), draw_live("l"));
+    replay_stop();
+}
+
+#[wasm_bindgen_test]
+async fn a_new_subtree_is_written_a_level_at_a_time_children_left_to_right() {
+    let (before, m) = record_change(
+        r#"<div id="box"><p id="keep">k</p></div>"#,
+        r#"const box = document.getElementById('box');
+        const n = document.createElement('section');
+        n.id = 'n';
+        n.innerHTML = '<p id="p1">t<b id="b1">u</b>w</p><!--c--><p id="p2">v</p>';
+        const host = document.createElement('div');
+        host.id = 'h';
+        host.attachShadow({ mode: 'open' }).innerHTML = '<i id="s1">s</i><i id="s2">r</i>';
+        host.append('light');
+        n.append(host);
+        box.insertBefore(n, document.getElementById('keep'));"#,
+    )
+    .await;
+    assert_eq!(
+        add_labels(&before, &m),
+        triples(&[
+            ("div#box", "p#keep", "section#n"),
+            ("section#n", "-", "p#p1"),
+            ("section#n", "-", "<!c>"),
+            ("section#n", "-", "p#p2"),
+            ("section#n", "-", "div#h"),
+            ("p#p1", "-", "\"t\""),
+            ("p#p1", "-", "b#b1"),
+            ("p#p1", "-", "\"w\""),
+            ("p#p2", "-", "\"v\""),
+            ("div#h", "-", "\"light\""),
+            ("div#h", "-", "i#s1"),
+            ("div#h", "-", "i#s2"),
+            ("b#b1", "-", "\"u\""),
+            ("i#s1", "-", "\"s\""),
+            ("i#s2", "-", "\"r\""),
+        ])
+    );
+    let shadow: Vec<bool> = m.adds.iter().map(|a| a.node.is_shadow).collect();
+    assert_eq!(shadow.iter().filter(|s| **s).count(), 2, "the two shadow children: {shadow:?}");
+    let mut all = before;
+    all.push(event_of(m));
+    assert_eq!(draw_model(&all, "box"), draw_live("box"));
+    replay_stop();
+}
+
+#[wasm_bindgen_test]
+async fn moved_nodes_are_removed_then_added_before_a_kept_node() {
+    let (before, m) = record_change(
+        r#"<ul id="l"><li id="a">a</li><li id="b">b</li><li id="c">c</li><li id="d">d</li></ul><ol id="o"><li id="e">e</li></ol>"#,
+        r#"const l = document.getElementById('l');
+        const $ = (id) => document.getElementById(id);
+        l.insertBefore($('c'), $('a'));
+        l.appendChild($('a'));
+        l.insertBefore(Object.assign(document.createElement('li'), { id: 'n' }), $('d'));
+        l.insertBefore($('e'), $('n'));
+        document.getElementById('o').append($('b'));"#,
+    )
+    .await;
+    assert_eq!(
+        add_labels(&before, &m),
+        triples(&[
+            ("ul#l", "li#d", "li#c"),
+            ("ul#l", "li#d", "li#e"),
+            ("ul#l", "li#d", "li#n"),
+            ("ul#l", "-", "li#a"),
+            ("ol#o", "-", "li#b"),
+            ("li#c", "-", "\"c\""),
+            ("li#e", "-", "\"e\""),
+            ("li#a", "-", "\"a\""),
+            ("li#b", "-", "\"b\""),
+        ]),
+        "a moved node is not where new nodes are put: the run ends at #d, which stays"
+    );
+    assert_eq!(m.removes.len(), 4, "c, a, e and b leave first: {:?}", m.removes);
+    let mut all = before;
+    all.push(event_of(m));
+    assert_eq!(draw_model(&all, "root"), draw_live("root"));
+    replay_stop();
+}
+
+/// `m` as an event, to apply after the events it followed.
+fn event_of(m: MutationData) -> ReplayEvent {
+    ReplayEvent { timestamp: 0, data: ReplayEventData::Incremental(Incremental::Mutation(m)) }
+}
+
+#[wasm_bindgen_test]
+async fn a_node_added_under_one_written_again_is_written_once_with_it() {
+    let (before, m) = record_change(
+        r#"<div id="w"><p id="q">x</p></div>"#,
+        r#"const w = document.getElementById('w');
+        w.append(Object.assign(document.createElement('span'), { id: 's', textContent: 'new' }));
+        w.className = 'pg-mask';"#,
+    )
+    .await;
+    assert_eq!(
+        add_labels(&before, &m),
+        triples(&[
+            ("main#root", "-", "div#w"),
+            ("div#w", "-", "p#q"),
+            ("div#w", "-", "span#s"),
+            ("p#q", "-", "\"*\""),
+            ("span#s", "-", "\"***\""),
+        ]),
+        "masking #w writes it again, with the span added under it, once"
+    );
+    assert_eq!(m.removes.len(), 1, "the old #w leaves first: {:?}", m.removes);
+    let mut all = before;
+    all.push(event_of(m));
+    assert_eq!(draw_model(&all, "w"), r#"div#w[p#q["*"] span#s["***"]]"#);
+    replay_stop();
+}
+
+/// The text of every event written so far, as written.
+fn written() -> String {
+    js("return window.__sink.parts.map((p) => p[0]).join('')").as_string().expect("text")
+}
+
+/// How many times each element with an `id` attribute is written in the adds of `m`.
+fn writes(m: &MutationData) -> std::collections::BTreeMap<String, usize> {
+    let mut count = std::collections::BTreeMap::new();
+    for add in &m.adds {
+        add.node.walk(&mut |n| {
+            if let Some(AttributeValue::Text(id)) = attr(n, "id") {
+                *count.entry(id.clone()).or_insert(0) += 1;
+            }
+        });
+    }
+    count
+}
+
+#[wasm_bindgen_test]
+async fn nested_privacy_changes_in_one_task_write_each_node_once_and_leak_nothing() {
+    let masked = r#"<div id="o"><div id="i" class="pg-mask">secret inner</div><p id="op">outer words</p></div>"#;
+    let plain = r#"<div id="o"><div id="i">secret inner</div><p id="op">outer words</p></div>"#;
+    let inner = r#"$('i').className = '';
+        $('i').append(Object.assign(document.createElement('span'), { id: 'k', textContent: 'added words' }));
+        $('op').title = 'private hint';"#;
+    let outer = "$('o').className = 'pg-mask';";
+    let cases = [
+        // The inner element's change is recorded first: it leaves its mask while the outer one
+        // takes it, content is added under it and an attribute changes beside it.
+        (masked, format!("{inner}\n{outer}"), &["secret", "added", "private", "hint"][..]),
+        // The same, the outer element first.
+        (masked, format!("{outer}\n{inner}"), &["secret", "added", "private", "hint"][..]),
+        // Both take a mask, the inner one first.
+        (
+            plain,
+            format!(
+                "$('i').className = 'pg-mask';
+                $('i').append(Object.assign(document.createElement('span'), {{ id: 'k', textContent: 'added words' }}));
+                $('op').title = 'private hint';
+                {outer}"
+            ),
+            &["added", "private", "hint"][..],
+        ),
+    ];
+    for (html, change, never) in cases {
+        let script = format!("const $ = (id) => document.getElementById(id);\n{change}");
+        let (before, m) = record_change(html, &script).await;
+        let event = serde_json::to_string(&m).unwrap();
+        for word in ["secret", "inner", "outer", "words", "added", "private", "hint"] {
+            assert!(!event.contains(word), "{word:?} leaks in the change ({script}): {event}");
+        }
+        let all = written();
+        for word in never {
+            assert!(!all.contains(word), "{word:?} was written unmasked ({script}): {all}");
+        }
+        let once: Vec<(String, usize)> = writes(&m).into_iter().collect();
+        assert_eq!(
+            once,
+            [("i", 1), ("k", 1), ("o", 1), ("op", 1)].map(|(id, n)| (id.to_owned(), n)),
+            "each node written once ({script}): {event}"
+        );
+        let mut all = before;
+        all.push(event_of(m));
+        assert_eq!(
+            draw_model(&all, "o"),
+            r#"div#o[div#i["****** *****" span#k["***** *****"]] p#op["***** *****"]]"#,
+            "{script}"
+        );
+        replay_stop();
+    }
 }

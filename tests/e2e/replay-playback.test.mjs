@@ -134,3 +134,92 @@ test('batches cut while a snapshot is still streaming are each valid and replay 
   await page.close();
   await player.close();
 });
+
+test('insertions in the middle, interleaved runs, nested subtrees and moves replay to the live DOM', async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const { batches, events, live } = await record(page, async (p) => {
+    // Each evaluate is its own task: its changes are one mutation event.
+    await p.evaluate(() => {
+      const list = document.getElementById('list');
+      const [one, two, three] = list.children;
+      const li = (text) => Object.assign(document.createElement('li'), { textContent: text });
+      // Two runs before kept nodes, each written out of order, and one at the end.
+      const b1 = li('before two, second');
+      list.insertBefore(b1, two);
+      list.insertBefore(li('before two, first'), b1);
+      list.insertBefore(document.createComment('before three'), three);
+      list.insertBefore(li('before three'), three);
+      list.insertBefore(document.createTextNode('loose text'), three);
+      list.append(li('last'));
+      // A node added and removed in the same task is never written.
+      const gone = li('gone');
+      list.insertBefore(gone, one);
+      gone.remove();
+      // A nested subtree in the middle of the main column, with a shadow root of its own.
+      const card = document.createElement('section');
+      card.id = 'card';
+      card.innerHTML = '<h2>Plan <em>Pro</em></h2><ul><li>fast</li><li>small</li></ul><!--end-->';
+      const host = document.createElement('div');
+      host.attachShadow({ mode: 'open' }).innerHTML = '<i>one</i><i>two</i>';
+      host.append('light');
+      card.append(host);
+      document.getElementById('main').insertBefore(card, document.getElementById('list'));
+      document.getElementById('main').append(Object.assign(document.createElement('p'), { id: 'to-mask', textContent: 'plain' }));
+      const outer = Object.assign(document.createElement('div'), { id: 'outer' });
+      outer.innerHTML = '<p id="inner" class="pg-mask">Quiet Figure</p><p>shown before</p>';
+      document.getElementById('main').append(outer);
+    });
+    await p.evaluate(() => {
+      const list = document.getElementById('list');
+      // Moves: the first item to the end, the last before the second, one into the new card.
+      list.append(list.firstElementChild);
+      list.insertBefore(list.lastElementChild.previousElementSibling, list.children[1]);
+      document.querySelector('#card ul').insertBefore(list.children[2], document.querySelector('#card li'));
+      // New nodes around moved ones, under an existing parent, and inside the shadow root.
+      const mid = document.createElement('li');
+      mid.textContent = 'beside a moved node';
+      list.insertBefore(mid, list.children[1]);
+      const shadow = document.getElementById('host').shadowRoot;
+      shadow.insertBefore(Object.assign(document.createElement('u'), { textContent: 'first in shadow' }), shadow.firstChild);
+      document.querySelector('#card h2').insertBefore(document.createTextNode('New '), document.querySelector('#card h2').firstChild);
+      // Masked and given new content in one task: the content is written masked, once.
+      const toMask = document.getElementById('to-mask');
+      toMask.append(Object.assign(document.createElement('b'), { textContent: 'Hidden Plan' }));
+      toMask.className = 'pg-mask';
+    });
+    // Once the snapshot has been written (the nodes are in the Replayer's page), nested privacy
+    // changes in one task, the inner one recorded first: the inner element leaves its mask as
+    // its parent takes one, and gets new content; all written once, masked.
+    await p.waitForTimeout(300);
+    await p.evaluate(() => {
+      const inner = document.getElementById('inner');
+      inner.className = '';
+      inner.append(Object.assign(document.createElement('b'), { textContent: 'Hidden Detail' }));
+      document.getElementById('outer').className = 'pg-mask';
+    });
+    await p.waitForTimeout(100);
+  });
+  const uploaded = batches.map((b) => JSON.stringify(b)).join('\n');
+  assert.ok(!uploaded.includes('Hidden Plan'), 'text added under a newly masked element is uploaded masked');
+  for (const hidden of ['Quiet Figure', 'Hidden Detail']) {
+    assert.ok(!uploaded.includes(hidden), `${hidden}: text under nested privacy changes is uploaded masked`);
+  }
+  const mutations = events.filter((e) => e.type === 3 && e.data.source === 0);
+  assert.ok(mutations.length >= 2, `the two tasks' changes are recorded (${mutations.length})`);
+  // Every nextId names a node the Replayer had before the event (so a run's adds share it).
+  for (const m of mutations) {
+    const added = new Set(m.data.adds.map((a) => a.node.id));
+    for (const a of m.data.adds) assert.ok(a.nextId === null || !added.has(a.nextId), `nextId ${a.nextId} is not added in the same event`);
+  }
+  const player = await browser.context.newPage();
+  for (const options of [{}, { useVirtualDom: false }]) {
+    const replayed = await replay(player, events, `${site.url}/form-page.html`, options);
+    assert.deepEqual(domDifferences(live, replayed.dom), [], `the replayed DOM equals the live DOM (${JSON.stringify(options)})`);
+    assert.deepEqual(replayed.warnings, [], 'the Replayer found every node it was told about');
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+  await player.close();
+});

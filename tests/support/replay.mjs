@@ -82,13 +82,16 @@ export function domDifferences(live, replay, at = 'body', diffs = []) {
 /**
  * Plays `events` in rrweb's Replayer on `page` (a blank page of any origin) up to their end and
  * returns the canonical form of the replayed body, plus what the Replayer warned about.
+ * `options` go to the Replayer as they are (`{ useVirtualDom: false }`: mutations are applied to
+ * the real document, as in live play, instead of rrweb's virtual DOM).
  */
-export async function replay(page, events, base) {
+export async function replay(page, events, base, options = {}) {
   await page.setContent('<!doctype html><html><body><div id="player"></div></body></html>');
   await page.addScriptTag({ content: await rrwebScript() });
-  return page.evaluate(({ events, base, canon }) => {
+  return page.evaluate(({ events, base, canon, options }) => {
     const warnings = [];
     const replayer = new window.rrweb.Replayer(events, {
+      ...options,
       root: document.getElementById('player'),
       showWarning: true,
       logger: { log: () => {}, warn: (...a) => warnings.push(a.map(String).join(' ')) },
@@ -99,7 +102,7 @@ export async function replay(page, events, base) {
     // eslint-disable-next-line no-new-func
     const canonicalDom = new Function(`return (${canon})`)();
     return { dom: canonicalDom({ base, replayed: true }), warnings, iframe: !!replayer.iframe.contentDocument.body };
-  }, { events, base, canon: canonicalDom.toString() });
+  }, { events, base, canon: canonicalDom.toString(), options });
 }
 
 /** Decodes an uploaded replay batch body (gzip bytes or JSON text) into the batch object. */

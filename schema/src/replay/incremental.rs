@@ -146,7 +146,9 @@ pub struct MutationData {
     pub attributes: Vec<AttributeMutation>,
     /// Nodes taken out of their parent, with their subtrees.
     pub removes: Vec<RemovedNode>,
-    /// Nodes put in: one node per entry, parents before children, siblings right to left.
+    /// Nodes put in: one node per entry, parents before children, siblings in document order;
+    /// an entry's `nextId` is a node the Replayer had before the event (`null` appends), and a
+    /// node is in the list once.
     pub adds: Vec<AddedNode>,
     /// rrweb marks the event that attaches a same-origin iframe's document; never set by PulseGate.
     #[serde(default, skip_serializing_if = "core::ops::Not::not")]

@@ -118,9 +118,7 @@ impl Db {
     }
 
     /// Runs one statement and returns column `column` of its first row (one value converted from
-    /// JavaScript, not a row object). Bench shapes only: the limiter, its one user, makes its
-    /// statement in one direct JavaScript call (`store/rate_limit.rs`).
-    #[cfg(feature = "bench-floor")]
+    /// JavaScript, not a row object).
     pub(crate) async fn first_column<T: DeserializeOwned>(
         &self,
         what: &str,
@@ -169,7 +167,8 @@ impl Db {
     }
 
     /// The binding itself, for a statement made by one direct JavaScript call (the rate
-    /// limiter's, `store/rate_limit.rs`); counted as one statement of `kind`.
+    /// limiter's bench shape, `store/rate_limit.rs`); counted as one statement of `kind`.
+    #[cfg(feature = "bench-floor")]
     pub(crate) fn counted_binding(&self, kind: Kind) -> &JsValue {
         self.count(&[kind]);
         self.db.as_ref()

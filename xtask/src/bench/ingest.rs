@@ -290,7 +290,7 @@ impl Bench {
         // often per batch as in one continuous run of the route.
         let t0 = now_ms();
         let mut spent = vec![Duration::ZERO; FLOOR_ROUTES.len()];
-        let mut all: Vec<Vec<(f64, f64, f64, Option<f64>)>> = vec![Vec::new(); FLOOR_ROUTES.len()];
+        let mut all: Vec<Vec<RunRow>> = vec![Vec::new(); FLOOR_ROUTES.len()];
         for run in 1..=runs {
             println!(
                 "\n==> floor run {run}/{runs}: {clients} clients, {seconds} s per route in {FLOOR_TURNS} turns (load average {})",
@@ -353,7 +353,7 @@ impl Bench {
             "route", "req/s", "p50 ms", "CPU ms/req", "ratio"
         );
         for ((name, _), runs) in FLOOR_ROUTES.iter().zip(&all) {
-            let med = |f: &dyn Fn(&(f64, f64, f64, Option<f64>)) -> Option<f64>| {
+            let med = |f: &dyn Fn(&RunRow) -> Option<f64>| {
                 let mut v: Vec<f64> = runs.iter().filter_map(f).collect();
                 v.sort_by(f64::total_cmp);
                 v.get(v.len() / 2).copied()
@@ -589,6 +589,9 @@ impl Bench {
         Ok(count)
     }
 }
+
+/// One route's figures in one floor run: req/s, p50 ms, ratio to `/health`, CPU ms per request.
+type RunRow = (f64, f64, f64, Option<f64>);
 
 /// Turns per route in one floor run.
 const FLOOR_TURNS: usize = 5;

@@ -92,6 +92,9 @@ pub(crate) enum Endpoint {
     ReplaySessions,
     ReplaySession,
     ReplayEvents,
+    /// `cargo xtask bench ingest --floor` only (routes/track/floor.rs).
+    #[cfg(feature = "bench-floor")]
+    BenchFloor,
 }
 
 /// One line of the table: `GET` also answers `HEAD`; every path answers `OPTIONS` (preflight).
@@ -203,6 +206,9 @@ pub(crate) const ROUTES: &[Route] = &[
     route("GET", "/replay/sessions", E::ReplaySessions, page(P::Replay)),
     route("GET", "/replay/sessions/{id}", E::ReplaySession, page(P::Replay)),
     route("GET", "/replay/sessions/{id}/events", E::ReplayEvents, page(P::Replay)),
+    // The ingest floor bench's routes: only in a build with the `bench-floor` feature
+    #[cfg(feature = "bench-floor")]
+    route("POST", "/bench/floor/{kind}", E::BenchFloor, Public),
 ];
 
 /// Where a method and path lead.
@@ -412,6 +418,11 @@ async fn dispatch(
         Endpoint::CrmWebhook => lead::callbacks::crm_event(req, env).await.into(),
         Endpoint::ReplayIngest => replay::ingest::post(req, env, ctx, stats).await.into(),
         Endpoint::ReplayViewer => replay::viewer::get().into(),
+        #[cfg(feature = "bench-floor")]
+        Endpoint::BenchFloor => {
+            let kind = params.first().map_or("", String::as_str);
+            routes::track::floor::post(req, env, stats, kind).await.into()
+        }
         _ => protected(req, env, ctx, route, params).await,
     }
 }
@@ -750,5 +761,14 @@ mod tests {
             "tests/support/endpoints.json is stale: run PULSEGATE_WRITE_ENDPOINTS=1 cargo test -p pulsegate-worker"
         );
         assert!(ROUTES.len() > 30, "the table is not empty");
+    }
+
+    /// The floor bench's routes exist only in a build with the `bench-floor` feature: the
+    /// default (production) table answers 404 under `/bench/`.
+    #[cfg(not(feature = "bench-floor"))]
+    #[test]
+    fn the_default_build_has_no_bench_routes() {
+        assert!(ROUTES.iter().all(|r| !r.pattern.starts_with("/bench")));
+        assert_eq!(resolve("POST", "/bench/floor/both"), Resolved::NotFound);
     }
 }

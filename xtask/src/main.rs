@@ -62,6 +62,8 @@ const HELP: &str = "usage: cargo xtask <dev|test|size|build|data|bench|fuzz>
   data   print the sessions and R2 objects that `cargo xtask dev` has stored
   bench  `bench sdk`: the SDK's bytes and fingerprint time against FingerprintJS and rrweb;
          `bench ingest [--seconds N] [--clients N]`: ingest throughput, latency and D1 work;
+         `--crossings`: JS<->wasm calls per request; `--floor [--runs N]`: the batch against
+         routes doing only its mandated storage work (a bench-floor build), interleaved
          `bench analytics`: every /analytics/* report on 100,000 seeded sessions
          `bench leads`: lead capture and webhook timings, D1 writes per capture
   fuzz   `fuzz [SECONDS]`: parser property tests in rounds until the time is up (default 60)";

@@ -118,5 +118,7 @@ pub(crate) async fn protected(endpoint: Endpoint, call: &mut Call<'_>) -> Result
         | Endpoint::ReplayViewer => {
             Err(ApiError::Internal(format!("{endpoint:?} is a public endpoint")))
         }
+        #[cfg(feature = "bench-floor")]
+        Endpoint::BenchFloor => Err(ApiError::Internal("a bench route is public".to_owned())),
     }
 }

@@ -129,6 +129,17 @@ impl Db {
         s.stmt.first::<T>(Some(column)).await.map_err(|e| ApiError::storage(what, cause(&e)))
     }
 
+    /// Runs one statement and returns its rows as arrays of values (bench shapes only).
+    #[cfg(feature = "bench-floor")]
+    pub(crate) async fn raw<T: DeserializeOwned>(
+        &self,
+        what: &str,
+        s: Statement,
+    ) -> Result<Vec<Vec<T>>, ApiError> {
+        self.count(&[s.kind]);
+        s.stmt.raw::<T>().await.map_err(|e| ApiError::storage(what, cause(&e)))
+    }
+
     /// Runs one statement and returns every row.
     pub(crate) async fn all<T: DeserializeOwned>(
         &self,
@@ -155,6 +166,14 @@ impl Db {
         self.db.batch(stmts).await.map_err(|e| ApiError::storage(what, cause(&e)))
     }
 
+    /// The binding itself, for a statement made by one direct JavaScript call (the rate
+    /// limiter's bench shape, `store/rate_limit.rs`); counted as one statement of `kind`.
+    #[cfg(feature = "bench-floor")]
+    pub(crate) fn counted_binding(&self, kind: Kind) -> &JsValue {
+        self.count(&[kind]);
+        self.db.as_ref()
+    }
+
     fn count(&self, kinds: &[Kind]) {
         let writes = kinds.iter().filter(|k| **k == Kind::Write).count();
         self.stats.count(writes, kinds.len() - writes);
@@ -172,6 +191,15 @@ pub(crate) fn cause(err: &worker::Error) -> String {
         worker::Error::D1(d1) => d1.cause(),
         other => other.to_string(),
     }
+}
+
+/// The message of a JavaScript exception or rejection (a D1 or R2 error thrown by the binding).
+pub(crate) fn js_cause(err: &JsValue) -> String {
+    use wasm_bindgen::JsCast as _;
+    err.dyn_ref::<worker::js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| err.as_string())
+        .unwrap_or_else(|| "failed".to_owned())
 }
 
 /// A number for D1. D1 numbers are JS doubles; ms timestamps and counts (< 2^53) fit exactly.

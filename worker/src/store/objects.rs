@@ -1,12 +1,20 @@
 //! R2 objects: a session's `meta.json` (once) and one object per event batch, whose custom
 //! metadata carries its [`BatchSummary`]; and the listing that reads those summaries back.
 
+#[cfg(feature = "bench-floor")]
 use std::collections::HashMap;
 
 use pulsegate_schema::{BatchId, EventBatch, SessionStart, UnixMillis};
 use serde::Serialize;
-use worker::{Bucket, HttpMetadata, Include};
+use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
+#[cfg(feature = "bench-floor")]
+use worker::HttpMetadata;
+use worker::js_sys::Promise;
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::{Bucket, Include};
 
+use super::d1::js_cause;
 use super::r2_keys;
 use crate::edge::EdgeFacts;
 use crate::error::ApiError;
@@ -65,7 +73,7 @@ pub(crate) async fn put_meta(
     meta: &SessionMeta<'_>,
 ) -> Result<(), ApiError> {
     let body = serde_json::to_vec(meta).map_err(|e| ApiError::storage("encode meta.json", e))?;
-    put_json(bucket, key, body, HashMap::new()).await
+    put_json(bucket, key, body, Custom::default()).await
 }
 
 /// Writes a lead's marker beside the session's recording
@@ -79,7 +87,7 @@ pub(crate) async fn put_lead_marker(
     let key = r2_keys::lead_marker_key(session_prefix, marker.ts, &marker.submission_id);
     let body =
         serde_json::to_vec(marker).map_err(|e| ApiError::storage("encode lead marker", e))?;
-    put_json(bucket, key, body, HashMap::new()).await
+    put_json(bucket, key, body, Custom::default()).await
 }
 
 /// Whether `key` exists (checked only when a start is repeated).
@@ -115,23 +123,105 @@ pub(crate) async fn put_batch(
         Some(body) => body,
         None => serde_json::to_vec(batch).map_err(|e| ApiError::storage("encode batch", e))?,
     };
-    let mut metadata = HashMap::from([(RECEIVED_AT.to_owned(), summary.received_at.to_string())]);
-    if let Some(json) = summary.to_metadata() {
-        metadata.insert(SUMMARY.to_owned(), json);
-    }
-    put_json(bucket, key, body, metadata).await
+    put_json(bucket, key, body, Custom::of_batch(summary)).await
 }
 
-async fn put_json(
+/// An object's custom metadata: a batch's `received_at` and `summary` (the summary only when it
+/// fits); nothing for other objects.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Custom {
+    received_at: Option<String>,
+    summary: Option<String>,
+}
+
+impl Custom {
+    pub(crate) fn of_batch(summary: &BatchSummary) -> Self {
+        Self { received_at: Some(summary.received_at.to_string()), summary: summary.to_metadata() }
+    }
+}
+
+#[wasm_bindgen(
+    inline_js = "export function pgR2PutJson(bucket, key, body, receivedAt, summary) { const customMetadata = {}; if (receivedAt !== '') customMetadata.received_at = receivedAt; if (summary !== '') customMetadata.summary = summary; return bucket.put(key, body.slice(), { httpMetadata: { contentType: 'application/json' }, customMetadata }); }"
+)]
+extern "C" {
+    /// `bucket.put(key, body, {httpMetadata, customMetadata})` in one call, the body copied in
+    /// JavaScript: workers-rs builds the options object property by property (about 25
+    /// JavaScript↔wasm crossings) and copies the body twice. The metadata keys are
+    /// [`RECEIVED_AT`] and [`SUMMARY`]; `""` leaves one out.
+    #[wasm_bindgen(js_name = pgR2PutJson, catch)]
+    fn js_put_json(
+        bucket: &JsValue,
+        key: &str,
+        body: &[u8],
+        received_at: &str,
+        summary: &str,
+    ) -> Result<Promise, JsValue>;
+}
+
+/// Ways to make an R2 put, compared by `cargo xtask bench ingest --floor` (cargo feature
+/// `bench-floor` only): workers-rs' builder, or one direct JavaScript call.
+#[cfg(feature = "bench-floor")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PutShape {
+    WorkersRs,
+    Js,
+}
+
+/// One put of `body` at `key` with `custom` in `shape` (no retry).
+#[cfg(feature = "bench-floor")]
+pub(crate) async fn put_once_as(
+    shape: PutShape,
+    bucket: &Bucket,
+    key: &str,
+    body: &[u8],
+    custom: &Custom,
+) -> Result<(), String> {
+    match shape {
+        PutShape::Js => put_once(bucket, key, body, custom).await,
+        PutShape::WorkersRs => {
+            let http = HttpMetadata {
+                content_type: Some("application/json".to_owned()),
+                ..HttpMetadata::default()
+            };
+            let mut map = HashMap::new();
+            if let Some(at) = &custom.received_at {
+                map.insert(RECEIVED_AT.to_owned(), at.clone());
+            }
+            if let Some(summary) = &custom.summary {
+                map.insert(SUMMARY.to_owned(), summary.clone());
+            }
+            bucket
+                .put(key, body.to_vec())
+                .http_metadata(http)
+                .custom_metadata(map)
+                .execute()
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// One put through [`js_put_json`].
+async fn put_once(bucket: &Bucket, key: &str, body: &[u8], custom: &Custom) -> Result<(), String> {
+    let promise = js_put_json(
+        bucket.as_ref(),
+        key,
+        body,
+        custom.received_at.as_deref().unwrap_or(""),
+        custom.summary.as_deref().unwrap_or(""),
+    )
+    .map_err(|e| js_cause(&e))?;
+    JsFuture::from(promise).await.map(drop).map_err(|e| js_cause(&e))
+}
+
+/// Puts `body` at `key` as JSON with `custom` metadata, retried as below.
+pub(crate) async fn put_json(
     bucket: &Bucket,
     key: String,
     body: Vec<u8>,
-    custom: HashMap<String, String>,
+    custom: Custom,
 ) -> Result<(), ApiError> {
-    let http = HttpMetadata {
-        content_type: Some("application/json".to_owned()),
-        ..HttpMetadata::default()
-    };
     // Retried after a short pause: R2 answers a rare transient internal error (and local R2
     // under load a busy database); a key R2 can never take is not retried.
     let pauses: &[u64] = if key.len() > MAX_KEY_BYTES { &[] } else { &PUT_RETRY_PAUSES_MS };
@@ -140,18 +230,12 @@ async fn put_json(
         if let Some(ms) = attempt.checked_sub(1).and_then(|i| pauses.get(i)) {
             worker::Delay::from(std::time::Duration::from_millis(*ms)).await;
         }
-        let put = bucket
-            .put(&key, body.clone())
-            .http_metadata(http.clone())
-            .custom_metadata(custom.clone())
-            .execute()
-            .await;
-        match put {
-            Ok(_) => return Ok(()),
+        match put_once(bucket, &key, &body, &custom).await {
+            Ok(()) => return Ok(()),
             Err(e) => last = Some(e),
         }
     }
-    let err = last.map_or_else(|| "no attempt".to_owned(), |e| e.to_string());
+    let err = last.unwrap_or_else(|| "no attempt".to_owned());
     Err(ApiError::storage(&format!("r2 put {}", crate::echo::cap(&key)), err))
 }
 
@@ -217,4 +301,30 @@ pub(crate) async fn get_batch(bucket: &Bucket, key: &str) -> Result<Option<Event
     let Some(body) = object.body() else { return Ok(None) };
     let bytes = body.bytes().await.map_err(|e| ApiError::storage("r2 read batch", e))?;
     Ok(serde_json::from_slice(&bytes).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `pgR2PutJson` (JavaScript, above) names the metadata keys literally; a batch's summary is
+    /// read back by these constants.
+    #[test]
+    fn the_put_glue_writes_the_keys_the_listing_reads() {
+        let glue = include_str!("objects.rs");
+        assert_eq!(RECEIVED_AT, "received_at");
+        assert_eq!(SUMMARY, "summary");
+        assert!(glue.contains("customMetadata.received_at = receivedAt"));
+        assert!(glue.contains("customMetadata.summary = summary"));
+    }
+
+    #[test]
+    fn only_batches_carry_custom_metadata() {
+        let summary = BatchSummary { received_at: 1_764_000_000_000, ..BatchSummary::default() };
+        let custom = Custom::of_batch(&summary);
+        assert_eq!(custom.received_at.as_deref(), Some("1764000000000"));
+        assert!(custom.summary.as_deref().is_some_and(|s| s.starts_with('{')));
+        let none = Custom::default();
+        assert_eq!((none.received_at, none.summary), (None, None));
+    }
 }

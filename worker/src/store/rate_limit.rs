@@ -58,6 +58,9 @@ const HIT: &str = concat!(
 
 /// Counts one request of `key` (`{family}:{ip_hash}`) in the window starting at `window_start`.
 /// `ip_hash` matches list entries by hash, `ip_hex` (32 hex digits, `net::ip::to_hex`) by range.
+/// Made through workers-rs' `first("v")`: one direct JavaScript call (`Shape::Js`, bench builds
+/// only) is 11 JavaScript↔wasm crossings fewer per request but measured no less CPU
+/// (`cargo xtask bench ingest --floor`), so it is not used here.
 pub(crate) async fn hit(
     db: &Db,
     key: &str,
@@ -70,6 +73,101 @@ pub(crate) async fn hit(
         .first_column::<f64>("d1 rate limit", db.statement(Kind::Write, HIT, &values)?, "v")
         .await?;
     Ok(packed.map(Verdict::unpack).unwrap_or_default())
+}
+
+/// Ways to make the limiter's statement, compared by `cargo xtask bench ingest --floor` (cargo
+/// feature `bench-floor` only): the same SQL and values, through workers-rs' `first(column)`,
+/// `raw()` or `run()`, or through one direct JavaScript call.
+#[cfg(feature = "bench-floor")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    First,
+    Raw,
+    Run,
+    Js,
+}
+
+/// [`hit`], its statement made in `shape`.
+#[cfg(feature = "bench-floor")]
+pub(crate) async fn hit_as(
+    shape: Shape,
+    db: &Db,
+    key: &str,
+    window_start: UnixMillis,
+    ip_hash: &str,
+    ip_hex: Option<&str>,
+) -> Result<Verdict, ApiError> {
+    let values = || [text(key), num(window_start), text(ip_hash), opt_text(ip_hex)];
+    let what = "d1 rate limit";
+    let packed: Option<f64> = match shape {
+        Shape::First => {
+            db.first_column::<f64>(what, db.statement(Kind::Write, HIT, &values())?, "v").await?
+        }
+        Shape::Raw => db
+            .raw::<f64>(what, db.statement(Kind::Write, HIT, &values())?)
+            .await?
+            .first()
+            .and_then(|row| row.first().copied()),
+        Shape::Run => {
+            #[derive(serde::Deserialize)]
+            struct Row {
+                v: f64,
+            }
+            let result = db.run(what, db.statement(Kind::Write, HIT, &values())?).await?;
+            result.results::<Row>().map_err(|e| ApiError::storage(what, e))?.first().map(|r| r.v)
+        }
+        Shape::Js => direct::js_first_v(db, key, window_start, ip_hash, ip_hex).await?,
+    };
+    Ok(packed.map(Verdict::unpack).unwrap_or_default())
+}
+
+/// The limiter's statement in one direct JavaScript call (a bench shape).
+#[cfg(feature = "bench-floor")]
+mod direct {
+    use pulsegate_schema::UnixMillis;
+    use wasm_bindgen::JsValue;
+    use wasm_bindgen::prelude::wasm_bindgen;
+    use worker::js_sys::Promise;
+    use worker::wasm_bindgen_futures::JsFuture;
+
+    use super::HIT;
+    use crate::error::ApiError;
+    use crate::store::d1::{Db, Kind, js_cause};
+
+    #[wasm_bindgen(
+        inline_js = "export function pgRateLimitHit(db, sql, key, windowStart, ipHash, ipHex) { return db.prepare(sql).bind(key, windowStart, ipHash, ipHex === '' ? null : ipHex).first('v'); }"
+    )]
+    extern "C" {
+        /// `db.prepare(sql).bind(…).first("v")` in one call: workers-rs makes the same statement
+        /// with a dozen JavaScript↔wasm crossings (the statement object, the bound values array, the
+        /// promise, the result's conversion). An `ipHex` of `""` binds NULL.
+        #[wasm_bindgen(js_name = pgRateLimitHit, catch)]
+        fn js_hit(
+            db: &JsValue,
+            sql: &str,
+            key: &str,
+            window_start: f64,
+            ip_hash: &str,
+            ip_hex: &str,
+        ) -> Result<Promise, JsValue>;
+    }
+
+    /// The limiter's statement through [`js_hit`]; its one column as a number (`None` without a row).
+    pub(super) async fn js_first_v(
+        db: &Db,
+        key: &str,
+        window_start: UnixMillis,
+        ip_hash: &str,
+        ip_hex: Option<&str>,
+    ) -> Result<Option<f64>, ApiError> {
+        let what = "d1 rate limit";
+        let binding = db.counted_binding(Kind::Write);
+        let promise = js_hit(binding, HIT, key, window_start as f64, ip_hash, ip_hex.unwrap_or(""))
+            .map_err(|e| ApiError::storage(what, js_cause(&e)))?;
+        let value =
+            JsFuture::from(promise).await.map_err(|e| ApiError::storage(what, js_cause(&e)))?;
+        Ok(value.as_f64())
+    }
 }
 
 /// The start of the fixed window holding `now`.

@@ -21,6 +21,18 @@
 //!    rest throttled by the isolate, the burst's common case) are sent one at a time. The counts
 //!    are exact and do not depend on the machine's load, unlike the timings.
 //!
+//! 4. **The floor** (`--floor [--runs N]`, instead of 1 to 3): a second build of the worker with
+//!    the cargo feature `bench-floor` (`target/bench-floor/`, never the default build) adds
+//!    `POST /bench/floor/{kind}` routes that do ONLY the storage work the design mandates for a
+//!    batch: the rate limiter's statement as the batch route makes it, the batch's R2 put as the
+//!    batch route makes it, and both in the batch route's order (`worker/src/routes/track/floor.rs`
+//!    lists every kind, with the call-shape variants: the statement through `first`/`raw`/`run`
+//!    or one direct JavaScript call, the put through workers-rs or one JavaScript call, the body
+//!    read as bytes or text). `/health`, the real batch route and every floor route are measured
+//!    interleaved in slices (each route's `--seconds` split into 5 turns, routes taking turns), so
+//!    a change of the machine's load falls on all of them; each run prints req/s, p50/p99,
+//!    workerd CPU per request and the ratio to `/health`, and the medians over the runs follow.
+//!
 //! The bench worker gets a throwaway admin key and registers its site key first, as a deployment
 //! would (session starts of unregistered site keys are refused).
 
@@ -35,6 +47,8 @@ use crate::cmd::{self, Group};
 use crate::{Result, install, paths, sdk, worker};
 
 const EVENTS_PER_BATCH: usize = 50;
+/// The route under test.
+const BATCH: &str = "/track/events/batch";
 /// The paced scenario: sessions × batches (each 50 events), batches 10 s apart.
 const PACED_SESSIONS: usize = 10;
 const PACED_BATCHES: usize = 20;
@@ -50,10 +64,22 @@ pub(crate) fn run(args: &[String]) -> Result {
     install::ensure_build_tools()?;
     sdk::build()?;
     worker::build()?;
-    if args.iter().any(|a| a == "--crossings") {
-        return Bench::start(true)?.crossings();
+    let floor = args.iter().any(|a| a == "--floor");
+    if floor {
+        build_floor()?;
     }
-    let w = Bench::start(false)?;
+    if args.iter().any(|a| a == "--crossings") {
+        if floor {
+            return Bench::start(Variant::FloorCounted)?.crossings(FLOOR_ROUTES);
+        }
+        return Bench::start(Variant::Counted)?
+            .crossings(&[("GET /health", "/health"), ("POST /track/events/batch (50 ev)", BATCH)]);
+    }
+    if floor {
+        let runs: usize = flag(args, "--runs", 3)?;
+        return Bench::start(Variant::Floor)?.floor(clients, seconds, runs.max(1));
+    }
+    let w = Bench::start(Variant::Default)?;
 
     println!("\n==> paced sessions: D1 write statements per 1,000 events");
     let d1 = w.paced()?;
@@ -72,6 +98,7 @@ pub(crate) fn run(args: &[String]) -> Result {
         Call::Post(
             "/track/events/batch".to_owned(),
             batch_json(id, *started, started + 10 + i as u64 * 100),
+            None,
         )
     })?;
     w.settle(mark)?;
@@ -137,7 +164,8 @@ impl Drop for Bench {
 
 enum Call {
     Get(String),
-    Post(String, String),
+    /// Path, body, and the worker clock to send (`x-pulsegate-now`), if any.
+    Post(String, String, Option<u64>),
 }
 
 struct LoadResult {
@@ -157,6 +185,16 @@ impl LoadResult {
         percentile(&self.latencies_ms, p)
     }
 
+    /// Two measurements of one route as one (a route's turns in the floor bench).
+    fn merged(mut self, other: Self) -> Self {
+        self.latencies_ms.extend(other.latencies_ms);
+        self.latencies_ms.sort_by(f64::total_cmp);
+        self.elapsed += other.elapsed;
+        self.errors += other.errors;
+        self.cpu_ticks = self.cpu_ticks.zip(other.cpu_ticks).map(|(a, b)| a + b);
+        self
+    }
+
     fn cpu_ms_per_request(&self) -> Option<f64> {
         let ticks = self.cpu_ticks?;
         Some(
@@ -165,13 +203,30 @@ impl LoadResult {
     }
 }
 
+/// Which build `wrangler dev` runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Variant {
+    /// `worker/build`, the default build.
+    Default,
+    /// A copy of it whose JavaScript↔wasm calls are counted.
+    Counted,
+    /// `target/bench-floor/build`, built with the `bench-floor` feature.
+    Floor,
+    /// A copy of that whose calls are counted.
+    FloorCounted,
+}
+
 impl Bench {
-    /// `counted`: run a copy of the build whose JavaScript↔wasm calls are counted.
-    fn start(counted: bool) -> Result<Self> {
+    fn start(variant: Variant) -> Result<Self> {
         let state = std::env::temp_dir().join(format!("pulsegate-bench-{}", std::process::id()));
         let _ = fs::remove_dir_all(&state);
         worker::migrate(&state)?;
-        let config = if counted { Some(counted_copy(&state)?) } else { None };
+        let config = match variant {
+            Variant::Default => None,
+            Variant::Counted => Some(counted_copy(&state, &paths::root().join("worker/build"))?),
+            Variant::FloorCounted => Some(counted_copy(&state, &floor_dir().join("build"))?),
+            Variant::Floor => Some(floor_dir().join("wrangler.toml")),
+        };
         let port = free_port()?;
         let inspector = free_port()?;
         let log = state.join("wrangler.log");
@@ -219,8 +274,105 @@ impl Bench {
             .map_err(|e| format!("registering site {SITE_KEY}: {e}"))
     }
 
+    /// Phase 4: `/health`, the batch route and the floor routes, interleaved, `runs` times.
+    fn floor(&self, clients: usize, seconds: u64, runs: usize) -> Result {
+        let sessions: Vec<(String, u64)> = (0..clients * 4).map(|_| (uuid(), now_ms())).collect();
+        for (id, started) in &sessions {
+            self.post("/track/session/start", &session_start(id, *started), None)?;
+        }
+        let batch = |client: usize, i: usize, path: &str, now: u64| {
+            let (id, started) = &sessions[(client + i * clients) % sessions.len()];
+            let body = batch_json(id, *started, started + 10 + i as u64 * 100);
+            Call::Post(path.to_owned(), body, Some(now))
+        };
+        // Each route's own clock: the worker sees time pass only during that route's turns, so
+        // the batch route's session aggregate updates (at most one per session per 20 s) come as
+        // often per batch as in one continuous run of the route.
+        let t0 = now_ms();
+        let mut spent = vec![Duration::ZERO; FLOOR_ROUTES.len()];
+        let mut all: Vec<Vec<RunRow>> = vec![Vec::new(); FLOOR_ROUTES.len()];
+        for run in 1..=runs {
+            println!(
+                "\n==> floor run {run}/{runs}: {clients} clients, {seconds} s per route in {FLOOR_TURNS} turns (load average {})",
+                load_average()
+            );
+            let mut results: Vec<Option<LoadResult>> = FLOOR_ROUTES.iter().map(|_| None).collect();
+            let turn = Duration::from_secs(seconds).as_secs_f64() / FLOOR_TURNS as f64;
+            for _ in 0..FLOOR_TURNS {
+                for ((slot, (_, path)), spent) in
+                    results.iter_mut().zip(FLOOR_ROUTES).zip(&mut spent)
+                {
+                    let began = Instant::now();
+                    let base = t0 + u64::try_from(spent.as_millis()).unwrap_or(0);
+                    let mut r = self.load_for(clients, Duration::from_secs_f64(turn), |c, i| {
+                        if *path == "/health" {
+                            Call::Get("/health".to_owned())
+                        } else {
+                            let at = base + u64::try_from(began.elapsed().as_millis()).unwrap_or(0);
+                            batch(c, i, path, at)
+                        }
+                    })?;
+                    *spent += r.elapsed;
+                    // Work the route left behind (its background tasks) is its own CPU.
+                    r.cpu_ticks = r.cpu_ticks.zip(workerd_settled()).map(|(a, b)| a + b);
+                    *slot = Some(match slot.take() {
+                        Some(before) => before.merged(r),
+                        None => r,
+                    });
+                }
+            }
+            let results: Vec<LoadResult> = results.into_iter().flatten().collect();
+            let health = results[0].per_second();
+            println!(
+                "{:<40} {:>8} {:>8} {:>8} {:>10} {:>8}",
+                "route (same worker, interleaved)",
+                "req/s",
+                "p50 ms",
+                "p99 ms",
+                "CPU ms/req",
+                "ratio"
+            );
+            for ((name, _), (r, acc)) in FLOOR_ROUTES.iter().zip(results.iter().zip(&mut all)) {
+                let cpu = r.cpu_ms_per_request();
+                println!(
+                    "{name:<40} {:>8.1} {:>8.1} {:>8.1} {:>10} {:>7.2}x{}",
+                    r.per_second(),
+                    r.p(50.0),
+                    r.p(99.0),
+                    cpu.map_or("n/a".to_owned(), |c| format!("{c:.2}")),
+                    r.per_second() / health,
+                    if r.errors > 0 { format!("  ({} non-2xx)", r.errors) } else { String::new() },
+                );
+                acc.push((r.per_second(), r.p(50.0), r.per_second() / health, cpu));
+            }
+            println!("machine load average after the run: {}", load_average());
+        }
+        println!("\n==> medians over {runs} runs");
+        println!(
+            "{:<40} {:>8} {:>8} {:>10} {:>8}",
+            "route", "req/s", "p50 ms", "CPU ms/req", "ratio"
+        );
+        for ((name, _), runs) in FLOOR_ROUTES.iter().zip(&all) {
+            let med = |f: &dyn Fn(&RunRow) -> Option<f64>| {
+                let mut v: Vec<f64> = runs.iter().filter_map(f).collect();
+                v.sort_by(f64::total_cmp);
+                v.get(v.len() / 2).copied()
+            };
+            println!(
+                "{name:<40} {:>8.1} {:>8.1} {:>10} {:>7.2}x",
+                med(&|r| Some(r.0)).unwrap_or(0.0),
+                med(&|r| Some(r.1)).unwrap_or(0.0),
+                med(&|r| r.3).map_or("n/a".to_owned(), |c| format!("{c:.2}")),
+                med(&|r| Some(r.2)).unwrap_or(0.0),
+            );
+        }
+        Ok(())
+    }
+
     /// Phase 3: crossings per `/health` request and per throttled batch (see the module doc).
-    fn crossings(&self) -> Result {
+    /// `routes`: (name, path) pairs; `/health` is sent as a GET, every other path the same
+    /// 50-event batch of one session.
+    fn crossings(&self, routes: &[(&str, &str)]) -> Result {
         let t0 = now_ms();
         let id = uuid();
         self.post("/track/session/start", &session_start(&id, t0), Some(t0))?;
@@ -232,10 +384,10 @@ impl Bench {
             self.agent.get(&format!("{}/health", self.url)).call().map_err(|e| e.to_string())?;
         }
         let mut rows = Vec::new();
-        for route in ["GET /health", "POST /track/events/batch (50 ev)"] {
+        for &(route, path) in routes {
             let before = self.crossing_lines().len();
             for _ in 0..CROSSING_WINDOW {
-                let sent = if route.starts_with("GET") {
+                let sent = if path == "/health" {
                     self.agent
                         .get(&format!("{}/health", self.url))
                         .call()
@@ -243,7 +395,7 @@ impl Bench {
                         .map_err(|e| e.to_string())
                 } else {
                     let body = batch_json(&id, t0, t0 + 20);
-                    self.post("/track/events/batch", &body, Some(t0 + 2_000))
+                    self.post(path, &body, Some(t0 + 2_000))
                 };
                 sent.map_err(|e| format!("{route}: {e}"))?;
             }
@@ -260,10 +412,10 @@ impl Bench {
         println!(
             "\n==> JavaScript<->wasm crossings per request ({CROSSING_WINDOW} requests each, one at a time)"
         );
-        println!("{:<34} {:>9} {:>9} {:>9}", "route", "wasm->JS", "JS->wasm", "total");
+        println!("{:<40} {:>9} {:>9} {:>9}", "route", "wasm->JS", "JS->wasm", "total");
         for (route, line) in &rows {
             let (imports, exports, top) = parse_crossings(line);
-            println!("{route:<34} {imports:>9.1} {exports:>9.1} {:>9.1}", imports + exports);
+            println!("{route:<40} {imports:>9.1} {exports:>9.1} {:>9.1}", imports + exports);
             println!("  most called: {top}");
         }
         Ok(())
@@ -334,7 +486,17 @@ impl Bench {
         seconds: u64,
         call: impl Fn(usize, usize) -> Call + Sync,
     ) -> Result<LoadResult> {
-        let deadline = Instant::now() + Duration::from_secs(seconds);
+        self.load_for(clients, Duration::from_secs(seconds), call)
+    }
+
+    /// [`Bench::load`] for any duration.
+    fn load_for(
+        &self,
+        clients: usize,
+        duration: Duration,
+        call: impl Fn(usize, usize) -> Call + Sync,
+    ) -> Result<LoadResult> {
+        let deadline = Instant::now() + duration;
         let errors = AtomicU64::new(0);
         let cpu_before = workerd_ticks();
         let started = Instant::now();
@@ -351,10 +513,16 @@ impl Bench {
                             let t = Instant::now();
                             let result = match call(client, i) {
                                 Call::Get(path) => agent.get(&format!("{url}{path}")).call(),
-                                Call::Post(path, body) => agent
-                                    .post(&format!("{url}{path}"))
-                                    .set("content-type", "text/plain;charset=UTF-8")
-                                    .send_string(&body),
+                                Call::Post(path, body, now) => {
+                                    let req = agent
+                                        .post(&format!("{url}{path}"))
+                                        .set("content-type", "text/plain;charset=UTF-8");
+                                    match now {
+                                        Some(n) => req.set("x-pulsegate-now", &n.to_string()),
+                                        None => req,
+                                    }
+                                    .send_string(&body)
+                                }
                             };
                             if result.is_err() {
                                 errors.fetch_add(1, Ordering::Relaxed);
@@ -422,6 +590,55 @@ impl Bench {
     }
 }
 
+/// One route's figures in one floor run: req/s, p50 ms, ratio to `/health`, CPU ms per request.
+type RunRow = (f64, f64, f64, Option<f64>);
+
+/// Turns per route in one floor run.
+const FLOOR_TURNS: usize = 5;
+
+/// The floor run's routes, in turn order: `/health` first (every ratio is against it), the real
+/// batch route, then the floor routes (`worker/src/routes/track/floor.rs`). All but `/health`
+/// are sent the same 50-event batches.
+const FLOOR_ROUTES: &[(&str, &str)] = &[
+    ("GET /health (no storage)", "/health"),
+    ("POST /track/events/batch (50 ev)", BATCH),
+    ("floor: body (bytes)", "/bench/floor/body"),
+    ("floor: limiter (as the batch route)", "/bench/floor/limit"),
+    ("floor: R2 put (as the batch route)", "/bench/floor/r2"),
+    ("floor: limiter + R2 put (batch order)", "/bench/floor/both"),
+    ("  shape: body read as text", "/bench/floor/body-text"),
+    ("  shape: limiter via first(\"v\")", "/bench/floor/limit-first"),
+    ("  shape: limiter via raw()", "/bench/floor/limit-raw"),
+    ("  shape: limiter via run()", "/bench/floor/limit-run"),
+    ("  shape: limiter via one JS call", "/bench/floor/limit-js"),
+    ("  shape: R2 put via workers-rs", "/bench/floor/r2-rs"),
+    ("  shape: R2 put via one JS call", "/bench/floor/r2-js"),
+];
+
+/// Where the `bench-floor` build and its `wrangler.toml` live (apart from `worker/build`, so the
+/// default build is never replaced by it).
+fn floor_dir() -> PathBuf {
+    paths::target().join("bench-floor")
+}
+
+/// Builds the worker with the `bench-floor` feature into [`floor_dir`]`/build`, next to a
+/// `wrangler.toml` without the build step.
+fn build_floor() -> Result {
+    let dir = floor_dir();
+    fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    cmd::step(
+        "build worker with the bench-floor feature (worker-build --release)",
+        cmd::tool("worker-build")
+            .current_dir(paths::root().join("worker"))
+            .args(["--release", "--out-dir"])
+            .arg(dir.join("build"))
+            .args(["--", "--features", "bench-floor"]),
+    )?;
+    let toml = fs::read_to_string(paths::root().join("worker/wrangler.toml"))
+        .map_err(|e| e.to_string())?;
+    fs::write(dir.join("wrangler.toml"), without_build_step(&toml)).map_err(|e| e.to_string())
+}
+
 /// Requests per counted window: the counted worker logs one `CROSSINGS` line per this many.
 const CROSSING_WINDOW: usize = 100;
 
@@ -439,17 +656,17 @@ fn counted_index_js(js: &str) -> Option<String> {
         .then(|| format!("{}{js}", COUNTER_JS.replace("__EVERY", &CROSSING_WINDOW.to_string())))
 }
 
-/// A copy of `worker/build` with its calls counted, next to a `wrangler.toml` without the build
-/// step; answers that config's path.
-fn counted_copy(state: &Path) -> Result<PathBuf> {
+/// A copy of the build in `build` (`worker/build` or the floor's) with its calls counted, next to
+/// a `wrangler.toml` without the build step; answers that config's path.
+fn counted_copy(state: &Path, build: &Path) -> Result<PathBuf> {
     let src = paths::root().join("worker");
     let dir = state.join("counted");
     fs::create_dir_all(dir.join("build")).map_err(|e| e.to_string())?;
     for name in ["index_bg.wasm", "package.json"] {
-        fs::copy(src.join("build").join(name), dir.join("build").join(name))
+        fs::copy(build.join(name), dir.join("build").join(name))
             .map_err(|e| format!("copying {name}: {e}"))?;
     }
-    let js = fs::read_to_string(src.join("build/index.js")).map_err(|e| e.to_string())?;
+    let js = fs::read_to_string(build.join("index.js")).map_err(|e| e.to_string())?;
     let counted = counted_index_js(&js)
         .ok_or("worker/build/index.js has an unknown shape; --crossings cannot count it")?;
     fs::write(dir.join("build/index.js"), counted).map_err(|e| e.to_string())?;
@@ -613,6 +830,21 @@ fn load_average() -> String {
         .ok()
         .and_then(|l| l.split_whitespace().next().map(str::to_owned))
         .unwrap_or_else(|| "n/a".to_owned())
+}
+
+/// Waits until workerd's CPU ticks stop growing (at most 5 s); answers the ticks it used meanwhile.
+fn workerd_settled() -> Option<u64> {
+    let start = workerd_ticks()?;
+    let mut last = start;
+    for _ in 0..25 {
+        std::thread::sleep(Duration::from_millis(200));
+        let now = workerd_ticks()?;
+        if now == last {
+            break;
+        }
+        last = now;
+    }
+    Some(last.saturating_sub(start))
 }
 
 /// user + system CPU ticks of every running `workerd` (the one `wrangler dev` started).

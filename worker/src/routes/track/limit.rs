@@ -17,29 +17,79 @@ use crate::store::rate_limit::{self, Verdict};
 
 /// Counts the request and decides. `db` is `None` when the D1 binding is missing (fail open).
 pub(crate) async fn check(db: Option<&Db>, ctx: &TrackCtx, family: Family) -> Result<(), ApiError> {
-    let (Some(db), Some(ip)) = (db, ctx.edge.ip.as_deref()) else { return Ok(()) };
-    let limit = ctx.config.limit(family);
-    // Without IP_HASH_SALT the window is still keyed by a hash, never by the raw IP.
-    let hash = ctx.ip_hash.clone().unwrap_or_else(|| unsalted(ip));
-    let key = format!("{}:{hash}", family.as_str());
-    let window = rate_limit::window_start(ctx.now, limit.window_ms());
-    let ip_hex = ip::to_hex(ip);
-    match rate_limit::hit(db, &key, window, &hash, ip_hex.as_deref()).await {
-        Ok(verdict) => decide(verdict, limit.limit, ctx.now, limit.window_ms()),
-        Err(e) => {
-            #[derive(Serialize)]
-            struct Line<'a> {
-                family: &'a str,
-                fail_open: bool,
-                error: &'a str,
+    let Some((db, hit)) = Hit::of(db, ctx, family) else { return Ok(()) };
+    let verdict = rate_limit::hit(db, &hit.key, hit.window, &hit.hash, hit.ip_hex.as_deref()).await;
+    hit.conclude(verdict, ctx, family)
+}
+
+/// [`check`] with the statement made in `shape` (`cargo xtask bench ingest --floor`).
+#[cfg(feature = "bench-floor")]
+pub(crate) async fn check_as(
+    shape: rate_limit::Shape,
+    db: Option<&Db>,
+    ctx: &TrackCtx,
+    family: Family,
+) -> Result<(), ApiError> {
+    let Some((db, hit)) = Hit::of(db, ctx, family) else { return Ok(()) };
+    let verdict =
+        rate_limit::hit_as(shape, db, &hit.key, hit.window, &hit.hash, hit.ip_hex.as_deref()).await;
+    hit.conclude(verdict, ctx, family)
+}
+
+/// What the limiter's statement counts: the window of `{family}:{ip_hash}`.
+struct Hit {
+    key: String,
+    window: u64,
+    hash: String,
+    ip_hex: Option<String>,
+    limit: u32,
+    window_ms: u64,
+}
+
+impl Hit {
+    /// `None` without a D1 binding or a client IP: nothing to count, the request goes through.
+    fn of<'a>(db: Option<&'a Db>, ctx: &TrackCtx, family: Family) -> Option<(&'a Db, Self)> {
+        let (db, ip) = (db?, ctx.edge.ip.as_deref()?);
+        let limit = ctx.config.limit(family);
+        // Without IP_HASH_SALT the window is still keyed by a hash, never by the raw IP.
+        let hash = ctx.ip_hash.clone().unwrap_or_else(|| unsalted(ip));
+        let key = format!("{}:{hash}", family.as_str());
+        let window_ms = limit.window_ms();
+        let hit = Self {
+            key,
+            window: rate_limit::window_start(ctx.now, window_ms),
+            hash,
+            ip_hex: ip::to_hex(ip),
+            limit: limit.limit,
+            window_ms,
+        };
+        Some((db, hit))
+    }
+
+    /// The verdict applied; a failed statement fails open (and is logged).
+    fn conclude(
+        self,
+        verdict: Result<Verdict, ApiError>,
+        ctx: &TrackCtx,
+        family: Family,
+    ) -> Result<(), ApiError> {
+        match verdict {
+            Ok(verdict) => decide(verdict, self.limit, ctx.now, self.window_ms),
+            Err(e) => {
+                #[derive(Serialize)]
+                struct Line<'a> {
+                    family: &'a str,
+                    fail_open: bool,
+                    error: &'a str,
+                }
+                let error = e.detail().unwrap_or("failed");
+                log::job(
+                    Level::Error,
+                    "rate_limit",
+                    Line { family: family.as_str(), fail_open: true, error },
+                );
+                Ok(())
             }
-            let error = e.detail().unwrap_or("failed");
-            log::job(
-                Level::Error,
-                "rate_limit",
-                Line { family: family.as_str(), fail_open: true, error },
-            );
-            Ok(())
         }
     }
 }

@@ -3,6 +3,8 @@
 //! and its verdict is applied first.
 
 pub(crate) mod events;
+#[cfg(feature = "bench-floor")]
+pub(crate) mod floor;
 pub(crate) mod limit;
 pub(crate) mod session;
 

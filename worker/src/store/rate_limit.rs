@@ -100,9 +100,7 @@ pub(crate) async fn hit_as(
     let values = || [text(key), num(window_start), text(ip_hash), opt_text(ip_hex)];
     let what = "d1 rate limit";
     let packed: Option<f64> = match shape {
-        Shape::First => {
-            db.first_column::<f64>(what, db.statement(Kind::Write, HIT, &values())?, "v").await?
-        }
+        Shape::First => return hit(db, key, window_start, ip_hash, ip_hex).await,
         Shape::Raw => db
             .raw::<f64>(what, db.statement(Kind::Write, HIT, &values())?)
             .await?

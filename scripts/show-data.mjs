@@ -15,8 +15,14 @@ for (const s of sessions) {
   console.log(`\n${s.started} UTC  site=${s.site_key}  session=${s.id}\n  landed on ${s.landing_url}`);
   console.log(`  ${s.event_count} events, ${s.page_views} pageviews, ${s.clicks} clicks, ${Math.round(s.duration_ms / 1000)} s; ` +
     `engagement ${s.engagement_score}, suspicion ${s.suspicion_score}${s.network_kind ? ` (${s.network_kind} network)` : ''}`);
-  for (const { key, body } of await state.getJsonMany(s.r2_prefix)) {
-    const kinds = Array.isArray(body?.events) ? `  (${body.events.map((e) => e.type).join(', ')})` : '';
+  // Replay batches (gzip rrweb events) share the prefix: listed, not parsed.
+  const isReplay = (key) => key.endsWith('.replay.json.gz');
+  const parsed = new Map((await state.getJsonMany(s.r2_prefix, (key) => !isReplay(key))).map((o) => [o.key, o.body]));
+  for (const key of await state.listKeys(s.r2_prefix)) {
+    const body = parsed.get(key);
+    const kinds = isReplay(key) ? '  (replay: rrweb events, gzip)'
+      : Array.isArray(body?.events) ? `  (${body.events.map((e) => e.type).join(', ')})`
+      : key.endsWith('.lead.json') ? '  (lead marker)' : '';
     console.log(`  r2: ${key}${kinds}`);
   }
 }

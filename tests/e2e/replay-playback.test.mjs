@@ -191,8 +191,10 @@ test('insertions in the middle, interleaved runs, nested subtrees and moves repl
     });
     // Once the snapshot has been written (the nodes are in the Replayer's page), nested privacy
     // changes in one task, the inner one recorded first: the inner element leaves its mask as
-    // its parent takes one, and gets new content; all written once, masked.
-    await p.waitForTimeout(300);
+    // its parent takes one, and gets new content; all written once, masked. The recorder has
+    // emitted Meta and the FullSnapshot once it counts two events (the bench's signal too), so
+    // this case always meets nodes the Replayer already has, however slow the machine.
+    await p.waitForFunction(() => window.PulseGate?.replay?.stats?.events >= 2, null, { timeout: 30000 });
     await p.evaluate(() => {
       const inner = document.getElementById('inner');
       inner.className = '';

@@ -385,3 +385,111 @@ async fn a_lone_surrogate_is_sent_as_the_replacement_character() {
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].fields["notes"], FieldValue::Text("a\u{FFFD} b \u{FFFD} 😀".into()));
 }
+
+#[wasm_bindgen_test]
+async fn utm_parameters_are_decoded_cut_and_the_first_non_empty_one_wins() {
+    let endpoint = "https://form-utm.example";
+    let id = "form-utm";
+    mount(id, endpoint, "{status: 201, body: '{}'}, {status: 201, body: '{}'}").await;
+    // `+` and `%20` are spaces, escapes decode to UTF-8, an empty value gives way to a later
+    // one, names are compared as written (`UTM_CONTENT` is not one), the fragment is not the
+    // query, and a value longer than the schema's limit is cut at a character boundary.
+    let long = "%C3%A9".repeat(200);
+    let before = run(&format!(
+        "const before = location.href; history.replaceState(null, '', '?utm_source=a+b%20c' +
+           '&utm_medium=&utm_medium=cpc&utm_medium=later&utm_term=%C3%BC%F0%9F%98%80&UTM_CONTENT=x' +
+           '&utm_campaign={long}&utm_campaign=second#utm_content=frag'); return before;"
+    ));
+    fill_valid(id);
+    submit(id);
+    until("the thanks", || eval(id, "!root.querySelector('.ok').hidden").as_bool() == Some(true))
+        .await;
+    // No UTM parameter: no `utm` member, and the hidden UTM field is left out.
+    run("history.replaceState(null, '', '?utm_x=1&x=utm_source'); return 0;");
+    let again = "https://form-utm2.example";
+    mount("form-utm2", again, "{status: 201, body: '{}'}").await;
+    fill_valid("form-utm2");
+    submit("form-utm2");
+    until("the second thanks", || {
+        eval("form-utm2", "!root.querySelector('.ok').hidden").as_bool() == Some(true)
+    })
+    .await;
+    run(&format!("history.replaceState(null, '', {:?}); return 0;", before.as_string().unwrap()));
+    let sent = posts(endpoint);
+    let utm = sent[0].utm.as_ref().expect("utm");
+    assert_eq!(utm.source.as_deref(), Some("a b c"));
+    assert_eq!(utm.medium.as_deref(), Some("cpc"));
+    assert_eq!(utm.term.as_deref(), Some("ü😀"));
+    assert_eq!(utm.content, None);
+    assert_eq!(utm.campaign.as_deref(), Some("é".repeat(128).as_str()), "256 bytes");
+    assert_eq!(sent[0].fields["utm_source"], FieldValue::Text("a b c".into()));
+    let sent = posts(again);
+    assert_eq!(sent[0].utm, None);
+    assert!(!sent[0].fields.contains_key("utm_source"));
+}
+
+/// Mounts form `quote` with `tracker` (a JS expression) as the target's tracker, fills it validly,
+/// submits it and answers the submission it sent.
+async fn submit_with_tracker(id: &str, endpoint: &str, tracker: &str) -> LeadSubmission {
+    install_network();
+    answer(
+        endpoint,
+        &format!("[{{status: 200, body: {CONFIG:?}}}, {{status: 201, body: '{{}}'}}]"),
+    );
+    let target = run(&format!(
+        "const el = document.createElement('div'); el.id = {id:?}; document.body.appendChild(el);
+         return {{ el, siteKey: 'demo', formId: 'quote', endpoint: {endpoint:?}, tracker: {tracker} }};"
+    ));
+    assert!(crate::mount(&target));
+    let q = format!("return !!document.getElementById({id:?}).shadowRoot.querySelector('form');");
+    until("the form renders", || run(&q).as_bool() == Some(true)).await;
+    fill_valid(id);
+    submit(id);
+    until("the thanks", || eval(id, "!root.querySelector('.ok').hidden").as_bool() == Some(true))
+        .await;
+    let mut sent = posts(endpoint);
+    assert_eq!(sent.len(), 1);
+    sent.remove(0)
+}
+
+#[wasm_bindgen_test]
+async fn a_starting_tracker_is_waited_for_and_its_ids_are_checked() {
+    const SESSION: &str = "0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c";
+    // Loaded (`_l`) but without a session for its first three looks: the submission waits for it.
+    let s = submit_with_tracker(
+        "form-wait",
+        "https://form-wait.example",
+        &format!(
+            "(window.looks = 0, {{ _l: {{}}, getSessionId: () => ++window.looks > 3 ? {SESSION:?} : undefined,
+              getVisitorId: () => 'not a uuid', _state: () => ({{ fingerprint: {{ id: 'abc' }} }}) }})"
+        ),
+    )
+    .await;
+    assert_eq!(s.session_id.map(|v| v.to_string()).as_deref(), Some(SESSION));
+    assert_eq!(s.visitor_id, None, "an id that is not a UUID is left out");
+    assert_eq!(s.fingerprint, None, "a fingerprint id that is not one is left out");
+    assert!(run("return window.looks;").as_f64().unwrap_or(0.0) >= 4.0);
+    // Off (`_off`), or not a loader's tracker (no `_l`): sent at once, without ids.
+    for (n, tracker) in [
+        "(window.looks = 0, { _l: {}, _off: true, getSessionId: () => { window.looks++; } })",
+        "(window.looks = 0, { getSessionId: () => { window.looks++; } })",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (id, endpoint) = (format!("form-nowait{n}"), format!("https://form-nowait{n}.example"));
+        let s = submit_with_tracker(&id, &endpoint, tracker).await;
+        assert_eq!((s.session_id, s.visitor_id, s.fingerprint), (None, None, None), "{tracker}");
+        assert_eq!(run("return window.looks;").as_f64(), Some(1.0), "{tracker}");
+    }
+    // One whose methods throw never gets a session: twenty looks, then sent without ids.
+    let s = submit_with_tracker(
+        "form-throws",
+        "https://form-throws.example",
+        "(window.looks = 0, { _l: {}, getSessionId() { window.looks++; throw 1; },
+          getVisitorId() { throw 1; }, _state() { throw 1; } })",
+    )
+    .await;
+    assert_eq!((s.session_id, s.visitor_id, s.fingerprint), (None, None, None));
+    assert_eq!(run("return window.looks;").as_f64(), Some(21.0));
+}

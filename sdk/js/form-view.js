@@ -313,15 +313,33 @@ export function autofilled(v) {
   }
 }
 
+/** The hidden fields' sources the browser knows; the first five are the UTM query parameters. */
+const SOURCES = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "page_url", "referrer"];
+
+/** `text` cut to at most `max` UTF-8 bytes at a character's end (the schema's `truncate`). */
+const cut = (text, max) => {
+  let end = 0;
+  for (const c of text) {
+    max -= c.length > 1 ? 4 : c < "\x80" ? 1 : c < "\u0800" ? 2 : 3;
+    if (max < 0) break;
+    end += c.length;
+  }
+  return text.slice(0, end);
+};
+
 /**
  * The submission's JSON text (`pulsegate_schema::lead::LeadSubmission`): the fields' values (as
- * `values` reads them) and the hidden fields the browser fills, from `page` (`utm_source,
- * utm_medium, utm_campaign, utm_term, utm_content, page_url, referrer`, each a string or
- * `undefined`), with what the wasm decided. Absent members (`undefined`) are left out.
+ * `values` reads them), the UTM parameters of the page's query (decoded, each cut to `max` bytes;
+ * of a repeated one the first that is not empty), and the hidden fields the browser fills from
+ * those, `pageUrl` and `referrer` (a string or `undefined`), with what the wasm decided. Absent
+ * members (`undefined`) are left out.
  */
 export function body(v, formId, siteKey, id, session, visitor, fingerprint, honeypot, fillMs,
-  typed, keyless, autofilled, activeMs, trusted, ...page) {
+  typed, keyless, autofilled, activeMs, trusted, max, pageUrl, referrer) {
   try {
+    const query = new URLSearchParams(location.search);
+    const page = SOURCES.slice(0, 5).map((name) => query.getAll(name).map((x) => cut(x, max)).find((x) => x));
+    page.push(pageUrl, referrer);
     // No prototype: a field named `__proto__` is a member like any other.
     const fields = Object.create(null);
     const read = values(v);
@@ -329,13 +347,12 @@ export function body(v, formId, siteKey, id, session, visitor, fingerprint, hone
       if (read[i] !== undefined) fields[f.name] = read[i];
     });
     const from = Object.create(null);
-    ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "page_url", "referrer"]
-      .forEach((source, i) => (from[source] = page[i]));
+    SOURCES.forEach((source, i) => (from[source] = page[i]));
     for (const h of v.c.hidden_fields || []) {
       // The landing page and constants are the server's to fill; unknown sources are skipped.
       if (typeof h.name === "string" && from[h.source] != null) fields[h.name] = from[h.source];
     }
-    const [source, medium, campaign, term, content, pageUrl, referrer] = page;
+    const [source, medium, campaign, term, content] = page;
     return JSON.stringify({
       form_id: formId,
       site_key: siteKey,

@@ -5,10 +5,12 @@
 //! language (so a refused field's message comes back in it).
 //!
 //! The wasm decides what goes in (the tracker's ids, checked; the page URL and referrer cleaned
-//! as the tracker cleans them; UTM; the trap's value and the limits; the fill signals), and
+//! as the tracker cleans them; the trap's value and the limits; the fill signals), and
 //! `js/form-view.js` writes the JSON with `JSON.stringify` around the values it reads: written in
 //! the wasm, the JSON text (a string escaper and a writer per member, the values loop, the hidden
-//! fields' mapping) cost more than twice its JS. The browser tests parse every body the form
+//! fields' mapping) cost more than twice its JS. The UTM parameters are read there too
+//! (`URLSearchParams`, cut to the schema's limit the wasm passes): a query parser and a
+//! percent-decoder in the wasm cost more than that call. The browser tests parse every body the form
 //! sends into the schema's type (`deny_unknown_fields`), so the two cannot drift apart unnoticed.
 
 use alloc::string::String;
@@ -69,9 +71,9 @@ pub(crate) struct Envelope<'a> {
 
 #[wasm_bindgen(module = "/js/form-view.js")]
 extern "C" {
-    /// The submission's JSON text: the view's values, its hidden fields (from the UTM
-    /// parameters, the page URL and the referrer), and what the wasm passes (see
-    /// `js/form-view.js`).
+    /// The submission's JSON text: the view's values, the page's UTM parameters (each cut to
+    /// `max_utm` bytes), the hidden fields (from those, the page URL and the referrer), and what
+    /// the wasm passes (see `js/form-view.js`).
     #[wasm_bindgen(js_name = body)]
     fn write(
         view: &JsValue,
@@ -88,11 +90,7 @@ extern "C" {
         autofilled: u32,
         active_ms: Option<f64>,
         trusted_submit: bool,
-        utm_source: Option<&str>,
-        utm_medium: Option<&str>,
-        utm_campaign: Option<&str>,
-        utm_term: Option<&str>,
-        utm_content: Option<&str>,
+        max_utm: u32,
         page_url: Option<&str>,
         referrer: Option<&str>,
     ) -> String;
@@ -100,22 +98,10 @@ extern "C" {
 
 /// The JSON text of the submission of `view`'s current values (a `LeadSubmission`).
 pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
-    // The page URL without its fragment and credential-like parameters, as the tracker sends it.
-    let href = &envelope.page.href;
-    let utm = url::utm(href).unwrap_or_default();
-    let mut page = [
-        utm.source,
-        utm.medium,
-        utm.campaign,
-        utm.term,
-        utm.content,
-        url::clean(href, &[], false),
-        url::clean(&envelope.page.referrer, &[], false),
-    ];
-    for value in page.iter_mut().flatten() {
-        truncate(value, limits::MAX_URL_LEN);
-    }
-    let [source, medium, campaign, term, content, page_url, referrer] = &page;
+    // The page URL without its fragment and credential-like parameters, as the tracker sends it
+    // (cut to the schema's limit).
+    let page_url = url::clean(&envelope.page.href, &[], false);
+    let referrer = url::clean(&envelope.page.referrer, &[], false);
     let tracking = &envelope.tracking;
     let uuid = |id: &Option<[u8; 16]>| id.as_ref().map(uuid_text);
     let mut honeypot = view.honeypot();
@@ -136,11 +122,7 @@ pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
         fill.autofilled,
         fill.active_ms.map(|ms| ms as f64),
         fill.trusted_submit,
-        source.as_deref(),
-        medium.as_deref(),
-        campaign.as_deref(),
-        term.as_deref(),
-        content.as_deref(),
+        limits::MAX_TEXT_LEN as u32,
         page_url.as_deref(),
         referrer.as_deref(),
     )

@@ -375,6 +375,31 @@ export function body(v, formId, siteKey, id, session, visitor, fingerprint, hone
   }
 }
 
+/**
+ * What a submission needs from the page and from tracker `t` (the target's, else
+ * `window.PulseGate`): `[location.href, document.referrer, session id, visitor id, fingerprint
+ * id, starting]`, the ids as the tracker's API answers them (the wasm checks them); `starting`
+ * when its loader put it there (`_l`) and it is neither off (`_off`) nor running with a session.
+ */
+export function page(t) {
+  const read = (f) => {
+    try {
+      return f();
+    } catch (_) {
+      return undefined;
+    }
+  };
+  try {
+    const obj = (x) => x && typeof x == "object";
+    t = [t, self.PulseGate, {}].find(obj);
+    const session = read(() => t.getSessionId());
+    return [location.href, document.referrer, session, read(() => t.getVisitorId()),
+      read(() => t._state().fingerprint.id), obj(t._l) && t._off !== true && typeof session != "string"];
+  } catch (_) {
+    return [];
+  }
+}
+
 // The form's one handler (`src/form/mod.rs`, guarded: it never throws) takes what happened and
 // the signal's number: these are the `Signal` numbers of the events.
 const EVENTS = [["submit", 2], ["input", 3], ["keydown", 4], ["pointerdown", 4], ["focusin", 5], ["focusout", 6]];

@@ -18,7 +18,7 @@ use crate::js::{flag, get, number, text, whole};
 #[wasm_bindgen(module = "/js/form-view.js")]
 extern "C" {
     /// `array[i]`.
-    fn item(array: &JsValue, i: u32) -> JsValue;
+    pub(crate) fn item(array: &JsValue, i: u32) -> JsValue;
 }
 
 /// The visible fields of the config in `json` (the parsed body), in order, as the rules need them

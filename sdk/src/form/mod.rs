@@ -116,9 +116,9 @@ struct Form {
     /// The visitor's languages for `/forms/config?lang=` (`de` from `data-lang`, else the
     /// browser's, like `de-CH,de,en`), from the loader.
     lang: Option<String>,
-    /// The tracker to link leads to: `target.tracker` (the npm package's API), else
-    /// `window.PulseGate` when the form is submitted.
-    tracker: Option<JsValue>,
+    /// The tracker to link leads to: `target.tracker` (the npm package's API) when it is an
+    /// object, else `window.PulseGate` when the form is submitted (`js/form-view.js`'s `page`).
+    tracker: JsValue,
     view: Option<View>,
     /// When the form appeared (`Date.now()`), for the fill time.
     shown_at: u64,
@@ -167,7 +167,7 @@ pub(crate) fn mount(target: &JsValue) -> bool {
                     && l.len() <= 200
                     && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b',')
             }),
-            tracker: object(get(target, "tracker")),
+            tracker: get(target, "tracker"),
             view: None,
             shown_at: 0,
             first_touch: None,
@@ -302,16 +302,6 @@ impl Form {
         }
     }
 
-    /// The tracker that links leads, when it is on the page and neither running with a session
-    /// nor off (`window.PulseGate._off`, set by the loader): it is still loading.
-    fn tracker_starting(&self) -> bool {
-        let pg = self.tracker.clone().unwrap_or_else(|| get(&self.window, "PulseGate"));
-        object(pg.clone()).is_some()
-            && object(get(&pg, "_l")).is_some()
-            && !js::flag(&pg, "_off")
-            && call0(&pg, "getSessionId").as_string().is_none()
-    }
-
     /// How the form was filled, for the submission.
     fn fill_signals(&self, trusted_submit: bool) -> FillSignals {
         let mut fill = FillSignals { trusted_submit, ..FillSignals::default() };
@@ -359,9 +349,10 @@ impl Form {
             view.focus(i);
             return;
         }
+        let page = submit::page(&self.tracker);
         // The tracker is on the page but still starting (its wasm on the way): wait a little
         // for its session, so the lead is linked to it; then send whatever it has.
-        if self.looks < WAIT_LOOKS && self.tracker_starting() {
+        if self.looks < WAIT_LOOKS && config::item(&page, 5).as_bool() == Some(true) {
             self.looks += 1;
             self.waiting_pressed = trusted;
             self.sending = true;
@@ -379,18 +370,11 @@ impl Form {
         };
         self.submission_id = Some(id);
         let Some(view) = &self.view else { return };
-        let doc = get(&self.window, "document");
         let envelope = submit::Envelope {
             form_id: &self.form_id,
             site_key: &self.site_key,
             submission_id: id,
-            page: submit::Page {
-                href: text(&get(&self.window, "location"), "href").unwrap_or_default(),
-                referrer: text(&doc, "referrer").unwrap_or_default(),
-            },
-            tracking: submit::tracking(
-                &self.tracker.clone().unwrap_or_else(|| get(&self.window, "PulseGate")),
-            ),
+            page,
             fill_ms: js::now().saturating_sub(self.shown_at),
             fill,
         };

@@ -21,40 +21,11 @@ use pulsegate_schema::{FingerprintId, SiteKey};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
+use super::config::item;
 use super::view::View;
 use crate::ids::parse_uuid;
-use crate::js::{call0, get, object, text};
 use crate::text::uuid_text;
 use crate::url;
-
-/// The tracker's ids on this page, read from its public API (`getSessionId()`,
-/// `getVisitorId()`, and the fingerprint from `_state()`); all `None` without a tracker.
-#[derive(Debug, Default, PartialEq)]
-pub(crate) struct Tracking {
-    pub(crate) session_id: Option<[u8; 16]>,
-    pub(crate) visitor_id: Option<[u8; 16]>,
-    /// A well-formed fingerprint id (64 hex digits).
-    pub(crate) fingerprint: Option<String>,
-}
-
-/// Reads [`Tracking`] from the tracker's API object (`window.PulseGate`, or the npm package's).
-pub(crate) fn tracking(tracker: &JsValue) -> Tracking {
-    let Some(pg) = object(tracker.clone()) else { return Tracking::default() };
-    let uuid = |method: &str| call0(&pg, method).as_string().as_deref().and_then(parse_uuid);
-    let fingerprint = object(call0(&pg, "_state"))
-        .and_then(|state| text(&get(&state, "fingerprint"), "id"))
-        .filter(|id| FingerprintId::parse(id).is_ok());
-    Tracking { session_id: uuid("getSessionId"), visitor_id: uuid("getVisitorId"), fingerprint }
-}
-
-/// What the page tells about itself.
-#[derive(Debug, Default)]
-pub(crate) struct Page {
-    /// `location.href`.
-    pub(crate) href: String,
-    /// `document.referrer`.
-    pub(crate) referrer: String,
-}
 
 /// Everything one submission carries besides the form's values.
 #[derive(Debug)]
@@ -62,8 +33,8 @@ pub(crate) struct Envelope<'a> {
     pub(crate) form_id: &'a str,
     pub(crate) site_key: &'a SiteKey,
     pub(crate) submission_id: [u8; 16],
-    pub(crate) page: Page,
-    pub(crate) tracking: Tracking,
+    /// What [`page`] answered: the page's URL and referrer, the tracker's ids.
+    pub(crate) page: JsValue,
     pub(crate) fill_ms: u64,
     /// How the form was filled (keys, autofill, a script).
     pub(crate) fill: FillSignals,
@@ -71,6 +42,10 @@ pub(crate) struct Envelope<'a> {
 
 #[wasm_bindgen(module = "/js/form-view.js")]
 extern "C" {
+    /// `[location.href, document.referrer, session id, visitor id, fingerprint id, starting]`
+    /// from the page and `tracker` (else `window.PulseGate`): the ids unchecked, `starting` when
+    /// the tracker is loading and has no session yet. See `js/form-view.js`.
+    pub(crate) fn page(tracker: &JsValue) -> JsValue;
     /// The submission's JSON text: the view's values, the page's UTM parameters (each cut to
     /// `max_utm` bytes), the hidden fields (from those, the page URL and the referrer), and what
     /// the wasm passes (see `js/form-view.js`).
@@ -98,12 +73,13 @@ extern "C" {
 
 /// The JSON text of the submission of `view`'s current values (a `LeadSubmission`).
 pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
+    let at = |i| item(&envelope.page, i).as_string();
     // The page URL without its fragment and credential-like parameters, as the tracker sends it
     // (cut to the schema's limit).
-    let page_url = url::clean(&envelope.page.href, &[], false);
-    let referrer = url::clean(&envelope.page.referrer, &[], false);
-    let tracking = &envelope.tracking;
-    let uuid = |id: &Option<[u8; 16]>| id.as_ref().map(uuid_text);
+    let clean = |i| at(i).and_then(|url| url::clean(&url, &[], false));
+    // The tracker's ids, when they are well-formed.
+    let uuid = |i| at(i).as_deref().and_then(parse_uuid).as_ref().map(uuid_text);
+    let fingerprint = at(4).filter(|id| FingerprintId::parse(id).is_ok());
     let mut honeypot = view.honeypot();
     truncate(&mut honeypot, limits::MAX_VALUE_LEN);
     let fill = &envelope.fill;
@@ -112,9 +88,9 @@ pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
         envelope.form_id,
         envelope.site_key.as_str(),
         &uuid_text(&envelope.submission_id),
-        uuid(&tracking.session_id).as_deref(),
-        uuid(&tracking.visitor_id).as_deref(),
-        tracking.fingerprint.as_deref(),
+        uuid(2).as_deref(),
+        uuid(3).as_deref(),
+        fingerprint.as_deref(),
         &honeypot,
         envelope.fill_ms as f64,
         fill.typed,
@@ -123,7 +99,7 @@ pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
         fill.active_ms.map(|ms| ms as f64),
         fill.trusted_submit,
         limits::MAX_TEXT_LEN as u32,
-        page_url.as_deref(),
-        referrer.as_deref(),
+        clean(0).as_deref(),
+        clean(1).as_deref(),
     )
 }

@@ -402,7 +402,7 @@ export function page(t) {
 
 // The form's one handler (`src/form/mod.rs`, guarded: it never throws) takes what happened and
 // the signal's number: these are the `Signal` numbers of the events.
-const EVENTS = [["submit", 2], ["input", 3], ["keydown", 4], ["pointerdown", 4], ["focusin", 5], ["focusout", 6]];
+const EVENTS = [["submit", 1], ["input", 2], ["keydown", 3], ["pointerdown", 3], ["focusin", 4], ["focusout", 5]];
 
 /** The form's event listeners: each event to handler `h` with its signal. */
 export function listen(v, h) {
@@ -419,6 +419,21 @@ export function then(promise, h, ok, failed) {
     promise.then((value) => h(value, ok), (error) => h(error, failed));
   } catch (_) {
     // Not a promise (the page's `fetch` threw): nothing comes.
+  }
+}
+
+/**
+ * The config of form `form` of site `site` from `endpoint` (in language list `lang` when there is
+ * one; the wasm checked all four): its parsed JSON body to `h` as signal 0 (`0` instead when the
+ * answer is not `ok`: 403 for an origin that is not one of the site's domains, 404, 5xx), a
+ * failure as signal 9.
+ */
+export function load(endpoint, site, form, lang, h) {
+  try {
+    const url = endpoint + "/forms/config?site=" + site + "&form=" + form + (lang ? "&lang=" + lang : "");
+    then(fetch(url).then((r) => (r.ok ? r.json() : 0)), h, 0, 9);
+  } catch (_) {
+    // The page's `fetch` threw: nothing comes.
   }
 }
 

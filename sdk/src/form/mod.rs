@@ -37,7 +37,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use self::view::View;
 use crate::callback::Handler;
-use crate::js::{self, call, call0, get, number, object, text};
+use crate::js::{self, call0, get, number, object, text};
 
 /// How long a submit waits at most for a starting tracker's session: `WAIT_LOOKS` looks,
 /// `WAIT_STEP_MS` apart.
@@ -48,35 +48,33 @@ const WAIT_STEP_MS: u32 = 100;
 /// numbers are `js/form-view.js`'s too: `listen` names the events').
 #[derive(Clone, Copy, Debug)]
 enum Signal {
-    /// The config request answered (a `Response`).
-    ConfigResponse = 0,
-    /// The config's JSON body, parsed.
-    ConfigJson = 1,
+    /// The config's JSON body, parsed (`0` when the request was refused: 403 for an origin
+    /// that is not one of the site's domains, 404, 5xx).
+    ConfigJson = 0,
     /// `submit` on the form element.
-    Submit = 2,
+    Submit = 1,
     /// `input` in a field.
-    Input = 3,
+    Input = 2,
     /// `keydown` or `pointerdown` in the form.
-    Press = 4,
+    Press = 3,
     /// `focusin` in the form.
-    Focus = 5,
+    Focus = 4,
     /// `focusout` of a field.
-    Leave = 6,
+    Leave = 5,
     /// The submission answered (a `Response`).
-    Sent = 7,
+    Sent = 6,
     /// The JSON body of an error answer.
-    Refused = 8,
+    Refused = 7,
     /// The submission (or reading an answer) failed: no network, CORS, a blocked request.
-    Failed = 9,
+    Failed = 8,
     /// The config request failed: nothing to render.
-    Ignore = 10,
+    Ignore = 9,
     /// The wait for the tracker's session is over (or due for another look).
-    Waited = 11,
+    Waited = 10,
 }
 
 /// Every signal, by its number.
-const SIGNALS: [Signal; 12] = [
-    Signal::ConfigResponse,
+const SIGNALS: [Signal; 11] = [
     Signal::ConfigJson,
     Signal::Submit,
     Signal::Input,
@@ -101,13 +99,17 @@ extern "C" {
     fn listen(view: &JsValue, handler: &JsValue);
     /// `el`'s new open shadow root; `undefined` when it has one already (or cannot have one).
     fn attach(el: &JsValue) -> JsValue;
+    /// `GET <endpoint>/forms/config?site=…&form=…&lang=…` (no `lang` without one), its parsed
+    /// JSON body to `handler` as [`Signal::ConfigJson`] (`0` for an answer that is not `ok`), a
+    /// failure as [`Signal::Ignore`].
+    #[wasm_bindgen(js_name = load)]
+    fn load_config(endpoint: &str, site: &str, form: &str, lang: Option<&str>, handler: &JsValue);
 }
 
 /// One mounted form.
 #[derive(Debug)]
 struct Form {
     me: Weak<RefCell<Form>>,
-    window: JsValue,
     /// The shadow root everything is rendered in.
     root: JsValue,
     endpoint: String,
@@ -142,7 +144,6 @@ struct Form {
 /// Mounts the form described by `target` (`{el, siteKey, formId, endpoint, lang?, tracker?}`); `false` when the
 /// target is unusable (see `crate::mount`).
 pub(crate) fn mount(target: &JsValue) -> bool {
-    let window = js::global();
     let (Some(el), Some(site_key), Some(form_id), Some(endpoint)) = (
         object(get(target, "el")),
         text(target, "siteKey").and_then(|k| SiteKey::parse(&k).ok()),
@@ -156,7 +157,6 @@ pub(crate) fn mount(target: &JsValue) -> bool {
     let rc = Rc::new_cyclic(|me| {
         RefCell::new(Form {
             me: me.clone(),
-            window,
             root,
             endpoint,
             site_key,
@@ -215,27 +215,14 @@ impl Form {
 
     /// Asks for the config.
     fn load(&mut self) {
-        let mut url = self.endpoint.clone();
-        for part in ["/forms/config?site=", self.site_key.as_str(), "&form=", &self.form_id] {
-            url.push_str(part);
-        }
-        if let Some(lang) = &self.lang {
-            url.push_str("&lang=");
-            url.push_str(lang);
-        }
-        let request = call(&self.window, "fetch", &[&js::str(&url)]);
-        self.then(&request, Signal::ConfigResponse, Signal::Ignore);
+        let handler = self.handler();
+        let lang = self.lang.as_deref();
+        load_config(&self.endpoint, self.site_key.as_str(), &self.form_id, lang, &handler);
     }
 
     fn on(&mut self, signal: Signal, a: &JsValue) {
         match signal {
-            Signal::ConfigResponse => {
-                // 403 (an origin that is not one of the site's domains), 404, 5xx: nothing shows.
-                if js::flag(a, "ok") {
-                    let body = call0(a, "json");
-                    self.then(&body, Signal::ConfigJson, Signal::Ignore);
-                }
-            }
+            // Not a config (a refused request's `0`): nothing shows.
             Signal::ConfigJson => self.render(a),
             Signal::Submit => {
                 call0(a, "preventDefault");

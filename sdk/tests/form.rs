@@ -493,3 +493,24 @@ async fn a_starting_tracker_is_waited_for_and_its_ids_are_checked() {
     assert_eq!((s.session_id, s.visitor_id, s.fingerprint), (None, None, None));
     assert_eq!(run("return window.looks;").as_f64(), Some(21.0));
 }
+
+#[wasm_bindgen_test]
+async fn the_config_is_asked_for_in_the_visitors_languages() {
+    install_network();
+    for (n, lang, query) in [
+        (0, "de-CH,de,en", "&lang=de-CH,de,en"),
+        // Anything but tags and commas never reaches the URL.
+        (1, "de&site=other", ""),
+        (2, "", ""),
+    ] {
+        let endpoint = format!("https://form-lang{n}.example");
+        answer(&endpoint, "[{status: 404}]");
+        let target = run(&format!(
+            "const el = document.createElement('div'); document.body.appendChild(el);
+             return {{ el, siteKey: 'demo', formId: 'quote', endpoint: {endpoint:?}, lang: {lang:?} }};"
+        ));
+        assert!(crate::mount(&target));
+        until("the config request", || !sent(&endpoint).is_empty()).await;
+        assert_eq!(sent(&endpoint)[0].path, format!("/forms/config?site=demo&form=quote{query}"));
+    }
+}

@@ -189,21 +189,24 @@ pub(crate) fn mount(target: &JsValue) -> bool {
 }
 
 impl Form {
-    /// The guarded JS function delivering a signal (its second argument) to this form.
+    /// The guarded JS function delivering a signal (its second argument) to this form; an event
+    /// in a field comes with the field's index (its third).
     fn handler(&mut self) -> JsValue {
         let me = self.me.clone();
         let handler = self.handler.get_or_insert_with(|| {
             // Dropped when the form is gone, or busy: a re-entrant call (from a page script the
             // form itself triggered) is not delivered.
-            Handler::new(Closure::own_aborting(move |a: JsValue, signal: JsValue, _: JsValue| {
-                if let Some(rc) = me.upgrade()
-                    && let Ok(mut form) = rc.try_borrow_mut()
-                    && let Some(&signal) = SIGNALS.get(signal.as_f64().unwrap_or(-1.0) as usize)
-                {
-                    form.on(signal, &a);
-                }
-                JsValue::UNDEFINED
-            }))
+            Handler::new(Closure::own_aborting(
+                move |a: JsValue, signal: JsValue, field: JsValue| {
+                    if let Some(rc) = me.upgrade()
+                        && let Ok(mut form) = rc.try_borrow_mut()
+                        && let Some(&signal) = SIGNALS.get(signal.as_f64().unwrap_or(-1.0) as usize)
+                    {
+                        form.on(signal, &a, js::whole(field.as_f64()).map(|i| i as usize));
+                    }
+                    JsValue::UNDEFINED
+                },
+            ))
         });
         handler.js().clone()
     }
@@ -220,7 +223,7 @@ impl Form {
         load_config(&self.endpoint, self.site_key.as_str(), &self.form_id, lang, &handler);
     }
 
-    fn on(&mut self, signal: Signal, a: &JsValue) {
+    fn on(&mut self, signal: Signal, a: &JsValue, field: Option<usize>) {
         match signal {
             // Not a config (a refused request's `0`): nothing shows.
             Signal::ConfigJson => self.render(a),
@@ -231,8 +234,8 @@ impl Form {
                 self.submit(pressed);
             }
             Signal::Input => {
-                self.noticed(a, view::FieldView::touched);
-                self.recheck(a, false);
+                self.noticed(a, field, view::FieldView::touched);
+                self.recheck(field, false);
             }
             Signal::Press => {
                 if js::flag(a, "isTrusted") {
@@ -244,10 +247,10 @@ impl Form {
                         Some(_) => false,
                     };
                 }
-                self.noticed(a, view::FieldView::pressed);
+                self.noticed(a, field, view::FieldView::pressed);
             }
-            Signal::Focus => self.noticed(a, |_| {}),
-            Signal::Leave => self.recheck(a, true),
+            Signal::Focus => self.noticed(a, field, |_| {}),
+            Signal::Leave => self.recheck(field, true),
             Signal::Sent => self.answered(a),
             Signal::Refused => self.refused(a),
             Signal::Failed => self.failed(Say::Failure),
@@ -275,15 +278,19 @@ impl Form {
     }
 
     /// A trusted event (the visitor's, or the browser's autofill; never a page script's) in the
-    /// form: the first one starts the active time, and `note` records it on its field.
-    fn noticed(&mut self, event: &JsValue, note: impl FnOnce(&mut view::FieldView)) {
+    /// form: the first one starts the active time, and `note` records it on its field (`i`).
+    fn noticed(
+        &mut self,
+        event: &JsValue,
+        i: Option<usize>,
+        note: impl FnOnce(&mut view::FieldView),
+    ) {
         if !js::flag(event, "isTrusted") {
             return;
         }
         self.first_touch.get_or_insert_with(js::now);
         if let Some(view) = &mut self.view
-            && let Some(i) = view.field_of(event)
-            && let Some(field) = view.fields.get_mut(i)
+            && let Some(field) = i.and_then(|i| view.fields.get_mut(i))
         {
             note(field);
         }
@@ -306,11 +313,11 @@ impl Form {
         fill
     }
 
-    /// Checks the field of an `input` event again while it shows an error (so the error goes
-    /// as soon as it is fixed), or of a `focusout` once something was entered.
-    fn recheck(&mut self, event: &JsValue, leaving: bool) {
+    /// Checks field `i` (of an `input` event) again while it shows an error (so the error goes
+    /// as soon as it is fixed), or (of a `focusout`) once something was entered.
+    fn recheck(&mut self, i: Option<usize>, leaving: bool) {
         let Some(view) = &mut self.view else { return };
-        let Some(i) = view.field_of(event) else { return };
+        let Some(i) = i else { return };
         let invalid = view.fields.get(i).is_some_and(|f| f.invalid);
         let values = view.values();
         let value = values.get(i).and_then(Option::as_ref);

@@ -225,10 +225,4 @@ impl View {
     pub(crate) fn honeypot(&self) -> String {
         text(&self.honeypot, "value").unwrap_or_default()
     }
-
-    /// The index of the field an event happened in (by its target's `name`).
-    pub(crate) fn field_of(&self, event: &JsValue) -> Option<usize> {
-        let name = text(&get(event, "target"), "name")?;
-        self.fields.iter().position(|f| f.field.name == name)
-    }
 }

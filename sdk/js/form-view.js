@@ -402,14 +402,17 @@ export function page(t) {
 
 // The form's one handler (`src/form/mod.rs`, guarded: it never throws) takes what happened, the
 // signal's number and, for an event in a field, the field's index: these are the `Signal` numbers
-// of the events.
+// of the events (a press, 3, is 11 when it would submit the form: Enter, or a pointer or Space on
+// the button).
 const EVENTS = [["submit", 1], ["input", 2], ["keydown", 3], ["pointerdown", 3], ["focusin", 4], ["focusout", 5]];
 
 /** The form's event listeners: each event to handler `h` with its signal and its field's index (-1 for none). */
 export function listen(v, h) {
   try {
     const field = (event) => v.slice(FIRST).findIndex(([, ...inputs]) => inputs.includes(event.target));
-    for (const [kind, signal] of EVENTS) v[0].addEventListener(kind, (event) => h(event, signal, field(event)));
+    const submits = ({ key, target }) => key == "Enter" || ((key == null || key == " ") && target.type == "submit");
+    for (const [kind, signal] of EVENTS)
+      v[0].addEventListener(kind, (event) => h(event, signal == 3 && submits(event) ? 11 : signal, field(event)));
   } catch (_) {
     // Never into the page.
   }

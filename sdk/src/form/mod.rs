@@ -55,7 +55,7 @@ enum Signal {
     Submit = 1,
     /// `input` in a field.
     Input = 2,
-    /// `keydown` or `pointerdown` in the form.
+    /// `keydown` or `pointerdown` in the form that would not submit it.
     Press = 3,
     /// `focusin` in the form.
     Focus = 4,
@@ -71,10 +71,13 @@ enum Signal {
     Ignore = 9,
     /// The wait for the tracker's session is over (or due for another look).
     Waited = 10,
+    /// `keydown` or `pointerdown` that would submit the form: Enter, or a press on the button
+    /// (pointer, Space).
+    SubmitPress = 11,
 }
 
 /// Every signal, by its number.
-const SIGNALS: [Signal; 11] = [
+const SIGNALS: [Signal; 12] = [
     Signal::ConfigJson,
     Signal::Submit,
     Signal::Input,
@@ -86,6 +89,7 @@ const SIGNALS: [Signal; 11] = [
     Signal::Failed,
     Signal::Ignore,
     Signal::Waited,
+    Signal::SubmitPress,
 ];
 
 #[wasm_bindgen(module = "/js/form-view.js")]
@@ -237,15 +241,9 @@ impl Form {
                 self.noticed(a, field, view::FieldView::touched);
                 self.recheck(field, false);
             }
-            Signal::Press => {
+            Signal::Press | Signal::SubmitPress => {
                 if js::flag(a, "isTrusted") {
-                    let key = text(a, "key");
-                    let on_button = text(&get(a, "target"), "type").as_deref() == Some("submit");
-                    self.submit_press = match key.as_deref() {
-                        Some("Enter") => true,
-                        None | Some(" ") => on_button,
-                        Some(_) => false,
-                    };
+                    self.submit_press = matches!(signal, Signal::SubmitPress);
                 }
                 self.noticed(a, field, view::FieldView::pressed);
             }

@@ -331,10 +331,10 @@ const cut = (text, max) => {
  * The submission's JSON text (`pulsegate_schema::lead::LeadSubmission`): the fields' values (as
  * `values` reads them), the UTM parameters of the page's query (decoded, each cut to `max` bytes;
  * of a repeated one the first that is not empty), and the hidden fields the browser fills from
- * those, `pageUrl` and `referrer` (a string or `undefined`), with what the wasm decided. Absent
- * members (`undefined`) are left out.
+ * those, `pageUrl` and `referrer` (a string or `undefined`), the trap input's value (cut to
+ * `maxHoneypot` bytes), with what the wasm decided. Absent members (`undefined`) are left out.
  */
-export function body(v, formId, siteKey, id, session, visitor, fingerprint, honeypot, fillMs,
+export function body(v, formId, siteKey, id, session, visitor, fingerprint, maxHoneypot, fillMs,
   typed, keyless, autofilled, activeMs, trusted, max, pageUrl, referrer) {
   try {
     const query = new URLSearchParams(location.search);
@@ -366,7 +366,7 @@ export function body(v, formId, siteKey, id, session, visitor, fingerprint, hone
       referrer,
       fill_ms: fillMs,
       fill: { typed, keyless, autofilled, active_ms: activeMs, trusted_submit: trusted },
-      honeypot,
+      honeypot: cut(whole(v[4].value), maxHoneypot),
       // The form's language: a refusal's field messages come back in it.
       lang: v.c.lang,
     });

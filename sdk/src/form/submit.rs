@@ -5,7 +5,7 @@
 //! language (so a refused field's message comes back in it).
 //!
 //! The wasm decides what goes in (the tracker's ids, checked; the page URL and referrer cleaned
-//! as the tracker cleans them; the trap's value and the limits; the fill signals), and
+//! as the tracker cleans them; the limits of the UTM values and the trap's; the fill signals), and
 //! `js/form-view.js` writes the JSON with `JSON.stringify` around the values it reads: written in
 //! the wasm, the JSON text (a string escaper and a writer per member, the values loop, the hidden
 //! fields' mapping) cost more than twice its JS. The UTM parameters are read there too
@@ -16,7 +16,7 @@
 use alloc::string::String;
 
 use pulsegate_schema::lead::FillSignals;
-use pulsegate_schema::limits::{self, truncate};
+use pulsegate_schema::limits;
 use pulsegate_schema::{FingerprintId, SiteKey};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -47,8 +47,9 @@ extern "C" {
     /// the tracker is loading and has no session yet. See `js/form-view.js`.
     pub(crate) fn page(tracker: &JsValue) -> JsValue;
     /// The submission's JSON text: the view's values, the page's UTM parameters (each cut to
-    /// `max_utm` bytes), the hidden fields (from those, the page URL and the referrer), and what
-    /// the wasm passes (see `js/form-view.js`).
+    /// `max_utm` bytes), the hidden fields (from those, the page URL and the referrer), the trap
+    /// input's value (cut to `max_honeypot` bytes), and what the wasm passes (see
+    /// `js/form-view.js`).
     #[wasm_bindgen(js_name = body)]
     fn write(
         view: &JsValue,
@@ -58,7 +59,7 @@ extern "C" {
         session_id: Option<&str>,
         visitor_id: Option<&str>,
         fingerprint: Option<&str>,
-        honeypot: &str,
+        max_honeypot: u32,
         fill_ms: f64,
         typed: u32,
         keyless: u32,
@@ -80,8 +81,6 @@ pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
     // The tracker's ids, when they are well-formed.
     let uuid = |i| at(i).as_deref().and_then(parse_uuid).as_ref().map(uuid_text);
     let fingerprint = at(4).filter(|id| FingerprintId::parse(id).is_ok());
-    let mut honeypot = view.honeypot();
-    truncate(&mut honeypot, limits::MAX_VALUE_LEN);
     let fill = &envelope.fill;
     write(
         view.js(),
@@ -91,7 +90,7 @@ pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
         uuid(2).as_deref(),
         uuid(3).as_deref(),
         fingerprint.as_deref(),
-        &honeypot,
+        limits::MAX_VALUE_LEN as u32,
         envelope.fill_ms as f64,
         fill.typed,
         fill.keyless,

@@ -31,7 +31,6 @@
 //! holds one handle to the view instead of its elements. What decides stays here: the rules,
 //! which message shows where, the traps, the state.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use pulsegate_schema::FormField;
@@ -41,14 +40,13 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::config::items;
-use crate::js::{self, get, text};
+use crate::js;
 
 /// The rendered form.
 #[derive(Debug)]
 pub(crate) struct View {
     /// What `js/form-view.js` answered: the handle its other functions take.
     js: JsValue,
-    honeypot: JsValue,
     pub(crate) fields: Vec<FieldView>,
 }
 
@@ -123,7 +121,7 @@ pub(crate) fn render(
             FieldView { field, invalid: false, fill: FieldFill::default() }
         })
         .collect();
-    Some(View { honeypot: get(&js, "4"), js, fields })
+    Some(View { js, fields })
 }
 
 impl FieldView {
@@ -219,10 +217,5 @@ impl View {
     /// How many fields the browser shows as autofilled now.
     pub(crate) fn autofilled(&self) -> u32 {
         count_autofilled(&self.js)
-    }
-
-    /// What the trap input holds.
-    pub(crate) fn honeypot(&self) -> String {
-        text(&self.honeypot, "value").unwrap_or_default()
     }
 }

@@ -224,8 +224,8 @@ function casesOf(route, params) {
   const key = `${route.method} ${route.pattern}`;
   const caller = callerOf(route);
   const cases = [];
-  const make = (name, { path = pathOf(route), headers = {}, body, expect, field } = {}) => {
-    cases.push({ route: key, name, method: route.method, path, headers: { ...caller, ...headers }, body, expect, field });
+  const make = (name, { path = pathOf(route), headers = {}, body, expect, field, like } = {}) => {
+    cases.push({ route: key, name, method: route.method, path, headers: { ...caller, ...headers }, body, expect, field, like });
   };
   const valid = BODIES[key];
   const json = { 'content-type': 'application/json' };
@@ -289,7 +289,11 @@ function casesOf(route, params) {
     body: Buffer.concat([Buffer.from(text.slice(0, quoted)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(text.slice(quoted))]),
     ...parse,
   });
-  make('UTF-8 BOM', { headers: json, body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]) });
+  // A UTF-8 byte order mark before the JSON is skipped (many clients write one): the valid body
+  // is answered with it, as JSON and as text/plain, exactly as without it (a fresh one of each).
+  const bom = (type) => ({ headers: { 'content-type': type }, body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(valid()))]), like: JSON.stringify(valid()) });
+  make('UTF-8 BOM', bom('application/json'));
+  make('UTF-8 BOM as text/plain', bom('text/plain;charset=UTF-8'));
   const over = limitOf(route) + 1;
   make(`oversize (${over} B)`, { headers: json, body: text.slice(0, -1) + `,"pad":"${'x'.repeat(over)}"}`, expect: [413] });
   for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/html', 'application/xml', 'image/png']) {
@@ -302,10 +306,9 @@ function casesOf(route, params) {
     // A refused wrong type names the field it is in (or one inside it).
     make(`wrong type at ${at}`, { headers: json, body: JSON.stringify(setAt(valid(), path, wrongTypeOf(value))), field: protocolPath(path) });
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      // Known and kept: serde reads a nested struct from an array of its fields in declaration
-      // order (the same values, positionally), so this answer may be a 2xx; only the top-level
-      // body must be an object ('JSON array' above). It still keeps the error contract.
-      make(`array for the object at ${at}`, { headers: json, body: JSON.stringify(setAt(valid(), path, Object.values(value))) });
+      // serde's derive would read a nested struct from an array of its fields in order; every
+      // body refuses that as the wrong type it is, naming the field.
+      make(`array for the object at ${at}`, { headers: json, body: JSON.stringify(setAt(valid(), path, Object.values(value))), expect: [400], field: protocolPath(path) });
     }
     if (typeof value === 'string') {
       for (const [name, s] of Object.entries(HOSTILE_STRINGS)) {
@@ -326,7 +329,16 @@ async function check(c) {
   const headers = { ...c.headers };
   if (c.method === 'PUT' && c.route === 'PUT /analytics/settings') headers['if-match'] = '*';
   let res;
+  let expect = c.expect;
   try {
+    // `like`: the answer must be the one this other body gets (sent first); a PUT that created
+    // may be followed by one that replaces (201, then 200).
+    if (c.like !== undefined) {
+      const ref = await fetch(`${worker.url}${c.path}`, { method: c.method, headers, body: c.like });
+      const refText = await ref.text();
+      if (ref.status === 400) return `the reference body is refused: ${refText.slice(0, 200)}`;
+      expect = c.method === 'PUT' && ref.status === 201 ? [200, 201] : [ref.status];
+    }
     res = await fetch(`${worker.url}${c.path}`, { method: c.method, headers, body: c.body });
   } catch (err) {
     return `request failed: ${err.message}`;
@@ -337,7 +349,7 @@ async function check(c) {
   if (res.status >= 500) return `${res.status} ${text.slice(0, 300)}`;
   // Settings writes run side by side: `*` overwrites whatever is there, never a 412.
   if (headers['if-match'] === '*' && res.status === 412) return `412 to If-Match: *: ${text.slice(0, 200)}`;
-  if (c.expect && !c.expect.includes(res.status)) return `status ${res.status}, expected ${c.expect.join('|')}: ${text.slice(0, 200)}`;
+  if (expect && !expect.includes(res.status)) return `status ${res.status}, expected ${expect.join('|')}: ${text.slice(0, 200)}`;
   if (res.status >= 400) {
     if (!type.startsWith('application/json')) return `${res.status} with content-type ${type}: ${text.slice(0, 200)}`;
     let body;

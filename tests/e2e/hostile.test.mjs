@@ -363,6 +363,11 @@ async function check(c) {
       return `invalid_field names ${e.field}, not the wrong ${c.field}: ${text.slice(0, 200)}`;
     }
   }
+  // Stored free text (names, reasons, a form's texts) loses its control characters: an accepted
+  // write never echoes one (serde_json escapes C0 as \u00XX; DEL and C1 would come back raw).
+  if (c.name.startsWith('nul and controls') && res.status < 300 && /\\u00(?:0[0-8bcef]|1[0-9a-f])|[\u007f\u0085]/.test(text)) {
+    return `${res.status} echoes control characters as stored: ${text.slice(0, 200)}`;
+  }
   if (/html|javascript/.test(type) && (text.includes(XSS) || text.includes('javascript:alert("pg-xss")'))) {
     return `${res.status} ${type} echoes a hostile string unescaped`;
   }

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use worker::Request;
 
 use crate::error::ApiError;
+use crate::sanitize::Sanitize;
 
 /// Reads, size-checks, parses and validates the body of `req` as a `T`.
 ///
@@ -18,6 +19,24 @@ pub(crate) async fn read_json<T: DeserializeOwned + Validate>(
     limit: usize,
 ) -> Result<T, ApiError> {
     Ok(read_json_bytes(req, limit).await?.0)
+}
+
+/// [`read_json`] for an admin write: its free text made inert ([`crate::sanitize`]), then
+/// validated again ([`clean`]).
+pub(crate) async fn read_admin<T: DeserializeOwned + Validate + Sanitize>(
+    req: &mut Request,
+    limit: usize,
+) -> Result<T, ApiError> {
+    clean(read_json(req, limit).await?)
+}
+
+/// Sanitizes a parsed admin body and, when that changed it, validates it again: a name of
+/// nothing but control characters is then empty, a 400 naming it like any empty name.
+pub(crate) fn clean<T: Validate + Sanitize>(mut value: T) -> Result<T, ApiError> {
+    if value.sanitize() {
+        value.validate()?;
+    }
+    Ok(value)
 }
 
 /// [`read_json`], also answering the body's bytes as received.
@@ -366,6 +385,26 @@ mod tests {
             ),
             "body"
         );
+    }
+
+    #[test]
+    fn admin_names_are_made_inert_or_refused_when_nothing_is_left() {
+        use pulsegate_schema::{NewMarketingKey, NewSite};
+        let key: NewMarketingKey =
+            clean(parse(br#"{"name":"Agency\u0000\u0007 <b>dash</b>\u202e"}"#).unwrap()).unwrap();
+        assert_eq!(key.name, "Agency ＜b＞dash＜/b＞");
+        let site: NewSite =
+            clean(parse(br#"{"site_key":"demo","name":"Bright\u0001side\tSolar"}"#).unwrap())
+                .unwrap();
+        assert_eq!(site.name, "Brightside Solar");
+        for nothing in [r#""\u0000\u0001""#, r#""\u202e\ufeff""#, r#"" \u0007 ""#] {
+            let body = format!(r#"{{"name":{nothing}}}"#);
+            let err = clean(parse::<NewMarketingKey>(body.as_bytes()).unwrap()).unwrap_err();
+            assert_eq!(field_of(err), "name", "{nothing}");
+        }
+        let clean_name: NewMarketingKey =
+            clean(parse(br#"{"name":"Plain name"}"#).unwrap()).unwrap();
+        assert_eq!(clean_name.name, "Plain name");
     }
 
     #[test]

@@ -60,7 +60,8 @@ const HOSTILE_QUERY = {
   'bad enum': 'teleport',
 };
 /** Every query parameter a route of the table reads (worker/src/analytics/params.rs and the
- * routes): a route ignores the ones it does not know. */
+ * routes). A protected route refuses any it does not read itself (400 naming it, listing the
+ * ones it takes); public routes (ingest, assets, lead capture) ignore unknown ones. */
 const QUERY_PARAMS = [
   'from', 'to', 'site', 'page', 'limit', 'cursor', 'tz', 'interval', 'format', 'min_suspicion',
   'max_suspicion', 'min_engagement', 'max_engagement', 'has_lead', 'include', 'exclude',
@@ -209,18 +210,30 @@ const protocolPath = (path) => path.map((k, i) => (typeof k === 'number' ? `[${k
 
 const wrongTypeOf = (v) => (typeof v === 'string' ? 12345 : typeof v === 'number' ? 'twelve' : typeof v === 'boolean' ? 'yes' : Array.isArray(v) ? { not: 'a list' } : v === null ? [1] : 'not an object');
 
-/** The query parameters `route` reads, where it says (a report refuses an unknown parameter
- * and lists the ones it takes); every known name otherwise. */
-async function paramsOf(route) {
-  if (route.method !== 'GET') return QUERY_PARAMS;
-  const res = await fetch(`${worker.url}${pathOf(route)}?zz_probe=1`, { headers: callerOf(route) });
+/** The query parameters `route` reads, where it says (a protected route refuses an unknown
+ * parameter before its handler runs, writes included, and lists the ones it takes); `undefined`
+ * for a route that does not say. */
+async function takesOf(route) {
+  const res = await fetch(`${worker.url}${pathOf(route)}?zz_probe=1`, { method: route.method, headers: callerOf(route) });
   const text = await res.text();
   const listed = /\(use ([a-z_, ]+)\)/.exec(text)?.[1];
-  return listed ? listed.split(', ') : QUERY_PARAMS;
+  if (route.access !== 'public') {
+    assert.equal(res.status, 400, `${route.method} ${route.pattern} refuses an unknown parameter: ${text}`);
+    assert.ok(listed, `${route.method} ${route.pattern} lists the parameters it takes: ${text}`);
+  }
+  return listed?.split(', ');
 }
 
+/** The parameters whose hostile values a route gets: the ones it reads (GET), every known name
+ * otherwise. */
+const paramsOf = (route, takes) => (route.method === 'GET' && takes ? takes : QUERY_PARAMS);
+
+/** Parameters some route reads, each sent alone to every protected route that does not read it. */
+const NOT_READ = ['tz', 'site', 'from', 'limit', 'cursor', 'page', 'form', 'zz_unknown'];
+
 /** The hostile cases of one route: `{ name, path, method, headers, body, expect? }`. */
-function casesOf(route, params) {
+function casesOf(route, takes) {
+  const params = paramsOf(route, takes);
   const key = `${route.method} ${route.pattern}`;
   const caller = callerOf(route);
   const cases = [];
@@ -244,6 +257,11 @@ function casesOf(route, params) {
     if (route.method !== 'GET' && !['nul', 'invalid utf-8', 'script'].includes(name)) continue;
     const qs = params.map((p) => `${p}=${value}`).join('&');
     make(`query all=${name}`, { path: `${pathOf(route)}?${qs}`, headers: valid ? json : {}, body: valid ? JSON.stringify(valid()) : undefined });
+  }
+  // A parameter the route does not read is a 400 naming it, never ignored (a typo or another
+  // route's filter would otherwise change nothing and say nothing).
+  for (const name of takes ? NOT_READ.filter((n) => !takes.includes(n)) : []) {
+    make(`query ${name} not read`, { path: `${pathOf(route)}?${name}=1`, headers: valid ? json : {}, body: valid ? JSON.stringify(valid()) : undefined, expect: [400], field: name });
   }
   if (route.method === 'GET') {
     // Every hostile value in each parameter the route names; a few in each of the others.
@@ -389,8 +407,8 @@ async function pool(items, n, fn) {
 
 test('every route keeps the error contract under hostile input', async () => {
   assert.ok(ROUTES.length >= 60, 'the route table is read from endpoints.json');
-  const params = await Promise.all(ROUTES.map(paramsOf));
-  const cases = ROUTES.flatMap((route, i) => casesOf(route, params[i]));
+  const takes = await Promise.all(ROUTES.map(takesOf));
+  const cases = ROUTES.flatMap((route, i) => casesOf(route, takes[i]));
   // Settings writes run three at a time beside the rest: `*` must win against the other two.
   const settings = cases.filter((c) => c.route === 'PUT /analytics/settings');
   const rest = cases.filter((c) => c.route !== 'PUT /analytics/settings');

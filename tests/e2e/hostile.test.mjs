@@ -430,6 +430,28 @@ test('every route keeps the error contract under hostile input', async () => {
   assert.deepEqual(failures, [], `${failures.length} answers broke the error contract:\n${failures.join('\n')}`);
 });
 
+test('an unknown site or form in a list filter answers the empty list, never a 404', async () => {
+  // Decided: a filter narrows a list, and one that matches nothing answers `200` with no rows, as
+  // peers' list APIs do. A `404` for an unknown site would tell a key scoped elsewhere which
+  // sites exist (one request per guess); a malformed value is still a 400 naming the filter.
+  const all = await api(worker, '/analytics/leads');
+  assert.equal(all.res.status, 200, all.text);
+  assert.ok(all.json.leads.length >= 1, `the fixture lead is listed without a filter: ${all.text}`);
+  for (const path of [
+    '/analytics/leads?site=no-such-site', '/analytics/leads?form=no-such-form',
+    '/analytics/leads/blocked?site=no-such-site', '/analytics/forms?site=no-such-site',
+    '/analytics/sessions?site=no-such-site', '/replay/sessions?site=no-such-site',
+  ]) {
+    const r = await api(worker, path);
+    assert.equal(r.res.status, 200, `${path}: ${r.text}`);
+    const rows = Object.values(r.json).find(Array.isArray);
+    assert.deepEqual(rows, [], `${path}: ${r.text}`);
+  }
+  const malformed = await api(worker, '/analytics/leads?site=not%20a%20key');
+  assert.equal(malformed.res.status, 400, malformed.text);
+  assert.equal(malformed.json.error.field, 'site', malformed.text);
+});
+
 test('after the sweep the deep health check still passes', async () => {
   const deep = await api(worker, '/health?deep=1');
   assert.equal(deep.res.status, 200, deep.text);

@@ -71,6 +71,7 @@ pub mod limits;
 pub mod replay;
 mod response;
 mod session;
+pub mod strict;
 mod validate;
 
 pub use batch::{EventBatch, SingleEvent};

@@ -60,7 +60,8 @@ const HOSTILE_QUERY = {
   'bad enum': 'teleport',
 };
 /** Every query parameter a route of the table reads (worker/src/analytics/params.rs and the
- * routes): a route ignores the ones it does not know. */
+ * routes). A protected route refuses any it does not read itself (400 naming it, listing the
+ * ones it takes); public routes (ingest, assets, lead capture) ignore unknown ones. */
 const QUERY_PARAMS = [
   'from', 'to', 'site', 'page', 'limit', 'cursor', 'tz', 'interval', 'format', 'min_suspicion',
   'max_suspicion', 'min_engagement', 'max_engagement', 'has_lead', 'include', 'exclude',
@@ -209,23 +210,35 @@ const protocolPath = (path) => path.map((k, i) => (typeof k === 'number' ? `[${k
 
 const wrongTypeOf = (v) => (typeof v === 'string' ? 12345 : typeof v === 'number' ? 'twelve' : typeof v === 'boolean' ? 'yes' : Array.isArray(v) ? { not: 'a list' } : v === null ? [1] : 'not an object');
 
-/** The query parameters `route` reads, where it says (a report refuses an unknown parameter
- * and lists the ones it takes); every known name otherwise. */
-async function paramsOf(route) {
-  if (route.method !== 'GET') return QUERY_PARAMS;
-  const res = await fetch(`${worker.url}${pathOf(route)}?zz_probe=1`, { headers: callerOf(route) });
+/** The query parameters `route` reads, where it says (a protected route refuses an unknown
+ * parameter before its handler runs, writes included, and lists the ones it takes); `undefined`
+ * for a route that does not say. */
+async function takesOf(route) {
+  const res = await fetch(`${worker.url}${pathOf(route)}?zz_probe=1`, { method: route.method, headers: callerOf(route) });
   const text = await res.text();
   const listed = /\(use ([a-z_, ]+)\)/.exec(text)?.[1];
-  return listed ? listed.split(', ') : QUERY_PARAMS;
+  if (route.access !== 'public') {
+    assert.equal(res.status, 400, `${route.method} ${route.pattern} refuses an unknown parameter: ${text}`);
+    assert.ok(listed, `${route.method} ${route.pattern} lists the parameters it takes: ${text}`);
+  }
+  return listed?.split(', ');
 }
 
+/** The parameters whose hostile values a route gets: the ones it reads (GET), every known name
+ * otherwise. */
+const paramsOf = (route, takes) => (route.method === 'GET' && takes ? takes : QUERY_PARAMS);
+
+/** Parameters some route reads, each sent alone to every protected route that does not read it. */
+const NOT_READ = ['tz', 'site', 'from', 'limit', 'cursor', 'page', 'form', 'zz_unknown'];
+
 /** The hostile cases of one route: `{ name, path, method, headers, body, expect? }`. */
-function casesOf(route, params) {
+function casesOf(route, takes) {
+  const params = paramsOf(route, takes);
   const key = `${route.method} ${route.pattern}`;
   const caller = callerOf(route);
   const cases = [];
-  const make = (name, { path = pathOf(route), headers = {}, body, expect, field } = {}) => {
-    cases.push({ route: key, name, method: route.method, path, headers: { ...caller, ...headers }, body, expect, field });
+  const make = (name, { path = pathOf(route), headers = {}, body, expect, field, like } = {}) => {
+    cases.push({ route: key, name, method: route.method, path, headers: { ...caller, ...headers }, body, expect, field, like });
   };
   const valid = BODIES[key];
   const json = { 'content-type': 'application/json' };
@@ -244,6 +257,11 @@ function casesOf(route, params) {
     if (route.method !== 'GET' && !['nul', 'invalid utf-8', 'script'].includes(name)) continue;
     const qs = params.map((p) => `${p}=${value}`).join('&');
     make(`query all=${name}`, { path: `${pathOf(route)}?${qs}`, headers: valid ? json : {}, body: valid ? JSON.stringify(valid()) : undefined });
+  }
+  // A parameter the route does not read is a 400 naming it, never ignored (a typo or another
+  // route's filter would otherwise change nothing and say nothing).
+  for (const name of takes ? NOT_READ.filter((n) => !takes.includes(n)) : []) {
+    make(`query ${name} not read`, { path: `${pathOf(route)}?${name}=1`, headers: valid ? json : {}, body: valid ? JSON.stringify(valid()) : undefined, expect: [400], field: name });
   }
   if (route.method === 'GET') {
     // Every hostile value in each parameter the route names; a few in each of the others.
@@ -289,7 +307,11 @@ function casesOf(route, params) {
     body: Buffer.concat([Buffer.from(text.slice(0, quoted)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(text.slice(quoted))]),
     ...parse,
   });
-  make('UTF-8 BOM', { headers: json, body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]) });
+  // A UTF-8 byte order mark before the JSON is skipped (many clients write one): the valid body
+  // is answered with it, as JSON and as text/plain, exactly as without it (a fresh one of each).
+  const bom = (type) => ({ headers: { 'content-type': type }, body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(valid()))]), like: JSON.stringify(valid()) });
+  make('UTF-8 BOM', bom('application/json'));
+  make('UTF-8 BOM as text/plain', bom('text/plain;charset=UTF-8'));
   const over = limitOf(route) + 1;
   make(`oversize (${over} B)`, { headers: json, body: text.slice(0, -1) + `,"pad":"${'x'.repeat(over)}"}`, expect: [413] });
   for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/html', 'application/xml', 'image/png']) {
@@ -302,10 +324,9 @@ function casesOf(route, params) {
     // A refused wrong type names the field it is in (or one inside it).
     make(`wrong type at ${at}`, { headers: json, body: JSON.stringify(setAt(valid(), path, wrongTypeOf(value))), field: protocolPath(path) });
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      // Known and kept: serde reads a nested struct from an array of its fields in declaration
-      // order (the same values, positionally), so this answer may be a 2xx; only the top-level
-      // body must be an object ('JSON array' above). It still keeps the error contract.
-      make(`array for the object at ${at}`, { headers: json, body: JSON.stringify(setAt(valid(), path, Object.values(value))) });
+      // serde's derive would read a nested struct from an array of its fields in order; every
+      // body refuses that as the wrong type it is, naming the field.
+      make(`array for the object at ${at}`, { headers: json, body: JSON.stringify(setAt(valid(), path, Object.values(value))), expect: [400], field: protocolPath(path) });
     }
     if (typeof value === 'string') {
       for (const [name, s] of Object.entries(HOSTILE_STRINGS)) {
@@ -326,7 +347,16 @@ async function check(c) {
   const headers = { ...c.headers };
   if (c.method === 'PUT' && c.route === 'PUT /analytics/settings') headers['if-match'] = '*';
   let res;
+  let expect = c.expect;
   try {
+    // `like`: the answer must be the one this other body gets (sent first); a PUT that created
+    // may be followed by one that replaces (201, then 200).
+    if (c.like !== undefined) {
+      const ref = await fetch(`${worker.url}${c.path}`, { method: c.method, headers, body: c.like });
+      const refText = await ref.text();
+      if (ref.status === 400) return `the reference body is refused: ${refText.slice(0, 200)}`;
+      expect = c.method === 'PUT' && ref.status === 201 ? [200, 201] : [ref.status];
+    }
     res = await fetch(`${worker.url}${c.path}`, { method: c.method, headers, body: c.body });
   } catch (err) {
     return `request failed: ${err.message}`;
@@ -337,7 +367,7 @@ async function check(c) {
   if (res.status >= 500) return `${res.status} ${text.slice(0, 300)}`;
   // Settings writes run side by side: `*` overwrites whatever is there, never a 412.
   if (headers['if-match'] === '*' && res.status === 412) return `412 to If-Match: *: ${text.slice(0, 200)}`;
-  if (c.expect && !c.expect.includes(res.status)) return `status ${res.status}, expected ${c.expect.join('|')}: ${text.slice(0, 200)}`;
+  if (expect && !expect.includes(res.status)) return `status ${res.status}, expected ${expect.join('|')}: ${text.slice(0, 200)}`;
   if (res.status >= 400) {
     if (!type.startsWith('application/json')) return `${res.status} with content-type ${type}: ${text.slice(0, 200)}`;
     let body;
@@ -350,6 +380,11 @@ async function check(c) {
     if (e.code === 'invalid_field' && c.field && !(e.field === c.field || e.field.startsWith(`${c.field}.`) || e.field.startsWith(`${c.field}[`))) {
       return `invalid_field names ${e.field}, not the wrong ${c.field}: ${text.slice(0, 200)}`;
     }
+  }
+  // Stored free text (names, reasons, a form's texts) loses its control characters: an accepted
+  // write never echoes one (serde_json escapes C0 as \u00XX; DEL and C1 would come back raw).
+  if (c.name.startsWith('nul and controls') && res.status < 300 && /\\u00(?:0[0-8bcef]|1[0-9a-f])|[\u007f\u0085]/.test(text)) {
+    return `${res.status} echoes control characters as stored: ${text.slice(0, 200)}`;
   }
   if (/html|javascript/.test(type) && (text.includes(XSS) || text.includes('javascript:alert("pg-xss")'))) {
     return `${res.status} ${type} echoes a hostile string unescaped`;
@@ -372,8 +407,8 @@ async function pool(items, n, fn) {
 
 test('every route keeps the error contract under hostile input', async () => {
   assert.ok(ROUTES.length >= 60, 'the route table is read from endpoints.json');
-  const params = await Promise.all(ROUTES.map(paramsOf));
-  const cases = ROUTES.flatMap((route, i) => casesOf(route, params[i]));
+  const takes = await Promise.all(ROUTES.map(takesOf));
+  const cases = ROUTES.flatMap((route, i) => casesOf(route, takes[i]));
   // Settings writes run three at a time beside the rest: `*` must win against the other two.
   const settings = cases.filter((c) => c.route === 'PUT /analytics/settings');
   const rest = cases.filter((c) => c.route !== 'PUT /analytics/settings');
@@ -393,6 +428,28 @@ test('every route keeps the error contract under hostile input', async () => {
   }
   if (failures.length) process.stderr.write(`${failures.join('\n')}\n`);
   assert.deepEqual(failures, [], `${failures.length} answers broke the error contract:\n${failures.join('\n')}`);
+});
+
+test('an unknown site or form in a list filter answers the empty list, never a 404', async () => {
+  // Decided: a filter narrows a list, and one that matches nothing answers `200` with no rows, as
+  // peers' list APIs do. A `404` for an unknown site would tell a key scoped elsewhere which
+  // sites exist (one request per guess); a malformed value is still a 400 naming the filter.
+  const all = await api(worker, '/analytics/leads');
+  assert.equal(all.res.status, 200, all.text);
+  assert.ok(all.json.leads.length >= 1, `the fixture lead is listed without a filter: ${all.text}`);
+  for (const path of [
+    '/analytics/leads?site=no-such-site', '/analytics/leads?form=no-such-form',
+    '/analytics/leads/blocked?site=no-such-site', '/analytics/forms?site=no-such-site',
+    '/analytics/sessions?site=no-such-site', '/replay/sessions?site=no-such-site',
+  ]) {
+    const r = await api(worker, path);
+    assert.equal(r.res.status, 200, `${path}: ${r.text}`);
+    const rows = Object.values(r.json).find(Array.isArray);
+    assert.deepEqual(rows, [], `${path}: ${r.text}`);
+  }
+  const malformed = await api(worker, '/analytics/leads?site=not%20a%20key');
+  assert.equal(malformed.res.status, 400, malformed.text);
+  assert.equal(malformed.json.error.field, 'site', malformed.text);
 });
 
 test('after the sweep the deep health check still passes', async () => {

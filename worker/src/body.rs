@@ -1,11 +1,13 @@
 //! Reads a JSON request body under a byte limit and turns every way it can be wrong into an [`ApiError`].
 
 use futures_util::StreamExt as _;
+use pulsegate_schema::strict::Strict;
 use pulsegate_schema::{Event, Validate};
 use serde::de::DeserializeOwned;
 use worker::Request;
 
 use crate::error::ApiError;
+use crate::sanitize::Sanitize;
 
 /// Reads, size-checks, parses and validates the body of `req` as a `T`.
 ///
@@ -17,6 +19,24 @@ pub(crate) async fn read_json<T: DeserializeOwned + Validate>(
     limit: usize,
 ) -> Result<T, ApiError> {
     Ok(read_json_bytes(req, limit).await?.0)
+}
+
+/// [`read_json`] for an admin write: its free text made inert ([`crate::sanitize`]), then
+/// validated again ([`clean`]).
+pub(crate) async fn read_admin<T: DeserializeOwned + Validate + Sanitize>(
+    req: &mut Request,
+    limit: usize,
+) -> Result<T, ApiError> {
+    clean(read_json(req, limit).await?)
+}
+
+/// Sanitizes a parsed admin body and, when that changed it, validates it again: a name of
+/// nothing but control characters is then empty, a 400 naming it like any empty name.
+pub(crate) fn clean<T: Validate + Sanitize>(mut value: T) -> Result<T, ApiError> {
+    if value.sanitize() {
+        value.validate()?;
+    }
+    Ok(value)
 }
 
 /// [`read_json`], also answering the body's bytes as received.
@@ -111,17 +131,27 @@ pub(crate) async fn read_limited(req: &mut Request, limit: usize) -> Result<Vec<
 const DRAIN_LIMIT: u64 = 4 * 1024 * 1024;
 
 /// Parses `bytes` as a `T` and validates it. Errors name the field path, e.g. `events[0].ts`.
+/// A leading UTF-8 byte order mark is skipped; a struct or a map is read from an object only,
+/// never from an array of its fields ([`Strict`]), at any depth.
 ///
 /// One parse, with path tracking: a plain serde_json pass first would save a few microseconds
 /// per valid body but doubles the deserializer code in the worker (about 40 KB of wasm).
 pub(crate) fn parse<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError> {
+    let bytes = strip_bom(bytes);
     expect_object(bytes)?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(bytes, &e))?;
+    let value: T =
+        serde_path_to_error::deserialize(Strict(&mut de)).map_err(|e| json_error(bytes, &e))?;
     // Anything but whitespace after the value is a syntax error.
     de.end().map_err(|e| ApiError::MalformedJson(strip_position(&e.to_string())))?;
     value.validate()?;
     Ok(value)
+}
+
+/// `bytes` without a leading UTF-8 byte order mark (EF BB BF): JSON text must not begin with one
+/// (RFC 8259 §8.1), but several HTTP clients and editors write one, and it carries no meaning.
+pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 /// Every body is a JSON object. serde also reads a struct from an array of its fields in order,
@@ -302,6 +332,79 @@ mod tests {
                 "{other}"
             );
         }
+    }
+
+    #[test]
+    fn an_array_for_a_nested_object_is_a_wrong_type_naming_the_field() {
+        // serde's derive would read `page` from its fields in order; it is an object or a 400.
+        let page = START.replace(
+            r#"{"url":"https://shop.example/pricing"}"#,
+            r#"["https://shop.example/pricing",null,null]"#,
+        );
+        let err = parse::<SessionStart>(page.as_bytes()).unwrap_err();
+        assert_eq!(field_of(err.clone()), "page");
+        assert!(
+            err.body().error.message.starts_with("invalid type: sequence, expected struct"),
+            "{err:?}"
+        );
+        let device = START.replace(r#"}}"#, r#"},"device":["en-US"]}"#);
+        assert_eq!(field_of(parse::<SessionStart>(device.as_bytes()).unwrap_err()), "device");
+        // Deeper: a form field inside the list of fields.
+        let form = r#"{"form_id":"quote","site_key":"demo","name":"Quote","fields":[["email","Email","email"]]}"#;
+        let err = parse::<pulsegate_schema::FormDefinition>(form.as_bytes()).unwrap_err();
+        assert_eq!(field_of(err), "fields[0]");
+        // A map (event props) is an object too.
+        let props = batch_with(r#"{"type":"custom","ts":1,"name":"n","props":[["plan","pro"]]}"#);
+        assert_eq!(field_of(parse::<EventBatch>(props.as_bytes()).unwrap_err()), "events[0].props");
+        // An event (internally tagged by `type`) is an object too, never `[type, ts, …]`.
+        let event = batch_with(r#"["pageview",1,"https://a.example/"]"#);
+        let err = parse::<EventBatch>(event.as_bytes()).unwrap_err();
+        assert_eq!(field_of(err.clone()), "events[0]");
+        assert!(err.body().error.message.contains("expected internally tagged enum"), "{err:?}");
+        // Real arrays still read.
+        assert!(parse::<SessionStart>(START.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped() {
+        for prefix in ["\u{FEFF}", "\u{FEFF} \n"] {
+            let body = format!("{prefix}{START}");
+            let start: SessionStart = parse(body.as_bytes()).unwrap();
+            assert_eq!(start.site_key.as_str(), "demo", "{prefix:?}");
+        }
+        // One mark only, and only first: anything else stays a syntax error.
+        for bad in
+            [format!("\u{FEFF}\u{FEFF}{START}"), format!(" \u{FEFF}{START}"), "\u{FEFF}".to_owned()]
+        {
+            let err = parse::<SessionStart>(bad.as_bytes()).unwrap_err();
+            assert!(matches!(err, ApiError::MalformedJson(_)), "{bad:?} → {err:?}");
+        }
+        assert_eq!(
+            field_of(
+                parse::<pulsegate_schema::MarketingKeyUpdate>("\u{FEFF}[]".as_bytes()).unwrap_err()
+            ),
+            "body"
+        );
+    }
+
+    #[test]
+    fn admin_names_are_made_inert_or_refused_when_nothing_is_left() {
+        use pulsegate_schema::{NewMarketingKey, NewSite};
+        let key: NewMarketingKey =
+            clean(parse(br#"{"name":"Agency\u0000\u0007 <b>dash</b>\u202e"}"#).unwrap()).unwrap();
+        assert_eq!(key.name, "Agency ＜b＞dash＜/b＞");
+        let site: NewSite =
+            clean(parse(br#"{"site_key":"demo","name":"Bright\u0001side\tSolar"}"#).unwrap())
+                .unwrap();
+        assert_eq!(site.name, "Brightside Solar");
+        for nothing in [r#""\u0000\u0001""#, r#""\u202e\ufeff""#, r#"" \u0007 ""#] {
+            let body = format!(r#"{{"name":{nothing}}}"#);
+            let err = clean(parse::<NewMarketingKey>(body.as_bytes()).unwrap()).unwrap_err();
+            assert_eq!(field_of(err), "name", "{nothing}");
+        }
+        let clean_name: NewMarketingKey =
+            clean(parse(br#"{"name":"Plain name"}"#).unwrap()).unwrap();
+        assert_eq!(clean_name.name, "Plain name");
     }
 
     #[test]

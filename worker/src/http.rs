@@ -44,6 +44,24 @@ pub(crate) fn capped(input: &str) -> String {
     s
 }
 
+/// The answer to a query parameter a route does not read (a typo is an error, never a silently
+/// ignored filter): `400 invalid_field` naming it and listing the ones the route takes.
+pub(crate) fn unknown_param(name: &str, takes: &[&str]) -> ApiError {
+    ApiError::InvalidField {
+        field: capped(name),
+        message: format!("is not a parameter here (use {})", takes.join(", ")),
+    }
+}
+
+/// Refuses a parameter outside `takes` (a route's whole list, `format` included where the
+/// router reads it).
+pub(crate) fn check_params(pairs: &[(String, String)], takes: &[&str]) -> Result<(), ApiError> {
+    match pairs.iter().find(|(name, _)| !takes.contains(&name.as_str())) {
+        Some((name, _)) => Err(unknown_param(name, takes)),
+        None => Ok(()),
+    }
+}
+
 /// The query string of a serialized URL: `https://x/health?deep=1#f` → `deep=1`.
 pub(crate) fn query_of(url: &str) -> Option<&str> {
     let (_, rest) = url.split_once('?')?;

@@ -11,10 +11,19 @@
 //! - URLs (already `http(s)` only, without whitespace or controls): `<`, `>`, `"`, `'` and `` ` ``
 //!   are percent-encoded, which keeps the URL equivalent and unable to break out of an attribute.
 //!
+//! - Admin names (sites, forms, marketing and integration keys), like IP-list and testing-rule
+//!   reasons: as text. A form's own texts (labels, placeholders, help, options, submit, success
+//!   and failure messages, translations, hidden constants) lose their control and invisible characters only: the
+//!   form view builds its markup without parsing HTML, and `<` in "Budget < 10k" stays as written.
+//!
 //! Sanitizing runs after validation, so limits are checked on what the client sent; a
-//! neutralised character takes 3 bytes instead of 1.
+//! neutralised character takes 3 bytes instead of 1. Admin bodies are validated again after it
+//! ([`crate::body::read_admin`]), so a name of nothing but control characters is refused.
 
-use pulsegate_schema::{Event, EventBatch, PropValue, Props, SessionStart};
+use pulsegate_schema::{
+    Event, EventBatch, FormDefinition, MarketingKeyUpdate, NewIntegration, NewMarketingKey,
+    NewSite, PropValue, Props, SessionStart, SiteUpdate,
+};
 
 /// Rewrites `self` in place so that none of its strings can inject markup.
 pub(crate) trait Sanitize {
@@ -38,6 +47,12 @@ pub(crate) fn selector(s: &mut String) -> bool {
         '<' => out.push('＜'),
         c => out.push(c),
     })
+}
+
+/// Drops control and invisible characters (tab and line breaks become spaces), keeping every
+/// other character as written; whether it changed.
+pub(crate) fn plain(s: &mut String) -> bool {
+    rewrite(s, |c, out| out.push(c))
 }
 
 /// Percent-encodes the characters of a URL that could end an HTML attribute or open a tag;
@@ -98,6 +113,10 @@ fn removed(c: char) -> Option<Option<char>> {
 
 fn opt_text(s: &mut Option<String>) -> bool {
     s.as_mut().is_some_and(text)
+}
+
+fn opt_plain(s: &mut Option<String>) -> bool {
+    s.as_mut().is_some_and(plain)
 }
 
 fn opt_url(s: &mut Option<String>) -> bool {
@@ -172,6 +191,70 @@ impl Sanitize for EventBatch {
         let mut changed = false;
         for event in &mut self.events {
             changed |= event.sanitize();
+        }
+        changed
+    }
+}
+
+impl Sanitize for NewSite {
+    fn sanitize(&mut self) -> bool {
+        text(&mut self.name)
+    }
+}
+
+impl Sanitize for SiteUpdate {
+    fn sanitize(&mut self) -> bool {
+        text(&mut self.name)
+    }
+}
+
+impl Sanitize for NewMarketingKey {
+    fn sanitize(&mut self) -> bool {
+        text(&mut self.name)
+    }
+}
+
+impl Sanitize for MarketingKeyUpdate {
+    fn sanitize(&mut self) -> bool {
+        opt_text(&mut self.name)
+    }
+}
+
+impl Sanitize for NewIntegration {
+    fn sanitize(&mut self) -> bool {
+        text(&mut self.name)
+    }
+}
+
+impl Sanitize for FormDefinition {
+    fn sanitize(&mut self) -> bool {
+        let mut changed = text(&mut self.name)
+            | plain(&mut self.submit_text)
+            | plain(&mut self.success_message)
+            | opt_plain(&mut self.failure_message);
+        for field in &mut self.fields {
+            changed |= plain(&mut field.label)
+                | opt_plain(&mut field.placeholder)
+                | opt_plain(&mut field.help);
+            for option in &mut field.options {
+                changed |= plain(&mut option.label);
+            }
+        }
+        for hidden in &mut self.hidden_fields {
+            changed |= opt_plain(&mut hidden.value);
+        }
+        for texts in self.translations.values_mut() {
+            changed |= opt_plain(&mut texts.submit_text)
+                | opt_plain(&mut texts.success_message)
+                | opt_plain(&mut texts.failure_message);
+            for field in texts.fields.values_mut() {
+                changed |= opt_plain(&mut field.label)
+                    | opt_plain(&mut field.placeholder)
+                    | opt_plain(&mut field.help);
+                for label in field.options.values_mut() {
+                    changed |= plain(label);
+                }
+            }
         }
         changed
     }

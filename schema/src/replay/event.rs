@@ -201,7 +201,8 @@ impl<'de> Deserialize<'de> for ReplayEvent {
     }
 }
 
-/// Reads the buffered `data` as `T`, reporting errors as `data: …`.
+/// Reads the buffered `data` as `T` (objects only where a struct is read, as every body is:
+/// [`crate::strict`]), reporting errors as `data: …`.
 pub(super) fn from<T: de::DeserializeOwned, E: de::Error>(value: Value) -> Result<T, E> {
-    serde_json::from_value(value).map_err(|e| E::custom(format_args!("data: {e}")))
+    crate::strict::deserialize(value).map_err(|e| E::custom(format_args!("data: {e}")))
 }

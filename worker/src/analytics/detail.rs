@@ -23,9 +23,12 @@ use crate::store::r2_keys;
 /// Objects read at once (the platform allows six open connections per invocation).
 const PARALLEL_READS: usize = 6;
 
+/// The parameters session detail reads: none of a report's range, zone or bot filter.
+pub(crate) const PARAMS: &[&str] = &["limit", "events_cursor", "format"];
+
 pub(crate) async fn get(call: &Call<'_>) -> Result<Reply, ApiError> {
     let pairs = crate::http::query_pairs(&call.req);
-    let p = params::parse(&pairs, &["limit", "events_cursor"])?;
+    let p = params::parse(&pairs, PARAMS)?;
     let limit = params::limit(p.limit, 100, 500)?;
     let id = call
         .params

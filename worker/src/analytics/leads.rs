@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::params::{TimeArg, parse_time};
 use super::shape;
 use crate::error::ApiError;
-use crate::http::capped;
+use crate::http::unknown_param;
 use crate::reply::Csv;
 use crate::sql::Query;
 use crate::store::r2_keys::MS_PER_DAY;
@@ -77,10 +77,8 @@ pub(crate) fn parse(pairs: &[(String, String)], allowed: &[&str]) -> Result<Filt
     let mut f = Filters { limit: 50, ..Filters::default() };
     for (i, (name, v)) in pairs.iter().enumerate() {
         if !allowed.contains(&name.as_str()) && name != "format" {
-            return Err(invalid(
-                &capped(name),
-                format!("is not a parameter here (use {})", allowed.join(", ")),
-            ));
+            let takes: Vec<&str> = allowed.iter().copied().chain(["format"]).collect();
+            return Err(unknown_param(name, &takes));
         }
         if pairs[..i].iter().any(|(n, _)| n == name) {
             return Err(invalid(name, "is given twice"));

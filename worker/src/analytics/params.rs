@@ -6,7 +6,7 @@ use pulsegate_schema::{BotFilter, Interval, SessionId, UnixMillis};
 
 use super::tz::{MS_PER_HOUR, local_midnight};
 use crate::error::ApiError;
-use crate::http::capped;
+use crate::http::check_params;
 use crate::store::r2_keys::{MS_PER_DAY, UtcDate};
 
 /// The longest range a report covers.
@@ -60,7 +60,7 @@ pub(crate) struct Params {
     pub(crate) events_cursor: Option<String>,
 }
 
-/// Parameters every report takes.
+/// Parameters every report takes (`format` is the router's, CSV or JSON).
 pub(crate) const COMMON: &[&str] = &["site", "from", "to", "tz", "bots", "format", "explain"];
 
 fn invalid(field: &str, message: impl Into<String>) -> ApiError {
@@ -75,19 +75,13 @@ fn number(field: &str, value: &str, max: u32) -> Result<u32, ApiError> {
         .ok_or_else(|| invalid(field, format!("must be a whole number from 0 to {max}")))
 }
 
-/// Parses `pairs`, refusing names outside `COMMON` and `extra` (a typo is an error, not a
-/// silently ignored filter) and values given twice.
-pub(crate) fn parse(pairs: &[(String, String)], extra: &[&str]) -> Result<Params, ApiError> {
+/// Parses `pairs`, refusing names outside `takes` (the route's whole list: a typo or a
+/// parameter of another report is an error, not a silently ignored filter) and values given
+/// twice.
+pub(crate) fn parse(pairs: &[(String, String)], takes: &[&str]) -> Result<Params, ApiError> {
+    check_params(pairs, takes)?;
     let mut p = Params::default();
     for (i, (name, value)) in pairs.iter().enumerate() {
-        if !COMMON.contains(&name.as_str()) && !extra.contains(&name.as_str()) {
-            let mut allowed: Vec<&str> = COMMON.to_vec();
-            allowed.extend_from_slice(extra);
-            return Err(invalid(
-                &capped(name),
-                format!("is not a parameter of this report (use {})", allowed.join(", ")),
-            ));
-        }
         if pairs[..i].iter().any(|(n, _)| n == name) {
             return Err(invalid(name, "is given twice"));
         }
@@ -333,11 +327,11 @@ mod tests {
     #[test]
     fn explain_is_a_boolean_never_a_guess() {
         for (q, want) in [("explain=1", true), ("explain=true", true), ("explain=0", false)] {
-            assert_eq!(parse(&pairs(q), &[]).unwrap().explain, want, "{q}");
+            assert_eq!(parse(&pairs(q), COMMON).unwrap().explain, want, "{q}");
         }
-        assert!(!parse(&pairs("explain=false"), &[]).unwrap().explain);
+        assert!(!parse(&pairs("explain=false"), COMMON).unwrap().explain);
         for bad in ["explain=yes", "explain=", "explain=-1", "explain=NaN"] {
-            let err = parse(&pairs(bad), &[]).unwrap_err();
+            let err = parse(&pairs(bad), COMMON).unwrap_err();
             assert_eq!(
                 err,
                 ApiError::InvalidField {
@@ -392,13 +386,13 @@ mod tests {
 
     #[test]
     fn unknown_and_repeated_parameters_are_errors() {
-        let err = parse(&pairs("site=demo&form=1"), &[]).unwrap_err();
+        let err = parse(&pairs("site=demo&form=1"), COMMON).unwrap_err();
         assert!(
             matches!(err, ApiError::InvalidField { ref field, .. } if field == "form"),
             "{err:?}"
         );
-        assert!(parse(&pairs("site=a&site=b"), &[]).is_err());
-        assert!(parse(&pairs("limit=5"), &[]).is_err(), "limit is not common");
+        assert!(parse(&pairs("site=a&site=b"), COMMON).is_err());
+        assert!(parse(&pairs("limit=5"), COMMON).is_err(), "limit is not common");
         let p = parse(
             &pairs("limit=5&country=de&min_engagement=10"),
             &["limit", "country", "min_engagement"],
@@ -413,10 +407,37 @@ mod tests {
             parse(&pairs("min_suspicion=50&max_suspicion=10"), &["min_suspicion", "max_suspicion"])
                 .is_err()
         );
-        assert!(parse(&pairs("tz=Europe/Berlin'"), &[]).is_err());
-        assert_eq!(parse(&pairs("tz=visitor"), &[]).unwrap().tz, Some(TzChoice::Visitor));
+        assert!(parse(&pairs("tz=Europe/Berlin'"), COMMON).is_err());
+        assert_eq!(parse(&pairs("tz=visitor"), COMMON).unwrap().tz, Some(TzChoice::Visitor));
         assert!(parse(&pairs("page=pricing"), &["page"]).is_err());
         assert!(parse(&pairs("cursor=x"), &["cursor"]).is_err());
+    }
+
+    #[test]
+    fn a_route_takes_only_the_parameters_it_reads() {
+        // Session detail reads no range, zone or bot filter: each is refused by name, with the
+        // parameters it does take.
+        let detail = &["limit", "events_cursor", "format"];
+        for q in ["tz=UTC", "from=2025-11-25", "site=demo", "bots=include", "explain=1"] {
+            let err = parse(&pairs(&format!("limit=5&{q}")), detail).unwrap_err();
+            let name = q.split('=').next().unwrap();
+            assert_eq!(
+                err,
+                ApiError::InvalidField {
+                    field: name.to_owned(),
+                    message: "is not a parameter here (use limit, events_cursor, format)"
+                        .to_owned(),
+                },
+                "{q}"
+            );
+        }
+        assert_eq!(parse(&pairs("limit=5&format=csv"), detail).unwrap().limit, Some(5));
+        // An unknown name is echoed capped, never whole.
+        let long = "x".repeat(500);
+        match parse(&pairs(&format!("{long}=1")), COMMON).unwrap_err() {
+            ApiError::InvalidField { field, .. } => assert!(field.len() < 200, "{}", field.len()),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -35,24 +35,39 @@ pub(crate) enum Report {
 /// Most visitor zones a `tz=visitor` series resolves; sessions in rarer zones use the site's.
 pub(crate) const MAX_VISITOR_ZONES: u32 = 100;
 
+/// The parameters of a time series: [`params::COMMON`] and `interval`.
+const SERIES_PARAMS: &[&str] =
+    &["site", "from", "to", "tz", "bots", "format", "explain", "interval"];
+/// The parameters of a ranked table: [`params::COMMON`] and `limit`.
+const TABLE_PARAMS: &[&str] = &["site", "from", "to", "tz", "bots", "format", "explain", "limit"];
+/// The parameters of the sessions list: [`params::COMMON`] and its filters and cursor.
+const SESSIONS_PARAMS: &[&str] = &[
+    "site",
+    "from",
+    "to",
+    "tz",
+    "bots",
+    "format",
+    "explain",
+    "limit",
+    "cursor",
+    "min_engagement",
+    "max_engagement",
+    "min_suspicion",
+    "max_suspicion",
+    "country",
+    "page",
+    "has_lead",
+];
+
 impl Report {
-    /// Parameters this report takes beyond [`params::COMMON`].
-    pub(crate) fn extra_params(self) -> &'static [&'static str] {
+    /// Every parameter this report reads (any other is a 400 naming it).
+    pub(crate) fn params(self) -> &'static [&'static str] {
         match self {
-            Self::Overview | Self::CustomEvents => &[],
-            Self::TimeSeries => &["interval"],
-            Self::Breakdown(_) | Self::Campaigns | Self::TopPages => &["limit"],
-            Self::Sessions => &[
-                "limit",
-                "cursor",
-                "min_engagement",
-                "max_engagement",
-                "min_suspicion",
-                "max_suspicion",
-                "country",
-                "page",
-                "has_lead",
-            ],
+            Self::Overview | Self::CustomEvents => params::COMMON,
+            Self::TimeSeries => SERIES_PARAMS,
+            Self::Breakdown(_) | Self::Campaigns | Self::TopPages => TABLE_PARAMS,
+            Self::Sessions => SESSIONS_PARAMS,
         }
     }
 }
@@ -60,7 +75,7 @@ impl Report {
 /// Runs `report` for the call.
 pub(crate) async fn run(call: &Call<'_>, report: Report) -> Result<Reply, ApiError> {
     let pairs = crate::http::query_pairs(&call.req);
-    let p = params::parse(&pairs, report.extra_params())?;
+    let p = params::parse(&pairs, report.params())?;
     if p.explain && call.principal.role != Role::Admin {
         return Err(ApiError::Forbidden("explain=1 needs the admin key".to_owned()));
     }
@@ -398,4 +413,29 @@ async fn explain(db: &Db, queries: &[Query]) -> Result<Reply, ApiError> {
         plans.push(Plan { sql: q.sql.clone(), params, plan: db.explain(q).await? });
     }
     Reply::json(200, &Explained { queries: plans })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_report_takes_the_common_parameters_and_only_its_own() {
+        let all = [
+            Report::Overview,
+            Report::TimeSeries,
+            Report::Breakdown(Dimension::Country),
+            Report::Campaigns,
+            Report::TopPages,
+            Report::CustomEvents,
+            Report::Sessions,
+        ];
+        for report in all {
+            assert!(report.params().starts_with(params::COMMON), "{report:?}");
+        }
+        assert!(!Report::Overview.params().contains(&"limit"));
+        assert!(!Report::TopPages.params().contains(&"interval"));
+        assert!(!Report::TimeSeries.params().contains(&"cursor"));
+        assert!(Report::Sessions.params().contains(&"has_lead"));
+    }
 }

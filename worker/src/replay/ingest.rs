@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures_util::future::join;
+use pulsegate_schema::strict::{self, Strict};
 use pulsegate_schema::{Accepted, ReplayBatch, Validate, limits};
-use serde::Deserialize;
 use worker::{Context, Env, HttpMetadata, Request, Response};
 
 use super::gzip;
@@ -107,6 +107,7 @@ pub(crate) async fn post(
 
 /// Parses and validates a batch; every way it can be wrong is a 400 naming what.
 pub(crate) fn parse(text: &[u8]) -> Result<ReplayBatch, ApiError> {
+    let text = body::strip_bom(text);
     body::expect_object(text)?;
     if nesting(text) > MAX_DEPTH {
         return Err(ApiError::InvalidField {
@@ -116,7 +117,7 @@ pub(crate) fn parse(text: &[u8]) -> Result<ReplayBatch, ApiError> {
     }
     let mut de = serde_json::Deserializer::from_slice(text);
     de.disable_recursion_limit();
-    let batch = ReplayBatch::deserialize(&mut de).map_err(|e| {
+    let batch: ReplayBatch = strict::deserialize(&mut de).map_err(|e| {
         let message = body::strip_position(&e.to_string());
         if e.is_syntax() || e.is_eof() {
             ApiError::MalformedJson(message)
@@ -146,7 +147,7 @@ fn check_content_type(content_type: Option<&str>) -> Result<(), ApiError> {
 /// serde_json's usual recursion limit only; a deeper batch keeps the `events` it had.
 fn located(text: &[u8]) -> Option<ApiError> {
     let mut de = serde_json::Deserializer::from_slice(text);
-    let err = serde_path_to_error::deserialize::<_, ReplayBatch>(&mut de).err()?;
+    let err = serde_path_to_error::deserialize::<_, ReplayBatch>(Strict(&mut de)).err()?;
     if err.inner().is_syntax() || err.inner().is_eof() {
         return None;
     }
@@ -218,6 +219,23 @@ mod tests {
         let extra = BATCH.replacen('{', r#"{"extra":1,"#, 1);
         assert_eq!(parse(extra.as_bytes()).unwrap_err().status(), 400);
         assert!(matches!(parse(b"[]").unwrap_err(), ApiError::InvalidField { .. }));
+    }
+
+    #[test]
+    fn an_array_for_an_object_is_refused_and_a_byte_order_mark_skipped() {
+        let data = r#"{"href":"https://a.example/","width":800,"height":600}"#;
+        let positional = BATCH.replace(data, r#"["https://a.example/",800,600]"#);
+        let err = parse(positional.as_bytes()).unwrap_err();
+        assert_eq!(err.body().error.field.as_deref(), Some("events[0].data"), "{err:?}");
+        assert!(err.body().error.message.contains("invalid type: sequence"), "{err:?}");
+        let event = BATCH.replace(
+            &format!(r#"{{"type":4,"timestamp":1764097200001,"data":{data}}}"#),
+            &format!(r#"[4,1764097200001,{data}]"#),
+        );
+        let err = parse(event.as_bytes()).unwrap_err();
+        assert_eq!(err.body().error.field.as_deref(), Some("events[0]"), "{err:?}");
+        let bom = format!("\u{FEFF}{BATCH}");
+        assert!(parse(bom.as_bytes()).unwrap().starts_recording());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::merge;
 use super::sessions::{self, Filters};
 use crate::bindings;
 use crate::error::ApiError;
-use crate::http::query_pairs;
+use crate::http::{check_params, query_pairs};
 use crate::reply::Reply;
 use crate::routes::Call;
 
@@ -46,20 +46,17 @@ pub(crate) async fn events(call: &mut Call<'_>) -> Result<Reply, ApiError> {
     let id = session_id(call.param())?;
     let mut from: Option<UnixMillis> = None;
     let mut to: Option<UnixMillis> = None;
-    for (name, value) in query_pairs(&call.req) {
+    let pairs = query_pairs(&call.req);
+    check_params(&pairs, &["from", "to"])?;
+    for (name, value) in pairs {
         let n = value.parse::<UnixMillis>().map_err(|_| ApiError::InvalidField {
             field: name.clone(),
             message: "must be a time in ms".to_owned(),
         })?;
-        match name.as_str() {
-            "from" => from = Some(n),
-            "to" => to = Some(n),
-            _ => {
-                return Err(ApiError::InvalidField {
-                    field: name,
-                    message: "is not a parameter of this endpoint".to_owned(),
-                });
-            }
+        if name == "from" {
+            from = Some(n);
+        } else {
+            to = Some(n);
         }
     }
     // Where the objects are comes from the session's id alone once its start is known; the

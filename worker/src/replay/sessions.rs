@@ -68,8 +68,22 @@ pub(crate) struct Filters {
 pub(crate) const MAX_LIMIT: u32 = 200;
 const DEFAULT_LIMIT: u32 = 50;
 
+/// The parameters of the recorded sessions list.
+const FILTERS: &[&str] = &[
+    "from",
+    "to",
+    "site",
+    "page",
+    "min_engagement",
+    "min_suspicion",
+    "max_suspicion",
+    "has_lead",
+    "limit",
+    "cursor",
+];
+
 impl Filters {
-    /// Reads the query string; a malformed value is a 400 naming the parameter.
+    /// Reads the query string; a malformed value or another parameter is a 400 naming it.
     pub(crate) fn parse(query: &[(String, String)]) -> Result<Self, ApiError> {
         let mut f = Self { limit: DEFAULT_LIMIT, ..Self::default() };
         let bad = |name: &str, why: &str| ApiError::InvalidField {
@@ -114,7 +128,7 @@ impl Filters {
                     let ts = ts.parse().map_err(|_| bad(name, "is not a cursor from this API"))?;
                     f.cursor = Some((ts, id.to_owned()));
                 }
-                other => return Err(bad(other, "is not a filter of this endpoint")),
+                other => return Err(crate::http::unknown_param(other, FILTERS)),
             }
         }
         Ok(f)

@@ -50,7 +50,7 @@ pub(crate) async fn get(call: &mut Call<'_>) -> Result<Reply, ApiError> {
 }
 
 pub(crate) async fn create(call: &mut Call<'_>) -> Result<Reply, ApiError> {
-    let definition: FormDefinition = body::read_json(&mut call.req, MAX_BODY).await?;
+    let definition: FormDefinition = body::read_admin(&mut call.req, MAX_BODY).await?;
     check(call, &definition).await?;
     if forms::get(&call.db, &definition.form_id).await?.is_some() {
         return Err(ApiError::Conflict(format!(
@@ -64,7 +64,7 @@ pub(crate) async fn create(call: &mut Call<'_>) -> Result<Reply, ApiError> {
 }
 
 pub(crate) async fn put(call: &mut Call<'_>) -> Result<Reply, ApiError> {
-    let definition: FormDefinition = body::read_json(&mut call.req, MAX_BODY).await?;
+    let definition: FormDefinition = body::read_admin(&mut call.req, MAX_BODY).await?;
     if definition.form_id != call.param() {
         return Err(ApiError::InvalidField {
             field: "form_id".to_owned(),

@@ -26,7 +26,7 @@ pub(crate) async fn list(call: &mut Call<'_>) -> Result<Reply, ApiError> {
 }
 
 pub(crate) async fn create(call: &mut Call<'_>) -> Result<Reply, ApiError> {
-    let new: NewMarketingKey = body::read_json(&mut call.req, MAX_BODY).await?;
+    let new: NewMarketingKey = body::read_admin(&mut call.req, MAX_BODY).await?;
     let key = secrets::generate_key(MARKETING_PREFIX)?;
     let info = MarketingKey {
         id: new_id()?,
@@ -44,7 +44,7 @@ pub(crate) async fn create(call: &mut Call<'_>) -> Result<Reply, ApiError> {
 }
 
 pub(crate) async fn update(call: &mut Call<'_>) -> Result<Reply, ApiError> {
-    let update: MarketingKeyUpdate = body::read_json(&mut call.req, MAX_BODY).await?;
+    let update: MarketingKeyUpdate = body::read_admin(&mut call.req, MAX_BODY).await?;
     let key = api_keys::update_marketing(&call.db, call.param(), &update).await?;
     auth::forget_keys();
     Reply::json(200, &key)
@@ -62,7 +62,7 @@ pub(crate) async fn list_integrations(call: &mut Call<'_>) -> Result<Reply, ApiE
 }
 
 pub(crate) async fn create_integration(call: &mut Call<'_>) -> Result<Reply, ApiError> {
-    let new: NewIntegration = body::read_json(&mut call.req, MAX_BODY).await?;
+    let new: NewIntegration = body::read_admin(&mut call.req, MAX_BODY).await?;
     if let Some(site) = &new.site_key
         && sites::get(&call.db, site.as_str()).await?.is_none()
     {

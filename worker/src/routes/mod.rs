@@ -46,9 +46,43 @@ impl Call<'_> {
     }
 }
 
-/// Runs the handler of a protected endpoint.
+/// The query parameters of a protected endpoint, checked before its handler runs: `format` (JSON
+/// or CSV, read by the router) and what the handler reads. `None` for the handlers that parse a
+/// query of their own and refuse what they do not read themselves (reports, session detail, the
+/// lead, webhook and replay lists, replay events).
+fn query_params(endpoint: Endpoint) -> Option<&'static [&'static str]> {
+    match endpoint {
+        Endpoint::Overview
+        | Endpoint::TimeSeries
+        | Endpoint::Countries
+        | Endpoint::Devices
+        | Endpoint::Browsers
+        | Endpoint::Os
+        | Endpoint::TopPages
+        | Endpoint::EntryPages
+        | Endpoint::ExitPages
+        | Endpoint::Referrers
+        | Endpoint::Campaigns
+        | Endpoint::CustomEvents
+        | Endpoint::Sessions
+        | Endpoint::SessionDetail
+        | Endpoint::ListLeads
+        | Endpoint::ListBlockedLeads
+        | Endpoint::ListOutbox
+        | Endpoint::ListDeadLetters
+        | Endpoint::ReplaySessions
+        | Endpoint::ReplayEvents => None,
+        Endpoint::ListForms => Some(&["site", "format"]),
+        _ => Some(&["format"]),
+    }
+}
+
+/// Runs the handler of a protected endpoint, after refusing a query parameter it does not read.
 pub(crate) async fn protected(endpoint: Endpoint, call: &mut Call<'_>) -> Result<Reply, ApiError> {
     use analytics::Report;
+    if let Some(takes) = query_params(endpoint) {
+        crate::http::check_params(&crate::http::query_pairs(&call.req), takes)?;
+    }
     match endpoint {
         Endpoint::Me => me::get(call).await,
         Endpoint::Overview => analytics::report(call, Report::Overview).await,
@@ -120,5 +154,36 @@ pub(crate) async fn protected(endpoint: Endpoint, call: &mut Call<'_>) -> Result
         }
         #[cfg(feature = "bench-floor")]
         Endpoint::BenchFloor => Err(ApiError::Internal("a bench route is public".to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::check_params;
+
+    fn pairs(names: &[&str]) -> Vec<(String, String)> {
+        names.iter().map(|n| ((*n).to_owned(), "1".to_owned())).collect()
+    }
+
+    #[test]
+    fn endpoints_without_a_query_take_only_format() {
+        for endpoint in [Endpoint::GetSettings, Endpoint::ListKeys, Endpoint::GetSite, Endpoint::Me]
+        {
+            let takes = query_params(endpoint).unwrap();
+            assert_eq!(check_params(&pairs(&["format"]), takes), Ok(()), "{endpoint:?}");
+            assert_eq!(
+                check_params(&pairs(&["format", "tz"]), takes),
+                Err(ApiError::InvalidField {
+                    field: "tz".to_owned(),
+                    message: "is not a parameter here (use format)".to_owned(),
+                }),
+                "{endpoint:?}"
+            );
+        }
+        let forms = query_params(Endpoint::ListForms).unwrap();
+        assert_eq!(check_params(&pairs(&["site"]), forms), Ok(()));
+        assert!(check_params(&pairs(&["form"]), forms).is_err());
+        assert_eq!(query_params(Endpoint::SessionDetail), None, "checked by its own parser");
     }
 }

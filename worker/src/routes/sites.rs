@@ -39,7 +39,7 @@ pub(crate) async fn get(call: &mut Call<'_>) -> Result<Reply, ApiError> {
 }
 
 pub(crate) async fn create(call: &mut Call<'_>) -> Result<Reply, ApiError> {
-    let new: NewSite = body::read_json(&mut call.req, MAX_BODY).await?;
+    let new: NewSite = body::read_admin(&mut call.req, MAX_BODY).await?;
     let tz = timezone(new.timezone.as_ref())?;
     let site = sites::create(&call.db, &new, &tz, call.now).await?;
     republish(call).await?;
@@ -52,7 +52,7 @@ pub(crate) async fn put(call: &mut Call<'_>) -> Result<Reply, ApiError> {
         field: "site_key".to_owned(),
         message: e.to_string(),
     })?;
-    let update: SiteUpdate = body::read_json(&mut call.req, MAX_BODY).await?;
+    let update: SiteUpdate = body::read_admin(&mut call.req, MAX_BODY).await?;
     let tz = timezone(update.timezone.as_ref())?;
     let (site, created) = sites::put(&call.db, &key, &update, &tz, call.now).await?;
     republish(call).await?;

@@ -7,19 +7,14 @@ use pulsegate_schema::WebhookList;
 use super::Call;
 use crate::db;
 use crate::error::ApiError;
-use crate::http::query_pairs;
+use crate::http::{check_params, query_pairs};
 use crate::lead::ids;
 use crate::reply::Reply;
 use crate::store::outbox::{self, AttemptRow, Listing, MessageRow};
 
 fn limit(call: &Call<'_>) -> Result<u32, ApiError> {
     let pairs = query_pairs(&call.req);
-    if let Some((name, _)) = pairs.iter().find(|(k, _)| k != "limit" && k != "format") {
-        return Err(ApiError::InvalidField {
-            field: crate::http::capped(name),
-            message: "is not a parameter here (use limit)".to_owned(),
-        });
-    }
+    check_params(&pairs, &["limit", "format"])?;
     match pairs.iter().find(|(k, _)| k == "limit") {
         None => Ok(100),
         Some((_, v)) => v.parse::<u32>().ok().filter(|n| (1..=500).contains(n)).ok_or_else(|| {

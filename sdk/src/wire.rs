@@ -201,8 +201,9 @@ pub(crate) fn session_end(end: &SessionEnd) -> String {
     out
 }
 
-/// The `POST /track/session/start` body.
-pub(crate) fn session_start(start: &SessionStart) -> String {
+/// The `POST /track/session/start` body, its `device` member being the JSON text `device` (written
+/// in JS, `js/context.js`) in place of `start.device`.
+pub(crate) fn session_start(start: &SessionStart, device: &str) -> String {
     let mut out = String::from("{");
     let o = &mut out;
     uuid(o, "session_id", start.session_id.0.as_bytes());
@@ -214,34 +215,8 @@ pub(crate) fn session_start(start: &SessionStart) -> String {
     opt_text(o, "referrer", start.page.referrer.as_ref());
     opt_text(o, "title", start.page.title.as_ref());
     o.push('}');
-    let d = &start.device;
     key(o, "device");
-    o.push('{');
-    opt_text(o, "language", d.language.as_ref());
-    opt_text(o, "timezone", d.timezone.as_ref());
-    opt_number(o, "screen_width", d.screen_width);
-    opt_number(o, "screen_height", d.screen_height);
-    opt_number(o, "viewport_width", d.viewport_width);
-    opt_number(o, "viewport_height", d.viewport_height);
-    if let Some(ratio) = d.pixel_ratio {
-        key(o, "pixel_ratio");
-        o.push_str(&crate::json::number_text(ratio));
-    }
-    if !d.languages.is_empty() {
-        key(o, "languages");
-        o.push('[');
-        for (i, language) in d.languages.iter().enumerate() {
-            if i > 0 {
-                o.push(',');
-            }
-            push_json_string(o, language);
-        }
-        o.push(']');
-    }
-    if let Some(class) = d.device_class {
-        text(o, "device_class", class.as_str());
-    }
-    o.push('}');
+    o.push_str(device);
     if let Some(visitor) = start.visitor_id {
         uuid(o, "visitor_id", visitor.0.as_bytes());
     }
@@ -442,7 +417,8 @@ mod tests {
             }),
             bot: vec![BotSignal::Webdriver, BotSignal::ZeroOuterSize],
         };
-        assert_eq!(session_start(&full), serde_json::to_string(&full).unwrap());
+        let device = |start: &SessionStart| serde_json::to_string(&start.device).unwrap();
+        assert_eq!(session_start(&full, &device(&full)), serde_json::to_string(&full).unwrap());
         let bare = SessionStart {
             page: PageContext { url: "https://a.example/".into(), referrer: None, title: None },
             device: Device::default(),
@@ -453,15 +429,15 @@ mod tests {
             bot: Vec::new(),
             ..full
         };
-        assert_eq!(session_start(&bare), serde_json::to_string(&bare).unwrap());
-        // serde_json writes a whole f64 as `2.0`; JSON.stringify, and this, as `2`.
+        assert_eq!(session_start(&bare, &device(&bare)), serde_json::to_string(&bare).unwrap());
+        // The device text as JS writes it (a whole ratio as `2`, where serde_json writes `2.0`).
         let whole = SessionStart {
             device: Device { pixel_ratio: Some(2.0), ..Device::default() },
             consent: ConsentTier::Analytics,
             ..bare
         };
-        let text = session_start(&whole);
-        assert!(text.contains(r#""pixel_ratio":2}"#), "{text}");
+        let text = session_start(&whole, r#"{"pixel_ratio":2}"#);
+        assert!(text.contains(r#""device":{"pixel_ratio":2},"consent":"analytics""#), "{text}");
         assert_eq!(serde_json::from_str::<SessionStart>(&text).unwrap(), whole);
 
         for engaged_ms in [None, Some(0), Some(u64::MAX)] {

@@ -367,7 +367,7 @@ fn page_context_is_cleaned_and_device_facts_collected() {
     run(&format!("history.replaceState(null, '', {original:?});"));
     assert!(page.url.ends_with("?plan=pro"), "{}", page.url);
     assert!(!page.url.contains("secret") && !page.url.contains('#'), "{}", page.url);
-    let device = context::device();
+    let device = device_facts();
     assert!(device.language.is_some() && device.timezone.is_some(), "{device:?}");
     assert!(device.screen_width.is_some_and(|w| w > 0), "{device:?}");
     assert!(!device.languages.is_empty(), "{device:?}");
@@ -423,6 +423,11 @@ fn restore_browser() {
            const [o, k, d] = __pgSaved.pop();
            if (d) Object.defineProperty(o, k, d); else delete o[k];
          }");
+}
+
+/// The session start's `device` member as the tracker writes it, parsed back into the schema's type.
+fn device_facts() -> pulsegate_schema::Device {
+    serde_json::from_str(&context::device_json()).expect("a Device")
 }
 
 /// Makes the browser report known device facts and bot traces (undone by [`restore_browser`]).
@@ -481,7 +486,7 @@ fn pinned_device() -> (pulsegate_schema::Device, Vec<BotSignal>) {
 #[wasm_bindgen_test]
 async fn device_facts_and_bot_signals_are_exactly_what_the_browser_reports() {
     pin_browser();
-    let device = context::device();
+    let device = device_facts();
     let facts = bot::facts();
     let by_name = |name: &str| SOURCES.iter().find(|s| s.name == name).expect(name);
     let languages = read(by_name("languages")).await;
@@ -500,7 +505,7 @@ async fn device_facts_and_bot_signals_are_exactly_what_the_browser_reports() {
     assert_eq!(languages.as_deref(), Some(list.as_str()));
     assert_eq!(zone.as_deref(), Some("Pacific/Chatham"));
     // The real browser: every fact there, a desktop, the fingerprint's view of it the same.
-    let device = context::device();
+    let device = device_facts();
     let real = |js: &str| run(js).as_f64().map(|n| n as u32);
     assert_eq!(device.language, run("return navigator.language;").as_string());
     assert_eq!(
@@ -529,6 +534,40 @@ async fn device_facts_and_bot_signals_are_exactly_what_the_browser_reports() {
 }
 
 #[wasm_bindgen_test]
+fn a_large_touch_screen_is_a_tablet_and_whole_ratios_stay_whole() {
+    run(&format!(
+        "{}{}",
+        override_js(),
+        r#"const value = (o, k, v) => override(o, k, { value: v, writable: true });
+        value(navigator, 'language', 'x'.repeat(70));
+        value(navigator, 'languages', ['fr', 7, null, 'de']);
+        value(screen, 'width', 1366);
+        value(screen, 'height', 768);
+        value(window, 'innerWidth', 0);
+        value(window, 'innerHeight', Infinity);
+        value(window, 'devicePixelRatio', 2);
+        value(window, 'Temporal', { Now: { timeZoneId: () => 'Etc/"Odd"' } });
+        value(window, 'matchMedia', (q) => ({ matches: q === '(pointer: coarse)' }));"#
+    ));
+    let device = device_facts();
+    let text = context::device_json();
+    restore_browser();
+    assert!(text.contains(r#""pixel_ratio":2,"#), "{text}");
+    let expected = pulsegate_schema::Device {
+        language: Some("x".repeat(64)),
+        timezone: Some("Etc/\"Odd\"".into()),
+        screen_width: Some(1366),
+        screen_height: Some(768),
+        viewport_width: Some(0),
+        viewport_height: None,
+        pixel_ratio: Some(2.0),
+        languages: ["fr", "de"].map(String::from).to_vec(),
+        device_class: Some(pulsegate_schema::DeviceClass::Tablet),
+    };
+    assert_eq!(device, expected);
+}
+
+#[wasm_bindgen_test]
 fn device_facts_a_page_broke_are_left_out() {
     run(&format!(
         "{}{}",
@@ -544,7 +583,7 @@ fn device_facts_a_page_broke_are_left_out() {
         override(window, 'Intl', { value: { DateTimeFormat() { throw new Error('x'); } }, writable: true });
         override(window, 'matchMedia', { value: () => { throw new Error('x'); }, writable: true });"#
     ));
-    let device = context::device();
+    let device = device_facts();
     let facts = bot::facts();
     restore_browser();
     let expected = pulsegate_schema::Device {

@@ -3,7 +3,7 @@
 //! under `analytics` or above until the fingerprint is computed, in short slices. Its events wait
 //! behind it; when the page hides, it leaves at once without a fingerprint.
 
-use pulsegate_schema::{Fingerprint, PageContext, SessionStart, Utm};
+use pulsegate_schema::{Device, Fingerprint, PageContext, SessionStart, Utm};
 use wasm_bindgen::JsValue;
 
 use super::Tracker;
@@ -203,13 +203,14 @@ impl Tracker {
             site_key: self.config.site_key.clone(),
             started_at: starting.session.started_at,
             page: starting.page,
-            device: context::device(),
+            device: Device::default(),
             visitor_id: self.visitor.filter(|_| persistent),
             consent: self.tier,
             utm: starting.utm,
             fingerprint: starting.fingerprint.filter(|_| persistent),
             bot: bot::signals(),
         };
-        self.outbox.push(Request::new(SESSION_START_PATH, crate::wire::session_start(&start)));
+        let body = crate::wire::session_start(&start, &context::device_json());
+        self.outbox.push(Request::new(SESSION_START_PATH, body));
     }
 }

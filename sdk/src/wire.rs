@@ -12,8 +12,7 @@
 use alloc::string::String;
 
 use pulsegate_schema::{
-    BatchId, Event, FormAction, PropValue, Props, SessionEnd, SessionId, SessionStart, UnixMillis,
-    push_json_string,
+    BatchId, Event, FormAction, SessionEnd, SessionId, SessionStart, UnixMillis, push_json_string,
 };
 
 use crate::text::{push_u64, uuid_text};
@@ -74,32 +73,10 @@ fn flag(out: &mut String, name: &str, on: bool) {
     }
 }
 
-/// `"name":{…}` for a non-empty property map (the schema skips an empty one).
-fn props(out: &mut String, name: &str, props: &Props) {
-    if props.is_empty() {
-        return;
-    }
-    key(out, name);
-    out.push('{');
-    for (k, v) in props {
-        if !out.ends_with('{') {
-            out.push(',');
-        }
-        push_json_string(out, k);
-        out.push(':');
-        match v {
-            PropValue::String(s) => push_json_string(out, s),
-            PropValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            PropValue::Null => out.push_str("null"),
-            PropValue::Number(n) => out.push_str(&crate::json::number_text(*n)),
-        }
-    }
-    out.push('}');
-}
-
 /// The JSON text of `event`, with the member `"extra": object` added when `object` (JSON object
 /// text written in JS, `js/props.js`) is not `{}`: the props of `track` and `page`, the traits of
-/// `identify`.
+/// `identify`. The event's own `props` and `traits` are not written (the tracker leaves them
+/// empty: they always come as `object`).
 pub(crate) fn event(event: &Event, extra: &str, object: &str) -> String {
     let mut out = String::from("{");
     let o = &mut out;
@@ -140,14 +117,8 @@ pub(crate) fn event(event: &Event, extra: &str, object: &str) -> String {
             opt_number(o, "filled", e.filled);
             opt_number(o, "fields", e.fields);
         }
-        Event::Custom(e) => {
-            text(o, "name", &e.name);
-            props(o, "props", &e.props);
-        }
-        Event::Identify(e) => {
-            text(o, "user_id", &e.user_id);
-            props(o, "traits", &e.traits);
-        }
+        Event::Custom(e) => text(o, "name", &e.name),
+        Event::Identify(e) => text(o, "user_id", &e.user_id),
         Event::Error(e) => {
             text(o, "message", &e.message);
             opt_text(o, "source", e.source.as_ref());
@@ -158,9 +129,24 @@ pub(crate) fn event(event: &Event, extra: &str, object: &str) -> String {
     }
     o.push('}');
     if object != "{}" {
-        crate::json::add_member(o, extra, object);
+        add_member(o, extra, object);
     }
     out
+}
+
+/// Adds the member `"key": value` to the JSON object text `object` (`value` being JSON text
+/// already), at its end.
+pub(crate) fn add_member(object: &mut String, key: &str, value: &str) {
+    if object.ends_with('}') {
+        object.pop();
+        if !object.ends_with('{') {
+            object.push(',');
+        }
+        push_json_string(object, key);
+        object.push(':');
+        object.push_str(value);
+        object.push('}');
+    }
 }
 
 /// `"name":"<uuid>"`.
@@ -349,7 +335,15 @@ mod tests {
     #[test]
     fn every_kind_is_written_byte_for_byte_as_serde_json_writes_it() {
         for e in events() {
-            assert_eq!(event(&e, "", "{}"), serde_json::to_string(&e).unwrap());
+            let expected = serde_json::to_string(&e).unwrap();
+            // Props and traits come as JSON object text, as `js/props.js` writes them.
+            let mut bare = e;
+            let (extra, map) = match &mut bare {
+                Event::Custom(c) => ("props", core::mem::take(&mut c.props)),
+                Event::Identify(i) => ("traits", core::mem::take(&mut i.traits)),
+                _ => ("", Props::new()),
+            };
+            assert_eq!(event(&bare, extra, &serde_json::to_string(&map).unwrap()), expected);
         }
     }
 

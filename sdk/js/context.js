@@ -1,8 +1,9 @@
 // The browser side of the session start's device facts (the screen, the viewport, the pointer,
 // the language, the time zone and the language list: read for the fingerprint, and written as the
-// session start's `device` JSON, cut to the schema's limits passed from src/context.rs) and of the
-// privacy signals (src/privacy.rs, which decides what they mean), each read in one call instead of
-// one wasm call per property. Nothing thrown leaves this module.
+// session start's `device` JSON, cut to the schema's limits passed from src/context.rs), of its
+// UTM parameters (written as its `utm` JSON) and of the privacy signals (src/privacy.rs, which
+// decides what they mean), each read in one call instead of one wasm call per property. Nothing
+// thrown leaves this module.
 
 import { get, num, str } from "./host.js";
 
@@ -84,6 +85,24 @@ export function deviceJson(max, short) {
     languages: listed.length ? listed : undefined,
     device_class: media("(pointer: coarse)") ? (width >= 768 && height >= 768 ? "tablet" : "mobile") : "desktop",
   });
+}
+
+/**
+ * The session start's `utm` member as JSON text: the first non-empty value of each of
+ * `utm_source`, `utm_medium`, `utm_campaign`, `utm_term` and `utm_content` in the page's query
+ * (`URLSearchParams`: `+` and `%XX` decoded), cut to `max` UTF-8 bytes; `""` when there is none.
+ */
+export function utm(max) {
+  const names = ["source", "medium", "campaign", "term", "content"];
+  const found = {};
+  tried(() =>
+    new URLSearchParams(str(get(self, "location"), "search")).forEach((value, name) => {
+      const key = name.slice(4);
+      value = cut(value, max);
+      if (name == "utm_" + key && names.includes(key) && value && !found[key]) found[key] = value;
+    }),
+  );
+  return Object.keys(found).length ? JSON.stringify(found, names) : "";
 }
 
 /**

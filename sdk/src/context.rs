@@ -1,7 +1,7 @@
-//! Collects the [`PageContext`] and the device facts, each cut to the schema's limits; URLs go
-//! through `url::clean` (no fragment, no credentials, `http(s)` only). The device's browser reads
-//! are one call (`js/context.js`), which also writes the session start's `device` member as JSON
-//! text, cut to the limits passed from here.
+//! Collects the [`PageContext`], the device facts and the UTM parameters, each cut to the schema's
+//! limits; URLs go through `url::clean` (no fragment, no credentials, `http(s)` only). The device's
+//! browser reads are one call (`js/context.js`), which also writes the session start's `device` and
+//! `utm` members as JSON text, cut to the limits passed from here.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -45,6 +45,14 @@ extern "C" {
     /// [`Device`]: pulsegate_schema::Device
     #[wasm_bindgen(js_name = deviceJson)]
     fn device_json_of(max: u32, short: u32) -> String;
+
+    /// The session start's `utm` member (the schema's [`Utm`]) as JSON text: the first non-empty
+    /// value of each `utm_*` parameter of the page's query, decoded and cut to `max` bytes; empty
+    /// when there is none.
+    ///
+    /// [`Utm`]: pulsegate_schema::Utm
+    #[wasm_bindgen(js_name = utm)]
+    fn utm_json_of(max: u32) -> String;
 }
 
 /// What the browser says about the language and the time zone, read in one call
@@ -81,6 +89,12 @@ impl Facts {
 /// The session start's `device` member of the live page as JSON text (see `js/context.js`).
 pub(crate) fn device_json() -> String {
     device_json_of(limits::MAX_LANGUAGES as u32, limits::MAX_SHORT_LEN as u32)
+}
+
+/// The session start's `utm` member of the live page as JSON text, empty when the page's URL has
+/// no UTM parameter (see `js/context.js`).
+pub(crate) fn utm_json() -> String {
+    utm_json_of(limits::MAX_TEXT_LEN as u32)
 }
 
 /// `value` cut to `max` bytes (on a character boundary), or `None` when it is empty.

@@ -187,9 +187,10 @@ pub(crate) fn session_end(end: &SessionEnd) -> String {
     out
 }
 
-/// The `POST /track/session/start` body, its `device` member being the JSON text `device` (written
-/// in JS, `js/context.js`) in place of `start.device`.
-pub(crate) fn session_start(start: &SessionStart, device: &str) -> String {
+/// The `POST /track/session/start` body, its `device` and `utm` members being the JSON text
+/// `device` and `utm` (written in JS, `js/context.js`; no `utm` member when empty) in place of
+/// `start.device` and `start.utm`.
+pub(crate) fn session_start(start: &SessionStart, device: &str, utm: &str) -> String {
     let mut out = String::from("{");
     let o = &mut out;
     uuid(o, "session_id", start.session_id.0.as_bytes());
@@ -209,15 +210,9 @@ pub(crate) fn session_start(start: &SessionStart, device: &str) -> String {
     if start.consent != pulsegate_schema::ConsentTier::Count {
         text(o, "consent", start.consent.as_str());
     }
-    if let Some(utm) = &start.utm {
+    if !utm.is_empty() {
         key(o, "utm");
-        o.push('{');
-        opt_text(o, "source", utm.source.as_ref());
-        opt_text(o, "medium", utm.medium.as_ref());
-        opt_text(o, "campaign", utm.campaign.as_ref());
-        opt_text(o, "term", utm.term.as_ref());
-        opt_text(o, "content", utm.content.as_ref());
-        o.push('}');
+        o.push_str(utm);
     }
     if let Some(fp) = &start.fingerprint {
         key(o, "fingerprint");
@@ -411,8 +406,13 @@ mod tests {
             }),
             bot: vec![BotSignal::Webdriver, BotSignal::ZeroOuterSize],
         };
-        let device = |start: &SessionStart| serde_json::to_string(&start.device).unwrap();
-        assert_eq!(session_start(&full, &device(&full)), serde_json::to_string(&full).unwrap());
+        // The device and UTM members come as JSON text.
+        let body = |start: &SessionStart| {
+            let device = serde_json::to_string(&start.device).unwrap();
+            let utm = start.utm.as_ref().map(|u| serde_json::to_string(u).unwrap());
+            session_start(start, &device, &utm.unwrap_or_default())
+        };
+        assert_eq!(body(&full), serde_json::to_string(&full).unwrap());
         let bare = SessionStart {
             page: PageContext { url: "https://a.example/".into(), referrer: None, title: None },
             device: Device::default(),
@@ -423,14 +423,16 @@ mod tests {
             bot: Vec::new(),
             ..full
         };
-        assert_eq!(session_start(&bare, &device(&bare)), serde_json::to_string(&bare).unwrap());
+        assert_eq!(body(&bare), serde_json::to_string(&bare).unwrap());
+        let no_utm = SessionStart { utm: None, ..bare.clone() };
+        assert_eq!(body(&no_utm), serde_json::to_string(&no_utm).unwrap());
         // The device text as JS writes it (a whole ratio as `2`, where serde_json writes `2.0`).
         let whole = SessionStart {
             device: Device { pixel_ratio: Some(2.0), ..Device::default() },
             consent: ConsentTier::Analytics,
             ..bare
         };
-        let text = session_start(&whole, r#"{"pixel_ratio":2}"#);
+        let text = session_start(&whole, r#"{"pixel_ratio":2}"#, "{}");
         assert!(text.contains(r#""device":{"pixel_ratio":2},"consent":"analytics""#), "{text}");
         assert_eq!(serde_json::from_str::<SessionStart>(&text).unwrap(), whole);
 

@@ -600,6 +600,49 @@ fn device_facts_a_page_broke_are_left_out() {
     assert_eq!(facts, expected);
 }
 
+/// The UTM parameters the tracker reads from the page's URL for a session start, parsed back into
+/// the schema's type.
+fn page_utm() -> Option<pulsegate_schema::Utm> {
+    let text = context::utm_json();
+    (!text.is_empty()).then(|| serde_json::from_str(&text).expect("a Utm"))
+}
+
+#[wasm_bindgen_test]
+fn utm_parameters_are_the_first_non_empty_ones_decoded_and_cut() {
+    use pulsegate_schema::Utm;
+    let original = href();
+    let some = |s: &str| Some(String::from(s));
+    let long = format!("x{}", "é".repeat(200));
+    let cases = [
+        (
+            "?utm_source=&utm_source=a+b&utm_source=c&utm_medium=%E2%82%AC&x=1#utm_term=no"
+                .to_string(),
+            Some(Utm { source: some("a b"), medium: some("€"), ..Utm::default() }),
+        ),
+        (
+            "?utm_term=t&utm_content=c%22q%26&UTM_SOURCE=u&utm_campaign=%20".to_string(),
+            Some(Utm {
+                campaign: some(" "),
+                term: some("t"),
+                content: some("c\"q&"),
+                ..Utm::default()
+            }),
+        ),
+        (
+            format!("?utm_campaign={long}"),
+            Some(Utm { campaign: Some(format!("x{}", "é".repeat(127))), ..Utm::default() }),
+        ),
+        ("?plan=pro&utm_source=".to_string(), None),
+        (String::new(), None),
+    ];
+    for (query, expected) in cases {
+        run(&format!("history.replaceState(null, '', location.pathname + {query:?});"));
+        let utm = page_utm();
+        run(&format!("history.replaceState(null, '', {original:?});"));
+        assert_eq!(utm, expected, "{query}");
+    }
+}
+
 #[wasm_bindgen_test]
 async fn the_session_start_body_carries_the_page_device_and_bot_signals() {
     clear_storage();

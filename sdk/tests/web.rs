@@ -616,11 +616,11 @@ fn utm_parameters_are_the_first_non_empty_ones_decoded_and_cut() {
     let cases = [
         (
             "?utm_source=&utm_source=a+b&utm_source=c&utm_medium=%E2%82%AC&x=1#utm_term=no"
-                .to_string(),
+                .to_owned(),
             Some(Utm { source: some("a b"), medium: some("€"), ..Utm::default() }),
         ),
         (
-            "?utm_term=t&utm_content=c%22q%26&UTM_SOURCE=u&utm_campaign=%20".to_string(),
+            "?utm_term=t&utm_content=c%22q%26&UTM_SOURCE=u&utm_campaign=%20".to_owned(),
             Some(Utm {
                 campaign: some(" "),
                 term: some("t"),
@@ -632,7 +632,7 @@ fn utm_parameters_are_the_first_non_empty_ones_decoded_and_cut() {
             format!("?utm_campaign={long}"),
             Some(Utm { campaign: Some(format!("x{}", "é".repeat(127))), ..Utm::default() }),
         ),
-        ("?plan=pro&utm_source=".to_string(), None),
+        ("?plan=pro&utm_source=".to_owned(), None),
         (String::new(), None),
     ];
     for (query, expected) in cases {

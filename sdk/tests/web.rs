@@ -568,6 +568,21 @@ fn a_large_touch_screen_is_a_tablet_and_whole_ratios_stay_whole() {
 }
 
 #[wasm_bindgen_test]
+fn device_facts_out_of_the_schemas_range_are_left_out() {
+    for (ratio, width) in [("0", "2 ** 32"), ("16.5", "-0.5"), ("-1", "NaN")] {
+        run(&format!(
+            "{}override(window, 'devicePixelRatio', {{ value: {ratio} }});
+             override(screen, 'width', {{ value: {width} }});",
+            override_js()
+        ));
+        let device = device_facts();
+        restore_browser();
+        assert_eq!((device.pixel_ratio, device.screen_width), (None, None), "{ratio} {width}");
+        assert!(device.screen_height.is_some(), "{device:?}");
+    }
+}
+
+#[wasm_bindgen_test]
 fn device_facts_a_page_broke_are_left_out() {
     run(&format!(
         "{}{}",

@@ -3,20 +3,7 @@
 // value. The limits come from the wasm (the schema's `limits`), so they are defined once.
 // Nothing thrown leaves this module.
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/**
- * `s` as the wasm would hold it, cut to at most `max` UTF-8 bytes at a character boundary: lone
- * surrogates become U+FFFD (as every string does when it crosses into the wasm), and a character
- * that does not fit whole is dropped (the schema's `limits::truncate`).
- */
-function cut(s, max) {
-  const bytes = encoder.encode(s);
-  let end = Math.min(bytes.length, max);
-  while (end < bytes.length && (bytes[end] & 0xc0) === 0x80) end--;
-  return decoder.decode(bytes.subarray(0, end));
-}
+import { cut } from "./context.js";
 
 /**
  * Props: `undefined` or `null` (none), or a plain object whose values are strings, finite numbers,

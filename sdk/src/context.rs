@@ -1,12 +1,13 @@
-//! Collects the [`PageContext`] and [`Device`] facts, each cut to the schema's limits; URLs go
-//! through `url::clean` (no fragment, no credentials, `http(s)` only). The device's browser reads
-//! are one call (`js/context.js`); what is kept and how it is cut is decided here.
+//! Collects the [`PageContext`], the device facts and the UTM parameters, each cut to the schema's
+//! limits; URLs go through `url::clean` (no fragment, no credentials, `http(s)` only). The device's
+//! browser reads are one call (`js/context.js`), which also writes the session start's `device` and
+//! `utm` members as JSON text, cut to the limits passed from here.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use pulsegate_schema::PageContext;
 use pulsegate_schema::limits::{self, truncate};
-use pulsegate_schema::{Device, DeviceClass, PageContext};
 use wasm_bindgen::JsValue;
 
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -31,26 +32,39 @@ pub(crate) fn page(window: &JsValue, href: &str, config: &Config) -> PageContext
 
 #[wasm_bindgen(module = "/js/context.js")]
 extern "C" {
-    /// Fills `numbers` with `screen.width`, `screen.height`, `innerWidth`, `innerHeight`,
-    /// `devicePixelRatio` (`NaN` where not a number) and whether `(pointer: coarse)` matches (1 or
-    /// 0); returns `navigator.language`, the time zone (`Temporal`, else `Intl`) and the first
-    /// `max` string entries of `navigator.languages`, one a line (empty where missing).
+    /// `navigator.language`, the time zone (`Temporal`, else `Intl`) and the first `max` string
+    /// entries of `navigator.languages`, one a line (empty where missing).
     #[wasm_bindgen(js_name = device)]
-    fn read(numbers: &mut [f64], max: u32) -> String;
+    fn read(max: u32) -> String;
+
+    /// The session start's `device` member (the schema's [`Device`]) as JSON text: the language,
+    /// the time zone and the first `max` languages cut to `short` bytes, the screen and viewport
+    /// sizes, the pixel ratio and the device class, each left out where the browser does not give
+    /// it or gives it out of the schema's range.
+    ///
+    /// [`Device`]: pulsegate_schema::Device
+    #[wasm_bindgen(js_name = deviceJson)]
+    fn device_json_of(max: u32, short: u32) -> String;
+
+    /// The session start's `utm` member (the schema's [`Utm`]) as JSON text: the first non-empty
+    /// value of each `utm_*` parameter of the page's query, decoded and cut to `max` bytes; empty
+    /// when there is none.
+    ///
+    /// [`Utm`]: pulsegate_schema::Utm
+    #[wasm_bindgen(js_name = utm)]
+    fn utm_json_of(max: u32) -> String;
 }
 
-/// What the browser says about the device, read in one call (`js/context.js`).
+/// What the browser says about the language and the time zone, read in one call
+/// (`js/context.js`).
 pub(crate) struct Facts {
-    numbers: [f64; 6],
     /// `language`, time zone, then the languages: one a line.
     lines: String,
 }
 
 /// Reads the device [`Facts`] of the live page.
 pub(crate) fn facts() -> Facts {
-    let mut numbers = [f64::NAN; 6];
-    let lines = read(&mut numbers, limits::MAX_LANGUAGES as u32);
-    Facts { numbers, lines }
+    Facts { lines: read(limits::MAX_LANGUAGES as u32) }
 }
 
 impl Facts {
@@ -70,58 +84,23 @@ impl Facts {
     pub(crate) fn languages(&self) -> Vec<String> {
         (2..2 + limits::MAX_LANGUAGES).filter_map(|at| self.line(at)).collect()
     }
-
-    /// Language, time zone, screen and viewport size, pixel ratio, languages and device class; a
-    /// fact the browser does not give, or gives out of the schema's range, is left out.
-    pub(crate) fn device(&self) -> Device {
-        let [screen_width, screen_height, viewport_width, viewport_height] =
-            [0, 1, 2, 3].map(|at| pixels(self.numbers[at]));
-        Device {
-            language: self.line(0),
-            timezone: self.line(1),
-            screen_width,
-            screen_height,
-            viewport_width,
-            viewport_height,
-            pixel_ratio: pixel_ratio(self.numbers[4]),
-            languages: self.languages(),
-            device_class: Some(device_class(
-                self.numbers[5] == 1.0,
-                screen_width.min(screen_height),
-            )),
-        }
-    }
 }
 
-/// The device facts of the live page (see [`Facts::device`]).
-pub(crate) fn device() -> Device {
-    facts().device()
+/// The session start's `device` member of the live page as JSON text (see `js/context.js`).
+pub(crate) fn device_json() -> String {
+    device_json_of(limits::MAX_LANGUAGES as u32, limits::MAX_SHORT_LEN as u32)
 }
 
-/// Desktop without a coarse (touch) primary pointer; with one, mobile when the screen's short
-/// side is under 768 CSS pixels, else tablet.
-pub(crate) fn device_class(coarse_pointer: bool, short_side: Option<u32>) -> DeviceClass {
-    match (coarse_pointer, short_side) {
-        (false, _) => DeviceClass::Desktop,
-        (true, Some(side)) if side >= 768 => DeviceClass::Tablet,
-        (true, _) => DeviceClass::Mobile,
-    }
+/// The session start's `utm` member of the live page as JSON text, empty when the page's URL has
+/// no UTM parameter (see `js/context.js`).
+pub(crate) fn utm_json() -> String {
+    utm_json_of(limits::MAX_TEXT_LEN as u32)
 }
 
 /// `value` cut to `max` bytes (on a character boundary), or `None` when it is empty.
 pub(crate) fn non_empty(mut value: String, max: usize) -> Option<String> {
     truncate(&mut value, max);
     (!value.is_empty()).then_some(value)
-}
-
-/// A CSS pixel count as `u32`; `None` when negative or not finite. Fractions are dropped.
-pub(crate) fn pixels(value: f64) -> Option<u32> {
-    (value.is_finite() && value >= 0.0 && value <= f64::from(u32::MAX)).then_some(value as u32)
-}
-
-/// `devicePixelRatio` within what the schema accepts (above 0, at most 16).
-pub(crate) fn pixel_ratio(value: f64) -> Option<f64> {
-    (value.is_finite() && value > 0.0 && value <= 16.0).then_some(value)
 }
 
 #[cfg(all(test, not(target_family = "wasm")))]
@@ -133,26 +112,5 @@ mod tests {
         assert_eq!(non_empty(String::new(), 8), None);
         assert_eq!(non_empty("abc".into(), 8).as_deref(), Some("abc"));
         assert_eq!(non_empty("é".repeat(10), 5).as_deref(), Some("éé"));
-    }
-
-    #[test]
-    fn pixel_values_are_checked() {
-        assert_eq!(pixels(1280.0), Some(1280));
-        assert_eq!(pixels(1280.75), Some(1280));
-        assert_eq!(pixels(-1.0), None);
-        assert_eq!(pixels(f64::NAN), None);
-        assert_eq!(pixels(f64::INFINITY), None);
-        assert_eq!(pixel_ratio(2.0), Some(2.0));
-        assert_eq!(pixel_ratio(0.0), None);
-        assert_eq!(pixel_ratio(17.0), None);
-    }
-
-    #[test]
-    fn device_classes() {
-        assert_eq!(device_class(false, Some(390)), DeviceClass::Desktop);
-        assert_eq!(device_class(true, Some(390)), DeviceClass::Mobile);
-        assert_eq!(device_class(true, Some(767)), DeviceClass::Mobile);
-        assert_eq!(device_class(true, Some(768)), DeviceClass::Tablet);
-        assert_eq!(device_class(true, None), DeviceClass::Mobile);
     }
 }

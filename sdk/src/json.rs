@@ -1,11 +1,12 @@
-//! Compact JSON text from any `Serialize` type: a minimal serde serializer, so the schema's own
-//! serde attributes decide the wire format and no JSON crate ships in the wasm.
+//! Compact JSON text from any `Serialize` type, for the tests only: a minimal serde serializer
+//! that the tests hold the SDK's hand-written bodies against (`wire.rs`, `form/submit.rs`). No
+//! serializer ships in the wasm: the bodies are written member by member, the objects from the
+//! page (props, the device facts) as JSON text in JS.
 //!
-//! Why not serde-wasm-bindgen + `JSON.stringify`: its per-field code (a cached JS string per key,
-//! a JS value per field, errors that format numbers) cost 7 KB gzip of wasm in an early build of
-//! this crate, half the SDK's budget. Writing the text directly needs no JS call except to print a
-//! fractional `f64` (the shortest round-trip form, as `JSON.stringify` does), and gives the exact
-//! UTF-8 size of a body for free.
+//! Why not serde-wasm-bindgen + `JSON.stringify` (history): its per-field code (a cached JS string
+//! per key, a JS value per field, errors that format numbers) cost 7 KB gzip of wasm in an early
+//! build of this crate, half the SDK's budget. Writing the text directly needs no JS call except to
+//! print a fractional `f64` (the shortest round-trip form, as `JSON.stringify` does).
 //!
 //! Escaping is what `JSON.stringify` and serde_json do: `"`, `\`, and control characters.
 
@@ -17,28 +18,11 @@ use serde::ser::{self, Serialize};
 use crate::text::HEX_DIGITS;
 
 /// Serializes `value` as compact JSON; `None` for shapes JSON cannot express (a map key that is
-/// not a string, raw bytes). Only the tests call it now: the tracker's bodies are written member
-/// by member (`crate::wire`), as the form's are (`form/submit.rs`).
-#[cfg(test)]
+/// not a string, raw bytes).
 pub(crate) fn to_string<T: Serialize + ?Sized>(value: &T) -> Option<String> {
     let mut writer = Writer { out: String::new() };
     value.serialize(&mut writer).ok()?;
     Some(writer.out)
-}
-
-/// Adds the member `"key": value` to the JSON object text `object` (`value` being JSON text
-/// already), at its end.
-pub(crate) fn add_member(object: &mut String, key: &str, value: &str) {
-    if object.ends_with('}') {
-        object.pop();
-        if !object.ends_with('{') {
-            object.push(',');
-        }
-        pulsegate_schema::push_json_string(object, key);
-        object.push(':');
-        object.push_str(value);
-        object.push('}');
-    }
 }
 
 /// The only error: a value JSON cannot express. It carries no message so that no formatting code
@@ -116,15 +100,6 @@ impl Writer {
         self.string(variant);
         self.push(":");
     }
-}
-
-/// The JSON text of the number `v`, as `JSON.stringify` writes it: whole numbers without a fraction,
-/// `null` for NaN and the infinities.
-#[cfg(feature = "tracker")]
-pub(crate) fn number_text(v: f64) -> String {
-    let mut writer = Writer { out: String::new() };
-    writer.float(v);
-    writer.out
 }
 
 /// The shortest text that reads back as `v`, from the browser's own number printing.
@@ -436,7 +411,8 @@ mod tests {
     };
     use serde::Serialize;
 
-    use super::{add_member, to_string};
+    use super::to_string;
+    use crate::wire::add_member;
 
     /// Same text as serde_json, the reference the worker parses with.
     fn same_as_serde_json<T: Serialize>(value: &T) {

@@ -20,12 +20,13 @@
 //! - `bot`: automation signals; `privacy`: GPC, DNT and opt-out;
 //! - `transport`, `persist`, `queue`, `session`, `storage`, `config`, `context`, `url`: the rules,
 //!   most of them pure and unit-tested natively;
-//! - `js`, `callback`, `json`, `text`, `ids`: the small tools they share.
+//! - `js`, `callback`, `text`, `ids`: the small tools they share (`json`, a serde serializer, only
+//!   in the tests).
 //!
 //! Size is a feature (every visitor downloads this; `cargo xtask size` holds the budget), so the
 //! crate is `no_std` in the browser (no panic machinery or formatting), talks to the browser
 //! through a few generic imports (`js.rs`), shares one closure type (`callback.rs`) and writes
-//! JSON with its own serializer (`json.rs`). It never throws into the page: every browser call is
+//! its JSON bodies member by member (`wire.rs`, `form/submit.rs`). It never throws into the page: every browser call is
 //! caught, and every callback is guarded.
 
 #![cfg_attr(all(target_family = "wasm", not(test)), no_std)]
@@ -50,6 +51,7 @@ mod fingerprint;
 mod form;
 mod ids;
 mod js;
+#[cfg(test)]
 mod json;
 #[cfg(feature = "tracker")]
 mod persist;

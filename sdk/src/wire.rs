@@ -12,8 +12,7 @@
 use alloc::string::String;
 
 use pulsegate_schema::{
-    BatchId, Event, FormAction, PropValue, Props, SessionEnd, SessionId, SessionStart, UnixMillis,
-    push_json_string,
+    BatchId, Event, FormAction, SessionEnd, SessionId, SessionStart, UnixMillis, push_json_string,
 };
 
 use crate::text::{push_u64, uuid_text};
@@ -74,32 +73,10 @@ fn flag(out: &mut String, name: &str, on: bool) {
     }
 }
 
-/// `"name":{…}` for a non-empty property map (the schema skips an empty one).
-fn props(out: &mut String, name: &str, props: &Props) {
-    if props.is_empty() {
-        return;
-    }
-    key(out, name);
-    out.push('{');
-    for (k, v) in props {
-        if !out.ends_with('{') {
-            out.push(',');
-        }
-        push_json_string(out, k);
-        out.push(':');
-        match v {
-            PropValue::String(s) => push_json_string(out, s),
-            PropValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            PropValue::Null => out.push_str("null"),
-            PropValue::Number(n) => out.push_str(&crate::json::number_text(*n)),
-        }
-    }
-    out.push('}');
-}
-
 /// The JSON text of `event`, with the member `"extra": object` added when `object` (JSON object
 /// text written in JS, `js/props.js`) is not `{}`: the props of `track` and `page`, the traits of
-/// `identify`.
+/// `identify`. The event's own `props` and `traits` are not written (the tracker leaves them
+/// empty: they always come as `object`).
 pub(crate) fn event(event: &Event, extra: &str, object: &str) -> String {
     let mut out = String::from("{");
     let o = &mut out;
@@ -140,14 +117,8 @@ pub(crate) fn event(event: &Event, extra: &str, object: &str) -> String {
             opt_number(o, "filled", e.filled);
             opt_number(o, "fields", e.fields);
         }
-        Event::Custom(e) => {
-            text(o, "name", &e.name);
-            props(o, "props", &e.props);
-        }
-        Event::Identify(e) => {
-            text(o, "user_id", &e.user_id);
-            props(o, "traits", &e.traits);
-        }
+        Event::Custom(e) => text(o, "name", &e.name),
+        Event::Identify(e) => text(o, "user_id", &e.user_id),
         Event::Error(e) => {
             text(o, "message", &e.message);
             opt_text(o, "source", e.source.as_ref());
@@ -158,9 +129,24 @@ pub(crate) fn event(event: &Event, extra: &str, object: &str) -> String {
     }
     o.push('}');
     if object != "{}" {
-        crate::json::add_member(o, extra, object);
+        add_member(o, extra, object);
     }
     out
+}
+
+/// Adds the member `"key": value` to the JSON object text `object` (`value` being JSON text
+/// already), at its end.
+pub(crate) fn add_member(object: &mut String, key: &str, value: &str) {
+    if object.ends_with('}') {
+        object.pop();
+        if !object.ends_with('{') {
+            object.push(',');
+        }
+        push_json_string(object, key);
+        object.push(':');
+        object.push_str(value);
+        object.push('}');
+    }
 }
 
 /// `"name":"<uuid>"`.
@@ -201,8 +187,10 @@ pub(crate) fn session_end(end: &SessionEnd) -> String {
     out
 }
 
-/// The `POST /track/session/start` body.
-pub(crate) fn session_start(start: &SessionStart) -> String {
+/// The `POST /track/session/start` body, its `device` and `utm` members being the JSON text
+/// `device` and `utm` (written in JS, `js/context.js`; no `utm` member when empty) in place of
+/// `start.device` and `start.utm`.
+pub(crate) fn session_start(start: &SessionStart, device: &str, utm: &str) -> String {
     let mut out = String::from("{");
     let o = &mut out;
     uuid(o, "session_id", start.session_id.0.as_bytes());
@@ -214,49 +202,17 @@ pub(crate) fn session_start(start: &SessionStart) -> String {
     opt_text(o, "referrer", start.page.referrer.as_ref());
     opt_text(o, "title", start.page.title.as_ref());
     o.push('}');
-    let d = &start.device;
     key(o, "device");
-    o.push('{');
-    opt_text(o, "language", d.language.as_ref());
-    opt_text(o, "timezone", d.timezone.as_ref());
-    opt_number(o, "screen_width", d.screen_width);
-    opt_number(o, "screen_height", d.screen_height);
-    opt_number(o, "viewport_width", d.viewport_width);
-    opt_number(o, "viewport_height", d.viewport_height);
-    if let Some(ratio) = d.pixel_ratio {
-        key(o, "pixel_ratio");
-        o.push_str(&crate::json::number_text(ratio));
-    }
-    if !d.languages.is_empty() {
-        key(o, "languages");
-        o.push('[');
-        for (i, language) in d.languages.iter().enumerate() {
-            if i > 0 {
-                o.push(',');
-            }
-            push_json_string(o, language);
-        }
-        o.push(']');
-    }
-    if let Some(class) = d.device_class {
-        text(o, "device_class", class.as_str());
-    }
-    o.push('}');
+    o.push_str(device);
     if let Some(visitor) = start.visitor_id {
         uuid(o, "visitor_id", visitor.0.as_bytes());
     }
     if start.consent != pulsegate_schema::ConsentTier::Count {
         text(o, "consent", start.consent.as_str());
     }
-    if let Some(utm) = &start.utm {
+    if !utm.is_empty() {
         key(o, "utm");
-        o.push('{');
-        opt_text(o, "source", utm.source.as_ref());
-        opt_text(o, "medium", utm.medium.as_ref());
-        opt_text(o, "campaign", utm.campaign.as_ref());
-        opt_text(o, "term", utm.term.as_ref());
-        opt_text(o, "content", utm.content.as_ref());
-        o.push('}');
+        o.push_str(utm);
     }
     if let Some(fp) = &start.fingerprint {
         key(o, "fingerprint");
@@ -374,7 +330,15 @@ mod tests {
     #[test]
     fn every_kind_is_written_byte_for_byte_as_serde_json_writes_it() {
         for e in events() {
-            assert_eq!(event(&e, "", "{}"), serde_json::to_string(&e).unwrap());
+            let expected = serde_json::to_string(&e).unwrap();
+            // Props and traits come as JSON object text, as `js/props.js` writes them.
+            let mut bare = e;
+            let (extra, map) = match &mut bare {
+                Event::Custom(c) => ("props", core::mem::take(&mut c.props)),
+                Event::Identify(i) => ("traits", core::mem::take(&mut i.traits)),
+                _ => ("", Props::new()),
+            };
+            assert_eq!(event(&bare, extra, &serde_json::to_string(&map).unwrap()), expected);
         }
     }
 
@@ -442,7 +406,13 @@ mod tests {
             }),
             bot: vec![BotSignal::Webdriver, BotSignal::ZeroOuterSize],
         };
-        assert_eq!(session_start(&full), serde_json::to_string(&full).unwrap());
+        // The device and UTM members come as JSON text.
+        let body = |start: &SessionStart| {
+            let device = serde_json::to_string(&start.device).unwrap();
+            let utm = start.utm.as_ref().map(|u| serde_json::to_string(u).unwrap());
+            session_start(start, &device, &utm.unwrap_or_default())
+        };
+        assert_eq!(body(&full), serde_json::to_string(&full).unwrap());
         let bare = SessionStart {
             page: PageContext { url: "https://a.example/".into(), referrer: None, title: None },
             device: Device::default(),
@@ -453,15 +423,17 @@ mod tests {
             bot: Vec::new(),
             ..full
         };
-        assert_eq!(session_start(&bare), serde_json::to_string(&bare).unwrap());
-        // serde_json writes a whole f64 as `2.0`; JSON.stringify, and this, as `2`.
+        assert_eq!(body(&bare), serde_json::to_string(&bare).unwrap());
+        let no_utm = SessionStart { utm: None, ..bare.clone() };
+        assert_eq!(body(&no_utm), serde_json::to_string(&no_utm).unwrap());
+        // The device text as JS writes it (a whole ratio as `2`, where serde_json writes `2.0`).
         let whole = SessionStart {
             device: Device { pixel_ratio: Some(2.0), ..Device::default() },
             consent: ConsentTier::Analytics,
             ..bare
         };
-        let text = session_start(&whole);
-        assert!(text.contains(r#""pixel_ratio":2}"#), "{text}");
+        let text = session_start(&whole, r#"{"pixel_ratio":2}"#, "{}");
+        assert!(text.contains(r#""device":{"pixel_ratio":2},"consent":"analytics""#), "{text}");
         assert_eq!(serde_json::from_str::<SessionStart>(&text).unwrap(), whole);
 
         for engaged_ms in [None, Some(0), Some(u64::MAX)] {

@@ -367,7 +367,7 @@ fn page_context_is_cleaned_and_device_facts_collected() {
     run(&format!("history.replaceState(null, '', {original:?});"));
     assert!(page.url.ends_with("?plan=pro"), "{}", page.url);
     assert!(!page.url.contains("secret") && !page.url.contains('#'), "{}", page.url);
-    let device = context::device();
+    let device = device_facts();
     assert!(device.language.is_some() && device.timezone.is_some(), "{device:?}");
     assert!(device.screen_width.is_some_and(|w| w > 0), "{device:?}");
     assert!(!device.languages.is_empty(), "{device:?}");
@@ -423,6 +423,11 @@ fn restore_browser() {
            const [o, k, d] = __pgSaved.pop();
            if (d) Object.defineProperty(o, k, d); else delete o[k];
          }");
+}
+
+/// The session start's `device` member as the tracker writes it, parsed back into the schema's type.
+fn device_facts() -> pulsegate_schema::Device {
+    serde_json::from_str(&context::device_json()).expect("a Device")
 }
 
 /// Makes the browser report known device facts and bot traces (undone by [`restore_browser`]).
@@ -481,7 +486,7 @@ fn pinned_device() -> (pulsegate_schema::Device, Vec<BotSignal>) {
 #[wasm_bindgen_test]
 async fn device_facts_and_bot_signals_are_exactly_what_the_browser_reports() {
     pin_browser();
-    let device = context::device();
+    let device = device_facts();
     let facts = bot::facts();
     let by_name = |name: &str| SOURCES.iter().find(|s| s.name == name).expect(name);
     let languages = read(by_name("languages")).await;
@@ -500,7 +505,7 @@ async fn device_facts_and_bot_signals_are_exactly_what_the_browser_reports() {
     assert_eq!(languages.as_deref(), Some(list.as_str()));
     assert_eq!(zone.as_deref(), Some("Pacific/Chatham"));
     // The real browser: every fact there, a desktop, the fingerprint's view of it the same.
-    let device = context::device();
+    let device = device_facts();
     let real = |js: &str| run(js).as_f64().map(|n| n as u32);
     assert_eq!(device.language, run("return navigator.language;").as_string());
     assert_eq!(
@@ -529,6 +534,55 @@ async fn device_facts_and_bot_signals_are_exactly_what_the_browser_reports() {
 }
 
 #[wasm_bindgen_test]
+fn a_large_touch_screen_is_a_tablet_and_whole_ratios_stay_whole() {
+    run(&format!(
+        "{}{}",
+        override_js(),
+        r#"const value = (o, k, v) => override(o, k, { value: v, writable: true });
+        value(navigator, 'language', 'x'.repeat(70));
+        value(navigator, 'languages', ['fr', 7, null, 'de']);
+        value(screen, 'width', 1366);
+        value(screen, 'height', 768);
+        value(window, 'innerWidth', 0);
+        value(window, 'innerHeight', Infinity);
+        value(window, 'devicePixelRatio', 2);
+        value(window, 'Temporal', { Now: { timeZoneId: () => 'Etc/"Odd"' } });
+        value(window, 'matchMedia', (q) => ({ matches: q === '(pointer: coarse)' }));"#
+    ));
+    let device = device_facts();
+    let text = context::device_json();
+    restore_browser();
+    assert!(text.contains(r#""pixel_ratio":2,"#), "{text}");
+    let expected = pulsegate_schema::Device {
+        language: Some("x".repeat(64)),
+        timezone: Some("Etc/\"Odd\"".into()),
+        screen_width: Some(1366),
+        screen_height: Some(768),
+        viewport_width: Some(0),
+        viewport_height: None,
+        pixel_ratio: Some(2.0),
+        languages: ["fr", "de"].map(String::from).to_vec(),
+        device_class: Some(pulsegate_schema::DeviceClass::Tablet),
+    };
+    assert_eq!(device, expected);
+}
+
+#[wasm_bindgen_test]
+fn device_facts_out_of_the_schemas_range_are_left_out() {
+    for (ratio, width) in [("0", "2 ** 32"), ("16.5", "-0.5"), ("-1", "NaN")] {
+        run(&format!(
+            "{}override(window, 'devicePixelRatio', {{ value: {ratio} }});
+             override(screen, 'width', {{ value: {width} }});",
+            override_js()
+        ));
+        let device = device_facts();
+        restore_browser();
+        assert_eq!((device.pixel_ratio, device.screen_width), (None, None), "{ratio} {width}");
+        assert!(device.screen_height.is_some(), "{device:?}");
+    }
+}
+
+#[wasm_bindgen_test]
 fn device_facts_a_page_broke_are_left_out() {
     run(&format!(
         "{}{}",
@@ -544,7 +598,7 @@ fn device_facts_a_page_broke_are_left_out() {
         override(window, 'Intl', { value: { DateTimeFormat() { throw new Error('x'); } }, writable: true });
         override(window, 'matchMedia', { value: () => { throw new Error('x'); }, writable: true });"#
     ));
-    let device = context::device();
+    let device = device_facts();
     let facts = bot::facts();
     restore_browser();
     let expected = pulsegate_schema::Device {
@@ -559,6 +613,49 @@ fn device_facts_a_page_broke_are_left_out() {
         ..bot::Facts::default()
     };
     assert_eq!(facts, expected);
+}
+
+/// The UTM parameters the tracker reads from the page's URL for a session start, parsed back into
+/// the schema's type.
+fn page_utm() -> Option<pulsegate_schema::Utm> {
+    let text = context::utm_json();
+    (!text.is_empty()).then(|| serde_json::from_str(&text).expect("a Utm"))
+}
+
+#[wasm_bindgen_test]
+fn utm_parameters_are_the_first_non_empty_ones_decoded_and_cut() {
+    use pulsegate_schema::Utm;
+    let original = href();
+    let some = |s: &str| Some(String::from(s));
+    let long = format!("x{}", "é".repeat(200));
+    let cases = [
+        (
+            "?utm_source=&utm_source=a+b&utm_source=c&utm_medium=%E2%82%AC&x=1#utm_term=no"
+                .to_owned(),
+            Some(Utm { source: some("a b"), medium: some("€"), ..Utm::default() }),
+        ),
+        (
+            "?utm_term=t&utm_content=c%22q%26&UTM_SOURCE=u&utm_campaign=%20".to_owned(),
+            Some(Utm {
+                campaign: some(" "),
+                term: some("t"),
+                content: some("c\"q&"),
+                ..Utm::default()
+            }),
+        ),
+        (
+            format!("?utm_campaign={long}"),
+            Some(Utm { campaign: Some(format!("x{}", "é".repeat(127))), ..Utm::default() }),
+        ),
+        ("?plan=pro&utm_source=".to_owned(), None),
+        (String::new(), None),
+    ];
+    for (query, expected) in cases {
+        run(&format!("history.replaceState(null, '', location.pathname + {query:?});"));
+        let utm = page_utm();
+        run(&format!("history.replaceState(null, '', {original:?});"));
+        assert_eq!(utm, expected, "{query}");
+    }
 }
 
 #[wasm_bindgen_test]

@@ -3,14 +3,16 @@
 //! under `analytics` or above until the fingerprint is computed, in short slices. Its events wait
 //! behind it; when the page hides, it leaves at once without a fingerprint.
 
-use pulsegate_schema::{Fingerprint, PageContext, SessionStart, Utm};
+use alloc::string::String;
+
+use pulsegate_schema::{Device, Fingerprint, PageContext, SessionStart};
 use wasm_bindgen::JsValue;
 
 use super::Tracker;
 use crate::js::{get, text};
 use crate::session::Session;
 use crate::transport::{Request, SESSION_START_PATH};
-use crate::{bot, context, url};
+use crate::{bot, context};
 #[cfg(feature = "fingerprint")]
 use {super::Signal, crate::callback::Handler, crate::js::call};
 
@@ -23,7 +25,8 @@ pub(crate) struct Starting {
     session: Session,
     /// The landing page, as it was when the session began.
     page: PageContext,
-    utm: Option<Utm>,
+    /// Its UTM parameters as JSON text (empty for none).
+    utm: String,
     /// The fingerprint being computed (tiers that allow it).
     #[cfg(feature = "fingerprint")]
     runner: Option<Runner>,
@@ -62,7 +65,7 @@ impl Tracker {
         let mut starting = Starting {
             session,
             page: context::page(&self.window, &href, &self.config),
-            utm: url::utm(&href),
+            utm: context::utm_json(),
             #[cfg(feature = "fingerprint")]
             runner: None,
             fingerprint: None,
@@ -203,13 +206,14 @@ impl Tracker {
             site_key: self.config.site_key.clone(),
             started_at: starting.session.started_at,
             page: starting.page,
-            device: context::device(),
+            device: Device::default(),
             visitor_id: self.visitor.filter(|_| persistent),
             consent: self.tier,
-            utm: starting.utm,
+            utm: None,
             fingerprint: starting.fingerprint.filter(|_| persistent),
             bot: bot::signals(),
         };
-        self.outbox.push(Request::new(SESSION_START_PATH, crate::wire::session_start(&start)));
+        let body = crate::wire::session_start(&start, &context::device_json(), &starting.utm);
+        self.outbox.push(Request::new(SESSION_START_PATH, body));
     }
 }

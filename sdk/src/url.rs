@@ -1,6 +1,6 @@
 //! URLs as they leave the browser: `http(s)` only, no fragment (OAuth puts tokens there), no
 //! credential-like query parameters, cut to the schema's length limit. Also the few URL facts the
-//! tracker needs (host, UTM parameters, path globs).
+//! tracker needs (host, path globs); UTM parameters are read in JS (`URLSearchParams`).
 //!
 //! Plain string work on purpose: the browser's `URL` object would mean one more import and a JS
 //! round trip per part, and these rules are easier to test natively.
@@ -8,8 +8,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use pulsegate_schema::is_web_url;
 use pulsegate_schema::limits::{self, truncate};
-use pulsegate_schema::{Utm, is_web_url};
 
 use crate::text::{cut, cut_last, fields, until};
 
@@ -92,57 +92,6 @@ pub(crate) fn host(url: &str) -> Option<String> {
     let authority = until(rest, |b| matches!(b, b'/' | b'?' | b'#'));
     let host = cut_last(authority, b'@').map_or(authority, |(_, h)| h);
     Some(host.to_ascii_lowercase())
-}
-
-/// The `utm_*` parameters of `url`'s query, decoded and cut to [`limits::MAX_TEXT_LEN`];
-/// `None` when there are none.
-pub(crate) fn utm(url: &str) -> Option<Utm> {
-    let query = cut(until(url, |b| b == b'#'), b'?')?.1;
-    let mut utm = Utm::default();
-    for pair in fields(query, b'&') {
-        let (name, value) = cut(pair, b'=').unwrap_or((pair, ""));
-        let slot = match name {
-            "utm_source" => &mut utm.source,
-            "utm_medium" => &mut utm.medium,
-            "utm_campaign" => &mut utm.campaign,
-            "utm_term" => &mut utm.term,
-            "utm_content" => &mut utm.content,
-            _ => continue,
-        };
-        let mut value = decode(value);
-        truncate(&mut value, limits::MAX_TEXT_LEN);
-        if !value.is_empty() && slot.is_none() {
-            *slot = Some(value);
-        }
-    }
-    (!utm.is_empty()).then_some(utm)
-}
-
-/// Decodes `%XX` escapes and `+` (a space in form encoding); a value that decodes to invalid
-/// UTF-8 is kept as it was.
-pub(crate) fn decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = |at: usize| bytes.get(at).and_then(|&c| char::from(c).to_digit(16));
-        match (b, hex(i + 1), hex(i + 2)) {
-            (b'%', Some(high), Some(low)) => {
-                out.push((high << 4 | low) as u8);
-                i += 3;
-            }
-            (b'+', ..) => {
-                out.push(b' ');
-                i += 1;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    // Not UTF-8 once decoded: kept as it came (still valid text), rather than lossily.
-    String::from_utf8(out).unwrap_or_else(|_| String::from(value))
 }
 
 /// Whether `path` (`location.pathname`) matches the glob `pattern`: `*` stands for any run of
@@ -246,26 +195,6 @@ mod tests {
         assert_eq!(host("http://u:p@b.example").as_deref(), Some("b.example"));
         assert_eq!(host("https://c.example?x").as_deref(), Some("c.example"));
         assert_eq!(host("mailto:x"), None);
-    }
-
-    #[test]
-    fn utm_parameters_are_decoded() {
-        let found = utm("https://a.example/?utm_source=news%20letter&utm_medium=e+mail&utm_campaign=%E2%82%AC&x=1#utm_term=no")
-            .unwrap();
-        assert_eq!(found.source.as_deref(), Some("news letter"));
-        assert_eq!(found.medium.as_deref(), Some("e mail"));
-        assert_eq!(found.campaign.as_deref(), Some("€"));
-        assert_eq!(found.term, None);
-        assert_eq!(utm("https://a.example/?utm_source="), None);
-        assert_eq!(utm("https://a.example/"), None);
-        let long = format!("https://a.example/?utm_content={}", "x".repeat(400));
-        assert_eq!(utm(&long).unwrap().content.unwrap().len(), limits::MAX_TEXT_LEN);
-    }
-
-    #[test]
-    fn decoding_keeps_bad_escapes() {
-        assert_eq!(decode("%zz%4"), "%zz%4");
-        assert_eq!(decode("%ff"), "%ff");
     }
 
     #[test]

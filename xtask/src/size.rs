@@ -198,8 +198,8 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// `URLSearchParams`, the first non-empty value of each, cut to the limit passed in; pinned first
 /// by a browser test of `url::utm`'s results): 38,336 B = loader 2,089 + chunk 7,089 + wasm 29,158
 /// (`record_with`, into which the session start's begin was inlined, −1,698 B raw; −4.9 KB raw
-/// since 39,959 by `twiggy diff`). Unlike `url::utm`, which the lead form still uses, a name is
-/// decoded too (`utm%5Fsource`) and a value that decodes to invalid UTF-8 gets U+FFFD instead of
+/// since 39,959 by `twiggy diff`). Unlike `url::utm` (gone now that the lead form reads UTM in JS too), a
+/// name is decoded too (`utm%5Fsource`) and a value that decodes to invalid UTF-8 gets U+FFFD instead of
 /// being kept raw. `form.js` unchanged (18,800 B); `pulse.js` with its chunks 51,462 → 50,877 B.
 /// What is left, by twiggy (raw): the `handler` closure 7.8 KB, `record_with` 3.7 KB, the
 /// `start` shim 3.3 KB, `begin` 2.9 KB, `start_now` 2.5 KB.

@@ -27,18 +27,24 @@ function pgSetId(node, ids, id) {
 }
 
 /*
- * It listens to `kind` events on target and hands each to callback(tag, event), so the recorder
- * dispatches on a small number instead of comparing the event's type string.
+ * It listens to each of `kinds` (event types separated by spaces) on target and hands each event
+ * to callback(tag + i, event), i the position of its type in the list, so the recorder dispatches
+ * on a small number instead of comparing the event's type string.
  *
- * pgListen(target, kind, capture, callback, tag) returns a function that removes the listener.
+ * pgListen(target, kinds, capture, callback, tag) returns a function that removes the listeners.
  */
-function pgListen(target, kind, capture, callback, tag) {
+function pgListen(target, kinds, capture, callback, tag) {
+  kinds = kinds.split(" ");
   var f = function (e) {
-    callback(tag, e);
+    callback(tag + kinds.indexOf(e.type), e);
   };
-  target.addEventListener(kind, f, capture);
+  kinds.forEach(function (kind) {
+    target.addEventListener(kind, f, capture);
+  });
   return function () {
-    target.removeEventListener(kind, f, capture);
+    kinds.forEach(function (kind) {
+      target.removeEventListener(kind, f, capture);
+    });
   };
 }
 

@@ -25,23 +25,23 @@ pub(crate) enum InputPolicy {
     Drop,
 }
 
-/// `input` types whose value is never recorded unmasked.
-const SENSITIVE_TYPES: &[&str] = &["password", "email", "tel"];
+/// `input` types whose value is never recorded unmasked (words of one text: a `&[&str]` table
+/// costs eight bytes of pointer and length per entry in the wasm's data).
+const SENSITIVE_TYPES: &str = "password email tel";
 
 /// `autocomplete` tokens (or token prefixes) that mark a field as sensitive whatever its type.
-const SENSITIVE_AUTOCOMPLETE: &[&str] = &[
-    "cc-",
-    "one-time-code",
-    "current-password",
-    "new-password",
-    "email",
-    "tel",
-    "bday",
-    "street-address",
-    "address-line",
-    "postal-code",
-    "transaction-",
-];
+const SENSITIVE_AUTOCOMPLETE: &str = "cc- one-time-code current-password new-password email tel \
+                                      bday street-address address-line postal-code transaction-";
+
+/// The space-separated words of `list`.
+fn words(list: &str) -> impl Iterator<Item = &[u8]> {
+    list.as_bytes().split(|b| *b == b' ').filter(|w| !w.is_empty())
+}
+
+/// Whether `word` is one of the space-separated words of `list`.
+pub(crate) fn listed(list: &str, word: &str) -> bool {
+    words(list).any(|w| w == word.as_bytes())
+}
 
 /// The policy for a field: `tag` and `kind` (its `type`) lower case, `autocomplete` as written,
 /// `opted_in` when it carries `data-pg-unmask` or `.pg-unmask`.
@@ -54,10 +54,10 @@ pub(crate) fn input_policy(
     if tag == "input" && kind == "hidden" {
         return InputPolicy::Drop;
     }
-    let sensitive = (tag == "input" && SENSITIVE_TYPES.contains(&kind))
+    let sensitive = (tag == "input" && listed(SENSITIVE_TYPES, kind))
         || autocomplete.split_ascii_whitespace().any(|token| {
             let token = token.to_ascii_lowercase();
-            SENSITIVE_AUTOCOMPLETE.iter().any(|s| token.starts_with(s))
+            words(SENSITIVE_AUTOCOMPLETE).any(|s| token.as_bytes().starts_with(s))
         });
     if opted_in && !sensitive { InputPolicy::Clear } else { InputPolicy::Mask }
 }
@@ -205,6 +205,19 @@ fn separator_gap(rest: &[u8]) -> Option<usize> {
 #[cfg(all(test, not(target_family = "wasm")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listed_matches_whole_words_only() {
+        for word in ["password", "email", "tel"] {
+            assert!(listed(SENSITIVE_TYPES, word), "{word}");
+        }
+        for word in ["", " ", "pass", "passwords", "tel ", "email tel", "text"] {
+            assert!(!listed(SENSITIVE_TYPES, word), "{word:?}");
+        }
+        assert!(listed(SENSITIVE_AUTOCOMPLETE, "bday"));
+        assert!(listed(SENSITIVE_AUTOCOMPLETE, "transaction-"));
+        assert!(!listed(SENSITIVE_AUTOCOMPLETE, "bdaystreet-address"));
+    }
 
     #[test]
     fn sensitive_fields_never_unmask() {

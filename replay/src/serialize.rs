@@ -22,44 +22,14 @@ pub(crate) enum Written {
     Skipped,
 }
 
-/// Attributes whose values are names chosen by the page, never personal data.
-const PLAIN_ATTRIBUTES: &[&str] = &[
-    "class",
-    "id",
-    "style",
-    "type",
-    "name",
-    "rel",
-    "lang",
-    "dir",
-    "for",
-    "role",
-    "width",
-    "height",
-    "media",
-    "charset",
-    "tabindex",
-    "target",
-    "method",
-    "autocomplete",
-    "d",
-    "fill",
-    "stroke",
-    "transform",
-    "points",
-    "cx",
-    "cy",
-    "r",
-    "x",
-    "y",
-    "colspan",
-    "rowspan",
-    "viewbox",
-];
+/// Attributes whose values are names chosen by the page, never personal data (space-separated
+/// words: see [`mask::listed`]).
+const PLAIN_ATTRIBUTES: &str = "class id style type name rel lang dir for role width height media \
+                                charset tabindex target method autocomplete d fill stroke \
+                                transform points cx cy r x y colspan rowspan viewbox";
 
 /// Attributes that hold URLs: made absolute, and only email addresses masked in them.
-const URL_ATTRIBUTES: &[&str] =
-    &["src", "href", "action", "poster", "background", "data", "xlink:href"];
+const URL_ATTRIBUTES: &str = "src href action poster background data xlink:href";
 
 /// Where a node is written: its id and what its parent passes down.
 #[derive(Clone, Copy, Debug)]
@@ -324,7 +294,7 @@ pub(crate) fn attribute_value(
     flags: u8,
     base: &str,
 ) -> String {
-    if URL_ATTRIBUTES.contains(&lower) && !(tag == "use" && value.starts_with('#')) {
+    if mask::listed(URL_ATTRIBUTES, lower) && !(tag == "use" && value.starts_with('#')) {
         let full =
             if value.starts_with('#') || value.starts_with("data:") || value.starts_with("blob:") {
                 value
@@ -338,7 +308,7 @@ pub(crate) fn attribute_value(
         }
     } else if lower == "srcset" {
         srcset(&value, base)
-    } else if PLAIN_ATTRIBUTES.contains(&lower) {
+    } else if mask::listed(PLAIN_ATTRIBUTES, lower) {
         value
     } else if flags & MASK_TEXT != 0
         && matches!(lower, "title" | "alt" | "placeholder" | "aria-label")

@@ -66,19 +66,18 @@ pub(crate) fn node(out: &mut String, node: &Node, at: Place, base: &str) -> Writ
         }
         dom::TEXT | dom::CDATA | dom::COMMENT => {
             let data = node.node_value().unwrap_or_default();
+            let flags = inherited | parent_flags & (STYLE | SCRIPT);
             let (kind, text) = match ty {
                 dom::COMMENT => (5, mask::mask_sensitive(&data).unwrap_or(data)),
                 dom::CDATA => (4, String::new()),
-                _ if parent_flags & (STYLE | SCRIPT) != 0 => (3, String::new()),
-                _ if inherited & MASK_TEXT != 0 => (3, mask::mask_all(&data)),
-                _ => (3, mask::mask_sensitive(&data).unwrap_or(data)),
+                _ => (3, text_value(data, flags)),
             };
             open(out, kind);
             out.push(',');
             json::key(out, "textContent");
             json::string(out, &text);
             out.push('}');
-            Written::Closed(inherited | parent_flags & (STYLE | SCRIPT))
+            Written::Closed(flags)
         }
         dom::DOCUMENT => {
             open(out, 0);
@@ -102,6 +101,19 @@ pub(crate) fn node(out: &mut String, node: &Node, at: Place, base: &str) -> Writ
             Written::Closed(0)
         }
         _ => Written::Skipped,
+    }
+}
+
+/// A text node's data as recorded, by the flags it is written with: nothing inside `<style>` (its
+/// sheet is the element's `_cssText`) and `<script>`, masked whole inside `.pg-mask`, else with
+/// emails and long digit runs masked. Shared by snapshots, adds and text changes.
+pub(crate) fn text_value(data: String, flags: u8) -> String {
+    if flags & (STYLE | SCRIPT) != 0 {
+        String::new()
+    } else if flags & MASK_TEXT != 0 {
+        mask::mask_all(&data)
+    } else {
+        mask::mask_sensitive(&data).unwrap_or(data)
     }
 }
 

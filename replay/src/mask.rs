@@ -154,8 +154,12 @@ fn mark_emails(bytes: &[u8], out: &mut [u8]) -> bool {
         if start == at || !tld_ok {
             continue;
         }
-        for (i, m) in out.iter_mut().enumerate().take(at + 1 + len).skip(start) {
-            if i != at && !(i > at && *m == b'.') {
+        // Index loops here and below: `take`/`skip` over `enumerate`/`zip` link core's `nth`.
+        for i in start..at + 1 + len {
+            if let Some(m) = out.get_mut(i)
+                && i != at
+                && !(i > at && *m == b'.')
+            {
                 *m = b'*';
             }
         }
@@ -187,8 +191,10 @@ fn mark_digit_runs(bytes: &[u8], out: &mut [u8]) -> bool {
             }
         }
         if count >= MIN_DIGITS {
-            for (m, b) in out.iter_mut().zip(bytes).take(end).skip(start) {
-                if b.is_ascii_digit() {
+            for k in start..end {
+                if bytes.get(k).is_some_and(u8::is_ascii_digit)
+                    && let Some(m) = out.get_mut(k)
+                {
                     *m = b'*';
                 }
             }

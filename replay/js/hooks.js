@@ -85,3 +85,23 @@ function pgHook(proto, name, setter, callback, tag) {
     return noop;
   }
 }
+
+/*
+ * The rules of a <style> or <link> element's sheet as text, read from the CSSOM (so rules
+ * inserted by script are there), after the sheet's own URL (empty for a <style>) and a line feed,
+ * which no serialized URL contains; undefined where there is no sheet or its rules cannot be read
+ * (a cross-origin sheet throws).
+ *
+ * pgSheet(el) → "href\ncss" | undefined
+ */
+function pgSheet(el) {
+  try {
+    var sheet = el.sheet;
+    var rules = sheet.cssRules;
+    var css = (sheet.href || "") + "\n";
+    for (var i = 0; i < rules.length; i++) css += rules[i].cssText;
+    return css;
+  } catch (_) {
+    /* no sheet, or not ours to read */
+  }
+}

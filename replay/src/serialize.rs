@@ -3,8 +3,8 @@
 
 use alloc::{borrow::ToOwned, string::String};
 
-use js_sys::Reflect;
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::dom::{self, Node};
 use super::json;
@@ -343,20 +343,19 @@ pub(crate) fn stylesheet_text(el: &Node, tag: &str, base: &str) -> Option<String
     if tag != "style" && tag != "link" {
         return None;
     }
-    let sheet = dom::prop(el, "sheet");
-    if !sheet.is_object() {
-        return None;
-    }
-    // Reading the rules of a cross-origin sheet throws: then the link keeps its href.
-    let rules = Reflect::get(&sheet, &JsValue::from_str("cssRules")).ok()?;
-    let sheet_base = dom::prop(&sheet, "href").as_string().unwrap_or_else(|| base.to_owned());
-    let n = dom::num(&rules, "length") as u32;
-    let mut css = String::new();
-    for i in 0..n {
-        let rule = Reflect::get_u32(&rules, i).unwrap_or(JsValue::UNDEFINED);
-        css.push_str(&dom::text(&rule, "cssText"));
-    }
-    Some(absolute_css_urls(&css, &sheet_base))
+    // None for a cross-origin sheet, whose rules cannot be read: then the link keeps its href.
+    let text = sheet(el)?;
+    let (href, css) = text.split_at_checked(find(&text, "\n")?)?;
+    let css = css.get(1..).unwrap_or_default();
+    Some(absolute_css_urls(css, if href.is_empty() { base } else { href }))
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The sheet's URL, a line feed and its rules' text (`replay/js/hooks.js`); `None` without
+    /// a sheet or when its rules cannot be read.
+    #[wasm_bindgen(js_name = pgSheet)]
+    fn sheet(el: &Node) -> Option<String>;
 }
 
 /// `url(…)`s in CSS made absolute against `base`.

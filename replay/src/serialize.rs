@@ -416,8 +416,10 @@ fn srcset(value: &str, base: &str) -> String {
         }
         // ASCII whitespace, as HTML and CSS define it (and `trim_ascii` is smaller than `trim`).
         let candidate = candidate.trim_ascii();
+        // A byte search (a `char` pattern decodes UTF-8 as it goes).
+        let cut = candidate.bytes().position(|b| b.is_ascii_whitespace());
         let (url, descriptor) =
-            candidate.split_once(|c: char| c.is_ascii_whitespace()).unwrap_or((candidate, ""));
+            candidate.split_at_checked(cut.unwrap_or(candidate.len())).unwrap_or((candidate, ""));
         out.push_str(&dom::absolute_url(url, base));
         let descriptor = descriptor.trim_ascii();
         if !descriptor.is_empty() {

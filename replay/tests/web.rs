@@ -249,6 +249,25 @@ async fn the_snapshot_is_rrweb_shaped_and_masked() {
 }
 
 #[wasm_bindgen_test]
+async fn srcset_candidates_are_made_absolute_with_their_descriptors() {
+    let srcset = "a.png 1x,  /b.png   2x , c\u{e9}.png,d.png\t300w";
+    record(&format!(r#"<img id="i" srcset="{srcset}">"#), 1000.0).await;
+    let events = events();
+    let root = snapshot(&events);
+    let abs =
+        |u: &str| js(&format!("return new URL({u:?}, document.baseURI).href")).as_string().unwrap();
+    let expected = format!(
+        "{} 1x, {} 2x, {}, {} 300w",
+        abs("a.png"),
+        abs("/b.png"),
+        abs("c\u{e9}.png"),
+        abs("d.png")
+    );
+    assert_eq!(attr(element(root, "i"), "srcset"), Some(&AttributeValue::Text(expected)));
+    replay_stop();
+}
+
+#[wasm_bindgen_test]
 async fn a_microtask_of_changes_is_one_event_in_replayer_order() {
     record(r#"<ul id="l"><li id="one">1</li></ul><p id="p" class="a">old</p>"#, 1000.0).await;
     let before = events().len();

@@ -70,8 +70,8 @@ impl Buffer {
 
     /// Takes in one batch of records.
     pub(crate) fn take(&mut self, mirror: &mut Mirror, records: &Array) {
-        for record in records.iter() {
-            let record: MutationRecord = record.unchecked_into();
+        for i in 0..records.length() {
+            let record: MutationRecord = records.get(i).unchecked_into();
             let target = record.target();
             // The kind without reading `type` (a string): only attribute records name an
             // attribute, and a childList record always lists a node.

@@ -221,8 +221,11 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     };
     let field = matches!(tag.as_str(), "input" | "textarea" | "select");
     let stylesheet = stylesheet_text(el, &tag, base);
+    // An index loop, not `flat_map` over `Array::iter` (core's flatten machinery in the wasm).
     let names = attributes.then(|| el.attribute_names());
-    for name in names.iter().flat_map(js_sys::Array::iter) {
+    let count = names.as_ref().map_or(0, js_sys::Array::length);
+    for i in 0..count {
+        let name = names.as_ref().map(|names| names.get(i)).unwrap_or_default();
         let Some(name_text) = name.as_string() else { continue };
         let lower = name_text.to_ascii_lowercase();
         // Event handler code is no part of what a page looks like.

@@ -90,12 +90,11 @@ pub(crate) fn node(out: &mut String, node: &Node, at: Place, base: &str) -> Writ
         }
         dom::DOCTYPE => {
             open(out, 1);
-            for (field, prop) in
-                [("name", "name"), ("publicId", "publicId"), ("systemId", "systemId")]
-            {
+            // Over a slice, not an array by value (core's array `IntoIter` in the wasm).
+            for key in &["name", "publicId", "systemId"] {
                 out.push(',');
-                json::key(out, field);
-                json::string(out, &dom::text(node, prop));
+                json::key(out, key);
+                json::string(out, &dom::text(node, key));
             }
             out.push('}');
             Written::Closed(0)
@@ -198,14 +197,14 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     };
     if flags & BLOCKED != 0 {
         // A same-size placeholder: only id and class (so the page's own rules still apply).
-        for name in ["id", "class"] {
+        for name in &["id", "class"] {
             if let Some(value) = el.attribute(&JsValue::from_str(name)) {
                 attr(out, name);
                 json::string(out, &value);
             }
         }
         let rect = el.rect();
-        for (name, v) in [("rr_width", rect.width()), ("rr_height", rect.height())] {
+        for &(name, v) in &[("rr_width", rect.width()), ("rr_height", rect.height())] {
             attr(out, name);
             out.push('"');
             json::round(out, v);

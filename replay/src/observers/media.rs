@@ -23,12 +23,12 @@ impl Recorder {
         json::uint(&mut data, u64::from(code));
         data.push_str(",\"id\":");
         json::uint(&mut data, u64::from(id));
-        for key in ["currentTime", "volume", "playbackRate"] {
+        for key in &["currentTime", "volume", "playbackRate"] {
             data.push(',');
             json::key(&mut data, key);
             json::milli(&mut data, dom::num(&el, key));
         }
-        for key in ["muted", "loop"] {
+        for key in &["muted", "loop"] {
             data.push(',');
             json::key(&mut data, key);
             data.push_str(if dom::prop(&el, key).as_bool() == Some(true) {

@@ -123,7 +123,13 @@ fn mask_with(text: &str, digits: bool) -> Option<String> {
     if !any {
         return None;
     }
-    String::from_utf8(out).ok()
+    // The text again with the marked characters (all ASCII) as `*`: no UTF-8 validation of the
+    // copy, which `String::from_utf8` would link in.
+    let mut masked = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        masked.push(if out.get(i) == Some(&b'*') { '*' } else { c });
+    }
+    Some(masked)
 }
 
 fn is_local(b: u8) -> bool {

@@ -80,12 +80,20 @@ pub(crate) fn input_value(value: &str, policy: InputPolicy) -> Option<String> {
 
 /// `n` asterisks.
 pub(crate) fn stars(n: usize) -> String {
-    core::iter::repeat_n('*', n).collect()
+    let mut out = String::with_capacity(n);
+    for _ in 0..n {
+        out.push('*');
+    }
+    out
 }
 
 /// Every character except whitespace becomes `*` (text of `.pg-mask` elements).
 pub(crate) fn mask_all(text: &str) -> String {
-    text.chars().map(|c| if c.is_whitespace() { c } else { '*' }).collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        out.push(if c.is_whitespace() { c } else { '*' });
+    }
+    out
 }
 
 /// `text` with email addresses and long digit runs masked; `None` when nothing needed masking

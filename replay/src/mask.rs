@@ -64,7 +64,7 @@ pub(crate) fn input_policy(
 
 /// `input` types whose `value` is a label chosen by the page, not something typed.
 pub(crate) fn is_choice(kind: &str) -> bool {
-    matches!(kind, "radio" | "checkbox" | "submit" | "button" | "reset" | "image")
+    listed("radio checkbox submit button reset image", kind)
 }
 
 /// The value as recorded under `policy`; `None` when it is dropped.
@@ -268,6 +268,10 @@ mod tests {
         assert_eq!(input_value("€😀 x", Mask).as_deref(), Some("****"));
         assert_eq!(input_value("csrf", Drop), None);
         assert!(is_choice("radio") && is_choice("checkbox") && !is_choice("text"));
+        for kind in ["submit", "button", "reset", "image"] {
+            assert!(is_choice(kind), "{kind}");
+        }
+        assert!(!is_choice("") && !is_choice("radio checkbox") && !is_choice("imag"));
     }
 
     #[test]

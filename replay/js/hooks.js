@@ -27,18 +27,24 @@ function pgSetId(node, ids, id) {
 }
 
 /*
- * It listens to `kind` events on target and hands each to callback(tag, event), so the recorder
- * dispatches on a small number instead of comparing the event's type string.
+ * It listens to each of `kinds` (event types separated by spaces) on target and hands each event
+ * to callback(tag + i, event), i the position of its type in the list, so the recorder dispatches
+ * on a small number instead of comparing the event's type string.
  *
- * pgListen(target, kind, capture, callback, tag) returns a function that removes the listener.
+ * pgListen(target, kinds, capture, callback, tag) returns a function that removes the listeners.
  */
-function pgListen(target, kind, capture, callback, tag) {
+function pgListen(target, kinds, capture, callback, tag) {
+  kinds = kinds.split(" ");
   var f = function (e) {
-    callback(tag, e);
+    callback(tag + kinds.indexOf(e.type), e);
   };
-  target.addEventListener(kind, f, capture);
+  kinds.forEach(function (kind) {
+    target.addEventListener(kind, f, capture);
+  });
   return function () {
-    target.removeEventListener(kind, f, capture);
+    kinds.forEach(function (kind) {
+      target.removeEventListener(kind, f, capture);
+    });
   };
 }
 
@@ -77,5 +83,25 @@ function pgHook(proto, name, setter, callback, tag) {
     };
   } catch (_) {
     return noop;
+  }
+}
+
+/*
+ * The rules of a <style> or <link> element's sheet as text, read from the CSSOM (so rules
+ * inserted by script are there), after the sheet's own URL (empty for a <style>) and a line feed,
+ * which no serialized URL contains; undefined where there is no sheet or its rules cannot be read
+ * (a cross-origin sheet throws).
+ *
+ * pgSheet(el) → "href\ncss" | undefined
+ */
+function pgSheet(el) {
+  try {
+    var sheet = el.sheet;
+    var rules = sheet.cssRules;
+    var css = (sheet.href || "") + "\n";
+    for (var i = 0; i < rules.length; i++) css += rules[i].cssText;
+    return css;
+  } catch (_) {
+    /* no sheet, or not ours to read */
   }
 }

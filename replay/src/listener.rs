@@ -18,12 +18,13 @@ use super::dom::{self, Ev, Node};
 
 #[wasm_bindgen]
 extern "C" {
-    /// Adds a `kind` listener to `target` that calls `callback(tag, event)`; returns the function
-    /// that removes it. Defined in the chunk's JS (`replay/js/hooks.js`).
+    /// Adds a listener to `target` for each of `kinds` (separated by spaces) that calls
+    /// `callback(tag + i, event)`, `i` the kind's position; returns the function that removes
+    /// them. Defined in the chunk's JS (`replay/js/hooks.js`).
     #[wasm_bindgen(js_name = pgListen)]
     fn pg_listen(
         target: &Node,
-        kind: &str,
+        kinds: &str,
         capture: bool,
         callback: &Function,
         tag: u32,
@@ -43,12 +44,25 @@ impl Listeners {
         Self { callback: Closure::own_aborting(handler), remove: Vec::new() }
     }
 
-    /// Listens to `kind` events on `target` (in the capture phase when `capture`); the handler
-    /// gets them with `tag`.
-    pub(crate) fn listen(&mut self, target: &Node, kind: &str, capture: bool, tag: u32) {
+    /// Listens to each of `kinds` (event types separated by spaces) on `target` (in the capture
+    /// phase when `capture`); the handler gets them with `tag` plus the kind's position.
+    pub(crate) fn listen(&mut self, target: &Node, kinds: &str, capture: bool, tag: u32) {
         let callback = self.callback.as_ref().unchecked_ref();
-        self.remove.push(pg_listen(target, kind, capture, callback, tag));
+        self.remove.push(pg_listen(target, kinds, capture, callback, tag));
     }
+}
+
+/// How many event types `kinds` lists (separated by single spaces).
+pub(crate) const fn count(kinds: &str) -> u32 {
+    let bytes = kinds.as_bytes();
+    let (mut n, mut i) = (1, 0);
+    while i < bytes.len() {
+        if bytes[i] == b' ' {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
 }
 
 impl Drop for Listeners {

@@ -25,23 +25,23 @@ pub(crate) enum InputPolicy {
     Drop,
 }
 
-/// `input` types whose value is never recorded unmasked.
-const SENSITIVE_TYPES: &[&str] = &["password", "email", "tel"];
+/// `input` types whose value is never recorded unmasked (words of one text: a `&[&str]` table
+/// costs eight bytes of pointer and length per entry in the wasm's data).
+const SENSITIVE_TYPES: &str = "password email tel";
 
 /// `autocomplete` tokens (or token prefixes) that mark a field as sensitive whatever its type.
-const SENSITIVE_AUTOCOMPLETE: &[&str] = &[
-    "cc-",
-    "one-time-code",
-    "current-password",
-    "new-password",
-    "email",
-    "tel",
-    "bday",
-    "street-address",
-    "address-line",
-    "postal-code",
-    "transaction-",
-];
+const SENSITIVE_AUTOCOMPLETE: &str = "cc- one-time-code current-password new-password email tel \
+                                      bday street-address address-line postal-code transaction-";
+
+/// The space-separated words of `list`.
+fn words(list: &str) -> impl Iterator<Item = &[u8]> {
+    list.as_bytes().split(|b| *b == b' ').filter(|w| !w.is_empty())
+}
+
+/// Whether `word` is one of the space-separated words of `list`.
+pub(crate) fn listed(list: &str, word: &str) -> bool {
+    words(list).any(|w| w == word.as_bytes())
+}
 
 /// The policy for a field: `tag` and `kind` (its `type`) lower case, `autocomplete` as written,
 /// `opted_in` when it carries `data-pg-unmask` or `.pg-unmask`.
@@ -54,36 +54,46 @@ pub(crate) fn input_policy(
     if tag == "input" && kind == "hidden" {
         return InputPolicy::Drop;
     }
-    let sensitive = (tag == "input" && SENSITIVE_TYPES.contains(&kind))
+    let sensitive = (tag == "input" && listed(SENSITIVE_TYPES, kind))
         || autocomplete.split_ascii_whitespace().any(|token| {
             let token = token.to_ascii_lowercase();
-            SENSITIVE_AUTOCOMPLETE.iter().any(|s| token.starts_with(s))
+            words(SENSITIVE_AUTOCOMPLETE).any(|s| token.as_bytes().starts_with(s))
         });
     if opted_in && !sensitive { InputPolicy::Clear } else { InputPolicy::Mask }
 }
 
 /// `input` types whose `value` is a label chosen by the page, not something typed.
 pub(crate) fn is_choice(kind: &str) -> bool {
-    matches!(kind, "radio" | "checkbox" | "submit" | "button" | "reset" | "image")
+    listed("radio checkbox submit button reset image", kind)
 }
 
 /// The value as recorded under `policy`; `None` when it is dropped.
 pub(crate) fn input_value(value: &str, policy: InputPolicy) -> Option<String> {
     match policy {
         InputPolicy::Clear => Some(value.to_owned()),
-        InputPolicy::Mask => Some(stars(value.chars().count())),
+        // One per character: every byte that does not continue a UTF-8 sequence (core's
+        // `chars().count()` is a word-at-a-time counter several times this size in the wasm).
+        InputPolicy::Mask => Some(stars(value.bytes().filter(|b| b & 0xc0 != 0x80).count())),
         InputPolicy::Drop => None,
     }
 }
 
 /// `n` asterisks.
 pub(crate) fn stars(n: usize) -> String {
-    core::iter::repeat_n('*', n).collect()
+    let mut out = String::with_capacity(n);
+    for _ in 0..n {
+        out.push('*');
+    }
+    out
 }
 
 /// Every character except whitespace becomes `*` (text of `.pg-mask` elements).
 pub(crate) fn mask_all(text: &str) -> String {
-    text.chars().map(|c| if c.is_whitespace() { c } else { '*' }).collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        out.push(if c.is_whitespace() { c } else { '*' });
+    }
+    out
 }
 
 /// `text` with email addresses and long digit runs masked; `None` when nothing needed masking
@@ -102,7 +112,9 @@ const MIN_DIGITS: usize = 6;
 
 fn mask_with(text: &str, digits: bool) -> Option<String> {
     let bytes = text.as_bytes();
-    let has_at = bytes.contains(&b'@');
+    // Byte loops, not `contains`: core's `memchr` behind it is 350 B of wasm.
+    #[expect(clippy::manual_contains, reason = "core's memchr is 350 B of wasm")]
+    let has_at = bytes.iter().any(|b| *b == b'@');
     let many_digits = digits && bytes.iter().filter(|b| b.is_ascii_digit()).count() >= MIN_DIGITS;
     if !(has_at || many_digits) {
         return None;
@@ -120,11 +132,17 @@ fn mask_with(text: &str, digits: bool) -> Option<String> {
     if !any {
         return None;
     }
-    String::from_utf8(out).ok()
+    // The text again with the marked characters (all ASCII) as `*`: no UTF-8 validation of the
+    // copy, which `String::from_utf8` would link in.
+    let mut masked = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        masked.push(if out.get(i) == Some(&b'*') { '*' } else { c });
+    }
+    Some(masked)
 }
 
 fn is_local(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"._%+-".contains(&b)
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-')
 }
 
 fn is_domain(b: u8) -> bool {
@@ -151,8 +169,12 @@ fn mark_emails(bytes: &[u8], out: &mut [u8]) -> bool {
         if start == at || !tld_ok {
             continue;
         }
-        for (i, m) in out.iter_mut().enumerate().take(at + 1 + len).skip(start) {
-            if i != at && !(i > at && *m == b'.') {
+        // Index loops here and below: `take`/`skip` over `enumerate`/`zip` link core's `nth`.
+        for i in start..at + 1 + len {
+            if let Some(m) = out.get_mut(i)
+                && i != at
+                && !(i > at && *m == b'.')
+            {
                 *m = b'*';
             }
         }
@@ -184,8 +206,10 @@ fn mark_digit_runs(bytes: &[u8], out: &mut [u8]) -> bool {
             }
         }
         if count >= MIN_DIGITS {
-            for (m, b) in out.iter_mut().zip(bytes).take(end).skip(start) {
-                if b.is_ascii_digit() {
+            for k in start..end {
+                if bytes.get(k).is_some_and(u8::is_ascii_digit)
+                    && let Some(m) = out.get_mut(k)
+                {
                     *m = b'*';
                 }
             }
@@ -198,13 +222,26 @@ fn mark_digit_runs(bytes: &[u8], out: &mut [u8]) -> bool {
 
 /// At most two separators (space, `.`, `-`, `/`, parentheses) followed by a digit: their length.
 fn separator_gap(rest: &[u8]) -> Option<usize> {
-    let gap = rest.iter().take(2).take_while(|b| b" .-/()".contains(b)).count();
+    let gap = rest.iter().take(2).take_while(|b| b" .-/()".iter().any(|c| c == *b)).count();
     (gap > 0 && rest.get(gap).is_some_and(u8::is_ascii_digit)).then_some(gap)
 }
 
 #[cfg(all(test, not(target_family = "wasm")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listed_matches_whole_words_only() {
+        for word in ["password", "email", "tel"] {
+            assert!(listed(SENSITIVE_TYPES, word), "{word}");
+        }
+        for word in ["", " ", "pass", "passwords", "tel ", "email tel", "text"] {
+            assert!(!listed(SENSITIVE_TYPES, word), "{word:?}");
+        }
+        assert!(listed(SENSITIVE_AUTOCOMPLETE, "bday"));
+        assert!(listed(SENSITIVE_AUTOCOMPLETE, "transaction-"));
+        assert!(!listed(SENSITIVE_AUTOCOMPLETE, "bdaystreet-address"));
+    }
 
     #[test]
     fn sensitive_fields_never_unmask() {
@@ -229,8 +266,13 @@ mod tests {
         assert_eq!(input_policy("input", "hidden", "", true), Drop);
         assert_eq!(input_value("jane@example.com", Mask).as_deref(), Some("****************"));
         assert_eq!(input_value("héllo", Mask).as_deref(), Some("*****"));
+        assert_eq!(input_value("€😀 x", Mask).as_deref(), Some("****"));
         assert_eq!(input_value("csrf", Drop), None);
         assert!(is_choice("radio") && is_choice("checkbox") && !is_choice("text"));
+        for kind in ["submit", "button", "reset", "image"] {
+            assert!(is_choice(kind), "{kind}");
+        }
+        assert!(!is_choice("") && !is_choice("radio checkbox") && !is_choice("imag"));
     }
 
     #[test]

@@ -15,8 +15,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::dom::{self, MutationRecord, Node};
 use super::json;
-use super::mask;
-use super::mirror::{self, BLOCKED, CHILDLESS, IGNORE, MASK_TEXT, Mirror, SCRIPT, STYLE, UNMASK};
+use super::mirror::{self, BLOCKED, CHILDLESS, IGNORE, MASK_TEXT, Mirror, STYLE, UNMASK};
 use super::serialize::{self, Place, Written};
 
 /// Changes waiting for the next flush.
@@ -71,8 +70,8 @@ impl Buffer {
 
     /// Takes in one batch of records.
     pub(crate) fn take(&mut self, mirror: &mut Mirror, records: &Array) {
-        for record in records.iter() {
-            let record: MutationRecord = record.unchecked_into();
+        for i in 0..records.length() {
+            let record: MutationRecord = records.get(i).unchecked_into();
             let target = record.target();
             // The kind without reading `type` (a string): only attribute records name an
             // attribute, and a childList record always lists a node.
@@ -196,15 +195,8 @@ impl Buffer {
             if !mirror.present(id) || mirror.written_now(id) {
                 continue;
             }
-            let data = node.node_value().unwrap_or_default();
-            let flags = mirror.flags(id);
-            let value = if flags & (STYLE | SCRIPT) != 0 {
-                String::new()
-            } else if flags & MASK_TEXT != 0 {
-                mask::mask_all(&data)
-            } else {
-                mask::mask_sensitive(&data).unwrap_or(data)
-            };
+            let value =
+                serialize::text_value(node.node_value().unwrap_or_default(), mirror.flags(id));
             sep(out, &mut first);
             out.push_str("{\"id\":");
             json::uint(out, u64::from(id));

@@ -90,7 +90,7 @@ impl Recorder {
         });
         let observer = MutationObserver::new(callback.as_ref().unchecked_ref());
         let options = Object::new();
-        for key in ["childList", "subtree", "attributes", "characterData"] {
+        for key in &["childList", "subtree", "attributes", "characterData"] {
             dom::set(&options, key, &JsValue::TRUE);
         }
         observer.observe(&doc, &options);

@@ -3,8 +3,8 @@
 
 use alloc::{borrow::ToOwned, string::String};
 
-use js_sys::Reflect;
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::dom::{self, Node};
 use super::json;
@@ -22,44 +22,14 @@ pub(crate) enum Written {
     Skipped,
 }
 
-/// Attributes whose values are names chosen by the page, never personal data.
-const PLAIN_ATTRIBUTES: &[&str] = &[
-    "class",
-    "id",
-    "style",
-    "type",
-    "name",
-    "rel",
-    "lang",
-    "dir",
-    "for",
-    "role",
-    "width",
-    "height",
-    "media",
-    "charset",
-    "tabindex",
-    "target",
-    "method",
-    "autocomplete",
-    "d",
-    "fill",
-    "stroke",
-    "transform",
-    "points",
-    "cx",
-    "cy",
-    "r",
-    "x",
-    "y",
-    "colspan",
-    "rowspan",
-    "viewbox",
-];
+/// Attributes whose values are names chosen by the page, never personal data (space-separated
+/// words: see [`mask::listed`]).
+const PLAIN_ATTRIBUTES: &str = "class id style type name rel lang dir for role width height media \
+                                charset tabindex target method autocomplete d fill stroke \
+                                transform points cx cy r x y colspan rowspan viewbox";
 
 /// Attributes that hold URLs: made absolute, and only email addresses masked in them.
-const URL_ATTRIBUTES: &[&str] =
-    &["src", "href", "action", "poster", "background", "data", "xlink:href"];
+const URL_ATTRIBUTES: &str = "src href action poster background data xlink:href";
 
 /// Where a node is written: its id and what its parent passes down.
 #[derive(Clone, Copy, Debug)]
@@ -96,19 +66,18 @@ pub(crate) fn node(out: &mut String, node: &Node, at: Place, base: &str) -> Writ
         }
         dom::TEXT | dom::CDATA | dom::COMMENT => {
             let data = node.node_value().unwrap_or_default();
+            let flags = inherited | parent_flags & (STYLE | SCRIPT);
             let (kind, text) = match ty {
                 dom::COMMENT => (5, mask::mask_sensitive(&data).unwrap_or(data)),
                 dom::CDATA => (4, String::new()),
-                _ if parent_flags & (STYLE | SCRIPT) != 0 => (3, String::new()),
-                _ if inherited & MASK_TEXT != 0 => (3, mask::mask_all(&data)),
-                _ => (3, mask::mask_sensitive(&data).unwrap_or(data)),
+                _ => (3, text_value(data, flags)),
             };
             open(out, kind);
             out.push(',');
             json::key(out, "textContent");
             json::string(out, &text);
             out.push('}');
-            Written::Closed(inherited | parent_flags & (STYLE | SCRIPT))
+            Written::Closed(flags)
         }
         dom::DOCUMENT => {
             open(out, 0);
@@ -121,17 +90,29 @@ pub(crate) fn node(out: &mut String, node: &Node, at: Place, base: &str) -> Writ
         }
         dom::DOCTYPE => {
             open(out, 1);
-            for (field, prop) in
-                [("name", "name"), ("publicId", "publicId"), ("systemId", "systemId")]
-            {
+            // Over a slice, not an array by value (core's array `IntoIter` in the wasm).
+            for key in &["name", "publicId", "systemId"] {
                 out.push(',');
-                json::key(out, field);
-                json::string(out, &dom::text(node, prop));
+                json::key(out, key);
+                json::string(out, &dom::text(node, key));
             }
             out.push('}');
             Written::Closed(0)
         }
         _ => Written::Skipped,
+    }
+}
+
+/// A text node's data as recorded, by the flags it is written with: nothing inside `<style>` (its
+/// sheet is the element's `_cssText`) and `<script>`, masked whole inside `.pg-mask`, else with
+/// emails and long digit runs masked. Shared by snapshots, adds and text changes.
+pub(crate) fn text_value(data: String, flags: u8) -> String {
+    if flags & (STYLE | SCRIPT) != 0 {
+        String::new()
+    } else if flags & MASK_TEXT != 0 {
+        mask::mask_all(&data)
+    } else {
+        mask::mask_sensitive(&data).unwrap_or(data)
     }
 }
 
@@ -216,14 +197,14 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     };
     if flags & BLOCKED != 0 {
         // A same-size placeholder: only id and class (so the page's own rules still apply).
-        for name in ["id", "class"] {
+        for name in &["id", "class"] {
             if let Some(value) = el.attribute(&JsValue::from_str(name)) {
                 attr(out, name);
                 json::string(out, &value);
             }
         }
         let rect = el.rect();
-        for (name, v) in [("rr_width", rect.width()), ("rr_height", rect.height())] {
+        for &(name, v) in &[("rr_width", rect.width()), ("rr_height", rect.height())] {
             attr(out, name);
             out.push('"');
             json::round(out, v);
@@ -239,8 +220,11 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     };
     let field = matches!(tag.as_str(), "input" | "textarea" | "select");
     let stylesheet = stylesheet_text(el, &tag, base);
+    // An index loop, not `flat_map` over `Array::iter` (core's flatten machinery in the wasm).
     let names = attributes.then(|| el.attribute_names());
-    for name in names.iter().flat_map(js_sys::Array::iter) {
+    let count = names.as_ref().map_or(0, js_sys::Array::length);
+    for i in 0..count {
+        let name = names.as_ref().map(|names| names.get(i)).unwrap_or_default();
         let Some(name_text) = name.as_string() else { continue };
         let lower = name_text.to_ascii_lowercase();
         // Event handler code is no part of what a page looks like.
@@ -324,7 +308,7 @@ pub(crate) fn attribute_value(
     flags: u8,
     base: &str,
 ) -> String {
-    if URL_ATTRIBUTES.contains(&lower) && !(tag == "use" && value.starts_with('#')) {
+    if mask::listed(URL_ATTRIBUTES, lower) && !(tag == "use" && value.starts_with('#')) {
         let full =
             if value.starts_with('#') || value.starts_with("data:") || value.starts_with("blob:") {
                 value
@@ -338,7 +322,7 @@ pub(crate) fn attribute_value(
         }
     } else if lower == "srcset" {
         srcset(&value, base)
-    } else if PLAIN_ATTRIBUTES.contains(&lower) {
+    } else if mask::listed(PLAIN_ATTRIBUTES, lower) {
         value
     } else if flags & MASK_TEXT != 0
         && matches!(lower, "title" | "alt" | "placeholder" | "aria-label")
@@ -361,20 +345,19 @@ pub(crate) fn stylesheet_text(el: &Node, tag: &str, base: &str) -> Option<String
     if tag != "style" && tag != "link" {
         return None;
     }
-    let sheet = dom::prop(el, "sheet");
-    if !sheet.is_object() {
-        return None;
-    }
-    // Reading the rules of a cross-origin sheet throws: then the link keeps its href.
-    let rules = Reflect::get(&sheet, &JsValue::from_str("cssRules")).ok()?;
-    let sheet_base = dom::prop(&sheet, "href").as_string().unwrap_or_else(|| base.to_owned());
-    let n = dom::num(&rules, "length") as u32;
-    let mut css = String::new();
-    for i in 0..n {
-        let rule = Reflect::get_u32(&rules, i).unwrap_or(JsValue::UNDEFINED);
-        css.push_str(&dom::text(&rule, "cssText"));
-    }
-    Some(absolute_css_urls(&css, &sheet_base))
+    // None for a cross-origin sheet, whose rules cannot be read: then the link keeps its href.
+    let text = sheet(el)?;
+    let (href, css) = text.split_at_checked(find(&text, "\n")?)?;
+    let css = css.get(1..).unwrap_or_default();
+    Some(absolute_css_urls(css, if href.is_empty() { base } else { href }))
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The sheet's URL, a line feed and its rules' text (`replay/js/hooks.js`); `None` without
+    /// a sheet or when its rules cannot be read.
+    #[wasm_bindgen(js_name = pgSheet)]
+    fn sheet(el: &Node) -> Option<String>;
 }
 
 /// `url(…)`s in CSS made absolute against `base`.
@@ -435,8 +418,10 @@ fn srcset(value: &str, base: &str) -> String {
         }
         // ASCII whitespace, as HTML and CSS define it (and `trim_ascii` is smaller than `trim`).
         let candidate = candidate.trim_ascii();
+        // A byte search (a `char` pattern decodes UTF-8 as it goes).
+        let cut = candidate.bytes().position(|b| b.is_ascii_whitespace());
         let (url, descriptor) =
-            candidate.split_once(|c: char| c.is_ascii_whitespace()).unwrap_or((candidate, ""));
+            candidate.split_at_checked(cut.unwrap_or(candidate.len())).unwrap_or((candidate, ""));
         out.push_str(&dom::absolute_url(url, base));
         let descriptor = descriptor.trim_ascii();
         if !descriptor.is_empty() {

@@ -78,7 +78,7 @@ use wasm_bindgen::JsCast as _;
 /// A sink that keeps what the recorder writes, in `window.__sink.parts`.
 fn sink() -> JsValue {
     js(&format!(
-        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId;",
+        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet;",
         include_str!("../js/hooks.js")
     ));
     js(
@@ -245,6 +245,25 @@ async fn the_snapshot_is_rrweb_shaped_and_masked() {
         other => panic!("{other:?}"),
     };
     assert!(css.contains("url(\"http") && css.contains("img.png"), "{css}");
+    replay_stop();
+}
+
+#[wasm_bindgen_test]
+async fn srcset_candidates_are_made_absolute_with_their_descriptors() {
+    let srcset = "a.png 1x,  /b.png   2x , c\u{e9}.png,d.png\t300w";
+    record(&format!(r#"<img id="i" srcset="{srcset}">"#), 1000.0).await;
+    let events = events();
+    let root = snapshot(&events);
+    let abs =
+        |u: &str| js(&format!("return new URL({u:?}, document.baseURI).href")).as_string().unwrap();
+    let expected = format!(
+        "{} 1x, {} 2x, {}, {} 300w",
+        abs("a.png"),
+        abs("/b.png"),
+        abs("c\u{e9}.png"),
+        abs("d.png")
+    );
+    assert_eq!(attr(element(root, "i"), "srcset"), Some(&AttributeValue::Text(expected)));
     replay_stop();
 }
 

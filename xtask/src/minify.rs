@@ -161,7 +161,7 @@ fn exports(
 }
 
 /// An unsigned LEB128 `u32` at `at`: its value and its length in bytes.
-fn leb(bytes: &[u8], at: usize) -> Result<(u32, usize)> {
+pub(crate) fn leb(bytes: &[u8], at: usize) -> Result<(u32, usize)> {
     let mut value = 0u32;
     for i in 0..5 {
         let byte = *bytes.get(at + i).ok_or("truncated LEB128")?;
@@ -173,7 +173,7 @@ fn leb(bytes: &[u8], at: usize) -> Result<(u32, usize)> {
     Err("LEB128 too long".to_owned())
 }
 
-fn push_leb(out: &mut Vec<u8>, mut value: u32) {
+pub(crate) fn push_leb(out: &mut Vec<u8>, mut value: u32) {
     loop {
         let byte = (value & 0x7f) as u8;
         value >>= 7;
@@ -186,7 +186,7 @@ fn push_leb(out: &mut Vec<u8>, mut value: u32) {
 }
 
 /// A length-prefixed UTF-8 name at `at`, and where it ends.
-fn name(bytes: &[u8], at: usize) -> Result<(String, usize)> {
+pub(crate) fn name(bytes: &[u8], at: usize) -> Result<(String, usize)> {
     let (len, prefix) = leb(bytes, at)?;
     let start = at + prefix;
     let end = start + len as usize;
@@ -194,7 +194,7 @@ fn name(bytes: &[u8], at: usize) -> Result<(String, usize)> {
     Ok((String::from_utf8(text.to_vec()).map_err(|_| "a name is not UTF-8")?, end))
 }
 
-fn push_name(out: &mut Vec<u8>, name: &str) {
+pub(crate) fn push_name(out: &mut Vec<u8>, name: &str) {
     push_leb(out, name.len() as u32);
     out.extend_from_slice(name.as_bytes());
 }

@@ -18,6 +18,7 @@
 //! ```text
 //! cargo build -p pulsegate-replay (wasm32, release)
 //!   → wasm-bindgen --target no-modules     glue
+//!   → unwake.rs: js-sys's unreachable JSPI waker out of the function table
 //!   → wasm-opt -Oz --converge (binaryen 132)
 //!   → minify.rs: short import/export names sdk/replay-<hash>.wasm
 //!   → replay/js/replay.js + hooks + glue
@@ -33,7 +34,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::cmd::{self, step};
-use crate::{Result, minify, paths};
+use crate::{Result, minify, paths, unwake};
 
 /// One script and the SDK features compiled into it.
 #[derive(Debug)]
@@ -131,13 +132,17 @@ fn build_replay() -> Result<Vec<Output>> {
             .arg(&stage)
             .arg(target.join("wasm32-unknown-unknown/release/pulsegate_replay.wasm")),
     )?;
+    // js-sys's JSPI waker, which nothing reaches once wasm-bindgen deleted its export.
+    let bindgen = stage.join("pulsegate_replay_bg.wasm");
+    let unwoken = stage.join("replay.unwoken.wasm");
+    write(&unwoken, &unwake::unwake(&read(&bindgen)?)?)?;
     let optimized = stage.join("replay.opt.wasm");
     step(
         "wasm-opt -Oz --converge replay (binaryen 132)",
         cmd::tool(paths::node_bin("wasm-opt"))
             .args(WASM_OPT_FLAGS)
             .args(["--strip-debug", "--strip-producers", "--strip-target-features"])
-            .arg(stage.join("pulsegate_replay_bg.wasm"))
+            .arg(&unwoken)
             .arg("-o")
             .arg(&optimized),
     )?;

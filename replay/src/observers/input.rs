@@ -23,7 +23,7 @@ const SETTERS: &[(&str, &str)] = &[
 ];
 
 /// The DOM events listened to (on the document, capturing); both are handled alike.
-pub(super) const KINDS: &[&str] = &["input", "change"];
+pub(super) const KINDS: &str = "input change";
 
 /// Hooks the setters; hook tags of the setters are their index in [`SETTERS`].
 pub(super) fn install(hooks: &mut Hooks) {

@@ -8,9 +8,9 @@ use super::super::recorder::{INCREMENTAL, Recorder};
 
 /// The DOM events listened to (on the document, capturing), in tag order: rrweb's
 /// MediaInteractions 0 to 4.
-pub(super) const KINDS: &[&str] = &["play", "pause", "seeked", "volumechange", "ratechange"];
+pub(super) const KINDS: &str = "play pause seeked volumechange ratechange";
 
-/// Handles the event of `KINDS[tag]`: its tag is its MediaInteraction.
+/// Handles the event of kind number `tag` in [`KINDS`]: its tag is its MediaInteraction.
 pub(super) fn dispatch(r: &mut Recorder, tag: u32, ev: &Ev) {
     r.on_media(ev, tag);
 }
@@ -23,12 +23,12 @@ impl Recorder {
         json::uint(&mut data, u64::from(code));
         data.push_str(",\"id\":");
         json::uint(&mut data, u64::from(id));
-        for key in ["currentTime", "volume", "playbackRate"] {
+        for key in &["currentTime", "volume", "playbackRate"] {
             data.push(',');
             json::key(&mut data, key);
             json::milli(&mut data, dom::num(&el, key));
         }
-        for key in ["muted", "loop"] {
+        for key in &["muted", "loop"] {
             data.push(',');
             json::key(&mut data, key);
             data.push_str(if dom::prop(&el, key).as_bool() == Some(true) {

@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::dom::{self, Ev, Node};
-use super::listener::Listeners;
+use super::listener::{self, Listeners};
 use super::recorder::Recorder;
 use super::{Handle, with_recorder};
 
@@ -71,16 +71,9 @@ impl Drop for Hooks {
 
 /// The first listener tag of each observer (see the module doc).
 const MOUSE: u32 = 0;
-const SCROLL: u32 = MOUSE + mouse::KINDS.len() as u32;
-const INPUT: u32 = SCROLL + scroll::KINDS.len() as u32;
-const MEDIA: u32 = INPUT + input::KINDS.len() as u32;
-
-/// Listens on `target` to each of `kinds`, capturing, tagged from `base` on.
-fn listen_all(listeners: &mut Listeners, target: &Node, kinds: &[&str], base: u32) {
-    for (i, kind) in kinds.iter().enumerate() {
-        listeners.listen(target, kind, true, base + i as u32);
-    }
-}
+const SCROLL: u32 = MOUSE + listener::count(mouse::KINDS);
+const INPUT: u32 = SCROLL + 2;
+const MEDIA: u32 = INPUT + listener::count(input::KINDS);
 
 /// Attaches every observer to `doc` and its window, for the recorder behind `me`.
 pub(crate) fn install(me: &Handle, doc: &Node) -> (Listeners, Hooks) {
@@ -92,11 +85,11 @@ pub(crate) fn install(me: &Handle, doc: &Node) -> (Listeners, Hooks) {
     let mut hooks = Hooks::new(move |tag, this, arg, result| {
         with_recorder(&weak, |r| r.on_hook(tag, &this, &arg, &result));
     });
-    listen_all(&mut listeners, doc, mouse::KINDS, MOUSE);
+    listeners.listen(doc, mouse::KINDS, true, MOUSE);
     scroll::install(doc, &win, &mut listeners, SCROLL);
-    listen_all(&mut listeners, doc, input::KINDS, INPUT);
+    listeners.listen(doc, input::KINDS, true, INPUT);
     input::install(&mut hooks);
-    listen_all(&mut listeners, doc, media::KINDS, MEDIA);
+    listeners.listen(doc, media::KINDS, true, MEDIA);
     style::install(&mut hooks);
     (listeners, hooks)
 }

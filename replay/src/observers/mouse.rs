@@ -16,22 +16,10 @@ const FLUSH_MS: u32 = 500;
 
 /// The DOM events listened to (on the document, capturing), in tag order: the two moves, then
 /// rrweb's MouseInteractions 0 to 10 (8, TouchMove_Departed, has no DOM event).
-pub(super) const KINDS: &[&str] = &[
-    "mousemove",
-    "touchmove",
-    "mouseup",
-    "mousedown",
-    "click",
-    "contextmenu",
-    "dblclick",
-    "focus",
-    "blur",
-    "touchstart",
-    "touchend",
-    "touchcancel",
-];
+pub(super) const KINDS: &str = "mousemove touchmove mouseup mousedown click contextmenu dblclick \
+                                focus blur touchstart touchend touchcancel";
 
-/// Handles the event of `KINDS[tag]`.
+/// Handles the event of kind number `tag` in [`KINDS`].
 pub(super) fn dispatch(r: &mut Recorder, tag: u32, ev: &Ev) {
     match tag {
         0 => r.on_move(ev, 1),

@@ -11,16 +11,13 @@ use super::super::recorder::{INCREMENTAL, Recorder};
 /// Scrolls and resizes are sent at most this often, ms.
 const THROTTLE_MS: u32 = 100;
 
-/// The DOM events listened to, in tag order: scrolls (on the document, capturing) and resizes
-/// (on the window).
-pub(super) const KINDS: &[&str] = &["scroll", "resize"];
-
+/// Listens, in tag order, to scrolls (on the document, capturing) and resizes (on the window).
 pub(super) fn install(doc: &Node, win: &Node, listeners: &mut Listeners, base: u32) {
-    listeners.listen(doc, KINDS[0], true, base);
-    listeners.listen(win, KINDS[1], false, base + 1);
+    listeners.listen(doc, "scroll", true, base);
+    listeners.listen(win, "resize", false, base + 1);
 }
 
-/// Handles the event of `KINDS[tag]`.
+/// Handles a scroll (tag 0) or a resize (tag 1).
 pub(super) fn dispatch(r: &mut Recorder, tag: u32, ev: &Ev) {
     if tag == 0 {
         r.on_scroll(ev);

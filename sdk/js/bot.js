@@ -1,6 +1,6 @@
-// The browser side of the bot signals (src/bot.rs, which judges what it reads): what the browser
-// says about itself and whether the page carries a trace automation tools leave, read in one
-// call. Nothing thrown leaves this module.
+// The bot signals (src/bot.rs asks for them): what the browser says about itself and whether the
+// page carries a trace automation tools leave, judged here and written as the session start's
+// `bot` JSON text in one call. Nothing thrown leaves this module.
 
 import { tried } from "./context.js";
 import { call0, get, num, str } from "./host.js";
@@ -37,25 +37,68 @@ function automation() {
   );
 }
 
+/** The signals' names, in the schema's order (`BotSignal::ALL`). */
+const NAMES = [
+  "webdriver",
+  "headless_user_agent",
+  "no_plugins",
+  "no_languages",
+  "zero_outer_size",
+  "automation_globals",
+  "product_sub_mismatch",
+  "eval_length_mismatch",
+];
+
 /**
- * Fills `out` with `navigator.webdriver === true`, `navigator.plugins.length`,
- * `navigator.languages.length`, whether `outerWidth` and `outerHeight` are both 0, whether the
- * document is visible, whether the page carries an automation trace (booleans as 1 or 0, lengths
- * `NaN` where not a number) and `eval.toString().length`; returns `navigator.userAgent` (`""` where
- * missing) and, on a line of its own after it, `navigator.productSub` when it is a string.
+ * What the browser says about itself: `navigator.userAgent` (`""` where missing),
+ * `navigator.productSub` (`undefined` unless a string), `navigator.webdriver === true`,
+ * `navigator.plugins.length`, `navigator.languages.length`, whether `outerWidth` and `outerHeight`
+ * are both 0, whether the document is visible, whether the page carries an automation trace and
+ * `eval.toString().length` (lengths `NaN` where not a number).
  */
-export function facts(out) {
+export function facts() {
   const navigator = get(self, "navigator");
   const length = (o) => num(o, "length");
-  out.set([
-    get(navigator, "webdriver") === true ? 1 : 0,
+  return [
+    str(navigator, "userAgent") || "",
+    str(navigator, "productSub"),
+    get(navigator, "webdriver") === true,
     length(get(navigator, "plugins")),
     length(get(navigator, "languages")),
-    num(self, "outerWidth") === 0 && num(self, "outerHeight") === 0 ? 1 : 0,
-    str(get(self, "document"), "visibilityState") === "visible" ? 1 : 0,
-    automation() ? 1 : 0,
+    num(self, "outerWidth") === 0 && num(self, "outerHeight") === 0,
+    str(get(self, "document"), "visibilityState") === "visible",
+    automation(),
     length(call0(get(self, "eval"), "toString")),
-  ]);
-  const sub = str(navigator, "productSub");
-  return (str(navigator, "userAgent") || "") + (sub === undefined ? "" : "\n" + sub);
+  ];
 }
+
+/**
+ * The signals `facts()` shows, as the session start's `bot` JSON text in the schema's order (`""`
+ * for none). The engine is the one the user agent names (src/bot.rs's `claimed_engine`): V8
+ * prints `eval` in 33 characters, SpiderMonkey and JavaScriptCore in 37; every engine but Gecko
+ * reports productSub 20030107; an unknown engine is not judged on either. No plugins counts on
+ * desktop Blink only (mobile Chrome has none, legitimately); a zero outer size on a visible
+ * document only.
+ */
+export function judge([ua, sub, webdriver, plugins, languages, zero, visible, traces, evalLength]) {
+  const has = (s) => ua.includes(s);
+  // 1 Gecko, 2 Blink, 3 WebKit, 0 unknown.
+  const engine = has("Firefox/") ? 1 : has("Chrome/") || has("Chromium/") ? 2 : has("AppleWebKit/") ? 3 : 0;
+  const seen = NAMES.filter(
+    (_, i) =>
+      [
+        webdriver,
+        ["Headless", "PhantomJS", "SlimerJS"].some(has),
+        engine == 2 && !has("Mobile") && !has("Android") && plugins === 0,
+        languages === 0,
+        visible && zero,
+        traces,
+        engine > 0 && sub !== undefined && sub !== (engine == 1 ? "20100101" : "20030107"),
+        engine > 0 && evalLength >= 0 && evalLength !== (engine == 2 ? 33 : 37),
+      ][i],
+  );
+  return seen.length ? JSON.stringify(seen) : "";
+}
+
+/** The signals of the live page, as [`judge`] writes them. */
+export const signals = () => judge(facts());

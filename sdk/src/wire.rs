@@ -187,10 +187,10 @@ pub(crate) fn session_end(end: &SessionEnd) -> String {
     out
 }
 
-/// The `POST /track/session/start` body, its `device` and `utm` members being the JSON text
-/// `device` and `utm` (written in JS, `js/context.js`; no `utm` member when empty) in place of
-/// `start.device` and `start.utm`.
-pub(crate) fn session_start(start: &SessionStart, device: &str, utm: &str) -> String {
+/// The `POST /track/session/start` body, its `device`, `utm` and `bot` members being the JSON
+/// text `device`, `utm` and `bot` (written in JS, `js/context.js` and `js/bot.js`; no `utm` or
+/// `bot` member when empty) in place of `start.device`, `start.utm` and `start.bot`.
+pub(crate) fn session_start(start: &SessionStart, device: &str, utm: &str, bot: &str) -> String {
     let mut out = String::from("{");
     let o = &mut out;
     uuid(o, "session_id", start.session_id.0.as_bytes());
@@ -223,16 +223,9 @@ pub(crate) fn session_start(start: &SessionStart, device: &str, utm: &str) -> St
         number(o, "ms", fp.ms.into());
         o.push('}');
     }
-    if !start.bot.is_empty() {
+    if !bot.is_empty() {
         key(o, "bot");
-        o.push('[');
-        for (i, signal) in start.bot.iter().enumerate() {
-            if i > 0 {
-                o.push(',');
-            }
-            push_json_string(o, signal.as_str());
-        }
-        o.push(']');
+        o.push_str(bot);
     }
     o.push('}');
     out
@@ -406,11 +399,16 @@ mod tests {
             }),
             bot: vec![BotSignal::Webdriver, BotSignal::ZeroOuterSize],
         };
-        // The device and UTM members come as JSON text.
+        // The device, UTM and bot members come as JSON text.
         let body = |start: &SessionStart| {
             let device = serde_json::to_string(&start.device).unwrap();
             let utm = start.utm.as_ref().map(|u| serde_json::to_string(u).unwrap());
-            session_start(start, &device, &utm.unwrap_or_default())
+            let bot = if start.bot.is_empty() {
+                String::new()
+            } else {
+                serde_json::to_string(&start.bot).unwrap()
+            };
+            session_start(start, &device, &utm.unwrap_or_default(), &bot)
         };
         assert_eq!(body(&full), serde_json::to_string(&full).unwrap());
         let bare = SessionStart {
@@ -432,7 +430,7 @@ mod tests {
             consent: ConsentTier::Analytics,
             ..bare
         };
-        let text = session_start(&whole, r#"{"pixel_ratio":2}"#, "{}");
+        let text = session_start(&whole, r#"{"pixel_ratio":2}"#, "{}", "");
         assert!(text.contains(r#""device":{"pixel_ratio":2},"consent":"analytics""#), "{text}");
         assert_eq!(serde_json::from_str::<SessionStart>(&text).unwrap(), whole);
 

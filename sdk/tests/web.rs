@@ -455,6 +455,18 @@ fn pin_browser() {
     ));
 }
 
+/// The bot facts `js/bot.js` reads from the live page, as JSON text (`null` for what is missing):
+/// user agent, productSub, webdriver, plugins, languages, zero outer size, visible, automation
+/// traces, `eval` length.
+fn bot_facts() -> String {
+    String::from(js_sys::JSON::stringify(&bot::facts()).expect("facts"))
+}
+
+/// Bot signals as `js/bot.js` writes them (JSON text, empty for none), parsed back.
+fn bot_signals(text: &str) -> Vec<BotSignal> {
+    if text.is_empty() { Vec::new() } else { serde_json::from_str(text).expect(text) }
+}
+
 /// The device facts and bot signals of [`pin_browser`], as the schema's types.
 fn pinned_device() -> (pulsegate_schema::Device, Vec<BotSignal>) {
     let device = pulsegate_schema::Device {
@@ -487,19 +499,19 @@ fn pinned_device() -> (pulsegate_schema::Device, Vec<BotSignal>) {
 async fn device_facts_and_bot_signals_are_exactly_what_the_browser_reports() {
     pin_browser();
     let device = device_facts();
-    let facts = bot::facts();
+    let facts = bot_facts();
+    let signals = bot::signals_json();
     let by_name = |name: &str| SOURCES.iter().find(|s| s.name == name).expect(name);
     let languages = read(by_name("languages")).await;
     let zone = read(by_name("timezone")).await;
     restore_browser();
     let (expected, bot) = pinned_device();
     assert_eq!(device, expected);
-    assert_eq!(bot::judge(&facts), bot, "{facts:?}");
-    assert_eq!(facts.plugins, Some(0));
-    assert_eq!(facts.languages, Some(10));
-    assert_eq!(facts.eval_length, Some(37));
-    assert_eq!(facts.product_sub.as_deref(), Some("20100101"));
-    assert!(facts.visible);
+    assert_eq!(bot_signals(&signals), bot, "{facts}");
+    // productSub 20100101, webdriver, no plugins, ten languages, zero outer size, visible,
+    // traces (Cypress), `eval` in 37 characters.
+    let ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.0.0 Safari/537.36";
+    assert_eq!(facts, format!(r#"["{ua}","20100101",true,0,10,true,true,true,37]"#));
     // The fingerprint reads the same list (cut alike) and zone.
     let list = format!("de-CH;de-CH,{},fr,it,en,rm,es,", "x".repeat(64));
     assert_eq!(languages.as_deref(), Some(list.as_str()));
@@ -523,14 +535,11 @@ async fn device_facts_and_bot_signals_are_exactly_what_the_browser_reports() {
         .collect();
     assert_eq!(device.languages, languages);
     assert_eq!(device.device_class, Some(pulsegate_schema::DeviceClass::Desktop));
-    let facts = bot::facts();
-    assert_eq!(
-        facts.user_agent,
-        run("return navigator.userAgent;").as_string().unwrap_or_default()
-    );
-    assert_eq!(facts.eval_length, Some(33));
-    assert_eq!(facts.product_sub.as_deref(), Some("20030107"));
-    assert!(facts.webdriver, "{facts:?}");
+    let facts = Array::from(&bot::facts());
+    assert_eq!(facts.get(0).as_string(), run("return navigator.userAgent;").as_string());
+    assert_eq!(facts.get(8).as_f64(), Some(33.0));
+    assert_eq!(facts.get(1).as_string().as_deref(), Some("20030107"));
+    assert_eq!(facts.get(2), JsValue::TRUE, "{}", bot_facts());
 }
 
 #[wasm_bindgen_test]
@@ -600,19 +609,20 @@ fn device_facts_a_page_broke_are_left_out() {
     ));
     let device = device_facts();
     let facts = bot::facts();
+    let text = bot_facts();
     restore_browser();
     let expected = pulsegate_schema::Device {
         device_class: Some(pulsegate_schema::DeviceClass::Desktop),
         ..pulsegate_schema::Device::default()
     };
     assert_eq!(device, expected);
-    // (ChromeDriver's own traces on the page are not what this test broke.)
-    let expected = bot::Facts {
-        visible: facts.visible,
-        automation_globals: facts.automation_globals,
-        ..bot::Facts::default()
-    };
-    assert_eq!(facts, expected);
+    // Nothing read (lengths `NaN`, written as `null`). (ChromeDriver's own traces on the page are
+    // not what this test broke.)
+    let facts = Array::from(&facts);
+    assert_eq!(facts.get(3).as_f64().map(f64::is_nan), Some(true), "{text}");
+    assert_eq!(facts.get(1), JsValue::UNDEFINED, "{text}");
+    let (visible, traces) = (facts.get(6).as_bool().unwrap(), facts.get(7).as_bool().unwrap());
+    assert_eq!(text, format!(r#"["",null,false,null,null,false,{visible},{traces},null]"#));
 }
 
 /// The UTM parameters the tracker reads from the page's URL for a session start, parsed back into
@@ -1547,22 +1557,93 @@ async fn errors_and_rejections_are_recorded_with_their_message_script_and_positi
 
 #[wasm_bindgen_test]
 fn automation_is_seen_in_this_browser() {
-    let facts = bot::facts();
-    assert!(facts.eval_length.is_some() && facts.product_sub.is_some(), "{facts:?}");
-    let signals = bot::judge(&facts);
+    let facts = Array::from(&bot::facts());
+    assert!(facts.get(8).as_f64().is_some_and(|n| n > 0.0), "{}", bot_facts());
+    assert!(facts.get(1).is_string(), "{}", bot_facts());
+    let signals = bot_signals(&bot::signals_json());
     // ChromeDriver drives this browser: navigator.webdriver is true.
     assert!(signals.contains(&BotSignal::Webdriver), "{signals:?}");
     assert!(!signals.contains(&BotSignal::EvalLengthMismatch), "{signals:?}");
     assert!(!signals.contains(&BotSignal::ProductSubMismatch), "{signals:?}");
+    let traces = || Array::from(&bot::facts()).get(7) == JsValue::TRUE;
     run("window.__nightmare = {};");
-    assert!(bot::signals().contains(&BotSignal::AutomationGlobals));
+    assert!(bot_signals(&bot::signals_json()).contains(&BotSignal::AutomationGlobals));
     run("delete window.__nightmare;");
     // The other traces: a driver attribute on the root element, a ChromeDriver property.
     run("document.documentElement.setAttribute('selenium', '');");
-    assert!(bot::facts().automation_globals, "attribute");
+    assert!(traces(), "attribute");
     run("document.documentElement.removeAttribute('selenium'); document.$cdc_pgTest = 1;");
-    assert!(bot::facts().automation_globals, "$cdc_ property");
+    assert!(traces(), "$cdc_ property");
     run("delete document.$cdc_pgTest;");
+}
+
+const CHROME: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+const HEADLESS: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36";
+const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
+const SAFARI: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15";
+const ANDROID: &str = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36";
+
+/// The facts of a human on `ua` (as `js/bot.js`'s `facts` lists them), with `change` applied:
+/// JS statements on `f`, the array.
+fn human(ua: &str, change: &str) -> JsValue {
+    let gecko = ua.contains("Firefox/");
+    let sub = if gecko { "20100101" } else { "20030107" };
+    let eval = if !gecko && ua.contains("Chrome/") { 33 } else { 37 };
+    run(&format!(
+        r#"const f = ["{ua}", "{sub}", false, 5, 2, false, true, false, {eval}]; {change} return f;"#
+    ))
+}
+
+/// The signals `js/bot.js` judges `facts` to show.
+fn judged(facts: &JsValue) -> Vec<BotSignal> {
+    bot_signals(&bot::judge(facts))
+}
+
+#[wasm_bindgen_test]
+fn ordinary_browsers_show_no_bot_signal() {
+    for ua in [CHROME, FIREFOX, SAFARI, ANDROID] {
+        assert_eq!(judged(&human(ua, "")), [], "{ua}");
+    }
+    // Mobile Chrome has no plugins at all, legitimately.
+    assert_eq!(judged(&human(ANDROID, "f[3] = 0;")), []);
+    // A hidden window may have no outer size.
+    assert_eq!(judged(&human(CHROME, "f[5] = true; f[6] = false;")), []);
+}
+
+#[wasm_bindgen_test]
+fn each_bot_signal_on_its_own() {
+    let cases = [
+        (human(CHROME, "f[2] = true;"), BotSignal::Webdriver),
+        (human(HEADLESS, ""), BotSignal::HeadlessUserAgent),
+        (human(CHROME, "f[3] = 0;"), BotSignal::NoPlugins),
+        (human(FIREFOX, "f[4] = 0;"), BotSignal::NoLanguages),
+        (human(SAFARI, "f[5] = true;"), BotSignal::ZeroOuterSize),
+        (human(CHROME, "f[7] = true;"), BotSignal::AutomationGlobals),
+        (human(CHROME, "f[1] = '20100101';"), BotSignal::ProductSubMismatch),
+        (human(FIREFOX, "f[8] = 33;"), BotSignal::EvalLengthMismatch),
+        (human(CHROME, "f[8] = 37;"), BotSignal::EvalLengthMismatch),
+    ];
+    for (facts, signal) in cases {
+        assert_eq!(judged(&facts), [signal], "{signal:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_headless_webdriver_session_shows_several_bot_signals_in_order() {
+    let facts = human(HEADLESS, "f[2] = true; f[3] = 0; f[7] = true;");
+    assert_eq!(
+        bot::judge(&facts),
+        r#"["webdriver","headless_user_agent","no_plugins","automation_globals"]"#
+    );
+}
+
+#[wasm_bindgen_test]
+fn unknown_engines_are_not_judged_on_engine_facts() {
+    let facts = run(r#"return ["curl/8", "x", false, NaN, NaN, false, false, false, 1];"#);
+    assert_eq!(bot::judge(&facts), "");
+    // Nor are missing facts on a known engine.
+    let facts = human(CHROME, "f[1] = undefined; f[3] = NaN; f[4] = NaN; f[8] = NaN;");
+    assert_eq!(bot::judge(&facts), "");
 }
 
 // ---- fingerprint ----------------------------------------------------------------------------

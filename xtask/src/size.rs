@@ -203,7 +203,13 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// being kept raw. `form.js` unchanged (18,800 B); `pulse.js` with its chunks 51,462 → 50,877 B.
 /// What is left, by twiggy (raw): the `handler` closure 7.8 KB, `record_with` 3.7 KB, the
 /// `start` shim 3.3 KB, `begin` 2.9 KB, `start_now` 2.5 KB.
-const FIRST_PAGEVIEW_BUDGET: usize = 38_355;
+///
+/// The bot signals judged in JS and written there as the session start's `bot` JSON text (`judge`
+/// in `sdk/js/bot.js`, its native unit tests now browser tests of it), the wasm keeping only the
+/// engine its fingerprint checks share: 38,336 → 37,659 B (wasm 29,158 → 28,296, chunk 7,089 →
+/// 7,274; `start_now` 2,526 → 1,411 B raw); `form.js` unchanged (17,084 B), `pulse.js` with its
+/// chunks 49,357 → 48,704 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 37_678;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -4,6 +4,7 @@
 //! behind it; when the page hides, it leaves at once without a fingerprint.
 
 use alloc::string::String;
+use alloc::vec::Vec;
 
 use pulsegate_schema::{Device, Fingerprint, PageContext, SessionStart};
 use wasm_bindgen::JsValue;
@@ -211,9 +212,14 @@ impl Tracker {
             consent: self.tier,
             utm: None,
             fingerprint: starting.fingerprint.filter(|_| persistent),
-            bot: bot::signals(),
+            bot: Vec::new(),
         };
-        let body = crate::wire::session_start(&start, &context::device_json(), &starting.utm);
+        let body = crate::wire::session_start(
+            &start,
+            &context::device_json(),
+            &starting.utm,
+            &bot::signals_json(),
+        );
         self.outbox.push(Request::new(SESSION_START_PATH, body));
     }
 }

@@ -7,6 +7,7 @@
 //! stored, except the visitor's own opt-out, which must outlive the page to be honoured.
 
 use alloc::string::String;
+#[cfg(all(test, target_family = "wasm"))]
 use alloc::vec::Vec;
 
 use wasm_bindgen::JsValue;
@@ -72,10 +73,15 @@ impl Store {
     }
 
     /// The `localStorage` keys starting with `prefix` (for adopting other pages' queues), listed
-    /// in one call (`js/storage.js`).
+    /// in one call (`js/storage.js`), one a line ([`keys_in`] reads them).
+    pub(crate) fn key_list(&self, prefix: &str) -> String {
+        list(&self.local, prefix)
+    }
+
+    /// [`Self::key_list`], as a list (for the browser tests).
+    #[cfg(all(test, target_family = "wasm"))]
     pub(crate) fn keys(&self, prefix: &str) -> Vec<String> {
-        let keys = list(&self.local, prefix);
-        crate::text::fields(&keys, b'\n').filter(|k| !k.is_empty()).map(String::from).collect()
+        keys_in(&self.key_list(prefix)).map(String::from).collect()
     }
 
     /// The cookie named after `key` (`pulsegate.vid` → `pulsegate_vid`).
@@ -95,6 +101,11 @@ impl Store {
         }
         crate::js::set_str(&self.document, "cookie", &cookie)
     }
+}
+
+/// The keys in a [`Store::key_list`].
+pub(crate) fn keys_in(list: &str) -> impl Iterator<Item = &str> {
+    crate::text::fields(list, b'\n').filter(|k| !k.is_empty())
 }
 
 /// The cookie name for `key`: dots become underscores (`pulsegate.vid` → `pulsegate_vid`), since

@@ -208,8 +208,10 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// in `sdk/js/bot.js`, its native unit tests now browser tests of it), the wasm keeping only the
 /// engine its fingerprint checks share: 38,336 → 37,659 B (wasm 29,158 → 28,296, chunk 7,089 →
 /// 7,274; `start_now` 2,526 → 1,411 B raw); `form.js` unchanged (17,084 B), `pulse.js` with its
-/// chunks 49,357 → 48,704 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 37_678;
+/// chunks 49,357 → 48,704 B. The storage mirror's key listing read where it lies (`keys_in` over
+/// the one line-separated text from `js/storage.js`) instead of copied into a `Vec<String>`:
+/// 37,453 B (wasm 28,296 → 28,089, −467 B raw; `pulse.js` with its chunks → 48,490 B).
+const FIRST_PAGEVIEW_BUDGET: usize = 37_472;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -152,8 +152,8 @@ impl Tracker {
     pub(crate) fn adopt(&mut self) {
         let now = js::now();
         let mut adopted = Vec::new();
-        for key in self.store.keys(KEY_PREFIX) {
-            let mirror = self.store.get(&key).and_then(|t| Mirror::decode(&t));
+        for key in crate::storage::keys_in(&self.store.key_list(KEY_PREFIX)) {
+            let mirror = self.store.get(key).and_then(|t| Mirror::decode(&t));
             match mirror {
                 Some(m) if !m.adoptable(now) => continue,
                 Some(m) => {
@@ -167,7 +167,7 @@ impl Tracker {
                 // Damaged: nothing to recover.
                 None => {}
             }
-            self.store.remove(&key);
+            self.store.remove(key);
         }
         if !adopted.is_empty() {
             self.outbox.adopt(adopted);

@@ -37,8 +37,20 @@ const CONFIG: &str = r#"{"form_id":"quote","site_key":"demo","fields":[
 /// Mounts form `quote` for `endpoint` into a new element `#<id>`, with `answers` queued after
 /// the config; waits until it renders.
 async fn mount(id: &str, endpoint: &str, answers: &str) {
+    mount_config(id, endpoint, CONFIG, answers).await;
+}
+
+/// [`CONFIG`] with `fields` (a JSON array's members) as its fields.
+fn with_fields(fields: &str) -> String {
+    let start = CONFIG.find("\"fields\":[").unwrap_or_default();
+    let end = CONFIG.find("\"submit_text\"").unwrap_or_default();
+    format!("{}\"fields\":[{fields}],{}", &CONFIG[..start], &CONFIG[end..])
+}
+
+/// [`mount`] with `config` as the config's answer.
+async fn mount_config(id: &str, endpoint: &str, config: &str, answers: &str) {
     install_network();
-    answer(endpoint, &format!("[{{status: 200, body: {CONFIG:?}}}, {answers}]"));
+    answer(endpoint, &format!("[{{status: 200, body: {config:?}}}, {answers}]"));
     let target = run(&format!(
         "const el = document.createElement('div'); el.id = {id:?}; document.body.appendChild(el);
          return {{ el, siteKey: 'demo', formId: 'quote', endpoint: {endpoint:?} }};"
@@ -283,6 +295,52 @@ async fn unusable_targets_and_refused_configs_render_nothing() {
     );
     // The same element cannot be mounted twice.
     assert!(!crate::mount(&target));
+}
+
+#[wasm_bindgen_test]
+async fn every_field_type_has_its_rule_and_an_unknown_type_renders_nothing() {
+    let endpoint = "https://form-types.example";
+    let config = with_fields(
+        r#"{"name":"n","label":"N","type":"number"},{"name":"u","label":"U","type":"url"},
+        {"name":"d","label":"D","type":"date"},{"name":"t","label":"T","type":"text"}"#,
+    );
+    mount_config("form-types", endpoint, &config, "{status: 201, body: '{}'}").await;
+    // As text inputs, so the browser keeps what no number or date input would hold.
+    eval(
+        "form-types",
+        "(() => { for (const input of root.querySelectorAll('[name]:not(#hp)')) {
+           input.type = 'text'; input.value = 'x y'; input.dispatchEvent(new Event('input', {bubbles: true})); } })()",
+    );
+    submit("form-types");
+    let errors = eval_str(
+        "form-types",
+        "[...root.querySelectorAll('.err')].map(e => e.textContent).join('|')",
+    );
+    assert_eq!(
+        errors,
+        "Please enter a number.|Please enter a web address starting with https://.|\
+         Please enter a date as YYYY-MM-DD.|"
+    );
+    assert!(posts(endpoint).is_empty());
+
+    // A type the schema does not know makes the config unusable: nothing renders.
+    let endpoint = "https://form-unknown-type.example";
+    let config = with_fields(
+        r#"{"name":"n","label":"N","type":"text"},{"name":"p","label":"P","type":"password"}"#,
+    );
+    answer(endpoint, &format!("[{{status: 200, body: {config:?}}}]"));
+    let target = run(&format!(
+        "const el = document.createElement('div'); el.id = 'form-unknown'; document.body.appendChild(el);
+         return {{ el, siteKey: 'demo', formId: 'quote', endpoint: {endpoint:?} }};"
+    ));
+    assert!(crate::mount(&target));
+    until("the config request", || !sent(endpoint).is_empty()).await;
+    super::sleep(100).await;
+    assert_eq!(
+        run("return document.getElementById('form-unknown').shadowRoot.childNodes.length;")
+            .as_f64(),
+        Some(0.0)
+    );
 }
 
 #[wasm_bindgen_test]

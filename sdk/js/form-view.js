@@ -89,6 +89,12 @@ const NAMED = {
   organisation: "organization",
 };
 
+/** The schema's field types, in the order of `TYPES` in `src/form/config.rs`. */
+const TYPES = ["text", "email", "tel", "textarea", "select", "radio", "checkbox", "number", "url", "date"];
+
+/** The index of field `f`'s type in `TYPES` (`-1` for an unknown one: the wasm then renders nothing). */
+export const kind = (f) => TYPES.indexOf(f && f.type);
+
 /** Field types that are their own input type (and, but for number and date, autocomplete token). */
 const TYPED = { email: 1, tel: 1, url: 1, number: 1, date: 1 };
 

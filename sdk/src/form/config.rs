@@ -45,25 +45,29 @@ const TYPES: [FieldType; 10] = [
 /// success message, its messages (`pulsegate_schema::lead::FormMessages`, the worker's catalogue
 /// in the form's language) or its language is not one.
 pub(crate) fn read(json: &JsValue) -> Option<Vec<FormField>> {
-    let fields =
-        items(&get(json, "fields")).into_iter().map(|f| field(&f)).collect::<Option<Vec<_>>>()?;
+    let list = get(json, "fields");
+    let mut fields = Vec::new();
+    for i in 0..count(&list) {
+        fields.push(field(&item(&list, i))?);
+    }
     text(json, "success_message")?;
     text(json, "lang")?;
     crate::js::object(get(json, "messages"))?;
     (!fields.is_empty()).then_some(fields)
 }
 
-/// The elements of a JS array (none for anything else).
-pub(crate) fn items(array: &JsValue) -> Vec<JsValue> {
-    let len = whole(number(array, "length")).unwrap_or(0).min(1_000);
-    (0..len as u32).map(|i| item(array, i)).collect()
+/// How many elements a JS array has (at most 1,000; none for anything else), each read by index
+/// with [`item`]: no `Vec` of them in between.
+pub(crate) fn count(array: &JsValue) -> u32 {
+    whole(number(array, "length")).unwrap_or(0).min(1_000) as u32
 }
 
 fn field(f: &JsValue) -> Option<FormField> {
-    let options = items(&get(f, "options"))
-        .into_iter()
-        .map(|o| Some(FieldOption { value: text(&o, "value")?, label: String::new() }))
-        .collect::<Option<Vec<_>>>()?;
+    let list = get(f, "options");
+    let mut options = Vec::new();
+    for i in 0..count(&list) {
+        options.push(FieldOption { value: text(&item(&list, i), "value")?, label: String::new() });
+    }
     Some(FormField {
         name: text(f, "name")?,
         label: String::new(),

@@ -39,7 +39,7 @@ use pulsegate_schema::lead::rules::{self, Problem, max_chars};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use super::config::items;
+use super::config::item;
 use crate::js;
 
 /// The rendered form.
@@ -151,10 +151,10 @@ impl View {
     /// Every field's value as the submission carries it, in order: a checkbox's state, a chosen
     /// radio's value, or the text without surrounding whitespace; `None` when empty. One call.
     pub(crate) fn values(&self) -> Vec<Option<FieldValue>> {
-        let values = items(&read(&self.js));
+        let values = read(&self.js);
         (0..self.fields.len())
             .map(|i| {
-                let v = values.get(i)?;
+                let v = item(&values, i as u32);
                 match v.as_bool() {
                     Some(on) => Some(FieldValue::Bool(on)),
                     None => v.as_string().map(FieldValue::Text),

@@ -13,6 +13,7 @@ use pulsegate_schema::{FieldOption, FieldType, FormField};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
+use super::view::FieldView;
 use crate::js::{flag, get, number, text, whole};
 
 #[wasm_bindgen(module = "/js/form-view.js")]
@@ -40,15 +41,17 @@ const TYPES: [FieldType; 10] = [
 ];
 
 /// The visible fields of the config in `json` (the parsed body), in order, as the rules need them
-/// (their texts are the view's: not read); `None` when it is not a config. The rest of the answer
+/// (their texts are the view's: not read), each as the view's field; `None` when it is not a
+/// config. The rest of the answer
 /// (texts, messages, hidden fields, language) is `js/form-view.js`'s, but a config without its
 /// success message, its messages (`pulsegate_schema::lead::FormMessages`, the worker's catalogue
 /// in the form's language) or its language is not one.
-pub(crate) fn read(json: &JsValue) -> Option<Vec<FormField>> {
+pub(crate) fn read(json: &JsValue) -> Option<Vec<FieldView>> {
     let list = get(json, "fields");
     let mut fields = Vec::new();
     for i in 0..count(&list) {
-        fields.push(field(&item(&list, i))?);
+        // Straight into the view's fields: no second vector to move them into.
+        fields.push(FieldView::new(field(&item(&list, i))?));
     }
     text(json, "success_message")?;
     text(json, "lang")?;

@@ -103,28 +103,28 @@ extern "C" {
     fn count_autofilled(view: &JsValue) -> u32;
 }
 
-/// Renders the config `json` (its `fields` read, the form `form_id`) into `root` (the shadow
-/// root).
+/// Renders the config `json` (its `fields` read by `config::read`, the form `form_id`) into
+/// `root` (the shadow root).
 pub(crate) fn render(
     root: &JsValue,
     json: &JsValue,
-    fields: Vec<FormField>,
+    fields: Vec<FieldView>,
     form_id: &str,
 ) -> Option<View> {
     let js = js::object(build(root, json, form_id))?;
-    let fields: Vec<FieldView> = fields
-        .into_iter()
-        .enumerate()
-        .map(|(i, field)| {
-            // The limit the rules apply, on every text-like control (the schema's `max_chars`).
-            limit(&js, i, max_chars(&field));
-            FieldView { field, invalid: false, fill: FieldFill::default() }
-        })
-        .collect();
+    for (i, f) in fields.iter().enumerate() {
+        // The limit the rules apply, on every text-like control (the schema's `max_chars`).
+        limit(&js, i, max_chars(&f.field));
+    }
     Some(View { js, fields })
 }
 
 impl FieldView {
+    /// `field`, not yet checked or touched.
+    pub(crate) fn new(field: FormField) -> Self {
+        Self { field, invalid: false, fill: FieldFill::default() }
+    }
+
     /// Notes a trusted key or pointer press in the field.
     pub(crate) fn pressed(&mut self) {
         self.fill.pressed = true;

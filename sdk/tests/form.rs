@@ -553,6 +553,28 @@ async fn a_starting_tracker_is_waited_for_and_its_ids_are_checked() {
 }
 
 #[wasm_bindgen_test]
+async fn an_endpoints_trailing_slashes_are_dropped() {
+    let endpoint = "https://form-slash.example";
+    install_network();
+    answer(
+        endpoint,
+        &format!("[{{status: 200, body: {CONFIG:?}}}, {{status: 201, body: '{{}}'}}]"),
+    );
+    let target = run(&format!(
+        "const el = document.createElement('div'); el.id = 'form-slash'; document.body.appendChild(el);
+         return {{ el, siteKey: 'demo', formId: 'quote', endpoint: {:?} }};",
+        format!("{endpoint}//")
+    ));
+    assert!(crate::mount(&target));
+    let q = "return !!document.getElementById('form-slash').shadowRoot.querySelector('form');";
+    until("the form renders", || run(q).as_bool() == Some(true)).await;
+    assert!(sent(endpoint)[0].path.starts_with("/forms/config?"), "{}", sent(endpoint)[0].path);
+    fill_valid("form-slash");
+    submit("form-slash");
+    until("the submission", || !posts(endpoint).is_empty()).await;
+}
+
+#[wasm_bindgen_test]
 async fn the_config_is_asked_for_in_the_visitors_languages() {
     install_network();
     for (n, lang, query) in [

@@ -326,8 +326,10 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// `GenericShunt` around it. 16,356 → 15,955 B (wasm 9,721 → 9,320); `pulse.js` 47,772 → 47,383 B,
 /// `tracker.js` unchanged. The config's fields read straight into the view's (`FieldView::new`)
 /// instead of moved from one vector into another when the view is built: 15,751 B (wasm 9,116);
-/// `pulse.js` 47,183 B.
-const FORM_BUDGET: usize = 15_759;
+/// `pulse.js` 47,183 B. The endpoint's trailing slashes popped in place instead of
+/// `trim_end_matches('/')` and a copy (a browser test pins it): 15,659 B (wasm 9,025); `pulse.js`
+/// 47,106 B.
+const FORM_BUDGET: usize = 15_667;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

@@ -148,7 +148,7 @@ struct Form {
 /// Mounts the form described by `target` (`{el, siteKey, formId, endpoint, lang?, tracker?}`); `false` when the
 /// target is unusable (see `crate::mount`).
 pub(crate) fn mount(target: &JsValue) -> bool {
-    let (Some(el), Some(site_key), Some(form_id), Some(endpoint)) = (
+    let (Some(el), Some(site_key), Some(form_id), Some(mut endpoint)) = (
         object(get(target, "el")),
         text(target, "siteKey").and_then(|k| SiteKey::parse(&k).ok()),
         text(target, "formId").filter(|f| is_form_id(f)),
@@ -157,7 +157,10 @@ pub(crate) fn mount(target: &JsValue) -> bool {
         return false;
     };
     let Some(root) = object(attach(&el)) else { return false };
-    let endpoint = String::from(endpoint.trim_end_matches('/'));
+    // Without its trailing slashes, in place.
+    while endpoint.as_bytes().last() == Some(&b'/') {
+        endpoint.pop();
+    }
     let rc = Rc::new_cyclic(|me| {
         RefCell::new(Form {
             me: me.clone(),

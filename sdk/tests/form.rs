@@ -298,7 +298,7 @@ async fn unusable_targets_and_refused_configs_render_nothing() {
 }
 
 #[wasm_bindgen_test]
-async fn every_field_type_has_its_rule_and_an_unknown_type_renders_nothing() {
+async fn every_field_type_has_its_rule_and_an_unusable_config_renders_nothing() {
     let endpoint = "https://form-types.example";
     let config = with_fields(
         r#"{"name":"n","label":"N","type":"number"},{"name":"u","label":"U","type":"url"},
@@ -323,24 +323,32 @@ async fn every_field_type_has_its_rule_and_an_unknown_type_renders_nothing() {
     );
     assert!(posts(endpoint).is_empty());
 
-    // A type the schema does not know makes the config unusable: nothing renders.
-    let endpoint = "https://form-unknown-type.example";
-    let config = with_fields(
+    // A type the schema does not know, or no success message, language or messages, make the
+    // config unusable: nothing renders.
+    let unknown = with_fields(
         r#"{"name":"n","label":"N","type":"text"},{"name":"p","label":"P","type":"password"}"#,
     );
-    answer(endpoint, &format!("[{{status: 200, body: {config:?}}}]"));
-    let target = run(&format!(
-        "const el = document.createElement('div'); el.id = 'form-unknown'; document.body.appendChild(el);
-         return {{ el, siteKey: 'demo', formId: 'quote', endpoint: {endpoint:?} }};"
-    ));
-    assert!(crate::mount(&target));
-    until("the config request", || !sent(endpoint).is_empty()).await;
-    super::sleep(100).await;
-    assert_eq!(
-        run("return document.getElementById('form-unknown').shadowRoot.childNodes.length;")
-            .as_f64(),
-        Some(0.0)
-    );
+    let unusable = [
+        unknown,
+        CONFIG.replace(r#""success_message":"#, r#""success":"#),
+        CONFIG.replace(r#""lang":"en""#, r#""lang":1"#),
+        CONFIG.replace(r#""messages":{"#, r#""messages":"x","m":{"#),
+    ];
+    for (n, config) in unusable.iter().enumerate() {
+        let endpoint = format!("https://form-unusable{n}.example");
+        answer(&endpoint, &format!("[{{status: 200, body: {config:?}}}]"));
+        let target = run(&format!(
+            "const el = document.createElement('div'); el.id = 'form-unusable{n}'; document.body.appendChild(el);
+             return {{ el, siteKey: 'demo', formId: 'quote', endpoint: {endpoint:?} }};"
+        ));
+        assert!(crate::mount(&target));
+        until("the config request", || !sent(&endpoint).is_empty()).await;
+        super::sleep(100).await;
+        let nodes = format!(
+            "return document.getElementById('form-unusable{n}').shadowRoot.childNodes.length;"
+        );
+        assert_eq!(run(&nodes).as_f64(), Some(0.0), "config {n}");
+    }
 }
 
 #[wasm_bindgen_test]

@@ -53,8 +53,8 @@ pub(crate) fn read(json: &JsValue) -> Option<Vec<FieldView>> {
         // Straight into the view's fields: no second vector to move them into.
         fields.push(FieldView::new(field(&item(&list, i))?));
     }
-    text(json, "success_message")?;
-    text(json, "lang")?;
+    // Looked at, not copied into the wasm.
+    (get(json, "success_message").is_string() && get(json, "lang").is_string()).then_some(())?;
     crate::js::object(get(json, "messages"))?;
     (!fields.is_empty()).then_some(fields)
 }
@@ -62,7 +62,8 @@ pub(crate) fn read(json: &JsValue) -> Option<Vec<FieldView>> {
 /// How many elements a JS array has (at most 1,000; none for anything else), each read by index
 /// with [`item`]: no `Vec` of them in between.
 pub(crate) fn count(array: &JsValue) -> u32 {
-    whole(number(array, "length")).unwrap_or(0).min(1_000) as u32
+    // `as` truncates the fraction and saturates: a negative length (or none, NaN) is 0.
+    number(array, "length").unwrap_or(0.0).min(1_000.0) as u32
 }
 
 fn field(f: &JsValue) -> Option<FormField> {

@@ -48,8 +48,12 @@ impl fmt::Display for InvalidFingerprintId {
 impl FingerprintId {
     /// Checks the shape of a fingerprint id.
     pub fn parse(s: &str) -> Result<Self, InvalidFingerprintId> {
-        let ok = s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        if ok { Ok(Self(s.to_owned())) } else { Err(InvalidFingerprintId) }
+        if Self::is_valid(s) { Ok(Self(s.to_owned())) } else { Err(InvalidFingerprintId) }
+    }
+
+    /// Whether `s` has a fingerprint id's shape (64 lower-case hex digits), without a copy of it.
+    pub fn is_valid(s: &str) -> bool {
+        s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
     }
 
     /// The id of a SHA-256 `digest`: its bytes as 64 lower-case hex digits.

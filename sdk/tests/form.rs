@@ -535,6 +535,18 @@ async fn a_starting_tracker_is_waited_for_and_its_ids_are_checked() {
     assert_eq!(s.visitor_id, None, "an id that is not a UUID is left out");
     assert_eq!(s.fingerprint, None, "a fingerprint id that is not one is left out");
     assert!(run("return window.looks;").as_f64().unwrap_or(0.0) >= 4.0);
+    // Ids in capitals are the same ids.
+    let s = submit_with_tracker(
+        "form-capitals",
+        "https://form-capitals.example",
+        &format!(
+            "({{ getSessionId: () => {upper:?}, getVisitorId: () => {upper:?} }})",
+            upper = SESSION.to_uppercase()
+        ),
+    )
+    .await;
+    assert_eq!(s.session_id.map(|v| v.to_string()).as_deref(), Some(SESSION));
+    assert_eq!(s.visitor_id.map(|v| v.to_string()).as_deref(), Some(SESSION));
     // Off (`_off`), or not a loader's tracker (no `_l`): sent at once, without ids.
     for (n, tracker) in [
         "(window.looks = 0, { _l: {}, _off: true, getSessionId: () => { window.looks++; } })",

@@ -78,9 +78,10 @@ pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
     // The page URL without its fragment and credential-like parameters, as the tracker sends it
     // (cut to the schema's limit).
     let clean = |i| at(i).and_then(|url| url::clean(&url, &[], false));
-    // The tracker's ids, when they are well-formed.
-    let uuid = |i| at(i).as_deref().and_then(parse_uuid).as_ref().map(uuid_text);
-    let fingerprint = at(4).filter(|id| FingerprintId::parse(id).is_ok());
+    // The tracker's ids, when they are well-formed (as they are: the server reads a UUID in
+    // either case).
+    let uuid = |i| at(i).filter(|id| parse_uuid(id).is_some());
+    let fingerprint = at(4).filter(|id| FingerprintId::is_valid(id));
     let fill = &envelope.fill;
     write(
         view.js(),

@@ -83,10 +83,14 @@ impl fmt::Display for InvalidSiteKey {
 impl SiteKey {
     /// Checks the shape of a site key.
     pub fn parse(s: &str) -> Result<Self, InvalidSiteKey> {
-        let ok = !s.is_empty()
+        if Self::is_valid(s) { Ok(Self(s.to_owned())) } else { Err(InvalidSiteKey) }
+    }
+
+    /// Whether `s` has a site key's shape, without a copy of it.
+    pub fn is_valid(s: &str) -> bool {
+        !s.is_empty()
             && s.len() <= crate::limits::MAX_SITE_KEY_LEN
-            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-        if ok { Ok(Self(s.to_owned())) } else { Err(InvalidSiteKey) }
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
     }
 
     /// The key as text.

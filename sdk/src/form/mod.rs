@@ -117,7 +117,8 @@ struct Form {
     /// The shadow root everything is rendered in.
     root: JsValue,
     endpoint: String,
-    site_key: SiteKey,
+    /// The site key, checked (`SiteKey::is_valid`).
+    site_key: String,
     form_id: String,
     /// The visitor's languages for `/forms/config?lang=` (`de` from `data-lang`, else the
     /// browser's, like `de-CH,de,en`), from the loader.
@@ -150,7 +151,7 @@ struct Form {
 pub(crate) fn mount(target: &JsValue) -> bool {
     let (Some(el), Some(site_key), Some(form_id), Some(mut endpoint)) = (
         object(get(target, "el")),
-        text(target, "siteKey").and_then(|k| SiteKey::parse(&k).ok()),
+        text(target, "siteKey").filter(|k| SiteKey::is_valid(k)),
         text(target, "formId").filter(|f| is_form_id(f)),
         text(target, "endpoint").filter(|e| e.starts_with("https://") || e.starts_with("http://")),
     ) else {
@@ -227,7 +228,7 @@ impl Form {
     fn load(&mut self) {
         let handler = self.handler();
         let lang = self.lang.as_deref();
-        load_config(&self.endpoint, self.site_key.as_str(), &self.form_id, lang, &handler);
+        load_config(&self.endpoint, &self.site_key, &self.form_id, lang, &handler);
     }
 
     fn on(&mut self, signal: Signal, a: &JsValue, field: Option<usize>) {

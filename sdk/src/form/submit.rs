@@ -17,7 +17,7 @@ use alloc::string::String;
 
 use pulsegate_schema::lead::FillSignals;
 use pulsegate_schema::limits;
-use pulsegate_schema::{FingerprintId, SiteKey};
+use pulsegate_schema::FingerprintId;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -31,7 +31,8 @@ use crate::url;
 #[derive(Debug)]
 pub(crate) struct Envelope<'a> {
     pub(crate) form_id: &'a str,
-    pub(crate) site_key: &'a SiteKey,
+    /// The site key, checked.
+    pub(crate) site_key: &'a str,
     pub(crate) submission_id: [u8; 16],
     /// What [`page`] answered: the page's URL and referrer, the tracker's ids.
     pub(crate) page: JsValue,
@@ -86,7 +87,7 @@ pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
     write(
         view.js(),
         envelope.form_id,
-        envelope.site_key.as_str(),
+        envelope.site_key,
         &uuid_text(&envelope.submission_id),
         uuid(2).as_deref(),
         uuid(3).as_deref(),

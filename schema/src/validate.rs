@@ -91,15 +91,44 @@ pub(crate) fn opt_url(prefix: &str, field: &str, value: Option<&String>) -> Resu
 /// assert!(!is_web_url("https://"));
 /// ```
 pub fn is_web_url(value: &str) -> bool {
-    // `get` rather than indexing: no panicking path (the browser SDK links this too).
-    let after = |scheme: &str| {
+    // Bytes and `get` rather than `str` slices and indexing: no char-boundary checks and no
+    // panicking path (the browser SDK links this too).
+    let b = value.as_bytes();
+    let after = |scheme: &[u8]| {
         let n = scheme.len();
-        value.get(..n).filter(|s| s.eq_ignore_ascii_case(scheme)).and_then(|_| value.get(n..))
+        b.get(..n).filter(|s| s.eq_ignore_ascii_case(scheme)).and_then(|_| b.get(n..))
     };
-    let Some(rest) = after("https://").or_else(|| after("http://")) else {
+    let Some(rest) = after(b"https://").or_else(|| after(b"http://")) else {
         return false;
     };
-    !rest.is_empty()
-        && !rest.starts_with('/')
+    rest.first().is_some_and(|c| *c != b'/')
         && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_web_url;
+
+    #[test]
+    fn web_urls_are_http_or_https_with_a_host_and_no_spaces() {
+        for ok in ["https://x.example", "HTTP://x.example/a?b=c", "hTtPs://é.example", "http://x"]
+        {
+            assert!(is_web_url(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "http://",
+            "https:///x",
+            "https:/x",
+            "ftp://x.example",
+            "httpé://x",
+            "é",
+            "https://x.example/a b",
+            "https://x\u{7f}",
+            "https://x\u{a0}y",
+            " https://x",
+        ] {
+            assert!(!is_web_url(bad), "{bad}");
+        }
+    }
 }

@@ -15,9 +15,9 @@
 
 use alloc::string::String;
 
+use pulsegate_schema::FingerprintId;
 use pulsegate_schema::lead::FillSignals;
 use pulsegate_schema::limits;
-use pulsegate_schema::FingerprintId;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 

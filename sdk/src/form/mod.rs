@@ -120,9 +120,6 @@ struct Form {
     /// The site key, checked (`SiteKey::is_valid`).
     site_key: String,
     form_id: String,
-    /// The visitor's languages for `/forms/config?lang=` (`de` from `data-lang`, else the
-    /// browser's, like `de-CH,de,en`), from the loader.
-    lang: Option<String>,
     /// The tracker to link leads to: `target.tracker` (the npm package's API) when it is an
     /// object, else `window.PulseGate` when the form is submitted (`js/form-view.js`'s `page`).
     tracker: JsValue,
@@ -169,12 +166,6 @@ pub(crate) fn mount(target: &JsValue) -> bool {
             endpoint,
             site_key,
             form_id,
-            // Tags and commas only: nothing else ever reaches the URL.
-            lang: text(target, "lang").filter(|l| {
-                !l.is_empty()
-                    && l.len() <= 200
-                    && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b',')
-            }),
             tracker: get(target, "tracker"),
             view: None,
             shown_at: 0,
@@ -188,8 +179,16 @@ pub(crate) fn mount(target: &JsValue) -> bool {
             handler: None,
         })
     });
+    // The visitor's languages for `/forms/config?lang=` (`de` from `data-lang`, else the
+    // browser's, like `de-CH,de,en`), from the loader: asked for once, so not kept. Tags and
+    // commas only: nothing else ever reaches the URL.
+    let lang = text(target, "lang").filter(|l| {
+        !l.is_empty()
+            && l.len() <= 200
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b',')
+    });
     if let Ok(mut form) = rc.try_borrow_mut() {
-        form.load();
+        form.load(lang.as_deref());
     }
     // The form lives as long as the page: its callbacks only hold weak references.
     core::mem::forget(rc);
@@ -224,10 +223,9 @@ impl Form {
         then_signal(promise, &self.handler(), ok as u8, failed as u8);
     }
 
-    /// Asks for the config.
-    fn load(&mut self) {
+    /// Asks for the config in the languages `lang`.
+    fn load(&mut self, lang: Option<&str>) {
         let handler = self.handler();
-        let lang = self.lang.as_deref();
         load_config(&self.endpoint, &self.site_key, &self.form_id, lang, &handler);
     }
 

@@ -44,16 +44,9 @@ extern "C" {
     pub(crate) fn scroll_top(this: &Node) -> f64;
     #[wasm_bindgen(method, getter, js_name = scrollLeft)]
     pub(crate) fn scroll_left(this: &Node) -> f64;
+    /// `getBoundingClientRect()` (its sizes read by [`num`]: a placeholder is rare).
     #[wasm_bindgen(method, js_name = getBoundingClientRect)]
-    pub(crate) fn rect(this: &Node) -> Rect;
-
-    /// `getBoundingClientRect()`.
-    #[derive(Debug)]
-    pub(crate) type Rect;
-    #[wasm_bindgen(method, getter)]
-    pub(crate) fn width(this: &Rect) -> f64;
-    #[wasm_bindgen(method, getter)]
-    pub(crate) fn height(this: &Rect) -> f64;
+    pub(crate) fn rect(this: &Node) -> JsValue;
 
     /// `NodeList`.
     #[derive(Debug)]

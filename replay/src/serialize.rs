@@ -229,10 +229,10 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
             }
         }
         let rect = el.rect();
-        for &(name, v) in &[("rr_width", rect.width()), ("rr_height", rect.height())] {
+        for &(name, key) in &[("rr_width", "width"), ("rr_height", "height")] {
             attr(out, name);
             out.push('"');
-            json::round(out, v);
+            json::round(out, dom::num(&rect, key));
             out.push_str("px\"");
         }
         out.push_str("},\"childNodes\":[]}");

@@ -64,10 +64,6 @@ extern "C" {
     /// The nodes the event passed, innermost first (inside open shadow roots too).
     #[wasm_bindgen(method, js_name = composedPath)]
     pub(crate) fn composed_path(this: &Ev) -> Array;
-    #[wasm_bindgen(method, getter, js_name = clientX)]
-    pub(crate) fn client_x(this: &Ev) -> f64;
-    #[wasm_bindgen(method, getter, js_name = clientY)]
-    pub(crate) fn client_y(this: &Ev) -> f64;
 
     #[derive(Debug)]
     pub(crate) type MutationObserver;

@@ -105,3 +105,14 @@ function pgSheet(el) {
     /* no sheet, or not ours to read */
   }
 }
+
+/*
+ * An element's attributes in one call (not one per name and value): each name and value followed
+ * by a NUL (a NUL in a value, which only script can put there, reads as U+FFFD).
+ *
+ * pgAttrs(el) → ("name\0value\0")*
+ */
+function pgAttrs(el) {
+  for (var a = el.attributes, s = "", i = 0; i < a.length; i++) s += a[i].name + "\0" + a[i].value.replace(/\0/g, "\ufffd") + "\0";
+  return s;
+}

@@ -4,9 +4,9 @@
 
 use alloc::{borrow::ToOwned, string::String};
 
-use js_sys::{Array, Function, JsString, Object, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsCast, JsThreadLocal, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 
 #[wasm_bindgen]
 extern "C" {
@@ -34,12 +34,6 @@ extern "C" {
     pub(crate) fn node_value(this: &Node) -> Option<String>;
     #[wasm_bindgen(method, getter, js_name = localName)]
     pub(crate) fn local_name(this: &Node) -> String;
-    #[wasm_bindgen(method, js_name = hasAttributes)]
-    pub(crate) fn has_attributes(this: &Node) -> bool;
-    #[wasm_bindgen(method, js_name = getAttributeNames)]
-    pub(crate) fn attribute_names(this: &Node) -> Array;
-    #[wasm_bindgen(method, js_name = getAttribute)]
-    pub(crate) fn attribute(this: &Node, name: &JsValue) -> Option<String>;
     /// An open shadow root (closed ones read as null).
     #[wasm_bindgen(method, getter, js_name = shadowRoot)]
     pub(crate) fn shadow_root(this: &Node) -> Option<Node>;
@@ -50,16 +44,9 @@ extern "C" {
     pub(crate) fn scroll_top(this: &Node) -> f64;
     #[wasm_bindgen(method, getter, js_name = scrollLeft)]
     pub(crate) fn scroll_left(this: &Node) -> f64;
+    /// `getBoundingClientRect()` (its sizes read by [`num`]: a placeholder is rare).
     #[wasm_bindgen(method, js_name = getBoundingClientRect)]
-    pub(crate) fn rect(this: &Node) -> Rect;
-
-    /// `getBoundingClientRect()`.
-    #[derive(Debug)]
-    pub(crate) type Rect;
-    #[wasm_bindgen(method, getter)]
-    pub(crate) fn width(this: &Rect) -> f64;
-    #[wasm_bindgen(method, getter)]
-    pub(crate) fn height(this: &Rect) -> f64;
+    pub(crate) fn rect(this: &Node) -> JsValue;
 
     /// `NodeList`.
     #[derive(Debug)]
@@ -77,10 +64,6 @@ extern "C" {
     /// The nodes the event passed, innermost first (inside open shadow roots too).
     #[wasm_bindgen(method, js_name = composedPath)]
     pub(crate) fn composed_path(this: &Ev) -> Array;
-    #[wasm_bindgen(method, getter, js_name = clientX)]
-    pub(crate) fn client_x(this: &Ev) -> f64;
-    #[wasm_bindgen(method, getter, js_name = clientY)]
-    pub(crate) fn client_y(this: &Ev) -> f64;
 
     #[derive(Debug)]
     pub(crate) type MutationObserver;
@@ -135,31 +118,6 @@ pub(crate) const COMMENT: u32 = 8;
 pub(crate) const DOCUMENT: u32 = 9;
 pub(crate) const DOCTYPE: u32 = 10;
 pub(crate) const FRAGMENT: u32 = 11;
-
-// Attribute names read for every element, made JS strings once (a `&str` argument would be
-// decoded into a new JS string on every call). Not formatted: rustfmt drops the values of
-// statics in an `extern` block.
-#[rustfmt::skip]
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, static_string)]
-    pub(crate) static CLASS: JsString = "class";
-    #[wasm_bindgen(thread_local_v2, static_string)]
-    pub(crate) static CONTENTEDITABLE: JsString = "contenteditable";
-    #[wasm_bindgen(thread_local_v2, static_string)]
-    pub(crate) static UNMASK: JsString = "data-pg-unmask";
-    #[wasm_bindgen(thread_local_v2, static_string)]
-    pub(crate) static TYPE: JsString = "type";
-    #[wasm_bindgen(thread_local_v2, static_string)]
-    pub(crate) static VALUE: JsString = "value";
-    #[wasm_bindgen(thread_local_v2, static_string)]
-    pub(crate) static AUTOCOMPLETE: JsString = "autocomplete";
-}
-
-/// `el.getAttribute(name)` for one of the cached names above.
-pub(crate) fn attr(el: &Node, name: &'static JsThreadLocal<JsString>) -> Option<String> {
-    name.with(|name| el.attribute(name))
-}
 
 /// Where an event really happened: the innermost node of its path, which inside a shadow root
 /// is not the (retargeted) `target`.

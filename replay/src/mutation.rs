@@ -268,9 +268,7 @@ impl Buffer {
                 let (parent, _) = mirror.parent_of(*id);
                 let parent_flags = mirror.flags(parent);
                 let now = serialize::element_flags(
-                    node,
-                    &node.local_name(),
-                    true,
+                    &serialize::Element::read(node),
                     parent_flags & mirror::INHERITED,
                     parent_flags,
                 );
@@ -299,20 +297,20 @@ fn write_attributes(
             continue;
         }
         let flags = mirror.flags(id);
-        let tag = node.local_name();
+        let read = serialize::Element::read(&node);
+        let tag = read.tag.as_str();
         let mut entry = String::new();
         let mut any = false;
         for name in &names {
             let lower = name.to_ascii_lowercase();
             if lower.starts_with("on")
-                || matches!(tag.as_str(), "input" | "textarea" | "select")
+                || matches!(tag, "input" | "textarea" | "select")
                     && (lower == "value" || lower == "checked")
                 || flags & BLOCKED != 0
             {
                 continue;
             }
-            let js_name = JsValue::from_str(name);
-            let value = node.attribute(&js_name);
+            let value = read.attr(name);
             if any {
                 entry.push(',');
             }
@@ -321,7 +319,7 @@ fn write_attributes(
             match value {
                 None => entry.push_str("null"),
                 Some(v) => {
-                    let v = serialize::attribute_value(&tag, &lower, v, flags, base);
+                    let v = serialize::attribute_value(tag, &lower, v.into(), flags, base);
                     json::string(&mut entry, &v);
                 }
             }

@@ -3,12 +3,11 @@
 
 use alloc::{borrow::ToOwned, string::String};
 
-use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::dom::{self, Node};
 use super::json;
-use super::mask::{self, InputPolicy};
+use super::mask;
 use super::mirror::{self, BLOCKED, CHILDLESS, IGNORE, MASK_TEXT, SCRIPT, STYLE, SVG, UNMASK};
 
 /// What was written for a node.
@@ -116,45 +115,72 @@ pub(crate) fn text_value(data: String, flags: u8) -> String {
     }
 }
 
-/// The privacy markers in a `class` attribute: (mask, block, ignore, unmask).
-fn markers(class: &str) -> (bool, bool, bool, bool) {
-    let mut m = (false, false, false, false);
-    for c in class.split_ascii_whitespace() {
-        match c {
-            "pg-mask" | "rr-mask" => m.0 = true,
-            "pg-block" | "rr-block" => m.1 = true,
-            "pg-ignore" | "rr-ignore" => m.2 = true,
-            "pg-unmask" => m.3 = true,
-            _ => {}
-        }
+#[wasm_bindgen]
+extern "C" {
+    /// An element's attributes in one call (`replay/js/hooks.js`): each name and value followed
+    /// by a NUL.
+    #[wasm_bindgen(js_name = pgAttrs)]
+    fn attributes(el: &Node) -> String;
+}
+
+/// Text up to the first NUL, and what follows it.
+fn cut(s: &str) -> (&str, &str) {
+    let at = s.bytes().position(|b| b == 0).unwrap_or(s.len());
+    let (head, tail) = s.split_at_checked(at).unwrap_or((s, ""));
+    (head, tail.get(1..).unwrap_or_default())
+}
+
+/// An element's tag and attributes, read once.
+pub(crate) struct Element {
+    pub(crate) tag: String,
+    attributes: String,
+}
+
+impl Element {
+    pub(crate) fn read(el: &Node) -> Self {
+        Self { tag: el.local_name(), attributes: attributes(el) }
     }
-    m
+
+    /// The value of attribute `name` (lowercase).
+    pub(crate) fn attr(&self, name: &str) -> Option<&str> {
+        let mut rest = self.attributes.as_str();
+        while !rest.is_empty() {
+            let (n, r) = cut(rest);
+            let (v, r) = cut(r);
+            if n == name {
+                return Some(v);
+            }
+            rest = r;
+        }
+        None
+    }
 }
 
 /// The flags of an element, from its tag, class and attributes and what its parent passes down.
-/// `attributes`: whether it has any (`hasAttributes()`); without, none is read.
-pub(crate) fn element_flags(
-    node: &Node,
-    tag: &str,
-    attributes: bool,
-    inherited: u8,
-    parent_flags: u8,
-) -> u8 {
+pub(crate) fn element_flags(el: &Element, inherited: u8, parent_flags: u8) -> u8 {
+    let tag = el.tag.as_str();
     let mut flags = inherited & mirror::INHERITED;
-    if attributes {
-        let class = dom::attr(node, &dom::CLASS).unwrap_or_default();
-        let (masked, blocked, ignored, unmask) = markers(&class);
-        if masked || dom::attr(node, &dom::CONTENTEDITABLE).is_some_and(|v| v != "false") {
-            flags |= MASK_TEXT;
-        }
-        if blocked {
-            flags |= BLOCKED | CHILDLESS;
-        }
-        if ignored {
-            flags |= IGNORE;
-        }
-        if unmask || dom::attr(node, &dom::UNMASK).is_some() {
-            flags |= UNMASK;
+    // One pass over the attributes for the privacy markers.
+    let mut rest = el.attributes.as_str();
+    while !rest.is_empty() {
+        let (name, r) = cut(rest);
+        let (value, r) = cut(r);
+        rest = r;
+        match name {
+            "class" => {
+                for c in value.split_ascii_whitespace() {
+                    flags |= match c {
+                        "pg-mask" | "rr-mask" => MASK_TEXT,
+                        "pg-block" | "rr-block" => BLOCKED | CHILDLESS,
+                        "pg-ignore" | "rr-ignore" => IGNORE,
+                        "pg-unmask" => UNMASK,
+                        _ => 0,
+                    };
+                }
+            }
+            "contenteditable" if value != "false" => flags |= MASK_TEXT,
+            "data-pg-unmask" => flags |= UNMASK,
+            _ => {}
         }
     }
     if parent_flags & SVG != 0 && tag != "foreignObject" || tag == "svg" {
@@ -173,13 +199,12 @@ pub(crate) fn element_flags(
 fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     let Place { parent_flags, shadow, in_add, .. } = at;
     let inherited = parent_flags & mirror::INHERITED;
-    let tag = el.local_name();
-    // Most elements of a page carry no attribute: for them none is asked for.
-    let attributes = el.has_attributes();
-    let flags = element_flags(el, &tag, attributes, inherited, parent_flags);
+    let read = Element::read(el);
+    let tag = read.tag.as_str();
+    let flags = element_flags(&read, inherited, parent_flags);
     out.push(',');
     json::key(out, "tagName");
-    json::string(out, &tag);
+    json::string(out, tag);
     if flags & SVG != 0 {
         out.push_str(",\"isSVG\":true");
     }
@@ -198,61 +223,60 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     if flags & BLOCKED != 0 {
         // A same-size placeholder: only id and class (so the page's own rules still apply).
         for name in &["id", "class"] {
-            if let Some(value) = el.attribute(&JsValue::from_str(name)) {
+            if let Some(value) = read.attr(name) {
                 attr(out, name);
-                json::string(out, &value);
+                json::string(out, value);
             }
         }
         let rect = el.rect();
-        for &(name, v) in &[("rr_width", rect.width()), ("rr_height", rect.height())] {
+        for &(name, key) in &[("rr_width", "width"), ("rr_height", "height")] {
             attr(out, name);
             out.push('"');
-            json::round(out, v);
+            json::round(out, dom::num(&rect, key));
             out.push_str("px\"");
         }
         out.push_str("},\"childNodes\":[]}");
         return Written::Closed(flags);
     }
     let kind = if tag == "input" {
-        dom::attr(el, &dom::TYPE).unwrap_or_default().to_ascii_lowercase()
+        read.attr("type").unwrap_or_default().to_ascii_lowercase()
     } else {
         String::new()
     };
-    let field = matches!(tag.as_str(), "input" | "textarea" | "select");
-    let stylesheet = stylesheet_text(el, &tag, base);
-    // An index loop, not `flat_map` over `Array::iter` (core's flatten machinery in the wasm).
-    let names = attributes.then(|| el.attribute_names());
-    let count = names.as_ref().map_or(0, js_sys::Array::length);
-    for i in 0..count {
-        let name = names.as_ref().map(|names| names.get(i)).unwrap_or_default();
-        let Some(name_text) = name.as_string() else { continue };
-        let lower = name_text.to_ascii_lowercase();
+    let field = matches!(tag, "input" | "textarea" | "select");
+    let stylesheet = stylesheet_text(el, tag, base);
+    let mut rest = read.attributes.as_str();
+    while !rest.is_empty() {
+        let (name, r) = cut(rest);
+        let (value, r) = cut(r);
+        rest = r;
+        let lower = name.to_ascii_lowercase();
         // Event handler code is no part of what a page looks like.
         if lower.starts_with("on")
             || field && (lower == "value" || lower == "checked")
             || tag == "option" && lower == "selected"
-            || matches!(tag.as_str(), "iframe" | "frame") && lower == "src"
+            || matches!(tag, "iframe" | "frame") && lower == "src"
             || stylesheet.is_some() && tag == "link" && (lower == "href" || lower == "rel")
         {
             continue;
         }
-        let Some(value) = el.attribute(&name) else { continue };
-        let value = attribute_value(&tag, &lower, value, flags, base);
-        attr(out, &name_text);
+        let value = attribute_value(tag, &lower, value.to_owned(), flags, base);
+        attr(out, name);
         json::string(out, &value);
     }
     if field {
-        let policy = policy(el, &tag, &kind, flags);
         if tag == "input" && mask::is_choice(&kind) {
-            if let Some(v) = dom::attr(el, &dom::VALUE) {
+            if let Some(v) = read.attr("value") {
                 attr(out, "value");
-                json::string(out, &v);
+                json::string(out, v);
             }
             if dom::prop(el, "checked").as_bool() == Some(true) {
                 attr(out, "checked");
                 out.push_str("true");
             }
         } else {
+            let autocomplete = read.attr("autocomplete").unwrap_or_default();
+            let policy = mask::input_policy(tag, &kind, autocomplete, flags & UNMASK != 0);
             let value = dom::text(el, "value");
             if !value.is_empty()
                 && let Some(v) = mask::input_value(&value, policy)
@@ -273,7 +297,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         attr(out, "_cssText");
         json::string(out, &css);
     }
-    if matches!(tag.as_str(), "video" | "audio") {
+    if matches!(tag, "video" | "audio") {
         attr(out, "rr_mediaState");
         let paused = dom::prop(el, "paused").as_bool() != Some(false);
         out.push_str(if paused { "\"paused\"" } else { "\"played\"" });
@@ -331,12 +355,6 @@ pub(crate) fn attribute_value(
     } else {
         mask::mask_sensitive(&value).unwrap_or(value)
     }
-}
-
-/// The recording policy of a form field.
-pub(crate) fn policy(el: &Node, tag: &str, kind: &str, flags: u8) -> InputPolicy {
-    let autocomplete = dom::attr(el, &dom::AUTOCOMPLETE).unwrap_or_default();
-    mask::input_policy(tag, kind, &autocomplete, flags & UNMASK != 0)
 }
 
 /// The CSS of a `<style>`, or of a same-origin `<link rel=stylesheet>` whose rules can be read,

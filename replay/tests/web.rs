@@ -78,7 +78,7 @@ use wasm_bindgen::JsCast as _;
 /// A sink that keeps what the recorder writes, in `window.__sink.parts`.
 fn sink() -> JsValue {
     js(&format!(
-        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet;",
+        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet; globalThis.pgAttrs = pgAttrs;",
         include_str!("../js/hooks.js")
     ));
     js(
@@ -245,6 +245,43 @@ async fn the_snapshot_is_rrweb_shaped_and_masked() {
         other => panic!("{other:?}"),
     };
     assert!(css.contains("url(\"http") && css.contains("img.png"), "{css}");
+    replay_stop();
+}
+
+/// Attributes reach the recorder as one NUL-separated text: a NUL set by script must not split
+/// a value into a name and a value of their own, which would escape the value's masking.
+#[wasm_bindgen_test]
+async fn a_nul_in_an_attribute_value_stays_inside_that_value() {
+    replay_stop();
+    set_root(r#"<p id="v">x</p>"#);
+    let set = |v: &str| js(&format!("document.getElementById('v').setAttribute('title', {v})"));
+    set(r#"'x\0data-leak\0jane@example.com'"#);
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"sink".into(), &sink()).unwrap();
+    assert_eq!(replay_start(&options), 0);
+    for _ in 0..200 {
+        if events().iter().any(|e| matches!(e.data, ReplayEventData::FullSnapshot(_))) {
+            break;
+        }
+        sleep(5).await;
+    }
+    set(r#"'y\0aria-leak\0jane@example.com'"#);
+    sleep(10).await;
+    let events = events();
+    let v = element(snapshot(&events), "v");
+    assert_eq!(attr(v, "data-leak"), None);
+    let title = |value: Option<&AttributeValue>| match value {
+        Some(AttributeValue::Text(t)) => t.clone(),
+        other => panic!("{other:?}"),
+    };
+    let t = title(attr(v, "title"));
+    assert!(t.starts_with('x') && t.ends_with("data-leak\u{fffd}****@*******.***"), "{t}");
+    let m = mutations(&events);
+    assert_eq!(m.len(), 1);
+    let changed = &m[0].attributes[0].attributes;
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    let t = title(changed.get("title"));
+    assert!(t.starts_with('y') && t.ends_with("aria-leak\u{fffd}****@*******.***"), "{t}");
     replay_stop();
 }
 

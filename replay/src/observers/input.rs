@@ -9,8 +9,9 @@ use super::super::dom::Ev;
 use super::super::dom::{self, Node, NodeList};
 use super::super::json;
 use super::super::mask::{self, InputPolicy};
+use super::super::mirror::UNMASK;
 use super::super::recorder::{INCREMENTAL, Recorder};
-use super::super::serialize::{self, events_dropped};
+use super::super::serialize::{Element, events_dropped};
 use super::Hooks;
 
 /// Setters that change a field's value without an event.
@@ -78,7 +79,9 @@ impl Recorder {
         let text = if mask::is_choice(&kind) {
             dom::text(el, "value")
         } else {
-            let policy = serialize::policy(el, &tag, &kind, flags);
+            let read = Element::read(el);
+            let autocomplete = read.attr("autocomplete").unwrap_or_default();
+            let policy = mask::input_policy(&tag, &kind, autocomplete, flags & UNMASK != 0);
             if policy == InputPolicy::Drop {
                 return;
             }

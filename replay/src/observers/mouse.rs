@@ -3,6 +3,8 @@
 
 use alloc::string::String;
 
+use wasm_bindgen::JsValue;
+
 use super::super::dom::{self, Ev};
 use super::super::json;
 use super::super::listener::Timer;
@@ -35,11 +37,14 @@ pub(super) fn dispatch(r: &mut Recorder, tag: u32, ev: &Ev) {
 /// The event's viewport position (the first changed touch for touch events).
 fn position(ev: &Ev) -> (f64, f64) {
     let touches = dom::prop(ev, "changedTouches");
-    if touches.is_object() {
-        let touch = js_sys::Reflect::get_u32(&touches, 0).unwrap_or_default();
-        return (dom::num(&touch, "clientX"), dom::num(&touch, "clientY"));
-    }
-    (ev.client_x(), ev.client_y())
+    // The touch's or the event's own `clientX`/`clientY`, one read for both.
+    let touch = if touches.is_object() {
+        js_sys::Reflect::get_u32(&touches, 0).unwrap_or_default()
+    } else {
+        JsValue::UNDEFINED
+    };
+    let at = if touches.is_object() { &touch } else { ev.as_ref() };
+    (dom::num(at, "clientX"), dom::num(at, "clientY"))
 }
 
 impl Recorder {

@@ -369,7 +369,15 @@ const FORM_GOAL: usize = 10_000;
 /// element. What is left, by size (raw, `-Oz -g`): `flush_mutations` 4.2 KB, `serialize::node`
 /// 2.7 KB, the data segment 2.5 KB, the slice 1.7 KB, `replay_start` 1.6 KB, `mask_with` 1.5 KB,
 /// `on_input` 1.2 KB, `attribute_value` 1.2 KB, the listeners' dispatcher 1.1 KB.
-const REPLAY_CHUNK_BUDGET: usize = 23_990;
+///
+/// A correctness fix costs +49 B: a subtree taken out of the Replayer's page takes its shadow
+/// content with it (the mirror walks shadow roots too), and a removal naming a parent that has
+/// left already is not written (rrweb's Replayer warned "Node with id … not found" for both,
+/// seen when a page added a shadow host ahead of a streaming snapshot). Tried and not kept: not
+/// writing again a node the snapshot's walk wrote after its add was recorded, +73 B, and wrong
+/// when the walk's next node moves within its parent (the walk then writes it out of place and
+/// the mutation's move is what puts it right).
+const REPLAY_CHUNK_BUDGET: usize = 24_039;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

@@ -139,33 +139,24 @@ impl Mirror {
         }
     }
 
-    /// Takes every node under `root` (in the live DOM) out of the Replayer's page too.
+    /// Takes every node under `root` (in the live DOM, shadow roots included: a host taken out
+    /// of the Replayer's page takes its shadow content with it) out of the Replayer's page too.
     pub(crate) fn forget_subtree(&mut self, root: &Node) {
-        let mut next = root.first_child();
-        let mut depth = 0usize;
-        while let Some(node) = next {
-            if let Some(id) = self.id(&node) {
-                self.take_out(id);
+        // Containers whose children are still to be walked (a loop, not recursion: pages nest
+        // deep).
+        let mut open = vec![root.clone()];
+        while let Some(parent) = open.pop() {
+            if let Some(shadow) = parent.shadow_root() {
+                open.push(shadow);
             }
-            next = if let Some(child) = node.first_child() {
-                depth += 1;
-                Some(child)
-            } else {
-                let mut cur = node;
-                loop {
-                    if let Some(sibling) = cur.next_sibling() {
-                        break Some(sibling);
-                    }
-                    if depth == 0 {
-                        break None;
-                    }
-                    depth -= 1;
-                    match cur.parent_node() {
-                        Some(parent) => cur = parent,
-                        None => break None,
-                    }
+            let mut next = parent.first_child();
+            while let Some(node) = next {
+                next = node.next_sibling();
+                if let Some(id) = self.id(&node) {
+                    self.take_out(id);
                 }
-            };
+                open.push(node);
+            }
         }
     }
 

@@ -146,8 +146,14 @@ impl Buffer {
         if parent == mirror::ROOT {
             return;
         }
-        push_remove(&mut self.removes, parent, id, shadow);
-        self.removed += 1;
+        // A node whose parent has left the Replayer's page already (in this batch: the page
+        // removed an ancestor, then moved this node out of it, which the live DOM no longer
+        // shows under the ancestor) left with it: a removal naming that parent would name a
+        // node the Replayer no longer has.
+        if mirror.present(parent) {
+            push_remove(&mut self.removes, parent, id, shadow);
+            self.removed += 1;
+        }
         mirror.take_out(id);
         mirror.forget_subtree(node);
     }
@@ -416,9 +422,13 @@ impl Adds<'_> {
             && mirror.present(old)
             && !mirror.written_now(old)
         {
+            // (Unless its old parent has left, or was written again in this flush: it left with
+            // the Replayer's old copy of that parent.)
             let (p, s) = mirror.parent_of(old);
-            push_remove(self.removes, p, old, s);
-            self.moved += 1;
+            if mirror.present(p) && !mirror.written_now(p) {
+                push_remove(self.removes, p, old, s);
+                self.moved += 1;
+            }
             mirror.take_out(old);
             mirror.forget_subtree(node);
         }

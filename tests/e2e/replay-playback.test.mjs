@@ -5,14 +5,19 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser } from '../support/browser.mjs';
 import { canonicalDom, domDifferences, replay, decodeBatch } from '../support/replay.mjs';
-import { serveReplaySite, startCapturedRecording, collectSent } from '../support/replay-site.mjs';
+import { serveReplaySite, startCapturedRecording, collectSent, chunkPath } from '../support/replay-site.mjs';
 import { ReplayEvents } from '../support/replay-events.mjs';
 
 let site;
 let browser;
 
+/** One long list first in the body: the first snapshot slice (32 nodes at `sliceMs: 0`) opens
+ * it and writes only its first items, so what is added to it then is ahead of the walk. */
+const ROWS_PAGE = `<!doctype html><html><head><title>rows</title></head><body><div id="rows">${
+  Array.from({ length: 300 }, (_, i) => `<span>row ${i}</span>`).join('')}</div><p id="after">after</p></body></html>`;
+
 before(async () => {
-  site = await serveReplaySite();
+  site = await serveReplaySite({ '/rows.html': ROWS_PAGE });
   browser = await launchBrowser();
 });
 
@@ -224,4 +229,74 @@ test('insertions in the middle, interleaved runs, nested subtrees and moves repl
   assert.deepEqual(errors, []);
   await page.close();
   await player.close();
+});
+
+/** Starts the chunk on `page` with snapshot slices as short as they go (32 nodes each), runs
+ * `during` right after the first slice was written, before the next one (it may go on
+ * asynchronously), and collects the events. */
+async function recordDuringSnapshot(page, during) {
+  await page.addScriptTag({ url: await chunkPath() });
+  await page.evaluate(async (during) => {
+    window.__sent = [];
+    // The promise settles in the task that wrote the first slice; the next slice is a later task.
+    await window.PulseGate.replay.start({
+      endpoint: location.origin,
+      sliceMs: 0,
+      session: () => ({ id: '0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c', startedAt: 1764097200000 }),
+      send: (url, body) => window.__sent.push(body instanceof Blob ? body.text() : Array.from(new Uint8Array(body))),
+    });
+    // eslint-disable-next-line no-new-func
+    return new Function(`return (${during})()`)();
+  }, String(during));
+  const bodies = await collectSent(page);
+  const events = new ReplayEvents(await Promise.all(bodies.map(decodeBatch))).all();
+  const live = await page.evaluate(canonicalDom, { base: page.url(), replayed: false });
+  return { events, live };
+}
+
+test('shadow content of a subtree taken out of the Replayer\'s page is taken out with it', async () => {
+  const cases = [
+    // A host added ahead of the walk: the walk writes it with its shadow children, and the
+    // mutation buffer, which saw the add, writes it again after the snapshot (as a move).
+    ['a shadow host added ahead of a streaming snapshot', () => {}, () => {
+      const host = document.createElement('div');
+      host.attachShadow({ mode: 'open' }).innerHTML = '<i>one</i><i>two</i>';
+      host.append('light');
+      document.getElementById('rows').append(host);
+    }],
+    // Once the snapshot is written, a host leaves the page and its shadow child moves out of
+    // it in the same task: the child's removal must not name the host, gone already.
+    ['a shadow host removed while its shadow child moves out', () => {
+      const host = document.createElement('div');
+      host.id = 'host';
+      host.attachShadow({ mode: 'open' }).innerHTML = '<i>one</i><i id="moved">two</i>';
+      document.getElementById('after').after(host);
+    }, () => new Promise((resolve) => {
+      const wait = () => {
+        if (window.PulseGate.replay.stats.events < 2) return setTimeout(wait, 10);
+        const host = document.getElementById('host');
+        const moved = host.shadowRoot.getElementById('moved');
+        host.remove();
+        document.getElementById('after').append(moved);
+        resolve();
+      };
+      wait();
+    })],
+  ];
+  for (const [name, setup, during] of cases) {
+    const page = await browser.context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${site.url}/rows.html`);
+    await page.evaluate(setup);
+    const { events, live } = await recordDuringSnapshot(page, during);
+    assert.ok(events.some((e) => e.type === 3 && e.data.source === 0), `${name}: the change is recorded`);
+    const player = await browser.context.newPage();
+    const replayed = await replay(player, events, `${site.url}/rows.html`);
+    assert.deepEqual(domDifferences(live, replayed.dom), [], `${name}: the replayed DOM equals the live DOM`);
+    assert.deepEqual(replayed.warnings, [], `${name}: the Replayer found every node it was told about`);
+    assert.deepEqual(errors, [], name);
+    await page.close();
+    await player.close();
+  }
 });

@@ -211,7 +211,16 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// chunks 49,357 → 48,704 B. The storage mirror's key listing read where it lies (`keys_in` over
 /// the one line-separated text from `js/storage.js`) instead of copied into a `Vec<String>`:
 /// 37,453 B (wasm 28,296 → 28,089, −467 B raw; `pulse.js` with its chunks → 48,490 B).
-const FIRST_PAGEVIEW_BUDGET: usize = 37_472;
+///
+/// The tracker's state leaked in a `OnceCell` that every callback holds a `&'static` to, instead
+/// of an `Rc` forgotten after start and a `Weak` per callback: nothing can drop the tracker, so
+/// the drop of the whole `Tracker` (its config, store, timers, listeners, patches, page state
+/// and fingerprint), which the callback dispatcher carried inlined for the `Rc` it upgraded, and
+/// the `Weak` clones and drops are gone. A browser test pins first that a call made while the
+/// tracker runs (a page's `fetch` calling the API back) is dropped and the tracker goes on:
+/// 37,453 → 37,216 B (wasm 28,089 → 27,853; −634 B raw without names; `form.js` unchanged,
+/// `pulse.js` with its chunks 48,490 → 48,330 B).
+const FIRST_PAGEVIEW_BUDGET: usize = 37_235;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -219,8 +219,9 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// the `Weak` clones and drops are gone. A browser test pins first that a call made while the
 /// tracker runs (a page's `fetch` calling the API back) is dropped and the tracker goes on:
 /// 37,453 → 37,216 B (wasm 28,089 → 27,853; −634 B raw without names; `form.js` unchanged,
-/// `pulse.js` with its chunks 48,490 → 48,330 B).
-const FIRST_PAGEVIEW_BUDGET: usize = 37_235;
+/// `pulse.js` with its chunks 48,490 → 48,330 B). The five timers reading the global object
+/// when they arm or clear instead of holding a clone of `window` each: 37,199 B (wasm −18).
+const FIRST_PAGEVIEW_BUDGET: usize = 37_218;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -210,11 +210,11 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
     let mut tracker = Tracker {
         me,
         page_id: crate::text::uuid_text(&js::random_bytes().unwrap_or_default()),
-        flush_timer: Timer::new(&window, handler(Signal::Flush)),
-        retry_timer: Timer::new(&window, handler(Signal::Retry)),
-        start_timer: Timer::new(&window, handler(Signal::Start)),
-        route_timer: Timer::new(&window, handler(Signal::Route)),
-        rage_timer: Timer::new(&window, handler(Signal::RageEnd)),
+        flush_timer: Timer::new(handler(Signal::Flush)),
+        retry_timer: Timer::new(handler(Signal::Retry)),
+        start_timer: Timer::new(handler(Signal::Start)),
+        route_timer: Timer::new(handler(Signal::Route)),
+        rage_timer: Timer::new(handler(Signal::RageEnd)),
         #[cfg(feature = "fingerprint")]
         channel: None,
         response: handler(Signal::Response),

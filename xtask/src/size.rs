@@ -221,7 +221,11 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// 37,453 → 37,216 B (wasm 28,089 → 27,853; −634 B raw without names; `form.js` unchanged,
 /// `pulse.js` with its chunks 48,490 → 48,330 B). The five timers reading the global object
 /// when they arm or clear instead of holding a clone of `window` each: 37,199 B (wasm −18).
-const FIRST_PAGEVIEW_BUDGET: usize = 37_218;
+/// The built-in sensitive query parameters as the words of one text instead of a table of
+/// slices (a pointer and a length per entry; a unit test now strips each of the 24 names and
+/// keeps near misses): 37,129 B (wasm 27,835 → 27,766); `form.js`, which cleans its page URL
+/// with the same list, 17,084 → 17,022 B; `pulse.js` with its chunks 48,312 → 48,260 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 37_148;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -1065,6 +1065,51 @@ async fn undelivered_requests_wait_in_storage_and_the_next_page_sends_them() {
     clear_storage();
 }
 
+#[wasm_bindgen_test]
+async fn only_whole_mirrors_of_pages_that_are_gone_are_adopted() {
+    clear_storage();
+    let store = Store::open(&window(), &document());
+    let session = SessionId::from_random_bytes([5; 16]);
+    let batch = |marker: &str| {
+        let url = format!("{}?{marker}", href());
+        let body = encode_batches(session, js::now(), &[pageview_json(js::now(), url)], js::now());
+        Request::new(EVENTS_BATCH_PATH, body[0].clone())
+    };
+    let mirror = |closed: bool, marker: &str| Mirror {
+        updated_at: js::now(),
+        closed,
+        requests: Vec::from([batch(marker)]),
+        session: Some((session, js::now())),
+        events: Vec::new(),
+    };
+    // A page still open (written just now, not closed): left alone.
+    store.set("pulsegate.q.live-page", &mirror(false, "live").encode(), false);
+    // A closed page whose text was cut after its first request: nothing of it is sent.
+    let mut damaged = mirror(true, "damaged-first").encode();
+    damaged.push_str("r|/track/events/batch|0|9999\n{cut");
+    store.set("pulsegate.q.damaged-page", &damaged, false);
+    // A closed page, whole: adopted.
+    store.set("pulsegate.q.closed-page", &mirror(true, "whole").encode(), false);
+    let endpoint = "https://adopt-some.example";
+    let f = start(endpoint, "");
+    until("the adopted batch", || !batches(endpoint).is_empty()).await;
+    sleep(300).await;
+    let urls: Vec<String> = batches(endpoint)
+        .iter()
+        .flat_map(|b| b.events.iter())
+        .filter_map(|e| match e {
+            Event::Pageview(p) => Some(p.url.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(urls, [format!("{}?whole", href())]);
+    assert_eq!(store.get("pulsegate.q.damaged-page"), None, "a damaged mirror is removed");
+    assert_eq!(store.get("pulsegate.q.closed-page"), None, "adopted once");
+    assert!(store.get("pulsegate.q.live-page").is_some(), "a live page keeps its mirror");
+    api(&f, 5, &JsValue::UNDEFINED, &JsValue::UNDEFINED);
+    clear_storage();
+}
+
 // ---- trackers: consent and opt-out -----------------------------------------------------------
 
 fn pulsegate_keys() -> Vec<String> {

@@ -225,7 +225,16 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// slices (a pointer and a length per entry; a unit test now strips each of the 24 names and
 /// keeps near misses): 37,129 B (wasm 27,835 → 27,766); `form.js`, which cleans its page URL
 /// with the same list, 17,084 → 17,022 B; `pulse.js` with its chunks 48,312 → 48,260 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 37_148;
+///
+/// The storage mirror written from the outbox's requests and the queue's events where they lie
+/// (`persist::encode` over slices) instead of from a `Mirror` built of clones of both (a
+/// `Vec<Request>` clone per save), and read for adoption into one list (`Mirror::read` appends
+/// each mirror's requests to the adopted ones, cut back when the mirror is damaged or its page
+/// still lives) instead of one `Mirror` per key moved into it; pinned first by a browser test
+/// of a live, a damaged and a closed mirror side by side: 37,129 → 36,643 B (wasm 27,766 →
+/// 27,279; by `twiggy diff`, `save_as` −598 B raw, `begin` −409); `form.js` unchanged (17,022 B),
+/// `pulse.js` with its chunks 48,260 → 47,858 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 36_662;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

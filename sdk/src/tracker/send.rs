@@ -21,20 +21,20 @@ impl Tracker {
     /// must wait.
     pub(crate) fn pump(&mut self) {
         let now = js::now();
-        let next = match self.outbox.next(now) {
-            Ok(Some(request)) => (self.config.url(&request.path), request.body.clone()),
+        let request = match self.outbox.next(now) {
+            Ok(Some(request)) => request,
             Ok(None) => return,
             Err(at) => return self.retry_timer.rearm(at.saturating_sub(now)),
         };
         self.flight = self.flight.wrapping_add(1);
-        let (url, body) = next;
+        let (url, body) = (self.config.url(&request.path), &request.body);
         let keepalive = body.len() <= UNLOAD_BUDGET_BYTES;
         // `then(ok, fail)`, each bound to this request's number: an answer to an older request
         // (before an opt-out cleared the outbox) is then recognised and ignored.
         let flight = num(f64::from(self.flight));
         let ok = call(self.response.js(), "bind", &[&JsValue::NULL, &flight]);
         let fail = call(self.response.js(), "bind", &[&JsValue::NULL, &flight, &JsValue::NULL]);
-        let chained = call(&post(&url, &body, keepalive), "then", &[&ok, &fail]);
+        let chained = call(&post(&url, body, keepalive), "then", &[&ok, &fail]);
         if !chained.is_object() {
             // No fetch, or one that returned no promise: a network error, retried later.
             self.settle_with(None, None);

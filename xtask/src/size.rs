@@ -235,8 +235,9 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// 27,279; by `twiggy diff`, `save_as` −598 B raw, `begin` −409); `form.js` unchanged (17,022 B),
 /// `pulse.js` with its chunks 48,260 → 47,858 B. A request's body handed to `fetch` from the
 /// outbox where it lies instead of cloned first: 36,619 B (wasm −23). The stored session's text
-/// begun on its id's text instead of a copy of it: 36,609 B (wasm −9).
-const FIRST_PAGEVIEW_BUDGET: usize = 36_628;
+/// begun on its id's text instead of a copy of it: 36,609 B (wasm −9). The beacons on hide
+/// reading the endpoint from the config instead of a clone: 36,601 B (wasm −9).
+const FIRST_PAGEVIEW_BUDGET: usize = 36_620;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -110,8 +110,8 @@ impl Tracker {
         self.close_queue();
         let online = !self.offline();
         let navigator = get(&self.window, "navigator");
-        let endpoint = self.config.endpoint.clone();
-        self.outbox.unload(online, |request| beacon(&navigator, &endpoint, request));
+        let endpoint = &self.config.endpoint;
+        self.outbox.unload(online, |request| beacon(&navigator, endpoint, request));
         self.save_as(unloading);
     }
 

@@ -238,9 +238,10 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// begun on its id's text instead of a copy of it: 36,609 B (wasm −9). The beacons on hide
 /// reading the endpoint from the config instead of a clone: 36,601 B (wasm −9). The capture's
 /// listeners added on the tracker's `window` and `document` as borrowed, not cloned: 36,596 B
-/// (wasm −5). What is left, by twiggy (raw): the `handler` closure 7.6 KB (the API, the capture
+/// (wasm −5); a pageview's referrer and title read from the tracker's `document` the same way:
+/// 36,585 B (wasm −12; `pulse.js` with its chunks 47,781 B). What is left, by twiggy (raw): the `handler` closure 7.6 KB (the API, the capture
 /// signals), `record_with` 3.7 KB, the `start` shim 3.2 KB, `begin` 2.5 KB, `pageview` 1.6 KB.
-const FIRST_PAGEVIEW_BUDGET: usize = 36_615;
+const FIRST_PAGEVIEW_BUDGET: usize = 36_604;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -73,22 +73,21 @@ impl Drop for Listener {
 /// A one-shot `setTimeout` that can be re-armed; cleared on drop.
 #[derive(Debug)]
 pub(crate) struct Timer {
-    window: JsValue,
     handler: Handler,
     /// The pending timeout's id.
     id: Option<f64>,
 }
 
 impl Timer {
-    /// A timer calling `handler`, not yet armed.
-    pub(crate) fn new(window: &JsValue, handler: Handler) -> Self {
-        Self { window: window.clone(), handler, id: None }
+    /// A timer calling `handler`, not yet armed (it runs on the global object's `setTimeout`).
+    pub(crate) fn new(handler: Handler) -> Self {
+        Self { handler, id: None }
     }
 
     /// Fires in `ms` unless it is armed already.
     pub(crate) fn arm(&mut self, ms: u64) {
         if self.id.is_none() {
-            let id = call(&self.window, "setTimeout", &[&self.handler.js, &js::num(ms as f64)]);
+            let id = call(&js::global(), "setTimeout", &[&self.handler.js, &js::num(ms as f64)]);
             self.id = id.as_f64();
         }
     }
@@ -107,7 +106,7 @@ impl Timer {
     /// Clears a pending timeout.
     pub(crate) fn cancel(&mut self) {
         if let Some(id) = self.id.take() {
-            call_num(&self.window, "clearTimeout", &[id]);
+            call_num(&js::global(), "clearTimeout", &[id]);
         }
     }
 }

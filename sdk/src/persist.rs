@@ -53,61 +53,37 @@ impl Mirror {
         self.closed || now.saturating_sub(self.updated_at) > ADOPT_AFTER_MS
     }
 
-    /// The stored text; requests that would pass [`MAX_MIRROR_BYTES`] are left out, oldest first
-    /// (events are small and recent, so they are always kept).
+    /// [`encode`] of this mirror.
+    #[cfg(test)]
     pub(crate) fn encode(&self) -> String {
-        let mut out = String::from("pg1|");
-        push_u64(&mut out, self.updated_at);
-        out.push_str(if self.closed { "|1|" } else { "|0|" });
-        if let Some((id, started_at)) = &self.session {
-            out.push_str(&uuid_text(id.0.as_bytes()));
-            out.push('|');
-            push_u64(&mut out, *started_at);
-        } else {
-            out.push('|');
-        }
-        out.push('\n');
-        let events: usize = self.events.iter().map(|e| e.len() + 24).sum();
-        let mut room = MAX_MIRROR_BYTES.saturating_sub(out.len() + events);
-        let mut kept = Vec::new();
-        for request in self.requests.iter().rev() {
-            let size = request.body.len() + request.path.len() + 32;
-            if size > room {
-                break;
-            }
-            room -= size;
-            kept.push(request);
-        }
-        for request in kept.into_iter().rev() {
-            out.push_str("r|");
-            out.push_str(&request.path);
-            out.push('|');
-            push_u64(&mut out, u64::from(request.attempts));
-            record(&mut out, &request.body);
-        }
-        for event in &self.events {
-            out.push('e');
-            record(&mut out, event);
-        }
-        out
+        encode(self.updated_at, self.closed, self.session, &self.requests, &self.events)
     }
 
-    /// Reads [`Mirror::encode`]'s text back; `None` when it is damaged anywhere.
+    /// Reads [`encode`]'s text back; `None` when it is damaged anywhere.
+    #[cfg(test)]
     pub(crate) fn decode(text: &str) -> Option<Self> {
+        let mut mirror = Self::default();
+        mirror.read(text)?;
+        Some(mirror)
+    }
+
+    /// Reads [`encode`]'s text into this mirror, its requests and events appended to the ones
+    /// it has (so a page adopting several mirrors collects their requests in one list); `None`
+    /// when the text is damaged anywhere (what was appended then is the caller's to drop).
+    pub(crate) fn read(&mut self, text: &str) -> Option<()> {
         let (header, mut rest) = cut(text, b'\n')?;
         let mut parts = fields(header, b'|');
         if parts.next()? != "pg1" {
             return None;
         }
-        let updated_at = parse_u64(parts.next()?)?;
-        let closed = parts.next()? == "1";
-        let session = match (parts.next()?, parts.next()?) {
+        self.updated_at = parse_u64(parts.next()?)?;
+        self.closed = parts.next()? == "1";
+        self.session = match (parts.next()?, parts.next()?) {
             ("", "") => None,
             (id, started_at) => {
                 Some((SessionId::from_bytes(ids::parse_uuid(id)?), parse_u64(started_at)?))
             }
         };
-        let mut mirror = Self { updated_at, closed, session, ..Self::default() };
         while !rest.is_empty() {
             let (line, after) = cut(rest, b'\n')?;
             let (kind, length) = cut_last(line, b'|')?;
@@ -115,10 +91,10 @@ impl Mirror {
             let body = after.get(..length)?;
             rest = after.get(length..)?.strip_prefix('\n')?;
             if kind == "e" {
-                mirror.events.push(String::from(body));
+                self.events.push(String::from(body));
             } else {
                 let (path, attempts) = cut(kind.strip_prefix("r|")?, b'|')?;
-                mirror.requests.push(Request {
+                self.requests.push(Request {
                     path: String::from(path),
                     body: String::from(body),
                     attempts: u32::try_from(parse_u64(attempts)?).ok()?,
@@ -126,8 +102,55 @@ impl Mirror {
                 });
             }
         }
-        Some(mirror)
+        Some(())
     }
+}
+
+/// The stored text of a page's mirror (see [`Mirror`] for the parts), written from the page's
+/// own outbox and queue without copying them; requests that would pass [`MAX_MIRROR_BYTES`] are
+/// left out, oldest first (events are small and recent, so they are always kept).
+pub(crate) fn encode(
+    updated_at: UnixMillis,
+    closed: bool,
+    session: Option<(SessionId, UnixMillis)>,
+    requests: &[Request],
+    events: &[String],
+) -> String {
+    let mut out = String::from("pg1|");
+    push_u64(&mut out, updated_at);
+    out.push_str(if closed { "|1|" } else { "|0|" });
+    if let Some((id, started_at)) = session {
+        out.push_str(&uuid_text(id.0.as_bytes()));
+        out.push('|');
+        push_u64(&mut out, started_at);
+    } else {
+        out.push('|');
+    }
+    out.push('\n');
+    let events_len: usize = events.iter().map(|e| e.len() + 24).sum();
+    let mut room = MAX_MIRROR_BYTES.saturating_sub(out.len() + events_len);
+    // The newest requests that fit: from `first` on.
+    let mut first = requests.len();
+    while let Some(request) = first.checked_sub(1).and_then(|i| requests.get(i)) {
+        let size = request.body.len() + request.path.len() + 32;
+        if size > room {
+            break;
+        }
+        room -= size;
+        first -= 1;
+    }
+    for request in requests.get(first..).unwrap_or_default() {
+        out.push_str("r|");
+        out.push_str(&request.path);
+        out.push('|');
+        push_u64(&mut out, u64::from(request.attempts));
+        record(&mut out, &request.body);
+    }
+    for event in events {
+        out.push('e');
+        record(&mut out, event);
+    }
+    out
 }
 
 /// `|<byte length>\n<body>\n`

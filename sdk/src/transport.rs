@@ -137,8 +137,8 @@ impl Outbox {
     }
 
     /// Everything waiting, oldest first (the front may be in flight).
-    pub(crate) fn requests(&self) -> impl Iterator<Item = &Request> {
-        self.pending.iter()
+    pub(crate) fn requests(&self) -> &[Request] {
+        &self.pending
     }
 
     /// Whether nothing is waiting.
@@ -333,7 +333,7 @@ mod tests {
         // Adopted requests go behind the one in flight, ahead of the rest, in their order.
         outbox.push(request(3, 1));
         outbox.adopt(alloc::vec![request(1, 1), request(2, 1)]);
-        let order: Vec<&str> = outbox.requests().map(|r| r.body.as_str()).collect();
+        let order: Vec<&str> = outbox.requests().iter().map(|r| r.body.as_str()).collect();
         assert_eq!(order, ["a", "b", "c", "d"]);
     }
 
@@ -351,21 +351,21 @@ mod tests {
             true
         });
         assert_eq!(sent, [40_000], "in order, and the budget stops at the first that does not fit");
-        let left: Vec<usize> = outbox.requests().map(|r| r.body.len()).collect();
+        let left: Vec<usize> = outbox.requests().iter().map(|r| r.body.len()).collect();
         assert_eq!(left, [10, 40_000, 10]);
 
         // Offline: sent, but kept for the next page.
         let mut outbox = Outbox::default();
         outbox.push(request(0, 10));
         outbox.unload(false, |_| true);
-        assert_eq!(outbox.requests().count(), 1);
+        assert_eq!(outbox.requests().len(), 1);
 
         // A refused beacon stops the unload; the request stays.
         let mut outbox = Outbox::default();
         outbox.push(request(0, 10));
         outbox.push(request(1, 10));
         outbox.unload(true, |_| false);
-        assert_eq!(outbox.requests().count(), 2);
+        assert_eq!(outbox.requests().len(), 2);
 
         // A request the server refused before is sent, and kept for the next page.
         let mut outbox = Outbox::default();
@@ -379,7 +379,7 @@ mod tests {
             true
         });
         assert_eq!(sent, 2);
-        let left: Vec<&str> = outbox.requests().map(|r| r.body.as_str()).collect();
+        let left: Vec<&str> = outbox.requests().iter().map(|r| r.body.as_str()).collect();
         assert_eq!(left, ["aaaaaaaaaa"], "the one that failed stays; the fresh one is done");
     }
 }

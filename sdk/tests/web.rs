@@ -971,6 +971,35 @@ async fn a_fetch_the_page_broke_neither_throws_nor_locks_the_tracker() {
             .as_f64(),
         Some(0.0)
     );
+
+    #[wasm_bindgen_test]
+    async fn a_call_made_while_the_tracker_runs_is_dropped_and_the_tracker_goes_on() {
+        clear_storage();
+        let endpoint = "https://reentry.example";
+        let f = start(endpoint, "flushAt: 1");
+        track(&f, "first");
+        until("the first batch", || batches(endpoint).len() == 1).await;
+        // A page's `fetch` that calls the tracker back while the tracker sends: those calls find it
+        // busy and are dropped (no value, nothing thrown, nothing recorded), once.
+        Reflect::set(&window(), &"__pgApi".into(), &f).expect("set");
+        run("window.__pgSavedFetch = window.fetch; window.__pgInner = 'not called';
+         window.fetch = (url, init) => {
+           window.fetch = __pgSavedFetch;
+           window.__pgInner = [__pgApi(8), __pgApi(1, 'reentered'), __pgApi(10)];
+           return __pgSavedFetch(url, init);
+         };");
+        track(&f, "second");
+        until("the second batch", || batches(endpoint).len() == 2).await;
+        let inner: Array = run("return __pgInner;").into();
+        assert_eq!(inner.length(), 3, "the page's fetch called back");
+        assert!(inner.iter().all(|v| v.is_undefined()), "{inner:?}");
+        // Afterwards the tracker answers and records as before.
+        assert!(api(&f, 8, &JsValue::UNDEFINED, &JsValue::UNDEFINED).is_string());
+        track(&f, "third");
+        until("the third batch", || batches(endpoint).len() == 3).await;
+        let names: Vec<String> = batches(endpoint).iter().flat_map(custom_names).collect();
+        assert_eq!(names, ["first", "second", "third"]);
+    }
 }
 
 #[wasm_bindgen_test]
@@ -1032,6 +1061,51 @@ async fn undelivered_requests_wait_in_storage_and_the_next_page_sends_them() {
     assert!(adopted.iter().take(2).all(|b| b.session_id == session), "{adopted:?}");
     assert_eq!(store.get("pulsegate.q.gone-page"), None, "adopted once");
     // The first tracker keeps retrying; opted out, it stops writing to storage for the next tests.
+    api(&f, 5, &JsValue::UNDEFINED, &JsValue::UNDEFINED);
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+async fn only_whole_mirrors_of_pages_that_are_gone_are_adopted() {
+    clear_storage();
+    let store = Store::open(&window(), &document());
+    let session = SessionId::from_random_bytes([5; 16]);
+    let batch = |marker: &str| {
+        let url = format!("{}?{marker}", href());
+        let body = encode_batches(session, js::now(), &[pageview_json(js::now(), url)], js::now());
+        Request::new(EVENTS_BATCH_PATH, body[0].clone())
+    };
+    let mirror = |closed: bool, marker: &str| Mirror {
+        updated_at: js::now(),
+        closed,
+        requests: Vec::from([batch(marker)]),
+        session: Some((session, js::now())),
+        events: Vec::new(),
+    };
+    // A page still open (written just now, not closed): left alone.
+    store.set("pulsegate.q.live-page", &mirror(false, "live").encode(), false);
+    // A closed page whose text was cut after its first request: nothing of it is sent.
+    let mut damaged = mirror(true, "damaged-first").encode();
+    damaged.push_str("r|/track/events/batch|0|9999\n{cut");
+    store.set("pulsegate.q.damaged-page", &damaged, false);
+    // A closed page, whole: adopted.
+    store.set("pulsegate.q.closed-page", &mirror(true, "whole").encode(), false);
+    let endpoint = "https://adopt-some.example";
+    let f = start(endpoint, "");
+    until("the adopted batch", || !batches(endpoint).is_empty()).await;
+    sleep(300).await;
+    let urls: Vec<String> = batches(endpoint)
+        .iter()
+        .flat_map(|b| b.events.iter())
+        .filter_map(|e| match e {
+            Event::Pageview(p) => Some(p.url.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(urls, [format!("{}?whole", href())]);
+    assert_eq!(store.get("pulsegate.q.damaged-page"), None, "a damaged mirror is removed");
+    assert_eq!(store.get("pulsegate.q.closed-page"), None, "adopted once");
+    assert!(store.get("pulsegate.q.live-page").is_some(), "a live page keeps its mirror");
     api(&f, 5, &JsValue::UNDEFINED, &JsValue::UNDEFINED);
     clear_storage();
 }

@@ -54,25 +54,25 @@ pub(crate) struct Page {
 impl Tracker {
     /// Installs the capture listeners and records the first pageview.
     pub(crate) fn capture_start(&mut self) {
-        let (window, document) = (self.window.clone(), self.document.clone());
-        let history = get(&window, "history");
+        let (window, document) = (&self.window, &self.document);
+        let history = get(window, "history");
         for method in ["pushState", "replaceState"] {
             let patch = Patch::new(&history, method, self.handler(Signal::Navigate));
             self.patches.push(patch);
         }
         for (target, kind, capture, signal) in [
-            (&window, "popstate", false, Signal::Navigate),
-            (&window, "hashchange", false, Signal::Navigate),
-            (&window, "pageshow", false, Signal::PageShow),
-            (&window, "focus", false, Signal::Focus),
-            (&window, "blur", false, Signal::Focus),
-            (&window, "scroll", false, Signal::Scroll),
-            (&window, "error", false, Signal::Error),
-            (&window, "unhandledrejection", false, Signal::Rejection),
-            (&document, "click", true, Signal::Click),
-            (&document, "focusin", true, Signal::FormFocus),
-            (&document, "change", true, Signal::FormChange),
-            (&document, "submit", true, Signal::Submit),
+            (window, "popstate", false, Signal::Navigate),
+            (window, "hashchange", false, Signal::Navigate),
+            (window, "pageshow", false, Signal::PageShow),
+            (window, "focus", false, Signal::Focus),
+            (window, "blur", false, Signal::Focus),
+            (window, "scroll", false, Signal::Scroll),
+            (window, "error", false, Signal::Error),
+            (window, "unhandledrejection", false, Signal::Rejection),
+            (document, "click", true, Signal::Click),
+            (document, "focusin", true, Signal::FormFocus),
+            (document, "change", true, Signal::FormChange),
+            (document, "submit", true, Signal::Submit),
         ] {
             let listener = Listener::new(target, kind, capture, self.handler(signal));
             self.listeners.push(listener);

@@ -20,7 +20,6 @@ impl Tracker {
     /// (`force`: record it anyway; `PulseGate.page()` and back/forward restores). `props` may set
     /// `url` and `title` (from `PulseGate.page({...})`).
     pub(crate) fn pageview(&mut self, props: Option<&JsValue>, force: bool) {
-        let document = self.document.clone();
         let location = get(&self.window, "location");
         let prop = |key| props.and_then(|p| text(p, key));
         let href = prop("url").or_else(|| text(&location, "href")).unwrap_or_default();
@@ -38,7 +37,7 @@ impl Tracker {
         }
         let referrer = match self.page.url.take() {
             Some(previous) => Some(previous),
-            None => text(&document, "referrer")
+            None => text(&self.document, "referrer")
                 .and_then(|r| url::clean(&r, &self.config.strip_params, false)),
         };
         let path = text(&location, "pathname").unwrap_or_default();
@@ -50,7 +49,7 @@ impl Tracker {
             return;
         }
         let title = prop("title")
-            .or_else(|| text(&document, "title"))
+            .or_else(|| text(&self.document, "title"))
             .and_then(|t| non_empty(t, limits::MAX_TITLE_LEN));
         let event = Pageview { ts: js::now(), url: page_url, referrer, title };
         self.record(&Event::Pageview(event));

@@ -1,9 +1,10 @@
 //! The running tracker, one per page: ties config, consent, session, queue, outbox and the
 //! automatic capture together, and turns browser callbacks ([`Signal`]s) into its method calls.
 //!
-//! State lives in one `Rc<RefCell<Tracker>>`; every callback holds a `Weak` to it and borrows it
-//! with `try_borrow_mut`, so a callback that fires while another runs (a page script reacting to
-//! something the tracker did) is dropped instead of panicking. The loader serializes API calls
+//! State lives in one `RefCell<Tracker>`, leaked (the tracker lives as long as the page, so it is
+//! never dropped and no code to drop it is linked); every callback holds a reference to the cell
+//! and borrows it with `try_borrow_mut`, so a callback that fires while another runs (a page
+//! script reacting to something the tracker did) is dropped instead of panicking. The loader serializes API calls
 //! itself (`sdk/js/boot.js`), so no API call is lost that way.
 //!
 //! Sub-modules add `impl Tracker` blocks by concern: `api` (the public methods), `send` (the
@@ -15,10 +16,10 @@ mod consent;
 mod send;
 mod start;
 
-use alloc::rc::{Rc, Weak};
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::cell::RefCell;
+use core::cell::{OnceCell, RefCell};
 
 use pulsegate_schema::limits::MAX_ENGAGED_MS;
 use pulsegate_schema::{ConsentTier, Event, SessionEnd, SessionId, UnixMillis, VisitorId};
@@ -106,7 +107,7 @@ pub(crate) enum Signal {
 /// State of a started tracker; lives until the page goes away.
 pub(crate) struct Tracker {
     /// Itself, for the callbacks it creates.
-    me: Weak<RefCell<Tracker>>,
+    me: Cell,
     pub(crate) config: Config,
     pub(crate) window: JsValue,
     pub(crate) document: JsValue,
@@ -160,6 +161,10 @@ pub(crate) struct Tracker {
     begun: bool,
 }
 
+/// Where a tracker lives: leaked, set once when it is built (callbacks made before that, or
+/// firing while another runs, find nothing to borrow and do nothing).
+pub(crate) type Cell = &'static OnceCell<RefCell<Tracker>>;
+
 /// A fingerprint computed on this page, the wall time it took (ms) and each source's
 /// main-thread time and longest task (ms).
 pub(crate) type Computed = (pulsegate_schema::Fingerprint, u32, Vec<(&'static str, f64, f64)>);
@@ -200,71 +205,65 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
         (None, StartTier::Pending) => (ConsentTier::Count, true),
     };
     let replay_rate = store.get(REPLAY_RATE_KEY);
-    let rc = Rc::new_cyclic(|me: &Weak<RefCell<Tracker>>| {
-        let handler = |signal| handler(me, signal);
-        RefCell::new(Tracker {
-            me: me.clone(),
-            page_id: crate::text::uuid_text(&js::random_bytes().unwrap_or_default()),
-            flush_timer: Timer::new(&window, handler(Signal::Flush)),
-            retry_timer: Timer::new(&window, handler(Signal::Retry)),
-            start_timer: Timer::new(&window, handler(Signal::Start)),
-            route_timer: Timer::new(&window, handler(Signal::Route)),
-            rage_timer: Timer::new(&window, handler(Signal::RageEnd)),
-            #[cfg(feature = "fingerprint")]
-            channel: None,
-            response: handler(Signal::Response),
-            site_config: handler(Signal::SiteConfig),
-            replay_rate,
-            api: handler(Signal::Api),
-            config,
-            window,
-            document,
-            tier,
-            undecided,
-            opted_out: false,
-            store,
-            visitor: None,
-            session: None,
-            starting: None,
-            queue: Queue::default(),
-            queue_session: None,
-            outbox: Outbox::default(),
-            flight: 0,
-            listeners: Vec::new(),
-            patches: Vec::new(),
-            page: Page::default(),
-            last_fingerprint: None,
-            begun: false,
-        })
-    });
-    let api = {
-        let mut tracker = rc.try_borrow_mut().map_err(|_| Off::NoPage)?;
-        // The first steps get a task of their own (on a slow CPU, compiling and running them
-        // with this one is a long task), unless an API call comes first; at once on a hidden
-        // page, whose timers are throttled.
-        if tracker.hidden() {
-            tracker.begin();
-        } else {
-            tracker.start_timer.arm(0);
-        }
-        tracker.api.js().clone()
+    let me: Cell = Box::leak(Box::new(OnceCell::new()));
+    let handler = |signal| handler(me, signal);
+    let mut tracker = Tracker {
+        me,
+        page_id: crate::text::uuid_text(&js::random_bytes().unwrap_or_default()),
+        flush_timer: Timer::new(handler(Signal::Flush)),
+        retry_timer: Timer::new(handler(Signal::Retry)),
+        start_timer: Timer::new(handler(Signal::Start)),
+        route_timer: Timer::new(handler(Signal::Route)),
+        rage_timer: Timer::new(handler(Signal::RageEnd)),
+        #[cfg(feature = "fingerprint")]
+        channel: None,
+        response: handler(Signal::Response),
+        site_config: handler(Signal::SiteConfig),
+        replay_rate,
+        api: handler(Signal::Api),
+        config,
+        window,
+        document,
+        tier,
+        undecided,
+        opted_out: false,
+        store,
+        visitor: None,
+        session: None,
+        starting: None,
+        queue: Queue::default(),
+        queue_session: None,
+        outbox: Outbox::default(),
+        flight: 0,
+        listeners: Vec::new(),
+        patches: Vec::new(),
+        page: Page::default(),
+        last_fingerprint: None,
+        begun: false,
     };
-    // The tracker lives as long as the page: its callbacks only hold weak references.
-    core::mem::forget(rc);
+    // The first steps get a task of their own (on a slow CPU, compiling and running them with
+    // this one is a long task), unless an API call comes first; at once on a hidden page, whose
+    // timers are throttled.
+    if tracker.hidden() {
+        tracker.begin();
+    } else {
+        tracker.start_timer.arm(0);
+    }
+    let api = tracker.api.js().clone();
+    // The cell was empty, so `set` cannot hand the tracker back; forgotten rather than dropped
+    // all the same (the tracker lives as long as the page).
+    core::mem::forget(me.set(RefCell::new(tracker)));
     Ok(api)
 }
 
 /// A guarded JS function that delivers `signal` to the tracker behind `me`.
-pub(crate) fn handler(me: &Weak<RefCell<Tracker>>, signal: Signal) -> Handler {
-    let me = me.clone();
+pub(crate) fn handler(me: Cell, signal: Signal) -> Handler {
     Handler::new(Closure::own_aborting(move |a: JsValue, b: JsValue, c: JsValue| {
-        match me.upgrade() {
-            Some(rc) => match rc.try_borrow_mut() {
-                Ok(mut tracker) => tracker.on(signal, &a, &b, &c),
-                // Re-entered from a page script the tracker itself triggered: dropped.
-                Err(_) => JsValue::UNDEFINED,
-            },
-            None => JsValue::UNDEFINED,
+        match me.get().map(RefCell::try_borrow_mut) {
+            Some(Ok(mut tracker)) => tracker.on(signal, &a, &b, &c),
+            // Re-entered from a page script the tracker itself triggered (or the tracker is
+            // still being built): dropped.
+            _ => JsValue::UNDEFINED,
         }
     }))
 }
@@ -272,7 +271,7 @@ pub(crate) fn handler(me: &Weak<RefCell<Tracker>>, signal: Signal) -> Handler {
 impl Tracker {
     /// A handler for `signal` on this tracker.
     pub(crate) fn handler(&self, signal: Signal) -> Handler {
-        handler(&self.me, signal)
+        handler(self.me, signal)
     }
 
     /// Runs the first steps, once: the storage mirror of pages that are gone, the page listeners

@@ -3,13 +3,12 @@
 //! mirror that lets the next page deliver what this one could not.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use wasm_bindgen::JsValue;
 
 use super::Tracker;
 use crate::js::{self, call, call_str, call0, get, num, post};
-use crate::persist::{KEY_PREFIX, Mirror};
+use crate::persist::{self, KEY_PREFIX, Mirror};
 use crate::queue;
 use crate::storage::REPLAY_RATE_KEY;
 use crate::text::u64_text;
@@ -22,20 +21,20 @@ impl Tracker {
     /// must wait.
     pub(crate) fn pump(&mut self) {
         let now = js::now();
-        let next = match self.outbox.next(now) {
-            Ok(Some(request)) => (self.config.url(&request.path), request.body.clone()),
+        let request = match self.outbox.next(now) {
+            Ok(Some(request)) => request,
             Ok(None) => return,
             Err(at) => return self.retry_timer.rearm(at.saturating_sub(now)),
         };
         self.flight = self.flight.wrapping_add(1);
-        let (url, body) = next;
+        let (url, body) = (self.config.url(&request.path), &request.body);
         let keepalive = body.len() <= UNLOAD_BUDGET_BYTES;
         // `then(ok, fail)`, each bound to this request's number: an answer to an older request
         // (before an opt-out cleared the outbox) is then recognised and ignored.
         let flight = num(f64::from(self.flight));
         let ok = call(self.response.js(), "bind", &[&JsValue::NULL, &flight]);
         let fail = call(self.response.js(), "bind", &[&JsValue::NULL, &flight, &JsValue::NULL]);
-        let chained = call(&post(&url, &body, keepalive), "then", &[&ok, &fail]);
+        let chained = call(&post(&url, body, keepalive), "then", &[&ok, &fail]);
         if !chained.is_object() {
             // No fetch, or one that returned no promise: a network error, retried later.
             self.settle_with(None, None);
@@ -111,8 +110,8 @@ impl Tracker {
         self.close_queue();
         let online = !self.offline();
         let navigator = get(&self.window, "navigator");
-        let endpoint = self.config.endpoint.clone();
-        self.outbox.unload(online, |request| beacon(&navigator, &endpoint, request));
+        let endpoint = &self.config.endpoint;
+        self.outbox.unload(online, |request| beacon(&navigator, endpoint, request));
         self.save_as(unloading);
     }
 
@@ -130,14 +129,14 @@ impl Tracker {
             self.store.remove(&key);
             return;
         }
-        let mirror = Mirror {
-            updated_at: js::now(),
+        let text = persist::encode(
+            js::now(),
             closed,
-            requests: self.outbox.requests().cloned().collect(),
-            session: self.queue_session,
-            events: self.queue.events.clone(),
-        };
-        self.store.set(&key, &mirror.encode(), false);
+            self.queue_session,
+            self.outbox.requests(),
+            &self.queue.events,
+        );
+        self.store.set(&key, &text, false);
     }
 
     /// `pulsegate.q.<page id>`
@@ -151,26 +150,30 @@ impl Tracker {
     /// requests go first, their loose events become batches.
     pub(crate) fn adopt(&mut self) {
         let now = js::now();
-        let mut adopted = Vec::new();
+        // Every adopted request lands in `adopted.requests`; `events` holds one mirror's at a time.
+        let mut adopted = Mirror::default();
         for key in crate::storage::keys_in(&self.store.key_list(KEY_PREFIX)) {
-            let mirror = self.store.get(key).and_then(|t| Mirror::decode(&t));
-            match mirror {
-                Some(m) if !m.adoptable(now) => continue,
-                Some(m) => {
-                    adopted.extend(m.requests);
-                    if let Some((id, started_at)) = m.session {
-                        for body in queue::encode_batches(id, started_at, &m.events, now) {
-                            adopted.push(Request::new(EVENTS_BATCH_PATH, body));
+            let kept = adopted.requests.len();
+            adopted.events.clear();
+            match adopted.read(&self.store.get(key).unwrap_or_default()) {
+                Some(()) if !adopted.adoptable(now) => {
+                    adopted.requests.truncate(kept);
+                    continue;
+                }
+                Some(()) => {
+                    if let Some((id, started_at)) = adopted.session {
+                        for body in queue::encode_batches(id, started_at, &adopted.events, now) {
+                            adopted.requests.push(Request::new(EVENTS_BATCH_PATH, body));
                         }
                     }
                 }
-                // Damaged: nothing to recover.
-                None => {}
+                // Damaged (or gone): nothing to recover.
+                None => adopted.requests.truncate(kept),
             }
             self.store.remove(key);
         }
-        if !adopted.is_empty() {
-            self.outbox.adopt(adopted);
+        if !adopted.requests.is_empty() {
+            self.outbox.adopt(adopted.requests);
             self.save();
         }
     }

@@ -123,7 +123,7 @@ impl Tracker {
             step = runner.step(&self.window);
         }
         if let Some(promise) = runner.promise() {
-            let resume = super::handler(&self.me, Signal::Fingerprint);
+            let resume = super::handler(self.me, Signal::Fingerprint);
             if !call(&promise, "then", &[resume.js(), resume.js()]).is_object() {
                 runner.resume(&JsValue::UNDEFINED, &self.window);
             }
@@ -151,7 +151,7 @@ impl Tracker {
     #[cfg(feature = "fingerprint")]
     fn yield_now(&mut self) {
         if self.channel.is_none() {
-            let handler = super::handler(&self.me, Signal::Start);
+            let handler = super::handler(self.me, Signal::Start);
             let scheduler = get(&self.window, "scheduler");
             // `scheduler.yield()` answers a promise where there is one (this first one is let go).
             if crate::js::call0(&scheduler, "yield").is_object() {

@@ -4,8 +4,8 @@
 //! State lives in one `RefCell<Tracker>`, leaked (the tracker lives as long as the page, so it is
 //! never dropped and no code to drop it is linked); every callback holds a reference to the cell
 //! and borrows it with `try_borrow_mut`, so a callback that fires while another runs (a page
-//! script reacting to something the tracker did) is dropped instead of panicking. The loader serializes API calls
-//! itself (`sdk/js/boot.js`), so no API call is lost that way.
+//! script reacting to something the tracker did) is dropped instead of panicking. The loader
+//! serializes API calls itself (`sdk/js/boot.js`), so no API call is lost that way.
 //!
 //! Sub-modules add `impl Tracker` blocks by concern: `api` (the public methods), `send` (the
 //! outbox on the network, unload, the storage mirror), `consent` (tiers and opt-out), `start`

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { startWorker } from '../support/worker.mjs';
 import { openState } from '../support/state.mjs';
 import { launchBrowser } from '../support/browser.mjs';
-import { waitForSession, describe, watch, trackerRunning } from '../support/sessions.mjs';
+import { waitForSession, describe, watch, trackerRunning, formShown } from '../support/sessions.mjs';
 import { serveSite } from '../../examples/serve.mjs';
 import { api, registerSite, hostOf } from '../support/sites.mjs';
 
@@ -246,7 +246,7 @@ test('/pulse.js with PulseGate.init() and no endpoint tracks and renders the for
     await page.click('#brochure');
     // The form "quote", rendered with the site key init() got, sends a lead linked to the session.
     const form = page.locator('[data-pulsegate-form]');
-    await form.locator('form button').waitFor();
+    await formShown(page, form, seen);
     await form.locator('[name=name]').fill('Grace Hopper');
     await form.locator('[name=email]').fill('pulse.js@example.com');
     await form.locator('[name=consent]').check();
@@ -292,7 +292,7 @@ test('/pulse.js under Global Privacy Control: nothing tracked, the lead form sti
     const tracked = [];
     page.on('request', (r) => { if (r.url().includes('/track/')) tracked.push(r.url()); });
     await page.goto(`${site.url}/pulse.html`);
-    await page.locator('[data-pulsegate-form] >> form button').waitFor();
+    await formShown(page, page.locator('[data-pulsegate-form]'), seen);
     await page.click('#brochure');
     assert.equal(await page.evaluate(() => window.PulseGate.tracking), false);
     assert.equal(await page.evaluate(() => window.PulseGate.getSessionId()), null);

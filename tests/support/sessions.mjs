@@ -88,8 +88,33 @@ export async function trackerRunning(page, seen, context = '') {
   }
 }
 
+/**
+ * Waits for a rendered lead form's submit button under `form` (a locator); when it does not come,
+ * fails with what the page got as far as the form is concerned: its loading state, the loaders'
+ * progress, the responses and failed requests seen, page errors and console output.
+ */
+export async function formShown(page, form, seen) {
+  try {
+    await form.locator('form button').waitFor();
+  } catch (error) {
+    const state = await page.evaluate(() => ({
+      readyState: document.readyState,
+      code: !!window.PulseGateCode,
+      codeRunning: !!(window.PulseGateCode && window.PulseGateCode.x),
+      forms: !!window.PulseGateForms,
+      mounted: document.querySelectorAll('[data-pulsegate-mounted]').length,
+      shadow: [...document.querySelectorAll('[data-pulsegate-form]')].map((el) => !!el.shadowRoot),
+    })).catch((e) => String(e));
+    throw new Error(`the lead form did not render (${error.message}); state: ${JSON.stringify(state)}; ` +
+      `responses: ${seen.responses.join(', ')}; failed: ${seen.failed.join(', ')}; ` +
+      `page errors: ${JSON.stringify(seen.errors)}; console: ${JSON.stringify(seen.console)}`);
+  }
+}
+
 export function watch(page) {
-  const seen = { errors: [], console: [] };
+  const seen = { errors: [], console: [], responses: [], failed: [] };
+  page.on('response', (r) => seen.responses.push(`${r.status()} ${new URL(r.url()).pathname}`));
+  page.on('requestfailed', (r) => seen.failed.push(`${new URL(r.url()).pathname} ${r.failure()?.errorText}`));
   page.on('pageerror', (e) => seen.errors.push(String(e)));
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') seen.console.push(`${m.type()}: ${m.text()}`);

@@ -203,9 +203,7 @@ impl Buffer {
             }
             let value =
                 serialize::text_value(node.node_value().unwrap_or_default(), mirror.flags(id));
-            sep(out, &mut first);
-            out.push_str("{\"id\":");
-            json::uint(out, u64::from(id));
+            id_entry(out, &mut first, id);
             out.push_str(",\"value\":");
             json::string(out, &value);
             out.push('}');
@@ -218,9 +216,7 @@ impl Buffer {
                 continue;
             }
             let css = serialize::stylesheet_text(&node, "style", base).unwrap_or_default();
-            sep(out, &mut first);
-            out.push_str("{\"id\":");
-            json::uint(out, u64::from(id));
+            id_entry(out, &mut first, id);
             out.push_str(",\"attributes\":{\"_cssText\":");
             json::string(out, &css);
             out.push_str("}}");
@@ -331,9 +327,7 @@ fn write_attributes(
             }
         }
         if any {
-            sep(out, first);
-            out.push_str("{\"id\":");
-            json::uint(out, u64::from(id));
+            id_entry(out, first, id);
             out.push_str(",\"attributes\":{");
             out.push_str(&entry);
             out.push_str("}}");
@@ -514,11 +508,14 @@ fn anchor(add_set: &Set, mirror: &Mirror, n: &Node) -> Option<u32> {
     mirror.id(n).filter(|id| mirror.present(*id) && !mirror.written_now(*id) && !add_set.has(n))
 }
 
-fn sep(out: &mut String, first: &mut bool) {
+/// Opens a `{"id":…` entry of a list, after a comma unless it is the `first`.
+fn id_entry(out: &mut String, first: &mut bool, id: u32) {
     if !*first {
         out.push(',');
     }
     *first = false;
+    out.push_str("{\"id\":");
+    json::uint(out, u64::from(id));
 }
 
 fn push_remove(out: &mut String, parent: u32, id: u32, shadow: bool) {

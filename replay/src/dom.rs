@@ -40,10 +40,6 @@ extern "C" {
     /// A shadow root's host.
     #[wasm_bindgen(method, getter)]
     pub(crate) fn host(this: &Node) -> Option<Node>;
-    #[wasm_bindgen(method, getter, js_name = scrollTop)]
-    pub(crate) fn scroll_top(this: &Node) -> f64;
-    #[wasm_bindgen(method, getter, js_name = scrollLeft)]
-    pub(crate) fn scroll_left(this: &Node) -> f64;
     /// `getBoundingClientRect()` (its sizes read by [`num`]: a placeholder is rare).
     #[wasm_bindgen(method, js_name = getBoundingClientRect)]
     pub(crate) fn rect(this: &Node) -> JsValue;

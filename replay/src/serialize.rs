@@ -305,7 +305,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         json::milli(out, dom::num(el, "currentTime"));
     }
     if !in_add && tag != "html" && tag != "body" {
-        let (top, left) = (el.scroll_top(), el.scroll_left());
+        let (top, left) = (dom::num(el, "scrollTop"), dom::num(el, "scrollLeft"));
         if top > 0.0 {
             attr(out, "rr_scrollTop");
             json::round(out, top);

@@ -48,11 +48,13 @@ impl Recorder {
             if !self.mirror.present(id) {
                 continue;
             }
-            let (x, y) = if node.node_type() == dom::DOCUMENT {
-                (dom::num(&win, "scrollX"), dom::num(&win, "scrollY"))
+            // Through `Reflect`, as the window's are (no getter imports of their own).
+            let (on, keys): (&Node, _) = if node.node_type() == dom::DOCUMENT {
+                (&win, ["scrollX", "scrollY"])
             } else {
-                (node.scroll_left(), node.scroll_top())
+                (&node, ["scrollLeft", "scrollTop"])
             };
+            let (x, y) = (dom::num(on, keys[0]), dom::num(on, keys[1]));
             let mut data = String::from("{\"source\":3,\"id\":");
             json::uint(&mut data, u64::from(id));
             data.push_str(",\"x\":");

@@ -130,6 +130,19 @@ fn cut(s: &str) -> (&str, &str) {
     (head, tail.get(1..).unwrap_or_default())
 }
 
+/// The next attribute's name and value of a [`pgAttrs`](attributes) text, `rest` moved past
+/// them; `None` at its end.
+#[inline(always)]
+fn pair<'a>(rest: &mut &'a str) -> Option<(&'a str, &'a str)> {
+    if rest.is_empty() {
+        return None;
+    }
+    let (name, r) = cut(rest);
+    let (value, r) = cut(r);
+    *rest = r;
+    Some((name, value))
+}
+
 /// An element's tag and attributes, read once.
 pub(crate) struct Element {
     pub(crate) tag: String,
@@ -144,13 +157,10 @@ impl Element {
     /// The value of attribute `name` (lowercase).
     pub(crate) fn attr(&self, name: &str) -> Option<&str> {
         let mut rest = self.attributes.as_str();
-        while !rest.is_empty() {
-            let (n, r) = cut(rest);
-            let (v, r) = cut(r);
+        while let Some((n, v)) = pair(&mut rest) {
             if n == name {
                 return Some(v);
             }
-            rest = r;
         }
         None
     }
@@ -162,10 +172,7 @@ pub(crate) fn element_flags(el: &Element, inherited: u8, parent_flags: u8) -> u8
     let mut flags = inherited & mirror::INHERITED;
     // One pass over the attributes for the privacy markers.
     let mut rest = el.attributes.as_str();
-    while !rest.is_empty() {
-        let (name, r) = cut(rest);
-        let (value, r) = cut(r);
-        rest = r;
+    while let Some((name, value)) = pair(&mut rest) {
         match name {
             "class" => {
                 for c in value.split_ascii_whitespace() {
@@ -246,10 +253,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     let field = matches!(tag, "input" | "textarea" | "select");
     let stylesheet = stylesheet_text(el, tag, base);
     let mut rest = read.attributes.as_str();
-    while !rest.is_empty() {
-        let (name, r) = cut(rest);
-        let (value, r) = cut(r);
-        rest = r;
+    while let Some((name, value)) = pair(&mut rest) {
         let lower = name.to_ascii_lowercase();
         // Event handler code is no part of what a page looks like.
         if lower.starts_with("on")

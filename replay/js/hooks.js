@@ -116,3 +116,16 @@ function pgAttrs(el) {
   for (var a = el.attributes, s = "", i = 0; i < a.length; i++) s += a[i].name + "\0" + a[i].value.replace(/\0/g, "\ufffd") + "\0";
   return s;
 }
+
+/*
+ * A URL resolved against a base, or the text itself when it is not a URL (new URL throws).
+ *
+ * pgUrl(url, base) → string
+ */
+function pgUrl(url, base) {
+  try {
+    return new URL(url, base).href;
+  } catch (_) {
+    return url;
+  }
+}

@@ -2,7 +2,7 @@
 //! it reads. Each binding is one small shim in the JS glue, so the list is kept short; anything
 //! read rarely goes through `Reflect` ([`prop`]) instead.
 
-use alloc::{borrow::ToOwned, string::String};
+use alloc::string::String;
 
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -92,18 +92,10 @@ extern "C" {
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     pub(crate) fn date_now() -> f64;
 
-    /// `URL`, to make attribute URLs absolute (the Replayer never resolves relative ones).
-    #[derive(Debug)]
-    type Url;
-    #[wasm_bindgen(catch, constructor, js_class = URL)]
-    fn new(url: &str, base: &str) -> Result<Url, JsValue>;
-    #[wasm_bindgen(method, getter)]
-    fn href(this: &Url) -> String;
-}
-
-/// `url` resolved against `base`; `url` itself when it is not a URL.
-pub(crate) fn absolute_url(url: &str, base: &str) -> String {
-    Url::new(url, base).map_or_else(|_| url.to_owned(), |u| u.href())
+    /// `url` resolved against `base` (`replay/js/hooks.js`); `url` itself when it is not a URL.
+    /// Attribute URLs are made absolute: the Replayer never resolves relative ones.
+    #[wasm_bindgen(js_name = pgUrl)]
+    pub(crate) fn absolute_url(url: &str, base: &str) -> String;
 }
 
 /// Node types the recorder handles.

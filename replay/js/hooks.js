@@ -129,3 +129,16 @@ function pgUrl(url, base) {
     return url;
   }
 }
+
+/*
+ * A property read that never throws (a getter may): undefined then.
+ *
+ * pgGet(target, name) → value
+ */
+function pgGet(target, name) {
+  try {
+    return target[name];
+  } catch (_) {
+    /* undefined */
+  }
+}

@@ -113,9 +113,12 @@ pub(crate) fn origin(ev: &Ev) -> Option<Node> {
     node(ev.composed_path().get(0)).or_else(|| ev.target())
 }
 
-/// `target[name]`, or `undefined` when it throws.
-pub(crate) fn prop(target: &JsValue, name: &str) -> JsValue {
-    Reflect::get(target, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+#[wasm_bindgen]
+extern "C" {
+    /// `target[name]`, or `undefined` when it throws (`replay/js/hooks.js`): the name passed as
+    /// text, not made a JS string by an import of its own first as `Reflect::get` needs.
+    #[wasm_bindgen(js_name = pgGet)]
+    pub(crate) fn prop(target: &JsValue, name: &str) -> JsValue;
 }
 
 /// `target[name]` as a number (0 when it is not one).

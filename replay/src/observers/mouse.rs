@@ -39,7 +39,7 @@ fn position(ev: &Ev) -> (f64, f64) {
     let touches = dom::prop(ev, "changedTouches");
     // The touch's or the event's own `clientX`/`clientY`, one read for both.
     let touch = if touches.is_object() {
-        js_sys::Reflect::get_u32(&touches, 0).unwrap_or_default()
+        dom::prop(&touches, "0")
     } else {
         JsValue::UNDEFINED
     };

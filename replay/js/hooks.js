@@ -142,3 +142,12 @@ function pgGet(target, name) {
     /* undefined */
   }
 }
+
+/*
+ * The mutation observer on a subtree: child lists, attributes and text.
+ *
+ * pgObserve(observer, target)
+ */
+function pgObserve(observer, target) {
+  observer.observe(target, { childList: true, subtree: true, attributes: true, characterData: true });
+}

@@ -4,7 +4,7 @@
 
 use alloc::string::String;
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Function, Object};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -65,8 +65,10 @@ extern "C" {
     pub(crate) type MutationObserver;
     #[wasm_bindgen(constructor)]
     pub(crate) fn new(callback: &Function) -> MutationObserver;
-    #[wasm_bindgen(method)]
-    pub(crate) fn observe(this: &MutationObserver, target: &Node, options: &Object);
+    /// `observer.observe(target, …)` for child lists, attributes and text in the whole subtree
+    /// (`replay/js/hooks.js`: the options object is made there).
+    #[wasm_bindgen(js_name = pgObserve)]
+    pub(crate) fn observe(observer: &MutationObserver, target: &Node);
     #[wasm_bindgen(method)]
     pub(crate) fn disconnect(this: &MutationObserver);
     #[wasm_bindgen(method, js_name = takeRecords)]
@@ -151,9 +153,4 @@ pub(crate) fn window() -> Node {
 
 pub(crate) fn document() -> Option<Node> {
     node(prop(&window(), "document"))
-}
-
-/// Sets `target[name] = value` on a plain object.
-pub(crate) fn set(target: &Object, name: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(name), value);
 }

@@ -3,10 +3,10 @@
 
 use alloc::{string::String, vec::Vec};
 
-use js_sys::{Array, Object};
+use js_sys::Array;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 
 use super::dom::{self, MutationObserver, Node};
 use super::listener::{Listeners, Timer, Timers};
@@ -57,7 +57,6 @@ pub(crate) struct Recorder {
     /// Incremental events since the latest full snapshot.
     since_snapshot: u32,
     observer: MutationObserver,
-    observe_options: Object,
     _mutation_callback: Closure<dyn FnMut(Array)>,
     _listeners: Listeners,
     _hooks: observers::Hooks,
@@ -89,11 +88,7 @@ impl Recorder {
             with_recorder(&weak, |r| r.on_mutations(&records));
         });
         let observer = MutationObserver::new(callback.as_ref().unchecked_ref());
-        let options = Object::new();
-        for key in &["childList", "subtree", "attributes", "characterData"] {
-            dom::set(&options, key, &JsValue::TRUE);
-        }
-        observer.observe(&doc, &options);
+        dom::observe(&observer, &doc);
         let base = dom::text(&doc, "baseURI");
         let (listeners, hooks) = observers::install(me, &doc);
         let weak = me.clone();
@@ -109,7 +104,6 @@ impl Recorder {
             last_ts: 0.0,
             since_snapshot: 0,
             observer,
-            observe_options: options,
             _mutation_callback: callback,
             _listeners: listeners,
             _hooks: hooks,
@@ -201,7 +195,7 @@ impl Recorder {
         let mut out = String::with_capacity(64 * 1024);
         let done = walk.step(&mut self.mirror, &mut out, &self.base, deadline);
         for root in walk.shadow_roots.drain(..) {
-            self.observer.observe(&root, &self.observe_options);
+            dom::observe(&self.observer, &root);
         }
         if !done {
             self.sink.write(&out, false);
@@ -251,7 +245,7 @@ impl Recorder {
         let head = text.len();
         let roots = self.buffer.flush(&mut self.mirror, &mut text, &self.base);
         for root in roots {
-            self.observer.observe(&root, &self.observe_options);
+            dom::observe(&self.observer, &root);
         }
         // Any entry makes the event longer than the empty one (its text is not compared).
         if text.len() - head > EMPTY_MUTATION.len() {

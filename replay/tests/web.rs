@@ -78,7 +78,7 @@ use wasm_bindgen::JsCast as _;
 /// A sink that keeps what the recorder writes, in `window.__sink.parts`.
 fn sink() -> JsValue {
     js(&format!(
-        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet; globalThis.pgAttrs = pgAttrs;",
+        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet; globalThis.pgAttrs = pgAttrs; globalThis.pgUrl = pgUrl; globalThis.pgGet = pgGet; globalThis.pgObserve = pgObserve;",
         include_str!("../js/hooks.js")
     ));
     js(
@@ -598,6 +598,39 @@ async fn each_dom_event_kind_reaches_its_observer_with_rrwebs_code() {
         })
         .collect();
     assert_eq!(moves, [(1, 5.0), (6, 7.0)], "a mouse move, then a touch move");
+    replay_stop();
+}
+
+#[wasm_bindgen_test]
+async fn a_scrolled_element_is_recorded_at_its_offset_in_the_snapshot_and_when_it_scrolls() {
+    replay_stop();
+    set_root(
+        r#"<div id="s" style="width:50px;height:50px;overflow:scroll"><div style="width:500px;height:500px">x</div></div>"#,
+    );
+    js("const s = document.getElementById('s'); s.scrollTop = 120; s.scrollLeft = 30;");
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"sink".into(), &sink()).unwrap();
+    assert_eq!(replay_start(&options), 0);
+    sleep(300).await;
+    let all = events();
+    let s = element(snapshot(&all), "s");
+    assert_eq!(
+        (attr(s, "rr_scrollTop"), attr(s, "rr_scrollLeft")),
+        (Some(&AttributeValue::Number(120.0)), Some(&AttributeValue::Number(30.0))),
+        "the snapshot carries the element's scroll offset"
+    );
+    let id = s.id;
+    let before = all.len();
+    js("const s = document.getElementById('s'); s.scrollTop = 200; s.scrollLeft = 40;");
+    sleep(400).await;
+    let scrolls: Vec<(f64, f64)> = incrementals(before)
+        .iter()
+        .filter_map(|i| match i {
+            Incremental::Scroll(d) if d.id == id => Some((d.x, d.y)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(scrolls, [(40.0, 200.0)], "one scroll event at the element's new offset");
     replay_stop();
 }
 

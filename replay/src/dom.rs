@@ -89,6 +89,12 @@ extern "C" {
     pub(crate) fn set_timeout(callback: &Function, ms: u32) -> i32;
     #[wasm_bindgen(js_name = clearTimeout)]
     pub(crate) fn clear_timeout(id: i32);
+    /// The function `pgListen` and `pgHook` return to take back what they did.
+    #[derive(Debug)]
+    pub(crate) type Undo;
+    /// Runs it. It never throws, so not js-sys's catching `call0`.
+    #[wasm_bindgen(method, js_name = call)]
+    pub(crate) fn run(this: &Undo);
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
     pub(crate) fn perf_now() -> f64;
     #[wasm_bindgen(js_namespace = Date, js_name = now)]

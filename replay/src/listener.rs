@@ -10,11 +10,10 @@ use alloc::vec::Vec;
 
 use js_sys::Function;
 use wasm_bindgen::JsCast;
-use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use super::dom::{self, Ev, Node};
+use super::dom::{self, Ev, Node, Undo};
 
 #[wasm_bindgen]
 extern "C" {
@@ -28,14 +27,14 @@ extern "C" {
         capture: bool,
         callback: &Function,
         tag: u32,
-    ) -> Function;
+    ) -> Undo;
 }
 
 /// The recorder's listeners, removed when dropped.
 #[derive(Debug)]
 pub(crate) struct Listeners {
     callback: Closure<dyn FnMut(u32, Ev)>,
-    remove: Vec<Function>,
+    remove: Vec<Undo>,
 }
 
 impl Listeners {
@@ -68,7 +67,7 @@ pub(crate) const fn count(kinds: &str) -> u32 {
 impl Drop for Listeners {
     fn drop(&mut self) {
         for remove in &self.remove {
-            let _ = remove.call0(&JsValue::UNDEFINED);
+            remove.run();
         }
     }
 }

@@ -18,7 +18,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::dom::{self, Ev, Node};
+use super::dom::{self, Ev, Node, Undo};
 use super::listener::{self, Listeners};
 use super::recorder::Recorder;
 use super::{Handle, with_recorder};
@@ -35,14 +35,14 @@ extern "C" {
         setter: bool,
         callback: &Function,
         tag: u32,
-    ) -> Function;
+    ) -> Undo;
 }
 
 /// Patched prototype members, restored when dropped; one closure serves them all.
 #[derive(Debug)]
 pub(crate) struct Hooks {
     callback: Closure<dyn FnMut(u32, JsValue, JsValue, JsValue)>,
-    restore: Vec<Function>,
+    restore: Vec<Undo>,
 }
 
 impl Hooks {
@@ -64,7 +64,7 @@ impl Hooks {
 impl Drop for Hooks {
     fn drop(&mut self) {
         for restore in &self.restore {
-            let _ = restore.call0(&JsValue::UNDEFINED);
+            restore.run();
         }
     }
 }

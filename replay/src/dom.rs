@@ -44,14 +44,6 @@ extern "C" {
     #[wasm_bindgen(method, js_name = getBoundingClientRect)]
     pub(crate) fn rect(this: &Node) -> JsValue;
 
-    /// `NodeList`.
-    #[derive(Debug)]
-    pub(crate) type NodeList;
-    #[wasm_bindgen(method, getter)]
-    pub(crate) fn length(this: &NodeList) -> u32;
-    #[wasm_bindgen(method)]
-    pub(crate) fn item(this: &NodeList, index: u32) -> Option<Node>;
-
     /// An event as listeners receive it.
     #[derive(Debug)]
     pub(crate) type Ev;
@@ -137,6 +129,15 @@ pub(crate) fn num(target: &JsValue, name: &str) -> f64 {
 /// `target[name]` as text (empty when it is not text).
 pub(crate) fn text(target: &JsValue, name: &str) -> String {
     prop(target, name).as_string().unwrap_or_default()
+}
+
+/// A `NodeList`, read as the `Array` it is shaped like (`length` and `[i]`): the imports the
+/// recorder has for arrays already, none of its own.
+pub(crate) type NodeList = Array;
+
+/// The `i`-th node of `list`.
+pub(crate) fn item(list: &NodeList, i: u32) -> Option<Node> {
+    node(list.get(i))
 }
 
 /// `value` as a [`Node`] when it is an object.

@@ -102,7 +102,7 @@ impl Buffer {
             }
             let style = self.style_of(mirror, &target);
             for i in 0..removed_n {
-                if let Some(node) = removed.item(i) {
+                if let Some(node) = dom::item(&removed, i) {
                     self.remove(mirror, &node);
                 }
             }
@@ -113,7 +113,7 @@ impl Buffer {
                 continue;
             }
             for i in 0..added_n {
-                if let Some(node) = added.item(i)
+                if let Some(node) = dom::item(&added, i)
                     && !self.add_set.has(&node)
                 {
                     self.add_set.add(&node);

@@ -114,7 +114,7 @@ impl Recorder {
             }
             let others = self.doc.by_name(&name);
             for i in 0..others.length() {
-                if let Some(other) = others.item(i)
+                if let Some(other) = dom::item(&others, i)
                     && other != *el
                     && dom::text(&other, "type") == "radio"
                 {

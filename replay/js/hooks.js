@@ -151,3 +151,13 @@ function pgGet(target, name) {
 function pgObserve(observer, target) {
   observer.observe(target, { childList: true, subtree: true, attributes: true, characterData: true });
 }
+
+/*
+ * Where an event really happened: the innermost node of its composed path (inside a shadow
+ * root, not the retargeted target), or its target when the path is empty.
+ *
+ * pgOrigin(event) → node | null
+ */
+function pgOrigin(e) {
+  return e.composedPath()[0] || e.target;
+}

@@ -47,11 +47,6 @@ extern "C" {
     /// An event as listeners receive it.
     #[derive(Debug)]
     pub(crate) type Ev;
-    #[wasm_bindgen(method, getter)]
-    pub(crate) fn target(this: &Ev) -> Option<Node>;
-    /// The nodes the event passed, innermost first (inside open shadow roots too).
-    #[wasm_bindgen(method, js_name = composedPath)]
-    pub(crate) fn composed_path(this: &Ev) -> Array;
 
     #[derive(Debug)]
     pub(crate) type MutationObserver;
@@ -107,10 +102,13 @@ pub(crate) const DOCUMENT: u32 = 9;
 pub(crate) const DOCTYPE: u32 = 10;
 pub(crate) const FRAGMENT: u32 = 11;
 
-/// Where an event really happened: the innermost node of its path, which inside a shadow root
-/// is not the (retargeted) `target`.
-pub(crate) fn origin(ev: &Ev) -> Option<Node> {
-    node(ev.composed_path().get(0)).or_else(|| ev.target())
+#[wasm_bindgen]
+extern "C" {
+    /// Where an event really happened (`replay/js/hooks.js`): the innermost node of its
+    /// composed path, which inside a shadow root is not the (retargeted) `target`; `target`
+    /// when the path is empty.
+    #[wasm_bindgen(js_name = pgOrigin)]
+    pub(crate) fn origin(ev: &Ev) -> Option<Node>;
 }
 
 #[wasm_bindgen]

@@ -635,6 +635,52 @@ async fn a_scrolled_element_is_recorded_at_its_offset_in_the_snapshot_and_when_i
 }
 
 #[wasm_bindgen_test]
+async fn a_style_sheets_urls_are_made_absolute_and_data_and_fragments_kept() {
+    record(
+        r#"<style id="st">.a { background-image: url(img/a.png) } .b { background-image: url('data:image/gif;base64,R0lG') } .c { mask-image: url(#m) } .d { background-image: url(https://cdn.example/x.png) } .e { background-image: url("sp ace.png") }</style>"#,
+        1000.0,
+    )
+    .await;
+    let dir = js("return new URL('.', document.baseURI).href").as_string().expect("base");
+    let all = events();
+    let st = element(snapshot(&all), "st");
+    let css = match attr(st, "_cssText") {
+        Some(AttributeValue::Text(c)) => c.clone(),
+        other => panic!("{other:?}"),
+    };
+    for url in [
+        format!("url(\"{dir}img/a.png\")"),
+        "url(\"data:image/gif;base64,R0lG\")".to_owned(),
+        "url(\"#m\")".to_owned(),
+        "url(\"https://cdn.example/x.png\")".to_owned(),
+        format!("url(\"{dir}sp%20ace.png\")"),
+    ] {
+        assert!(css.contains(&url), "{url} in {css}");
+    }
+    assert_eq!(css.matches("url(").count(), 5, "{css}");
+    let id = st.id;
+    let before = all.len();
+    js("document.getElementById('st').textContent = '.f { background-image: url( f.png ) }';");
+    sleep(50).await;
+    let css: Vec<String> = incrementals(before)
+        .iter()
+        .filter_map(|i| match i {
+            Incremental::Mutation(m) => Some(m),
+            _ => None,
+        })
+        .flat_map(|m| m.attributes.iter())
+        .filter(|a| a.id == id)
+        .filter_map(|a| match a.attributes.get("_cssText") {
+            Some(AttributeValue::Text(c)) => Some(c.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(css.len(), 1, "one _cssText change: {css:?}");
+    assert!(css[0].contains(&format!("url(\"{dir}f.png\")")), "{css:?}");
+    replay_stop();
+}
+
+#[wasm_bindgen_test]
 async fn stopping_leaves_nothing_attached() {
     let native = "return Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.toString().includes('[native code]') && CSSStyleSheet.prototype.insertRule.toString().includes('[native code]')";
     record(r#"<input id="v"><p id="q">x</p>"#, 1000.0).await;

@@ -88,19 +88,25 @@ function pgHook(proto, name, setter, callback, tag) {
 
 /*
  * The rules of a <style> or <link> element's sheet as text, read from the CSSOM (so rules
- * inserted by script are there), after the sheet's own URL (empty for a <style>) and a line feed,
- * which no serialized URL contains; undefined where there is no sheet or its rules cannot be read
- * (a cross-origin sheet throws).
+ * inserted by script are there), each url(…) made absolute against the sheet's own URL (base for
+ * a <style>): its ASCII whitespace trimmed, its quote (" or ', the closing one may be missing)
+ * put back around the URL, data: and #… URLs kept as they are. undefined where there is no sheet
+ * or its rules cannot be read (a cross-origin sheet throws).
  *
- * pgSheet(el) → "href\ncss" | undefined
+ * pgSheet(el, base) → css | undefined
  */
-function pgSheet(el) {
+function pgSheet(el, base) {
   try {
     var sheet = el.sheet;
     var rules = sheet.cssRules;
-    var css = (sheet.href || "") + "\n";
-    for (var i = 0; i < rules.length; i++) css += rules[i].cssText;
-    return css;
+    var href = sheet.href || base;
+    for (var css = "", i = 0; i < rules.length; i++) css += rules[i].cssText;
+    return css.replace(/url\(([^)]*)\)/g, function (_, url) {
+      url = url.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, "");
+      var q = url[0] == '"' || url[0] == "'" ? url[0] : "";
+      if (q) url = url.slice(1, url.length > 1 && url.slice(-1) == q ? -1 : url.length);
+      return "url(" + q + (/^(data:|#)/.test(url) ? url : pgUrl(url, href)) + q + ")";
+    });
   } catch (_) {
     /* no sheet, or not ours to read */
   }

@@ -368,67 +368,16 @@ pub(crate) fn stylesheet_text(el: &Node, tag: &str, base: &str) -> Option<String
         return None;
     }
     // None for a cross-origin sheet, whose rules cannot be read: then the link keeps its href.
-    let text = sheet(el)?;
-    let (href, css) = text.split_at_checked(find(&text, "\n")?)?;
-    let css = css.get(1..).unwrap_or_default();
-    Some(absolute_css_urls(css, if href.is_empty() { base } else { href }))
+    sheet(el, base)
 }
 
 #[wasm_bindgen]
 extern "C" {
-    /// The sheet's URL, a line feed and its rules' text (`replay/js/hooks.js`); `None` without
-    /// a sheet or when its rules cannot be read.
+    /// The sheet's rules' text with each `url(…)` made absolute against the sheet's URL (`base`
+    /// for a `<style>`), `data:` and `#…` ones kept (`replay/js/hooks.js`); `None` without a
+    /// sheet or when its rules cannot be read.
     #[wasm_bindgen(js_name = pgSheet)]
-    fn sheet(el: &Node) -> Option<String>;
-}
-
-/// `url(…)`s in CSS made absolute against `base`.
-pub(crate) fn absolute_css_urls(css: &str, base: &str) -> String {
-    let mut out = String::with_capacity(css.len());
-    let mut rest = css;
-    while let Some(at) = find(rest, "url(") {
-        let (head, tail) = rest.split_at_checked(at + 4).unwrap_or((rest, ""));
-        out.push_str(head);
-        let Some(end) = tail.bytes().position(|b| b == b')') else {
-            rest = tail;
-            break;
-        };
-        let (inner, after) = tail.split_at_checked(end).unwrap_or((tail, ""));
-        let inner = inner.trim_ascii();
-        let (quote, url) = unquote(inner);
-        let url = if url.starts_with("data:") || url.starts_with('#') {
-            url.to_owned()
-        } else {
-            dom::absolute_url(url, base)
-        };
-        if let Some(q) = quote {
-            out.push(q);
-        }
-        out.push_str(&url);
-        if let Some(q) = quote {
-            out.push(q);
-        }
-        rest = after;
-    }
-    out.push_str(rest);
-    out
-}
-
-/// A `url()` argument without its quotes (`"…"` or `'…'`, the closing one may be missing), and
-/// the quote. Bytes, not `str::trim_matches`: its pattern machinery is 400 B of wasm.
-fn unquote(inner: &str) -> (Option<char>, &str) {
-    let Some(&quote @ (b'"' | b'\'')) = inner.as_bytes().first() else { return (None, inner) };
-    let rest = inner.get(1..).unwrap_or_default();
-    let rest = match rest.as_bytes().last() {
-        Some(&last) if last == quote => rest.get(..rest.len() - 1).unwrap_or_default(),
-        _ => rest,
-    };
-    (Some(char::from(quote)), rest)
-}
-
-/// Where `needle` first occurs in `hay` (a byte search: no `str` pattern machinery).
-fn find(hay: &str, needle: &str) -> Option<usize> {
-    hay.as_bytes().windows(needle.len()).position(|w| w == needle.as_bytes())
+    fn sheet(el: &Node, base: &str) -> Option<String>;
 }
 
 /// Every URL of a `srcset` made absolute.
@@ -457,21 +406,4 @@ fn srcset(value: &str, base: &str) -> String {
 /// The flags `IGNORE`/`BLOCKED` that stop events for a target.
 pub(crate) fn events_dropped(flags: u8) -> bool {
     flags & (IGNORE | BLOCKED) != 0
-}
-
-#[cfg(all(test, not(target_family = "wasm")))]
-mod tests {
-    use super::unquote;
-
-    #[test]
-    fn url_arguments_lose_their_quotes() {
-        assert_eq!(unquote("a.png"), (None, "a.png"));
-        assert_eq!(unquote("\"a b.png\""), (Some('"'), "a b.png"));
-        assert_eq!(unquote("'a.png'"), (Some('\''), "a.png"));
-        assert_eq!(unquote("'a.png"), (Some('\''), "a.png"));
-        assert_eq!(unquote("\"'x'\""), (Some('"'), "'x'"));
-        assert_eq!(unquote("\""), (Some('"'), ""));
-        assert_eq!(unquote("\"\""), (Some('"'), ""));
-        assert_eq!(unquote(""), (None, ""));
-    }
 }

@@ -167,3 +167,21 @@ function pgObserve(observer, target) {
 function pgOrigin(e) {
   return e.composedPath()[0] || e.target;
 }
+
+/*
+ * Every URL of a srcset made absolute: candidates split at commas and joined by ", ", each one's
+ * ASCII whitespace trimmed, its URL (up to the first ASCII whitespace) through pgUrl, its
+ * descriptor (trimmed) after one space.
+ *
+ * pgSrcset(value, base) → string
+ */
+function pgSrcset(value, base) {
+  var ws = /^[\t\n\f\r ]+|[\t\n\f\r ]+$/g;
+  return value.split(",").map(function (c) {
+    c = c.replace(ws, "");
+    var at = c.search(/[\t\n\f\r ]/);
+    if (at < 0) at = c.length;
+    var d = c.slice(at).replace(ws, "");
+    return pgUrl(c.slice(0, at), base) + (d ? " " + d : "");
+  }).join(", ");
+}

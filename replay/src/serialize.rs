@@ -380,27 +380,12 @@ extern "C" {
     fn sheet(el: &Node, base: &str) -> Option<String>;
 }
 
-/// Every URL of a `srcset` made absolute.
-fn srcset(value: &str, base: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 32);
-    for (i, candidate) in value.split(',').enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        // ASCII whitespace, as HTML and CSS define it (and `trim_ascii` is smaller than `trim`).
-        let candidate = candidate.trim_ascii();
-        // A byte search (a `char` pattern decodes UTF-8 as it goes).
-        let cut = candidate.bytes().position(|b| b.is_ascii_whitespace());
-        let (url, descriptor) =
-            candidate.split_at_checked(cut.unwrap_or(candidate.len())).unwrap_or((candidate, ""));
-        out.push_str(&dom::absolute_url(url, base));
-        let descriptor = descriptor.trim_ascii();
-        if !descriptor.is_empty() {
-            out.push(' ');
-            out.push_str(descriptor);
-        }
-    }
-    out
+#[wasm_bindgen]
+extern "C" {
+    /// Every URL of a `srcset` made absolute against `base`, each candidate's descriptor kept
+    /// after one space (`replay/js/hooks.js`).
+    #[wasm_bindgen(js_name = pgSrcset)]
+    fn srcset(value: &str, base: &str) -> String;
 }
 
 /// The flags `IGNORE`/`BLOCKED` that stop events for a target.

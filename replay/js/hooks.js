@@ -185,3 +185,14 @@ function pgSrcset(value, base) {
     return pgUrl(c.slice(0, at), base) + (d ? " " + d : "");
   }).join(", ");
 }
+
+/*
+ * A number property as JSON with up to three decimals (trailing zeros dropped), 0 when it is not
+ * a finite number: a media element's time, volume and rate.
+ *
+ * pgMilli(target, name) → string
+ */
+function pgMilli(target, name) {
+  var v = target[name];
+  return "" + (typeof v == "number" && isFinite(v) ? Math.round(v * 1000) / 1000 : 0);
+}

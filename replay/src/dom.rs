@@ -119,6 +119,14 @@ extern "C" {
     pub(crate) fn prop(target: &JsValue, name: &str) -> JsValue;
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `target[name]` as JSON with up to three decimals, 0 when it is not a finite number
+    /// (`replay/js/hooks.js`): media times, volumes and rates.
+    #[wasm_bindgen(js_name = pgMilli)]
+    pub(crate) fn milli(target: &JsValue, name: &str) -> String;
+}
+
 /// `target[name]` as a number (0 when it is not one).
 pub(crate) fn num(target: &JsValue, name: &str) -> f64 {
     prop(target, name).as_f64().unwrap_or(0.0)

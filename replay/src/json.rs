@@ -51,32 +51,6 @@ pub(crate) fn round(out: &mut String, v: f64) {
     int(out, if v.is_finite() { nearest(v) } else { 0 });
 }
 
-/// Appends a number with up to three decimals (media times, volumes).
-pub(crate) fn milli(out: &mut String, v: f64) {
-    let mut v = if v.is_finite() { v } else { 0.0 };
-    if v < 0.0 {
-        out.push('-');
-        v = -v;
-    }
-    let thousandths = nearest(v * 1000.0);
-    int(out, thousandths / 1000);
-    let frac = (thousandths % 1000).unsigned_abs();
-    if frac != 0 {
-        out.push('.');
-        let s = [frac / 100, frac / 10 % 10, frac % 10];
-        let keep = if s[2] != 0 {
-            3
-        } else if s[1] != 0 {
-            2
-        } else {
-            1
-        };
-        for d in &s[..keep] {
-            out.push(char::from(b'0' + *d as u8));
-        }
-    }
-}
-
 /// `"key":` — a key and its colon.
 pub(crate) fn key(out: &mut String, k: &str) {
     string(out, k);
@@ -114,11 +88,5 @@ mod tests {
             assert_eq!(nearest(v), v.round() as i64, "{v}");
         }
         assert_eq!(show(round, f64::NAN), "0");
-        assert_eq!(show(milli, 12.5), "12.5");
-        assert_eq!(show(milli, 0.125), "0.125");
-        assert_eq!(show(milli, 3.0), "3");
-        assert_eq!(show(milli, -1.25), "-1.25");
-        assert_eq!(show(milli, 0.05), "0.05");
-        assert_eq!(show(milli, -0.5), "-0.5");
     }
 }

@@ -306,7 +306,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         let paused = dom::prop(el, "paused").as_bool() != Some(false);
         out.push_str(if paused { "\"paused\"" } else { "\"played\"" });
         attr(out, "rr_mediaCurrentTime");
-        json::milli(out, dom::num(el, "currentTime"));
+        out.push_str(&dom::milli(el, "currentTime"));
     }
     if !in_add && tag != "html" && tag != "body" {
         let (top, left) = (dom::num(el, "scrollTop"), dom::num(el, "scrollLeft"));

@@ -78,7 +78,7 @@ use wasm_bindgen::JsCast as _;
 /// A sink that keeps what the recorder writes, in `window.__sink.parts`.
 fn sink() -> JsValue {
     js(&format!(
-        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet; globalThis.pgAttrs = pgAttrs; globalThis.pgUrl = pgUrl; globalThis.pgGet = pgGet; globalThis.pgObserve = pgObserve; globalThis.pgOrigin = pgOrigin; globalThis.pgSrcset = pgSrcset;",
+        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet; globalThis.pgAttrs = pgAttrs; globalThis.pgUrl = pgUrl; globalThis.pgGet = pgGet; globalThis.pgObserve = pgObserve; globalThis.pgOrigin = pgOrigin; globalThis.pgSrcset = pgSrcset; globalThis.pgMilli = pgMilli;",
         include_str!("../js/hooks.js")
     ));
     js(
@@ -677,6 +677,30 @@ async fn a_style_sheets_urls_are_made_absolute_and_data_and_fragments_kept() {
         .collect();
     assert_eq!(css.len(), 1, "one _cssText change: {css:?}");
     assert!(css[0].contains(&format!("url(\"{dir}f.png\")")), "{css:?}");
+    replay_stop();
+}
+
+#[wasm_bindgen_test]
+async fn a_media_elements_volume_and_rate_are_recorded_to_three_decimals() {
+    record(r#"<audio id="au"></audio>"#, 1000.0).await;
+    js("const au = document.getElementById('au'); au.volume = 1 / 3; au.playbackRate = 1.25;");
+    sleep(100).await;
+    let before = events().len();
+    js("document.getElementById('au').dispatchEvent(new Event('pause'));");
+    sleep(100).await;
+    let got = incrementals(before);
+    let state = got.iter().find_map(|i| match i {
+        Incremental::MediaInteraction(m) => Some(m),
+        _ => None,
+    });
+    let state = state.expect("a media event");
+    assert_eq!(
+        (state.current_time, state.volume, state.playback_rate),
+        (Some(0.0), Some(0.333), Some(1.25)),
+        "rounded to thousandths, trailing zeros dropped"
+    );
+    let text = written();
+    assert!(text.contains(r#""volume":0.333,"playbackRate":1.25,"#), "{text}");
     replay_stop();
 }
 

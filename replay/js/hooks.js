@@ -196,3 +196,13 @@ function pgMilli(target, name) {
   var v = target[name];
   return "" + (typeof v == "number" && isFinite(v) ? Math.round(v * 1000) / 1000 : 0);
 }
+
+/*
+ * Masked text (.pg-mask): every code point but whitespace becomes "*". Whitespace is Unicode's
+ * White_Space set, as Rust's char::is_whitespace has it (with U+0085, without U+FEFF, unlike \s).
+ *
+ * pgMaskAll(text) → string
+ */
+function pgMaskAll(text) {
+  return text.replace(/[^\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/gu, "*");
+}

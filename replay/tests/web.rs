@@ -78,7 +78,7 @@ use wasm_bindgen::JsCast as _;
 /// A sink that keeps what the recorder writes, in `window.__sink.parts`.
 fn sink() -> JsValue {
     js(&format!(
-        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet; globalThis.pgAttrs = pgAttrs; globalThis.pgUrl = pgUrl; globalThis.pgGet = pgGet; globalThis.pgObserve = pgObserve; globalThis.pgOrigin = pgOrigin; globalThis.pgSrcset = pgSrcset; globalThis.pgMilli = pgMilli;",
+        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet; globalThis.pgAttrs = pgAttrs; globalThis.pgUrl = pgUrl; globalThis.pgGet = pgGet; globalThis.pgObserve = pgObserve; globalThis.pgOrigin = pgOrigin; globalThis.pgSrcset = pgSrcset; globalThis.pgMilli = pgMilli; globalThis.pgMaskAll = pgMaskAll;",
         include_str!("../js/hooks.js")
     ));
     js(
@@ -125,6 +125,11 @@ fn set_root(html: &str) {
 async fn record(html: &str, slice_ms: f64) {
     replay_stop();
     set_root(html);
+    start(slice_ms).await;
+}
+
+/// Records the page as it is until the first snapshot is complete.
+async fn start(slice_ms: f64) {
     let options = js_sys::Object::new();
     Reflect::set(&options, &"sink".into(), &sink()).unwrap();
     Reflect::set(&options, &"sliceMs".into(), &slice_ms.into()).unwrap();
@@ -608,10 +613,7 @@ async fn a_scrolled_element_is_recorded_at_its_offset_in_the_snapshot_and_when_i
         r#"<div id="s" style="width:50px;height:50px;overflow:scroll"><div style="width:500px;height:500px">x</div></div>"#,
     );
     js("const s = document.getElementById('s'); s.scrollTop = 120; s.scrollLeft = 30;");
-    let options = js_sys::Object::new();
-    Reflect::set(&options, &"sink".into(), &sink()).unwrap();
-    assert_eq!(replay_start(&options), 0);
-    sleep(300).await;
+    start(1000.0).await;
     let all = events();
     let s = element(snapshot(&all), "s");
     assert_eq!(
@@ -701,6 +703,29 @@ async fn a_media_elements_volume_and_rate_are_recorded_to_three_decimals() {
     );
     let text = written();
     assert!(text.contains(r#""volume":0.333,"playbackRate":1.25,"#), "{text}");
+    replay_stop();
+}
+
+#[wasm_bindgen_test]
+async fn masked_text_keeps_exactly_the_unicode_whitespace_and_stars_each_character() {
+    replay_stop();
+    set_root(r#"<p id="pm" class="pg-mask" title="Jane Q&#x2003;Doe">x</p>"#);
+    // NBSP, NEL, ideographic space and tab are whitespace; a BOM and an emoji are not.
+    js(r#"document.getElementById('pm').firstChild.data = "a\u00a0b\u0085c\ufeffd \ud83d\ude00\te\u3000f";"#);
+    start(1000.0).await;
+    let all = events();
+    let pm = element(snapshot(&all), "pm");
+    assert_eq!(texts(pm), "*\u{a0}*\u{85}*** *\t*\u{3000}*");
+    assert_eq!(attr(pm, "title"), Some(&AttributeValue::Text("**** *\u{2003}***".into())));
+    let before = all.len();
+    js(r#"document.getElementById('pm').firstChild.data = "new \ud83d\ude00x";"#);
+    sleep(50).await;
+    let texts: Vec<String> = mutations(&events()[before..])
+        .iter()
+        .flat_map(|m| m.texts.iter())
+        .filter_map(|t| t.value.clone())
+        .collect();
+    assert_eq!(texts, ["*** **"], "a text change is masked alike");
     replay_stop();
 }
 

@@ -556,7 +556,15 @@ const FORM_GOAL: usize = 10_000;
 /// volume and rate written with up to three decimals by one JS function (`pgMilli`: the
 /// property, `Math.round(v * 1000) / 1000`, 0 when not a finite number) instead of read as a
 /// number and formatted by the wasm's `json::milli`. A browser test pins `1 / 3` and `1.25`.
-const REPLAY_CHUNK_BUDGET: usize = 22_793;
+///
+/// 22,793 B → 22,643 B (js 4,893 → 4,963, wasm 17,900 → 17,680), −150 B: `.pg-mask` text (and
+/// a masked element's `title`/`alt`/…, `mailto:`/`tel:` URLs) starred by one JS `replace` over
+/// code points (`pgMaskAll`) instead of a `chars()` loop with `char::is_whitespace` and its
+/// Unicode table in the wasm. The whitespace kept is Rust's set, written out (U+0085 in, U+FEFF
+/// out, unlike `\s`). A browser test, run against the Rust version first, pins NBSP, NEL,
+/// ideographic and em spaces and tabs kept, a BOM and an emoji starred once each, in snapshot
+/// text, a title and a text change.
+const REPLAY_CHUNK_BUDGET: usize = 22_643;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

@@ -18,13 +18,15 @@
  * multi-megabyte snapshot does not fit, and sends one request at a time, which a snapshot would
  * hold up.) Nothing here throws into the host page.
  */
+"use strict";
+
+/*__PULSEGATE_HOOKS__*/
+
+/*__PULSEGATE_GLUE__*/
+
 (function () {
   "use strict";
   var script = document.currentScript;
-
-  /*__PULSEGATE_HOOKS__*/
-
-  /*__PULSEGATE_GLUE__*/
 
   /** A batch goes out this long after its first event, ms. */
   var FLUSH_MS = 5000;
@@ -39,6 +41,29 @@
   if (PG.replay) return;
   var wasmUrl = new URL("__PULSEGATE_WASM_PATH__", script ? script.src : location.href).href;
   var running = null;
+
+  /*
+   * The recorder's wasm, instantiated once with the glue's import table, compiling while it
+   * streams; a server or proxy that sends another content type than application/wasm gets the
+   * slower path. A failure rejects, and the next start tries again.
+   */
+  var ready = null;
+  function loadWasm() {
+    return ready || (ready = fetch(wasmUrl).then(function (response) {
+      if (!response.ok) throw new Error("wasm " + response.status);
+      var whole = function () {
+        return response.clone().arrayBuffer().then(function (b) { return WebAssembly.instantiate(b, __wbg_get_imports()); });
+      };
+      return WebAssembly.instantiateStreaming
+        ? WebAssembly.instantiateStreaming(response.clone(), __wbg_get_imports()).catch(whole)
+        : whole();
+    }).then(function (r) {
+      __wbg_finalize_init(r.instance, r.module);
+    }).catch(function (e) {
+      ready = null;
+      throw e;
+    }));
+  }
 
   function uuid() {
     var b = crypto.getRandomValues(new Uint8Array(16));
@@ -238,10 +263,10 @@
       try {
         var uploader = new Uploader(options);
         running = uploader;
-        return wasm_bindgen({ module_or_path: wasmUrl }).then(function () {
+        return loadWasm().then(function () {
           if (running !== uploader) return false;
           // The recorder's control function (0 flush, 1 checkout, 2 stop), or a number: no recording.
-          var control = wasm_bindgen.replay_start({ sink: uploader, sliceMs: options.sliceMs, checkoutMs: options.checkoutMs });
+          var control = replay_start({ sink: uploader, sliceMs: options.sliceMs, checkoutMs: options.checkoutMs });
           if (typeof control !== "function") { running = null; return false; }
           uploader.control = control;
           PG.replay.stats = uploader.stats;

@@ -17,12 +17,12 @@
 //!
 //! ```text
 //! cargo build -p pulsegate-replay (wasm32, release)
-//!   → wasm-bindgen --target no-modules     glue
+//!   → wasm-bindgen --target web           glue (an ES module; its exports dropped)
 //!   → unwake.rs: js-sys's unreachable JSPI waker out of the function table
 //!   → wasm-opt -Oz --converge (binaryen 132)
 //!   → minify.rs: short import/export names sdk/replay-<hash>.wasm
 //!   → replay/js/replay.js + hooks + glue
-//!   → esbuild --minify                     sdk/replay-<hash>.js  (named in the loader)
+//!   → esbuild --bundle --minify            sdk/replay-<hash>.js  (named in the loader)
 //! ```
 //!
 //! The output directory mirrors the URLs the worker serves (`tracker.js`, `sdk/…`); content-hashed
@@ -126,9 +126,9 @@ fn build_replay() -> Result<Vec<Output>> {
     let stage = target.join("sdk-build").join("replay");
     let _ = fs::remove_dir_all(&stage);
     step(
-        "wasm-bindgen replay (no-modules glue)",
+        "wasm-bindgen replay (ES module glue)",
         cmd::tool("wasm-bindgen")
-            .args(["--target", "no-modules", "--no-typescript", "--out-dir"])
+            .args(["--target", "web", "--no-typescript", "--out-dir"])
             .arg(&stage)
             .arg(target.join("wasm32-unknown-unknown/release/pulsegate_replay.wasm")),
     )?;
@@ -156,23 +156,45 @@ fn build_replay() -> Result<Vec<Output>> {
     let script = splice_replay(
         &text(&root.join("replay/js/replay.js"))?,
         &text(&root.join("replay/js/hooks.js"))?,
-        &glue,
+        &unexport(&glue)?,
         &wasm_name,
     )?;
     let unminified = stage.join("replay.js");
     write(&unminified, script.as_bytes())?;
     let minified = stage.join("replay.min.js");
+    // Bundled (one file, no imports): unused top-level functions of the glue (its own loaders,
+    // `initSync`) are dropped, which they are not inside a function.
     esbuild(
         "esbuild: replay chunk",
         &unminified,
         &minified,
-        &[&format!("--target={CHUNK_TARGETS}")],
+        &["--bundle", "--format=iife", &format!("--target={CHUNK_TARGETS}")],
     )?;
     let script = read(&minified)?;
     Ok(vec![
         (format!("sdk/replay-{}.js", short_hash(&script)), script),
         (format!("sdk/{wasm_name}"), wasm),
     ])
+}
+
+/// The replay's ES module glue as plain top-level declarations for the chunk's script:
+/// `replay_start` no longer exported, the module's default export (its own loader) and
+/// `initSync` not exported either. `replay/js/replay.js` instantiates the wasm itself with the
+/// glue's `__wbg_get_imports` and `__wbg_finalize_init`.
+fn unexport(glue: &str) -> Result<String> {
+    const START: &str = "export function replay_start(";
+    const DEFAULT: &str = "export { initSync, __wbg_init as default };";
+    for needed in
+        [START, DEFAULT, "function __wbg_get_imports(", "function __wbg_finalize_init("]
+    {
+        if !glue.contains(needed) {
+            return Err(format!("the replay's glue has no `{needed}`: update replay/js/replay.js"));
+        }
+    }
+    if glue.replacen(START, "", 1).replacen(DEFAULT, "", 1).contains("export ") {
+        return Err("the replay's glue exports more than replay/js/replay.js expects".to_owned());
+    }
+    Ok(glue.replacen(START, "function replay_start(", 1).replacen(DEFAULT, "", 1))
 }
 
 /// Puts the hooks, the glue and the wasm's name (relative to the chunk) into the replay template.
@@ -397,6 +419,18 @@ mod tests {
         .unwrap();
         assert_eq!(out, "hooks(); let wasm_bindgen; url('replay-1.wasm')");
         assert!(splice_replay("/*__PULSEGATE_GLUE__*/", "", "", "x").is_err());
+    }
+
+    #[test]
+    fn the_replay_glue_loses_its_exports() {
+        let glue = "export function replay_start(o) {}\nfunction __wbg_get_imports() {}\n\
+                    function __wbg_finalize_init(i, m) {}\n\
+                    export { initSync, __wbg_init as default };\n";
+        let out = unexport(glue).unwrap();
+        assert!(out.starts_with("function replay_start(o) {}"), "{out}");
+        assert!(!out.contains("export"), "{out}");
+        assert!(unexport(&glue.replace("function __wbg_get_imports", "function x")).is_err());
+        assert!(unexport(&format!("{glue}export function other() {{}}")).is_err());
     }
 
     #[test]

@@ -564,7 +564,17 @@ const FORM_GOAL: usize = 10_000;
 /// out, unlike `\s`). A browser test, run against the Rust version first, pins NBSP, NEL,
 /// ideographic and em spaces and tabs kept, a BOM and an emoji starred once each, in snapshot
 /// text, a title and a text change.
-const REPLAY_CHUNK_BUDGET: usize = 22_643;
+///
+/// 22,643 B → 22,101 B (js 4,963 → 4,421, wasm unchanged), −542 B: the chunk's glue from
+/// `wasm-bindgen --target web` with its exports dropped (`sdk.rs`'s `unexport`), at the top
+/// level of the chunk's script, which esbuild now bundles (`--bundle --format=iife`), so the
+/// glue's own loaders (`__wbg_init`, `__wbg_load` with its warning texts, `initSync`), which no
+/// one calls, drop out as unused top-level functions; inside the no-modules glue's function
+/// they could not. `replay/js/replay.js` instantiates the wasm itself with the glue's
+/// `__wbg_get_imports` and `__wbg_finalize_init`, streaming, as the tracker's chunks do
+/// (`sdk/js/instantiate.js`). The e2e suites `replay`, `replay-playback` and `replay-thirdparty`
+/// load the chunk this way.
+const REPLAY_CHUNK_BUDGET: usize = 22_101;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

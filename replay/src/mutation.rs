@@ -197,7 +197,8 @@ impl Buffer {
         self.add_set.clear();
         out.push_str("],\"texts\":[");
         let mut first = true;
-        for (node, id) in core::mem::take(&mut self.texts) {
+        // By reference, then cleared: no owning iterator and its drop of what is left.
+        for &(ref node, id) in &self.texts {
             if !mirror.present(id) || mirror.written_now(id) {
                 continue;
             }
@@ -208,19 +209,21 @@ impl Buffer {
             json::string(out, &value);
             out.push('}');
         }
+        self.texts.clear();
         out.push_str("],\"attributes\":[");
         let mut first = true;
         write_attributes(out, &mut first, mirror, attributes, base);
-        for (node, id) in core::mem::take(&mut self.styles) {
+        for &(ref node, id) in &self.styles {
             if !mirror.present(id) {
                 continue;
             }
-            let css = serialize::stylesheet_text(&node, "style", base).unwrap_or_default();
+            let css = serialize::stylesheet_text(node, "style", base).unwrap_or_default();
             id_entry(out, &mut first, id);
             out.push_str(",\"attributes\":{\"_cssText\":");
             json::string(out, &css);
             out.push_str("}}");
         }
+        self.styles.clear();
         out.push_str("],\"removes\":[");
         out.push_str(&self.removes);
         out.push_str("]}");

@@ -194,9 +194,10 @@ impl Recorder {
         let deadline = dom::perf_now() + self.settings.slice_ms;
         let mut out = String::with_capacity(64 * 1024);
         let done = walk.step(&mut self.mirror, &mut out, &self.base, deadline);
-        for root in walk.shadow_roots.drain(..) {
-            dom::observe(&self.observer, &root);
+        for root in &walk.shadow_roots {
+            dom::observe(&self.observer, root);
         }
+        walk.shadow_roots.clear();
         if !done {
             self.sink.write(&out, false);
             self.walk = Some(walk);
@@ -207,9 +208,10 @@ impl Recorder {
         self.sink.write(&out, true);
         // Changes made while the snapshot was written, then what happened meanwhile.
         self.flush_mutations();
-        for text in core::mem::take(&mut self.held) {
-            self.sink.write(&text, true);
+        for text in &self.held {
+            self.sink.write(text, true);
         }
+        self.held.clear();
         self.timers.arm(Timer::Checkout, self.settings.checkout_ms);
     }
 
@@ -244,8 +246,8 @@ impl Recorder {
         let mut text = self.head(INCREMENTAL);
         let head = text.len();
         let roots = self.buffer.flush(&mut self.mirror, &mut text, &self.base);
-        for root in roots {
-            dom::observe(&self.observer, &root);
+        for root in &roots {
+            dom::observe(&self.observer, root);
         }
         // Any entry makes the event longer than the empty one (its text is not compared).
         if text.len() - head > EMPTY_MUTATION.len() {

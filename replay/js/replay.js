@@ -18,14 +18,13 @@
  * multi-megabyte snapshot does not fit, and sends one request at a time, which a snapshot would
  * hold up.) Nothing here throws into the host page.
  */
-"use strict";
+"use strict"; // the whole chunk's script
 
 /*__PULSEGATE_HOOKS__*/
 
 /*__PULSEGATE_GLUE__*/
 
 (function () {
-  "use strict";
   var script = document.currentScript;
 
   /** A batch goes out this long after its first event, ms. */

@@ -581,7 +581,10 @@ const FORM_GOAL: usize = 10_000;
 /// The same for the shadow roots a flush or a snapshot slice met and the events held while a
 /// snapshot streamed: 21,979 B (wasm 17,560). (For the scrolled nodes of the scroll observer,
 /// whose loop needs the recorder, the list taken out and walked by reference: +3 B, not taken.)
-const REPLAY_CHUNK_BUDGET: usize = 21_979;
+/// Measured and not kept: a flush's add list built by `append`/`extend` of the two lists
+/// instead of `concat`, +174/+169 B. The chunk's IIFE no longer repeats the script's
+/// `"use strict"`: 21,975 B (js 4,415).
+const REPLAY_CHUNK_BUDGET: usize = 21_975;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

@@ -21,13 +21,7 @@ extern "C" {
     /// `callback(tag + i, event)`, `i` the kind's position; returns the function that removes
     /// them. Defined in the chunk's JS (`replay/js/hooks.js`).
     #[wasm_bindgen(js_name = pgListen)]
-    fn pg_listen(
-        target: &Node,
-        kinds: &str,
-        capture: bool,
-        callback: &Function,
-        tag: u32,
-    ) -> Undo;
+    fn pg_listen(target: &Node, kinds: &str, capture: bool, callback: &Function, tag: u32) -> Undo;
 }
 
 /// The recorder's listeners, removed when dropped.

@@ -4,9 +4,9 @@
 use alloc::{string::String, vec::Vec};
 
 use js_sys::Array;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::JsCast;
 
 use super::dom::{self, MutationObserver, Node};
 use super::listener::{Listeners, Timer, Timers};

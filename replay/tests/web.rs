@@ -711,7 +711,9 @@ async fn masked_text_keeps_exactly_the_unicode_whitespace_and_stars_each_charact
     replay_stop();
     set_root(r#"<p id="pm" class="pg-mask" title="Jane Q&#x2003;Doe">x</p>"#);
     // NBSP, NEL, ideographic space and tab are whitespace; a BOM and an emoji are not.
-    js(r#"document.getElementById('pm').firstChild.data = "a\u00a0b\u0085c\ufeffd \ud83d\ude00\te\u3000f";"#);
+    js(
+        r#"document.getElementById('pm').firstChild.data = "a\u00a0b\u0085c\ufeffd \ud83d\ude00\te\u3000f";"#,
+    );
     start(1000.0).await;
     let all = events();
     let pm = element(snapshot(&all), "pm");

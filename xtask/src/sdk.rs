@@ -184,9 +184,7 @@ fn build_replay() -> Result<Vec<Output>> {
 fn unexport(glue: &str) -> Result<String> {
     const START: &str = "export function replay_start(";
     const DEFAULT: &str = "export { initSync, __wbg_init as default };";
-    for needed in
-        [START, DEFAULT, "function __wbg_get_imports(", "function __wbg_finalize_init("]
-    {
+    for needed in [START, DEFAULT, "function __wbg_get_imports(", "function __wbg_finalize_init("] {
         if !glue.contains(needed) {
             return Err(format!("the replay's glue has no `{needed}`: update replay/js/replay.js"));
         }

@@ -29,13 +29,7 @@ extern "C" {
     /// `callback(tag, this, arg0, result)` runs after the original; returns the undo function.
     /// Defined in the chunk's JS (`replay/js/hooks.js`): wasm closures cannot see `this`.
     #[wasm_bindgen(js_name = pgHook)]
-    fn pg_hook(
-        proto: &JsValue,
-        name: &str,
-        setter: bool,
-        callback: &Function,
-        tag: u32,
-    ) -> Undo;
+    fn pg_hook(proto: &JsValue, name: &str, setter: bool, callback: &Function, tag: u32) -> Undo;
 }
 
 /// Patched prototype members, restored when dropped; one closure serves them all.

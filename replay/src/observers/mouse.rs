@@ -38,11 +38,7 @@ pub(super) fn dispatch(r: &mut Recorder, tag: u32, ev: &Ev) {
 fn position(ev: &Ev) -> (f64, f64) {
     let touches = dom::prop(ev, "changedTouches");
     // The touch's or the event's own `clientX`/`clientY`, one read for both.
-    let touch = if touches.is_object() {
-        dom::prop(&touches, "0")
-    } else {
-        JsValue::UNDEFINED
-    };
+    let touch = if touches.is_object() { dom::prop(&touches, "0") } else { JsValue::UNDEFINED };
     let at = if touches.is_object() { &touch } else { ev.as_ref() };
     (dom::num(at, "clientX"), dom::num(at, "clientY"))
 }

@@ -732,6 +732,32 @@ async fn masked_text_keeps_exactly_the_unicode_whitespace_and_stars_each_charact
 }
 
 #[wasm_bindgen_test]
+async fn url_attributes_are_absolute_with_emails_masked_and_mailto_and_tel_masked_whole() {
+    record(
+        r##"<a id="ml" href="mailto:jane@example.com?subject=Hi">m</a><a id="tl" href="tel:+15551234567">t</a>
+<a id="fr" href="#top">f</a><img id="dt" src="data:image/gif;base64,R0lG"><a id="em" href="/u/jane@example.com/profile">e</a>"##,
+        1000.0,
+    )
+    .await;
+    let all = events();
+    let root = snapshot(&all);
+    let text = |id: &str, name: &str| match attr(element(root, id), name) {
+        Some(AttributeValue::Text(t)) => t.clone(),
+        other => panic!("{id} {name}: {other:?}"),
+    };
+    assert_eq!(text("ml", "href"), "*".repeat(34), "a mailto: URL is masked whole");
+    assert_eq!(text("tl", "href"), "*".repeat(16), "a tel: URL is masked whole");
+    assert_eq!(text("fr", "href"), "#top", "a fragment stays as it is");
+    assert_eq!(text("dt", "src"), "data:image/gif;base64,R0lG", "a data: URL stays as it is");
+    let em = js("return new URL('/u/jane@example.com/profile', document.baseURI).href")
+        .as_string()
+        .expect("url")
+        .replace("jane@example.com", "****@*******.***");
+    assert_eq!(text("em", "href"), em, "absolute, the email in it masked");
+    replay_stop();
+}
+
+#[wasm_bindgen_test]
 async fn stopping_leaves_nothing_attached() {
     let native = "return Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.toString().includes('[native code]') && CSSStyleSheet.prototype.insertRule.toString().includes('[native code]')";
     record(r#"<input id="v"><p id="q">x</p>"#, 1000.0).await;

@@ -206,3 +206,14 @@ function pgMilli(target, name) {
 function pgMaskAll(text) {
   return text.replace(/[^\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/gu, "*");
 }
+
+/*
+ * A URL attribute's value: made absolute (pgUrl) unless it is a fragment, data: or blob: URL;
+ * masked whole (pgMaskAll) when it is a mailto: or tel: URL.
+ *
+ * pgHref(value, base) → string
+ */
+function pgHref(value, base) {
+  var url = /^(#|data:|blob:)/.test(value) ? value : pgUrl(value, base);
+  return /^(mailto|tel):/.test(url) ? pgMaskAll(url) : url;
+}

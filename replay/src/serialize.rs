@@ -337,17 +337,9 @@ pub(crate) fn attribute_value(
     base: &str,
 ) -> String {
     if mask::listed(URL_ATTRIBUTES, lower) && !(tag == "use" && value.starts_with('#')) {
-        let full =
-            if value.starts_with('#') || value.starts_with("data:") || value.starts_with("blob:") {
-                value
-            } else {
-                dom::absolute_url(&value, base)
-            };
-        if full.starts_with("mailto:") || full.starts_with("tel:") {
-            mask::mask_all(&full)
-        } else {
-            mask::mask_emails(&full).unwrap_or(full)
-        }
+        // Stars leave no email address to find in a `mailto:`/`tel:` URL `href` masked whole.
+        let full = href(&value, base);
+        mask::mask_emails(&full).unwrap_or(full)
     } else if lower == "srcset" {
         srcset(&value, base)
     } else if mask::listed(PLAIN_ATTRIBUTES, lower) {
@@ -382,6 +374,11 @@ extern "C" {
 
 #[wasm_bindgen]
 extern "C" {
+    /// A URL attribute's value made absolute against `base` unless it is a fragment, `data:`
+    /// or `blob:` URL, and masked whole when it is a `mailto:` or `tel:` one
+    /// (`replay/js/hooks.js`).
+    #[wasm_bindgen(js_name = pgHref)]
+    fn href(value: &str, base: &str) -> String;
     /// Every URL of a `srcset` made absolute against `base`, each candidate's descriptor kept
     /// after one space (`replay/js/hooks.js`).
     #[wasm_bindgen(js_name = pgSrcset)]

@@ -124,7 +124,9 @@ function pgAttrs(el) {
 }
 
 /*
- * A URL resolved against a base, or the text itself when it is not a URL (new URL throws).
+ * A URL resolved against a base, or the text itself when it is not a URL (new URL throws); the
+ * recorder writes URLs absolute, as the Replayer never resolves relative ones. (Used by the
+ * functions here, not by the wasm.)
  *
  * pgUrl(url, base) → string
  */

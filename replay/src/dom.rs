@@ -86,11 +86,6 @@ extern "C" {
     pub(crate) fn perf_now() -> f64;
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     pub(crate) fn date_now() -> f64;
-
-    /// `url` resolved against `base` (`replay/js/hooks.js`); `url` itself when it is not a URL.
-    /// Attribute URLs are made absolute: the Replayer never resolves relative ones.
-    #[wasm_bindgen(js_name = pgUrl)]
-    pub(crate) fn absolute_url(url: &str, base: &str) -> String;
 }
 
 /// Node types the recorder handles.

@@ -249,9 +249,6 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
             "--format=iife",
             &format!("--target={CHUNK_TARGETS}"),
             "--log-override:empty-import-meta=silent",
-            // wasm-bindgen's import object names the snippet module once per import namespace
-            // (`import1`, `import2`, … of the same `host.js`): the same object under one key.
-            "--log-override:duplicate-object-key=silent",
         ],
     )?;
     let chunk = read(&chunk_path)?;

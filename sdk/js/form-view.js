@@ -465,12 +465,3 @@ export function attach(el) {
     return undefined;
   }
 }
-
-/** `array[i]`. */
-export function item(array, i) {
-  try {
-    return array[i];
-  } catch (_) {
-    return undefined;
-  }
-}

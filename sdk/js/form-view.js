@@ -338,11 +338,14 @@ const cut = (text, max) => {
  * `values` reads them), the UTM parameters of the page's query (decoded, each cut to `max` bytes;
  * of a repeated one the first that is not empty), and the hidden fields the browser fills from
  * those, `pageUrl` and `referrer` (a string or `undefined`), the trap input's value (cut to
- * `maxHoneypot` bytes), with what the wasm decided. Absent members (`undefined`) are left out.
+ * `maxHoneypot` bytes), the tracker's ids of `p` (what `page` answered) the wasm checked (bit 0 of
+ * `ids` the session id, 1 the visitor id, 2 the fingerprint id), with what else the wasm decided.
+ * Absent members (`undefined`) are left out.
  */
-export function body(v, formId, siteKey, id, session, visitor, fingerprint, maxHoneypot, fillMs,
+export function body(v, formId, siteKey, id, p, ids, maxHoneypot, fillMs,
   typed, keyless, autofilled, activeMs, trusted, max, pageUrl, referrer) {
   try {
+    const [session, visitor, fingerprint] = [2, 3, 4].map((i) => (ids >> (i - 2)) & 1 ? p[i] : undefined);
     const query = new URLSearchParams(location.search);
     const page = SOURCES.slice(0, 5).map((name) => query.getAll(name).map((x) => cut(x, max)).find((x) => x));
     page.push(pageUrl, referrer);

@@ -49,17 +49,18 @@ extern "C" {
     pub(crate) fn page(tracker: &JsValue) -> JsValue;
     /// The submission's JSON text: the view's values, the page's UTM parameters (each cut to
     /// `max_utm` bytes), the hidden fields (from those, the page URL and the referrer), the trap
-    /// input's value (cut to `max_honeypot` bytes), and what the wasm passes (see
-    /// `js/form-view.js`).
+    /// input's value (cut to `max_honeypot` bytes), the tracker's ids of `page` (what [`page`]
+    /// answered) that the wasm found well-formed (bit 0 the session id, 1 the visitor id, 2 the
+    /// fingerprint id: handed back as bits, not as the texts it read), and what else the wasm
+    /// passes (see `js/form-view.js`).
     #[wasm_bindgen(js_name = body)]
     fn write(
         view: &JsValue,
         form_id: &str,
         site_key: &str,
         submission_id: &str,
-        session_id: Option<&str>,
-        visitor_id: Option<&str>,
-        fingerprint: Option<&str>,
+        page: &JsValue,
+        ids: u32,
         max_honeypot: u32,
         fill_ms: f64,
         typed: u32,
@@ -79,19 +80,19 @@ pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
     // The page URL without its fragment and credential-like parameters, as the tracker sends it
     // (cut to the schema's limit).
     let clean = |i| at(i).and_then(|url| url::clean(&url, &[], false));
-    // The tracker's ids, when they are well-formed (as they are: the server reads a UUID in
-    // either case).
-    let uuid = |i| at(i).filter(|id| parse_uuid(id).is_some());
-    let fingerprint = at(4).filter(|id| FingerprintId::is_valid(id));
+    // Which of the tracker's ids are well-formed, as bits: JS sends those as the tracker gave
+    // them (the server reads a UUID in either case).
+    let uuid = |i| at(i).is_some_and(|id| parse_uuid(&id).is_some());
+    let fingerprint = at(4).is_some_and(|id| FingerprintId::is_valid(&id));
+    let ids = u32::from(uuid(2)) | (u32::from(uuid(3)) << 1) | (u32::from(fingerprint) << 2);
     let fill = &envelope.fill;
     write(
         view.js(),
         envelope.form_id,
         envelope.site_key,
         &uuid_text(&envelope.submission_id),
-        uuid(2).as_deref(),
-        uuid(3).as_deref(),
-        fingerprint.as_deref(),
+        &envelope.page,
+        ids,
         limits::MAX_VALUE_LEN as u32,
         envelope.fill_ms as f64,
         fill.typed,

@@ -300,7 +300,7 @@ export function focus(v, i) {
  * How many fields the browser shows as autofilled now (`:autofill`, or the prefixed
  * `:-webkit-autofill` where only that one is known: `matches` throws on an unknown one).
  */
-export function autofilled(v) {
+function autofilled(v) {
   const filled = (input) => {
     try {
       return input.matches(":autofill");
@@ -339,11 +339,12 @@ const cut = (text, max) => {
  * of a repeated one the first that is not empty), and the hidden fields the browser fills from
  * those, `pageUrl` and `referrer` (a string or `undefined`), the trap input's value (cut to
  * `maxHoneypot` bytes), the tracker's ids of `p` (what `page` answered) the wasm checked (bit 0 of
- * `ids` the session id, 1 the visitor id, 2 the fingerprint id), with what else the wasm decided.
+ * `ids` the session id, 1 the visitor id, 2 the fingerprint id), how many fields the browser shows
+ * as autofilled (`autofilled`), with what else the wasm decided.
  * Absent members (`undefined`) are left out.
  */
 export function body(v, formId, siteKey, id, p, ids, maxHoneypot, fillMs,
-  typed, keyless, autofilled, activeMs, trusted, max, pageUrl, referrer) {
+  typed, keyless, activeMs, trusted, max, pageUrl, referrer) {
   try {
     const [session, visitor, fingerprint] = [2, 3, 4].map((i) => (ids >> (i - 2)) & 1 ? p[i] : undefined);
     const query = new URLSearchParams(location.search);
@@ -374,7 +375,7 @@ export function body(v, formId, siteKey, id, p, ids, maxHoneypot, fillMs,
       page_url: pageUrl,
       referrer,
       fill_ms: fillMs,
-      fill: { typed, keyless, autofilled, active_ms: activeMs, trusted_submit: trusted },
+      fill: { typed, keyless, autofilled: autofilled(v), active_ms: activeMs, trusted_submit: trusted },
       honeypot: cut(whole(v[4].value), maxHoneypot),
       // The form's language: a refusal's field messages come back in it.
       lang: v.c.lang,

@@ -408,8 +408,10 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// capitals, ids that are not ones). Measured and not kept: every array item read as text by
 /// `js/host.js`'s `str` with a number for a key (no `as_string` glue in the form's bundle): form
 /// 14,795 (−35), but `pulse.js` +22 (its tracker keeps `as_string`, and the key's type is one
-/// more import).
-const FORM_BUDGET: usize = 14_802;
+/// more import). The autofilled fields counted by `body` as it writes the submission instead of
+/// counted for the wasm and handed back to it: 14,777 B (wasm 8,538, chunk 5,072); `pulse.js`
+/// 45,871 B.
+const FORM_BUDGET: usize = 14_785;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

@@ -296,7 +296,8 @@ impl Form {
         }
     }
 
-    /// How the form was filled, for the submission.
+    /// How the form was filled, for the submission (but for the fields the browser shows as
+    /// autofilled: `js/form-view.js`'s `body` counts them as it writes the submission).
     fn fill_signals(&self, trusted_submit: bool) -> FillSignals {
         let mut fill = FillSignals { trusted_submit, ..FillSignals::default() };
         if let Some(view) = &self.view {
@@ -307,7 +308,6 @@ impl Form {
                     fill.keyless += 1;
                 }
             }
-            fill.autofilled = view.autofilled();
         }
         fill.active_ms = self.first_touch.map(|t| js::now().saturating_sub(t));
         fill

@@ -5,9 +5,9 @@
 //! language (so a refused field's message comes back in it).
 //!
 //! The wasm decides what goes in (the tracker's ids, checked; the page URL and referrer cleaned
-//! as the tracker cleans them; the limits of the UTM values and the trap's; the fill signals), and
-//! `js/form-view.js` writes the JSON with `JSON.stringify` around the values it reads: written in
-//! the wasm, the JSON text (a string escaper and a writer per member, the values loop, the hidden
+//! as the tracker cleans them; the limits of the UTM values and the trap's; the fill signals but
+//! the count of autofilled fields, a browser read like the values), and `js/form-view.js` writes
+//! the JSON with `JSON.stringify` around the values it reads: written in the wasm, the JSON text (a string escaper and a writer per member, the values loop, the hidden
 //! fields' mapping) cost more than twice its JS. The UTM parameters are read there too
 //! (`URLSearchParams`, cut to the schema's limit the wasm passes): a query parser and a
 //! percent-decoder in the wasm cost more than that call. The browser tests parse every body the form
@@ -49,10 +49,10 @@ extern "C" {
     pub(crate) fn page(tracker: &JsValue) -> JsValue;
     /// The submission's JSON text: the view's values, the page's UTM parameters (each cut to
     /// `max_utm` bytes), the hidden fields (from those, the page URL and the referrer), the trap
-    /// input's value (cut to `max_honeypot` bytes), the tracker's ids of `page` (what [`page`]
-    /// answered) that the wasm found well-formed (bit 0 the session id, 1 the visitor id, 2 the
-    /// fingerprint id: handed back as bits, not as the texts it read), and what else the wasm
-    /// passes (see `js/form-view.js`).
+    /// input's value (cut to `max_honeypot` bytes), the count of autofilled fields, the tracker's
+    /// ids of `page` (what [`page`] answered) that the wasm found well-formed (bit 0 the session
+    /// id, 1 the visitor id, 2 the fingerprint id: handed back as bits, not as the texts it read),
+    /// and what else the wasm passes (see `js/form-view.js`).
     #[wasm_bindgen(js_name = body)]
     fn write(
         view: &JsValue,
@@ -65,7 +65,6 @@ extern "C" {
         fill_ms: f64,
         typed: u32,
         keyless: u32,
-        autofilled: u32,
         active_ms: Option<f64>,
         trusted_submit: bool,
         max_utm: u32,
@@ -97,7 +96,6 @@ pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
         envelope.fill_ms as f64,
         fill.typed,
         fill.keyless,
-        fill.autofilled,
         fill.active_ms.map(|ms| ms as f64),
         fill.trusted_submit,
         limits::MAX_TEXT_LEN as u32,

@@ -188,7 +188,7 @@ export function render(root, c, formId) {
     const hp = add(trap, "input", { id: "hp", name: c.honeypot, tabindex: "-1", autocomplete: "off" });
     const status = add(form, "p", { class: "status", role: "alert" });
     const button = add(form, "button", { type: "submit" }, c.submit_text);
-    const success = add(wrapper, "p", { class: "ok", role: "status", tabindex: "-1", hidden: "" }, "");
+    const success = add(wrapper, "p", { class: "ok", role: "status", tabindex: "-1", hidden: "" });
     const view = [form, button, status, success, hp, ...fields];
     view.c = c;
     return view;

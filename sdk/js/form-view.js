@@ -438,8 +438,8 @@ export function then(promise, h, ok, failed) {
 }
 
 /**
- * The config of form `form` of site `site` from `endpoint` (in language list `lang` when there is
- * one; the wasm checked all four): its parsed JSON body to `h` as signal 0 (`0` instead when the
+ * The config of form `form` of site `site` from `endpoint` (in language list `lang` unless it is
+ * empty; the wasm checked all four): its parsed JSON body to `h` as signal 0 (`0` instead when the
  * answer is not `ok`: 403 for an origin that is not one of the site's domains, 404, 5xx), a
  * failure as signal 9.
  */

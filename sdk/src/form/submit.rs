@@ -23,7 +23,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::config::item;
 use super::view::View;
-use crate::ids::parse_uuid;
+use crate::ids::is_uuid;
 use crate::text::uuid_text;
 use crate::url;
 
@@ -81,7 +81,7 @@ pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
     let clean = |i| at(i).and_then(|url| url::clean(&url, &[], false));
     // Which of the tracker's ids are well-formed, as bits: JS sends those as the tracker gave
     // them (the server reads a UUID in either case).
-    let uuid = |i| at(i).is_some_and(|id| parse_uuid(&id).is_some());
+    let uuid = |i| at(i).is_some_and(|id| is_uuid(&id));
     let fingerprint = at(4).is_some_and(|id| FingerprintId::is_valid(&id));
     let ids = u32::from(uuid(2)) | (u32::from(uuid(3)) << 1) | (u32::from(fingerprint) << 2);
     let fill = &envelope.fill;

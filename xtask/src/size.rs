@@ -425,9 +425,9 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// two `replace`s, which then no longer repeat), or those `replace`s in one function (form +4,
 /// `pulse.js` +11); `is_web_url`'s scheme as `http`, an optional `s` and `://` instead of two
 /// case-insensitive prefixes (form +3, `pulse.js` +9, `tracker.js` −10); the SDK's
-/// `url::is_sensitive` comparing a query parameter's name in place (`eq_ignore_ascii_case`) instead of
-/// lower-cased into a copy (form −10, but `tracker.js` +10 and `pulse.js` +16; as one chained
-/// iterator, `tracker.js` +33). The loader's hand-over slot left out until the chunk sets it
+/// `url::is_sensitive` comparing a query parameter's name in place (`eq_ignore_ascii_case`)
+/// instead of lower-cased into a copy (form −10, but `tracker.js` +10 and `pulse.js` +16; as one
+/// chained iterator, `tracker.js` +33). The loader's hand-over slot left out until the chunk sets it
 /// (`{t: []}`, not `r: null`) and the success message created without an empty text to set:
 /// 14,680 B (loader 1,165, chunk 4,977); `pulse.js` 45,759 B. `js/instantiate.js` calling
 /// `instantiateStreaming` without looking for it first (every browser with reference types has
@@ -444,7 +444,9 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// `char::to_digit` (a native test holds both to the old reader for every one-character change of
 /// an id): 14,665 → 14,600 B (wasm 8,534 → 8,470); `tracker.js` 36,191 → 36,161 B, `pulse.js`
 /// 45,742 → 45,724 B. Measured and not kept: `is_uuid` beside the old `parse_uuid` (form 14,600,
-/// but `pulse.js` +56).
+/// but `pulse.js` +56). What is left, by twiggy (raw, names kept): the handler closure 2.7 KB,
+/// `View::check` 2.4 KB, `Form::submit` 1.5 KB, the mount shim 1.3 KB, the page URL's cleaning
+/// 0.6 KB; the chunk is 4,964 B gzip. The budget holds 14,600 B with about 0.05 %.
 const FORM_BUDGET: usize = 14_608;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;

@@ -7,8 +7,9 @@
 //! The wasm decides what goes in (the tracker's ids, checked; the page URL and referrer cleaned
 //! as the tracker cleans them; the limits of the UTM values and the trap's; the fill signals but
 //! the count of autofilled fields, a browser read like the values), and `js/form-view.js` writes
-//! the JSON with `JSON.stringify` around the values it reads: written in the wasm, the JSON text (a string escaper and a writer per member, the values loop, the hidden
-//! fields' mapping) cost more than twice its JS. The UTM parameters are read there too
+//! the JSON with `JSON.stringify` around the values it reads: written in the wasm, the JSON text
+//! (a string escaper and a writer per member, the values loop, the hidden fields' mapping) cost
+//! more than twice its JS. The UTM parameters are read there too
 //! (`URLSearchParams`, cut to the schema's limit the wasm passes): a query parser and a
 //! percent-decoder in the wasm cost more than that call. The browser tests parse every body the form
 //! sends into the schema's type (`deny_unknown_fields`), so the two cannot drift apart unnoticed.

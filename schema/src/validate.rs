@@ -102,12 +102,54 @@ pub fn is_web_url(value: &str) -> bool {
         return false;
     };
     rest.first().is_some_and(|c| *c != b'/')
-        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !value.chars().any(|c| is_space(c) || c.is_control())
+}
+
+/// `char::is_whitespace` (Unicode's `White_Space`) as a list of ranges: core's version looks
+/// characters up in a table, a few hundred bytes of the browser SDK's wasm.
+pub(crate) fn is_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t'..='\r'
+            | ' '
+            | '\u{85}'
+            | '\u{a0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200a}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202f}'
+            | '\u{205f}'
+            | '\u{3000}'
+    )
+}
+
+/// `s` without leading and trailing white space: `str::trim` with [`is_space`].
+pub(crate) fn trim(s: &str) -> &str {
+    s.trim_matches(is_space)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::is_web_url;
+    use super::{is_web_url, trim};
+    use crate::prelude::*;
+
+    /// Every character, as core sees it: white space trimmed, white space and controls refused in
+    /// a URL.
+    #[test]
+    fn spaces_and_controls_are_cores_for_every_character() {
+        for c in (0..=0x10_ffff_u32).filter_map(char::from_u32) {
+            let padded = format!("{c}{c}a{c}b{c}{c}");
+            assert_eq!(trim(&padded), padded.trim(), "U+{:04X}", c as u32);
+            let alone = format!("{c}");
+            assert_eq!(trim(&alone), alone.trim(), "U+{:04X}", c as u32);
+            let refused = c.is_whitespace() || c.is_control();
+            assert_eq!(is_web_url(&format!("https://x{c}y")), !refused, "U+{:04X}", c as u32);
+        }
+        for s in ["", " ", "a", " a b ", "\u{3000}\u{85}é\u{a0}\u{2029}", "\u{1680}x\u{205f}"] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
 
     #[test]
     fn web_urls_are_http_or_https_with_a_host_and_no_spaces() {

@@ -31,7 +31,7 @@
   var ATTR = "data-pulsegate-form";
   var DONE = "data-pulsegate-mounted";
   var script, siteKey, endpoint, lang;
-  var loader = { t: [], r: null };
+  var loader = { t: [] };
   var api = { _l: loader, scan: scan, defaults: defaults };
 
   function attribute(el, name) {

@@ -188,7 +188,7 @@ export function render(root, c, formId) {
     const hp = add(trap, "input", { id: "hp", name: c.honeypot, tabindex: "-1", autocomplete: "off" });
     const status = add(form, "p", { class: "status", role: "alert" });
     const button = add(form, "button", { type: "submit" }, c.submit_text);
-    const success = add(wrapper, "p", { class: "ok", role: "status", tabindex: "-1", hidden: "" }, "");
+    const success = add(wrapper, "p", { class: "ok", role: "status", tabindex: "-1", hidden: "" });
     const view = [form, button, status, success, hp, ...fields];
     view.c = c;
     return view;
@@ -300,7 +300,7 @@ export function focus(v, i) {
  * How many fields the browser shows as autofilled now (`:autofill`, or the prefixed
  * `:-webkit-autofill` where only that one is known: `matches` throws on an unknown one).
  */
-export function autofilled(v) {
+function autofilled(v) {
   const filled = (input) => {
     try {
       return input.matches(":autofill");
@@ -338,11 +338,15 @@ const cut = (text, max) => {
  * `values` reads them), the UTM parameters of the page's query (decoded, each cut to `max` bytes;
  * of a repeated one the first that is not empty), and the hidden fields the browser fills from
  * those, `pageUrl` and `referrer` (a string or `undefined`), the trap input's value (cut to
- * `maxHoneypot` bytes), with what the wasm decided. Absent members (`undefined`) are left out.
+ * `maxHoneypot` bytes), the tracker's ids of `p` (what `page` answered) the wasm checked (bit 0 of
+ * `ids` the session id, 1 the visitor id, 2 the fingerprint id), how many fields the browser shows
+ * as autofilled (`autofilled`), with what else the wasm decided.
+ * Absent members (`undefined`) are left out.
  */
-export function body(v, formId, siteKey, id, session, visitor, fingerprint, maxHoneypot, fillMs,
-  typed, keyless, autofilled, activeMs, trusted, max, pageUrl, referrer) {
+export function body(v, formId, siteKey, id, p, ids, maxHoneypot, fillMs,
+  typed, keyless, activeMs, trusted, max, pageUrl, referrer) {
   try {
+    const [session, visitor, fingerprint] = [2, 3, 4].map((i) => (ids >> (i - 2)) & 1 ? p[i] : undefined);
     const query = new URLSearchParams(location.search);
     const page = SOURCES.slice(0, 5).map((name) => query.getAll(name).map((x) => cut(x, max)).find((x) => x));
     page.push(pageUrl, referrer);
@@ -371,7 +375,7 @@ export function body(v, formId, siteKey, id, session, visitor, fingerprint, maxH
       page_url: pageUrl,
       referrer,
       fill_ms: fillMs,
-      fill: { typed, keyless, autofilled, active_ms: activeMs, trusted_submit: trusted },
+      fill: { typed, keyless, autofilled: autofilled(v), active_ms: activeMs, trusted_submit: trusted },
       honeypot: cut(whole(v[4].value), maxHoneypot),
       // The form's language: a refusal's field messages come back in it.
       lang: v.c.lang,
@@ -434,8 +438,8 @@ export function then(promise, h, ok, failed) {
 }
 
 /**
- * The config of form `form` of site `site` from `endpoint` (in language list `lang` when there is
- * one; the wasm checked all four): its parsed JSON body to `h` as signal 0 (`0` instead when the
+ * The config of form `form` of site `site` from `endpoint` (in language list `lang` unless it is
+ * empty; the wasm checked all four): its parsed JSON body to `h` as signal 0 (`0` instead when the
  * answer is not `ok`: 403 for an origin that is not one of the site's domains, 404, 5xx), a
  * failure as signal 9.
  */
@@ -461,15 +465,6 @@ export function later(h, signal, ms) {
 export function attach(el) {
   try {
     return el.attachShadow({ mode: "open" });
-  } catch (_) {
-    return undefined;
-  }
-}
-
-/** `array[i]`. */
-export function item(array, i) {
-  try {
-    return array[i];
   } catch (_) {
     return undefined;
   }

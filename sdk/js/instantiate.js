@@ -7,8 +7,8 @@
 export const instantiate = (download, table) =>
   download.then((response) => {
     if (!response.ok) throw new Error(`wasm ${response.status}`);
-    const whole = () => response.clone().arrayBuffer().then((b) => WebAssembly.instantiate(b, table));
-    return WebAssembly.instantiateStreaming
-      ? WebAssembly.instantiateStreaming(response.clone(), table).catch(whole)
-      : whole();
+    // Every browser with reference types (which the loaders check first) has
+    // `instantiateStreaming`; it reads a copy, so the response is still unread for the slow path.
+    const whole = () => response.arrayBuffer().then((b) => WebAssembly.instantiate(b, table));
+    return WebAssembly.instantiateStreaming(response.clone(), table).catch(whole);
   });

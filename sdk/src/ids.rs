@@ -25,19 +25,25 @@ pub(crate) fn visitor_id() -> Option<VisitorId> {
 /// Hand-written instead of uuid's parser, whose detailed errors cost more wasm than this whole
 /// module. No indexing, so no panic paths.
 pub(crate) fn parse_uuid(text: &str) -> Option<[u8; 16]> {
-    let hyphens_ok = [8, 13, 18, 23].iter().all(|&i| text.as_bytes().get(i) == Some(&b'-'));
-    if text.len() != 36 || !hyphens_ok {
+    if !is_uuid(text) {
         return None;
     }
-    // Exactly 32 hex digits remain when no other character is a hyphen.
-    let mut nibbles = text.bytes().filter(|&c| c != b'-').map(|c| char::from(c).to_digit(16));
+    // 32 hex digits: `0`–`9` are 0x30–0x39, `a`–`f` 0x61–0x66 and `A`–`F` 0x41–0x46.
+    let mut nibbles = text.bytes().filter(|&c| c != b'-').map(|c| (c & 0xf) + 9 * (c >> 6));
     let mut bytes = [0u8; 16];
     for byte in &mut bytes {
-        let high = nibbles.next()??;
-        let low = nibbles.next()??;
-        *byte = (high << 4 | low) as u8;
+        *byte = (nibbles.next()? << 4) | nibbles.next()?;
     }
     Some(bytes)
+}
+
+/// Whether `text` is a UUID [`parse_uuid`] reads, without reading it (the lead form only checks
+/// the tracker's ids): 36 bytes, hyphens at 8, 13, 18 and 23, hex digits (any case) elsewhere.
+pub(crate) fn is_uuid(text: &str) -> bool {
+    text.len() == 36
+        && text.bytes().enumerate().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) { c == b'-' } else { c.is_ascii_hexdigit() }
+        })
 }
 
 #[cfg(all(test, not(target_family = "wasm")))]
@@ -69,5 +75,46 @@ mod tests {
         assert_eq!(parse_uuid("+b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c"), None);
         assert_eq!(parse_uuid("0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0-1c"), None);
         assert_eq!(parse_uuid("0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0bé"), None);
+    }
+
+    /// The reader as it was before `is_uuid` (char by char, `to_digit`), to hold both to.
+    fn reference(text: &str) -> Option<[u8; 16]> {
+        let hyphens_ok = [8, 13, 18, 23].iter().all(|&i| text.as_bytes().get(i) == Some(&b'-'));
+        if text.len() != 36 || !hyphens_ok {
+            return None;
+        }
+        let mut nibbles = text.bytes().filter(|&c| c != b'-').map(|c| char::from(c).to_digit(16));
+        let mut bytes = [0u8; 16];
+        for byte in &mut bytes {
+            *byte = (nibbles.next()?? << 4 | nibbles.next()??) as u8;
+        }
+        Some(bytes)
+    }
+
+    /// `is_uuid` and `parse_uuid` answer what the reference does: for a good id with any one
+    /// character of the first 256 (or one of two multi-byte ones) in any place or put in, for
+    /// every shorter one, and for every byte value of every digit.
+    #[test]
+    fn is_uuid_and_parse_uuid_are_the_reference() {
+        let good = "0b5a3c9e-8F1D-4e2a-9c7b-2d4e6f8a0b1c";
+        let chars = (0..=255u8).map(char::from).chain(['é', '€']);
+        for c in chars {
+            for at in 0..good.len() {
+                let mut text: String = good[..at].into();
+                text.push(c);
+                text.push_str(&good[at + 1..]);
+                assert_eq!(parse_uuid(&text), reference(&text), "{text}");
+                assert_eq!(is_uuid(&text), reference(&text).is_some(), "{text}");
+                text.insert(at, c);
+                assert_eq!(parse_uuid(&text), reference(&text), "{text}");
+                assert_eq!(is_uuid(&text), reference(&text).is_some(), "{text}");
+            }
+        }
+        for n in 0..good.len() {
+            assert_eq!(parse_uuid(&good[..n]), None);
+        }
+        assert!(is_uuid(good));
+        assert_eq!(parse_uuid(good), reference(good));
+        assert!(parse_uuid(good).is_some());
     }
 }

@@ -7,6 +7,11 @@
 //! else stops the build; imports straight from a JS snippet module keep their names); the glue
 //! gets the same renames as whole-word replacements, and the build fails if an old name survives
 //! in it.
+//!
+//! The glue hands the wasm each snippet module it imports from directly as a namespace (`import *
+//! as import1 from "./snippets/…/host.js"`): a bundler cannot tell which members the wasm reads, so
+//! every export of the module stayed in the chunk. Those namespaces are replaced here by the
+//! exports the wasm imports, by name, and esbuild drops the rest.
 
 use std::collections::BTreeMap;
 
@@ -23,6 +28,7 @@ pub(crate) fn minify(wasm: &[u8], glue: &str) -> Result<(Vec<u8>, String)> {
     out.extend_from_slice(header);
     let mut at = 8;
     let mut glue_renames: Vec<(String, String)> = Vec::new();
+    let mut snippets: BTreeMap<String, Vec<String>> = BTreeMap::new();
     while at < wasm.len() {
         let id = wasm[at];
         let (size, len) = leb(wasm, at + 1)?;
@@ -30,7 +36,7 @@ pub(crate) fn minify(wasm: &[u8], glue: &str) -> Result<(Vec<u8>, String)> {
         let end = start + size as usize;
         let content = wasm.get(start..end).ok_or("truncated section")?;
         let rewritten = match id {
-            2 => Some(imports(content, &mut names, &mut glue_renames)?),
+            2 => Some(imports(content, &mut names, &mut glue_renames, &mut snippets)?),
             7 => Some(exports(content, &mut names, &mut glue_renames)?),
             _ => None,
         };
@@ -44,7 +50,7 @@ pub(crate) fn minify(wasm: &[u8], glue: &str) -> Result<(Vec<u8>, String)> {
         }
         at = end;
     }
-    let mut glue = glue.to_owned();
+    let mut glue = narrow(glue, &snippets)?;
     // Longest first, so that no name is replaced inside a longer one.
     glue_renames.sort_by_key(|(old, _)| std::cmp::Reverse(old.len()));
     for (old, new) in &glue_renames {
@@ -92,6 +98,7 @@ fn imports(
     content: &[u8],
     names: &mut Names,
     renames: &mut Vec<(String, String)>,
+    snippets: &mut BTreeMap<String, Vec<String>>,
 ) -> Result<Vec<u8>> {
     let (count, mut at) = leb(content, 0)?;
     let mut body = Vec::new();
@@ -116,6 +123,10 @@ fn imports(
         // stays as it is.
         if module.starts_with("./snippets/") {
             push_name(&mut body, &field);
+            let fields = snippets.entry(module.clone()).or_default();
+            if !fields.contains(&field) {
+                fields.push(field);
+            }
         } else {
             let short_field = names.short(&field);
             renames.push((field, short_field.clone()));
@@ -127,14 +138,74 @@ fn imports(
     for (module, short) in modules {
         if module.starts_with("./snippets/") {
             // Only the import table's key: the glue's `import … from "./snippets/…"` statements
-            // keep the path esbuild resolves (wasm-bindgen repeats the key once per import
-            // namespace of the same module, so the long path was there up to three times).
+            // keep the path esbuild resolves.
             renames.push((format!("\"{module}\":"), format!("\"{short}\":")));
         } else {
             renames.push((format!("\"{module}\""), format!("\"{short}\"")));
         }
     }
     Ok(body)
+}
+
+/// `glue` with its namespace imports of snippet modules (`import * as import1 from "<module>"`,
+/// and `"<module>": import1,` in the import table, once per import) replaced by one named import
+/// of the exports the wasm imports from each module (`snippets`) and one object of them in the
+/// table. Fails when the glue does not read as expected, so that the wasm is never handed a
+/// module without one of its imports.
+fn narrow(glue: &str, snippets: &BTreeMap<String, Vec<String>>) -> Result<String> {
+    // The binding of export `field` of the `k`-th snippet module.
+    let local = |k: usize, field: &str| format!("snippet{k}_{field}");
+    let mut namespaces: BTreeMap<String, String> = BTreeMap::new();
+    let mut in_table: Vec<String> = Vec::new();
+    let mut out = String::with_capacity(glue.len());
+    for line in glue.split_inclusive('\n') {
+        let text = line.trim();
+        if let Some(rest) = text.strip_prefix("import * as ") {
+            let (var, from) =
+                rest.split_once(" from ").ok_or("a namespace import without `from`")?;
+            let module = from.trim_end_matches(';').trim_matches(['"', '\'']);
+            if namespaces.is_empty() {
+                for (k, (module, fields)) in snippets.iter().enumerate() {
+                    let list: Vec<String> =
+                        fields.iter().map(|f| format!("{f} as {}", local(k, f))).collect();
+                    out.push_str(&format!("import {{ {} }} from \"{module}\";\n", list.join(", ")));
+                }
+            }
+            namespaces.insert(var.to_owned(), module.to_owned());
+            continue;
+        }
+        let entry = text.strip_suffix(',').and_then(|t| t.split_once("\": "));
+        if let Some((quoted, var)) = entry
+            && let Some(module) = namespaces.get(var)
+            && quoted.strip_prefix('"') == Some(module.as_str())
+        {
+            let (k, (_, fields)) = snippets
+                .iter()
+                .enumerate()
+                .find(|(_, (m, _))| *m == module)
+                .ok_or_else(|| format!("the glue imports {module}, the wasm does not"))?;
+            if !in_table.contains(module) {
+                in_table.push(module.clone());
+                let members: Vec<String> =
+                    fields.iter().map(|f| format!("{f}: {}", local(k, f))).collect();
+                let indent = &line[..line.len() - line.trim_start().len()];
+                out.push_str(&format!("{indent}\"{module}\": {{ {} }},\n", members.join(", ")));
+            }
+            continue;
+        }
+        out.push_str(line);
+    }
+    for module in snippets.keys() {
+        if !in_table.contains(module) {
+            return Err(format!("the glue's import table has no namespace of {module}"));
+        }
+    }
+    for var in namespaces.keys() {
+        if contains_word(&out, var) {
+            return Err(format!("the glue still uses the namespace `{var}`"));
+        }
+    }
+    Ok(out)
 }
 
 /// The export section: every export renamed (the glue reads them as `wasm.<name>`).
@@ -262,9 +333,15 @@ mod tests {
 
     #[test]
     fn names_are_shortened_in_both_files() {
-        let glue = r#"import * as import1 from "./snippets/x/host.js"
+        let glue = r#"import { now } from './snippets/x/host.js';
+import * as import1 from "./snippets/x/host.js"
+import * as import2 from "./snippets/x/host.js"
 const i = { __wbg_f_0123: function() { wasm.start(); return wasm.memory; } };
-return { "./m.js": i, "./snippets/x/host.js": import1 }; // __wbg_f_01234 stays"#;
+return {
+    "./m.js": i,
+    "./snippets/x/host.js": import1,
+    "./snippets/x/host.js": import2,
+}; // __wbg_f_01234 stays"#;
         let (wasm, glue) = minify(&module(), glue).unwrap();
         assert!(wasm.len() < module().len());
         assert!(!String::from_utf8_lossy(&wasm).contains("__wbg_f_0123"));
@@ -272,12 +349,26 @@ return { "./m.js": i, "./snippets/x/host.js": import1 }; // __wbg_f_01234 stays"
         assert!(!String::from_utf8_lossy(&wasm).contains("snippets"));
         assert_eq!(
             glue,
-            r#"import * as import1 from "./snippets/x/host.js"
+            r#"import { now } from './snippets/x/host.js';
+import { now as snippet0_now } from "./snippets/x/host.js";
 const i = { a: function() { wasm.b(); return wasm.c; } };
-return { "A": i, "B": import1 }; // __wbg_f_01234 stays"#
+return {
+    "A": i,
+    "B": { now: snippet0_now },
+}; // __wbg_f_01234 stays"#
         );
         // What the module says is still a valid module: node can compile it.
         assert_eq!(&wasm[..8], b"\0asm\x01\0\0\0");
+    }
+
+    /// A snippet module the wasm imports from and the glue's table does not name (its glue
+    /// written some other way): the wasm could not be instantiated.
+    #[test]
+    fn a_snippet_namespace_not_found_stops_the_build() {
+        let glue = r#"import * as import1 from "./snippets/x/host.js"
+return { "./m.js": i, "./snippets/x/host.js": import1 };"#;
+        assert!(minify(&module(), glue).is_err());
+        assert!(minify(&module(), "return { \"./m.js\": i };").is_err());
     }
 
     #[test]

@@ -91,12 +91,7 @@ pub(crate) fn build() -> Result<PathBuf> {
         "esbuild: npm/dist/sdk.js (glue + inline wasm)",
         &stage.join("pkg/sdk.js"),
         &dist.join("sdk.js"),
-        &[
-            "--bundle",
-            "--format=esm",
-            &format!("--target={}", sdk::CHUNK_TARGETS),
-            "--log-override:duplicate-object-key=silent",
-        ],
+        &["--bundle", "--format=esm", &format!("--target={}", sdk::CHUNK_TARGETS)],
     )?;
     for file in ["index.js", "index.d.ts"] {
         fs::copy(dir().join("src").join(file), dist.join(file))

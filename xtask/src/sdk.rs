@@ -7,6 +7,7 @@
 //!   → wasm-bindgen --target web           glue (an ES module) + the SDK's JS imports (sdk/js/host.js)
 //!   → wasm-opt -Oz --converge (binaryen 132)
 //!   → minify.rs: short import/export names sdk/pulsegate-<hash>.wasm
+//!   → prune: the glue's code no browser with reference types runs (`DEAD_GLUE`)
 //!   → esbuild: boot entry + glue          sdk/pulsegate-<hash>.js   (the code chunk; only the glue's
 //!                                           import table and init step survive tree shaking)
 //!   → esbuild --target=es5: loader        <script>.js               (names both chunks, relative)
@@ -254,7 +255,7 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
         .map_err(|_| "wasm-bindgen glue is not UTF-8")?;
     let (wasm, glue) = minify::minify(&read(&optimized)?, &glue)?;
     let wasm_name = format!("sdk/pulsegate-{}.wasm", short_hash(&wasm));
-    write(&stage.join("glue.js"), expose_internals(&glue)?.as_bytes())?;
+    write(&stage.join("glue.js"), expose_internals(&prune(&glue)?)?.as_bytes())?;
     fs::copy(root.join(bundle.boot), stage.join("boot.js"))
         .map_err(|e| format!("cannot copy {}: {e}", bundle.boot))?;
     fs::copy(root.join(INSTANTIATE_JS), stage.join("instantiate.js"))
@@ -269,9 +270,6 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
             "--format=iife",
             &format!("--target={CHUNK_TARGETS}"),
             "--log-override:empty-import-meta=silent",
-            // wasm-bindgen's import object names the snippet module once per import namespace
-            // (`import1`, `import2`, … of the same `host.js`): the same object under one key.
-            "--log-override:duplicate-object-key=silent",
         ],
     )?;
     let chunk = read(&chunk_path)?;
@@ -295,6 +293,60 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
         (chunk_name, chunk),
         (wasm_name, wasm),
     ])
+}
+
+/// Parts of wasm-bindgen's glue that never run in a browser the chunks load in (every one with
+/// reference types, which the loaders check first: Chrome 96, Firefox 79, Safari 15), and that
+/// esbuild cannot tell are dead, with what stays of each: a `TextEncoder.encodeInto` fallback
+/// (Chrome 74, Firefox 66 and Safari 14.1 have it), the string copy for a call without `realloc`
+/// (every call the glue makes passes the wasm's) and a stand-in for a missing
+/// `FinalizationRegistry` (Chrome 84, Firefox 79, Safari 14.1).
+const DEAD_GLUE: &[(&str, &str)] = &[
+    (
+        "if (!('encodeInto' in cachedTextEncoder)) {
+    cachedTextEncoder.encodeInto = function (arg, view) {
+        const buf = cachedTextEncoder.encode(arg);
+        view.set(buf);
+        return {
+            read: arg.length,
+            written: buf.length
+        };
+    };
+}
+",
+        "",
+    ),
+    (
+        "    if (realloc === undefined) {
+        const buf = cachedTextEncoder.encode(arg);
+        const ptr = malloc(buf.length, 1) >>> 0;
+        getUint8ArrayMemory0().subarray(ptr, ptr + buf.length).set(buf);
+        WASM_VECTOR_LEN = buf.length;
+        return ptr;
+    }
+",
+        "",
+    ),
+    (
+        "(typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(",
+        "new FinalizationRegistry(",
+    ),
+];
+
+/// `glue` without [`DEAD_GLUE`]; fails when a part is not there as written (a wasm-bindgen that
+/// writes its glue otherwise: look again at what is dead).
+pub(crate) fn prune(glue: &str) -> Result<String> {
+    let mut glue = glue.to_owned();
+    for (dead, live) in DEAD_GLUE {
+        if !glue.contains(dead) {
+            let first = dead.lines().next().unwrap_or_default().trim();
+            return Err(format!("the wasm-bindgen glue has no `{first}`: update DEAD_GLUE"));
+        }
+        glue = glue.replacen(dead, live, 1);
+    }
+    Ok(glue)
 }
 
 /// Appends an export of the glue's import table and init step (private functions of the
@@ -440,6 +492,22 @@ mod tests {
                 .ends_with("export { __wbg_get_imports, __wbg_finalize_init };\n")
         );
         assert!(expose_internals("function __wbg_get_imports() {}").is_err());
+    }
+
+    #[test]
+    fn dead_glue_goes_or_the_build_stops() {
+        let mut glue = String::from("let x = 1;\n");
+        for (dead, _) in DEAD_GLUE {
+            glue.push_str(dead);
+            glue.push_str("\nlet y = 2;\n");
+        }
+        let pruned = prune(&glue).unwrap();
+        assert!(pruned.starts_with("let x = 1;\n"));
+        assert!(pruned.contains("new FinalizationRegistry("));
+        for (dead, _) in DEAD_GLUE {
+            assert!(!pruned.contains(dead));
+            assert!(prune(&glue.replacen(dead, "", 1)).is_err(), "{dead}");
+        }
     }
 
     #[test]

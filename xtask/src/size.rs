@@ -121,7 +121,7 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// `start` 3.4 KB, `begin` 2.9 KB.
 ///
 /// The tracker's request bodies written as JSON text member by member (`sdk/src/wire.rs`: every
-/// event kind, the batch envelope, session start and end) instead of serializing the schema's
+/// event kind, the batch envelope, session start and end) instead of serializing the SDK's
 /// types through `json.rs`'s serde serializer took it to 40,602 B (wasm 34,044 → 32,988, raw
 /// 69,200 → 66,650; loader and chunk unchanged; `pulse.js` with its chunks 54,467 → 53,438). The
 /// events alone gave −289 B gzip (`record_with` 6,499 → 5,388 B raw: serde's internally tagged
@@ -243,7 +243,20 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// same round (`is_web_url`, the email and phone rules over bytes, shared with the tracker):
 /// 36,544 B. What is left, by twiggy (raw): the `handler` closure 7.6 KB (the API, the capture
 /// signals), `record_with` 3.7 KB, the `start` shim 3.2 KB, `begin` 2.5 KB, `pageview` 1.6 KB.
-const FIRST_PAGEVIEW_BUDGET: usize = 36_563;
+///
+/// The glue's namespace imports of the snippet modules the wasm imports from directly
+/// (`js/host.js`'s `now`, `guard`, `global`; `js/fields.js`'s `fill`) replaced by named imports
+/// at build time (minify.rs): esbuild kept every export of a namespaced module (`js/host.js`'s
+/// `matches` here) and built each namespace as an object of getters. 36,544 → 36,345 B (chunk
+/// 7,274 → 7,076); `form.js` 15,291 → 14,884 B, `pulse.js` with its chunks 46,275 → 46,029 B.
+/// The schema's white space as a list of ranges (`validate::is_space`, for `is_web_url`; see
+/// `FORM_BUDGET`) instead of `char::is_whitespace`'s table: 36,300 B (wasm 27,181 → 27,135).
+/// wasm-bindgen's glue without what no browser with reference types runs (sdk.rs's
+/// `DEAD_GLUE`): 36,199 B (chunk 7,076 → 6,974). `js/instantiate.js` calling
+/// `instantiateStreaming` without looking for it first: 36,191 B (chunk 6,968). A stored id
+/// read by `ids::parse_uuid` as `is_uuid`'s check, then each digit's value by arithmetic instead
+/// of `char::to_digit` (see `FORM_BUDGET`): 36,161 B (wasm 27,135 → 27,106).
+const FIRST_PAGEVIEW_BUDGET: usize = 36_180;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;
@@ -374,7 +387,67 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// languages passed to the one config request instead of kept in the form: 15,314 B (wasm
 /// 8,672); `pulse.js` 46,991 B. With the tracker's work of the same round (the sensitive query
 /// parameters as one text of words, shared with the form): 15,291 B; `pulse.js` 46,275 B.
-const FORM_BUDGET: usize = 15_299;
+///
+/// The glue's namespace imports of `js/host.js` and `js/form-view.js` (the modules the wasm
+/// imports some functions from directly) replaced by named imports of those functions at build
+/// time (minify.rs): with a namespace, esbuild kept every export of `js/host.js` in the chunk
+/// (`set`, `calls`, `calln`, `callv`, `make`, `store`, `global`, `patch`: the tracker's) and
+/// built each namespace as an object of getters. 15,291 → 14,884 B (loader 1,168, chunk 5,475 →
+/// 5,067, wasm unchanged); `tracker.js` 36,544 → 36,345 B, `pulse.js` 46,275 → 46,029 B. An
+/// array's item read by `js/host.js`'s `get` (its key a number) instead of a function of
+/// `js/form-view.js` doing the same: 14,880 B (chunk 5,064); `pulse.js` 46,021 B.
+///
+/// The schema's white space (the rules' `trim` of a value, `is_web_url`'s refusal) as a list of
+/// ranges (`validate::is_space`) instead of `char::is_whitespace`, whose Unicode table and lookup
+/// were linked for it; a native test holds both to core's for every character: 14,880 → 14,830 B
+/// (wasm 8,649 → 8,599); `tracker.js` 36,345 → 36,300 B, `pulse.js` 46,021 → 45,972 B. Measured
+/// and not kept: both scans over UTF-8 bytes (a `space_len` matching each white space's
+/// encoding, no decoding): form 14,821, but `pulse.js` 46,057 (+36: its tracker decodes
+/// characters anyway, and the byte matcher came to 260 B raw); `is_web_url` over bytes alone
+/// (the rules' `trim` still core's): form 14,921 (+41).
+///
+/// The tracker's ids handed back to `body` as bits saying which of `page`'s answer the wasm found
+/// well-formed (with that answer), instead of as three optional texts copied out of the wasm
+/// again: 14,830 → 14,794 B (wasm 8,599 → 8,550, chunk 5,064 → 5,076); `pulse.js` 45,972 →
+/// 45,884 B, `tracker.js` unchanged. The browser tests pin the ids (a starting tracker's, ids in
+/// capitals, ids that are not ones). Measured and not kept: every array item read as text by
+/// `js/host.js`'s `str` with a number for a key (no `as_string` glue in the form's bundle): form
+/// 14,795 (−35), but `pulse.js` +22 (its tracker keeps `as_string`, and the key's type is one
+/// more import). The autofilled fields counted by `body` as it writes the submission instead of
+/// counted for the wasm and handed back to it: 14,777 B (wasm 8,538, chunk 5,072); `pulse.js`
+/// 45,871 B.
+///
+/// wasm-bindgen's glue without what no browser with reference types runs (sdk.rs's `DEAD_GLUE`:
+/// the `encodeInto` fallback, the string copy without `realloc`, the stand-in for a missing
+/// `FinalizationRegistry`): 14,777 → 14,683 B (chunk 5,072 → 4,978); `tracker.js` 36,300 →
+/// 36,199 B, `pulse.js` 45,871 → 45,763 B. Measured and not kept: the loader's default endpoint
+/// as `new URL(".", src)` (form 14,767, −10, but `pulse.js` +20: its tracker's loader keeps the
+/// two `replace`s, which then no longer repeat), or those `replace`s in one function (form +4,
+/// `pulse.js` +11); `is_web_url`'s scheme as `http`, an optional `s` and `://` instead of two
+/// case-insensitive prefixes (form +3, `pulse.js` +9, `tracker.js` −10); the SDK's
+/// `url::is_sensitive` comparing a query parameter's name in place (`eq_ignore_ascii_case`)
+/// instead of lower-cased into a copy (form −10, but `tracker.js` +10 and `pulse.js` +16; as one
+/// chained iterator, `tracker.js` +33). The loader's hand-over slot left out until the chunk sets it
+/// (`{t: []}`, not `r: null`) and the success message created without an empty text to set:
+/// 14,680 B (loader 1,165, chunk 4,977); `pulse.js` 45,759 B. `js/instantiate.js` calling
+/// `instantiateStreaming` without looking for it first (every browser with reference types has
+/// it) and reading the response itself on the slow path (the stream read a copy): 14,673 B
+/// (chunk 4,969); `tracker.js` 36,191 B, `pulse.js` 45,749 B. Measured and not kept: the
+/// form's three `noticed` callers handing a function pointer instead of a generic closure (with
+/// or without `#[inline(never)]`): +10. The visitor's languages handed to `load` as text, empty
+/// for none, instead of as an optional text (`load` asks for no language either way): 14,665 B
+/// (wasm 8,534, chunk 4,964); `pulse.js` 45,742 B.
+///
+/// The tracker's session and visitor ids checked by `ids::is_uuid` (36 bytes, four hyphens in
+/// place, hex digits elsewhere) instead of read into their bytes by `parse_uuid` and dropped; and
+/// `parse_uuid` itself that check, then each digit's value by arithmetic instead of
+/// `char::to_digit` (a native test holds both to the old reader for every one-character change of
+/// an id): 14,665 → 14,600 B (wasm 8,534 → 8,470); `tracker.js` 36,191 → 36,161 B, `pulse.js`
+/// 45,742 → 45,724 B. Measured and not kept: `is_uuid` beside the old `parse_uuid` (form 14,600,
+/// but `pulse.js` +56). What is left, by twiggy (raw, names kept): the handler closure 2.7 KB,
+/// `View::check` 2.4 KB, `Form::submit` 1.5 KB, the mount shim 1.3 KB, the page URL's cleaning
+/// 0.6 KB; the chunk is 4,964 B gzip. The budget holds 14,600 B with about 0.05 %.
+const FORM_BUDGET: usize = 14_608;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

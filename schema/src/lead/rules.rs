@@ -143,7 +143,8 @@ pub fn check(
     }
     let text = match value {
         None => "",
-        Some(FieldValue::Text(s)) => s.trim(),
+        // `str::trim`'s characters as a list of ranges, without core's Unicode table.
+        Some(FieldValue::Text(s)) => crate::validate::trim(s),
         Some(FieldValue::Number(n)) if field.field_type == FieldType::Number => {
             return if n.is_finite() { Ok(()) } else { Err(Problem::Number) };
         }

@@ -16,10 +16,16 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use super::view::FieldView;
 use crate::js::{flag, get, number, text, whole};
 
+#[wasm_bindgen(module = "/js/host.js")]
+extern "C" {
+    /// `array[i]`: `js/host.js`'s `get` with a number for a key (the property read the rest of
+    /// the SDK makes by name), so the chunk carries one such function.
+    #[wasm_bindgen(js_name = get)]
+    pub(crate) fn item(array: &JsValue, i: u32) -> JsValue;
+}
+
 #[wasm_bindgen(module = "/js/form-view.js")]
 extern "C" {
-    /// `array[i]`.
-    pub(crate) fn item(array: &JsValue, i: u32) -> JsValue;
     /// The index of field `f`'s `type` in [`TYPES`]' names (the schema's), `-1` for any other.
     fn kind(f: &JsValue) -> i32;
 }

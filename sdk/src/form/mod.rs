@@ -103,11 +103,11 @@ extern "C" {
     fn listen(view: &JsValue, handler: &JsValue);
     /// `el`'s new open shadow root; `undefined` when it has one already (or cannot have one).
     fn attach(el: &JsValue) -> JsValue;
-    /// `GET <endpoint>/forms/config?site=…&form=…&lang=…` (no `lang` without one), its parsed
+    /// `GET <endpoint>/forms/config?site=…&form=…&lang=…` (no `lang` when it is empty), its parsed
     /// JSON body to `handler` as [`Signal::ConfigJson`] (`0` for an answer that is not `ok`), a
     /// failure as [`Signal::Ignore`].
     #[wasm_bindgen(js_name = load)]
-    fn load_config(endpoint: &str, site: &str, form: &str, lang: Option<&str>, handler: &JsValue);
+    fn load_config(endpoint: &str, site: &str, form: &str, lang: &str, handler: &JsValue);
 }
 
 /// One mounted form.
@@ -183,12 +183,10 @@ pub(crate) fn mount(target: &JsValue) -> bool {
     // browser's, like `de-CH,de,en`), from the loader: asked for once, so not kept. Tags and
     // commas only: nothing else ever reaches the URL.
     let lang = text(target, "lang").filter(|l| {
-        !l.is_empty()
-            && l.len() <= 200
-            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b',')
+        l.len() <= 200 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b',')
     });
     if let Ok(mut form) = rc.try_borrow_mut() {
-        form.load(lang.as_deref());
+        form.load(lang.as_deref().unwrap_or_default());
     }
     // The form lives as long as the page: its callbacks only hold weak references.
     core::mem::forget(rc);
@@ -223,8 +221,8 @@ impl Form {
         then_signal(promise, &self.handler(), ok as u8, failed as u8);
     }
 
-    /// Asks for the config in the languages `lang`.
-    fn load(&mut self, lang: Option<&str>) {
+    /// Asks for the config in the languages `lang` (none when it is empty).
+    fn load(&mut self, lang: &str) {
         let handler = self.handler();
         load_config(&self.endpoint, &self.site_key, &self.form_id, lang, &handler);
     }
@@ -296,7 +294,8 @@ impl Form {
         }
     }
 
-    /// How the form was filled, for the submission.
+    /// How the form was filled, for the submission (but for the fields the browser shows as
+    /// autofilled: `js/form-view.js`'s `body` counts them as it writes the submission).
     fn fill_signals(&self, trusted_submit: bool) -> FillSignals {
         let mut fill = FillSignals { trusted_submit, ..FillSignals::default() };
         if let Some(view) = &self.view {
@@ -307,7 +306,6 @@ impl Form {
                     fill.keyless += 1;
                 }
             }
-            fill.autofilled = view.autofilled();
         }
         fill.active_ms = self.first_touch.map(|t| js::now().saturating_sub(t));
         fill

@@ -5,10 +5,11 @@
 //! language (so a refused field's message comes back in it).
 //!
 //! The wasm decides what goes in (the tracker's ids, checked; the page URL and referrer cleaned
-//! as the tracker cleans them; the limits of the UTM values and the trap's; the fill signals), and
-//! `js/form-view.js` writes the JSON with `JSON.stringify` around the values it reads: written in
-//! the wasm, the JSON text (a string escaper and a writer per member, the values loop, the hidden
-//! fields' mapping) cost more than twice its JS. The UTM parameters are read there too
+//! as the tracker cleans them; the limits of the UTM values and the trap's; the fill signals but
+//! the count of autofilled fields, a browser read like the values), and `js/form-view.js` writes
+//! the JSON with `JSON.stringify` around the values it reads: written in the wasm, the JSON text
+//! (a string escaper and a writer per member, the values loop, the hidden fields' mapping) cost
+//! more than twice its JS. The UTM parameters are read there too
 //! (`URLSearchParams`, cut to the schema's limit the wasm passes): a query parser and a
 //! percent-decoder in the wasm cost more than that call. The browser tests parse every body the form
 //! sends into the schema's type (`deny_unknown_fields`), so the two cannot drift apart unnoticed.
@@ -23,7 +24,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::config::item;
 use super::view::View;
-use crate::ids::parse_uuid;
+use crate::ids::is_uuid;
 use crate::text::uuid_text;
 use crate::url;
 
@@ -49,22 +50,22 @@ extern "C" {
     pub(crate) fn page(tracker: &JsValue) -> JsValue;
     /// The submission's JSON text: the view's values, the page's UTM parameters (each cut to
     /// `max_utm` bytes), the hidden fields (from those, the page URL and the referrer), the trap
-    /// input's value (cut to `max_honeypot` bytes), and what the wasm passes (see
-    /// `js/form-view.js`).
+    /// input's value (cut to `max_honeypot` bytes), the count of autofilled fields, the tracker's
+    /// ids of `page` (what [`page`] answered) that the wasm found well-formed (bit 0 the session
+    /// id, 1 the visitor id, 2 the fingerprint id: handed back as bits, not as the texts it read),
+    /// and what else the wasm passes (see `js/form-view.js`).
     #[wasm_bindgen(js_name = body)]
     fn write(
         view: &JsValue,
         form_id: &str,
         site_key: &str,
         submission_id: &str,
-        session_id: Option<&str>,
-        visitor_id: Option<&str>,
-        fingerprint: Option<&str>,
+        page: &JsValue,
+        ids: u32,
         max_honeypot: u32,
         fill_ms: f64,
         typed: u32,
         keyless: u32,
-        autofilled: u32,
         active_ms: Option<f64>,
         trusted_submit: bool,
         max_utm: u32,
@@ -79,24 +80,23 @@ pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
     // The page URL without its fragment and credential-like parameters, as the tracker sends it
     // (cut to the schema's limit).
     let clean = |i| at(i).and_then(|url| url::clean(&url, &[], false));
-    // The tracker's ids, when they are well-formed (as they are: the server reads a UUID in
-    // either case).
-    let uuid = |i| at(i).filter(|id| parse_uuid(id).is_some());
-    let fingerprint = at(4).filter(|id| FingerprintId::is_valid(id));
+    // Which of the tracker's ids are well-formed, as bits: JS sends those as the tracker gave
+    // them (the server reads a UUID in either case).
+    let uuid = |i| at(i).is_some_and(|id| is_uuid(&id));
+    let fingerprint = at(4).is_some_and(|id| FingerprintId::is_valid(&id));
+    let ids = u32::from(uuid(2)) | (u32::from(uuid(3)) << 1) | (u32::from(fingerprint) << 2);
     let fill = &envelope.fill;
     write(
         view.js(),
         envelope.form_id,
         envelope.site_key,
         &uuid_text(&envelope.submission_id),
-        uuid(2).as_deref(),
-        uuid(3).as_deref(),
-        fingerprint.as_deref(),
+        &envelope.page,
+        ids,
         limits::MAX_VALUE_LEN as u32,
         envelope.fill_ms as f64,
         fill.typed,
         fill.keyless,
-        fill.autofilled,
         fill.active_ms.map(|ms| ms as f64),
         fill.trusted_submit,
         limits::MAX_TEXT_LEN as u32,

@@ -98,9 +98,6 @@ extern "C" {
     /// Moves keyboard focus to field `i` (a radio group's first radio).
     #[wasm_bindgen(js_name = focus)]
     fn focus_field(view: &JsValue, i: usize);
-    /// How many fields the browser shows as autofilled now.
-    #[wasm_bindgen(js_name = autofilled)]
-    fn count_autofilled(view: &JsValue) -> u32;
 }
 
 /// Renders the config `json` (its `fields` read by `config::read`, the form `form_id`) into
@@ -212,10 +209,5 @@ impl View {
     /// The handle `js/form-view.js`'s functions take.
     pub(crate) fn js(&self) -> &JsValue {
         &self.js
-    }
-
-    /// How many fields the browser shows as autofilled now.
-    pub(crate) fn autofilled(&self) -> u32 {
-        count_autofilled(&self.js)
     }
 }

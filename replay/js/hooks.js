@@ -32,6 +32,7 @@ function pgSetId(node, ids, id) {
  * on a small number instead of comparing the event's type string.
  *
  * pgListen(target, kinds, capture, callback, tag) returns a function that removes the listeners.
+ * Neither throws, even where the page made `addEventListener` or `removeEventListener` throw.
  */
 function pgListen(target, kinds, capture, callback, tag) {
   kinds = kinds.split(" ");
@@ -39,11 +40,11 @@ function pgListen(target, kinds, capture, callback, tag) {
     callback(tag + kinds.indexOf(e.type), e);
   };
   kinds.forEach(function (kind) {
-    target.addEventListener(kind, f, capture);
+    try { target.addEventListener(kind, f, capture); } catch (_) { /* a page's own patch threw */ }
   });
   return function () {
     kinds.forEach(function (kind) {
-      target.removeEventListener(kind, f, capture);
+      try { target.removeEventListener(kind, f, capture); } catch (_) { /* a page's own patch threw */ }
     });
   };
 }

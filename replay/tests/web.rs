@@ -781,6 +781,43 @@ async fn stopping_leaves_nothing_attached() {
 }
 
 #[wasm_bindgen_test]
+async fn a_page_whose_listener_methods_throw_neither_breaks_starting_nor_stopping() {
+    replay_stop();
+    set_root(r#"<p id="t">text</p>"#);
+    let throwing = |name: &str| {
+        js(&format!(
+            "const p = EventTarget.prototype; window.__native_{name} = p.{name}; p.{name} = function () {{ throw new Error('page patch'); }};"
+        ));
+    };
+    let restore = |name: &str| {
+        js(&format!("EventTarget.prototype.{name} = window.__native_{name};"));
+    };
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"sink".into(), &sink()).unwrap();
+    Reflect::set(&options, &"sliceMs".into(), &1000.into()).unwrap();
+    throwing("addEventListener");
+    let started = replay_start(&options);
+    restore("addEventListener");
+    assert_eq!(started, 0, "recording starts although no listener could be added");
+    for _ in 0..200 {
+        if events().iter().any(|e| matches!(e.data, ReplayEventData::FullSnapshot(_))) {
+            break;
+        }
+        sleep(5).await;
+    }
+    assert!(
+        events().iter().any(|e| matches!(e.data, ReplayEventData::FullSnapshot(_))),
+        "the snapshot finished"
+    );
+    throwing("removeEventListener");
+    // `control` panics if the control function throws.
+    replay_stop();
+    restore("removeEventListener");
+    let native = "return HTMLInputElement.prototype.__lookupSetter__('value').toString().includes('[native code]')";
+    assert_eq!(js(native).as_bool(), Some(true), "the hooks are put back all the same");
+}
+
+#[wasm_bindgen_test]
 async fn removing_written_nodes_while_the_snapshot_streams_does_not_stall_it() {
     let rows: String = (0..4000).map(|i| format!("<li class=\"row\">row {i}</li>")).collect();
     replay_stop();

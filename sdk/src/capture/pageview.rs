@@ -52,7 +52,7 @@ impl Tracker {
             .or_else(|| text(&self.document, "title"))
             .and_then(|t| non_empty(t, limits::MAX_TITLE_LEN));
         let event = Pageview { ts: js::now(), url: page_url, referrer, title };
-        self.record(&Event::Pageview(event));
+        self.record(Event::Pageview(event));
         // The first screen of the new page counts as seen.
         self.on_scroll();
     }

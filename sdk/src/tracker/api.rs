@@ -81,7 +81,7 @@ impl Tracker {
             return self.warn("track: expected a name and an optional object of scalar props");
         };
         let event = Event::Custom(Custom { ts: js::now(), name, props: Props::new() });
-        self.record_with(&event, "props", &props);
+        self.record_with(event, "props", &props);
     }
 
     /// `identify(id, traits)`: who the visitor is, in the site's own terms. Ignored under the
@@ -99,7 +99,7 @@ impl Tracker {
             return self.warn("identify: expected an id and an optional object of scalar traits");
         };
         let event = Event::Identify(Identify { ts: js::now(), user_id, traits: Props::new() });
-        self.record_with(&event, "traits", &traits);
+        self.record_with(event, "traits", &traits);
     }
 
     /// An event name or id: a non-empty string, cut to [`limits::MAX_NAME_LEN`].

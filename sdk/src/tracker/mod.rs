@@ -22,7 +22,9 @@ use alloc::vec::Vec;
 use core::cell::{OnceCell, RefCell};
 
 use pulsegate_schema::limits::MAX_ENGAGED_MS;
-use pulsegate_schema::{ConsentTier, Event, SessionEnd, SessionId, UnixMillis, VisitorId};
+use pulsegate_schema::{
+    ConsentTier, Custom, Event, Identify, SessionEnd, SessionId, UnixMillis, VisitorId,
+};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 
@@ -357,19 +359,21 @@ impl Tracker {
 
     /// Records `event` (made at `event.ts()`): counts as activity in the session (which may start
     /// a new one), queues the event and flushes when the queue says so.
-    pub(crate) fn record(&mut self, event: &Event) {
+    pub(crate) fn record(&mut self, event: Event) {
         self.record_with(event, "", "{}");
     }
 
     /// [`Tracker::record`] with the member `"key": object` added to the event, `object` being
     /// JSON object text written in JS (`js/props.js`); nothing is added for `{}` (as the schema
     /// skips empty props).
-    pub(crate) fn record_with(&mut self, event: &Event, key: &str, object: &str) {
+    pub(crate) fn record_with(&mut self, event: Event, key: &str, object: &str) {
+        let ts = event.ts();
+        let text = crate::wire::event(&event, key, object);
+        discard(event);
         if self.opted_out {
             return;
         }
-        let Some(session) = self.touch(event.ts()) else { return };
-        let text = crate::wire::event(event, key, object);
+        let Some(session) = self.touch(ts) else { return };
         if self.queue_session.is_some_and(|(id, _)| id != session.id) {
             // Events of an ended session leave under its id before the new one's are queued.
             self.close_queue();
@@ -465,5 +469,23 @@ impl Tracker {
             let console = get(&self.window, "console");
             js::call_str2(&console, "warn", "[pulsegate]", message);
         }
+    }
+}
+
+/// Drops an event the tracker made. Its `props` or `traits` are always empty (their JSON comes
+/// from `js/props.js` beside the event), so they are forgotten, not dropped: no `BTreeMap` drop
+/// is linked into the wasm. Every kind is named, so no drop of a whole `Event` is either.
+fn discard(event: Event) {
+    match event {
+        Event::Custom(Custom { props, .. }) | Event::Identify(Identify { traits: props, .. }) => {
+            debug_assert!(props.is_empty());
+            core::mem::forget(props);
+        }
+        Event::Pageview(e) => drop(e),
+        Event::Click(e) => drop(e),
+        Event::RageClick(e) => drop(e),
+        Event::Scroll(_) | Event::Engagement(_) => {}
+        Event::FormInteraction(e) => drop(e),
+        Event::Error(e) => drop(e),
     }
 }

@@ -249,7 +249,12 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// `js/props.js`), yet every drop of an `Event` carried the drop of a `BTreeMap`
 /// (`drop_in_place<Event>` 598 B raw, eleven call sites). 36,544 → 36,301 B (wasm 27,181 →
 /// 26,938); `form.js` unchanged (15,291 B), `pulse.js` with its chunks 46,275 → 46,053 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 36_319;
+/// The session start's body written from its parts where they lie (`wire::Start`: the config's
+/// site key, the held start's page and fingerprint, borrowed) instead of from a `SessionStart`
+/// built for it (the site key copied, an empty `Device`, `utm` and `bot` made) and dropped:
+/// 36,081 B (wasm 26,718); `pulse.js` with its chunks 45,835 B. The unit test still compares
+/// the text with serde_json's for whole `SessionStart`s.
+const FIRST_PAGEVIEW_BUDGET: usize = 36_099;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -4,9 +4,8 @@
 //! behind it; when the page hides, it leaves at once without a fingerprint.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
-use pulsegate_schema::{Device, Fingerprint, PageContext, SessionStart};
+use pulsegate_schema::{Fingerprint, PageContext};
 use wasm_bindgen::JsValue;
 
 use super::Tracker;
@@ -101,7 +100,7 @@ impl Tracker {
     pub(crate) fn start_now(&mut self) {
         if let Some(starting) = self.starting.take() {
             self.start_timer.cancel();
-            self.send_start(starting);
+            self.send_start(&starting);
         }
     }
 
@@ -200,19 +199,16 @@ impl Tracker {
     }
 
     /// Queues `POST /track/session/start`.
-    fn send_start(&mut self, starting: Starting) {
+    fn send_start(&mut self, starting: &Starting) {
         let persistent = self.persistent();
-        let start = SessionStart {
+        let start = crate::wire::Start {
             session_id: starting.session.id,
-            site_key: self.config.site_key.clone(),
+            site_key: self.config.site_key.as_str(),
             started_at: starting.session.started_at,
-            page: starting.page,
-            device: Device::default(),
+            page: &starting.page,
             visitor_id: self.visitor.filter(|_| persistent),
             consent: self.tier,
-            utm: None,
-            fingerprint: starting.fingerprint.filter(|_| persistent),
-            bot: Vec::new(),
+            fingerprint: starting.fingerprint.as_ref().filter(|_| persistent),
         };
         let body = crate::wire::session_start(
             &start,

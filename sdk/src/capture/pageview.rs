@@ -42,7 +42,9 @@ impl Tracker {
         };
         let path = text(&location, "pathname").unwrap_or_default();
         let excluded = props.is_none()
-            && self.config.exclude_paths.iter().any(|glob| url::glob_matches(glob, &path));
+            && crate::config::any_entry(&self.config.exclude_paths, &mut |glob| {
+                url::glob_matches(glob, &path)
+            });
         let engagement = core::mem::take(&mut self.page.engagement);
         self.page = Page { url: Some(page_url.clone()), excluded, engagement, ..Page::default() };
         if excluded {

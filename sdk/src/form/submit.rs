@@ -78,7 +78,7 @@ pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
     let at = |i| item(&envelope.page, i).as_string();
     // The page URL without its fragment and credential-like parameters, as the tracker sends it
     // (cut to the schema's limit).
-    let clean = |i| at(i).and_then(|url| url::clean(&url, &[], false));
+    let clean = |i| at(i).and_then(|url| url::clean(&url, "", false));
     // The tracker's ids, when they are well-formed (as they are: the server reads a UUID in
     // either case).
     let uuid = |i| at(i).filter(|id| parse_uuid(id).is_some());

@@ -5,7 +5,7 @@
 
 use alloc::string::String;
 
-use pulsegate_schema::{Fingerprint, PageContext};
+use pulsegate_schema::PageContext;
 use wasm_bindgen::JsValue;
 
 use super::Tracker;
@@ -30,7 +30,8 @@ pub(crate) struct Starting {
     /// The fingerprint being computed (tiers that allow it).
     #[cfg(feature = "fingerprint")]
     runner: Option<Runner>,
-    fingerprint: Option<Fingerprint>,
+    /// The fingerprint was computed for it (it is the tracker's `last_fingerprint`).
+    fingerprinted: bool,
     /// Receives an asynchronous source's result.
     #[cfg(feature = "fingerprint")]
     resume: Option<Handler>,
@@ -40,7 +41,7 @@ impl Starting {
     /// The tier now allows a fingerprint: compute one before the start leaves.
     pub(crate) fn allow_fingerprint(&mut self, window: &JsValue) {
         #[cfg(feature = "fingerprint")]
-        if self.runner.is_none() && self.fingerprint.is_none() {
+        if self.runner.is_none() && !self.fingerprinted {
             self.runner = Some(Runner::new(window));
         }
         #[cfg(not(feature = "fingerprint"))]
@@ -53,7 +54,7 @@ impl Starting {
         {
             self.runner = None;
         }
-        self.fingerprint = None;
+        self.fingerprinted = false;
     }
 }
 
@@ -68,7 +69,7 @@ impl Tracker {
             utm: context::utm_json(),
             #[cfg(feature = "fingerprint")]
             runner: None,
-            fingerprint: None,
+            fingerprinted: false,
             #[cfg(feature = "fingerprint")]
             resume: None,
         };
@@ -133,8 +134,8 @@ impl Tracker {
             Step::Wait(deadline_ms) => self.start_timer.rearm(deadline_ms),
             Step::Done(fingerprint, wall_ms) => {
                 let timings = runner.timings().collect();
-                self.last_fingerprint = Some((fingerprint.clone(), wall_ms, timings));
-                starting.fingerprint = Some(fingerprint);
+                self.last_fingerprint = Some((fingerprint, wall_ms, timings));
+                starting.fingerprinted = true;
                 starting.runner = None;
                 return false;
             }
@@ -208,7 +209,9 @@ impl Tracker {
             page: &starting.page,
             visitor_id: self.visitor.filter(|_| persistent),
             consent: self.tier,
-            fingerprint: starting.fingerprint.as_ref().filter(|_| persistent),
+            fingerprint: (self.last_fingerprint.as_ref())
+                .filter(|_| starting.fingerprinted && persistent)
+                .map(|(fingerprint, ..)| fingerprint),
         };
         let body = crate::wire::session_start(
             &start,

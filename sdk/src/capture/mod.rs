@@ -57,7 +57,7 @@ impl Tracker {
         let (window, document) = (&self.window, &self.document);
         let history = get(window, "history");
         for method in ["pushState", "replaceState"] {
-            let patch = Patch::new(&history, method, self.handler(Signal::Navigate));
+            let patch = Patch::new(&history, method, &self.handler(Signal::Navigate));
             self.patches.push(patch);
         }
         for (target, kind, capture, signal) in [

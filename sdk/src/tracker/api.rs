@@ -48,8 +48,7 @@ pub(crate) mod op {
 
 impl Tracker {
     /// Runs API operation `op` with arguments `a`, `b`.
-    pub(crate) fn api_call(&mut self, op: &JsValue, a: &JsValue, b: &JsValue) -> JsValue {
-        let op = op.as_f64().unwrap_or(-1.0) as u8;
+    pub(crate) fn api_call(&mut self, op: u8, a: &JsValue, b: &JsValue) -> JsValue {
         // The first steps, if their own task has not come yet; not for `_state()`, which the
         // loader asks as soon as the tracker is running.
         if op != op::STATE {

@@ -14,7 +14,7 @@ use crate::session::Session;
 use crate::transport::{Request, SESSION_START_PATH};
 use crate::{bot, context};
 #[cfg(feature = "fingerprint")]
-use {super::Signal, crate::callback::Handler, crate::js::call};
+use {super::Signal, crate::callback::bound, crate::js::call};
 
 #[cfg(feature = "fingerprint")]
 use crate::fingerprint::{Runner, Step};
@@ -32,9 +32,6 @@ pub(crate) struct Starting {
     runner: Option<Runner>,
     /// The fingerprint was computed for it (it is the tracker's `last_fingerprint`).
     fingerprinted: bool,
-    /// Receives an asynchronous source's result.
-    #[cfg(feature = "fingerprint")]
-    resume: Option<Handler>,
 }
 
 impl Starting {
@@ -70,8 +67,6 @@ impl Tracker {
             #[cfg(feature = "fingerprint")]
             runner: None,
             fingerprinted: false,
-            #[cfg(feature = "fingerprint")]
-            resume: None,
         };
         if self.persistent() {
             starting.allow_fingerprint(&self.window);
@@ -123,11 +118,10 @@ impl Tracker {
             step = runner.step(&self.window);
         }
         if let Some(promise) = runner.promise() {
-            let resume = super::handler(self.me, Signal::Fingerprint);
-            if !call(&promise, "then", &[resume.js(), resume.js()]).is_object() {
+            let resume = bound(self.callback.js(), Signal::Fingerprint as u8);
+            if !call(&promise, "then", &[&resume, &resume]).is_object() {
                 runner.resume(&JsValue::UNDEFINED, &self.window);
             }
-            starting.resume = Some(resume);
         }
         match step {
             Step::Yield => self.yield_now(),
@@ -151,14 +145,14 @@ impl Tracker {
     #[cfg(feature = "fingerprint")]
     fn yield_now(&mut self) {
         if self.channel.is_none() {
-            let handler = super::handler(self.me, Signal::Start);
+            let handler = self.handler(Signal::Start);
             let scheduler = get(&self.window, "scheduler");
             // `scheduler.yield()` answers a promise where there is one (this first one is let go).
             if crate::js::call0(&scheduler, "yield").is_object() {
                 self.channel = Some((scheduler, handler, true));
             } else {
                 let channel = crate::js::make(&get(&self.window, "MessageChannel"), &[]);
-                if crate::js::set(&get(&channel, "port1"), "onmessage", handler.js()) {
+                if crate::js::set(&get(&channel, "port1"), "onmessage", &handler) {
                     self.channel = Some((get(&channel, "port2"), handler, false));
                 }
             }
@@ -167,7 +161,7 @@ impl Tracker {
         let sent = match &self.channel {
             Some((scheduler, handler, true)) => {
                 let promise = crate::js::call0(scheduler, "yield");
-                call(&promise, "then", &[handler.js(), handler.js()]).is_object()
+                call(&promise, "then", &[handler, handler]).is_object()
             }
             Some((port, _, false)) => {
                 crate::js::call_num(port, "postMessage", &[0.0]);

@@ -285,7 +285,13 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// dropped: 35,773 → 35,543 B (wasm 26,410 → 26,160, chunk 7,274 → 7,294); `form.js`
 /// unchanged, `pulse.js` with its chunks 45,659 → 45,468 B. A native test holds the signals'
 /// table to their numbers.
-const FIRST_PAGEVIEW_BUDGET: usize = 35_561;
+///
+/// The fingerprint's `languages` source appending the visitor's languages where they lie in the
+/// device facts' text (`Facts::push_languages`, each cut in place) instead of collecting a
+/// `Vec<String>` of cut copies first (the `filter_map` and `collect` machinery went with it);
+/// its value pinned by the browser test of a pinned browser's facts: 35,543 → 35,316 B (wasm
+/// 26,160 → 25,935); `form.js` unchanged, `pulse.js` with its chunks 45,468 → 45,251 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 35_334;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

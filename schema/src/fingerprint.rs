@@ -58,11 +58,13 @@ impl FingerprintId {
 
     /// The id of a SHA-256 `digest`: its bytes as 64 lower-case hex digits.
     pub fn from_sha256(digest: [u8; 32]) -> Self {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
+        // Digits as text, not chars: no UTF-8 encoding of a char is linked for them.
+        const HEX: [&str; 16] =
+            ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"];
         let mut id = String::with_capacity(64);
         for byte in digest {
-            id.push(char::from(HEX[usize::from(byte >> 4)]));
-            id.push(char::from(HEX[usize::from(byte & 0xf)]));
+            id.push_str(HEX[usize::from(byte >> 4)]);
+            id.push_str(HEX[usize::from(byte & 0xf)]);
         }
         Self(id)
     }

@@ -11,8 +11,11 @@ use crate::prelude::*;
 /// pulsegate_schema::push_json_string(&mut out, "a \"b\"\n\u{1}é");
 /// assert_eq!(out, r#""a \"b\"\n\u0001é""#);
 /// ```
+// The quotes as text, not chars: `String::push` of a char is not inlined into the wasm and
+// carries the UTF-8 encoder (measured: the tracker −20 B gzip, the replay chunk −17 B).
+#[allow(clippy::single_char_add_str)]
 pub fn push_json_string(out: &mut String, s: &str) {
-    out.push('"');
+    out.push_str("\"");
     // Only ASCII bytes are ever escaped, so every cut below falls on a char boundary and `get`
     // always succeeds; it is used instead of indexing to keep panic paths out of the wasm.
     let mut copied = 0;
@@ -37,7 +40,7 @@ pub fn push_json_string(out: &mut String, s: &str) {
         }
     }
     out.push_str(s.get(copied..).unwrap_or_default());
-    out.push('"');
+    out.push_str("\"");
 }
 
 const HEX: [&str; 16] =

@@ -1,13 +1,16 @@
 //! Functions the browser calls into the SDK: event listeners, timers, promise handlers, the
-//! wrapped `history` methods and the public API function. Each is an RAII guard: dropping it
-//! removes the listener, clears the timer or restores the method.
+//! wrapped `history` methods and the public API function. Listeners, timers and patches are RAII
+//! guards: dropping one removes the listener, clears the timer or restores the method.
 //!
 //! Every callback has the same Rust type, [`Callback`], so the JS glue carries one closure shim
 //! for all of them, and each is handed to JS wrapped by `guard` (`js/host.js`), so nothing the
-//! wasm does can throw into the page.
+//! wasm does can throw into the page. The tracker has one callback for every signal: what a
+//! listener, timer or patch holds is that callback with its signal bound in JS ([`bound`]).
 
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
+
+use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::js::{self, call, call_num, call0, str};
 
@@ -36,13 +39,26 @@ impl Handler {
     }
 }
 
+#[wasm_bindgen(module = "/js/signal.js")]
+extern "C" {
+    /// `(a, b) => f(signal, a, b)`.
+    #[wasm_bindgen(js_name = bind)]
+    fn host_bind(f: &JsValue, signal: u8) -> JsValue;
+}
+
+/// `f` (a guarded callback taking a signal number first) with `signal` bound: a JS function of
+/// up to two arguments, no closure of its own in the wasm.
+pub(crate) fn bound(f: &JsValue, signal: u8) -> JsValue {
+    host_bind(f, signal)
+}
+
 /// An event listener, removed on drop.
 #[derive(Debug)]
 pub(crate) struct Listener {
     target: JsValue,
     kind: &'static str,
     capture: bool,
-    handler: Handler,
+    handler: JsValue,
 }
 
 impl Listener {
@@ -51,10 +67,10 @@ impl Listener {
         target: &JsValue,
         kind: &'static str,
         capture: bool,
-        handler: Handler,
+        handler: JsValue,
     ) -> Self {
         let capture_flag = JsValue::from_bool(capture);
-        call(target, "addEventListener", &[&str(kind), &handler.js, &capture_flag]);
+        call(target, "addEventListener", &[&str(kind), &handler, &capture_flag]);
         Self { target: target.clone(), kind, capture, handler }
     }
 }
@@ -62,32 +78,28 @@ impl Listener {
 impl Drop for Listener {
     fn drop(&mut self) {
         let capture_flag = JsValue::from_bool(self.capture);
-        call(
-            &self.target,
-            "removeEventListener",
-            &[&str(self.kind), &self.handler.js, &capture_flag],
-        );
+        call(&self.target, "removeEventListener", &[&str(self.kind), &self.handler, &capture_flag]);
     }
 }
 
 /// A one-shot `setTimeout` that can be re-armed; cleared on drop.
 #[derive(Debug)]
 pub(crate) struct Timer {
-    handler: Handler,
+    handler: JsValue,
     /// The pending timeout's id.
     id: Option<f64>,
 }
 
 impl Timer {
     /// A timer calling `handler`, not yet armed (it runs on the global object's `setTimeout`).
-    pub(crate) fn new(handler: Handler) -> Self {
+    pub(crate) fn new(handler: JsValue) -> Self {
         Self { handler, id: None }
     }
 
     /// Fires in `ms` unless it is armed already.
     pub(crate) fn arm(&mut self, ms: u64) {
         if self.id.is_none() {
-            let id = call(&js::global(), "setTimeout", &[&self.handler.js, &js::num(ms as f64)]);
+            let id = call(&js::global(), "setTimeout", &[&self.handler, &js::num(ms as f64)]);
             self.id = id.as_f64();
         }
     }
@@ -122,13 +134,12 @@ impl Drop for Timer {
 pub(crate) struct Patch {
     /// The function that restores the original (`undefined` when nothing was wrapped).
     undo: JsValue,
-    _handler: Handler,
 }
 
 impl Patch {
     /// Wraps `target[method]` to call `handler` after the original.
-    pub(crate) fn new(target: &JsValue, method: &str, handler: Handler) -> Self {
-        Self { undo: js::patch(target, method, handler.js()), _handler: handler }
+    pub(crate) fn new(target: &JsValue, method: &str, handler: &JsValue) -> Self {
+        Self { undo: js::patch(target, method, handler) }
     }
 }
 

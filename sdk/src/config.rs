@@ -6,10 +6,11 @@
 
 use alloc::borrow::ToOwned;
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use pulsegate_schema::{ConsentTier, SiteKey};
 use wasm_bindgen::JsValue;
+
+pub(crate) use crate::text::any_entry;
 
 use crate::js::{get, number, text};
 
@@ -31,15 +32,16 @@ pub(crate) struct Config {
     /// Honour Do Not Track (`data-respect-dnt="false"` ignores it; Global Privacy Control is
     /// always honoured).
     pub(crate) respect_dnt: bool,
-    /// Hostnames the tracker may run on (`data-domains`); empty means any. `*.example.com`
-    /// allows every subdomain of `example.com`.
-    pub(crate) domains: Vec<String>,
+    /// Hostnames the tracker may run on (`data-domains`); none means any. `*.example.com`
+    /// allows every subdomain of `example.com`. Like the other lists, kept as the text it came
+    /// in, lower-cased, and read by [`entries`].
+    pub(crate) domains: String,
     /// Path globs whose pages are not tracked automatically (`data-exclude-paths`).
-    pub(crate) exclude_paths: Vec<String>,
+    pub(crate) exclude_paths: String,
     /// The tier to start with when the visitor has not chosen one (`data-consent`).
     pub(crate) consent: StartTier,
     /// Query parameters removed from every URL besides the built-in list (`data-strip-params`).
-    pub(crate) strip_params: Vec<String>,
+    pub(crate) strip_params: String,
     /// Keep `#/route`-style fragments, for hash-routed single-page apps (`data-hash-routing`).
     pub(crate) hash_routing: bool,
     /// Flush when this many events wait (1 to 200).
@@ -65,7 +67,11 @@ impl Config {
     pub(crate) fn from_js(value: &JsValue) -> Option<Self> {
         let site_key = SiteKey::parse(text(value, "siteKey")?.trim_ascii()).ok()?;
         let endpoint = normalize_endpoint(&text(value, "endpoint")?)?;
-        let list = |key| split_list(&text(value, key).unwrap_or_default());
+        let list = |key| {
+            let mut list = text(value, key).unwrap_or_default();
+            list.make_ascii_lowercase();
+            list
+        };
         Some(Self {
             site_key,
             endpoint,
@@ -97,7 +103,8 @@ impl Config {
 
     /// Whether the page's `hostname` is allowed by `data-domains`.
     pub(crate) fn allows_host(&self, hostname: &str) -> bool {
-        self.domains.is_empty() || self.domains.iter().any(|d| host_matches(d, hostname))
+        !any_entry(&self.domains, &mut |_| true)
+            || any_entry(&self.domains, &mut |d| host_matches(d, hostname))
     }
 }
 
@@ -119,15 +126,6 @@ fn clamp(value: Option<f64>, min: u32, max: u32, default: u32) -> u32 {
         Some(n) if n.is_finite() => (n as u32).clamp(min, max),
         _ => default,
     }
-}
-
-/// `"a, b c"` → `["a", "b", "c"]`, lower-cased: entries are separated by commas or whitespace.
-pub(crate) fn split_list(value: &str) -> Vec<String> {
-    value
-        .split(|c: char| c == ',' || c.is_ascii_whitespace())
-        .filter(|s| !s.is_empty())
-        .map(|s| s.to_ascii_lowercase())
-        .collect()
 }
 
 /// `example.com` matches only `example.com`; `*.example.com` matches `example.com` and any
@@ -185,8 +183,10 @@ mod tests {
 
     #[test]
     fn lists_split_on_commas_and_spaces() {
-        assert_eq!(split_list(" a.example, B.example\tc "), ["a.example", "b.example", "c"]);
-        assert!(split_list(" , ").is_empty());
+        let entries = crate::text::entries;
+        assert_eq!(entries(" a.example, b.example\tc "), ["a.example", "b.example", "c"]);
+        assert_eq!(entries("é,ß\n,\r\x0c日本"), ["é", "ß", "日本"]);
+        assert!(entries(" , ").is_empty() && entries("").is_empty());
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! `utm` members as JSON text, cut to the limits passed from here.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use pulsegate_schema::PageContext;
 use pulsegate_schema::limits::{self, truncate};
@@ -68,21 +67,23 @@ pub(crate) fn facts() -> Facts {
 }
 
 impl Facts {
-    /// The line `at` (0 language, 1 time zone, 2… the languages), cut to the short limit;
-    /// `None` when it is missing or empty.
-    fn line(&self, at: usize) -> Option<String> {
-        let line = crate::text::fields(&self.lines, b'\n').nth(at)?;
-        non_empty(String::from(line), limits::MAX_SHORT_LEN)
-    }
-
     /// The IANA time zone, e.g. `"Europe/Berlin"` (not cut).
     pub(crate) fn time_zone(&self) -> Option<&str> {
         crate::text::fields(&self.lines, b'\n').nth(1).filter(|z| !z.is_empty())
     }
 
-    /// `navigator.languages`, at most [`limits::MAX_LANGUAGES`], each cut to the short limit.
-    pub(crate) fn languages(&self) -> Vec<String> {
-        (2..2 + limits::MAX_LANGUAGES).filter_map(|at| self.line(at)).collect()
+    /// Appends `navigator.languages`, at most [`limits::MAX_LANGUAGES`] (empty ones skipped),
+    /// each cut to the short limit and followed by a comma; written where they lie, no list of
+    /// copies made.
+    pub(crate) fn push_languages(&self, out: &mut String) {
+        let lines = crate::text::fields(&self.lines, b'\n').skip(2);
+        for language in lines.take(limits::MAX_LANGUAGES).filter(|l| !l.is_empty()) {
+            // `out` ends on a character boundary: cutting it cuts the language alike.
+            let start = out.len();
+            out.push_str(language);
+            truncate(out, start + limits::MAX_SHORT_LEN);
+            out.push(',');
+        }
     }
 }
 

@@ -111,5 +111,23 @@ pub(crate) fn keys_in(list: &str) -> impl Iterator<Item = &str> {
 /// The cookie name for `key`: dots become underscores (`pulsegate.vid` → `pulsegate_vid`), since
 /// some server frameworks mangle dotted cookie names.
 fn cookie_name(key: &str) -> String {
-    key.chars().map(|c| if c == '.' { '_' } else { c }).collect()
+    let mut name = String::with_capacity(key.len());
+    for (at, part) in crate::text::fields(key, b'.').enumerate() {
+        if at > 0 {
+            name.push('_');
+        }
+        name.push_str(part);
+    }
+    name
+}
+
+#[cfg(all(test, not(target_family = "wasm")))]
+mod tests {
+    #[test]
+    fn cookie_names_have_underscores_for_dots() {
+        assert_eq!(super::cookie_name("pulsegate.vid"), "pulsegate_vid");
+        assert_eq!(super::cookie_name(".a..b."), "_a__b_");
+        assert_eq!(super::cookie_name("plain"), "plain");
+        assert_eq!(super::cookie_name(""), "");
+    }
 }

@@ -2,6 +2,8 @@
 //! records, hyphenated UUIDs and whitespace clean-up.
 
 use alloc::string::String;
+#[cfg(test)]
+use alloc::vec::Vec;
 
 /// Digits as one-character strings: `push_str` of these links less code than `push(char)`.
 pub(crate) const HEX_DIGITS: [&str; 16] =
@@ -84,6 +86,34 @@ pub(crate) fn cut_last(text: &str, sep: u8) -> Option<(&str, &str)> {
 pub(crate) fn until(text: &str, stop: impl Fn(u8) -> bool) -> &str {
     let end = text.bytes().position(stop).unwrap_or(text.len());
     text.get(..end).unwrap_or(text)
+}
+
+/// Whether `found` is true for one of the entries of `list`, a list such as `data-domains`:
+/// `"a, b c"` has `a`, `b` and `c` (commas and ASCII whitespace separate them, empty ones are
+/// skipped). Split on bytes (a comma or whitespace is never inside a multi-byte character), in
+/// one copy for every list and question.
+#[inline(never)]
+pub(crate) fn any_entry<'a>(list: &'a str, found: &mut dyn FnMut(&'a str) -> bool) -> bool {
+    let mut rest = list;
+    while !rest.is_empty() {
+        let entry = until(rest, |b| b == b',' || b.is_ascii_whitespace());
+        if !entry.is_empty() && found(entry) {
+            return true;
+        }
+        rest = rest.get(entry.len() + 1..).unwrap_or_default();
+    }
+    false
+}
+
+/// The entries of `list` (see [`any_entry`]).
+#[cfg(test)]
+pub(crate) fn entries(list: &str) -> Vec<&str> {
+    let mut all = Vec::new();
+    any_entry(list, &mut |entry| {
+        all.push(entry);
+        false
+    });
+    all
 }
 
 /// The parts of `text` between `sep`s (an ASCII byte), like `split(char)`: `"a||b"` gives `a`,

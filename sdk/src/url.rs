@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 use pulsegate_schema::is_web_url;
 use pulsegate_schema::limits::{self, truncate};
 
-use crate::text::{cut, cut_last, fields, until};
+use crate::text::{any_entry, cut, cut_last, fields, until};
 
 /// Query parameters removed from every URL the tracker sends (names compared case-insensitively),
 /// one word each (a text, not a table of slices: smaller in the wasm). `data-strip-params` adds
@@ -27,7 +27,7 @@ pub(crate) const SENSITIVE_PARAMS: &str = "access_token api_key apikey auth auth
 /// ```text
 /// https://shop.example/cb?code=x&plan=pro#access_token=y  →  https://shop.example/cb?plan=pro
 /// ```
-pub(crate) fn clean(url: &str, extra: &[String], hash_routing: bool) -> Option<String> {
+pub(crate) fn clean(url: &str, extra: &str, hash_routing: bool) -> Option<String> {
     if !is_web_url(url) {
         return None;
     }
@@ -43,7 +43,7 @@ pub(crate) fn clean(url: &str, extra: &[String], hash_routing: bool) -> Option<S
 }
 
 /// Appends `part` (a path with an optional `?query`) minus the sensitive parameters.
-fn push_without_secrets(out: &mut String, part: &str, extra: &[String]) {
+fn push_without_secrets(out: &mut String, part: &str, extra: &str) {
     let (path, query) = cut(part, b'?').unwrap_or((part, ""));
     out.push_str(path);
     let mut first = true;
@@ -58,9 +58,9 @@ fn push_without_secrets(out: &mut String, part: &str, extra: &[String]) {
     }
 }
 
-fn is_sensitive(name: &str, extra: &[String]) -> bool {
+fn is_sensitive(name: &str, extra: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    fields(SENSITIVE_PARAMS, b' ').any(|word| word == name) || extra.contains(&name)
+    fields(SENSITIVE_PARAMS, b' ').any(|word| word == name) || any_entry(extra, &mut |e| e == name)
 }
 
 /// The host (with port) of an `http(s)` URL: `https://a.example:8443/x` → `a.example:8443`,
@@ -105,13 +105,11 @@ pub(crate) fn glob_matches(pattern: &str, path: &str) -> bool {
 
 #[cfg(all(test, not(target_family = "wasm")))]
 mod tests {
-    use alloc::borrow::ToOwned;
-    use alloc::vec;
 
     use super::*;
 
     fn clean_default(url: &str) -> Option<String> {
-        clean(url, &[], false)
+        clean(url, "", false)
     }
 
     #[test]
@@ -133,9 +131,8 @@ mod tests {
             clean_default("http://a.example/p?a=1&&b=2").as_deref(),
             Some("http://a.example/p?a=1&b=2")
         );
-        let extra = vec!["ref".to_owned()];
         assert_eq!(
-            clean("https://a.example/?ref=x&q=1", &extra, false).as_deref(),
+            clean("https://a.example/?ref=x&q=1", "ref", false).as_deref(),
             Some("https://a.example/?q=1")
         );
     }
@@ -189,10 +186,10 @@ mod tests {
     fn hash_routes_survive_when_asked() {
         let url = "https://app.example/#/orders/7?token=t&tab=2";
         assert_eq!(clean_default(url).as_deref(), Some("https://app.example/"));
-        assert_eq!(clean(url, &[], true).as_deref(), Some("https://app.example/#/orders/7?tab=2"));
+        assert_eq!(clean(url, "", true).as_deref(), Some("https://app.example/#/orders/7?tab=2"));
         // A fragment that is not a route is still dropped.
         assert_eq!(
-            clean("https://a.example/#access_token=x", &[], true).as_deref(),
+            clean("https://a.example/#access_token=x", "", true).as_deref(),
             Some("https://a.example/")
         );
     }

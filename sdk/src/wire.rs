@@ -12,7 +12,8 @@
 use alloc::string::String;
 
 use pulsegate_schema::{
-    BatchId, Event, FormAction, SessionEnd, SessionId, SessionStart, UnixMillis, push_json_string,
+    BatchId, ConsentTier, Event, Fingerprint, FormAction, PageContext, SessionEnd, SessionId,
+    UnixMillis, VisitorId, push_json_string,
 };
 
 use crate::text::{push_u64, uuid_text};
@@ -187,14 +188,27 @@ pub(crate) fn session_end(end: &SessionEnd) -> String {
     out
 }
 
+/// A `SessionStart`'s members but `device`, `utm` and `bot`, borrowed from where they lie (no
+/// `SessionStart` is built and dropped, nor the site key copied, for the body).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Start<'a> {
+    pub(crate) session_id: SessionId,
+    pub(crate) site_key: &'a str,
+    pub(crate) started_at: UnixMillis,
+    pub(crate) page: &'a PageContext,
+    pub(crate) visitor_id: Option<VisitorId>,
+    pub(crate) consent: ConsentTier,
+    pub(crate) fingerprint: Option<&'a Fingerprint>,
+}
+
 /// The `POST /track/session/start` body, its `device`, `utm` and `bot` members being the JSON
 /// text `device`, `utm` and `bot` (written in JS, `js/context.js` and `js/bot.js`; no `utm` or
-/// `bot` member when empty) in place of `start.device`, `start.utm` and `start.bot`.
-pub(crate) fn session_start(start: &SessionStart, device: &str, utm: &str, bot: &str) -> String {
+/// `bot` member when empty).
+pub(crate) fn session_start(start: &Start<'_>, device: &str, utm: &str, bot: &str) -> String {
     let mut out = String::from("{");
     let o = &mut out;
     uuid(o, "session_id", start.session_id.0.as_bytes());
-    text(o, "site_key", start.site_key.as_str());
+    text(o, "site_key", start.site_key);
     number(o, "started_at", start.started_at);
     key(o, "page");
     o.push('{');
@@ -207,14 +221,14 @@ pub(crate) fn session_start(start: &SessionStart, device: &str, utm: &str, bot: 
     if let Some(visitor) = start.visitor_id {
         uuid(o, "visitor_id", visitor.0.as_bytes());
     }
-    if start.consent != pulsegate_schema::ConsentTier::Count {
+    if start.consent != ConsentTier::Count {
         text(o, "consent", start.consent.as_str());
     }
     if !utm.is_empty() {
         key(o, "utm");
         o.push_str(utm);
     }
-    if let Some(fp) = &start.fingerprint {
+    if let Some(fp) = start.fingerprint {
         key(o, "fingerprint");
         o.push('{');
         text(o, "id", fp.id.as_str());
@@ -359,7 +373,21 @@ mod tests {
             VisitorId,
         };
 
-        use super::{batch_envelope, session_end, session_start};
+        use super::{Start, batch_envelope, session_end};
+
+        // What the tracker passes for a `SessionStart`.
+        let session_start = |start: &SessionStart, device: &str, utm: &str, bot: &str| {
+            let parts = Start {
+                session_id: start.session_id,
+                site_key: start.site_key.as_str(),
+                started_at: start.started_at,
+                page: &start.page,
+                visitor_id: start.visitor_id,
+                consent: start.consent,
+                fingerprint: start.fingerprint.as_ref(),
+            };
+            super::session_start(&parts, device, utm, bot)
+        };
 
         let session_id = SessionId::from_random_bytes([0x5a; 16]);
         let full = SessionStart {

@@ -336,8 +336,8 @@ fn config_comes_from_the_loader_object_and_odd_values_are_refused() {
     assert_eq!(config.site_key.as_str(), "demo");
     assert_eq!(config.endpoint, "https://ingest.example/pg");
     assert!(!config.auto_track && config.hash_routing && config.debug);
-    assert_eq!(config.domains, ["shop.example", "*.shop.example"]);
-    assert_eq!(config.exclude_paths, ["/admin/*"]);
+    assert_eq!(crate::text::entries(&config.domains), ["shop.example", "*.shop.example"]);
+    assert_eq!(crate::text::entries(&config.exclude_paths), ["/admin/*"]);
     assert_eq!(config.consent, crate::config::StartTier::Pending);
     assert_eq!((config.flush_at, config.flush_interval_ms), (10, 1000));
     for bad in [
@@ -352,6 +352,29 @@ fn config_comes_from_the_loader_object_and_odd_values_are_refused() {
     ] {
         assert_eq!(Config::from_js(&run(bad)), None, "{bad}");
     }
+}
+
+#[wasm_bindgen_test]
+fn the_config_lists_decide_the_hosts_and_the_stripped_parameters() {
+    let config = Config::from_js(&run("return { siteKey: 'demo', endpoint: 'https://i.example',
+        domains: ' Shop.example,*.SHOP.example\tother.example ,', stripParams: 'Ref, campaign_id' };"))
+    .expect("valid config");
+    for (host, allowed) in [
+        ("shop.example", true),
+        ("WWW.shop.example", true),
+        ("a.b.shop.example", true),
+        ("other.example", true),
+        ("evilshop.example", false),
+        ("www.other.example", false),
+        ("", false),
+    ] {
+        assert_eq!(config.allows_host(host), allowed, "{host}");
+    }
+    let url = "https://a.example/?REF=1&q=2&Campaign_ID=3&refx=4&token=5";
+    let cleaned = crate::url::clean(url, &config.strip_params, false);
+    assert_eq!(cleaned.as_deref(), Some("https://a.example/?q=2&refx=4"));
+    let open = run("return { siteKey: 'demo', endpoint: 'https://i.example', domains: ' , ' };");
+    assert!(Config::from_js(&open).expect("valid config").allows_host("any.example"));
 }
 
 #[wasm_bindgen_test]

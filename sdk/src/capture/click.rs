@@ -36,9 +36,9 @@ impl Tracker {
         let text = text(&read, "2").and_then(|t| squash(&t, MAX_TEXT_LEN));
         // A click that ends a rage-click burst reports the burst first (it began earlier).
         if let Some(burst) = self.page.rage.click(ts, x, y, &selector) {
-            self.record(&Event::RageClick(burst));
+            self.record(Event::RageClick(burst));
         }
-        self.record(&Event::Click(Click { ts, selector, text, x, y, href, outbound }));
+        self.record(Event::Click(Click { ts, selector, text, x, y, href, outbound }));
         self.rage_timer.arm(rage::WINDOW_MS + 1);
     }
 }

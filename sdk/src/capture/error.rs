@@ -24,7 +24,7 @@ impl Tracker {
         let position = |key| number(&read, key).filter(|n| *n > 0.0).map(|n| n as u32);
         let mut message = text(&read, "0").unwrap_or_default();
         truncate(&mut message, MAX_VALUE_LEN);
-        self.record(&Event::Error(ErrorEvent {
+        self.record(Event::Error(ErrorEvent {
             ts: js::now(),
             message,
             source: text(&read, "1").and_then(|s| url::clean(&s, &self.config.strip_params, false)),

@@ -57,7 +57,7 @@ impl Tracker {
             _ => FormAction::Focus,
         };
         let counts = submit.then(|| fill_state(&form));
-        self.record(&Event::FormInteraction(FormInteraction {
+        self.record(Event::FormInteraction(FormInteraction {
             ts: js::now(),
             form_id: id,
             field: name(text(&about, "2")),
@@ -95,7 +95,7 @@ impl Tracker {
                 continue;
             }
             let (filled, fields) = fill_state(&form.element);
-            self.record(&Event::FormInteraction(FormInteraction {
+            self.record(Event::FormInteraction(FormInteraction {
                 ts: js::now(),
                 form_id: form.id,
                 field: None,

@@ -57,7 +57,7 @@ impl Tracker {
         let (window, document) = (&self.window, &self.document);
         let history = get(window, "history");
         for method in ["pushState", "replaceState"] {
-            let patch = Patch::new(&history, method, self.handler(Signal::Navigate));
+            let patch = Patch::new(&history, method, &self.handler(Signal::Navigate));
             self.patches.push(patch);
         }
         for (target, kind, capture, signal) in [
@@ -159,11 +159,11 @@ impl Tracker {
             if let Some(session) = &mut self.session {
                 session.engaged_ms = session.engaged_ms.saturating_add(engaged_ms);
             }
-            self.record(&Event::Engagement(EngagementTime { ts: now, engaged_ms }));
+            self.record(Event::Engagement(EngagementTime { ts: now, engaged_ms }));
         }
         if self.page.scroll > self.page.scroll_sent {
             self.page.scroll_sent = self.page.scroll;
-            self.record(&Event::Scroll(Scroll { ts: now, percent: self.page.scroll }));
+            self.record(Event::Scroll(Scroll { ts: now, percent: self.page.scroll }));
         }
         if abandon {
             self.abandon_forms(false);
@@ -185,7 +185,7 @@ impl Tracker {
     /// Reports the rage-click burst if it is over at `now` (`None`: whatever its age).
     fn rage_done(&mut self, now: Option<u64>) {
         if let Some(burst) = self.page.rage.finish(now) {
-            self.record(&Event::RageClick(burst));
+            self.record(Event::RageClick(burst));
         }
     }
 }

@@ -42,7 +42,9 @@ impl Tracker {
         };
         let path = text(&location, "pathname").unwrap_or_default();
         let excluded = props.is_none()
-            && self.config.exclude_paths.iter().any(|glob| url::glob_matches(glob, &path));
+            && crate::config::any_entry(&self.config.exclude_paths, &mut |glob| {
+                url::glob_matches(glob, &path)
+            });
         let engagement = core::mem::take(&mut self.page.engagement);
         self.page = Page { url: Some(page_url.clone()), excluded, engagement, ..Page::default() };
         if excluded {
@@ -52,7 +54,7 @@ impl Tracker {
             .or_else(|| text(&self.document, "title"))
             .and_then(|t| non_empty(t, limits::MAX_TITLE_LEN));
         let event = Pageview { ts: js::now(), url: page_url, referrer, title };
-        self.record(&Event::Pageview(event));
+        self.record(Event::Pageview(event));
         // The first screen of the new page counts as seen.
         self.on_scroll();
     }

@@ -6,9 +6,6 @@ use crate::js::text;
 pub(super) fn collect(probe: &Probe<'_>, _: &mut Work) -> Option<Reading> {
     let mut value = text(&probe.navigator, "language")?;
     value.push(';');
-    for language in crate::context::facts().languages() {
-        value.push_str(&language);
-        value.push(',');
-    }
+    crate::context::facts().push_languages(&mut value);
     Some(Reading::Value(value))
 }

@@ -79,7 +79,7 @@ pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
     let at = |i| item(&envelope.page, i).as_string();
     // The page URL without its fragment and credential-like parameters, as the tracker sends it
     // (cut to the schema's limit).
-    let clean = |i| at(i).and_then(|url| url::clean(&url, &[], false));
+    let clean = |i| at(i).and_then(|url| url::clean(&url, "", false));
     // Which of the tracker's ids are well-formed, as bits: JS sends those as the tracker gave
     // them (the server reads a UUID in either case).
     let uuid = |i| at(i).is_some_and(|id| is_uuid(&id));

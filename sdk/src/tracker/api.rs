@@ -48,8 +48,7 @@ pub(crate) mod op {
 
 impl Tracker {
     /// Runs API operation `op` with arguments `a`, `b`.
-    pub(crate) fn api_call(&mut self, op: &JsValue, a: &JsValue, b: &JsValue) -> JsValue {
-        let op = op.as_f64().unwrap_or(-1.0) as u8;
+    pub(crate) fn api_call(&mut self, op: u8, a: &JsValue, b: &JsValue) -> JsValue {
         // The first steps, if their own task has not come yet; not for `_state()`, which the
         // loader asks as soon as the tracker is running.
         if op != op::STATE {
@@ -81,7 +80,7 @@ impl Tracker {
             return self.warn("track: expected a name and an optional object of scalar props");
         };
         let event = Event::Custom(Custom { ts: js::now(), name, props: Props::new() });
-        self.record_with(&event, "props", &props);
+        self.record_with(event, "props", &props);
     }
 
     /// `identify(id, traits)`: who the visitor is, in the site's own terms. Ignored under the
@@ -99,7 +98,7 @@ impl Tracker {
             return self.warn("identify: expected an id and an optional object of scalar traits");
         };
         let event = Event::Identify(Identify { ts: js::now(), user_id, traits: Props::new() });
-        self.record_with(&event, "traits", &traits);
+        self.record_with(event, "traits", &traits);
     }
 
     /// An event name or id: a non-empty string, cut to [`limits::MAX_NAME_LEN`].

@@ -2,10 +2,12 @@
 //! automatic capture together, and turns browser callbacks ([`Signal`]s) into its method calls.
 //!
 //! State lives in one `RefCell<Tracker>`, leaked (the tracker lives as long as the page, so it is
-//! never dropped and no code to drop it is linked); every callback holds a reference to the cell
-//! and borrows it with `try_borrow_mut`, so a callback that fires while another runs (a page
-//! script reacting to something the tracker did) is dropped instead of panicking. The loader
-//! serializes API calls itself (`sdk/js/boot.js`), so no API call is lost that way.
+//! never dropped and no code to drop it is linked). Its one callback (every listener, timer and
+//! promise handler is that callback with a [`Signal`] bound in JS; the API function is the
+//! callback itself) holds a reference to the cell and borrows it with `try_borrow_mut`, so a
+//! callback that fires while another runs (a page script reacting to something the tracker did)
+//! is dropped instead of panicking. The loader serializes API calls itself (`sdk/js/boot.js`), so
+//! no API call is lost that way.
 //!
 //! Sub-modules add `impl Tracker` blocks by concern: `api` (the public methods), `send` (the
 //! outbox on the network, unload, the storage mirror), `consent` (tiers and opt-out), `start`
@@ -22,7 +24,9 @@ use alloc::vec::Vec;
 use core::cell::{OnceCell, RefCell};
 
 use pulsegate_schema::limits::MAX_ENGAGED_MS;
-use pulsegate_schema::{ConsentTier, Event, SessionEnd, SessionId, UnixMillis, VisitorId};
+use pulsegate_schema::{
+    ConsentTier, Custom, Event, Identify, SessionEnd, SessionId, UnixMillis, VisitorId,
+};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 
@@ -54,13 +58,14 @@ pub(crate) enum Off {
     Domain = 5,
 }
 
-/// What a callback is for; every callback carries one, and [`Tracker::on`] dispatches on it.
+/// What a callback is for; every callback carries one (bound in JS, see `callback::bound`), and
+/// [`Tracker::on`] dispatches on it. Numbered after the API's operations (`api::op`): the API
+/// function is the tracker's callback itself, called with the operation number first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub(crate) enum Signal {
-    /// The public API function: `(op, a, b)`.
-    Api,
     /// The flush timer.
-    Flush,
+    Flush = FIRST_SIGNAL,
     /// The retry timer of the outbox.
     Retry,
     /// Hands the held session start over (after the start task, or the fingerprint).
@@ -104,10 +109,37 @@ pub(crate) enum Signal {
     Rejection,
 }
 
+/// The first [`Signal`]'s number: the API's operations come before it.
+const FIRST_SIGNAL: u8 = api::op::STATE + 1;
+
+/// Every [`Signal`], in order: `SIGNALS[n - FIRST_SIGNAL]` is signal `n`.
+const SIGNALS: &[Signal] = &[
+    Signal::Flush,
+    Signal::Retry,
+    Signal::Start,
+    #[cfg(feature = "fingerprint")]
+    Signal::Fingerprint,
+    Signal::Response,
+    Signal::SiteConfig,
+    Signal::Online,
+    Signal::Visibility,
+    Signal::PageHide,
+    Signal::PageShow,
+    Signal::Focus,
+    Signal::Navigate,
+    Signal::Route,
+    Signal::Click,
+    Signal::RageEnd,
+    Signal::Scroll,
+    Signal::FormFocus,
+    Signal::FormChange,
+    Signal::Submit,
+    Signal::Error,
+    Signal::Rejection,
+];
+
 /// State of a started tracker; lives until the page goes away.
 pub(crate) struct Tracker {
-    /// Itself, for the callbacks it creates.
-    me: Cell,
     pub(crate) config: Config,
     pub(crate) window: JsValue,
     pub(crate) document: JsValue,
@@ -140,11 +172,11 @@ pub(crate) struct Tracker {
     /// `yield()`; `true`), or `port2` of a `MessageChannel` whose `port1` calls the start handler
     /// (`false`).
     #[cfg(feature = "fingerprint")]
-    pub(crate) channel: Option<(JsValue, Handler, bool)>,
+    pub(crate) channel: Option<(JsValue, JsValue, bool)>,
     /// Settles fetches; bound to the request number for each one.
-    pub(crate) response: Handler,
+    pub(crate) response: JsValue,
     /// Reads the session start's answer.
-    pub(crate) site_config: Handler,
+    pub(crate) site_config: JsValue,
     /// The replay sampling rate in 1/10,000 as text, from a session start's answer (stored for
     /// the session's later pages), for `_state()`.
     pub(crate) replay_rate: Option<String>,
@@ -153,8 +185,9 @@ pub(crate) struct Tracker {
     pub(crate) patches: Vec<Patch>,
     /// What the automatic capture knows about the current page.
     pub(crate) page: Page,
-    /// The public API function handed to the loader.
-    pub(crate) api: Handler,
+    /// The tracker's one callback (`(signal, a, b)`), which is also the public API function
+    /// handed to the loader (`(op, a, b)`).
+    pub(crate) callback: Handler,
     /// The fingerprint computed on this page, for `_state()`.
     pub(crate) last_fingerprint: Option<Computed>,
     /// [`Tracker::begin`] ran.
@@ -206,9 +239,18 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
     };
     let replay_rate = store.get(REPLAY_RATE_KEY);
     let me: Cell = Box::leak(Box::new(OnceCell::new()));
-    let handler = |signal| handler(me, signal);
+    let callback =
+        Handler::new(Closure::own_aborting(move |n: JsValue, a: JsValue, b: JsValue| {
+            match me.get().map(RefCell::try_borrow_mut) {
+                // `as` saturates: a missing or odd number is operation 0 (`init`).
+                Some(Ok(mut tracker)) => tracker.on(n.as_f64().unwrap_or(-1.0) as u8, &a, &b),
+                // Re-entered from a page script the tracker itself triggered (or the tracker is
+                // still being built): dropped.
+                _ => JsValue::UNDEFINED,
+            }
+        }));
+    let handler = |signal| crate::callback::bound(callback.js(), signal as u8);
     let mut tracker = Tracker {
-        me,
         page_id: crate::text::uuid_text(&js::random_bytes().unwrap_or_default()),
         flush_timer: Timer::new(handler(Signal::Flush)),
         retry_timer: Timer::new(handler(Signal::Retry)),
@@ -220,7 +262,7 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
         response: handler(Signal::Response),
         site_config: handler(Signal::SiteConfig),
         replay_rate,
-        api: handler(Signal::Api),
+        callback,
         config,
         window,
         document,
@@ -249,29 +291,17 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
     } else {
         tracker.start_timer.arm(0);
     }
-    let api = tracker.api.js().clone();
+    let api = tracker.callback.js().clone();
     // The cell was empty, so `set` cannot hand the tracker back; forgotten rather than dropped
     // all the same (the tracker lives as long as the page).
     core::mem::forget(me.set(RefCell::new(tracker)));
     Ok(api)
 }
 
-/// A guarded JS function that delivers `signal` to the tracker behind `me`.
-pub(crate) fn handler(me: Cell, signal: Signal) -> Handler {
-    Handler::new(Closure::own_aborting(move |a: JsValue, b: JsValue, c: JsValue| {
-        match me.get().map(RefCell::try_borrow_mut) {
-            Some(Ok(mut tracker)) => tracker.on(signal, &a, &b, &c),
-            // Re-entered from a page script the tracker itself triggered (or the tracker is
-            // still being built): dropped.
-            _ => JsValue::UNDEFINED,
-        }
-    }))
-}
-
 impl Tracker {
-    /// A handler for `signal` on this tracker.
-    pub(crate) fn handler(&self, signal: Signal) -> Handler {
-        handler(self.me, signal)
+    /// A JS function delivering `signal` (and up to two arguments) to this tracker.
+    pub(crate) fn handler(&self, signal: Signal) -> JsValue {
+        crate::callback::bound(self.callback.js(), signal as u8)
     }
 
     /// Runs the first steps, once: the storage mirror of pages that are gone, the page listeners
@@ -296,10 +326,13 @@ impl Tracker {
         }
     }
 
-    /// Dispatches a callback.
-    fn on(&mut self, signal: Signal, a: &JsValue, b: &JsValue, c: &JsValue) -> JsValue {
+    /// Dispatches a callback: signal `n` (see [`Signal`]), else API operation `n`.
+    fn on(&mut self, n: u8, a: &JsValue, b: &JsValue) -> JsValue {
+        let at = n.checked_sub(FIRST_SIGNAL).map(usize::from);
+        let Some(&signal) = at.and_then(|at| SIGNALS.get(at)) else {
+            return self.api_call(n, a, b);
+        };
         match signal {
-            Signal::Api => return self.api_call(a, b, c),
             Signal::Flush => {
                 self.flush_timer.fired();
                 self.flush();
@@ -357,19 +390,21 @@ impl Tracker {
 
     /// Records `event` (made at `event.ts()`): counts as activity in the session (which may start
     /// a new one), queues the event and flushes when the queue says so.
-    pub(crate) fn record(&mut self, event: &Event) {
+    pub(crate) fn record(&mut self, event: Event) {
         self.record_with(event, "", "{}");
     }
 
     /// [`Tracker::record`] with the member `"key": object` added to the event, `object` being
     /// JSON object text written in JS (`js/props.js`); nothing is added for `{}` (as the schema
     /// skips empty props).
-    pub(crate) fn record_with(&mut self, event: &Event, key: &str, object: &str) {
+    pub(crate) fn record_with(&mut self, event: Event, key: &str, object: &str) {
+        let ts = event.ts();
+        let text = crate::wire::event(&event, key, object);
+        discard(event);
         if self.opted_out {
             return;
         }
-        let Some(session) = self.touch(event.ts()) else { return };
-        let text = crate::wire::event(event, key, object);
+        let Some(session) = self.touch(ts) else { return };
         if self.queue_session.is_some_and(|(id, _)| id != session.id) {
             // Events of an ended session leave under its id before the new one's are queued.
             self.close_queue();
@@ -465,5 +500,37 @@ impl Tracker {
             let console = get(&self.window, "console");
             js::call_str2(&console, "warn", "[pulsegate]", message);
         }
+    }
+}
+
+/// Drops an event the tracker made. Its `props` or `traits` are always empty (their JSON comes
+/// from `js/props.js` beside the event), so they are forgotten, not dropped: no `BTreeMap` drop
+/// is linked into the wasm. Every kind is named, so no drop of a whole `Event` is either.
+fn discard(event: Event) {
+    match event {
+        Event::Custom(Custom { props, .. }) | Event::Identify(Identify { traits: props, .. }) => {
+            debug_assert!(props.is_empty());
+            core::mem::forget(props);
+        }
+        Event::Pageview(e) => drop(e),
+        Event::Click(e) => drop(e),
+        Event::RageClick(e) => drop(e),
+        Event::Scroll(_) | Event::Engagement(_) => {}
+        Event::FormInteraction(e) => drop(e),
+        Event::Error(e) => drop(e),
+    }
+}
+
+#[cfg(all(test, not(target_family = "wasm")))]
+mod tests {
+    use super::{FIRST_SIGNAL, SIGNALS, Signal};
+
+    #[test]
+    fn every_signal_is_found_by_its_number_after_the_api_operations() {
+        for (at, &signal) in SIGNALS.iter().enumerate() {
+            assert_eq!(usize::from(signal as u8), usize::from(FIRST_SIGNAL) + at, "{signal:?}");
+        }
+        assert_eq!(SIGNALS.last(), Some(&Signal::Rejection));
+        assert_eq!(FIRST_SIGNAL, super::api::op::STATE + 1);
     }
 }

@@ -32,8 +32,8 @@ impl Tracker {
         // `then(ok, fail)`, each bound to this request's number: an answer to an older request
         // (before an opt-out cleared the outbox) is then recognised and ignored.
         let flight = num(f64::from(self.flight));
-        let ok = call(self.response.js(), "bind", &[&JsValue::NULL, &flight]);
-        let fail = call(self.response.js(), "bind", &[&JsValue::NULL, &flight, &JsValue::NULL]);
+        let ok = call(&self.response, "bind", &[&JsValue::NULL, &flight]);
+        let fail = call(&self.response, "bind", &[&JsValue::NULL, &flight, &JsValue::NULL]);
         let chained = call(&post(&url, body, keepalive), "then", &[&ok, &fail]);
         if !chained.is_object() {
             // No fetch, or one that returned no promise: a network error, retried later.
@@ -53,7 +53,7 @@ impl Tracker {
         if status.is_some_and(|s| (200..300).contains(&s))
             && self.outbox.in_flight().is_some_and(|r| r.path == SESSION_START_PATH)
         {
-            call(&call0(response, "json"), "then", &[self.site_config.js(), &js::noop()]);
+            call(&call0(response, "json"), "then", &[&self.site_config, &js::noop()]);
         }
         self.settle_with(status, retry_after.as_deref());
     }

@@ -4,9 +4,8 @@
 //! behind it; when the page hides, it leaves at once without a fingerprint.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
-use pulsegate_schema::{Device, Fingerprint, PageContext, SessionStart};
+use pulsegate_schema::PageContext;
 use wasm_bindgen::JsValue;
 
 use super::Tracker;
@@ -15,7 +14,7 @@ use crate::session::Session;
 use crate::transport::{Request, SESSION_START_PATH};
 use crate::{bot, context};
 #[cfg(feature = "fingerprint")]
-use {super::Signal, crate::callback::Handler, crate::js::call};
+use {super::Signal, crate::callback::bound, crate::js::call};
 
 #[cfg(feature = "fingerprint")]
 use crate::fingerprint::{Runner, Step};
@@ -31,17 +30,15 @@ pub(crate) struct Starting {
     /// The fingerprint being computed (tiers that allow it).
     #[cfg(feature = "fingerprint")]
     runner: Option<Runner>,
-    fingerprint: Option<Fingerprint>,
-    /// Receives an asynchronous source's result.
-    #[cfg(feature = "fingerprint")]
-    resume: Option<Handler>,
+    /// The fingerprint was computed for it (it is the tracker's `last_fingerprint`).
+    fingerprinted: bool,
 }
 
 impl Starting {
     /// The tier now allows a fingerprint: compute one before the start leaves.
     pub(crate) fn allow_fingerprint(&mut self, window: &JsValue) {
         #[cfg(feature = "fingerprint")]
-        if self.runner.is_none() && self.fingerprint.is_none() {
+        if self.runner.is_none() && !self.fingerprinted {
             self.runner = Some(Runner::new(window));
         }
         #[cfg(not(feature = "fingerprint"))]
@@ -54,7 +51,7 @@ impl Starting {
         {
             self.runner = None;
         }
-        self.fingerprint = None;
+        self.fingerprinted = false;
     }
 }
 
@@ -69,9 +66,7 @@ impl Tracker {
             utm: context::utm_json(),
             #[cfg(feature = "fingerprint")]
             runner: None,
-            fingerprint: None,
-            #[cfg(feature = "fingerprint")]
-            resume: None,
+            fingerprinted: false,
         };
         if self.persistent() {
             starting.allow_fingerprint(&self.window);
@@ -101,7 +96,7 @@ impl Tracker {
     pub(crate) fn start_now(&mut self) {
         if let Some(starting) = self.starting.take() {
             self.start_timer.cancel();
-            self.send_start(starting);
+            self.send_start(&starting);
         }
     }
 
@@ -123,19 +118,18 @@ impl Tracker {
             step = runner.step(&self.window);
         }
         if let Some(promise) = runner.promise() {
-            let resume = super::handler(self.me, Signal::Fingerprint);
-            if !call(&promise, "then", &[resume.js(), resume.js()]).is_object() {
+            let resume = bound(self.callback.js(), Signal::Fingerprint as u8);
+            if !call(&promise, "then", &[&resume, &resume]).is_object() {
                 runner.resume(&JsValue::UNDEFINED, &self.window);
             }
-            starting.resume = Some(resume);
         }
         match step {
             Step::Yield => self.yield_now(),
             Step::Wait(deadline_ms) => self.start_timer.rearm(deadline_ms),
             Step::Done(fingerprint, wall_ms) => {
                 let timings = runner.timings().collect();
-                self.last_fingerprint = Some((fingerprint.clone(), wall_ms, timings));
-                starting.fingerprint = Some(fingerprint);
+                self.last_fingerprint = Some((fingerprint, wall_ms, timings));
+                starting.fingerprinted = true;
                 starting.runner = None;
                 return false;
             }
@@ -151,14 +145,14 @@ impl Tracker {
     #[cfg(feature = "fingerprint")]
     fn yield_now(&mut self) {
         if self.channel.is_none() {
-            let handler = super::handler(self.me, Signal::Start);
+            let handler = self.handler(Signal::Start);
             let scheduler = get(&self.window, "scheduler");
             // `scheduler.yield()` answers a promise where there is one (this first one is let go).
             if crate::js::call0(&scheduler, "yield").is_object() {
                 self.channel = Some((scheduler, handler, true));
             } else {
                 let channel = crate::js::make(&get(&self.window, "MessageChannel"), &[]);
-                if crate::js::set(&get(&channel, "port1"), "onmessage", handler.js()) {
+                if crate::js::set(&get(&channel, "port1"), "onmessage", &handler) {
                     self.channel = Some((get(&channel, "port2"), handler, false));
                 }
             }
@@ -167,7 +161,7 @@ impl Tracker {
         let sent = match &self.channel {
             Some((scheduler, handler, true)) => {
                 let promise = crate::js::call0(scheduler, "yield");
-                call(&promise, "then", &[handler.js(), handler.js()]).is_object()
+                call(&promise, "then", &[handler, handler]).is_object()
             }
             Some((port, _, false)) => {
                 crate::js::call_num(port, "postMessage", &[0.0]);
@@ -200,19 +194,18 @@ impl Tracker {
     }
 
     /// Queues `POST /track/session/start`.
-    fn send_start(&mut self, starting: Starting) {
+    fn send_start(&mut self, starting: &Starting) {
         let persistent = self.persistent();
-        let start = SessionStart {
+        let start = crate::wire::Start {
             session_id: starting.session.id,
-            site_key: self.config.site_key.clone(),
+            site_key: self.config.site_key.as_str(),
             started_at: starting.session.started_at,
-            page: starting.page,
-            device: Device::default(),
+            page: &starting.page,
             visitor_id: self.visitor.filter(|_| persistent),
             consent: self.tier,
-            utm: None,
-            fingerprint: starting.fingerprint.filter(|_| persistent),
-            bot: Vec::new(),
+            fingerprint: (self.last_fingerprint.as_ref())
+                .filter(|_| starting.fingerprinted && persistent)
+                .map(|(fingerprint, ..)| fingerprint),
         };
         let body = crate::wire::session_start(
             &start,

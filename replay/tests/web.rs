@@ -134,13 +134,18 @@ async fn start(slice_ms: f64) {
     Reflect::set(&options, &"sink".into(), &sink()).unwrap();
     Reflect::set(&options, &"sliceMs".into(), &slice_ms.into()).unwrap();
     assert_eq!(replay_start(&options), 0);
+    assert!(snapshot_written(5).await, "the snapshot never finished");
+}
+
+/// Waits until the first snapshot is complete, `ms` at a time (200 times at most); whether it is.
+async fn snapshot_written(ms: u32) -> bool {
     for _ in 0..200 {
         if events().iter().any(|e| matches!(e.data, ReplayEventData::FullSnapshot(_))) {
-            return;
+            return true;
         }
-        sleep(5).await;
+        sleep(ms).await;
     }
-    panic!("the snapshot never finished");
+    false
 }
 
 fn snapshot(events: &[ReplayEvent]) -> &SerializedNode {
@@ -799,16 +804,7 @@ async fn a_page_whose_listener_methods_throw_neither_breaks_starting_nor_stoppin
     let started = replay_start(&options);
     restore("addEventListener");
     assert_eq!(started, 0, "recording starts although no listener could be added");
-    for _ in 0..200 {
-        if events().iter().any(|e| matches!(e.data, ReplayEventData::FullSnapshot(_))) {
-            break;
-        }
-        sleep(5).await;
-    }
-    assert!(
-        events().iter().any(|e| matches!(e.data, ReplayEventData::FullSnapshot(_))),
-        "the snapshot finished"
-    );
+    assert!(snapshot_written(5).await, "the snapshot finished");
     throwing("removeEventListener");
     // `control` panics if the control function throws.
     replay_stop();
@@ -830,16 +826,7 @@ async fn removing_written_nodes_while_the_snapshot_streams_does_not_stall_it() {
         js("document.getElementById('list').firstElementChild.remove()");
         sleep(15).await;
     }
-    for _ in 0..200 {
-        if events().iter().any(|e| matches!(e.data, ReplayEventData::FullSnapshot(_))) {
-            break;
-        }
-        sleep(10).await;
-    }
-    assert!(
-        events().iter().any(|e| matches!(e.data, ReplayEventData::FullSnapshot(_))),
-        "the snapshot finished"
-    );
+    assert!(snapshot_written(10).await, "the snapshot finished");
     replay_stop();
 }
 

@@ -481,6 +481,12 @@ test('the /replay viewer lists and plays the session in Chromium', async () => {
   await page.click('#keyform button');
   await page.waitForSelector(`tr[data-id="${recorded.id}"]`);
   assert.equal(await page.evaluate(() => sessionStorage.getItem('pulsegate.replay.key')), ADMIN);
+  // The facts answer last (they and the events are fetched at once): the markers must not wait
+  // for a list that was not there when the events came.
+  await page.route(`**/replay/sessions/${recorded.id}`, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
   await page.click(`tr[data-id="${recorded.id}"]`);
   await page.waitForSelector('#player .rr-player', { timeout: 15_000 }).catch(async (e) => {
     throw new Error(`${e.message}\nerrors: ${errors.join('\n')}\nplayer: ${await page.innerHTML('#player')}`);

@@ -994,35 +994,35 @@ async fn a_fetch_the_page_broke_neither_throws_nor_locks_the_tracker() {
             .as_f64(),
         Some(0.0)
     );
+}
 
-    #[wasm_bindgen_test]
-    async fn a_call_made_while_the_tracker_runs_is_dropped_and_the_tracker_goes_on() {
-        clear_storage();
-        let endpoint = "https://reentry.example";
-        let f = start(endpoint, "flushAt: 1");
-        track(&f, "first");
-        until("the first batch", || batches(endpoint).len() == 1).await;
-        // A page's `fetch` that calls the tracker back while the tracker sends: those calls find it
-        // busy and are dropped (no value, nothing thrown, nothing recorded), once.
-        Reflect::set(&window(), &"__pgApi".into(), &f).expect("set");
-        run("window.__pgSavedFetch = window.fetch; window.__pgInner = 'not called';
-         window.fetch = (url, init) => {
-           window.fetch = __pgSavedFetch;
-           window.__pgInner = [__pgApi(8), __pgApi(1, 'reentered'), __pgApi(10)];
-           return __pgSavedFetch(url, init);
-         };");
-        track(&f, "second");
-        until("the second batch", || batches(endpoint).len() == 2).await;
-        let inner: Array = run("return __pgInner;").into();
-        assert_eq!(inner.length(), 3, "the page's fetch called back");
-        assert!(inner.iter().all(|v| v.is_undefined()), "{inner:?}");
-        // Afterwards the tracker answers and records as before.
-        assert!(api(&f, 8, &JsValue::UNDEFINED, &JsValue::UNDEFINED).is_string());
-        track(&f, "third");
-        until("the third batch", || batches(endpoint).len() == 3).await;
-        let names: Vec<String> = batches(endpoint).iter().flat_map(custom_names).collect();
-        assert_eq!(names, ["first", "second", "third"]);
-    }
+#[wasm_bindgen_test]
+async fn a_call_made_while_the_tracker_runs_is_dropped_and_the_tracker_goes_on() {
+    clear_storage();
+    let endpoint = "https://reentry.example";
+    let f = start(endpoint, "flushAt: 1");
+    track(&f, "first");
+    until("the first batch", || batches(endpoint).len() == 1).await;
+    // A page's `fetch` that calls the tracker back while the tracker sends: those calls find it
+    // busy and are dropped (no value, nothing thrown, nothing recorded), once.
+    Reflect::set(&window(), &"__pgApi".into(), &f).expect("set");
+    run("window.__pgSavedFetch = window.fetch; window.__pgInner = 'not called';
+     window.fetch = (url, init) => {
+       window.fetch = __pgSavedFetch;
+       window.__pgInner = [__pgApi(8), __pgApi(1, 'reentered'), __pgApi(10)];
+       return __pgSavedFetch(url, init);
+     };");
+    track(&f, "second");
+    until("the second batch", || batches(endpoint).len() == 2).await;
+    let inner: Array = run("return __pgInner;").into();
+    assert_eq!(inner.length(), 3, "the page's fetch called back");
+    assert!(inner.iter().all(|v| v.is_undefined()), "{inner:?}");
+    // Afterwards the tracker answers and records as before.
+    assert!(api(&f, 8, &JsValue::UNDEFINED, &JsValue::UNDEFINED).is_string());
+    track(&f, "third");
+    until("the third batch", || batches(endpoint).len() == 3).await;
+    let names: Vec<String> = batches(endpoint).iter().flat_map(custom_names).collect();
+    assert_eq!(names, ["first", "second", "third"]);
 }
 
 #[wasm_bindgen_test]

@@ -44,6 +44,29 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
   });
 }
 
+/** Logs of the workers running now, by origin: what a request that got no answer reports. */
+const logsByOrigin = new Map();
+/** How long a test's request to a worker may go unanswered before it fails, naming itself. */
+export const ANSWER_TIMEOUT_MS = 120_000;
+const nativeFetch = globalThis.fetch;
+// Every request a suite sends to one of its workers gets a deadline: without one, a request the
+// runtime never answers fails only after undici's 300 s with a bare "fetch failed". Past the
+// deadline the error names the request and carries the end of that worker's log.
+globalThis.fetch = async function fetchWithDeadline(input, init = {}) {
+  const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+  const log = logsByOrigin.get(url.origin);
+  if (!log || init.signal) return nativeFetch(input, init);
+  const started = Date.now();
+  try {
+    return await nativeFetch(input, { ...init, signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) });
+  } catch (err) {
+    if (err?.name !== 'TimeoutError') throw err;
+    const tail = log.join('').replace(/\x1b\[[0-9;]*m/g, '').split('\n').slice(-80).join('\n');
+    throw new Error(`${init.method ?? input.method ?? 'GET'} ${url.pathname}${url.search}: no answer from the worker `
+      + `in ${Date.now() - started} ms\n--- the worker's last log lines ---\n${tail}`);
+  }
+};
+
 /** A TCP port nobody listens on right now. */
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -114,6 +137,7 @@ async function launch({ state, envFile, vars, cwd }) {
   child.stderr.on('data', keep);
   const exited = new Promise((resolve) => child.on('exit', resolve));
   const url = `http://127.0.0.1:${port}`;
+  logsByOrigin.set(url, log);
 
   /** Every JSON line the worker logged so far (request lines, job lines, config warnings). */
   const jsonLines = () => log.join('').replace(/\x1b\[[0-9;]*m/g, '').split('\n').flatMap((line) => {
@@ -126,6 +150,7 @@ async function launch({ state, envFile, vars, cwd }) {
     // PULSEGATE_E2E_LOG=1 prints what the worker logged, to debug a failing suite.
     if (process.env.PULSEGATE_E2E_LOG) process.stderr.write(log.join(''));
     else reportServerErrors();
+    logsByOrigin.delete(url);
     if (running.delete(child.pid)) {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
       const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { withDeadline } from './deadline.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const wrangler = path.join(root, 'node_modules/.bin/wrangler');
@@ -46,26 +47,8 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
 
 /** Logs of the workers running now, by origin: what a request that got no answer reports. */
 const logsByOrigin = new Map();
-/** How long a test's request to a worker may go unanswered before it fails, naming itself. */
-export const ANSWER_TIMEOUT_MS = 120_000;
-const nativeFetch = globalThis.fetch;
-// Every request a suite sends to one of its workers gets a deadline: without one, a request the
-// runtime never answers fails only after undici's 300 s with a bare "fetch failed". Past the
-// deadline the error names the request and carries the end of that worker's log.
-globalThis.fetch = async function fetchWithDeadline(input, init = {}) {
-  const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
-  const log = logsByOrigin.get(url.origin);
-  if (!log || init.signal) return nativeFetch(input, init);
-  const started = Date.now();
-  try {
-    return await nativeFetch(input, { ...init, signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) });
-  } catch (err) {
-    if (err?.name !== 'TimeoutError') throw err;
-    const tail = log.join('').replace(/\x1b\[[0-9;]*m/g, '').split('\n').slice(-80).join('\n');
-    throw new Error(`${init.method ?? input.method ?? 'GET'} ${url.pathname}${url.search}: no answer from the worker `
-      + `in ${Date.now() - started} ms\n--- the worker's last log lines ---\n${tail}`);
-  }
-};
+// Every request a suite sends to one of its workers goes through `withDeadline` (see there).
+globalThis.fetch = withDeadline({ fetch: globalThis.fetch, logOf: (origin) => logsByOrigin.get(origin) });
 
 /** A TCP port nobody listens on right now. */
 export function freePort() {

@@ -1202,3 +1202,166 @@ async fn nested_privacy_changes_in_one_task_write_each_node_once_and_leak_nothin
         replay_stop();
     }
 }
+
+/// Page texts and what the email and digit-run masks make of them (as the masks' native unit
+/// tests had it when the masks were Rust): full stops, tlds, separators, overlaps, non-ASCII.
+const SENSITIVE: &[(&str, &str)] = &[
+    ("Write to jane.doe+x@mail.example.com.", "Write to **********@****.*******.***."),
+    ("a@b and @handle and x@y.z1 and x@.com", "a@b and @handle and x@y.z1 and x@.com"),
+    ("Call 555 123 4567 now, +1 (555) 123-4567", "Call *** *** **** now, +* (***) ***-****"),
+    ("card 4242 4242 4242 4242, born 25.11.1990", "card **** **** **** ****, born **.**.****"),
+    ("$14,500 in 2026, 12345 units, $1,299.00", "$14,500 in 2026, 12345 units, $1,299.00"),
+    (
+        "Grüße, 日本 — call 0123456789 or mail ü@x.de",
+        "Grüße, 日本 — call ********** or mail ü@x.de",
+    ),
+    ("a@b.com@c.org", "*@*****@*.***"),
+    (
+        "x@a.b.c1 y@ex.co jane_doe@example.com1 no..dots@x..com",
+        "x@a.b.c1 *@**.** jane_doe@example.com1 ********@*..***",
+    ),
+    (
+        "1-2-3-4-5-6 12--34--56 1  2  3  4  5  6 1   2   3   4   5   6",
+        "*-*-*-*-*-* **--**--** *  *  *  *  *  * *   2   3   4   5   6",
+    ),
+    (
+        "id 12345 6, 12345 – 6, (((123456)), 1.2.3.4.5.6",
+        "id ***** *, 12345 – 6, (((******)), *.*.*.*.*.*",
+    ),
+    (
+        "\u{1f600} 123456 \u{1f600} a@bc.de user123456@x.org 987654",
+        "\u{1f600} ****** \u{1f600} *@**.** **********@*.*** ******",
+    ),
+    ("mail me: a.b@c-d.io, or A@B.CO. 12345@6.7z", "mail me: ***@***.**, or *@*.**. 12345@6.7z"),
+];
+
+/// URL paths and what the email mask makes of them (digits stay in URLs).
+const SENSITIVE_URLS: &[(&str, &str)] = &[
+    ("/u/a@b.com@c.org/x?n=123456789", "/u/*@*****@*.***/x?n=123456789"),
+    (
+        "/p?to=y@ex.co.&z=jane_doe@example.com1&w=x@a.b.c1",
+        "/p?to=*@**.**.&z=jane_doe@example.com1&w=x@a.b.c1",
+    ),
+];
+
+/// Every way page text reaches an event: snapshot text, comments, attributes and URLs, and their
+/// changes, and nodes added later.
+#[wasm_bindgen_test]
+async fn emails_and_digit_runs_are_masked_alike_in_every_text_and_attribute() {
+    use std::collections::BTreeMap;
+    replay_stop();
+    set_root("");
+    let n = SENSITIVE.len();
+    let texts_json = serde_json::to_string(&SENSITIVE.iter().map(|c| c.0).collect::<Vec<_>>());
+    let urls_json = serde_json::to_string(&SENSITIVE_URLS.iter().map(|c| c.0).collect::<Vec<_>>());
+    let (texts_json, urls_json) = (texts_json.unwrap(), urls_json.unwrap());
+    js(&format!(
+        "const c = {texts_json}, u = {urls_json}, r = document.getElementById('root');
+        c.forEach((t, i) => {{
+            const p = document.createElement('p');
+            p.id = 'k' + i;
+            p.title = t;
+            p.setAttribute('data-v', t);
+            p.append(document.createComment(t), t);
+            r.append(p);
+        }});
+        u.forEach((t, i) => r.append(Object.assign(document.createElement('a'), {{ id: 'u' + i, href: t }})));"
+    ));
+    start(1000.0).await;
+    let all = events();
+    let root = snapshot(&all);
+    let text = |v: Option<&AttributeValue>| match v {
+        Some(AttributeValue::Text(t)) => t.clone(),
+        other => panic!("{other:?}"),
+    };
+    let abs = |path: &str| {
+        js(&format!("return new URL({path:?}, document.baseURI).href")).as_string().unwrap()
+    };
+    let url = |i: usize| {
+        let (path, masked) = SENSITIVE_URLS[i];
+        abs(path).replace(path, masked)
+    };
+    // The case each written node shows, by its id.
+    let mut case = BTreeMap::new();
+    for (i, (raw, masked)) in SENSITIVE.iter().enumerate() {
+        let p = element(root, &format!("k{i}"));
+        assert_eq!(text(attr(p, "title")), *masked, "a title: {raw:?}");
+        assert_eq!(text(attr(p, "data-v")), *masked, "a data- attribute: {raw:?}");
+        let NodeKind::Element { child_nodes, .. } = &p.kind else { panic!("{p:?}") };
+        match &child_nodes[..] {
+            [
+                SerializedNode { id: c, kind: NodeKind::Comment { text_content: comment }, .. },
+                SerializedNode { id: t, kind: NodeKind::Text { text_content, .. }, .. },
+            ] => {
+                assert_eq!(comment, masked, "a comment: {raw:?}");
+                assert_eq!(text_content, masked, "a text: {raw:?}");
+                case.extend([(*c, i), (*t, i), (p.id, i)]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    for i in 0..SENSITIVE_URLS.len() {
+        let a = element(root, &format!("u{i}"));
+        assert_eq!(text(attr(a, "href")), url(i), "an href");
+        case.insert(a.id, i);
+    }
+    let before = all.len();
+    // Each node takes the next case; a new element with its comment and text takes its own.
+    js(&format!(
+        "const c = {texts_json}, u = {urls_json}, r = document.getElementById('root');
+        c.forEach((t, i) => {{
+            const p = document.getElementById('k' + i), next = c[(i + 1) % c.length];
+            p.firstChild.data = next;
+            p.lastChild.data = next;
+            p.title = next;
+            const q = document.createElement('p');
+            q.id = 'a' + i;
+            q.title = t;
+            q.append(document.createComment(t), t);
+            r.append(q);
+        }});
+        u.forEach((t, i) => {{ document.getElementById('u' + i).href = u[(i + 1) % u.length]; }});"
+    ));
+    sleep(20).await;
+    let all = events();
+    let (mut texts, mut titles, mut hrefs, mut added) = (0, 0, 0, 0);
+    let mut added_case = BTreeMap::new();
+    for m in mutations(&all[before..]) {
+        for t in &m.texts {
+            let next = SENSITIVE[(case[&t.id] + 1) % n].1;
+            assert_eq!(t.value.as_deref(), Some(next), "a text change");
+            texts += 1;
+        }
+        for a in &m.attributes {
+            if let Some(v) = a.attributes.get("title") {
+                assert_eq!(text(Some(v)), SENSITIVE[(case[&a.id] + 1) % n].1, "a title change");
+                titles += 1;
+            }
+            if let Some(v) = a.attributes.get("href") {
+                assert_eq!(text(Some(v)), url((case[&a.id] + 1) % SENSITIVE_URLS.len()));
+                hrefs += 1;
+            }
+        }
+        for add in &m.adds {
+            match &add.node.kind {
+                NodeKind::Element { attributes, .. } => {
+                    let Some(AttributeValue::Text(id)) = attributes.get("id") else { continue };
+                    let Some(i) = id.strip_prefix('a').and_then(|i| i.parse::<usize>().ok()) else {
+                        continue;
+                    };
+                    assert_eq!(text(attributes.get("title")), SENSITIVE[i].1, "an added title");
+                    added_case.insert(add.node.id, i);
+                    added += 1;
+                }
+                NodeKind::Comment { text_content } | NodeKind::Text { text_content, .. } => {
+                    let i = added_case[&add.parent_id];
+                    assert_eq!(text_content, SENSITIVE[i].1, "an added comment or text");
+                    added += 1;
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+    assert_eq!((texts, titles, hrefs, added), (2 * n, n, SENSITIVE_URLS.len(), 3 * n));
+    replay_stop();
+}

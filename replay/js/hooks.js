@@ -211,12 +211,36 @@ function pgMaskAll(text) {
 }
 
 /*
+ * Page text with email addresses masked (local@domain.tld, the domain's last label two letters
+ * or more: every character but the @ and the domain's dots becomes "*", a full stop after it
+ * kept), and, unless it is a URL (whose digits are ids, not data), runs of six or more digits
+ * (at most two of space . - / ( ) between two digits; the digits become "*"). Only ASCII is ever
+ * masked: other text stays as it is.
+ *
+ * pgMask(text, url) → string
+ */
+function pgMask(t, url) {
+  var k = [], at = -1, d = /\d(?:[ .\/()-]{0,2}\d)*/g, m, s, e, i;
+  while ((at = t.indexOf("@", at + 1)) >= 0) {
+    for (s = at; /[\w.%+-]/.test(t.charAt(s - 1)); ) s--;
+    for (e = at + 1; /[A-Za-z\d.-]/.test(t.charAt(e)); ) e++;
+    while (t[e - 1] == ".") e--;
+    if (s < at && /.\.[A-Za-z]{2,}$/.test(t.slice(at + 1, e)))
+      for (i = s; i < e; i++) if (i < at || (i > at && t[i] != ".")) k[i] = 1;
+  }
+  while (!url && (m = d.exec(t)))
+    if (m[0].replace(/\D/g, "").length > 5) for (i = m.index; i < d.lastIndex; i++) if (/\d/.test(t[i])) k[i] = 1;
+  // Text that needs no mask (most) is handed back as it is, not taken apart.
+  return k.length ? t.split("").map(function (c, i) { return k[i] ? "*" : c; }).join("") : t;
+}
+
+/*
  * A URL attribute's value: made absolute (pgUrl) unless it is a fragment, data: or blob: URL;
- * masked whole (pgMaskAll) when it is a mailto: or tel: URL.
+ * masked whole (pgMaskAll) when it is a mailto: or tel: URL, else its emails masked (pgMask).
  *
  * pgHref(value, base) → string
  */
 function pgHref(value, base) {
   var url = /^(#|data:|blob:)/.test(value) ? value : pgUrl(value, base);
-  return /^(mailto|tel):/.test(url) ? pgMaskAll(url) : url;
+  return /^(mailto|tel):/.test(url) ? pgMaskAll(url) : pgMask(url, 1);
 }

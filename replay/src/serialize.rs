@@ -67,7 +67,7 @@ pub(crate) fn node(out: &mut String, node: &Node, at: Place, base: &str) -> Writ
             let data = node.node_value().unwrap_or_default();
             let flags = inherited | parent_flags & (STYLE | SCRIPT);
             let (kind, text) = match ty {
-                dom::COMMENT => (5, mask::mask_sensitive(&data).unwrap_or(data)),
+                dom::COMMENT => (5, mask::mask_sensitive(&data)),
                 dom::CDATA => (4, String::new()),
                 _ => (3, text_value(data, flags)),
             };
@@ -111,7 +111,7 @@ pub(crate) fn text_value(data: String, flags: u8) -> String {
     } else if flags & MASK_TEXT != 0 {
         mask::mask_all(&data)
     } else {
-        mask::mask_sensitive(&data).unwrap_or(data)
+        mask::mask_sensitive(&data)
     }
 }
 
@@ -337,9 +337,7 @@ pub(crate) fn attribute_value(
     base: &str,
 ) -> String {
     if mask::listed(URL_ATTRIBUTES, lower) && !(tag == "use" && value.starts_with('#')) {
-        // Stars leave no email address to find in a `mailto:`/`tel:` URL `href` masked whole.
-        let full = href(&value, base);
-        mask::mask_emails(&full).unwrap_or(full)
+        href(&value, base)
     } else if lower == "srcset" {
         srcset(&value, base)
     } else if mask::listed(PLAIN_ATTRIBUTES, lower) {
@@ -349,7 +347,7 @@ pub(crate) fn attribute_value(
     {
         mask::mask_all(&value)
     } else {
-        mask::mask_sensitive(&value).unwrap_or(value)
+        mask::mask_sensitive(&value)
     }
 }
 
@@ -375,8 +373,8 @@ extern "C" {
 #[wasm_bindgen]
 extern "C" {
     /// A URL attribute's value made absolute against `base` unless it is a fragment, `data:`
-    /// or `blob:` URL, and masked whole when it is a `mailto:` or `tel:` one
-    /// (`replay/js/hooks.js`).
+    /// or `blob:` URL, masked whole when it is a `mailto:` or `tel:` one, else its email
+    /// addresses masked (`replay/js/hooks.js`).
     #[wasm_bindgen(js_name = pgHref)]
     fn href(value: &str, base: &str) -> String;
     /// Every URL of a `srcset` made absolute against `base`, each candidate's descriptor kept

@@ -235,6 +235,17 @@ function pgMask(t, url) {
 }
 
 /*
+ * A text or comment node's data as recorded, masked before it reaches the recorder: wholly
+ * (pgMaskAll) when `all`, else its emails and long digit runs (pgMask).
+ *
+ * pgText(node, all) → string
+ */
+function pgText(node, all) {
+  var t = node.nodeValue;
+  return all ? pgMaskAll(t) : pgMask(t);
+}
+
+/*
  * A URL attribute's value: made absolute (pgUrl) unless it is a fragment, data: or blob: URL;
  * masked whole (pgMaskAll) when it is a mailto: or tel: URL, else its emails masked (pgMask).
  *

@@ -202,8 +202,7 @@ impl Buffer {
             if !mirror.present(id) || mirror.written_now(id) {
                 continue;
             }
-            let value =
-                serialize::text_value(node.node_value().unwrap_or_default(), mirror.flags(id));
+            let value = serialize::text_value(node, mirror.flags(id));
             id_entry(out, &mut first, id);
             out.push_str(",\"value\":");
             json::string(out, &value);

@@ -64,12 +64,11 @@ pub(crate) fn node(out: &mut String, node: &Node, at: Place, base: &str) -> Writ
             element(out, node, at, base)
         }
         dom::TEXT | dom::CDATA | dom::COMMENT => {
-            let data = node.node_value().unwrap_or_default();
             let flags = inherited | parent_flags & (STYLE | SCRIPT);
             let (kind, text) = match ty {
-                dom::COMMENT => (5, mask::mask_sensitive(&data)),
+                dom::COMMENT => (5, masked_text(node, false)),
                 dom::CDATA => (4, String::new()),
-                _ => (3, text_value(data, flags)),
+                _ => (3, text_value(node, flags)),
             };
             open(out, kind);
             out.push(',');
@@ -105,14 +104,20 @@ pub(crate) fn node(out: &mut String, node: &Node, at: Place, base: &str) -> Writ
 /// A text node's data as recorded, by the flags it is written with: nothing inside `<style>` (its
 /// sheet is the element's `_cssText`) and `<script>`, masked whole inside `.pg-mask`, else with
 /// emails and long digit runs masked. Shared by snapshots, adds and text changes.
-pub(crate) fn text_value(data: String, flags: u8) -> String {
+pub(crate) fn text_value(node: &Node, flags: u8) -> String {
     if flags & (STYLE | SCRIPT) != 0 {
         String::new()
-    } else if flags & MASK_TEXT != 0 {
-        mask::mask_all(&data)
     } else {
-        mask::mask_sensitive(&data)
+        masked_text(node, flags & MASK_TEXT != 0)
     }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A text or comment node's data masked before it enters the wasm (`replay/js/hooks.js`):
+    /// whole when `all` (`pgMaskAll`), else its emails and long digit runs (`pgMask`).
+    #[wasm_bindgen(js_name = pgText)]
+    fn masked_text(node: &Node, all: bool) -> String;
 }
 
 #[wasm_bindgen]

@@ -255,3 +255,19 @@ function pgHref(value, base) {
   var url = /^(#|data:|blob:)/.test(value) ? value : pgUrl(value, base);
   return /^(mailto|tel):/.test(url) ? pgMaskAll(url) : pgMask(url, 1);
 }
+
+/*
+ * An attribute's value as recorded, by its lower-case name (names chosen by the page, such as
+ * class, id and style, the recorder keeps as they are without calling this): a URL through pgHref
+ * (a <use>'s fragment aside), a srcset through pgSrcset, a title, alt text, placeholder or ARIA
+ * label masked whole (pgMaskAll) when `all` (inside .pg-mask), everything else through pgMask.
+ *
+ * pgValue(tag, name, value, all, base) → string
+ */
+function pgValue(tag, name, value, all, base) {
+  return /^(src|href|action|poster|background|data|xlink:href)$/.test(name) && !(tag == "use" && value[0] == "#")
+    ? pgHref(value, base)
+    : name == "srcset"
+      ? pgSrcset(value, base)
+      : (all && /^(title|alt|placeholder|aria-label)$/.test(name) ? pgMaskAll : pgMask)(value);
+}

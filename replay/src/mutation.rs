@@ -323,7 +323,7 @@ fn write_attributes(
             match value {
                 None => entry.push_str("null"),
                 Some(v) => {
-                    let v = serialize::attribute_value(tag, &lower, v.into(), flags, base);
+                    let v = serialize::attribute_value(tag, &lower, v, flags, base);
                     json::string(&mut entry, &v);
                 }
             }

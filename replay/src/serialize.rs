@@ -27,9 +27,6 @@ const PLAIN_ATTRIBUTES: &str = "class id style type name rel lang dir for role w
                                 charset tabindex target method autocomplete d fill stroke \
                                 transform points cx cy r x y colspan rowspan viewbox";
 
-/// Attributes that hold URLs: made absolute, and only email addresses masked in them.
-const URL_ATTRIBUTES: &str = "src href action poster background data xlink:href";
-
 /// Where a node is written: its id and what its parent passes down.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Place {
@@ -269,7 +266,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         {
             continue;
         }
-        let value = attribute_value(tag, &lower, value.to_owned(), flags, base);
+        let value = attribute_value(tag, &lower, value, flags, base);
         attr(out, name);
         json::string(out, &value);
     }
@@ -332,28 +329,22 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     Written::Open(flags)
 }
 
-/// An attribute's value as recorded: URLs absolute with emails masked, `srcset` absolute, names
-/// as they are, everything else with emails and long digit runs masked (wholly inside `.pg-mask`).
-pub(crate) fn attribute_value(
-    tag: &str,
-    lower: &str,
-    value: String,
-    flags: u8,
-    base: &str,
-) -> String {
-    if mask::listed(URL_ATTRIBUTES, lower) && !(tag == "use" && value.starts_with('#')) {
-        href(&value, base)
-    } else if lower == "srcset" {
-        srcset(&value, base)
-    } else if mask::listed(PLAIN_ATTRIBUTES, lower) {
-        value
-    } else if flags & MASK_TEXT != 0
-        && matches!(lower, "title" | "alt" | "placeholder" | "aria-label")
-    {
-        mask::mask_all(&value)
-    } else {
-        mask::mask_sensitive(&value)
+#[wasm_bindgen]
+extern "C" {
+    /// An attribute's value as recorded, by its lower-case name (`replay/js/hooks.js`): URLs
+    /// absolute with emails masked, `srcset` absolute, everything else with emails and long
+    /// digit runs masked (a title, alt text, placeholder or ARIA label wholly when `all`: inside
+    /// `.pg-mask`).
+    #[wasm_bindgen(js_name = pgValue)]
+    fn value(tag: &str, lower: &str, value: &str, all: bool, base: &str) -> String;
+}
+
+/// [`value`] by the element's flags; names chosen by the page as they are, without a call.
+pub(crate) fn attribute_value(tag: &str, lower: &str, v: &str, flags: u8, base: &str) -> String {
+    if mask::listed(PLAIN_ATTRIBUTES, lower) {
+        return v.to_owned();
     }
+    value(tag, lower, v, flags & MASK_TEXT != 0, base)
 }
 
 /// The CSS of a `<style>`, or of a same-origin `<link rel=stylesheet>` whose rules can be read,
@@ -373,19 +364,6 @@ extern "C" {
     /// sheet or when its rules cannot be read.
     #[wasm_bindgen(js_name = pgSheet)]
     fn sheet(el: &Node, base: &str) -> Option<String>;
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// A URL attribute's value made absolute against `base` unless it is a fragment, `data:`
-    /// or `blob:` URL, masked whole when it is a `mailto:` or `tel:` one, else its email
-    /// addresses masked (`replay/js/hooks.js`).
-    #[wasm_bindgen(js_name = pgHref)]
-    fn href(value: &str, base: &str) -> String;
-    /// Every URL of a `srcset` made absolute against `base`, each candidate's descriptor kept
-    /// after one space (`replay/js/hooks.js`).
-    #[wasm_bindgen(js_name = pgSrcset)]
-    fn srcset(value: &str, base: &str) -> String;
 }
 
 /// The flags `IGNORE`/`BLOCKED` that stop events for a target.

@@ -1365,3 +1365,71 @@ async fn emails_and_digit_runs_are_masked_alike_in_every_text_and_attribute() {
     assert_eq!((texts, titles, hrefs, added), (2 * n, n, SENSITIVE_URLS.len(), 3 * n));
     replay_stop();
 }
+
+/// Form fields and whether their value is recorded as typed (`true`) or one `*` per character.
+const FIELDS: &[(&str, bool)] = &[
+    (r#"<input data-pg-unmask>"#, true),
+    (r#"<input>"#, false),
+    (r#"<input type="PASSWORD" data-pg-unmask>"#, false),
+    (r#"<input type="Email" class="pg-unmask">"#, false),
+    (r#"<input type="tel" data-pg-unmask>"#, false),
+    (r#"<input data-pg-unmask autocomplete="CC-CSC">"#, false),
+    (r#"<input data-pg-unmask autocomplete="shipping postal-code">"#, false),
+    (r#"<input data-pg-unmask autocomplete="section-a organization">"#, true),
+    (r#"<input data-pg-unmask autocomplete="one-time-code">"#, false),
+    (r#"<input type="text" data-pg-unmask autocomplete="transaction-amount">"#, false),
+    (r#"<input type="search" class="pg-unmask" autocomplete="email">"#, false),
+    (r#"<input data-pg-unmask autocomplete="bday-day">"#, false),
+    (r#"<input type="foo" data-pg-unmask>"#, true),
+    (r#"<textarea data-pg-unmask></textarea>"#, true),
+    (r#"<textarea></textarea>"#, false),
+];
+
+/// Each field's policy, in the snapshot and for a value set by script; hidden inputs never.
+#[wasm_bindgen_test]
+async fn form_values_are_recorded_by_each_fields_policy() {
+    use std::collections::BTreeMap;
+    replay_stop();
+    let html: String = FIELDS
+        .iter()
+        .enumerate()
+        .map(|(i, (f, _))| {
+            let at = f.find([' ', '>']).expect("a tag");
+            format!("{} id=\"f{i}\"{}", &f[..at], &f[at..])
+        })
+        .collect();
+    set_root(&format!("{html}<input id=\"hd\" type=\"hidden\">"));
+    let set = |value: &str| {
+        js(&format!(
+            "for (const f of document.querySelectorAll('#root input, #root textarea')) f.value = {value:?};"
+        ))
+    };
+    set("héllo \u{1f600} 5");
+    start(1000.0).await;
+    let all = events();
+    let root = snapshot(&all);
+    let mut field = BTreeMap::new();
+    for (i, (f, clear)) in FIELDS.iter().enumerate() {
+        let el = element(root, &format!("f{i}"));
+        let want = if *clear { "héllo \u{1f600} 5".to_owned() } else { "*".repeat(9) };
+        assert_eq!(attr(el, "value"), Some(&AttributeValue::Text(want)), "{f}");
+        field.insert(el.id, i);
+    }
+    assert_eq!(attr(element(root, "hd"), "value"), None, "a hidden value is dropped");
+    let before = all.len();
+    set("a\u{20ac}b");
+    sleep(20).await;
+    let mut seen = 0;
+    for i in incrementals(before) {
+        if let Incremental::Input(input) = i {
+            let Some(&at) = field.get(&input.id) else {
+                panic!("an input event of #hd: {input:?}")
+            };
+            let (f, clear) = FIELDS[at];
+            assert_eq!(input.text, if clear { "a\u{20ac}b" } else { "***" }, "{f}");
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, FIELDS.len(), "one event per field set");
+    replay_stop();
+}

@@ -271,3 +271,23 @@ function pgValue(tag, name, value, all, base) {
       ? pgSrcset(value, base)
       : (all && /^(title|alt|placeholder|aria-label)$/.test(name) ? pgMaskAll : pgMask)(value);
 }
+
+/*
+ * A form field's value as recorded (not a choice input's, whose value is a label the page
+ * chose): undefined for an <input type=hidden> (CSRF tokens, ids); as typed where the field opted
+ * in (`unmask`: data-pg-unmask or .pg-unmask) and is not sensitive: neither an input of type
+ * password, email or tel nor a field with an autocomplete token (ASCII whitespace between them,
+ * any case) that begins cc-, one-time-code, current-password, new-password, email, tel, bday,
+ * street-address, address-line, postal-code or transaction-; else one "*" per character.
+ *
+ * pgInput(el, unmask) → string | undefined
+ */
+function pgInput(el, unmask) {
+  var input = el.localName == "input", v = el.value;
+  if (input && el.type == "hidden") return;
+  return unmask &&
+    !(input && /^(password|email|tel)$/.test(el.type)) &&
+    !/(^|[\t\n\f\r ])(cc-|one-time-code|current-password|new-password|email|tel|bday|street-address|address-line|postal-code|transaction-)/i.test(el.getAttribute("autocomplete"))
+    ? v
+    : v.replace(/[^]/gu, "*");
+}

@@ -280,16 +280,11 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
                 attr(out, "checked");
                 out.push_str("true");
             }
-        } else {
-            let autocomplete = read.attr("autocomplete").unwrap_or_default();
-            let policy = mask::input_policy(tag, &kind, autocomplete, flags & UNMASK != 0);
-            let value = dom::text(el, "value");
-            if !value.is_empty()
-                && let Some(v) = mask::input_value(&value, policy)
-            {
-                attr(out, "value");
-                json::string(out, &v);
-            }
+        } else if let Some(v) = mask::input_value(el, flags & UNMASK != 0)
+            && !v.is_empty()
+        {
+            attr(out, "value");
+            json::string(out, &v);
         }
     }
     if tag == "option"

@@ -8,10 +8,10 @@ use wasm_bindgen::JsValue;
 use super::super::dom::Ev;
 use super::super::dom::{self, Node, NodeList};
 use super::super::json;
-use super::super::mask::{self, InputPolicy};
+use super::super::mask;
 use super::super::mirror::UNMASK;
 use super::super::recorder::{INCREMENTAL, Recorder};
-use super::super::serialize::{Element, events_dropped};
+use super::super::serialize::events_dropped;
 use super::Hooks;
 
 /// Setters that change a field's value without an event.
@@ -79,13 +79,8 @@ impl Recorder {
         let text = if mask::is_choice(&kind) {
             dom::text(el, "value")
         } else {
-            let read = Element::read(el);
-            let autocomplete = read.attr("autocomplete").unwrap_or_default();
-            let policy = mask::input_policy(&tag, &kind, autocomplete, flags & UNMASK != 0);
-            if policy == InputPolicy::Drop {
-                return;
-            }
-            mask::input_value(&dom::text(el, "value"), policy).unwrap_or_default()
+            let Some(value) = mask::input_value(el, flags & UNMASK != 0) else { return };
+            value
         };
         let last = self.last_input.iter().position(|(i, _, _)| *i == id);
         if let Some(i) = last

@@ -1433,3 +1433,45 @@ async fn form_values_are_recorded_by_each_fields_policy() {
     assert_eq!(seen, FIELDS.len(), "one event per field set");
     replay_stop();
 }
+
+/// The privacy classes as whole words (any ASCII whitespace between them, case as written),
+/// rrweb's names for them, and `contenteditable`, in the snapshot and for input events.
+#[wasm_bindgen_test]
+async fn privacy_classes_and_contenteditable_are_read_as_written() {
+    replay_stop();
+    set_root(
+        "<p id=\"m1\" class=\"x\trr-mask\">secret words</p><p id=\"m2\" contenteditable>secret words</p>\
+<p id=\"m3\" contenteditable=\"false\">plain words</p><p id=\"m4\" class=\"pg-maskx PG-MASK\">plain words</p>\
+<p id=\"m5\" class=\"a\npg-mask\">secret words</p><div id=\"b1\" class=\"rr-block\" style=\"width:10px\">gone</div>\
+<div id=\"i1\" class=\"rr-ignore\"><input id=\"in1\"></div><div id=\"i2\" class=\"x pg-ignore\"><input id=\"in2\"></div>\
+<input id=\"in3\"><object id=\"ob\"><p>inside</p></object>",
+    );
+    start(1000.0).await;
+    let all = events();
+    let root = snapshot(&all);
+    for (id, text) in [
+        ("m1", "****** *****"),
+        ("m2", "****** *****"),
+        ("m3", "plain words"),
+        ("m4", "plain words"),
+        ("m5", "****** *****"),
+        ("b1", ""),
+        ("ob", ""),
+    ] {
+        assert_eq!(texts(element(root, id)), text, "#{id}");
+    }
+    assert_eq!(attr(element(root, "b1"), "rr_width"), Some(&AttributeValue::Text("10px".into())));
+    let ids: Vec<i64> = ["in1", "in2", "in3"].iter().map(|id| element(root, id).id).collect();
+    let before = all.len();
+    js("for (const id of ['in1', 'in2', 'in3']) document.getElementById(id).value = 'typed';");
+    sleep(20).await;
+    let got: Vec<i64> = incrementals(before)
+        .iter()
+        .filter_map(|i| match i {
+            Incremental::Input(input) => Some(input.id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(got, [ids[2]], "only the field outside .rr-ignore and .pg-ignore");
+    replay_stop();
+}

@@ -291,3 +291,21 @@ function pgInput(el, unmask) {
     ? v
     : v.replace(/[^]/gu, "*");
 }
+
+/*
+ * An element's own flags, in the recorder's bits (replay/src/mirror.rs): MASK_TEXT 2 for the class
+ * pg-mask or rr-mask or a contenteditable other than "false", BLOCKED | CHILDLESS 129 for pg-block
+ * or rr-block, IGNORE 4 for pg-ignore or rr-ignore, UNMASK 32 for pg-unmask or data-pg-unmask
+ * (classes as whole words between ASCII whitespace, case as written); CHILDLESS 1 for a textarea,
+ * iframe, frame, object or embed, STYLE 8 for a style, SCRIPT 64 for a script.
+ *
+ * pgFlags(el) → number
+ */
+function pgFlags(el) {
+  var f = { textarea: 1, iframe: 1, frame: 1, object: 1, embed: 1, style: 8, script: 64 }[el.localName] | 0,
+    e = el.getAttribute("contenteditable");
+  (el.getAttribute("class") || "").split(/[\t\n\f\r ]/).forEach(function (w) {
+    f |= { "pg-mask": 2, "rr-mask": 2, "pg-block": 129, "rr-block": 129, "pg-ignore": 4, "rr-ignore": 4, "pg-unmask": 32 }[w];
+  });
+  return f | (e != null && e != "false" ? 2 : 0) | (el.hasAttribute("data-pg-unmask") ? 32 : 0);
+}

@@ -270,12 +270,8 @@ impl Buffer {
             {
                 let flags = mirror.flags(*id);
                 let (parent, _) = mirror.parent_of(*id);
-                let parent_flags = mirror.flags(parent);
-                let now = serialize::element_flags(
-                    &serialize::Element::read(node),
-                    parent_flags & mirror::INHERITED,
-                    parent_flags,
-                );
+                // Only privacy bits are compared: the tag (for SVG) does not matter.
+                let now = serialize::element_flags(node, "", mirror.flags(parent));
                 let privacy = BLOCKED | MASK_TEXT | IGNORE | UNMASK;
                 if now & privacy != flags & privacy {
                     self.rewrite(node);

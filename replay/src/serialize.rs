@@ -168,38 +168,20 @@ impl Element {
     }
 }
 
-/// The flags of an element, from its tag, class and attributes and what its parent passes down.
-pub(crate) fn element_flags(el: &Element, inherited: u8, parent_flags: u8) -> u8 {
-    let tag = el.tag.as_str();
-    let mut flags = inherited & mirror::INHERITED;
-    // One pass over the attributes for the privacy markers.
-    let mut rest = el.attributes.as_str();
-    while let Some((name, value)) = pair(&mut rest) {
-        match name {
-            "class" => {
-                for c in value.split_ascii_whitespace() {
-                    flags |= match c {
-                        "pg-mask" | "rr-mask" => MASK_TEXT,
-                        "pg-block" | "rr-block" => BLOCKED | CHILDLESS,
-                        "pg-ignore" | "rr-ignore" => IGNORE,
-                        "pg-unmask" => UNMASK,
-                        _ => 0,
-                    };
-                }
-            }
-            "contenteditable" if value != "false" => flags |= MASK_TEXT,
-            "data-pg-unmask" => flags |= UNMASK,
-            _ => {}
-        }
-    }
+#[wasm_bindgen]
+extern "C" {
+    /// An element's own flags, from its class, `contenteditable`, `data-pg-unmask` and tag
+    /// (`replay/js/hooks.js`, which writes [`mirror`]'s bits out: `MASK_TEXT`, `BLOCKED` with
+    /// `CHILDLESS`, `IGNORE`, `UNMASK`, `CHILDLESS`, `STYLE`, `SCRIPT`).
+    #[wasm_bindgen(js_name = pgFlags)]
+    fn own_flags(el: &Node) -> u8;
+}
+
+/// The flags of element `el` (tag `tag`), from its own and what its parent passes down.
+pub(crate) fn element_flags(el: &Node, tag: &str, parent_flags: u8) -> u8 {
+    let mut flags = own_flags(el) | parent_flags & mirror::INHERITED;
     if parent_flags & SVG != 0 && tag != "foreignObject" || tag == "svg" {
         flags |= SVG;
-    }
-    match tag {
-        "textarea" | "iframe" | "frame" | "object" | "embed" => flags |= CHILDLESS,
-        "style" => flags |= STYLE,
-        "script" => flags |= SCRIPT,
-        _ => {}
     }
     flags
 }
@@ -207,10 +189,9 @@ pub(crate) fn element_flags(el: &Element, inherited: u8, parent_flags: u8) -> u8
 /// The rest of an element after its `{"type":2,"id":…`.
 fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     let Place { parent_flags, shadow, in_add, .. } = at;
-    let inherited = parent_flags & mirror::INHERITED;
     let read = Element::read(el);
     let tag = read.tag.as_str();
-    let flags = element_flags(&read, inherited, parent_flags);
+    let flags = element_flags(el, tag, parent_flags);
     out.push(',');
     json::key(out, "tagName");
     json::string(out, tag);

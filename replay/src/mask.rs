@@ -1,7 +1,8 @@
 //! What never leaves the browser: input values, text of masked elements, and email addresses and
 //! long digit runs anywhere in page text. The rules live in the chunk's JS
-//! (`replay/js/hooks.js`: [`input_value`], [`mask_all`], [`mask_sensitive`]) and are tested in
-//! the browser; the word lists here are unit-tested natively.
+//! (`replay/js/hooks.js`: `pgInput` for [`input_value`], `pgMaskAll` for masked text, `pgMask`
+//! for emails and digit runs, called by `pgText` and `pgValue` as text is read) and are tested
+//! in the browser; the word lists here are unit-tested natively.
 //!
 //! Rules, stricter than any peer's defaults:
 //! - every form value is replaced by one `*` per character unless its field opts in with the
@@ -39,20 +40,6 @@ extern "C" {
     /// kind of field.
     #[wasm_bindgen(js_name = pgInput)]
     pub(crate) fn input_value(el: &super::dom::Node, unmask: bool) -> Option<String>;
-}
-
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// Every character except whitespace becomes `*` (text of `.pg-mask` elements), in the
-    /// chunk's JS (`replay/js/hooks.js`: one `replace` over code points, the Unicode
-    /// `White_Space` characters Rust's `char::is_whitespace` keeps, kept).
-    #[wasm_bindgen(js_name = pgMaskAll)]
-    pub(crate) fn mask_all(text: &str) -> String;
-    /// `text` with email addresses and runs of six or more digits masked, in the chunk's JS
-    /// (`replay/js/hooks.js`: `pgMask`, which masks a URL's emails for `pgHref` too). A browser
-    /// test pins it on every path page text takes.
-    #[wasm_bindgen(js_name = pgMask)]
-    pub(crate) fn mask_sensitive(text: &str) -> String;
 }
 
 #[cfg(all(test, not(target_family = "wasm")))]

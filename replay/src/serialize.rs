@@ -228,11 +228,8 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         out.push_str("},\"childNodes\":[]}");
         return Written::Closed(flags);
     }
-    let kind = if tag == "input" {
-        read.attr("type").unwrap_or_default().to_ascii_lowercase()
-    } else {
-        String::new()
-    };
+    // The `type` property: the attribute matched ASCII case-insensitively, lower case.
+    let kind = if tag == "input" { dom::text(el, "type") } else { String::new() };
     let field = matches!(tag, "input" | "textarea" | "select");
     let stylesheet = stylesheet_text(el, tag, base);
     let mut rest = read.attributes.as_str();

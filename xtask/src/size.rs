@@ -786,7 +786,12 @@ const FORM_GOAL: usize = 10_000;
 /// element's attributes at all. A browser test, run against the Rust version first, pins rrweb's
 /// class names, tab- and newline-separated classes, case, look-alike classes and
 /// `contenteditable="false"`.
-const REPLAY_CHUNK_BUDGET: usize = 20_454;
+///
+/// 20,454 B → 20,407 B (wasm 15,268 → 15,221), −47 B: an input's kind read as its `type`
+/// property, lower case already (the attribute matched ASCII case-insensitively, `text` for
+/// anything else), by the snapshot and the input observer, instead of the attribute (or the
+/// property) lower-cased by the wasm.
+const REPLAY_CHUNK_BUDGET: usize = 20_407;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

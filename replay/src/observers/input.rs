@@ -73,8 +73,8 @@ impl Recorder {
         if !matches!(tag.as_str(), "input" | "textarea" | "select") {
             return;
         }
-        let kind =
-            if tag == "input" { dom::text(el, "type").to_ascii_lowercase() } else { String::new() };
+        // The `type` property is lower case (the attribute matched ASCII case-insensitively).
+        let kind = if tag == "input" { dom::text(el, "type") } else { String::new() };
         let checked = dom::prop(el, "checked").as_bool() == Some(true);
         let text = if mask::is_choice(&kind) {
             dom::text(el, "value")

@@ -1475,3 +1475,30 @@ async fn privacy_classes_and_contenteditable_are_read_as_written() {
     assert_eq!(got, [ids[2]], "only the field outside .rr-ignore and .pg-ignore");
     replay_stop();
 }
+
+/// A radio checked by script unchecks the others of its group: each of them is recorded too
+/// (radios of another name, and a checkbox of the same name, are not).
+#[wasm_bindgen_test]
+async fn checking_a_radio_records_the_rest_of_its_group() {
+    record(
+        r#"<input id="r1" type="radio" name="g" value="a" checked><input id="r2" type="RADIO" name="g" value="b">
+<input id="r3" type="radio" name="h" value="c" checked><input id="cb" type="checkbox" name="g" checked>"#,
+        1000.0,
+    )
+    .await;
+    let all = events();
+    let root = snapshot(&all);
+    let id = |name: &str| element(root, name).id;
+    let before = all.len();
+    js("document.getElementById('r2').checked = true;");
+    sleep(20).await;
+    let got: Vec<(i64, String, bool)> = incrementals(before)
+        .iter()
+        .filter_map(|i| match i {
+            Incremental::Input(input) => Some((input.id, input.text.clone(), input.is_checked)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(got, [(id("r2"), "b".to_owned(), true), (id("r1"), "a".to_owned(), false)]);
+    replay_stop();
+}

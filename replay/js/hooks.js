@@ -309,3 +309,17 @@ function pgFlags(el) {
   });
   return f | (e != null && e != "false" ? 2 : 0) | (el.hasAttribute("data-pg-unmask") ? 32 : 0);
 }
+
+/*
+ * The other radios of a radio's group in its document: the elements of its name whose type is
+ * radio (none without a name).
+ *
+ * pgRadios(el) → array
+ */
+function pgRadios(el) {
+  return el.name
+    ? [].filter.call(el.ownerDocument.getElementsByName(el.name), function (o) {
+        return o != el && o.type == "radio";
+      })
+    : [];
+}

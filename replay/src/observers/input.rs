@@ -53,8 +53,10 @@ pub(super) fn on_hook(r: &mut Recorder, tag: u32, this: &JsValue) -> bool {
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(method, js_name = getElementsByName)]
-    fn by_name(this: &Node, name: &str) -> NodeList;
+    /// The other radios of a radio's group in its document (`replay/js/hooks.js`): the
+    /// elements of its `name` whose `type` is `radio`; none without a name.
+    #[wasm_bindgen(js_name = pgRadios)]
+    fn radios(el: &Node) -> NodeList;
 }
 
 impl Recorder {
@@ -103,16 +105,9 @@ impl Recorder {
         }
         self.emit(INCREMENTAL, &data);
         if group && kind == "radio" && checked {
-            let name = dom::text(el, "name");
-            if name.is_empty() {
-                return;
-            }
-            let others = self.doc.by_name(&name);
+            let others = radios(el);
             for i in 0..others.length() {
-                if let Some(other) = dom::item(&others, i)
-                    && other != *el
-                    && dom::text(&other, "type") == "radio"
-                {
+                if let Some(other) = dom::item(&others, i) {
                     self.on_input(&other, false);
                 }
             }

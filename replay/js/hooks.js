@@ -211,12 +211,115 @@ function pgMaskAll(text) {
 }
 
 /*
+ * Page text with email addresses masked (local@domain.tld, the domain's last label two letters
+ * or more: every character but the @ and the domain's dots becomes "*", a full stop after it
+ * kept), and, unless it is a URL (whose digits are ids, not data), runs of six or more digits
+ * (at most two of space . - / ( ) between two digits; the digits become "*"). Only ASCII is ever
+ * masked: other text stays as it is.
+ *
+ * pgMask(text, url) → string
+ */
+function pgMask(t, url) {
+  var k = [], at = -1, d = /\d(?:[ .\/()-]{0,2}\d)*/g, m, s, e, i;
+  while ((at = t.indexOf("@", at + 1)) >= 0) {
+    for (s = at; /[\w.%+-]/.test(t.charAt(s - 1)); ) s--;
+    for (e = at + 1; /[A-Za-z\d.-]/.test(t.charAt(e)); ) e++;
+    while (t[e - 1] == ".") e--;
+    if (s < at && /.\.[A-Za-z]{2,}$/.test(t.slice(at + 1, e)))
+      for (i = s; i < e; i++) if (i < at || (i > at && t[i] != ".")) k[i] = 1;
+  }
+  while (!url && (m = d.exec(t)))
+    if (m[0].replace(/\D/g, "").length > 5) for (i = m.index; i < d.lastIndex; i++) if (/\d/.test(t[i])) k[i] = 1;
+  // Text that needs no mask (most) is handed back as it is, not taken apart.
+  return k.length ? t.split("").map(function (c, i) { return k[i] ? "*" : c; }).join("") : t;
+}
+
+/*
+ * A text or comment node's data as recorded, masked before it reaches the recorder: wholly
+ * (pgMaskAll) when `all`, else its emails and long digit runs (pgMask).
+ *
+ * pgText(node, all) → string
+ */
+function pgText(node, all) {
+  var t = node.nodeValue;
+  return all ? pgMaskAll(t) : pgMask(t);
+}
+
+/*
  * A URL attribute's value: made absolute (pgUrl) unless it is a fragment, data: or blob: URL;
- * masked whole (pgMaskAll) when it is a mailto: or tel: URL.
+ * masked whole (pgMaskAll) when it is a mailto: or tel: URL, else its emails masked (pgMask).
  *
  * pgHref(value, base) → string
  */
 function pgHref(value, base) {
   var url = /^(#|data:|blob:)/.test(value) ? value : pgUrl(value, base);
-  return /^(mailto|tel):/.test(url) ? pgMaskAll(url) : url;
+  return /^(mailto|tel):/.test(url) ? pgMaskAll(url) : pgMask(url, 1);
+}
+
+/*
+ * An attribute's value as recorded, by its lower-case name (names chosen by the page, such as
+ * class, id and style, the recorder keeps as they are without calling this): a URL through pgHref
+ * (a <use>'s fragment aside), a srcset through pgSrcset, a title, alt text, placeholder or ARIA
+ * label masked whole (pgMaskAll) when `all` (inside .pg-mask), everything else through pgMask.
+ *
+ * pgValue(tag, name, value, all, base) → string
+ */
+function pgValue(tag, name, value, all, base) {
+  return /^(src|href|action|poster|background|data|xlink:href)$/.test(name) && !(tag == "use" && value[0] == "#")
+    ? pgHref(value, base)
+    : name == "srcset"
+      ? pgSrcset(value, base)
+      : (all && /^(title|alt|placeholder|aria-label)$/.test(name) ? pgMaskAll : pgMask)(value);
+}
+
+/*
+ * A form field's value as recorded (not a choice input's, whose value is a label the page
+ * chose): undefined for an <input type=hidden> (CSRF tokens, ids); as typed where the field opted
+ * in (`unmask`: data-pg-unmask or .pg-unmask) and is not sensitive: neither an input of type
+ * password, email or tel nor a field with an autocomplete token (ASCII whitespace between them,
+ * any case) that begins cc-, one-time-code, current-password, new-password, email, tel, bday,
+ * street-address, address-line, postal-code or transaction-; else one "*" per character.
+ *
+ * pgInput(el, unmask) → string | undefined
+ */
+function pgInput(el, unmask) {
+  var input = el.localName == "input", v = el.value;
+  if (input && el.type == "hidden") return;
+  return unmask &&
+    !(input && /^(password|email|tel)$/.test(el.type)) &&
+    !/(^|[\t\n\f\r ])(cc-|one-time-code|current-password|new-password|email|tel|bday|street-address|address-line|postal-code|transaction-)/i.test(el.getAttribute("autocomplete"))
+    ? v
+    : v.replace(/[^]/gu, "*");
+}
+
+/*
+ * An element's own flags, in the recorder's bits (replay/src/mirror.rs): MASK_TEXT 2 for the class
+ * pg-mask or rr-mask or a contenteditable other than "false", BLOCKED | CHILDLESS 129 for pg-block
+ * or rr-block, IGNORE 4 for pg-ignore or rr-ignore, UNMASK 32 for pg-unmask or data-pg-unmask
+ * (classes as whole words between ASCII whitespace, case as written); CHILDLESS 1 for a textarea,
+ * iframe, frame, object or embed, STYLE 8 for a style, SCRIPT 64 for a script.
+ *
+ * pgFlags(el) → number
+ */
+function pgFlags(el) {
+  var f = { textarea: 1, iframe: 1, frame: 1, object: 1, embed: 1, style: 8, script: 64 }[el.localName] | 0,
+    e = el.getAttribute("contenteditable");
+  (el.getAttribute("class") || "").split(/[\t\n\f\r ]/).forEach(function (w) {
+    f |= { "pg-mask": 2, "rr-mask": 2, "pg-block": 129, "rr-block": 129, "pg-ignore": 4, "rr-ignore": 4, "pg-unmask": 32 }[w];
+  });
+  return f | (e != null && e != "false" ? 2 : 0) | (el.hasAttribute("data-pg-unmask") ? 32 : 0);
+}
+
+/*
+ * The other radios of a radio's group in its document: the elements of its name whose type is
+ * radio (none without a name).
+ *
+ * pgRadios(el) → array
+ */
+function pgRadios(el) {
+  return el.name
+    ? [].filter.call(el.ownerDocument.getElementsByName(el.name), function (o) {
+        return o != el && o.type == "radio";
+      })
+    : [];
 }

@@ -29,9 +29,6 @@ extern "C" {
     pub(crate) fn parent_node(this: &Node) -> Option<Node>;
     #[wasm_bindgen(method, getter, js_name = isConnected)]
     pub(crate) fn is_connected(this: &Node) -> bool;
-    /// Text, comment and CDATA data.
-    #[wasm_bindgen(method, getter, js_name = nodeValue)]
-    pub(crate) fn node_value(this: &Node) -> Option<String>;
     #[wasm_bindgen(method, getter, js_name = localName)]
     pub(crate) fn local_name(this: &Node) -> String;
     /// An open shadow root (closed ones read as null).

@@ -202,8 +202,7 @@ impl Buffer {
             if !mirror.present(id) || mirror.written_now(id) {
                 continue;
             }
-            let value =
-                serialize::text_value(node.node_value().unwrap_or_default(), mirror.flags(id));
+            let value = serialize::text_value(node, mirror.flags(id));
             id_entry(out, &mut first, id);
             out.push_str(",\"value\":");
             json::string(out, &value);
@@ -271,12 +270,8 @@ impl Buffer {
             {
                 let flags = mirror.flags(*id);
                 let (parent, _) = mirror.parent_of(*id);
-                let parent_flags = mirror.flags(parent);
-                let now = serialize::element_flags(
-                    &serialize::Element::read(node),
-                    parent_flags & mirror::INHERITED,
-                    parent_flags,
-                );
+                // Only privacy bits are compared: the tag (for SVG) does not matter.
+                let now = serialize::element_flags(node, "", mirror.flags(parent));
                 let privacy = BLOCKED | MASK_TEXT | IGNORE | UNMASK;
                 if now & privacy != flags & privacy {
                     self.rewrite(node);
@@ -324,7 +319,7 @@ fn write_attributes(
             match value {
                 None => entry.push_str("null"),
                 Some(v) => {
-                    let v = serialize::attribute_value(tag, &lower, v.into(), flags, base);
+                    let v = serialize::attribute_value(tag, &lower, v, flags, base);
                     json::string(&mut entry, &v);
                 }
             }

@@ -27,9 +27,6 @@ const PLAIN_ATTRIBUTES: &str = "class id style type name rel lang dir for role w
                                 charset tabindex target method autocomplete d fill stroke \
                                 transform points cx cy r x y colspan rowspan viewbox";
 
-/// Attributes that hold URLs: made absolute, and only email addresses masked in them.
-const URL_ATTRIBUTES: &str = "src href action poster background data xlink:href";
-
 /// Where a node is written: its id and what its parent passes down.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Place {
@@ -64,12 +61,11 @@ pub(crate) fn node(out: &mut String, node: &Node, at: Place, base: &str) -> Writ
             element(out, node, at, base)
         }
         dom::TEXT | dom::CDATA | dom::COMMENT => {
-            let data = node.node_value().unwrap_or_default();
             let flags = inherited | parent_flags & (STYLE | SCRIPT);
             let (kind, text) = match ty {
-                dom::COMMENT => (5, mask::mask_sensitive(&data).unwrap_or(data)),
+                dom::COMMENT => (5, masked_text(node, false)),
                 dom::CDATA => (4, String::new()),
-                _ => (3, text_value(data, flags)),
+                _ => (3, text_value(node, flags)),
             };
             open(out, kind);
             out.push(',');
@@ -105,14 +101,20 @@ pub(crate) fn node(out: &mut String, node: &Node, at: Place, base: &str) -> Writ
 /// A text node's data as recorded, by the flags it is written with: nothing inside `<style>` (its
 /// sheet is the element's `_cssText`) and `<script>`, masked whole inside `.pg-mask`, else with
 /// emails and long digit runs masked. Shared by snapshots, adds and text changes.
-pub(crate) fn text_value(data: String, flags: u8) -> String {
+pub(crate) fn text_value(node: &Node, flags: u8) -> String {
     if flags & (STYLE | SCRIPT) != 0 {
         String::new()
-    } else if flags & MASK_TEXT != 0 {
-        mask::mask_all(&data)
     } else {
-        mask::mask_sensitive(&data).unwrap_or(data)
+        masked_text(node, flags & MASK_TEXT != 0)
     }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A text or comment node's data masked before it enters the wasm (`replay/js/hooks.js`):
+    /// whole when `all` (`pgMaskAll`), else its emails and long digit runs (`pgMask`).
+    #[wasm_bindgen(js_name = pgText)]
+    fn masked_text(node: &Node, all: bool) -> String;
 }
 
 #[wasm_bindgen]
@@ -166,38 +168,20 @@ impl Element {
     }
 }
 
-/// The flags of an element, from its tag, class and attributes and what its parent passes down.
-pub(crate) fn element_flags(el: &Element, inherited: u8, parent_flags: u8) -> u8 {
-    let tag = el.tag.as_str();
-    let mut flags = inherited & mirror::INHERITED;
-    // One pass over the attributes for the privacy markers.
-    let mut rest = el.attributes.as_str();
-    while let Some((name, value)) = pair(&mut rest) {
-        match name {
-            "class" => {
-                for c in value.split_ascii_whitespace() {
-                    flags |= match c {
-                        "pg-mask" | "rr-mask" => MASK_TEXT,
-                        "pg-block" | "rr-block" => BLOCKED | CHILDLESS,
-                        "pg-ignore" | "rr-ignore" => IGNORE,
-                        "pg-unmask" => UNMASK,
-                        _ => 0,
-                    };
-                }
-            }
-            "contenteditable" if value != "false" => flags |= MASK_TEXT,
-            "data-pg-unmask" => flags |= UNMASK,
-            _ => {}
-        }
-    }
+#[wasm_bindgen]
+extern "C" {
+    /// An element's own flags, from its class, `contenteditable`, `data-pg-unmask` and tag
+    /// (`replay/js/hooks.js`, which writes [`mirror`]'s bits out: `MASK_TEXT`, `BLOCKED` with
+    /// `CHILDLESS`, `IGNORE`, `UNMASK`, `CHILDLESS`, `STYLE`, `SCRIPT`).
+    #[wasm_bindgen(js_name = pgFlags)]
+    fn own_flags(el: &Node) -> u8;
+}
+
+/// The flags of element `el` (tag `tag`), from its own and what its parent passes down.
+pub(crate) fn element_flags(el: &Node, tag: &str, parent_flags: u8) -> u8 {
+    let mut flags = own_flags(el) | parent_flags & mirror::INHERITED;
     if parent_flags & SVG != 0 && tag != "foreignObject" || tag == "svg" {
         flags |= SVG;
-    }
-    match tag {
-        "textarea" | "iframe" | "frame" | "object" | "embed" => flags |= CHILDLESS,
-        "style" => flags |= STYLE,
-        "script" => flags |= SCRIPT,
-        _ => {}
     }
     flags
 }
@@ -205,10 +189,9 @@ pub(crate) fn element_flags(el: &Element, inherited: u8, parent_flags: u8) -> u8
 /// The rest of an element after its `{"type":2,"id":…`.
 fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     let Place { parent_flags, shadow, in_add, .. } = at;
-    let inherited = parent_flags & mirror::INHERITED;
     let read = Element::read(el);
     let tag = read.tag.as_str();
-    let flags = element_flags(&read, inherited, parent_flags);
+    let flags = element_flags(el, tag, parent_flags);
     out.push(',');
     json::key(out, "tagName");
     json::string(out, tag);
@@ -245,11 +228,8 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         out.push_str("},\"childNodes\":[]}");
         return Written::Closed(flags);
     }
-    let kind = if tag == "input" {
-        read.attr("type").unwrap_or_default().to_ascii_lowercase()
-    } else {
-        String::new()
-    };
+    // The `type` property: the attribute matched ASCII case-insensitively, lower case.
+    let kind = if tag == "input" { dom::text(el, "type") } else { String::new() };
     let field = matches!(tag, "input" | "textarea" | "select");
     let stylesheet = stylesheet_text(el, tag, base);
     let mut rest = read.attributes.as_str();
@@ -264,7 +244,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         {
             continue;
         }
-        let value = attribute_value(tag, &lower, value.to_owned(), flags, base);
+        let value = attribute_value(tag, &lower, value, flags, base);
         attr(out, name);
         json::string(out, &value);
     }
@@ -278,16 +258,11 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
                 attr(out, "checked");
                 out.push_str("true");
             }
-        } else {
-            let autocomplete = read.attr("autocomplete").unwrap_or_default();
-            let policy = mask::input_policy(tag, &kind, autocomplete, flags & UNMASK != 0);
-            let value = dom::text(el, "value");
-            if !value.is_empty()
-                && let Some(v) = mask::input_value(&value, policy)
-            {
-                attr(out, "value");
-                json::string(out, &v);
-            }
+        } else if let Some(v) = mask::input_value(el, flags & UNMASK != 0)
+            && !v.is_empty()
+        {
+            attr(out, "value");
+            json::string(out, &v);
         }
     }
     if tag == "option"
@@ -327,30 +302,22 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     Written::Open(flags)
 }
 
-/// An attribute's value as recorded: URLs absolute with emails masked, `srcset` absolute, names
-/// as they are, everything else with emails and long digit runs masked (wholly inside `.pg-mask`).
-pub(crate) fn attribute_value(
-    tag: &str,
-    lower: &str,
-    value: String,
-    flags: u8,
-    base: &str,
-) -> String {
-    if mask::listed(URL_ATTRIBUTES, lower) && !(tag == "use" && value.starts_with('#')) {
-        // Stars leave no email address to find in a `mailto:`/`tel:` URL `href` masked whole.
-        let full = href(&value, base);
-        mask::mask_emails(&full).unwrap_or(full)
-    } else if lower == "srcset" {
-        srcset(&value, base)
-    } else if mask::listed(PLAIN_ATTRIBUTES, lower) {
-        value
-    } else if flags & MASK_TEXT != 0
-        && matches!(lower, "title" | "alt" | "placeholder" | "aria-label")
-    {
-        mask::mask_all(&value)
-    } else {
-        mask::mask_sensitive(&value).unwrap_or(value)
+#[wasm_bindgen]
+extern "C" {
+    /// An attribute's value as recorded, by its lower-case name (`replay/js/hooks.js`): URLs
+    /// absolute with emails masked, `srcset` absolute, everything else with emails and long
+    /// digit runs masked (a title, alt text, placeholder or ARIA label wholly when `all`: inside
+    /// `.pg-mask`).
+    #[wasm_bindgen(js_name = pgValue)]
+    fn value(tag: &str, lower: &str, value: &str, all: bool, base: &str) -> String;
+}
+
+/// [`value`] by the element's flags; names chosen by the page as they are, without a call.
+pub(crate) fn attribute_value(tag: &str, lower: &str, v: &str, flags: u8, base: &str) -> String {
+    if mask::listed(PLAIN_ATTRIBUTES, lower) {
+        return v.to_owned();
     }
+    value(tag, lower, v, flags & MASK_TEXT != 0, base)
 }
 
 /// The CSS of a `<style>`, or of a same-origin `<link rel=stylesheet>` whose rules can be read,
@@ -370,19 +337,6 @@ extern "C" {
     /// sheet or when its rules cannot be read.
     #[wasm_bindgen(js_name = pgSheet)]
     fn sheet(el: &Node, base: &str) -> Option<String>;
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// A URL attribute's value made absolute against `base` unless it is a fragment, `data:`
-    /// or `blob:` URL, and masked whole when it is a `mailto:` or `tel:` one
-    /// (`replay/js/hooks.js`).
-    #[wasm_bindgen(js_name = pgHref)]
-    fn href(value: &str, base: &str) -> String;
-    /// Every URL of a `srcset` made absolute against `base`, each candidate's descriptor kept
-    /// after one space (`replay/js/hooks.js`).
-    #[wasm_bindgen(js_name = pgSrcset)]
-    fn srcset(value: &str, base: &str) -> String;
 }
 
 /// The flags `IGNORE`/`BLOCKED` that stop events for a target.

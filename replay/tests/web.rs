@@ -78,7 +78,7 @@ use wasm_bindgen::JsCast as _;
 /// A sink that keeps what the recorder writes, in `window.__sink.parts`.
 fn sink() -> JsValue {
     js(&format!(
-        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet; globalThis.pgAttrs = pgAttrs; globalThis.pgGet = pgGet; globalThis.pgObserve = pgObserve; globalThis.pgOrigin = pgOrigin; globalThis.pgSrcset = pgSrcset; globalThis.pgMilli = pgMilli; globalThis.pgMaskAll = pgMaskAll; globalThis.pgHref = pgHref;",
+        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet; globalThis.pgAttrs = pgAttrs; globalThis.pgGet = pgGet; globalThis.pgObserve = pgObserve; globalThis.pgOrigin = pgOrigin; globalThis.pgSrcset = pgSrcset; globalThis.pgMilli = pgMilli; globalThis.pgMaskAll = pgMaskAll; globalThis.pgHref = pgHref; globalThis.pgMask = pgMask; globalThis.pgText = pgText; globalThis.pgValue = pgValue; globalThis.pgInput = pgInput; globalThis.pgFlags = pgFlags; globalThis.pgRadios = pgRadios;",
         include_str!("../js/hooks.js")
     ));
     js(
@@ -1201,4 +1201,304 @@ async fn nested_privacy_changes_in_one_task_write_each_node_once_and_leak_nothin
         );
         replay_stop();
     }
+}
+
+/// Page texts and what the email and digit-run masks make of them (as the masks' native unit
+/// tests had it when the masks were Rust): full stops, tlds, separators, overlaps, non-ASCII.
+const SENSITIVE: &[(&str, &str)] = &[
+    ("Write to jane.doe+x@mail.example.com.", "Write to **********@****.*******.***."),
+    ("a@b and @handle and x@y.z1 and x@.com", "a@b and @handle and x@y.z1 and x@.com"),
+    ("Call 555 123 4567 now, +1 (555) 123-4567", "Call *** *** **** now, +* (***) ***-****"),
+    ("card 4242 4242 4242 4242, born 25.11.1990", "card **** **** **** ****, born **.**.****"),
+    ("$14,500 in 2026, 12345 units, $1,299.00", "$14,500 in 2026, 12345 units, $1,299.00"),
+    (
+        "Grüße, 日本 — call 0123456789 or mail ü@x.de",
+        "Grüße, 日本 — call ********** or mail ü@x.de",
+    ),
+    ("a@b.com@c.org", "*@*****@*.***"),
+    (
+        "x@a.b.c1 y@ex.co jane_doe@example.com1 no..dots@x..com",
+        "x@a.b.c1 *@**.** jane_doe@example.com1 ********@*..***",
+    ),
+    (
+        "1-2-3-4-5-6 12--34--56 1  2  3  4  5  6 1   2   3   4   5   6",
+        "*-*-*-*-*-* **--**--** *  *  *  *  *  * *   2   3   4   5   6",
+    ),
+    (
+        "id 12345 6, 12345 – 6, (((123456)), 1.2.3.4.5.6",
+        "id ***** *, 12345 – 6, (((******)), *.*.*.*.*.*",
+    ),
+    (
+        "\u{1f600} 123456 \u{1f600} a@bc.de user123456@x.org 987654",
+        "\u{1f600} ****** \u{1f600} *@**.** **********@*.*** ******",
+    ),
+    ("mail me: a.b@c-d.io, or A@B.CO. 12345@6.7z", "mail me: ***@***.**, or *@*.**. 12345@6.7z"),
+];
+
+/// URL paths and what the email mask makes of them (digits stay in URLs).
+const SENSITIVE_URLS: &[(&str, &str)] = &[
+    ("/u/a@b.com@c.org/x?n=123456789", "/u/*@*****@*.***/x?n=123456789"),
+    (
+        "/p?to=y@ex.co.&z=jane_doe@example.com1&w=x@a.b.c1",
+        "/p?to=*@**.**.&z=jane_doe@example.com1&w=x@a.b.c1",
+    ),
+];
+
+/// Every way page text reaches an event: snapshot text, comments, attributes and URLs, and their
+/// changes, and nodes added later.
+#[wasm_bindgen_test]
+async fn emails_and_digit_runs_are_masked_alike_in_every_text_and_attribute() {
+    use std::collections::BTreeMap;
+    replay_stop();
+    set_root("");
+    let n = SENSITIVE.len();
+    let texts_json = serde_json::to_string(&SENSITIVE.iter().map(|c| c.0).collect::<Vec<_>>());
+    let urls_json = serde_json::to_string(&SENSITIVE_URLS.iter().map(|c| c.0).collect::<Vec<_>>());
+    let (texts_json, urls_json) = (texts_json.unwrap(), urls_json.unwrap());
+    js(&format!(
+        "const c = {texts_json}, u = {urls_json}, r = document.getElementById('root');
+        c.forEach((t, i) => {{
+            const p = document.createElement('p');
+            p.id = 'k' + i;
+            p.title = t;
+            p.setAttribute('data-v', t);
+            p.append(document.createComment(t), t);
+            r.append(p);
+        }});
+        u.forEach((t, i) => r.append(Object.assign(document.createElement('a'), {{ id: 'u' + i, href: t }})));"
+    ));
+    start(1000.0).await;
+    let all = events();
+    let root = snapshot(&all);
+    let text = |v: Option<&AttributeValue>| match v {
+        Some(AttributeValue::Text(t)) => t.clone(),
+        other => panic!("{other:?}"),
+    };
+    let abs = |path: &str| {
+        js(&format!("return new URL({path:?}, document.baseURI).href")).as_string().unwrap()
+    };
+    let url = |i: usize| {
+        let (path, masked) = SENSITIVE_URLS[i];
+        abs(path).replace(path, masked)
+    };
+    // The case each written node shows, by its id.
+    let mut case = BTreeMap::new();
+    for (i, (raw, masked)) in SENSITIVE.iter().enumerate() {
+        let p = element(root, &format!("k{i}"));
+        assert_eq!(text(attr(p, "title")), *masked, "a title: {raw:?}");
+        assert_eq!(text(attr(p, "data-v")), *masked, "a data- attribute: {raw:?}");
+        let NodeKind::Element { child_nodes, .. } = &p.kind else { panic!("{p:?}") };
+        match &child_nodes[..] {
+            [
+                SerializedNode { id: c, kind: NodeKind::Comment { text_content: comment }, .. },
+                SerializedNode { id: t, kind: NodeKind::Text { text_content, .. }, .. },
+            ] => {
+                assert_eq!(comment, masked, "a comment: {raw:?}");
+                assert_eq!(text_content, masked, "a text: {raw:?}");
+                case.extend([(*c, i), (*t, i), (p.id, i)]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    for i in 0..SENSITIVE_URLS.len() {
+        let a = element(root, &format!("u{i}"));
+        assert_eq!(text(attr(a, "href")), url(i), "an href");
+        case.insert(a.id, i);
+    }
+    let before = all.len();
+    // Each node takes the next case; a new element with its comment and text takes its own.
+    js(&format!(
+        "const c = {texts_json}, u = {urls_json}, r = document.getElementById('root');
+        c.forEach((t, i) => {{
+            const p = document.getElementById('k' + i), next = c[(i + 1) % c.length];
+            p.firstChild.data = next;
+            p.lastChild.data = next;
+            p.title = next;
+            const q = document.createElement('p');
+            q.id = 'a' + i;
+            q.title = t;
+            q.append(document.createComment(t), t);
+            r.append(q);
+        }});
+        u.forEach((t, i) => {{ document.getElementById('u' + i).href = u[(i + 1) % u.length]; }});"
+    ));
+    sleep(20).await;
+    let all = events();
+    let (mut texts, mut titles, mut hrefs, mut added) = (0, 0, 0, 0);
+    let mut added_case = BTreeMap::new();
+    for m in mutations(&all[before..]) {
+        for t in &m.texts {
+            let next = SENSITIVE[(case[&t.id] + 1) % n].1;
+            assert_eq!(t.value.as_deref(), Some(next), "a text change");
+            texts += 1;
+        }
+        for a in &m.attributes {
+            if let Some(v) = a.attributes.get("title") {
+                assert_eq!(text(Some(v)), SENSITIVE[(case[&a.id] + 1) % n].1, "a title change");
+                titles += 1;
+            }
+            if let Some(v) = a.attributes.get("href") {
+                assert_eq!(text(Some(v)), url((case[&a.id] + 1) % SENSITIVE_URLS.len()));
+                hrefs += 1;
+            }
+        }
+        for add in &m.adds {
+            match &add.node.kind {
+                NodeKind::Element { attributes, .. } => {
+                    let Some(AttributeValue::Text(id)) = attributes.get("id") else { continue };
+                    let Some(i) = id.strip_prefix('a').and_then(|i| i.parse::<usize>().ok()) else {
+                        continue;
+                    };
+                    assert_eq!(text(attributes.get("title")), SENSITIVE[i].1, "an added title");
+                    added_case.insert(add.node.id, i);
+                    added += 1;
+                }
+                NodeKind::Comment { text_content } | NodeKind::Text { text_content, .. } => {
+                    let i = added_case[&add.parent_id];
+                    assert_eq!(text_content, SENSITIVE[i].1, "an added comment or text");
+                    added += 1;
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+    assert_eq!((texts, titles, hrefs, added), (2 * n, n, SENSITIVE_URLS.len(), 3 * n));
+    replay_stop();
+}
+
+/// Form fields and whether their value is recorded as typed (`true`) or one `*` per character.
+const FIELDS: &[(&str, bool)] = &[
+    (r#"<input data-pg-unmask>"#, true),
+    (r#"<input>"#, false),
+    (r#"<input type="PASSWORD" data-pg-unmask>"#, false),
+    (r#"<input type="Email" class="pg-unmask">"#, false),
+    (r#"<input type="tel" data-pg-unmask>"#, false),
+    (r#"<input data-pg-unmask autocomplete="CC-CSC">"#, false),
+    (r#"<input data-pg-unmask autocomplete="shipping postal-code">"#, false),
+    (r#"<input data-pg-unmask autocomplete="section-a organization">"#, true),
+    (r#"<input data-pg-unmask autocomplete="one-time-code">"#, false),
+    (r#"<input type="text" data-pg-unmask autocomplete="transaction-amount">"#, false),
+    (r#"<input type="search" class="pg-unmask" autocomplete="email">"#, false),
+    (r#"<input data-pg-unmask autocomplete="bday-day">"#, false),
+    (r#"<input type="foo" data-pg-unmask>"#, true),
+    (r#"<textarea data-pg-unmask></textarea>"#, true),
+    (r#"<textarea></textarea>"#, false),
+];
+
+/// Each field's policy, in the snapshot and for a value set by script; hidden inputs never.
+#[wasm_bindgen_test]
+async fn form_values_are_recorded_by_each_fields_policy() {
+    use std::collections::BTreeMap;
+    replay_stop();
+    let html: String = FIELDS
+        .iter()
+        .enumerate()
+        .map(|(i, (f, _))| {
+            let at = f.find([' ', '>']).expect("a tag");
+            format!("{} id=\"f{i}\"{}", &f[..at], &f[at..])
+        })
+        .collect();
+    set_root(&format!("{html}<input id=\"hd\" type=\"hidden\">"));
+    let set = |value: &str| {
+        js(&format!(
+            "for (const f of document.querySelectorAll('#root input, #root textarea')) f.value = {value:?};"
+        ))
+    };
+    set("héllo \u{1f600} 5");
+    start(1000.0).await;
+    let all = events();
+    let root = snapshot(&all);
+    let mut field = BTreeMap::new();
+    for (i, (f, clear)) in FIELDS.iter().enumerate() {
+        let el = element(root, &format!("f{i}"));
+        let want = if *clear { "héllo \u{1f600} 5".to_owned() } else { "*".repeat(9) };
+        assert_eq!(attr(el, "value"), Some(&AttributeValue::Text(want)), "{f}");
+        field.insert(el.id, i);
+    }
+    assert_eq!(attr(element(root, "hd"), "value"), None, "a hidden value is dropped");
+    let before = all.len();
+    set("a\u{20ac}b");
+    sleep(20).await;
+    let mut seen = 0;
+    for i in incrementals(before) {
+        if let Incremental::Input(input) = i {
+            let Some(&at) = field.get(&input.id) else {
+                panic!("an input event of #hd: {input:?}")
+            };
+            let (f, clear) = FIELDS[at];
+            assert_eq!(input.text, if clear { "a\u{20ac}b" } else { "***" }, "{f}");
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, FIELDS.len(), "one event per field set");
+    replay_stop();
+}
+
+/// The privacy classes as whole words (any ASCII whitespace between them, case as written),
+/// rrweb's names for them, and `contenteditable`, in the snapshot and for input events.
+#[wasm_bindgen_test]
+async fn privacy_classes_and_contenteditable_are_read_as_written() {
+    replay_stop();
+    set_root(
+        "<p id=\"m1\" class=\"x\trr-mask\">secret words</p><p id=\"m2\" contenteditable>secret words</p>\
+<p id=\"m3\" contenteditable=\"false\">plain words</p><p id=\"m4\" class=\"pg-maskx PG-MASK\">plain words</p>\
+<p id=\"m5\" class=\"a\npg-mask\">secret words</p><div id=\"b1\" class=\"rr-block\" style=\"width:10px\">gone</div>\
+<div id=\"i1\" class=\"rr-ignore\"><input id=\"in1\"></div><div id=\"i2\" class=\"x pg-ignore\"><input id=\"in2\"></div>\
+<input id=\"in3\"><object id=\"ob\"><p>inside</p></object>",
+    );
+    start(1000.0).await;
+    let all = events();
+    let root = snapshot(&all);
+    for (id, text) in [
+        ("m1", "****** *****"),
+        ("m2", "****** *****"),
+        ("m3", "plain words"),
+        ("m4", "plain words"),
+        ("m5", "****** *****"),
+        ("b1", ""),
+        ("ob", ""),
+    ] {
+        assert_eq!(texts(element(root, id)), text, "#{id}");
+    }
+    assert_eq!(attr(element(root, "b1"), "rr_width"), Some(&AttributeValue::Text("10px".into())));
+    let ids: Vec<i64> = ["in1", "in2", "in3"].iter().map(|id| element(root, id).id).collect();
+    let before = all.len();
+    js("for (const id of ['in1', 'in2', 'in3']) document.getElementById(id).value = 'typed';");
+    sleep(20).await;
+    let got: Vec<i64> = incrementals(before)
+        .iter()
+        .filter_map(|i| match i {
+            Incremental::Input(input) => Some(input.id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(got, [ids[2]], "only the field outside .rr-ignore and .pg-ignore");
+    replay_stop();
+}
+
+/// A radio checked by script unchecks the others of its group: each of them is recorded too
+/// (radios of another name, and a checkbox of the same name, are not).
+#[wasm_bindgen_test]
+async fn checking_a_radio_records_the_rest_of_its_group() {
+    record(
+        r#"<input id="r1" type="radio" name="g" value="a" checked><input id="r2" type="RADIO" name="g" value="b">
+<input id="r3" type="radio" name="h" value="c" checked><input id="cb" type="checkbox" name="g" checked>"#,
+        1000.0,
+    )
+    .await;
+    let all = events();
+    let root = snapshot(&all);
+    let id = |name: &str| element(root, name).id;
+    let before = all.len();
+    js("document.getElementById('r2').checked = true;");
+    sleep(20).await;
+    let got: Vec<(i64, String, bool)> = incrementals(before)
+        .iter()
+        .filter_map(|i| match i {
+            Incremental::Input(input) => Some((input.id, input.text.clone(), input.is_checked)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(got, [(id("r2"), "b".to_owned(), true), (id("r1"), "a".to_owned(), false)]);
+    replay_stop();
 }

@@ -8,10 +8,10 @@ use wasm_bindgen::JsValue;
 use super::super::dom::Ev;
 use super::super::dom::{self, Node, NodeList};
 use super::super::json;
-use super::super::mask::{self, InputPolicy};
+use super::super::mask;
 use super::super::mirror::UNMASK;
 use super::super::recorder::{INCREMENTAL, Recorder};
-use super::super::serialize::{Element, events_dropped};
+use super::super::serialize::events_dropped;
 use super::Hooks;
 
 /// Setters that change a field's value without an event.
@@ -53,8 +53,10 @@ pub(super) fn on_hook(r: &mut Recorder, tag: u32, this: &JsValue) -> bool {
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(method, js_name = getElementsByName)]
-    fn by_name(this: &Node, name: &str) -> NodeList;
+    /// The other radios of a radio's group in its document (`replay/js/hooks.js`): the
+    /// elements of its `name` whose `type` is `radio`; none without a name.
+    #[wasm_bindgen(js_name = pgRadios)]
+    fn radios(el: &Node) -> NodeList;
 }
 
 impl Recorder {
@@ -73,19 +75,14 @@ impl Recorder {
         if !matches!(tag.as_str(), "input" | "textarea" | "select") {
             return;
         }
-        let kind =
-            if tag == "input" { dom::text(el, "type").to_ascii_lowercase() } else { String::new() };
+        // The `type` property is lower case (the attribute matched ASCII case-insensitively).
+        let kind = if tag == "input" { dom::text(el, "type") } else { String::new() };
         let checked = dom::prop(el, "checked").as_bool() == Some(true);
         let text = if mask::is_choice(&kind) {
             dom::text(el, "value")
         } else {
-            let read = Element::read(el);
-            let autocomplete = read.attr("autocomplete").unwrap_or_default();
-            let policy = mask::input_policy(&tag, &kind, autocomplete, flags & UNMASK != 0);
-            if policy == InputPolicy::Drop {
-                return;
-            }
-            mask::input_value(&dom::text(el, "value"), policy).unwrap_or_default()
+            let Some(value) = mask::input_value(el, flags & UNMASK != 0) else { return };
+            value
         };
         let last = self.last_input.iter().position(|(i, _, _)| *i == id);
         if let Some(i) = last
@@ -108,16 +105,9 @@ impl Recorder {
         }
         self.emit(INCREMENTAL, &data);
         if group && kind == "radio" && checked {
-            let name = dom::text(el, "name");
-            if name.is_empty() {
-                return;
-            }
-            let others = self.doc.by_name(&name);
+            let others = radios(el);
             for i in 0..others.length() {
-                if let Some(other) = dom::item(&others, i)
-                    && other != *el
-                    && dom::text(&other, "type") == "radio"
-                {
+                if let Some(other) = dom::item(&others, i) {
                     self.on_input(&other, false);
                 }
             }

@@ -614,3 +614,51 @@ async fn the_config_is_asked_for_in_the_visitors_languages() {
         assert_eq!(sent(&endpoint)[0].path, format!("/forms/config?site=demo&form=quote{query}"));
     }
 }
+
+#[wasm_bindgen_test]
+async fn a_call_made_while_a_form_works_is_dropped_and_forms_keep_apart() {
+    let (a, b) = ("form-busy-a", "form-busy-b");
+    let (at_a, at_b) = ("https://form-busy-a.example", "https://form-busy-b.example");
+    mount(a, at_a, "{status: 201, body: '{}'}").await;
+    mount(b, at_b, "{status: 201, body: '{}'}").await;
+    fill_valid(a);
+    fill_valid(b);
+    // A page's `fetch` that makes both forms check an email that is not one while form `a`
+    // sends: `a` is busy and drops it (no error shows), `b` is not and shows its error.
+    run(&format!(
+        "window.__pgSavedFetch = window.fetch;
+         window.fetch = (url, init) => {{
+           window.fetch = __pgSavedFetch;
+           for (const id of [{a:?}, {b:?}]) {{
+             const email = document.getElementById(id).shadowRoot.querySelector('[name=email]');
+             email.value = 'not-an-email';
+             email.dispatchEvent(new FocusEvent('focusout', {{ bubbles: true }}));
+           }}
+           return __pgSavedFetch(url, init);
+         }};"
+    ));
+    submit(a);
+    until("a's thanks", || eval(a, "!root.querySelector('.ok').hidden").as_bool() == Some(true))
+        .await;
+    assert_eq!(posts(at_a).len(), 1);
+    assert!(posts(at_b).is_empty(), "b sent nothing");
+    let invalid = "root.querySelector('[name=email]').getAttribute('aria-invalid')";
+    // `a`'s submit checked every field before sending: that check stands.
+    let dropped = "a dropped the check made while it sent";
+    assert_eq!(eval(a, invalid).as_string().as_deref(), Some("false"), "{dropped}");
+    assert_eq!(eval(b, invalid).as_string().as_deref(), Some("true"), "b checked");
+    // `b` goes on with its own submission.
+    eval(
+        b,
+        "(() => { const email = root.querySelector('[name=email]'); email.value = 'jo@example.com';
+           email.dispatchEvent(new Event('input', {bubbles: true})); })()",
+    );
+    assert_eq!(eval(b, invalid).as_string().as_deref(), Some("false"), "b's error went");
+    submit(b);
+    until("b's thanks", || eval(b, "!root.querySelector('.ok').hidden").as_bool() == Some(true))
+        .await;
+    let (sent_a, sent_b) = (posts(at_a), posts(at_b));
+    assert_eq!(sent_b.len(), 1);
+    assert_eq!(sent_b[0].fields["email"], FieldValue::Text("jo@example.com".into()));
+    assert_ne!(sent_a[0].submission_id, sent_b[0].submission_id);
+}

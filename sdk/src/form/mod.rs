@@ -15,8 +15,8 @@
 //!         429 or 5xx: a message above the button, the values kept, the button back on.
 //! ```
 //!
-//! The form lives as long as the page (its one callback holds a weak reference, like the
-//! tracker's), and nothing it does throws into the page: the callback is guarded. Every event,
+//! The form lives as long as the page (leaked; its one callback holds a `&'static` to it, like
+//! the tracker's), and nothing it does throws into the page: the callback is guarded. Every event,
 //! promise and timer reaches it through `js/form-view.js` with the [`Signal`]'s number bound
 //! there: one closure instead of one per signal, each with its listener or timer guard, was a
 //! thousand bytes of wasm.
@@ -25,9 +25,9 @@ mod config;
 mod submit;
 mod view;
 
-use alloc::rc::{Rc, Weak};
+use alloc::boxed::Box;
 use alloc::string::String;
-use core::cell::RefCell;
+use core::cell::{OnceCell, RefCell};
 
 use pulsegate_schema::lead::FillSignals;
 use pulsegate_schema::{SiteKey, is_form_id};
@@ -113,7 +113,6 @@ extern "C" {
 /// One mounted form.
 #[derive(Debug)]
 struct Form {
-    me: Weak<RefCell<Form>>,
     /// The shadow root everything is rendered in.
     root: JsValue,
     endpoint: String,
@@ -139,8 +138,8 @@ struct Form {
     looks: u8,
     waiting_pressed: bool,
     /// The one guarded function every signal comes through (events, promises, the timer),
-    /// created once and kept as long as the form.
-    handler: Option<Handler>,
+    /// kept as long as the form (the page).
+    handler: Handler,
 }
 
 /// Mounts the form described by `target` (`{el, siteKey, formId, endpoint, lang?, tracker?}`); `false` when the
@@ -159,72 +158,65 @@ pub(crate) fn mount(target: &JsValue) -> bool {
     while endpoint.as_bytes().last() == Some(&b'/') {
         endpoint.pop();
     }
-    let rc = Rc::new_cyclic(|me| {
-        RefCell::new(Form {
-            me: me.clone(),
-            root,
-            endpoint,
-            site_key,
-            form_id,
-            tracker: get(target, "tracker"),
-            view: None,
-            shown_at: 0,
-            first_touch: None,
-            submit_press: false,
-            looks: 0,
-            waiting_pressed: false,
-            submission_id: None,
-            sending: false,
-            done: false,
-            handler: None,
-        })
-    });
+    // The form lives as long as the page: leaked, and its one callback holds a `&'static` to it.
+    let me: &'static OnceCell<RefCell<Form>> = Box::leak(Box::new(OnceCell::new()));
+    // Dropped while the form is busy: a re-entrant call (from a page script the form itself
+    // triggered) is not delivered.
+    let handler =
+        Handler::new(Closure::own_aborting(move |a: JsValue, signal: JsValue, field: JsValue| {
+            if let Some(Ok(mut form)) = me.get().map(RefCell::try_borrow_mut)
+                && let Some(&signal) = SIGNALS.get(signal.as_f64().unwrap_or(-1.0) as usize)
+            {
+                form.on(signal, &a, js::whole(field.as_f64()).map(|i| i as usize));
+            }
+            JsValue::UNDEFINED
+        }));
+    let form = Form {
+        root,
+        endpoint,
+        site_key,
+        form_id,
+        tracker: get(target, "tracker"),
+        view: None,
+        shown_at: 0,
+        first_touch: None,
+        submit_press: false,
+        looks: 0,
+        waiting_pressed: false,
+        submission_id: None,
+        sending: false,
+        done: false,
+        handler,
+    };
     // The visitor's languages for `/forms/config?lang=` (`de` from `data-lang`, else the
     // browser's, like `de-CH,de,en`), from the loader: asked for once, so not kept. Tags and
     // commas only: nothing else ever reaches the URL.
     let lang = text(target, "lang").filter(|l| {
         l.len() <= 200 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b',')
     });
-    if let Ok(mut form) = rc.try_borrow_mut() {
-        form.load(lang.as_deref().unwrap_or_default());
-    }
-    // The form lives as long as the page: its callbacks only hold weak references.
-    core::mem::forget(rc);
+    // Asked for before the form is in its cell: the answer comes in a later task, when it is.
+    form.load(lang.as_deref().unwrap_or_default());
+    // The cell was empty, so `set` cannot hand the form back; forgotten rather than dropped all
+    // the same (no drop of a form is linked).
+    core::mem::forget(me.set(RefCell::new(form)));
     true
 }
 
 impl Form {
     /// The guarded JS function delivering a signal (its second argument) to this form; an event
     /// in a field comes with the field's index (its third).
-    fn handler(&mut self) -> JsValue {
-        let me = self.me.clone();
-        let handler = self.handler.get_or_insert_with(|| {
-            // Dropped when the form is gone, or busy: a re-entrant call (from a page script the
-            // form itself triggered) is not delivered.
-            Handler::new(Closure::own_aborting(
-                move |a: JsValue, signal: JsValue, field: JsValue| {
-                    if let Some(rc) = me.upgrade()
-                        && let Ok(mut form) = rc.try_borrow_mut()
-                        && let Some(&signal) = SIGNALS.get(signal.as_f64().unwrap_or(-1.0) as usize)
-                    {
-                        form.on(signal, &a, js::whole(field.as_f64()).map(|i| i as usize));
-                    }
-                    JsValue::UNDEFINED
-                },
-            ))
-        });
-        handler.js().clone()
+    fn handler(&self) -> &JsValue {
+        self.handler.js()
     }
 
     /// `promise.then(ok, failed)`.
-    fn then(&mut self, promise: &JsValue, ok: Signal, failed: Signal) {
-        then_signal(promise, &self.handler(), ok as u8, failed as u8);
+    fn then(&self, promise: &JsValue, ok: Signal, failed: Signal) {
+        then_signal(promise, self.handler(), ok as u8, failed as u8);
     }
 
     /// Asks for the config in the languages `lang` (none when it is empty).
-    fn load(&mut self, lang: &str) {
-        let handler = self.handler();
-        load_config(&self.endpoint, &self.site_key, &self.form_id, lang, &handler);
+    fn load(&self, lang: &str) {
+        load_config(&self.endpoint, &self.site_key, &self.form_id, lang, self.handler());
     }
 
     fn on(&mut self, signal: Signal, a: &JsValue, field: Option<usize>) {
@@ -270,7 +262,7 @@ impl Form {
         }
         let Some(fields) = config::read(json) else { return };
         let Some(view) = view::render(&self.root, json, fields, &self.form_id) else { return };
-        listen(view.js(), &self.handler());
+        listen(view.js(), self.handler());
         self.shown_at = js::now();
         self.view = Some(view);
     }
@@ -352,7 +344,7 @@ impl Form {
                 view.busy(true);
             }
             // One look at a time: `sending` holds every other submit off until it fires.
-            later(&self.handler(), Signal::Waited as u8, WAIT_STEP_MS);
+            later(self.handler(), Signal::Waited as u8, WAIT_STEP_MS);
             return;
         }
         self.looks = 0;

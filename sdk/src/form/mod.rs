@@ -264,7 +264,8 @@ impl Form {
         let Some(view) = view::render(&self.root, json, fields, &self.form_id) else { return };
         listen(view.js(), self.handler());
         self.shown_at = js::now();
-        self.view = Some(view);
+        // There was none (see above): forgotten, so no drop of a view is linked.
+        core::mem::forget(self.view.replace(view));
     }
 
     /// A trusted event (the visitor's, or the browser's autofill; never a page script's) in the

@@ -32,6 +32,7 @@
 //! which message shows where, the traps, the state.
 
 use alloc::vec::Vec;
+use core::mem::ManuallyDrop;
 
 use pulsegate_schema::FormField;
 use pulsegate_schema::lead::FieldValue;
@@ -108,7 +109,10 @@ pub(crate) fn render(
     fields: Vec<FieldView>,
     form_id: &str,
 ) -> Option<View> {
+    // Not dropped when the markup fails (see `config::read`).
+    let fields = ManuallyDrop::new(fields);
     let js = js::object(build(root, json, form_id))?;
+    let fields = ManuallyDrop::into_inner(fields);
     for (i, f) in fields.iter().enumerate() {
         // The limit the rules apply, on every text-like control (the schema's `max_chars`).
         limit(&js, i, max_chars(&f.field));

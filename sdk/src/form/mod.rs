@@ -310,10 +310,9 @@ impl Form {
         let Some(view) = &mut self.view else { return };
         let Some(i) = i else { return };
         let invalid = view.fields.get(i).is_some_and(|f| f.invalid);
-        let values = view.values();
-        let value = values.get(i).and_then(Option::as_ref);
-        if invalid || (leaving && view::filled(value)) {
-            view.check(i, value);
+        let value = view::value(&view.values(), i);
+        if invalid || (leaving && view::filled(value.as_ref())) {
+            view.check(i, value.as_ref());
         }
     }
 
@@ -324,8 +323,8 @@ impl Form {
         let Some(view) = &mut self.view else { return };
         let values = view.values();
         let mut first_invalid = None;
-        for (i, value) in values.iter().enumerate() {
-            if !view.check(i, value.as_ref()) && first_invalid.is_none() {
+        for i in 0..view.fields.len() {
+            if !view.check(i, view::value(&values, i).as_ref()) && first_invalid.is_none() {
                 first_invalid = Some(i);
             }
         }

@@ -143,25 +143,26 @@ impl FieldView {
     }
 }
 
+/// Field `i`'s value of `values` (what [`View::values`] read) as the submission carries it: a
+/// checkbox's state, a chosen radio's value, or the text without surrounding whitespace; `None`
+/// when empty. Taken one by one, not collected into a vector of them.
+pub(crate) fn value(values: &JsValue, i: usize) -> Option<FieldValue> {
+    let v = item(values, i as u32);
+    match v.as_bool() {
+        Some(on) => Some(FieldValue::Bool(on)),
+        None => v.as_string().map(FieldValue::Text),
+    }
+}
+
 /// Whether a value has anything in it (a ticked box, a choice, text).
 pub(crate) fn filled(value: Option<&FieldValue>) -> bool {
     !matches!(value, None | Some(FieldValue::Bool(false)))
 }
 
 impl View {
-    /// Every field's value as the submission carries it, in order: a checkbox's state, a chosen
-    /// radio's value, or the text without surrounding whitespace; `None` when empty. One call.
-    pub(crate) fn values(&self) -> Vec<Option<FieldValue>> {
-        let values = read(&self.js);
-        (0..self.fields.len())
-            .map(|i| {
-                let v = item(&values, i as u32);
-                match v.as_bool() {
-                    Some(on) => Some(FieldValue::Bool(on)),
-                    None => v.as_string().map(FieldValue::Text),
-                }
-            })
-            .collect()
+    /// Every field's value, read in one call: each taken by [`value`].
+    pub(crate) fn values(&self) -> JsValue {
+        read(&self.js)
     }
 
     /// Checks field `i`'s `value` with the server's rules and shows the outcome (the rule's

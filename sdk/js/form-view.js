@@ -99,12 +99,12 @@ export const kind = (f) => TYPES.indexOf(f && f.type);
 const TYPED = { email: 1, tel: 1, url: 1, number: 1, date: 1 };
 
 /**
- * Renders config `c` (form `formId`) into the shadow root `root`. Answers the view the functions
+ * Renders config `c` (as `load` answered it, with the form's id) into the shadow root `root`. Answers the view the functions
  * below take: `[form, button, status, success, trap input, ...fields]` with the config as `c`,
  * each field as `[error element, input, …]` (a radio group's radios), in the config's order;
  * `undefined` when anything fails (nothing throws).
  */
-export function render(root, c, formId) {
+export function render(root, c) {
   try {
     const doc = root.ownerDocument;
     const say = c.messages;
@@ -125,7 +125,7 @@ export function render(root, c, formId) {
     const wrapper = add(root, "div", { class: "pg", part: "root" });
     // Named by its id, so the tracker's form interactions (which follow focus into this shadow
     // root) report it as the form it is.
-    const form = add(wrapper, "form", { novalidate: "", name: formId, lang: c.lang });
+    const form = add(wrapper, "form", { novalidate: "", name: c.$[1], lang: c.lang });
     const fields = c.fields.map((f, n) => {
       const id = "f" + n;
       const errorId = "e" + n;
@@ -340,10 +340,11 @@ const cut = (text, max) => {
  * those, `pageUrl` and `referrer` (a string or `undefined`), the trap input's value (cut to
  * `maxHoneypot` bytes), the tracker's ids of `p` (what `page` answered) the wasm checked (bit 0 of
  * `ids` the session id, 1 the visitor id, 2 the fingerprint id), how many fields the browser shows
- * as autofilled (`autofilled`), with what else the wasm decided.
+ * as autofilled (`autofilled`), the site key and the form's id `load` put in the config, with
+ * what else the wasm decided.
  * Absent members (`undefined`) are left out.
  */
-export function body(v, formId, siteKey, id, p, ids, maxHoneypot, fillMs,
+export function body(v, id, p, ids, maxHoneypot, fillMs,
   typed, keyless, activeMs, trusted, max, pageUrl, referrer) {
   try {
     const [session, visitor, fingerprint] = [2, 3, 4].map((i) => (ids >> (i - 2)) & 1 ? p[i] : undefined);
@@ -364,8 +365,8 @@ export function body(v, formId, siteKey, id, p, ids, maxHoneypot, fillMs,
     }
     const [source, medium, campaign, term, content] = page;
     return JSON.stringify({
-      form_id: formId,
-      site_key: siteKey,
+      form_id: v.c.$[1],
+      site_key: v.c.$[0],
       submission_id: id,
       fields,
       session_id: session,
@@ -439,14 +440,15 @@ export function then(promise, h, ok, failed) {
 
 /**
  * The config of form `form` of site `site` from `endpoint` (in language list `lang` unless it is
- * empty; the wasm checked all four): its parsed JSON body to `h` as signal 0 (`0` instead when the
- * answer is not `ok`: 403 for an origin that is not one of the site's domains, 404, 5xx), a
- * failure as signal 9.
+ * empty; the wasm checked all four): its parsed JSON body to `h` as signal 0, with the site key and
+ * the form's id as its `$` (`[site, form]`: `render` and `body` read them there, so the wasm keeps
+ * neither; `0` instead when the answer is not `ok`: 403 for an origin that is not one of the
+ * site's domains, 404, 5xx), a failure as signal 9.
  */
 export function load(endpoint, site, form, lang, h) {
   try {
     const url = endpoint + "/forms/config?site=" + site + "&form=" + form + (lang ? "&lang=" + lang : "");
-    then(fetch(url).then((r) => (r.ok ? r.json() : 0)), h, 0, 9);
+    then(fetch(url).then((r) => (r.ok ? r.json() : 0)).then((c) => (c && (c.$ = [site, form]), c)), h, 0, 9);
   } catch (_) {
     // The page's `fetch` threw: nothing comes.
   }

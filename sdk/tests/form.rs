@@ -126,6 +126,8 @@ async fn the_config_renders_as_accessible_native_markup() {
     assert_eq!(eval_str(id, "root.querySelector('button').type"), "submit");
     // The config's language and messages: the form's `lang`, the select's empty choice.
     assert_eq!(eval_str(id, "root.querySelector('form').lang"), "en");
+    // Named by its id, as the tracker's form interactions report it.
+    assert_eq!(eval_str(id, "root.querySelector('form').getAttribute('name')"), "quote");
     assert_eq!(eval_str(id, "root.querySelector('[name=bill] option').textContent"), "Choose…");
     // The trap is out of the tab order and hidden from assistive technology.
     assert_eq!(eval(id, "root.querySelector('[name=website]').tabIndex").as_f64(), Some(-1.0));

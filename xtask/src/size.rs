@@ -541,8 +541,14 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// the tracker's callbacks refuse re-entry by their `RefCell`, as the browser tests of re-entry
 /// pin), so the glue makes it without the lock it takes around an `FnMut`'s every call:
 /// 14,055 → 14,049 B (chunk 4,956 → 4,942, wasm 7,933 → 7,940); `tracker.js` 34,736 → 34,722 B,
-/// `pulse.js` with its chunks 43,932 → 43,924 B. The budget holds 14,049 B with about 0.05 %.
-const FORM_BUDGET: usize = 14_056;
+/// `pulse.js` with its chunks 43,932 → 43,924 B.
+///
+/// The site key and the form's id, checked at mount, handed to `load` only and put by it into the
+/// parsed config (`$`), where `render` (the form's `name`) and `body` read them, instead of kept
+/// in the form and passed again to both: 14,049 → 13,981 B (wasm 7,940 → 7,860, chunk 4,942 →
+/// 4,955); `tracker.js` unchanged, `pulse.js` with its chunks 43,924 → 43,850 B. The browser
+/// tests parse both out of every body. The budget holds 13,981 B with about 0.05 %.
+const FORM_BUDGET: usize = 13_988;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

@@ -116,9 +116,6 @@ struct Form {
     /// The shadow root everything is rendered in.
     root: JsValue,
     endpoint: String,
-    /// The site key, checked (`SiteKey::is_valid`).
-    site_key: String,
-    form_id: String,
     /// The tracker to link leads to: `target.tracker` (the npm package's API) when it is an
     /// object, else `window.PulseGate` when the form is submitted (`js/form-view.js`'s `page`).
     tracker: JsValue,
@@ -174,8 +171,6 @@ pub(crate) fn mount(target: &JsValue) -> bool {
     let form = Form {
         root,
         endpoint,
-        site_key,
-        form_id,
         tracker: get(target, "tracker"),
         view: None,
         shown_at: 0,
@@ -195,7 +190,15 @@ pub(crate) fn mount(target: &JsValue) -> bool {
         l.len() <= 200 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b',')
     });
     // Asked for before the form is in its cell: the answer comes in a later task, when it is.
-    form.load(lang.as_deref().unwrap_or_default());
+    // The site key (checked: `SiteKey::is_valid`) and the form's id come back with the config
+    // (`js/form-view.js`'s `load`), for the markup and the submission: the form keeps neither.
+    load_config(
+        &form.endpoint,
+        &site_key,
+        &form_id,
+        lang.as_deref().unwrap_or_default(),
+        form.handler(),
+    );
     // The cell was empty, so `set` cannot hand the form back; forgotten rather than dropped all
     // the same (no drop of a form is linked).
     core::mem::forget(me.set(RefCell::new(form)));
@@ -212,11 +215,6 @@ impl Form {
     /// `promise.then(ok, failed)`.
     fn then(&self, promise: &JsValue, ok: Signal, failed: Signal) {
         then_signal(promise, self.handler(), ok as u8, failed as u8);
-    }
-
-    /// Asks for the config in the languages `lang` (none when it is empty).
-    fn load(&self, lang: &str) {
-        load_config(&self.endpoint, &self.site_key, &self.form_id, lang, self.handler());
     }
 
     fn on(&mut self, signal: Signal, a: &JsValue, field: Option<usize>) {
@@ -261,7 +259,7 @@ impl Form {
             return;
         }
         let Some(fields) = config::read(json) else { return };
-        let Some(view) = view::render(&self.root, json, fields, &self.form_id) else { return };
+        let Some(view) = view::render(&self.root, json, fields) else { return };
         listen(view.js(), self.handler());
         self.shown_at = js::now();
         // There was none (see above): forgotten, so no drop of a view is linked.
@@ -355,8 +353,6 @@ impl Form {
         self.submission_id = Some(id);
         let Some(view) = &self.view else { return };
         let envelope = submit::Envelope {
-            form_id: &self.form_id,
-            site_key: &self.site_key,
             submission_id: id,
             page,
             fill_ms: js::now().saturating_sub(self.shown_at),

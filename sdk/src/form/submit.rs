@@ -30,10 +30,7 @@ use crate::url;
 
 /// Everything one submission carries besides the form's values.
 #[derive(Debug)]
-pub(crate) struct Envelope<'a> {
-    pub(crate) form_id: &'a str,
-    /// The site key, checked.
-    pub(crate) site_key: &'a str,
+pub(crate) struct Envelope {
     pub(crate) submission_id: [u8; 16],
     /// What [`page`] answered: the page's URL and referrer, the tracker's ids.
     pub(crate) page: JsValue,
@@ -57,8 +54,6 @@ extern "C" {
     #[wasm_bindgen(js_name = body)]
     fn write(
         view: &JsValue,
-        form_id: &str,
-        site_key: &str,
         submission_id: &str,
         page: &JsValue,
         ids: u32,
@@ -75,7 +70,7 @@ extern "C" {
 }
 
 /// The JSON text of the submission of `view`'s current values (a `LeadSubmission`).
-pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
+pub(crate) fn body(view: &View, envelope: &Envelope) -> String {
     let at = |i| item(&envelope.page, i).as_string();
     // The page URL without its fragment and credential-like parameters, as the tracker sends it
     // (cut to the schema's limit).
@@ -88,8 +83,6 @@ pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
     let fill = &envelope.fill;
     write(
         view.js(),
-        envelope.form_id,
-        envelope.site_key,
         &uuid_text(&envelope.submission_id),
         &envelope.page,
         ids,

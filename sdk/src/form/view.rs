@@ -74,11 +74,11 @@ pub(crate) struct FieldFill {
 
 #[wasm_bindgen(module = "/js/form-view.js")]
 extern "C" {
-    /// Builds the markup of `config` (the parsed `/forms/config` answer) for form `form_id` in
-    /// `root`: the view (`[form, button, status, success, trap, ...fields]`); `undefined` when
+    /// Builds the markup of `config` (the parsed `/forms/config` answer, with the form's id that
+    /// `load` put in it) in `root`: the view (`[form, button, status, success, trap, ...fields]`); `undefined` when
     /// it failed. See `js/form-view.js`.
     #[wasm_bindgen(js_name = render)]
-    fn build(root: &JsValue, config: &JsValue, form_id: &str) -> JsValue;
+    fn build(root: &JsValue, config: &JsValue) -> JsValue;
     /// Sets field `i`'s `maxlength` to `max` when it takes text.
     fn limit(view: &JsValue, i: usize, max: u32);
     /// Every field's value: `true`/`false`, a string, or `undefined` when empty.
@@ -101,17 +101,12 @@ extern "C" {
     fn focus_field(view: &JsValue, i: usize);
 }
 
-/// Renders the config `json` (its `fields` read by `config::read`, the form `form_id`) into
-/// `root` (the shadow root).
-pub(crate) fn render(
-    root: &JsValue,
-    json: &JsValue,
-    fields: Vec<FieldView>,
-    form_id: &str,
-) -> Option<View> {
+/// Renders the config `json` (its `fields` read by `config::read`) into `root` (the shadow
+/// root).
+pub(crate) fn render(root: &JsValue, json: &JsValue, fields: Vec<FieldView>) -> Option<View> {
     // Not dropped when the markup fails (see `config::read`).
     let fields = ManuallyDrop::new(fields);
-    let js = js::object(build(root, json, form_id))?;
+    let js = js::object(build(root, json))?;
     let fields = ManuallyDrop::into_inner(fields);
     for (i, f) in fields.iter().enumerate() {
         // The limit the rules apply, on every text-like control (the schema's `max_chars`).

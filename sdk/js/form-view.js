@@ -17,6 +17,8 @@
 // `--pg-max-width`. `:where()` keeps the element reset at zero specificity, so every rule after it
 // wins over it.
 
+import { post } from "./host.js";
+
 const CSS =
   ":host{display:block}" +
   ".pg{all:initial;display:block;box-sizing:border-box;max-width:var(--pg-max-width,36em);" +
@@ -344,7 +346,7 @@ const cut = (text, max) => {
  * what else the wasm decided.
  * Absent members (`undefined`) are left out.
  */
-export function body(v, id, p, ids, maxHoneypot, fillMs,
+function body(v, id, p, ids, maxHoneypot, fillMs,
   typed, keyless, activeMs, trusted, max, pageUrl, referrer) {
   try {
     const [session, visitor, fingerprint] = [2, 3, 4].map((i) => (ids >> (i - 2)) & 1 ? p[i] : undefined);
@@ -385,6 +387,13 @@ export function body(v, id, p, ids, maxHoneypot, fillMs,
     return "";
   }
 }
+
+/**
+ * `POST <endpoint>/lead.capture` of the submission `body` writes from the same arguments (the
+ * endpoint `load` put in the config): the request's promise, `undefined` when the page's `fetch`
+ * throws. The JSON text goes from here to the request, not through the wasm.
+ */
+export const send = (v, ...args) => post(v.c.$[2] + "/lead.capture", body(v, ...args), false);
 
 /**
  * What a submission needs from the page and from tracker `t` (the target's, else
@@ -440,15 +449,15 @@ export function then(promise, h, ok, failed) {
 
 /**
  * The config of form `form` of site `site` from `endpoint` (in language list `lang` unless it is
- * empty; the wasm checked all four): its parsed JSON body to `h` as signal 0, with the site key and
- * the form's id as its `$` (`[site, form]`: `render` and `body` read them there, so the wasm keeps
- * neither; `0` instead when the answer is not `ok`: 403 for an origin that is not one of the
+ * empty; the wasm checked all four): its parsed JSON body to `h` as signal 0, with the site key,
+ * the form's id and the endpoint as its `$` (`[site, form, endpoint]`: `render`, `body` and `send`
+ * read them there, so the wasm keeps none of them; `0` instead when the answer is not `ok`: 403 for an origin that is not one of the
  * site's domains, 404, 5xx), a failure as signal 9.
  */
 export function load(endpoint, site, form, lang, h) {
   try {
     const url = endpoint + "/forms/config?site=" + site + "&form=" + form + (lang ? "&lang=" + lang : "");
-    then(fetch(url).then((r) => (r.ok ? r.json() : 0)).then((c) => (c && (c.$ = [site, form]), c)), h, 0, 9);
+    then(fetch(url).then((r) => (r.ok ? r.json() : 0)).then((c) => (c && (c.$ = [site, form, endpoint]), c)), h, 0, 9);
   } catch (_) {
     // The page's `fetch` threw: nothing comes.
   }

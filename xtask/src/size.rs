@@ -547,8 +547,16 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// parsed config (`$`), where `render` (the form's `name`) and `body` read them, instead of kept
 /// in the form and passed again to both: 14,049 → 13,981 B (wasm 7,940 → 7,860, chunk 4,942 →
 /// 4,955); `tracker.js` unchanged, `pulse.js` with its chunks 43,924 → 43,850 B. The browser
-/// tests parse both out of every body. The budget holds 13,981 B with about 0.05 %.
-const FORM_BUDGET: usize = 13_988;
+/// tests parse both out of every body.
+///
+/// The submission written and sent by one JS call (`send` in `js/form-view.js`: `body`'s JSON text
+/// posted by `js/host.js`'s `post` to the endpoint `load` put in the config beside the site key
+/// and the form's id) instead of the text handed to the wasm and back, and the form's endpoint
+/// copied with `/lead.capture` appended for each try: the form keeps no endpoint, and no JSON text
+/// crosses into the wasm. 13,981 → 13,867 B (wasm 7,860 → 7,727, chunk 4,955 → 4,973);
+/// `tracker.js` unchanged, `pulse.js` with its chunks 43,850 → 43,779 B. The budget holds 13,867 B
+/// with about 0.05 %.
+const FORM_BUDGET: usize = 13_874;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

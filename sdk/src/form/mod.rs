@@ -26,7 +26,6 @@ mod submit;
 mod view;
 
 use alloc::boxed::Box;
-use alloc::string::String;
 use core::cell::{OnceCell, RefCell};
 
 use pulsegate_schema::lead::FillSignals;
@@ -115,7 +114,6 @@ extern "C" {
 struct Form {
     /// The shadow root everything is rendered in.
     root: JsValue,
-    endpoint: String,
     /// The tracker to link leads to: `target.tracker` (the npm package's API) when it is an
     /// object, else `window.PulseGate` when the form is submitted (`js/form-view.js`'s `page`).
     tracker: JsValue,
@@ -170,7 +168,6 @@ pub(crate) fn mount(target: &JsValue) -> bool {
         }));
     let form = Form {
         root,
-        endpoint,
         tracker: get(target, "tracker"),
         view: None,
         shown_at: 0,
@@ -190,10 +187,11 @@ pub(crate) fn mount(target: &JsValue) -> bool {
         l.len() <= 200 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b',')
     });
     // Asked for before the form is in its cell: the answer comes in a later task, when it is.
-    // The site key (checked: `SiteKey::is_valid`) and the form's id come back with the config
-    // (`js/form-view.js`'s `load`), for the markup and the submission: the form keeps neither.
+    // The endpoint, the site key (checked: `SiteKey::is_valid`) and the form's id come back with
+    // the config (`js/form-view.js`'s `load`), for the markup and the submission: the form keeps
+    // none of them.
     load_config(
-        &form.endpoint,
+        &endpoint,
         &site_key,
         &form_id,
         lang.as_deref().unwrap_or_default(),
@@ -358,13 +356,10 @@ impl Form {
             fill_ms: js::now().saturating_sub(self.shown_at),
             fill,
         };
-        let body = submit::body(view, &envelope);
         view.say("", None);
         view.busy(true);
         self.sending = true;
-        let mut url = self.endpoint.clone();
-        url.push_str("/lead.capture");
-        let request = js::post(&url, &body, false);
+        let request = submit::send(view, &envelope);
         self.then(&request, Signal::Sent, Signal::Failed);
     }
 

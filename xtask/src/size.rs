@@ -554,9 +554,10 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// and the form's id) instead of the text handed to the wasm and back, and the form's endpoint
 /// copied with `/lead.capture` appended for each try: the form keeps no endpoint, and no JSON text
 /// crosses into the wasm. 13,981 → 13,867 B (wasm 7,860 → 7,727, chunk 4,955 → 4,973);
-/// `tracker.js` unchanged, `pulse.js` with its chunks 43,850 → 43,779 B. The budget holds 13,867 B
-/// with about 0.05 %.
-const FORM_BUDGET: usize = 13_874;
+/// `tracker.js` unchanged, `pulse.js` with its chunks 43,850 → 43,779 B. A failed submission's
+/// message handed over by its key instead of by a `Say` variant matched to that key: 13,848 B
+/// (wasm 7,708); `pulse.js` 43,753 B. The budget holds 13,848 B with about 0.05 %.
+const FORM_BUDGET: usize = 13_855;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

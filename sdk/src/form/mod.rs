@@ -239,7 +239,7 @@ impl Form {
             Signal::Leave => self.recheck(field, true),
             Signal::Sent => self.answered(a),
             Signal::Refused => self.refused(a),
-            Signal::Failed => self.failed(Say::Failure),
+            Signal::Failed => self.failed("failure"),
             Signal::Ignore => {}
             Signal::Waited => {
                 self.sending = false;
@@ -346,7 +346,7 @@ impl Form {
         self.looks = 0;
         let fill = self.fill_signals(trusted);
         let Some(id) = self.submission_id.or_else(js::random_bytes) else {
-            return self.failed(Say::Failure);
+            return self.failed("failure");
         };
         self.submission_id = Some(id);
         let Some(view) = &self.view else { return };
@@ -373,12 +373,12 @@ impl Form {
                 view.succeed();
             }
         } else if status == 429.0 {
-            self.failed(Say::TooMany);
+            self.failed("too_many");
         } else if (400.0..500.0).contains(&status) {
             let body = call0(response, "json");
             self.then(&body, Signal::Refused, Signal::Failed);
         } else {
-            self.failed(Say::Failure);
+            self.failed("failure");
         }
     }
 
@@ -387,7 +387,7 @@ impl Form {
     fn refused(&mut self, body: &JsValue) {
         let error = get(body, "error");
         let field = text(&error, "field");
-        self.failed(Say::Nothing);
+        self.failed("");
         let Some(view) = &mut self.view else { return };
         let message = text(&error, "message");
         let at = field.as_deref().and_then(|f| f.strip_prefix("fields."));
@@ -402,28 +402,15 @@ impl Form {
         }
     }
 
-    /// The submission did not go through: say so, keep every value, allow another try.
-    fn failed(&mut self, say: Say) {
+    /// The submission did not go through: say so above the button (the message `key`, in the
+    /// form's language: `failure` when it was not sent or the server failed, `too_many` for a
+    /// `429`, none when the answer's own message goes elsewhere), keep every value, allow another
+    /// try.
+    fn failed(&mut self, key: &str) {
         self.sending = false;
         if let Some(view) = &self.view {
             view.busy(false);
-            let key = match say {
-                Say::Failure => "failure",
-                Say::TooMany => "too_many",
-                Say::Nothing => "",
-            };
             view.say(key, None);
         }
     }
-}
-
-/// What a failed submission says above the button (in the form's language).
-#[derive(Clone, Copy, Debug)]
-enum Say {
-    /// Not sent, or the server failed (the form's `failure_message`, else the built-in one).
-    Failure,
-    /// `429`.
-    TooMany,
-    /// Nothing: the answer's own message goes elsewhere.
-    Nothing,
 }

@@ -664,3 +664,24 @@ async fn a_call_made_while_a_form_works_is_dropped_and_forms_keep_apart() {
     assert_eq!(sent_b[0].fields["email"], FieldValue::Text("jo@example.com".into()));
     assert_ne!(sent_a[0].submission_id, sent_b[0].submission_id);
 }
+
+#[wasm_bindgen_test]
+async fn too_many_tries_say_so_and_keep_the_form_usable() {
+    let endpoint = "https://form-429.example";
+    let id = "form-429";
+    mount(id, endpoint, "{status: 429}").await;
+    fill_valid(id);
+    submit(id);
+    until("the refusal", || {
+        eval(id, "!root.querySelector('button').disabled && root.querySelector('.status').textContent !== ''")
+            .as_bool()
+            == Some(true)
+    })
+    .await;
+    assert_eq!(posts(endpoint).len(), 1);
+    assert_eq!(
+        eval_str(id, "root.querySelector('.status').textContent"),
+        "Too many tries in a row. Please wait a minute and try again."
+    );
+    assert_eq!(eval_str(id, "root.querySelector('[name=email]').value"), "jane@example.com");
+}

@@ -140,15 +140,15 @@ struct Form {
 /// Mounts the form described by `target` (`{el, siteKey, formId, endpoint, lang?, tracker?}`); `false` when the
 /// target is unusable (see `crate::mount`).
 pub(crate) fn mount(target: &JsValue) -> bool {
-    let (Some(el), Some(site_key), Some(form_id), Some(mut endpoint)) = (
-        object(get(target, "el")),
+    let (Some(site_key), Some(form_id), Some(mut endpoint)) = (
         text(target, "siteKey").filter(|k| SiteKey::is_valid(k)),
         text(target, "formId").filter(|f| is_form_id(f)),
         text(target, "endpoint").filter(|e| e.starts_with("https://") || e.starts_with("http://")),
     ) else {
         return false;
     };
-    let Some(root) = object(attach(&el)) else { return false };
+    // An `el` that is not an element (or has a shadow root already) gets none.
+    let Some(root) = object(attach(&get(target, "el"))) else { return false };
     // Without its trailing slashes, in place.
     while endpoint.as_bytes().last() == Some(&b'/') {
         endpoint.pop();

@@ -14,7 +14,6 @@
 //! percent-decoder in the wasm cost more than that call. The browser tests parse every body the form
 //! sends into the schema's type (`deny_unknown_fields`), so the two cannot drift apart unnoticed.
 
-
 use pulsegate_schema::FingerprintId;
 use pulsegate_schema::lead::FillSignals;
 use pulsegate_schema::limits;

@@ -628,7 +628,8 @@ async fn a_call_made_while_a_form_works_is_dropped_and_forms_keep_apart() {
     fill_valid(a);
     fill_valid(b);
     // A page's `fetch` that makes both forms check an email that is not one while form `a`
-    // sends: `a` is busy and drops it (no error shows), `b` is not and shows its error.
+    // sends: `a` is busy and drops it (no error shows), `b` is not and shows its error. A
+    // `submit` of `a` then is dropped too, but its default (leaving the page) is still prevented.
     run(&format!(
         "window.__pgSavedFetch = window.fetch;
          window.fetch = (url, init) => {{
@@ -638,6 +639,8 @@ async fn a_call_made_while_a_form_works_is_dropped_and_forms_keep_apart() {
              email.value = 'not-an-email';
              email.dispatchEvent(new FocusEvent('focusout', {{ bubbles: true }}));
            }}
+           const form = document.getElementById({a:?}).shadowRoot.querySelector('form');
+           window.__pgNotPrevented = form.dispatchEvent(new Event('submit', {{ cancelable: true }}));
            return __pgSavedFetch(url, init);
          }};"
     ));
@@ -646,6 +649,11 @@ async fn a_call_made_while_a_form_works_is_dropped_and_forms_keep_apart() {
         .await;
     assert_eq!(posts(at_a).len(), 1);
     assert!(posts(at_b).is_empty(), "b sent nothing");
+    assert_eq!(
+        run("return __pgNotPrevented;").as_bool(),
+        Some(false),
+        "a's submit stayed on the page"
+    );
     let invalid = "root.querySelector('[name=email]').getAttribute('aria-invalid')";
     // `a`'s submit checked every field before sending: that check stands.
     let dropped = "a dropped the check made while it sent";

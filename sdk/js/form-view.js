@@ -426,13 +426,20 @@ export function page(t) {
 // the button).
 const EVENTS = [["submit", 1], ["input", 2], ["keydown", 3], ["pointerdown", 3], ["focusin", 4], ["focusout", 5]];
 
-/** The form's event listeners: each event to handler `h` with its signal and its field's index (-1 for none). */
+/**
+ * The form's event listeners: each event to handler `h` with its signal and its field's index (-1
+ * for none). A `submit` never reaches the page's URL: its default is prevented here, even when
+ * the handler is busy and drops it.
+ */
 export function listen(v, h) {
   try {
     const field = (event) => v.slice(FIRST).findIndex(([, ...inputs]) => inputs.includes(event.target));
     const submits = ({ key, target }) => key == "Enter" || ((key == null || key == " ") && target.type == "submit");
     for (const [kind, signal] of EVENTS)
-      v[0].addEventListener(kind, (event) => h(event, signal == 3 && submits(event) ? 11 : signal, field(event)));
+      v[0].addEventListener(kind, (event) => {
+        if (signal == 1) event.preventDefault();
+        h(event, signal == 3 && submits(event) ? 11 : signal, field(event));
+      });
   } catch (_) {
     // Never into the page.
   }

@@ -220,7 +220,6 @@ impl Form {
             // Not a config (a refused request's `0`): nothing shows.
             Signal::ConfigJson => self.render(a),
             Signal::Submit => {
-                call0(a, "preventDefault");
                 let pressed = js::flag(a, "isTrusted") && self.submit_press;
                 self.submit_press = false;
                 self.submit(pressed);

@@ -50,7 +50,7 @@ enum Signal {
     /// The config's JSON body, parsed (`0` when the request was refused: 403 for an origin
     /// that is not one of the site's domains, 404, 5xx).
     ConfigJson = 0,
-    /// `submit` on the form element.
+    /// `submit` on the form element (its default prevented by the listener).
     Submit = 1,
     /// `input` in a field.
     Input = 2,

@@ -17,6 +17,8 @@
 // `--pg-max-width`. `:where()` keeps the element reset at zero specificity, so every rule after it
 // wins over it.
 
+import { post } from "./host.js";
+
 const CSS =
   ":host{display:block}" +
   ".pg{all:initial;display:block;box-sizing:border-box;max-width:var(--pg-max-width,36em);" +
@@ -99,12 +101,12 @@ export const kind = (f) => TYPES.indexOf(f && f.type);
 const TYPED = { email: 1, tel: 1, url: 1, number: 1, date: 1 };
 
 /**
- * Renders config `c` (form `formId`) into the shadow root `root`. Answers the view the functions
+ * Renders config `c` (as `load` answered it, with the form's id) into the shadow root `root`. Answers the view the functions
  * below take: `[form, button, status, success, trap input, ...fields]` with the config as `c`,
  * each field as `[error element, input, …]` (a radio group's radios), in the config's order;
  * `undefined` when anything fails (nothing throws).
  */
-export function render(root, c, formId) {
+export function render(root, c) {
   try {
     const doc = root.ownerDocument;
     const say = c.messages;
@@ -125,7 +127,7 @@ export function render(root, c, formId) {
     const wrapper = add(root, "div", { class: "pg", part: "root" });
     // Named by its id, so the tracker's form interactions (which follow focus into this shadow
     // root) report it as the form it is.
-    const form = add(wrapper, "form", { novalidate: "", name: formId, lang: c.lang });
+    const form = add(wrapper, "form", { novalidate: "", name: c.$[1], lang: c.lang });
     const fields = c.fields.map((f, n) => {
       const id = "f" + n;
       const errorId = "e" + n;
@@ -340,10 +342,11 @@ const cut = (text, max) => {
  * those, `pageUrl` and `referrer` (a string or `undefined`), the trap input's value (cut to
  * `maxHoneypot` bytes), the tracker's ids of `p` (what `page` answered) the wasm checked (bit 0 of
  * `ids` the session id, 1 the visitor id, 2 the fingerprint id), how many fields the browser shows
- * as autofilled (`autofilled`), with what else the wasm decided.
+ * as autofilled (`autofilled`), the site key and the form's id `load` put in the config, with
+ * what else the wasm decided.
  * Absent members (`undefined`) are left out.
  */
-export function body(v, formId, siteKey, id, p, ids, maxHoneypot, fillMs,
+function body(v, id, p, ids, maxHoneypot, fillMs,
   typed, keyless, activeMs, trusted, max, pageUrl, referrer) {
   try {
     const [session, visitor, fingerprint] = [2, 3, 4].map((i) => (ids >> (i - 2)) & 1 ? p[i] : undefined);
@@ -364,8 +367,8 @@ export function body(v, formId, siteKey, id, p, ids, maxHoneypot, fillMs,
     }
     const [source, medium, campaign, term, content] = page;
     return JSON.stringify({
-      form_id: formId,
-      site_key: siteKey,
+      form_id: v.c.$[1],
+      site_key: v.c.$[0],
       submission_id: id,
       fields,
       session_id: session,
@@ -384,6 +387,13 @@ export function body(v, formId, siteKey, id, p, ids, maxHoneypot, fillMs,
     return "";
   }
 }
+
+/**
+ * `POST <endpoint>/lead.capture` of the submission `body` writes from the same arguments (the
+ * endpoint `load` put in the config): the request's promise, `undefined` when the page's `fetch`
+ * throws. The JSON text goes from here to the request, not through the wasm.
+ */
+export const send = (v, ...args) => post(v.c.$[2] + "/lead.capture", body(v, ...args), false);
 
 /**
  * What a submission needs from the page and from tracker `t` (the target's, else
@@ -416,13 +426,20 @@ export function page(t) {
 // the button).
 const EVENTS = [["submit", 1], ["input", 2], ["keydown", 3], ["pointerdown", 3], ["focusin", 4], ["focusout", 5]];
 
-/** The form's event listeners: each event to handler `h` with its signal and its field's index (-1 for none). */
+/**
+ * The form's event listeners: each event to handler `h` with its signal and its field's index (-1
+ * for none). A `submit` never reaches the page's URL: its default is prevented here, even when
+ * the handler is busy and drops it.
+ */
 export function listen(v, h) {
   try {
     const field = (event) => v.slice(FIRST).findIndex(([, ...inputs]) => inputs.includes(event.target));
     const submits = ({ key, target }) => key == "Enter" || ((key == null || key == " ") && target.type == "submit");
     for (const [kind, signal] of EVENTS)
-      v[0].addEventListener(kind, (event) => h(event, signal == 3 && submits(event) ? 11 : signal, field(event)));
+      v[0].addEventListener(kind, (event) => {
+        if (signal == 1) event.preventDefault();
+        h(event, signal == 3 && submits(event) ? 11 : signal, field(event));
+      });
   } catch (_) {
     // Never into the page.
   }
@@ -439,14 +456,15 @@ export function then(promise, h, ok, failed) {
 
 /**
  * The config of form `form` of site `site` from `endpoint` (in language list `lang` unless it is
- * empty; the wasm checked all four): its parsed JSON body to `h` as signal 0 (`0` instead when the
- * answer is not `ok`: 403 for an origin that is not one of the site's domains, 404, 5xx), a
- * failure as signal 9.
+ * empty; the wasm checked all four): its parsed JSON body to `h` as signal 0, with the site key,
+ * the form's id and the endpoint as its `$` (`[site, form, endpoint]`: `render`, `body` and `send`
+ * read them there, so the wasm keeps none of them; `0` instead when the answer is not `ok`: 403 for an origin that is not one of the
+ * site's domains, 404, 5xx), a failure as signal 9.
  */
 export function load(endpoint, site, form, lang, h) {
   try {
     const url = endpoint + "/forms/config?site=" + site + "&form=" + form + (lang ? "&lang=" + lang : "");
-    then(fetch(url).then((r) => (r.ok ? r.json() : 0)), h, 0, 9);
+    then(fetch(url).then((r) => (r.ok ? r.json() : 0)).then((c) => (c && (c.$ = [site, form, endpoint]), c)), h, 0, 9);
   } catch (_) {
     // The page's `fetch` threw: nothing comes.
   }

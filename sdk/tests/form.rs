@@ -126,6 +126,8 @@ async fn the_config_renders_as_accessible_native_markup() {
     assert_eq!(eval_str(id, "root.querySelector('button').type"), "submit");
     // The config's language and messages: the form's `lang`, the select's empty choice.
     assert_eq!(eval_str(id, "root.querySelector('form').lang"), "en");
+    // Named by its id, as the tracker's form interactions report it.
+    assert_eq!(eval_str(id, "root.querySelector('form').getAttribute('name')"), "quote");
     assert_eq!(eval_str(id, "root.querySelector('[name=bill] option').textContent"), "Choose…");
     // The trap is out of the tab order and hidden from assistive technology.
     assert_eq!(eval(id, "root.querySelector('[name=website]').tabIndex").as_f64(), Some(-1.0));
@@ -270,6 +272,8 @@ async fn unusable_targets_and_refused_configs_render_nothing() {
     install_network();
     let bad = [
         "{ siteKey: 'demo', formId: 'quote', endpoint: 'https://x.example' }",
+        "{ el: 'div', siteKey: 'demo', formId: 'quote', endpoint: 'https://x.example' }",
+        "{ el: {}, siteKey: 'demo', formId: 'quote', endpoint: 'https://x.example' }",
         "{ el: document.createElement('div'), siteKey: 'demo', formId: 'Quote Form', endpoint: 'https://x.example' }",
         "{ el: document.createElement('div'), siteKey: 'demo', formId: 'quote', endpoint: 'javascript:alert(1)' }",
         "{ el: document.createElement('div'), siteKey: '', formId: 'quote', endpoint: 'https://x.example' }",
@@ -613,4 +617,81 @@ async fn the_config_is_asked_for_in_the_visitors_languages() {
         until("the config request", || !sent(&endpoint).is_empty()).await;
         assert_eq!(sent(&endpoint)[0].path, format!("/forms/config?site=demo&form=quote{query}"));
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_call_made_while_a_form_works_is_dropped_and_forms_keep_apart() {
+    let (a, b) = ("form-busy-a", "form-busy-b");
+    let (at_a, at_b) = ("https://form-busy-a.example", "https://form-busy-b.example");
+    mount(a, at_a, "{status: 201, body: '{}'}").await;
+    mount(b, at_b, "{status: 201, body: '{}'}").await;
+    fill_valid(a);
+    fill_valid(b);
+    // A page's `fetch` that makes both forms check an email that is not one while form `a`
+    // sends: `a` is busy and drops it (no error shows), `b` is not and shows its error. A
+    // `submit` of `a` then is dropped too, but its default (leaving the page) is still prevented.
+    run(&format!(
+        "window.__pgSavedFetch = window.fetch;
+         window.fetch = (url, init) => {{
+           window.fetch = __pgSavedFetch;
+           for (const id of [{a:?}, {b:?}]) {{
+             const email = document.getElementById(id).shadowRoot.querySelector('[name=email]');
+             email.value = 'not-an-email';
+             email.dispatchEvent(new FocusEvent('focusout', {{ bubbles: true }}));
+           }}
+           const form = document.getElementById({a:?}).shadowRoot.querySelector('form');
+           window.__pgNotPrevented = form.dispatchEvent(new Event('submit', {{ cancelable: true }}));
+           return __pgSavedFetch(url, init);
+         }};"
+    ));
+    submit(a);
+    until("a's thanks", || eval(a, "!root.querySelector('.ok').hidden").as_bool() == Some(true))
+        .await;
+    assert_eq!(posts(at_a).len(), 1);
+    assert!(posts(at_b).is_empty(), "b sent nothing");
+    assert_eq!(
+        run("return __pgNotPrevented;").as_bool(),
+        Some(false),
+        "a's submit stayed on the page"
+    );
+    let invalid = "root.querySelector('[name=email]').getAttribute('aria-invalid')";
+    // `a`'s submit checked every field before sending: that check stands.
+    let dropped = "a dropped the check made while it sent";
+    assert_eq!(eval(a, invalid).as_string().as_deref(), Some("false"), "{dropped}");
+    assert_eq!(eval(b, invalid).as_string().as_deref(), Some("true"), "b checked");
+    // `b` goes on with its own submission.
+    eval(
+        b,
+        "(() => { const email = root.querySelector('[name=email]'); email.value = 'jo@example.com';
+           email.dispatchEvent(new Event('input', {bubbles: true})); })()",
+    );
+    assert_eq!(eval(b, invalid).as_string().as_deref(), Some("false"), "b's error went");
+    submit(b);
+    until("b's thanks", || eval(b, "!root.querySelector('.ok').hidden").as_bool() == Some(true))
+        .await;
+    let (sent_a, sent_b) = (posts(at_a), posts(at_b));
+    assert_eq!(sent_b.len(), 1);
+    assert_eq!(sent_b[0].fields["email"], FieldValue::Text("jo@example.com".into()));
+    assert_ne!(sent_a[0].submission_id, sent_b[0].submission_id);
+}
+
+#[wasm_bindgen_test]
+async fn too_many_tries_say_so_and_keep_the_form_usable() {
+    let endpoint = "https://form-429.example";
+    let id = "form-429";
+    mount(id, endpoint, "{status: 429}").await;
+    fill_valid(id);
+    submit(id);
+    until("the refusal", || {
+        eval(id, "!root.querySelector('button').disabled && root.querySelector('.status').textContent !== ''")
+            .as_bool()
+            == Some(true)
+    })
+    .await;
+    assert_eq!(posts(endpoint).len(), 1);
+    assert_eq!(
+        eval_str(id, "root.querySelector('.status').textContent"),
+        "Too many tries in a row. Please wait a minute and try again."
+    );
+    assert_eq!(eval_str(id, "root.querySelector('[name=email]').value"), "jane@example.com");
 }

@@ -8,6 +8,7 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::mem::ManuallyDrop;
 
 use pulsegate_schema::{FieldOption, FieldType, FormField};
 use wasm_bindgen::JsValue;
@@ -54,7 +55,9 @@ const TYPES: [FieldType; 10] = [
 /// in the form's language) or its language is not one.
 pub(crate) fn read(json: &JsValue) -> Option<Vec<FieldView>> {
     let list = get(json, "fields");
-    let mut fields = Vec::new();
+    // Never dropped: the fields of a config that is not one stay allocated (once per form, as
+    // long as the page), so no drop of a field, its texts and its options is linked.
+    let mut fields = ManuallyDrop::new(Vec::new());
     for i in 0..count(&list) {
         // Straight into the view's fields: no second vector to move them into.
         fields.push(FieldView::new(field(&item(&list, i))?));
@@ -62,7 +65,7 @@ pub(crate) fn read(json: &JsValue) -> Option<Vec<FieldView>> {
     // Looked at, not copied into the wasm.
     (get(json, "success_message").is_string() && get(json, "lang").is_string()).then_some(())?;
     crate::js::object(get(json, "messages"))?;
-    (!fields.is_empty()).then_some(fields)
+    (!fields.is_empty()).then(|| ManuallyDrop::into_inner(fields))
 }
 
 /// How many elements a JS array has (at most 1,000; none for anything else), each read by index
@@ -74,17 +77,19 @@ pub(crate) fn count(array: &JsValue) -> u32 {
 
 fn field(f: &JsValue) -> Option<FormField> {
     let list = get(f, "options");
-    let mut options = Vec::new();
+    // Not dropped either when the field is not one (see `read`).
+    let mut options = ManuallyDrop::new(Vec::new());
     for i in 0..count(&list) {
         options.push(FieldOption { value: text(&item(&list, i), "value")?, label: String::new() });
     }
+    let name = text(f, "name")?;
     Some(FormField {
-        name: text(f, "name")?,
+        name,
         label: String::new(),
         field_type: *TYPES.get(kind(f) as usize)?,
         required: flag(f, "required"),
         pattern: text(f, "pattern"),
-        options,
+        options: ManuallyDrop::into_inner(options),
         placeholder: None,
         help: None,
         max_length: whole(number(f, "max_length")).map(|n| n.min(u64::from(u32::MAX)) as u32),

@@ -15,8 +15,8 @@
 //!         429 or 5xx: a message above the button, the values kept, the button back on.
 //! ```
 //!
-//! The form lives as long as the page (its one callback holds a weak reference, like the
-//! tracker's), and nothing it does throws into the page: the callback is guarded. Every event,
+//! The form lives as long as the page (leaked; its one callback holds a `&'static` to it, like
+//! the tracker's), and nothing it does throws into the page: the callback is guarded. Every event,
 //! promise and timer reaches it through `js/form-view.js` with the [`Signal`]'s number bound
 //! there: one closure instead of one per signal, each with its listener or timer guard, was a
 //! thousand bytes of wasm.
@@ -25,9 +25,8 @@ mod config;
 mod submit;
 mod view;
 
-use alloc::rc::{Rc, Weak};
-use alloc::string::String;
-use core::cell::RefCell;
+use alloc::boxed::Box;
+use core::cell::{OnceCell, RefCell};
 
 use pulsegate_schema::lead::FillSignals;
 use pulsegate_schema::{SiteKey, is_form_id};
@@ -51,7 +50,7 @@ enum Signal {
     /// The config's JSON body, parsed (`0` when the request was refused: 403 for an origin
     /// that is not one of the site's domains, 404, 5xx).
     ConfigJson = 0,
-    /// `submit` on the form element.
+    /// `submit` on the form element (its default prevented by the listener).
     Submit = 1,
     /// `input` in a field.
     Input = 2,
@@ -113,13 +112,8 @@ extern "C" {
 /// One mounted form.
 #[derive(Debug)]
 struct Form {
-    me: Weak<RefCell<Form>>,
     /// The shadow root everything is rendered in.
     root: JsValue,
-    endpoint: String,
-    /// The site key, checked (`SiteKey::is_valid`).
-    site_key: String,
-    form_id: String,
     /// The tracker to link leads to: `target.tracker` (the npm package's API) when it is an
     /// object, else `window.PulseGate` when the form is submitted (`js/form-view.js`'s `page`).
     tracker: JsValue,
@@ -139,92 +133,86 @@ struct Form {
     looks: u8,
     waiting_pressed: bool,
     /// The one guarded function every signal comes through (events, promises, the timer),
-    /// created once and kept as long as the form.
-    handler: Option<Handler>,
+    /// kept as long as the form (the page).
+    handler: Handler,
 }
 
 /// Mounts the form described by `target` (`{el, siteKey, formId, endpoint, lang?, tracker?}`); `false` when the
 /// target is unusable (see `crate::mount`).
 pub(crate) fn mount(target: &JsValue) -> bool {
-    let (Some(el), Some(site_key), Some(form_id), Some(mut endpoint)) = (
-        object(get(target, "el")),
+    let (Some(site_key), Some(form_id), Some(mut endpoint)) = (
         text(target, "siteKey").filter(|k| SiteKey::is_valid(k)),
         text(target, "formId").filter(|f| is_form_id(f)),
         text(target, "endpoint").filter(|e| e.starts_with("https://") || e.starts_with("http://")),
     ) else {
         return false;
     };
-    let Some(root) = object(attach(&el)) else { return false };
+    // An `el` that is not an element (or has a shadow root already) gets none.
+    let Some(root) = object(attach(&get(target, "el"))) else { return false };
     // Without its trailing slashes, in place.
     while endpoint.as_bytes().last() == Some(&b'/') {
         endpoint.pop();
     }
-    let rc = Rc::new_cyclic(|me| {
-        RefCell::new(Form {
-            me: me.clone(),
-            root,
-            endpoint,
-            site_key,
-            form_id,
-            tracker: get(target, "tracker"),
-            view: None,
-            shown_at: 0,
-            first_touch: None,
-            submit_press: false,
-            looks: 0,
-            waiting_pressed: false,
-            submission_id: None,
-            sending: false,
-            done: false,
-            handler: None,
-        })
-    });
+    // The form lives as long as the page: leaked, and its one callback holds a `&'static` to it.
+    let me: &'static OnceCell<RefCell<Form>> = Box::leak(Box::new(OnceCell::new()));
+    // Dropped while the form is busy: a re-entrant call (from a page script the form itself
+    // triggered) is not delivered.
+    let handler =
+        Handler::new(Closure::own_aborting(move |a: JsValue, signal: JsValue, field: JsValue| {
+            if let Some(Ok(mut form)) = me.get().map(RefCell::try_borrow_mut)
+                && let Some(&signal) = SIGNALS.get(signal.as_f64().unwrap_or(-1.0) as usize)
+            {
+                form.on(signal, &a, js::whole(field.as_f64()).map(|i| i as usize));
+            }
+            JsValue::UNDEFINED
+        }));
+    let form = Form {
+        root,
+        tracker: get(target, "tracker"),
+        view: None,
+        shown_at: 0,
+        first_touch: None,
+        submit_press: false,
+        looks: 0,
+        waiting_pressed: false,
+        submission_id: None,
+        sending: false,
+        done: false,
+        handler,
+    };
     // The visitor's languages for `/forms/config?lang=` (`de` from `data-lang`, else the
     // browser's, like `de-CH,de,en`), from the loader: asked for once, so not kept. Tags and
     // commas only: nothing else ever reaches the URL.
     let lang = text(target, "lang").filter(|l| {
         l.len() <= 200 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b',')
     });
-    if let Ok(mut form) = rc.try_borrow_mut() {
-        form.load(lang.as_deref().unwrap_or_default());
-    }
-    // The form lives as long as the page: its callbacks only hold weak references.
-    core::mem::forget(rc);
+    // Asked for before the form is in its cell: the answer comes in a later task, when it is.
+    // The endpoint, the site key (checked: `SiteKey::is_valid`) and the form's id come back with
+    // the config (`js/form-view.js`'s `load`), for the markup and the submission: the form keeps
+    // none of them.
+    load_config(
+        &endpoint,
+        &site_key,
+        &form_id,
+        lang.as_deref().unwrap_or_default(),
+        form.handler(),
+    );
+    // The cell was empty, so `set` cannot hand the form back; forgotten rather than dropped all
+    // the same (no drop of a form is linked).
+    core::mem::forget(me.set(RefCell::new(form)));
     true
 }
 
 impl Form {
     /// The guarded JS function delivering a signal (its second argument) to this form; an event
     /// in a field comes with the field's index (its third).
-    fn handler(&mut self) -> JsValue {
-        let me = self.me.clone();
-        let handler = self.handler.get_or_insert_with(|| {
-            // Dropped when the form is gone, or busy: a re-entrant call (from a page script the
-            // form itself triggered) is not delivered.
-            Handler::new(Closure::own_aborting(
-                move |a: JsValue, signal: JsValue, field: JsValue| {
-                    if let Some(rc) = me.upgrade()
-                        && let Ok(mut form) = rc.try_borrow_mut()
-                        && let Some(&signal) = SIGNALS.get(signal.as_f64().unwrap_or(-1.0) as usize)
-                    {
-                        form.on(signal, &a, js::whole(field.as_f64()).map(|i| i as usize));
-                    }
-                    JsValue::UNDEFINED
-                },
-            ))
-        });
-        handler.js().clone()
+    fn handler(&self) -> &JsValue {
+        self.handler.js()
     }
 
     /// `promise.then(ok, failed)`.
-    fn then(&mut self, promise: &JsValue, ok: Signal, failed: Signal) {
-        then_signal(promise, &self.handler(), ok as u8, failed as u8);
-    }
-
-    /// Asks for the config in the languages `lang` (none when it is empty).
-    fn load(&mut self, lang: &str) {
-        let handler = self.handler();
-        load_config(&self.endpoint, &self.site_key, &self.form_id, lang, &handler);
+    fn then(&self, promise: &JsValue, ok: Signal, failed: Signal) {
+        then_signal(promise, self.handler(), ok as u8, failed as u8);
     }
 
     fn on(&mut self, signal: Signal, a: &JsValue, field: Option<usize>) {
@@ -232,7 +220,6 @@ impl Form {
             // Not a config (a refused request's `0`): nothing shows.
             Signal::ConfigJson => self.render(a),
             Signal::Submit => {
-                call0(a, "preventDefault");
                 let pressed = js::flag(a, "isTrusted") && self.submit_press;
                 self.submit_press = false;
                 self.submit(pressed);
@@ -251,7 +238,7 @@ impl Form {
             Signal::Leave => self.recheck(field, true),
             Signal::Sent => self.answered(a),
             Signal::Refused => self.refused(a),
-            Signal::Failed => self.failed(Say::Failure),
+            Signal::Failed => self.failed("failure"),
             Signal::Ignore => {}
             Signal::Waited => {
                 self.sending = false;
@@ -269,10 +256,11 @@ impl Form {
             return;
         }
         let Some(fields) = config::read(json) else { return };
-        let Some(view) = view::render(&self.root, json, fields, &self.form_id) else { return };
-        listen(view.js(), &self.handler());
+        let Some(view) = view::render(&self.root, json, fields) else { return };
+        listen(view.js(), self.handler());
         self.shown_at = js::now();
-        self.view = Some(view);
+        // There was none (see above): forgotten, so no drop of a view is linked.
+        core::mem::forget(self.view.replace(view));
     }
 
     /// A trusted event (the visitor's, or the browser's autofill; never a page script's) in the
@@ -317,10 +305,9 @@ impl Form {
         let Some(view) = &mut self.view else { return };
         let Some(i) = i else { return };
         let invalid = view.fields.get(i).is_some_and(|f| f.invalid);
-        let values = view.values();
-        let value = values.get(i).and_then(Option::as_ref);
-        if invalid || (leaving && view::filled(value)) {
-            view.check(i, value);
+        let value = view::value(&view.values(), i);
+        if invalid || (leaving && view::filled(value.as_ref())) {
+            view.check(i, value.as_ref());
         }
     }
 
@@ -331,8 +318,8 @@ impl Form {
         let Some(view) = &mut self.view else { return };
         let values = view.values();
         let mut first_invalid = None;
-        for (i, value) in values.iter().enumerate() {
-            if !view.check(i, value.as_ref()) && first_invalid.is_none() {
+        for i in 0..view.fields.len() {
+            if !view.check(i, view::value(&values, i).as_ref()) && first_invalid.is_none() {
                 first_invalid = Some(i);
             }
         }
@@ -352,31 +339,26 @@ impl Form {
                 view.busy(true);
             }
             // One look at a time: `sending` holds every other submit off until it fires.
-            later(&self.handler(), Signal::Waited as u8, WAIT_STEP_MS);
+            later(self.handler(), Signal::Waited as u8, WAIT_STEP_MS);
             return;
         }
         self.looks = 0;
         let fill = self.fill_signals(trusted);
         let Some(id) = self.submission_id.or_else(js::random_bytes) else {
-            return self.failed(Say::Failure);
+            return self.failed("failure");
         };
         self.submission_id = Some(id);
         let Some(view) = &self.view else { return };
         let envelope = submit::Envelope {
-            form_id: &self.form_id,
-            site_key: &self.site_key,
             submission_id: id,
             page,
             fill_ms: js::now().saturating_sub(self.shown_at),
             fill,
         };
-        let body = submit::body(view, &envelope);
         view.say("", None);
         view.busy(true);
         self.sending = true;
-        let mut url = self.endpoint.clone();
-        url.push_str("/lead.capture");
-        let request = js::post(&url, &body, false);
+        let request = submit::send(view, &envelope);
         self.then(&request, Signal::Sent, Signal::Failed);
     }
 
@@ -390,12 +372,12 @@ impl Form {
                 view.succeed();
             }
         } else if status == 429.0 {
-            self.failed(Say::TooMany);
+            self.failed("too_many");
         } else if (400.0..500.0).contains(&status) {
             let body = call0(response, "json");
             self.then(&body, Signal::Refused, Signal::Failed);
         } else {
-            self.failed(Say::Failure);
+            self.failed("failure");
         }
     }
 
@@ -404,7 +386,7 @@ impl Form {
     fn refused(&mut self, body: &JsValue) {
         let error = get(body, "error");
         let field = text(&error, "field");
-        self.failed(Say::Nothing);
+        self.failed("");
         let Some(view) = &mut self.view else { return };
         let message = text(&error, "message");
         let at = field.as_deref().and_then(|f| f.strip_prefix("fields."));
@@ -419,28 +401,15 @@ impl Form {
         }
     }
 
-    /// The submission did not go through: say so, keep every value, allow another try.
-    fn failed(&mut self, say: Say) {
+    /// The submission did not go through: say so above the button (the message `key`, in the
+    /// form's language: `failure` when it was not sent or the server failed, `too_many` for a
+    /// `429`, none when the answer's own message goes elsewhere), keep every value, allow another
+    /// try.
+    fn failed(&mut self, key: &str) {
         self.sending = false;
         if let Some(view) = &self.view {
             view.busy(false);
-            let key = match say {
-                Say::Failure => "failure",
-                Say::TooMany => "too_many",
-                Say::Nothing => "",
-            };
             view.say(key, None);
         }
     }
-}
-
-/// What a failed submission says above the button (in the form's language).
-#[derive(Clone, Copy, Debug)]
-enum Say {
-    /// Not sent, or the server failed (the form's `failure_message`, else the built-in one).
-    Failure,
-    /// `429`.
-    TooMany,
-    /// Nothing: the answer's own message goes elsewhere.
-    Nothing,
 }

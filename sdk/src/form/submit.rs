@@ -14,8 +14,6 @@
 //! percent-decoder in the wasm cost more than that call. The browser tests parse every body the form
 //! sends into the schema's type (`deny_unknown_fields`), so the two cannot drift apart unnoticed.
 
-use alloc::string::String;
-
 use pulsegate_schema::FingerprintId;
 use pulsegate_schema::lead::FillSignals;
 use pulsegate_schema::limits;
@@ -30,10 +28,7 @@ use crate::url;
 
 /// Everything one submission carries besides the form's values.
 #[derive(Debug)]
-pub(crate) struct Envelope<'a> {
-    pub(crate) form_id: &'a str,
-    /// The site key, checked.
-    pub(crate) site_key: &'a str,
+pub(crate) struct Envelope {
     pub(crate) submission_id: [u8; 16],
     /// What [`page`] answered: the page's URL and referrer, the tracker's ids.
     pub(crate) page: JsValue,
@@ -54,11 +49,11 @@ extern "C" {
     /// ids of `page` (what [`page`] answered) that the wasm found well-formed (bit 0 the session
     /// id, 1 the visitor id, 2 the fingerprint id: handed back as bits, not as the texts it read),
     /// and what else the wasm passes (see `js/form-view.js`).
-    #[wasm_bindgen(js_name = body)]
+    /// Sends it: `POST <endpoint>/lead.capture` (the endpoint `load` put in the config), the
+    /// request's promise (`undefined` when the page's `fetch` threw).
+    #[wasm_bindgen(js_name = send)]
     fn write(
         view: &JsValue,
-        form_id: &str,
-        site_key: &str,
         submission_id: &str,
         page: &JsValue,
         ids: u32,
@@ -71,11 +66,11 @@ extern "C" {
         max_utm: u32,
         page_url: Option<&str>,
         referrer: Option<&str>,
-    ) -> String;
+    ) -> JsValue;
 }
 
-/// The JSON text of the submission of `view`'s current values (a `LeadSubmission`).
-pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
+/// Sends the submission of `view`'s current values (a `LeadSubmission`): the request's promise.
+pub(crate) fn send(view: &View, envelope: &Envelope) -> JsValue {
     let at = |i| item(&envelope.page, i).as_string();
     // The page URL without its fragment and credential-like parameters, as the tracker sends it
     // (cut to the schema's limit).
@@ -88,8 +83,6 @@ pub(crate) fn body(view: &View, envelope: &Envelope<'_>) -> String {
     let fill = &envelope.fill;
     write(
         view.js(),
-        envelope.form_id,
-        envelope.site_key,
         &uuid_text(&envelope.submission_id),
         &envelope.page,
         ids,

@@ -32,6 +32,7 @@
 //! which message shows where, the traps, the state.
 
 use alloc::vec::Vec;
+use core::mem::ManuallyDrop;
 
 use pulsegate_schema::FormField;
 use pulsegate_schema::lead::FieldValue;
@@ -73,11 +74,11 @@ pub(crate) struct FieldFill {
 
 #[wasm_bindgen(module = "/js/form-view.js")]
 extern "C" {
-    /// Builds the markup of `config` (the parsed `/forms/config` answer) for form `form_id` in
-    /// `root`: the view (`[form, button, status, success, trap, ...fields]`); `undefined` when
+    /// Builds the markup of `config` (the parsed `/forms/config` answer, with the form's id that
+    /// `load` put in it) in `root`: the view (`[form, button, status, success, trap, ...fields]`); `undefined` when
     /// it failed. See `js/form-view.js`.
     #[wasm_bindgen(js_name = render)]
-    fn build(root: &JsValue, config: &JsValue, form_id: &str) -> JsValue;
+    fn build(root: &JsValue, config: &JsValue) -> JsValue;
     /// Sets field `i`'s `maxlength` to `max` when it takes text.
     fn limit(view: &JsValue, i: usize, max: u32);
     /// Every field's value: `true`/`false`, a string, or `undefined` when empty.
@@ -100,15 +101,13 @@ extern "C" {
     fn focus_field(view: &JsValue, i: usize);
 }
 
-/// Renders the config `json` (its `fields` read by `config::read`, the form `form_id`) into
-/// `root` (the shadow root).
-pub(crate) fn render(
-    root: &JsValue,
-    json: &JsValue,
-    fields: Vec<FieldView>,
-    form_id: &str,
-) -> Option<View> {
-    let js = js::object(build(root, json, form_id))?;
+/// Renders the config `json` (its `fields` read by `config::read`) into `root` (the shadow
+/// root).
+pub(crate) fn render(root: &JsValue, json: &JsValue, fields: Vec<FieldView>) -> Option<View> {
+    // Not dropped when the markup fails (see `config::read`).
+    let fields = ManuallyDrop::new(fields);
+    let js = js::object(build(root, json))?;
+    let fields = ManuallyDrop::into_inner(fields);
     for (i, f) in fields.iter().enumerate() {
         // The limit the rules apply, on every text-like control (the schema's `max_chars`).
         limit(&js, i, max_chars(&f.field));
@@ -139,25 +138,26 @@ impl FieldView {
     }
 }
 
+/// Field `i`'s value of `values` (what [`View::values`] read) as the submission carries it: a
+/// checkbox's state, a chosen radio's value, or the text without surrounding whitespace; `None`
+/// when empty. Taken one by one, not collected into a vector of them.
+pub(crate) fn value(values: &JsValue, i: usize) -> Option<FieldValue> {
+    let v = item(values, i as u32);
+    match v.as_bool() {
+        Some(on) => Some(FieldValue::Bool(on)),
+        None => v.as_string().map(FieldValue::Text),
+    }
+}
+
 /// Whether a value has anything in it (a ticked box, a choice, text).
 pub(crate) fn filled(value: Option<&FieldValue>) -> bool {
     !matches!(value, None | Some(FieldValue::Bool(false)))
 }
 
 impl View {
-    /// Every field's value as the submission carries it, in order: a checkbox's state, a chosen
-    /// radio's value, or the text without surrounding whitespace; `None` when empty. One call.
-    pub(crate) fn values(&self) -> Vec<Option<FieldValue>> {
-        let values = read(&self.js);
-        (0..self.fields.len())
-            .map(|i| {
-                let v = item(&values, i as u32);
-                match v.as_bool() {
-                    Some(on) => Some(FieldValue::Bool(on)),
-                    None => v.as_string().map(FieldValue::Text),
-                }
-            })
-            .collect()
+    /// Every field's value, read in one call: each taken by [`value`].
+    pub(crate) fn values(&self) -> JsValue {
+        read(&self.js)
     }
 
     /// Checks field `i`'s `value` with the server's rules and shows the outcome (the rule's

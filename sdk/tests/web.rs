@@ -1313,6 +1313,46 @@ fn wrong_arguments_are_ignored_without_throwing() {
     clear_storage();
 }
 
+/// The console warnings `f(op, a, b)` logs (`console.warn` recorded while it runs).
+fn warnings(f: &JsValue, op: u8, a: &JsValue, b: &JsValue) -> Vec<String> {
+    run("window.__pgWarned = []; window.__pgWarn = console.warn;
+         console.warn = (...args) => { __pgWarned.push(args.join(' ')); };");
+    api(f, op, a, b);
+    let warned: Array = run("console.warn = __pgWarn; return __pgWarned;").into();
+    warned.iter().map(|w| w.as_string().expect("warning text")).collect()
+}
+
+#[wasm_bindgen_test]
+fn wrong_arguments_log_one_warning_naming_the_method_in_debug_mode_only() {
+    clear_storage();
+    let undefined = JsValue::UNDEFINED;
+    let quiet = start("https://quiet-warnings.example", "");
+    assert_eq!(warnings(&quiet, 1, &undefined, &undefined), Vec::<String>::new());
+    let f = start("https://warnings.example", "debug: true");
+    let bad_page = run("return { url: 'javascript:alert(1)' };");
+    for (op, a, b, method) in [
+        (0, undefined.clone(), undefined.clone(), "init"),
+        (1, undefined.clone(), undefined.clone(), "track"),
+        (1, "ok".into(), "not props".into(), "track"),
+        (2, "".into(), undefined.clone(), "identify"),
+        (2, "user-1".into(), run("return [1];"), "identify"),
+        (3, bad_page, undefined.clone(), "page"),
+        (4, "bogus-tier".into(), undefined.clone(), "consent"),
+        (9, "/other".into(), "{}".into(), "_send"),
+    ] {
+        let warned = warnings(&f, op, &a, &b);
+        assert_eq!(warned.len(), 1, "{method}: {warned:?}");
+        let prefix = format!("[pulsegate] {method}: ");
+        assert!(warned[0].starts_with(&prefix) && warned[0].len() > prefix.len(), "{warned:?}");
+    }
+    assert_eq!(warnings(&f, 1, &"ok".into(), &undefined), Vec::<String>::new());
+    api(&f, 4, &"count".into(), &undefined);
+    let warned = warnings(&f, 2, &"user-1".into(), &undefined);
+    assert!(warned.len() == 1 && warned[0].starts_with("[pulsegate] identify: "), "{warned:?}");
+    pagehide();
+    clear_storage();
+}
+
 #[wasm_bindgen_test]
 fn props_are_flat_scalars_cut_to_the_limits() {
     clear_storage();

@@ -329,8 +329,12 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// instead of `"track: expected a name and an optional object of scalar props"`; 370 → 205 B of
 /// data); a browser test pins first that each wrong call logs one warning naming its method, in
 /// debug mode only: 34,736 → 34,678 B (wasm 25,664 → 25,606); `form.js` unchanged, `pulse.js`
-/// with its chunks 44,493 → 44,427 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 34_696;
+/// with its chunks 44,493 → 44,427 B. The storage mirror's adopted requests put behind the one
+/// in flight by splitting the outbox there and appending both parts (`Outbox::adopt`) instead of
+/// inserting them one by one (`Vec::insert`, a shift of the rest per request); a unit test pins
+/// the order with and without a request in flight: 34,644 B (wasm 25,573); `pulse.js` with its
+/// chunks 44,386 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 34_662;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

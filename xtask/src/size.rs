@@ -333,8 +333,12 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// in flight by splitting the outbox there and appending both parts (`Outbox::adopt`) instead of
 /// inserting them one by one (`Vec::insert`, a shift of the rest per request); a unit test pins
 /// the order with and without a request in flight: 34,644 B (wasm 25,573); `pulse.js` with its
-/// chunks 44,386 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 34_662;
+/// chunks 44,386 B. A number id given to `identify` turned into its text by the loader
+/// (`String(id)`, what the wasm's `toString` call gave) so the wasm takes ids as text only; an
+/// end-to-end test pins first that `identify(42)` queued by an inline stub and `identify(7.5)`
+/// called later arrive as `"42"` and `"7.5"`: 34,597 B (loader 2,089 → 2,108, wasm 25,573 →
+/// 25,507); `form.js` unchanged, `pulse.js` with its chunks 44,322 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 34_615;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

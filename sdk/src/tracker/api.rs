@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::Tracker;
 use super::consent::chosen_tier;
-use crate::js::{self, call0, get};
+use crate::js::{self, get};
 use crate::transport::Request;
 
 /// Operation numbers, in the loader's order.
@@ -84,17 +84,13 @@ impl Tracker {
     }
 
     /// `identify(id, traits)`: who the visitor is, in the site's own terms. Ignored under the
-    /// `count` tier, which identifies nobody.
+    /// `count` tier, which identifies nobody. A number id comes as its text (`sdk/js/loader.js`
+    /// turns `identify(42)` into `identify("42")`).
     fn identify(&mut self, id: &JsValue, traits: &JsValue) {
         if !self.persistent() {
             return self.warn("identify: ignored under tier count");
         }
-        let id = if id.as_f64().is_some() {
-            call0(id, "toString").as_string().and_then(non_empty_name)
-        } else {
-            self.name(id)
-        };
-        let (Some(user_id), Some(traits)) = (id, props_json(traits)) else {
+        let (Some(user_id), Some(traits)) = (self.name(id), props_json(traits)) else {
             return self.warn("identify: bad id or traits");
         };
         let event = Event::Identify(Identify { ts: js::now(), user_id, traits: Props::new() });

@@ -340,6 +340,21 @@ fn config_comes_from_the_loader_object_and_odd_values_are_refused() {
     assert_eq!(crate::text::entries(&config.exclude_paths), ["/admin/*"]);
     assert_eq!(config.consent, crate::config::StartTier::Pending);
     assert_eq!((config.flush_at, config.flush_interval_ms), (10, 1000));
+    // The flags are booleans only: missing or anything else is the default.
+    for flags in [
+        "",
+        "autoTrack: 'false', respectDnt: 0, hashRouting: 'true', debug: 1",
+        "autoTrack: null, respectDnt: undefined, hashRouting: {}, debug: 'yes'",
+    ] {
+        let config =
+            run(&format!("return {{ siteKey: 'demo', endpoint: 'https://a.example', {flags} }};"));
+        let config = Config::from_js(&config).expect("valid config");
+        let read = (config.auto_track, config.respect_dnt, config.hash_routing, config.debug);
+        assert_eq!(read, (true, true, false, false), "{flags}");
+    }
+    let config =
+        run("return { siteKey: 'demo', endpoint: 'https://a.example', respectDnt: false };");
+    assert!(!Config::from_js(&config).expect("valid config").respect_dnt);
     for bad in [
         "return null;",
         "return 'demo';",

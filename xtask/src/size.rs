@@ -344,7 +344,18 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// (missing, `'false'`, `0`, `null` are the default): 34,567 B (wasm 25,477); `form.js`
 /// unchanged, `pulse.js` with its chunks 44,316 B. Measured and not kept: all four through
 /// `js::boolean` 34,572 B; `js::flag` built on `js::boolean` 34,572 B but `form.js` +3 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 34_585;
+///
+/// The one closure type (`callback::Callback`) a `dyn Fn` instead of a `dyn FnMut`: the tracker's
+/// and the form's callbacks borrow their state with `try_borrow_mut` and drop a call that comes
+/// while another runs (the browser test of a page's `fetch` calling the API back pins it), so
+/// the glue's bookkeeping of a mutable call in progress is not needed: 34,557 B (chunk 6,982 →
+/// 6,973, wasm 25,476); `form.js` 14,600 → 14,591 B, `pulse.js` with its chunks 44,304 B.
+/// Measured and not kept: the `_state()` numbers written through a second binding of the `set`
+/// import taking an `f64` (no JS number made for each), +11 B (wasm +5, chunk +5); the unload's
+/// beacons sent over the requests split off behind the one in flight, those kept pushed back
+/// (no `Vec::remove`), +68 B. What is left, by twiggy (raw): the callback's dispatcher 7.0 KB,
+/// `record_with` 3.9 KB, the `start` shim 3.1 KB, `begin` 2.2 KB, `Runner::step` 1.7 KB.
+const FIRST_PAGEVIEW_BUDGET: usize = 34_575;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -179,7 +179,8 @@ export function track(name, props) {
 
 /** Who the visitor is, in your own terms (ignored under the `count` consent tier). */
 export function identify(userId, traits) {
-  return void call(IDENTIFY, userId, traits);
+  // A number id is its text: the wasm takes ids as text (sdk/src/tracker/api.rs).
+  return void call(IDENTIFY, typeof userId === "number" ? String(userId) : userId, traits);
 }
 
 /** A pageview now (automatic for History API navigation unless `autoTrack` is `false`). */

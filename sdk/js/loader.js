@@ -130,6 +130,8 @@
 
   function call(op, a, b) {
     if (op === 0) return init(a);
+    // identify(42) is identify("42"): the wasm takes ids as text (src/tracker/api.rs).
+    if (op === 2 && typeof a === "number") a = String(a);
     if (op === 6 && state === 3) clearOptOut();
     if (api && !busy) {
       var result = invoke(op, a, b);

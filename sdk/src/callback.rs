@@ -15,8 +15,9 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use crate::js::{self, call, call_num, call0, str};
 
 /// The one closure type: up to three arguments (an event; or a request number and a response),
-/// returning a value only for the API function. An `Fn`: each callback refuses re-entry itself
-/// (its state's `RefCell`), so the glue does not lock an `FnMut` around every call.
+/// returning a value only for the API function. `Fn`, not `FnMut`: each callback borrows its
+/// state with `try_borrow_mut` and drops a call that comes while another runs, so the glue's
+/// bookkeeping of a call in progress (which `FnMut` closures get) is not needed.
 pub(crate) type Callback = Closure<dyn Fn(JsValue, JsValue, JsValue) -> JsValue>;
 
 /// A Rust callback and the guarded JS function that calls it.

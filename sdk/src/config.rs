@@ -12,7 +12,7 @@ use wasm_bindgen::JsValue;
 
 pub(crate) use crate::text::any_entry;
 
-use crate::js::{get, number, text};
+use crate::js::{boolean, flag, number, text};
 
 /// Events queued before a flush is forced (`data-flush-at`, `flushAt`).
 pub(crate) const DEFAULT_FLUSH_AT: usize = 50;
@@ -75,13 +75,13 @@ impl Config {
         Some(Self {
             site_key,
             endpoint,
-            auto_track: get(value, "autoTrack").as_bool() != Some(false),
-            respect_dnt: get(value, "respectDnt").as_bool() != Some(false),
+            auto_track: boolean(value, "autoTrack") != Some(false),
+            respect_dnt: boolean(value, "respectDnt") != Some(false),
             domains: list("domains"),
             exclude_paths: list("excludePaths"),
             consent: start_tier(text(value, "consent").as_deref()),
             strip_params: list("stripParams"),
-            hash_routing: get(value, "hashRouting").as_bool() == Some(true),
+            hash_routing: flag(value, "hashRouting"),
             flush_at: clamp(number(value, "flushAt"), 1, 200, DEFAULT_FLUSH_AT as u32) as usize,
             flush_interval_ms: clamp(
                 number(value, "flushInterval"),
@@ -89,7 +89,7 @@ impl Config {
                 60_000,
                 DEFAULT_FLUSH_INTERVAL_MS,
             ),
-            debug: get(value, "debug").as_bool() == Some(true),
+            debug: flag(value, "debug"),
         })
     }
 

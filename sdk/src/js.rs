@@ -70,6 +70,12 @@ pub(crate) fn flag(o: &JsValue, k: &str) -> bool {
     get(o, k).as_bool() == Some(true)
 }
 
+/// The boolean property `o[k]`.
+#[inline(never)]
+pub(crate) fn boolean(o: &JsValue, k: &str) -> Option<bool> {
+    get(o, k).as_bool()
+}
+
 /// `o[k] = v`; `false` when the write throws (frozen object, throwing setter).
 pub(crate) fn set(o: &JsValue, k: &str, v: &JsValue) -> bool {
     host_set(o, k, v)

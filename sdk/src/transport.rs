@@ -129,11 +129,11 @@ impl Outbox {
 
     /// Puts `adopted` requests (from a page that is gone, oldest first) ahead of everything not
     /// yet in flight.
-    pub(crate) fn adopt(&mut self, adopted: Vec<Request>) {
+    pub(crate) fn adopt(&mut self, mut adopted: Vec<Request>) {
         let first = usize::from(self.in_flight).min(self.pending.len());
-        for (at, request) in (first..).zip(adopted) {
-            self.pending.insert(at, request);
-        }
+        let mut rest = self.pending.split_off(first);
+        self.pending.append(&mut adopted);
+        self.pending.append(&mut rest);
     }
 
     /// Everything waiting, oldest first (the front may be in flight).
@@ -335,6 +335,14 @@ mod tests {
         outbox.adopt(alloc::vec![request(1, 1), request(2, 1)]);
         let order: Vec<&str> = outbox.requests().iter().map(|r| r.body.as_str()).collect();
         assert_eq!(order, ["a", "b", "c", "d"]);
+        // Nothing in flight: ahead of everything; adopting nothing changes nothing.
+        let mut outbox = Outbox::default();
+        outbox.push(request(2, 1));
+        outbox.adopt(alloc::vec![request(0, 1), request(1, 1)]);
+        outbox.adopt(Vec::new());
+        let order: Vec<&str> = outbox.requests().iter().map(|r| r.body.as_str()).collect();
+        assert_eq!(order, ["a", "b", "c"]);
+        assert_eq!(outbox.next(NOW).unwrap().unwrap().body, "a");
     }
 
     #[test]

@@ -340,6 +340,21 @@ fn config_comes_from_the_loader_object_and_odd_values_are_refused() {
     assert_eq!(crate::text::entries(&config.exclude_paths), ["/admin/*"]);
     assert_eq!(config.consent, crate::config::StartTier::Pending);
     assert_eq!((config.flush_at, config.flush_interval_ms), (10, 1000));
+    // The flags are booleans only: missing or anything else is the default.
+    for flags in [
+        "",
+        "autoTrack: 'false', respectDnt: 0, hashRouting: 'true', debug: 1",
+        "autoTrack: null, respectDnt: undefined, hashRouting: {}, debug: 'yes'",
+    ] {
+        let config =
+            run(&format!("return {{ siteKey: 'demo', endpoint: 'https://a.example', {flags} }};"));
+        let config = Config::from_js(&config).expect("valid config");
+        let read = (config.auto_track, config.respect_dnt, config.hash_routing, config.debug);
+        assert_eq!(read, (true, true, false, false), "{flags}");
+    }
+    let config =
+        run("return { siteKey: 'demo', endpoint: 'https://a.example', respectDnt: false };");
+    assert!(!Config::from_js(&config).expect("valid config").respect_dnt);
     for bad in [
         "return null;",
         "return 'demo';",
@@ -1310,6 +1325,46 @@ fn wrong_arguments_are_ignored_without_throwing() {
     assert!(api(&f, 99, &JsValue::UNDEFINED, &JsValue::UNDEFINED).is_undefined());
     pagehide();
     assert!(batches(endpoint).is_empty(), "{:?}", sent(endpoint));
+    clear_storage();
+}
+
+/// The console warnings `f(op, a, b)` logs (`console.warn` recorded while it runs).
+fn warnings(f: &JsValue, op: u8, a: &JsValue, b: &JsValue) -> Vec<String> {
+    run("window.__pgWarned = []; window.__pgWarn = console.warn;
+         console.warn = (...args) => { __pgWarned.push(args.join(' ')); };");
+    api(f, op, a, b);
+    let warned: Array = run("console.warn = __pgWarn; return __pgWarned;").into();
+    warned.iter().map(|w| w.as_string().expect("warning text")).collect()
+}
+
+#[wasm_bindgen_test]
+fn wrong_arguments_log_one_warning_naming_the_method_in_debug_mode_only() {
+    clear_storage();
+    let undefined = JsValue::UNDEFINED;
+    let quiet = start("https://quiet-warnings.example", "");
+    assert_eq!(warnings(&quiet, 1, &undefined, &undefined), Vec::<String>::new());
+    let f = start("https://warnings.example", "debug: true");
+    let bad_page = run("return { url: 'javascript:alert(1)' };");
+    for (op, a, b, method) in [
+        (0, undefined.clone(), undefined.clone(), "init"),
+        (1, undefined.clone(), undefined.clone(), "track"),
+        (1, "ok".into(), "not props".into(), "track"),
+        (2, "".into(), undefined.clone(), "identify"),
+        (2, "user-1".into(), run("return [1];"), "identify"),
+        (3, bad_page, undefined.clone(), "page"),
+        (4, "bogus-tier".into(), undefined.clone(), "consent"),
+        (9, "/other".into(), "{}".into(), "_send"),
+    ] {
+        let warned = warnings(&f, op, &a, &b);
+        assert_eq!(warned.len(), 1, "{method}: {warned:?}");
+        let prefix = format!("[pulsegate] {method}: ");
+        assert!(warned[0].starts_with(&prefix) && warned[0].len() > prefix.len(), "{warned:?}");
+    }
+    assert_eq!(warnings(&f, 1, &"ok".into(), &undefined), Vec::<String>::new());
+    api(&f, 4, &"count".into(), &undefined);
+    let warned = warnings(&f, 2, &"user-1".into(), &undefined);
+    assert!(warned.len() == 1 && warned[0].starts_with("[pulsegate] identify: "), "{warned:?}");
+    pagehide();
     clear_storage();
 }
 

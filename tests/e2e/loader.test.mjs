@@ -231,18 +231,21 @@ test('data-respect-dnt="false" tracks despite Do Not Track (Global Privacy Contr
 test('an inline stub queues calls made before the tracker loads; they are replayed in order', async () => {
   const pages = await servePages({ '/stub.html': `<!doctype html><title>stub</title>
     <script>
-      window.PulseGate = { q: [['track', 'first', { n: 1 }], ['identify', 'crm-42', { plan: 'pro' }]] };
+      window.PulseGate = { q: [['track', 'first', { n: 1 }], ['identify', 'crm-42', { plan: 'pro' }], ['identify', 42]] };
     </script>
     ${tag('data-flush-at="1"')}
     <script>PulseGate.track('third'); PulseGate.track('fourth', { n: 4 });</script>` });
   const { page, seen } = await open();
   await page.goto(`${pages.url}/stub.html`);
   await page.waitForFunction(() => window.PulseGate.tracking === true);
+  // A number id, queued above and now called directly, arrives as its text.
+  await page.evaluate(() => window.PulseGate.identify(7.5));
   const id = await page.evaluate(() => window.PulseGate.getSessionId());
   const session = await waitForSessionId(state, 'the replayed calls', id,
-    (s) => s.events.filter((e) => e.type === 'custom' || e.type === 'identify').length === 4);
+    (s) => s.events.filter((e) => e.type === 'custom' || e.type === 'identify').length === 6);
   const lines = session.events.filter((e) => e.type === 'custom' || e.type === 'identify').map((e) => describe(e));
-  assert.deepEqual(lines, ['custom first', 'identify crm-42', 'custom third', 'custom fourth']);
+  assert.deepEqual(lines,
+    ['custom first', 'identify crm-42', 'identify 42', 'custom third', 'custom fourth', 'identify 7.5']);
   assert.deepEqual(seen.errors, []);
   await page.close();
   await pages.close();

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::Tracker;
 use super::consent::chosen_tier;
-use crate::js::{self, call0, get};
+use crate::js::{self, get};
 use crate::transport::Request;
 
 /// Operation numbers, in the loader's order.
@@ -60,7 +60,7 @@ impl Tracker {
             op::PAGE => self.pageview(Some(a), true),
             op::CONSENT => match chosen_tier(a) {
                 Some(tier) => self.set_tier(tier),
-                None => self.warn("consent: expected a tier name or {analytics, marketing}"),
+                None => self.warn("consent: bad choice"),
             },
             op::OPT_OUT => self.opt_out(),
             op::OPT_IN => self.opt_in(),
@@ -77,25 +77,21 @@ impl Tracker {
     /// `track(name, props)`: a custom event.
     fn track(&mut self, name: &JsValue, props: &JsValue) {
         let (Some(name), Some(props)) = (self.name(name), props_json(props)) else {
-            return self.warn("track: expected a name and an optional object of scalar props");
+            return self.warn("track: bad name or props");
         };
         let event = Event::Custom(Custom { ts: js::now(), name, props: Props::new() });
         self.record_with(event, "props", &props);
     }
 
     /// `identify(id, traits)`: who the visitor is, in the site's own terms. Ignored under the
-    /// `count` tier, which identifies nobody.
+    /// `count` tier, which identifies nobody. A number id comes as its text (`sdk/js/loader.js`
+    /// turns `identify(42)` into `identify("42")`).
     fn identify(&mut self, id: &JsValue, traits: &JsValue) {
         if !self.persistent() {
-            return self.warn("identify: ignored under the consent tier \"count\"");
+            return self.warn("identify: ignored under tier count");
         }
-        let id = if id.as_f64().is_some() {
-            call0(id, "toString").as_string().and_then(non_empty_name)
-        } else {
-            self.name(id)
-        };
-        let (Some(user_id), Some(traits)) = (id, props_json(traits)) else {
-            return self.warn("identify: expected an id and an optional object of scalar traits");
+        let (Some(user_id), Some(traits)) = (self.name(id), props_json(traits)) else {
+            return self.warn("identify: bad id or traits");
         };
         let event = Event::Identify(Identify { ts: js::now(), user_id, traits: Props::new() });
         self.record_with(event, "traits", &traits);
@@ -115,7 +111,7 @@ impl Tracker {
                 self.save();
                 self.pump();
             }
-            _ => self.warn("_send: expected a /track/ path and a string body"),
+            _ => self.warn("_send: bad path or body"),
         }
     }
 

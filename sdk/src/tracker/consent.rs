@@ -15,7 +15,7 @@ use wasm_bindgen::JsValue;
 
 use super::Tracker;
 use crate::ids;
-use crate::js::{flag, get};
+use crate::js::{boolean, flag, get};
 use crate::persist::KEY_PREFIX;
 use crate::storage::{CONSENT_KEY, OPT_OUT_KEY, REPLAY_RATE_KEY, SESSION_KEY, VISITOR_KEY};
 use crate::text::uuid_text;
@@ -162,6 +162,6 @@ impl Tracker {
 
     /// Whether `navigator.onLine` says the browser is offline.
     pub(crate) fn offline(&self) -> bool {
-        get(&get(&self.window, "navigator"), "onLine").as_bool() == Some(false)
+        boolean(&get(&self.window, "navigator"), "onLine") == Some(false)
     }
 }

@@ -93,7 +93,7 @@ impl Tracker {
             js::random_fraction(),
         );
         if let Outcome::Drop { warn: true } = outcome {
-            self.warn("a request was refused by the server and dropped");
+            self.warn("dropped a request the server refused");
         }
         self.outbox.settle(outcome, now);
         self.save();

@@ -220,6 +220,8 @@ function pgMaskAll(text) {
  * pgMask(text, url) → string
  */
 function pgMask(t, url) {
+  // Most text has no "@" and no run of six digits: handed back before anything is taken apart.
+  if (t.indexOf("@") < 0 && (url || !/\d(?:[ .\/()-]{0,2}\d){5}/.test(t))) return t;
   var k = [], at = -1, d = /\d(?:[ .\/()-]{0,2}\d)*/g, m, s, e, i;
   while ((at = t.indexOf("@", at + 1)) >= 0) {
     for (s = at; /[\w.%+-]/.test(t.charAt(s - 1)); ) s--;

@@ -101,10 +101,10 @@ export const kind = (f) => TYPES.indexOf(f && f.type);
 const TYPED = { email: 1, tel: 1, url: 1, number: 1, date: 1 };
 
 /**
- * Renders config `c` (as `load` answered it, with the form's id) into the shadow root `root`. Answers the view the functions
- * below take: `[form, button, status, success, trap input, ...fields]` with the config as `c`,
- * each field as `[error element, input, …]` (a radio group's radios), in the config's order;
- * `undefined` when anything fails (nothing throws).
+ * Renders config `c` (as `load` answered it, with the form's id) into the shadow root `root`.
+ * Answers the view the functions below take: `[form, button, status, success, trap input,
+ * ...fields]` with the config as `c`, each field as `[error element, input, …]` (a radio group's
+ * radios), in the config's order; `undefined` when anything fails (nothing throws).
  */
 export function render(root, c) {
   try {
@@ -458,8 +458,8 @@ export function then(promise, h, ok, failed) {
  * The config of form `form` of site `site` from `endpoint` (in language list `lang` unless it is
  * empty; the wasm checked all four): its parsed JSON body to `h` as signal 0, with the site key,
  * the form's id and the endpoint as its `$` (`[site, form, endpoint]`: `render`, `body` and `send`
- * read them there, so the wasm keeps none of them; `0` instead when the answer is not `ok`: 403 for an origin that is not one of the
- * site's domains, 404, 5xx), a failure as signal 9.
+ * read them there, so the wasm keeps none of them); `0` instead when the answer is not `ok` (403
+ * for an origin that is not one of the site's domains, 404, 5xx); a failure as signal 9.
  */
 export function load(endpoint, site, form, lang, h) {
   try {

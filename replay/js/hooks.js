@@ -153,6 +153,18 @@ function pgGet(target, name) {
 }
 
 /*
+ * A MutationObserver that hands its records to the listeners' callback, as callback(tag, records),
+ * so the recorder needs no function of its own for them.
+ *
+ * pgObserver(callback, tag) → observer
+ */
+function pgObserver(callback, tag) {
+  return new MutationObserver(function (records) {
+    callback(tag, records);
+  });
+}
+
+/*
  * The mutation observer on a subtree: child lists, attributes and text.
  *
  * pgObserve(observer, target)

@@ -47,8 +47,6 @@ extern "C" {
 
     #[derive(Debug)]
     pub(crate) type MutationObserver;
-    #[wasm_bindgen(constructor)]
-    pub(crate) fn new(callback: &Function) -> MutationObserver;
     /// `observer.observe(target, …)` for child lists, attributes and text in the whole subtree
     /// (`replay/js/hooks.js`: the options object is made there).
     #[wasm_bindgen(js_name = pgObserve)]

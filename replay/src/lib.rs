@@ -93,7 +93,8 @@ pub fn replay_start(options: &JsValue) -> JsValue {
     let cell = Rc::new_cyclic(|me| RefCell::new(Some(Recorder::new(me, doc, sink, settings))));
     let me = Rc::downgrade(&cell);
     with_recorder(&me, Recorder::take_snapshot);
-    let control = move |op: u32| match op {
+    // Of the listeners' closure type (`listener.rs`): the chunk's one closure type.
+    let control = move |op: u32, _: JsValue, _: JsValue, _: JsValue| match op {
         FLUSH => with_recorder(&me, Recorder::flush_all),
         CHECKOUT => with_recorder(&me, Recorder::take_snapshot),
         STOP => {
@@ -104,7 +105,7 @@ pub fn replay_start(options: &JsValue) -> JsValue {
         }
         _ => {}
     };
-    Closure::<dyn FnMut(u32)>::own_aborting(control).into_js_value()
+    Closure::<dyn Fn(u32, JsValue, JsValue, JsValue)>::own_aborting(control).into_js_value()
 }
 
 // A small free-list allocator instead of std's dlmalloc, as in the tracker's wasm.

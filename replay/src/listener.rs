@@ -1,19 +1,19 @@
-//! RAII event listeners and timers: dropping them removes every listener and clears every timer,
-//! so stopping the recorder leaves nothing attached to the page.
+//! RAII event listeners, prototype hooks and timers: dropping them removes every listener and
+//! hook and clears every timer, so stopping the recorder leaves nothing attached to the page.
 //!
-//! All listeners share one wasm closure (and all timers another). Each listener hands it the
-//! event with the small number it was added with, so the dispatcher switches on that number
-//! instead of comparing the event's `type` string; one closure instead of one per event kind
-//! keeps the chunk smaller.
+//! All listeners, the mutation observer, the hooks and the timers share one wasm closure. Each
+//! hands it a small number (a listener the one it was added with plus its event kind's
+//! position), so the dispatcher switches on that number instead of comparing the event's `type`
+//! string; one closure, of the chunk's one closure type, keeps the chunk smaller.
 
 use alloc::vec::Vec;
 
 use js_sys::Function;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
 
-use super::dom::{self, Ev, Node, Undo};
+use super::dom::{self, MutationObserver, Node, Undo};
 
 #[wasm_bindgen]
 extern "C" {
@@ -24,25 +24,62 @@ extern "C" {
     fn pg_listen(target: &Node, kinds: &str, capture: bool, callback: &Function, tag: u32) -> Undo;
 }
 
-/// The recorder's listeners, removed when dropped.
+#[wasm_bindgen]
+extern "C" {
+    /// A `MutationObserver` whose records reach `callback(tag, records)` (`replay/js/hooks.js`).
+    #[wasm_bindgen(js_name = pgObserver)]
+    fn pg_observer(callback: &Function, tag: u32) -> MutationObserver;
+}
+
+/// The recorder's listeners, mutation observer and prototype hooks: one closure serves them all,
+/// `handler(tag, a, b, c)`; each listener and hook is removed when this is dropped.
 #[derive(Debug)]
 pub(crate) struct Listeners {
-    callback: Closure<dyn FnMut(u32, Ev)>,
+    callback: Closure<dyn Fn(u32, JsValue, JsValue, JsValue)>,
     remove: Vec<Undo>,
 }
 
 impl Listeners {
-    /// Listeners that call `handler(tag, event)` with every event they receive.
-    pub(crate) fn new(handler: impl FnMut(u32, Ev) + 'static) -> Self {
+    /// Listeners that call `handler(tag, event, undefined, undefined)` with every event they
+    /// receive, `handler(tag, records, …)` for a mutation observer's records and
+    /// `handler(tag, this, arg0, result)` for a hooked call.
+    pub(crate) fn new(handler: impl Fn(u32, JsValue, JsValue, JsValue) + 'static) -> Self {
         Self { callback: Closure::own_aborting(handler), remove: Vec::new() }
+    }
+
+    pub(crate) fn function(&self) -> &Function {
+        self.callback.as_ref().unchecked_ref()
+    }
+
+    /// A mutation observer that hands the handler its records with `tag`.
+    pub(crate) fn mutation_observer(&self, tag: u32) -> MutationObserver {
+        pg_observer(self.function(), tag)
     }
 
     /// Listens to each of `kinds` (event types separated by spaces) on `target` (in the capture
     /// phase when `capture`); the handler gets them with `tag` plus the kind's position.
     pub(crate) fn listen(&mut self, target: &Node, kinds: &str, capture: bool, tag: u32) {
-        let callback = self.callback.as_ref().unchecked_ref();
-        self.remove.push(pg_listen(target, kinds, capture, callback, tag));
+        let undo = pg_listen(target, kinds, capture, self.function(), tag);
+        self.remove.push(undo);
     }
+
+    /// Hooks `window[class].prototype[name]` (a method, or a setter with `setter`) as `tag`.
+    pub(crate) fn hook(&mut self, class: &str, name: &str, setter: bool, tag: u32) {
+        let proto = dom::prop(&dom::prop(&dom::window(), class), "prototype");
+        if proto.is_object() {
+            let undo = pg_hook(&proto, name, setter, self.function(), tag);
+            self.remove.push(undo);
+        }
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// Wraps method (or, with `setter`, the property setter) `name` of `proto` so that
+    /// `callback(tag, this, arg0, result)` runs after the original; returns the undo function.
+    /// Defined in the chunk's JS (`replay/js/hooks.js`): wasm closures cannot see `this`.
+    #[wasm_bindgen(js_name = pgHook)]
+    fn pg_hook(proto: &JsValue, name: &str, setter: bool, callback: &Function, tag: u32) -> Undo;
 }
 
 /// How many event types `kinds` lists (separated by single spaces).
@@ -73,6 +110,9 @@ extern "C" {
     fn set_timeout_with(callback: &Function, ms: u32, which: u32) -> i32;
 }
 
+/// The tag of the first timer in the listeners' closure (above every listener's and hook's).
+pub(crate) const TIMER: u32 = 200;
+
 /// How many timers there are (see [`Timer`]).
 const TIMERS: usize = 4;
 
@@ -99,14 +139,16 @@ impl Timer {
 /// One-shot timers that can be re-armed; all cleared when dropped.
 #[derive(Debug)]
 pub(crate) struct Timers {
-    callback: Closure<dyn FnMut(u32)>,
+    /// The listeners' closure, called with [`TIMER`] plus the timer's number.
+    callback: Function,
     ids: [Option<i32>; TIMERS],
 }
 
 impl Timers {
-    /// Timers that call `handler` with the number of the one that fired.
-    pub(crate) fn new(handler: impl FnMut(u32) + 'static) -> Self {
-        Self { callback: Closure::own_aborting(handler), ids: [None; TIMERS] }
+    /// Timers that call the listeners' closure with [`TIMER`] plus the number of the one that
+    /// fired.
+    pub(crate) fn new(listeners: &Listeners) -> Self {
+        Self { callback: listeners.function().clone(), ids: [None; TIMERS] }
     }
 
     /// Arms `timer` to fire in `ms`, unless it is armed already.
@@ -114,8 +156,7 @@ impl Timers {
         if let Some(slot) = self.ids.get_mut(timer as usize)
             && slot.is_none()
         {
-            *slot =
-                Some(set_timeout_with(self.callback.as_ref().unchecked_ref(), ms, timer as u32));
+            *slot = Some(set_timeout_with(&self.callback, ms, TIMER + timer as u32));
         }
     }
 

@@ -4,8 +4,6 @@
 use alloc::{string::String, vec::Vec};
 
 use js_sys::Array;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::dom::{self, MutationObserver, Node};
@@ -13,7 +11,7 @@ use super::listener::{Listeners, Timer, Timers};
 use super::mirror::Mirror;
 use super::mutation::Buffer;
 use super::snapshot::{self, Walk};
-use super::{Handle, json, observers, with_recorder};
+use super::{Handle, json, observers};
 
 #[wasm_bindgen]
 extern "C" {
@@ -57,9 +55,7 @@ pub(crate) struct Recorder {
     /// Incremental events since the latest full snapshot.
     since_snapshot: u32,
     observer: MutationObserver,
-    _mutation_callback: Closure<dyn FnMut(Array)>,
     _listeners: Listeners,
-    _hooks: observers::Hooks,
     pub(crate) timers: Timers,
     /// Pointer positions waiting (JSON entries), and when the last was sampled.
     pub(crate) moves: Vec<(f64, f64, u32, f64)>,
@@ -83,15 +79,11 @@ impl Recorder {
     /// Starts recording `doc`: observers on, Meta and the first snapshot slice written.
     /// `me` is how its callbacks reach it.
     pub(crate) fn new(me: &Handle, doc: Node, sink: Sink, settings: Settings) -> Self {
-        let weak = me.clone();
-        let callback = Closure::<dyn FnMut(Array)>::own_aborting(move |records: Array| {
-            with_recorder(&weak, |r| r.on_mutations(&records));
-        });
-        let observer = MutationObserver::new(callback.as_ref().unchecked_ref());
+        let listeners = observers::install(me, &doc);
+        let observer = listeners.mutation_observer(observers::MUTATIONS);
         dom::observe(&observer, &doc);
         let base = dom::text(&doc, "baseURI");
-        let (listeners, hooks) = observers::install(me, &doc);
-        let weak = me.clone();
+        let timers = Timers::new(&listeners);
         Self {
             mirror: Mirror::default(),
             buffer: Buffer::default(),
@@ -104,10 +96,8 @@ impl Recorder {
             last_ts: 0.0,
             since_snapshot: 0,
             observer,
-            _mutation_callback: callback,
             _listeners: listeners,
-            _hooks: hooks,
-            timers: Timers::new(move |which| with_recorder(&weak, |r| r.on_timer(which))),
+            timers,
             moves: Vec::new(),
             last_move: 0.0,
             moves_source: 1,
@@ -216,7 +206,7 @@ impl Recorder {
     }
 
     /// A timer fired.
-    fn on_timer(&mut self, which: u32) {
+    pub(crate) fn on_timer(&mut self, which: u32) {
         let Some(timer) = Timer::from_u32(which) else { return };
         self.timers.fired(timer);
         match timer {

@@ -8,11 +8,11 @@ use wasm_bindgen::JsValue;
 use super::super::dom::Ev;
 use super::super::dom::{self, Node, NodeList};
 use super::super::json;
+use super::super::listener::Listeners;
 use super::super::mask;
 use super::super::mirror::UNMASK;
 use super::super::recorder::{INCREMENTAL, Recorder};
 use super::super::serialize::events_dropped;
-use super::Hooks;
 
 /// Setters that change a field's value without an event.
 const SETTERS: &[(&str, &str)] = &[
@@ -26,10 +26,10 @@ const SETTERS: &[(&str, &str)] = &[
 /// The DOM events listened to (on the document, capturing); both are handled alike.
 pub(super) const KINDS: &str = "input change";
 
-/// Hooks the setters; hook tags of the setters are their index in [`SETTERS`].
-pub(super) fn install(hooks: &mut Hooks) {
-    for (tag, &(class, name)) in SETTERS.iter().enumerate() {
-        hooks.hook(class, name, true, tag as u32);
+/// Hooks the setters, with hook tags from `base` on.
+pub(super) fn install(hooks: &mut Listeners, base: u32) {
+    for (i, &(class, name)) in SETTERS.iter().enumerate() {
+        hooks.hook(class, name, true, base + i as u32);
     }
 }
 
@@ -40,15 +40,11 @@ pub(super) fn dispatch(r: &mut Recorder, ev: &Ev) {
     }
 }
 
-/// Handles a value set by script.
-pub(super) fn on_hook(r: &mut Recorder, tag: u32, this: &JsValue) -> bool {
-    if tag as usize >= SETTERS.len() {
-        return false;
-    }
+/// Handles a value set by script (every hook tag that is not a style rule's).
+pub(super) fn on_hook(r: &mut Recorder, this: &JsValue) {
     if let Some(el) = dom::node(this.clone()) {
         r.on_input(&el, true);
     }
-    true
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -7,14 +7,14 @@ use wasm_bindgen::JsValue;
 
 use super::super::dom;
 use super::super::json;
+use super::super::listener::Listeners;
 use super::super::recorder::{INCREMENTAL, Recorder};
-use super::Hooks;
 
 /// Hook tags of `insertRule` and `deleteRule` (after the input setters').
 const INSERT: u32 = 100;
 const DELETE: u32 = 101;
 
-pub(super) fn install(hooks: &mut Hooks) {
+pub(super) fn install(hooks: &mut Listeners) {
     hooks.hook("CSSStyleSheet", "insertRule", false, INSERT);
     hooks.hook("CSSStyleSheet", "deleteRule", false, DELETE);
 }

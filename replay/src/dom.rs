@@ -30,7 +30,7 @@ extern "C" {
     #[wasm_bindgen(method, getter, js_name = isConnected)]
     pub(crate) fn is_connected(this: &Node) -> bool;
     #[wasm_bindgen(method, getter, js_name = localName)]
-    pub(crate) fn local_name(this: &Node) -> String;
+    pub(crate) fn local_name(this: &Node) -> JsValue;
     /// An open shadow root (closed ones read as null).
     #[wasm_bindgen(method, getter, js_name = shadowRoot)]
     pub(crate) fn shadow_root(this: &Node) -> Option<Node>;
@@ -65,7 +65,7 @@ extern "C" {
     #[wasm_bindgen(method, getter, js_name = removedNodes)]
     pub(crate) fn removed(this: &MutationRecord) -> NodeList;
     #[wasm_bindgen(method, getter, js_name = attributeName)]
-    pub(crate) fn attribute_name(this: &MutationRecord) -> Option<String>;
+    pub(crate) fn attribute_name(this: &MutationRecord) -> JsValue;
 
     #[wasm_bindgen(js_name = setTimeout)]
     pub(crate) fn set_timeout(callback: &Function, ms: u32) -> i32;
@@ -114,12 +114,20 @@ extern "C" {
     /// `target[name]` as JSON with up to three decimals, 0 when it is not a finite number
     /// (`replay/js/hooks.js`): media times, volumes and rates.
     #[wasm_bindgen(js_name = pgMilli)]
-    pub(crate) fn milli(target: &JsValue, name: &str) -> String;
+    pub(crate) fn milli(target: &JsValue, name: &str) -> JsValue;
 }
 
 /// `target[name]` as a number (0 when it is not one).
 pub(crate) fn num(target: &JsValue, name: &str) -> f64 {
     prop(target, name).as_f64().unwrap_or(0.0)
+}
+
+/// `value` as text (empty when it is not text). Imports that hand back text return the JS
+/// string (a `JsValue`), read here: one glue shim (`as_string`'s) instead of a string-returning
+/// shim per import.
+#[expect(clippy::needless_pass_by_value, reason = "dropped here, not at each call: 19 B less")]
+pub(crate) fn string(value: JsValue) -> String {
+    value.as_string().unwrap_or_default()
 }
 
 /// `target[name]` as text (empty when it is not text).

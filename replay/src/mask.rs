@@ -14,9 +14,6 @@
 //!   placeholder; `.pg-ignore` (`.rr-ignore`) drops its input events;
 //! - everywhere else, email addresses and runs of six or more digits (spaces, dots, dashes,
 //!   slashes and parentheses between them allowed) in text and attribute values are masked.
-
-use alloc::string::String;
-
 /// The space-separated words of `list`.
 fn words(list: &str) -> impl Iterator<Item = &[u8]> {
     list.as_bytes().split(|b| *b == b' ').filter(|w| !w.is_empty())
@@ -35,11 +32,11 @@ pub(crate) fn is_choice(kind: &str) -> bool {
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
     /// A form field's value as recorded (not a choice input's), in the chunk's JS
-    /// (`replay/js/hooks.js`: `pgInput`): `None` for `type=hidden`, as typed where the field opted
+    /// (`replay/js/hooks.js`: `pgInput`): `undefined` for `type=hidden`, as typed where the field opted
     /// in (`unmask`) and is not sensitive, else one `*` per character. A browser test pins each
     /// kind of field.
     #[wasm_bindgen(js_name = pgInput)]
-    pub(crate) fn input_value(el: &super::dom::Node, unmask: bool) -> Option<String>;
+    pub(crate) fn input_value(el: &super::dom::Node, unmask: bool) -> wasm_bindgen::JsValue;
 }
 
 #[cfg(all(test, not(target_family = "wasm")))]

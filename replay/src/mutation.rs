@@ -75,7 +75,7 @@ impl Buffer {
             let target = record.target();
             // The kind without reading `type` (a string): only attribute records name an
             // attribute, and a childList record always lists a node.
-            if let Some(name) = record.attribute_name() {
+            if let Some(name) = record.attribute_name().as_string() {
                 if let Some(id) = mirror.id(&target)
                     && mirror.present(id)
                 {

@@ -3,6 +3,7 @@
 
 use alloc::{borrow::ToOwned, string::String};
 
+use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::dom::{self, Node};
@@ -112,9 +113,11 @@ pub(crate) fn text_value(node: &Node, flags: u8) -> String {
 #[wasm_bindgen]
 extern "C" {
     /// A text or comment node's data masked before it enters the wasm (`replay/js/hooks.js`):
-    /// whole when `all` (`pgMaskAll`), else its emails and long digit runs (`pgMask`).
+    /// whole when `all` (`pgMaskAll`), else its emails and long digit runs (`pgMask`). Like
+    /// every import here that hands back text, it returns the JS string, read by
+    /// [`dom::string`]: one glue shim for all.
     #[wasm_bindgen(js_name = pgText)]
-    fn masked_text(node: &Node, all: bool) -> String;
+    fn pg_text(node: &Node, all: bool) -> JsValue;
 }
 
 #[wasm_bindgen]
@@ -122,7 +125,12 @@ extern "C" {
     /// An element's attributes in one call (`replay/js/hooks.js`): each name and value followed
     /// by a NUL.
     #[wasm_bindgen(js_name = pgAttrs)]
-    fn attributes(el: &Node) -> String;
+    fn pg_attrs(el: &Node) -> JsValue;
+}
+
+/// [`pg_text`] as text.
+fn masked_text(node: &Node, all: bool) -> String {
+    dom::string(pg_text(node, all))
 }
 
 /// Text up to the first NUL, and what follows it.
@@ -132,7 +140,7 @@ fn cut(s: &str) -> (&str, &str) {
     (head, tail.get(1..).unwrap_or_default())
 }
 
-/// The next attribute's name and value of a [`pgAttrs`](attributes) text, `rest` moved past
+/// The next attribute's name and value of a [`pgAttrs`](pg_attrs) text, `rest` moved past
 /// them; `None` at its end.
 #[inline(always)]
 fn pair<'a>(rest: &mut &'a str) -> Option<(&'a str, &'a str)> {
@@ -153,7 +161,7 @@ pub(crate) struct Element {
 
 impl Element {
     pub(crate) fn read(el: &Node) -> Self {
-        Self { tag: el.local_name(), attributes: attributes(el) }
+        Self { tag: dom::string(el.local_name()), attributes: dom::string(pg_attrs(el)) }
     }
 
     /// The value of attribute `name` (lowercase).
@@ -258,7 +266,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
                 attr(out, "checked");
                 out.push_str("true");
             }
-        } else if let Some(v) = mask::input_value(el, flags & UNMASK != 0)
+        } else if let Some(v) = mask::input_value(el, flags & UNMASK != 0).as_string()
             && !v.is_empty()
         {
             attr(out, "value");
@@ -281,7 +289,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         let paused = dom::prop(el, "paused").as_bool() != Some(false);
         out.push_str(if paused { "\"paused\"" } else { "\"played\"" });
         attr(out, "rr_mediaCurrentTime");
-        out.push_str(&dom::milli(el, "currentTime"));
+        out.push_str(&dom::string(dom::milli(el, "currentTime")));
     }
     if !in_add && tag != "html" && tag != "body" {
         let (top, left) = (dom::num(el, "scrollTop"), dom::num(el, "scrollLeft"));
@@ -309,15 +317,15 @@ extern "C" {
     /// digit runs masked (a title, alt text, placeholder or ARIA label wholly when `all`: inside
     /// `.pg-mask`).
     #[wasm_bindgen(js_name = pgValue)]
-    fn value(tag: &str, lower: &str, value: &str, all: bool, base: &str) -> String;
+    fn pg_value(tag: &str, lower: &str, value: &str, all: bool, base: &str) -> JsValue;
 }
 
-/// [`value`] by the element's flags; names chosen by the page as they are, without a call.
+/// [`pg_value`] by the element's flags; names chosen by the page as they are, without a call.
 pub(crate) fn attribute_value(tag: &str, lower: &str, v: &str, flags: u8, base: &str) -> String {
     if mask::listed(PLAIN_ATTRIBUTES, lower) {
         return v.to_owned();
     }
-    value(tag, lower, v, flags & MASK_TEXT != 0, base)
+    dom::string(pg_value(tag, lower, v, flags & MASK_TEXT != 0, base))
 }
 
 /// The CSS of a `<style>`, or of a same-origin `<link rel=stylesheet>` whose rules can be read,
@@ -327,16 +335,16 @@ pub(crate) fn stylesheet_text(el: &Node, tag: &str, base: &str) -> Option<String
         return None;
     }
     // None for a cross-origin sheet, whose rules cannot be read: then the link keeps its href.
-    sheet(el, base)
+    pg_sheet(el, base).as_string()
 }
 
 #[wasm_bindgen]
 extern "C" {
     /// The sheet's rules' text with each `url(…)` made absolute against the sheet's URL (`base`
     /// for a `<style>`), `data:` and `#…` ones kept (`replay/js/hooks.js`); `None` without a
-    /// sheet or when its rules cannot be read.
+    /// sheet or when its rules cannot be read (`undefined`).
     #[wasm_bindgen(js_name = pgSheet)]
-    fn sheet(el: &Node, base: &str) -> Option<String>;
+    fn pg_sheet(el: &Node, base: &str) -> JsValue;
 }
 
 /// The flags `IGNORE`/`BLOCKED` that stop events for a target.

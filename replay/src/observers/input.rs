@@ -67,7 +67,7 @@ impl Recorder {
         if !self.mirror.present(id) || events_dropped(flags) {
             return;
         }
-        let tag = el.local_name();
+        let tag = dom::string(el.local_name());
         if !matches!(tag.as_str(), "input" | "textarea" | "select") {
             return;
         }
@@ -77,7 +77,9 @@ impl Recorder {
         let text = if mask::is_choice(&kind) {
             dom::text(el, "value")
         } else {
-            let Some(value) = mask::input_value(el, flags & UNMASK != 0) else { return };
+            let Some(value) = mask::input_value(el, flags & UNMASK != 0).as_string() else {
+                return;
+            };
             value
         };
         let last = self.last_input.iter().position(|(i, _, _)| *i == id);

@@ -26,7 +26,7 @@ impl Recorder {
         for key in &["currentTime", "volume", "playbackRate"] {
             data.push(',');
             json::key(&mut data, key);
-            data.push_str(&dom::milli(&el, key));
+            data.push_str(&dom::string(dom::milli(&el, key)));
         }
         for key in &["muted", "loop"] {
             data.push(',');

@@ -918,7 +918,16 @@ const FORM_GOAL: usize = 10_000;
 /// import, each with its encode call and two stores into the wasm's memory: −85 B for the six
 /// helpers, −89 B more for the two getters. (`dom::string` taking the value by reference, so the
 /// drop happens at each call, +19 B: not taken.)
-const REPLAY_CHUNK_BUDGET: usize = 19_979;
+///
+/// 19,979 B → 19,407 B (wasm 14,871 → 14,298), −572 B: wasm-bindgen's closure invoke shims out
+/// of the function table (`xtask/src/unwake.rs`, as the JSPI waker's slots). Every closure type a
+/// linked import names, js-sys's own included, has a shim whose address a describe function took,
+/// so it has a table slot; wasm-bindgen reads and deletes the describe functions but leaves the
+/// slots, which keep about 45 shims (1.7 KB raw, one of 368 B) that nothing calls: the glue
+/// calls the chunk's one closure through an export that calls its shim directly, and the table is
+/// not exported. The slots now point at another function of the table before wasm-opt runs. The
+/// tracker's and the form's wasm come out of that step unchanged (no such slots left there).
+const REPLAY_CHUNK_BUDGET: usize = 19_407;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

@@ -8,24 +8,37 @@
 //! (`SpawnedTask::wake`, the task's drop): about 300 B raw that nothing can reach. Here those slots
 //! are pointed at another function of the same segment, which is sound because nothing builds the
 //! waker any more; when the poll loop is still there (a module with JSPI exports), nothing changes.
+//!
+//! The same for wasm-bindgen's closure invoke shims (`wasm_bindgen::convert::closures::_::invoke`,
+//! one per closure type that any linked import names, js-sys's included): their slots exist only
+//! because a describe function took the shim's address (`describe_invoke`), and wasm-bindgen has
+//! read and deleted those. The glue calls a closure through an export that calls its shim
+//! directly, and the function table is not exported, so no slot of a shim is ever called; the
+//! shims of closure types the code never makes (in the replay chunk about 45, 1.7 KB raw) go.
 
 use crate::Result;
 use crate::minify::{leb, name, push_leb};
 
 /// Function-name prefix of the waker's vtable entries (the name section's demangled names).
 const WAKER: &str = "js_sys::futures::jspi::task_waker::";
+/// Function-name prefix of wasm-bindgen's closure invoke shims.
+const INVOKE: &str = "wasm_bindgen::convert::closures::_::invoke::";
 /// Names that mean the poll loop, which builds the waker, is still linked.
 const POLLER: &[&str] = &["jspi_task_poll", "SpawnedTask::poll"];
 
-/// `wasm` with the waker's table slots pointed elsewhere.
+/// `wasm` with the waker's and the invoke shims' table slots pointed elsewhere.
 pub(crate) fn unwake(wasm: &[u8]) -> Result<Vec<u8>> {
     let sections = sections(wasm)?;
     let names = sections
         .iter()
         .find_map(|&(id, body)| (id == 0 && name(body, 0).ok()?.0 == "name").then_some(body))
         .ok_or("no name section (wasm-bindgen keeps it)")?;
-    let (waker, poller) = function_names(names)?;
-    if poller || waker.is_empty() {
+    let (mut waker, poller, invoke) = function_names(names)?;
+    if poller {
+        waker.clear();
+    }
+    waker.extend(invoke);
+    if waker.is_empty() {
         return Ok(wasm.to_vec());
     }
     let mut out = wasm.get(..8).ok_or("not a wasm module")?.to_vec();
@@ -56,10 +69,11 @@ fn sections(wasm: &[u8]) -> Result<Vec<(u8, &[u8])>> {
     Ok(out)
 }
 
-/// From the name section: the indices of the waker's functions, and whether the poller is there.
-fn function_names(section: &[u8]) -> Result<(Vec<u32>, bool)> {
+/// From the name section: the indices of the waker's functions, whether the poller is there, and
+/// the indices of the invoke shims.
+fn function_names(section: &[u8]) -> Result<(Vec<u32>, bool, Vec<u32>)> {
     let (_, mut at) = name(section, 0)?;
-    let (mut waker, mut poller) = (Vec::new(), false);
+    let (mut waker, mut poller, mut invoke) = (Vec::new(), false, Vec::new());
     while at < section.len() {
         let sub = section[at];
         let (size, len) = leb(section, at + 1)?;
@@ -77,14 +91,17 @@ fn function_names(section: &[u8]) -> Result<(Vec<u32>, bool)> {
             if text.starts_with(WAKER) {
                 waker.push(index);
             }
+            if text.starts_with(INVOKE) {
+                invoke.push(index);
+            }
             poller |= POLLER.iter().any(|p| text.contains(p));
         }
     }
-    Ok((waker, poller))
+    Ok((waker, poller, invoke))
 }
 
-/// The element section with every slot of a `waker` function pointed at the first other
-/// function of its segment. Only function-index segments (flags 0 to 3) are expected.
+/// The element section with every slot of a `waker` function (or invoke shim) pointed at the
+/// first other function of its segment. Only function-index segments (flags 0 to 3) are expected.
 fn elements(content: &[u8], waker: &[u32]) -> Result<Vec<u8>> {
     let (count, mut at) = leb(content, 0)?;
     let mut body = Vec::new();
@@ -180,6 +197,13 @@ mod tests {
         let elem = &sections(&out).unwrap()[0].1;
         assert_eq!(elem, &[1, 2, 0, 0x41, 1, 0x0b, 0, 3, 0, 0, 2]);
         assert_eq!(sections(&out).unwrap()[1], sections(&module("b")).unwrap()[1]);
+    }
+
+    #[test]
+    fn invoke_shim_slots_point_elsewhere() {
+        let out = unwake(&module(&format!("{INVOKE}h2"))).unwrap();
+        let elem = &sections(&out).unwrap()[0].1;
+        assert_eq!(elem, &[1, 2, 0, 0x41, 1, 0x0b, 0, 3, 0, 0, 0]);
     }
 
     #[test]

@@ -18,8 +18,8 @@
 //!
 //! ```text
 //! cargo build -p pulsegate-replay (wasm32, release)
-//!   → wasm-bindgen --target web           glue (an ES module; its exports dropped)
-//!   → unwake.rs: js-sys's unreachable JSPI waker out of the function table
+//!   → wasm-bindgen --target web           glue (an ES module; its exports and DEAD_GLUE dropped)
+//!   → unwake.rs: js-sys's JSPI waker and the closure invoke shims out of the function table
 //!   → wasm-opt -Oz --converge (binaryen 132)
 //!   → minify.rs: short import/export names sdk/replay-<hash>.wasm
 //!   → replay/js/replay.js + hooks + glue
@@ -133,7 +133,8 @@ fn build_replay() -> Result<Vec<Output>> {
             .arg(&stage)
             .arg(target.join("wasm32-unknown-unknown/release/pulsegate_replay.wasm")),
     )?;
-    // js-sys's JSPI waker, which nothing reaches once wasm-bindgen deleted its export.
+    // js-sys's JSPI waker, which nothing reaches once wasm-bindgen deleted its export, and the
+    // closure invoke shims, which nothing calls through the table.
     let bindgen = stage.join("pulsegate_replay_bg.wasm");
     let unwoken = stage.join("replay.unwoken.wasm");
     write(&unwoken, &unwake::unwake(&read(&bindgen)?)?)?;
@@ -157,7 +158,7 @@ fn build_replay() -> Result<Vec<Output>> {
     let script = splice_replay(
         &text(&root.join("replay/js/replay.js"))?,
         &text(&root.join("replay/js/hooks.js"))?,
-        &unexport(&glue)?,
+        &unexport(&prune(&glue)?)?,
         &wasm_name,
     )?;
     let unminified = stage.join("replay.js");

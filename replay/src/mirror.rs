@@ -42,21 +42,29 @@ pub(crate) const BLOCKED: u8 = 128;
 /// Flags a child inherits from its parent.
 pub(crate) const INHERITED: u8 = MASK_TEXT | IGNORE | BLOCKED;
 
-/// Set in [`Mirror::parent`] entries: the node is a shadow-root child of its parent.
+/// Set in [`Entry::parent`]: the node is a shadow-root child of its parent.
 const SHADOW_BIT: u32 = 1 << 31;
 /// The parent entry of the Document: present, but under nothing.
 pub(crate) const ROOT: u32 = SHADOW_BIT - 1;
+
+/// What the book knows of one id (one entry, not three parallel lists: one bounds check and
+/// one growth each).
+#[derive(Clone, Copy, Debug, Default)]
+struct Entry {
+    /// The parent id in the Replayer's page (0: not there), with [`SHADOW_BIT`].
+    parent: u32,
+    /// The round (snapshot or mutation flush) that last wrote the node.
+    round: u32,
+    /// The privacy flags it was recorded with.
+    flags: u8,
+}
 
 /// The id book.
 #[derive(Debug)]
 pub(crate) struct Mirror {
     ids: JsValue,
-    /// By id: the parent id in the Replayer's page (0: not there), with [`SHADOW_BIT`].
-    parent: Vec<u32>,
-    /// By id: the round (snapshot or mutation flush) that last wrote the node.
-    round_of: Vec<u32>,
-    /// By id: the privacy flags it was recorded with.
-    flags: Vec<u8>,
+    /// By id.
+    entries: Vec<Entry>,
     /// The current round; bumped by every snapshot and every mutation flush.
     pub(crate) round: u32,
     /// The round of the latest full snapshot: the Replayer's page holds nothing older.
@@ -65,14 +73,7 @@ pub(crate) struct Mirror {
 
 impl Default for Mirror {
     fn default() -> Self {
-        Self {
-            ids: new_book(),
-            parent: vec![0],
-            round_of: vec![0],
-            flags: vec![0],
-            round: 0,
-            snapshot_round: 0,
-        }
+        Self { ids: new_book(), entries: vec![Entry::default()], round: 0, snapshot_round: 0 }
     }
 }
 
@@ -93,49 +94,46 @@ impl Mirror {
     /// [`Self::id_for_write`] for a node whose [`Self::id`] was just read.
     pub(crate) fn id_for_write_known(&mut self, node: &Node, known: Option<u32>) -> u32 {
         if let Some(id) = known
-            && self.round_of.get(id as usize) != Some(&self.round)
+            && !self.written_now(id)
         {
             return id;
         }
-        let id = self.parent.len() as u32;
-        self.parent.push(0);
-        self.round_of.push(0);
-        self.flags.push(0);
+        let id = self.entries.len() as u32;
+        self.entries.push(Entry::default());
         set_id(node, &self.ids, id);
         id
     }
 
     /// Records that `id` now sits under `parent` in the Replayer's page, with `flags`.
     pub(crate) fn place(&mut self, id: u32, parent: u32, shadow: bool, flags: u8) {
-        let i = id as usize;
-        if i < self.parent.len() {
-            self.parent[i] = parent | if shadow { SHADOW_BIT } else { 0 };
-            self.round_of[i] = self.round;
-            self.flags[i] = flags;
+        let round = self.round;
+        if let Some(e) = self.entries.get_mut(id as usize) {
+            *e = Entry { parent: parent | if shadow { SHADOW_BIT } else { 0 }, round, flags };
         }
     }
 
     /// Whether the Replayer's page holds `id` now.
     pub(crate) fn present(&self, id: u32) -> bool {
-        let i = id as usize;
-        i < self.parent.len() && self.parent[i] != 0 && self.round_of[i] >= self.snapshot_round
+        self.entries
+            .get(id as usize)
+            .is_some_and(|e| e.parent != 0 && e.round >= self.snapshot_round)
     }
 
     /// Whether `id` was written in the current round.
     pub(crate) fn written_now(&self, id: u32) -> bool {
-        self.round_of.get(id as usize) == Some(&self.round)
+        self.entries.get(id as usize).is_some_and(|e| e.round == self.round)
     }
 
     /// Its parent in the Replayer's page and whether it is a shadow child there.
     pub(crate) fn parent_of(&self, id: u32) -> (u32, bool) {
-        let p = self.parent.get(id as usize).copied().unwrap_or(0);
+        let p = self.entries.get(id as usize).map_or(0, |e| e.parent);
         (p & !SHADOW_BIT, p & SHADOW_BIT != 0)
     }
 
     /// Takes `id` out of the Replayer's page (not its descendants: see [`Self::forget_subtree`]).
     pub(crate) fn take_out(&mut self, id: u32) {
-        if let Some(p) = self.parent.get_mut(id as usize) {
-            *p = 0;
+        if let Some(e) = self.entries.get_mut(id as usize) {
+            e.parent = 0;
         }
     }
 
@@ -162,7 +160,7 @@ impl Mirror {
 
     /// The flags `id` was recorded with (0 for unknown ids).
     pub(crate) fn flags(&self, id: u32) -> u8 {
-        self.flags.get(id as usize).copied().unwrap_or(0)
+        self.entries.get(id as usize).map_or(0, |e| e.flags)
     }
 
     /// Starts a new round.

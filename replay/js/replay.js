@@ -265,7 +265,7 @@
         return loadWasm().then(function () {
           if (running !== uploader) return false;
           // The recorder's control function (0 flush, 1 checkout, 2 stop), or a number: no recording.
-          var control = replay_start({ sink: uploader, sliceMs: options.sliceMs, checkoutMs: options.checkoutMs });
+          var control = replay_start(uploader, options.sliceMs, options.checkoutMs);
           if (typeof control !== "function") { running = null; return false; }
           uploader.control = control;
           PG.replay.stats = uploader.stats;

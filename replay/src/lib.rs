@@ -68,26 +68,26 @@ const FLUSH: u32 = 0;
 const CHECKOUT: u32 = 1;
 const STOP: u32 = 2;
 
-/// Starts recording this page: `{ sink: { write(text, endOfEvent) }, sliceMs?, checkoutMs? }`.
+/// Starts recording this page: `replay_start(sink, sliceMs, checkoutMs)`, `sink` the object
+/// with `write(text, endOfEvent)`, the two times in ms (`undefined`, 0 or less: the defaults).
+/// Separate arguments, not an options object: no property reads and no names in the wasm.
 ///
 /// Returns the recorder's control function, `control(op)`: 0 sends everything pending to the sink
 /// now (the uploader calls it before the page hides), 1 takes a new full snapshot (a new session
 /// began, or the uploader lost events), 2 stops: pending events are written, then every listener,
-/// hook, observer and timer is removed. Returns a number instead when it cannot record: 1 for
-/// options without a sink, 2 where there is no document. Never throws.
+/// hook, observer and timer is removed. Returns a number instead when it cannot record: 1 when
+/// `sink` is not an object, 2 where there is no document. Never throws.
 #[wasm_bindgen]
-pub fn replay_start(options: &JsValue) -> JsValue {
-    let sink = dom::prop(options, "sink");
+pub fn replay_start(sink: JsValue, slice_ms: f64, checkout_ms: f64) -> JsValue {
     if !sink.is_object() {
         return 1.into();
     }
     let Some(doc) = dom::document() else { return 2.into() };
-    let number = |name: &str, default: f64| {
-        dom::prop(options, name).as_f64().filter(|n| *n > 0.0).unwrap_or(default)
-    };
+    // `undefined` arrives as NaN, which is not above 0 either.
+    let or = |n: f64, default: f64| if n > 0.0 { n } else { default };
     let settings = Settings {
-        slice_ms: number("sliceMs", SLICE_MS),
-        checkout_ms: number("checkoutMs", f64::from(CHECKOUT_MS)) as u32,
+        slice_ms: or(slice_ms, SLICE_MS),
+        checkout_ms: or(checkout_ms, f64::from(CHECKOUT_MS)) as u32,
     };
     let sink = wasm_bindgen::JsCast::unchecked_into::<Sink>(sink);
     let cell = Rc::new_cyclic(|me| RefCell::new(Some(Recorder::new(me, doc, sink, settings))));

@@ -27,9 +27,13 @@ thread_local! {
     static CONTROL: RefCell<Option<Function>> = const { RefCell::new(None) };
 }
 
-/// Starts recording with `options` (`crate::replay_start`); 0 when it records, else its code.
+/// Starts recording with `options` (`{ sink, sliceMs?, checkoutMs? }`, handed to
+/// `crate::replay_start` as the chunk's JS hands them: missing times as `undefined`, i.e. NaN);
+/// 0 when it records, else its code.
 fn replay_start(options: &JsValue) -> u32 {
-    let started = crate::replay_start(options);
+    let get = |name: &str| Reflect::get(options, &name.into()).unwrap();
+    let time = |name: &str| get(name).as_f64().unwrap_or(f64::NAN);
+    let started = crate::replay_start(get("sink"), time("sliceMs"), time("checkoutMs"));
     match started.dyn_into::<Function>() {
         Ok(control) => {
             CONTROL.with(|c| *c.borrow_mut() = Some(control));

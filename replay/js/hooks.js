@@ -325,6 +325,15 @@ function pgFlags(el) {
 }
 
 /*
+ * The Meta event's data: the page's URL and its viewport's size (whole CSS pixels) as JSON.
+ *
+ * pgMeta() → '{"href":…,"width":…,"height":…}'
+ */
+function pgMeta() {
+  return JSON.stringify({ href: location.href, width: innerWidth, height: innerHeight });
+}
+
+/*
  * The other radios of a radio's group in its document: the elements of its name whose type is
  * radio (none without a name).
  *

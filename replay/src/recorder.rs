@@ -25,6 +25,14 @@ extern "C" {
     fn write_bytes(this: &Sink, utf8: &[u8], end: bool);
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The Meta event's data, `{"href":…,"width":…,"height":…}`, the page's URL and viewport
+    /// size as JSON (`replay/js/hooks.js`).
+    #[wasm_bindgen(js_name = pgMeta)]
+    fn meta() -> wasm_bindgen::JsValue;
+}
+
 /// rrweb's event types used here.
 pub(crate) const FULL_SNAPSHOT: u8 = 2;
 pub(crate) const INCREMENTAL: u8 = 3;
@@ -159,15 +167,7 @@ impl Recorder {
         let records = self.observer.take_records();
         self.on_mutations(&records);
         self.flush_moves();
-        let win = dom::window();
-        let mut meta = String::from("{\"href\":");
-        json::string(&mut meta, &dom::text(&dom::prop(&win, "location"), "href"));
-        meta.push_str(",\"width\":");
-        json::round(&mut meta, dom::num(&win, "innerWidth"));
-        meta.push_str(",\"height\":");
-        json::round(&mut meta, dom::num(&win, "innerHeight"));
-        meta.push('}');
-        self.emit(META, &meta);
+        self.emit(META, &dom::string(meta()));
         let mut out = self.head(FULL_SNAPSHOT);
         out.push_str("{\"node\":");
         self.base = dom::text(&self.doc, "baseURI");

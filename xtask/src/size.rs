@@ -950,6 +950,12 @@ const FORM_GOAL: usize = 10_000;
 /// (`href`, `width`, `height`) written by one JS function (`pgMeta`, `JSON.stringify` of
 /// `location.href`, `innerWidth` and `innerHeight`, whole numbers already) instead of three
 /// property reads by name, a string escape and two roundings in the wasm.
+///
+/// `cargo xtask bench replay` after these steps, the machine loaded (load average 6–7), against
+/// the round's start in the same hour: the recorder's added time for the mutation workload at
+/// 4× CPU 861 vs 2,132 ms (0.40×) and 500 vs 1,747 ms (0.29×) in two runs, 570 vs 1,398 ms
+/// (0.41×) before; the longest task starting the recorder at 4× 75 and 65 ms, 69 ms before (over
+/// 50 ms at 4× under that load either way; under 50 ms at 1× in every run).
 const REPLAY_CHUNK_BUDGET: usize = 19_036;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.

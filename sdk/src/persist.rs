@@ -21,7 +21,7 @@ use alloc::vec::Vec;
 use pulsegate_schema::{SessionId, UnixMillis};
 
 use crate::ids;
-use crate::text::{cut, cut_last, fields, parse_u64, push_u64, uuid_text};
+use crate::text::{cut, cut_last, fields, parse_u64, push_u64, push_uuid};
 use crate::transport::Request;
 
 /// Prefix of every page's mirror key.
@@ -120,7 +120,7 @@ pub(crate) fn encode(
     push_u64(&mut out, updated_at);
     out.push_str(if closed { "|1|" } else { "|0|" });
     if let Some((id, started_at)) = session {
-        out.push_str(&uuid_text(id.0.as_bytes()));
+        push_uuid(&mut out, id.0.as_bytes());
         out.push('|');
         push_u64(&mut out, started_at);
     } else {

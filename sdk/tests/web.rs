@@ -1071,13 +1071,16 @@ async fn undelivered_requests_wait_in_storage_and_the_next_page_sends_them() {
     until("a failed attempt", || sent(endpoint).len() >= 2).await;
     let store = Store::open(&window(), &document());
     let keys = store.keys(KEY_PREFIX);
-    let mirrors: Vec<Mirror> =
-        keys.iter().filter_map(|k| store.get(k)).filter_map(|t| Mirror::decode(&t)).collect();
-    let mine = mirrors
+    let mirrors: Vec<(&String, Mirror)> =
+        keys.iter().filter_map(|k| Some((k, Mirror::decode(&store.get(k)?)?))).collect();
+    let (key, mine) = mirrors
         .iter()
-        .find(|m| m.requests.iter().any(|r| r.body.contains("\"offline\"")))
+        .find(|(_, m)| m.requests.iter().any(|r| r.body.contains("\"offline\"")))
         .expect("the batch is mirrored");
     assert!(!mine.closed);
+    // Named after the page's random id: `pulsegate.q.` and a lower-case hyphenated UUID.
+    let id = key.strip_prefix(KEY_PREFIX).expect("under the prefix");
+    assert!(ids::is_uuid(id) && !id.bytes().any(|b| b.is_ascii_uppercase()), "{key}");
     // A page that is gone left a closed mirror: the next tracker adopts it and sends it first.
     let session = SessionId::from_random_bytes([3; 16]);
     let orphan = Mirror {

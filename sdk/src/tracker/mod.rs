@@ -150,8 +150,8 @@ pub(crate) struct Tracker {
     /// `PulseGate.optOut()` was called: nothing is recorded or stored.
     pub(crate) opted_out: bool,
     pub(crate) store: Store,
-    /// This page's random id: names its storage mirror.
-    pub(crate) page_id: String,
+    /// This page's storage mirror's key: `pulsegate.q.` and the page's random id.
+    pub(crate) mirror_key: String,
     pub(crate) visitor: Option<VisitorId>,
     /// The session this page last used.
     pub(crate) session: Option<Session>,
@@ -250,8 +250,10 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
             }
         }));
     let handler = |signal| crate::callback::bound(callback.js(), signal as u8);
+    let mut mirror_key = String::from(crate::persist::KEY_PREFIX);
+    crate::text::push_uuid(&mut mirror_key, &js::random_bytes().unwrap_or_default());
     let mut tracker = Tracker {
-        page_id: crate::text::uuid_text(&js::random_bytes().unwrap_or_default()),
+        mirror_key,
         flush_timer: Timer::new(handler(Signal::Flush)),
         retry_timer: Timer::new(handler(Signal::Retry)),
         start_timer: Timer::new(handler(Signal::Start)),

@@ -124,9 +124,9 @@ impl Tracker {
         if !self.persistent() {
             return;
         }
-        let key = self.mirror_key();
+        let key = &self.mirror_key;
         if self.outbox.is_empty() && self.queue.events.is_empty() {
-            self.store.remove(&key);
+            self.store.remove(key);
             return;
         }
         let text = persist::encode(
@@ -136,14 +136,7 @@ impl Tracker {
             self.outbox.requests(),
             &self.queue.events,
         );
-        self.store.set(&key, &text, false);
-    }
-
-    /// `pulsegate.q.<page id>`
-    fn mirror_key(&self) -> String {
-        let mut key = String::from(KEY_PREFIX);
-        key.push_str(&self.page_id);
-        key
+        self.store.set(key, &text, false);
     }
 
     /// Takes over the mirrors of pages that are gone (closed, or silent for minutes): their

@@ -87,10 +87,9 @@ impl Store {
     /// The cookie named after `key` (`pulsegate.vid` → `pulsegate_vid`).
     fn cookie(&self, key: &str) -> Option<String> {
         let jar = text(&self.document, "cookie")?;
-        let name = cookie_name(key);
         crate::text::fields(&jar, b';').find_map(|pair| {
             let (k, v) = crate::text::cut(pair.trim_ascii(), b'=')?;
-            (k == name && !v.is_empty()).then(|| String::from(v))
+            (is_cookie_name(k, key) && !v.is_empty()).then(|| String::from(v))
         })
     }
 
@@ -106,6 +105,21 @@ impl Store {
 /// The keys in a [`Store::key_list`].
 pub(crate) fn keys_in(list: &str) -> impl Iterator<Item = &str> {
     crate::text::fields(list, b'\n').filter(|k| !k.is_empty())
+}
+
+/// Whether `name` is [`cookie_name`]`(key)`, compared in place (no name made for each read).
+fn is_cookie_name(name: &str, key: &str) -> bool {
+    let (name, key) = (name.as_bytes(), key.as_bytes());
+    if name.len() != key.len() {
+        return false;
+    }
+    for at in 0..key.len() {
+        let want = if key[at] == b'.' { b'_' } else { key[at] };
+        if name[at] != want {
+            return false;
+        }
+    }
+    true
 }
 
 /// The cookie name for `key`: dots become underscores (`pulsegate.vid` → `pulsegate_vid`), since
@@ -128,6 +142,16 @@ mod tests {
         assert_eq!(super::cookie_name("pulsegate.vid"), "pulsegate_vid");
         assert_eq!(super::cookie_name(".a..b."), "_a__b_");
         assert_eq!(super::cookie_name("plain"), "plain");
+        for (name, key) in
+            [("pulsegate_vid", "pulsegate.vid"), ("_a__b_", ".a..b."), ("plain", "plain")]
+        {
+            assert!(super::is_cookie_name(name, key));
+        }
+        for (name, key) in
+            [("pulsegate.vid", "pulsegate.vid"), ("pulsegate_vi", "pulsegate.vid"), ("", "x")]
+        {
+            assert!(!super::is_cookie_name(name, key));
+        }
         assert_eq!(super::cookie_name(""), "");
     }
 }

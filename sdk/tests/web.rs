@@ -308,6 +308,13 @@ fn cookies_stand_in_where_local_storage_throws() {
     store.remove(VISITOR_KEY);
     assert_eq!(store.get(VISITOR_KEY), None);
     assert!(store.keys("pulsegate").is_empty());
+    // Only the cookie of that very name counts: not a longer or shorter one, nor the dotted key.
+    run("document.cookie = 'pulsegate_vi=a; path=/'; document.cookie = 'pulsegate_vidx=b; path=/';
+        document.cookie = 'pulsegate.vid=c; path=/';");
+    assert_eq!(store.get(VISITOR_KEY), None);
+    run("document.cookie = 'pulsegate_vid=d; path=/';");
+    assert_eq!(store.get(VISITOR_KEY).as_deref(), Some("d"));
+    clear_storage();
 }
 
 // ---- session, config, context, privacy --------------------------------------------------------

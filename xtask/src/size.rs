@@ -369,7 +369,15 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// instead of lower-cased into a copy, +48 B; the beacons' URL made by `Config::url` (shared with
 /// `pump`), +3 B but `pulse.js` +14; the mirror key made once but from `uuid_text`'s copy, −2 B but
 /// `pulse.js` +5.
-const FIRST_PAGEVIEW_BUDGET: usize = 34_536;
+///
+/// The fallback cookie's name compared with the key in place (`storage::is_cookie_name`: a dot in
+/// the key is an underscore in the name) instead of made for every read (`cookie_name`, now only
+/// for writes); a browser test pins that only the cookie of that very name counts, not a longer or
+/// shorter one or the dotted key: 34,518 → 34,505 B (wasm 25,437 → 25,425); `form.js` unchanged,
+/// `pulse.js` with its chunks 43,506 → 43,504 B. Measured and not kept: a batch body spliced into
+/// its envelope's own text (`queue::splice` taking the `String`, cut and appended to) instead of
+/// into a copy of it, +44 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 34_523;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -391,7 +391,16 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// tests of a pinned browser's facts: 34,492 → 34,466 B (wasm 25,413 → 25,386); `form.js`
 /// unchanged, `pulse.js` with its chunks 43,485 → 43,456 B. Measured and not kept: `track` and
 /// `identify` as one function differing only in their words, raw −212 B but gzip +14 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 34_484;
+///
+/// A new page's capture state begun in place (`Page::restart`: the URL and exclusion set, the
+/// counters, rage burst, forms and shadow roots cleared, the engagement kept) instead of a whole
+/// `Page` built and the old one dropped, at every pageview and at opt-out: no `drop_in_place<Page>`
+/// (163 B raw) and no move of a whole `Page`. What a new page starts with is pinned by the
+/// `tracker` end-to-end suite's exact events of a multi-page visit and a single-page app (scroll
+/// depth per page, engagement, a rage click, a form abandoned) and the browser test of opt-out:
+/// 34,466 → 34,394 B (wasm 25,386 → 25,313); `form.js` unchanged, `pulse.js` with its chunks 43,456
+/// → 43,380 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 34_412;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

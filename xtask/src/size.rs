@@ -400,7 +400,13 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// depth per page, engagement, a rage click, a form abandoned) and the browser test of opt-out:
 /// 34,466 → 34,394 B (wasm 25,386 → 25,313); `form.js` unchanged, `pulse.js` with its chunks 43,456
 /// → 43,380 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 34_412;
+///
+/// The capture's, the page's and a shadow root's listener tables iterated by reference (`for
+/// &(target, kind, capture, signal) in &[…]`) instead of as arrays by value (core's array
+/// `IntoIter`, each table moved onto the stack first): 34,394 → 34,342 B (wasm 25,313 → 25,262);
+/// `form.js` unchanged, `pulse.js` with its chunks 43,380 → 43,339 B. The browser and end-to-end
+/// tests see every listener at work (pageviews, clicks, forms in shadow roots, hide and online).
+const FIRST_PAGEVIEW_BUDGET: usize = 34_360;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -75,7 +75,7 @@ impl Tracker {
             let patch = Patch::new(&history, method, &self.handler(Signal::Navigate));
             self.patches.push(patch);
         }
-        for (target, kind, capture, signal) in [
+        for &(target, kind, capture, signal) in &[
             (window, "popstate", false, Signal::Navigate),
             (window, "hashchange", false, Signal::Navigate),
             (window, "pageshow", false, Signal::PageShow),

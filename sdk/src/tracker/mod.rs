@@ -380,7 +380,7 @@ impl Tracker {
     /// The window-level listeners every running tracker needs: delivery on hide and unload,
     /// retries when the network is back.
     fn listen_page(&mut self) {
-        for (target, kind, signal) in [
+        for &(target, kind, signal) in &[
             (&self.window, "pagehide", Signal::PageHide),
             (&self.document, "visibilitychange", Signal::Visibility),
             (&self.window, "online", Signal::Online),

@@ -95,7 +95,7 @@ impl Store {
 
     fn set_cookie(&self, key: &str, value: &str, max_age: &str) -> bool {
         let mut cookie = cookie_name(key);
-        for part in ["=", value, "; path=/; max-age=", max_age, "; samesite=lax"] {
+        for &part in &["=", value, "; path=/; max-age=", max_age, "; samesite=lax"] {
             cookie.push_str(part);
         }
         crate::js::set_str(&self.document, "cookie", &cookie)

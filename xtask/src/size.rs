@@ -406,7 +406,13 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// `IntoIter`, each table moved onto the stack first): 34,394 → 34,342 B (wasm 25,313 → 25,262);
 /// `form.js` unchanged, `pulse.js` with its chunks 43,380 → 43,339 B. The browser and end-to-end
 /// tests see every listener at work (pageviews, clicks, forms in shadow roots, hide and online).
-const FIRST_PAGEVIEW_BUDGET: usize = 34_360;
+///
+/// The same for the other fixed lists walked by value: the two `history` methods patched, the three
+/// storage keys an opt-out forgets, the fallback cookie's parts and the stored session's three
+/// numbers: 34,342 → 34,253 B (wasm 25,262 → 25,173); `form.js` unchanged, `pulse.js` with its
+/// chunks 43,339 → 43,272 B. The browser tests of cookies, sessions and opt-out, and the end-to-end
+/// suites' single-page apps, cover each.
+const FIRST_PAGEVIEW_BUDGET: usize = 34_271;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

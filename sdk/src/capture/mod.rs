@@ -71,7 +71,7 @@ impl Tracker {
     pub(crate) fn capture_start(&mut self) {
         let (window, document) = (&self.window, &self.document);
         let history = get(window, "history");
-        for method in ["pushState", "replaceState"] {
+        for &method in &["pushState", "replaceState"] {
             let patch = Patch::new(&history, method, &self.handler(Signal::Navigate));
             self.patches.push(patch);
         }

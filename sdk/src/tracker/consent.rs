@@ -61,7 +61,7 @@ impl Tracker {
 
     /// Removes everything the tracker keeps in storage (not the consent choice or opt-out).
     pub(crate) fn forget_storage(&mut self) {
-        for key in [VISITOR_KEY, SESSION_KEY, REPLAY_RATE_KEY] {
+        for &key in &[VISITOR_KEY, SESSION_KEY, REPLAY_RATE_KEY] {
             self.store.remove(key);
         }
         for key in crate::storage::keys_in(&self.store.key_list(KEY_PREFIX)) {

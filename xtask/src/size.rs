@@ -412,7 +412,12 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// numbers: 34,342 → 34,253 B (wasm 25,262 → 25,173); `form.js` unchanged, `pulse.js` with its
 /// chunks 43,339 → 43,272 B. The browser tests of cookies, sessions and opt-out, and the end-to-end
 /// suites' single-page apps, cover each.
-const FIRST_PAGEVIEW_BUDGET: usize = 34_271;
+///
+/// A held start's fingerprint runner made by `get_or_insert_with` where there is none instead of
+/// assigned after an `is_none` check (the assignment carried the drop of an earlier runner): 34,253
+/// → 34,245 B (wasm 25,173 → 25,164); `form.js` unchanged, `pulse.js` with its chunks 43,272 →
+/// 43,264 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 34_263;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -417,7 +417,12 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// assigned after an `is_none` check (the assignment carried the drop of an earlier runner): 34,253
 /// → 34,245 B (wasm 25,173 → 25,164); `form.js` unchanged, `pulse.js` with its chunks 43,272 →
 /// 43,264 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 34_263;
+///
+/// The path glob's match row made by `vec![false; n]` with its first entry set instead of collected
+/// from a mapped range (`FromIterator` for a `Map<RangeInclusive>`); the unit tests of
+/// `url::glob_matches` hold it: 34,245 → 34,222 B (wasm 25,164 → 25,142); `form.js` unchanged,
+/// `pulse.js` with its chunks 43,264 → 43,247 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 34_240;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

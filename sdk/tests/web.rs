@@ -452,6 +452,26 @@ fn gpc_and_dnt_are_honoured() {
     }
 }
 
+/// `start`'s answer for a tracker that stays off: the number of its reason (see `tracker::Off`).
+#[wasm_bindgen_test]
+fn start_answers_why_the_tracker_stays_off() {
+    let off = |extra: &str| {
+        let config = run(&format!(
+            "return {{ siteKey: 'demo', endpoint: 'https://off.example', autoTrack: false, {extra} }};"
+        ));
+        crate::start(&config).as_f64()
+    };
+    let answer = crate::start(&run("return { siteKey: '', endpoint: 'https://off.example' };"));
+    assert_eq!(answer.as_f64(), Some(1.0), "no valid site key");
+    assert_eq!(off("domains: 'elsewhere.example'"), Some(5.0), "a host not in data-domains");
+    run(&format!("{}override(navigator, 'doNotTrack', {{ value: '1' }});", override_js()));
+    let dnt = off("");
+    let ignored = off("respectDnt: false, domains: 'elsewhere.example'");
+    restore_browser();
+    assert_eq!(dnt, Some(3.0), "Do Not Track");
+    assert_eq!(ignored, Some(5.0), "Do Not Track ignored, the next check answers");
+}
+
 /// Replaces properties of browser objects for a test (`override(target, key, descriptor)`); the
 /// originals come back with [`restore_browser`] (window's own accessors such as `innerWidth`
 /// included).

@@ -22,6 +22,7 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{OnceCell, RefCell};
+use core::mem::ManuallyDrop;
 
 use pulsegate_schema::limits::MAX_ENGAGED_MS;
 use pulsegate_schema::{
@@ -212,7 +213,9 @@ pub(crate) fn start(config: &JsValue) -> JsValue {
 }
 
 fn try_start(config: &JsValue) -> Result<JsValue, Off> {
-    let config = Config::from_js(config).ok_or(Off::Config)?;
+    // Not dropped when the tracker stays off (a few strings, once per `start`): the checks below
+    // then carry no drop of the config on each way out.
+    let config = ManuallyDrop::new(Config::from_js(config).ok_or(Off::Config)?);
     let window = js::global();
     let document = get(&window, "document");
     let location = get(&window, "location");
@@ -265,7 +268,7 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
         site_config: handler(Signal::SiteConfig),
         replay_rate,
         callback,
-        config,
+        config: ManuallyDrop::into_inner(config),
         window,
         document,
         tier,

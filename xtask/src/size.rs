@@ -432,7 +432,13 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// and not kept: `window`, `document` and the store kept the same way, −6 B but `pulse.js` +6; an
 /// API call's consent tier found by a reference walk of `ConsentTier::ALL` (not `into_iter`), −2 B
 /// but `pulse.js` +1.
-const FIRST_PAGEVIEW_BUDGET: usize = 34_148;
+///
+/// The event queue emptied where it lies (`events.clear()`, its buffer kept) when its events become
+/// batches and when an opt-out drops a session that never reached the server, instead of taken out
+/// as a `Vec` and dropped (`Queue::take`, now test-only): 34,130 → 34,078 B (wasm 25,049 → 24,997);
+/// `form.js` unchanged, `pulse.js` with its chunks 43,145 → 43,093 B. The browser tests of batches
+/// and of opt-out, and the end-to-end suites' exact event lists, hold what is sent.
+const FIRST_PAGEVIEW_BUDGET: usize = 34_096;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

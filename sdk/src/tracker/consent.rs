@@ -116,7 +116,7 @@ impl Tracker {
         }
         if self.starting.take().is_some() {
             // Nothing of this session reached the server: drop it whole.
-            self.queue.take();
+            self.queue.events.clear();
         } else if let Some(session) = self.session {
             self.end_session(session);
         }

@@ -489,14 +489,15 @@ impl Tracker {
     /// Turns the queued events into batch requests in the outbox.
     pub(crate) fn close_queue(&mut self) {
         self.flush_timer.cancel();
-        let events = self.queue.take();
         if let Some((id, started_at)) = self.queue_session
-            && !events.is_empty()
+            && !self.queue.events.is_empty()
         {
-            for body in queue::encode_batches(id, started_at, &events, js::now()) {
+            for body in queue::encode_batches(id, started_at, &self.queue.events, js::now()) {
                 self.outbox.push(Request::new(EVENTS_BATCH_PATH, body));
             }
         }
+        // Emptied where it lies: the queue keeps its buffer.
+        self.queue.events.clear();
     }
 
     /// Logs `message` to the console in debug mode (`data-debug`); silent otherwise.

@@ -94,10 +94,12 @@ impl Mirror {
                 self.events.push(String::from(body));
             } else {
                 let (path, attempts) = cut(kind.strip_prefix("r|")?, b'|')?;
+                // Read before the texts are copied, so that a damaged count drops no copy.
+                let attempts = u32::try_from(parse_u64(attempts)?).ok()?;
                 self.requests.push(Request {
                     path: String::from(path),
                     body: String::from(body),
-                    attempts: u32::try_from(parse_u64(attempts)?).ok()?,
+                    attempts,
                     not_before: 0,
                 });
             }

@@ -438,7 +438,14 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// as a `Vec` and dropped (`Queue::take`, now test-only): 34,130 → 34,078 B (wasm 25,049 → 24,997);
 /// `form.js` unchanged, `pulse.js` with its chunks 43,145 → 43,093 B. The browser tests of batches
 /// and of opt-out, and the end-to-end suites' exact event lists, hold what is sent.
-const FIRST_PAGEVIEW_BUDGET: usize = 34_096;
+///
+/// A mirrored request's attempt count read before its path and body are copied (it was read inside
+/// the struct literal, after them, so a damaged count dropped both copies on its way out): 34,078 →
+/// 34,010 B (wasm 24,997 → 24,930); `form.js` unchanged, `pulse.js` with its chunks 43,093 → 43,017
+/// B. The unit tests of damaged mirrors and the browser test of live, damaged and closed mirrors
+/// hold what is adopted. Measured and not kept: the fingerprint's main-thread total summed in its
+/// hashing loop instead of by `map` and `sum`, ±0 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 34_028;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

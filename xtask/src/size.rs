@@ -445,7 +445,14 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// B. The unit tests of damaged mirrors and the browser test of live, damaged and closed mirrors
 /// hold what is adopted. Measured and not kept: the fingerprint's main-thread total summed in its
 /// hashing loop instead of by `map` and `sum`, ±0 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 34_028;
+///
+/// The requests of a mirror that is not adopted (a live page's, or a damaged one) cut off the
+/// adopted list by `split_off`, which the outbox already links, instead of `Vec::truncate` (78 B
+/// raw of its own); the browser test of live, damaged and closed mirrors side by side pins what is
+/// adopted: 34,010 → 33,980 B (wasm 24,930 → 24,900); `form.js` unchanged, `pulse.js` with its
+/// chunks 43,017 → 42,991 B. Measured and not kept: the config's endpoint read before its site key,
+/// +31 B; the site key kept in a `ManuallyDrop` while the endpoint is read, +33 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 33_998;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -150,7 +150,7 @@ impl Tracker {
             adopted.events.clear();
             match adopted.read(&self.store.get(key).unwrap_or_default()) {
                 Some(()) if !adopted.adoptable(now) => {
-                    adopted.requests.truncate(kept);
+                    drop(adopted.requests.split_off(kept));
                     continue;
                 }
                 Some(()) => {
@@ -161,7 +161,8 @@ impl Tracker {
                     }
                 }
                 // Damaged (or gone): nothing to recover.
-                None => adopted.requests.truncate(kept),
+                // (`split_off`, not `truncate`: the outbox links the former already.)
+                None => drop(adopted.requests.split_off(kept)),
             }
             self.store.remove(key);
         }

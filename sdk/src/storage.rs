@@ -73,7 +73,7 @@ impl Store {
     }
 
     /// The `localStorage` keys starting with `prefix` (for adopting other pages' queues), listed
-    /// in one call (`js/storage.js`), one a line ([`keys_in`] reads them).
+    /// in one call (`js/storage.js`), one a line (read by `text::fields`, empty lines skipped).
     pub(crate) fn key_list(&self, prefix: &str) -> String {
         list(&self.local, prefix)
     }
@@ -102,7 +102,8 @@ impl Store {
     }
 }
 
-/// The keys in a [`Store::key_list`].
+/// The keys in a [`Store::key_list`] (for the browser tests; the tracker walks the lines itself).
+#[cfg(all(test, target_family = "wasm"))]
 pub(crate) fn keys_in(list: &str) -> impl Iterator<Item = &str> {
     crate::text::fields(list, b'\n').filter(|k| !k.is_empty())
 }

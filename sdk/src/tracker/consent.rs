@@ -64,8 +64,10 @@ impl Tracker {
         for &key in &[VISITOR_KEY, SESSION_KEY, REPLAY_RATE_KEY] {
             self.store.remove(key);
         }
-        for key in crate::storage::keys_in(&self.store.key_list(KEY_PREFIX)) {
-            self.store.remove(key);
+        for key in crate::text::fields(&self.store.key_list(KEY_PREFIX), b'\n') {
+            if !key.is_empty() {
+                self.store.remove(key);
+            }
         }
         self.visitor = None;
     }

@@ -145,7 +145,11 @@ impl Tracker {
         let now = js::now();
         // Every adopted request lands in `adopted.requests`; `events` holds one mirror's at a time.
         let mut adopted = Mirror::default();
-        for key in crate::storage::keys_in(&self.store.key_list(KEY_PREFIX)) {
+        // The listing's lines, an empty one skipped in the loop (no `Filter` adapter linked).
+        for key in crate::text::fields(&self.store.key_list(KEY_PREFIX), b'\n') {
+            if key.is_empty() {
+                continue;
+            }
             let kept = adopted.requests.len();
             adopted.events.clear();
             match adopted.read(&self.store.get(key).unwrap_or_default()) {

@@ -127,10 +127,12 @@ fn is_cookie_name(name: &str, key: &str) -> bool {
 /// some server frameworks mangle dotted cookie names.
 fn cookie_name(key: &str) -> String {
     let mut name = String::with_capacity(key.len());
-    for (at, part) in crate::text::fields(key, b'.').enumerate() {
-        if at > 0 {
+    let mut first = true;
+    for part in crate::text::fields(key, b'.') {
+        if !first {
             name.push('_');
         }
+        first = false;
         name.push_str(part);
     }
     name

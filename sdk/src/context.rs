@@ -69,14 +69,19 @@ pub(crate) fn facts() -> Facts {
 impl Facts {
     /// The IANA time zone, e.g. `"Europe/Berlin"` (not cut).
     pub(crate) fn time_zone(&self) -> Option<&str> {
-        crate::text::fields(&self.lines, b'\n').nth(1).filter(|z| !z.is_empty())
+        // Two `next` calls, not `nth(1)` or `skip(2)`: no `Iterator::nth` is linked for them.
+        let mut lines = crate::text::fields(&self.lines, b'\n');
+        lines.next();
+        lines.next().filter(|z| !z.is_empty())
     }
 
     /// Appends `navigator.languages`, at most [`limits::MAX_LANGUAGES`] (empty ones skipped),
     /// each cut to the short limit and followed by a comma; written where they lie, no list of
     /// copies made.
     pub(crate) fn push_languages(&self, out: &mut String) {
-        let lines = crate::text::fields(&self.lines, b'\n').skip(2);
+        let mut lines = crate::text::fields(&self.lines, b'\n');
+        lines.next();
+        lines.next();
         for language in lines.take(limits::MAX_LANGUAGES).filter(|l| !l.is_empty()) {
             // `out` ends on a character boundary: cutting it cuts the language alike.
             let start = out.len();

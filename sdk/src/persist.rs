@@ -21,7 +21,7 @@ use alloc::vec::Vec;
 use pulsegate_schema::{SessionId, UnixMillis};
 
 use crate::ids;
-use crate::text::{cut, cut_last, fields, parse_u64, push_u64, uuid_text};
+use crate::text::{cut, cut_last, fields, parse_u64, push_u64, push_uuid};
 use crate::transport::Request;
 
 /// Prefix of every page's mirror key.
@@ -94,10 +94,12 @@ impl Mirror {
                 self.events.push(String::from(body));
             } else {
                 let (path, attempts) = cut(kind.strip_prefix("r|")?, b'|')?;
+                // Read before the texts are copied, so that a damaged count drops no copy.
+                let attempts = u32::try_from(parse_u64(attempts)?).ok()?;
                 self.requests.push(Request {
                     path: String::from(path),
                     body: String::from(body),
-                    attempts: u32::try_from(parse_u64(attempts)?).ok()?,
+                    attempts,
                     not_before: 0,
                 });
             }
@@ -120,7 +122,7 @@ pub(crate) fn encode(
     push_u64(&mut out, updated_at);
     out.push_str(if closed { "|1|" } else { "|0|" });
     if let Some((id, started_at)) = session {
-        out.push_str(&uuid_text(id.0.as_bytes()));
+        push_uuid(&mut out, id.0.as_bytes());
         out.push('|');
         push_u64(&mut out, started_at);
     } else {

@@ -47,7 +47,7 @@ impl Session {
     /// The stored text.
     pub(crate) fn encode(&self) -> String {
         let mut text = uuid_text(self.id.0.as_bytes());
-        for n in [self.started_at, self.last_activity, self.engaged_ms] {
+        for &n in &[self.started_at, self.last_activity, self.engaged_ms] {
             text.push('|');
             push_u64(&mut text, n);
         }

@@ -73,7 +73,7 @@ impl Store {
     }
 
     /// The `localStorage` keys starting with `prefix` (for adopting other pages' queues), listed
-    /// in one call (`js/storage.js`), one a line ([`keys_in`] reads them).
+    /// in one call (`js/storage.js`), one a line (read by `text::fields`, empty lines skipped).
     pub(crate) fn key_list(&self, prefix: &str) -> String {
         list(&self.local, prefix)
     }
@@ -87,35 +87,52 @@ impl Store {
     /// The cookie named after `key` (`pulsegate.vid` → `pulsegate_vid`).
     fn cookie(&self, key: &str) -> Option<String> {
         let jar = text(&self.document, "cookie")?;
-        let name = cookie_name(key);
         crate::text::fields(&jar, b';').find_map(|pair| {
             let (k, v) = crate::text::cut(pair.trim_ascii(), b'=')?;
-            (k == name && !v.is_empty()).then(|| String::from(v))
+            (is_cookie_name(k, key) && !v.is_empty()).then(|| String::from(v))
         })
     }
 
     fn set_cookie(&self, key: &str, value: &str, max_age: &str) -> bool {
         let mut cookie = cookie_name(key);
-        for part in ["=", value, "; path=/; max-age=", max_age, "; samesite=lax"] {
+        for &part in &["=", value, "; path=/; max-age=", max_age, "; samesite=lax"] {
             cookie.push_str(part);
         }
         crate::js::set_str(&self.document, "cookie", &cookie)
     }
 }
 
-/// The keys in a [`Store::key_list`].
+/// The keys in a [`Store::key_list`] (for the browser tests; the tracker walks the lines itself).
+#[cfg(all(test, target_family = "wasm"))]
 pub(crate) fn keys_in(list: &str) -> impl Iterator<Item = &str> {
     crate::text::fields(list, b'\n').filter(|k| !k.is_empty())
+}
+
+/// Whether `name` is [`cookie_name`]`(key)`, compared in place (no name made for each read).
+fn is_cookie_name(name: &str, key: &str) -> bool {
+    let (name, key) = (name.as_bytes(), key.as_bytes());
+    if name.len() != key.len() {
+        return false;
+    }
+    for at in 0..key.len() {
+        let want = if key[at] == b'.' { b'_' } else { key[at] };
+        if name[at] != want {
+            return false;
+        }
+    }
+    true
 }
 
 /// The cookie name for `key`: dots become underscores (`pulsegate.vid` → `pulsegate_vid`), since
 /// some server frameworks mangle dotted cookie names.
 fn cookie_name(key: &str) -> String {
     let mut name = String::with_capacity(key.len());
-    for (at, part) in crate::text::fields(key, b'.').enumerate() {
-        if at > 0 {
+    let mut first = true;
+    for part in crate::text::fields(key, b'.') {
+        if !first {
             name.push('_');
         }
+        first = false;
         name.push_str(part);
     }
     name
@@ -128,6 +145,16 @@ mod tests {
         assert_eq!(super::cookie_name("pulsegate.vid"), "pulsegate_vid");
         assert_eq!(super::cookie_name(".a..b."), "_a__b_");
         assert_eq!(super::cookie_name("plain"), "plain");
+        for (name, key) in
+            [("pulsegate_vid", "pulsegate.vid"), ("_a__b_", ".a..b."), ("plain", "plain")]
+        {
+            assert!(super::is_cookie_name(name, key));
+        }
+        for (name, key) in
+            [("pulsegate.vid", "pulsegate.vid"), ("pulsegate_vi", "pulsegate.vid"), ("", "x")]
+        {
+            assert!(!super::is_cookie_name(name, key));
+        }
         assert_eq!(super::cookie_name(""), "");
     }
 }

@@ -48,6 +48,12 @@ pub(crate) fn split_u64<const N: usize>(text: &str) -> Option<[u64; N]> {
 /// The hyphenated lower-case text of a UUID's bytes, e.g. `0b5a3c9e-8f1d-4e2a-9c7b-2d4e6f8a0b1c`.
 pub(crate) fn uuid_text(bytes: &[u8; 16]) -> String {
     let mut out = String::with_capacity(36);
+    push_uuid(&mut out, bytes);
+    out
+}
+
+/// Appends [`uuid_text`] to `out` (no text of its own made).
+pub(crate) fn push_uuid(out: &mut String, bytes: &[u8; 16]) {
     for (i, byte) in bytes.iter().enumerate() {
         if matches!(i, 4 | 6 | 8 | 10) {
             out.push('-');
@@ -55,7 +61,6 @@ pub(crate) fn uuid_text(bytes: &[u8; 16]) -> String {
         out.push_str(HEX_DIGITS[usize::from(byte >> 4)]);
         out.push_str(HEX_DIGITS[usize::from(byte & 0xf)]);
     }
-    out
 }
 
 /// Where `needle` first occurs in `haystack` (a plain byte scan: `str::find` with a string

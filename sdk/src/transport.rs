@@ -177,9 +177,10 @@ impl Outbox {
                 }
                 None
             }
-            // The queue is short (a flush every few seconds): shifting it is cheap.
+            // The queue is short (a flush every few seconds): moving the rest is cheap.
             Outcome::Delivered | Outcome::Drop { .. } => {
-                (!self.pending.is_empty()).then(|| self.pending.remove(0))
+                let rest = self.pending.split_off(1.min(self.pending.len()));
+                core::mem::replace(&mut self.pending, rest).pop()
             }
         }
     }
@@ -215,7 +216,9 @@ impl Outbox {
             }
             budget -= request.body.len();
             if forget && request.attempts == 0 {
-                self.pending.remove(index);
+                let mut rest = self.pending.split_off(index + 1);
+                self.pending.pop();
+                self.pending.append(&mut rest);
             } else {
                 index += 1;
             }
@@ -320,6 +323,14 @@ mod tests {
         assert!(outbox.is_empty());
         // A stale answer (nothing in flight) changes nothing.
         assert_eq!(outbox.settle(Outcome::Delivered, NOW), None);
+        // The rest keep their order behind a delivered front.
+        for n in 2..6 {
+            outbox.push(request(n, 1));
+        }
+        outbox.next(NOW).unwrap();
+        assert_eq!(outbox.settle(Outcome::Delivered, NOW).unwrap().body, "c");
+        let order: Vec<&str> = outbox.requests().iter().map(|r| r.body.as_str()).collect();
+        assert_eq!(order, ["d", "e", "f"]);
     }
 
     #[test]

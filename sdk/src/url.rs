@@ -6,7 +6,6 @@
 //! round trip per part, and these rules are easier to test natively.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use pulsegate_schema::is_web_url;
 use pulsegate_schema::limits::{self, truncate};
@@ -81,7 +80,8 @@ pub(crate) fn host(url: &str) -> Option<String> {
 pub(crate) fn glob_matches(pattern: &str, path: &str) -> bool {
     let path = path.as_bytes();
     // matched[j]: the pattern so far matches `path[..j]`.
-    let mut matched: Vec<bool> = (0..=path.len()).map(|j| j == 0).collect();
+    let mut matched = alloc::vec![false; path.len() + 1];
+    matched[0] = true;
     let mut rest = pattern.as_bytes();
     while let Some((&token, after)) = rest.split_first() {
         let double = token == b'*' && after.first() == Some(&b'*');

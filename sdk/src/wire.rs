@@ -16,7 +16,7 @@ use pulsegate_schema::{
     UnixMillis, VisitorId, push_json_string,
 };
 
-use crate::text::{push_u64, uuid_text};
+use crate::text::{push_u64, push_uuid};
 
 /// `,"name":` (no comma when it opens its object). Out of line, like the writers below, so that
 /// each call site stays small.
@@ -150,9 +150,14 @@ pub(crate) fn add_member(object: &mut String, key: &str, value: &str) {
     }
 }
 
-/// `"name":"<uuid>"`.
+/// `"name":"<uuid>"`, the UUID written in place. The quotes as text, not chars, as in
+/// `push_json_string`: `String::push` of a char carries the UTF-8 encoder.
+#[allow(clippy::single_char_add_str)]
 fn uuid(out: &mut String, name: &str, bytes: &[u8; 16]) {
-    text(out, name, &uuid_text(bytes));
+    key(out, name);
+    out.push_str("\"");
+    push_uuid(out, bytes);
+    out.push_str("\"");
 }
 
 /// The `POST /track/events/batch` body without its events: an [`EventBatch`] whose JSON text ends

@@ -308,6 +308,13 @@ fn cookies_stand_in_where_local_storage_throws() {
     store.remove(VISITOR_KEY);
     assert_eq!(store.get(VISITOR_KEY), None);
     assert!(store.keys("pulsegate").is_empty());
+    // Only the cookie of that very name counts: not a longer or shorter one, nor the dotted key.
+    run("document.cookie = 'pulsegate_vi=a; path=/'; document.cookie = 'pulsegate_vidx=b; path=/';
+        document.cookie = 'pulsegate.vid=c; path=/';");
+    assert_eq!(store.get(VISITOR_KEY), None);
+    run("document.cookie = 'pulsegate_vid=d; path=/';");
+    assert_eq!(store.get(VISITOR_KEY).as_deref(), Some("d"));
+    clear_storage();
 }
 
 // ---- session, config, context, privacy --------------------------------------------------------
@@ -443,6 +450,26 @@ fn gpc_and_dnt_are_honoured() {
         restore_browser();
         assert_eq!(signal == Some(privacy::Signal::DoNotTrack), expected, "{values}");
     }
+}
+
+/// `start`'s answer for a tracker that stays off: the number of its reason (see `tracker::Off`).
+#[wasm_bindgen_test]
+fn start_answers_why_the_tracker_stays_off() {
+    let off = |extra: &str| {
+        let config = run(&format!(
+            "return {{ siteKey: 'demo', endpoint: 'https://off.example', autoTrack: false, {extra} }};"
+        ));
+        crate::start(&config).as_f64()
+    };
+    let answer = crate::start(&run("return { siteKey: '', endpoint: 'https://off.example' };"));
+    assert_eq!(answer.as_f64(), Some(1.0), "no valid site key");
+    assert_eq!(off("domains: 'elsewhere.example'"), Some(5.0), "a host not in data-domains");
+    run(&format!("{}override(navigator, 'doNotTrack', {{ value: '1' }});", override_js()));
+    let dnt = off("");
+    let ignored = off("respectDnt: false, domains: 'elsewhere.example'");
+    restore_browser();
+    assert_eq!(dnt, Some(3.0), "Do Not Track");
+    assert_eq!(ignored, Some(5.0), "Do Not Track ignored, the next check answers");
 }
 
 /// Replaces properties of browser objects for a test (`override(target, key, descriptor)`); the
@@ -1071,13 +1098,16 @@ async fn undelivered_requests_wait_in_storage_and_the_next_page_sends_them() {
     until("a failed attempt", || sent(endpoint).len() >= 2).await;
     let store = Store::open(&window(), &document());
     let keys = store.keys(KEY_PREFIX);
-    let mirrors: Vec<Mirror> =
-        keys.iter().filter_map(|k| store.get(k)).filter_map(|t| Mirror::decode(&t)).collect();
-    let mine = mirrors
+    let mirrors: Vec<(&String, Mirror)> =
+        keys.iter().filter_map(|k| Some((k, Mirror::decode(&store.get(k)?)?))).collect();
+    let (key, mine) = mirrors
         .iter()
-        .find(|m| m.requests.iter().any(|r| r.body.contains("\"offline\"")))
+        .find(|(_, m)| m.requests.iter().any(|r| r.body.contains("\"offline\"")))
         .expect("the batch is mirrored");
     assert!(!mine.closed);
+    // Named after the page's random id: `pulsegate.q.` and a lower-case hyphenated UUID.
+    let id = key.strip_prefix(KEY_PREFIX).expect("under the prefix");
+    assert!(ids::is_uuid(id) && !id.bytes().any(|b| b.is_ascii_uppercase()), "{key}");
     // A page that is gone left a closed mirror: the next tracker adopts it and sends it first.
     let session = SessionId::from_random_bytes([3; 16]);
     let orphan = Mirror {

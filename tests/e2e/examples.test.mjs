@@ -202,13 +202,16 @@ test('a Vite single-page app with the npm package: routes, track, identify and a
   }
 });
 
-test('esbuild bundles the package with no plugin or loader setting, and it runs', async () => {
+test('esbuild bundles the package with no plugin or loader setting, and it runs; number ids arrive as text', async () => {
   const { build } = await import('esbuild');
   const dir = path.join(project, 'dist/esbuild');
+  // identify(42) is queued before the wasm runs, identify(7.5) called once it does: the package
+  // hands both over as text, the only ids the wasm takes.
   await writeFile(path.join(project, 'esbuild-entry.js'), `
-    import { init, track, isTracking } from '@pulsegate/sdk';
+    import { init, track, identify, isTracking } from '@pulsegate/sdk';
     window.result = init({ siteKey: 'demo', endpoint: document.querySelector('meta').content })
-      .then((ok) => { track('bundled_by', { bundler: 'esbuild' }); return ok && isTracking(); });`);
+      .then((ok) => { track('bundled_by', { bundler: 'esbuild' }); identify(7.5); return ok && isTracking(); });
+    identify(42, { plan: 'pro' });`);
   await build({ entryPoints: [path.join(project, 'esbuild-entry.js')], bundle: true, format: 'esm', splitting: true, outdir: dir, logLevel: 'error' });
   await writeFile(path.join(dir, 'index.html'),
     `<!doctype html><meta name="pulsegate-endpoint" content="http://127.0.0.1:8787"><link rel="icon" href="data:,"><title>esbuild</title><script type="module" src="esbuild-entry.js"></script>`);
@@ -221,8 +224,11 @@ test('esbuild bundles the package with no plugin or loader setting, and it runs'
     assert.equal(await page.evaluate(() => window.result), true);
     await page.close({ runBeforeUnload: true });
     const session = await waitForSession(state, 'the esbuild page\'s session', (url) => url.includes('/spa/esbuild/'),
-      (s) => s.events.some((e) => e.type === 'custom'));
+      (s) => s.events.some((e) => e.type === 'custom') && s.events.filter((e) => e.type === 'identify').length === 2);
     assert.deepEqual(session.events.find((e) => e.type === 'custom').props, { bundler: 'esbuild' });
+    const ids = session.events.filter((e) => e.type === 'identify');
+    assert.deepEqual(ids.map((e) => e.user_id), ['42', '7.5']);
+    assert.deepEqual(ids[0].traits, { plan: 'pro' });
     assert.deepEqual(seen.errors, []);
   } finally {
     await browser.close();

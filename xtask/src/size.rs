@@ -355,7 +355,124 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// beacons sent over the requests split off behind the one in flight, those kept pushed back
 /// (no `Vec::remove`), +68 B. What is left, by twiggy (raw): the callback's dispatcher 7.0 KB,
 /// `record_with` 3.9 KB, the `start` shim 3.1 KB, `begin` 2.2 KB, `Runner::step` 1.7 KB.
-const FIRST_PAGEVIEW_BUDGET: usize = 34_575;
+///
+/// A UUID's text appended where it is written (`text::push_uuid`) instead of made as a `String` of
+/// its own and copied in: the storage mirror's key made once at start (`pulsegate.q.` and the
+/// page's id, kept in the tracker) instead of on every save, the mirror's session id, and the ids
+/// of the batch envelope and the session start and end bodies (`wire::uuid`). A browser test pins
+/// that the tracker's mirror lies under `pulsegate.q.` and a lower-case UUID; unit tests read the
+/// mirror back and compare the bodies with serde_json's: 34,556 → 34,518 B (wasm 25,476 → 25,437);
+/// `form.js` unchanged (13,828 B), `pulse.js` with its chunks 43,526 → 43,506 B. Measured and not
+/// kept: the timers calling the tracker's callback with their signal as `setTimeout`'s extra
+/// argument (no bound function kept per timer, the callback passed to each `arm`), +10 B (wasm +9);
+/// the `data-domains` check comparing the hostname in place (`eq_ignore_ascii_case` over bytes)
+/// instead of lower-cased into a copy, +48 B; the beacons' URL made by `Config::url` (shared with
+/// `pump`), +3 B but `pulse.js` +14; the mirror key made once but from `uuid_text`'s copy, −2 B but
+/// `pulse.js` +5.
+///
+/// The fallback cookie's name compared with the key in place (`storage::is_cookie_name`: a dot in
+/// the key is an underscore in the name) instead of made for every read (`cookie_name`, now only
+/// for writes); a browser test pins that only the cookie of that very name counts, not a longer or
+/// shorter one or the dotted key: 34,518 → 34,505 B (wasm 25,437 → 25,425); `form.js` unchanged,
+/// `pulse.js` with its chunks 43,506 → 43,504 B. Measured and not kept: a batch body spliced into
+/// its envelope's own text (`queue::splice` taking the `String`, cut and appended to) instead of
+/// into a copy of it, +44 B.
+///
+/// The outbox's delivered front and an unload's forgotten request taken out by `split_off` and
+/// `append` (which the storage mirror's adoption already links) instead of `Vec::remove` (211 B raw
+/// of its own); unit tests pin the order after a delivery and after an unload with and without a
+/// request in flight: 34,505 → 34,492 B (wasm 25,425 → 25,413, raw +47); `form.js` unchanged,
+/// `pulse.js` with its chunks 43,504 → 43,485 B. Measured and not kept: the `data-domains` check
+/// comparing byte by byte with `to_ascii_lowercase` in a plain loop, +24 B.
+///
+/// The device facts' time zone and languages found by two `next` calls on their lines instead of
+/// `nth(1)` and `skip(2)` (core's `Iterator::nth`, 96 B raw, and `Skip`'s code); the fingerprint's
+/// `timezone` and `languages` values and the session start's `device` are pinned by the browser
+/// tests of a pinned browser's facts: 34,492 → 34,466 B (wasm 25,413 → 25,386); `form.js`
+/// unchanged, `pulse.js` with its chunks 43,485 → 43,456 B. Measured and not kept: `track` and
+/// `identify` as one function differing only in their words, raw −212 B but gzip +14 B.
+///
+/// A new page's capture state begun in place (`Page::restart`: the URL and exclusion set, the
+/// counters, rage burst, forms and shadow roots cleared, the engagement kept) instead of a whole
+/// `Page` built and the old one dropped, at every pageview and at opt-out: no `drop_in_place<Page>`
+/// (163 B raw) and no move of a whole `Page`. What a new page starts with is pinned by the
+/// `tracker` end-to-end suite's exact events of a multi-page visit and a single-page app (scroll
+/// depth per page, engagement, a rage click, a form abandoned) and the browser test of opt-out:
+/// 34,466 → 34,394 B (wasm 25,386 → 25,313); `form.js` unchanged, `pulse.js` with its chunks 43,456
+/// → 43,380 B.
+///
+/// The capture's, the page's and a shadow root's listener tables iterated by reference (`for
+/// &(target, kind, capture, signal) in &[…]`) instead of as arrays by value (core's array
+/// `IntoIter`, each table moved onto the stack first): 34,394 → 34,342 B (wasm 25,313 → 25,262);
+/// `form.js` unchanged, `pulse.js` with its chunks 43,380 → 43,339 B. The browser and end-to-end
+/// tests see every listener at work (pageviews, clicks, forms in shadow roots, hide and online).
+///
+/// The same for the other fixed lists walked by value: the two `history` methods patched, the three
+/// storage keys an opt-out forgets, the fallback cookie's parts and the stored session's three
+/// numbers: 34,342 → 34,253 B (wasm 25,262 → 25,173); `form.js` unchanged, `pulse.js` with its
+/// chunks 43,339 → 43,272 B. The browser tests of cookies, sessions and opt-out, and the end-to-end
+/// suites' single-page apps, cover each.
+///
+/// A held start's fingerprint runner made by `get_or_insert_with` where there is none instead of
+/// assigned after an `is_none` check (the assignment carried the drop of an earlier runner): 34,253
+/// → 34,245 B (wasm 25,173 → 25,164); `form.js` unchanged, `pulse.js` with its chunks 43,272 →
+/// 43,264 B.
+///
+/// The path glob's match row made by `vec![false; n]` with its first entry set instead of collected
+/// from a mapped range (`FromIterator` for a `Map<RangeInclusive>`); the unit tests of
+/// `url::glob_matches` hold it: 34,245 → 34,222 B (wasm 25,164 → 25,142); `form.js` unchanged,
+/// `pulse.js` with its chunks 43,264 → 43,247 B.
+///
+/// The config `start` reads kept in a `ManuallyDrop` until the tracker takes it, so that its four
+/// ways out for a tracker that stays off (no web page, a privacy signal, an opt-out, a host not in
+/// `data-domains`) drop nothing: such a config's few strings stay allocated, once per `start` (as a
+/// lead form's unusable fields do, see `FORM_BUDGET`). Browser tests pin `start`'s answers (no site
+/// key, Do Not Track, a stored opt-out, a host not in `data-domains`): 34,222 → 34,130 B (wasm
+/// 25,142 → 25,049); `form.js` unchanged, `pulse.js` with its chunks 43,247 → 43,145 B. Measured
+/// and not kept: `window`, `document` and the store kept the same way, −6 B but `pulse.js` +6; an
+/// API call's consent tier found by a reference walk of `ConsentTier::ALL` (not `into_iter`), −2 B
+/// but `pulse.js` +1.
+///
+/// The event queue emptied where it lies (`events.clear()`, its buffer kept) when its events become
+/// batches and when an opt-out drops a session that never reached the server, instead of taken out
+/// as a `Vec` and dropped (`Queue::take`, now test-only): 34,130 → 34,078 B (wasm 25,049 → 24,997);
+/// `form.js` unchanged, `pulse.js` with its chunks 43,145 → 43,093 B. The browser tests of batches
+/// and of opt-out, and the end-to-end suites' exact event lists, hold what is sent.
+///
+/// A mirrored request's attempt count read before its path and body are copied (it was read inside
+/// the struct literal, after them, so a damaged count dropped both copies on its way out): 34,078 →
+/// 34,010 B (wasm 24,997 → 24,930); `form.js` unchanged, `pulse.js` with its chunks 43,093 → 43,017
+/// B. The unit tests of damaged mirrors and the browser test of live, damaged and closed mirrors
+/// hold what is adopted. Measured and not kept: the fingerprint's main-thread total summed in its
+/// hashing loop instead of by `map` and `sum`, ±0 B.
+///
+/// The requests of a mirror that is not adopted (a live page's, or a damaged one) cut off the
+/// adopted list by `split_off`, which the outbox already links, instead of `Vec::truncate` (78 B
+/// raw of its own); the browser test of live, damaged and closed mirrors side by side pins what is
+/// adopted: 34,010 → 33,980 B (wasm 24,930 → 24,900); `form.js` unchanged, `pulse.js` with its
+/// chunks 43,017 → 42,991 B. Measured and not kept: the config's endpoint read before its site key,
+/// +31 B; the site key kept in a `ManuallyDrop` while the endpoint is read, +33 B.
+///
+/// The storage listing's keys walked as its lines with an empty one skipped in the loop (an
+/// opt-out's and the adoption's) instead of through a `filter` adapter (`storage::keys_in`, now
+/// test-only): 33,980 → 33,960 B (wasm 24,900 → 24,879); `form.js` unchanged, `pulse.js` with its
+/// chunks 42,991 → 42,962 B. Measured and not kept: an optional text made by an `if` instead of
+/// `bool::then_some` (which drops the text itself when false, out of line) in the three places that
+/// do so, −1 B wasm and ±0 B in all.
+///
+/// The fallback cookie's name written with a first-part flag instead of `enumerate` over its
+/// dot-separated parts: 33,960 → 33,954 B (wasm 24,879 → 24,873); `form.js` unchanged, `pulse.js`
+/// with its chunks 42,962 → 42,956 B; the unit test of cookie names holds it. Measured and not
+/// kept: one text for every fingerprint value's head in the hashing loop instead of one per source,
+/// +2 B (`pulse.js` +12).
+///
+/// `_state()` reading the global `Object` once for its object and the fingerprint's instead of once
+/// for each (the browser test of `_state()` pins its keys, order and values): 33,954 → 33,948 B
+/// (wasm 24,873 → 24,867); `form.js` unchanged, `pulse.js` with its chunks 42,956 → 42,950 B.
+/// Measured and not kept: the UUID writer as an index loop instead of `enumerate`, +6 B wasm
+/// (`form.js` +3). What is left, by twiggy (raw): the callback's dispatcher 6.9 KB, `record_with`
+/// 3.9 KB, the `start` shim 3.0 KB, `begin` 2.0 KB, `Runner::step` 1.7 KB.
+const FIRST_PAGEVIEW_BUDGET: usize = 33_966;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -75,7 +75,7 @@ impl Tracker {
         if !root.is_object() || self.page.shadow_roots.contains(&root) {
             return;
         }
-        for (kind, signal) in [("change", Signal::FormChange), ("submit", Signal::Submit)] {
+        for &(kind, signal) in &[("change", Signal::FormChange), ("submit", Signal::Submit)] {
             let listener = Listener::new(&root, kind, true, self.handler(signal));
             self.listeners.push(listener);
         }

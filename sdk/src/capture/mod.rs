@@ -51,16 +51,31 @@ pub(crate) struct Page {
     shadow_roots: Vec<JsValue>,
 }
 
+impl Page {
+    /// Begins a new page at `url` in place (the engagement carries over; the caller resets it
+    /// when it should not): no whole `Page` is made and dropped.
+    fn restart(&mut self, url: Option<String>, excluded: bool) {
+        self.url = url;
+        self.excluded = excluded;
+        self.scroll = 0;
+        self.scroll_sent = 0;
+        self.rage = Rage::default();
+        self.errors = 0;
+        self.forms.clear();
+        self.shadow_roots.clear();
+    }
+}
+
 impl Tracker {
     /// Installs the capture listeners and records the first pageview.
     pub(crate) fn capture_start(&mut self) {
         let (window, document) = (&self.window, &self.document);
         let history = get(window, "history");
-        for method in ["pushState", "replaceState"] {
+        for &method in &["pushState", "replaceState"] {
             let patch = Patch::new(&history, method, &self.handler(Signal::Navigate));
             self.patches.push(patch);
         }
-        for (target, kind, capture, signal) in [
+        for &(target, kind, capture, signal) in &[
             (window, "popstate", false, Signal::Navigate),
             (window, "hashchange", false, Signal::Navigate),
             (window, "pageshow", false, Signal::PageShow),
@@ -86,7 +101,8 @@ impl Tracker {
         self.capture_leave(true);
         self.listeners.clear();
         self.patches.clear();
-        self.page = Page::default();
+        self.page.restart(None, false);
+        self.page.engagement = Engagement::default();
     }
 
     /// A capture callback fired.

@@ -5,7 +5,6 @@
 use pulsegate_schema::{Event, Pageview, limits};
 use wasm_bindgen::JsValue;
 
-use super::Page;
 use crate::context::non_empty;
 use crate::js::{self, get, text};
 use crate::tracker::Tracker;
@@ -45,8 +44,7 @@ impl Tracker {
             && crate::config::any_entry(&self.config.exclude_paths, &mut |glob| {
                 url::glob_matches(glob, &path)
             });
-        let engagement = core::mem::take(&mut self.page.engagement);
-        self.page = Page { url: Some(page_url.clone()), excluded, engagement, ..Page::default() };
+        self.page.restart(Some(page_url.clone()), excluded);
         if excluded {
             return;
         }

@@ -120,7 +120,8 @@ impl Tracker {
         let Some(session) = self.session.filter(|_| !self.opted_out) else {
             return JsValue::NULL;
         };
-        let state = js::make(&get(&self.window, "Object"), &[]);
+        let object = get(&self.window, "Object");
+        let state = js::make(&object, &[]);
         js::set(&state, "consent", &js::str(self.tier.as_str()));
         js::set(&state, "sessionId", &self.session_text());
         js::set(&state, "sessionStartedAt", &js::num(session.started_at as f64));
@@ -129,7 +130,6 @@ impl Tracker {
             js::set_str(&state, "replayRate", rate);
         }
         if let Some((fingerprint, wall_ms, timings)) = &self.last_fingerprint {
-            let object = get(&self.window, "Object");
             let fp = js::make(&object, &[]);
             js::set_str(&fp, "id", fingerprint.id.as_str());
             js::set(&fp, "confidence", &js::num(f64::from(fingerprint.confidence)));

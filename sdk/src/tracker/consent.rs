@@ -61,11 +61,13 @@ impl Tracker {
 
     /// Removes everything the tracker keeps in storage (not the consent choice or opt-out).
     pub(crate) fn forget_storage(&mut self) {
-        for key in [VISITOR_KEY, SESSION_KEY, REPLAY_RATE_KEY] {
+        for &key in &[VISITOR_KEY, SESSION_KEY, REPLAY_RATE_KEY] {
             self.store.remove(key);
         }
-        for key in crate::storage::keys_in(&self.store.key_list(KEY_PREFIX)) {
-            self.store.remove(key);
+        for key in crate::text::fields(&self.store.key_list(KEY_PREFIX), b'\n') {
+            if !key.is_empty() {
+                self.store.remove(key);
+            }
         }
         self.visitor = None;
     }
@@ -116,7 +118,7 @@ impl Tracker {
         }
         if self.starting.take().is_some() {
             // Nothing of this session reached the server: drop it whole.
-            self.queue.take();
+            self.queue.events.clear();
         } else if let Some(session) = self.session {
             self.end_session(session);
         }

@@ -22,6 +22,7 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{OnceCell, RefCell};
+use core::mem::ManuallyDrop;
 
 use pulsegate_schema::limits::MAX_ENGAGED_MS;
 use pulsegate_schema::{
@@ -150,8 +151,8 @@ pub(crate) struct Tracker {
     /// `PulseGate.optOut()` was called: nothing is recorded or stored.
     pub(crate) opted_out: bool,
     pub(crate) store: Store,
-    /// This page's random id: names its storage mirror.
-    pub(crate) page_id: String,
+    /// This page's storage mirror's key: `pulsegate.q.` and the page's random id.
+    pub(crate) mirror_key: String,
     pub(crate) visitor: Option<VisitorId>,
     /// The session this page last used.
     pub(crate) session: Option<Session>,
@@ -212,7 +213,9 @@ pub(crate) fn start(config: &JsValue) -> JsValue {
 }
 
 fn try_start(config: &JsValue) -> Result<JsValue, Off> {
-    let config = Config::from_js(config).ok_or(Off::Config)?;
+    // Not dropped when the tracker stays off (a few strings, once per `start`): the checks below
+    // then carry no drop of the config on each way out.
+    let config = ManuallyDrop::new(Config::from_js(config).ok_or(Off::Config)?);
     let window = js::global();
     let document = get(&window, "document");
     let location = get(&window, "location");
@@ -250,8 +253,10 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
             }
         }));
     let handler = |signal| crate::callback::bound(callback.js(), signal as u8);
+    let mut mirror_key = String::from(crate::persist::KEY_PREFIX);
+    crate::text::push_uuid(&mut mirror_key, &js::random_bytes().unwrap_or_default());
     let mut tracker = Tracker {
-        page_id: crate::text::uuid_text(&js::random_bytes().unwrap_or_default()),
+        mirror_key,
         flush_timer: Timer::new(handler(Signal::Flush)),
         retry_timer: Timer::new(handler(Signal::Retry)),
         start_timer: Timer::new(handler(Signal::Start)),
@@ -263,7 +268,7 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
         site_config: handler(Signal::SiteConfig),
         replay_rate,
         callback,
-        config,
+        config: ManuallyDrop::into_inner(config),
         window,
         document,
         tier,
@@ -378,7 +383,7 @@ impl Tracker {
     /// The window-level listeners every running tracker needs: delivery on hide and unload,
     /// retries when the network is back.
     fn listen_page(&mut self) {
-        for (target, kind, signal) in [
+        for &(target, kind, signal) in &[
             (&self.window, "pagehide", Signal::PageHide),
             (&self.document, "visibilitychange", Signal::Visibility),
             (&self.window, "online", Signal::Online),
@@ -484,14 +489,15 @@ impl Tracker {
     /// Turns the queued events into batch requests in the outbox.
     pub(crate) fn close_queue(&mut self) {
         self.flush_timer.cancel();
-        let events = self.queue.take();
         if let Some((id, started_at)) = self.queue_session
-            && !events.is_empty()
+            && !self.queue.events.is_empty()
         {
-            for body in queue::encode_batches(id, started_at, &events, js::now()) {
+            for body in queue::encode_batches(id, started_at, &self.queue.events, js::now()) {
                 self.outbox.push(Request::new(EVENTS_BATCH_PATH, body));
             }
         }
+        // Emptied where it lies: the queue keeps its buffer.
+        self.queue.events.clear();
     }
 
     /// Logs `message` to the console in debug mode (`data-debug`); silent otherwise.

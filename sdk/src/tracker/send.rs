@@ -124,9 +124,9 @@ impl Tracker {
         if !self.persistent() {
             return;
         }
-        let key = self.mirror_key();
+        let key = &self.mirror_key;
         if self.outbox.is_empty() && self.queue.events.is_empty() {
-            self.store.remove(&key);
+            self.store.remove(key);
             return;
         }
         let text = persist::encode(
@@ -136,14 +136,7 @@ impl Tracker {
             self.outbox.requests(),
             &self.queue.events,
         );
-        self.store.set(&key, &text, false);
-    }
-
-    /// `pulsegate.q.<page id>`
-    fn mirror_key(&self) -> String {
-        let mut key = String::from(KEY_PREFIX);
-        key.push_str(&self.page_id);
-        key
+        self.store.set(key, &text, false);
     }
 
     /// Takes over the mirrors of pages that are gone (closed, or silent for minutes): their
@@ -152,12 +145,16 @@ impl Tracker {
         let now = js::now();
         // Every adopted request lands in `adopted.requests`; `events` holds one mirror's at a time.
         let mut adopted = Mirror::default();
-        for key in crate::storage::keys_in(&self.store.key_list(KEY_PREFIX)) {
+        // The listing's lines, an empty one skipped in the loop (no `Filter` adapter linked).
+        for key in crate::text::fields(&self.store.key_list(KEY_PREFIX), b'\n') {
+            if key.is_empty() {
+                continue;
+            }
             let kept = adopted.requests.len();
             adopted.events.clear();
             match adopted.read(&self.store.get(key).unwrap_or_default()) {
                 Some(()) if !adopted.adoptable(now) => {
-                    adopted.requests.truncate(kept);
+                    drop(adopted.requests.split_off(kept));
                     continue;
                 }
                 Some(()) => {
@@ -168,7 +165,8 @@ impl Tracker {
                     }
                 }
                 // Damaged (or gone): nothing to recover.
-                None => adopted.requests.truncate(kept),
+                // (`split_off`, not `truncate`: the outbox links the former already.)
+                None => drop(adopted.requests.split_off(kept)),
             }
             self.store.remove(key);
         }

@@ -38,8 +38,9 @@ impl Starting {
     /// The tier now allows a fingerprint: compute one before the start leaves.
     pub(crate) fn allow_fingerprint(&mut self, window: &JsValue) {
         #[cfg(feature = "fingerprint")]
-        if self.runner.is_none() && !self.fingerprinted {
-            self.runner = Some(Runner::new(window));
+        // Made only where there is none: no drop of an earlier runner is linked here.
+        if !self.fingerprinted {
+            self.runner.get_or_insert_with(|| Runner::new(window));
         }
         #[cfg(not(feature = "fingerprint"))]
         let _ = window;

@@ -599,7 +599,13 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// the form's action; a browser test of a `submit` during a send pins that it stays): 13,839 →
 /// 13,828 B (wasm 7,699 → 7,669, chunk 4,973 → 4,994); `pulse.js` with its chunks 43,731 →
 /// 43,728 B. The budget holds 13,828 B with about 0.05 %.
-const FORM_BUDGET: usize = 13_835;
+///
+/// The rules' `trim` of a value (`validate::trim`) in one forward pass over `char_indices`, the
+/// first and the last character that is not white space, instead of `trim_matches`, which
+/// decodes from the end too (a second UTF-8 decoder, inlined into `View::check`); the native
+/// test still holds it to core's `trim` for every character: 13,828 → 13,799 B (wasm 7,669 →
+/// 7,639); `tracker.js` unchanged (34,556 B), `pulse.js` with its chunks 43,526 → 43,509 B.
+const FORM_BUDGET: usize = 13_806;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

@@ -277,6 +277,10 @@ async fn unusable_targets_and_refused_configs_render_nothing() {
         "{ el: document.createElement('div'), siteKey: 'demo', formId: 'Quote Form', endpoint: 'https://x.example' }",
         "{ el: document.createElement('div'), siteKey: 'demo', formId: 'quote', endpoint: 'javascript:alert(1)' }",
         "{ el: document.createElement('div'), siteKey: '', formId: 'quote', endpoint: 'https://x.example' }",
+        "{ el: document.createElement('div'), formId: 'quote', endpoint: 'https://x.example' }",
+        "{ el: document.createElement('div'), siteKey: 'demo', endpoint: 'https://x.example' }",
+        "{ el: document.createElement('div'), siteKey: 'demo', formId: 'quote' }",
+        "{ el: document.createElement('div'), siteKey: 'demo', formId: 'quote', endpoint: 7 }",
     ];
     for target in bad {
         assert!(!crate::mount(&run(&format!("return {target};"))), "{target}");

@@ -168,24 +168,20 @@ pub fn check_text(
     if text.bytes().filter(|b| (b & 0xc0) != 0x80).count() > max as usize {
         return Err(Problem::TooLong { max });
     }
-    let ok = match field.field_type {
-        FieldType::Email => is_email(text),
-        FieldType::Tel => is_tel(text),
-        FieldType::Url => crate::is_web_url(text),
-        FieldType::Number => is_number(text),
-        FieldType::Date => is_date(text),
-        FieldType::Select | FieldType::Radio => field.options.iter().any(|o| o.value == text),
-        FieldType::Text | FieldType::Textarea | FieldType::Checkbox => true,
+    // The type's rule and the problem it reports, in one match.
+    let (ok, problem) = match field.field_type {
+        FieldType::Email => (is_email(text), Problem::Email),
+        FieldType::Tel => (is_tel(text), Problem::Tel),
+        FieldType::Url => (crate::is_web_url(text), Problem::Url),
+        FieldType::Number => (is_number(text), Problem::Number),
+        FieldType::Date => (is_date(text), Problem::Date),
+        FieldType::Select | FieldType::Radio => {
+            (field.options.iter().any(|o| o.value == text), Problem::Choice)
+        }
+        FieldType::Text | FieldType::Textarea | FieldType::Checkbox => (true, Problem::Choice),
     };
     if !ok {
-        return Err(match field.field_type {
-            FieldType::Email => Problem::Email,
-            FieldType::Tel => Problem::Tel,
-            FieldType::Url => Problem::Url,
-            FieldType::Number => Problem::Number,
-            FieldType::Date => Problem::Date,
-            _ => Problem::Choice,
-        });
+        return Err(problem);
     }
     match &field.pattern {
         Some(pattern) if !field.field_type.has_options() && !matches(pattern, text) => {

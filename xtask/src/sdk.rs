@@ -301,7 +301,9 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
 /// esbuild cannot tell are dead, with what stays of each: a `TextEncoder.encodeInto` fallback
 /// (Chrome 74, Firefox 66 and Safari 14.1 have it), the string copy for a call without `realloc`
 /// (every call the glue makes passes the wasm's) and a stand-in for a missing
-/// `FinalizationRegistry` (Chrome 84, Firefox 79, Safari 14.1).
+/// `FinalizationRegistry` (Chrome 84, Firefox 79, Safari 14.1); and the `detached` test before the
+/// memory view's buffer is compared with the memory's (a buffer that growth detached is never the
+/// memory's `buffer`, whose growth hands out a new one: the comparison alone says the same).
 const DEAD_GLUE: &[(&str, &str)] = &[
     (
         "if (!('encodeInto' in cachedTextEncoder)) {
@@ -333,6 +335,14 @@ const DEAD_GLUE: &[(&str, &str)] = &[
     ? { register: () => {}, unregister: () => {} }
     : new FinalizationRegistry(",
         "new FinalizationRegistry(",
+    ),
+    (
+        "cachedDataViewMemory0.buffer.detached === true || (cachedDataViewMemory0.buffer.detached === undefined && ",
+        "",
+    ),
+    (
+        ".buffer)) {\n        cachedDataViewMemory0 = new DataView(",
+        ".buffer) {\n        cachedDataViewMemory0 = new DataView(",
     ),
 ];
 

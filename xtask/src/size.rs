@@ -627,7 +627,13 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// (`rules::check_text`) instead of a second `match` for the problem after a failed check:
 /// 13,558 → 13,539 B (wasm 7,519 → 7,500); `tracker.js` unchanged, `pulse.js` with its chunks
 /// 43,253 → 43,237 B. The schema's tests of every type's rule and problem pin it.
-const FORM_BUDGET: usize = 13_546;
+///
+/// The glue's memory view renewed when its buffer is not the memory's, without first asking
+/// whether that buffer is `detached` (sdk.rs's `DEAD_GLUE`: growth detaches the old buffer and
+/// the memory hands out a new one, so the comparison alone says the same): 13,539 → 13,523 B
+/// (chunk 4,873 → 4,855; the loader +2 B with the chunk's new hash); `tracker.js` 34,432 →
+/// 34,418 B, `pulse.js` with its chunks 43,237 → 43,224 B.
+const FORM_BUDGET: usize = 13_530;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

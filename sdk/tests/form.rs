@@ -113,6 +113,10 @@ async fn the_config_renders_as_accessible_native_markup() {
     }
     assert_eq!(eval_str(id, "root.querySelector('[name=email]').type"), "email");
     assert_eq!(eval_str(id, "root.querySelector('[name=email]').autocomplete"), "email");
+    // The browser's own details offered by the field's type, else by its name.
+    assert_eq!(eval_str(id, "root.querySelector('[name=phone]').autocomplete"), "tel");
+    assert_eq!(eval_str(id, "root.querySelector('[name=name]').autocomplete"), "name");
+    assert_eq!(eval_str(id, "root.querySelector('[name=notes]').autocomplete"), "");
     assert_eq!(eval_str(id, "root.querySelector('[name=name]').getAttribute('maxlength')"), "80");
     assert_eq!(eval(id, "root.querySelector('[name=name]').required").as_bool(), Some(true));
     assert_eq!(eval(id, "root.querySelector('[name=phone]').required").as_bool(), Some(false));
@@ -313,6 +317,14 @@ async fn every_field_type_has_its_rule_and_an_unusable_config_renders_nothing() 
         {"name":"d","label":"D","type":"date"},{"name":"t","label":"T","type":"text"}"#,
     );
     mount_config("form-types", endpoint, &config, "{status: 201, body: '{}'}").await;
+    // Each its own input type; the URL's is an autocomplete token, a number's or a date's not.
+    assert_eq!(
+        eval_str(
+            "form-types",
+            "[...root.querySelectorAll('input:not(#hp)')].map(i => i.type + ':' + i.autocomplete).join(' ')"
+        ),
+        "number: url:url date: text:"
+    );
     // As text inputs, so the browser keeps what no number or date input would hold.
     eval(
         "form-types",

@@ -633,7 +633,13 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// the memory hands out a new one, so the comparison alone says the same): 13,539 → 13,523 B
 /// (chunk 4,873 → 4,855; the loader +2 B with the chunk's new hash); `tracker.js` 34,432 →
 /// 34,418 B, `pulse.js` with its chunks 43,237 → 43,224 B.
-const FORM_BUDGET: usize = 13_530;
+///
+/// In `js/form-view.js`, an input type's autocomplete token kept in `TYPED` (empty for number and
+/// date, which then fall back to the field's name as before) instead of worked out from the type,
+/// and the server's text or the message by key chosen by `word` for both `mark` and `say`:
+/// 13,523 → 13,510 B (chunk 4,855 → 4,845, the loader −3 B with the chunk's new hash);
+/// `pulse.js` with its chunks 43,224 → 43,209 B. A browser test pins the tokens first.
+const FORM_BUDGET: usize = 13_517;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

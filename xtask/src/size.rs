@@ -644,7 +644,14 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// once, by `place`, which answers it, instead of once there and again for the script tag's
 /// defaults: 13,510 → 13,503 B (loader 1,165 → 1,158); `pulse.js` with its chunks 43,209 →
 /// 43,207 B.
-const FORM_BUDGET: usize = 13_510;
+///
+/// A submission's texts (the page's URL and referrer as read and as cleaned, the tracker's ids,
+/// the submission id's text) never dropped, as the target's are not (`ManuallyDrop`): a few
+/// texts stay allocated per submission, of which a page sends a handful at most, and no drop of
+/// a text is linked into `submit::send`. The browser tests parse every body sent back: 13,503 →
+/// 13,454 B (wasm 7,500 → 7,450; the loader +1 B with the wasm's new hash); `pulse.js` with its
+/// chunks 43,207 → 43,192 B.
+const FORM_BUDGET: usize = 13_461;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

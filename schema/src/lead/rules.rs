@@ -256,10 +256,17 @@ pub fn is_email(s: &str) -> bool {
 /// assert!(!is_tel("call me"));
 /// ```
 pub fn is_tel(s: &str) -> bool {
-    let rest = s.strip_prefix('+').unwrap_or(s);
-    let digits = rest.bytes().filter(u8::is_ascii_digit).count();
-    rest.bytes().all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'-' | b'.' | b'(' | b')'))
-        && (7..=15).contains(&digits)
+    // One pass over the bytes, counting the digits as it checks the rest.
+    let b = s.as_bytes();
+    let mut digits = 0;
+    for c in b.strip_prefix(b"+").unwrap_or(b) {
+        if c.is_ascii_digit() {
+            digits += 1;
+        } else if !matches!(c, b' ' | b'-' | b'.' | b'(' | b')') {
+            return false;
+        }
+    }
+    (7..=15).contains(&digits)
 }
 
 /// A decimal number as an HTML number input gives it: `-12`, `3.5`, `1e3`.

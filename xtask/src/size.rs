@@ -658,7 +658,15 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// `str::strip_prefix`; the schema's phone tests pin it: 13,454 → 13,431 B (wasm 7,450 → 7,428);
 /// `tracker.js` 34,418 → 34,410 B (its form capture links the rule too), `pulse.js` with its
 /// chunks 43,192 → 43,153 B.
-const FORM_BUDGET: usize = 13_438;
+///
+/// `is_email`'s domain checked label by label in one pass over its bytes (the current label's
+/// length, the byte before) instead of split at its dots by a byte `split` whose labels are each
+/// checked again; the `@` search and the local part as before (all three in one loop was +4, see
+/// above). Compared with the old rule on three million generated strings before it was taken;
+/// the schema's tests now hold labels of 63 and 64 bytes and trailing dots and hyphens:
+/// 13,431 → 13,418 B (wasm 7,428 → 7,415); `tracker.js` unchanged, `pulse.js` with its chunks
+/// 43,153 → 43,111 B.
+const FORM_BUDGET: usize = 13_425;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

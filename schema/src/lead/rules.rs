@@ -234,16 +234,26 @@ pub fn is_email(s: &str) -> bool {
                         | b'-'
                 )
         });
-    let mut labels = 0;
-    let domain_ok = domain.split(|c| *c == b'.').all(|bytes| {
-        labels += 1;
-        !bytes.is_empty()
-            && bytes.len() <= 63
-            && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
-            && bytes[0] != b'-'
-            && bytes[bytes.len() - 1] != b'-'
-    });
-    s.len() <= 254 && local_ok && domain_ok && labels >= 2
+    // The domain's labels in one pass (no label splitter): `label` bytes of the current one.
+    let (mut dots, mut label, mut prev) = (0, 0, b'.');
+    for &c in domain {
+        if c == b'.' {
+            if label == 0 || prev == b'-' {
+                return false;
+            }
+            dots += 1;
+            label = 0;
+        } else if (c.is_ascii_alphanumeric() || c == b'-')
+            && !(label == 0 && c == b'-')
+            && label < 63
+        {
+            label += 1;
+        } else {
+            return false;
+        }
+        prev = c;
+    }
+    s.len() <= 254 && local_ok && dots > 0 && label > 0 && prev != b'-'
 }
 
 /// A phone number as people write it: digits with spaces, `-`, `.`, `(`, `)`, an optional
@@ -390,6 +400,14 @@ mod tests {
             assert!(!is_email(bad), "{bad}");
         }
         assert!(!is_email(&format!("{}@example.com", "a".repeat(250))));
+        // Labels of 1 to 63 bytes, the last one too; no trailing dot or hyphen.
+        assert!(is_email(&format!("a@{}.com", "b".repeat(63))));
+        assert!(!is_email(&format!("a@{}.com", "b".repeat(64))));
+        assert!(is_email(&format!("a@example.{}", "b".repeat(63))));
+        assert!(!is_email(&format!("a@example.{}", "b".repeat(64))));
+        for bad in ["jane@example.com.", "jane@example.co-", "jane@example.-co", "jane@-"] {
+            assert!(!is_email(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -615,6 +615,38 @@ async fn an_endpoints_trailing_slashes_are_dropped() {
 }
 
 #[wasm_bindgen_test]
+async fn hidden_fields_carry_the_page_and_the_referrer_and_skip_what_is_unknown() {
+    let (id, endpoint) = ("form-hidden", "https://form-hidden.example");
+    let config = CONFIG.replace(
+        r#"{"name":"utm_source","source":"utm_source"},"#,
+        r#"{"name":"landing","source":"page_url"},{"name":"from","source":"referrer"},
+           {"name":"medium","source":"utm_medium"},{"name":"odd","source":"nope"},
+           {"name":"proto","source":"__proto__"},"#,
+    );
+    assert_ne!(config, CONFIG);
+    mount_config(id, endpoint, &config, "{status: 201, body: '{}'}").await;
+    run(
+        "Object.defineProperty(document, 'referrer', {value: 'https://search.example/q?token=1#x', configurable: true}); return 0;",
+    );
+    fill_valid(id);
+    submit(id);
+    until("the thanks", || eval(id, "!root.querySelector('.ok').hidden").as_bool() == Some(true))
+        .await;
+    run("delete document.referrer; return 0;");
+    let s = posts(endpoint).pop().expect("a submission");
+    let landing = s.page_url.clone().expect("the page's URL");
+    assert_eq!(s.fields.get("landing"), Some(&FieldValue::Text(landing)));
+    // The referrer as the submission's own: cleaned of its fragment and secrets.
+    assert_eq!(s.referrer.as_deref(), Some("https://search.example/q"));
+    assert_eq!(s.fields.get("from"), Some(&FieldValue::Text("https://search.example/q".into())));
+    // No `utm_medium` on the page, a source nobody knows, the constant: none of them.
+    for name in ["medium", "odd", "proto", "campaign"] {
+        assert!(!s.fields.contains_key(name), "{name}");
+    }
+    assert_eq!(s.fields.len(), 8, "six visible values and two hidden");
+}
+
+#[wasm_bindgen_test]
 async fn the_config_is_asked_for_in_the_visitors_languages() {
     install_network();
     for (n, lang, query) in [

@@ -357,11 +357,10 @@ function body(v, id, p, ids, maxHoneypot, fillMs,
     v.c.fields.forEach((f, i) => {
       if (read[i] !== undefined) fields[f.name] = read[i];
     });
-    const from = Object.create(null);
-    SOURCES.forEach((source, i) => (from[source] = page[i]));
     for (const h of v.c.hidden_fields || []) {
       // The landing page and constants are the server's to fill; unknown sources are skipped.
-      if (typeof h.name === "string" && from[h.source] != null) fields[h.name] = from[h.source];
+      const value = page[SOURCES.indexOf(h.source)];
+      if (typeof h.name === "string" && value != null) fields[h.name] = value;
     }
     const [source, medium, campaign, term, content] = page;
     return JSON.stringify({

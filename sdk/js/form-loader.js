@@ -122,17 +122,20 @@
   }
 
   // Puts a form element right after `tag` when the tag names a form, carrying the tag's site key
-  // and endpoint (so several tags, even of several sites, each get their own form).
+  // and endpoint (so several tags, even of several sites, each get their own form). Answers the
+  // tag's endpoint: its `data-endpoint`, else where it came from.
   function place(tag) {
+    var end = attribute(tag, "endpoint") || tag.src.replace(/[?#].*$/, "").replace(/\/[^/]*$/, "");
     var formId = attribute(tag, "form-id");
-    if (!formId || !tag.parentNode) return;
-    var el = document.createElement("div");
-    el.setAttribute(ATTR, formId);
-    el.setAttribute("data-site-key", attribute(tag, "site-key") || "");
-    if (attribute(tag, "lang")) el.setAttribute("data-lang", attribute(tag, "lang"));
-    el.setAttribute("data-endpoint", attribute(tag, "endpoint") ||
-      tag.src.replace(/[?#].*$/, "").replace(/\/[^/]*$/, ""));
-    tag.parentNode.insertBefore(el, tag.nextSibling);
+    if (formId && tag.parentNode) {
+      var el = document.createElement("div");
+      el.setAttribute(ATTR, formId);
+      el.setAttribute("data-site-key", attribute(tag, "site-key") || "");
+      if (attribute(tag, "lang")) el.setAttribute("data-lang", attribute(tag, "lang"));
+      el.setAttribute("data-endpoint", end);
+      tag.parentNode.insertBefore(el, tag.nextSibling);
+    }
+    return end;
   }
 
   function whenReady(run) {
@@ -156,9 +159,7 @@
     if (!script || !supported()) return;
     siteKey = attribute(script, "site-key") || "";
     lang = attribute(script, "lang") || "";
-    endpoint = attribute(script, "endpoint") ||
-      script.src.replace(/[?#].*$/, "").replace(/\/[^/]*$/, "");
-    place(script);
+    endpoint = place(script);
     window.PulseGateForms = api;
     whenReady(scan);
   } catch (_) {

@@ -97,8 +97,8 @@ const TYPES = ["text", "email", "tel", "textarea", "select", "radio", "checkbox"
 /** The index of field `f`'s type in `TYPES` (`-1` for an unknown one: the wasm then renders nothing). */
 export const kind = (f) => TYPES.indexOf(f && f.type);
 
-/** Field types that are their own input type (and, but for number and date, autocomplete token). */
-const TYPED = { email: 1, tel: 1, url: 1, number: 1, date: 1 };
+/** Field types that are their own input type, with their autocomplete token (none for number and date). */
+const TYPED = { email: "email", tel: "tel", url: "url", number: "", date: "" };
 
 /**
  * Renders config `c` (as `load` answered it, with the form's id) into the shadow root `root`.
@@ -170,8 +170,8 @@ export function render(root, c) {
             input = add(at, "textarea", common);
           } else {
             input = add(at, "input", common);
-            input.setAttribute("type", TYPED[f.type] ? f.type : "text");
-            const auto = TYPED[f.type] && f.type !== "number" && f.type !== "date" ? f.type : NAMED[f.name];
+            input.setAttribute("type", f.type in TYPED ? f.type : "text");
+            const auto = TYPED[f.type] || NAMED[f.name];
             if (auto) input.setAttribute("autocomplete", auto);
           }
           if (f.placeholder != null) input.setAttribute("placeholder", f.placeholder);
@@ -204,11 +204,9 @@ export function render(root, c) {
 
 const FIRST = 5;
 
-/** Message `key` of the config's `messages`, its `{max}` filled in with `max` ("" without one). */
-const word = (v, key, max) => {
-  const text = v.c.messages[key];
-  return typeof text === "string" ? text.replace("{max}", max) : "";
-};
+/** `text` (the server's), else message `key` of the config's `messages`, its `{max}` filled in with `max` ("" without one). */
+const word = (v, key, max, text) =>
+  text != null ? text : typeof (text = key && v.c.messages[key]) == "string" ? text.replace("{max}", max) : "";
 
 /** Text as the wasm reads any JS string: a lone surrogate (not valid UTF-8, nor JSON the server takes) becomes U+FFFD. */
 const whole = (text) => text.replace(/\p{Cs}/gu, "\ufffd");
@@ -250,7 +248,7 @@ export function mark(v, i, key, max, text) {
   try {
     const [error, ...inputs] = v[FIRST + i];
     const invalid = text != null || !!key;
-    error.textContent = text != null ? text : key ? word(v, key, max) : "";
+    error.textContent = word(v, key, max, text);
     for (const input of inputs) input.setAttribute("aria-invalid", invalid);
   } catch (_) {
     // Never into the page.
@@ -260,7 +258,7 @@ export function mark(v, i, key, max, text) {
 /** The form-level message (a live region): `text`, else message `key`; neither hides it. */
 export function say(v, key, text) {
   try {
-    v[2].textContent = text != null ? text : key ? word(v, key, 0) : "";
+    v[2].textContent = word(v, key, 0, text);
   } catch (_) {
     // Never into the page.
   }
@@ -359,11 +357,10 @@ function body(v, id, p, ids, maxHoneypot, fillMs,
     v.c.fields.forEach((f, i) => {
       if (read[i] !== undefined) fields[f.name] = read[i];
     });
-    const from = Object.create(null);
-    SOURCES.forEach((source, i) => (from[source] = page[i]));
     for (const h of v.c.hidden_fields || []) {
       // The landing page and constants are the server's to fill; unknown sources are skipped.
-      if (typeof h.name === "string" && from[h.source] != null) fields[h.name] = from[h.source];
+      const value = page[SOURCES.indexOf(h.source)];
+      if (typeof h.name === "string" && value != null) fields[h.name] = value;
     }
     const [source, medium, campaign, term, content] = page;
     return JSON.stringify({

@@ -113,6 +113,10 @@ async fn the_config_renders_as_accessible_native_markup() {
     }
     assert_eq!(eval_str(id, "root.querySelector('[name=email]').type"), "email");
     assert_eq!(eval_str(id, "root.querySelector('[name=email]').autocomplete"), "email");
+    // The browser's own details offered by the field's type, else by its name.
+    assert_eq!(eval_str(id, "root.querySelector('[name=phone]').autocomplete"), "tel");
+    assert_eq!(eval_str(id, "root.querySelector('[name=name]').autocomplete"), "name");
+    assert_eq!(eval_str(id, "root.querySelector('[name=notes]').autocomplete"), "");
     assert_eq!(eval_str(id, "root.querySelector('[name=name]').getAttribute('maxlength')"), "80");
     assert_eq!(eval(id, "root.querySelector('[name=name]').required").as_bool(), Some(true));
     assert_eq!(eval(id, "root.querySelector('[name=phone]').required").as_bool(), Some(false));
@@ -277,6 +281,10 @@ async fn unusable_targets_and_refused_configs_render_nothing() {
         "{ el: document.createElement('div'), siteKey: 'demo', formId: 'Quote Form', endpoint: 'https://x.example' }",
         "{ el: document.createElement('div'), siteKey: 'demo', formId: 'quote', endpoint: 'javascript:alert(1)' }",
         "{ el: document.createElement('div'), siteKey: '', formId: 'quote', endpoint: 'https://x.example' }",
+        "{ el: document.createElement('div'), formId: 'quote', endpoint: 'https://x.example' }",
+        "{ el: document.createElement('div'), siteKey: 'demo', endpoint: 'https://x.example' }",
+        "{ el: document.createElement('div'), siteKey: 'demo', formId: 'quote' }",
+        "{ el: document.createElement('div'), siteKey: 'demo', formId: 'quote', endpoint: 7 }",
     ];
     for target in bad {
         assert!(!crate::mount(&run(&format!("return {target};"))), "{target}");
@@ -309,6 +317,14 @@ async fn every_field_type_has_its_rule_and_an_unusable_config_renders_nothing() 
         {"name":"d","label":"D","type":"date"},{"name":"t","label":"T","type":"text"}"#,
     );
     mount_config("form-types", endpoint, &config, "{status: 201, body: '{}'}").await;
+    // Each its own input type; the URL's is an autocomplete token, a number's or a date's not.
+    assert_eq!(
+        eval_str(
+            "form-types",
+            "[...root.querySelectorAll('input:not(#hp)')].map(i => i.type + ':' + i.autocomplete).join(' ')"
+        ),
+        "number: url:url date: text:"
+    );
     // As text inputs, so the browser keeps what no number or date input would hold.
     eval(
         "form-types",
@@ -596,6 +612,38 @@ async fn an_endpoints_trailing_slashes_are_dropped() {
     fill_valid("form-slash");
     submit("form-slash");
     until("the submission", || !posts(endpoint).is_empty()).await;
+}
+
+#[wasm_bindgen_test]
+async fn hidden_fields_carry_the_page_and_the_referrer_and_skip_what_is_unknown() {
+    let (id, endpoint) = ("form-hidden", "https://form-hidden.example");
+    let config = CONFIG.replace(
+        r#"{"name":"utm_source","source":"utm_source"},"#,
+        r#"{"name":"landing","source":"page_url"},{"name":"from","source":"referrer"},
+           {"name":"medium","source":"utm_medium"},{"name":"odd","source":"nope"},
+           {"name":"proto","source":"__proto__"},"#,
+    );
+    assert_ne!(config, CONFIG);
+    mount_config(id, endpoint, &config, "{status: 201, body: '{}'}").await;
+    run(
+        "Object.defineProperty(document, 'referrer', {value: 'https://search.example/q?token=1#x', configurable: true}); return 0;",
+    );
+    fill_valid(id);
+    submit(id);
+    until("the thanks", || eval(id, "!root.querySelector('.ok').hidden").as_bool() == Some(true))
+        .await;
+    run("delete document.referrer; return 0;");
+    let s = posts(endpoint).pop().expect("a submission");
+    let landing = s.page_url.clone().expect("the page's URL");
+    assert_eq!(s.fields.get("landing"), Some(&FieldValue::Text(landing)));
+    // The referrer as the submission's own: cleaned of its fragment and secrets.
+    assert_eq!(s.referrer.as_deref(), Some("https://search.example/q"));
+    assert_eq!(s.fields.get("from"), Some(&FieldValue::Text("https://search.example/q".into())));
+    // No `utm_medium` on the page, a source nobody knows, the constant: none of them.
+    for name in ["medium", "odd", "proto", "campaign"] {
+        assert!(!s.fields.contains_key(name), "{name}");
+    }
+    assert_eq!(s.fields.len(), 8, "six visible values and two hidden");
 }
 
 #[wasm_bindgen_test]

@@ -7,7 +7,8 @@
 //!   → wasm-bindgen --target web           glue (an ES module) + the SDK's JS imports (sdk/js/host.js)
 //!   → wasm-opt -Oz --converge (binaryen 132)
 //!   → minify.rs: short import/export names sdk/pulsegate-<hash>.wasm
-//!   → prune: the glue's code no browser with reference types runs (`DEAD_GLUE`)
+//!   → prune: the glue's code no browser with reference types runs (`DEAD_GLUE`), and
+//!     `makeClosure` as a plain wrapper (`keep_closures`: the wasm drops no closure)
 //!   → esbuild: boot entry + glue          sdk/pulsegate-<hash>.js   (the code chunk; only the glue's
 //!                                           import table and init step survive tree shaking)
 //!   → esbuild --target=es5: loader        <script>.js               (names both chunks, relative)
@@ -256,7 +257,7 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
         .map_err(|_| "wasm-bindgen glue is not UTF-8")?;
     let (wasm, glue) = minify::minify(&read(&optimized)?, &glue)?;
     let wasm_name = format!("sdk/pulsegate-{}.wasm", short_hash(&wasm));
-    write(&stage.join("glue.js"), expose_internals(&prune(&glue)?)?.as_bytes())?;
+    write(&stage.join("glue.js"), expose_internals(&keep_closures(&prune(&glue)?)?)?.as_bytes())?;
     fs::copy(root.join(bundle.boot), stage.join("boot.js"))
         .map_err(|e| format!("cannot copy {}: {e}", bundle.boot))?;
     fs::copy(root.join(INSTANTIATE_JS), stage.join("instantiate.js"))
@@ -301,7 +302,9 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
 /// esbuild cannot tell are dead, with what stays of each: a `TextEncoder.encodeInto` fallback
 /// (Chrome 74, Firefox 66 and Safari 14.1 have it), the string copy for a call without `realloc`
 /// (every call the glue makes passes the wasm's) and a stand-in for a missing
-/// `FinalizationRegistry` (Chrome 84, Firefox 79, Safari 14.1).
+/// `FinalizationRegistry` (Chrome 84, Firefox 79, Safari 14.1); and the `detached` test before the
+/// memory view's buffer is compared with the memory's (a buffer that growth detached is never the
+/// memory's `buffer`, whose growth hands out a new one: the comparison alone says the same).
 const DEAD_GLUE: &[(&str, &str)] = &[
     (
         "if (!('encodeInto' in cachedTextEncoder)) {
@@ -334,6 +337,14 @@ const DEAD_GLUE: &[(&str, &str)] = &[
     : new FinalizationRegistry(",
         "new FinalizationRegistry(",
     ),
+    (
+        "cachedDataViewMemory0.buffer.detached === true || (cachedDataViewMemory0.buffer.detached === undefined && ",
+        "",
+    ),
+    (
+        ".buffer)) {\n        cachedDataViewMemory0 = new DataView(",
+        ".buffer) {\n        cachedDataViewMemory0 = new DataView(",
+    ),
 ];
 
 /// `glue` without [`DEAD_GLUE`]; fails when a part is not there as written (a wasm-bindgen that
@@ -348,6 +359,37 @@ pub(crate) fn prune(glue: &str) -> Result<String> {
         glue = glue.replacen(dead, live, 1);
     }
     Ok(glue)
+}
+
+/// The start of wasm-bindgen's `makeClosure`, the end of its body, and its `FinalizationRegistry`.
+const MAKE_CLOSURE: [&str; 3] = [
+    "function makeClosure(arg0, arg1, f) {",
+    "\n    return real;\n}\n",
+    "const CLOSURE_DTORS = new FinalizationRegistry(",
+];
+
+/// `glue` with wasm-bindgen's `makeClosure` as a plain wrapper, without its call count and its
+/// `FinalizationRegistry`, when the wasm never drops a closure (its glue has no `_wbg_cb_unref`
+/// import: the SDK's one callback per tracker or form lives as long as the page, and the wasm
+/// holds its JS function, so the count never reaches zero and the registry never fires). Fails
+/// when `makeClosure` is not there as written; a glue that drops closures (the replay chunk's)
+/// or makes none is left as it is.
+pub(crate) fn keep_closures(glue: &str) -> Result<String> {
+    let [start, end, registry] = MAKE_CLOSURE;
+    if glue.contains("arg0._wbg_cb_unref()") || !glue.contains("makeClosure(") {
+        return Ok(glue.to_owned());
+    }
+    let stale = || "the wasm-bindgen glue's `makeClosure` changed: update MAKE_CLOSURE".to_owned();
+    let at = glue.find(start).ok_or_else(stale)?;
+    let to = at + glue[at..].find(end).ok_or_else(stale)? + end.len();
+    let glue = format!(
+        "{}function makeClosure(arg0, arg1, f) {{\n    return (...args) => f(arg0, arg1, ...args);\n}}\n{}",
+        &glue[..at],
+        &glue[to..]
+    );
+    let at = glue.find(registry).ok_or_else(stale)?;
+    let to = at + glue[at..].find(");\n").ok_or_else(stale)? + 3;
+    Ok(format!("{}{}", &glue[..at], &glue[to..]))
 }
 
 /// Appends an export of the glue's import table and init step (private functions of the
@@ -509,6 +551,23 @@ mod tests {
             assert!(!pruned.contains(dead));
             assert!(prune(&glue.replacen(dead, "", 1)).is_err(), "{dead}");
         }
+    }
+
+    #[test]
+    fn closures_never_dropped_are_kept_plainly_or_the_build_stops() {
+        let glue = "let a = 1;\nconst CLOSURE_DTORS = new FinalizationRegistry(state => wasm.F(state.a, state.b));\n\nfunction makeClosure(arg0, arg1, f) {\n    const state = { a: arg0, b: arg1, cnt: 1 };\n    CLOSURE_DTORS.register(real, state, state);\n    return real;\n}\nlet b = makeClosure(1, 2, g);\n";
+        let kept = keep_closures(glue).unwrap();
+        assert_eq!(
+            kept,
+            "let a = 1;\n\nfunction makeClosure(arg0, arg1, f) {\n    return (...args) => f(arg0, arg1, ...args);\n}\nlet b = makeClosure(1, 2, g);\n"
+        );
+        // A glue whose wasm drops closures keeps the count and the registry.
+        let drops = format!("{glue}x: function(arg0) {{ arg0._wbg_cb_unref(); }}\n");
+        assert_eq!(keep_closures(&drops).unwrap(), drops);
+        // One without closures is left as it is; one whose `makeClosure` changed stops the build.
+        assert_eq!(keep_closures("let a = 1;\n").unwrap(), "let a = 1;\n");
+        assert!(keep_closures(&glue.replace("    return real;\n", "")).is_err());
+        assert!(keep_closures(&glue.replace("CLOSURE_DTORS = new", "CLOSURE_DTORS = ")).is_err());
     }
 
     #[test]

@@ -168,24 +168,20 @@ pub fn check_text(
     if text.bytes().filter(|b| (b & 0xc0) != 0x80).count() > max as usize {
         return Err(Problem::TooLong { max });
     }
-    let ok = match field.field_type {
-        FieldType::Email => is_email(text),
-        FieldType::Tel => is_tel(text),
-        FieldType::Url => crate::is_web_url(text),
-        FieldType::Number => is_number(text),
-        FieldType::Date => is_date(text),
-        FieldType::Select | FieldType::Radio => field.options.iter().any(|o| o.value == text),
-        FieldType::Text | FieldType::Textarea | FieldType::Checkbox => true,
+    // The type's rule and the problem it reports, in one match.
+    let (ok, problem) = match field.field_type {
+        FieldType::Email => (is_email(text), Problem::Email),
+        FieldType::Tel => (is_tel(text), Problem::Tel),
+        FieldType::Url => (crate::is_web_url(text), Problem::Url),
+        FieldType::Number => (is_number(text), Problem::Number),
+        FieldType::Date => (is_date(text), Problem::Date),
+        FieldType::Select | FieldType::Radio => {
+            (field.options.iter().any(|o| o.value == text), Problem::Choice)
+        }
+        FieldType::Text | FieldType::Textarea | FieldType::Checkbox => (true, Problem::Choice),
     };
     if !ok {
-        return Err(match field.field_type {
-            FieldType::Email => Problem::Email,
-            FieldType::Tel => Problem::Tel,
-            FieldType::Url => Problem::Url,
-            FieldType::Number => Problem::Number,
-            FieldType::Date => Problem::Date,
-            _ => Problem::Choice,
-        });
+        return Err(problem);
     }
     match &field.pattern {
         Some(pattern) if !field.field_type.has_options() && !matches(pattern, text) => {
@@ -238,16 +234,26 @@ pub fn is_email(s: &str) -> bool {
                         | b'-'
                 )
         });
-    let mut labels = 0;
-    let domain_ok = domain.split(|c| *c == b'.').all(|bytes| {
-        labels += 1;
-        !bytes.is_empty()
-            && bytes.len() <= 63
-            && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
-            && bytes[0] != b'-'
-            && bytes[bytes.len() - 1] != b'-'
-    });
-    s.len() <= 254 && local_ok && domain_ok && labels >= 2
+    // The domain's labels in one pass (no label splitter): `label` bytes of the current one.
+    let (mut dots, mut label, mut prev) = (0, 0, b'.');
+    for &c in domain {
+        if c == b'.' {
+            if label == 0 || prev == b'-' {
+                return false;
+            }
+            dots += 1;
+            label = 0;
+        } else if (c.is_ascii_alphanumeric() || c == b'-')
+            && !(label == 0 && c == b'-')
+            && label < 63
+        {
+            label += 1;
+        } else {
+            return false;
+        }
+        prev = c;
+    }
+    s.len() <= 254 && local_ok && dots > 0 && label > 0 && prev != b'-'
 }
 
 /// A phone number as people write it: digits with spaces, `-`, `.`, `(`, `)`, an optional
@@ -260,10 +266,17 @@ pub fn is_email(s: &str) -> bool {
 /// assert!(!is_tel("call me"));
 /// ```
 pub fn is_tel(s: &str) -> bool {
-    let rest = s.strip_prefix('+').unwrap_or(s);
-    let digits = rest.bytes().filter(u8::is_ascii_digit).count();
-    rest.bytes().all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'-' | b'.' | b'(' | b')'))
-        && (7..=15).contains(&digits)
+    // One pass over the bytes, counting the digits as it checks the rest.
+    let b = s.as_bytes();
+    let mut digits = 0;
+    for c in b.strip_prefix(b"+").unwrap_or(b) {
+        if c.is_ascii_digit() {
+            digits += 1;
+        } else if !matches!(c, b' ' | b'-' | b'.' | b'(' | b')') {
+            return false;
+        }
+    }
+    (7..=15).contains(&digits)
 }
 
 /// A decimal number as an HTML number input gives it: `-12`, `3.5`, `1e3`.
@@ -387,6 +400,14 @@ mod tests {
             assert!(!is_email(bad), "{bad}");
         }
         assert!(!is_email(&format!("{}@example.com", "a".repeat(250))));
+        // Labels of 1 to 63 bytes, the last one too; no trailing dot or hyphen.
+        assert!(is_email(&format!("a@{}.com", "b".repeat(63))));
+        assert!(!is_email(&format!("a@{}.com", "b".repeat(64))));
+        assert!(is_email(&format!("a@example.{}", "b".repeat(63))));
+        assert!(!is_email(&format!("a@example.{}", "b".repeat(64))));
+        for bad in ["jane@example.com.", "jane@example.co-", "jane@example.-co", "jane@-"] {
+            assert!(!is_email(bad), "{bad}");
+        }
     }
 
     #[test]

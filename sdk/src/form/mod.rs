@@ -27,6 +27,7 @@ mod view;
 
 use alloc::boxed::Box;
 use core::cell::{OnceCell, RefCell};
+use core::mem::ManuallyDrop;
 
 use pulsegate_schema::lead::FillSignals;
 use pulsegate_schema::{SiteKey, is_form_id};
@@ -140,13 +141,23 @@ struct Form {
 /// Mounts the form described by `target` (`{el, siteKey, formId, endpoint, lang?, tracker?}`); `false` when the
 /// target is unusable (see `crate::mount`).
 pub(crate) fn mount(target: &JsValue) -> bool {
-    let (Some(site_key), Some(form_id), Some(mut endpoint)) = (
-        text(target, "siteKey").filter(|k| SiteKey::is_valid(k)),
-        text(target, "formId").filter(|f| is_form_id(f)),
-        text(target, "endpoint").filter(|e| e.starts_with("https://") || e.starts_with("http://")),
-    ) else {
+    // The target's texts, never dropped (a few dozen bytes per form, for the page's life): no
+    // drop of a text is linked at any of the ways out below.
+    let mut texts = ManuallyDrop::new([
+        text(target, "siteKey"),
+        text(target, "formId"),
+        text(target, "endpoint"),
+        text(target, "lang"),
+    ]);
+    let [Some(site_key), Some(form_id), Some(endpoint), lang] = &mut *texts else {
         return false;
     };
+    if !(SiteKey::is_valid(site_key)
+        && is_form_id(form_id)
+        && (endpoint.starts_with("https://") || endpoint.starts_with("http://")))
+    {
+        return false;
+    }
     // An `el` that is not an element (or has a shadow root already) gets none.
     let Some(root) = object(attach(&get(target, "el"))) else { return false };
     // Without its trailing slashes, in place.
@@ -183,20 +194,14 @@ pub(crate) fn mount(target: &JsValue) -> bool {
     // The visitor's languages for `/forms/config?lang=` (`de` from `data-lang`, else the
     // browser's, like `de-CH,de,en`), from the loader: asked for once, so not kept. Tags and
     // commas only: nothing else ever reaches the URL.
-    let lang = text(target, "lang").filter(|l| {
+    let lang = lang.as_deref().filter(|l| {
         l.len() <= 200 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b',')
     });
     // Asked for before the form is in its cell: the answer comes in a later task, when it is.
     // The endpoint, the site key (checked: `SiteKey::is_valid`) and the form's id come back with
     // the config (`js/form-view.js`'s `load`), for the markup and the submission: the form keeps
     // none of them.
-    load_config(
-        &endpoint,
-        &site_key,
-        &form_id,
-        lang.as_deref().unwrap_or_default(),
-        form.handler(),
-    );
+    load_config(endpoint, site_key, form_id, lang.unwrap_or_default(), form.handler());
     // The cell was empty, so `set` cannot hand the form back; forgotten rather than dropped all
     // the same (no drop of a form is linked).
     core::mem::forget(me.set(RefCell::new(form)));

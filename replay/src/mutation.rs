@@ -264,9 +264,10 @@ impl Buffer {
             }
         }
         for (node, id, names) in &groups {
-            let has = |name: &str| names.iter().any(|n| n == name);
             if mirror.present(*id)
-                && (has("class") || has("contenteditable") || has("data-pg-unmask"))
+                && names
+                    .iter()
+                    .any(|n| matches!(n.as_str(), "class" | "contenteditable" | "data-pg-unmask"))
             {
                 let flags = mirror.flags(*id);
                 let (parent, _) = mirror.parent_of(*id);

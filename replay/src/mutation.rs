@@ -294,10 +294,11 @@ fn write_attributes(
     base: &str,
 ) {
     for (node, id, names) in groups {
-        if !mirror.present(id) || mirror.written_now(id) {
+        let flags = mirror.flags(id);
+        // A blocked element's placeholder keeps no attribute but its first id and class.
+        if !mirror.present(id) || mirror.written_now(id) || flags & BLOCKED != 0 {
             continue;
         }
-        let flags = mirror.flags(id);
         let read = serialize::Element::read(&node);
         let tag = read.tag.as_str();
         let mut entry = String::new();
@@ -307,7 +308,6 @@ fn write_attributes(
             if lower.starts_with("on")
                 || matches!(tag, "input" | "textarea" | "select")
                     && (lower == "value" || lower == "checked")
-                || flags & BLOCKED != 0
             {
                 continue;
             }

@@ -122,6 +122,12 @@ pub(crate) fn num(target: &JsValue, name: &str) -> f64 {
     prop(target, name).as_f64().unwrap_or(0.0)
 }
 
+/// Whether `target[name]` is `true` itself (compared by identity with the glue's own `true`:
+/// no boolean-reading shim).
+pub(crate) fn is_true(target: &JsValue, name: &str) -> bool {
+    prop(target, name) == JsValue::TRUE
+}
+
 /// `value` as text (empty when it is not text). Imports that hand back text return the JS
 /// string (a `JsValue`), read here: one glue shim (`as_string`'s) instead of a string-returning
 /// shim per import.

@@ -262,7 +262,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
                 attr(out, "value");
                 json::string(out, v);
             }
-            if dom::prop(el, "checked").as_bool() == Some(true) {
+            if dom::is_true(el, "checked") {
                 attr(out, "checked");
                 out.push_str("true");
             }
@@ -273,10 +273,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
             json::string(out, &v);
         }
     }
-    if tag == "option"
-        && parent_flags & UNMASK != 0
-        && dom::prop(el, "selected").as_bool() == Some(true)
-    {
+    if tag == "option" && parent_flags & UNMASK != 0 && dom::is_true(el, "selected") {
         attr(out, "selected");
         out.push_str("true");
     }
@@ -286,7 +283,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     }
     if matches!(tag, "video" | "audio") {
         attr(out, "rr_mediaState");
-        let paused = dom::prop(el, "paused").as_bool() != Some(false);
+        let paused = dom::prop(el, "paused") != JsValue::FALSE;
         out.push_str(if paused { "\"paused\"" } else { "\"played\"" });
         attr(out, "rr_mediaCurrentTime");
         out.push_str(&dom::string(dom::milli(el, "currentTime")));

@@ -73,7 +73,7 @@ impl Recorder {
         }
         // The `type` property is lower case (the attribute matched ASCII case-insensitively).
         let kind = if tag == "input" { dom::text(el, "type") } else { String::new() };
-        let checked = dom::prop(el, "checked").as_bool() == Some(true);
+        let checked = dom::is_true(el, "checked");
         let text = if mask::is_choice(&kind) {
             dom::text(el, "value")
         } else {

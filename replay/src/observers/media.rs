@@ -31,11 +31,7 @@ impl Recorder {
         for key in &["muted", "loop"] {
             data.push(',');
             json::key(&mut data, key);
-            data.push_str(if dom::prop(&el, key).as_bool() == Some(true) {
-                "true"
-            } else {
-                "false"
-            });
+            data.push_str(if dom::is_true(&el, key) { "true" } else { "false" });
         }
         data.push('}');
         self.emit(INCREMENTAL, &data);

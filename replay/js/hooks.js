@@ -202,6 +202,16 @@ function pgSrcset(value, base) {
 }
 
 /*
+ * A value as a number: itself when it is one, else 0 (a number crosses into the wasm as it is,
+ * with no shim of the glue writing an optional number into the wasm's memory).
+ *
+ * pgNum(value) → number
+ */
+function pgNum(v) {
+  return typeof v == "number" ? v : 0;
+}
+
+/*
  * A number property as JSON with up to three decimals (trailing zeros dropped), 0 when it is not
  * a finite number: a media element's time, volume and rate.
  *

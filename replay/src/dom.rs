@@ -117,9 +117,16 @@ extern "C" {
     pub(crate) fn milli(target: &JsValue, name: &str) -> JsValue;
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `value` when it is a number, else 0 (`replay/js/hooks.js`): no `as_f64` shim.
+    #[wasm_bindgen(js_name = pgNum)]
+    pub(crate) fn number(value: &JsValue) -> f64;
+}
+
 /// `target[name]` as a number (0 when it is not one).
 pub(crate) fn num(target: &JsValue, name: &str) -> f64 {
-    prop(target, name).as_f64().unwrap_or(0.0)
+    number(&prop(target, name))
 }
 
 /// Whether `target[name]` is `true` itself (compared by identity with the glue's own `true`:

@@ -43,7 +43,7 @@ impl Recorder {
         if !self.mirror.present(id) {
             return;
         }
-        let index = index.as_f64().unwrap_or(0.0);
+        let index = dom::number(index);
         let mut data = String::from("{\"source\":8,\"id\":");
         json::uint(&mut data, u64::from(id));
         match rule.and_then(JsValue::as_string) {

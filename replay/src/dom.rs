@@ -129,10 +129,10 @@ pub(crate) fn num(target: &JsValue, name: &str) -> f64 {
     number(&prop(target, name))
 }
 
-/// Whether `target[name]` is `true` itself (compared by identity with the glue's own `true`:
+/// Whether `target[name]` is `true` itself (`Object.is`, which [`Node`]'s `==` imports already:
 /// no boolean-reading shim).
 pub(crate) fn is_true(target: &JsValue, name: &str) -> bool {
-    prop(target, name) == JsValue::TRUE
+    Object::is(&prop(target, name), &JsValue::TRUE)
 }
 
 /// `value` as text (empty when it is not text). Imports that hand back text return the JS

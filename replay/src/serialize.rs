@@ -3,6 +3,7 @@
 
 use alloc::{borrow::ToOwned, string::String};
 
+use js_sys::Object;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -283,7 +284,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     }
     if matches!(tag, "video" | "audio") {
         attr(out, "rr_mediaState");
-        let paused = dom::prop(el, "paused") != JsValue::FALSE;
+        let paused = !Object::is(&dom::prop(el, "paused"), &JsValue::FALSE);
         out.push_str(if paused { "\"paused\"" } else { "\"played\"" });
         attr(out, "rr_mediaCurrentTime");
         out.push_str(&dom::string(dom::milli(el, "currentTime")));

@@ -39,18 +39,16 @@ const CSS =
   "[aria-invalid=true]{border-color:var(--pg-error,#b42318)}" +
   "fieldset{border:0;padding:0;min-width:0}" +
   ".opt,.check{display:flex;align-items:center;gap:.5em}" +
-  ".opt{font-weight:400;margin:0}" +
+  ".opt,.check label{font-weight:400;margin:0}" +
   ".opt input,.check input{width:auto;margin:0;accent-color:var(--pg-accent,#0b62d6)}" +
-  ".check label{font-weight:400;margin:0}" +
-  ".help{color:var(--pg-help,#59636e);font-size:.875em;margin-top:.25em}" +
-  ".err{color:var(--pg-error,#b42318);font-size:.875em;margin-top:.25em}" +
-  ".err:empty{display:none}" +
+  ".help,.err{font-size:.875em;margin-top:.25em}" +
+  ".help{color:var(--pg-help,#59636e)}" +
   "button{justify-self:start;padding:.65em 1.25em;border:0;border-radius:var(--pg-radius,6px);" +
   "background:var(--pg-accent,#0b62d6);color:var(--pg-accent-text,#fff);font-weight:600;" +
   "cursor:pointer}" +
   "button:disabled{opacity:.65;cursor:progress}" +
-  ".status{color:var(--pg-error,#b42318)}" +
-  ".status:empty{display:none}" +
+  ".err,.status{color:var(--pg-error,#b42318)}" +
+  ".err:empty,.status:empty{display:none}" +
   ".ok{padding:1em;border-radius:var(--pg-radius,6px);background:var(--pg-success-bg,#e7f6ec);" +
   "color:var(--pg-success-text,#14532d)}" +
   ".hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}";

@@ -137,7 +137,7 @@ export function render(root, c) {
       };
       const inputs = [];
       let at;
-      if (f.type === "radio") {
+      if (f.type == "radio") {
         at = add(form, "fieldset", { "aria-describedby": described });
         label(add(at, "legend", {}), f);
         f.options.forEach((o, i) => {
@@ -148,7 +148,7 @@ export function render(root, c) {
           inputs.push(radio);
         });
         help(at);
-      } else if (f.type === "checkbox") {
+      } else if (f.type == "checkbox") {
         const row = add(form, "div", { class: "check" });
         inputs.push(add(row, "input", { type: "checkbox", id, name: f.name, "aria-describedby": described }));
         label(add(row, "label", { for: id }), f);
@@ -159,12 +159,12 @@ export function render(root, c) {
         label(add(at, "label", { for: id }), f);
         const common = { id, name: f.name, "aria-describedby": described };
         let input;
-        if (f.type === "select") {
+        if (f.type == "select") {
           input = add(at, "select", common);
           add(input, "option", { value: "" }, say.choose);
           for (const o of f.options || []) add(input, "option", { value: o.value }, o.label);
         } else {
-          if (f.type === "textarea") {
+          if (f.type == "textarea") {
             input = add(at, "textarea", common);
           } else {
             input = add(at, "input", common);
@@ -216,8 +216,8 @@ const whole = (text) => text.replace(/\p{Cs}/gu, "\ufffd");
 export function values(v) {
   try {
     return v.slice(FIRST).map(([, input, ...more]) => {
-      if (input.type === "checkbox") return input.checked;
-      if (input.type === "radio") {
+      if (input.type == "checkbox") return input.checked;
+      if (input.type == "radio") {
         const chosen = [input, ...more].find((radio) => radio.checked);
         return chosen && whole(chosen.value);
       }
@@ -353,12 +353,12 @@ function body(v, id, p, ids, maxHoneypot, fillMs,
     const fields = Object.create(null);
     const read = values(v);
     v.c.fields.forEach((f, i) => {
-      if (read[i] !== undefined) fields[f.name] = read[i];
+      if (read[i] != null) fields[f.name] = read[i];
     });
     for (const h of v.c.hidden_fields || []) {
       // The landing page and constants are the server's to fill; unknown sources are skipped.
       const value = page[SOURCES.indexOf(h.source)];
-      if (typeof h.name === "string" && value != null) fields[h.name] = value;
+      if (typeof h.name == "string" && value != null) fields[h.name] = value;
     }
     const [source, medium, campaign, term, content] = page;
     return JSON.stringify({

@@ -108,7 +108,7 @@ export function render(root, c) {
   try {
     const doc = root.ownerDocument;
     const say = c.messages;
-    /** `<tag attrs…>text</tag>` appended to `parent`. */
+    /** `<tag attrs…>text</tag>` appended to `parent` (no `attrs`: none; `for … in` skips `0` and `undefined`). */
     const add = (parent, tag, attrs, text) => {
       const el = doc.createElement(tag);
       for (const name in attrs) el.setAttribute(name, attrs[name]);
@@ -121,7 +121,7 @@ export function render(root, c) {
       el.append(f.label);
       if (f.required) add(el, "span", { class: "req", "aria-hidden": "true" }, "*");
     };
-    if (!adopt(root)) add(root, "style", {}, CSS);
+    if (!adopt(root)) add(root, "style", 0, CSS);
     const wrapper = add(root, "div", { class: "pg", part: "root" });
     // Named by its id, so the tracker's form interactions (which follow focus into this shadow
     // root) report it as the form it is.
@@ -139,7 +139,7 @@ export function render(root, c) {
       let at;
       if (f.type == "radio") {
         at = add(form, "fieldset", { "aria-describedby": described });
-        label(add(at, "legend", {}), f);
+        label(add(at, "legend"), f);
         f.options.forEach((o, i) => {
           const row = add(at, "label", { class: "opt" });
           const radio = add(row, "input", { type: "radio", id: id + i, name: f.name, value: o.value });
@@ -155,7 +155,7 @@ export function render(root, c) {
         help(form);
         at = form;
       } else {
-        at = add(form, "div", {});
+        at = add(form, "div");
         label(add(at, "label", { for: id }), f);
         const common = { id, name: f.name, "aria-describedby": described };
         let input;

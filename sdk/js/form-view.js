@@ -29,7 +29,7 @@ const CSS =
   "[hidden]{display:none!important}" +
   "form{display:grid;gap:var(--pg-gap,1em)}" +
   "label,legend{display:block;font-weight:600;margin-bottom:.25em;padding:0}" +
-  ".req{color:var(--pg-error,#b42318);margin-left:.2em}" +
+  ".req{margin-left:.2em}" +
   "input,select,textarea,button{font:inherit}" +
   "input,select,textarea{display:block;width:100%;padding:.55em .7em;" +
   "border:1px solid var(--pg-border,#8c959f);border-radius:var(--pg-radius,6px);" +
@@ -47,7 +47,7 @@ const CSS =
   "background:var(--pg-accent,#0b62d6);color:var(--pg-accent-text,#fff);font-weight:600;" +
   "cursor:pointer}" +
   "button:disabled{opacity:.65;cursor:progress}" +
-  ".err,.status{color:var(--pg-error,#b42318)}" +
+  ".req,.err,.status{color:var(--pg-error,#b42318)}" +
   ".err:empty,.status:empty{display:none}" +
   ".ok{padding:1em;border-radius:var(--pg-radius,6px);background:var(--pg-success-bg,#e7f6ec);" +
   "color:var(--pg-success-text,#14532d)}" +

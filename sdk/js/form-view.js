@@ -30,9 +30,9 @@ const CSS =
   "form{display:grid;gap:var(--pg-gap,1em)}" +
   "label,legend{display:block;font-weight:600;margin-bottom:.25em;padding:0}" +
   ".req{margin-left:.2em}" +
-  "input,select,textarea,button{font:inherit}" +
+  "input,select,textarea,button{font:inherit;border-radius:var(--pg-radius,6px)}" +
   "input,select,textarea{display:block;width:100%;padding:.55em .7em;" +
-  "border:1px solid var(--pg-border,#8c959f);border-radius:var(--pg-radius,6px);" +
+  "border:1px solid var(--pg-border,#8c959f);" +
   "background:var(--pg-input-bg,#fff);color:var(--pg-input-text,#1f2328)}" +
   "textarea{min-height:6em;resize:vertical}" +
   ":focus-visible{outline:3px solid var(--pg-accent,#0b62d6);outline-offset:2px}" +
@@ -43,7 +43,7 @@ const CSS =
   ".opt input,.check input{width:auto;margin:0;accent-color:var(--pg-accent,#0b62d6)}" +
   ".help,.err{font-size:.875em;margin-top:.25em}" +
   ".help{color:var(--pg-help,#59636e)}" +
-  "button{justify-self:start;padding:.65em 1.25em;border:0;border-radius:var(--pg-radius,6px);" +
+  "button{justify-self:start;padding:.65em 1.25em;border:0;" +
   "background:var(--pg-accent,#0b62d6);color:var(--pg-accent-text,#fff);font-weight:600;" +
   "cursor:pointer}" +
   "button:disabled{opacity:.65;cursor:progress}" +

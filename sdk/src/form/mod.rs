@@ -325,8 +325,9 @@ impl Form {
         let Some(view) = &mut self.view else { return };
         let values = view.values();
         let mut first_invalid = None;
-        for i in 0..view.fields.len() {
-            if !view.check(i, view::value(&values, i).as_ref()) && first_invalid.is_none() {
+        // Last to first, so the first invalid field is the one noted last.
+        for i in (0..view.fields.len()).rev() {
+            if !view.check(i, view::value(&values, i).as_ref()) {
                 first_invalid = Some(i);
             }
         }

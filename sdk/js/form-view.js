@@ -29,28 +29,26 @@ const CSS =
   "[hidden]{display:none!important}" +
   "form{display:grid;gap:var(--pg-gap,1em)}" +
   "label,legend{display:block;font-weight:600;margin-bottom:.25em;padding:0}" +
-  ".req{color:var(--pg-error,#b42318);margin-left:.2em}" +
-  "input,select,textarea,button{font:inherit}" +
+  ".req{margin-left:.2em}" +
+  "input,select,textarea,button{font:inherit;border-radius:var(--pg-radius,6px)}" +
   "input,select,textarea{display:block;width:100%;padding:.55em .7em;" +
-  "border:1px solid var(--pg-border,#8c959f);border-radius:var(--pg-radius,6px);" +
+  "border:1px solid var(--pg-border,#8c959f);" +
   "background:var(--pg-input-bg,#fff);color:var(--pg-input-text,#1f2328)}" +
   "textarea{min-height:6em;resize:vertical}" +
   ":focus-visible{outline:3px solid var(--pg-accent,#0b62d6);outline-offset:2px}" +
   "[aria-invalid=true]{border-color:var(--pg-error,#b42318)}" +
   "fieldset{border:0;padding:0;min-width:0}" +
   ".opt,.check{display:flex;align-items:center;gap:.5em}" +
-  ".opt{font-weight:400;margin:0}" +
+  ".opt,.check label{font-weight:400;margin:0}" +
   ".opt input,.check input{width:auto;margin:0;accent-color:var(--pg-accent,#0b62d6)}" +
-  ".check label{font-weight:400;margin:0}" +
-  ".help{color:var(--pg-help,#59636e);font-size:.875em;margin-top:.25em}" +
-  ".err{color:var(--pg-error,#b42318);font-size:.875em;margin-top:.25em}" +
-  ".err:empty{display:none}" +
-  "button{justify-self:start;padding:.65em 1.25em;border:0;border-radius:var(--pg-radius,6px);" +
+  ".help,.err{font-size:.875em;margin-top:.25em}" +
+  ".help{color:var(--pg-help,#59636e)}" +
+  "button{justify-self:start;padding:.65em 1.25em;border:0;" +
   "background:var(--pg-accent,#0b62d6);color:var(--pg-accent-text,#fff);font-weight:600;" +
   "cursor:pointer}" +
   "button:disabled{opacity:.65;cursor:progress}" +
-  ".status{color:var(--pg-error,#b42318)}" +
-  ".status:empty{display:none}" +
+  ".req,.err,.status{color:var(--pg-error,#b42318)}" +
+  ".err:empty,.status:empty{display:none}" +
   ".ok{padding:1em;border-radius:var(--pg-radius,6px);background:var(--pg-success-bg,#e7f6ec);" +
   "color:var(--pg-success-text,#14532d)}" +
   ".hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}";
@@ -110,7 +108,7 @@ export function render(root, c) {
   try {
     const doc = root.ownerDocument;
     const say = c.messages;
-    /** `<tag attrs…>text</tag>` appended to `parent`. */
+    /** `<tag attrs…>text</tag>` appended to `parent` (no `attrs`: none; `for … in` skips `0` and `undefined`). */
     const add = (parent, tag, attrs, text) => {
       const el = doc.createElement(tag);
       for (const name in attrs) el.setAttribute(name, attrs[name]);
@@ -123,7 +121,7 @@ export function render(root, c) {
       el.append(f.label);
       if (f.required) add(el, "span", { class: "req", "aria-hidden": "true" }, "*");
     };
-    if (!adopt(root)) add(root, "style", {}, CSS);
+    if (!adopt(root)) add(root, "style", 0, CSS);
     const wrapper = add(root, "div", { class: "pg", part: "root" });
     // Named by its id, so the tracker's form interactions (which follow focus into this shadow
     // root) report it as the form it is.
@@ -139,9 +137,9 @@ export function render(root, c) {
       };
       const inputs = [];
       let at;
-      if (f.type === "radio") {
+      if (f.type == "radio") {
         at = add(form, "fieldset", { "aria-describedby": described });
-        label(add(at, "legend", {}), f);
+        label(add(at, "legend"), f);
         f.options.forEach((o, i) => {
           const row = add(at, "label", { class: "opt" });
           const radio = add(row, "input", { type: "radio", id: id + i, name: f.name, value: o.value });
@@ -150,23 +148,23 @@ export function render(root, c) {
           inputs.push(radio);
         });
         help(at);
-      } else if (f.type === "checkbox") {
+      } else if (f.type == "checkbox") {
         const row = add(form, "div", { class: "check" });
         inputs.push(add(row, "input", { type: "checkbox", id, name: f.name, "aria-describedby": described }));
         label(add(row, "label", { for: id }), f);
         help(form);
         at = form;
       } else {
-        at = add(form, "div", {});
+        at = add(form, "div");
         label(add(at, "label", { for: id }), f);
         const common = { id, name: f.name, "aria-describedby": described };
         let input;
-        if (f.type === "select") {
+        if (f.type == "select") {
           input = add(at, "select", common);
           add(input, "option", { value: "" }, say.choose);
           for (const o of f.options || []) add(input, "option", { value: o.value }, o.label);
         } else {
-          if (f.type === "textarea") {
+          if (f.type == "textarea") {
             input = add(at, "textarea", common);
           } else {
             input = add(at, "input", common);
@@ -218,8 +216,8 @@ const whole = (text) => text.replace(/\p{Cs}/gu, "\ufffd");
 export function values(v) {
   try {
     return v.slice(FIRST).map(([, input, ...more]) => {
-      if (input.type === "checkbox") return input.checked;
-      if (input.type === "radio") {
+      if (input.type == "checkbox") return input.checked;
+      if (input.type == "radio") {
         const chosen = [input, ...more].find((radio) => radio.checked);
         return chosen && whole(chosen.value);
       }
@@ -355,12 +353,12 @@ function body(v, id, p, ids, maxHoneypot, fillMs,
     const fields = Object.create(null);
     const read = values(v);
     v.c.fields.forEach((f, i) => {
-      if (read[i] !== undefined) fields[f.name] = read[i];
+      if (read[i] != null) fields[f.name] = read[i];
     });
     for (const h of v.c.hidden_fields || []) {
       // The landing page and constants are the server's to fill; unknown sources are skipped.
       const value = page[SOURCES.indexOf(h.source)];
-      if (typeof h.name === "string" && value != null) fields[h.name] = value;
+      if (typeof h.name == "string" && value != null) fields[h.name] = value;
     }
     const [source, medium, campaign, term, content] = page;
     return JSON.stringify({

@@ -173,7 +173,9 @@ pub(crate) fn mount(target: &JsValue) -> bool {
             if let Some(Ok(mut form)) = me.get().map(RefCell::try_borrow_mut)
                 && let Some(&signal) = SIGNALS.get(signal.as_f64().unwrap_or(-1.0) as usize)
             {
-                form.on(signal, &a, js::whole(field.as_f64()).map(|i| i as usize));
+                // `-1` (or nothing) for none; `as` truncates and saturates, and an index past the
+                // fields finds none.
+                form.on(signal, &a, field.as_f64().filter(|i| *i >= 0.0).map(|i| i as usize));
             }
             JsValue::UNDEFINED
         }));
@@ -323,8 +325,9 @@ impl Form {
         let Some(view) = &mut self.view else { return };
         let values = view.values();
         let mut first_invalid = None;
-        for i in 0..view.fields.len() {
-            if !view.check(i, view::value(&values, i).as_ref()) && first_invalid.is_none() {
+        // Last to first, so the first invalid field is the one noted last.
+        for i in (0..view.fields.len()).rev() {
+            if !view.check(i, view::value(&values, i).as_ref()) {
                 first_invalid = Some(i);
             }
         }

@@ -489,8 +489,15 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// answer text then: 33,698 B (loader 2,108 + chunk 6,738 + wasm 24,852), `form.js` unchanged,
 /// `pulse.js` with its chunks 42,433 B. The browser tests of props, privacy signals, device and
 /// UTM members, bot signals and the adoption of other pages' queues, and the end-to-end suites'
-/// exact events, hold each answer.
-const FIRST_PAGEVIEW_BUDGET: usize = 33_715;
+/// exact events, hold each answer. Measured and not kept: the limits `device`, `deviceJson`,
+/// `utm`, `props` and `click` take passed as `f64` instead of `u32`, so that the glue imports
+/// them without a shim (no `>>>0`): chunk −9 B but wasm +50 B (`f64.const`s), +42 B in all.
+///
+/// The loader's config read with one name per option, the tag's attribute found by turning it to
+/// kebab case (`siteKey`: `data-site-key`), instead of both names spelt out for each of the twelve
+/// options; the end-to-end `loader` suite sets them by attribute and by `init`: 33,698 → 33,684 B
+/// (loader 2,108 → 2,094); `form.js` unchanged, `pulse.js` with its chunks 42,433 → 42,414 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 33_701;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -99,7 +99,7 @@
   function replay() {
     var st = api && !busy && invoke(10);
     var chunk = pg.replay;
-    if (!st || st.consent == "count" || !flag(pick(options || {}, "replay", "replay"), false) ||
+    if (!st || st.consent == "count" || !flag(pick(options || {}, "replay"), false) ||
       !(parseInt(st.sessionId, 16) / 429496.7296 < st.replayRate)) {
       if (chunk) chunk.stop(1);
     } else if (chunk) {
@@ -158,26 +158,30 @@
     return value == null ? "" : Array.isArray(value) ? value.join(",") : String(value);
   }
 
-  function pick(options, key, name) {
-    return options[key] != null ? options[key] : attribute(name);
+  // `options[key]`, else the tag's attribute of the same name in kebab case ("siteKey":
+  // data-site-key).
+  function pick(options, key) {
+    return options[key] != null ? options[key] : attribute(key.replace(/[A-Z]/g, function (c) {
+      return "-" + c.toLowerCase();
+    }));
   }
 
   // The config the wasm reads (src/config.rs): options from init() over the tag's attributes.
   function config(options) {
     var here = script ? script.src : location.href;
-    var endpoint = pick(options, "endpoint", "endpoint");
+    var endpoint = pick(options, "endpoint");
     return {
-      siteKey: String(pick(options, "siteKey", "site-key") || ""),
+      siteKey: String(pick(options, "siteKey") || ""),
       endpoint: String(endpoint || here.replace(/[?#].*$/, "").replace(/\/[^/]*$/, "")),
-      autoTrack: flag(pick(options, "autoTrack", "auto-track"), true),
-      respectDnt: flag(pick(options, "respectDnt", "respect-dnt"), true),
-      consent: String(pick(options, "consent", "consent") || ""),
-      domains: list(pick(options, "domains", "domains")),
-      excludePaths: list(pick(options, "excludePaths", "exclude-paths")),
-      stripParams: list(pick(options, "stripParams", "strip-params")),
-      hashRouting: flag(pick(options, "hashRouting", "hash-routing"), false),
-      flushAt: +pick(options, "flushAt", "flush-at") || undefined,
-      flushInterval: +pick(options, "flushInterval", "flush-interval") || undefined,
+      autoTrack: flag(pick(options, "autoTrack"), true),
+      respectDnt: flag(pick(options, "respectDnt"), true),
+      consent: String(pick(options, "consent") || ""),
+      domains: list(pick(options, "domains")),
+      excludePaths: list(pick(options, "excludePaths")),
+      stripParams: list(pick(options, "stripParams")),
+      hashRouting: flag(pick(options, "hashRouting"), false),
+      flushAt: +pick(options, "flushAt") || undefined,
+      flushInterval: +pick(options, "flushInterval") || undefined,
       debug: debug
     };
   }

@@ -24,7 +24,12 @@ extern "C" {
     ///
     /// [`BotSignal::ALL`]: pulsegate_schema::BotSignal::ALL
     #[wasm_bindgen(js_name = signals)]
-    pub(crate) fn signals_json() -> String;
+    fn host_signals() -> wasm_bindgen::JsValue;
+}
+
+/// The signals of the live page as JSON text (see `host_signals`), empty for none.
+pub(crate) fn signals_json() -> String {
+    crate::js::string(host_signals())
 }
 
 #[cfg(all(test, target_family = "wasm"))]

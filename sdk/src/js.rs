@@ -17,8 +17,6 @@ use wasm_bindgen::prelude::wasm_bindgen;
 extern "C" {
     /// `o[k]`
     pub(crate) fn get(o: &JsValue, k: &str) -> JsValue;
-    #[wasm_bindgen(js_name = str)]
-    fn host_str(o: &JsValue, k: &str) -> Option<String>;
     #[wasm_bindgen(js_name = num)]
     fn host_num(o: &JsValue, k: &str) -> f64;
     #[wasm_bindgen(js_name = set)]
@@ -54,9 +52,16 @@ extern "C" {
     pub(crate) fn matches(pattern: &str, value: &str) -> bool;
 }
 
+/// A text a host function answers (`""` for anything else): the glue hands it over as a JS value,
+/// copied into the wasm by the one text-returning shim (`as_string`'s) instead of one per import.
+#[expect(clippy::needless_pass_by_value, reason = "dropped here, not at each caller")]
+pub(crate) fn string(v: JsValue) -> String {
+    v.as_string().unwrap_or_default()
+}
+
 /// The string property `o[k]`.
 pub(crate) fn text(o: &JsValue, k: &str) -> Option<String> {
-    host_str(o, k)
+    get(o, k).as_string()
 }
 
 /// The number property `o[k]`.

@@ -4,8 +4,6 @@
 //! request. The loader checks the same signals before it downloads the wasm; this is the second
 //! line for pages that start the SDK another way.
 
-use alloc::string::String;
-
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// Why the visitor is not tracked.
@@ -24,13 +22,13 @@ extern "C" {
     /// `navigator.msDoNotTrack`). None of these exists in every browser; a missing property, one
     /// that is not a string, or one whose getter throws, reads as an empty line (not set).
     #[wasm_bindgen(js_name = privacy)]
-    fn read() -> String;
+    fn read() -> wasm_bindgen::JsValue;
 }
 
 /// The privacy signal the browser sends, if any (DNT only when `respect_dnt`), read in one call
 /// (`js/context.js`).
 pub(crate) fn signal(respect_dnt: bool) -> Option<Signal> {
-    let values = read();
+    let values = crate::js::string(read());
     let mut values = crate::text::fields(&values, b'\n');
     if values.next() == Some("1") {
         return Some(Signal::GlobalPrivacyControl);

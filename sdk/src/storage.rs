@@ -32,7 +32,7 @@ extern "C" {
     /// The keys of `storage` (among its first 1,000) that start with `prefix`, one a line; empty
     /// when reading it throws.
     #[wasm_bindgen(js_name = keys)]
-    fn list(storage: &JsValue, prefix: &str) -> String;
+    fn list(storage: &JsValue, prefix: &str) -> JsValue;
 }
 
 /// A cookie lives this long (one year, in seconds).
@@ -75,7 +75,7 @@ impl Store {
     /// The `localStorage` keys starting with `prefix` (for adopting other pages' queues), listed
     /// in one call (`js/storage.js`), one a line (read by `text::fields`, empty lines skipped).
     pub(crate) fn key_list(&self, prefix: &str) -> String {
-        list(&self.local, prefix)
+        crate::js::string(list(&self.local, prefix))
     }
 
     /// [`Self::key_list`], as a list (for the browser tests).

@@ -18,5 +18,5 @@ pub(super) fn collect(_: &Probe<'_>, work: &mut Work) -> Option<Reading> {
 
 /// The value from the rendered buffer.
 pub(super) fn finish(buffer: &JsValue) -> Option<String> {
-    host_sum(buffer)
+    host_sum(buffer).as_string()
 }

@@ -59,7 +59,7 @@ extern "C" {
     fn host_read(name: &str, step: u32) -> JsValue;
     /// The audio source's value from its rendered buffer.
     #[wasm_bindgen(js_name = sum)]
-    fn host_sum(buffer: &JsValue) -> Option<String>;
+    fn host_sum(buffer: &JsValue) -> JsValue;
 }
 
 /// What a source read.

@@ -153,7 +153,7 @@ impl Tracker {
 #[wasm_bindgen(module = "/js/props.js")]
 extern "C" {
     #[wasm_bindgen(js_name = props)]
-    fn host_props(value: &JsValue, max_props: u32, max_key: u32, max_value: u32) -> Option<String>;
+    fn host_props(value: &JsValue, max_props: u32, max_key: u32, max_value: u32) -> JsValue;
 }
 
 /// Props (or traits) as the JSON object text of the schema's [`Props`]: absent (`{}`), or a
@@ -169,6 +169,7 @@ pub(crate) fn props_json(value: &JsValue) -> Option<String> {
         limits::MAX_NAME_LEN as u32,
         limits::MAX_VALUE_LEN as u32,
     )
+    .as_string()
 }
 
 /// A non-empty name cut to [`limits::MAX_NAME_LEN`].

@@ -4,9 +4,9 @@
 //! hashes do not compress: renaming them to `a`, `b`, … saves about a kilobyte gzip per bundle.
 //!
 //! The wasm's import and export sections are rewritten here (function imports only; anything
-//! else stops the build; imports straight from a JS snippet module keep their names); the glue
-//! gets the same renames as whole-word replacements, and the build fails if an old name survives
-//! in it.
+//! else stops the build; an import straight from a JS snippet module is named `a`, `b`, … by its
+//! place among that module's, as in the table `narrow` writes for them); the glue gets the same
+//! renames as whole-word replacements, and the build fails if an old name survives in it.
 //!
 //! The glue hands the wasm each snippet module it imports from directly as a namespace (`import *
 //! as import1 from "./snippets/…/host.js"`): a bundler cannot tell which members the wasm reads, so
@@ -92,7 +92,7 @@ fn short_name(mut n: usize) -> String {
 }
 
 /// The import section: module and field names of function imports renamed (fields of snippet
-/// modules excepted). Modules are renamed too (`./pulsegate_sdk_bg.js`, `./snippets/…/host.js`),
+/// modules by their place in `snippets`). Modules are renamed too (`./pulsegate_sdk_bg.js`, `./snippets/…/host.js`),
 /// as quoted strings in the glue (a snippet's only as the import table's key).
 fn imports(
     content: &[u8],
@@ -119,14 +119,15 @@ fn imports(
             .or_insert_with(|| short_name(module_count).to_uppercase())
             .clone();
         push_name(&mut body, &short_module);
-        // Imports straight from a JS snippet module are bound by their export name: the field
-        // stays as it is.
+        // Imports straight from a JS snippet module are named by their place among that module's
+        // imports (`narrow` writes the glue's table of them under the same names).
         if module.starts_with("./snippets/") {
-            push_name(&mut body, &field);
             let fields = snippets.entry(module.clone()).or_default();
-            if !fields.contains(&field) {
+            let place = fields.iter().position(|f| *f == field).unwrap_or_else(|| {
                 fields.push(field);
-            }
+                fields.len() - 1
+            });
+            push_name(&mut body, &short_name(place));
         } else {
             let short_field = names.short(&field);
             renames.push((field, short_field.clone()));
@@ -186,8 +187,11 @@ fn narrow(glue: &str, snippets: &BTreeMap<String, Vec<String>>) -> Result<String
                 .ok_or_else(|| format!("the glue imports {module}, the wasm does not"))?;
             if !in_table.contains(module) {
                 in_table.push(module.clone());
-                let members: Vec<String> =
-                    fields.iter().map(|f| format!("{f}: {}", local(k, f))).collect();
+                let members: Vec<String> = fields
+                    .iter()
+                    .enumerate()
+                    .map(|(place, f)| format!("{}: {}", short_name(place), local(k, f)))
+                    .collect();
                 let indent = &line[..line.len() - line.trim_start().len()];
                 out.push_str(&format!("{indent}\"{module}\": {{ {} }},\n", members.join(", ")));
             }
@@ -345,7 +349,7 @@ return {
         let (wasm, glue) = minify(&module(), glue).unwrap();
         assert!(wasm.len() < module().len());
         assert!(!String::from_utf8_lossy(&wasm).contains("__wbg_f_0123"));
-        assert!(String::from_utf8_lossy(&wasm).contains("now"), "snippet imports keep their names");
+        assert!(!String::from_utf8_lossy(&wasm).contains("now"), "snippet imports are renamed");
         assert!(!String::from_utf8_lossy(&wasm).contains("snippets"));
         assert_eq!(
             glue,
@@ -354,7 +358,7 @@ import { now as snippet0_now } from "./snippets/x/host.js";
 const i = { a: function() { wasm.b(); return wasm.c; } };
 return {
     "A": i,
-    "B": { now: snippet0_now },
+    "B": { a: snippet0_now },
 }; // __wbg_f_01234 stays"#
         );
         // What the module says is still a valid module: node can compile it.

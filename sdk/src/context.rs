@@ -34,7 +34,7 @@ extern "C" {
     /// `navigator.language`, the time zone (`Temporal`, else `Intl`) and the first `max` string
     /// entries of `navigator.languages`, one a line (empty where missing).
     #[wasm_bindgen(js_name = device)]
-    fn read(max: u32) -> JsValue;
+    fn read(max: i32) -> JsValue;
 
     /// The session start's `device` member (the schema's [`Device`]) as JSON text: the language,
     /// the time zone and the first `max` languages cut to `short` bytes, the screen and viewport
@@ -43,7 +43,7 @@ extern "C" {
     ///
     /// [`Device`]: pulsegate_schema::Device
     #[wasm_bindgen(js_name = deviceJson)]
-    fn device_json_of(max: u32, short: u32) -> JsValue;
+    fn device_json_of(max: i32, short: i32) -> JsValue;
 
     /// The session start's `utm` member (the schema's [`Utm`]) as JSON text: the first non-empty
     /// value of each `utm_*` parameter of the page's query, decoded and cut to `max` bytes; empty
@@ -51,7 +51,7 @@ extern "C" {
     ///
     /// [`Utm`]: pulsegate_schema::Utm
     #[wasm_bindgen(js_name = utm)]
-    fn utm_json_of(max: u32) -> JsValue;
+    fn utm_json_of(max: i32) -> JsValue;
 }
 
 /// What the browser says about the language and the time zone, read in one call
@@ -63,7 +63,7 @@ pub(crate) struct Facts {
 
 /// Reads the device [`Facts`] of the live page.
 pub(crate) fn facts() -> Facts {
-    Facts { lines: crate::js::string(read(limits::MAX_LANGUAGES as u32)) }
+    Facts { lines: crate::js::string(read(limits::MAX_LANGUAGES as i32)) }
 }
 
 impl Facts {
@@ -94,13 +94,13 @@ impl Facts {
 
 /// The session start's `device` member of the live page as JSON text (see `js/context.js`).
 pub(crate) fn device_json() -> String {
-    crate::js::string(device_json_of(limits::MAX_LANGUAGES as u32, limits::MAX_SHORT_LEN as u32))
+    crate::js::string(device_json_of(limits::MAX_LANGUAGES as i32, limits::MAX_SHORT_LEN as i32))
 }
 
 /// The session start's `utm` member of the live page as JSON text, empty when the page's URL has
 /// no UTM parameter (see `js/context.js`).
 pub(crate) fn utm_json() -> String {
-    crate::js::string(utm_json_of(limits::MAX_TEXT_LEN as u32))
+    crate::js::string(utm_json_of(limits::MAX_TEXT_LEN as i32))
 }
 
 /// `value` cut to `max` bytes (on a character boundary), or `None` when it is empty.

@@ -4,7 +4,8 @@
 //! Why generic operations instead of typed web-sys bindings: every typed binding adds its own
 //! function to the JS glue and its own shim to the wasm, while these few serve every API the SDK
 //! uses. They are shaped by argument type (string and number arguments cross as they are, so no
-//! JS value is built for them), and none of them can throw: a page may replace any global, and an
+//! JS value is built for them; counts, limits and flags as `i32`, which the glue hands on as it is,
+//! where a `u32` gets a `>>> 0` and a `bool` a `!== 0` in a shim of its own), and none of them can throw: a page may replace any global, and an
 //! exception that unwound through the wasm would skip destructors and leave the tracker's state
 //! locked. The JS side catches and answers `undefined` (or `NaN`, `false`) instead.
 
@@ -26,11 +27,11 @@ extern "C" {
     #[wasm_bindgen(js_name = calls)]
     fn host_calls(o: &JsValue, m: &str, a: &str, b: Option<&str>) -> JsValue;
     #[wasm_bindgen(js_name = calln)]
-    fn host_calln(o: &JsValue, m: &str, n: u32, a: f64, b: f64, c: f64, d: f64, e: f64) -> JsValue;
+    fn host_calln(o: &JsValue, m: &str, n: i32, a: f64, b: f64, c: f64, d: f64, e: f64) -> JsValue;
     #[wasm_bindgen(js_name = callv)]
-    fn host_callv(o: &JsValue, m: &str, n: u32, a: &JsValue, b: &JsValue, c: &JsValue) -> JsValue;
+    fn host_callv(o: &JsValue, m: &str, n: i32, a: &JsValue, b: &JsValue, c: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = make)]
-    fn host_make(c: &JsValue, n: u32, a: f64, b: f64, d: f64) -> JsValue;
+    fn host_make(c: &JsValue, n: i32, a: f64, b: f64, d: f64) -> JsValue;
     /// `storage.setItem(k, v)`; whether it worked.
     pub(crate) fn store(storage: &JsValue, k: &str, v: &str) -> bool;
     /// The global object (`window`).
@@ -104,20 +105,20 @@ pub(crate) fn call_str2(o: &JsValue, m: &str, a: &str, b: &str) -> JsValue {
 /// `o[m](...args)` with up to five number arguments.
 pub(crate) fn call_num(o: &JsValue, m: &str, args: &[f64]) -> JsValue {
     let at = |i: usize| args.get(i).copied().unwrap_or(0.0);
-    host_calln(o, m, args.len() as u32, at(0), at(1), at(2), at(3), at(4))
+    host_calln(o, m, args.len() as i32, at(0), at(1), at(2), at(3), at(4))
 }
 
 /// `o[m](...args)` with up to three arguments of any kind.
 pub(crate) fn call(o: &JsValue, m: &str, args: &[&JsValue]) -> JsValue {
     let undefined = JsValue::UNDEFINED;
     let at = |i: usize| args.get(i).copied().unwrap_or(&undefined);
-    host_callv(o, m, args.len() as u32, at(0), at(1), at(2))
+    host_callv(o, m, args.len() as i32, at(0), at(1), at(2))
 }
 
 /// `new c(...args)` with up to three number arguments.
 pub(crate) fn make(c: &JsValue, args: &[f64]) -> JsValue {
     let at = |i: usize| args.get(i).copied().unwrap_or(0.0);
-    host_make(c, args.len() as u32, at(0), at(1), at(2))
+    host_make(c, args.len() as i32, at(0), at(1), at(2))
 }
 
 /// A value that is a JS object (not `null`), as `Some`.

@@ -504,7 +504,17 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// import section and as the table's keys: 33,683 → 33,614 B (chunk 6,738 → 6,711, wasm 24,852 →
 /// 24,810); `form.js` 13,305 → 13,230 B, `pulse.js` with its chunks 42,395 → 42,273 B. The
 /// minifier's unit test holds the names in both files.
-const FIRST_PAGEVIEW_BUDGET: usize = 33_631;
+///
+/// The counts, limits and flags the wasm passes to JS (`read`'s step, `props`' three limits,
+/// `device`'s, `deviceJson`'s and `utm`'s, `click`'s depth, `about`'s submit and `error`'s
+/// rejection flags, `calln`'s, `callv`'s and `make`'s argument counts) typed `i32` instead of
+/// `u32` or `bool`: wasm-bindgen hands an `i32` on as it is, so seven of those imports lose their
+/// glue shim (`>>> 0`, `!== 0`) and the wasm imports the snippet's function itself: 33,614 →
+/// 33,548 B (chunk 6,711 → 6,643, wasm 24,810 → 24,812); `form.js` unchanged, `pulse.js` with
+/// its chunks 42,273 → 42,200 B. The browser and end-to-end tests of each reader hold their
+/// answers. Measured and not kept: `post`'s `keepalive` as an `i32` too, −1 B (chunk −2, the
+/// loader +1 by its hashes), and a page's own `fetch` would see `1` instead of `true`.
+const FIRST_PAGEVIEW_BUDGET: usize = 33_565;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

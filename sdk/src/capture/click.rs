@@ -21,7 +21,7 @@ impl Tracker {
     pub(super) fn on_click(&mut self, event: &JsValue) {
         // `[selector, href, text, pageX, pageY]`, read in one call (`js/click.js`).
         // SELECTOR_DEPTH is 5: the cast is exact.
-        let read = host_click(event, SELECTOR_DEPTH as u32);
+        let read = host_click(event, SELECTOR_DEPTH as i32);
         if !read.is_object() {
             return;
         }
@@ -53,5 +53,5 @@ extern "C" {
     /// names change between builds), and its position among siblings of the same tag when there
     /// are several. Cut here to [`MAX_SELECTOR_LEN`]; the text to [`MAX_TEXT_LEN`].
     #[wasm_bindgen(js_name = click)]
-    fn host_click(event: &JsValue, depth: u32) -> JsValue;
+    fn host_click(event: &JsValue, depth: i32) -> JsValue;
 }

@@ -20,7 +20,7 @@ impl Tracker {
         self.page.errors += 1;
         let rejection = signal == Signal::Rejection;
         // `[message, script, line, column]`; only the message for a rejection.
-        let read = host_error(event, rejection);
+        let read = host_error(event, i32::from(rejection));
         let position = |key| number(&read, key).filter(|n| *n > 0.0).map(|n| n as u32);
         let mut message = text(&read, "0").unwrap_or_default();
         truncate(&mut message, MAX_VALUE_LEN);
@@ -38,5 +38,5 @@ impl Tracker {
 #[wasm_bindgen(module = "/js/error.js")]
 extern "C" {
     #[wasm_bindgen(js_name = error)]
-    fn host_error(event: &JsValue, rejection: bool) -> JsValue;
+    fn host_error(event: &JsValue, rejection: i32) -> JsValue;
 }

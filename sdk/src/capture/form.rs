@@ -28,7 +28,7 @@ impl Tracker {
     /// field was focused in.
     pub(super) fn on_form(&mut self, signal: Signal, event: &JsValue) {
         let submit = signal == Signal::Submit;
-        let about = host_about(event, submit);
+        let about = host_about(event, i32::from(submit));
         if signal == Signal::FormFocus {
             self.watch_shadow_root(get(&about, "3"));
         }
@@ -110,7 +110,7 @@ impl Tracker {
 #[wasm_bindgen(module = "/js/fields.js")]
 extern "C" {
     #[wasm_bindgen(js_name = about)]
-    fn host_about(event: &JsValue, submit: bool) -> JsValue;
+    fn host_about(event: &JsValue, submit: i32) -> JsValue;
     #[wasm_bindgen(js_name = fill)]
     fn host_fill(form: &JsValue) -> u32;
 }

@@ -56,7 +56,7 @@ use crate::text::push_u64;
 extern "C" {
     /// Step `step` of the source `name` (see `js/fingerprint.js`).
     #[wasm_bindgen(js_name = read)]
-    fn host_read(name: &str, step: u32) -> JsValue;
+    fn host_read(name: &str, step: i32) -> JsValue;
     /// The audio source's value from its rendered buffer.
     #[wasm_bindgen(js_name = sum)]
     fn host_sum(buffer: &JsValue) -> JsValue;
@@ -335,7 +335,7 @@ pub(crate) fn confidence(base: u8, lost: u8) -> u8 {
 /// Step `work.step` of the source `name`, read in `js/fingerprint.js`: its value (a string), a
 /// step marker (`1` more, `2` later, `0` unstable), a promise, or `undefined` when it failed.
 fn host(name: &str, work: &Work) -> Option<Reading> {
-    let answer = host_read(name, work.step as u32);
+    let answer = host_read(name, work.step as i32);
     if let Some(value) = answer.as_string() {
         return Some(Reading::Value(value));
     }

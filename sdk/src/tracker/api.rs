@@ -153,7 +153,7 @@ impl Tracker {
 #[wasm_bindgen(module = "/js/props.js")]
 extern "C" {
     #[wasm_bindgen(js_name = props)]
-    fn host_props(value: &JsValue, max_props: u32, max_key: u32, max_value: u32) -> JsValue;
+    fn host_props(value: &JsValue, max_props: i32, max_key: i32, max_value: i32) -> JsValue;
 }
 
 /// Props (or traits) as the JSON object text of the schema's [`Props`]: absent (`{}`), or a
@@ -165,9 +165,9 @@ pub(crate) fn props_json(value: &JsValue) -> Option<String> {
     // The limits are small constants: the casts are exact.
     host_props(
         value,
-        limits::MAX_PROPS as u32,
-        limits::MAX_NAME_LEN as u32,
-        limits::MAX_VALUE_LEN as u32,
+        limits::MAX_PROPS as i32,
+        limits::MAX_NAME_LEN as i32,
+        limits::MAX_VALUE_LEN as i32,
     )
     .as_string()
 }

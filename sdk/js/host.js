@@ -22,10 +22,14 @@ export function str(o, k) {
   return typeof v === "string" ? v : undefined;
 }
 
+/** `v` when it is a number, else `NaN`. */
+export function float(v) {
+  return typeof v === "number" ? v : NaN;
+}
+
 /** `o[k]` when it is a number, else `NaN`. */
 export function num(o, k) {
-  const v = get(o, k);
-  return typeof v === "number" ? v : NaN;
+  return float(get(o, k));
 }
 
 /** `o[k] = v`; whether it worked. */

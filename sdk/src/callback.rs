@@ -102,7 +102,7 @@ impl Timer {
     pub(crate) fn arm(&mut self, ms: u64) {
         if self.id.is_none() {
             let id = call(&js::global(), "setTimeout", &[&self.handler, &js::num(ms as f64)]);
-            self.id = id.as_f64();
+            self.id = js::float(&id);
         }
     }
 

@@ -20,6 +20,8 @@ extern "C" {
     pub(crate) fn get(o: &JsValue, k: &str) -> JsValue;
     #[wasm_bindgen(js_name = num)]
     fn host_num(o: &JsValue, k: &str) -> f64;
+    #[wasm_bindgen(js_name = float)]
+    fn host_float(v: &JsValue) -> f64;
     #[wasm_bindgen(js_name = set)]
     fn host_set(o: &JsValue, k: &str, v: &JsValue) -> bool;
     /// A method call without arguments; `undefined` when it throws.
@@ -68,6 +70,14 @@ pub(crate) fn text(o: &JsValue, k: &str) -> Option<String> {
 /// The number property `o[k]`.
 pub(crate) fn number(o: &JsValue, k: &str) -> Option<f64> {
     let n = host_num(o, k);
+    (!n.is_nan()).then_some(n)
+}
+
+/// `v` when it is a number other than `NaN`: read by one import answering an `f64` (`NaN` for
+/// anything else) instead of `as_f64`, whose glue shim writes an optional number into the wasm's
+/// memory for the wasm to read back.
+pub(crate) fn float(v: &JsValue) -> Option<f64> {
+    let n = host_float(v);
     (!n.is_nan()).then_some(n)
 }
 

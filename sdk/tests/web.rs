@@ -231,6 +231,24 @@ fn hostile_objects_never_throw_into_the_wasm() {
 }
 
 #[wasm_bindgen_test]
+fn only_numbers_read_as_numbers() {
+    for (value, expected) in [
+        (JsValue::from(7.5), Some(7.5)),
+        (JsValue::from(-0.0), Some(0.0)),
+        (JsValue::from(f64::INFINITY), Some(f64::INFINITY)),
+        (JsValue::from(f64::NAN), None),
+        (JsValue::from_str("1"), None),
+        (JsValue::TRUE, None),
+        (JsValue::NULL, None),
+        (JsValue::UNDEFINED, None),
+        (run("return new Number(3);"), None),
+        (run("return 2n;"), None),
+    ] {
+        assert_eq!(js::float(&value), expected, "{value:?}");
+    }
+}
+
+#[wasm_bindgen_test]
 fn calls_pass_exactly_the_arguments_given() {
     let probe = run("return { count(...a) { return a.length; } };");
     assert_eq!(js::call0(&probe, "count").as_f64(), Some(0.0));

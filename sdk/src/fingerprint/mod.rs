@@ -340,7 +340,7 @@ fn host(name: &str, work: &Work) -> Option<Reading> {
         return Some(Reading::Value(value));
     }
     // `as` saturates; the markers are small whole numbers.
-    Some(match answer.as_f64().map(|n| n as u8) {
+    Some(match crate::js::float(&answer).map(|n| n as u8) {
         Some(1) => Reading::More,
         Some(2) => Reading::Later,
         Some(_) => Reading::Unstable,
@@ -350,5 +350,5 @@ fn host(name: &str, work: &Work) -> Option<Reading> {
 
 /// `performance.now()` (0 where a page broke it).
 pub(crate) fn now(window: &JsValue) -> f64 {
-    call0(&get(window, "performance"), "now").as_f64().unwrap_or(0.0)
+    crate::js::float(&call0(&get(window, "performance"), "now")).unwrap_or(0.0)
 }

@@ -12,9 +12,8 @@ pub(super) fn collect(probe: &Probe<'_>, _: &mut Work) -> Option<Reading> {
         return Some(Reading::Value(String::from(zone)));
     }
     let date = get(probe.window, "Date");
-    let offset =
-        |month: f64| call0(&make(&date, &[2024.0, month, 1.0]), "getTimezoneOffset").as_f64();
-    let minutes = offset(0.0)?.max(offset(6.0)?);
+    let offset = |month: f64| call0(&make(&date, &[2024.0, month, 1.0]), "getTimezoneOffset");
+    let minutes = crate::js::float(&offset(0.0))?.max(crate::js::float(&offset(6.0))?);
     let mut value = String::from(if minutes < 0.0 { "offset:-" } else { "offset:+" });
     crate::text::push_u64(&mut value, minutes.abs() as u64);
     Some(Reading::Value(value))

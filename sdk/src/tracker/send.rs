@@ -44,7 +44,7 @@ impl Tracker {
     /// A `fetch` settled: `flight` is the bound request number, `response` the `Response` (or
     /// `null` when the request failed).
     pub(crate) fn settle(&mut self, flight: &JsValue, response: &JsValue) {
-        if flight.as_f64() != Some(f64::from(self.flight)) {
+        if js::float(flight) != Some(f64::from(self.flight)) {
             return;
         }
         let status = js::number(response, "status").map(|s| s as u16);
@@ -89,7 +89,7 @@ impl Tracker {
             status,
             retry_after,
             now,
-            |value| js::whole(call_str(&date, "parse", value).as_f64()),
+            |value| js::whole(js::float(&call_str(&date, "parse", value))),
             js::random_fraction(),
         );
         if let Outcome::Drop { warn: true } = outcome {

@@ -12,7 +12,7 @@ use wasm_bindgen::JsValue;
 
 pub(crate) use crate::text::any_entry;
 
-use crate::js::{boolean, flag, number, text};
+use crate::js::{flag, is_false, number, text};
 
 /// Events queued before a flush is forced (`data-flush-at`, `flushAt`).
 pub(crate) const DEFAULT_FLUSH_AT: usize = 50;
@@ -75,8 +75,8 @@ impl Config {
         Some(Self {
             site_key,
             endpoint,
-            auto_track: boolean(value, "autoTrack") != Some(false),
-            respect_dnt: boolean(value, "respectDnt") != Some(false),
+            auto_track: !is_false(value, "autoTrack"),
+            respect_dnt: !is_false(value, "respectDnt"),
             domains: list("domains"),
             exclude_paths: list("excludePaths"),
             consent: start_tier(text(value, "consent").as_deref()),

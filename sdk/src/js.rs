@@ -81,15 +81,15 @@ pub(crate) fn float(v: &JsValue) -> Option<f64> {
     (!n.is_nan()).then_some(n)
 }
 
-/// `o[k] === true`.
+/// `o[k] === true` (by the `===` import `JsValue`'s `==` has, not `as_bool`'s glue shim).
 pub(crate) fn flag(o: &JsValue, k: &str) -> bool {
-    get(o, k).as_bool() == Some(true)
+    get(o, k) == JsValue::TRUE
 }
 
-/// The boolean property `o[k]`.
+/// `o[k] === false`: a boolean option on unless turned off.
 #[inline(never)]
-pub(crate) fn boolean(o: &JsValue, k: &str) -> Option<bool> {
-    get(o, k).as_bool()
+pub(crate) fn is_false(o: &JsValue, k: &str) -> bool {
+    get(o, k) == JsValue::FALSE
 }
 
 /// `o[k] = v`; `false` when the write throws (frozen object, throwing setter).

@@ -141,7 +141,7 @@ impl Tracker {
     /// Whether the page is visible and focused now.
     fn engaged(&self) -> bool {
         text(&self.document, "visibilityState").as_deref() == Some("visible")
-            && call0(&self.document, "hasFocus").as_bool() == Some(true)
+            && call0(&self.document, "hasFocus") == JsValue::TRUE
     }
 
     /// Visibility or focus changed: engaged time resumes or pauses.

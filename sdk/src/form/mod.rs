@@ -339,7 +339,7 @@ impl Form {
         let page = submit::page(&self.tracker);
         // The tracker is on the page but still starting (its wasm on the way): wait a little
         // for its session, so the lead is linked to it; then send whatever it has.
-        if self.looks < WAIT_LOOKS && config::item(&page, 5).as_bool() == Some(true) {
+        if self.looks < WAIT_LOOKS && config::item(&page, 5) == JsValue::TRUE {
             self.looks += 1;
             self.waiting_pressed = trusted;
             self.sending = true;

@@ -143,10 +143,12 @@ impl FieldView {
 /// when empty. Taken one by one, not collected into a vector of them.
 pub(crate) fn value(values: &JsValue, i: usize) -> Option<FieldValue> {
     let v = item(values, i as u32);
-    match v.as_bool() {
-        Some(on) => Some(FieldValue::Bool(on)),
-        None => v.as_string().map(FieldValue::Text),
+    // `true` or `false` by the `===` import, not `as_bool`'s glue shim.
+    let on = v == JsValue::TRUE;
+    if on || v == JsValue::FALSE {
+        return Some(FieldValue::Bool(on));
     }
+    v.as_string().map(FieldValue::Text)
 }
 
 /// Whether a value has anything in it (a ticked box, a choice, text).

@@ -15,7 +15,7 @@ use wasm_bindgen::JsValue;
 
 use super::Tracker;
 use crate::ids;
-use crate::js::{boolean, flag, get};
+use crate::js::{flag, get, is_false};
 use crate::persist::KEY_PREFIX;
 use crate::storage::{CONSENT_KEY, OPT_OUT_KEY, REPLAY_RATE_KEY, SESSION_KEY, VISITOR_KEY};
 use crate::text::uuid_text;
@@ -164,6 +164,6 @@ impl Tracker {
 
     /// Whether `navigator.onLine` says the browser is offline.
     pub(crate) fn offline(&self) -> bool {
-        boolean(&get(&self.window, "navigator"), "onLine") == Some(false)
+        is_false(&get(&self.window, "navigator"), "onLine")
     }
 }

@@ -182,7 +182,7 @@ impl Tracker {
 fn beacon(navigator: &JsValue, endpoint: &str, request: &Request) -> bool {
     let mut url = String::from(endpoint);
     url.push_str(&request.path);
-    if js::call_str2(navigator, "sendBeacon", &url, &request.body).as_bool() == Some(true) {
+    if js::call_str2(navigator, "sendBeacon", &url, &request.body) == JsValue::TRUE {
         return true;
     }
     // A failure now cannot be retried by this page; the mirror keeps the request.

@@ -301,7 +301,9 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
 /// reference types, which the loaders check first: Chrome 96, Firefox 79, Safari 15), and that
 /// esbuild cannot tell are dead, with what stays of each: a `TextEncoder.encodeInto` fallback
 /// (Chrome 74, Firefox 66 and Safari 14.1 have it), the string copy for a call without `realloc`
-/// (every call the glue makes passes the wasm's) and a stand-in for a missing
+/// (every call the glue makes passes the wasm's), which is kept for every call instead of the
+/// ASCII loop and `encodeInto` into a buffer `realloc` grows and shrinks (one `encode` and one
+/// copy give the same bytes: a string from JS is a short text here) and a stand-in for a missing
 /// `FinalizationRegistry` (Chrome 84, Firefox 79, Safari 14.1); and the `detached` test before the
 /// memory view's buffer is compared with the memory's (a buffer that growth detached is never the
 /// memory's `buffer`, whose growth hands out a new one: the comparison alone says the same).
@@ -328,8 +330,42 @@ const DEAD_GLUE: &[(&str, &str)] = &[
         WASM_VECTOR_LEN = buf.length;
         return ptr;
     }
+
+    let len = arg.length;
+    let ptr = malloc(len, 1) >>> 0;
+
+    const mem = getUint8ArrayMemory0();
+
+    let offset = 0;
+
+    for (; offset < len; offset++) {
+        const code = arg.charCodeAt(offset);
+        if (code > 0x7F) break;
+        mem[ptr + offset] = code;
+    }
+    if (offset !== len) {
+        if (offset !== 0) {
+            arg = arg.slice(offset);
+        }
+        ptr = realloc(ptr, len, len = offset + arg.length * 3, 1) >>> 0;
+        const view = getUint8ArrayMemory0().subarray(ptr + offset, ptr + len);
+        const ret = cachedTextEncoder.encodeInto(arg, view);
+
+        offset += ret.written;
+        ptr = realloc(ptr, len, offset, 1) >>> 0;
+    }
+
+    WASM_VECTOR_LEN = offset;
+    return ptr;
+}
 ",
-        "",
+        "    const buf = cachedTextEncoder.encode(arg);
+    const ptr = malloc(buf.length, 1) >>> 0;
+    getUint8ArrayMemory0().set(buf, ptr);
+    WASM_VECTOR_LEN = buf.length;
+    return ptr;
+}
+",
     ),
     (
         "(typeof FinalizationRegistry === 'undefined')

@@ -303,10 +303,13 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
 /// (Chrome 74, Firefox 66 and Safari 14.1 have it), the string copy for a call without `realloc`
 /// (every call the glue makes passes the wasm's), which is kept for every call instead of the
 /// ASCII loop and `encodeInto` into a buffer `realloc` grows and shrinks (one `encode` and one
-/// copy give the same bytes: a string from JS is a short text here) and a stand-in for a missing
-/// `FinalizationRegistry` (Chrome 84, Firefox 79, Safari 14.1); and the `detached` test before the
-/// memory view's buffer is compared with the memory's (a buffer that growth detached is never the
-/// memory's `buffer`, whose growth hands out a new one: the comparison alone says the same).
+/// copy give the same bytes: a string from JS is a short text here), the two `DataView` writes of
+/// such a string's pointer and length (one `Int32Array` view's `set` instead, the memory being
+/// little-endian as every browser's, so that the glue's `DataView` of the memory goes), and a
+/// stand-in for a missing `FinalizationRegistry` (Chrome 84, Firefox 79, Safari 14.1); and the
+/// `detached` test before the memory view's buffer is compared with the memory's (a buffer that
+/// growth detached is never the memory's `buffer`, whose growth hands out a new one: the
+/// comparison alone says the same).
 const DEAD_GLUE: &[(&str, &str)] = &[
     (
         "if (!('encodeInto' in cachedTextEncoder)) {
@@ -372,6 +375,13 @@ const DEAD_GLUE: &[(&str, &str)] = &[
     ? { register: () => {}, unregister: () => {} }
     : new FinalizationRegistry(",
         "new FinalizationRegistry(",
+    ),
+    (
+        "            getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+            getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+",
+        "            new Int32Array(getUint8ArrayMemory0().buffer, arg0 >>> 0, 2).set([ptr1, len1]);
+",
     ),
     (
         "cachedDataViewMemory0.buffer.detached === true || (cachedDataViewMemory0.buffer.detached === undefined && ",

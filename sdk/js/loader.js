@@ -219,9 +219,10 @@
   var PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 111, 3, 2, 1, 0, 10, 6, 1, 4, 0, 208, 111, 11];
 
   function supported() {
-    if (typeof WebAssembly !== "object" || typeof Promise !== "function" ||
-      typeof fetch !== "function" || typeof TextDecoder !== "function" ||
-      typeof TextEncoder !== "function" || typeof URL !== "function") return false;
+    // No `WebAssembly` at all fails the compilation below too; every browser with reference
+    // types has `Promise` and `URL`.
+    if (typeof fetch !== "function" || typeof TextDecoder !== "function" ||
+      typeof TextEncoder !== "function") return false;
     try {
       return !!new WebAssembly.Module(new Uint8Array(PROBE));
     } catch (_) {

@@ -197,6 +197,7 @@ for (const [label, init, attributes] of [
   ['Do Not Track', () => Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' }), ''],
   ['a stored opt-out', () => localStorage.setItem('pulsegate.optout', '1'), ''],
   ['a browser without WebAssembly', () => { delete window.WebAssembly; }, ''],
+  ['a page that removed URL', () => { delete window.URL; }, ''],
 ]) {
   test(`with ${label}, nothing is downloaded, stored or sent, and the page's calls still work`, async () => {
     const pages = await servePages({ '/off.html': `<!doctype html><title>off</title><p>off</p>${tag()}

@@ -547,7 +547,16 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// the memory and its renewal go (`DEAD_GLUE`): 33,384 → 33,364 B (chunk 6,492 → 6,469, the
 /// loader +3 by its hashes); `form.js` 13,078 → 13,039 B, `pulse.js` with its chunks 42,046 →
 /// 42,020 B, the replay chunk 18,733 → 18,700 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 33_381;
+///
+/// The loader's check that a browser can run the tracker without `typeof` tests of `WebAssembly`
+/// (the probe module's compilation fails without it, in the same `try`), `Promise` and `URL`
+/// (every browser with reference types has both; a page that removed one gets the tracker off
+/// with a debug warning when the chunk's `URL` or `Promise` is reached, nothing thrown to it): the
+/// end-to-end `loader` suite pins a browser without `WebAssembly` and now a page that removed
+/// `URL` (nothing downloaded, stored or sent, no error): 33,364 → 33,340 B (loader 2,094 →
+/// 2,070); `form.js` unchanged, `pulse.js` with its chunks 42,020 → 42,018 B. Measured and not
+/// kept: only `WebAssembly`'s test dropped, −11 B but `pulse.js` +3.
+const FIRST_PAGEVIEW_BUDGET: usize = 33_357;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

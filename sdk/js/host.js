@@ -62,19 +62,19 @@ export function calls(o, m, a, b) {
 }
 
 /** A method call with the first `n` of up to five number arguments. */
-export function calln(o, m, n, a, b, c, d, e) {
-  return apply(o, m, [a, b, c, d, e].slice(0, n));
+export function calln(o, m, n, ...a) {
+  return apply(o, m, a.slice(0, n));
 }
 
 /** A method call with the first `n` of up to three arguments. */
-export function callv(o, m, n, a, b, c) {
-  return apply(o, m, [a, b, c].slice(0, n));
+export function callv(o, m, n, ...a) {
+  return apply(o, m, a.slice(0, n));
 }
 
 /** `new c(...)` with the first `n` of up to three number arguments. */
-export function make(c, n, a, b, d) {
+export function make(c, n, ...a) {
   try {
-    return new c(...[a, b, d].slice(0, n));
+    return new c(...a.slice(0, n));
   } catch (_) {
     return undefined;
   }

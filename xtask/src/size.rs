@@ -556,7 +556,13 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// `URL` (nothing downloaded, stored or sent, no error): 33,364 → 33,340 B (loader 2,094 →
 /// 2,070); `form.js` unchanged, `pulse.js` with its chunks 42,020 → 42,018 B. Measured and not
 /// kept: only `WebAssembly`'s test dropped, −11 B but `pulse.js` +3.
-const FIRST_PAGEVIEW_BUDGET: usize = 33_357;
+///
+/// `js/host.js`'s `calln`, `callv` and `make` taking their arguments as a rest parameter and
+/// cutting it to the count given, instead of naming each and building the array from them; the
+/// browser test of calls with exactly the arguments given holds them: 33,340 → 33,338 B (chunk
+/// 6,469 → 6,466, the loader +1 by its hashes); `form.js` unchanged, `pulse.js` with its chunks
+/// 42,018 → 42,014 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 33_355;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

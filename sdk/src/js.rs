@@ -22,6 +22,9 @@ extern "C" {
     fn host_num(o: &JsValue, k: &str) -> f64;
     #[wasm_bindgen(js_name = float)]
     fn host_float(v: &JsValue) -> f64;
+    /// `float` again: a number handed to it comes back as the JS number.
+    #[wasm_bindgen(js_name = float)]
+    fn host_number(n: f64) -> JsValue;
     #[wasm_bindgen(js_name = set)]
     fn host_set(o: &JsValue, k: &str, v: &JsValue) -> bool;
     /// A method call without arguments; `undefined` when it throws.
@@ -166,7 +169,7 @@ pub(crate) fn str(s: &str) -> JsValue {
 
 /// A JS number.
 pub(crate) fn num(n: f64) -> JsValue {
-    JsValue::from_f64(n)
+    host_number(n)
 }
 
 /// A JS number as whole milliseconds (or pixels, counts), when it is finite and not negative.

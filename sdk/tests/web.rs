@@ -246,6 +246,11 @@ fn only_numbers_read_as_numbers() {
     ] {
         assert_eq!(js::float(&value), expected, "{value:?}");
     }
+    // And a number made for JS is that JS number (`js::num`, through the same import).
+    for n in [0.0, -2.5, 1e300, f64::INFINITY] {
+        assert_eq!(js::num(n).as_f64(), Some(n));
+    }
+    assert!(js::num(f64::NAN).as_f64().is_some_and(f64::is_nan));
 }
 
 #[wasm_bindgen_test]

@@ -562,7 +562,15 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// browser test of calls with exactly the arguments given holds them: 33,340 → 33,338 B (chunk
 /// 6,469 → 6,466, the loader +1 by its hashes); `form.js` unchanged, `pulse.js` with its chunks
 /// 42,018 → 42,014 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 33_355;
+///
+/// A number made for JS (`js::num`: `_state()`'s numbers, timers' delays, a request's number bound
+/// to its handlers) by a second binding of `float` taking an `f64`, which hands a number back as it
+/// is and is imported without a shim, instead of wasm-bindgen's `JsValue::from_f64`, whose glue
+/// shim is an identity function of its own; the browser test of what reads as a number now also
+/// reads back `js::num`'s numbers, `NaN` and infinity among them: 33,338 → 33,328 B (chunk 6,466 →
+/// 6,457, wasm 24,801 → 24,799, the loader +1 by its hashes); `form.js` unchanged, `pulse.js` with
+/// its chunks 42,014 → 42,008 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 33_345;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -280,6 +280,8 @@ async fn unusable_targets_and_refused_configs_render_nothing() {
         "{ el: {}, siteKey: 'demo', formId: 'quote', endpoint: 'https://x.example' }",
         "{ el: document.createElement('div'), siteKey: 'demo', formId: 'Quote Form', endpoint: 'https://x.example' }",
         "{ el: document.createElement('div'), siteKey: 'demo', formId: 'quote', endpoint: 'javascript:alert(1)' }",
+        "{ el: document.createElement('div'), siteKey: 'demo', formId: 'quote', endpoint: 'https://' }",
+        "{ el: document.createElement('div'), siteKey: 'demo', formId: 'quote', endpoint: 'https://x .example' }",
         "{ el: document.createElement('div'), siteKey: '', formId: 'quote', endpoint: 'https://x.example' }",
         "{ el: document.createElement('div'), formId: 'quote', endpoint: 'https://x.example' }",
         "{ el: document.createElement('div'), siteKey: 'demo', endpoint: 'https://x.example' }",

@@ -864,7 +864,14 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// guarded: 13,241 → 13,201 B (loader 1,159 → 1,119); `tracker.js` unchanged, `pulse.js` with its
 /// chunks 42,371 → 42,355 B. End-to-end tests of a browser without WebAssembly and of one whose
 /// probe fails pin that no form is placed, nothing is downloaded and nothing is thrown.
-const FORM_BUDGET: usize = 13_208;
+///
+/// The target's endpoint checked at mount by the schema's `is_web_url` (linked for URL fields)
+/// instead of by two `starts_with` of its own: an endpoint without a host or with white space in
+/// it (`https://`, `https://x .example`), which no request could reach, is now an unusable target
+/// (the browser test of unusable targets holds both); an upper-case scheme is taken. 13,201 →
+/// 13,183 B (wasm 7,275 → 7,259, the loader −2 B with the wasm's new hash); `tracker.js`
+/// unchanged, `pulse.js` with its chunks 42,355 → 42,350 B.
+const FORM_BUDGET: usize = 13_190;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

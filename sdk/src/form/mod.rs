@@ -154,7 +154,7 @@ pub(crate) fn mount(target: &JsValue) -> bool {
     };
     if !(SiteKey::is_valid(site_key)
         && is_form_id(form_id)
-        && (endpoint.starts_with("https://") || endpoint.starts_with("http://")))
+        && pulsegate_schema::is_web_url(endpoint))
     {
         return false;
     }

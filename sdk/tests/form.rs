@@ -312,6 +312,31 @@ async fn unusable_targets_and_refused_configs_render_nothing() {
 }
 
 #[wasm_bindgen_test]
+async fn a_fields_max_length_is_read_as_a_whole_number_capped_at_the_schemas_limit() {
+    // Each text field's `maxlength` is the limit the rules apply: its `max_length` (a fraction
+    // cut off, at most the schema's 10,000), else the type's default (256 for text, 254 for an
+    // email) when it has none or it is negative or not a number.
+    let endpoint = "https://form-max-length.example";
+    let config = with_fields(
+        r#"{"name":"a","label":"A","type":"text","max_length":80},
+        {"name":"b","label":"B","type":"text","max_length":5.9},
+        {"name":"c","label":"C","type":"text","max_length":1e12},
+        {"name":"d","label":"D","type":"text","max_length":-3},
+        {"name":"e","label":"E","type":"text","max_length":"80"},
+        {"name":"f","label":"F","type":"email","max_length":null},
+        {"name":"g","label":"G","type":"text","max_length":0}"#,
+    );
+    mount_config("form-max-length", endpoint, &config, "{status: 201, body: '{}'}").await;
+    assert_eq!(
+        eval_str(
+            "form-max-length",
+            "[...root.querySelectorAll('input:not(#hp)')].map(i => i.getAttribute('maxlength')).join(' ')"
+        ),
+        "80 5 10000 256 256 254 0"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn every_field_type_has_its_rule_and_an_unusable_config_renders_nothing() {
     let endpoint = "https://form-types.example";
     let config = with_fields(

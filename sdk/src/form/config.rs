@@ -15,7 +15,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::view::FieldView;
-use crate::js::{flag, get, number, text, whole};
+use crate::js::{flag, get, number, text};
 
 #[wasm_bindgen(module = "/js/host.js")]
 extern "C" {
@@ -89,7 +89,8 @@ fn field(f: &JsValue) -> Option<FormField> {
         options: ManuallyDrop::into_inner(options),
         placeholder: None,
         help: None,
-        max_length: whole(number(f, "max_length")).map(|n| n.min(u64::from(u32::MAX)) as u32),
+        // `as` truncates the fraction and saturates above `u32::MAX` (JSON has no infinity).
+        max_length: number(f, "max_length").filter(|n| *n >= 0.0).map(|n| n as u32),
     })
 }
 

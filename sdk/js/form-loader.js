@@ -74,13 +74,13 @@
   }
 
   function supported() {
-    if (typeof WebAssembly !== "object" || typeof Promise !== "function" ||
-      typeof fetch !== "function" || typeof TextDecoder !== "function" ||
-      typeof TextEncoder !== "function" || typeof URL !== "function" ||
-      !document.documentElement.attachShadow) return false;
+    // What the chunk's glue makes as it loads, outside any `try` (the rest, `fetch`, `URL`,
+    // `Promise`, `attachShadow`, every browser with reference types has; each use is guarded).
+    if (typeof TextDecoder !== "function" || typeof TextEncoder !== "function") return false;
     try {
       // A module whose function returns `ref.null extern`: fails where the wasm could not run
-      // (no reference types, or a Content-Security-Policy without 'wasm-unsafe-eval').
+      // (no WebAssembly, no reference types, or a Content-Security-Policy without
+      // 'wasm-unsafe-eval').
       return !!new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96,
         0, 1, 111, 3, 2, 1, 0, 10, 6, 1, 4, 0, 208, 111, 11]));
     } catch (_) {

@@ -102,12 +102,15 @@ const TYPED = { email: "email", tel: "tel", url: "url", number: "", date: "" };
  * Renders config `c` (as `load` answered it, with the form's id) into the shadow root `root`.
  * Answers the view the functions below take: `[form, button, status, success, trap input,
  * ...fields]` with the config as `c`, each field as `[error element, input, …]` (a radio group's
- * radios), in the config's order; `undefined` when anything fails (nothing throws).
+ * radios), in the config's order; `undefined`, with nothing built, for a config without its success
+ * message, language or messages, and when anything fails (nothing throws).
  */
 export function render(root, c) {
   try {
     const doc = root.ownerDocument;
     const say = c.messages;
+    // Without its success message, its language or its messages it is not a config: nothing renders.
+    if (typeof c.success_message != "string" || typeof c.lang != "string" || !say || typeof say != "object") return;
     /** `<tag attrs…>text</tag>` appended to `parent` (no `attrs`: none; `for … in` skips `0` and `undefined`). */
     const add = (parent, tag, attrs, text) => {
       const el = doc.createElement(tag);

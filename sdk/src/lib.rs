@@ -93,7 +93,8 @@ pub fn start(config: &JsValue) -> JsValue {
 /// root, checks values with the server's own rules and submits to `POST /lead.capture`.
 ///
 /// Returns `false` (and renders nothing) when the target is unusable: no element, a bad site key
-/// or form id, an endpoint that is not `http(s)`, or an element that has a shadow root already.
+/// or form id, an endpoint that is not an `http(s)` URL with a host (the schema's `is_web_url`),
+/// or an element that has a shadow root already.
 /// Everything after that (the config request, a refused origin, the submission) happens later
 /// and quietly. Never throws.
 #[cfg(feature = "form")]

@@ -280,6 +280,8 @@ async fn unusable_targets_and_refused_configs_render_nothing() {
         "{ el: {}, siteKey: 'demo', formId: 'quote', endpoint: 'https://x.example' }",
         "{ el: document.createElement('div'), siteKey: 'demo', formId: 'Quote Form', endpoint: 'https://x.example' }",
         "{ el: document.createElement('div'), siteKey: 'demo', formId: 'quote', endpoint: 'javascript:alert(1)' }",
+        "{ el: document.createElement('div'), siteKey: 'demo', formId: 'quote', endpoint: 'https://' }",
+        "{ el: document.createElement('div'), siteKey: 'demo', formId: 'quote', endpoint: 'https://x .example' }",
         "{ el: document.createElement('div'), siteKey: '', formId: 'quote', endpoint: 'https://x.example' }",
         "{ el: document.createElement('div'), formId: 'quote', endpoint: 'https://x.example' }",
         "{ el: document.createElement('div'), siteKey: 'demo', endpoint: 'https://x.example' }",
@@ -307,6 +309,31 @@ async fn unusable_targets_and_refused_configs_render_nothing() {
     );
     // The same element cannot be mounted twice.
     assert!(!crate::mount(&target));
+}
+
+#[wasm_bindgen_test]
+async fn a_fields_max_length_is_read_as_a_whole_number_capped_at_the_schemas_limit() {
+    // Each text field's `maxlength` is the limit the rules apply: its `max_length` (a fraction
+    // cut off, at most the schema's 10,000), else the type's default (256 for text, 254 for an
+    // email) when it has none or it is negative or not a number.
+    let endpoint = "https://form-max-length.example";
+    let config = with_fields(
+        r#"{"name":"a","label":"A","type":"text","max_length":80},
+        {"name":"b","label":"B","type":"text","max_length":5.9},
+        {"name":"c","label":"C","type":"text","max_length":1e12},
+        {"name":"d","label":"D","type":"text","max_length":-3},
+        {"name":"e","label":"E","type":"text","max_length":"80"},
+        {"name":"f","label":"F","type":"email","max_length":null},
+        {"name":"g","label":"G","type":"text","max_length":0}"#,
+    );
+    mount_config("form-max-length", endpoint, &config, "{status: 201, body: '{}'}").await;
+    assert_eq!(
+        eval_str(
+            "form-max-length",
+            "[...root.querySelectorAll('input:not(#hp)')].map(i => i.getAttribute('maxlength')).join(' ')"
+        ),
+        "80 5 10000 256 256 254 0"
+    );
 }
 
 #[wasm_bindgen_test]

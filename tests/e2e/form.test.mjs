@@ -608,6 +608,29 @@ test('a browser without constructable style sheets gets the style element, style
   await plain.p.close();
 });
 
+for (const [label, init] of [
+  ['without WebAssembly', () => { delete window.WebAssembly; }],
+  ['whose WebAssembly refuses the probe (no reference types)', () => {
+    WebAssembly.Module = function Module() { throw new WebAssembly.CompileError('no reference types'); };
+  }],
+]) {
+  test(`a browser ${label} gets no form, downloads nothing and throws nothing`, async () => {
+    const p = await browser.context.newPage();
+    await p.addInitScript(init);
+    const errors = [];
+    const downloads = [];
+    p.on('pageerror', (e) => errors.push(e));
+    p.on('request', (r) => { if (/\/sdk\/|\/forms\/config/.test(r.url())) downloads.push(r.url()); });
+    await p.goto(`${pages.url}/plain.html`);
+    await p.waitForTimeout(500);
+    assert.equal(await p.evaluate(() => document.querySelectorAll('[data-pulsegate-form]').length), 0);
+    assert.equal(await p.evaluate(() => typeof window.PulseGateForms), 'undefined');
+    assert.deepEqual(downloads, []);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+}
+
 test('several forms on one page, each in its own element or after its own tag', async () => {
   for (const path of ['/two.html', '/two-tags.html']) {
     const { p, errors } = await open(path);

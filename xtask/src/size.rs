@@ -923,7 +923,57 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// 7,306). The glue's string copy as one `encode` (see [`FIRST_PAGEVIEW_BUDGET`]): 13,078 B
 /// (chunk 4,612). Its pointer and length written back through one `Int32Array` view: 13,039 B
 /// (chunk 4,574).
-const FORM_BUDGET: usize = 13_046;
+///
+/// A signal's `isTrusted` read once by the handler (`Form::on`) and handed to `noticed`
+/// (`#[inline(never)]`) as a flag, instead of read by `noticed` in each of its three inlined
+/// callers and again for a submit and a press (six property reads): 13,305 → 13,290 B (wasm
+/// 7,358 → 7,344, the loader −1 B with the wasm's new hash); `tracker.js` unchanged, `pulse.js`
+/// with its chunks 42,395 → 42,391 B. The end-to-end `form` suite pins the fill signals of
+/// typed, keyless and scripted fills. Measured and not kept: the same with `noticed` inlined,
+/// form 13,294 B but `pulse.js` +8.
+///
+/// A config without its success message, language or messages refused by `js/form-view.js`'s
+/// `render` (which reads those texts, and then builds nothing) instead of looked at by the wasm's
+/// `config::read` (`is_string` twice, `is_object`): the glue's `is_string` shim left the chunk.
+/// The browser test of unusable configs (each of the three missing) pins that nothing renders:
+/// 13,290 → 13,241 B (wasm 7,344 → 7,275, chunk 4,787 → 4,807); `tracker.js` unchanged,
+/// `pulse.js` with its chunks 42,391 → 42,371 B.
+///
+/// The loader's support check (`supported` in `js/form-loader.js`) as the wasm probe and the two
+/// globals the chunk's glue makes outside any `try` (`TextDecoder`, `TextEncoder`), without the
+/// `typeof` tests of `WebAssembly` (the probe's `try` answers a missing one), `Promise`, `fetch`,
+/// `URL` and `attachShadow`, which every browser with reference types has and whose every use is
+/// guarded: 13,241 → 13,201 B (loader 1,159 → 1,119); `tracker.js` unchanged, `pulse.js` with its
+/// chunks 42,371 → 42,355 B. End-to-end tests of a browser without WebAssembly and of one whose
+/// probe fails pin that no form is placed, nothing is downloaded and nothing is thrown.
+///
+/// The target's endpoint checked at mount by the schema's `is_web_url` (linked for URL fields)
+/// instead of by two `starts_with` of its own: an endpoint without a host or with white space in
+/// it (`https://`, `https://x .example`), which no request could reach, is now an unusable target
+/// (the browser test of unusable targets holds both); an upper-case scheme is taken. 13,201 →
+/// 13,183 B (wasm 7,275 → 7,259, the loader −2 B with the wasm's new hash); `tracker.js`
+/// unchanged, `pulse.js` with its chunks 42,355 → 42,350 B.
+///
+/// A field's `max_length` read as a number that is not negative and cut to a `u32` by `as`
+/// (which truncates the fraction and saturates, as `whole` and the `u64` minimum did; JSON has
+/// no infinity), instead of through `js::whole`'s `u64`: the handler −140 B raw. A browser test
+/// (run against the old reader first) pins the limits of 80, 5.9, 1e12, −3, `"80"`, `null` and
+/// 0: 13,183 → 13,072 B (wasm 7,259 → 7,147, the loader +1 B with the wasm's new hash);
+/// `tracker.js` unchanged, `pulse.js` with its chunks 42,350 → 42,280 B. Measured and not kept,
+/// in `View::check`: the field's `max_chars` handed to `mark` with every key (only `too_long`'s
+/// text has a `{max}`) instead of matched out of `Problem::TooLong`, form −12 B but `pulse.js`
+/// +3; that with the key's emptiness for the field's state and the answer, form −3 B, `pulse.js`
+/// +10; the key by `map_or` and the limit by `if let`, form −2 B, `pulse.js` +4.
+///
+/// Measured and not kept after it: the form's times (`shown_at`, `first_touch`, the fill and
+/// active ms) kept as the `f64` `Date.now()` answers instead of through `js::now`'s `u64`, form
+/// 13,057 B (−15) but `pulse.js` +10, and a fractional clock a page put in would no longer be cut
+/// to whole ms (`f64::trunc` is not in `core`); `is_date`'s digit groups read by a `for` loop
+/// instead of `try_fold`, +1 B (`pulse.js` +1).
+///
+/// Merged with the tracker's round of the same stop (the glue steps above): 12,811 B (loader
+/// 1,118, chunk 4,593, wasm 7,100); `pulse.js` with its chunks 41,855 B.
+const FORM_BUDGET: usize = 12_818;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

@@ -15,7 +15,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::view::FieldView;
-use crate::js::{flag, get, number, text, whole};
+use crate::js::{flag, get, number, text};
 
 #[wasm_bindgen(module = "/js/host.js")]
 extern "C" {
@@ -49,10 +49,10 @@ const TYPES: [FieldType; 10] = [
 
 /// The visible fields of the config in `json` (the parsed body), in order, as the rules need them
 /// (their texts are the view's: not read), each as the view's field; `None` when it is not a
-/// config. The rest of the answer
-/// (texts, messages, hidden fields, language) is `js/form-view.js`'s, but a config without its
-/// success message, its messages (`pulsegate_schema::lead::FormMessages`, the worker's catalogue
-/// in the form's language) or its language is not one.
+/// config. The rest of the answer (texts, messages, hidden fields, language) is
+/// `js/form-view.js`'s, and so is refusing a config without its success message, its messages
+/// (`pulsegate_schema::lead::FormMessages`, the worker's catalogue in the form's language) or its
+/// language: `render` then builds nothing.
 pub(crate) fn read(json: &JsValue) -> Option<Vec<FieldView>> {
     let list = get(json, "fields");
     // Never dropped: the fields of a config that is not one stay allocated (once per form, as
@@ -62,9 +62,6 @@ pub(crate) fn read(json: &JsValue) -> Option<Vec<FieldView>> {
         // Straight into the view's fields: no second vector to move them into.
         fields.push(FieldView::new(field(&item(&list, i))?));
     }
-    // Looked at, not copied into the wasm.
-    (get(json, "success_message").is_string() && get(json, "lang").is_string()).then_some(())?;
-    crate::js::object(get(json, "messages"))?;
     (!fields.is_empty()).then(|| ManuallyDrop::into_inner(fields))
 }
 
@@ -92,7 +89,8 @@ fn field(f: &JsValue) -> Option<FormField> {
         options: ManuallyDrop::into_inner(options),
         placeholder: None,
         help: None,
-        max_length: whole(number(f, "max_length")).map(|n| n.min(u64::from(u32::MAX)) as u32),
+        // `as` truncates the fraction and saturates above `u32::MAX` (JSON has no infinity).
+        max_length: number(f, "max_length").filter(|n| *n >= 0.0).map(|n| n as u32),
     })
 }
 

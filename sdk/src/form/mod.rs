@@ -154,7 +154,7 @@ pub(crate) fn mount(target: &JsValue) -> bool {
     };
     if !(SiteKey::is_valid(site_key)
         && is_form_id(form_id)
-        && (endpoint.starts_with("https://") || endpoint.starts_with("http://")))
+        && pulsegate_schema::is_web_url(endpoint))
     {
         return false;
     }
@@ -223,25 +223,28 @@ impl Form {
     }
 
     fn on(&mut self, signal: Signal, a: &JsValue, field: Option<usize>) {
+        // Whether `a` is a trusted event (the visitor's, or the browser's autofill; never a page
+        // script's): read once for every signal (what is not an event has no `isTrusted`).
+        let trusted = js::flag(a, "isTrusted");
         match signal {
             // Not a config (a refused request's `0`): nothing shows.
             Signal::ConfigJson => self.render(a),
             Signal::Submit => {
-                let pressed = js::flag(a, "isTrusted") && self.submit_press;
+                let pressed = trusted && self.submit_press;
                 self.submit_press = false;
                 self.submit(pressed);
             }
             Signal::Input => {
-                self.noticed(a, field, view::FieldView::touched);
+                self.noticed(trusted, field, view::FieldView::touched);
                 self.recheck(field, false);
             }
             Signal::Press | Signal::SubmitPress => {
-                if js::flag(a, "isTrusted") {
+                if trusted {
                     self.submit_press = matches!(signal, Signal::SubmitPress);
                 }
-                self.noticed(a, field, view::FieldView::pressed);
+                self.noticed(trusted, field, view::FieldView::pressed);
             }
-            Signal::Focus => self.noticed(a, field, |_| {}),
+            Signal::Focus => self.noticed(trusted, field, |_| {}),
             Signal::Leave => self.recheck(field, true),
             Signal::Sent => self.answered(a),
             Signal::Refused => self.refused(a),
@@ -270,15 +273,16 @@ impl Form {
         core::mem::forget(self.view.replace(view));
     }
 
-    /// A trusted event (the visitor's, or the browser's autofill; never a page script's) in the
-    /// form: the first one starts the active time, and `note` records it on its field (`i`).
+    /// An event in the form, noted when `trusted`: the first one starts the active time, and
+    /// `note` records it on its field (`i`).
+    #[inline(never)]
     fn noticed(
         &mut self,
-        event: &JsValue,
+        trusted: bool,
         i: Option<usize>,
         note: impl FnOnce(&mut view::FieldView),
     ) {
-        if !js::flag(event, "isTrusted") {
+        if !trusted {
             return;
         }
         self.first_touch.get_or_insert_with(js::now);

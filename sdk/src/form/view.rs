@@ -76,7 +76,7 @@ pub(crate) struct FieldFill {
 extern "C" {
     /// Builds the markup of `config` (the parsed `/forms/config` answer, with the form's id that
     /// `load` put in it) in `root`: the view (`[form, button, status, success, trap, ...fields]`); `undefined` when
-    /// it failed. See `js/form-view.js`.
+    /// it failed or `config` has no success message, language or messages. See `js/form-view.js`.
     #[wasm_bindgen(js_name = render)]
     fn build(root: &JsValue, config: &JsValue) -> JsValue;
     /// Sets field `i`'s `maxlength` to `max` when it takes text.

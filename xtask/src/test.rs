@@ -34,7 +34,10 @@ pub(crate) fn run() -> Result {
             .args(["test", "-p", "pulsegate-sdk", "--target", "wasm32-unknown-unknown", "--locked"])
             .current_dir(paths::root().join("sdk"))
             .env("CHROMEDRIVER", paths::chromedriver())
-            .env(WEBDRIVER_JSON, webdriver_json("sdk", proxy)?),
+            .env(WEBDRIVER_JSON, webdriver_json("sdk", proxy)?)
+            // The whole binary's limit (default 20 s): its 72 tests take about 17 s on a shared
+            // 2-core machine, and each test's own waits give up after 30 s with a message.
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
     )?;
     step(
         "replay recorder tests in headless Chromium",

@@ -29,7 +29,7 @@ thread_local! {
 
 /// Starts recording with `options` (`{ sink, sliceMs?, checkoutMs? }`, handed to
 /// `crate::replay_start` as the chunk's JS hands them: missing times as `undefined`, i.e. NaN);
-/// 0 when it records, else its code.
+/// 0 when it records, 1 when it answered `false` (no sink), 2 when `null` (no document).
 fn replay_start(options: &JsValue) -> u32 {
     let get = |name: &str| Reflect::get(options, &name.into()).unwrap();
     let time = |name: &str| get(name).as_f64().unwrap_or(f64::NAN);
@@ -39,7 +39,9 @@ fn replay_start(options: &JsValue) -> u32 {
             CONTROL.with(|c| *c.borrow_mut() = Some(control));
             0
         }
-        Err(code) => code.as_f64().expect("a control function or a code") as u32,
+        Err(code) if code == JsValue::FALSE => 1,
+        Err(code) if code.is_null() => 2,
+        Err(code) => panic!("neither a control function nor false or null: {code:?}"),
     }
 }
 
@@ -211,6 +213,16 @@ const PAGE: &str = r#"<p id="t">Mail jane@example.com or call 555 123 4567, from
 <a id="a" href="/next?x=1" title="tel 0151 2345678">next</a>
 <script id="sc">var secret = 1;</script><style id="st">.x { background: url(img.png) }</style>
 <div id="host"></div>"#;
+
+#[wasm_bindgen_test]
+async fn a_sink_that_is_not_an_object_records_nothing() {
+    replay_stop();
+    for sink in [JsValue::UNDEFINED, JsValue::NULL, JsValue::from(7), JsValue::from("sink")] {
+        let options = js_sys::Object::new();
+        Reflect::set(&options, &"sink".into(), &sink).unwrap();
+        assert_eq!(replay_start(&options), 1, "{sink:?} is no sink");
+    }
+}
 
 #[wasm_bindgen_test]
 async fn the_snapshot_is_rrweb_shaped_and_masked() {

@@ -52,13 +52,15 @@ function pgListen(target, kinds, capture, callback, tag) {
 /*
  * It wraps a prototype method (or property setter) so the recorder hears about calls, with `this`.
  *
- * pgHook(proto, name, setter, callback, tag) runs callback(tag, this, arg0, result) after the
- * original and returns a function that puts the original back. It never throws, and a failing callback
- * never breaks the page's own call.
+ * pgHook(cls, name, setter, callback, tag) hooks window[cls].prototype[name], runs
+ * callback(tag, this, arg0, result) after the original and returns a function that puts the
+ * original back (a function that does nothing where there is no such class or member). It never
+ * throws, and a failing callback never breaks the page's own call.
  */
-function pgHook(proto, name, setter, callback, tag) {
+function pgHook(cls, name, setter, callback, tag) {
   var noop = function () {};
   try {
+    var proto = window[cls].prototype;
     var d = Object.getOwnPropertyDescriptor(proto, name);
     if (!d || !d.configurable) return noop;
     var patched = {};

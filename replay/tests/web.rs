@@ -225,6 +225,27 @@ async fn a_sink_that_is_not_an_object_records_nothing() {
 }
 
 #[wasm_bindgen_test]
+fn a_hook_of_a_missing_class_or_member_does_nothing_and_one_that_exists_is_undone() {
+    sink();
+    let hooked = js(r#"
+        const calls = [];
+        const f = (tag, self, a) => calls.push([tag, a]);
+        const missing = [pgHook("NoSuchClass", "x", false, f, 1), pgHook("CSSStyleSheet", "noSuchMethod", false, f, 2), pgHook("HTMLInputElement", "noSuchSetter", true, f, 3)];
+        missing.forEach((undo) => undo());
+        const native = CSSStyleSheet.prototype.insertRule;
+        const undo = pgHook("CSSStyleSheet", "insertRule", false, f, 4);
+        const sheet = new CSSStyleSheet();
+        sheet.insertRule("p { color: red }", 0);
+        const wrapped = CSSStyleSheet.prototype.insertRule !== native;
+        undo();
+        return [calls.length === 1 && calls[0][0] === 4 && calls[0][1] === "p { color: red }", wrapped, CSSStyleSheet.prototype.insertRule === native];
+    "#);
+    let hooked: js_sys::Array = hooked.unchecked_into();
+    let got: Vec<Option<bool>> = hooked.iter().map(|v| v.as_bool()).collect();
+    assert_eq!(got, [Some(true); 3], "called once with its tag and argument, wrapped, put back");
+}
+
+#[wasm_bindgen_test]
 async fn the_snapshot_is_rrweb_shaped_and_masked() {
     js("document.title = 'replay test'");
     record(PAGE, 1000.0).await;

@@ -214,6 +214,19 @@ function pgNum(v) {
 }
 
 /*
+ * An event's viewport position, the first changed touch's for a touch event (k 0: clientX, 1:
+ * clientY; 0 where there is none), or with k 2 its pointer type as rrweb's number (mouse 0, pen
+ * 1, touch 2; -1 for any other or none).
+ *
+ * pgPoint(ev, k) → number
+ */
+function pgPoint(ev, k) {
+  if (k > 1) return "mouse pen touch".split(" ").indexOf(pgGet(ev, "pointerType"));
+  var t = pgGet(ev, "changedTouches");
+  return pgNum(pgGet(t ? t[0] : ev, k ? "clientY" : "clientX"));
+}
+
+/*
  * A number property as JSON with up to three decimals (trailing zeros dropped), 0 when it is not
  * a finite number: a media element's time, volume and rate.
  *

@@ -84,7 +84,7 @@ use wasm_bindgen::JsCast as _;
 /// A sink that keeps what the recorder writes, in `window.__sink.parts`.
 fn sink() -> JsValue {
     js(&format!(
-        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet; globalThis.pgAttrs = pgAttrs; globalThis.pgGet = pgGet; globalThis.pgObserve = pgObserve; globalThis.pgObserver = pgObserver; globalThis.pgOrigin = pgOrigin; globalThis.pgSrcset = pgSrcset; globalThis.pgMilli = pgMilli; globalThis.pgNum = pgNum; globalThis.pgMaskAll = pgMaskAll; globalThis.pgHref = pgHref; globalThis.pgMask = pgMask; globalThis.pgText = pgText; globalThis.pgValue = pgValue; globalThis.pgInput = pgInput; globalThis.pgFlags = pgFlags; globalThis.pgRadios = pgRadios; globalThis.pgMeta = pgMeta;",
+        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet; globalThis.pgAttrs = pgAttrs; globalThis.pgGet = pgGet; globalThis.pgObserve = pgObserve; globalThis.pgObserver = pgObserver; globalThis.pgOrigin = pgOrigin; globalThis.pgSrcset = pgSrcset; globalThis.pgMilli = pgMilli; globalThis.pgNum = pgNum; globalThis.pgMaskAll = pgMaskAll; globalThis.pgHref = pgHref; globalThis.pgMask = pgMask; globalThis.pgText = pgText; globalThis.pgValue = pgValue; globalThis.pgInput = pgInput; globalThis.pgFlags = pgFlags; globalThis.pgRadios = pgRadios; globalThis.pgMeta = pgMeta; globalThis.pgPoint = pgPoint;",
         include_str!("../js/hooks.js")
     ));
     js(
@@ -645,6 +645,45 @@ async fn each_dom_event_kind_reaches_its_observer_with_rrwebs_code() {
         })
         .collect();
     assert_eq!(moves, [(1, 5.0), (6, 7.0)], "a mouse move, then a touch move");
+    replay_stop();
+}
+
+#[wasm_bindgen_test]
+async fn an_interaction_has_its_pointer_type_and_a_touch_its_first_changed_touchs_position() {
+    record(r#"<button id="b">b</button>"#, 1000.0).await;
+    let before = events().len();
+    js(r#"
+        const b = document.getElementById('b');
+        for (const [t, p] of [['mousedown', 'mouse'], ['mouseup', 'pen'], ['click', 'touch'], ['dblclick', 'other'], ['contextmenu', '']]) {
+            b.dispatchEvent(new PointerEvent(t, { bubbles: true, clientX: 3, clientY: 4, pointerType: p }));
+        }
+        const touches = [new Touch({ identifier: 1, target: b, clientX: 11, clientY: 12 }), new Touch({ identifier: 2, target: b, clientX: 13, clientY: 14 })];
+        b.dispatchEvent(new TouchEvent('touchstart', { bubbles: true, changedTouches: touches }));
+        b.dispatchEvent(new TouchEvent('touchend', { bubbles: true, changedTouches: [] }));
+    "#);
+    let got: Vec<(u8, Option<f64>, Option<f64>, Option<u8>)> = incrementals(before)
+        .iter()
+        .filter_map(|i| match i {
+            Incremental::MouseInteraction(m) => {
+                Some((m.kind as u8, m.x, m.y, m.pointer_type.map(|p| p as u8)))
+            }
+            _ => None,
+        })
+        .collect();
+    let at = (Some(3.0), Some(4.0));
+    assert_eq!(
+        got,
+        [
+            (1, at.0, at.1, Some(0)),
+            (0, at.0, at.1, Some(1)),
+            (2, at.0, at.1, Some(2)),
+            (4, at.0, at.1, None),
+            (3, at.0, at.1, None),
+            (7, Some(11.0), Some(12.0), None),
+            (9, Some(0.0), Some(0.0), None),
+        ],
+        "mouse, pen and touch by number, no other; a touch at its first changed touch, none at 0"
+    );
     replay_stop();
 }
 

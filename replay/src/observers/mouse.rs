@@ -3,8 +3,6 @@
 
 use alloc::string::String;
 
-use wasm_bindgen::JsValue;
-
 use super::super::dom::{self, Ev};
 use super::super::json;
 use super::super::listener::Timer;
@@ -34,13 +32,17 @@ pub(super) fn dispatch(r: &mut Recorder, tag: u32, ev: &Ev) {
     }
 }
 
-/// The event's viewport position (the first changed touch for touch events).
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The event's `clientX` (`k` 0) or `clientY` (1), the first changed touch's for touch events,
+    /// or (2) its pointer type as rrweb's number, -1 for none (`replay/js/hooks.js`).
+    #[wasm_bindgen(js_name = pgPoint)]
+    fn point(ev: &Ev, k: u32) -> f64;
+}
+
+/// The event's viewport position (the first changed touch's for touch events).
 fn position(ev: &Ev) -> (f64, f64) {
-    let touches = dom::prop(ev, "changedTouches");
-    // The touch's or the event's own `clientX`/`clientY`, one read for both.
-    let touch = if touches.is_object() { dom::prop(&touches, "0") } else { JsValue::UNDEFINED };
-    let at = if touches.is_object() { &touch } else { ev.as_ref() };
-    (dom::num(at, "clientX"), dom::num(at, "clientY"))
+    (point(ev, 0), point(ev, 1))
 }
 
 impl Recorder {
@@ -106,15 +108,10 @@ impl Recorder {
             json::round(&mut data, x);
             data.push_str(",\"y\":");
             json::round(&mut data, y);
-            let pointer = match dom::text(ev, "pointerType").as_str() {
-                "mouse" => Some("0"),
-                "pen" => Some("1"),
-                "touch" => Some("2"),
-                _ => None,
-            };
-            if let Some(p) = pointer {
+            let pointer = point(ev, 2);
+            if pointer >= 0.0 {
                 data.push_str(",\"pointerType\":");
-                data.push_str(p);
+                json::uint(&mut data, pointer as u64);
             }
         }
         data.push('}');

@@ -350,6 +350,21 @@ function pgFlags(el) {
 }
 
 /*
+ * A media interaction's data (`type` rrweb's MediaInteraction, `id` the element's): the element's
+ * time, volume and rate as pgMilli writes them, whether it is muted and loops, as JSON.
+ *
+ * pgMedia(el, type, id) → '{"source":7,"type":…,"id":…,"currentTime":…,…,"loop":…}'
+ */
+function pgMedia(el, type, id) {
+  var m = function (name) { return +pgMilli(el, name); };
+  return JSON.stringify({
+    source: 7, type: type, id: id,
+    currentTime: m("currentTime"), volume: m("volume"), playbackRate: m("playbackRate"),
+    muted: pgGet(el, "muted") === true, loop: pgGet(el, "loop") === true,
+  });
+}
+
+/*
  * The Meta event's data: the page's URL and its viewport's size (whole CSS pixels) as JSON.
  *
  * pgMeta() → '{"href":…,"width":…,"height":…}'

@@ -72,8 +72,8 @@ pub(crate) struct Recorder {
     /// Scrolled nodes and whether the viewport was resized, waiting for the throttle timer.
     pub(crate) scrolls: Vec<(Node, u32)>,
     pub(crate) resized: bool,
-    /// Last recorded value per input id, so repeats are not sent.
-    pub(crate) last_input: Vec<(u32, String, bool)>,
+    /// Last input event data per input id, so repeats are not sent.
+    pub(crate) last_input: Vec<(u32, String)>,
 }
 
 impl Sink {

@@ -1552,6 +1552,30 @@ async fn privacy_classes_and_contenteditable_are_read_as_written() {
     replay_stop();
 }
 
+/// A value set again as it was is not sent again; a change of value or of checked state is.
+#[wasm_bindgen_test]
+async fn a_repeated_input_value_is_sent_once() {
+    record(r#"<input id="d" data-pg-unmask><input id="c" type="checkbox" value="v">"#, 1000.0)
+        .await;
+    let before = events().len();
+    js(r#"
+        const d = document.getElementById('d'), c = document.getElementById('c');
+        d.value = 'x'; d.value = 'x'; d.value = 'y'; d.value = 'x';
+        c.checked = true; c.checked = true; c.checked = false;
+    "#);
+    sleep(20).await;
+    let got: Vec<(String, bool)> = incrementals(before)
+        .iter()
+        .filter_map(|i| match i {
+            Incremental::Input(input) => Some((input.text.clone(), input.is_checked)),
+            _ => None,
+        })
+        .collect();
+    let want = [("x", false), ("y", false), ("x", false), ("v", true), ("v", false)];
+    assert_eq!(got, want.map(|(t, c)| (t.to_owned(), c)));
+    replay_stop();
+}
+
 /// A radio checked by script unchecks the others of its group: each of them is recorded too
 /// (radios of another name, and a checkbox of the same name, are not).
 #[wasm_bindgen_test]

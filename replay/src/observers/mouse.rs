@@ -78,8 +78,9 @@ impl Recorder {
         let mut data = String::from("{\"source\":");
         json::uint(&mut data, u64::from(self.moves_source));
         data.push_str(",\"positions\":[");
-        for (i, (x, y, id, at)) in core::mem::take(&mut self.moves).into_iter().enumerate() {
-            if i > 0 {
+        // By reference, then cleared: no owning iterator.
+        for &(x, y, id, at) in &self.moves {
+            if !data.ends_with('[') {
                 data.push(',');
             }
             data.push_str("{\"x\":");
@@ -92,6 +93,7 @@ impl Recorder {
             json::round(&mut data, (at - now).min(0.0));
             data.push('}');
         }
+        self.moves.clear();
         data.push_str("]}");
         self.emit(INCREMENTAL, &data);
     }

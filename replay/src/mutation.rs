@@ -196,28 +196,26 @@ impl Buffer {
         self.removed += adds.moved;
         self.add_set.clear();
         out.push_str("],\"texts\":[");
-        let mut first = true;
         // By reference, then cleared: no owning iterator and its drop of what is left.
         for &(ref node, id) in &self.texts {
             if !mirror.present(id) || mirror.written_now(id) {
                 continue;
             }
             let value = serialize::text_value(node, mirror.flags(id));
-            id_entry(out, &mut first, id);
+            id_entry(out, id);
             out.push_str(",\"value\":");
             json::string(out, &value);
             out.push('}');
         }
         self.texts.clear();
         out.push_str("],\"attributes\":[");
-        let mut first = true;
-        write_attributes(out, &mut first, mirror, attributes, base);
+        write_attributes(out, mirror, attributes, base);
         for &(ref node, id) in &self.styles {
             if !mirror.present(id) {
                 continue;
             }
             let css = serialize::stylesheet_text(node, "style", base).unwrap_or_default();
-            id_entry(out, &mut first, id);
+            id_entry(out, id);
             out.push_str(",\"attributes\":{\"_cssText\":");
             json::string(out, &css);
             out.push_str("}}");
@@ -288,7 +286,6 @@ impl Buffer {
 /// privacy rules it has now).
 fn write_attributes(
     out: &mut String,
-    first: &mut bool,
     mirror: &Mirror,
     groups: Vec<(Node, u32, Vec<String>)>,
     base: &str,
@@ -326,7 +323,7 @@ fn write_attributes(
             }
         }
         if any {
-            id_entry(out, first, id);
+            id_entry(out, id);
             out.push_str(",\"attributes\":{");
             out.push_str(&entry);
             out.push_str("}}");
@@ -507,12 +504,12 @@ fn anchor(add_set: &Set, mirror: &Mirror, n: &Node) -> Option<u32> {
     mirror.id(n).filter(|id| mirror.present(*id) && !mirror.written_now(*id) && !add_set.has(n))
 }
 
-/// Opens a `{"id":…` entry of a list, after a comma unless it is the `first`.
-fn id_entry(out: &mut String, first: &mut bool, id: u32) {
-    if !*first {
+/// Opens a `{"id":…` entry of a list, after a comma unless it is the first (the list's `[` is
+/// the text's last byte).
+fn id_entry(out: &mut String, id: u32) {
+    if !out.ends_with('[') {
         out.push(',');
     }
-    *first = false;
     out.push_str("{\"id\":");
     json::uint(out, u64::from(id));
 }

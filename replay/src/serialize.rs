@@ -211,12 +211,11 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         out.push_str(",\"isShadowHost\":true");
     }
     out.push_str(",\"attributes\":{");
-    let mut first = true;
-    let mut attr = |out: &mut String, name: &str| {
-        if !first {
+    // A comma before each attribute but the first (after the object's `{`).
+    let attr = |out: &mut String, name: &str| {
+        if !out.ends_with('{') {
             out.push(',');
         }
-        first = false;
         json::key(out, name);
     };
     if flags & BLOCKED != 0 {

@@ -1,8 +1,6 @@
 //! Pointer moves (sources 1 and 6: sampled every 50 ms, sent every 500 ms) and mouse and touch
 //! interactions (source 2).
 
-use alloc::string::String;
-
 use super::super::dom::{self, Ev};
 use super::super::json;
 use super::super::listener::Timer;
@@ -74,8 +72,9 @@ impl Recorder {
         if self.moves.is_empty() {
             return;
         }
+        let mut data = self.head(INCREMENTAL);
         let now = dom::date_now();
-        let mut data = String::from("{\"source\":");
+        data.push_str("{\"source\":");
         json::uint(&mut data, u64::from(self.moves_source));
         data.push_str(",\"positions\":[");
         // By reference, then cleared: no owning iterator.
@@ -95,12 +94,13 @@ impl Recorder {
         }
         self.moves.clear();
         data.push_str("]}");
-        self.emit(INCREMENTAL, &data);
+        self.emit_event(INCREMENTAL, data);
     }
 
     fn on_interaction(&mut self, ev: &Ev, code: u32) {
         let Some(id) = self.target_id(ev) else { return };
-        let mut data = String::from("{\"source\":2,\"type\":");
+        let mut data = self.head(INCREMENTAL);
+        data.push_str("{\"source\":2,\"type\":");
         json::uint(&mut data, u64::from(code));
         data.push_str(",\"id\":");
         json::uint(&mut data, u64::from(id));
@@ -117,6 +117,6 @@ impl Recorder {
             }
         }
         data.push('}');
-        self.emit(INCREMENTAL, &data);
+        self.emit_event(INCREMENTAL, data);
     }
 }

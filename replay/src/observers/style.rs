@@ -1,8 +1,6 @@
 //! Style rules inserted or deleted through the CSSOM (source 8): `insertRule` and `deleteRule`
 //! of `CSSStyleSheet` are hooked; the rule's sheet names its `<style>` or `<link>` node.
 
-use alloc::string::String;
-
 use wasm_bindgen::JsValue;
 
 use super::super::dom;
@@ -44,7 +42,8 @@ impl Recorder {
             return;
         }
         let index = dom::number(index);
-        let mut data = String::from("{\"source\":8,\"id\":");
+        let mut data = self.head(INCREMENTAL);
+        data.push_str("{\"source\":8,\"id\":");
         json::uint(&mut data, u64::from(id));
         match rule.and_then(JsValue::as_string) {
             Some(rule) => {
@@ -56,6 +55,6 @@ impl Recorder {
         }
         json::round(&mut data, index);
         data.push_str("}]}");
-        self.emit(INCREMENTAL, &data);
+        self.emit_event(INCREMENTAL, data);
     }
 }

@@ -70,8 +70,7 @@ pub(crate) fn node(out: &mut String, node: &Node, at: Place, base: &str) -> Writ
                 _ => (3, text_value(node, flags)),
             };
             open(out, kind);
-            out.push(',');
-            json::key(out, "textContent");
+            out.push_str(",\"textContent\":");
             json::string(out, &text);
             out.push('}');
             Written::Closed(flags)
@@ -201,8 +200,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     let read = Element::read(el);
     let tag = read.tag.as_str();
     let flags = element_flags(el, tag, parent_flags);
-    out.push(',');
-    json::key(out, "tagName");
+    out.push_str(",\"tagName\":");
     json::string(out, tag);
     if flags & SVG != 0 {
         out.push_str(",\"isSVG\":true");

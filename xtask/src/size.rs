@@ -1287,7 +1287,10 @@ const FORM_GOAL: usize = 10_000;
 /// 18,599 B → 18,587 B (wasm 13,408 → 13,396), −12 B: pointer positions, interactions, scrolls,
 /// resizes and style rules written in place after their event's head (`head`, `emit_event`), as
 /// the mutation event is, instead of into a text of their own copied behind the head by `emit`.
-const REPLAY_CHUNK_BUDGET: usize = 18_587;
+///
+/// 18,587 B → 18,580 B (wasm 13,396 → 13,389), −7 B: a node's `"tagName"` and `"textContent"`
+/// keys written as the literal text they are instead of escaped by `json::key`.
+const REPLAY_CHUNK_BUDGET: usize = 18_580;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

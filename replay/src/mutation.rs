@@ -51,11 +51,10 @@ impl Default for Buffer {
 
 /// The id under which children of `parent` are added, and whether they are shadow children.
 fn parent_slot(mirror: &Mirror, parent: &Node) -> Option<(u32, bool)> {
-    if parent.node_type() == dom::FRAGMENT {
-        let host = parent.host()?;
-        return mirror.id(&host).filter(|id| mirror.present(*id)).map(|id| (id, true));
-    }
-    mirror.id(parent).filter(|id| mirror.present(*id)).map(|id| (id, false))
+    // A shadow root's children are added under its host.
+    let host = if parent.node_type() == dom::FRAGMENT { Some(parent.host()?) } else { None };
+    let id = mirror.id(host.as_ref().unwrap_or(parent))?;
+    mirror.present(id).then_some((id, host.is_some()))
 }
 
 impl Buffer {

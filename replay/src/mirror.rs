@@ -83,6 +83,11 @@ impl Mirror {
         Some(id_of(node, &self.ids)).filter(|id| *id != 0)
     }
 
+    /// The node's id, if the Replayer's page holds it now.
+    pub(crate) fn present_id(&self, node: &Node) -> Option<u32> {
+        self.id(node).filter(|id| self.present(*id))
+    }
+
     /// The id to record `node` with in the current round: its old id, unless that id was already
     /// written in this round (the node moved while a sliced snapshot was running and is met a
     /// second time), which gets a fresh one.

@@ -53,8 +53,8 @@ impl Default for Buffer {
 fn parent_slot(mirror: &Mirror, parent: &Node) -> Option<(u32, bool)> {
     // A shadow root's children are added under its host.
     let host = if parent.node_type() == dom::FRAGMENT { Some(parent.host()?) } else { None };
-    let id = mirror.id(host.as_ref().unwrap_or(parent))?;
-    mirror.present(id).then_some((id, host.is_some()))
+    let id = mirror.present_id(host.as_ref().unwrap_or(parent))?;
+    Some((id, host.is_some()))
 }
 
 impl Buffer {
@@ -75,9 +75,7 @@ impl Buffer {
             // The kind without reading `type` (a string): only attribute records name an
             // attribute, and a childList record always lists a node.
             if let Some(name) = record.attribute_name().as_string() {
-                if let Some(id) = mirror.id(&target)
-                    && mirror.present(id)
-                {
+                if let Some(id) = mirror.present_id(&target) {
                     self.attributes.push((target, id, name));
                 }
                 continue;
@@ -92,9 +90,7 @@ impl Buffer {
                 {
                     continue;
                 }
-                if let Some(id) = mirror.id(&target)
-                    && mirror.present(id)
-                {
+                if let Some(id) = mirror.present_id(&target) {
                     self.texts.push((target, id));
                 }
                 continue;
@@ -124,8 +120,8 @@ impl Buffer {
 
     /// For a `<style>` (present in the Replayer): queues its `_cssText` and says so.
     fn style_of(&mut self, mirror: &Mirror, node: &Node) -> bool {
-        match mirror.id(node) {
-            Some(id) if mirror.present(id) && mirror.flags(id) & STYLE != 0 => {
+        match mirror.present_id(node) {
+            Some(id) if mirror.flags(id) & STYLE != 0 => {
                 if !self.styles.iter().any(|(_, s)| *s == id) {
                     self.styles.push((node.clone(), id));
                 }
@@ -137,10 +133,7 @@ impl Buffer {
 
     /// A node left its parent: if the Replayer has it, it leaves there too.
     fn remove(&mut self, mirror: &mut Mirror, node: &Node) {
-        let Some(id) = mirror.id(node) else { return };
-        if !mirror.present(id) {
-            return;
-        }
+        let Some(id) = mirror.present_id(node) else { return };
         let (parent, shadow) = mirror.parent_of(id);
         if parent == mirror::ROOT {
             return;

@@ -62,9 +62,9 @@ impl Recorder {
         if el.node_type() != dom::ELEMENT {
             return;
         }
-        let Some(id) = self.mirror.id(el) else { return };
+        let Some(id) = self.mirror.present_id(el) else { return };
         let flags = self.mirror.flags(id);
-        if !self.mirror.present(id) || events_dropped(flags) {
+        if events_dropped(flags) {
             return;
         }
         let tag = dom::string(el.local_name());

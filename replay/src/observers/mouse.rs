@@ -47,8 +47,8 @@ impl Recorder {
     /// The id of an event's target when the Replayer has it and its events are recorded.
     pub(crate) fn target_id(&self, ev: &Ev) -> Option<u32> {
         let target = dom::origin(ev)?;
-        let id = self.mirror.id(&target)?;
-        (self.mirror.present(id) && !events_dropped(self.mirror.flags(id))).then_some(id)
+        let id = self.mirror.present_id(&target)?;
+        (!events_dropped(self.mirror.flags(id))).then_some(id)
     }
 
     fn on_move(&mut self, ev: &Ev, source: u8) {

@@ -37,10 +37,7 @@ impl Recorder {
     /// `rule` inserted at `index` (the index `insertRule` returned), or deleted from `index`.
     fn on_rule(&mut self, sheet: &JsValue, rule: Option<&JsValue>, index: &JsValue) {
         let Some(owner) = dom::node(dom::prop(sheet, "ownerNode")) else { return };
-        let Some(id) = self.mirror.id(&owner) else { return };
-        if !self.mirror.present(id) {
-            return;
-        }
+        let Some(id) = self.mirror.present_id(&owner) else { return };
         let index = dom::number(index);
         let mut data = self.head(INCREMENTAL);
         data.push_str("{\"source\":8,\"id\":");

@@ -124,6 +124,11 @@ impl Mirror {
             .is_some_and(|e| e.parent != 0 && e.round >= self.snapshot_round)
     }
 
+    /// Whether the Replayer's page holds `id` from before the current round (not written in it).
+    pub(crate) fn kept(&self, id: u32) -> bool {
+        self.present(id) && !self.written_now(id)
+    }
+
     /// Whether `id` was written in the current round.
     pub(crate) fn written_now(&self, id: u32) -> bool {
         self.entries.get(id as usize).is_some_and(|e| e.round == self.round)

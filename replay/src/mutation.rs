@@ -190,7 +190,7 @@ impl Buffer {
         out.push_str("],\"texts\":[");
         // By reference, then cleared: no owning iterator and its drop of what is left.
         for &(ref node, id) in &self.texts {
-            if !mirror.present(id) || mirror.written_now(id) {
+            if !mirror.kept(id) {
                 continue;
             }
             let value = serialize::text_value(node, mirror.flags(id));
@@ -285,7 +285,7 @@ fn write_attributes(
     for (node, id, names) in groups {
         let flags = mirror.flags(id);
         // A blocked element's placeholder keeps no attribute but its first id and class.
-        if !mirror.present(id) || mirror.written_now(id) || flags & BLOCKED != 0 {
+        if !mirror.kept(id) || flags & BLOCKED != 0 {
             continue;
         }
         let read = serialize::Element::read(&node);
@@ -401,13 +401,12 @@ impl Adds<'_> {
         // Already in the Replayer's page elsewhere (moved): take it out there first.
         let known = mirror.id(node);
         if let Some(old) = known
-            && mirror.present(old)
-            && !mirror.written_now(old)
+            && mirror.kept(old)
         {
             // (Unless its old parent has left, or was written again in this flush: it left with
             // the Replayer's old copy of that parent.)
             let (p, s) = mirror.parent_of(old);
-            if mirror.present(p) && !mirror.written_now(p) {
+            if mirror.kept(p) {
                 push_remove(self.removes, p, old, s);
                 self.moved += 1;
             }
@@ -493,7 +492,7 @@ fn done(mirror: &Mirror, n: &Node) -> bool {
 /// The id of `n` if the Replayer had it before this flush and keeps it where it is (not added
 /// again): runs of new siblings end there.
 fn anchor(add_set: &Set, mirror: &Mirror, n: &Node) -> Option<u32> {
-    mirror.id(n).filter(|id| mirror.present(*id) && !mirror.written_now(*id) && !add_set.has(n))
+    mirror.id(n).filter(|id| mirror.kept(*id) && !add_set.has(n))
 }
 
 /// Opens a `{"id":…` entry of a list, after a comma unless it is the first (the list's `[` is

@@ -129,6 +129,11 @@ impl Mirror {
         self.present(id) && !self.written_now(id)
     }
 
+    /// Whether `node` was written in the current round (a mutation flush or a snapshot).
+    pub(crate) fn done(&self, node: &Node) -> bool {
+        self.id(node).is_some_and(|id| self.written_now(id))
+    }
+
     /// Whether `id` was written in the current round.
     pub(crate) fn written_now(&self, id: u32) -> bool {
         self.entries.get(id as usize).is_some_and(|e| e.round == self.round)

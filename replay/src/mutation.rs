@@ -347,7 +347,7 @@ impl Adds<'_> {
     /// order, and the repeated `nextId` compresses away.
     fn chain(&mut self, add_set: &Set, mirror: &mut Mirror, node: &Node) {
         // A node added or written again in this flush writes its subtree itself, in order.
-        if done(mirror, node) || below_add(add_set, node) {
+        if mirror.done(node) || below_add(add_set, node) {
             return;
         }
         let Some(parent) = node.parent_node() else { return };
@@ -357,7 +357,7 @@ impl Adds<'_> {
         let mut cur = Some(start);
         while let Some(n) = cur {
             cur = if n == end { None } else { n.next_sibling() };
-            if add_set.has(&n) && !done(mirror, &n) {
+            if add_set.has(&n) && !mirror.done(&n) {
                 self.node(mirror, &n, parent_id, shadow, next);
             }
         }
@@ -482,11 +482,6 @@ fn below_add(add_set: &Set, n: &Node) -> bool {
         up = if p.node_type() == dom::FRAGMENT { p.host() } else { p.parent_node() };
     }
     false
-}
-
-/// Whether `n` was written in the current flush.
-fn done(mirror: &Mirror, n: &Node) -> bool {
-    mirror.id(n).is_some_and(|id| mirror.written_now(id))
 }
 
 /// The id of `n` if the Replayer had it before this flush and keeps it where it is (not added

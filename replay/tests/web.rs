@@ -661,7 +661,9 @@ async fn an_interaction_has_its_pointer_type_and_a_touch_its_first_changed_touch
         b.dispatchEvent(new TouchEvent('touchstart', { bubbles: true, changedTouches: touches }));
         b.dispatchEvent(new TouchEvent('touchend', { bubbles: true, changedTouches: [] }));
     "#);
-    let got: Vec<(u8, Option<f64>, Option<f64>, Option<u8>)> = incrementals(before)
+    /// rrweb's interaction type, `x`, `y` and pointer type.
+    type Seen = (u8, Option<f64>, Option<f64>, Option<u8>);
+    let got: Vec<Seen> = incrementals(before)
         .iter()
         .filter_map(|i| match i {
             Incremental::MouseInteraction(m) => {

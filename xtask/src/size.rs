@@ -1307,6 +1307,12 @@ const FORM_GOAL: usize = 10_000;
 /// 18,510 B → 18,468 B (js 5,191 → 5,190, wasm 13,319 → 13,278), −42 B: whether a node was
 /// written in the current round asked by one function (`Mirror::done`) for the mutation flush's
 /// runs and the snapshot walk's resume point (`first_unwritten`), instead of written out in each.
+///
+/// `cargo xtask bench replay` after these steps, the machine loaded (load average 5–7), against
+/// the round's start in the same hour: the recorder's added time for the mutation workload at
+/// 4× CPU 379 vs 1,214 ms (0.31×) and 166 vs 784 ms (0.21×) in two runs, 445 vs 1,045 ms (0.43×)
+/// before; the longest task starting the recorder at 1× 52 ms and under 50 ms, under 50 ms
+/// before; at 4× 56 and 50 ms, 54 ms before.
 const REPLAY_CHUNK_BUDGET: usize = 18_468;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.

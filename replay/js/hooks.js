@@ -52,13 +52,15 @@ function pgListen(target, kinds, capture, callback, tag) {
 /*
  * It wraps a prototype method (or property setter) so the recorder hears about calls, with `this`.
  *
- * pgHook(proto, name, setter, callback, tag) runs callback(tag, this, arg0, result) after the
- * original and returns a function that puts the original back. It never throws, and a failing callback
- * never breaks the page's own call.
+ * pgHook(cls, name, setter, callback, tag) hooks window[cls].prototype[name], runs
+ * callback(tag, this, arg0, result) after the original and returns a function that puts the
+ * original back (a function that does nothing where there is no such class or member). It never
+ * throws, and a failing callback never breaks the page's own call.
  */
-function pgHook(proto, name, setter, callback, tag) {
+function pgHook(cls, name, setter, callback, tag) {
   var noop = function () {};
   try {
+    var proto = window[cls].prototype;
     var d = Object.getOwnPropertyDescriptor(proto, name);
     if (!d || !d.configurable) return noop;
     var patched = {};
@@ -212,6 +214,19 @@ function pgNum(v) {
 }
 
 /*
+ * An event's viewport position, the first changed touch's for a touch event (k 0: clientX, 1:
+ * clientY; 0 where there is none), or with k 2 its pointer type as rrweb's number (mouse 0, pen
+ * 1, touch 2; -1 for any other or none).
+ *
+ * pgPoint(ev, k) → number
+ */
+function pgPoint(ev, k) {
+  if (k > 1) return "mouse pen touch".split(" ").indexOf(pgGet(ev, "pointerType"));
+  var t = pgGet(ev, "changedTouches");
+  return pgNum(pgGet(t ? t[0] : ev, k ? "clientY" : "clientX"));
+}
+
+/*
  * A number property as JSON with up to three decimals (trailing zeros dropped), 0 when it is not
  * a finite number: a media element's time, volume and rate.
  *
@@ -332,6 +347,21 @@ function pgFlags(el) {
     f |= { "pg-mask": 2, "rr-mask": 2, "pg-block": 129, "rr-block": 129, "pg-ignore": 4, "rr-ignore": 4, "pg-unmask": 32 }[w];
   });
   return f | (e != null && e != "false" ? 2 : 0) | (el.hasAttribute("data-pg-unmask") ? 32 : 0);
+}
+
+/*
+ * A media interaction's data (`type` rrweb's MediaInteraction, `id` the element's): the element's
+ * time, volume and rate as pgMilli writes them, whether it is muted and loops, as JSON.
+ *
+ * pgMedia(el, type, id) → '{"source":7,"type":…,"id":…,"currentTime":…,…,"loop":…}'
+ */
+function pgMedia(el, type, id) {
+  var m = function (name) { return +pgMilli(el, name); };
+  return JSON.stringify({
+    source: 7, type: type, id: id,
+    currentTime: m("currentTime"), volume: m("volume"), playbackRate: m("playbackRate"),
+    muted: pgGet(el, "muted") === true, loop: pgGet(el, "loop") === true,
+  });
 }
 
 /*

@@ -264,7 +264,7 @@
         running = uploader;
         return loadWasm().then(function () {
           if (running !== uploader) return false;
-          // The recorder's control function (0 flush, 1 checkout, 2 stop), or a number: no recording.
+          // The recorder's control function (0 flush, 1 checkout, 2 stop), or false/null: no recording.
           var control = replay_start(uploader, options.sliceMs, options.checkoutMs);
           if (typeof control !== "function") { running = null; return false; }
           uploader.control = control;

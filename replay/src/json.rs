@@ -9,21 +9,13 @@ pub(crate) fn string(out: &mut String, s: &str) {
     pulsegate_schema::push_json_string(out, s);
 }
 
-/// Appends a non-negative integer.
-pub(crate) fn uint(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+/// Appends a non-negative integer: its leading digits first, by recursion (at most 20 deep), so
+/// no digit buffer is filled backwards and copied.
+pub(crate) fn uint(out: &mut String, n: u64) {
+    if n >= 10 {
+        uint(out, n / 10);
     }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
-    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// Appends an integer.
@@ -76,6 +68,11 @@ mod tests {
         for n in [0, 7, -12, 1_764_097_200_000, i64::MIN + 1] {
             out.clear();
             int(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+        for n in [0, 9, 10, 99, 100, 1_000_000, u64::from(u32::MAX), u64::MAX] {
+            out.clear();
+            uint(&mut out, n);
             assert_eq!(out, n.to_string());
         }
         let show = |f: fn(&mut String, f64), v| {

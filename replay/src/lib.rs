@@ -75,14 +75,15 @@ const STOP: u32 = 2;
 /// Returns the recorder's control function, `control(op)`: 0 sends everything pending to the sink
 /// now (the uploader calls it before the page hides), 1 takes a new full snapshot (a new session
 /// began, or the uploader lost events), 2 stops: pending events are written, then every listener,
-/// hook, observer and timer is removed. Returns a number instead when it cannot record: 1 when
-/// `sink` is not an object, 2 where there is no document. Never throws.
+/// hook, observer and timer is removed. Returns `false` instead when `sink` is not an object and
+/// `null` where there is no document: it does not record. Never throws. (Constants the glue's
+/// table holds already, not numbers, each of which needs a conversion import.)
 #[wasm_bindgen]
 pub fn replay_start(sink: JsValue, slice_ms: f64, checkout_ms: f64) -> JsValue {
     if !sink.is_object() {
-        return 1.into();
+        return JsValue::FALSE;
     }
-    let Some(doc) = dom::document() else { return 2.into() };
+    let Some(doc) = dom::document() else { return JsValue::NULL };
     // `undefined` arrives as NaN, which is not above 0 either.
     let or = |n: f64, default: f64| if n > 0.0 { n } else { default };
     let settings = Settings {

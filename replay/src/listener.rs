@@ -65,21 +65,19 @@ impl Listeners {
 
     /// Hooks `window[class].prototype[name]` (a method, or a setter with `setter`) as `tag`.
     pub(crate) fn hook(&mut self, class: &str, name: &str, setter: bool, tag: u32) {
-        let proto = dom::prop(&dom::prop(&dom::window(), class), "prototype");
-        if proto.is_object() {
-            let undo = pg_hook(&proto, name, setter, self.function(), tag);
-            self.remove.push(undo);
-        }
+        let undo = pg_hook(class, name, setter, self.function(), tag);
+        self.remove.push(undo);
     }
 }
 
 #[wasm_bindgen]
 extern "C" {
-    /// Wraps method (or, with `setter`, the property setter) `name` of `proto` so that
-    /// `callback(tag, this, arg0, result)` runs after the original; returns the undo function.
-    /// Defined in the chunk's JS (`replay/js/hooks.js`): wasm closures cannot see `this`.
+    /// Wraps method (or, with `setter`, the property setter) `name` of `window[class].prototype`
+    /// so that `callback(tag, this, arg0, result)` runs after the original; returns the undo
+    /// function (which does nothing where there is no such class or member). Defined in the
+    /// chunk's JS (`replay/js/hooks.js`): wasm closures cannot see `this`.
     #[wasm_bindgen(js_name = pgHook)]
-    fn pg_hook(proto: &JsValue, name: &str, setter: bool, callback: &Function, tag: u32) -> Undo;
+    fn pg_hook(class: &str, name: &str, setter: bool, callback: &Function, tag: u32) -> Undo;
 }
 
 /// How many event types `kinds` lists (separated by single spaces).

@@ -83,6 +83,11 @@ impl Mirror {
         Some(id_of(node, &self.ids)).filter(|id| *id != 0)
     }
 
+    /// The node's id, if the Replayer's page holds it now.
+    pub(crate) fn present_id(&self, node: &Node) -> Option<u32> {
+        self.id(node).filter(|id| self.present(*id))
+    }
+
     /// The id to record `node` with in the current round: its old id, unless that id was already
     /// written in this round (the node moved while a sliced snapshot was running and is met a
     /// second time), which gets a fresh one.
@@ -117,6 +122,16 @@ impl Mirror {
         self.entries
             .get(id as usize)
             .is_some_and(|e| e.parent != 0 && e.round >= self.snapshot_round)
+    }
+
+    /// Whether the Replayer's page holds `id` from before the current round (not written in it).
+    pub(crate) fn kept(&self, id: u32) -> bool {
+        self.present(id) && !self.written_now(id)
+    }
+
+    /// Whether `node` was written in the current round (a mutation flush or a snapshot).
+    pub(crate) fn done(&self, node: &Node) -> bool {
+        self.id(node).is_some_and(|id| self.written_now(id))
     }
 
     /// Whether `id` was written in the current round.

@@ -51,11 +51,10 @@ impl Default for Buffer {
 
 /// The id under which children of `parent` are added, and whether they are shadow children.
 fn parent_slot(mirror: &Mirror, parent: &Node) -> Option<(u32, bool)> {
-    if parent.node_type() == dom::FRAGMENT {
-        let host = parent.host()?;
-        return mirror.id(&host).filter(|id| mirror.present(*id)).map(|id| (id, true));
-    }
-    mirror.id(parent).filter(|id| mirror.present(*id)).map(|id| (id, false))
+    // A shadow root's children are added under its host.
+    let host = if parent.node_type() == dom::FRAGMENT { Some(parent.host()?) } else { None };
+    let id = mirror.present_id(host.as_ref().unwrap_or(parent))?;
+    Some((id, host.is_some()))
 }
 
 impl Buffer {
@@ -76,9 +75,7 @@ impl Buffer {
             // The kind without reading `type` (a string): only attribute records name an
             // attribute, and a childList record always lists a node.
             if let Some(name) = record.attribute_name().as_string() {
-                if let Some(id) = mirror.id(&target)
-                    && mirror.present(id)
-                {
+                if let Some(id) = mirror.present_id(&target) {
                     self.attributes.push((target, id, name));
                 }
                 continue;
@@ -93,9 +90,7 @@ impl Buffer {
                 {
                     continue;
                 }
-                if let Some(id) = mirror.id(&target)
-                    && mirror.present(id)
-                {
+                if let Some(id) = mirror.present_id(&target) {
                     self.texts.push((target, id));
                 }
                 continue;
@@ -125,8 +120,8 @@ impl Buffer {
 
     /// For a `<style>` (present in the Replayer): queues its `_cssText` and says so.
     fn style_of(&mut self, mirror: &Mirror, node: &Node) -> bool {
-        match mirror.id(node) {
-            Some(id) if mirror.present(id) && mirror.flags(id) & STYLE != 0 => {
+        match mirror.present_id(node) {
+            Some(id) if mirror.flags(id) & STYLE != 0 => {
                 if !self.styles.iter().any(|(_, s)| *s == id) {
                     self.styles.push((node.clone(), id));
                 }
@@ -138,10 +133,7 @@ impl Buffer {
 
     /// A node left its parent: if the Replayer has it, it leaves there too.
     fn remove(&mut self, mirror: &mut Mirror, node: &Node) {
-        let Some(id) = mirror.id(node) else { return };
-        if !mirror.present(id) {
-            return;
-        }
+        let Some(id) = mirror.present_id(node) else { return };
         let (parent, shadow) = mirror.parent_of(id);
         if parent == mirror::ROOT {
             return;
@@ -196,28 +188,26 @@ impl Buffer {
         self.removed += adds.moved;
         self.add_set.clear();
         out.push_str("],\"texts\":[");
-        let mut first = true;
         // By reference, then cleared: no owning iterator and its drop of what is left.
         for &(ref node, id) in &self.texts {
-            if !mirror.present(id) || mirror.written_now(id) {
+            if !mirror.kept(id) {
                 continue;
             }
             let value = serialize::text_value(node, mirror.flags(id));
-            id_entry(out, &mut first, id);
+            id_entry(out, id);
             out.push_str(",\"value\":");
             json::string(out, &value);
             out.push('}');
         }
         self.texts.clear();
         out.push_str("],\"attributes\":[");
-        let mut first = true;
-        write_attributes(out, &mut first, mirror, attributes, base);
+        write_attributes(out, mirror, attributes, base);
         for &(ref node, id) in &self.styles {
             if !mirror.present(id) {
                 continue;
             }
             let css = serialize::stylesheet_text(node, "style", base).unwrap_or_default();
-            id_entry(out, &mut first, id);
+            id_entry(out, id);
             out.push_str(",\"attributes\":{\"_cssText\":");
             json::string(out, &css);
             out.push_str("}}");
@@ -288,7 +278,6 @@ impl Buffer {
 /// privacy rules it has now).
 fn write_attributes(
     out: &mut String,
-    first: &mut bool,
     mirror: &Mirror,
     groups: Vec<(Node, u32, Vec<String>)>,
     base: &str,
@@ -296,7 +285,7 @@ fn write_attributes(
     for (node, id, names) in groups {
         let flags = mirror.flags(id);
         // A blocked element's placeholder keeps no attribute but its first id and class.
-        if !mirror.present(id) || mirror.written_now(id) || flags & BLOCKED != 0 {
+        if !mirror.kept(id) || flags & BLOCKED != 0 {
             continue;
         }
         let read = serialize::Element::read(&node);
@@ -326,7 +315,7 @@ fn write_attributes(
             }
         }
         if any {
-            id_entry(out, first, id);
+            id_entry(out, id);
             out.push_str(",\"attributes\":{");
             out.push_str(&entry);
             out.push_str("}}");
@@ -358,7 +347,7 @@ impl Adds<'_> {
     /// order, and the repeated `nextId` compresses away.
     fn chain(&mut self, add_set: &Set, mirror: &mut Mirror, node: &Node) {
         // A node added or written again in this flush writes its subtree itself, in order.
-        if done(mirror, node) || below_add(add_set, node) {
+        if mirror.done(node) || below_add(add_set, node) {
             return;
         }
         let Some(parent) = node.parent_node() else { return };
@@ -368,7 +357,7 @@ impl Adds<'_> {
         let mut cur = Some(start);
         while let Some(n) = cur {
             cur = if n == end { None } else { n.next_sibling() };
-            if add_set.has(&n) && !done(mirror, &n) {
+            if add_set.has(&n) && !mirror.done(&n) {
                 self.node(mirror, &n, parent_id, shadow, next);
             }
         }
@@ -412,13 +401,12 @@ impl Adds<'_> {
         // Already in the Replayer's page elsewhere (moved): take it out there first.
         let known = mirror.id(node);
         if let Some(old) = known
-            && mirror.present(old)
-            && !mirror.written_now(old)
+            && mirror.kept(old)
         {
             // (Unless its old parent has left, or was written again in this flush: it left with
             // the Replayer's old copy of that parent.)
             let (p, s) = mirror.parent_of(old);
-            if mirror.present(p) && !mirror.written_now(p) {
+            if mirror.kept(p) {
                 push_remove(self.removes, p, old, s);
                 self.moved += 1;
             }
@@ -496,23 +484,18 @@ fn below_add(add_set: &Set, n: &Node) -> bool {
     false
 }
 
-/// Whether `n` was written in the current flush.
-fn done(mirror: &Mirror, n: &Node) -> bool {
-    mirror.id(n).is_some_and(|id| mirror.written_now(id))
-}
-
 /// The id of `n` if the Replayer had it before this flush and keeps it where it is (not added
 /// again): runs of new siblings end there.
 fn anchor(add_set: &Set, mirror: &Mirror, n: &Node) -> Option<u32> {
-    mirror.id(n).filter(|id| mirror.present(*id) && !mirror.written_now(*id) && !add_set.has(n))
+    mirror.id(n).filter(|id| mirror.kept(*id) && !add_set.has(n))
 }
 
-/// Opens a `{"id":…` entry of a list, after a comma unless it is the `first`.
-fn id_entry(out: &mut String, first: &mut bool, id: u32) {
-    if !*first {
+/// Opens a `{"id":…` entry of a list, after a comma unless it is the first (the list's `[` is
+/// the text's last byte).
+fn id_entry(out: &mut String, id: u32) {
+    if !out.ends_with('[') {
         out.push(',');
     }
-    *first = false;
     out.push_str("{\"id\":");
     json::uint(out, u64::from(id));
 }

@@ -72,8 +72,8 @@ pub(crate) struct Recorder {
     /// Scrolled nodes and whether the viewport was resized, waiting for the throttle timer.
     pub(crate) scrolls: Vec<(Node, u32)>,
     pub(crate) resized: bool,
-    /// Last recorded value per input id, so repeats are not sent.
-    pub(crate) last_input: Vec<(u32, String, bool)>,
+    /// Last input event data per input id, so repeats are not sent.
+    pub(crate) last_input: Vec<(u32, String)>,
 }
 
 impl Sink {
@@ -127,7 +127,7 @@ impl Recorder {
     }
 
     /// `{"type":…,"timestamp":…,"data":` for an event stamped now.
-    fn head(&mut self, ty: u8) -> String {
+    pub(crate) fn head(&mut self, ty: u8) -> String {
         let ts = self.stamp();
         let mut text = String::with_capacity(64);
         text.push_str("{\"type\":");
@@ -147,7 +147,7 @@ impl Recorder {
 
     /// Emits an event written in place after its [`Self::head`]: closes it and hands it on (a
     /// mutation's megabyte is not copied behind a head).
-    fn emit_event(&mut self, ty: u8, mut text: String) {
+    pub(crate) fn emit_event(&mut self, ty: u8, mut text: String) {
         text.push('}');
         if ty == INCREMENTAL {
             self.since_snapshot += 1;

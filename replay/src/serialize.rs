@@ -70,8 +70,7 @@ pub(crate) fn node(out: &mut String, node: &Node, at: Place, base: &str) -> Writ
                 _ => (3, text_value(node, flags)),
             };
             open(out, kind);
-            out.push(',');
-            json::key(out, "textContent");
+            out.push_str(",\"textContent\":");
             json::string(out, &text);
             out.push('}');
             Written::Closed(flags)
@@ -201,8 +200,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     let read = Element::read(el);
     let tag = read.tag.as_str();
     let flags = element_flags(el, tag, parent_flags);
-    out.push(',');
-    json::key(out, "tagName");
+    out.push_str(",\"tagName\":");
     json::string(out, tag);
     if flags & SVG != 0 {
         out.push_str(",\"isSVG\":true");
@@ -211,12 +209,11 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         out.push_str(",\"isShadowHost\":true");
     }
     out.push_str(",\"attributes\":{");
-    let mut first = true;
-    let mut attr = |out: &mut String, name: &str| {
-        if !first {
+    // A comma before each attribute but the first (after the object's `{`).
+    let attr = |out: &mut String, name: &str| {
+        if !out.ends_with('{') {
             out.push(',');
         }
-        first = false;
         json::key(out, name);
     };
     if flags & BLOCKED != 0 {

@@ -138,7 +138,7 @@ impl Walk {
 fn first_unwritten(mirror: &Mirror, container: &Node) -> Option<Node> {
     let mut next = container.first_child();
     while let Some(node) = next {
-        if mirror.id(&node).is_none_or(|id| !mirror.written_now(id)) {
+        if !mirror.done(&node) {
             return Some(node);
         }
         next = node.next_sibling();

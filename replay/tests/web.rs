@@ -29,7 +29,7 @@ thread_local! {
 
 /// Starts recording with `options` (`{ sink, sliceMs?, checkoutMs? }`, handed to
 /// `crate::replay_start` as the chunk's JS hands them: missing times as `undefined`, i.e. NaN);
-/// 0 when it records, else its code.
+/// 0 when it records, 1 when it answered `false` (no sink), 2 when `null` (no document).
 fn replay_start(options: &JsValue) -> u32 {
     let get = |name: &str| Reflect::get(options, &name.into()).unwrap();
     let time = |name: &str| get(name).as_f64().unwrap_or(f64::NAN);
@@ -39,7 +39,9 @@ fn replay_start(options: &JsValue) -> u32 {
             CONTROL.with(|c| *c.borrow_mut() = Some(control));
             0
         }
-        Err(code) => code.as_f64().expect("a control function or a code") as u32,
+        Err(code) if code == JsValue::FALSE => 1,
+        Err(code) if code.is_null() => 2,
+        Err(code) => panic!("neither a control function nor false or null: {code:?}"),
     }
 }
 
@@ -82,7 +84,7 @@ use wasm_bindgen::JsCast as _;
 /// A sink that keeps what the recorder writes, in `window.__sink.parts`.
 fn sink() -> JsValue {
     js(&format!(
-        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet; globalThis.pgAttrs = pgAttrs; globalThis.pgGet = pgGet; globalThis.pgObserve = pgObserve; globalThis.pgObserver = pgObserver; globalThis.pgOrigin = pgOrigin; globalThis.pgSrcset = pgSrcset; globalThis.pgMilli = pgMilli; globalThis.pgNum = pgNum; globalThis.pgMaskAll = pgMaskAll; globalThis.pgHref = pgHref; globalThis.pgMask = pgMask; globalThis.pgText = pgText; globalThis.pgValue = pgValue; globalThis.pgInput = pgInput; globalThis.pgFlags = pgFlags; globalThis.pgRadios = pgRadios; globalThis.pgMeta = pgMeta;",
+        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet; globalThis.pgAttrs = pgAttrs; globalThis.pgGet = pgGet; globalThis.pgObserve = pgObserve; globalThis.pgObserver = pgObserver; globalThis.pgOrigin = pgOrigin; globalThis.pgSrcset = pgSrcset; globalThis.pgMilli = pgMilli; globalThis.pgNum = pgNum; globalThis.pgMaskAll = pgMaskAll; globalThis.pgHref = pgHref; globalThis.pgMask = pgMask; globalThis.pgText = pgText; globalThis.pgValue = pgValue; globalThis.pgInput = pgInput; globalThis.pgFlags = pgFlags; globalThis.pgRadios = pgRadios; globalThis.pgMeta = pgMeta; globalThis.pgPoint = pgPoint; globalThis.pgMedia = pgMedia;",
         include_str!("../js/hooks.js")
     ));
     js(
@@ -211,6 +213,37 @@ const PAGE: &str = r#"<p id="t">Mail jane@example.com or call 555 123 4567, from
 <a id="a" href="/next?x=1" title="tel 0151 2345678">next</a>
 <script id="sc">var secret = 1;</script><style id="st">.x { background: url(img.png) }</style>
 <div id="host"></div>"#;
+
+#[wasm_bindgen_test]
+async fn a_sink_that_is_not_an_object_records_nothing() {
+    replay_stop();
+    for sink in [JsValue::UNDEFINED, JsValue::NULL, JsValue::from(7), JsValue::from("sink")] {
+        let options = js_sys::Object::new();
+        Reflect::set(&options, &"sink".into(), &sink).unwrap();
+        assert_eq!(replay_start(&options), 1, "{sink:?} is no sink");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_hook_of_a_missing_class_or_member_does_nothing_and_one_that_exists_is_undone() {
+    sink();
+    let hooked = js(r#"
+        const calls = [];
+        const f = (tag, self, a) => calls.push([tag, a]);
+        const missing = [pgHook("NoSuchClass", "x", false, f, 1), pgHook("CSSStyleSheet", "noSuchMethod", false, f, 2), pgHook("HTMLInputElement", "noSuchSetter", true, f, 3)];
+        missing.forEach((undo) => undo());
+        const native = CSSStyleSheet.prototype.insertRule;
+        const undo = pgHook("CSSStyleSheet", "insertRule", false, f, 4);
+        const sheet = new CSSStyleSheet();
+        sheet.insertRule("p { color: red }", 0);
+        const wrapped = CSSStyleSheet.prototype.insertRule !== native;
+        undo();
+        return [calls.length === 1 && calls[0][0] === 4 && calls[0][1] === "p { color: red }", wrapped, CSSStyleSheet.prototype.insertRule === native];
+    "#);
+    let hooked: js_sys::Array = hooked.unchecked_into();
+    let got: Vec<Option<bool>> = hooked.iter().map(|v| v.as_bool()).collect();
+    assert_eq!(got, [Some(true); 3], "called once with its tag and argument, wrapped, put back");
+}
 
 #[wasm_bindgen_test]
 async fn the_snapshot_is_rrweb_shaped_and_masked() {
@@ -612,6 +645,47 @@ async fn each_dom_event_kind_reaches_its_observer_with_rrwebs_code() {
         })
         .collect();
     assert_eq!(moves, [(1, 5.0), (6, 7.0)], "a mouse move, then a touch move");
+    replay_stop();
+}
+
+#[wasm_bindgen_test]
+async fn an_interaction_has_its_pointer_type_and_a_touch_its_first_changed_touchs_position() {
+    record(r#"<button id="b">b</button>"#, 1000.0).await;
+    let before = events().len();
+    js(r#"
+        const b = document.getElementById('b');
+        for (const [t, p] of [['mousedown', 'mouse'], ['mouseup', 'pen'], ['click', 'touch'], ['dblclick', 'other'], ['contextmenu', '']]) {
+            b.dispatchEvent(new PointerEvent(t, { bubbles: true, clientX: 3, clientY: 4, pointerType: p }));
+        }
+        const touches = [new Touch({ identifier: 1, target: b, clientX: 11, clientY: 12 }), new Touch({ identifier: 2, target: b, clientX: 13, clientY: 14 })];
+        b.dispatchEvent(new TouchEvent('touchstart', { bubbles: true, changedTouches: touches }));
+        b.dispatchEvent(new TouchEvent('touchend', { bubbles: true, changedTouches: [] }));
+    "#);
+    /// rrweb's interaction type, `x`, `y` and pointer type.
+    type Seen = (u8, Option<f64>, Option<f64>, Option<u8>);
+    let got: Vec<Seen> = incrementals(before)
+        .iter()
+        .filter_map(|i| match i {
+            Incremental::MouseInteraction(m) => {
+                Some((m.kind as u8, m.x, m.y, m.pointer_type.map(|p| p as u8)))
+            }
+            _ => None,
+        })
+        .collect();
+    let at = (Some(3.0), Some(4.0));
+    assert_eq!(
+        got,
+        [
+            (1, at.0, at.1, Some(0)),
+            (0, at.0, at.1, Some(1)),
+            (2, at.0, at.1, Some(2)),
+            (4, at.0, at.1, None),
+            (3, at.0, at.1, None),
+            (7, Some(11.0), Some(12.0), None),
+            (9, Some(0.0), Some(0.0), None),
+        ],
+        "mouse, pen and touch by number, no other; a touch at its first changed touch, none at 0"
+    );
     replay_stop();
 }
 
@@ -1477,6 +1551,30 @@ async fn privacy_classes_and_contenteditable_are_read_as_written() {
         })
         .collect();
     assert_eq!(got, [ids[2]], "only the field outside .rr-ignore and .pg-ignore");
+    replay_stop();
+}
+
+/// A value set again as it was is not sent again; a change of value or of checked state is.
+#[wasm_bindgen_test]
+async fn a_repeated_input_value_is_sent_once() {
+    record(r#"<input id="d" data-pg-unmask><input id="c" type="checkbox" value="v">"#, 1000.0)
+        .await;
+    let before = events().len();
+    js(r#"
+        const d = document.getElementById('d'), c = document.getElementById('c');
+        d.value = 'x'; d.value = 'x'; d.value = 'y'; d.value = 'x';
+        c.checked = true; c.checked = true; c.checked = false;
+    "#);
+    sleep(20).await;
+    let got: Vec<(String, bool)> = incrementals(before)
+        .iter()
+        .filter_map(|i| match i {
+            Incremental::Input(input) => Some((input.text.clone(), input.is_checked)),
+            _ => None,
+        })
+        .collect();
+    let want = [("x", false), ("y", false), ("x", false), ("v", true), ("v", false)];
+    assert_eq!(got, want.map(|(t, c)| (t.to_owned(), c)));
     replay_stop();
 }
 

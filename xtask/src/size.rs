@@ -1365,7 +1365,95 @@ const FORM_GOAL: usize = 10_000;
 /// `TextEncoder.encode` and one copy (`sdk.rs`'s `DEAD_GLUE`; see [`FIRST_PAGEVIEW_BUDGET`]).
 /// 18,733 B → 18,700 B (js 4,895 → 4,862), −33 B: its pointer and length written back through
 /// one `Int32Array` view instead of the glue's `DataView`.
-const REPLAY_CHUNK_BUDGET: usize = 18_700;
+///
+/// 18,831 B → 18,801 B (js 4,993 → 4,989, wasm 13,838 → 13,812), −30 B: `replay_start` answers
+/// `false` (the sink is not an object) or `null` (no document) when it cannot record, constants
+/// the glue's externref table holds already, instead of the numbers 1 and 2, each made a JS
+/// value by a conversion import (`F64 -> Externref`) of its own. The chunk's JS only asks
+/// whether it got a function; a browser test pins `false` for four kinds of non-object sink.
+///
+/// 18,801 B → 18,778 B (js 4,989 → 5,005, wasm 13,812 → 13,773), −23 B: a prototype hook named
+/// by its class (`pgHook(cls, name, …)` reads `window[cls].prototype` inside its `try`) instead
+/// of the prototype read by the wasm (two `pgGet`s, the window and an `is_object` test, and the
+/// name `prototype` in its data). A browser test pins a missing class, method and setter (an
+/// undo that does nothing) and a hook that is called, then undone.
+///
+/// 18,778 B → 18,755 B (js 5,005 → 5,084, wasm 13,773 → 13,671), −23 B: a mouse or touch
+/// event's `clientX`/`clientY` (the first changed touch's for a touch event) and its pointer
+/// type as rrweb's number read by one JS function (`pgPoint(ev, k)`, through `pgGet` and `pgNum`
+/// as before) instead of four `pgGet`s, two `is_object` tests and a match on the type's text in
+/// the wasm; the names and the three types left its data. (The types as an array literal
+/// instead of one split text: −21 B.) A browser test pins mouse, pen, touch, other and none,
+/// and a touch event's first changed touch and an empty list.
+///
+/// 18,755 B → 18,724 B (js 5,084 → 5,190, wasm 13,671 → 13,534), −31 B: a media interaction's
+/// data written whole by one JS function (`pgMedia(el, type, id)`: `JSON.stringify` of the
+/// time, volume and rate as `pgMilli` writes them, `muted` and `loop` read by `pgGet`) instead
+/// of three `pgMilli` and two `pgGet` calls with their names and keys in the wasm. The browser
+/// tests of the media state and of three decimals pin it. (Measured after it and not kept: an
+/// element's `rr_mediaState`, `rr_mediaCurrentTime` and scroll offset written by one JS function
+/// as JSON entries, −1 B, and +5 B with a `for … of` over the two scroll names; a viewport
+/// resize's data written by `pgMeta(true)`, +13 B; a field's whole input event written by one JS
+/// function with the radio test in `pgRadios`, +38 B.)
+///
+/// 18,724 B → 18,713 B (wasm 13,534 → 13,522), −11 B: the last input event of each field kept
+/// as its data text, compared whole (its id, text and checked state) and moved in after it is
+/// sent, instead of the text and the checked flag kept apart and compared before the data is
+/// written (the data cloned into the list measured +136 B). A browser test pins that a value or
+/// state set again as it was is sent once. (Measured after it and not kept: a listener's target
+/// and id found by one function for the scroll and media observers, which read the event's
+/// origin twice, ±0 B.)
+///
+/// 18,713 B → 18,635 B (wasm 13,522 → 13,444), −78 B: `json::uint` writes the leading digits
+/// first by recursion (at most 20 deep) instead of filling a 20-byte buffer backwards and
+/// copying it out, a loop the optimizer had inlined into its callers. A native test pins powers
+/// of ten and `u64::MAX`. (Measured after it and not kept: the schema's escaper writing a
+/// control character's `\u000`/`\u001` by its high bit instead of a second hex digit looked up,
+/// +2 B here and +9 B for `tracker.js`.)
+///
+/// 18,635 B → 18,624 B (wasm 13,444 → 13,434), −11 B: the waiting pointer positions walked by
+/// reference and the list cleared after, a comma before each but the first told by the text's
+/// last byte, instead of taken out and walked by an owning, counting iterator.
+///
+/// 18,624 B → 18,599 B (js 5,190 → 5,191, wasm 13,434 → 13,408), −25 B: the same for the
+/// mutation event's text and attribute entries (`id_entry`: a comma unless the list's `[` is the
+/// text's last byte), −16 B, and a snapshot or added element's attributes (unless the object's
+/// `{` is), −9 B, instead of a `first` flag carried along. (Measured and not kept: a changed
+/// attribute entry's `any` flag told by its text being empty, +15 B.)
+///
+/// 18,599 B → 18,587 B (wasm 13,408 → 13,396), −12 B: pointer positions, interactions, scrolls,
+/// resizes and style rules written in place after their event's head (`head`, `emit_event`), as
+/// the mutation event is, instead of into a text of their own copied behind the head by `emit`.
+///
+/// 18,587 B → 18,580 B (wasm 13,396 → 13,389), −7 B: a node's `"tagName"` and `"textContent"`
+/// keys written as the literal text they are instead of escaped by `json::key`.
+///
+/// 18,580 B → 18,570 B (wasm 13,389 → 13,379), −10 B: the slot a mutation adds under (its
+/// parent, a shadow root's host) looked up by one id test instead of one for each kind.
+///
+/// 18,570 B → 18,546 B (js 5,191 → 5,189, wasm 13,379 → 13,357), −24 B: a node's id when the
+/// Replayer's page holds it found by one function (`Mirror::present_id`) for the mutation
+/// buffer's records, removals, `<style>` changes and parent slots, the style rule, input and
+/// pointer observers, instead of `id` and `present` written out at each.
+///
+/// 18,546 B → 18,510 B (js 5,189 → 5,191, wasm 13,357 → 13,319), −36 B: whether the Replayer's
+/// page holds an id from before the current flush asked by one function (`Mirror::kept`: present
+/// and not written now) for changed texts and attributes, a moved node and its old parent, and
+/// the anchors of a run of new siblings.
+///
+/// 18,510 B → 18,468 B (js 5,191 → 5,190, wasm 13,319 → 13,278), −42 B: whether a node was
+/// written in the current round asked by one function (`Mirror::done`) for the mutation flush's
+/// runs and the snapshot walk's resume point (`first_unwritten`), instead of written out in each.
+///
+/// `cargo xtask bench replay` after these steps, the machine loaded (load average 5–7), against
+/// the round's start in the same hour: the recorder's added time for the mutation workload at
+/// 4× CPU 379 vs 1,214 ms (0.31×) and 166 vs 784 ms (0.21×) in two runs, 445 vs 1,045 ms (0.43×)
+/// before; the longest task starting the recorder at 1× 52 ms and under 50 ms, under 50 ms
+/// before; at 4× 56 and 50 ms, 54 ms before.
+///
+/// Merged with the tracker's round of the same stop (the glue steps above): 18,336 B (js
+/// 5,058, wasm 13,278), 0.77× `@rrweb/record`.
+const REPLAY_CHUNK_BUDGET: usize = 18_336;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

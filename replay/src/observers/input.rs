@@ -62,9 +62,9 @@ impl Recorder {
         if el.node_type() != dom::ELEMENT {
             return;
         }
-        let Some(id) = self.mirror.id(el) else { return };
+        let Some(id) = self.mirror.present_id(el) else { return };
         let flags = self.mirror.flags(id);
-        if !self.mirror.present(id) || events_dropped(flags) {
+        if events_dropped(flags) {
             return;
         }
         let tag = dom::string(el.local_name());
@@ -82,14 +82,6 @@ impl Recorder {
             };
             value
         };
-        let last = self.last_input.iter().position(|(i, _, _)| *i == id);
-        if let Some(i) = last
-            && let Some((_, t, c)) = self.last_input.get(i)
-            && *t == text
-            && *c == checked
-        {
-            return;
-        }
         let mut data = String::from("{\"source\":5,\"id\":");
         json::uint(&mut data, u64::from(id));
         data.push_str(",\"text\":");
@@ -97,11 +89,18 @@ impl Recorder {
         data.push_str(",\"isChecked\":");
         data.push_str(if checked { "true" } else { "false" });
         data.push('}');
-        match last.and_then(|i| self.last_input.get_mut(i)) {
-            Some(entry) => *entry = (id, text, checked),
-            None => self.last_input.push((id, text, checked)),
+        // The same value and state as last time (the same event data): not sent again.
+        let last = self.last_input.iter().position(|(i, _)| *i == id);
+        if let Some(i) = last
+            && self.last_input.get(i).is_some_and(|(_, l)| *l == data)
+        {
+            return;
         }
         self.emit(INCREMENTAL, &data);
+        match last.and_then(|i| self.last_input.get_mut(i)) {
+            Some(entry) => entry.1 = data,
+            None => self.last_input.push((id, data)),
+        }
         if group && kind == "radio" && checked {
             let others = radios(el);
             for i in 0..others.length() {

@@ -1,9 +1,6 @@
 //! `<video>` and `<audio>` play, pause, seek, volume and rate changes (source 7).
 
-use alloc::string::String;
-
-use super::super::dom::{self, Ev};
-use super::super::json;
+use super::super::dom::{self, Ev, Node};
 use super::super::recorder::{INCREMENTAL, Recorder};
 
 /// The DOM events listened to (on the document, capturing), in tag order: rrweb's
@@ -15,25 +12,18 @@ pub(super) fn dispatch(r: &mut Recorder, tag: u32, ev: &Ev) {
     r.on_media(ev, tag);
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The interaction's data as JSON, `{"source":7,"type":…,"id":…,…}`: the element's time,
+    /// volume and rate to three decimals, `muted` and `loop` (`replay/js/hooks.js`).
+    #[wasm_bindgen(js_name = pgMedia)]
+    fn media(el: &Node, code: u32, id: u32) -> wasm_bindgen::JsValue;
+}
+
 impl Recorder {
     fn on_media(&mut self, ev: &Ev, code: u32) {
         let Some(id) = self.target_id(ev) else { return };
         let Some(el) = dom::origin(ev) else { return };
-        let mut data = String::from("{\"source\":7,\"type\":");
-        json::uint(&mut data, u64::from(code));
-        data.push_str(",\"id\":");
-        json::uint(&mut data, u64::from(id));
-        for key in &["currentTime", "volume", "playbackRate"] {
-            data.push(',');
-            json::key(&mut data, key);
-            data.push_str(&dom::string(dom::milli(&el, key)));
-        }
-        for key in &["muted", "loop"] {
-            data.push(',');
-            json::key(&mut data, key);
-            data.push_str(if dom::is_true(&el, key) { "true" } else { "false" });
-        }
-        data.push('}');
-        self.emit(INCREMENTAL, &data);
+        self.emit(INCREMENTAL, &dom::string(media(&el, code, id)));
     }
 }

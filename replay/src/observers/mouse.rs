@@ -1,10 +1,6 @@
 //! Pointer moves (sources 1 and 6: sampled every 50 ms, sent every 500 ms) and mouse and touch
 //! interactions (source 2).
 
-use alloc::string::String;
-
-use wasm_bindgen::JsValue;
-
 use super::super::dom::{self, Ev};
 use super::super::json;
 use super::super::listener::Timer;
@@ -34,21 +30,25 @@ pub(super) fn dispatch(r: &mut Recorder, tag: u32, ev: &Ev) {
     }
 }
 
-/// The event's viewport position (the first changed touch for touch events).
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The event's `clientX` (`k` 0) or `clientY` (1), the first changed touch's for touch events,
+    /// or (2) its pointer type as rrweb's number, -1 for none (`replay/js/hooks.js`).
+    #[wasm_bindgen(js_name = pgPoint)]
+    fn point(ev: &Ev, k: u32) -> f64;
+}
+
+/// The event's viewport position (the first changed touch's for touch events).
 fn position(ev: &Ev) -> (f64, f64) {
-    let touches = dom::prop(ev, "changedTouches");
-    // The touch's or the event's own `clientX`/`clientY`, one read for both.
-    let touch = if touches.is_object() { dom::prop(&touches, "0") } else { JsValue::UNDEFINED };
-    let at = if touches.is_object() { &touch } else { ev.as_ref() };
-    (dom::num(at, "clientX"), dom::num(at, "clientY"))
+    (point(ev, 0), point(ev, 1))
 }
 
 impl Recorder {
     /// The id of an event's target when the Replayer has it and its events are recorded.
     pub(crate) fn target_id(&self, ev: &Ev) -> Option<u32> {
         let target = dom::origin(ev)?;
-        let id = self.mirror.id(&target)?;
-        (self.mirror.present(id) && !events_dropped(self.mirror.flags(id))).then_some(id)
+        let id = self.mirror.present_id(&target)?;
+        (!events_dropped(self.mirror.flags(id))).then_some(id)
     }
 
     fn on_move(&mut self, ev: &Ev, source: u8) {
@@ -72,12 +72,14 @@ impl Recorder {
         if self.moves.is_empty() {
             return;
         }
+        let mut data = self.head(INCREMENTAL);
         let now = dom::date_now();
-        let mut data = String::from("{\"source\":");
+        data.push_str("{\"source\":");
         json::uint(&mut data, u64::from(self.moves_source));
         data.push_str(",\"positions\":[");
-        for (i, (x, y, id, at)) in core::mem::take(&mut self.moves).into_iter().enumerate() {
-            if i > 0 {
+        // By reference, then cleared: no owning iterator.
+        for &(x, y, id, at) in &self.moves {
+            if !data.ends_with('[') {
                 data.push(',');
             }
             data.push_str("{\"x\":");
@@ -90,13 +92,15 @@ impl Recorder {
             json::round(&mut data, (at - now).min(0.0));
             data.push('}');
         }
+        self.moves.clear();
         data.push_str("]}");
-        self.emit(INCREMENTAL, &data);
+        self.emit_event(INCREMENTAL, data);
     }
 
     fn on_interaction(&mut self, ev: &Ev, code: u32) {
         let Some(id) = self.target_id(ev) else { return };
-        let mut data = String::from("{\"source\":2,\"type\":");
+        let mut data = self.head(INCREMENTAL);
+        data.push_str("{\"source\":2,\"type\":");
         json::uint(&mut data, u64::from(code));
         data.push_str(",\"id\":");
         json::uint(&mut data, u64::from(id));
@@ -106,18 +110,13 @@ impl Recorder {
             json::round(&mut data, x);
             data.push_str(",\"y\":");
             json::round(&mut data, y);
-            let pointer = match dom::text(ev, "pointerType").as_str() {
-                "mouse" => Some("0"),
-                "pen" => Some("1"),
-                "touch" => Some("2"),
-                _ => None,
-            };
-            if let Some(p) = pointer {
+            let pointer = point(ev, 2);
+            if pointer >= 0.0 {
                 data.push_str(",\"pointerType\":");
-                data.push_str(p);
+                json::uint(&mut data, pointer as u64);
             }
         }
         data.push('}');
-        self.emit(INCREMENTAL, &data);
+        self.emit_event(INCREMENTAL, data);
     }
 }

@@ -1,8 +1,6 @@
 //! Scroll (source 3) and viewport resize (source 4), both throttled: what changed within 100 ms
 //! is sent once, with the positions and size at that moment.
 
-use alloc::string::String;
-
 use super::super::dom::{self, Ev, Node};
 use super::super::json;
 use super::super::listener::{Listeners, Timer};
@@ -55,22 +53,24 @@ impl Recorder {
                 (&node, ["scrollLeft", "scrollTop"])
             };
             let (x, y) = (dom::num(on, keys[0]), dom::num(on, keys[1]));
-            let mut data = String::from("{\"source\":3,\"id\":");
+            let mut data = self.head(INCREMENTAL);
+            data.push_str("{\"source\":3,\"id\":");
             json::uint(&mut data, u64::from(id));
             data.push_str(",\"x\":");
             json::round(&mut data, x);
             data.push_str(",\"y\":");
             json::round(&mut data, y);
             data.push('}');
-            self.emit(INCREMENTAL, &data);
+            self.emit_event(INCREMENTAL, data);
         }
         if core::mem::take(&mut self.resized) {
-            let mut data = String::from("{\"source\":4,\"width\":");
+            let mut data = self.head(INCREMENTAL);
+            data.push_str("{\"source\":4,\"width\":");
             json::round(&mut data, dom::num(&win, "innerWidth"));
             data.push_str(",\"height\":");
             json::round(&mut data, dom::num(&win, "innerHeight"));
             data.push('}');
-            self.emit(INCREMENTAL, &data);
+            self.emit_event(INCREMENTAL, data);
         }
     }
 }

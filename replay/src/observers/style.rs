@@ -1,8 +1,6 @@
 //! Style rules inserted or deleted through the CSSOM (source 8): `insertRule` and `deleteRule`
 //! of `CSSStyleSheet` are hooked; the rule's sheet names its `<style>` or `<link>` node.
 
-use alloc::string::String;
-
 use wasm_bindgen::JsValue;
 
 use super::super::dom;
@@ -39,12 +37,10 @@ impl Recorder {
     /// `rule` inserted at `index` (the index `insertRule` returned), or deleted from `index`.
     fn on_rule(&mut self, sheet: &JsValue, rule: Option<&JsValue>, index: &JsValue) {
         let Some(owner) = dom::node(dom::prop(sheet, "ownerNode")) else { return };
-        let Some(id) = self.mirror.id(&owner) else { return };
-        if !self.mirror.present(id) {
-            return;
-        }
+        let Some(id) = self.mirror.present_id(&owner) else { return };
         let index = dom::number(index);
-        let mut data = String::from("{\"source\":8,\"id\":");
+        let mut data = self.head(INCREMENTAL);
+        data.push_str("{\"source\":8,\"id\":");
         json::uint(&mut data, u64::from(id));
         match rule.and_then(JsValue::as_string) {
             Some(rule) => {
@@ -56,6 +52,6 @@ impl Recorder {
         }
         json::round(&mut data, index);
         data.push_str("}]}");
-        self.emit(INCREMENTAL, &data);
+        self.emit_event(INCREMENTAL, data);
     }
 }

@@ -6,6 +6,9 @@
  * one. A property is several times cheaper to set than a WeakMap entry, and leaves the GC no
  * ephemeron to trace; a symbol key is invisible to for-in, Object.keys and JSON.stringify. A
  * node that takes no property (made non-extensible by the page) gets its id in a WeakMap.
+ *
+ * The recorder hands every flag (`capture`, `setter`, `all`, `unmask`) as a number, non-zero for
+ * yes, and counts and tags as numbers too: the glue then passes them on as they are.
  */
 function pgIds() {
   return { s: Symbol("pulsegate.id"), w: new WeakMap(), n: 0 };

@@ -21,14 +21,14 @@ extern "C" {
     /// `callback(tag + i, event)`, `i` the kind's position; returns the function that removes
     /// them. Defined in the chunk's JS (`replay/js/hooks.js`).
     #[wasm_bindgen(js_name = pgListen)]
-    fn pg_listen(target: &Node, kinds: &str, capture: bool, callback: &Function, tag: u32) -> Undo;
+    fn pg_listen(target: &Node, kinds: &str, capture: i32, callback: &Function, tag: i32) -> Undo;
 }
 
 #[wasm_bindgen]
 extern "C" {
     /// A `MutationObserver` whose records reach `callback(tag, records)` (`replay/js/hooks.js`).
     #[wasm_bindgen(js_name = pgObserver)]
-    fn pg_observer(callback: &Function, tag: u32) -> MutationObserver;
+    fn pg_observer(callback: &Function, tag: i32) -> MutationObserver;
 }
 
 /// The recorder's listeners, mutation observer and prototype hooks: one closure serves them all,
@@ -53,19 +53,19 @@ impl Listeners {
 
     /// A mutation observer that hands the handler its records with `tag`.
     pub(crate) fn mutation_observer(&self, tag: u32) -> MutationObserver {
-        pg_observer(self.function(), tag)
+        pg_observer(self.function(), tag as i32)
     }
 
     /// Listens to each of `kinds` (event types separated by spaces) on `target` (in the capture
     /// phase when `capture`); the handler gets them with `tag` plus the kind's position.
     pub(crate) fn listen(&mut self, target: &Node, kinds: &str, capture: bool, tag: u32) {
-        let undo = pg_listen(target, kinds, capture, self.function(), tag);
+        let undo = pg_listen(target, kinds, i32::from(capture), self.function(), tag as i32);
         self.remove.push(undo);
     }
 
     /// Hooks `window[class].prototype[name]` (a method, or a setter with `setter`) as `tag`.
     pub(crate) fn hook(&mut self, class: &str, name: &str, setter: bool, tag: u32) {
-        let undo = pg_hook(class, name, setter, self.function(), tag);
+        let undo = pg_hook(class, name, i32::from(setter), self.function(), tag as i32);
         self.remove.push(undo);
     }
 }
@@ -77,7 +77,7 @@ extern "C" {
     /// function (which does nothing where there is no such class or member). Defined in the
     /// chunk's JS (`replay/js/hooks.js`): wasm closures cannot see `this`.
     #[wasm_bindgen(js_name = pgHook)]
-    fn pg_hook(class: &str, name: &str, setter: bool, callback: &Function, tag: u32) -> Undo;
+    fn pg_hook(class: &str, name: &str, setter: i32, callback: &Function, tag: i32) -> Undo;
 }
 
 /// How many event types `kinds` lists (separated by single spaces).
@@ -105,7 +105,7 @@ impl Drop for Listeners {
 extern "C" {
     /// `setTimeout(callback, ms, which)`: the callback gets `which`.
     #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout_with(callback: &Function, ms: u32, which: u32) -> i32;
+    fn set_timeout_with(callback: &Function, ms: i32, which: i32) -> i32;
 }
 
 /// The tag of the first timer in the listeners' closure (above every listener's and hook's).
@@ -154,7 +154,8 @@ impl Timers {
         if let Some(slot) = self.ids.get_mut(timer as usize)
             && slot.is_none()
         {
-            *slot = Some(set_timeout_with(&self.callback, ms, TIMER + timer as u32));
+            *slot =
+                Some(set_timeout_with(&self.callback, ms as i32, (TIMER + timer as u32) as i32));
         }
     }
 

@@ -36,7 +36,7 @@ extern "C" {
     /// in (`unmask`) and is not sensitive, else one `*` per character. A browser test pins each
     /// kind of field.
     #[wasm_bindgen(js_name = pgInput)]
-    pub(crate) fn input_value(el: &super::dom::Node, unmask: bool) -> wasm_bindgen::JsValue;
+    pub(crate) fn input_value(el: &super::dom::Node, unmask: i32) -> wasm_bindgen::JsValue;
 }
 
 #[cfg(all(test, not(target_family = "wasm")))]

@@ -19,7 +19,7 @@ extern "C" {
     #[wasm_bindgen(js_name = pgIdOf)]
     fn id_of(node: &Node, book: &JsValue) -> u32;
     #[wasm_bindgen(js_name = pgSetId)]
-    fn set_id(node: &Node, book: &JsValue, id: u32);
+    fn set_id(node: &Node, book: &JsValue, id: i32);
 }
 
 /// Children of this element are not recorded (`.pg-block`, `<textarea>`, `<iframe>`).
@@ -105,7 +105,7 @@ impl Mirror {
         }
         let id = self.entries.len() as u32;
         self.entries.push(Entry::default());
-        set_id(node, &self.ids, id);
+        set_id(node, &self.ids, id as i32);
         id
     }
 

@@ -65,7 +65,7 @@ pub(crate) fn node(out: &mut String, node: &Node, at: Place, base: &str) -> Writ
         dom::TEXT | dom::CDATA | dom::COMMENT => {
             let flags = inherited | parent_flags & (STYLE | SCRIPT);
             let (kind, text) = match ty {
-                dom::COMMENT => (5, masked_text(node, false)),
+                dom::COMMENT => (5, masked_text(node, 0)),
                 dom::CDATA => (4, String::new()),
                 _ => (3, text_value(node, flags)),
             };
@@ -106,7 +106,7 @@ pub(crate) fn text_value(node: &Node, flags: u8) -> String {
     if flags & (STYLE | SCRIPT) != 0 {
         String::new()
     } else {
-        masked_text(node, flags & MASK_TEXT != 0)
+        masked_text(node, i32::from(flags & MASK_TEXT))
     }
 }
 
@@ -117,7 +117,7 @@ extern "C" {
     /// every import here that hands back text, it returns the JS string, read by
     /// [`dom::string`]: one glue shim for all.
     #[wasm_bindgen(js_name = pgText)]
-    fn pg_text(node: &Node, all: bool) -> JsValue;
+    fn pg_text(node: &Node, all: i32) -> JsValue;
 }
 
 #[wasm_bindgen]
@@ -129,7 +129,7 @@ extern "C" {
 }
 
 /// [`pg_text`] as text.
-fn masked_text(node: &Node, all: bool) -> String {
+fn masked_text(node: &Node, all: i32) -> String {
     dom::string(pg_text(node, all))
 }
 
@@ -264,7 +264,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
                 attr(out, "checked");
                 out.push_str("true");
             }
-        } else if let Some(v) = mask::input_value(el, flags & UNMASK != 0).as_string()
+        } else if let Some(v) = mask::input_value(el, i32::from(flags & UNMASK)).as_string()
             && !v.is_empty()
         {
             attr(out, "value");
@@ -312,7 +312,7 @@ extern "C" {
     /// digit runs masked (a title, alt text, placeholder or ARIA label wholly when `all`: inside
     /// `.pg-mask`).
     #[wasm_bindgen(js_name = pgValue)]
-    fn pg_value(tag: &str, lower: &str, value: &str, all: bool, base: &str) -> JsValue;
+    fn pg_value(tag: &str, lower: &str, value: &str, all: i32, base: &str) -> JsValue;
 }
 
 /// [`pg_value`] by the element's flags; names chosen by the page as they are, without a call.
@@ -320,7 +320,7 @@ pub(crate) fn attribute_value(tag: &str, lower: &str, v: &str, flags: u8, base: 
     if mask::listed(PLAIN_ATTRIBUTES, lower) {
         return v.to_owned();
     }
-    dom::string(pg_value(tag, lower, v, flags & MASK_TEXT != 0, base))
+    dom::string(pg_value(tag, lower, v, i32::from(flags & MASK_TEXT), base))
 }
 
 /// The CSS of a `<style>`, or of a same-origin `<link rel=stylesheet>` whose rules can be read,

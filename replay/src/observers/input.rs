@@ -77,7 +77,7 @@ impl Recorder {
         let text = if mask::is_choice(&kind) {
             dom::text(el, "value")
         } else {
-            let Some(value) = mask::input_value(el, flags & UNMASK != 0).as_string() else {
+            let Some(value) = mask::input_value(el, i32::from(flags & UNMASK)).as_string() else {
                 return;
             };
             value

@@ -17,13 +17,13 @@ extern "C" {
     /// The interaction's data as JSON, `{"source":7,"type":…,"id":…,…}`: the element's time,
     /// volume and rate to three decimals, `muted` and `loop` (`replay/js/hooks.js`).
     #[wasm_bindgen(js_name = pgMedia)]
-    fn media(el: &Node, code: u32, id: u32) -> wasm_bindgen::JsValue;
+    fn media(el: &Node, code: i32, id: i32) -> wasm_bindgen::JsValue;
 }
 
 impl Recorder {
     fn on_media(&mut self, ev: &Ev, code: u32) {
         let Some(id) = self.target_id(ev) else { return };
         let Some(el) = dom::origin(ev) else { return };
-        self.emit(INCREMENTAL, &dom::string(media(&el, code, id)));
+        self.emit(INCREMENTAL, &dom::string(media(&el, code as i32, id as i32)));
     }
 }

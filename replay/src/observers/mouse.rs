@@ -35,7 +35,7 @@ extern "C" {
     /// The event's `clientX` (`k` 0) or `clientY` (1), the first changed touch's for touch events,
     /// or (2) its pointer type as rrweb's number, -1 for none (`replay/js/hooks.js`).
     #[wasm_bindgen(js_name = pgPoint)]
-    fn point(ev: &Ev, k: u32) -> f64;
+    fn point(ev: &Ev, k: i32) -> f64;
 }
 
 /// The event's viewport position (the first changed touch's for touch events).

@@ -1,5 +1,7 @@
 /*
- * PulseGate replay chunk, part 1: what the recorder cannot do (or do fast) from Rust.
+ * PulseGate replay chunk, part 1: what the recorder cannot do (or do fast) from Rust. The wasm
+ * imports these from this module (a wasm-bindgen snippet the glue imports, bundled into the
+ * chunk), each one that needs no conversion of its arguments or answer without a glue shim.
  *
  * Node ids (replay/src/mirror.rs) live on the nodes, under a symbol of the recorder's own:
  * pgIds() makes the book, pgIdOf(node, ids) reads an id (0: none), pgSetId(node, ids, id) sets
@@ -10,14 +12,14 @@
  * The recorder hands every flag (`capture`, `setter`, `all`, `unmask`) as a number, non-zero for
  * yes, and counts and tags as numbers too: the glue then passes them on as they are.
  */
-function pgIds() {
+export function pgIds() {
   return { s: Symbol("pulsegate.id"), w: new WeakMap(), n: 0 };
 }
-function pgIdOf(node, ids) {
+export function pgIdOf(node, ids) {
   var id = node[ids.s];
   return id === undefined ? (ids.n && ids.w.get(node)) || 0 : id;
 }
-function pgSetId(node, ids, id) {
+export function pgSetId(node, ids, id) {
   try {
     node[ids.s] = id;
   } catch (_) {
@@ -37,7 +39,7 @@ function pgSetId(node, ids, id) {
  * pgListen(target, kinds, capture, callback, tag) returns a function that removes the listeners.
  * Neither throws, even where the page made `addEventListener` or `removeEventListener` throw.
  */
-function pgListen(target, kinds, capture, callback, tag) {
+export function pgListen(target, kinds, capture, callback, tag) {
   kinds = kinds.split(" ");
   var f = function (e) {
     callback(tag + kinds.indexOf(e.type), e);
@@ -60,7 +62,7 @@ function pgListen(target, kinds, capture, callback, tag) {
  * original back (a function that does nothing where there is no such class or member). It never
  * throws, and a failing callback never breaks the page's own call.
  */
-function pgHook(cls, name, setter, callback, tag) {
+export function pgHook(cls, name, setter, callback, tag) {
   var noop = function () {};
   try {
     var proto = window[cls].prototype;
@@ -101,7 +103,7 @@ function pgHook(cls, name, setter, callback, tag) {
  *
  * pgSheet(el, base) → css | undefined
  */
-function pgSheet(el, base) {
+export function pgSheet(el, base) {
   try {
     var sheet = el.sheet;
     var rules = sheet.cssRules;
@@ -124,7 +126,7 @@ function pgSheet(el, base) {
  *
  * pgAttrs(el) → ("name\0value\0")*
  */
-function pgAttrs(el) {
+export function pgAttrs(el) {
   for (var a = el.attributes, s = "", i = 0; i < a.length; i++) s += a[i].name + "\0" + a[i].value.replace(/\0/g, "\ufffd") + "\0";
   return s;
 }
@@ -136,7 +138,7 @@ function pgAttrs(el) {
  *
  * pgUrl(url, base) → string
  */
-function pgUrl(url, base) {
+export function pgUrl(url, base) {
   try {
     return new URL(url, base).href;
   } catch (_) {
@@ -149,7 +151,7 @@ function pgUrl(url, base) {
  *
  * pgGet(target, name) → value
  */
-function pgGet(target, name) {
+export function pgGet(target, name) {
   try {
     return target[name];
   } catch (_) {
@@ -163,7 +165,7 @@ function pgGet(target, name) {
  *
  * pgObserver(callback, tag) → observer
  */
-function pgObserver(callback, tag) {
+export function pgObserver(callback, tag) {
   return new MutationObserver(function (records) {
     callback(tag, records);
   });
@@ -174,7 +176,7 @@ function pgObserver(callback, tag) {
  *
  * pgObserve(observer, target)
  */
-function pgObserve(observer, target) {
+export function pgObserve(observer, target) {
   observer.observe(target, { childList: true, subtree: true, attributes: true, characterData: true });
 }
 
@@ -184,7 +186,7 @@ function pgObserve(observer, target) {
  *
  * pgOrigin(event) → node | null
  */
-function pgOrigin(e) {
+export function pgOrigin(e) {
   return e.composedPath()[0] || e.target;
 }
 
@@ -195,7 +197,7 @@ function pgOrigin(e) {
  *
  * pgSrcset(value, base) → string
  */
-function pgSrcset(value, base) {
+export function pgSrcset(value, base) {
   var ws = /^[\t\n\f\r ]+|[\t\n\f\r ]+$/g;
   return value.split(",").map(function (c) {
     c = c.replace(ws, "");
@@ -212,7 +214,7 @@ function pgSrcset(value, base) {
  *
  * pgNum(value) → number
  */
-function pgNum(v) {
+export function pgNum(v) {
   return typeof v == "number" ? v : 0;
 }
 
@@ -223,7 +225,7 @@ function pgNum(v) {
  *
  * pgPoint(ev, k) → number
  */
-function pgPoint(ev, k) {
+export function pgPoint(ev, k) {
   if (k > 1) return "mouse pen touch".split(" ").indexOf(pgGet(ev, "pointerType"));
   var t = pgGet(ev, "changedTouches");
   return pgNum(pgGet(t ? t[0] : ev, k ? "clientY" : "clientX"));
@@ -235,7 +237,7 @@ function pgPoint(ev, k) {
  *
  * pgMilli(target, name) → string
  */
-function pgMilli(target, name) {
+export function pgMilli(target, name) {
   var v = target[name];
   return "" + (typeof v == "number" && isFinite(v) ? Math.round(v * 1000) / 1000 : 0);
 }
@@ -246,7 +248,7 @@ function pgMilli(target, name) {
  *
  * pgMaskAll(text) → string
  */
-function pgMaskAll(text) {
+export function pgMaskAll(text) {
   return text.replace(/[^\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/gu, "*");
 }
 
@@ -259,7 +261,7 @@ function pgMaskAll(text) {
  *
  * pgMask(text, url) → string
  */
-function pgMask(t, url) {
+export function pgMask(t, url) {
   // Most text has no "@" and no run of six digits: handed back before anything is taken apart.
   if (t.indexOf("@") < 0 && (url || !/\d(?:[ .\/()-]{0,2}\d){5}/.test(t))) return t;
   var k = [], at = -1, d = /\d(?:[ .\/()-]{0,2}\d)*/g, m, s, e, i;
@@ -282,7 +284,7 @@ function pgMask(t, url) {
  *
  * pgText(node, all) → string
  */
-function pgText(node, all) {
+export function pgText(node, all) {
   var t = node.nodeValue;
   return all ? pgMaskAll(t) : pgMask(t);
 }
@@ -293,7 +295,7 @@ function pgText(node, all) {
  *
  * pgHref(value, base) → string
  */
-function pgHref(value, base) {
+export function pgHref(value, base) {
   var url = /^(#|data:|blob:)/.test(value) ? value : pgUrl(value, base);
   return /^(mailto|tel):/.test(url) ? pgMaskAll(url) : pgMask(url, 1);
 }
@@ -306,7 +308,7 @@ function pgHref(value, base) {
  *
  * pgValue(tag, name, value, all, base) → string
  */
-function pgValue(tag, name, value, all, base) {
+export function pgValue(tag, name, value, all, base) {
   return /^(src|href|action|poster|background|data|xlink:href)$/.test(name) && !(tag == "use" && value[0] == "#")
     ? pgHref(value, base)
     : name == "srcset"
@@ -324,7 +326,7 @@ function pgValue(tag, name, value, all, base) {
  *
  * pgInput(el, unmask) → string | undefined
  */
-function pgInput(el, unmask) {
+export function pgInput(el, unmask) {
   var input = el.localName == "input", v = el.value;
   if (input && el.type == "hidden") return;
   return unmask &&
@@ -343,7 +345,7 @@ function pgInput(el, unmask) {
  *
  * pgFlags(el) → number
  */
-function pgFlags(el) {
+export function pgFlags(el) {
   var f = { textarea: 1, iframe: 1, frame: 1, object: 1, embed: 1, style: 8, script: 64 }[el.localName] | 0,
     e = el.getAttribute("contenteditable");
   (el.getAttribute("class") || "").split(/[\t\n\f\r ]/).forEach(function (w) {
@@ -358,7 +360,7 @@ function pgFlags(el) {
  *
  * pgMedia(el, type, id) → '{"source":7,"type":…,"id":…,"currentTime":…,…,"loop":…}'
  */
-function pgMedia(el, type, id) {
+export function pgMedia(el, type, id) {
   var m = function (name) { return +pgMilli(el, name); };
   return JSON.stringify({
     source: 7, type: type, id: id,
@@ -372,7 +374,7 @@ function pgMedia(el, type, id) {
  *
  * pgMeta() → '{"href":…,"width":…,"height":…}'
  */
-function pgMeta() {
+export function pgMeta() {
   return JSON.stringify({ href: location.href, width: innerWidth, height: innerHeight });
 }
 
@@ -382,7 +384,7 @@ function pgMeta() {
  *
  * pgRadios(el) → array
  */
-function pgRadios(el) {
+export function pgRadios(el) {
   return el.name
     ? [].filter.call(el.ownerDocument.getElementsByName(el.name), function (o) {
         return o != el && o.type == "radio";

@@ -20,8 +20,6 @@
  */
 "use strict"; // the whole chunk's script
 
-/*__PULSEGATE_HOOKS__*/
-
 /*__PULSEGATE_GLUE__*/
 
 (function () {

@@ -47,10 +47,6 @@ extern "C" {
 
     #[derive(Debug)]
     pub(crate) type MutationObserver;
-    /// `observer.observe(target, …)` for child lists, attributes and text in the whole subtree
-    /// (`replay/js/hooks.js`: the options object is made there).
-    #[wasm_bindgen(js_name = pgObserve)]
-    pub(crate) fn observe(observer: &MutationObserver, target: &Node);
     #[wasm_bindgen(method)]
     pub(crate) fn disconnect(this: &MutationObserver);
     #[wasm_bindgen(method, js_name = takeRecords)]
@@ -92,7 +88,15 @@ pub(crate) const DOCUMENT: u32 = 9;
 pub(crate) const DOCTYPE: u32 = 10;
 pub(crate) const FRAGMENT: u32 = 11;
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/js/hooks.js")]
+extern "C" {
+    /// `observer.observe(target, …)` for child lists, attributes and text in the whole subtree
+    /// (`replay/js/hooks.js`: the options object is made there).
+    #[wasm_bindgen(js_name = pgObserve)]
+    pub(crate) fn observe(observer: &MutationObserver, target: &Node);
+}
+
+#[wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// Where an event really happened (`replay/js/hooks.js`): the innermost node of its
     /// composed path, which inside a shadow root is not the (retargeted) `target`; `target`
@@ -101,7 +105,7 @@ extern "C" {
     pub(crate) fn origin(ev: &Ev) -> Option<Node>;
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// `target[name]`, or `undefined` when it throws (`replay/js/hooks.js`): the name passed as
     /// text, not made a JS string by an import of its own first as `Reflect::get` needs.
@@ -109,7 +113,7 @@ extern "C" {
     pub(crate) fn prop(target: &JsValue, name: &str) -> JsValue;
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// `target[name]` as JSON with up to three decimals, 0 when it is not a finite number
     /// (`replay/js/hooks.js`): media times, volumes and rates.
@@ -117,7 +121,7 @@ extern "C" {
     pub(crate) fn milli(target: &JsValue, name: &str) -> JsValue;
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// `value` when it is a number, else 0 (`replay/js/hooks.js`): no `as_f64` shim.
     #[wasm_bindgen(js_name = pgNum)]

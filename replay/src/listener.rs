@@ -15,7 +15,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::dom::{self, MutationObserver, Node, Undo};
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// Adds a listener to `target` for each of `kinds` (separated by spaces) that calls
     /// `callback(tag + i, event)`, `i` the kind's position; returns the function that removes
@@ -24,7 +24,7 @@ extern "C" {
     fn pg_listen(target: &Node, kinds: &str, capture: i32, callback: &Function, tag: i32) -> Undo;
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// A `MutationObserver` whose records reach `callback(tag, records)` (`replay/js/hooks.js`).
     #[wasm_bindgen(js_name = pgObserver)]
@@ -70,7 +70,7 @@ impl Listeners {
     }
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// Wraps method (or, with `setter`, the property setter) `name` of `window[class].prototype`
     /// so that `callback(tag, this, arg0, result)` runs after the original; returns the undo

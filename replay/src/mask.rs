@@ -29,7 +29,7 @@ pub(crate) fn is_choice(kind: &str) -> bool {
     listed("radio checkbox submit button reset image", kind)
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen]
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// A form field's value as recorded (not a choice input's), in the chunk's JS
     /// (`replay/js/hooks.js`: `pgInput`): `undefined` for `type=hidden`, as typed where the field opted

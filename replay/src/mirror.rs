@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::dom::Node;
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// A new id book: ids live on the nodes under a symbol of its own (`replay/js/hooks.js`;
     /// much cheaper than a `WeakMap`, which the GC must trace as ephemerons).

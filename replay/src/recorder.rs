@@ -25,7 +25,7 @@ extern "C" {
     fn write_bytes(this: &Sink, utf8: &[u8], end: bool);
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// The Meta event's data, `{"href":…,"width":…,"height":…}`, the page's URL and viewport
     /// size as JSON (`replay/js/hooks.js`).

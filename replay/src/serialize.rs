@@ -110,7 +110,7 @@ pub(crate) fn text_value(node: &Node, flags: u8) -> String {
     }
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// A text or comment node's data masked before it enters the wasm (`replay/js/hooks.js`):
     /// whole when `all` (`pgMaskAll`), else its emails and long digit runs (`pgMask`). Like
@@ -120,7 +120,7 @@ extern "C" {
     fn pg_text(node: &Node, all: i32) -> JsValue;
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// An element's attributes in one call (`replay/js/hooks.js`): each name and value followed
     /// by a NUL.
@@ -176,7 +176,7 @@ impl Element {
     }
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// An element's own flags, from its class, `contenteditable`, `data-pg-unmask` and tag
     /// (`replay/js/hooks.js`, which writes [`mirror`]'s bits out: `MASK_TEXT`, `BLOCKED` with
@@ -305,7 +305,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     Written::Open(flags)
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// An attribute's value as recorded, by its lower-case name (`replay/js/hooks.js`): URLs
     /// absolute with emails masked, `srcset` absolute, everything else with emails and long
@@ -333,7 +333,7 @@ pub(crate) fn stylesheet_text(el: &Node, tag: &str, base: &str) -> Option<String
     pg_sheet(el, base).as_string()
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// The sheet's rules' text with each `url(…)` made absolute against the sheet's URL (`base`
     /// for a `<style>`), `data:` and `#…` ones kept (`replay/js/hooks.js`); `None` without a

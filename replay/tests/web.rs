@@ -85,7 +85,7 @@ use wasm_bindgen::JsCast as _;
 fn sink() -> JsValue {
     js(&format!(
         "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet; globalThis.pgAttrs = pgAttrs; globalThis.pgGet = pgGet; globalThis.pgObserve = pgObserve; globalThis.pgObserver = pgObserver; globalThis.pgOrigin = pgOrigin; globalThis.pgSrcset = pgSrcset; globalThis.pgMilli = pgMilli; globalThis.pgNum = pgNum; globalThis.pgMaskAll = pgMaskAll; globalThis.pgHref = pgHref; globalThis.pgMask = pgMask; globalThis.pgText = pgText; globalThis.pgValue = pgValue; globalThis.pgInput = pgInput; globalThis.pgFlags = pgFlags; globalThis.pgRadios = pgRadios; globalThis.pgMeta = pgMeta; globalThis.pgPoint = pgPoint; globalThis.pgMedia = pgMedia;",
-        include_str!("../js/hooks.js")
+        include_str!("../js/hooks.js").replace("export function", "function")
     ));
     js(
         "const d = new TextDecoder(); window.__sink = { parts: [], write(utf8, end) { this.parts.push([d.decode(utf8), end]); } }; return window.__sink;",

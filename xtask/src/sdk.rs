@@ -23,7 +23,7 @@
 //!   → unwake.rs: js-sys's JSPI waker and the closure invoke shims out of the function table
 //!   → wasm-opt -Oz --converge (binaryen 132)
 //!   → minify.rs: short import/export names sdk/replay-<hash>.wasm
-//!   → replay/js/replay.js + hooks + glue
+//!   → replay/js/replay.js + glue (which imports replay/js/hooks.js, a wasm-bindgen snippet)
 //!   → esbuild --bundle --minify            sdk/replay-<hash>.js  (named in the loader)
 //! ```
 //!
@@ -158,15 +158,14 @@ fn build_replay() -> Result<Vec<Output>> {
     let wasm_name = format!("replay-{}.wasm", short_hash(&wasm));
     let script = splice_replay(
         &text(&root.join("replay/js/replay.js"))?,
-        &text(&root.join("replay/js/hooks.js"))?,
         &unexport(&prune(&glue)?)?,
         &wasm_name,
     )?;
     let unminified = stage.join("replay.js");
     write(&unminified, script.as_bytes())?;
     let minified = stage.join("replay.min.js");
-    // Bundled (one file, no imports): unused top-level functions of the glue (its own loaders,
-    // `initSync`) are dropped, which they are not inside a function.
+    // Bundled (one file, the hooks the glue imports inlined): unused top-level functions of the
+    // glue (its own loaders, `initSync`) are dropped, which they are not inside a function.
     esbuild(
         "esbuild: replay chunk",
         &unminified,
@@ -198,15 +197,16 @@ fn unexport(glue: &str) -> Result<String> {
     Ok(glue.replacen(START, "function replay_start(", 1).replacen(DEFAULT, "", 1))
 }
 
-/// Puts the hooks, the glue and the wasm's name (relative to the chunk) into the replay template.
-fn splice_replay(template: &str, hooks: &str, glue: &str, wasm: &str) -> Result<String> {
-    const HOOKS: &str = "/*__PULSEGATE_HOOKS__*/";
+/// Puts the glue and the wasm's name (relative to the chunk) into the replay template. The glue
+/// imports the hooks (`replay/js/hooks.js`) from wasm-bindgen's copy of them beside it, which
+/// esbuild bundles: the wasm imports each hook that needs no conversion itself, without a shim.
+fn splice_replay(template: &str, glue: &str, wasm: &str) -> Result<String> {
     const GLUE: &str = "/*__PULSEGATE_GLUE__*/";
     const WASM: &str = "__PULSEGATE_WASM_PATH__";
-    if ![HOOKS, GLUE, WASM].iter().all(|m| template.contains(m)) {
-        return Err(format!("replay/js/replay.js must contain {HOOKS}, {GLUE} and {WASM}"));
+    if ![GLUE, WASM].iter().all(|m| template.contains(m)) {
+        return Err(format!("replay/js/replay.js must contain {GLUE} and {WASM}"));
     }
-    Ok(template.replacen(HOOKS, hooks, 1).replacen(GLUE, glue, 1).replace(WASM, wasm))
+    Ok(template.replacen(GLUE, glue, 1).replace(WASM, wasm))
 }
 
 fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
@@ -550,14 +550,13 @@ mod tests {
     #[test]
     fn splice_replay_fills_every_marker() {
         let out = splice_replay(
-            "/*__PULSEGATE_HOOKS__*/ /*__PULSEGATE_GLUE__*/ url('__PULSEGATE_WASM_PATH__')",
-            "hooks();",
+            "/*__PULSEGATE_GLUE__*/ url('__PULSEGATE_WASM_PATH__')",
             "let wasm_bindgen;",
             "replay-1.wasm",
         )
         .unwrap();
-        assert_eq!(out, "hooks(); let wasm_bindgen; url('replay-1.wasm')");
-        assert!(splice_replay("/*__PULSEGATE_GLUE__*/", "", "", "x").is_err());
+        assert_eq!(out, "let wasm_bindgen; url('replay-1.wasm')");
+        assert!(splice_replay("/*__PULSEGATE_GLUE__*/", "", "x").is_err());
     }
 
     #[test]

@@ -1462,7 +1462,16 @@ const FORM_GOAL: usize = 10_000;
 /// `!== 0`; a privacy flag goes as the recorder's bit itself (`flags & MASK_TEXT`), which the
 /// JS only tests for truth, without a comparison. (The sink's `end` stays a boolean: the chunk's
 /// uploader and the browser tests' sink read it as one.)
-const REPLAY_CHUNK_BUDGET: usize = 18_309;
+///
+/// 18,309 B → 18,264 B (js 5,038 → 4,995, wasm 13,271 → 13,269), −45 B: `replay/js/hooks.js`
+/// imported by the wasm as a wasm-bindgen snippet module (`module = "/js/hooks.js"`, its
+/// functions exported; the glue imports them and esbuild bundles them) instead of spliced into
+/// the chunk as globals, so that the fourteen hooks whose arguments and answer need no
+/// conversion (`pgAttrs`, `pgFlags`, `pgIds`, `pgIdOf`, `pgSetId`, `pgMeta`, `pgNum`,
+/// `pgObserve`, `pgObserver`, `pgInput`, `pgText`, `pgRadios`, `pgPoint`, `pgMedia`) are the
+/// wasm's imports themselves, named by `minify.rs` as the tracker's snippets are, with no glue
+/// shim calling them. The browser tests still define them as globals for their own calls.
+const REPLAY_CHUNK_BUDGET: usize = 18_264;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

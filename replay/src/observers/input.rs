@@ -47,7 +47,7 @@ pub(super) fn on_hook(r: &mut Recorder, this: &JsValue) {
     }
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen]
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// The other radios of a radio's group in its document (`replay/js/hooks.js`): the
     /// elements of its `name` whose `type` is `radio`; none without a name.

@@ -12,7 +12,7 @@ pub(super) fn dispatch(r: &mut Recorder, tag: u32, ev: &Ev) {
     r.on_media(ev, tag);
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen]
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// The interaction's data as JSON, `{"source":7,"type":…,"id":…,…}`: the element's time,
     /// volume and rate to three decimals, `muted` and `loop` (`replay/js/hooks.js`).

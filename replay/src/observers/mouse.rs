@@ -30,7 +30,7 @@ pub(super) fn dispatch(r: &mut Recorder, tag: u32, ev: &Ev) {
     }
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen]
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// The event's `clientX` (`k` 0) or `clientY` (1), the first changed touch's for touch events,
     /// or (2) its pointer type as rrweb's number, -1 for none (`replay/js/hooks.js`).

@@ -404,6 +404,29 @@ pub(crate) fn prune(glue: &str) -> Result<String> {
         }
         glue = glue.replacen(dead, live, 1);
     }
+    unview(&glue)
+}
+
+/// `glue` without wasm-bindgen's cached `DataView` of the memory when no shim reads it (the
+/// string copy's write-back above was the only reader in the replay chunk's and the lead form's
+/// glue): its function, which esbuild drops anyway, and its variable and the reset of it in
+/// `__wbg_finalize_init`, which esbuild keeps. Fails when the view is still named after that.
+fn unview(glue: &str) -> Result<String> {
+    const VAR: &str = "let cachedDataViewMemory0 = null;\n";
+    const RESET: &str = "    cachedDataViewMemory0 = null;\n";
+    const FUNCTION: &str = "function getDataViewMemory0() {";
+    if !glue.contains(VAR) || glue.contains("getDataViewMemory0().") {
+        return Ok(glue.to_owned());
+    }
+    let mut glue = glue.replacen(VAR, "", 1).replacen(RESET, "", 1);
+    if let Some(start) = glue.find(FUNCTION)
+        && let Some(len) = glue[start..].find("\n}\n")
+    {
+        glue.replace_range(start..start + len + 3, "");
+    }
+    if glue.contains("cachedDataViewMemory0") {
+        return Err("the glue's DataView is still named: update `unview`".to_owned());
+    }
     Ok(glue)
 }
 
@@ -580,6 +603,19 @@ mod tests {
                 .ends_with("export { __wbg_get_imports, __wbg_finalize_init };\n")
         );
         assert!(expose_internals("function __wbg_get_imports() {}").is_err());
+    }
+
+    #[test]
+    fn an_unread_data_view_goes_with_its_reset() {
+        let view = "let cachedDataViewMemory0 = null;\nfunction getDataViewMemory0() {\n    \
+                    if (cachedDataViewMemory0 === null) {\n        cachedDataViewMemory0 = 1;\n    \
+                    }\n    return cachedDataViewMemory0;\n}\n";
+        let init = "function __wbg_finalize_init() {\n    cachedDataViewMemory0 = null;\n}\n";
+        let glue = format!("let a;\n{view}{init}");
+        assert_eq!(unview(&glue).unwrap(), "let a;\nfunction __wbg_finalize_init() {\n}\n");
+        let read = format!("{glue}getDataViewMemory0().setInt32(0, 1, true);\n");
+        assert_eq!(unview(&read).unwrap(), read);
+        assert!(unview(&format!("{glue}cachedDataViewMemory0.x;\n")).is_err());
     }
 
     #[test]

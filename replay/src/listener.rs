@@ -35,7 +35,10 @@ extern "C" {
 /// `handler(tag, a, b, c)`; each listener and hook is removed when this is dropped.
 #[derive(Debug)]
 pub(crate) struct Listeners {
-    callback: Closure<dyn Fn(u32, JsValue, JsValue, JsValue)>,
+    /// The closure, handed to JS as a function, which frees it when the page no longer holds
+    /// it (as the control function): no `Closure` here to drop, so the glue has no shim to undo
+    /// a wasm-held closure. After a stop, its handle on the recorder leads nowhere.
+    callback: Function,
     remove: Vec<Undo>,
 }
 
@@ -44,11 +47,12 @@ impl Listeners {
     /// receive, `handler(tag, records, …)` for a mutation observer's records and
     /// `handler(tag, this, arg0, result)` for a hooked call.
     pub(crate) fn new(handler: impl Fn(u32, JsValue, JsValue, JsValue) + 'static) -> Self {
-        Self { callback: Closure::own_aborting(handler), remove: Vec::new() }
+        let callback = Closure::<dyn Fn(u32, JsValue, JsValue, JsValue)>::own_aborting(handler);
+        Self { callback: callback.into_js_value().unchecked_into(), remove: Vec::new() }
     }
 
     pub(crate) fn function(&self) -> &Function {
-        self.callback.as_ref().unchecked_ref()
+        &self.callback
     }
 
     /// A mutation observer that hands the handler its records with `tag`.

@@ -570,7 +570,14 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// reads back `js::num`'s numbers, `NaN` and infinity among them: 33,338 → 33,328 B (chunk 6,466 →
 /// 6,457, wasm 24,801 → 24,799, the loader +1 by its hashes); `form.js` unchanged, `pulse.js` with
 /// its chunks 42,014 → 42,008 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 33_345;
+///
+/// An event's props or traits (`wire::event`'s `"extra": object`) written before the event's
+/// closing brace instead of appended after it by `add_member`, which took the brace off again with
+/// `String::pop` (core's backward UTF-8 decoding of the last char) and looked for an opening one;
+/// the unit tests compare every event kind, with its props or traits, with serde_json's text byte
+/// for byte: 33,328 → 33,199 B (wasm 24,799 → 24,670, raw 49,375 → 49,135); `form.js` unchanged,
+/// `pulse.js` with its chunks 41,855 → 41,741 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 33_216;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -22,7 +22,8 @@ use crate::text::{push_u64, push_uuid};
 /// each call site stays small.
 #[inline(never)]
 fn key(out: &mut String, name: &str) {
-    if !out.ends_with('{') {
+    // Its last byte, not `ends_with`, which is out of line (a char's UTF-8 and a slice compare).
+    if out.as_bytes().last() != Some(&b'{') {
         out.push(',');
     }
     push_json_string(out, name);

@@ -584,7 +584,13 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// with its two callers); a property test reads any run of digits as core's parser does, and the
 /// retry test pins the saturation's edge: 33,199 → 33,149 B (wasm 24,670 → 24,621, the loader −1
 /// by its hashes); `form.js` unchanged, `pulse.js` with its chunks 41,741 → 41,687 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 33_166;
+///
+/// A member's comma (`wire::key`) and a `data-domains` wildcard's dot (`config::host_matches`)
+/// found by the text's last byte instead of `str::ends_with` of a char, which was out of line
+/// (50 B raw: the char's UTF-8 and a slice compare); the unit tests of members and of hosts
+/// hold both: 33,149 → 33,138 B (wasm 24,621 → 24,608, the loader +2 by its hashes); `form.js`
+/// unchanged, `pulse.js` with its chunks 41,687 → 41,673 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 33_155;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

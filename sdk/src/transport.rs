@@ -128,6 +128,11 @@ impl Outbox {
         self.pending.push(request);
     }
 
+    /// The requests waiting, to append to (as [`Outbox::push`] does).
+    pub(crate) fn pending_mut(&mut self) -> &mut Vec<Request> {
+        &mut self.pending
+    }
+
     /// Puts `adopted` requests (from a page that is gone, oldest first) ahead of everything not
     /// yet in flight.
     pub(crate) fn adopt(&mut self, mut adopted: Vec<Request>) {

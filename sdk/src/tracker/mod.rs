@@ -39,7 +39,7 @@ use crate::privacy;
 use crate::queue::{self, AfterPush, Queue};
 use crate::session::{self, Session, Touch};
 use crate::storage::{CONSENT_KEY, OPT_OUT_KEY, REPLAY_RATE_KEY, SESSION_KEY, Store};
-use crate::transport::{EVENTS_BATCH_PATH, Outbox, Request, SESSION_END_PATH};
+use crate::transport::{Outbox, Request, SESSION_END_PATH};
 
 pub(crate) use start::Starting;
 
@@ -492,9 +492,8 @@ impl Tracker {
         if let Some((id, started_at)) = self.queue_session
             && !self.queue.events.is_empty()
         {
-            for body in queue::encode_batches(id, started_at, &self.queue.events, js::now()) {
-                self.outbox.push(Request::new(EVENTS_BATCH_PATH, body));
-            }
+            let requests = self.outbox.pending_mut();
+            queue::push_batches(id, started_at, &self.queue.events, js::now(), requests);
         }
         // Emptied where it lies: the queue keeps its buffer.
         self.queue.events.clear();

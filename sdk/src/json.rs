@@ -407,7 +407,7 @@ mod tests {
     use pulsegate_schema::{
         BatchId, BotSignal, Click, ConsentTier, Custom, Device, DeviceClass, Event, EventBatch,
         Fingerprint, FingerprintId, FormAction, FormInteraction, PageContext, Pageview, PropValue,
-        Props, SessionId, SessionStart, SiteKey, Utm, VisitorId,
+        SessionId, SessionStart, SiteKey, Utm, VisitorId,
     };
     use serde::Serialize;
 

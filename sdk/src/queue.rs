@@ -111,8 +111,8 @@ pub(crate) fn push_batches(
     }
 }
 
-/// The bodies [`push_batches`] makes, for the tests.
-#[cfg(test)]
+/// The bodies [`push_batches`] makes, for the browser tests.
+#[cfg(all(test, target_family = "wasm"))]
 pub(crate) fn encode_batches(
     session_id: SessionId,
     started_at: UnixMillis,

@@ -31,7 +31,8 @@ extern "C" {
     pub(crate) fn call0(o: &JsValue, m: &str) -> JsValue;
     #[wasm_bindgen(js_name = calls)]
     fn host_calls(o: &JsValue, m: &str, a: &str, b: Option<&str>) -> JsValue;
-    #[wasm_bindgen(js_name = calln)]
+    /// `callv` again: its number arguments cross as they are (one JS function for both shapes).
+    #[wasm_bindgen(js_name = callv)]
     fn host_calln(o: &JsValue, m: &str, n: i32, a: f64, b: f64, c: f64, d: f64, e: f64) -> JsValue;
     #[wasm_bindgen(js_name = callv)]
     fn host_callv(o: &JsValue, m: &str, n: i32, a: &JsValue, b: &JsValue, c: &JsValue) -> JsValue;

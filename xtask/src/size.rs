@@ -598,7 +598,13 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// browser tests of batch limits and order, and of adoption, hold what is sent: 33,138 → 32,889 B
 /// (wasm 24,608 → 24,360, raw 48,982 → 48,329); `form.js` unchanged, `pulse.js` with its chunks
 /// 41,673 → 41,429 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 32_906;
+///
+/// `js/host.js`'s `calln` gone: the wasm's number-argument calls (`js::call_num`) bound to
+/// `callv`, whose body was the same (`float` is bound twice the same way); the browser test of
+/// calls with exactly the arguments given holds both: 32,889 → 32,880 B (chunk 6,457 → 6,450, the
+/// loader −2 by its hashes, the wasm unchanged); `form.js` unchanged, `pulse.js` with its chunks
+/// 41,429 → 41,425 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 32_897;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

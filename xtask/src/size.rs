@@ -604,7 +604,13 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// calls with exactly the arguments given holds both: 32,889 → 32,880 B (chunk 6,457 → 6,450, the
 /// loader −2 by its hashes, the wasm unchanged); `form.js` unchanged, `pulse.js` with its chunks
 /// 41,429 → 41,425 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 32_897;
+///
+/// `js::call_num` taking its one number (`clearTimeout`'s id, `postMessage`'s 0: its only uses)
+/// instead of a slice of up to five padded into five `f64` arguments; the browser tests of calls
+/// with exactly the arguments given and of patched methods hold it: 32,880 → 32,870 B (wasm
+/// 24,360 → 24,351, chunk 6,450 → 6,447, the loader +2 by its hashes); `form.js` unchanged,
+/// `pulse.js` with its chunks 41,425 → 41,416 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 32_887;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

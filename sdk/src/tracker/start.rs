@@ -165,7 +165,7 @@ impl Tracker {
                 call(&promise, "then", &[handler, handler]).is_object()
             }
             Some((port, _, false)) => {
-                crate::js::call_num(port, "postMessage", &[0.0]);
+                crate::js::call_num(port, "postMessage", 0.0);
                 true
             }
             None => false,

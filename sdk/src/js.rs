@@ -38,6 +38,9 @@ extern "C" {
     fn host_callv(o: &JsValue, m: &str, n: i32, a: &JsValue, b: &JsValue, c: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = make)]
     fn host_make(c: &JsValue, n: i32, a: f64, b: f64, d: f64) -> JsValue;
+    /// `make` again, with no arguments to pass.
+    #[wasm_bindgen(js_name = make)]
+    fn host_make0(c: &JsValue, n: i32) -> JsValue;
     /// `storage.setItem(k, v)`; whether it worked.
     pub(crate) fn store(storage: &JsValue, k: &str, v: &str) -> bool;
     /// The global object (`window`).
@@ -132,6 +135,11 @@ pub(crate) fn call(o: &JsValue, m: &str, args: &[&JsValue]) -> JsValue {
 pub(crate) fn make(c: &JsValue, args: &[f64]) -> JsValue {
     let at = |i: usize| args.get(i).copied().unwrap_or(0.0);
     host_make(c, args.len() as i32, at(0), at(1), at(2))
+}
+
+/// `new c()`.
+pub(crate) fn new0(c: &JsValue) -> JsValue {
+    host_make0(c, 0)
 }
 
 /// A value that is a JS object (not `null`), as `Some`.

@@ -265,6 +265,9 @@ fn calls_pass_exactly_the_arguments_given() {
     assert_eq!(js::call(&probe, "count", &[&JsValue::NULL]).as_f64(), Some(1.0));
     let three = [&JsValue::NULL, &JsValue::TRUE, &JsValue::UNDEFINED];
     assert_eq!(js::call(&probe, "count", &three).as_f64(), Some(3.0));
+    let made = js::new0(&run("return function (...a) { this.n = a.length; };"));
+    assert_eq!(js::get(&made, "n").as_f64(), Some(0.0));
+    assert!(js::new0(&js::get(&window(), "Object")).is_object());
     let date = js::make(&js::get(&window(), "Date"), &[2024.0, 0.0, 1.0]);
     assert_eq!(js::call0(&date, "getFullYear").as_f64(), Some(2024.0));
 }

@@ -152,7 +152,7 @@ impl Tracker {
             if crate::js::call0(&scheduler, "yield").is_object() {
                 self.channel = Some((scheduler, handler, true));
             } else {
-                let channel = crate::js::make(&get(&self.window, "MessageChannel"), &[]);
+                let channel = crate::js::new0(&get(&self.window, "MessageChannel"));
                 if crate::js::set(&get(&channel, "port1"), "onmessage", &handler) {
                     self.channel = Some((get(&channel, "port2"), handler, false));
                 }

@@ -617,7 +617,14 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// with exactly the arguments given now constructs with none: 32,870 → 32,828 B (wasm 24,351 →
 /// 24,310, the loader −1 by its hashes); `form.js` unchanged, `pulse.js` with its chunks 41,416 →
 /// 41,374 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 32_845;
+///
+/// The two wrapped `history` methods kept as an `Option<[Patch; 2]>` set at once (with one bound
+/// handler for both) instead of a `Vec<Patch>` pushed to (its own push, growth and clear): 32,828
+/// → 32,808 B (wasm 24,310 → 24,290); `form.js` unchanged, `pulse.js` with its chunks 41,374 →
+/// 41,344 B. The end-to-end `tracker` suite's single-page app holds the wrapping; a browser test
+/// of the restore at opt-out (an auto-tracking tracker started among the others) hung the suite
+/// after it, with the `Vec` as well, and was not kept.
+const FIRST_PAGEVIEW_BUDGET: usize = 32_825;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -183,7 +183,7 @@ pub(crate) struct Tracker {
     pub(crate) replay_rate: Option<String>,
     /// The automatic capture's listeners and the wrapped `history` methods.
     pub(crate) listeners: Vec<Listener>,
-    pub(crate) patches: Vec<Patch>,
+    pub(crate) patches: Option<[Patch; 2]>,
     /// What the automatic capture knows about the current page.
     pub(crate) page: Page,
     /// The tracker's one callback (`(signal, a, b)`), which is also the public API function
@@ -283,7 +283,7 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
         outbox: Outbox::default(),
         flight: 0,
         listeners: Vec::new(),
-        patches: Vec::new(),
+        patches: None,
         page: Page::default(),
         last_fingerprint: None,
         begun: false,

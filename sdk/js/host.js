@@ -61,12 +61,7 @@ export function calls(o, m, a, b) {
   return apply(o, m, b === undefined ? [a] : [a, b]);
 }
 
-/** A method call with the first `n` of up to five number arguments. */
-export function calln(o, m, n, ...a) {
-  return apply(o, m, a.slice(0, n));
-}
-
-/** A method call with the first `n` of up to three arguments. */
+/** A method call with the first `n` of up to five arguments (numbers, or any JS values). */
 export function callv(o, m, n, ...a) {
   return apply(o, m, a.slice(0, n));
 }

@@ -120,7 +120,7 @@ impl Timer {
     /// Clears a pending timeout.
     pub(crate) fn cancel(&mut self) {
         if let Some(id) = self.id.take() {
-            call_num(&js::global(), "clearTimeout", &[id]);
+            call_num(&js::global(), "clearTimeout", id);
         }
     }
 }

@@ -134,7 +134,10 @@ pub(crate) fn host_matches(pattern: &str, hostname: &str) -> bool {
     let hostname = hostname.to_ascii_lowercase();
     match pattern.strip_prefix("*.") {
         Some(base) => {
-            hostname == base || hostname.strip_suffix(base).is_some_and(|sub| sub.ends_with('.'))
+            hostname == base
+                || hostname
+                    .strip_suffix(base)
+                    .is_some_and(|sub| sub.as_bytes().last() == Some(&b'.'))
         }
         None => hostname == pattern,
     }

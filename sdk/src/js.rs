@@ -31,12 +31,16 @@ extern "C" {
     pub(crate) fn call0(o: &JsValue, m: &str) -> JsValue;
     #[wasm_bindgen(js_name = calls)]
     fn host_calls(o: &JsValue, m: &str, a: &str, b: Option<&str>) -> JsValue;
-    #[wasm_bindgen(js_name = calln)]
-    fn host_calln(o: &JsValue, m: &str, n: i32, a: f64, b: f64, c: f64, d: f64, e: f64) -> JsValue;
+    /// `callv` again: its number argument crosses as it is (one JS function for both shapes).
+    #[wasm_bindgen(js_name = callv)]
+    fn host_calln(o: &JsValue, m: &str, n: i32, a: f64) -> JsValue;
     #[wasm_bindgen(js_name = callv)]
     fn host_callv(o: &JsValue, m: &str, n: i32, a: &JsValue, b: &JsValue, c: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = make)]
     fn host_make(c: &JsValue, n: i32, a: f64, b: f64, d: f64) -> JsValue;
+    /// `make` again, with no arguments to pass.
+    #[wasm_bindgen(js_name = make)]
+    fn host_make0(c: &JsValue, n: i32) -> JsValue;
     /// `storage.setItem(k, v)`; whether it worked.
     pub(crate) fn store(storage: &JsValue, k: &str, v: &str) -> bool;
     /// The global object (`window`).
@@ -115,10 +119,9 @@ pub(crate) fn call_str2(o: &JsValue, m: &str, a: &str, b: &str) -> JsValue {
     host_calls(o, m, a, Some(b))
 }
 
-/// `o[m](...args)` with up to five number arguments.
-pub(crate) fn call_num(o: &JsValue, m: &str, args: &[f64]) -> JsValue {
-    let at = |i: usize| args.get(i).copied().unwrap_or(0.0);
-    host_calln(o, m, args.len() as i32, at(0), at(1), at(2), at(3), at(4))
+/// `o[m](a)` with a number argument.
+pub(crate) fn call_num(o: &JsValue, m: &str, a: f64) -> JsValue {
+    host_calln(o, m, 1, a)
 }
 
 /// `o[m](...args)` with up to three arguments of any kind.
@@ -132,6 +135,11 @@ pub(crate) fn call(o: &JsValue, m: &str, args: &[&JsValue]) -> JsValue {
 pub(crate) fn make(c: &JsValue, args: &[f64]) -> JsValue {
     let at = |i: usize| args.get(i).copied().unwrap_or(0.0);
     host_make(c, args.len() as i32, at(0), at(1), at(2))
+}
+
+/// `new c()`.
+pub(crate) fn new0(c: &JsValue) -> JsValue {
+    host_make0(c, 0)
 }
 
 /// A value that is a JS object (not `null`), as `Some`.

@@ -407,12 +407,11 @@ mod tests {
     use pulsegate_schema::{
         BatchId, BotSignal, Click, ConsentTier, Custom, Device, DeviceClass, Event, EventBatch,
         Fingerprint, FingerprintId, FormAction, FormInteraction, PageContext, Pageview, PropValue,
-        Props, SessionId, SessionStart, SiteKey, Utm, VisitorId,
+        SessionId, SessionStart, SiteKey, Utm, VisitorId,
     };
     use serde::Serialize;
 
     use super::to_string;
-    use crate::wire::add_member;
 
     /// Same text as serde_json, the reference the worker parses with.
     fn same_as_serde_json<T: Serialize>(value: &T) {
@@ -524,25 +523,6 @@ mod tests {
             serde_json::to_string(&batch).unwrap().replace("\"seats\":3.0", "\"seats\":3")
         );
         assert_eq!(serde_json::from_str::<EventBatch>(&text).unwrap(), batch);
-    }
-
-    #[test]
-    fn a_member_added_to_an_event_reads_back_as_the_schema_type() {
-        let props = BTreeMap::from([
-            ("plan".to_owned(), PropValue::String("pro".into())),
-            ("seats".to_owned(), PropValue::Number(3.0)),
-        ]);
-        let event = Event::Custom(Custom { ts: 6, name: "signup".into(), props: Props::new() });
-        let mut text = to_string(&event).unwrap();
-        add_member(&mut text, "props", r#"{"plan":"pro","seats":3}"#);
-        let expected = Event::Custom(Custom { ts: 6, name: "signup".into(), props });
-        assert_eq!(serde_json::from_str::<Event>(&text).unwrap(), expected);
-        let mut empty = String::from("{}");
-        add_member(&mut empty, "a\"b", "1");
-        assert_eq!(empty, r#"{"a\"b":1}"#);
-        let mut not_an_object = String::from("[]");
-        add_member(&mut not_an_object, "a", "1");
-        assert_eq!(not_an_object, "[]");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use alloc::vec::Vec;
 
 use pulsegate_schema::{SessionId, UnixMillis, limits};
 
+use crate::transport::{EVENTS_BATCH_PATH, Request};
 use crate::{ids, wire};
 
 /// What the caller should do after [`Queue::push`].
@@ -85,16 +86,17 @@ pub(crate) fn splice(envelope: &str, events: &[String]) -> Option<String> {
     Some(body)
 }
 
-/// Turns queued `events` into `POST /track/events/batch` bodies for the session `session_id`
-/// started at `started_at`: each an `EventBatch` with a fresh batch id and `sent_at = now`,
-/// within the count and size limits.
-pub(crate) fn encode_batches(
+/// Turns queued `events` into `POST /track/events/batch` requests for the session `session_id`
+/// started at `started_at`, appended to `out`: each body an `EventBatch` with a fresh batch id and
+/// `sent_at = now`, within the count and size limits. Pushed where they go (the outbox, or the
+/// requests adopted from a page that is gone) instead of collected into a `Vec` of bodies first.
+pub(crate) fn push_batches(
     session_id: SessionId,
     started_at: UnixMillis,
     events: &[String],
     now: UnixMillis,
-) -> Vec<String> {
-    let mut bodies = Vec::new();
+    out: &mut Vec<Request>,
+) {
     let mut rest = events;
     while !rest.is_empty() {
         let Some(batch_id) = ids::batch_id() else { break };
@@ -102,10 +104,24 @@ pub(crate) fn encode_batches(
         // The body is the envelope's length plus the events and the commas between them.
         let count = next_batch_len(rest, envelope.len());
         let (batch, later) = rest.split_at_checked(count).unwrap_or((rest, &[]));
-        bodies.extend(splice(&envelope, batch));
+        if let Some(body) = splice(&envelope, batch) {
+            out.push(Request::new(EVENTS_BATCH_PATH, body));
+        }
         rest = later;
     }
-    bodies
+}
+
+/// The bodies [`push_batches`] makes, for the browser tests.
+#[cfg(all(test, target_family = "wasm"))]
+pub(crate) fn encode_batches(
+    session_id: SessionId,
+    started_at: UnixMillis,
+    events: &[String],
+    now: UnixMillis,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    push_batches(session_id, started_at, events, now, &mut out);
+    out.into_iter().map(|request| request.body).collect()
 }
 
 #[cfg(all(test, not(target_family = "wasm")))]

@@ -31,7 +31,11 @@ pub(crate) fn parse_u64(text: &str) -> Option<u64> {
     }
     text.bytes().try_fold(0u64, |n, b| {
         let digit = char::from(b).to_digit(10)?;
-        n.checked_mul(10)?.checked_add(u64::from(digit))
+        // Not `checked_mul`: on wasm32 its overflow check is a 128-bit multiply (`__multi3`).
+        if n > u64::MAX / 10 {
+            return None;
+        }
+        (n * 10).checked_add(u64::from(digit))
     })
 }
 
@@ -193,8 +197,16 @@ mod tests {
             assert_eq!(u64_text(n), n.to_string());
             assert_eq!(parse_u64(&u64_text(n)), Some(n));
         }
-        for bad in ["", "-1", "1.5", "18446744073709551616", "1a", " 1"] {
+        for bad in ["", "-1", "1.5", "18446744073709551616", "18446744073709551620", "1a", " 1"] {
             assert_eq!(parse_u64(bad), None, "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any run of digits reads as core's parser reads it, overflow included.
+        #[test]
+        fn digits_read_as_core_reads_them(digits in "[0-9]{1,22}") {
+            proptest::prop_assert_eq!(parse_u64(&digits), digits.parse::<u64>().ok());
         }
     }
 

@@ -107,7 +107,8 @@ pub(crate) fn retry_after_ms(
 ) -> Option<u64> {
     let value = value.trim_ascii();
     match parse_u64(value) {
-        Some(seconds) => Some(seconds.saturating_mul(1000)),
+        // Not `saturating_mul`: on wasm32 its overflow check is a 128-bit multiply (`__multi3`).
+        Some(seconds) => Some(if seconds > u64::MAX / 1000 { u64::MAX } else { seconds * 1000 }),
         None => parse_date(value).map(|at| at.saturating_sub(now)),
     }
 }
@@ -125,6 +126,11 @@ impl Outbox {
     /// Queues `request` behind the others.
     pub(crate) fn push(&mut self, request: Request) {
         self.pending.push(request);
+    }
+
+    /// The requests waiting, to append to (as [`Outbox::push`] does).
+    pub(crate) fn pending_mut(&mut self) -> &mut Vec<Request> {
+        &mut self.pending
     }
 
     /// Puts `adopted` requests (from a page that is gone, oldest first) ahead of everything not
@@ -275,6 +281,12 @@ mod tests {
             judged(EVENTS_BATCH_PATH, Some(429), Some("999999999")),
             Outcome::Retry(RETRY_AFTER_MAX_MS)
         );
+        // Seconds whose milliseconds do not fit in a u64 saturate.
+        assert_eq!(
+            retry_after_ms("18446744073709551", NOW, |_| None),
+            Some(18_446_744_073_709_551_000)
+        );
+        assert_eq!(retry_after_ms("18446744073709552", NOW, |_| None), Some(u64::MAX));
         // Retry-After on other statuses means nothing.
         assert_eq!(judged(EVENTS_BATCH_PATH, Some(500), Some("60")), Outcome::Retry(backoff));
     }

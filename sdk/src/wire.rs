@@ -22,7 +22,8 @@ use crate::text::{push_u64, push_uuid};
 /// each call site stays small.
 #[inline(never)]
 fn key(out: &mut String, name: &str) {
-    if !out.ends_with('{') {
+    // Its last byte, not `ends_with`, which is out of line (a char's UTF-8 and a slice compare).
+    if out.as_bytes().last() != Some(&b'{') {
         out.push(',');
     }
     push_json_string(out, name);
@@ -128,26 +129,13 @@ pub(crate) fn event(event: &Event, extra: &str, object: &str) -> String {
             flag(o, "rejection", e.rejection);
         }
     }
-    o.push('}');
+    // The props or traits written before the closing brace (the event has members already).
     if object != "{}" {
-        add_member(o, extra, object);
+        key(o, extra);
+        o.push_str(object);
     }
+    o.push('}');
     out
-}
-
-/// Adds the member `"key": value` to the JSON object text `object` (`value` being JSON text
-/// already), at its end.
-pub(crate) fn add_member(object: &mut String, key: &str, value: &str) {
-    if object.ends_with('}') {
-        object.pop();
-        if !object.ends_with('{') {
-            object.push(',');
-        }
-        push_json_string(object, key);
-        object.push(':');
-        object.push_str(value);
-        object.push('}');
-    }
 }
 
 /// `"name":"<uuid>"`, the UUID written in place. The quotes as text, not chars, as in

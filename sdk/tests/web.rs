@@ -259,8 +259,15 @@ fn calls_pass_exactly_the_arguments_given() {
     assert_eq!(js::call0(&probe, "count").as_f64(), Some(0.0));
     assert_eq!(js::call_str(&probe, "count", "a").as_f64(), Some(1.0));
     assert_eq!(js::call_str2(&probe, "count", "a", "b").as_f64(), Some(2.0));
-    assert_eq!(js::call_num(&probe, "count", &[1.0, 2.0, 3.0]).as_f64(), Some(3.0));
+    assert_eq!(js::call_num(&probe, "count", 7.0).as_f64(), Some(1.0));
+    let echo = run("return { first(a) { return a; } };");
+    assert_eq!(js::call_num(&echo, "first", -2.5).as_f64(), Some(-2.5));
     assert_eq!(js::call(&probe, "count", &[&JsValue::NULL]).as_f64(), Some(1.0));
+    let three = [&JsValue::NULL, &JsValue::TRUE, &JsValue::UNDEFINED];
+    assert_eq!(js::call(&probe, "count", &three).as_f64(), Some(3.0));
+    let made = js::new0(&run("return function (...a) { this.n = a.length; };"));
+    assert_eq!(js::get(&made, "n").as_f64(), Some(0.0));
+    assert!(js::new0(&js::get(&window(), "Object")).is_object());
     let date = js::make(&js::get(&window(), "Date"), &[2024.0, 0.0, 1.0]);
     assert_eq!(js::call0(&date, "getFullYear").as_f64(), Some(2024.0));
 }
@@ -270,10 +277,10 @@ fn patched_methods_notify_and_restore() {
     let target = run("window.__pgPatchCalls = 0; return { m(x) { return x * 2; } };");
     let after = run("return () => { __pgPatchCalls++; };");
     let undo = js::patch(&target, "m", &after);
-    assert_eq!(js::call_num(&target, "m", &[21.0]).as_f64(), Some(42.0));
+    assert_eq!(js::call_num(&target, "m", 21.0).as_f64(), Some(42.0));
     assert_eq!(run("return __pgPatchCalls;").as_f64(), Some(1.0));
     js::call0(&undo, "call");
-    js::call_num(&target, "m", &[1.0]);
+    js::call_num(&target, "m", 1.0);
     assert_eq!(run("return __pgPatchCalls;").as_f64(), Some(1.0), "restored");
     // When the page wrapped the method again after us, undoing leaves the page's wrapper.
     let undo = js::patch(&target, "m", &after);

@@ -71,10 +71,11 @@ impl Tracker {
     pub(crate) fn capture_start(&mut self) {
         let (window, document) = (&self.window, &self.document);
         let history = get(window, "history");
-        for &method in &["pushState", "replaceState"] {
-            let patch = Patch::new(&history, method, &self.handler(Signal::Navigate));
-            self.patches.push(patch);
-        }
+        let navigate = self.handler(Signal::Navigate);
+        self.patches = Some([
+            Patch::new(&history, "pushState", &navigate),
+            Patch::new(&history, "replaceState", &navigate),
+        ]);
         for &(target, kind, capture, signal) in &[
             (window, "popstate", false, Signal::Navigate),
             (window, "hashchange", false, Signal::Navigate),
@@ -100,7 +101,7 @@ impl Tracker {
     pub(crate) fn capture_stop(&mut self) {
         self.capture_leave(true);
         self.listeners.clear();
-        self.patches.clear();
+        self.patches = None;
         self.page.restart(None, false);
         self.page.engagement = Engagement::default();
     }

@@ -121,7 +121,7 @@ impl Tracker {
             return JsValue::NULL;
         };
         let object = get(&self.window, "Object");
-        let state = js::make(&object, &[]);
+        let state = js::new0(&object);
         js::set(&state, "consent", &js::str(self.tier.as_str()));
         js::set(&state, "sessionId", &self.session_text());
         js::set(&state, "sessionStartedAt", &js::num(session.started_at as f64));
@@ -130,14 +130,14 @@ impl Tracker {
             js::set_str(&state, "replayRate", rate);
         }
         if let Some((fingerprint, wall_ms, timings)) = &self.last_fingerprint {
-            let fp = js::make(&object, &[]);
+            let fp = js::new0(&object);
             js::set_str(&fp, "id", fingerprint.id.as_str());
             js::set(&fp, "confidence", &js::num(f64::from(fingerprint.confidence)));
             js::set(&fp, "sources", &js::num(f64::from(fingerprint.sources)));
             js::set(&fp, "ms", &js::num(f64::from(fingerprint.ms)));
             js::set(&fp, "wallMs", &js::num(f64::from(*wall_ms)));
-            let per_source = js::make(&object, &[]);
-            let per_task = js::make(&object, &[]);
+            let per_source = js::new0(&object);
+            let per_task = js::new0(&object);
             for (name, ms, task_ms) in timings {
                 js::set(&per_source, name, &js::num(*ms));
                 js::set(&per_task, name, &js::num(*task_ms));

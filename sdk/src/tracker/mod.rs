@@ -39,7 +39,7 @@ use crate::privacy;
 use crate::queue::{self, AfterPush, Queue};
 use crate::session::{self, Session, Touch};
 use crate::storage::{CONSENT_KEY, OPT_OUT_KEY, REPLAY_RATE_KEY, SESSION_KEY, Store};
-use crate::transport::{EVENTS_BATCH_PATH, Outbox, Request, SESSION_END_PATH};
+use crate::transport::{Outbox, Request, SESSION_END_PATH};
 
 pub(crate) use start::Starting;
 
@@ -183,7 +183,7 @@ pub(crate) struct Tracker {
     pub(crate) replay_rate: Option<String>,
     /// The automatic capture's listeners and the wrapped `history` methods.
     pub(crate) listeners: Vec<Listener>,
-    pub(crate) patches: Vec<Patch>,
+    pub(crate) patches: Option<[Patch; 2]>,
     /// What the automatic capture knows about the current page.
     pub(crate) page: Page,
     /// The tracker's one callback (`(signal, a, b)`), which is also the public API function
@@ -283,7 +283,7 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
         outbox: Outbox::default(),
         flight: 0,
         listeners: Vec::new(),
-        patches: Vec::new(),
+        patches: None,
         page: Page::default(),
         last_fingerprint: None,
         begun: false,
@@ -492,9 +492,8 @@ impl Tracker {
         if let Some((id, started_at)) = self.queue_session
             && !self.queue.events.is_empty()
         {
-            for body in queue::encode_batches(id, started_at, &self.queue.events, js::now()) {
-                self.outbox.push(Request::new(EVENTS_BATCH_PATH, body));
-            }
+            let requests = self.outbox.pending_mut();
+            queue::push_batches(id, started_at, &self.queue.events, js::now(), requests);
         }
         // Emptied where it lies: the queue keeps its buffer.
         self.queue.events.clear();

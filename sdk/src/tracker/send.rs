@@ -12,9 +12,7 @@ use crate::persist::{self, KEY_PREFIX, Mirror};
 use crate::queue;
 use crate::storage::REPLAY_RATE_KEY;
 use crate::text::u64_text;
-use crate::transport::{
-    self, EVENTS_BATCH_PATH, Outcome, Request, SESSION_START_PATH, UNLOAD_BUDGET_BYTES,
-};
+use crate::transport::{self, Outcome, Request, SESSION_START_PATH, UNLOAD_BUDGET_BYTES};
 
 impl Tracker {
     /// Sends the next request when nothing is in flight; arms the retry timer when the next one
@@ -159,9 +157,8 @@ impl Tracker {
                 }
                 Some(()) => {
                     if let Some((id, started_at)) = adopted.session {
-                        for body in queue::encode_batches(id, started_at, &adopted.events, now) {
-                            adopted.requests.push(Request::new(EVENTS_BATCH_PATH, body));
-                        }
+                        let events = &adopted.events;
+                        queue::push_batches(id, started_at, events, now, &mut adopted.requests);
                     }
                 }
                 // Damaged (or gone): nothing to recover.

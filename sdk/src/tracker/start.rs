@@ -152,7 +152,7 @@ impl Tracker {
             if crate::js::call0(&scheduler, "yield").is_object() {
                 self.channel = Some((scheduler, handler, true));
             } else {
-                let channel = crate::js::make(&get(&self.window, "MessageChannel"), &[]);
+                let channel = crate::js::new0(&get(&self.window, "MessageChannel"));
                 if crate::js::set(&get(&channel, "port1"), "onmessage", &handler) {
                     self.channel = Some((get(&channel, "port2"), handler, false));
                 }
@@ -165,7 +165,7 @@ impl Tracker {
                 call(&promise, "then", &[handler, handler]).is_object()
             }
             Some((port, _, false)) => {
-                crate::js::call_num(port, "postMessage", &[0.0]);
+                crate::js::call_num(port, "postMessage", 0.0);
                 true
             }
             None => false,

@@ -42,7 +42,7 @@ use crate::js::{self, call0, get, number, object, text};
 /// How long a submit waits at most for a starting tracker's session: `WAIT_LOOKS` looks,
 /// `WAIT_STEP_MS` apart.
 const WAIT_LOOKS: u8 = 20;
-const WAIT_STEP_MS: u32 = 100;
+const WAIT_STEP_MS: i32 = 100;
 
 /// What the browser calls a form back for: the second argument of the form's one handler (the
 /// numbers are `js/form-view.js`'s too: `listen` names the events').
@@ -98,7 +98,7 @@ extern "C" {
     #[wasm_bindgen(js_name = then)]
     fn then_signal(promise: &JsValue, handler: &JsValue, ok: u8, failed: u8);
     /// Signal `signal` to `handler` in `ms` milliseconds.
-    fn later(handler: &JsValue, signal: u8, ms: u32);
+    fn later(handler: &JsValue, signal: u8, ms: i32);
     /// The form's event listeners, each delivering its event to `handler` with its signal.
     fn listen(view: &JsValue, handler: &JsValue);
     /// `el`'s new open shadow root; `undefined` when it has one already (or cannot have one).

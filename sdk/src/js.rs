@@ -20,8 +20,9 @@ extern "C" {
     pub(crate) fn get(o: &JsValue, k: &str) -> JsValue;
     #[wasm_bindgen(js_name = num)]
     fn host_num(o: &JsValue, k: &str) -> f64;
+    /// `v` when it is a number, else `NaN` (see [`float`]).
     #[wasm_bindgen(js_name = float)]
-    fn host_float(v: &JsValue) -> f64;
+    pub(crate) fn host_float(v: &JsValue) -> f64;
     /// `float` again: a number handed to it comes back as the JS number.
     #[wasm_bindgen(js_name = float)]
     fn host_number(n: f64) -> JsValue;

@@ -171,11 +171,12 @@ pub(crate) fn mount(target: &JsValue) -> bool {
     let handler =
         Handler::new(Closure::own_aborting(move |a: JsValue, signal: JsValue, field: JsValue| {
             if let Some(Ok(mut form)) = me.get().map(RefCell::try_borrow_mut)
-                && let Some(&signal) = SIGNALS.get(js::float(&signal).unwrap_or(-1.0) as usize)
+                && let Some(&signal) = SIGNALS.get(js::host_float(&signal) as usize)
             {
-                // `-1` (or nothing) for none; `as` truncates and saturates, and an index past the
-                // fields finds none.
-                form.on(signal, &a, js::float(&field).filter(|i| *i >= 0.0).map(|i| i as usize));
+                // `-1` (or nothing: `NaN`, which is not `>= 0` either) for none; `as` truncates and
+                // saturates, and an index past the fields finds none.
+                let field = js::host_float(&field);
+                form.on(signal, &a, (field >= 0.0).then_some(field as usize));
             }
             JsValue::UNDEFINED
         }));

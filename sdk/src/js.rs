@@ -18,8 +18,9 @@ use wasm_bindgen::prelude::wasm_bindgen;
 extern "C" {
     /// `o[k]`
     pub(crate) fn get(o: &JsValue, k: &str) -> JsValue;
+    /// The number property `o[k]`, `NaN` for anything else (see [`number`]).
     #[wasm_bindgen(js_name = num)]
-    fn host_num(o: &JsValue, k: &str) -> f64;
+    pub(crate) fn host_num(o: &JsValue, k: &str) -> f64;
     /// `v` when it is a number, else `NaN` (see [`float`]).
     #[wasm_bindgen(js_name = float)]
     pub(crate) fn host_float(v: &JsValue) -> f64;

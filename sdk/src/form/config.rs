@@ -15,7 +15,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::view::FieldView;
-use crate::js::{flag, get, number, text};
+use crate::js::{flag, get, host_num, text};
 
 #[wasm_bindgen(module = "/js/host.js")]
 extern "C" {
@@ -68,8 +68,8 @@ pub(crate) fn read(json: &JsValue) -> Option<Vec<FieldView>> {
 /// How many elements a JS array has (at most 1,000; none for anything else), each read by index
 /// with [`item`]: no `Vec` of them in between.
 pub(crate) fn count(array: &JsValue) -> i32 {
-    // `as` truncates the fraction and saturates: a negative length (or none, NaN) is 0.
-    number(array, "length").unwrap_or(0.0).min(1_000.0) as i32
+    // `as` truncates the fraction and saturates: a negative length (or none, `NaN`) is 0 or less.
+    (host_num(array, "length") as i32).min(1_000)
 }
 
 fn field(f: &JsValue) -> Option<FormField> {
@@ -90,7 +90,8 @@ fn field(f: &JsValue) -> Option<FormField> {
         placeholder: None,
         help: None,
         // `as` truncates the fraction and saturates above `u32::MAX` (JSON has no infinity).
-        max_length: number(f, "max_length").filter(|n| *n >= 0.0).map(|n| n as u32),
+        // Not `>= 0` for anything but a number (`NaN`).
+        max_length: Some(host_num(f, "max_length")).filter(|n| *n >= 0.0).map(|n| n as u32),
     })
 }
 

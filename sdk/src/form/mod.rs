@@ -37,7 +37,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use self::view::View;
 use crate::callback::Handler;
-use crate::js::{self, call0, get, number, object, text};
+use crate::js::{self, call0, get, object, text};
 
 /// How long a submit waits at most for a starting tracker's session: `WAIT_LOOKS` looks,
 /// `WAIT_STEP_MS` apart.
@@ -377,7 +377,8 @@ impl Form {
 
     /// The answer to a submission.
     fn answered(&mut self, response: &JsValue) {
-        let status = number(response, "status").unwrap_or(0.0);
+        // `NaN` when there is none: in no range below, so a failure (as `0` was).
+        let status = js::host_num(response, "status");
         if (200.0..300.0).contains(&status) {
             self.sending = false;
             self.done = true;

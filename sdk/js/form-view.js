@@ -268,8 +268,8 @@ export function say(v, key, text) {
 /** The submit button off (and `aria-busy` on the form) while a submission travels, or on again. */
 export function busy(v, on) {
   try {
-    v[1].disabled = on;
-    v[0].setAttribute("aria-busy", on);
+    // `on` is `1` or `0` (the wasm's `i32`): `aria-busy` reads `true` or `false`.
+    v[0].setAttribute("aria-busy", (v[1].disabled = !!on));
   } catch (_) {
     // Never into the page.
   }

@@ -18,10 +18,12 @@ use wasm_bindgen::prelude::wasm_bindgen;
 extern "C" {
     /// `o[k]`
     pub(crate) fn get(o: &JsValue, k: &str) -> JsValue;
+    /// The number property `o[k]`, `NaN` for anything else (see [`number`]).
     #[wasm_bindgen(js_name = num)]
-    fn host_num(o: &JsValue, k: &str) -> f64;
+    pub(crate) fn host_num(o: &JsValue, k: &str) -> f64;
+    /// `v` when it is a number, else `NaN` (see [`float`]).
     #[wasm_bindgen(js_name = float)]
-    fn host_float(v: &JsValue) -> f64;
+    pub(crate) fn host_float(v: &JsValue) -> f64;
     /// `float` again: a number handed to it comes back as the JS number.
     #[wasm_bindgen(js_name = float)]
     fn host_number(n: f64) -> JsValue;

@@ -196,6 +196,9 @@ async fn a_valid_form_is_sent_once_then_thanks_the_visitor() {
     mount(id, endpoint, "{status: 201, body: '{\"ok\":true,\"lead_id\":\"ld_0\"}'}").await;
     fill_valid(id);
     submit(id);
+    // The button off and the form busy (as text, `true`) while it travels.
+    assert_eq!(eval(id, "root.querySelector('button').disabled").as_bool(), Some(true));
+    assert_eq!(eval_str(id, "root.querySelector('form').getAttribute('aria-busy')"), "true");
     // A second submit while the first travels (a double click) sends nothing more.
     submit(id);
     until("the thanks", || eval(id, "!root.querySelector('.ok').hidden").as_bool() == Some(true))
@@ -244,6 +247,7 @@ async fn a_failed_send_keeps_the_values_and_a_retry_is_the_same_submission() {
         );
         assert_eq!(eval_str(id, "root.querySelector('[name=email]').value"), "jane@example.com");
         assert_eq!(eval(id, "root.querySelector('form').hidden").as_bool(), Some(false));
+        assert_eq!(eval_str(id, "root.querySelector('form').getAttribute('aria-busy')"), "false");
     }
     submit(id);
     until("the thanks", || eval(id, "!root.querySelector('.ok').hidden").as_bool() == Some(true))

@@ -1027,7 +1027,39 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 ///
 /// Merged with the tracker's round of the same stop (the glue steps above): 12,811 B (loader
 /// 1,118, chunk 4,593, wasm 7,100); `pulse.js` with its chunks 41,855 B.
-const FORM_BUDGET: usize = 12_818;
+///
+/// The form's own imports taking their indices, limits, counts and flags as `i32` instead of
+/// `usize`, `u32` or `bool` (as the tracker's, see [`FIRST_PAGEVIEW_BUDGET`]): `limit`, `focus`,
+/// `busy`, `later` and the config's `item` lose their glue shims (the wasm imports the snippet's
+/// function itself), `mark` and `send` their `>>> 0`s; `busy` makes its `1` or `0` a boolean
+/// (`!!`) for `disabled` and `aria-busy`, which a browser test now reads as `true` and `false`
+/// (it read `1` and `0` without that). 12,811 → 12,786 B (chunk 4,593 → 4,551, wasm 7,100 →
+/// 7,117); `tracker.js` unchanged, `pulse.js` with its chunks 41,855 → 41,835 B. Measured and not
+/// kept: `send`'s `trusted_submit` as an `i32` too (`!!` in `body`), ±0 B (chunk −1, the loader
+/// +1 by its hashes; `pulse.js` −2).
+///
+/// The form's handler reading its signal's and field's numbers as the `f64` `js/host.js`'s `float`
+/// answers (`NaN` for what is not a number: `js::host_float`) instead of through `js::float`'s
+/// `Option`: a signal that is no number is `0` as before (`NaN as usize`, where it was `-1.0 as
+/// usize`), and a field's index is one when it is `>= 0`, which `NaN` is not, so the `NaN` check
+/// was a second one: 12,786 → 12,767 B (wasm 7,117 → 7,098); `tracker.js` unchanged, `pulse.js`
+/// with its chunks 41,835 → 41,829 B. Measured and not kept: `attach`'s and `render`'s answers
+/// compared with `undefined` (the `===` import) instead of by `js::object`, so the glue's
+/// `is_object` shim leaves the form's chunk: form 12,763 B (−23) but `pulse.js` 41,869 B (+34,
+/// its tracker keeps the shim; `#[inline(never)]` on the comparison changed nothing); the
+/// server's and the view's texts for `mark` and `say` as `&str`, empty for none (their glue shims
+/// without the `Option` test, `??` as `||` in `word`), −2 B (`pulse.js` −10), but a refusal with
+/// an empty message would then read as the failure message: not worth the change.
+///
+/// The same for the form's number properties, read as `js/host.js`'s `num` answers them
+/// (`js::host_num`, `NaN` for what is not a number) instead of through `js::number`'s `Option`:
+/// an array's `length` cut by `as i32` and `min` (`NaN` is 0, a negative length finds no item),
+/// a field's `max_length` taken when it is `>= 0`, an answer's `status` compared as it is (`NaN`
+/// is in no range and not `429`: a failure, as the `0` it stood for was). The browser tests of
+/// `max_length` (80, 5.9, 1e12, −3, `"80"`, `null`, 0), of unusable configs and of failed and
+/// refused sends hold them: 12,767 → 12,705 B (wasm 7,098 → 7,034, the loader +2 B by its
+/// hashes); `tracker.js` unchanged, `pulse.js` with its chunks 41,829 → 41,803 B.
+const FORM_BUDGET: usize = 12_712;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

@@ -15,14 +15,14 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::view::FieldView;
-use crate::js::{flag, get, number, text};
+use crate::js::{flag, get, host_num, text};
 
 #[wasm_bindgen(module = "/js/host.js")]
 extern "C" {
     /// `array[i]`: `js/host.js`'s `get` with a number for a key (the property read the rest of
     /// the SDK makes by name), so the chunk carries one such function.
     #[wasm_bindgen(js_name = get)]
-    pub(crate) fn item(array: &JsValue, i: u32) -> JsValue;
+    pub(crate) fn item(array: &JsValue, i: i32) -> JsValue;
 }
 
 #[wasm_bindgen(module = "/js/form-view.js")]
@@ -67,9 +67,9 @@ pub(crate) fn read(json: &JsValue) -> Option<Vec<FieldView>> {
 
 /// How many elements a JS array has (at most 1,000; none for anything else), each read by index
 /// with [`item`]: no `Vec` of them in between.
-pub(crate) fn count(array: &JsValue) -> u32 {
-    // `as` truncates the fraction and saturates: a negative length (or none, NaN) is 0.
-    number(array, "length").unwrap_or(0.0).min(1_000.0) as u32
+pub(crate) fn count(array: &JsValue) -> i32 {
+    // `as` truncates the fraction and saturates: a negative length (or none, `NaN`) is 0 or less.
+    (host_num(array, "length") as i32).min(1_000)
 }
 
 fn field(f: &JsValue) -> Option<FormField> {
@@ -90,7 +90,8 @@ fn field(f: &JsValue) -> Option<FormField> {
         placeholder: None,
         help: None,
         // `as` truncates the fraction and saturates above `u32::MAX` (JSON has no infinity).
-        max_length: number(f, "max_length").filter(|n| *n >= 0.0).map(|n| n as u32),
+        // Not `>= 0` for anything but a number (`NaN`).
+        max_length: Some(host_num(f, "max_length")).filter(|n| *n >= 0.0).map(|n| n as u32),
     })
 }
 

@@ -37,12 +37,12 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use self::view::View;
 use crate::callback::Handler;
-use crate::js::{self, call0, get, number, object, text};
+use crate::js::{self, call0, get, object, text};
 
 /// How long a submit waits at most for a starting tracker's session: `WAIT_LOOKS` looks,
 /// `WAIT_STEP_MS` apart.
 const WAIT_LOOKS: u8 = 20;
-const WAIT_STEP_MS: u32 = 100;
+const WAIT_STEP_MS: i32 = 100;
 
 /// What the browser calls a form back for: the second argument of the form's one handler (the
 /// numbers are `js/form-view.js`'s too: `listen` names the events').
@@ -98,7 +98,7 @@ extern "C" {
     #[wasm_bindgen(js_name = then)]
     fn then_signal(promise: &JsValue, handler: &JsValue, ok: u8, failed: u8);
     /// Signal `signal` to `handler` in `ms` milliseconds.
-    fn later(handler: &JsValue, signal: u8, ms: u32);
+    fn later(handler: &JsValue, signal: u8, ms: i32);
     /// The form's event listeners, each delivering its event to `handler` with its signal.
     fn listen(view: &JsValue, handler: &JsValue);
     /// `el`'s new open shadow root; `undefined` when it has one already (or cannot have one).
@@ -171,11 +171,12 @@ pub(crate) fn mount(target: &JsValue) -> bool {
     let handler =
         Handler::new(Closure::own_aborting(move |a: JsValue, signal: JsValue, field: JsValue| {
             if let Some(Ok(mut form)) = me.get().map(RefCell::try_borrow_mut)
-                && let Some(&signal) = SIGNALS.get(js::float(&signal).unwrap_or(-1.0) as usize)
+                && let Some(&signal) = SIGNALS.get(js::host_float(&signal) as usize)
             {
-                // `-1` (or nothing) for none; `as` truncates and saturates, and an index past the
-                // fields finds none.
-                form.on(signal, &a, js::float(&field).filter(|i| *i >= 0.0).map(|i| i as usize));
+                // `-1` (or nothing: `NaN`, which is not `>= 0` either) for none; `as` truncates and
+                // saturates, and an index past the fields finds none.
+                let field = js::host_float(&field);
+                form.on(signal, &a, (field >= 0.0).then_some(field as usize));
             }
             JsValue::UNDEFINED
         }));
@@ -376,7 +377,8 @@ impl Form {
 
     /// The answer to a submission.
     fn answered(&mut self, response: &JsValue) {
-        let status = number(response, "status").unwrap_or(0.0);
+        // `NaN` when there is none: in no range below, so a failure (as `0` was).
+        let status = js::host_num(response, "status");
         if (200.0..300.0).contains(&status) {
             self.sending = false;
             self.done = true;

@@ -58,14 +58,14 @@ extern "C" {
         view: &JsValue,
         submission_id: &str,
         page: &JsValue,
-        ids: u32,
-        max_honeypot: u32,
+        ids: i32,
+        max_honeypot: i32,
         fill_ms: f64,
-        typed: u32,
-        keyless: u32,
+        typed: i32,
+        keyless: i32,
         active_ms: Option<f64>,
         trusted_submit: bool,
-        max_utm: u32,
+        max_utm: i32,
         page_url: Option<&str>,
         referrer: Option<&str>,
     ) -> JsValue;
@@ -82,20 +82,20 @@ pub(crate) fn send(view: &View, envelope: &Envelope) -> JsValue {
     // them (the server reads a UUID in either case).
     let uuid = |i| at(i).as_deref().is_some_and(is_uuid);
     let fingerprint = at(4).as_deref().is_some_and(FingerprintId::is_valid);
-    let ids = u32::from(uuid(2)) | (u32::from(uuid(3)) << 1) | (u32::from(fingerprint) << 2);
+    let ids = i32::from(uuid(2)) | (i32::from(uuid(3)) << 1) | (i32::from(fingerprint) << 2);
     let fill = &envelope.fill;
     write(
         view.js(),
         &ManuallyDrop::new(uuid_text(&envelope.submission_id)),
         &envelope.page,
         ids,
-        limits::MAX_VALUE_LEN as u32,
+        limits::MAX_VALUE_LEN as i32,
         envelope.fill_ms as f64,
-        fill.typed,
-        fill.keyless,
+        fill.typed as i32,
+        fill.keyless as i32,
         fill.active_ms.map(|ms| ms as f64),
         fill.trusted_submit,
-        limits::MAX_TEXT_LEN as u32,
+        limits::MAX_TEXT_LEN as i32,
         clean(0).as_deref(),
         clean(1).as_deref(),
     )

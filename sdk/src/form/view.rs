@@ -80,25 +80,25 @@ extern "C" {
     #[wasm_bindgen(js_name = render)]
     fn build(root: &JsValue, config: &JsValue) -> JsValue;
     /// Sets field `i`'s `maxlength` to `max` when it takes text.
-    fn limit(view: &JsValue, i: usize, max: u32);
+    fn limit(view: &JsValue, i: i32, max: i32);
     /// Every field's value: `true`/`false`, a string, or `undefined` when empty.
     #[wasm_bindgen(js_name = values)]
     fn read(view: &JsValue) -> JsValue;
     /// Field `i`'s error: `text`, else the message `key` (`{max}` filled in); `aria-invalid`
     /// with it. Neither clears both.
-    fn mark(view: &JsValue, i: usize, key: &str, max: u32, text: Option<&str>);
+    fn mark(view: &JsValue, i: i32, key: &str, max: i32, text: Option<&str>);
     /// The form-level message: `text`, else the message `key` (neither hides it).
     #[wasm_bindgen(js_name = say)]
     fn status(view: &JsValue, key: &str, text: Option<&str>);
     /// Turns the submit button off (`aria-busy` on the form) or on.
     #[wasm_bindgen(js_name = busy)]
-    fn set_busy(view: &JsValue, on: bool);
+    fn set_busy(view: &JsValue, on: i32);
     /// Replaces the form with the success message and moves focus to it.
     #[wasm_bindgen(js_name = succeed)]
     fn show_success(view: &JsValue);
     /// Moves keyboard focus to field `i` (a radio group's first radio).
     #[wasm_bindgen(js_name = focus)]
-    fn focus_field(view: &JsValue, i: usize);
+    fn focus_field(view: &JsValue, i: i32);
 }
 
 /// Renders the config `json` (its `fields` read by `config::read`) into `root` (the shadow
@@ -110,7 +110,7 @@ pub(crate) fn render(root: &JsValue, json: &JsValue, fields: Vec<FieldView>) -> 
     let fields = ManuallyDrop::into_inner(fields);
     for (i, f) in fields.iter().enumerate() {
         // The limit the rules apply, on every text-like control (the schema's `max_chars`).
-        limit(&js, i, max_chars(&f.field));
+        limit(&js, i as i32, max_chars(&f.field) as i32);
     }
     Some(View { js, fields })
 }
@@ -142,7 +142,7 @@ impl FieldView {
 /// checkbox's state, a chosen radio's value, or the text without surrounding whitespace; `None`
 /// when empty. Taken one by one, not collected into a vector of them.
 pub(crate) fn value(values: &JsValue, i: usize) -> Option<FieldValue> {
-    let v = item(values, i as u32);
+    let v = item(values, i as i32);
     // `true` or `false` by the `===` import, not `as_bool`'s glue shim.
     let on = v == JsValue::TRUE;
     if on || v == JsValue::FALSE {
@@ -175,7 +175,7 @@ impl View {
             Some(problem) => (problem.key(field.field.field_type), 0),
             None => ("", 0),
         };
-        mark(&self.js, i, key, max, None);
+        mark(&self.js, i as i32, key, max as i32, None);
         problem.is_none()
     }
 
@@ -183,18 +183,18 @@ impl View {
     pub(crate) fn show(&mut self, i: usize, message: Option<&str>) {
         if let Some(field) = self.fields.get_mut(i) {
             field.invalid = true;
-            mark(&self.js, i, "failure", 0, message);
+            mark(&self.js, i as i32, "failure", 0, message);
         }
     }
 
     /// Moves keyboard focus to field `i`.
     pub(crate) fn focus(&self, i: usize) {
-        focus_field(&self.js, i);
+        focus_field(&self.js, i as i32);
     }
 
     /// Turns the submit button on or off (off while a submission is on its way).
     pub(crate) fn busy(&self, busy: bool) {
-        set_busy(&self.js, busy);
+        set_busy(&self.js, i32::from(busy));
     }
 
     /// The form-level message: `text` (the server's), else the one named `key` (`fix_fields`,

@@ -158,7 +158,7 @@ fn build_replay() -> Result<Vec<Output>> {
     let wasm_name = format!("replay-{}.wasm", short_hash(&wasm));
     let script = splice_replay(
         &text(&root.join("replay/js/replay.js"))?,
-        &unexport(&prune(&glue)?)?,
+        &unexport(&prune(&glue, false)?)?,
         &wasm_name,
     )?;
     let unminified = stage.join("replay.js");
@@ -257,7 +257,7 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
         .map_err(|_| "wasm-bindgen glue is not UTF-8")?;
     let (wasm, glue) = minify::minify(&read(&optimized)?, &glue)?;
     let wasm_name = format!("sdk/pulsegate-{}.wasm", short_hash(&wasm));
-    write(&stage.join("glue.js"), expose_internals(&keep_closures(&prune(&glue)?)?)?.as_bytes())?;
+    write(&stage.join("glue.js"), expose_internals(&keep_closures(&prune(&glue, true)?)?)?.as_bytes())?;
     fs::copy(root.join(bundle.boot), stage.join("boot.js"))
         .map_err(|e| format!("cannot copy {}: {e}", bundle.boot))?;
     fs::copy(root.join(INSTANTIATE_JS), stage.join("instantiate.js"))
@@ -301,12 +301,8 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
 /// reference types, which the loaders check first: Chrome 96, Firefox 79, Safari 15), and that
 /// esbuild cannot tell are dead, with what stays of each: a `TextEncoder.encodeInto` fallback
 /// (Chrome 74, Firefox 66 and Safari 14.1 have it), the string copy for a call without `realloc`
-/// (every call the glue makes passes the wasm's), which is kept for every call instead of the
-/// ASCII loop and `encodeInto` into a buffer `realloc` grows and shrinks (one `encode` and one
-/// copy give the same bytes: a string from JS is a short text here), the two `DataView` writes of
-/// such a string's pointer and length (one `Int32Array` view's `set` instead, the memory being
-/// little-endian as every browser's, so that the glue's `DataView` of the memory goes), and a
-/// stand-in for a missing `FinalizationRegistry` (Chrome 84, Firefox 79, Safari 14.1); and the
+/// (every call the glue makes passes the wasm's; [`SMALL_GLUE`] makes it the copy for every call in
+/// the tracker's and the form's bundles), and a stand-in for a missing `FinalizationRegistry` (Chrome 84, Firefox 79, Safari 14.1); and the
 /// `detached` test before the memory view's buffer is compared with the memory's (a buffer that
 /// growth detached is never the memory's `buffer`, whose growth hands out a new one: the
 /// comparison alone says the same).
@@ -333,7 +329,37 @@ const DEAD_GLUE: &[(&str, &str)] = &[
         WASM_VECTOR_LEN = buf.length;
         return ptr;
     }
+",
+        "",
+    ),
+    (
+        "(typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(",
+        "new FinalizationRegistry(",
+    ),
+    (
+        "cachedDataViewMemory0.buffer.detached === true || (cachedDataViewMemory0.buffer.detached === undefined && ",
+        "",
+    ),
+    (
+        ".buffer)) {\n        cachedDataViewMemory0 = new DataView(",
+        ".buffer) {\n        cachedDataViewMemory0 = new DataView(",
+    ),
+];
 
+/// Rewrites of wasm-bindgen's glue that trade speed for bytes, made in the tracker's and the lead
+/// form's bundles only, which hand the wasm a few short texts per page: a string copied into the
+/// wasm by one `encode` and one copy instead of the ASCII loop and `encodeInto` into a buffer
+/// `realloc` grows and shrinks (the same bytes), and a returned string's pointer and length written
+/// back through one `Int32Array` view's `set` instead of two `DataView` writes (the memory is
+/// little-endian in every browser), so that the glue's `DataView` of the memory goes. The replay
+/// chunk keeps wasm-bindgen's copy: it hands the wasm a text per node, and with these two rewrites
+/// `cargo xtask bench replay`'s added time for 10,000 additions + 10,000 attribute changes at 4×
+/// CPU was about 870 ms against about 280 ms without them (the allocation each makes per text).
+const SMALL_GLUE: &[(&str, &str)] = &[
+    (
+        "
     let len = arg.length;
     let ptr = malloc(len, 1) >>> 0;
 
@@ -371,33 +397,21 @@ const DEAD_GLUE: &[(&str, &str)] = &[
 ",
     ),
     (
-        "(typeof FinalizationRegistry === 'undefined')
-    ? { register: () => {}, unregister: () => {} }
-    : new FinalizationRegistry(",
-        "new FinalizationRegistry(",
-    ),
-    (
         "            getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
             getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 ",
         "            new Int32Array(getUint8ArrayMemory0().buffer, arg0 >>> 0, 2).set([ptr1, len1]);
 ",
     ),
-    (
-        "cachedDataViewMemory0.buffer.detached === true || (cachedDataViewMemory0.buffer.detached === undefined && ",
-        "",
-    ),
-    (
-        ".buffer)) {\n        cachedDataViewMemory0 = new DataView(",
-        ".buffer) {\n        cachedDataViewMemory0 = new DataView(",
-    ),
 ];
 
-/// `glue` without [`DEAD_GLUE`]; fails when a part is not there as written (a wasm-bindgen that
-/// writes its glue otherwise: look again at what is dead).
-pub(crate) fn prune(glue: &str) -> Result<String> {
+/// `glue` without [`DEAD_GLUE`], and with [`SMALL_GLUE`]'s rewrites when `small`; fails when a
+/// part is not there as written (a wasm-bindgen that writes its glue otherwise: look again at
+/// what is dead).
+pub(crate) fn prune(glue: &str, small: bool) -> Result<String> {
     let mut glue = glue.to_owned();
-    for (dead, live) in DEAD_GLUE {
+    let rewrites = if small { SMALL_GLUE } else { &[] };
+    for (dead, live) in DEAD_GLUE.iter().chain(rewrites) {
         if !glue.contains(dead) {
             let first = dead.lines().next().unwrap_or_default().trim();
             return Err(format!("the wasm-bindgen glue has no `{first}`: update DEAD_GLUE"));
@@ -408,8 +422,8 @@ pub(crate) fn prune(glue: &str) -> Result<String> {
 }
 
 /// `glue` without wasm-bindgen's cached `DataView` of the memory when no shim reads it (the
-/// string copy's write-back above was the only reader in the replay chunk's and the lead form's
-/// glue): its function, which esbuild drops anyway, and its variable and the reset of it in
+/// string copy's write-back, which [`SMALL_GLUE`] rewrites, was the only reader in the tracker's
+/// and the lead form's glue; the replay chunk keeps it): its function, which esbuild drops anyway, and its variable and the reset of it in
 /// `__wbg_finalize_init`, which esbuild keeps. Fails when the view is still named after that.
 fn unview(glue: &str) -> Result<String> {
     const VAR: &str = "let cachedDataViewMemory0 = null;\n";
@@ -621,17 +635,27 @@ mod tests {
     #[test]
     fn dead_glue_goes_or_the_build_stops() {
         let mut glue = String::from("let x = 1;\n");
-        for (dead, _) in DEAD_GLUE {
+        for (dead, _) in DEAD_GLUE.iter().chain(SMALL_GLUE) {
             glue.push_str(dead);
             glue.push_str("\nlet y = 2;\n");
         }
-        let pruned = prune(&glue).unwrap();
+        let pruned = prune(&glue, true).unwrap();
         assert!(pruned.starts_with("let x = 1;\n"));
         assert!(pruned.contains("new FinalizationRegistry("));
-        for (dead, _) in DEAD_GLUE {
+        assert!(pruned.contains("new Int32Array("));
+        for (dead, _) in DEAD_GLUE.iter().chain(SMALL_GLUE) {
             assert!(!pruned.contains(dead));
-            assert!(prune(&glue.replacen(dead, "", 1)).is_err(), "{dead}");
+            assert!(prune(&glue.replacen(dead, "", 1), true).is_err(), "{dead}");
         }
+        // The replay chunk's glue keeps wasm-bindgen's string copy and its `DataView` writes.
+        let kept = prune(&glue, false).unwrap();
+        for (dead, _) in DEAD_GLUE {
+            assert!(!kept.contains(dead));
+        }
+        for (speedy, _) in SMALL_GLUE {
+            assert!(kept.contains(speedy));
+        }
+        assert!(!kept.contains("new Int32Array("));
     }
 
     #[test]

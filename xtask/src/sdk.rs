@@ -257,7 +257,10 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
         .map_err(|_| "wasm-bindgen glue is not UTF-8")?;
     let (wasm, glue) = minify::minify(&read(&optimized)?, &glue)?;
     let wasm_name = format!("sdk/pulsegate-{}.wasm", short_hash(&wasm));
-    write(&stage.join("glue.js"), expose_internals(&keep_closures(&prune(&glue, true)?)?)?.as_bytes())?;
+    write(
+        &stage.join("glue.js"),
+        expose_internals(&keep_closures(&prune(&glue, true)?)?)?.as_bytes(),
+    )?;
     fs::copy(root.join(bundle.boot), stage.join("boot.js"))
         .map_err(|e| format!("cannot copy {}: {e}", bundle.boot))?;
     fs::copy(root.join(INSTANTIATE_JS), stage.join("instantiate.js"))

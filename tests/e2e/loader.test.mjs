@@ -219,6 +219,40 @@ for (const [label, init, attributes] of [
   });
 }
 
+test('opting out puts back the page\'s own history methods and keeps a router\'s wrapper made after the tracker\'s', async () => {
+  const pages = await servePages({ '/spa.html': `<!doctype html><title>spa</title><p>spa</p>${tag()}` });
+  const { page, seen } = await open();
+  // Cleaned up whatever happens: an open server would keep the test process from ending.
+  try {
+    await page.addInitScript(() => { window.__own = [history.pushState, history.replaceState]; });
+    await page.goto(`${pages.url}/spa.html`);
+    await page.waitForFunction(() => window.PulseGate.tracking === true);
+    const methods = () => page.evaluate(() => [history.pushState === __own[0], history.replaceState === __own[1]]);
+    assert.deepEqual(await methods(), [false, false], 'both wrapped while tracking');
+    const id = await page.evaluate(() => window.PulseGate.getSessionId());
+    await page.evaluate(() => history.pushState({}, '', '/spa/next'));
+    await waitForSessionId(state, 'the pushState pageview', id,
+      (s) => s.events.map((e) => describe(e, pages.url)).includes('pageview /spa/next'));
+    // A router wraps replaceState after the tracker did: opting out must not unwrap the router.
+    await page.evaluate(() => {
+      const inner = history.replaceState;
+      window.__routed = 0;
+      history.replaceState = function (...args) { window.__routed++; return inner.apply(this, args); };
+      window.__router = history.replaceState;
+      window.PulseGate.optOut();
+    });
+    assert.deepEqual(await methods(), [true, false], 'pushState is the page\'s own again');
+    assert.equal(await page.evaluate(() => history.replaceState === __router), true, 'the router\'s wrapper stays');
+    await page.evaluate(() => { history.replaceState({}, '', '/spa/after'); history.pushState({}, '', '/spa/later'); });
+    assert.equal(await page.evaluate(() => [window.__routed, location.pathname].join(' ')), '1 /spa/later');
+    assert.deepEqual(seen.errors, []);
+  } finally {
+    await page.evaluate(() => localStorage.clear());
+    await page.close();
+    await pages.close();
+  }
+});
+
 test('data-respect-dnt="false" tracks despite Do Not Track (Global Privacy Control still wins)', async () => {
   const pages = await servePages({ '/dnt.html': `<!doctype html><title>dnt</title>${tag('data-respect-dnt="false"')}` });
   const { page } = await open();

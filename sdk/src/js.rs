@@ -5,9 +5,9 @@
 //! function to the JS glue and its own shim to the wasm, while these few serve every API the SDK
 //! uses. They are shaped by argument type (string and number arguments cross as they are, so no
 //! JS value is built for them; counts, limits and flags as `i32`, which the glue hands on as it is,
-//! where a `u32` gets a `>>> 0` and a `bool` a `!== 0` in a shim of its own), and none of them can throw: a page may replace any global, and an
-//! exception that unwound through the wasm would skip destructors and leave the tracker's state
-//! locked. The JS side catches and answers `undefined` (or `NaN`, `false`) instead.
+//! where a `u32` gets a `>>> 0` and a `bool` a `!== 0` in a shim of its own), and none of them
+//! can throw: a page may replace any global, and an exception that unwound through the wasm would
+//! skip destructors and leave the tracker's state locked. The JS side catches and answers `undefined` (or `NaN`, `false`) instead.
 
 use alloc::string::String;
 

@@ -106,6 +106,7 @@ pub fn replay_start(sink: JsValue, slice_ms: f64, checkout_ms: f64) -> JsValue {
         }
         _ => {}
     };
+    // Never freed (see `Listeners::callback`): after a stop it holds the emptied cell.
     Closure::<dyn Fn(u32, JsValue, JsValue, JsValue)>::own_aborting(control).into_js_value()
 }
 

@@ -35,9 +35,10 @@ extern "C" {
 /// `handler(tag, a, b, c)`; each listener and hook is removed when this is dropped.
 #[derive(Debug)]
 pub(crate) struct Listeners {
-    /// The closure, handed to JS as a function, which frees it when the page no longer holds
-    /// it (as the control function): no `Closure` here to drop, so the glue has no shim to undo
-    /// a wasm-held closure. After a stop, its handle on the recorder leads nowhere.
+    /// The closure, handed to JS as a function (as the control function), and never freed: no
+    /// `Closure` here to drop, so the glue has no shim to undo a wasm-held closure and wraps it
+    /// plainly (`xtask/src/sdk.rs`'s `keep_closures`). After a stop, its handle on the recorder
+    /// leads nowhere.
     callback: Function,
     remove: Vec<Undo>,
 }

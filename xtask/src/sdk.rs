@@ -19,7 +19,8 @@
 //!
 //! ```text
 //! cargo build -p pulsegate-replay (wasm32, release)
-//!   → wasm-bindgen --target web           glue (an ES module; its exports and DEAD_GLUE dropped)
+//!   → wasm-bindgen --target web           glue (an ES module; its exports and DEAD_GLUE dropped,
+//!                                           `makeClosure` a plain wrapper: `keep_closures`)
 //!   → unwake.rs: js-sys's JSPI waker and the closure invoke shims out of the function table
 //!   → wasm-opt -Oz --converge (binaryen 132)
 //!   → minify.rs: short import/export names sdk/replay-<hash>.wasm
@@ -158,7 +159,7 @@ fn build_replay() -> Result<Vec<Output>> {
     let wasm_name = format!("replay-{}.wasm", short_hash(&wasm));
     let script = splice_replay(
         &text(&root.join("replay/js/replay.js"))?,
-        &unexport(&prune(&glue, false)?)?,
+        &unexport(&keep_closures(&prune(&glue, false)?)?)?,
         &wasm_name,
     )?;
     let unminified = stage.join("replay.js");
@@ -457,9 +458,10 @@ const MAKE_CLOSURE: [&str; 3] = [
 /// `glue` with wasm-bindgen's `makeClosure` as a plain wrapper, without its call count and its
 /// `FinalizationRegistry`, when the wasm never drops a closure (its glue has no `_wbg_cb_unref`
 /// import: the SDK's one callback per tracker or form lives as long as the page, and the wasm
-/// holds its JS function, so the count never reaches zero and the registry never fires). Fails
-/// when `makeClosure` is not there as written; a glue that drops closures (the replay chunk's)
-/// or makes none is left as it is.
+/// holds its JS function, so the count never reaches zero and the registry never fires; the
+/// replay chunk's two closures, handed to JS, are then never freed: they and the recorder's
+/// emptied cell stay in the wasm's memory after a recording stopped). Fails when `makeClosure`
+/// is not there as written; a glue that drops closures or makes none is left as it is.
 pub(crate) fn keep_closures(glue: &str) -> Result<String> {
     let [start, end, registry] = MAKE_CLOSURE;
     if glue.contains("arg0._wbg_cb_unref()") || !glue.contains("makeClosure(") {

@@ -278,12 +278,8 @@
     },
     /** gzip in small pieces (see above); the uploader's own compression, for measurements. */
     gzip: gzip,
-    /** Sends what is waiting now (without waiting for the timer). */
-    flush: function () {
-      if (!running) return;
-      try { running.control(0); } catch (_) { /* not started */ }
-      running.flush(false);
-    },
+    /** Sends what is waiting now (without waiting for the timer): `onHide`, not on the window. */
+    flush: onHide,
     /** Stops recording; what waits is sent, unless `drop` (an opt-out, or a tier without replay). */
     stop: function (drop) {
       if (!running) return;

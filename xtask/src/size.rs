@@ -1598,7 +1598,12 @@ const FORM_GOAL: usize = 10_000;
 /// after a stop they (and the recorder's emptied cell, which the control function holds) stay in
 /// the wasm's memory, once per recording stopped. The uploader always stops through the control
 /// function, so the recorder never relied on the registry to stop.
-const REPLAY_CHUNK_BUDGET: usize = 18_257;
+///
+/// 18,257 B → 18,251 B (js 4,994 → 4,988), −6 B: `PulseGate.replay.flush` is the chunk's
+/// `onHide` itself (called on `PulseGate.replay`, not on the window, it sends asynchronously), not
+/// a copy of its body. (Measured with it and not kept: the batch's parts listed once for the
+/// `Blob` and the gzip, instead of concatenated twice, +10 B.)
+const REPLAY_CHUNK_BUDGET: usize = 18_251;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

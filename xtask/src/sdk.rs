@@ -309,7 +309,8 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
 /// the tracker's and the form's bundles), and a stand-in for a missing `FinalizationRegistry` (Chrome 84, Firefox 79, Safari 14.1); and the
 /// `detached` test before the memory view's buffer is compared with the memory's (a buffer that
 /// growth detached is never the memory's `buffer`, whose growth hands out a new one: the
-/// comparison alone says the same).
+/// comparison alone says the same); and the instance and the module `__wbg_finalize_init` keeps
+/// in variables that no import of these bundles reads (`prune` stops the build if one does).
 const DEAD_GLUE: &[(&str, &str)] = &[
     (
         "if (!('encodeInto' in cachedTextEncoder)) {
@@ -350,6 +351,9 @@ const DEAD_GLUE: &[(&str, &str)] = &[
         ".buffer)) {\n        cachedDataViewMemory0 = new DataView(",
         ".buffer) {\n        cachedDataViewMemory0 = new DataView(",
     ),
+    ("let wasmModule, wasmInstance, wasm;\n", "let wasm;\n"),
+    ("    wasmInstance = instance;\n", ""),
+    ("    wasmModule = module;\n", ""),
 ];
 
 /// Rewrites of wasm-bindgen's glue that trade speed for bytes, made in the tracker's and the lead
@@ -421,6 +425,9 @@ pub(crate) fn prune(glue: &str, small: bool) -> Result<String> {
             return Err(format!("the wasm-bindgen glue has no `{first}`: update DEAD_GLUE"));
         }
         glue = glue.replacen(dead, live, 1);
+    }
+    if glue.contains("wasmModule") || glue.contains("wasmInstance") {
+        return Err("the glue reads its wasm module or instance: update DEAD_GLUE".to_owned());
     }
     unview(&glue)
 }
@@ -661,6 +668,9 @@ mod tests {
             assert!(kept.contains(speedy));
         }
         assert!(!kept.contains("new Int32Array("));
+        // A glue whose imports read the module kept by `__wbg_finalize_init` stops the build.
+        let reads = format!("{glue}x: function() {{ return wasmModule; }}\n");
+        assert!(prune(&reads, true).is_err());
     }
 
     #[test]

@@ -22,7 +22,7 @@
 //!   → wasm-bindgen --target web           glue (an ES module; its exports and DEAD_GLUE dropped,
 //!                                           `makeClosure` a plain wrapper: `keep_closures`)
 //!   → unwake.rs: js-sys's JSPI waker and the closure invoke shims out of the function table
-//!   → wasm-opt -Oz --converge (binaryen 132)
+//!   → wasm-opt -Oz --monomorphize -Oz --converge (binaryen 132)
 //!   → minify.rs: short import/export names sdk/replay-<hash>.wasm
 //!   → replay/js/replay.js + glue (which imports replay/js/hooks.js, a wasm-bindgen snippet)
 //!   → esbuild --bundle --minify            sdk/replay-<hash>.js  (named in the loader)
@@ -98,6 +98,11 @@ const INSTANTIATE_JS: &str = "sdk/js/instantiate.js";
 /// then drops (`--strip-target-features`: about 100 B gzip no browser reads).
 pub(crate) const WASM_OPT_FLAGS: &[&str] = &["-Oz", "--converge"];
 
+/// wasm-opt's passes for the replay chunk: [`WASM_OPT_FLAGS`] with a call that passes a constant
+/// given a copy of its callee specialized for it where that is smaller (`--monomorphize`) between
+/// two `-Oz`, the whole repeated until the module stops shrinking.
+const REPLAY_WASM_OPT_FLAGS: &[&str] = &["-Oz", "--monomorphize", "-Oz", "--converge"];
+
 /// A built file: its path under the bundle directory (= its URL path) and its bytes.
 type Output = (String, Vec<u8>);
 
@@ -142,9 +147,9 @@ fn build_replay() -> Result<Vec<Output>> {
     write(&unwoken, &unwake::unwake(&read(&bindgen)?)?)?;
     let optimized = stage.join("replay.opt.wasm");
     step(
-        "wasm-opt -Oz --converge replay (binaryen 132)",
+        "wasm-opt -Oz --monomorphize -Oz --converge replay (binaryen 132)",
         cmd::tool(paths::node_bin("wasm-opt"))
-            .args(WASM_OPT_FLAGS)
+            .args(REPLAY_WASM_OPT_FLAGS)
             .args(["--strip-debug", "--strip-producers", "--strip-target-features"])
             .arg(&unwoken)
             .arg("-o")

@@ -1615,11 +1615,13 @@ const FORM_GOAL: usize = 10_000;
 /// gets a copy of its callee specialized for it where that is smaller (`dom::is_true`,
 /// `serialize::node`, `replay_start`'s shim: −18 B raw by `twiggy diff`). Measured before it and
 /// not kept: every function's control flow taken apart and rebuilt by binaryen's relooper
-/// between the two `-Oz` (`--flatten --rereloop`), −132 B (wasm 13,131), but the quick bench
-/// (`xtask/src/bench/replay.mjs --rows 1000 --runs1 5 --runs4 3`, load average 6, the chunk
-/// of the step before against this round's start) measured the recorder's added time for the
-/// mutation workload at 4× CPU 516 vs 353 ms, and a 50 ms task in the snapshot at 4× (none
-/// before); 49 vs 64 ms at 1×. Too much for a recorder that must stay fast; `--gufa`,
+/// between the two `-Oz` (`--flatten --rereloop`), −132 B (wasm 13,131), not taken unmeasured:
+/// the quick bench (`xtask/src/bench/replay.mjs --rows 1000 --runs1 5 --runs4 3`, load average
+/// 6–8) gave the recorder's added time for the mutation workload at 4× CPU 516 ms with it
+/// against 353 ms for this round's start, then 677 ms for the chunk of this step (without it)
+/// against 419 ms for the start (at 1×: 49 vs 64, then 147 vs 155 ms): the machine's noise is
+/// larger than any difference, and the relooper rebuilds the hot paths' control flow, so it
+/// waits for an A/B on a quiet machine. `--gufa`,
 /// `--merge-similar-functions`, `--generate-global-effects`, `--local-cse`, `--rse`,
 /// `--dae-optimizing` and `--precompute-propagate` with `-Oz` measured ±0 to +6 B (before the
 /// short names).

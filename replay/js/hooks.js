@@ -95,6 +95,32 @@ export function pgHook(cls, name, setter, callback, tag) {
 }
 
 /*
+ * Every listener and hook of the recorder, each calling callback(tag, …) with its tag
+ * (replay/src/observers/mod.rs numbers them): on doc, capturing, the pointer events 0–11, scroll
+ * 12, input and change 14–15, the media events 16–20; resize 13 on the window; the input setters
+ * 22–26 (21 is the mutation observer's); insertRule and deleteRule 100–101. One import for the
+ * wasm, with no text to hand over.
+ *
+ * pgInstall(doc, callback) returns a function that removes them all.
+ */
+export function pgInstall(doc, callback) {
+  var undo = [
+    pgListen(doc, "mousemove touchmove mouseup mousedown click contextmenu dblclick focus blur touchstart touchend touchcancel scroll", 1, callback, 0),
+    pgListen(window, "resize", 0, callback, 13),
+    pgListen(doc, "input change play pause seeked volumechange ratechange", 1, callback, 14),
+  ];
+  "HTMLInputElement.value HTMLInputElement.checked HTMLTextAreaElement.value HTMLSelectElement.value HTMLSelectElement.selectedIndex CSSStyleSheet.insertRule CSSStyleSheet.deleteRule"
+    .split(" ")
+    .forEach(function (member, i) {
+      member = member.split(".");
+      undo.push(pgHook(member[0], member[1], i < 5, callback, i < 5 ? 22 + i : 95 + i));
+    });
+  return function () {
+    undo.forEach(function (f) { f(); });
+  };
+}
+
+/*
  * The rules of a <style> or <link> element's sheet as text, read from the CSSOM (so rules
  * inserted by script are there), each url(…) made absolute against the sheet's own URL (base for
  * a <style>): its ASCII whitespace trimmed, its quote (" or ', the closing one may be missing)

@@ -67,7 +67,7 @@ extern "C" {
     pub(crate) fn set_timeout(callback: &Function, ms: u32) -> i32;
     #[wasm_bindgen(js_name = clearTimeout)]
     pub(crate) fn clear_timeout(id: i32);
-    /// The function `pgListen` and `pgHook` return to take back what they did.
+    /// The function `pgInstall` returns to take back what it did.
     #[derive(Debug)]
     pub(crate) type Undo;
     /// Runs it. It never throws, so not js-sys's catching `call0`.

@@ -6,8 +6,6 @@
 //! position), so the dispatcher switches on that number instead of comparing the event's `type`
 //! string; one closure, of the chunk's one closure type, keeps the chunk smaller.
 
-use alloc::vec::Vec;
-
 use js_sys::Function;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -17,11 +15,12 @@ use super::dom::{self, MutationObserver, Node, Undo};
 
 #[wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
-    /// Adds a listener to `target` for each of `kinds` (separated by spaces) that calls
-    /// `callback(tag + i, event)`, `i` the kind's position; returns the function that removes
-    /// them. Defined in the chunk's JS (`replay/js/hooks.js`).
-    #[wasm_bindgen(js_name = pgListen)]
-    fn pg_listen(target: &Node, kinds: &str, capture: i32, callback: &Function, tag: i32) -> Undo;
+    /// Adds every listener and prototype hook of the recorder, on `doc` and its window, each
+    /// calling `callback` with its tag (`observers/mod.rs` numbers them); returns the function
+    /// that removes them all. Defined in the chunk's JS (`replay/js/hooks.js`), with the event
+    /// types, classes and members, which the wasm then neither holds nor hands over as text.
+    #[wasm_bindgen(js_name = pgInstall)]
+    fn pg_install(doc: &Node, callback: &Function) -> Undo;
 }
 
 #[wasm_bindgen(module = "/js/hooks.js")]
@@ -32,7 +31,7 @@ extern "C" {
 }
 
 /// The recorder's listeners, mutation observer and prototype hooks: one closure serves them all,
-/// `handler(tag, a, b, c)`; each listener and hook is removed when this is dropped.
+/// `handler(tag, a, b, c)`; every listener and hook is removed when this is dropped.
 #[derive(Debug)]
 pub(crate) struct Listeners {
     /// The closure, handed to JS as a function (as the control function), and never freed: no
@@ -40,16 +39,22 @@ pub(crate) struct Listeners {
     /// plainly (`xtask/src/sdk.rs`'s `keep_closures`). After a stop, its handle on the recorder
     /// leads nowhere.
     callback: Function,
-    remove: Vec<Undo>,
+    remove: Undo,
 }
 
 impl Listeners {
     /// Listeners that call `handler(tag, event, undefined, undefined)` with every event they
     /// receive, `handler(tag, records, …)` for a mutation observer's records and
-    /// `handler(tag, this, arg0, result)` for a hooked call.
-    pub(crate) fn new(handler: impl Fn(u32, JsValue, JsValue, JsValue) + 'static) -> Self {
+    /// `handler(tag, this, arg0, result)` for a hooked call, all of them added to `doc` and its
+    /// window at once.
+    pub(crate) fn new(
+        doc: &Node,
+        handler: impl Fn(u32, JsValue, JsValue, JsValue) + 'static,
+    ) -> Self {
         let callback = Closure::<dyn Fn(u32, JsValue, JsValue, JsValue)>::own_aborting(handler);
-        Self { callback: callback.into_js_value().unchecked_into(), remove: Vec::new() }
+        let callback: Function = callback.into_js_value().unchecked_into();
+        let remove = pg_install(doc, &callback);
+        Self { callback, remove }
     }
 
     pub(crate) fn function(&self) -> &Function {
@@ -60,29 +65,6 @@ impl Listeners {
     pub(crate) fn mutation_observer(&self, tag: u32) -> MutationObserver {
         pg_observer(self.function(), tag as i32)
     }
-
-    /// Listens to each of `kinds` (event types separated by spaces) on `target` (in the capture
-    /// phase when `capture`); the handler gets them with `tag` plus the kind's position.
-    pub(crate) fn listen(&mut self, target: &Node, kinds: &str, capture: bool, tag: u32) {
-        let undo = pg_listen(target, kinds, i32::from(capture), self.function(), tag as i32);
-        self.remove.push(undo);
-    }
-
-    /// Hooks `window[class].prototype[name]` (a method, or a setter with `setter`) as `tag`.
-    pub(crate) fn hook(&mut self, class: &str, name: &str, setter: bool, tag: u32) {
-        let undo = pg_hook(class, name, i32::from(setter), self.function(), tag as i32);
-        self.remove.push(undo);
-    }
-}
-
-#[wasm_bindgen(module = "/js/hooks.js")]
-extern "C" {
-    /// Wraps method (or, with `setter`, the property setter) `name` of `window[class].prototype`
-    /// so that `callback(tag, this, arg0, result)` runs after the original; returns the undo
-    /// function (which does nothing where there is no such class or member). Defined in the
-    /// chunk's JS (`replay/js/hooks.js`): wasm closures cannot see `this`.
-    #[wasm_bindgen(js_name = pgHook)]
-    fn pg_hook(class: &str, name: &str, setter: i32, callback: &Function, tag: i32) -> Undo;
 }
 
 /// How many event types `kinds` lists (separated by single spaces).
@@ -100,9 +82,7 @@ pub(crate) const fn count(kinds: &str) -> u32 {
 
 impl Drop for Listeners {
     fn drop(&mut self) {
-        for remove in &self.remove {
-            remove.run();
-        }
+        self.remove.run();
     }
 }
 

@@ -84,7 +84,7 @@ use wasm_bindgen::JsCast as _;
 /// A sink that keeps what the recorder writes, in `window.__sink.parts`.
 fn sink() -> JsValue {
     js(&format!(
-        "{}\nglobalThis.pgHook = pgHook; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet; globalThis.pgAttrs = pgAttrs; globalThis.pgGet = pgGet; globalThis.pgObserve = pgObserve; globalThis.pgObserver = pgObserver; globalThis.pgOrigin = pgOrigin; globalThis.pgSrcset = pgSrcset; globalThis.pgMilli = pgMilli; globalThis.pgNum = pgNum; globalThis.pgMaskAll = pgMaskAll; globalThis.pgHref = pgHref; globalThis.pgMask = pgMask; globalThis.pgText = pgText; globalThis.pgValue = pgValue; globalThis.pgInput = pgInput; globalThis.pgFlags = pgFlags; globalThis.pgRadios = pgRadios; globalThis.pgMeta = pgMeta; globalThis.pgPoint = pgPoint; globalThis.pgMedia = pgMedia;",
+        "{}\nglobalThis.pgHook = pgHook; globalThis.pgInstall = pgInstall; globalThis.pgListen = pgListen; globalThis.pgIds = pgIds; globalThis.pgIdOf = pgIdOf; globalThis.pgSetId = pgSetId; globalThis.pgSheet = pgSheet; globalThis.pgAttrs = pgAttrs; globalThis.pgGet = pgGet; globalThis.pgObserve = pgObserve; globalThis.pgObserver = pgObserver; globalThis.pgOrigin = pgOrigin; globalThis.pgSrcset = pgSrcset; globalThis.pgMilli = pgMilli; globalThis.pgNum = pgNum; globalThis.pgMaskAll = pgMaskAll; globalThis.pgHref = pgHref; globalThis.pgMask = pgMask; globalThis.pgText = pgText; globalThis.pgValue = pgValue; globalThis.pgInput = pgInput; globalThis.pgFlags = pgFlags; globalThis.pgRadios = pgRadios; globalThis.pgMeta = pgMeta; globalThis.pgPoint = pgPoint; globalThis.pgMedia = pgMedia;",
         include_str!("../js/hooks.js").replace("export function", "function")
     ));
     js(
@@ -243,6 +243,54 @@ fn a_hook_of_a_missing_class_or_member_does_nothing_and_one_that_exists_is_undon
     let hooked: js_sys::Array = hooked.unchecked_into();
     let got: Vec<Option<bool>> = hooked.iter().map(|v| v.as_bool()).collect();
     assert_eq!(got, [Some(true); 3], "called once with its tag and argument, wrapped, put back");
+}
+
+#[wasm_bindgen_test]
+fn every_listener_and_hook_carries_the_tag_the_dispatcher_reads() {
+    sink();
+    let got = js(r#"
+        const heard = [], tags = [], passive = [];
+        const callback = (tag) => tags.push(tag);
+        const doc = {
+            addEventListener(kind, f, capture) { heard.push([kind, f]); if (capture !== 1) passive.push(kind); },
+            removeEventListener() {},
+        };
+        const undo = pgInstall(doc, callback);
+        for (const [kind, f] of heard) f({ type: kind });
+        window.dispatchEvent(new Event("resize"));
+        const listened = tags.length;
+        const input = document.createElement("input");
+        input.value = "a";
+        input.checked = true;
+        document.createElement("textarea").value = "b";
+        const select = document.createElement("select");
+        select.value = "c";
+        select.selectedIndex = 0;
+        const sheet = new CSSStyleSheet();
+        sheet.insertRule("p { color: red }", 0);
+        sheet.deleteRule(0);
+        undo();
+        input.value = "after";
+        window.dispatchEvent(new Event("resize"));
+        return [heard.map(([kind]) => kind).join(" "), passive.join(" "), tags.slice(0, listened).join(" "), tags.slice(listened).join(" ")];
+    "#);
+    let got: Vec<String> =
+        got.unchecked_into::<js_sys::Array>().iter().map(|v| v.as_string().unwrap()).collect();
+    let tags = |text: &str| text.split(' ').map(|t| t.parse().unwrap()).collect::<Vec<u32>>();
+    let (listened, hooks) = crate::observers::tags();
+    // The document's listeners as added, then resize (on the window), fired last.
+    let (on_window, on_doc): (Vec<_>, Vec<_>) =
+        listened.into_iter().partition(|&(kind, _)| kind == "resize");
+    let kinds: Vec<&str> = on_doc.iter().map(|&(kind, _)| kind).collect();
+    assert_eq!(got[0], kinds.join(" "), "the document's events");
+    assert_eq!(got[1], "", "every listener on the document captures");
+    let expected: Vec<u32> = on_doc.iter().chain(&on_window).map(|&(_, tag)| tag).collect();
+    assert_eq!(tags(&got[2]), expected, "each event with the tag of its kind");
+    assert_eq!(
+        tags(&got[3]),
+        hooks,
+        "each setter and style rule hook with its tag, none after undo"
+    );
 }
 
 #[wasm_bindgen_test]

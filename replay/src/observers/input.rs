@@ -8,30 +8,16 @@ use wasm_bindgen::JsValue;
 use super::super::dom::Ev;
 use super::super::dom::{self, Node, NodeList};
 use super::super::json;
-use super::super::listener::Listeners;
 use super::super::mask;
 use super::super::mirror::UNMASK;
 use super::super::recorder::{INCREMENTAL, Recorder};
 use super::super::serialize::events_dropped;
 
-/// Setters that change a field's value without an event.
-const SETTERS: &[(&str, &str)] = &[
-    ("HTMLInputElement", "value"),
-    ("HTMLInputElement", "checked"),
-    ("HTMLTextAreaElement", "value"),
-    ("HTMLSelectElement", "value"),
-    ("HTMLSelectElement", "selectedIndex"),
-];
-
-/// The DOM events listened to (on the document, capturing); both are handled alike.
+/// The DOM events listened to (on the document, capturing); both are handled alike. The setters
+/// that change a field's value without an event (`value` of `HTMLInputElement`,
+/// `HTMLTextAreaElement` and `HTMLSelectElement`, `checked`, `selectedIndex`) are hooked by
+/// `pgInstall` (`replay/js/hooks.js`).
 pub(super) const KINDS: &str = "input change";
-
-/// Hooks the setters, with hook tags from `base` on.
-pub(super) fn install(hooks: &mut Listeners, base: u32) {
-    for (i, &(class, name)) in SETTERS.iter().enumerate() {
-        hooks.hook(class, name, true, base + i as u32);
-    }
-}
 
 /// Handles an `input` or `change` event.
 pub(super) fn dispatch(r: &mut Recorder, ev: &Ev) {

@@ -14,35 +14,45 @@ mod style;
 
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::dom::{self, Ev, Node};
+use super::dom::{Ev, Node};
 use super::listener::{self, Listeners};
 use super::recorder::Recorder;
 use super::{Handle, with_recorder};
 
-/// The first listener tag of each observer (see the module doc).
+/// The first listener tag of each observer (see the module doc), as `pgInstall` in
+/// `replay/js/hooks.js` adds the listeners and hooks.
 const MOUSE: u32 = 0;
 const SCROLL: u32 = MOUSE + listener::count(mouse::KINDS);
 const INPUT: u32 = SCROLL + 2;
 const MEDIA: u32 = INPUT + listener::count(input::KINDS);
-/// The mutation observer's tag (its records come as the event).
+/// The mutation observer's tag (its records come as the event); the input setters' hooks come
+/// after it, the style rules' have tags of their own above them.
 pub(crate) const MUTATIONS: u32 = MEDIA + listener::count(media::KINDS);
-/// The first hook tag (the input setters'; the style rules' are their own, above them).
-const HOOKS: u32 = MUTATIONS + 1;
+
+/// Each event type listened to with its tag (`"resize"` on the window, the rest on the document),
+/// and the hooks' tags in `pgInstall`'s order: what the browser test of `pgInstall` expects.
+#[cfg(all(test, target_family = "wasm"))]
+pub(crate) fn tags() -> (Vec<(&'static str, u32)>, [u32; 7]) {
+    let lists = [
+        (mouse::KINDS, MOUSE),
+        ("scroll resize", SCROLL),
+        (input::KINDS, INPUT),
+        (media::KINDS, MEDIA),
+    ];
+    let listened =
+        lists.into_iter().flat_map(|(kinds, base)| kinds.split(' ').zip(base..)).collect();
+    let setter = MUTATIONS + 1;
+    let hooks =
+        [setter, setter + 1, setter + 2, setter + 3, setter + 4, style::INSERT, style::DELETE];
+    (listened, hooks)
+}
 
 /// Attaches every observer to `doc` and its window, for the recorder behind `me`.
 pub(crate) fn install(me: &Handle, doc: &Node) -> Listeners {
-    let win = dom::window();
     let weak = me.clone();
-    let mut listeners = Listeners::new(move |tag, a, b, c| {
+    Listeners::new(doc, move |tag, a, b, c| {
         with_recorder(&weak, |r| r.on_call(tag, &a, &b, &c));
-    });
-    listeners.listen(doc, mouse::KINDS, true, MOUSE);
-    scroll::install(doc, &win, &mut listeners, SCROLL);
-    listeners.listen(doc, input::KINDS, true, INPUT);
-    input::install(&mut listeners, HOOKS);
-    listeners.listen(doc, media::KINDS, true, MEDIA);
-    style::install(&mut listeners);
-    listeners
+    })
 }
 
 impl Recorder {

@@ -3,19 +3,14 @@
 
 use super::super::dom::{self, Ev, Node};
 use super::super::json;
-use super::super::listener::{Listeners, Timer};
+use super::super::listener::Timer;
 use super::super::recorder::{INCREMENTAL, Recorder};
 
 /// Scrolls and resizes are sent at most this often, ms.
 const THROTTLE_MS: u32 = 100;
 
-/// Listens, in tag order, to scrolls (on the document, capturing) and resizes (on the window).
-pub(super) fn install(doc: &Node, win: &Node, listeners: &mut Listeners, base: u32) {
-    listeners.listen(doc, "scroll", true, base);
-    listeners.listen(win, "resize", false, base + 1);
-}
-
-/// Handles a scroll (tag 0) or a resize (tag 1).
+/// Handles a scroll (tag 0: on the document, capturing) or a resize (tag 1: on the window), as
+/// `pgInstall` listens to them.
 pub(super) fn dispatch(r: &mut Recorder, tag: u32, ev: &Ev) {
     if tag == 0 {
         r.on_scroll(ev);

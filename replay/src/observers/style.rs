@@ -5,17 +5,12 @@ use wasm_bindgen::JsValue;
 
 use super::super::dom;
 use super::super::json;
-use super::super::listener::Listeners;
 use super::super::recorder::{INCREMENTAL, Recorder};
 
-/// Hook tags of `insertRule` and `deleteRule` (after the input setters').
-const INSERT: u32 = 100;
-const DELETE: u32 = 101;
-
-pub(super) fn install(hooks: &mut Listeners) {
-    hooks.hook("CSSStyleSheet", "insertRule", false, INSERT);
-    hooks.hook("CSSStyleSheet", "deleteRule", false, DELETE);
-}
+/// Hook tags of `insertRule` and `deleteRule` (after the input setters'), as `pgInstall`
+/// (`replay/js/hooks.js`) hooks them.
+pub(super) const INSERT: u32 = 100;
+pub(super) const DELETE: u32 = 101;
 
 /// Handles `insertRule(rule) → index` and `deleteRule(index)`.
 pub(super) fn on_hook(

@@ -162,11 +162,9 @@ fn build_replay() -> Result<Vec<Output>> {
     let (wasm, glue) =
         minify::minify(&read(&optimized)?, &text(&stage.join("pulsegate_replay.js"))?)?;
     let wasm_name = format!("replay-{}.wasm", short_hash(&wasm));
-    let script = splice_replay(
-        &text(&root.join("replay/js/replay.js"))?,
-        &unexport(&keep_closures(&prune(&glue, false)?)?)?,
-        &wasm_name,
-    )?;
+    let (glue, start) = unexport(&keep_closures(&prune(&glue, false)?)?)?;
+    let script =
+        splice_replay(&text(&root.join("replay/js/replay.js"))?, &glue, &wasm_name, &start)?;
     let unminified = stage.join("replay.js");
     write(&unminified, script.as_bytes())?;
     let minified = stage.join("replay.min.js");
@@ -185,34 +183,48 @@ fn build_replay() -> Result<Vec<Output>> {
     ])
 }
 
-/// The replay's ES module glue as plain top-level declarations for the chunk's script:
-/// `replay_start` no longer exported, the module's default export (its own loader) and
-/// `initSync` not exported either. `replay/js/replay.js` instantiates the wasm itself with the
-/// glue's `__wbg_get_imports` and `__wbg_finalize_init`.
-fn unexport(glue: &str) -> Result<String> {
-    const START: &str = "export function replay_start(";
+/// The replay's ES module glue as plain top-level declarations for the chunk's script, and the
+/// call `replay/js/replay.js` makes for `replay_start` (`wasm.<export>`): the glue's
+/// `replay_start`, a wrapper that only passes its arguments on to the wasm's export, goes, and the
+/// module's default export (its own loader) and `initSync` are not exported. `replay.js`
+/// instantiates the wasm itself with the glue's `__wbg_get_imports` and `__wbg_finalize_init`.
+fn unexport(glue: &str) -> Result<(String, String)> {
+    const START: &str =
+        "export function replay_start(sink, slice_ms, checkout_ms) {\n    const ret = wasm.";
+    const END: &str = "(sink, slice_ms, checkout_ms);\n    return ret;\n}\n";
     const DEFAULT: &str = "export { initSync, __wbg_init as default };";
     for needed in [START, DEFAULT, "function __wbg_get_imports(", "function __wbg_finalize_init("] {
         if !glue.contains(needed) {
             return Err(format!("the replay's glue has no `{needed}`: update replay/js/replay.js"));
         }
     }
-    if glue.replacen(START, "", 1).replacen(DEFAULT, "", 1).contains("export ") {
+    let at = glue.find(START).unwrap_or_default();
+    let name = &glue[at + START.len()..];
+    let name = &name[..name.find(END).unwrap_or_default()];
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(
+            "the glue's `replay_start` is not a plain wrapper: update `unexport`".to_owned()
+        );
+    }
+    let glue = format!("{}{}", &glue[..at], &glue[at + START.len() + name.len() + END.len()..]);
+    if glue.replacen(DEFAULT, "", 1).contains("export ") {
         return Err("the replay's glue exports more than replay/js/replay.js expects".to_owned());
     }
-    Ok(glue.replacen(START, "function replay_start(", 1).replacen(DEFAULT, "", 1))
+    Ok((glue.replacen(DEFAULT, "", 1), format!("wasm.{name}")))
 }
 
-/// Puts the glue and the wasm's name (relative to the chunk) into the replay template. The glue
-/// imports the hooks (`replay/js/hooks.js`) from wasm-bindgen's copy of them beside it, which
-/// esbuild bundles: the wasm imports each hook that needs no conversion itself, without a shim.
-fn splice_replay(template: &str, glue: &str, wasm: &str) -> Result<String> {
+/// Puts the glue and the wasm's name (relative to the chunk) into the replay template, and the
+/// wasm's export (`start`, from [`unexport`]) where it calls `replay_start(`. The glue imports the
+/// hooks (`replay/js/hooks.js`) from wasm-bindgen's copy of them beside it, which esbuild
+/// bundles: the wasm imports each hook that needs no conversion itself, without a shim.
+fn splice_replay(template: &str, glue: &str, wasm: &str, start: &str) -> Result<String> {
     const GLUE: &str = "/*__PULSEGATE_GLUE__*/";
     const WASM: &str = "__PULSEGATE_WASM_PATH__";
-    if ![GLUE, WASM].iter().all(|m| template.contains(m)) {
-        return Err(format!("replay/js/replay.js must contain {GLUE} and {WASM}"));
+    const CALL: &str = "replay_start(";
+    if ![GLUE, WASM].iter().all(|m| template.contains(m)) || template.matches(CALL).count() != 1 {
+        return Err(format!("replay/js/replay.js must contain {GLUE}, {WASM} and one {CALL}"));
     }
-    Ok(template.replacen(GLUE, glue, 1).replace(WASM, wasm))
+    Ok(template.replacen(CALL, &format!("{start}("), 1).replacen(GLUE, glue, 1).replace(WASM, wasm))
 }
 
 fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
@@ -604,25 +616,35 @@ mod tests {
     #[test]
     fn splice_replay_fills_every_marker() {
         let out = splice_replay(
-            "/*__PULSEGATE_GLUE__*/ url('__PULSEGATE_WASM_PATH__')",
-            "let wasm_bindgen;",
+            "/*__PULSEGATE_GLUE__*/ url('__PULSEGATE_WASM_PATH__'); replay_start(a)",
+            "let wasm;",
             "replay-1.wasm",
+            "wasm.K",
         )
         .unwrap();
-        assert_eq!(out, "let wasm_bindgen; url('replay-1.wasm')");
-        assert!(splice_replay("/*__PULSEGATE_GLUE__*/", "", "x").is_err());
+        assert_eq!(out, "let wasm; url('replay-1.wasm'); wasm.K(a)");
+        assert!(splice_replay("/*__PULSEGATE_GLUE__*/ replay_start(a)", "", "x", "w").is_err());
+        assert!(
+            splice_replay("/*__PULSEGATE_GLUE__*/ __PULSEGATE_WASM_PATH__", "", "x", "w").is_err()
+        );
     }
 
     #[test]
     fn the_replay_glue_loses_its_exports() {
-        let glue = "export function replay_start(o) {}\nfunction __wbg_get_imports() {}\n\
-                    function __wbg_finalize_init(i, m) {}\n\
+        let glue = "let wasm;\nexport function replay_start(sink, slice_ms, checkout_ms) {\n    \
+                    const ret = wasm.K(sink, slice_ms, checkout_ms);\n    return ret;\n}\n\
+                    function __wbg_get_imports() {}\nfunction __wbg_finalize_init(i, m) {}\n\
                     export { initSync, __wbg_init as default };\n";
-        let out = unexport(glue).unwrap();
-        assert!(out.starts_with("function replay_start(o) {}"), "{out}");
-        assert!(!out.contains("export"), "{out}");
+        let (out, start) = unexport(glue).unwrap();
+        assert_eq!(start, "wasm.K");
+        assert!(out.starts_with("let wasm;\nfunction __wbg_get_imports() {}"), "{out}");
+        assert!(!out.contains("export") && !out.contains("replay_start"), "{out}");
         assert!(unexport(&glue.replace("function __wbg_get_imports", "function x")).is_err());
         assert!(unexport(&format!("{glue}export function other() {{}}")).is_err());
+        // A wrapper that does more than pass its arguments on stops the build.
+        assert!(
+            unexport(&glue.replace("    return ret;", "    log(ret);\n    return ret;")).is_err()
+        );
     }
 
     #[test]

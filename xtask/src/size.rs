@@ -1644,7 +1644,12 @@ const FORM_GOAL: usize = 10_000;
 /// change and the media events, 14–20), resize on the window 13, as the tags were. A browser
 /// test pins each event type and hook against the tags the dispatcher reads (`observers::tags`),
 /// capturing on the document and nothing heard after the undo; run against a wrong tag it fails.
-const REPLAY_CHUNK_BUDGET: usize = 18_018;
+///
+/// 18,018 B → 18,008 B (js 5,202 → 5,192), −10 B: `replay/js/replay.js` calls the wasm's
+/// `replay_start` export itself (`wasm.<export>(…)`, put in by `sdk.rs`'s `splice_replay`)
+/// instead of through the glue's wrapper, which only passed its three arguments on; `unexport`
+/// drops the wrapper and stops the build should it ever do more.
+const REPLAY_CHUNK_BUDGET: usize = 18_008;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

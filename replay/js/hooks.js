@@ -108,13 +108,14 @@ export function pgInstall(doc, callback) {
     pgListen(doc, "mousemove touchmove mouseup mousedown click contextmenu dblclick focus blur touchstart touchend touchcancel scroll", 1, callback, 0),
     pgListen(window, "resize", 0, callback, 13),
     pgListen(doc, "input change play pause seeked volumechange ratechange", 1, callback, 14),
+    pgHook("HTMLInputElement", "value", 1, callback, 22),
+    pgHook("HTMLInputElement", "checked", 1, callback, 23),
+    pgHook("HTMLTextAreaElement", "value", 1, callback, 24),
+    pgHook("HTMLSelectElement", "value", 1, callback, 25),
+    pgHook("HTMLSelectElement", "selectedIndex", 1, callback, 26),
+    pgHook("CSSStyleSheet", "insertRule", 0, callback, 100),
+    pgHook("CSSStyleSheet", "deleteRule", 0, callback, 101),
   ];
-  "HTMLInputElement.value HTMLInputElement.checked HTMLTextAreaElement.value HTMLSelectElement.value HTMLSelectElement.selectedIndex CSSStyleSheet.insertRule CSSStyleSheet.deleteRule"
-    .split(" ")
-    .forEach(function (member, i) {
-      member = member.split(".");
-      undo.push(pgHook(member[0], member[1], i < 5, callback, i < 5 ? 22 + i : 95 + i));
-    });
   return function () {
     undo.forEach(function (f) { f(); });
   };

@@ -1649,7 +1649,11 @@ const FORM_GOAL: usize = 10_000;
 /// `replay_start` export itself (`wasm.<export>(…)`, put in by `sdk.rs`'s `splice_replay`)
 /// instead of through the glue's wrapper, which only passed its three arguments on; `unexport`
 /// drops the wrapper and stops the build should it ever do more.
-const REPLAY_CHUNK_BUDGET: usize = 18_008;
+///
+/// 18,008 B → 17,992 B (js 5,192 → 5,176), −16 B: `pgInstall`'s seven hooks written as seven
+/// `pgHook` calls in its list instead of one `"Class.member …"` text split and walked, each
+/// member split again and its tag computed.
+const REPLAY_CHUNK_BUDGET: usize = 17_992;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

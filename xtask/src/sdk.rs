@@ -5,10 +5,11 @@
 //! ```text
 //! cargo build (wasm32, release, bundle features)
 //!   → wasm-bindgen --target web           glue (an ES module) + the SDK's JS imports (sdk/js/host.js)
-//!   → wasm-opt -Oz --converge (binaryen 132)
-//!   → minify.rs: short import/export names sdk/pulsegate-<hash>.wasm
 //!   → prune: the glue's code no browser with reference types runs (`DEAD_GLUE`), and
 //!     `makeClosure` as a plain wrapper (`keep_closures`: the wasm drops no closure)
+//!   → wasm-opt -Oz --converge, wasm-metadce (only the exports the pruned glue names), wasm-opt
+//!     again (binaryen 132)
+//!   → minify.rs: short import/export names sdk/pulsegate-<hash>.wasm
 //!   → esbuild: boot entry + glue          sdk/pulsegate-<hash>.js   (the code chunk; only the glue's
 //!                                           import table and init step survive tree shaking)
 //!   → esbuild --target=es5: loader        <script>.js               (names both chunks, relative)
@@ -96,12 +97,21 @@ const INSTANTIATE_JS: &str = "sdk/js/instantiate.js";
 /// The features rustc enabled (bulk memory, sign extension, non-trapping float-to-int, reference
 /// types, multi-value) come from the module's `target_features` section, which the shipped wasm
 /// then drops (`--strip-target-features`: about 100 B gzip no browser reads).
-pub(crate) const WASM_OPT_FLAGS: &[&str] = &["-Oz", "--converge"];
+/// `--low-memory-unused` lets `-Oz` fold a constant added to an address into the load's or
+/// store's offset (which does not wrap around as the addition does: the two differ only for an
+/// address below 1024): rustc's wasm32 modules put their 1 MiB stack first, growing down from
+/// 1,048,576, their data after it and their heap above that, so the first KiB is touched only by
+/// a stack within 1 KiB of overflowing (about 80 B gzip off the tracker's wasm). `-aimfs 5`
+/// inlines every function of up to 5 bytes of code where binaryen's `-Oz` stops at 2: 3 and 4
+/// saved less, 6 made the tracker 141 B gzip larger than 5 (see `size.rs`).
+pub(crate) const WASM_OPT_FLAGS: &[&str] =
+    &["-Oz", "--converge", "--low-memory-unused", "-aimfs", "5"];
 
 /// wasm-opt's passes for the replay chunk: [`WASM_OPT_FLAGS`] with a call that passes a constant
 /// given a copy of its callee specialized for it where that is smaller (`--monomorphize`) between
 /// two `-Oz`, the whole repeated until the module stops shrinking.
-const REPLAY_WASM_OPT_FLAGS: &[&str] = &["-Oz", "--monomorphize", "-Oz", "--converge"];
+const REPLAY_WASM_OPT_FLAGS: &[&str] =
+    &["-Oz", "--monomorphize", "-Oz", "--converge", "--low-memory-unused", "-aimfs", "5"];
 
 /// A built file: its path under the bundle directory (= its URL path) and its bytes.
 type Output = (String, Vec<u8>);
@@ -258,27 +268,17 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
             .arg(&stage)
             .arg(&raw),
     )?;
-    let optimized = stage.join("pulsegate_sdk.opt.wasm");
-    step(
-        "wasm-opt -Oz --converge (binaryen 132)",
-        cmd::tool(paths::node_bin("wasm-opt"))
-            .args(WASM_OPT_FLAGS)
-            .args(["--strip-debug", "--strip-producers", "--strip-target-features"])
-            .arg(stage.join("pulsegate_sdk_bg.wasm"))
-            .arg("-o")
-            .arg(&optimized),
-    )?;
     // The glue exports only `start` and its loaders; the boot code needs its import table and
-    // finishing step instead (and then the loaders are tree-shaken away). The names both sides
-    // share are shortened.
+    // finishing step instead (and then the loaders are tree-shaken away).
     let glue = String::from_utf8(read(&stage.join("pulsegate_sdk.js"))?)
         .map_err(|_| "wasm-bindgen glue is not UTF-8")?;
+    let glue = expose_internals(&keep_closures(&prune(&glue, true)?)?)?;
+    let optimized = stage.join("pulsegate_sdk.opt.wasm");
+    optimize(&stage.join("pulsegate_sdk_bg.wasm"), &glue, &optimized)?;
+    // The names both sides share are shortened.
     let (wasm, glue) = minify::minify(&read(&optimized)?, &glue)?;
     let wasm_name = format!("sdk/pulsegate-{}.wasm", short_hash(&wasm));
-    write(
-        &stage.join("glue.js"),
-        expose_internals(&keep_closures(&prune(&glue, true)?)?)?.as_bytes(),
-    )?;
+    write(&stage.join("glue.js"), glue.as_bytes())?;
     fs::copy(root.join(bundle.boot), stage.join("boot.js"))
         .map_err(|e| format!("cannot copy {}: {e}", bundle.boot))?;
     fs::copy(root.join(INSTANTIATE_JS), stage.join("instantiate.js"))
@@ -376,9 +376,11 @@ const DEAD_GLUE: &[(&str, &str)] = &[
 /// Rewrites of wasm-bindgen's glue that trade speed for bytes, made in the tracker's and the lead
 /// form's bundles only, which hand the wasm a few short texts per page: a string copied into the
 /// wasm by one `encode` and one copy instead of the ASCII loop and `encodeInto` into a buffer
-/// `realloc` grows and shrinks (the same bytes), and a returned string's pointer and length written
-/// back through one `Int32Array` view's `set` instead of two `DataView` writes (the memory is
-/// little-endian in every browser), so that the glue's `DataView` of the memory goes. The replay
+/// `realloc` grows and shrinks (the same bytes; the copy no longer handed `realloc`, so the wasm
+/// loses its `__wbindgen_realloc` export, see [`metadce_graph`]), and a returned string's pointer
+/// and length written back through one `Int32Array` view's `set` instead of two `DataView` writes
+/// (the memory is little-endian in every browser), so that the glue's `DataView` of the memory
+/// goes. The replay
 /// chunk keeps wasm-bindgen's copy: it hands the wasm a text per node, and with these two rewrites
 /// `cargo xtask bench replay`'s added time for 10,000 additions + 10,000 attribute changes at 4×
 /// CPU was about 870 ms against about 280 ms without them (the allocation each makes per text).
@@ -421,6 +423,8 @@ const SMALL_GLUE: &[(&str, &str)] = &[
 }
 ",
     ),
+    (", wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);", ", wasm.__wbindgen_malloc);"),
+    ("function passStringToWasm0(arg, malloc, realloc) {", "function passStringToWasm0(arg, malloc) {"),
     (
         "            getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
             getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -513,6 +517,80 @@ pub(crate) fn expose_internals(glue: &str) -> Result<String> {
         }
     }
     Ok(format!("{glue}\nexport {{ __wbg_get_imports, __wbg_finalize_init }};\n"))
+}
+
+/// wasm-opt (`WASM_OPT_FLAGS`) of `input` into `output`, then [`metadce`] with the exports `js`
+/// names, then wasm-opt again: binaryen writes a module it has not optimized without its stack
+/// IR optimizations, so the module metadce writes is larger than the one it read (the tracker's
+/// code +88 B) until it is optimized again. The target features rustc enabled are stripped last
+/// (metadce reads them from the module). The replay chunk keeps one wasm-opt and every export:
+/// without `__wbindgen_free` and the two globals its wasm came to 26,637 B raw against 26,989,
+/// but 13,380 B gzip against 13,263 (+117; +112 with metadce before wasm-opt instead of after).
+fn optimize(input: &Path, js: &str, output: &Path) -> Result {
+    let first = output.with_extension("first.wasm");
+    step(
+        "wasm-opt -Oz --converge (binaryen 132)",
+        cmd::tool(paths::node_bin("wasm-opt"))
+            .args(WASM_OPT_FLAGS)
+            .args(["--strip-debug", "--strip-producers"])
+            .arg(input)
+            .arg("-o")
+            .arg(&first),
+    )?;
+    let dced = output.with_extension("dce.wasm");
+    let graph = output.with_extension("dce.json");
+    write(&graph, metadce_graph(js)?.as_bytes())?;
+    step(
+        "wasm-metadce: only the exports the glue names (binaryen 132)",
+        cmd::tool(paths::node_bin("wasm-metadce"))
+            .arg("--graph-file")
+            .arg(&graph)
+            .arg(&first)
+            .arg("-o")
+            .arg(&dced),
+    )?;
+    step(
+        "wasm-opt -Oz --converge again (binaryen 132)",
+        cmd::tool(paths::node_bin("wasm-opt"))
+            .args(WASM_OPT_FLAGS)
+            .arg("--strip-target-features")
+            .arg(&dced)
+            .arg("-o")
+            .arg(output),
+    )
+}
+
+/// wasm-metadce's graph: every export `js` names (`wasm.<export>`) reached from one root, so that
+/// the wasm loses the others and the code only they reached: the ones wasm-bindgen makes for glue
+/// that [`prune`] and [`keep_closures`] took out (`__wbindgen_free`, `__wbindgen_destroy_closure`
+/// where no closure is dropped, `__wbindgen_realloc` where [`SMALL_GLUE`] copies strings without
+/// it) and its `__abort_handler` and `__instance_terminated` globals, which no glue reads. Nothing
+/// else reads the wasm's exports (the boot entries call the glue's functions); an export named
+/// only in code esbuild drops later stays.
+fn metadce_graph(js: &str) -> Result<String> {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    let named: std::collections::BTreeSet<&str> = js
+        .match_indices("wasm.")
+        .filter(|(at, _)| !js[..*at].ends_with(word))
+        .map(|(at, _)| {
+            let rest = &js[at + 5..];
+            &rest[..rest.find(|c: char| !word(c)).unwrap_or(rest.len())]
+        })
+        .filter(|name| !name.is_empty())
+        .collect();
+    if named.is_empty() {
+        return Err("the glue names no export of the wasm (`wasm.<name>`)".to_owned());
+    }
+    let mut graph = String::from("[\n");
+    for (i, name) in named.iter().enumerate() {
+        graph.push_str(&format!("{{\"name\": \"e{i}\", \"export\": \"{name}\"}},\n"));
+    }
+    let roots: Vec<String> = (0..named.len()).map(|i| format!("\"e{i}\"")).collect();
+    graph.push_str(&format!(
+        "{{\"name\": \"js\", \"root\": true, \"reaches\": [{}]}}\n]\n",
+        roots.join(", ")
+    ));
+    Ok(graph)
 }
 
 /// Where the loader names the replay chunk (relative to itself, like the other chunks).
@@ -715,6 +793,20 @@ mod tests {
         assert_eq!(keep_closures("let a = 1;\n").unwrap(), "let a = 1;\n");
         assert!(keep_closures(&glue.replace("    return real;\n", "")).is_err());
         assert!(keep_closures(&glue.replace("CLOSURE_DTORS = new", "CLOSURE_DTORS = ")).is_err());
+    }
+
+    #[test]
+    fn the_metadce_roots_are_the_exports_the_glue_names() {
+        let glue = "wasm.mount(x); const m = wasm.memory.buffer; wasm.memory;\n\
+                    // the wasm. itself\nmywasm.free(); wasm.__wbindgen_malloc(1, 1);";
+        assert_eq!(
+            metadce_graph(glue).unwrap(),
+            "[\n{\"name\": \"e0\", \"export\": \"__wbindgen_malloc\"},\n\
+             {\"name\": \"e1\", \"export\": \"memory\"},\n\
+             {\"name\": \"e2\", \"export\": \"mount\"},\n\
+             {\"name\": \"js\", \"root\": true, \"reaches\": [\"e0\", \"e1\", \"e2\"]}\n]\n"
+        );
+        assert!(metadce_graph("let wasm; the wasm.").is_err());
     }
 
     #[test]

@@ -627,7 +627,37 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 ///
 /// Merged with the form's and the replay's second rounds (the glue's unread `DataView` dropped):
 /// 32,803 B (loader 2,070, chunk 6,443, wasm 24,290); `pulse.js` with its chunks 41,287 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 32_820;
+///
+/// The wasm without the exports its pruned glue never names (sdk.rs's `optimize`: wasm-opt,
+/// binaryen's wasm-metadce with the exports the glue names as its roots, wasm-opt again):
+/// `__wbindgen_free`, `__wbindgen_destroy_closure` (no bundle's wasm drops a closure), the
+/// `__abort_handler` and `__instance_terminated` globals, and `__wbindgen_realloc`, which the
+/// glue's string copy (`SMALL_GLUE`) no longer takes; with the code only they reached. 32,803 →
+/// 32,768 B (wasm 24,290 → 24,259, chunk 6,443 → 6,438, the loader +1 by its hashes); `form.js`
+/// 12,698 → 12,628 B, `pulse.js` with its chunks 41,287 → 41,207 B. Measured and not kept:
+/// metadce before the one wasm-opt, tracker +45 B (wasm −691 B raw), form −31, `pulse.js` +34
+/// (with `realloc` gone too: tracker +14, form −60, `pulse.js` +2); metadce after it without a
+/// second wasm-opt, tracker +52 (binaryen writes the module metadce read without its stack IR
+/// optimizations: code +88 B raw for the tracker); the same step for the replay chunk, whose wasm
+/// lost `__wbindgen_free` and the two globals, 18,384 → 18,499 B (wasm 26,989 → 26,637 B raw but
+/// 13,263 → 13,380 gzip), which keeps one wasm-opt and every export.
+///
+/// wasm-opt told that the first KiB of memory is unused (`--low-memory-unused` in sdk.rs's
+/// `WASM_OPT_FLAGS`: a constant added to an address folded into the access's offset; rustc's
+/// stack grows down from 1 MiB toward it, its data and heap are above): 32,768 → 32,685 B (wasm
+/// 24,259 → 24,175, the loader +1 by its hashes); `form.js` 12,628 → 12,600 B, `pulse.js` with
+/// its chunks 41,207 → 41,099 B, the replay chunk 18,384 → 18,375 B (wasm 13,263 → 13,254).
+///
+/// wasm-opt inlining every function of up to 5 bytes of code (`-aimfs 5` in sdk.rs's
+/// `WASM_OPT_FLAGS`; `-Oz` alone stops at 2): 32,685 → 32,663 B (wasm 24,175 → 24,155, the
+/// loader −2 by its hashes; the wasm +308 B raw); `form.js` 12,600 → 12,556 B, `pulse.js` with its
+/// chunks 41,099 → 41,063 B, the replay chunk 18,375 → 18,317 B. Measured and not kept: `-aimfs
+/// 3` (tracker 32,668, form 12,591, `pulse.js` 41,079, replay 18,350), `-aimfs 4` (32,663,
+/// 12,579, 41,072, 18,346), `-aimfs 6` (tracker 32,804, replay 18,399); `-iit` (binaryen's
+/// assumption that no load traps, which lets it run a load its code would not have: tracker −16,
+/// form −10, `pulse.js` −26, replay −22, not taken for that); `-tnh` (no trap ever happens: a
+/// panic's checks go, so a bug would run on instead of stopping) not measured in the build.
+const FIRST_PAGEVIEW_BUDGET: usize = 32_680;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;
@@ -1065,7 +1095,23 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 ///
 /// Merged with the tracker's and the replay's second rounds (the glue's unread `DataView`
 /// dropped): 12,698 B (loader 1,119, chunk 4,545, wasm 7,034).
-const FORM_BUDGET: usize = 12_705;
+///
+/// The wasm without the exports the form's pruned glue never names (`__wbindgen_free`,
+/// `__wbindgen_destroy_closure`, `__wbindgen_realloc`, two globals) and the code only they
+/// reached, by binaryen's wasm-metadce between two wasm-opt runs (sdk.rs's `optimize`; see
+/// [`FIRST_PAGEVIEW_BUDGET`] for what was measured and not kept): 12,698 → 12,628 B (wasm 7,034 →
+/// 6,965, chunk 4,545 → 4,544); `tracker.js` 32,803 → 32,768 B, `pulse.js` with its chunks
+/// 41,287 → 41,207 B.
+///
+/// wasm-opt told that the first KiB of memory is unused (`--low-memory-unused`, see
+/// [`FIRST_PAGEVIEW_BUDGET`]): 12,628 → 12,600 B (wasm 6,965 → 6,937); `tracker.js` 32,768 →
+/// 32,685 B, `pulse.js` with its chunks 41,207 → 41,099 B.
+///
+/// wasm-opt inlining every function of up to 5 bytes of code (`-aimfs 5`, see
+/// [`FIRST_PAGEVIEW_BUDGET`]): 12,600 → 12,556 B (loader 1,119 → 1,117 by its hashes, chunk
+/// 4,544 → 4,543, wasm 6,937 → 6,896); `tracker.js` 32,685 → 32,663 B, `pulse.js` with its
+/// chunks 41,099 → 41,063 B.
+const FORM_BUDGET: usize = 12_563;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 
@@ -1653,7 +1699,20 @@ const FORM_GOAL: usize = 10_000;
 /// 18,008 B → 17,992 B (js 5,192 → 5,176), −16 B: `pgInstall`'s seven hooks written as seven
 /// `pgHook` calls in its list instead of one `"Class.member …"` text split and walked, each
 /// member split again and its tag computed.
-const REPLAY_CHUNK_BUDGET: usize = 17_992;
+///
+/// wasm-opt told that the first KiB of memory is unused (`--low-memory-unused` in sdk.rs's
+/// `WASM_OPT_FLAGS`, see [`FIRST_PAGEVIEW_BUDGET`]): 18,384 → 18,375 B (wasm 13,263 → 13,254).
+/// Measured and not kept: the SDK bundles' step that drops the exports the glue never names
+/// (sdk.rs's `optimize`), here `__wbindgen_free` and two globals: wasm 26,989 → 26,637 B raw but
+/// 13,263 → 13,380 B gzip (+117).
+///
+/// wasm-opt inlining every function of up to 5 bytes of code (`-aimfs 5`, see
+/// [`FIRST_PAGEVIEW_BUDGET`]): 18,375 → 18,317 B (wasm 13,254 → 13,196).
+///
+/// Merged with the form's round of the same stop (the two wasm-opt options above, which the
+/// replay chunk's passes take too, after `--monomorphize`'s two `-Oz`): 17,918 B (js 5,176, wasm
+/// 12,742), 0.75× `@rrweb/record`.
+const REPLAY_CHUNK_BUDGET: usize = 17_918;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

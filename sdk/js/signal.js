@@ -1,5 +1,19 @@
 // The tracker's one callback (src/callback.rs) with a signal bound: what each listener, timer,
-// patch and promise handler of the tracker is, instead of a wasm closure of its own.
+// patch and promise handler of the tracker is, instead of a wasm closure of its own; and its
+// listeners added in one call that answers their removal.
 
 /** `f` (guarded: it cannot throw) called as `f(signal, a, b)`. */
 export const bind = (f, signal) => (a, b) => f(signal, a, b);
+
+/**
+ * `t.addEventListener(k, f, c)`; the function that removes it again, or `undefined` when adding
+ * threw (`c` comes as 0 or 1, which both methods read as the capture flag).
+ */
+export function listen(t, k, f, c) {
+  try {
+    t.addEventListener(k, f, c);
+    return () => t.removeEventListener(k, f, c);
+  } catch (_) {
+    return undefined;
+  }
+}

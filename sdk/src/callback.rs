@@ -12,7 +12,7 @@ use wasm_bindgen::closure::Closure;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::js::{self, call, call_num, call0, str};
+use crate::js::{self, call, call_num, call0};
 
 /// The one closure type: up to three arguments (an event; or a request number and a response),
 /// returning a value only for the API function. `Fn`, not `FnMut`: each callback borrows its
@@ -46,6 +46,9 @@ extern "C" {
     /// `(a, b) => f(signal, a, b)`.
     #[wasm_bindgen(js_name = bind)]
     fn host_bind(f: &JsValue, signal: u8) -> JsValue;
+    /// `target.addEventListener(kind, f, capture)`; the function that removes it again.
+    #[wasm_bindgen(js_name = listen)]
+    fn host_listen(target: &JsValue, kind: &str, f: &JsValue, capture: i32) -> JsValue;
 }
 
 /// `f` (a guarded callback taking a signal number first) with `signal` bound: a JS function of
@@ -57,30 +60,26 @@ pub(crate) fn bound(f: &JsValue, signal: u8) -> JsValue {
 /// An event listener, removed on drop.
 #[derive(Debug)]
 pub(crate) struct Listener {
-    target: JsValue,
-    kind: &'static str,
-    capture: bool,
-    handler: JsValue,
+    /// The function that removes it (`undefined` when adding it threw).
+    undo: JsValue,
 }
 
 impl Listener {
-    /// `target.addEventListener(kind, handler, capture)`.
+    /// `target.addEventListener(kind, handler, capture)`, in one call (`js/signal.js`).
+    #[expect(clippy::needless_pass_by_value, reason = "dropped here, not at each caller")]
     pub(crate) fn new(
         target: &JsValue,
         kind: &'static str,
         capture: bool,
         handler: JsValue,
     ) -> Self {
-        let capture_flag = JsValue::from_bool(capture);
-        call(target, "addEventListener", &[&str(kind), &handler, &capture_flag]);
-        Self { target: target.clone(), kind, capture, handler }
+        Self { undo: host_listen(target, kind, &handler, i32::from(capture)) }
     }
 }
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        let capture_flag = JsValue::from_bool(self.capture);
-        call(&self.target, "removeEventListener", &[&str(self.kind), &self.handler, &capture_flag]);
+        call0(&self.undo, "call");
     }
 }
 

@@ -290,6 +290,31 @@ fn patched_methods_notify_and_restore() {
 }
 
 #[wasm_bindgen_test]
+fn listeners_hear_until_dropped_and_are_removed_with_their_capture_flag() {
+    use crate::callback::Listener;
+    run("window.__pgHeard = 0; window.__pgTarget = new EventTarget();");
+    let target = run("return __pgTarget;");
+    let handler = run("return () => { __pgHeard++; };");
+    let heard = || {
+        run("__pgHeard = 0; __pgTarget.dispatchEvent(new Event('ping'));");
+        run("return __pgHeard;").as_f64()
+    };
+    // The same function with and without capture is two listeners.
+    let captured = Listener::new(&target, "ping", true, handler.clone());
+    let bubbled = Listener::new(&target, "ping", false, handler.clone());
+    assert_eq!(heard(), Some(2.0));
+    drop(captured);
+    assert_eq!(heard(), Some(1.0), "the capture listener removed, not the other");
+    drop(bubbled);
+    assert_eq!(heard(), Some(0.0));
+    // A target that throws neither throws into the wasm nor on drop.
+    let broken =
+        run("return { addEventListener() { throw 1; }, removeEventListener() { throw 2; } };");
+    drop(Listener::new(&broken, "ping", false, handler.clone()));
+    drop(Listener::new(&JsValue::NULL, "ping", true, handler));
+}
+
+#[wasm_bindgen_test]
 fn guarded_functions_swallow_what_they_throw() {
     let thrower = run("return () => { throw new Error('x'); };");
     let guarded = js::guard(&thrower);

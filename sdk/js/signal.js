@@ -17,3 +17,21 @@ export function listen(t, k, f, c) {
     return undefined;
   }
 }
+
+/** `setTimeout(f, ms)`: the timeout's id, `NaN` when the page's `setTimeout` throws. */
+export function later(f, ms) {
+  try {
+    return setTimeout(f, ms);
+  } catch (_) {
+    return NaN;
+  }
+}
+
+/** `clearTimeout(id)`. */
+export function clear(id) {
+  try {
+    clearTimeout(id);
+  } catch (_) {
+    // A page's broken `clearTimeout`: the timer fires, and its handler finds nothing to do.
+  }
+}

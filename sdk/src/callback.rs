@@ -12,7 +12,7 @@ use wasm_bindgen::closure::Closure;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::js::{self, call, call_num, call0};
+use crate::js::{self, call0};
 
 /// The one closure type: up to three arguments (an event; or a request number and a response),
 /// returning a value only for the API function. `Fn`, not `FnMut`: each callback borrows its
@@ -49,6 +49,12 @@ extern "C" {
     /// `target.addEventListener(kind, f, capture)`; the function that removes it again.
     #[wasm_bindgen(js_name = listen)]
     fn host_listen(target: &JsValue, kind: &str, f: &JsValue, capture: i32) -> JsValue;
+    /// `setTimeout(f, ms)`: the timeout's id, `NaN` when it threw.
+    #[wasm_bindgen(js_name = later)]
+    pub(crate) fn host_later(f: &JsValue, ms: f64) -> f64;
+    /// `clearTimeout(id)`.
+    #[wasm_bindgen(js_name = clear)]
+    fn host_clear(id: f64);
 }
 
 /// `f` (a guarded callback taking a signal number first) with `signal` bound: a JS function of
@@ -83,7 +89,8 @@ impl Drop for Listener {
     }
 }
 
-/// A one-shot `setTimeout` that can be re-armed; cleared on drop.
+/// A one-shot `setTimeout` that can be re-armed; cleared on drop (both in one call each,
+/// `js/signal.js`).
 #[derive(Debug)]
 pub(crate) struct Timer {
     handler: JsValue,
@@ -100,8 +107,8 @@ impl Timer {
     /// Fires in `ms` unless it is armed already.
     pub(crate) fn arm(&mut self, ms: u64) {
         if self.id.is_none() {
-            let id = call(&js::global(), "setTimeout", &[&self.handler, &js::num(ms as f64)]);
-            self.id = js::float(&id);
+            let id = host_later(&self.handler, ms as f64);
+            self.id = (!id.is_nan()).then_some(id);
         }
     }
 
@@ -119,7 +126,7 @@ impl Timer {
     /// Clears a pending timeout.
     pub(crate) fn cancel(&mut self) {
         if let Some(id) = self.id.take() {
-            call_num(&js::global(), "clearTimeout", id);
+            host_clear(id);
         }
     }
 }

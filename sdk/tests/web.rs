@@ -315,6 +315,44 @@ fn listeners_hear_until_dropped_and_are_removed_with_their_capture_flag() {
 }
 
 #[wasm_bindgen_test]
+async fn timers_fire_once_per_arming_and_a_cleared_one_not_at_all() {
+    use crate::callback::Timer;
+    run("window.__pgFired = 0;");
+    let handler = run("return () => { __pgFired++; };");
+    let fired = || run("return __pgFired;").as_f64();
+    let mut timer = Timer::new(handler.clone());
+    timer.arm(0);
+    timer.arm(0);
+    sleep(40).await;
+    assert_eq!(fired(), Some(1.0), "armed twice, fired once");
+    timer.fired();
+    timer.arm(20);
+    timer.cancel();
+    sleep(60).await;
+    assert_eq!(fired(), Some(1.0), "cleared");
+    timer.arm(0);
+    timer.rearm(20);
+    sleep(60).await;
+    assert_eq!(fired(), Some(2.0), "re-armed: the earlier arming cleared");
+    timer.fired();
+    // A page whose `setTimeout` and `clearTimeout` throw: nothing thrown into the wasm, and the
+    // timer is not armed (the next arming tries again).
+    run("window.__pgTimers = [setTimeout, clearTimeout];
+         window.setTimeout = () => { throw 1; }; window.clearTimeout = () => { throw 2; };");
+    timer.arm(0);
+    run("[window.setTimeout, window.clearTimeout] = __pgTimers;");
+    timer.arm(0);
+    sleep(40).await;
+    assert_eq!(fired(), Some(3.0), "armed again once setTimeout works");
+    timer.fired();
+    timer.arm(10);
+    run("window.clearTimeout = () => { throw 2; };");
+    drop(timer);
+    run("[window.setTimeout, window.clearTimeout] = __pgTimers;");
+    drop(Timer::new(handler));
+}
+
+#[wasm_bindgen_test]
 fn guarded_functions_swallow_what_they_throw() {
     let thrower = run("return () => { throw new Error('x'); };");
     let guarded = js::guard(&thrower);

@@ -637,7 +637,16 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// 32,697 B (chunk 6,443 → 6,484, wasm 24,290 → 24,143); `form.js` unchanged, `pulse.js` with its
 /// chunks 41,287 → 41,162 B. Measured and not kept: `Listener` and `Patch` as one type with one
 /// drop, ±0 B (wasm raw −10; the handler borrowed instead, +5 B).
-const FIRST_PAGEVIEW_BUDGET: usize = 32_715;
+///
+/// A timer armed and cleared by one import each taking and answering the timeout's id as an `f64`
+/// (`later` and `clear` in `js/signal.js`, imported without a shim) instead of `setTimeout` called
+/// through `callv` on the global object with the delay made a JS number and the id read back by
+/// `float`, and `clearTimeout` through `callv` as well; the replay decision's `setTimeout` by
+/// `later` too. A browser test pins first that a timer fires once per arming, that a cleared or
+/// re-armed one does not fire for the earlier arming, and that a page's throwing `setTimeout` or
+/// `clearTimeout` throws nothing into the wasm: 32,697 → 32,667 B (chunk 6,484 → 6,513, wasm
+/// 24,143 → 24,084); `form.js` unchanged, `pulse.js` with its chunks 41,162 → 41,117 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 32_684;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

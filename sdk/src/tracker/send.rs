@@ -74,7 +74,7 @@ impl Tracker {
     /// Has the loader decide on session replay (`PulseGate._l.p`), after this task.
     pub(crate) fn decide_replay(&self) {
         let decide = get(&get(&get(&self.window, "PulseGate"), "_l"), "p");
-        call(&self.window, "setTimeout", &[&decide]);
+        crate::callback::host_later(&decide, 0.0);
     }
 
     fn settle_with(&mut self, status: Option<u16>, retry_after: Option<&str>) {

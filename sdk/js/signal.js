@@ -35,3 +35,18 @@ export function clear(id) {
     // A page's broken `clearTimeout`: the timer fires, and its handler finds nothing to do.
   }
 }
+
+/**
+ * `p.then(r => f(n, r), () => f(n, null))`: a request's settling handed to `f` with its number
+ * `n`; the chained promise, or `undefined` when `p` is none (`f` is guarded: it cannot throw).
+ */
+export function chain(p, f, n) {
+  try {
+    return p.then(
+      (r) => f(n, r),
+      () => f(n, null),
+    );
+  } catch (_) {
+    return undefined;
+  }
+}

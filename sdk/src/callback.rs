@@ -55,6 +55,9 @@ extern "C" {
     /// `clearTimeout(id)`.
     #[wasm_bindgen(js_name = clear)]
     fn host_clear(id: f64);
+    /// `p.then(r => f(n, r), () => f(n, null))`: the chained promise, `undefined` when `p` has
+    /// no `then` that works.
+    pub(crate) fn chain(p: &JsValue, f: &JsValue, n: f64) -> JsValue;
 }
 
 /// `f` (a guarded callback taking a signal number first) with `signal` bound: a JS function of

@@ -76,7 +76,7 @@ pub(crate) enum Signal {
     Fingerprint,
     /// A `fetch` settled: `(request number, response or null)`.
     Response,
-    /// The session start's answer body arrived (parsed JSON).
+    /// The session start's answer body arrived: `(0, parsed JSON or null)`.
     SiteConfig,
     /// The browser came back online.
     Online,
@@ -357,7 +357,7 @@ impl Tracker {
             #[cfg(feature = "fingerprint")]
             Signal::Fingerprint => self.fingerprint_resumed(a),
             Signal::Response => self.settle(a, b),
-            Signal::SiteConfig => self.site_config_arrived(a),
+            Signal::SiteConfig => self.site_config_arrived(b),
             Signal::Online => {
                 self.outbox.wake();
                 self.pump();

@@ -8,13 +8,13 @@ use alloc::string::String;
 use pulsegate_schema::PageContext;
 use wasm_bindgen::JsValue;
 
+#[cfg(feature = "fingerprint")]
+use super::Signal;
 use super::Tracker;
 use crate::js::{get, text};
 use crate::session::Session;
 use crate::transport::{Request, SESSION_START_PATH};
 use crate::{bot, context};
-#[cfg(feature = "fingerprint")]
-use {super::Signal, crate::callback::bound, crate::js::call};
 
 #[cfg(feature = "fingerprint")]
 use crate::fingerprint::{Runner, Step};
@@ -119,8 +119,10 @@ impl Tracker {
             step = runner.step(&self.window);
         }
         if let Some(promise) = runner.promise() {
-            let resume = bound(self.callback.js(), Signal::Fingerprint as u8);
-            if !call(&promise, "then", &[&resume, &resume]).is_object() {
+            // Its settling goes to the tracker's callback as the fingerprint's signal (a
+            // rejection as `null`, which fails the source as its error would).
+            let signal = f64::from(Signal::Fingerprint as u8);
+            if !crate::callback::chain(&promise, self.callback.js(), signal).is_object() {
                 runner.resume(&JsValue::UNDEFINED, &self.window);
             }
         }
@@ -160,9 +162,10 @@ impl Tracker {
         }
         // (Should a page break either, the start still leaves when the page hides.)
         let sent = match &self.channel {
-            Some((scheduler, handler, true)) => {
+            Some((scheduler, _, true)) => {
                 let promise = crate::js::call0(scheduler, "yield");
-                call(&promise, "then", &[handler, handler]).is_object()
+                let signal = f64::from(Signal::Start as u8);
+                crate::callback::chain(&promise, self.callback.js(), signal).is_object()
             }
             Some((port, _, false)) => {
                 crate::js::call_num(port, "postMessage", 0.0);

@@ -50,3 +50,28 @@ export function chain(p, f, n) {
     return undefined;
   }
 }
+
+/** The `MessageChannel` `soon` posts to, made on its first use. */
+let channel;
+
+/**
+ * Calls `f(n)` in a task of its own, as soon as the browser has run what waits: after
+ * `scheduler.yield()` where there is one, else on a `MessageChannel` message (which timers'
+ * nesting clamp and background throttling do not slow); 0 when neither works.
+ */
+export function soon(f, n) {
+  const g = () => f(n);
+  try {
+    scheduler.yield().then(g, g);
+    return 1;
+  } catch (_) {
+    try {
+      channel ||= new MessageChannel();
+      channel.port1.onmessage = g;
+      channel.port2.postMessage(0);
+      return 1;
+    } catch (_) {
+      return 0;
+    }
+  }
+}

@@ -58,6 +58,9 @@ extern "C" {
     /// `p.then(r => f(n, r), () => f(n, null))`: the chained promise, `undefined` when `p` has
     /// no `then` that works.
     pub(crate) fn chain(p: &JsValue, f: &JsValue, n: f64) -> JsValue;
+    /// `f(n)` in a task of its own soon (`scheduler.yield()`, else a `MessageChannel` message);
+    /// 0 when neither works.
+    pub(crate) fn soon(f: &JsValue, n: f64) -> i32;
 }
 
 /// `f` (a guarded callback taking a signal number first) with `signal` bound: a JS function of

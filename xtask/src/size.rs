@@ -660,7 +660,17 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// wasm 23,837); `form.js` unchanged, `pulse.js` with its chunks 41,117 → 40,899 B. The browser
 /// tests of retries, refused requests, a broken `fetch`, the replay rate from the session start's
 /// answer and unload beacons, and the end-to-end `fingerprint` suite, hold each.
-const FIRST_PAGEVIEW_BUDGET: usize = 32_452;
+///
+/// The fingerprint's next slice scheduled by one import (`soon` in `js/signal.js`: the tracker's
+/// callback called with the start signal after `scheduler.yield()`, else on a `MessageChannel`
+/// message, the channel made once in JS; 0 when neither works, and the start timer is armed as
+/// before) instead of the tracker finding and keeping the scheduler or the channel's port with a
+/// bound handler (`Tracker::channel`, its drop, a `yield()`, a `then`, a construction, a property
+/// write and a `postMessage` through `callv`, whose number binding is now test-only): 32,436 →
+/// 32,255 B (chunk 6,528 → 6,593, wasm 23,837 → 23,591); `form.js` unchanged, `pulse.js` with its
+/// chunks 40,899 → 40,740 B. The end-to-end `fingerprint` suite (a fingerprint read in slices,
+/// its tasks' lengths) holds it.
+const FIRST_PAGEVIEW_BUDGET: usize = 32_271;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

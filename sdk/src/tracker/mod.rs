@@ -169,11 +169,6 @@ pub(crate) struct Tracker {
     pub(crate) start_timer: Timer,
     pub(crate) route_timer: Timer,
     pub(crate) rage_timer: Timer,
-    /// How the fingerprint's next slice is scheduled to run soon: `window.scheduler` (its
-    /// `yield()`; `true`), or `port2` of a `MessageChannel` whose `port1` calls the start handler
-    /// (`false`).
-    #[cfg(feature = "fingerprint")]
-    pub(crate) channel: Option<(JsValue, JsValue, bool)>,
     /// Settles fetches; bound to the request number for each one.
     pub(crate) response: JsValue,
     /// Reads the session start's answer.
@@ -262,8 +257,6 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
         start_timer: Timer::new(handler(Signal::Start)),
         route_timer: Timer::new(handler(Signal::Route)),
         rage_timer: Timer::new(handler(Signal::RageEnd)),
-        #[cfg(feature = "fingerprint")]
-        channel: None,
         response: handler(Signal::Response),
         site_config: handler(Signal::SiteConfig),
         replay_rate,

@@ -144,36 +144,11 @@ impl Tracker {
     /// waits (input, rendering): `scheduler.yield()` where there is one (the continuation goes
     /// before other pages' scripts' tasks, so the fingerprint is not stretched by them), else a
     /// `MessageChannel` message, which timers' 4 ms nesting clamp and background throttling do
-    /// not slow; a timer where there is neither.
+    /// not slow (`soon` in `js/signal.js`); a timer where there is neither.
     #[cfg(feature = "fingerprint")]
     fn yield_now(&mut self) {
-        if self.channel.is_none() {
-            let handler = self.handler(Signal::Start);
-            let scheduler = get(&self.window, "scheduler");
-            // `scheduler.yield()` answers a promise where there is one (this first one is let go).
-            if crate::js::call0(&scheduler, "yield").is_object() {
-                self.channel = Some((scheduler, handler, true));
-            } else {
-                let channel = crate::js::new0(&get(&self.window, "MessageChannel"));
-                if crate::js::set(&get(&channel, "port1"), "onmessage", &handler) {
-                    self.channel = Some((get(&channel, "port2"), handler, false));
-                }
-            }
-        }
-        // (Should a page break either, the start still leaves when the page hides.)
-        let sent = match &self.channel {
-            Some((scheduler, _, true)) => {
-                let promise = crate::js::call0(scheduler, "yield");
-                let signal = f64::from(Signal::Start as u8);
-                crate::callback::chain(&promise, self.callback.js(), signal).is_object()
-            }
-            Some((port, _, false)) => {
-                crate::js::call_num(port, "postMessage", 0.0);
-                true
-            }
-            None => false,
-        };
-        if !sent {
+        // (Should a page break both, the start still leaves when the page hides.)
+        if crate::callback::soon(self.callback.js(), f64::from(Signal::Start as u8)) == 0 {
             self.start_timer.rearm(0);
         }
     }

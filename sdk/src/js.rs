@@ -41,8 +41,6 @@ extern "C" {
     /// `make` again, with no arguments to pass.
     #[wasm_bindgen(js_name = make)]
     fn host_make0(c: &JsValue, n: i32) -> JsValue;
-    /// `storage.setItem(k, v)`; whether it worked.
-    pub(crate) fn store(storage: &JsValue, k: &str, v: &str) -> bool;
     /// The global object (`window`).
     pub(crate) fn global() -> JsValue;
     #[wasm_bindgen(js_name = now)]

@@ -404,6 +404,12 @@ fn cookies_stand_in_where_local_storage_throws() {
     assert_eq!(store.get(VISITOR_KEY), None);
     run("document.cookie = 'pulsegate_vid=d; path=/';");
     assert_eq!(store.get(VISITOR_KEY).as_deref(), Some("d"));
+    // Every dot of a key is an underscore in its cookie's name.
+    assert!(store.set("pulsegate.a.b", "two", true));
+    assert!(js::text(&document(), "cookie").unwrap_or_default().contains("pulsegate_a_b=two"));
+    assert_eq!(store.get("pulsegate.a.b").as_deref(), Some("two"));
+    store.remove("pulsegate.a.b");
+    assert_eq!(store.get("pulsegate.a.b"), None);
     clear_storage();
 }
 

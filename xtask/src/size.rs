@@ -670,7 +670,18 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// 32,255 B (chunk 6,528 → 6,593, wasm 23,837 → 23,591); `form.js` unchanged, `pulse.js` with its
 /// chunks 40,899 → 40,740 B. The end-to-end `fingerprint` suite (a fingerprint read in slices,
 /// its tasks' lengths) holds it.
-const FIRST_PAGEVIEW_BUDGET: usize = 32_271;
+///
+/// A stored key read, written and removed by one call each (`load`, `save`, `forget` in
+/// `js/storage.js`), the fallback cookie (its name with underscores for dots, a year's
+/// `max-age`, only a non-empty value of that very name read back) made and read there, instead of
+/// `getItem`, `setItem` and `removeItem` through the generic calls and the cookie jar split, its
+/// name compared and its text built in Rust (`Store::cookie`, `set_cookie`, `is_cookie_name`,
+/// `cookie_name`); the browser test of the cookie fallback now also pins a key with two dots:
+/// 32,255 → 32,031 B (chunk 6,593 → 6,802, wasm 23,591 → 23,157, the loader +1 by its hashes);
+/// `form.js` unchanged, `pulse.js` with its chunks 40,740 → 40,487 B. `js/host.js`'s `store`,
+/// which nothing imports now, stays there: taking it out changes the chunks' hashes, +2 B on
+/// `form.js`.
+const FIRST_PAGEVIEW_BUDGET: usize = 32_047;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

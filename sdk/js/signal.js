@@ -1,6 +1,9 @@
 // The tracker's one callback (src/callback.rs) with a signal bound: what each listener, timer,
-// patch and promise handler of the tracker is, instead of a wasm closure of its own; and its
-// listeners added in one call that answers their removal.
+// patch and promise handler of the tracker is, instead of a wasm closure of its own; and the
+// browser calls around its callbacks (listeners, timers, promises, the next task, the page's
+// visibility), one import each that takes and answers numbers where it can.
+
+import { call0, get } from "./host.js";
 
 /** `f` (guarded: it cannot throw) called as `f(signal, a, b)`. */
 export const bind = (f, signal) => (a, b) => f(signal, a, b);
@@ -74,4 +77,13 @@ export function soon(f, n) {
       return 0;
     }
   }
+}
+
+/**
+ * How `doc`'s page is seen: 1 when hidden, 2 when visible and focused (engaged), else 0 (visible
+ * without focus, or a page whose document reads as neither).
+ */
+export function view(doc) {
+  const state = get(doc, "visibilityState");
+  return state === "hidden" ? 1 : state === "visible" && call0(doc, "hasFocus") === true ? 2 : 0;
 }

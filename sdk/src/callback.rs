@@ -61,6 +61,8 @@ extern "C" {
     /// `f(n)` in a task of its own soon (`scheduler.yield()`, else a `MessageChannel` message);
     /// 0 when neither works.
     pub(crate) fn soon(f: &JsValue, n: f64) -> i32;
+    /// How `document`'s page is seen: 1 hidden, 2 visible and focused, else 0.
+    pub(crate) fn view(document: &JsValue) -> i32;
 }
 
 /// `f` (a guarded callback taking a signal number first) with `signal` bound: a JS function of

@@ -350,6 +350,19 @@ async fn timers_fire_once_per_arming_and_a_cleared_one_not_at_all() {
 }
 
 #[wasm_bindgen_test]
+fn a_page_is_hidden_engaged_or_neither_as_its_document_says() {
+    let view = |doc: &str| crate::callback::view(&run(&format!("return {doc};")));
+    assert_eq!(view("{ visibilityState: 'hidden', hasFocus() { return true; } }"), 1);
+    assert_eq!(view("{ visibilityState: 'visible', hasFocus() { return true; } }"), 2);
+    assert_eq!(view("{ visibilityState: 'visible', hasFocus() { return false; } }"), 0);
+    assert_eq!(view("{ visibilityState: 'visible', hasFocus() { return 1; } }"), 0);
+    assert_eq!(view("{ visibilityState: 'visible', hasFocus() { throw 1; } }"), 0);
+    assert_eq!(view("{ visibilityState: 'prerender' }"), 0);
+    assert_eq!(view("{ get visibilityState() { throw 1; } }"), 0);
+    assert_eq!(view("null"), 0);
+}
+
+#[wasm_bindgen_test]
 fn guarded_functions_swallow_what_they_throw() {
     let thrower = run("return () => { throw new Error('x'); };");
     let guarded = js::guard(&thrower);

@@ -681,7 +681,14 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// `form.js` unchanged, `pulse.js` with its chunks 40,740 → 40,487 B. `js/host.js`'s `store`,
 /// which nothing imports now, stays there: taking it out changes the chunks' hashes, +2 B on
 /// `form.js`.
-const FIRST_PAGEVIEW_BUDGET: usize = 32_047;
+///
+/// Whether the page is hidden (`Tracker::hidden`) and whether it is engaged (visible and focused)
+/// read by one import answering a number (`view` in `js/signal.js`: 1 hidden, 2 engaged, else 0)
+/// instead of `visibilityState` copied into the wasm as text and compared, and `hasFocus()`
+/// through `call0`: 32,031 → 31,997 B (chunk 6,802 → 6,842, wasm 23,157 → 23,084, the loader −1
+/// by its hashes); `form.js` unchanged, `pulse.js` with its chunks 40,487 → 40,454 B. The browser
+/// tests of hidden pages' flushes and the end-to-end `tracker` suite's engagement hold both.
+const FIRST_PAGEVIEW_BUDGET: usize = 32_013;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

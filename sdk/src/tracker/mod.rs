@@ -421,7 +421,7 @@ impl Tracker {
 
     /// Whether the page is hidden (a background tab, or one that started hidden).
     pub(crate) fn hidden(&self) -> bool {
-        text(&self.document, "visibilityState").as_deref() == Some("hidden")
+        crate::callback::view(&self.document) == 1
     }
 
     /// Activity at `now`: continues the session (shared through storage when the tier allows)

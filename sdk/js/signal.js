@@ -40,14 +40,15 @@ export function clear(id) {
 }
 
 /**
- * `p.then(r => f(n, r), () => f(n, null))`: a request's settling handed to `f` with its number
- * `n`; the chained promise, or `undefined` when `p` is none (`f` is guarded: it cannot throw).
+ * `p.then(r => f(s, n, r), () => f(s, n, null))`: a promise's settling handed to `f` (the
+ * tracker's callback) with a signal `s` and a number `n` (a request's); the chained promise, or
+ * `undefined` when `p` is none (`f` is guarded: it cannot throw).
  */
-export function chain(p, f, n) {
+export function chain(p, f, s, n) {
   try {
     return p.then(
-      (r) => f(n, r),
-      () => f(n, null),
+      (r) => f(s, n, r),
+      () => f(s, n, null),
     );
   } catch (_) {
     return undefined;

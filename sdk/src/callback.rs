@@ -55,9 +55,9 @@ extern "C" {
     /// `clearTimeout(id)`.
     #[wasm_bindgen(js_name = clear)]
     fn host_clear(id: f64);
-    /// `p.then(r => f(n, r), () => f(n, null))`: the chained promise, `undefined` when `p` has
-    /// no `then` that works.
-    pub(crate) fn chain(p: &JsValue, f: &JsValue, n: f64) -> JsValue;
+    /// `p.then(r => f(s, n, r), () => f(s, n, null))`: the chained promise, `undefined` when `p`
+    /// has no `then` that works.
+    pub(crate) fn chain(p: &JsValue, f: &JsValue, s: f64, n: f64) -> JsValue;
     /// `f(n)` in a task of its own soon (`scheduler.yield()`, else a `MessageChannel` message);
     /// 0 when neither works.
     pub(crate) fn soon(f: &JsValue, n: f64) -> i32;

@@ -688,7 +688,16 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// through `call0`: 32,031 → 31,997 B (chunk 6,802 → 6,842, wasm 23,157 → 23,084, the loader −1
 /// by its hashes); `form.js` unchanged, `pulse.js` with its chunks 40,487 → 40,454 B. The browser
 /// tests of hidden pages' flushes and the end-to-end `tracker` suite's engagement hold both.
-const FIRST_PAGEVIEW_BUDGET: usize = 32_013;
+/// (The browser test of `view` pins its three answers, a throwing document among them.)
+/// Measured and not kept: the debug warnings written by one import (`console.warn` in JS) instead
+/// of `console` read and `warn` called with two texts, +14 B (wasm −26, chunk +40: a text shim).
+///
+/// `chain` calling the tracker's callback with a signal and a number (`f(s, n, r)`), so a
+/// request's settling and the session start's answer reach it with their signals instead of
+/// through two bound handlers made at start and kept in the tracker (`response`, `site_config`):
+/// 31,997 → 31,984 B (wasm 23,084 → 23,071); `form.js` unchanged, `pulse.js` with its chunks
+/// 40,454 → 40,439 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 32_000;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -71,7 +71,7 @@ pub(crate) enum Signal {
     Retry,
     /// Hands the held session start over (after the start task, or the fingerprint).
     Start,
-    /// An asynchronous fingerprint source settled.
+    /// An asynchronous fingerprint source settled: `(0, its result or null)`.
     #[cfg(feature = "fingerprint")]
     Fingerprint,
     /// A `fetch` settled: `(request number, response or null)`.
@@ -169,10 +169,6 @@ pub(crate) struct Tracker {
     pub(crate) start_timer: Timer,
     pub(crate) route_timer: Timer,
     pub(crate) rage_timer: Timer,
-    /// Settles fetches; bound to the request number for each one.
-    pub(crate) response: JsValue,
-    /// Reads the session start's answer.
-    pub(crate) site_config: JsValue,
     /// The replay sampling rate in 1/10,000 as text, from a session start's answer (stored for
     /// the session's later pages), for `_state()`.
     pub(crate) replay_rate: Option<String>,
@@ -257,8 +253,6 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
         start_timer: Timer::new(handler(Signal::Start)),
         route_timer: Timer::new(handler(Signal::Route)),
         rage_timer: Timer::new(handler(Signal::RageEnd)),
-        response: handler(Signal::Response),
-        site_config: handler(Signal::SiteConfig),
         replay_rate,
         callback,
         config: ManuallyDrop::into_inner(config),
@@ -348,7 +342,7 @@ impl Tracker {
                 }
             }
             #[cfg(feature = "fingerprint")]
-            Signal::Fingerprint => self.fingerprint_resumed(a),
+            Signal::Fingerprint => self.fingerprint_resumed(b),
             Signal::Response => self.settle(a, b),
             Signal::SiteConfig => self.site_config_arrived(b),
             Signal::Online => {

@@ -6,7 +6,7 @@ use alloc::string::String;
 
 use wasm_bindgen::JsValue;
 
-use super::Tracker;
+use super::{Signal, Tracker};
 use crate::js::{self, call_str, call0, get, post};
 use crate::persist::{self, KEY_PREFIX, Mirror};
 use crate::queue;
@@ -30,7 +30,13 @@ impl Tracker {
         // `then(ok, fail)`, each bound to this request's number: an answer to an older request
         // (before an opt-out cleared the outbox) is then recognised and ignored.
         let flight = f64::from(self.flight);
-        let chained = crate::callback::chain(&post(&url, body, keepalive), &self.response, flight);
+        let signal = f64::from(Signal::Response as u8);
+        let chained = crate::callback::chain(
+            &post(&url, body, keepalive),
+            self.callback.js(),
+            signal,
+            flight,
+        );
         if !chained.is_object() {
             // No fetch, or one that returned no promise: a network error, retried later.
             self.settle_with(None, None);
@@ -50,7 +56,8 @@ impl Tracker {
             && self.outbox.in_flight().is_some_and(|r| r.path == SESSION_START_PATH)
         {
             // Its body comes second, after the number `chain` passes (none here).
-            crate::callback::chain(&call0(response, "json"), &self.site_config, 0.0);
+            let signal = f64::from(Signal::SiteConfig as u8);
+            crate::callback::chain(&call0(response, "json"), self.callback.js(), signal, 0.0);
         }
         self.settle_with(status, retry_after.as_deref());
     }
@@ -183,5 +190,6 @@ fn beacon(navigator: &JsValue, endpoint: &str, request: &Request) -> bool {
     }
     // A failure now cannot be retried by this page; the mirror keeps the request.
     request.body.len() <= UNLOAD_BUDGET_BYTES
-        && crate::callback::chain(&post(&url, &request.body, true), &js::noop(), 0.0).is_object()
+        && crate::callback::chain(&post(&url, &request.body, true), &js::noop(), 0.0, 0.0)
+            .is_object()
 }

@@ -122,7 +122,7 @@ impl Tracker {
             // Its settling goes to the tracker's callback as the fingerprint's signal (a
             // rejection as `null`, which fails the source as its error would).
             let signal = f64::from(Signal::Fingerprint as u8);
-            if !crate::callback::chain(&promise, self.callback.js(), signal).is_object() {
+            if !crate::callback::chain(&promise, self.callback.js(), signal, 0.0).is_object() {
                 runner.resume(&JsValue::UNDEFINED, &self.window);
             }
         }

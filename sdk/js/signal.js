@@ -9,13 +9,14 @@ import { call0, get } from "./host.js";
 export const bind = (f, signal) => (a, b) => f(signal, a, b);
 
 /**
- * `t.addEventListener(k, f, c)`; the function that removes it again, or `undefined` when adding
- * threw (`c` comes as 0 or 1, which both methods read as the capture flag).
+ * `t.addEventListener(k, bind(f, s), c)`; the function that removes it again, or `undefined` when
+ * adding threw (`c` comes as 0 or 1, which both methods read as the capture flag).
  */
-export function listen(t, k, f, c) {
+export function listen(t, k, f, s, c) {
   try {
-    t.addEventListener(k, f, c);
-    return () => t.removeEventListener(k, f, c);
+    const h = bind(f, s);
+    t.addEventListener(k, h, c);
+    return () => t.removeEventListener(k, h, c);
   } catch (_) {
     return undefined;
   }

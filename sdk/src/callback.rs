@@ -48,7 +48,7 @@ extern "C" {
     fn host_bind(f: &JsValue, signal: u8) -> JsValue;
     /// `target.addEventListener(kind, f, capture)`; the function that removes it again.
     #[wasm_bindgen(js_name = listen)]
-    fn host_listen(target: &JsValue, kind: &str, f: &JsValue, capture: i32) -> JsValue;
+    fn host_listen(target: &JsValue, kind: &str, f: &JsValue, signal: u8, capture: i32) -> JsValue;
     /// `setTimeout(f, ms)`: the timeout's id, `NaN` when it threw.
     #[wasm_bindgen(js_name = later)]
     pub(crate) fn host_later(f: &JsValue, ms: f64) -> f64;
@@ -79,15 +79,16 @@ pub(crate) struct Listener {
 }
 
 impl Listener {
-    /// `target.addEventListener(kind, handler, capture)`, in one call (`js/signal.js`).
-    #[expect(clippy::needless_pass_by_value, reason = "dropped here, not at each caller")]
+    /// `target.addEventListener(kind, handler, capture)`, the handler being `f` (a guarded
+    /// callback taking a signal number first) with `signal` bound, in one call (`js/signal.js`).
     pub(crate) fn new(
         target: &JsValue,
-        kind: &'static str,
+        kind: &str,
         capture: bool,
-        handler: JsValue,
+        f: &JsValue,
+        signal: u8,
     ) -> Self {
-        Self { undo: host_listen(target, kind, &handler, i32::from(capture)) }
+        Self { undo: host_listen(target, kind, f, signal, i32::from(capture)) }
     }
 }
 

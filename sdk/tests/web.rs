@@ -296,9 +296,9 @@ fn listeners_hear_until_dropped_and_are_removed_with_their_capture_flag() {
         run("__pgHeard = 0; __pgTarget.dispatchEvent(new Event('ping'));");
         run("return __pgHeard;").as_f64()
     };
-    // The same function with and without capture is two listeners.
-    let captured = Listener::new(&target, "ping", true, handler.clone());
-    let bubbled = Listener::new(&target, "ping", false, handler.clone());
+    // The same callback with and without capture is two listeners.
+    let captured = Listener::new(&target, "ping", true, &handler, 0);
+    let bubbled = Listener::new(&target, "ping", false, &handler, 0);
     assert_eq!(heard(), Some(2.0));
     drop(captured);
     assert_eq!(heard(), Some(1.0), "the capture listener removed, not the other");
@@ -307,8 +307,8 @@ fn listeners_hear_until_dropped_and_are_removed_with_their_capture_flag() {
     // A target that throws neither throws into the wasm nor on drop.
     let broken =
         run("return { addEventListener() { throw 1; }, removeEventListener() { throw 2; } };");
-    drop(Listener::new(&broken, "ping", false, handler.clone()));
-    drop(Listener::new(&JsValue::NULL, "ping", true, handler));
+    drop(Listener::new(&broken, "ping", false, &handler, 0));
+    drop(Listener::new(&JsValue::NULL, "ping", true, &handler, 0));
 }
 
 #[wasm_bindgen_test]

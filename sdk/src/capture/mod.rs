@@ -90,7 +90,7 @@ impl Tracker {
             (document, "change", true, Signal::FormChange),
             (document, "submit", true, Signal::Submit),
         ] {
-            let listener = Listener::new(target, kind, capture, self.handler(signal));
+            let listener = Listener::new(target, kind, capture, self.callback.js(), signal as u8);
             self.listeners.push(listener);
         }
         self.page.engagement.set(self.engaged(), js::now());

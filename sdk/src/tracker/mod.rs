@@ -375,7 +375,7 @@ impl Tracker {
             (&self.document, "visibilitychange", Signal::Visibility),
             (&self.window, "online", Signal::Online),
         ] {
-            let listener = Listener::new(target, kind, false, self.handler(signal));
+            let listener = Listener::new(target, kind, false, self.callback.js(), signal as u8);
             self.listeners.push(listener);
         }
     }

@@ -703,7 +703,13 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// tracker's callback and the signal) instead of by a `bind` call of its own before it: 31,984 →
 /// 31,969 B (chunk 6,842 → 6,859, wasm 23,071 → 23,038, the loader +1 by its hashes); `form.js`
 /// unchanged, `pulse.js` with its chunks 40,439 → 40,428 B. The browser test of listeners holds it.
-const FIRST_PAGEVIEW_BUDGET: usize = 31_985;
+///
+/// The events' optional numbers written by one `wire::opt_number` taking an `Option<u64>` (the
+/// callers widen theirs) instead of one per number type (`impl Into<u64>`: a `u16` and a `u32`
+/// copy); the unit tests compare every event kind with serde_json's text: 31,969 → 31,955 B (wasm
+/// 23,038 → 23,025, the loader −1 by its hashes); `form.js` unchanged, `pulse.js` with its chunks
+/// 40,428 → 40,416 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 31_971;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -12,7 +12,7 @@ use wasm_bindgen::closure::Closure;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::js::{self, call, call_num, call0, str};
+use crate::js::{self, call0};
 
 /// The one closure type: up to three arguments (an event; or a request number and a response),
 /// returning a value only for the API function. `Fn`, not `FnMut`: each callback borrows its
@@ -46,6 +46,23 @@ extern "C" {
     /// `(a, b) => f(signal, a, b)`.
     #[wasm_bindgen(js_name = bind)]
     fn host_bind(f: &JsValue, signal: u8) -> JsValue;
+    /// `target.addEventListener(kind, f, capture)`; the function that removes it again.
+    #[wasm_bindgen(js_name = listen)]
+    fn host_listen(target: &JsValue, kind: &str, f: &JsValue, signal: u8, capture: i32) -> JsValue;
+    /// `setTimeout(f, ms)`: the timeout's id, `NaN` when it threw.
+    #[wasm_bindgen(js_name = later)]
+    pub(crate) fn host_later(f: &JsValue, ms: f64) -> f64;
+    /// `clearTimeout(id)`.
+    #[wasm_bindgen(js_name = clear)]
+    fn host_clear(id: f64);
+    /// `p.then(r => f(s, n, r), () => f(s, n, null))`: the chained promise, `undefined` when `p`
+    /// has no `then` that works.
+    pub(crate) fn chain(p: &JsValue, f: &JsValue, s: f64, n: f64) -> JsValue;
+    /// `f(n)` in a task of its own soon (`scheduler.yield()`, else a `MessageChannel` message);
+    /// 0 when neither works.
+    pub(crate) fn soon(f: &JsValue, n: f64) -> i32;
+    /// How `document`'s page is seen: 1 hidden, 2 visible and focused, else 0.
+    pub(crate) fn view(document: &JsValue) -> i32;
 }
 
 /// `f` (a guarded callback taking a signal number first) with `signal` bound: a JS function of
@@ -57,34 +74,32 @@ pub(crate) fn bound(f: &JsValue, signal: u8) -> JsValue {
 /// An event listener, removed on drop.
 #[derive(Debug)]
 pub(crate) struct Listener {
-    target: JsValue,
-    kind: &'static str,
-    capture: bool,
-    handler: JsValue,
+    /// The function that removes it (`undefined` when adding it threw).
+    undo: JsValue,
 }
 
 impl Listener {
-    /// `target.addEventListener(kind, handler, capture)`.
+    /// `target.addEventListener(kind, handler, capture)`, the handler being `f` (a guarded
+    /// callback taking a signal number first) with `signal` bound, in one call (`js/signal.js`).
     pub(crate) fn new(
         target: &JsValue,
-        kind: &'static str,
+        kind: &str,
         capture: bool,
-        handler: JsValue,
+        f: &JsValue,
+        signal: u8,
     ) -> Self {
-        let capture_flag = JsValue::from_bool(capture);
-        call(target, "addEventListener", &[&str(kind), &handler, &capture_flag]);
-        Self { target: target.clone(), kind, capture, handler }
+        Self { undo: host_listen(target, kind, f, signal, i32::from(capture)) }
     }
 }
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        let capture_flag = JsValue::from_bool(self.capture);
-        call(&self.target, "removeEventListener", &[&str(self.kind), &self.handler, &capture_flag]);
+        call0(&self.undo, "call");
     }
 }
 
-/// A one-shot `setTimeout` that can be re-armed; cleared on drop.
+/// A one-shot `setTimeout` that can be re-armed; cleared on drop (both in one call each,
+/// `js/signal.js`).
 #[derive(Debug)]
 pub(crate) struct Timer {
     handler: JsValue,
@@ -101,8 +116,8 @@ impl Timer {
     /// Fires in `ms` unless it is armed already.
     pub(crate) fn arm(&mut self, ms: u64) {
         if self.id.is_none() {
-            let id = call(&js::global(), "setTimeout", &[&self.handler, &js::num(ms as f64)]);
-            self.id = js::float(&id);
+            let id = host_later(&self.handler, ms as f64);
+            self.id = (!id.is_nan()).then_some(id);
         }
     }
 
@@ -120,7 +135,7 @@ impl Timer {
     /// Clears a pending timeout.
     pub(crate) fn cancel(&mut self) {
         if let Some(id) = self.id.take() {
-            call_num(&js::global(), "clearTimeout", id);
+            host_clear(id);
         }
     }
 }

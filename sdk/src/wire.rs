@@ -61,9 +61,9 @@ fn signed(out: &mut String, name: &str, n: i32) {
 }
 
 /// `"name":n` when there is a number.
-fn opt_number(out: &mut String, name: &str, n: Option<impl Into<u64>>) {
+fn opt_number(out: &mut String, name: &str, n: Option<u64>) {
     if let Some(n) = n {
-        number(out, name, n.into());
+        number(out, name, n);
     }
 }
 
@@ -116,16 +116,16 @@ pub(crate) fn event(event: &Event, extra: &str, object: &str) -> String {
                 FormAction::Abandon => "abandon",
             };
             text(o, "action", action);
-            opt_number(o, "filled", e.filled);
-            opt_number(o, "fields", e.fields);
+            opt_number(o, "filled", e.filled.map(u64::from));
+            opt_number(o, "fields", e.fields.map(u64::from));
         }
         Event::Custom(e) => text(o, "name", &e.name),
         Event::Identify(e) => text(o, "user_id", &e.user_id),
         Event::Error(e) => {
             text(o, "message", &e.message);
             opt_text(o, "source", e.source.as_ref());
-            opt_number(o, "line", e.line);
-            opt_number(o, "column", e.column);
+            opt_number(o, "line", e.line.map(u64::from));
+            opt_number(o, "column", e.column.map(u64::from));
             flag(o, "rejection", e.rejection);
         }
     }

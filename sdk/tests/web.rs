@@ -262,9 +262,6 @@ fn calls_pass_exactly_the_arguments_given() {
     assert_eq!(js::call_num(&probe, "count", 7.0).as_f64(), Some(1.0));
     let echo = run("return { first(a) { return a; } };");
     assert_eq!(js::call_num(&echo, "first", -2.5).as_f64(), Some(-2.5));
-    assert_eq!(js::call(&probe, "count", &[&JsValue::NULL]).as_f64(), Some(1.0));
-    let three = [&JsValue::NULL, &JsValue::TRUE, &JsValue::UNDEFINED];
-    assert_eq!(js::call(&probe, "count", &three).as_f64(), Some(3.0));
     let made = js::new0(&run("return function (...a) { this.n = a.length; };"));
     assert_eq!(js::get(&made, "n").as_f64(), Some(0.0));
     assert!(js::new0(&js::get(&window(), "Object")).is_object());
@@ -287,6 +284,82 @@ fn patched_methods_notify_and_restore() {
     Reflect::set(&target, &"m".into(), &run("return function () { return 'page'; };")).unwrap();
     js::call0(&undo, "call");
     assert_eq!(js::call0(&target, "m").as_string().as_deref(), Some("page"));
+}
+
+#[wasm_bindgen_test]
+fn listeners_hear_until_dropped_and_are_removed_with_their_capture_flag() {
+    use crate::callback::Listener;
+    run("window.__pgHeard = 0; window.__pgTarget = new EventTarget();");
+    let target = run("return __pgTarget;");
+    let handler = run("return () => { __pgHeard++; };");
+    let heard = || {
+        run("__pgHeard = 0; __pgTarget.dispatchEvent(new Event('ping'));");
+        run("return __pgHeard;").as_f64()
+    };
+    // The same callback with and without capture is two listeners.
+    let captured = Listener::new(&target, "ping", true, &handler, 0);
+    let bubbled = Listener::new(&target, "ping", false, &handler, 0);
+    assert_eq!(heard(), Some(2.0));
+    drop(captured);
+    assert_eq!(heard(), Some(1.0), "the capture listener removed, not the other");
+    drop(bubbled);
+    assert_eq!(heard(), Some(0.0));
+    // A target that throws neither throws into the wasm nor on drop.
+    let broken =
+        run("return { addEventListener() { throw 1; }, removeEventListener() { throw 2; } };");
+    drop(Listener::new(&broken, "ping", false, &handler, 0));
+    drop(Listener::new(&JsValue::NULL, "ping", true, &handler, 0));
+}
+
+#[wasm_bindgen_test]
+async fn timers_fire_once_per_arming_and_a_cleared_one_not_at_all() {
+    use crate::callback::Timer;
+    run("window.__pgFired = 0;");
+    let handler = run("return () => { __pgFired++; };");
+    let fired = || run("return __pgFired;").as_f64();
+    let mut timer = Timer::new(handler.clone());
+    timer.arm(0);
+    timer.arm(0);
+    sleep(40).await;
+    assert_eq!(fired(), Some(1.0), "armed twice, fired once");
+    timer.fired();
+    timer.arm(20);
+    timer.cancel();
+    sleep(60).await;
+    assert_eq!(fired(), Some(1.0), "cleared");
+    timer.arm(0);
+    timer.rearm(20);
+    sleep(60).await;
+    assert_eq!(fired(), Some(2.0), "re-armed: the earlier arming cleared");
+    timer.fired();
+    // A page whose `setTimeout` and `clearTimeout` throw: nothing thrown into the wasm, and the
+    // timer is not armed (the next arming tries again).
+    run("window.__pgTimers = [setTimeout, clearTimeout];
+         window.setTimeout = () => { throw 1; }; window.clearTimeout = () => { throw 2; };");
+    timer.arm(0);
+    run("[window.setTimeout, window.clearTimeout] = __pgTimers;");
+    timer.arm(0);
+    sleep(40).await;
+    assert_eq!(fired(), Some(3.0), "armed again once setTimeout works");
+    timer.fired();
+    timer.arm(10);
+    run("window.clearTimeout = () => { throw 2; };");
+    drop(timer);
+    run("[window.setTimeout, window.clearTimeout] = __pgTimers;");
+    drop(Timer::new(handler));
+}
+
+#[wasm_bindgen_test]
+fn a_page_is_hidden_engaged_or_neither_as_its_document_says() {
+    let view = |doc: &str| crate::callback::view(&run(&format!("return {doc};")));
+    assert_eq!(view("{ visibilityState: 'hidden', hasFocus() { return true; } }"), 1);
+    assert_eq!(view("{ visibilityState: 'visible', hasFocus() { return true; } }"), 2);
+    assert_eq!(view("{ visibilityState: 'visible', hasFocus() { return false; } }"), 0);
+    assert_eq!(view("{ visibilityState: 'visible', hasFocus() { return 1; } }"), 0);
+    assert_eq!(view("{ visibilityState: 'visible', hasFocus() { throw 1; } }"), 0);
+    assert_eq!(view("{ visibilityState: 'prerender' }"), 0);
+    assert_eq!(view("{ get visibilityState() { throw 1; } }"), 0);
+    assert_eq!(view("null"), 0);
 }
 
 #[wasm_bindgen_test]
@@ -344,6 +417,12 @@ fn cookies_stand_in_where_local_storage_throws() {
     assert_eq!(store.get(VISITOR_KEY), None);
     run("document.cookie = 'pulsegate_vid=d; path=/';");
     assert_eq!(store.get(VISITOR_KEY).as_deref(), Some("d"));
+    // Every dot of a key is an underscore in its cookie's name.
+    assert!(store.set("pulsegate.a.b", "two", true));
+    assert!(js::text(&document(), "cookie").unwrap_or_default().contains("pulsegate_a_b=two"));
+    assert_eq!(store.get("pulsegate.a.b").as_deref(), Some("two"));
+    store.remove("pulsegate.a.b");
+    assert_eq!(store.get("pulsegate.a.b"), None);
     clear_storage();
 }
 

@@ -76,7 +76,7 @@ impl Tracker {
             return;
         }
         for &(kind, signal) in &[("change", Signal::FormChange), ("submit", Signal::Submit)] {
-            let listener = Listener::new(&root, kind, true, self.handler(signal));
+            let listener = Listener::new(&root, kind, true, self.callback.js(), signal as u8);
             self.listeners.push(listener);
         }
         self.page.shadow_roots.push(root);

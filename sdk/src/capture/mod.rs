@@ -26,7 +26,7 @@ pub(crate) use self::engagement::Engagement;
 use self::form::Form;
 use self::rage::Rage;
 use crate::callback::{Listener, Patch};
-use crate::js::{self, call0, get, text};
+use crate::js::{self, get};
 use crate::tracker::{Signal, Tracker};
 
 /// What the capture knows about the current page (a new one at every pageview).
@@ -90,7 +90,7 @@ impl Tracker {
             (document, "change", true, Signal::FormChange),
             (document, "submit", true, Signal::Submit),
         ] {
-            let listener = Listener::new(target, kind, capture, self.handler(signal));
+            let listener = Listener::new(target, kind, capture, self.callback.js(), signal as u8);
             self.listeners.push(listener);
         }
         self.page.engagement.set(self.engaged(), js::now());
@@ -141,8 +141,7 @@ impl Tracker {
 
     /// Whether the page is visible and focused now.
     fn engaged(&self) -> bool {
-        text(&self.document, "visibilityState").as_deref() == Some("visible")
-            && call0(&self.document, "hasFocus") == JsValue::TRUE
+        crate::callback::view(&self.document) == 2
     }
 
     /// Visibility or focus changed: engaged time resumes or pauses.

@@ -71,12 +71,12 @@ pub(crate) enum Signal {
     Retry,
     /// Hands the held session start over (after the start task, or the fingerprint).
     Start,
-    /// An asynchronous fingerprint source settled.
+    /// An asynchronous fingerprint source settled: `(0, its result or null)`.
     #[cfg(feature = "fingerprint")]
     Fingerprint,
     /// A `fetch` settled: `(request number, response or null)`.
     Response,
-    /// The session start's answer body arrived (parsed JSON).
+    /// The session start's answer body arrived: `(0, parsed JSON or null)`.
     SiteConfig,
     /// The browser came back online.
     Online,
@@ -169,15 +169,6 @@ pub(crate) struct Tracker {
     pub(crate) start_timer: Timer,
     pub(crate) route_timer: Timer,
     pub(crate) rage_timer: Timer,
-    /// How the fingerprint's next slice is scheduled to run soon: `window.scheduler` (its
-    /// `yield()`; `true`), or `port2` of a `MessageChannel` whose `port1` calls the start handler
-    /// (`false`).
-    #[cfg(feature = "fingerprint")]
-    pub(crate) channel: Option<(JsValue, JsValue, bool)>,
-    /// Settles fetches; bound to the request number for each one.
-    pub(crate) response: JsValue,
-    /// Reads the session start's answer.
-    pub(crate) site_config: JsValue,
     /// The replay sampling rate in 1/10,000 as text, from a session start's answer (stored for
     /// the session's later pages), for `_state()`.
     pub(crate) replay_rate: Option<String>,
@@ -262,10 +253,6 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
         start_timer: Timer::new(handler(Signal::Start)),
         route_timer: Timer::new(handler(Signal::Route)),
         rage_timer: Timer::new(handler(Signal::RageEnd)),
-        #[cfg(feature = "fingerprint")]
-        channel: None,
-        response: handler(Signal::Response),
-        site_config: handler(Signal::SiteConfig),
         replay_rate,
         callback,
         config: ManuallyDrop::into_inner(config),
@@ -355,9 +342,9 @@ impl Tracker {
                 }
             }
             #[cfg(feature = "fingerprint")]
-            Signal::Fingerprint => self.fingerprint_resumed(a),
+            Signal::Fingerprint => self.fingerprint_resumed(b),
             Signal::Response => self.settle(a, b),
-            Signal::SiteConfig => self.site_config_arrived(a),
+            Signal::SiteConfig => self.site_config_arrived(b),
             Signal::Online => {
                 self.outbox.wake();
                 self.pump();
@@ -388,7 +375,7 @@ impl Tracker {
             (&self.document, "visibilitychange", Signal::Visibility),
             (&self.window, "online", Signal::Online),
         ] {
-            let listener = Listener::new(target, kind, false, self.handler(signal));
+            let listener = Listener::new(target, kind, false, self.callback.js(), signal as u8);
             self.listeners.push(listener);
         }
     }
@@ -428,7 +415,7 @@ impl Tracker {
 
     /// Whether the page is hidden (a background tab, or one that started hidden).
     pub(crate) fn hidden(&self) -> bool {
-        text(&self.document, "visibilityState").as_deref() == Some("hidden")
+        crate::callback::view(&self.document) == 1
     }
 
     /// Activity at `now`: continues the session (shared through storage when the tier allows)

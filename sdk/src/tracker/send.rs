@@ -6,8 +6,8 @@ use alloc::string::String;
 
 use wasm_bindgen::JsValue;
 
-use super::Tracker;
-use crate::js::{self, call, call_str, call0, get, num, post};
+use super::{Signal, Tracker};
+use crate::js::{self, call_str, call0, get, post};
 use crate::persist::{self, KEY_PREFIX, Mirror};
 use crate::queue;
 use crate::storage::REPLAY_RATE_KEY;
@@ -29,10 +29,14 @@ impl Tracker {
         let keepalive = body.len() <= UNLOAD_BUDGET_BYTES;
         // `then(ok, fail)`, each bound to this request's number: an answer to an older request
         // (before an opt-out cleared the outbox) is then recognised and ignored.
-        let flight = num(f64::from(self.flight));
-        let ok = call(&self.response, "bind", &[&JsValue::NULL, &flight]);
-        let fail = call(&self.response, "bind", &[&JsValue::NULL, &flight, &JsValue::NULL]);
-        let chained = call(&post(&url, body, keepalive), "then", &[&ok, &fail]);
+        let flight = f64::from(self.flight);
+        let signal = f64::from(Signal::Response as u8);
+        let chained = crate::callback::chain(
+            &post(&url, body, keepalive),
+            self.callback.js(),
+            signal,
+            flight,
+        );
         if !chained.is_object() {
             // No fetch, or one that returned no promise: a network error, retried later.
             self.settle_with(None, None);
@@ -51,7 +55,9 @@ impl Tracker {
         if status.is_some_and(|s| (200..300).contains(&s))
             && self.outbox.in_flight().is_some_and(|r| r.path == SESSION_START_PATH)
         {
-            call(&call0(response, "json"), "then", &[&self.site_config, &js::noop()]);
+            // Its body comes second, after the number `chain` passes (none here).
+            let signal = f64::from(Signal::SiteConfig as u8);
+            crate::callback::chain(&call0(response, "json"), self.callback.js(), signal, 0.0);
         }
         self.settle_with(status, retry_after.as_deref());
     }
@@ -74,7 +80,7 @@ impl Tracker {
     /// Has the loader decide on session replay (`PulseGate._l.p`), after this task.
     pub(crate) fn decide_replay(&self) {
         let decide = get(&get(&get(&self.window, "PulseGate"), "_l"), "p");
-        call(&self.window, "setTimeout", &[&decide]);
+        crate::callback::host_later(&decide, 0.0);
     }
 
     fn settle_with(&mut self, status: Option<u16>, retry_after: Option<&str>) {
@@ -184,5 +190,6 @@ fn beacon(navigator: &JsValue, endpoint: &str, request: &Request) -> bool {
     }
     // A failure now cannot be retried by this page; the mirror keeps the request.
     request.body.len() <= UNLOAD_BUDGET_BYTES
-        && call(&post(&url, &request.body, true), "catch", &[&js::noop()]).is_object()
+        && crate::callback::chain(&post(&url, &request.body, true), &js::noop(), 0.0, 0.0)
+            .is_object()
 }

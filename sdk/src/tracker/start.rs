@@ -8,13 +8,13 @@ use alloc::string::String;
 use pulsegate_schema::PageContext;
 use wasm_bindgen::JsValue;
 
+#[cfg(feature = "fingerprint")]
+use super::Signal;
 use super::Tracker;
 use crate::js::{get, text};
 use crate::session::Session;
 use crate::transport::{Request, SESSION_START_PATH};
 use crate::{bot, context};
-#[cfg(feature = "fingerprint")]
-use {super::Signal, crate::callback::bound, crate::js::call};
 
 #[cfg(feature = "fingerprint")]
 use crate::fingerprint::{Runner, Step};
@@ -119,8 +119,10 @@ impl Tracker {
             step = runner.step(&self.window);
         }
         if let Some(promise) = runner.promise() {
-            let resume = bound(self.callback.js(), Signal::Fingerprint as u8);
-            if !call(&promise, "then", &[&resume, &resume]).is_object() {
+            // Its settling goes to the tracker's callback as the fingerprint's signal (a
+            // rejection as `null`, which fails the source as its error would).
+            let signal = f64::from(Signal::Fingerprint as u8);
+            if !crate::callback::chain(&promise, self.callback.js(), signal, 0.0).is_object() {
                 runner.resume(&JsValue::UNDEFINED, &self.window);
             }
         }
@@ -142,35 +144,11 @@ impl Tracker {
     /// waits (input, rendering): `scheduler.yield()` where there is one (the continuation goes
     /// before other pages' scripts' tasks, so the fingerprint is not stretched by them), else a
     /// `MessageChannel` message, which timers' 4 ms nesting clamp and background throttling do
-    /// not slow; a timer where there is neither.
+    /// not slow (`soon` in `js/signal.js`); a timer where there is neither.
     #[cfg(feature = "fingerprint")]
     fn yield_now(&mut self) {
-        if self.channel.is_none() {
-            let handler = self.handler(Signal::Start);
-            let scheduler = get(&self.window, "scheduler");
-            // `scheduler.yield()` answers a promise where there is one (this first one is let go).
-            if crate::js::call0(&scheduler, "yield").is_object() {
-                self.channel = Some((scheduler, handler, true));
-            } else {
-                let channel = crate::js::new0(&get(&self.window, "MessageChannel"));
-                if crate::js::set(&get(&channel, "port1"), "onmessage", &handler) {
-                    self.channel = Some((get(&channel, "port2"), handler, false));
-                }
-            }
-        }
-        // (Should a page break either, the start still leaves when the page hides.)
-        let sent = match &self.channel {
-            Some((scheduler, handler, true)) => {
-                let promise = crate::js::call0(scheduler, "yield");
-                call(&promise, "then", &[handler, handler]).is_object()
-            }
-            Some((port, _, false)) => {
-                crate::js::call_num(port, "postMessage", 0.0);
-                true
-            }
-            None => false,
-        };
-        if !sent {
+        // (Should a page break both, the start still leaves when the page hides.)
+        if crate::callback::soon(self.callback.js(), f64::from(Signal::Start as u8)) == 0 {
             self.start_timer.rearm(0);
         }
     }

@@ -29,6 +29,9 @@ extern "C" {
     fn host_number(n: f64) -> JsValue;
     #[wasm_bindgen(js_name = set)]
     fn host_set(o: &JsValue, k: &str, v: &JsValue) -> bool;
+    /// `set` again with a number, which crosses as it is (no JS number made and dropped).
+    #[wasm_bindgen(js_name = set)]
+    pub(crate) fn set_num(o: &JsValue, k: &str, v: f64);
     /// A method call without arguments; `undefined` when it throws.
     pub(crate) fn call0(o: &JsValue, m: &str) -> JsValue;
     #[wasm_bindgen(js_name = calls)]

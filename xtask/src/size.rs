@@ -743,7 +743,13 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// Merged with the form's and the replay's rounds of the same stop (the wasm-metadce step, the
 /// two wasm-opt options, the glue's unread wasm instance and module dropped): 31,872 B (loader
 /// 2,072, chunk 6,842, wasm 22,958); `form.js` 12,542 B, `pulse.js` with its chunks 40,213 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 31_888;
+///
+/// `_state()`'s numbers written by a second binding of `js/host.js`'s `set` taking an `f64`
+/// (`js::set_num`), which crosses as it is, instead of a JS number made by `js::num`, written and
+/// dropped; the browser test of `_state()` pins every member's type and the numbers' values:
+/// 31,872 → 31,861 B (wasm 22,958 → 22,943, chunk 6,842 → 6,846: the glue's shim of the second
+/// binding); `form.js` unchanged, `pulse.js` with its chunks 40,213 → 40,204 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 31_877;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

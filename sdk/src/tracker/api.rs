@@ -124,7 +124,7 @@ impl Tracker {
         let state = js::new0(&object);
         js::set(&state, "consent", &js::str(self.tier.as_str()));
         js::set(&state, "sessionId", &self.session_text());
-        js::set(&state, "sessionStartedAt", &js::num(session.started_at as f64));
+        js::set_num(&state, "sessionStartedAt", session.started_at as f64);
         js::set(&state, "visitorId", &self.visitor_text());
         if let Some(rate) = &self.replay_rate {
             js::set_str(&state, "replayRate", rate);
@@ -132,15 +132,15 @@ impl Tracker {
         if let Some((fingerprint, wall_ms, timings)) = &self.last_fingerprint {
             let fp = js::new0(&object);
             js::set_str(&fp, "id", fingerprint.id.as_str());
-            js::set(&fp, "confidence", &js::num(f64::from(fingerprint.confidence)));
-            js::set(&fp, "sources", &js::num(f64::from(fingerprint.sources)));
-            js::set(&fp, "ms", &js::num(f64::from(fingerprint.ms)));
-            js::set(&fp, "wallMs", &js::num(f64::from(*wall_ms)));
+            js::set_num(&fp, "confidence", f64::from(fingerprint.confidence));
+            js::set_num(&fp, "sources", f64::from(fingerprint.sources));
+            js::set_num(&fp, "ms", f64::from(fingerprint.ms));
+            js::set_num(&fp, "wallMs", f64::from(*wall_ms));
             let per_source = js::new0(&object);
             let per_task = js::new0(&object);
             for (name, ms, task_ms) in timings {
-                js::set(&per_source, name, &js::num(*ms));
-                js::set(&per_task, name, &js::num(*task_ms));
+                js::set_num(&per_source, name, *ms);
+                js::set_num(&per_task, name, *task_ms);
             }
             js::set(&fp, "sourceMs", &per_source);
             js::set(&fp, "sourceTaskMs", &per_task);

@@ -29,6 +29,23 @@ use crate::callback::{Listener, Patch};
 use crate::js::{self, get};
 use crate::tracker::{Signal, Tracker};
 
+/// The capture's listeners: the event, whether it is the document's (in the capture phase) rather
+/// than the window's, and the signal it delivers.
+const CAPTURE_LISTENERS: &[(&str, bool, Signal)] = &[
+    ("popstate", false, Signal::Navigate),
+    ("hashchange", false, Signal::Navigate),
+    ("pageshow", false, Signal::PageShow),
+    ("focus", false, Signal::Focus),
+    ("blur", false, Signal::Focus),
+    ("scroll", false, Signal::Scroll),
+    ("error", false, Signal::Error),
+    ("unhandledrejection", false, Signal::Rejection),
+    ("click", true, Signal::Click),
+    ("focusin", true, Signal::FormFocus),
+    ("change", true, Signal::FormChange),
+    ("submit", true, Signal::Submit),
+];
+
 /// What the capture knows about the current page (a new one at every pageview).
 #[derive(Debug, Default)]
 pub(crate) struct Page {
@@ -76,21 +93,12 @@ impl Tracker {
             Patch::new(&history, "pushState", &navigate),
             Patch::new(&history, "replaceState", &navigate),
         ]);
-        for &(target, kind, capture, signal) in &[
-            (window, "popstate", false, Signal::Navigate),
-            (window, "hashchange", false, Signal::Navigate),
-            (window, "pageshow", false, Signal::PageShow),
-            (window, "focus", false, Signal::Focus),
-            (window, "blur", false, Signal::Focus),
-            (window, "scroll", false, Signal::Scroll),
-            (window, "error", false, Signal::Error),
-            (window, "unhandledrejection", false, Signal::Rejection),
-            (document, "click", true, Signal::Click),
-            (document, "focusin", true, Signal::FormFocus),
-            (document, "change", true, Signal::FormChange),
-            (document, "submit", true, Signal::Submit),
-        ] {
-            let listener = Listener::new(target, kind, capture, self.callback.js(), signal as u8);
+        // A constant table (no targets in it, so it is not built at each start): the window's
+        // listeners bubble, the document's capture.
+        for &(kind, on_document, signal) in CAPTURE_LISTENERS {
+            let target = if on_document { document } else { window };
+            let listener =
+                Listener::new(target, kind, on_document, self.callback.js(), signal as u8);
             self.listeners.push(listener);
         }
         self.page.engagement.set(self.engaged(), js::now());

@@ -762,7 +762,11 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// targets are the tracker's fields, so the table could not be a constant): 31,861 → 31,721 B
 /// (wasm 22,943 → 22,803, raw 45,104 → 44,843); `form.js` unchanged, `pulse.js` with its chunks
 /// 40,204 → 40,050 B. The end-to-end `tracker` suite's automatic capture holds every listener.
-const FIRST_PAGEVIEW_BUDGET: usize = 31_737;
+///
+/// The page's three listeners (`Tracker::listen_page`: `pagehide`, `visibilitychange`, `online`)
+/// from a constant table of event, side and signal the same way: 31,721 → 31,682 B (wasm 22,803 →
+/// 22,765); `form.js` unchanged, `pulse.js` with its chunks 40,050 → 40,015 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 31_698;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

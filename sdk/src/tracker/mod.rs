@@ -370,11 +370,13 @@ impl Tracker {
     /// The window-level listeners every running tracker needs: delivery on hide and unload,
     /// retries when the network is back.
     fn listen_page(&mut self) {
-        for &(target, kind, signal) in &[
-            (&self.window, "pagehide", Signal::PageHide),
-            (&self.document, "visibilitychange", Signal::Visibility),
-            (&self.window, "online", Signal::Online),
+        // A constant table of event, whether it is the document's, and signal (as the capture's).
+        for &(kind, on_document, signal) in &[
+            ("pagehide", false, Signal::PageHide),
+            ("visibilitychange", true, Signal::Visibility),
+            ("online", false, Signal::Online),
         ] {
+            let target = if on_document { &self.document } else { &self.window };
             let listener = Listener::new(target, kind, false, self.callback.js(), signal as u8);
             self.listeners.push(listener);
         }

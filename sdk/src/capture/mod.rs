@@ -25,12 +25,12 @@ use wasm_bindgen::JsValue;
 pub(crate) use self::engagement::Engagement;
 use self::form::Form;
 use self::rage::Rage;
-use crate::callback::{Listener, Patch};
+use crate::callback::Patch;
 use crate::js::{self, get};
 use crate::tracker::{Signal, Tracker};
 
-/// The capture's listeners: the event, whether it is the document's (in the capture phase) rather
-/// than the window's, and the signal it delivers.
+/// The capture's listeners (see `Tracker::listen`): the event, whether it is the document's (in
+/// the capture phase) rather than the window's, and the signal it delivers.
 const CAPTURE_LISTENERS: &[(&str, bool, Signal)] = &[
     ("popstate", false, Signal::Navigate),
     ("hashchange", false, Signal::Navigate),
@@ -86,21 +86,13 @@ impl Page {
 impl Tracker {
     /// Installs the capture listeners and records the first pageview.
     pub(crate) fn capture_start(&mut self) {
-        let (window, document) = (&self.window, &self.document);
-        let history = get(window, "history");
+        let history = get(&self.window, "history");
         let navigate = self.handler(Signal::Navigate);
         self.patches = Some([
             Patch::new(&history, "pushState", &navigate),
             Patch::new(&history, "replaceState", &navigate),
         ]);
-        // A constant table (no targets in it, so it is not built at each start): the window's
-        // listeners bubble, the document's capture.
-        for &(kind, on_document, signal) in CAPTURE_LISTENERS {
-            let target = if on_document { document } else { window };
-            let listener =
-                Listener::new(target, kind, on_document, self.callback.js(), signal as u8);
-            self.listeners.push(listener);
-        }
+        self.listen(CAPTURE_LISTENERS, true);
         self.page.engagement.set(self.engaged(), js::now());
         self.pageview(None, false);
     }

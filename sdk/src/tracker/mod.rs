@@ -370,14 +370,24 @@ impl Tracker {
     /// The window-level listeners every running tracker needs: delivery on hide and unload,
     /// retries when the network is back.
     fn listen_page(&mut self) {
-        // A constant table of event, whether it is the document's, and signal (as the capture's).
-        for &(kind, on_document, signal) in &[
-            ("pagehide", false, Signal::PageHide),
-            ("visibilitychange", true, Signal::Visibility),
-            ("online", false, Signal::Online),
-        ] {
+        self.listen(
+            &[
+                ("pagehide", false, Signal::PageHide),
+                ("visibilitychange", true, Signal::Visibility),
+                ("online", false, Signal::Online),
+            ],
+            false,
+        );
+    }
+
+    /// Adds a listener for each of `table`'s events (the event, whether it is the document's
+    /// rather than the window's, the signal it delivers), kept in `listeners`; the document's in
+    /// the capture phase when `capture`. A constant table: the targets are picked here.
+    pub(crate) fn listen(&mut self, table: &[(&str, bool, Signal)], capture: bool) {
+        for &(kind, on_document, signal) in table {
             let target = if on_document { &self.document } else { &self.window };
-            let listener = Listener::new(target, kind, false, self.callback.js(), signal as u8);
+            let f = self.callback.js();
+            let listener = Listener::new(target, kind, capture && on_document, f, signal as u8);
             self.listeners.push(listener);
         }
     }

@@ -1,5 +1,7 @@
 //! The one JSON string escaper of the crates that write JSON text by hand (the browser SDK's
-//! writer and the replay recorder), so both escape exactly as `JSON.stringify` does.
+//! writer and the replay recorder), so both escape as `JSON.stringify` does (but for backspace
+//! and form feed, written as `\u0008` and `\u000c` instead of `\b` and `\f`: the same string to
+//! every JSON parser).
 
 use crate::prelude::*;
 
@@ -56,6 +58,18 @@ mod tests {
             let mut out = String::new();
             push_json_string(&mut out, s);
             assert_eq!(out, serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn every_control_character_reads_back_as_itself() {
+        for b in 0u8..0x20 {
+            let s = String::from(char::from(b));
+            let mut out = String::new();
+            push_json_string(&mut out, &s);
+            assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s, "{out}");
+            let named = matches!(b, b'\n' | b'\r' | b'\t');
+            assert_eq!(out.len(), if named { 4 } else { 8 }, "{out}");
         }
     }
 }

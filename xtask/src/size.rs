@@ -1200,7 +1200,14 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 ///
 /// Merged with the tracker's and the replay's rounds of the same stop (the glue's unread wasm
 /// instance and module dropped): 12,542 B (loader 1,116, chunk 4,530, wasm 6,896).
-const FORM_BUDGET: usize = 12_548;
+///
+/// The schema's `is_date` working a month's length out (30, plus one for a month whose number's
+/// lowest bit differs from its fourth's; February 28 or 29) instead of by a `match` that
+/// compiled to a table of twelve `u32`s in the data segment; a schema test holds every month's
+/// last day in common and leap years to the calendar: 12,542 → 12,512 B (wasm 6,896 → 6,864, the
+/// loader +2 B by its hashes); `tracker.js` unchanged, `pulse.js` with its chunks 40,213 →
+/// 40,171 B.
+const FORM_BUDGET: usize = 12_519;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

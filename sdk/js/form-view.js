@@ -205,9 +205,12 @@ export function render(root, c) {
 
 const FIRST = 5;
 
-/** `text` (the server's), else message `key` of the config's `messages`, its `{max}` filled in with `max` ("" without one). */
+/**
+ * `text` (the server's) when it is a string, else message `key` of the config's `messages`, its
+ * `{max}` filled in with `max` ("" without one).
+ */
 const word = (v, key, max, text) =>
-  text != null ? text : typeof (text = key && v.c.messages[key]) == "string" ? text.replace("{max}", max) : "";
+  typeof text == "string" ? text : typeof (text = key && v.c.messages[key]) == "string" ? text.replace("{max}", max) : "";
 
 /** Text as the wasm reads any JS string: a lone surrogate (not valid UTF-8, nor JSON the server takes) becomes U+FFFD. */
 const whole = (text) => text.replace(/\p{Cs}/gu, "\ufffd");

@@ -337,7 +337,7 @@ impl Form {
             }
         }
         if let Some(i) = first_invalid {
-            view.say("fix_fields", None);
+            view.say("fix_fields", &JsValue::UNDEFINED);
             view.focus(i);
             return;
         }
@@ -368,7 +368,7 @@ impl Form {
             fill_ms: js::now().saturating_sub(self.shown_at),
             fill,
         };
-        view.say("", None);
+        view.say("", &JsValue::UNDEFINED);
         view.busy(true);
         self.sending = true;
         let request = submit::send(view, &envelope);
@@ -402,16 +402,17 @@ impl Form {
         let field = text(&error, "field");
         self.failed("");
         let Some(view) = &mut self.view else { return };
-        let message = text(&error, "message");
+        // Handed to the view as it came: no copy into the wasm and back.
+        let message = get(&error, "message");
         let at = field.as_deref().and_then(|f| f.strip_prefix("fields."));
         // Without a message of its own, the refusal reads as the form's failure message.
         match at.and_then(|name| view.fields.iter().position(|f| f.field.name == name)) {
             Some(i) => {
-                view.show(i, message.as_deref());
+                view.show(i, &message);
                 view.focus(i);
-                view.say("fix_fields", None);
+                view.say("fix_fields", &JsValue::UNDEFINED);
             }
-            None => view.say("failure", message.as_deref()),
+            None => view.say("failure", &message),
         }
     }
 
@@ -423,7 +424,7 @@ impl Form {
         self.sending = false;
         if let Some(view) = &self.view {
             view.busy(false);
-            view.say(key, None);
+            view.say(key, &JsValue::UNDEFINED);
         }
     }
 }

@@ -295,8 +295,9 @@ impl Form {
     }
 
     /// How the form was filled, for the submission (but for the fields the browser shows as
-    /// autofilled: `js/form-view.js`'s `body` counts them as it writes the submission).
-    fn fill_signals(&self, trusted_submit: bool) -> FillSignals {
+    /// autofilled: `js/form-view.js`'s `body` counts them as it writes the submission), its
+    /// active time up to `now` (the submit's one clock reading).
+    fn fill_signals(&self, trusted_submit: bool, now: u64) -> FillSignals {
         let mut fill = FillSignals { trusted_submit, ..FillSignals::default() };
         if let Some(view) = &self.view {
             for field in &view.fields {
@@ -307,7 +308,7 @@ impl Form {
                 }
             }
         }
-        fill.active_ms = self.first_touch.map(|t| js::now().saturating_sub(t));
+        fill.active_ms = self.first_touch.map(|t| now.saturating_sub(t));
         fill
     }
 
@@ -356,7 +357,9 @@ impl Form {
             return;
         }
         self.looks = 0;
-        let fill = self.fill_signals(trusted);
+        // One clock reading for the fill time and the active time.
+        let now = js::now();
+        let fill = self.fill_signals(trusted, now);
         let Some(id) = self.submission_id.or_else(js::random_bytes) else {
             return self.failed("failure");
         };
@@ -365,7 +368,7 @@ impl Form {
         let envelope = submit::Envelope {
             submission_id: id,
             page,
-            fill_ms: js::now().saturating_sub(self.shown_at),
+            fill_ms: now.saturating_sub(self.shown_at),
             fill,
         };
         view.say("", &JsValue::UNDEFINED);

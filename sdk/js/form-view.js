@@ -245,15 +245,15 @@ export function limit(v, i, max) {
 }
 
 /**
- * Field `i`'s error text: `text` (the server's), else message `key` (a rule's, `{max}` filled in
- * with `max`); `aria-invalid` on its inputs with it. Neither clears both.
+ * Field `i`'s error text: `text` (the server's, which comes with the key `failure`), else message
+ * `key` (a rule's, `{max}` filled in with `max`); `aria-invalid` on its inputs with it. An empty
+ * key clears both.
  */
 export function mark(v, i, key, max, text) {
   try {
     const [error, ...inputs] = v[FIRST + i];
-    const invalid = text != null || !!key;
     error.textContent = word(v, key, max, text);
-    for (const input of inputs) input.setAttribute("aria-invalid", invalid);
+    for (const input of inputs) input.setAttribute("aria-invalid", !!key);
   } catch (_) {
     // Never into the page.
   }

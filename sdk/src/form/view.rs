@@ -84,8 +84,8 @@ extern "C" {
     /// Every field's value: `true`/`false`, a string, or `undefined` when empty.
     #[wasm_bindgen(js_name = values)]
     fn read(view: &JsValue) -> JsValue;
-    /// Field `i`'s error: `text` when it is a string, else the message `key` (`{max}` filled
-    /// in); `aria-invalid` with it. Neither clears both.
+    /// Field `i`'s error: `text` when it is a string (with the key `failure`), else the message
+    /// `key` (`{max}` filled in); `aria-invalid` with it. An empty key clears both.
     fn mark(view: &JsValue, i: i32, key: &str, max: i32, text: &JsValue);
     /// The form-level message: `text` when it is a string, else the message `key` (neither hides
     /// it).

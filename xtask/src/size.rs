@@ -1225,7 +1225,10 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// (`js::now` inlined twice into `Form::submit`): 12,475 → 12,455 B (wasm 6,833 → 6,813);
 /// `tracker.js` unchanged, `pulse.js` with its chunks 40,111 → 40,093 B. Measured and not kept:
 /// the endpoint's trailing slashes left out by slicing the text before them (`str::get`, the
-/// slashes counted from the end) instead of `String::pop`, +51 B (wasm +51).
+/// slashes counted from the end) instead of `String::pop`, +51 B (wasm +51); `text.rs`'s digits
+/// cut out of one text (`"0123456789abcdef".get(n..=n)`) instead of read from the table of
+/// sixteen `&str`s (128 B of data), `tracker.js` 31,872 → 31,889 B (+17, over its budget, so the
+/// form was not measured).
 ///
 /// A field's `aria-invalid` in `js/form-view.js`'s `mark` read from its key alone (a server's
 /// message comes with the key `failure`, a passed check with none) instead of from the key or

@@ -205,9 +205,12 @@ export function render(root, c) {
 
 const FIRST = 5;
 
-/** `text` (the server's), else message `key` of the config's `messages`, its `{max}` filled in with `max` ("" without one). */
+/**
+ * `text` (the server's) when it is a string, else message `key` of the config's `messages`, its
+ * `{max}` filled in with `max` ("" without one).
+ */
 const word = (v, key, max, text) =>
-  text != null ? text : typeof (text = key && v.c.messages[key]) == "string" ? text.replace("{max}", max) : "";
+  typeof text == "string" ? text : typeof (text = key && v.c.messages[key]) == "string" ? text.replace("{max}", max) : "";
 
 /** Text as the wasm reads any JS string: a lone surrogate (not valid UTF-8, nor JSON the server takes) becomes U+FFFD. */
 const whole = (text) => text.replace(/\p{Cs}/gu, "\ufffd");
@@ -242,15 +245,15 @@ export function limit(v, i, max) {
 }
 
 /**
- * Field `i`'s error text: `text` (the server's), else message `key` (a rule's, `{max}` filled in
- * with `max`); `aria-invalid` on its inputs with it. Neither clears both.
+ * Field `i`'s error text: `text` (the server's, which comes with the key `failure`), else message
+ * `key` (a rule's, `{max}` filled in with `max`); `aria-invalid` on its inputs with it. An empty
+ * key clears both.
  */
 export function mark(v, i, key, max, text) {
   try {
     const [error, ...inputs] = v[FIRST + i];
-    const invalid = text != null || !!key;
     error.textContent = word(v, key, max, text);
-    for (const input of inputs) input.setAttribute("aria-invalid", invalid);
+    for (const input of inputs) input.setAttribute("aria-invalid", !!key);
   } catch (_) {
     // Never into the page.
   }

@@ -153,7 +153,8 @@ pub(crate) fn now() -> u64 {
 pub(crate) fn random_bytes() -> Option<[u8; 16]> {
     let mut bytes = [0u8; 16];
     host_random(&mut bytes);
-    (bytes != [0; 16]).then_some(bytes)
+    // As one number: comparing the array with zeros is a `memcmp` call.
+    (u128::from_ne_bytes(bytes) != 0).then_some(bytes)
 }
 
 /// A uniformly random fraction in `[0, 1)` from Web Crypto (0.5 without it), for jitter.

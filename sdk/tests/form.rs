@@ -774,3 +774,35 @@ async fn too_many_tries_say_so_and_keep_the_form_usable() {
     );
     assert_eq!(eval_str(id, "root.querySelector('[name=email]').value"), "jane@example.com");
 }
+
+#[wasm_bindgen_test]
+async fn a_refusals_message_shows_at_its_field_or_above_the_button() {
+    // The server's message at the field it names (the form's `fix_fields` above the button), or
+    // above the button without a field; without a message (or one that is no text), the form's
+    // failure message.
+    let endpoint = "https://form-refusals.example";
+    let id = "form-refusals";
+    let refusals = [
+        r#"{"error":{"code":"invalid_field","message":"Bitte prüfen.","field":"fields.phone"}}"#,
+        r#"{"error":{"code":"rate","message":"Server says no"}}"#,
+        r#"{"error":{"code":"rate","message":7}}"#,
+        r#"{"error":{"code":"invalid_field","field":"fields.phone"}}"#,
+    ];
+    let answers: Vec<String> =
+        refusals.iter().map(|r| format!("{{status: 400, body: {r:?}}}")).collect();
+    mount(id, endpoint, &answers.join(", ")).await;
+    fill_valid(id);
+    let failure = "We could not send your message. Please check your connection and try again.";
+    let fix = "Please correct the marked fields.";
+    let expected = [("Bitte prüfen.", fix), ("", "Server says no"), ("", failure), (failure, fix)];
+    for (n, (at_phone, status)) in expected.into_iter().enumerate() {
+        submit(id);
+        until("the refusal", || {
+            posts(endpoint).len() == n + 1
+                && eval(id, "root.querySelector('button').disabled").as_bool() == Some(false)
+                && eval_str(id, "root.querySelector('.status').textContent") == status
+        })
+        .await;
+        assert_eq!(eval_str(id, "root.getElementById('e2').textContent"), at_phone, "refusal {n}");
+    }
+}

@@ -329,14 +329,11 @@ pub fn is_date(s: &str) -> bool {
     };
     let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return false };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    y >= 1000 && (1..=days).contains(&d)
+    // 31 days in January, March, May, July, August, October and December (the months whose
+    // number's lowest bit differs from its fourth's), 30 in the others but February: worked out
+    // instead of looked up, so no table of month lengths is linked.
+    let days = if m == 2 { 28 + u32::from(leap) } else { 30 + ((m ^ (m >> 3)) & 1) };
+    y >= 1000 && (1..=12).contains(&m) && (1..=days).contains(&d)
 }
 
 #[cfg(test)]
@@ -444,6 +441,27 @@ mod tests {
             "2025/01/01",
         ] {
             assert!(!is_date(bad), "{bad}");
+        }
+    }
+
+    /// Every month's last day, in common and leap years, as a calendar has it.
+    #[test]
+    fn date_month_lengths() {
+        for y in [1900, 2000, 2023, 2024, 2100, 9999] {
+            let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            for m in 0..=13 {
+                let days = match m {
+                    1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+                    4 | 6 | 9 | 11 => 30,
+                    2 if leap => 29,
+                    2 => 28,
+                    _ => 0,
+                };
+                for d in 0..=32 {
+                    let date = format!("{y:04}-{m:02}-{d:02}");
+                    assert_eq!(is_date(&date), (1..=days).contains(&d), "{date}");
+                }
+            }
         }
     }
 

@@ -295,8 +295,9 @@ impl Form {
     }
 
     /// How the form was filled, for the submission (but for the fields the browser shows as
-    /// autofilled: `js/form-view.js`'s `body` counts them as it writes the submission).
-    fn fill_signals(&self, trusted_submit: bool) -> FillSignals {
+    /// autofilled: `js/form-view.js`'s `body` counts them as it writes the submission), its
+    /// active time up to `now` (the submit's one clock reading).
+    fn fill_signals(&self, trusted_submit: bool, now: u64) -> FillSignals {
         let mut fill = FillSignals { trusted_submit, ..FillSignals::default() };
         if let Some(view) = &self.view {
             for field in &view.fields {
@@ -307,7 +308,7 @@ impl Form {
                 }
             }
         }
-        fill.active_ms = self.first_touch.map(|t| js::now().saturating_sub(t));
+        fill.active_ms = self.first_touch.map(|t| now.saturating_sub(t));
         fill
     }
 
@@ -337,7 +338,7 @@ impl Form {
             }
         }
         if let Some(i) = first_invalid {
-            view.say("fix_fields", None);
+            view.say("fix_fields", &JsValue::UNDEFINED);
             view.focus(i);
             return;
         }
@@ -356,7 +357,9 @@ impl Form {
             return;
         }
         self.looks = 0;
-        let fill = self.fill_signals(trusted);
+        // One clock reading for the fill time and the active time.
+        let now = js::now();
+        let fill = self.fill_signals(trusted, now);
         let Some(id) = self.submission_id.or_else(js::random_bytes) else {
             return self.failed("failure");
         };
@@ -365,10 +368,10 @@ impl Form {
         let envelope = submit::Envelope {
             submission_id: id,
             page,
-            fill_ms: js::now().saturating_sub(self.shown_at),
+            fill_ms: now.saturating_sub(self.shown_at),
             fill,
         };
-        view.say("", None);
+        view.say("", &JsValue::UNDEFINED);
         view.busy(true);
         self.sending = true;
         let request = submit::send(view, &envelope);
@@ -402,16 +405,17 @@ impl Form {
         let field = text(&error, "field");
         self.failed("");
         let Some(view) = &mut self.view else { return };
-        let message = text(&error, "message");
+        // Handed to the view as it came: no copy into the wasm and back.
+        let message = get(&error, "message");
         let at = field.as_deref().and_then(|f| f.strip_prefix("fields."));
         // Without a message of its own, the refusal reads as the form's failure message.
         match at.and_then(|name| view.fields.iter().position(|f| f.field.name == name)) {
             Some(i) => {
-                view.show(i, message.as_deref());
+                view.show(i, &message);
                 view.focus(i);
-                view.say("fix_fields", None);
+                view.say("fix_fields", &JsValue::UNDEFINED);
             }
-            None => view.say("failure", message.as_deref()),
+            None => view.say("failure", &message),
         }
     }
 
@@ -423,7 +427,7 @@ impl Form {
         self.sending = false;
         if let Some(view) = &self.view {
             view.busy(false);
-            view.say(key, None);
+            view.say(key, &JsValue::UNDEFINED);
         }
     }
 }

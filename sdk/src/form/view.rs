@@ -84,12 +84,13 @@ extern "C" {
     /// Every field's value: `true`/`false`, a string, or `undefined` when empty.
     #[wasm_bindgen(js_name = values)]
     fn read(view: &JsValue) -> JsValue;
-    /// Field `i`'s error: `text`, else the message `key` (`{max}` filled in); `aria-invalid`
-    /// with it. Neither clears both.
-    fn mark(view: &JsValue, i: i32, key: &str, max: i32, text: Option<&str>);
-    /// The form-level message: `text`, else the message `key` (neither hides it).
+    /// Field `i`'s error: `text` when it is a string (with the key `failure`), else the message
+    /// `key` (`{max}` filled in); `aria-invalid` with it. An empty key clears both.
+    fn mark(view: &JsValue, i: i32, key: &str, max: i32, text: &JsValue);
+    /// The form-level message: `text` when it is a string, else the message `key` (neither hides
+    /// it).
     #[wasm_bindgen(js_name = say)]
-    fn status(view: &JsValue, key: &str, text: Option<&str>);
+    fn status(view: &JsValue, key: &str, text: &JsValue);
     /// Turns the submit button off (`aria-busy` on the form) or on.
     #[wasm_bindgen(js_name = busy)]
     fn set_busy(view: &JsValue, on: i32);
@@ -175,12 +176,12 @@ impl View {
             Some(problem) => (problem.key(field.field.field_type), 0),
             None => ("", 0),
         };
-        mark(&self.js, i as i32, key, max as i32, None);
+        mark(&self.js, i as i32, key, max as i32, &JsValue::UNDEFINED);
         problem.is_none()
     }
 
-    /// Shows the server's `message` under field `i` (the failure message without one).
-    pub(crate) fn show(&mut self, i: usize, message: Option<&str>) {
+    /// Shows the server's `message` under field `i` (the failure message when it is no text).
+    pub(crate) fn show(&mut self, i: usize, message: &JsValue) {
         if let Some(field) = self.fields.get_mut(i) {
             field.invalid = true;
             mark(&self.js, i as i32, "failure", 0, message);
@@ -197,9 +198,9 @@ impl View {
         set_busy(&self.js, i32::from(busy));
     }
 
-    /// The form-level message: `text` (the server's), else the one named `key` (`fix_fields`,
-    /// `failure`, …; empty hides it).
-    pub(crate) fn say(&self, key: &str, text: Option<&str>) {
+    /// The form-level message: `text` (the server's) when it is a string, else the one named
+    /// `key` (`fix_fields`, `failure`, …; empty hides it).
+    pub(crate) fn say(&self, key: &str, text: &JsValue) {
         status(&self.js, key, text);
     }
 

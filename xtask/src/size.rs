@@ -1824,6 +1824,12 @@ const FORM_GOAL: usize = 10_000;
 /// 30 +104, `-aimfs 4` +46, 6 +98; before it (13,863 B), `-tnh` (traps never happen, which may
 /// also drop the explicit ones) +1, a first `-O2` −1, `--zero-filled-memory`, `-fimfs 10` or 40,
 /// `-pii 1`, `-s 1` or 2 ±0.
+///
+/// The quick bench of the two steps above against the round's start (`replay.mjs --rows 1000
+/// --runs1 5 --runs4 3`, two pairs in opposite order, load average 6–10): the recorder's added
+/// time for the mutation workload 178 and 121 ms with them against 55 and 129 ms without at 1×
+/// (rrweb's 707 and 319 against 441 and 522 ms in the same runs), 516 and 544 against 736 and
+/// 895 ms at 4×: no slowdown beyond the machine's noise.
 const REPLAY_CHUNK_BUDGET: usize = 17_770;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.

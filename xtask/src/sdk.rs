@@ -109,9 +109,25 @@ pub(crate) const WASM_OPT_FLAGS: &[&str] =
 
 /// wasm-opt's passes for the replay chunk: [`WASM_OPT_FLAGS`] with a call that passes a constant
 /// given a copy of its callee specialized for it where that is smaller (`--monomorphize`) between
-/// two `-Oz`, the whole repeated until the module stops shrinking.
-const REPLAY_WASM_OPT_FLAGS: &[&str] =
-    &["-Oz", "--monomorphize", "-Oz", "--converge", "--low-memory-unused", "-aimfs", "5"];
+/// two `-Oz`, the whole repeated until the module stops shrinking. A function called from one
+/// place is inlined there only up to 25 bytes of code (`-ocimfs 25`; binaryen inlines it whatever
+/// its size by default): `replay_start`'s body stays out of its externref shim and `Vec::push`'s
+/// growth out of three pushes, which then compress better (see `size.rs`). A load, a division or
+/// a remainder is taken not to trap (`--ignore-implicit-traps`): safe Rust reads only memory it
+/// owns and tests a divisor itself, and what is left to trap (allocation failure) is an explicit
+/// `unreachable`, which stays.
+const REPLAY_WASM_OPT_FLAGS: &[&str] = &[
+    "-Oz",
+    "--monomorphize",
+    "-Oz",
+    "--converge",
+    "--low-memory-unused",
+    "--ignore-implicit-traps",
+    "-aimfs",
+    "5",
+    "-ocimfs",
+    "25",
+];
 
 /// A built file: its path under the bundle directory (= its URL path) and its bytes.
 type Output = (String, Vec<u8>);

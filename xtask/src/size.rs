@@ -1867,7 +1867,36 @@ const FORM_GOAL: usize = 10_000;
 /// Merged with the form's round of the same stop (the two wasm-opt options above, which the
 /// replay chunk's passes take too, after `--monomorphize`'s two `-Oz`): 17,918 B (js 5,176, wasm
 /// 12,742), 0.75× `@rrweb/record`.
-const REPLAY_CHUNK_BUDGET: usize = 17_918;
+///
+/// 17,918 B → 17,807 B (wasm 12,742 → 12,631), −111 B: wasm-opt inlining a function that has one
+/// caller only up to 25 bytes of code (`-ocimfs 25` in `sdk.rs`'s `REPLAY_WASM_OPT_FLAGS`; by
+/// default binaryen inlines it at any size). By `twiggy diff` the only functions it leaves out are
+/// `replay_start`'s body (out of its externref shim: it runs once per recording) and the growth of
+/// three `Vec::push`es (called only when the vector is full, as before), and the rest compresses
+/// better; no per-node or per-record code changes. By gzip of wasm-opt's output before the short
+/// names (13,974 B): −58 B at `-ocimfs 5`, −94 B at 15, −106 B at 20, −111 B at 25 and 30, +13 B
+/// at 35; `-aimfs 4` or 6 with it −70 and −12 B. (Measured before it and not kept: the schema's
+/// escaper looking a control character's hex digits up in one `"0123456789abcdef"` text instead
+/// of an array of sixteen one-letter texts, 17,918 → 17,952 B, the first pageview 31,872 →
+/// 31,972 B.)
+///
+/// 17,807 B → 17,770 B (wasm 12,631 → 12,594), −37 B: wasm-opt told that no load, division or
+/// remainder traps (`--ignore-implicit-traps` in `REPLAY_WASM_OPT_FLAGS`; safe Rust reads only
+/// memory it owns and tests a divisor itself; allocation failure stays an explicit `unreachable`).
+/// By `twiggy diff` −68 B raw, −28 of them in `flush_mutations`, whose test of the buffer's four
+/// lists for emptiness becomes one `or` of the four loads instead of four branches (once per
+/// flush, not per record). Measured and not kept (gzip of wasm-opt's output before the short
+/// names): with it (13,836 B), `--gufa` +6 B, `--merge-similar-functions` ±0, `-ocimfs 20` +3,
+/// 30 +104, `-aimfs 4` +46, 6 +98; before it (13,863 B), `-tnh` (traps never happen, which may
+/// also drop the explicit ones) +1, a first `-O2` −1, `--zero-filled-memory`, `-fimfs 10` or 40,
+/// `-pii 1`, `-s 1` or 2 ±0.
+///
+/// The quick bench of the two steps above against the round's start (`replay.mjs --rows 1000
+/// --runs1 5 --runs4 3`, two pairs in opposite order, load average 6–10): the recorder's added
+/// time for the mutation workload 178 and 121 ms with them against 55 and 129 ms without at 1×
+/// (rrweb's 707 and 319 against 441 and 522 ms in the same runs), 516 and 544 against 736 and
+/// 895 ms at 4×: no slowdown beyond the machine's noise.
+const REPLAY_CHUNK_BUDGET: usize = 17_770;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

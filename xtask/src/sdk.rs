@@ -112,17 +112,13 @@ pub(crate) const WASM_OPT_FLAGS: &[&str] =
 /// two `-Oz`, the whole repeated until the module stops shrinking. A function called from one
 /// place is inlined there only up to 25 bytes of code (`-ocimfs 25`; binaryen inlines it whatever
 /// its size by default): `replay_start`'s body stays out of its externref shim and `Vec::push`'s
-/// growth out of three pushes, which then compress better (see `size.rs`). A load, a division or
-/// a remainder is taken not to trap (`--ignore-implicit-traps`): safe Rust reads only memory it
-/// owns and tests a divisor itself, and what is left to trap (allocation failure) is an explicit
-/// `unreachable`, which stays.
+/// growth out of three pushes, which then compress better (see `size.rs`).
 const REPLAY_WASM_OPT_FLAGS: &[&str] = &[
     "-Oz",
     "--monomorphize",
     "-Oz",
     "--converge",
     "--low-memory-unused",
-    "--ignore-implicit-traps",
     "-aimfs",
     "5",
     "-ocimfs",

@@ -1880,23 +1880,24 @@ const FORM_GOAL: usize = 10_000;
 /// of an array of sixteen one-letter texts, 17,918 → 17,952 B, the first pageview 31,872 →
 /// 31,972 B.)
 ///
-/// 17,807 B → 17,770 B (wasm 12,631 → 12,594), −37 B: wasm-opt told that no load, division or
-/// remainder traps (`--ignore-implicit-traps` in `REPLAY_WASM_OPT_FLAGS`; safe Rust reads only
-/// memory it owns and tests a divisor itself; allocation failure stays an explicit `unreachable`).
-/// By `twiggy diff` −68 B raw, −28 of them in `flush_mutations`, whose test of the buffer's four
-/// lists for emptiness becomes one `or` of the four loads instead of four branches (once per
-/// flush, not per record). Measured and not kept (gzip of wasm-opt's output before the short
-/// names): with it (13,836 B), `--gufa` +6 B, `--merge-similar-functions` ±0, `-ocimfs 20` +3,
-/// 30 +104, `-aimfs 4` +46, 6 +98; before it (13,863 B), `-tnh` (traps never happen, which may
-/// also drop the explicit ones) +1, a first `-O2` −1, `--zero-filled-memory`, `-fimfs 10` or 40,
-/// `-pii 1`, `-s 1` or 2 ±0.
+/// Measured after it and not kept: wasm-opt told that no load, division or remainder traps
+/// (`--ignore-implicit-traps`), 17,807 → 17,770 B (−37 B; by `twiggy diff` −68 B raw, −28 of
+/// them in `flush_mutations`, whose emptiness test of the buffer's four lists became one `or` of
+/// the four loads). Not taken: it lets binaryen run a load a branch guarded (a field of an enum
+/// variant not present, read through whatever bits are there), and a load out of bounds would then
+/// trap, a `RuntimeError` thrown into the page from the recorder's listener; the form's and the
+/// tracker's bundles refuse it for the same reason. With it (13,836 B of wasm-opt's output before
+/// the short names), `--gufa` +6 B, `--merge-similar-functions` ±0, `-ocimfs 20` +3, 30 +104,
+/// `-aimfs 4` +46, 6 +98; before it (13,863 B), `-tnh` (traps never happen, which may also drop
+/// the explicit ones) +1, a first `-O2` −1, `--zero-filled-memory`, `-fimfs 10` or 40, `-pii 1`,
+/// `-s 1` or 2 ±0.
 ///
-/// The quick bench of the two steps above against the round's start (`replay.mjs --rows 1000
-/// --runs1 5 --runs4 3`, two pairs in opposite order, load average 6–10): the recorder's added
-/// time for the mutation workload 178 and 121 ms with them against 55 and 129 ms without at 1×
-/// (rrweb's 707 and 319 against 441 and 522 ms in the same runs), 516 and 544 against 736 and
-/// 895 ms at 4×: no slowdown beyond the machine's noise.
-const REPLAY_CHUNK_BUDGET: usize = 17_770;
+/// The quick bench of `-ocimfs 25` and `--ignore-implicit-traps` together against the round's
+/// start (`replay.mjs --rows 1000 --runs1 5 --runs4 3`, two pairs in opposite order, load
+/// average 6–10): the recorder's added time for the mutation workload 178 and 121 ms with them
+/// against 55 and 129 ms without at 1× (rrweb's 707 and 319 against 441 and 522 ms in the same
+/// runs), 516 and 544 against 736 and 895 ms at 4×: no slowdown beyond the machine's noise.
+const REPLAY_CHUNK_BUDGET: usize = 17_807;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

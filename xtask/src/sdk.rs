@@ -23,7 +23,7 @@
 //!   → wasm-bindgen --target web           glue (an ES module; its exports and DEAD_GLUE dropped,
 //!                                           `makeClosure` a plain wrapper: `keep_closures`)
 //!   → unwake.rs: js-sys's JSPI waker and the closure invoke shims out of the function table
-//!   → wasm-opt -Oz --monomorphize -Oz --converge (binaryen 132)
+//!   → wasm-opt -Oz --monomorphize -Oz --converge -ocimfs 25 (binaryen 132)
 //!   → minify.rs: short import/export names sdk/replay-<hash>.wasm
 //!   → replay/js/replay.js + glue (which imports replay/js/hooks.js, a wasm-bindgen snippet)
 //!   → esbuild --bundle --minify            sdk/replay-<hash>.js  (named in the loader)
@@ -392,10 +392,10 @@ const DEAD_GLUE: &[(&str, &str)] = &[
 /// loses its `__wbindgen_realloc` export, see [`metadce_graph`]), and a returned string's pointer
 /// and length written back through one `Int32Array` view's `set` instead of two `DataView` writes
 /// (the memory is little-endian in every browser), so that the glue's `DataView` of the memory
-/// goes. The replay
-/// chunk keeps wasm-bindgen's copy: it hands the wasm a text per node, and with these two rewrites
-/// `cargo xtask bench replay`'s added time for 10,000 additions + 10,000 attribute changes at 4×
-/// CPU was about 870 ms against about 280 ms without them (the allocation each makes per text).
+/// goes. The replay chunk keeps wasm-bindgen's copy: it hands the wasm a text per node, and with
+/// these two rewrites `cargo xtask bench replay`'s added time for 10,000 additions + 10,000
+/// attribute changes at 4× CPU was about 870 ms against about 280 ms without them (the allocation
+/// each makes per text).
 const SMALL_GLUE: &[(&str, &str)] = &[
     (
         "

@@ -7,7 +7,8 @@
 //! JS value is built for them; counts, limits and flags as `i32`, which the glue hands on as it is,
 //! where a `u32` gets a `>>> 0` and a `bool` a `!== 0` in a shim of its own), and none of them
 //! can throw: a page may replace any global, and an exception that unwound through the wasm would
-//! skip destructors and leave the tracker's state locked. The JS side catches and answers `undefined` (or `NaN`, `false`) instead.
+//! skip destructors and leave the tracker's state locked. The JS side catches and answers
+//! `undefined` (or `NaN`, `false`) instead.
 
 use alloc::string::String;
 

@@ -12,7 +12,7 @@ use wasm_bindgen::JsValue;
 
 pub(crate) use crate::text::any_entry;
 
-use crate::js::{flag, is_false, number, text};
+use crate::js::{flag, is_false, number, text, text_or_empty};
 
 /// Events queued before a flush is forced (`data-flush-at`, `flushAt`).
 pub(crate) const DEFAULT_FLUSH_AT: usize = 50;
@@ -68,7 +68,7 @@ impl Config {
         let site_key = SiteKey::parse(text(value, "siteKey")?.trim_ascii()).ok()?;
         let endpoint = normalize_endpoint(&text(value, "endpoint")?)?;
         let list = |key| {
-            let mut list = text(value, key).unwrap_or_default();
+            let mut list = text_or_empty(value, key);
             list.make_ascii_lowercase();
             list
         };

@@ -76,6 +76,13 @@ pub(crate) fn text(o: &JsValue, k: &str) -> Option<String> {
     get(o, k).as_string()
 }
 
+/// The string property `o[k]`, `""` for anything else: one call where a caller would unwrap
+/// [`text`]'s answer itself.
+#[inline(never)]
+pub(crate) fn text_or_empty(o: &JsValue, k: &str) -> String {
+    text(o, k).unwrap_or_default()
+}
+
 /// The number property `o[k]`.
 pub(crate) fn number(o: &JsValue, k: &str) -> Option<f64> {
     let n = host_num(o, k);

@@ -8,7 +8,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::rage;
-use crate::js::{self, get, number, text};
+use crate::js::{self, get, number, text, text_or_empty};
 use crate::text::squash;
 use crate::tracker::Tracker;
 use crate::url;
@@ -28,7 +28,7 @@ impl Tracker {
         let ts = js::now();
         let coordinate = |key| number(&read, key).map_or(0, |n| n as i32);
         let (x, y) = (coordinate("3"), coordinate("4"));
-        let mut selector = text(&read, "0").unwrap_or_default();
+        let mut selector = text_or_empty(&read, "0");
         truncate(&mut selector, MAX_SELECTOR_LEN);
         let href = text(&read, "1").and_then(|h| url::clean(&h, &self.config.strip_params, false));
         let page_host = text(&get(&self.window, "location"), "href").and_then(|h| url::host(&h));

@@ -7,7 +7,7 @@ use pulsegate_schema::{ErrorEvent, Event};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::js::{self, number, text};
+use crate::js::{self, number, text, text_or_empty};
 use crate::tracker::{Signal, Tracker};
 use crate::url;
 
@@ -22,7 +22,7 @@ impl Tracker {
         // `[message, script, line, column]`; only the message for a rejection.
         let read = host_error(event, i32::from(rejection));
         let position = |key| number(&read, key).filter(|n| *n > 0.0).map(|n| n as u32);
-        let mut message = text(&read, "0").unwrap_or_default();
+        let mut message = text_or_empty(&read, "0");
         truncate(&mut message, MAX_VALUE_LEN);
         self.record(Event::Error(ErrorEvent {
             ts: js::now(),

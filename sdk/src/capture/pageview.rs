@@ -6,7 +6,7 @@ use pulsegate_schema::{Event, Pageview, limits};
 use wasm_bindgen::JsValue;
 
 use crate::context::non_empty;
-use crate::js::{self, get, text};
+use crate::js::{self, get, text, text_or_empty};
 use crate::tracker::Tracker;
 use crate::url;
 
@@ -39,7 +39,7 @@ impl Tracker {
             None => text(&self.document, "referrer")
                 .and_then(|r| url::clean(&r, &self.config.strip_params, false)),
         };
-        let path = text(&location, "pathname").unwrap_or_default();
+        let path = text_or_empty(&location, "pathname");
         let excluded = props.is_none()
             && crate::config::any_entry(&self.config.exclude_paths, &mut |glob| {
                 url::glob_matches(glob, &path)

@@ -4,7 +4,7 @@
 use wasm_bindgen::JsValue;
 
 use crate::bot::{Engine, claimed_engine};
-use crate::js::{get, text};
+use crate::js::{get, text_or_empty};
 use crate::text::{after, has};
 
 /// The platform families that set the base confidence.
@@ -37,7 +37,7 @@ impl Browser {
     pub(crate) fn detect(window: &JsValue) -> Self {
         let navigator = get(window, "navigator");
         let brave = get(&navigator, "brave").is_object();
-        Self::from_user_agent(&text(&navigator, "userAgent").unwrap_or_default(), brave)
+        Self::from_user_agent(&text_or_empty(&navigator, "userAgent"), brave)
     }
 
     /// The facts a user agent string gives (plus whether `navigator.brave` exists).

@@ -34,7 +34,7 @@ use wasm_bindgen::closure::Closure;
 use crate::callback::{Handler, Listener, Patch, Timer};
 use crate::capture::Page;
 use crate::config::{Config, StartTier};
-use crate::js::{self, get, text};
+use crate::js::{self, get, text_or_empty};
 use crate::privacy;
 use crate::queue::{self, AfterPush, Queue};
 use crate::session::{self, Session, Touch};
@@ -210,7 +210,7 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
     let window = js::global();
     let document = get(&window, "document");
     let location = get(&window, "location");
-    let href = text(&location, "href").unwrap_or_default();
+    let href = text_or_empty(&location, "href");
     if !document.is_object() || !pulsegate_schema::is_web_url(&href) {
         return Err(Off::NoPage);
     }
@@ -221,7 +221,7 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
     if store.get(OPT_OUT_KEY).is_some() {
         return Err(Off::OptedOut);
     }
-    if !config.allows_host(&text(&location, "hostname").unwrap_or_default()) {
+    if !config.allows_host(&text_or_empty(&location, "hostname")) {
         return Err(Off::Domain);
     }
     // A choice the visitor made earlier wins over the tag's default.

@@ -11,7 +11,7 @@ use wasm_bindgen::JsValue;
 #[cfg(feature = "fingerprint")]
 use super::Signal;
 use super::Tracker;
-use crate::js::{get, text};
+use crate::js::{get, text_or_empty};
 use crate::session::Session;
 use crate::transport::{Request, SESSION_START_PATH};
 use crate::{bot, context};
@@ -60,7 +60,7 @@ impl Tracker {
     /// A new session begins: its start is held until the current task ends (and the fingerprint
     /// is done).
     pub(crate) fn begin_session(&mut self, session: Session) {
-        let href = text(&get(&self.window, "location"), "href").unwrap_or_default();
+        let href = text_or_empty(&get(&self.window, "location"), "href");
         let mut starting = Starting {
             session,
             page: context::page(&self.window, &href, &self.config),

@@ -12,7 +12,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::config::Config;
-use crate::js::{get, text};
+use crate::js::{get, text_or_empty};
 use crate::url;
 
 /// The current page: its `href` (`location.href`) and `document.referrer` cleaned,
@@ -20,12 +20,11 @@ use crate::url;
 /// tracked).
 pub(crate) fn page(window: &JsValue, href: &str, config: &Config) -> PageContext {
     let document = get(window, "document");
-    let clean =
-        |href: Option<String>| url::clean(&href?, &config.strip_params, config.hash_routing);
+    let clean = |href: &str| url::clean(href, &config.strip_params, config.hash_routing);
     PageContext {
-        url: url::clean(href, &config.strip_params, config.hash_routing).unwrap_or_default(),
-        referrer: clean(text(&document, "referrer")),
-        title: text(&document, "title").and_then(|t| non_empty(t, limits::MAX_TITLE_LEN)),
+        url: clean(href).unwrap_or_default(),
+        referrer: clean(&text_or_empty(&document, "referrer")),
+        title: non_empty(text_or_empty(&document, "title"), limits::MAX_TITLE_LEN),
     }
 }
 

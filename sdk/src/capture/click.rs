@@ -8,7 +8,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::rage;
-use crate::js::{self, get, number, text, text_or_empty};
+use crate::js::{self, get, number, text_or_empty};
 use crate::text::squash;
 use crate::tracker::Tracker;
 use crate::url;
@@ -30,10 +30,10 @@ impl Tracker {
         let (x, y) = (coordinate("3"), coordinate("4"));
         let mut selector = text_or_empty(&read, "0");
         truncate(&mut selector, MAX_SELECTOR_LEN);
-        let href = text(&read, "1").and_then(|h| url::clean(&h, &self.config.strip_params, false));
-        let page_host = text(&get(&self.window, "location"), "href").and_then(|h| url::host(&h));
+        let href = url::clean(&text_or_empty(&read, "1"), &self.config.strip_params, false);
+        let page_host = url::host(&text_or_empty(&get(&self.window, "location"), "href"));
         let outbound = href.as_deref().and_then(url::host).is_some_and(|h| Some(h) != page_host);
-        let text = text(&read, "2").and_then(|t| squash(&t, MAX_TEXT_LEN));
+        let text = squash(&text_or_empty(&read, "2"), MAX_TEXT_LEN);
         // A click that ends a rage-click burst reports the burst first (it began earlier).
         if let Some(burst) = self.page.rage.click(ts, x, y, &selector) {
             self.record(Event::RageClick(burst));

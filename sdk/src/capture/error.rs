@@ -7,7 +7,7 @@ use pulsegate_schema::{ErrorEvent, Event};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::js::{self, number, text, text_or_empty};
+use crate::js::{self, number, text_or_empty};
 use crate::tracker::{Signal, Tracker};
 use crate::url;
 
@@ -27,7 +27,7 @@ impl Tracker {
         self.record(Event::Error(ErrorEvent {
             ts: js::now(),
             message,
-            source: text(&read, "1").and_then(|s| url::clean(&s, &self.config.strip_params, false)),
+            source: url::clean(&text_or_empty(&read, "1"), &self.config.strip_params, false),
             line: position("2"),
             column: position("3"),
             rejection,

@@ -36,8 +36,11 @@ impl Tracker {
         }
         let referrer = match self.page.url.take() {
             Some(previous) => Some(previous),
-            None => text(&self.document, "referrer")
-                .and_then(|r| url::clean(&r, &self.config.strip_params, false)),
+            None => url::clean(
+                &text_or_empty(&self.document, "referrer"),
+                &self.config.strip_params,
+                false,
+            ),
         };
         let path = text_or_empty(&location, "pathname");
         let excluded = props.is_none()

@@ -21,7 +21,7 @@ impl Tracker {
     pub(crate) fn pageview(&mut self, props: Option<&JsValue>, force: bool) {
         let location = get(&self.window, "location");
         let prop = |key| props.and_then(|p| text(p, key));
-        let href = prop("url").or_else(|| text(&location, "href")).unwrap_or_default();
+        let href = prop("url").unwrap_or_else(|| text_or_empty(&location, "href"));
         let Some(page_url) = url::clean(&href, &self.config.strip_params, self.config.hash_routing)
         else {
             return self.warn("page: not an http(s) URL");
@@ -51,9 +51,10 @@ impl Tracker {
         if excluded {
             return;
         }
-        let title = prop("title")
-            .or_else(|| text(&self.document, "title"))
-            .and_then(|t| non_empty(t, limits::MAX_TITLE_LEN));
+        let title = non_empty(
+            prop("title").unwrap_or_else(|| text_or_empty(&self.document, "title")),
+            limits::MAX_TITLE_LEN,
+        );
         let event = Pageview { ts: js::now(), url: page_url, referrer, title };
         self.record(Event::Pageview(event));
         // The first screen of the new page counts as seen.

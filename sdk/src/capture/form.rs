@@ -42,7 +42,8 @@ impl Tracker {
             return;
         }
         let index = known.unwrap_or_else(|| {
-            let id = name(text(&about, "1")).unwrap_or_default();
+            let mut id = js::text_or_empty(&about, "1");
+            truncate(&mut id, MAX_NAME_LEN);
             self.page.forms.push(Form { element: form.clone(), id, submitted: false });
             self.page.forms.len() - 1
         });

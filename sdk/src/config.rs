@@ -79,7 +79,7 @@ impl Config {
             respect_dnt: !is_false(value, "respectDnt"),
             domains: list("domains"),
             exclude_paths: list("excludePaths"),
-            consent: start_tier(text(value, "consent").as_deref()),
+            consent: start_tier(&text_or_empty(value, "consent")),
             strip_params: list("stripParams"),
             hash_routing: flag(value, "hashRouting"),
             flush_at: clamp(number(value, "flushAt"), 1, 200, DEFAULT_FLUSH_AT as u32) as usize,
@@ -108,13 +108,13 @@ impl Config {
     }
 }
 
-/// `pending` → [`StartTier::Pending`]; a tier name → that tier; anything else (or nothing) →
-/// `analytics`, the default for a site that installed the tag.
-pub(crate) fn start_tier(value: Option<&str>) -> StartTier {
-    match value.map(str::trim_ascii) {
-        Some("pending") => StartTier::Pending,
-        Some("count") => StartTier::Granted(ConsentTier::Count),
-        Some("marketing") => StartTier::Granted(ConsentTier::Marketing),
+/// `pending` → [`StartTier::Pending`]; a tier name → that tier; anything else (or nothing: `""`)
+/// → `analytics`, the default for a site that installed the tag.
+pub(crate) fn start_tier(value: &str) -> StartTier {
+    match value.trim_ascii() {
+        "pending" => StartTier::Pending,
+        "count" => StartTier::Granted(ConsentTier::Count),
+        "marketing" => StartTier::Granted(ConsentTier::Marketing),
         _ => StartTier::Granted(ConsentTier::Analytics),
     }
 }
@@ -216,10 +216,10 @@ mod tests {
 
     #[test]
     fn consent_attribute() {
-        assert_eq!(start_tier(None), StartTier::Granted(ConsentTier::Analytics));
-        assert_eq!(start_tier(Some(" pending ")), StartTier::Pending);
-        assert_eq!(start_tier(Some("count")), StartTier::Granted(ConsentTier::Count));
-        assert_eq!(start_tier(Some("marketing")), StartTier::Granted(ConsentTier::Marketing));
-        assert_eq!(start_tier(Some("bogus")), StartTier::Granted(ConsentTier::Analytics));
+        assert_eq!(start_tier(""), StartTier::Granted(ConsentTier::Analytics));
+        assert_eq!(start_tier(" pending "), StartTier::Pending);
+        assert_eq!(start_tier("count"), StartTier::Granted(ConsentTier::Count));
+        assert_eq!(start_tier("marketing"), StartTier::Granted(ConsentTier::Marketing));
+        assert_eq!(start_tier("bogus"), StartTier::Granted(ConsentTier::Analytics));
     }
 }

@@ -12,7 +12,7 @@ use wasm_bindgen::JsValue;
 
 pub(crate) use crate::text::any_entry;
 
-use crate::js::{flag, is_false, number, text, text_or_empty};
+use crate::js::{flag, is_false, number, text_or_empty};
 
 /// Events queued before a flush is forced (`data-flush-at`, `flushAt`).
 pub(crate) const DEFAULT_FLUSH_AT: usize = 50;
@@ -65,8 +65,8 @@ pub(crate) enum StartTier {
 impl Config {
     /// Reads the loader's object; `None` when the site key or endpoint is unusable.
     pub(crate) fn from_js(value: &JsValue) -> Option<Self> {
-        let site_key = SiteKey::parse(text(value, "siteKey")?.trim_ascii()).ok()?;
-        let endpoint = normalize_endpoint(&text(value, "endpoint")?)?;
+        let site_key = SiteKey::parse(text_or_empty(value, "siteKey").trim_ascii()).ok()?;
+        let endpoint = normalize_endpoint(&text_or_empty(value, "endpoint"))?;
         let list = |key| {
             let mut list = text_or_empty(value, key);
             list.make_ascii_lowercase();

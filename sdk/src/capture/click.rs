@@ -8,7 +8,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::rage;
-use crate::js::{self, get, number, text_or_empty};
+use crate::js::{self, get, text_or_empty};
 use crate::text::squash;
 use crate::tracker::Tracker;
 use crate::url;
@@ -26,7 +26,8 @@ impl Tracker {
             return;
         }
         let ts = js::now();
-        let coordinate = |key| number(&read, key).map_or(0, |n| n as i32);
+        // `as` saturates, and maps `NaN` (not a number) to 0.
+        let coordinate = |key| js::host_num(&read, key) as i32;
         let (x, y) = (coordinate("3"), coordinate("4"));
         let mut selector = text_or_empty(&read, "0");
         truncate(&mut selector, MAX_SELECTOR_LEN);

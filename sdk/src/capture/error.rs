@@ -7,7 +7,7 @@ use pulsegate_schema::{ErrorEvent, Event};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::js::{self, number, text_or_empty};
+use crate::js::{self, text_or_empty};
 use crate::tracker::{Signal, Tracker};
 use crate::url;
 
@@ -21,7 +21,8 @@ impl Tracker {
         let rejection = signal == Signal::Rejection;
         // `[message, script, line, column]`; only the message for a rejection.
         let read = host_error(event, i32::from(rejection));
-        let position = |key| number(&read, key).filter(|n| *n > 0.0).map(|n| n as u32);
+        // `NaN` (not a number) is not above 0 either.
+        let position = |key| Some(js::host_num(&read, key)).filter(|n| *n > 0.0).map(|n| n as u32);
         let mut message = text_or_empty(&read, "0");
         truncate(&mut message, MAX_VALUE_LEN);
         self.record(Event::Error(ErrorEvent {

@@ -76,8 +76,8 @@ pub(crate) fn text(o: &JsValue, k: &str) -> Option<String> {
     get(o, k).as_string()
 }
 
-/// The string property `o[k]`, `""` for anything else: one call where a caller would unwrap
-/// [`text`]'s answer itself.
+/// The string property `o[k]`, `""` for anything else, for callers to whom `""` means what none
+/// does: one out-of-line call instead of [`text`]'s `Option` unwrapped or checked at each.
 #[inline(never)]
 pub(crate) fn text_or_empty(o: &JsValue, k: &str) -> String {
     text(o, k).unwrap_or_default()

@@ -826,7 +826,11 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// coordinate, and `NaN` is not above 0 either (no position, as before): 31,337 → 31,292 B (wasm
 /// 22,420 → 22,374, chunk +1 by its import names); `form.js` unchanged, `pulse.js` with its
 /// chunks 39,599 → 39,548 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 31_308;
+///
+/// The session start's `replay_sample_rate` read by `js::host_num` and its range checked on the
+/// `f64` (`NaN` is outside it, as none was): 31,292 → 31,287 B (wasm 22,374 → 22,369); `form.js`
+/// unchanged, `pulse.js` with its chunks 39,548 → 39,542 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 31_303;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

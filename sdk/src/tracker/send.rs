@@ -65,10 +65,11 @@ impl Tracker {
     /// The session start's answer: keeps the replay sampling rate (stored under tiers that store,
     /// for the session's later pages) and, after this task, has the loader decide on replay.
     pub(crate) fn site_config_arrived(&mut self, body: &JsValue) {
-        let Some(rate) = js::number(body, "replay_sample_rate").filter(|r| (0.0..=1.0).contains(r))
-        else {
+        // `NaN` (no number) is not in the range either.
+        let rate = js::host_num(body, "replay_sample_rate");
+        if !(0.0..=1.0).contains(&rate) {
             return;
-        };
+        }
         let rate = u64_text((rate * 10_000.0) as u64);
         if self.persistent() {
             self.store.set(REPLAY_RATE_KEY, &rate, false);

@@ -1271,7 +1271,12 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// message comes with the key `failure`, a passed check with none) instead of from the key or
 /// the text: 12,455 → 12,449 B (chunk 4,523 → 4,516, the loader +1 B by its hashes); `pulse.js`
 /// with its chunks 40,093 → 40,083 B.
-const FORM_BUDGET: usize = 12_456;
+///
+/// The form's glue decoding every text with its one `TextDecoder`, without wasm-bindgen's count
+/// of the bytes decoded that makes a new decoder past 2 GiB for Safari (sdk.rs's
+/// `COUNTED_DECODER`: the form hands JS kilobytes in a page's life; the tracker's bundles keep
+/// the count): 12,449 → 12,409 B (chunk 4,516 → 4,476); `tracker.js` and `pulse.js` unchanged.
+const FORM_BUDGET: usize = 12_415;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

@@ -456,16 +456,18 @@ export function then(promise, h, ok, failed) {
 }
 
 /**
- * The config of form `form` of site `site` from `endpoint` (in language list `lang` unless it is
- * empty; the wasm checked all four): its parsed JSON body to `h` as signal 0, with the site key,
- * the form's id and the endpoint as its `$` (`[site, form, endpoint]`: `render`, `body` and `send`
- * read them there, so the wasm keeps none of them); `0` instead when the answer is not `ok` (403
- * for an origin that is not one of the site's domains, 404, 5xx); a failure as signal 9.
+ * The config of form `t.formId` of site `t.siteKey` from `t.endpoint` without its trailing
+ * slashes (in language list `t.lang` when `lang` is 1; the wasm checked all four in target `t`):
+ * its parsed JSON body to `h` as signal 0, with the site key, the form's id and the endpoint as its
+ * `$` (`[site, form, endpoint]`: `render`, `body` and `send` read them there, so the wasm keeps none
+ * of them); `0` instead when the answer is not `ok` (403 for an origin that is not one of the
+ * site's domains, 404, 5xx); a failure as signal 9.
  */
-export function load(endpoint, site, form, lang, h) {
+export function load(t, lang, h) {
   try {
-    const url = endpoint + "/forms/config?site=" + site + "&form=" + form + (lang ? "&lang=" + lang : "");
-    then(fetch(url).then((r) => (r.ok ? r.json() : 0)).then((c) => (c && (c.$ = [site, form, endpoint]), c)), h, 0, 9);
+    const $ = [t.siteKey, t.formId, t.endpoint.replace(/\/+$/, "")];
+    const url = $[2] + "/forms/config?site=" + $[0] + "&form=" + $[1] + (lang ? "&lang=" + t.lang : "");
+    then(fetch(url).then((r) => (r.ok ? r.json() : 0)).then((c) => (c && (c.$ = $), c)), h, 0, 9);
   } catch (_) {
     // The page's `fetch` threw: nothing comes.
   }

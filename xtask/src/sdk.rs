@@ -285,6 +285,7 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
     let glue = String::from_utf8(read(&stage.join("pulsegate_sdk.js"))?)
         .map_err(|_| "wasm-bindgen glue is not UTF-8")?;
     let glue = expose_internals(&keep_closures(&prune(&glue, true)?)?)?;
+    let glue = if bundle.features.contains(&"tracker") { glue } else { uncount_decoder(&glue)? };
     let optimized = stage.join("pulsegate_sdk.opt.wasm");
     optimize(&stage.join("pulsegate_sdk_bg.wasm"), &glue, &optimized)?;
     // The names both sides share are shortened.
@@ -445,6 +446,42 @@ const SMALL_GLUE: &[(&str, &str)] = &[
 ",
     ),
 ];
+
+/// wasm-bindgen's text decoding, which counts the bytes it decoded and makes a new `TextDecoder`
+/// past 2 GiB (Safari's decoder fails beyond that), and what stays of it in the lead form's own
+/// bundle: the one decoder. The form hands JS a few short texts per event and a submission's
+/// couple of URLs and ids, kilobytes in a page's life; the tracker's bundles, whose queue mirror
+/// of up to 256 KiB is written again and again on a long-lived page, keep the count.
+const COUNTED_DECODER: (&str, &str) = (
+    "const MAX_SAFARI_DECODE_BYTES = 2146435072;
+let numBytesDecoded = 0;
+function decodeText(bytes) {
+    numBytesDecoded += bytes.length;
+    if (numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {
+        cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+        cachedTextDecoder.decode();
+        numBytesDecoded = bytes.length;
+    }
+    return cachedTextDecoder.decode(bytes);
+}
+",
+    "function decodeText(bytes) {
+    return cachedTextDecoder.decode(bytes);
+}
+",
+);
+
+/// `glue` with [`COUNTED_DECODER`]'s one decoder; fails when the counting one is not there as
+/// written.
+fn uncount_decoder(glue: &str) -> Result<String> {
+    let (counted, one) = COUNTED_DECODER;
+    if !glue.contains(counted) {
+        return Err(
+            "the wasm-bindgen glue's `decodeText` changed: update COUNTED_DECODER".to_owned()
+        );
+    }
+    Ok(glue.replacen(counted, one, 1))
+}
 
 /// `glue` without [`DEAD_GLUE`], and with [`SMALL_GLUE`]'s rewrites when `small`; fails when a
 /// part is not there as written (a wasm-bindgen that writes its glue otherwise: look again at
@@ -788,6 +825,14 @@ mod tests {
         // A glue whose imports read the module kept by `__wbg_finalize_init` stops the build.
         let reads = format!("{glue}x: function() {{ return wasmModule; }}\n");
         assert!(prune(&reads, true).is_err());
+    }
+
+    #[test]
+    fn the_forms_decoder_counts_nothing_or_the_build_stops() {
+        let (counted, one) = COUNTED_DECODER;
+        let glue = format!("let a = 1;\n{counted}let b = 2;\n");
+        assert_eq!(uncount_decoder(&glue).unwrap(), format!("let a = 1;\n{one}let b = 2;\n"));
+        assert!(uncount_decoder("let a = 1;\n").is_err());
     }
 
     #[test]

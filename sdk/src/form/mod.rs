@@ -103,11 +103,12 @@ extern "C" {
     fn listen(view: &JsValue, handler: &JsValue);
     /// `el`'s new open shadow root; `undefined` when it has one already (or cannot have one).
     fn attach(el: &JsValue) -> JsValue;
-    /// `GET <endpoint>/forms/config?site=…&form=…&lang=…` (no `lang` when it is empty), its parsed
-    /// JSON body to `handler` as [`Signal::ConfigJson`] (`0` for an answer that is not `ok`), a
-    /// failure as [`Signal::Ignore`].
+    /// `GET <endpoint>/forms/config?site=…&form=…&lang=…` of the target's texts as `mount`
+    /// checked them (the endpoint without its trailing slashes; no `lang` unless `lang` is `1`),
+    /// its parsed JSON body to `handler` as [`Signal::ConfigJson`] (`0` for an answer that is not
+    /// `ok`), a failure as [`Signal::Ignore`].
     #[wasm_bindgen(js_name = load)]
-    fn load_config(endpoint: &str, site: &str, form: &str, lang: &str, handler: &JsValue);
+    fn load_config(target: &JsValue, lang: i32, handler: &JsValue);
 }
 
 /// One mounted form.
@@ -143,13 +144,13 @@ struct Form {
 pub(crate) fn mount(target: &JsValue) -> bool {
     // The target's texts, never dropped (a few dozen bytes per form, for the page's life): no
     // drop of a text is linked at any of the ways out below.
-    let mut texts = ManuallyDrop::new([
+    let texts = ManuallyDrop::new([
         text(target, "siteKey"),
         text(target, "formId"),
         text(target, "endpoint"),
         text(target, "lang"),
     ]);
-    let [Some(site_key), Some(form_id), Some(endpoint), lang] = &mut *texts else {
+    let [Some(site_key), Some(form_id), Some(endpoint), lang] = &*texts else {
         return false;
     };
     if !(SiteKey::is_valid(site_key)
@@ -160,10 +161,6 @@ pub(crate) fn mount(target: &JsValue) -> bool {
     }
     // An `el` that is not an element (or has a shadow root already) gets none.
     let Some(root) = object(attach(&get(target, "el"))) else { return false };
-    // Without its trailing slashes, in place.
-    while endpoint.as_bytes().last() == Some(&b'/') {
-        endpoint.pop();
-    }
     // The form lives as long as the page: leaked, and its one callback holds a `&'static` to it.
     let me: &'static OnceCell<RefCell<Form>> = Box::leak(Box::new(OnceCell::new()));
     // Dropped while the form is busy: a re-entrant call (from a page script the form itself
@@ -196,15 +193,17 @@ pub(crate) fn mount(target: &JsValue) -> bool {
     };
     // The visitor's languages for `/forms/config?lang=` (`de` from `data-lang`, else the
     // browser's, like `de-CH,de,en`), from the loader: asked for once, so not kept. Tags and
-    // commas only: nothing else ever reaches the URL.
-    let lang = lang.as_deref().filter(|l| {
-        l.len() <= 200 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b',')
+    // commas only: nothing else ever reaches the URL (nor does an empty list).
+    let lang = lang.as_deref().is_some_and(|l| {
+        (1..=200).contains(&l.len())
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b',')
     });
     // Asked for before the form is in its cell: the answer comes in a later task, when it is.
-    // The endpoint, the site key (checked: `SiteKey::is_valid`) and the form's id come back with
-    // the config (`js/form-view.js`'s `load`), for the markup and the submission: the form keeps
-    // none of them.
-    load_config(endpoint, site_key, form_id, lang.unwrap_or_default(), form.handler());
+    // `load` (`js/form-view.js`) reads the target's texts it was handed as checked here (a plain
+    // object of strings: the loader's, the npm package's), not copied back out of the wasm; the
+    // endpoint, the site key and the form's id come back with the config, for the markup and the
+    // submission: the form keeps none of them.
+    load_config(target, i32::from(lang), form.handler());
     // The cell was empty, so `set` cannot hand the form back; forgotten rather than dropped all
     // the same (no drop of a form is linked).
     core::mem::forget(me.set(RefCell::new(form)));

@@ -23,6 +23,7 @@
 //!   → wasm-bindgen --target web           glue (an ES module; its exports and DEAD_GLUE dropped,
 //!                                           `makeClosure` a plain wrapper: `keep_closures`)
 //!   → unwake.rs: js-sys's JSPI waker and the closure invoke shims out of the function table
+//!   → unthrow.rs: wasm-bindgen's `throw_str` a trap (its import and glue shim go)
 //!   → wasm-opt -Oz --monomorphize -Oz --converge -ocimfs 25 (binaryen 132)
 //!   → minify.rs: short import/export names sdk/replay-<hash>.wasm
 //!   → replay/js/replay.js + glue (which imports replay/js/hooks.js, a wasm-bindgen snippet)
@@ -38,7 +39,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::cmd::{self, step};
-use crate::{Result, minify, paths, unwake};
+use crate::{Result, minify, paths, unthrow, unwake};
 
 /// One script and the SDK features compiled into it.
 #[derive(Debug)]
@@ -163,10 +164,11 @@ fn build_replay() -> Result<Vec<Output>> {
             .arg(target.join("wasm32-unknown-unknown/release/pulsegate_replay.wasm")),
     )?;
     // js-sys's JSPI waker, which nothing reaches once wasm-bindgen deleted its export, and the
-    // closure invoke shims, which nothing calls through the table.
+    // closure invoke shims, which nothing calls through the table; `throw_str` made a trap (its
+    // one caller left is a branch that never runs).
     let bindgen = stage.join("pulsegate_replay_bg.wasm");
     let unwoken = stage.join("replay.unwoken.wasm");
-    write(&unwoken, &unwake::unwake(&read(&bindgen)?)?)?;
+    write(&unwoken, &unthrow::unthrow(&unwake::unwake(&read(&bindgen)?)?)?)?;
     let optimized = stage.join("replay.opt.wasm");
     step(
         "wasm-opt -Oz --monomorphize -Oz --converge replay (binaryen 132)",
@@ -181,8 +183,9 @@ fn build_replay() -> Result<Vec<Output>> {
         String::from_utf8(read(path)?).map_err(|_| format!("{} is not UTF-8", path.display()))
     };
     // The names the wasm and the glue share, shortened as for the tracker.
-    let (wasm, glue) =
-        minify::minify(&read(&optimized)?, &text(&stage.join("pulsegate_replay.js"))?)?;
+    let optimized = read(&optimized)?;
+    let glue = unthrow::unimport(&text(&stage.join("pulsegate_replay.js"))?, &optimized)?;
+    let (wasm, glue) = minify::minify(&optimized, &glue)?;
     let wasm_name = format!("replay-{}.wasm", short_hash(&wasm));
     let (glue, start) = unexport(&keep_closures(&prune(&glue, false)?)?)?;
     let script =

@@ -24,6 +24,7 @@
 //!                                           `makeClosure` a plain wrapper: `keep_closures`)
 //!   → unwake.rs: js-sys's JSPI waker and the closure invoke shims out of the function table
 //!   → unthrow.rs: wasm-bindgen's `throw_str` a trap (its import and glue shim go)
+//!   → unexported.rs: the exports the glue never reads dropped
 //!   → wasm-opt -Oz --monomorphize -Oz --converge -ocimfs 25 (binaryen 132)
 //!   → minify.rs: short import/export names sdk/replay-<hash>.wasm
 //!   → replay/js/replay.js + glue (which imports replay/js/hooks.js, a wasm-bindgen snippet)
@@ -39,7 +40,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::cmd::{self, step};
-use crate::{Result, minify, paths, unthrow, unwake};
+use crate::{Result, minify, paths, unexported, unthrow, unwake};
 
 /// One script and the SDK features compiled into it.
 #[derive(Debug)]
@@ -126,6 +127,11 @@ const REPLAY_WASM_OPT_FLAGS: &[&str] = &[
     "25",
 ];
 
+/// The exports of the replay chunk's wasm that its glue (pruned, closures kept) never reads,
+/// dropped before wasm-opt (`unexported.rs`); the build stops should the glue read one.
+const DEAD_EXPORTS: &[&str] =
+    &["__wbindgen_free", "__wbindgen_destroy_closure", "__abort_handler", "__instance_terminated"];
+
 /// A built file: its path under the bundle directory (= its URL path) and its bytes.
 type Output = (String, Vec<u8>);
 
@@ -165,10 +171,11 @@ fn build_replay() -> Result<Vec<Output>> {
     )?;
     // js-sys's JSPI waker, which nothing reaches once wasm-bindgen deleted its export, and the
     // closure invoke shims, which nothing calls through the table; `throw_str` made a trap (its
-    // one caller left is a branch that never runs).
+    // one caller left is a branch that never runs); the exports the glue never reads.
     let bindgen = stage.join("pulsegate_replay_bg.wasm");
     let unwoken = stage.join("replay.unwoken.wasm");
-    write(&unwoken, &unthrow::unthrow(&unwake::unwake(&read(&bindgen)?)?)?)?;
+    let wasm = unthrow::unthrow(&unwake::unwake(&read(&bindgen)?)?)?;
+    write(&unwoken, &unexported::unexported(&wasm, DEAD_EXPORTS)?)?;
     let optimized = stage.join("replay.opt.wasm");
     step(
         "wasm-opt -Oz --monomorphize -Oz --converge replay (binaryen 132)",
@@ -187,7 +194,11 @@ fn build_replay() -> Result<Vec<Output>> {
     let glue = unthrow::unimport(&text(&stage.join("pulsegate_replay.js"))?, &optimized)?;
     let (wasm, glue) = minify::minify(&optimized, &glue)?;
     let wasm_name = format!("replay-{}.wasm", short_hash(&wasm));
-    let (glue, start) = unexport(&keep_closures(&prune(&glue, false)?)?)?;
+    let glue = keep_closures(&prune(&glue, false)?)?;
+    if let Some(name) = DEAD_EXPORTS.iter().find(|name| glue.contains(&format!("wasm.{name}"))) {
+        return Err(format!("the replay's glue reads `{name}`: update DEAD_EXPORTS"));
+    }
+    let (glue, start) = unexport(&glue)?;
     let script =
         splice_replay(&text(&root.join("replay/js/replay.js"))?, &glue, &wasm_name, &start)?;
     let unminified = stage.join("replay.js");
@@ -538,9 +549,9 @@ pub(crate) fn expose_internals(glue: &str) -> Result<String> {
 /// names, then wasm-opt again: binaryen writes a module it has not optimized without its stack
 /// IR optimizations, so the module metadce writes is larger than the one it read (the tracker's
 /// code +88 B) until it is optimized again. The target features rustc enabled are stripped last
-/// (metadce reads them from the module). The replay chunk keeps one wasm-opt and every export:
-/// without `__wbindgen_free` and the two globals its wasm came to 26,637 B raw against 26,989,
-/// but 13,380 B gzip against 13,263 (+117; +112 with metadce before wasm-opt instead of after).
+/// (metadce reads them from the module). The replay chunk keeps one wasm-opt, and loses the same
+/// exports by a rewrite of its export section before it ([`DEAD_EXPORTS`], −54 B gzip); through
+/// metadce, before or after wasm-opt, its wasm had come out 112 and 117 B larger.
 fn optimize(input: &Path, js: &str, output: &Path) -> Result {
     let first = output.with_extension("first.wasm");
     step(

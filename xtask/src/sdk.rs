@@ -21,7 +21,8 @@
 //! ```text
 //! cargo build -p pulsegate-replay (wasm32, release)
 //!   → wasm-bindgen --target web           glue (an ES module; its exports and DEAD_GLUE dropped,
-//!                                           `makeClosure` a plain wrapper: `keep_closures`)
+//!                                           `makeClosure` a plain wrapper: `keep_closures`, each
+//!                                           closure a direct call: `direct_closures`)
 //!   → unwake.rs: js-sys's JSPI waker and the closure invoke shims out of the function table
 //!   → unthrow.rs: wasm-bindgen's `throw_str` a trap (its import and glue shim go)
 //!   → unexported.rs: the exports the glue never reads dropped
@@ -198,7 +199,7 @@ fn build_replay() -> Result<Vec<Output>> {
     if let Some(name) = DEAD_EXPORTS.iter().find(|name| glue.contains(&format!("wasm.{name}"))) {
         return Err(format!("the replay's glue reads `{name}`: update DEAD_EXPORTS"));
     }
-    let (glue, start) = unexport(&glue)?;
+    let (glue, start) = unexport(&direct_closures(&glue)?)?;
     let script =
         splice_replay(&text(&root.join("replay/js/replay.js"))?, &glue, &wasm_name, &start)?;
     let unminified = stage.join("replay.js");
@@ -534,6 +535,40 @@ pub(crate) fn keep_closures(glue: &str) -> Result<String> {
     Ok(format!("{}{}", &glue[..at], &glue[to..]))
 }
 
+/// `glue` with each closure the wasm hands to JS calling the wasm's invoke export itself, where
+/// the glue's wrapper of that export only passes its arguments on: `makeClosure(arg0, arg1,
+/// <wrapper>)` becomes `(...args) => wasm.<export>(arg0, arg1, ...args)`, and esbuild drops the
+/// wrapper and `makeClosure` once nothing calls them. Fails when a wrapper does more.
+fn direct_closures(glue: &str) -> Result<String> {
+    const CALL: &str = "makeClosure(arg0, arg1, ";
+    let mut glue = glue.to_owned();
+    // Each call, not `makeClosure`'s own definition.
+    let next = |glue: &str| {
+        glue.match_indices(CALL).map(|(at, _)| at).find(|&at| !glue[..at].ends_with("function "))
+    };
+    while let Some(at) = next(&glue) {
+        let name_at = at + CALL.len();
+        let len = glue[name_at..].find(')').unwrap_or_default();
+        let name = glue[name_at..name_at + len].to_owned();
+        let head = format!("function {name}(");
+        let stale =
+            || format!("the glue's closure wrapper `{name}` is not a plain call: update sdk.rs");
+        let def = glue.find(&head).ok_or_else(stale)?;
+        let params_end = def + glue[def..].find(") {\n    wasm.").ok_or_else(stale)?;
+        let params = &glue[def + head.len()..params_end];
+        let body = &glue[params_end + ") {\n    wasm.".len()..];
+        let export = &body[..body.find('(').ok_or_else(stale)?];
+        if !body[export.len()..].starts_with(&format!("({params});\n}}\n"))
+            || !export.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return Err(stale());
+        }
+        let direct = format!("(...args) => wasm.{export}(arg0, arg1, ...args)");
+        glue.replace_range(at..name_at + len + 1, &direct);
+    }
+    Ok(glue)
+}
+
 /// Appends an export of the glue's import table and init step (private functions of the
 /// generated module) for `sdk/js/boot.js`.
 pub(crate) fn expose_internals(glue: &str) -> Result<String> {
@@ -715,6 +750,26 @@ mod tests {
         .unwrap();
         assert_eq!(out, "load('sdk/pulsegate-1.js', 'sdk/pulsegate-2.wasm')");
         assert!(splice("(function(){})()", "a", "b").is_err());
+    }
+
+    #[test]
+    fn closures_call_the_invoke_export_directly() {
+        let glue = concat!(
+            "        M: function(arg0, arg1) {\n",
+            "            const ret = makeClosure(arg0, arg1, inv_h1);\n",
+            "            return ret;\n",
+            "        },\n",
+            "function inv_h1(arg0, arg1, arg2) {\n    wasm.R(arg0, arg1, arg2);\n}\n",
+            "function makeClosure(arg0, arg1, f) {\n",
+            "    return (...args) => f(arg0, arg1, ...args);\n}\n",
+        );
+        let direct = direct_closures(glue).unwrap();
+        assert!(direct.contains("const ret = (...args) => wasm.R(arg0, arg1, ...args);\n"));
+        assert!(direct.contains("function makeClosure(arg0, arg1, f) {"));
+        let converting =
+            glue.replace("wasm.R(arg0, arg1, arg2);", "wasm.R(arg0, arg1, arg2 >>> 0);");
+        assert!(direct_closures(&converting).is_err());
+        assert_eq!(direct_closures("no closures").unwrap(), "no closures");
     }
 
     #[test]

@@ -1919,7 +1919,14 @@ const FORM_GOAL: usize = 10_000;
 /// (`xtask/src/unexported.rs`, `sdk.rs`'s `DEAD_EXPORTS`; the build stops should the glue read
 /// one), so the code only they reached goes. The module is otherwise as wasm-bindgen wrote it;
 /// through wasm-metadce, before or after wasm-opt, the same exports had measured +112 and +117 B.
-const REPLAY_CHUNK_BUDGET: usize = 17_721;
+///
+/// 17,721 B → 17,700 B (js 5,168 → 5,147), −21 B: the chunk's closures (the listeners' function
+/// and the control function) made by the glue's cast intrinsic as `(...args) =>
+/// wasm.<invoke>(arg0, arg1, ...args)` (`sdk.rs`'s `direct_closures`) instead of through
+/// `makeClosure` and the glue's wrapper of the invoke export, which only passed its arguments on
+/// (the build stops should it do more); both drop out of the chunk, and a call from the page
+/// reaches the wasm with one JS function fewer in between (the same rest and spread as before).
+const REPLAY_CHUNK_BUDGET: usize = 17_700;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

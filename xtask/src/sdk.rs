@@ -537,8 +537,10 @@ pub(crate) fn keep_closures(glue: &str) -> Result<String> {
 
 /// `glue` with each closure the wasm hands to JS calling the wasm's invoke export itself, where
 /// the glue's wrapper of that export only passes its arguments on: `makeClosure(arg0, arg1,
-/// <wrapper>)` becomes `(...args) => wasm.<export>(arg0, arg1, ...args)`, and esbuild drops the
-/// wrapper and `makeClosure` once nothing calls them. Fails when a wrapper does more.
+/// <wrapper>)` becomes `(arg2, …) => wasm.<export>(arg0, arg1, arg2, …)`, with the wrapper's
+/// parameters (no rest array, and every call into the wasm with the export's arity, as the
+/// wrapper's), and esbuild drops the wrapper and `makeClosure` once nothing calls them. Fails
+/// when a wrapper does more.
 fn direct_closures(glue: &str) -> Result<String> {
     const CALL: &str = "makeClosure(arg0, arg1, ";
     let mut glue = glue.to_owned();
@@ -563,7 +565,8 @@ fn direct_closures(glue: &str) -> Result<String> {
         {
             return Err(stale());
         }
-        let direct = format!("(...args) => wasm.{export}(arg0, arg1, ...args)");
+        let rest = params.strip_prefix("arg0, arg1").ok_or_else(stale)?.trim_start_matches(", ");
+        let direct = format!("({rest}) => wasm.{export}({params})");
         glue.replace_range(at..name_at + len + 1, &direct);
     }
     Ok(glue)
@@ -764,7 +767,7 @@ mod tests {
             "    return (...args) => f(arg0, arg1, ...args);\n}\n",
         );
         let direct = direct_closures(glue).unwrap();
-        assert!(direct.contains("const ret = (...args) => wasm.R(arg0, arg1, ...args);\n"));
+        assert!(direct.contains("const ret = (arg2) => wasm.R(arg0, arg1, arg2);\n"));
         assert!(direct.contains("function makeClosure(arg0, arg1, f) {"));
         let converting =
             glue.replace("wasm.R(arg0, arg1, arg2);", "wasm.R(arg0, arg1, arg2 >>> 0);");

@@ -1921,11 +1921,20 @@ const FORM_GOAL: usize = 10_000;
 /// through wasm-metadce, before or after wasm-opt, the same exports had measured +112 and +117 B.
 ///
 /// 17,721 B → 17,700 B (js 5,168 → 5,147), −21 B: the chunk's closures (the listeners' function
-/// and the control function) made by the glue's cast intrinsic as `(...args) =>
-/// wasm.<invoke>(arg0, arg1, ...args)` (`sdk.rs`'s `direct_closures`) instead of through
-/// `makeClosure` and the glue's wrapper of the invoke export, which only passed its arguments on
-/// (the build stops should it do more); both drop out of the chunk, and a call from the page
-/// reaches the wasm with one JS function fewer in between (the same rest and spread as before).
+/// and the control function) made by the glue's cast intrinsic as `(arg2, arg3, arg4, arg5) =>
+/// wasm.<invoke>(arg0, arg1, arg2, arg3, arg4, arg5)` (`sdk.rs`'s `direct_closures`) instead of
+/// through `makeClosure` (a rest array and a spread per call) and the glue's wrapper of the
+/// invoke export, which only passed its six arguments on (the build stops should it do more):
+/// both drop out of the chunk, and a call from the page reaches the wasm's export with the same
+/// six arguments through one JS function instead of three. (With `(...args)` and a spread
+/// straight into the export, which then gets fewer arguments than its arity from a listener:
+/// also 17,700 B.) The quick bench (`replay.mjs --rows 1000 --runs1 5 --runs4 3`, load average
+/// 8–10) of this round's three steps, that spread version, against the round's start, two
+/// pairs in opposite order: the recorder's added time for the mutation workload at 1× 97 and
+/// 51 ms against 126 and 83 ms; at 4× 646 and 653 against 227 and 366 ms, with rrweb's own 1,251
+/// and 1,551 against 927 and 1,113 ms in the same runs (the machine's load, not the chunk: the
+/// runs of this round's chunk were the slower ones for rrweb too); the snapshot's longest task
+/// at 4× 43 and 41 against 57 and 79 ms.
 const REPLAY_CHUNK_BUDGET: usize = 17_700;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.

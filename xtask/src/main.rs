@@ -24,6 +24,8 @@ mod paths;
 mod sdk;
 mod size;
 mod test;
+mod unexported;
+mod unthrow;
 mod unwake;
 mod worker;
 

@@ -21,8 +21,11 @@
 //! ```text
 //! cargo build -p pulsegate-replay (wasm32, release)
 //!   → wasm-bindgen --target web           glue (an ES module; its exports and DEAD_GLUE dropped,
-//!                                           `makeClosure` a plain wrapper: `keep_closures`)
+//!                                           `makeClosure` a plain wrapper: `keep_closures`, each
+//!                                           closure a direct call: `direct_closures`)
 //!   → unwake.rs: js-sys's JSPI waker and the closure invoke shims out of the function table
+//!   → unthrow.rs: wasm-bindgen's `throw_str` a trap (its import and glue shim go)
+//!   → unexported.rs: the exports the glue never reads dropped
 //!   → wasm-opt -Oz --monomorphize -Oz --converge -ocimfs 25 (binaryen 132)
 //!   → minify.rs: short import/export names sdk/replay-<hash>.wasm
 //!   → replay/js/replay.js + glue (which imports replay/js/hooks.js, a wasm-bindgen snippet)
@@ -38,7 +41,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::cmd::{self, step};
-use crate::{Result, minify, paths, unwake};
+use crate::{Result, minify, paths, unexported, unthrow, unwake};
 
 /// One script and the SDK features compiled into it.
 #[derive(Debug)]
@@ -125,6 +128,11 @@ const REPLAY_WASM_OPT_FLAGS: &[&str] = &[
     "25",
 ];
 
+/// The exports of the replay chunk's wasm that its glue (pruned, closures kept) never reads,
+/// dropped before wasm-opt (`unexported.rs`); the build stops should the glue read one.
+const DEAD_EXPORTS: &[&str] =
+    &["__wbindgen_free", "__wbindgen_destroy_closure", "__abort_handler", "__instance_terminated"];
+
 /// A built file: its path under the bundle directory (= its URL path) and its bytes.
 type Output = (String, Vec<u8>);
 
@@ -163,10 +171,12 @@ fn build_replay() -> Result<Vec<Output>> {
             .arg(target.join("wasm32-unknown-unknown/release/pulsegate_replay.wasm")),
     )?;
     // js-sys's JSPI waker, which nothing reaches once wasm-bindgen deleted its export, and the
-    // closure invoke shims, which nothing calls through the table.
+    // closure invoke shims, which nothing calls through the table; `throw_str` made a trap (its
+    // one caller left is a branch that never runs); the exports the glue never reads.
     let bindgen = stage.join("pulsegate_replay_bg.wasm");
     let unwoken = stage.join("replay.unwoken.wasm");
-    write(&unwoken, &unwake::unwake(&read(&bindgen)?)?)?;
+    let wasm = unthrow::unthrow(&unwake::unwake(&read(&bindgen)?)?)?;
+    write(&unwoken, &unexported::unexported(&wasm, DEAD_EXPORTS)?)?;
     let optimized = stage.join("replay.opt.wasm");
     step(
         "wasm-opt -Oz --monomorphize -Oz --converge replay (binaryen 132)",
@@ -181,10 +191,15 @@ fn build_replay() -> Result<Vec<Output>> {
         String::from_utf8(read(path)?).map_err(|_| format!("{} is not UTF-8", path.display()))
     };
     // The names the wasm and the glue share, shortened as for the tracker.
-    let (wasm, glue) =
-        minify::minify(&read(&optimized)?, &text(&stage.join("pulsegate_replay.js"))?)?;
+    let optimized = read(&optimized)?;
+    let glue = unthrow::unimport(&text(&stage.join("pulsegate_replay.js"))?, &optimized)?;
+    let (wasm, glue) = minify::minify(&optimized, &glue)?;
     let wasm_name = format!("replay-{}.wasm", short_hash(&wasm));
-    let (glue, start) = unexport(&keep_closures(&prune(&glue, false)?)?)?;
+    let glue = keep_closures(&prune(&glue, false)?)?;
+    if let Some(name) = DEAD_EXPORTS.iter().find(|name| glue.contains(&format!("wasm.{name}"))) {
+        return Err(format!("the replay's glue reads `{name}`: update DEAD_EXPORTS"));
+    }
+    let (glue, start) = unexport(&direct_closures(&glue)?)?;
     let script =
         splice_replay(&text(&root.join("replay/js/replay.js"))?, &glue, &wasm_name, &start)?;
     let unminified = stage.join("replay.js");
@@ -557,6 +572,43 @@ pub(crate) fn keep_closures(glue: &str) -> Result<String> {
     Ok(format!("{}{}", &glue[..at], &glue[to..]))
 }
 
+/// `glue` with each closure the wasm hands to JS calling the wasm's invoke export itself, where
+/// the glue's wrapper of that export only passes its arguments on: `makeClosure(arg0, arg1,
+/// <wrapper>)` becomes `(arg2, …) => wasm.<export>(arg0, arg1, arg2, …)`, with the wrapper's
+/// parameters (no rest array, and every call into the wasm with the export's arity, as the
+/// wrapper's), and esbuild drops the wrapper and `makeClosure` once nothing calls them. Fails
+/// when a wrapper does more.
+fn direct_closures(glue: &str) -> Result<String> {
+    const CALL: &str = "makeClosure(arg0, arg1, ";
+    let mut glue = glue.to_owned();
+    // Each call, not `makeClosure`'s own definition.
+    let next = |glue: &str| {
+        glue.match_indices(CALL).map(|(at, _)| at).find(|&at| !glue[..at].ends_with("function "))
+    };
+    while let Some(at) = next(&glue) {
+        let name_at = at + CALL.len();
+        let len = glue[name_at..].find(')').unwrap_or_default();
+        let name = glue[name_at..name_at + len].to_owned();
+        let head = format!("function {name}(");
+        let stale =
+            || format!("the glue's closure wrapper `{name}` is not a plain call: update sdk.rs");
+        let def = glue.find(&head).ok_or_else(stale)?;
+        let params_end = def + glue[def..].find(") {\n    wasm.").ok_or_else(stale)?;
+        let params = &glue[def + head.len()..params_end];
+        let body = &glue[params_end + ") {\n    wasm.".len()..];
+        let export = &body[..body.find('(').ok_or_else(stale)?];
+        if !body[export.len()..].starts_with(&format!("({params});\n}}\n"))
+            || !export.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return Err(stale());
+        }
+        let rest = params.strip_prefix("arg0, arg1").ok_or_else(stale)?.trim_start_matches(", ");
+        let direct = format!("({rest}) => wasm.{export}({params})");
+        glue.replace_range(at..name_at + len + 1, &direct);
+    }
+    Ok(glue)
+}
+
 /// Appends an export of the glue's import table and init step (private functions of the
 /// generated module) for `sdk/js/boot.js`.
 pub(crate) fn expose_internals(glue: &str) -> Result<String> {
@@ -572,9 +624,9 @@ pub(crate) fn expose_internals(glue: &str) -> Result<String> {
 /// names, then wasm-opt again: binaryen writes a module it has not optimized without its stack
 /// IR optimizations, so the module metadce writes is larger than the one it read (the tracker's
 /// code +88 B) until it is optimized again. The target features rustc enabled are stripped last
-/// (metadce reads them from the module). The replay chunk keeps one wasm-opt and every export:
-/// without `__wbindgen_free` and the two globals its wasm came to 26,637 B raw against 26,989,
-/// but 13,380 B gzip against 13,263 (+117; +112 with metadce before wasm-opt instead of after).
+/// (metadce reads them from the module). The replay chunk keeps one wasm-opt, and loses the same
+/// exports by a rewrite of its export section before it ([`DEAD_EXPORTS`], −54 B gzip); through
+/// metadce, before or after wasm-opt, its wasm had come out 112 and 117 B larger.
 fn optimize(input: &Path, js: &str, output: &Path) -> Result {
     let first = output.with_extension("first.wasm");
     step(
@@ -738,6 +790,26 @@ mod tests {
         .unwrap();
         assert_eq!(out, "load('sdk/pulsegate-1.js', 'sdk/pulsegate-2.wasm')");
         assert!(splice("(function(){})()", "a", "b").is_err());
+    }
+
+    #[test]
+    fn closures_call_the_invoke_export_directly() {
+        let glue = concat!(
+            "        M: function(arg0, arg1) {\n",
+            "            const ret = makeClosure(arg0, arg1, inv_h1);\n",
+            "            return ret;\n",
+            "        },\n",
+            "function inv_h1(arg0, arg1, arg2) {\n    wasm.R(arg0, arg1, arg2);\n}\n",
+            "function makeClosure(arg0, arg1, f) {\n",
+            "    return (...args) => f(arg0, arg1, ...args);\n}\n",
+        );
+        let direct = direct_closures(glue).unwrap();
+        assert!(direct.contains("const ret = (arg2) => wasm.R(arg0, arg1, arg2);\n"));
+        assert!(direct.contains("function makeClosure(arg0, arg1, f) {"));
+        let converting =
+            glue.replace("wasm.R(arg0, arg1, arg2);", "wasm.R(arg0, arg1, arg2 >>> 0);");
+        assert!(direct_closures(&converting).is_err());
+        assert_eq!(direct_closures("no closures").unwrap(), "no closures");
     }
 
     #[test]

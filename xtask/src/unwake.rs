@@ -52,7 +52,7 @@ pub(crate) fn unwake(wasm: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// Each section's id and contents, in order.
-fn sections(wasm: &[u8]) -> Result<Vec<(u8, &[u8])>> {
+pub(crate) fn sections(wasm: &[u8]) -> Result<Vec<(u8, &[u8])>> {
     if wasm.get(..8) != Some(b"\0asm\x01\0\0\0") {
         return Err("not a wasm module".to_owned());
     }

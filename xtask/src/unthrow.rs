@@ -1,0 +1,180 @@
+//! Makes wasm-bindgen's `throw_str` a trap in the replay chunk's wasm, so wasm-opt drops the
+//! `__wbindgen_throw` import it calls, and the glue's shim of that import goes with it.
+//!
+//! In the replay chunk the only caller of `throw_str` that wasm-opt keeps is the branch of the
+//! closure invoke shim for a closure pointer of zero ("closure invoked recursively or after being
+//! dropped"), the other (an argument that fails to convert) being none for `u32` and `JsValue`
+//! arguments. That branch never runs: the glue's `makeClosure` is a plain wrapper (`sdk.rs`'s
+//! `keep_closures`) that always passes the closure's own pointer, a `Box`'s, never zero, and no
+//! closure is ever freed. A trap there would throw into the page as the `Error` did (neither can
+//! happen). The message itself stays in the data segment, which the linker laid out already
+//! (zeroed, it measured 51 B less, but a byte search cannot prove that no code reads there: a
+//! table that ends where the message starts is read at constant addresses inside it).
+
+use crate::Result;
+use crate::minify::{leb, name, push_leb};
+use crate::unwake::sections;
+
+/// Function-name prefix of wasm-bindgen's `throw_str` (the name section's demangled names).
+const THROW_STR: &str = "wasm_bindgen::throw_str::";
+/// The name wasm-bindgen's import of the throw starts with, in the wasm and in the glue.
+const IMPORT: &str = "__wbg___wbindgen_throw_";
+/// The glue's shim of that import, after its name.
+const SHIM: &str = ": function(arg0, arg1) {\n            throw new Error(getStringFromWasm0(arg0, arg1));\n        },\n";
+
+/// `wasm` with the body of `throw_str` replaced by `unreachable`; as it is when there is none.
+pub(crate) fn unthrow(wasm: &[u8]) -> Result<Vec<u8>> {
+    let sections = sections(wasm)?;
+    let names = sections
+        .iter()
+        .find_map(|&(id, body)| (id == 0 && name(body, 0).ok()?.0 == "name").then_some(body))
+        .ok_or("no name section (wasm-bindgen keeps it)")?;
+    let Some(index) = throw_str(names)? else { return Ok(wasm.to_vec()) };
+    let imported = match sections.iter().find(|&&(id, _)| id == 2) {
+        Some(&(_, imports)) => function_imports(imports)?,
+        None => 0,
+    };
+    let body = index.checked_sub(imported).ok_or("throw_str is an import")?;
+    let mut out = wasm.get(..8).ok_or("not a wasm module")?.to_vec();
+    for (id, content) in sections {
+        let content = if id == 10 { trap(content, body)? } else { content.to_vec() };
+        out.push(id);
+        push_leb(&mut out, content.len() as u32);
+        out.extend_from_slice(&content);
+    }
+    Ok(out)
+}
+
+/// `glue` without its shim of the throw import, which `wasm` (wasm-opt's output) must no longer
+/// import; fails when it still does or when the shim is not there as written.
+pub(crate) fn unimport(glue: &str, wasm: &[u8]) -> Result<String> {
+    if wasm.windows(IMPORT.len()).any(|w| w == IMPORT.as_bytes()) {
+        return Err(
+            "the replay's wasm still imports wasm-bindgen's throw: see unthrow.rs".to_owned()
+        );
+    }
+    let at = glue.find(IMPORT).ok_or("the replay's glue has no throw import: update unthrow.rs")?;
+    let line = glue[..at].rfind('\n').map_or(0, |n| n + 1);
+    let name_end = at + glue[at..].find(':').unwrap_or_default();
+    if !glue[name_end..].starts_with(SHIM) || !glue[line..at].trim().is_empty() {
+        return Err("the glue's throw shim changed: update unthrow.rs".to_owned());
+    }
+    Ok(format!("{}{}", &glue[..line], &glue[name_end + SHIM.len()..]))
+}
+
+/// The index of `throw_str` in the name section's function names.
+fn throw_str(section: &[u8]) -> Result<Option<u32>> {
+    let (_, mut at) = name(section, 0)?;
+    while at < section.len() {
+        let sub = section[at];
+        let (size, len) = leb(section, at + 1)?;
+        let start = at + 1 + len;
+        at = start + size as usize;
+        if sub != 1 {
+            continue;
+        }
+        let (count, len) = leb(section, start)?;
+        let mut i = start + len;
+        for _ in 0..count {
+            let (index, len) = leb(section, i)?;
+            let (text, next) = name(section, i + len)?;
+            i = next;
+            if text.starts_with(THROW_STR) {
+                return Ok(Some(index));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// How many functions the import section imports (only function imports are expected, as in
+/// `minify.rs`).
+fn function_imports(content: &[u8]) -> Result<u32> {
+    let (count, mut at) = leb(content, 0)?;
+    for _ in 0..count {
+        let (_, next) = name(content, at)?;
+        let (field, next) = name(content, next)?;
+        if content.get(next) != Some(&0) {
+            return Err(format!("import {field} is not a function"));
+        }
+        at = next + 1 + leb(content, next + 1)?.1;
+    }
+    Ok(count)
+}
+
+/// The code section with function body number `body` replaced by `unreachable` (no locals).
+fn trap(content: &[u8], body: u32) -> Result<Vec<u8>> {
+    let (count, mut at) = leb(content, 0)?;
+    if body >= count {
+        return Err("throw_str has no body in the code section".to_owned());
+    }
+    let mut out = Vec::with_capacity(content.len());
+    push_leb(&mut out, count);
+    for i in 0..count {
+        let (size, len) = leb(content, at)?;
+        let end = at + len + size as usize;
+        if i == body {
+            // No local declarations, `unreachable`, `end`.
+            out.extend_from_slice(&[3, 0, 0x00, 0x0b]);
+        } else {
+            out.extend_from_slice(content.get(at..end).ok_or("truncated code section")?);
+        }
+        at = end;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::minify::push_name;
+
+    /// A module importing one function (`f`) and defining two, the second named `throw_str`.
+    fn module() -> Vec<u8> {
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+        let mut imports = vec![1];
+        push_name(&mut imports, "m");
+        push_name(&mut imports, "f");
+        imports.extend_from_slice(&[0, 0]);
+        wasm.push(2);
+        push_leb(&mut wasm, imports.len() as u32);
+        wasm.extend_from_slice(&imports);
+        // Two bodies: `nop end`, and `local.get 0, call 0, unreachable, end`.
+        let code = [2, 2, 0, 0x0b, 6, 0, 0x20, 0, 0x10, 0, 0x00];
+        wasm.push(10);
+        push_leb(&mut wasm, code.len() as u32);
+        wasm.extend_from_slice(&code);
+        let mut map = vec![1, 2];
+        push_name(&mut map, &format!("{THROW_STR}h1"));
+        let mut names = Vec::new();
+        push_name(&mut names, "name");
+        names.push(1);
+        push_leb(&mut names, map.len() as u32);
+        names.extend_from_slice(&map);
+        wasm.push(0);
+        push_leb(&mut wasm, names.len() as u32);
+        wasm.extend_from_slice(&names);
+        wasm
+    }
+
+    #[test]
+    fn throw_str_becomes_a_trap() {
+        let out = unthrow(&module()).unwrap();
+        let code = sections(&out).unwrap()[1].1;
+        assert_eq!(code, &[2, 2, 0, 0x0b, 3, 0, 0x00, 0x0b]);
+        assert_eq!(sections(&out).unwrap()[0], sections(&module()).unwrap()[0]);
+    }
+
+    #[test]
+    fn the_glue_loses_the_shim_once_the_wasm_does() {
+        let glue = format!(
+            "    const import0 = {{\n        {IMPORT}0123{SHIM}        __wbg_add_1: function(arg0) {{\n"
+        );
+        assert_eq!(
+            unimport(&glue, b"").unwrap(),
+            "    const import0 = {\n        __wbg_add_1: function(arg0) {\n"
+        );
+        assert!(unimport(&glue, format!("..{IMPORT}0123..").as_bytes()).is_err());
+        assert!(unimport("no shim", b"").is_err());
+    }
+}

@@ -830,7 +830,15 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// The session start's `replay_sample_rate` read by `js::host_num` and its range checked on the
 /// `f64` (`NaN` is outside it, as none was): 31,292 → 31,287 B (wasm 22,374 → 22,369); `form.js`
 /// unchanged, `pulse.js` with its chunks 39,548 → 39,542 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 31_303;
+///
+/// Merged with the replay's round of the same stop: 31,288 B (loader 2,072, chunk 6,847, wasm
+/// 22,369); `form.js` 12,392 B, `pulse.js` with its chunks 39,527 B.
+///
+/// A request's settling compares its bound number read by `js::host_float` (`NaN` for anything
+/// not a number, which equals no request's number) instead of `js::float`'s `Option`: 31,288 →
+/// 31,280 B (wasm 22,369 → 22,360, the loader +1 by its hashes); `form.js` unchanged, `pulse.js`
+/// with its chunks 39,527 → 39,515 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 31_296;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -186,8 +186,8 @@ pub(crate) fn num(n: f64) -> JsValue {
 }
 
 /// A JS number as whole milliseconds (or pixels, counts), when it is finite and not negative.
-pub(crate) fn whole(value: Option<f64>) -> Option<u64> {
-    let n = value?;
+/// (`NaN`, `host_float`'s answer for anything not a number, is not finite.)
+pub(crate) fn whole(n: f64) -> Option<u64> {
     // `as` truncates the fraction and saturates above u64::MAX.
     (n.is_finite() && n >= 0.0).then_some(n as u64)
 }

@@ -851,7 +851,12 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// smaller); `form.js` unchanged, `pulse.js` with its chunks 39,503 → 39,418 B. Measured and not
 /// kept: a scroll's viewport height read by `js::host_num` (`NaN` is seen nowhere, as 0 is),
 /// 31,275 B (wasm +8).
-const FIRST_PAGEVIEW_BUDGET: usize = 31_215;
+///
+/// A `Retry-After` date's `Date.parse` read by `js::host_float` and `js::whole` taking the `f64`
+/// (`NaN` is not finite: no date, as none was) instead of `js::float`'s `Option`: 31,199 →
+/// 31,192 B (wasm 22,280 → 22,274, the loader −1 by its hashes); `form.js` unchanged, `pulse.js`
+/// with its chunks 39,418 → 39,413 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 31_208;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -95,7 +95,7 @@ impl Tracker {
             status,
             retry_after,
             now,
-            |value| js::whole(js::float(&call_str(&date, "parse", value))),
+            |value| js::whole(js::host_float(&call_str(&date, "parse", value))),
             js::random_fraction(),
         );
         if let Outcome::Drop { warn: true } = outcome {

@@ -83,7 +83,10 @@ pub(crate) fn text_or_empty(o: &JsValue, k: &str) -> String {
     text(o, k).unwrap_or_default()
 }
 
-/// The number property `o[k]`.
+/// The number property `o[k]`. Inlined, as [`float`] is: an `Option<f64>` answered out of
+/// line goes through the caller's stack frame, a few bytes more at every caller than the test
+/// of `NaN` in place.
+#[inline(always)]
 pub(crate) fn number(o: &JsValue, k: &str) -> Option<f64> {
     let n = host_num(o, k);
     (!n.is_nan()).then_some(n)
@@ -92,6 +95,7 @@ pub(crate) fn number(o: &JsValue, k: &str) -> Option<f64> {
 /// `v` when it is a number other than `NaN`: read by one import answering an `f64` (`NaN` for
 /// anything else) instead of `as_f64`, whose glue shim writes an optional number into the wasm's
 /// memory for the wasm to read back.
+#[inline(always)]
 pub(crate) fn float(v: &JsValue) -> Option<f64> {
     let n = host_float(v);
     (!n.is_nan()).then_some(n)

@@ -77,10 +77,11 @@ pub(crate) fn text(o: &JsValue, k: &str) -> Option<String> {
 }
 
 /// The string property `o[k]`, `""` for anything else, for callers to whom `""` means what none
-/// does: one out-of-line call instead of [`text`]'s `Option` unwrapped or checked at each.
+/// does: one out-of-line call instead of [`text`]'s `Option` unwrapped or checked at each
+/// (itself [`string`] of the property: no `Option` made and unwrapped in it either).
 #[inline(never)]
 pub(crate) fn text_or_empty(o: &JsValue, k: &str) -> String {
-    text(o, k).unwrap_or_default()
+    string(get(o, k))
 }
 
 /// The number property `o[k]`. Inlined, as [`float`] is: an `Option<f64>` answered out of

@@ -12,7 +12,7 @@ use wasm_bindgen::JsValue;
 
 pub(crate) use crate::text::any_entry;
 
-use crate::js::{flag, is_false, number, text_or_empty};
+use crate::js::{flag, host_num, is_false, text_or_empty};
 
 /// Events queued before a flush is forced (`data-flush-at`, `flushAt`).
 pub(crate) const DEFAULT_FLUSH_AT: usize = 50;
@@ -82,9 +82,9 @@ impl Config {
             consent: start_tier(&text_or_empty(value, "consent")),
             strip_params: list("stripParams"),
             hash_routing: flag(value, "hashRouting"),
-            flush_at: clamp(number(value, "flushAt"), 1, 200, DEFAULT_FLUSH_AT as u32) as usize,
+            flush_at: clamp(host_num(value, "flushAt"), 1, 200, DEFAULT_FLUSH_AT as u32) as usize,
             flush_interval_ms: clamp(
-                number(value, "flushInterval"),
+                host_num(value, "flushInterval"),
                 250,
                 60_000,
                 DEFAULT_FLUSH_INTERVAL_MS,
@@ -119,12 +119,14 @@ pub(crate) fn start_tier(value: &str) -> StartTier {
     }
 }
 
-/// A whole number within `[min, max]`, or `default` when absent or not a number.
-fn clamp(value: Option<f64>, min: u32, max: u32, default: u32) -> u32 {
-    match value {
-        // `as` saturates (and maps NaN to 0, which the clamp raises to `min`).
-        Some(n) if n.is_finite() => (n as u32).clamp(min, max),
-        _ => default,
+/// A whole number within `[min, max]`, or `default` when absent or not a number (`NaN`, as
+/// `js::host_num` reads it) or not finite.
+fn clamp(value: f64, min: u32, max: u32, default: u32) -> u32 {
+    if value.is_finite() {
+        // `as` saturates below 0 and above `u32::MAX`.
+        (value as u32).clamp(min, max)
+    } else {
+        default
     }
 }
 
@@ -206,12 +208,12 @@ mod tests {
 
     #[test]
     fn numbers_are_clamped() {
-        assert_eq!(clamp(None, 1, 200, 50), 50);
-        assert_eq!(clamp(Some(f64::NAN), 1, 200, 50), 50);
-        assert_eq!(clamp(Some(0.0), 1, 200, 50), 1);
-        assert_eq!(clamp(Some(1e9), 1, 200, 50), 200);
-        assert_eq!(clamp(Some(-5.0), 250, 60_000, 5_000), 250);
-        assert_eq!(clamp(Some(1500.7), 250, 60_000, 5_000), 1500);
+        assert_eq!(clamp(f64::NAN, 1, 200, 50), 50, "absent or not a number");
+        assert_eq!(clamp(f64::INFINITY, 1, 200, 50), 50);
+        assert_eq!(clamp(0.0, 1, 200, 50), 1);
+        assert_eq!(clamp(1e9, 1, 200, 50), 200);
+        assert_eq!(clamp(-5.0, 250, 60_000, 5_000), 250);
+        assert_eq!(clamp(1500.7, 250, 60_000, 5_000), 1500);
     }
 
     #[test]

@@ -77,13 +77,17 @@ pub(crate) fn text(o: &JsValue, k: &str) -> Option<String> {
 }
 
 /// The string property `o[k]`, `""` for anything else, for callers to whom `""` means what none
-/// does: one out-of-line call instead of [`text`]'s `Option` unwrapped or checked at each.
+/// does: one out-of-line call instead of [`text`]'s `Option` unwrapped or checked at each
+/// (itself [`string`] of the property: no `Option` made and unwrapped in it either).
 #[inline(never)]
 pub(crate) fn text_or_empty(o: &JsValue, k: &str) -> String {
-    text(o, k).unwrap_or_default()
+    string(get(o, k))
 }
 
-/// The number property `o[k]`.
+/// The number property `o[k]`. Inlined, as [`float`] is: an `Option<f64>` answered out of
+/// line goes through the caller's stack frame, a few bytes more at every caller than the test
+/// of `NaN` in place.
+#[inline(always)]
 pub(crate) fn number(o: &JsValue, k: &str) -> Option<f64> {
     let n = host_num(o, k);
     (!n.is_nan()).then_some(n)
@@ -92,6 +96,7 @@ pub(crate) fn number(o: &JsValue, k: &str) -> Option<f64> {
 /// `v` when it is a number other than `NaN`: read by one import answering an `f64` (`NaN` for
 /// anything else) instead of `as_f64`, whose glue shim writes an optional number into the wasm's
 /// memory for the wasm to read back.
+#[inline(always)]
 pub(crate) fn float(v: &JsValue) -> Option<f64> {
     let n = host_float(v);
     (!n.is_nan()).then_some(n)
@@ -186,8 +191,8 @@ pub(crate) fn num(n: f64) -> JsValue {
 }
 
 /// A JS number as whole milliseconds (or pixels, counts), when it is finite and not negative.
-pub(crate) fn whole(value: Option<f64>) -> Option<u64> {
-    let n = value?;
+/// (`NaN`, `host_float`'s answer for anything not a number, is not finite.)
+pub(crate) fn whole(n: f64) -> Option<u64> {
     // `as` truncates the fraction and saturates above u64::MAX.
     (n.is_finite() && n >= 0.0).then_some(n as u64)
 }

@@ -468,6 +468,19 @@ fn config_comes_from_the_loader_object_and_odd_values_are_refused() {
         let read = (config.auto_track, config.respect_dnt, config.hash_routing, config.debug);
         assert_eq!(read, (true, true, false, false), "{flags}");
     }
+    // The numbers are numbers only: missing, text or not finite is the default.
+    for numbers in [
+        "",
+        "flushAt: '10', flushInterval: '1000'",
+        "flushAt: Infinity, flushInterval: NaN",
+        "flushAt: null, flushInterval: -Infinity",
+    ] {
+        let config = run(&format!(
+            "return {{ siteKey: 'demo', endpoint: 'https://a.example', {numbers} }};"
+        ));
+        let config = Config::from_js(&config).expect("valid config");
+        assert_eq!((config.flush_at, config.flush_interval_ms), (50, 5_000), "{numbers}");
+    }
     let config =
         run("return { siteKey: 'demo', endpoint: 'https://a.example', respectDnt: false };");
     assert!(!Config::from_js(&config).expect("valid config").respect_dnt);

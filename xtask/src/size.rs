@@ -830,7 +830,48 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// The session start's `replay_sample_rate` read by `js::host_num` and its range checked on the
 /// `f64` (`NaN` is outside it, as none was): 31,292 → 31,287 B (wasm 22,374 → 22,369); `form.js`
 /// unchanged, `pulse.js` with its chunks 39,548 → 39,542 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 31_303;
+///
+/// Merged with the replay's round of the same stop: 31,288 B (loader 2,072, chunk 6,847, wasm
+/// 22,369); `form.js` 12,392 B, `pulse.js` with its chunks 39,527 B.
+///
+/// A request's settling compares its bound number read by `js::host_float` (`NaN` for anything
+/// not a number, which equals no request's number) instead of `js::float`'s `Option`: 31,288 →
+/// 31,280 B (wasm 22,369 → 22,360, the loader +1 by its hashes); `form.js` unchanged, `pulse.js`
+/// with its chunks 39,527 → 39,515 B.
+///
+/// The callback's first argument read by `js::host_float` and cast (`NaN` saturates to 0, as
+/// the `-1.0` it stood for did: operation 0, `init`) instead of `js::float(…).unwrap_or(-1.0)`:
+/// 31,280 → 31,267 B (wasm 22,360 → 22,348, the loader −1 by its hashes); `form.js` unchanged,
+/// `pulse.js` with its chunks 39,515 → 39,503 B.
+///
+/// The config's `flushAt` and `flushInterval` read by `js::host_num` and `config::clamp` taking
+/// the `f64` (`NaN`, like every other value that is not finite, is the default, as none was)
+/// instead of `js::number`'s `Option`; the browser test of the config now pins the defaults for
+/// missing, text and non-finite numbers: 31,267 → 31,199 B (wasm 22,348 → 22,280, raw 162 B
+/// smaller); `form.js` unchanged, `pulse.js` with its chunks 39,503 → 39,418 B. Measured and not
+/// kept: a scroll's viewport height read by `js::host_num` (`NaN` is seen nowhere, as 0 is),
+/// 31,275 B (wasm +8).
+///
+/// A `Retry-After` date's `Date.parse` read by `js::host_float` and `js::whole` taking the `f64`
+/// (`NaN` is not finite: no date, as none was) instead of `js::float`'s `Option`: 31,199 →
+/// 31,192 B (wasm 22,280 → 22,274, the loader −1 by its hashes); `form.js` unchanged, `pulse.js`
+/// with its chunks 39,418 → 39,413 B.
+///
+/// `js::number` and `js::float` inlined (`#[inline(always)]`): out of line, their `Option<f64>`
+/// went through each caller's stack frame (the fingerprint's sources and markers, a response's
+/// status, a scroll's three numbers): 31,192 → 31,117 B (wasm 22,274 → 22,197, raw 183 B
+/// smaller; chunk +1 and loader +1 by their hashes); `form.js` unchanged, `pulse.js` with its
+/// chunks 39,413 → 39,341 B. `js::float` alone inlined: 31,158 B. Measured and not kept: the
+/// schema's `ConsentTier::as_str` inlined (`#[inline(always)]`), 31,138 B (`#[inline]` changed
+/// nothing); a `Timer`'s pending id as an `f64` that is `NaN` for none instead of an
+/// `Option<f64>`, 31,126 B (wasm raw +70: the `NaN` constants); `then_some` written as an `if`
+/// in `context::non_empty` and `api::non_empty_name`, 31,117 B (unchanged) with `pulse.js` −3;
+/// a scroll's viewport height by `js::host_num` again, 31,115 B but `pulse.js` +2.
+///
+/// `js::text_or_empty` made of `js::string` of the property (whose `as_string` is unwrapped in
+/// one place already) instead of `js::text`'s `Option` unwrapped: 31,117 → 31,113 B (wasm 22,197
+/// → 22,193, raw 77 B smaller); `form.js` unchanged, `pulse.js` with its chunks 39,341 → 39,337 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 31_129;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

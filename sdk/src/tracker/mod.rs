@@ -236,8 +236,8 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
     let callback =
         Handler::new(Closure::own_aborting(move |n: JsValue, a: JsValue, b: JsValue| {
             match me.get().map(RefCell::try_borrow_mut) {
-                // `as` saturates: a missing or odd number is operation 0 (`init`).
-                Some(Ok(mut tracker)) => tracker.on(js::float(&n).unwrap_or(-1.0) as u8, &a, &b),
+                // `as` saturates (`NaN` to 0): a missing or odd number is operation 0 (`init`).
+                Some(Ok(mut tracker)) => tracker.on(js::host_float(&n) as u8, &a, &b),
                 // Re-entered from a page script the tracker itself triggered (or the tracker is
                 // still being built): dropped.
                 _ => JsValue::UNDEFINED,

@@ -46,7 +46,8 @@ impl Tracker {
     /// A `fetch` settled: `flight` is the bound request number, `response` the `Response` (or
     /// `null` when the request failed).
     pub(crate) fn settle(&mut self, flight: &JsValue, response: &JsValue) {
-        if js::float(flight) != Some(f64::from(self.flight)) {
+        // `NaN` (no number) is no request's number either.
+        if js::host_float(flight) != f64::from(self.flight) {
             return;
         }
         let status = js::number(response, "status").map(|s| s as u16);
@@ -94,7 +95,7 @@ impl Tracker {
             status,
             retry_after,
             now,
-            |value| js::whole(js::float(&call_str(&date, "parse", value))),
+            |value| js::whole(js::host_float(&call_str(&date, "parse", value))),
             js::random_fraction(),
         );
         if let Outcome::Drop { warn: true } = outcome {

@@ -7,6 +7,7 @@
 //!   → wasm-bindgen --target web           glue (an ES module) + the SDK's JS imports (sdk/js/host.js)
 //!   → prune: the glue's code no browser with reference types runs (`DEAD_GLUE`), and
 //!     `makeClosure` as a plain wrapper (`keep_closures`: the wasm drops no closure)
+//!   → unthrow.rs: wasm-bindgen's `throw_str` a trap (its import and glue shim go)
 //!   → wasm-opt -Oz --converge, wasm-metadce (only the exports the pruned glue names), wasm-opt
 //!     again (binaryen 132)
 //!   → minify.rs: short import/export names sdk/pulsegate-<hash>.wasm
@@ -302,9 +303,14 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
     let glue = expose_internals(&keep_closures(&prune(&glue, true)?)?)?;
     let glue = if bundle.features.contains(&"tracker") { glue } else { uncount_decoder(&glue)? };
     let optimized = stage.join("pulsegate_sdk.opt.wasm");
-    optimize(&stage.join("pulsegate_sdk_bg.wasm"), &glue, &optimized)?;
+    // `throw_str` made a trap: its one caller is the closure invoke shim's branch that never runs.
+    let unthrown = stage.join("pulsegate_sdk.unthrown.wasm");
+    write(&unthrown, &unthrow::unthrow(&read(&stage.join("pulsegate_sdk_bg.wasm"))?)?)?;
+    optimize(&unthrown, &glue, &optimized)?;
+    let optimized = read(&optimized)?;
+    let glue = unthrow::unimport(&glue, &optimized)?;
     // The names both sides share are shortened.
-    let (wasm, glue) = minify::minify(&read(&optimized)?, &glue)?;
+    let (wasm, glue) = minify::minify(&optimized, &glue)?;
     let wasm_name = format!("sdk/pulsegate-{}.wasm", short_hash(&wasm));
     write(&stage.join("glue.js"), glue.as_bytes())?;
     fs::copy(root.join(bundle.boot), stage.join("boot.js"))

@@ -5,8 +5,9 @@
 //! ```text
 //! cargo build (wasm32, release, bundle features)
 //!   → wasm-bindgen --target web           glue (an ES module) + the SDK's JS imports (sdk/js/host.js)
-//!   → prune: the glue's code no browser with reference types runs (`DEAD_GLUE`), and
-//!     `makeClosure` as a plain wrapper (`keep_closures`: the wasm drops no closure)
+//!   → prune: the glue's code no browser with reference types runs (`DEAD_GLUE`),
+//!     `makeClosure` as a plain wrapper (`keep_closures`: the wasm drops no closure),
+//!     and the handler a direct call of the wasm's invoke export (`direct_closures`)
 //!   → unthrow.rs: wasm-bindgen's `throw_str` a trap (its import and glue shim go)
 //!   → wasm-opt -Oz --converge, wasm-metadce (only the exports the pruned glue names), wasm-opt
 //!     again (binaryen 132)
@@ -300,7 +301,7 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
     // finishing step instead (and then the loaders are tree-shaken away).
     let glue = String::from_utf8(read(&stage.join("pulsegate_sdk.js"))?)
         .map_err(|_| "wasm-bindgen glue is not UTF-8")?;
-    let glue = expose_internals(&keep_closures(&prune(&glue, true)?)?)?;
+    let glue = expose_internals(&direct_closures(&keep_closures(&prune(&glue, true)?)?)?)?;
     let glue = if bundle.features.contains(&"tracker") { glue } else { uncount_decoder(&glue)? };
     let optimized = stage.join("pulsegate_sdk.opt.wasm");
     // `throw_str` made a trap: its one caller is the closure invoke shim's branch that never runs.
@@ -582,8 +583,9 @@ pub(crate) fn keep_closures(glue: &str) -> Result<String> {
 /// the glue's wrapper of that export only passes its arguments on: `makeClosure(arg0, arg1,
 /// <wrapper>)` becomes `(arg2, …) => wasm.<export>(arg0, arg1, arg2, …)`, with the wrapper's
 /// parameters (no rest array, and every call into the wasm with the export's arity, as the
-/// wrapper's), and esbuild drops the wrapper and `makeClosure` once nothing calls them. Fails
-/// when a wrapper does more.
+/// wrapper's, whose result the arrow returns where the wrapper did: the tracker's and the form's
+/// handler), and esbuild drops the wrapper and `makeClosure` once nothing calls them. Fails when a
+/// wrapper does more.
 fn direct_closures(glue: &str) -> Result<String> {
     const CALL: &str = "makeClosure(arg0, arg1, ";
     let mut glue = glue.to_owned();
@@ -599,11 +601,17 @@ fn direct_closures(glue: &str) -> Result<String> {
         let stale =
             || format!("the glue's closure wrapper `{name}` is not a plain call: update sdk.rs");
         let def = glue.find(&head).ok_or_else(stale)?;
-        let params_end = def + glue[def..].find(") {\n    wasm.").ok_or_else(stale)?;
+        let params_end = def + glue[def..].find(") {\n    ").ok_or_else(stale)?;
         let params = &glue[def + head.len()..params_end];
-        let body = &glue[params_end + ") {\n    wasm.".len()..];
+        let body = &glue[params_end + ") {\n    ".len()..];
+        // The call alone, or its result returned.
+        let (body, end) = match body.strip_prefix("const ret = ") {
+            Some(body) => (body, format!("({params});\n    return ret;\n}}\n")),
+            None => (body, format!("({params});\n}}\n")),
+        };
+        let body = body.strip_prefix("wasm.").ok_or_else(stale)?;
         let export = &body[..body.find('(').ok_or_else(stale)?];
-        if !body[export.len()..].starts_with(&format!("({params});\n}}\n"))
+        if !body[export.len()..].starts_with(&end)
             || !export.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
         {
             return Err(stale());
@@ -816,6 +824,16 @@ mod tests {
             glue.replace("wasm.R(arg0, arg1, arg2);", "wasm.R(arg0, arg1, arg2 >>> 0);");
         assert!(direct_closures(&converting).is_err());
         assert_eq!(direct_closures("no closures").unwrap(), "no closures");
+        // A wrapper that returns the export's result (the tracker's and the form's handler).
+        let returning = glue.replace(
+            "    wasm.R(arg0, arg1, arg2);\n}",
+            "    const ret = wasm.R(arg0, arg1, arg2);\n    return ret;\n}",
+        );
+        let direct = direct_closures(&returning).unwrap();
+        assert!(direct.contains("const ret = (arg2) => wasm.R(arg0, arg1, arg2);\n"), "{direct}");
+        let logging = returning.replace("    return ret;", "    log(ret);\n    return ret;");
+        assert!(direct_closures(&logging).is_err());
+        assert!(direct_closures(&returning.replace("return ret;", "return 1;")).is_err());
     }
 
     #[test]

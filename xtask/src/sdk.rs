@@ -5,10 +5,13 @@
 //! ```text
 //! cargo build (wasm32, release, bundle features)
 //!   → wasm-bindgen --target web           glue (an ES module) + the SDK's JS imports (sdk/js/host.js)
-//!   → prune: the glue's code no browser with reference types runs (`DEAD_GLUE`), and
-//!     `makeClosure` as a plain wrapper (`keep_closures`: the wasm drops no closure)
+//!   → prune: the glue's code no browser with reference types runs (`DEAD_GLUE`),
+//!     `makeClosure` as a plain wrapper (`keep_closures`: the wasm drops no closure),
+//!     and the handler a direct call of the wasm's invoke export (`direct_closures`)
+//!   → unthrow.rs: wasm-bindgen's `throw_str` a trap (its import and glue shim go)
 //!   → wasm-opt -Oz --converge, wasm-metadce (only the exports the pruned glue names), wasm-opt
-//!     again (binaryen 132)
+//!     again (binaryen 132); or, where it measured smaller (`Bundle::one_pass`), unexported.rs
+//!     (the exports the glue never names dropped) and one wasm-opt
 //!   → minify.rs: short import/export names sdk/pulsegate-<hash>.wasm
 //!   → esbuild: boot entry + glue          sdk/pulsegate-<hash>.js   (the code chunk; only the glue's
 //!                                           import table and init step survive tree shaking)
@@ -54,6 +57,10 @@ pub(crate) struct Bundle {
     pub(crate) loader: &'static [&'static str],
     /// The code chunk's entry, bundled with the wasm-bindgen glue.
     pub(crate) boot: &'static str,
+    /// Whether the exports the glue never names leave the wasm's export section before one
+    /// wasm-opt (`unexported.rs`, as the replay chunk's do) rather than by wasm-metadce between
+    /// two: whichever made the bundle smaller (see [`optimize`]).
+    pub(crate) one_pass: bool,
 }
 
 /// Every bundle `cargo xtask build` makes.
@@ -63,12 +70,14 @@ pub(crate) const BUNDLES: &[Bundle] = &[
         features: &["tracker", "fingerprint"],
         loader: &["sdk/js/loader.js"],
         boot: "sdk/js/boot.js",
+        one_pass: true,
     },
     Bundle {
         script: "form.js",
         features: &["form"],
         loader: &["sdk/js/form-loader.js"],
         boot: "sdk/js/form-boot.js",
+        one_pass: true,
     },
     // The two loaders as they are, after a prelude through which they share one download of the
     // chunk and the wasm, and before the part that hands `PulseGate.init()`'s site key to forms.
@@ -82,6 +91,7 @@ pub(crate) const BUNDLES: &[Bundle] = &[
             "sdk/js/pulse-init.js",
         ],
         boot: "sdk/js/pulse-boot.js",
+        one_pass: false,
     },
 ];
 
@@ -299,12 +309,17 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
     // finishing step instead (and then the loaders are tree-shaken away).
     let glue = String::from_utf8(read(&stage.join("pulsegate_sdk.js"))?)
         .map_err(|_| "wasm-bindgen glue is not UTF-8")?;
-    let glue = expose_internals(&keep_closures(&prune(&glue, true)?)?)?;
+    let glue = expose_internals(&direct_closures(&keep_closures(&prune(&glue, true)?)?)?)?;
     let glue = if bundle.features.contains(&"tracker") { glue } else { uncount_decoder(&glue)? };
     let optimized = stage.join("pulsegate_sdk.opt.wasm");
-    optimize(&stage.join("pulsegate_sdk_bg.wasm"), &glue, &optimized)?;
+    // `throw_str` made a trap: its one caller is the closure invoke shim's branch that never runs.
+    let unthrown = stage.join("pulsegate_sdk.unthrown.wasm");
+    write(&unthrown, &unthrow::unthrow(&read(&stage.join("pulsegate_sdk_bg.wasm"))?)?)?;
+    optimize(&unthrown, &glue, &optimized, bundle.one_pass)?;
+    let optimized = read(&optimized)?;
+    let glue = unthrow::unimport(&glue, &optimized)?;
     // The names both sides share are shortened.
-    let (wasm, glue) = minify::minify(&read(&optimized)?, &glue)?;
+    let (wasm, glue) = minify::minify(&optimized, &glue)?;
     let wasm_name = format!("sdk/pulsegate-{}.wasm", short_hash(&wasm));
     write(&stage.join("glue.js"), glue.as_bytes())?;
     fs::copy(root.join(bundle.boot), stage.join("boot.js"))
@@ -576,8 +591,9 @@ pub(crate) fn keep_closures(glue: &str) -> Result<String> {
 /// the glue's wrapper of that export only passes its arguments on: `makeClosure(arg0, arg1,
 /// <wrapper>)` becomes `(arg2, …) => wasm.<export>(arg0, arg1, arg2, …)`, with the wrapper's
 /// parameters (no rest array, and every call into the wasm with the export's arity, as the
-/// wrapper's), and esbuild drops the wrapper and `makeClosure` once nothing calls them. Fails
-/// when a wrapper does more.
+/// wrapper's, whose result the arrow returns where the wrapper did: the tracker's and the form's
+/// handler), and esbuild drops the wrapper and `makeClosure` once nothing calls them. Fails when a
+/// wrapper does more.
 fn direct_closures(glue: &str) -> Result<String> {
     const CALL: &str = "makeClosure(arg0, arg1, ";
     let mut glue = glue.to_owned();
@@ -593,11 +609,17 @@ fn direct_closures(glue: &str) -> Result<String> {
         let stale =
             || format!("the glue's closure wrapper `{name}` is not a plain call: update sdk.rs");
         let def = glue.find(&head).ok_or_else(stale)?;
-        let params_end = def + glue[def..].find(") {\n    wasm.").ok_or_else(stale)?;
+        let params_end = def + glue[def..].find(") {\n    ").ok_or_else(stale)?;
         let params = &glue[def + head.len()..params_end];
-        let body = &glue[params_end + ") {\n    wasm.".len()..];
+        let body = &glue[params_end + ") {\n    ".len()..];
+        // The call alone, or its result returned.
+        let (body, end) = match body.strip_prefix("const ret = ") {
+            Some(body) => (body, format!("({params});\n    return ret;\n}}\n")),
+            None => (body, format!("({params});\n}}\n")),
+        };
+        let body = body.strip_prefix("wasm.").ok_or_else(stale)?;
         let export = &body[..body.find('(').ok_or_else(stale)?];
-        if !body[export.len()..].starts_with(&format!("({params});\n}}\n"))
+        if !body[export.len()..].starts_with(&end)
             || !export.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
         {
             return Err(stale());
@@ -627,7 +649,30 @@ pub(crate) fn expose_internals(glue: &str) -> Result<String> {
 /// (metadce reads them from the module). The replay chunk keeps one wasm-opt, and loses the same
 /// exports by a rewrite of its export section before it ([`DEAD_EXPORTS`], −54 B gzip); through
 /// metadce, before or after wasm-opt, its wasm had come out 112 and 117 B larger.
-fn optimize(input: &Path, js: &str, output: &Path) -> Result {
+///
+/// With `one_pass` ([`Bundle::one_pass`]) the same exports leave the export section of `input`
+/// first, and one wasm-opt makes `output` (the tracker's and the form's wasm −41 and −26 B gzip,
+/// `pulse.js`'s +6; the first measure of it, before `realloc` went, had found tracker +45, form
+/// −31, `pulse.js` +34: the choice is each bundle's, measured again as the code changes).
+fn optimize(input: &Path, js: &str, output: &Path, one_pass: bool) -> Result {
+    if one_pass {
+        let wasm = read(input)?;
+        let named = named_exports(js)?;
+        let exports = unexported::exports(&wasm)?;
+        let dead: Vec<&str> =
+            exports.iter().map(String::as_str).filter(|name| !named.contains(name)).collect();
+        let unexported = output.with_extension("unexported.wasm");
+        write(&unexported, &unexported::unexported(&wasm, &dead)?)?;
+        return step(
+            "wasm-opt -Oz --converge (binaryen 132)",
+            cmd::tool(paths::node_bin("wasm-opt"))
+                .args(WASM_OPT_FLAGS)
+                .args(["--strip-debug", "--strip-producers", "--strip-target-features"])
+                .arg(&unexported)
+                .arg("-o")
+                .arg(output),
+        );
+    }
     let first = output.with_extension("first.wasm");
     step(
         "wasm-opt -Oz --converge (binaryen 132)",
@@ -669,6 +714,21 @@ fn optimize(input: &Path, js: &str, output: &Path) -> Result {
 /// else reads the wasm's exports (the boot entries call the glue's functions); an export named
 /// only in code esbuild drops later stays.
 fn metadce_graph(js: &str) -> Result<String> {
+    let named = named_exports(js)?;
+    let mut graph = String::from("[\n");
+    for (i, name) in named.iter().enumerate() {
+        graph.push_str(&format!("{{\"name\": \"e{i}\", \"export\": \"{name}\"}},\n"));
+    }
+    let roots: Vec<String> = (0..named.len()).map(|i| format!("\"e{i}\"")).collect();
+    graph.push_str(&format!(
+        "{{\"name\": \"js\", \"root\": true, \"reaches\": [{}]}}\n]\n",
+        roots.join(", ")
+    ));
+    Ok(graph)
+}
+
+/// Every export `js` names (`wasm.<export>`); fails when it names none.
+fn named_exports(js: &str) -> Result<std::collections::BTreeSet<&str>> {
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
     let named: std::collections::BTreeSet<&str> = js
         .match_indices("wasm.")
@@ -682,16 +742,7 @@ fn metadce_graph(js: &str) -> Result<String> {
     if named.is_empty() {
         return Err("the glue names no export of the wasm (`wasm.<name>`)".to_owned());
     }
-    let mut graph = String::from("[\n");
-    for (i, name) in named.iter().enumerate() {
-        graph.push_str(&format!("{{\"name\": \"e{i}\", \"export\": \"{name}\"}},\n"));
-    }
-    let roots: Vec<String> = (0..named.len()).map(|i| format!("\"e{i}\"")).collect();
-    graph.push_str(&format!(
-        "{{\"name\": \"js\", \"root\": true, \"reaches\": [{}]}}\n]\n",
-        roots.join(", ")
-    ));
-    Ok(graph)
+    Ok(named)
 }
 
 /// Where the loader names the replay chunk (relative to itself, like the other chunks).
@@ -810,6 +861,16 @@ mod tests {
             glue.replace("wasm.R(arg0, arg1, arg2);", "wasm.R(arg0, arg1, arg2 >>> 0);");
         assert!(direct_closures(&converting).is_err());
         assert_eq!(direct_closures("no closures").unwrap(), "no closures");
+        // A wrapper that returns the export's result (the tracker's and the form's handler).
+        let returning = glue.replace(
+            "    wasm.R(arg0, arg1, arg2);\n}",
+            "    const ret = wasm.R(arg0, arg1, arg2);\n    return ret;\n}",
+        );
+        let direct = direct_closures(&returning).unwrap();
+        assert!(direct.contains("const ret = (arg2) => wasm.R(arg0, arg1, arg2);\n"), "{direct}");
+        let logging = returning.replace("    return ret;", "    log(ret);\n    return ret;");
+        assert!(direct_closures(&logging).is_err());
+        assert!(direct_closures(&returning.replace("return ret;", "return 1;")).is_err());
     }
 
     #[test]

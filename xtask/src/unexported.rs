@@ -1,11 +1,13 @@
-//! Drops the exports of the replay chunk's wasm that its glue never names, before wasm-opt, so
-//! that the code only they reached goes with them.
+//! Drops the exports of a wasm that its glue never names, before wasm-opt, so that the code only
+//! they reached goes with them.
 //!
-//! wasm-bindgen exports `__wbindgen_free` (for strings the glue would take over; the chunk's glue
-//! takes none), `__wbindgen_destroy_closure` (the chunk frees no closure: `sdk.rs`'s
-//! `keep_closures`) and its `__abort_handler` and `__instance_terminated` globals, which no glue
-//! reads. The tracker's bundles lose the same exports by wasm-metadce (`sdk.rs`'s `optimize`);
-//! here the export section alone is rewritten, and the module is otherwise left as it is.
+//! wasm-bindgen exports `__wbindgen_free` (for strings the glue would take over; the replay
+//! chunk's glue takes none), `__wbindgen_destroy_closure` (no bundle frees a closure: `sdk.rs`'s
+//! `keep_closures`), `__wbindgen_realloc` where the glue's string copy no longer takes it, and its
+//! `__abort_handler` and `__instance_terminated` globals, which no glue reads. The replay chunk
+//! and the tracker's and the form's bundles lose them here (`sdk.rs`'s `DEAD_EXPORTS` and
+//! `optimize`), `pulse.js` by wasm-metadce (`sdk.rs`'s `optimize`); the export section alone is
+//! rewritten, and the module is otherwise left as it is.
 
 use crate::Result;
 use crate::minify::{leb, name, push_leb, push_name};
@@ -47,9 +49,25 @@ pub(crate) fn unexported(wasm: &[u8], dead: &[&str]) -> Result<Vec<u8>> {
         out.extend_from_slice(&content);
     }
     if dropped != dead.len() {
-        return Err(format!("the replay's wasm does not export all of {dead:?}"));
+        return Err(format!("the wasm does not export all of {dead:?}"));
     }
     Ok(out)
+}
+
+/// The names `wasm` exports.
+pub(crate) fn exports(wasm: &[u8]) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for (id, content) in sections(wasm)? {
+        if id == 7 {
+            let (count, mut at) = leb(content, 0)?;
+            for _ in 0..count {
+                let (field, next) = name(content, at)?;
+                at = next + 1 + leb(content, next + 1)?.1;
+                names.push(field);
+            }
+        }
+    }
+    Ok(names)
 }
 
 #[cfg(test)]
@@ -68,6 +86,12 @@ mod tests {
         push_leb(&mut wasm, exports.len() as u32);
         wasm.extend_from_slice(&exports);
         wasm
+    }
+
+    #[test]
+    fn the_exports_are_listed() {
+        assert_eq!(exports(&module(&["a", "b"])).unwrap(), ["a", "b"]);
+        assert!(exports(b"\0asm\x01\0\0\0").unwrap().is_empty());
     }
 
     #[test]

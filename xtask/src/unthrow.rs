@@ -1,15 +1,19 @@
-//! Makes wasm-bindgen's `throw_str` a trap in the replay chunk's wasm, so wasm-opt drops the
-//! `__wbindgen_throw` import it calls, and the glue's shim of that import goes with it.
+//! Makes wasm-bindgen's `throw_str` a trap in the wasm of every bundle and of the replay chunk, so
+//! wasm-opt drops the `__wbindgen_throw` import it calls, and the glue's shim of that import goes
+//! with it.
 //!
-//! In the replay chunk the only caller of `throw_str` that wasm-opt keeps is the branch of the
-//! closure invoke shim for a closure pointer of zero ("closure invoked recursively or after being
+//! In each the only callers of `throw_str` are closure invoke shims (the build stops otherwise:
+//! [`unthrow`] finds every function whose code names it), and their only call that wasm-opt keeps
+//! is the branch for a closure pointer of zero ("closure invoked recursively or after being
 //! dropped"), the other (an argument that fails to convert) being none for `u32` and `JsValue`
 //! arguments. That branch never runs: the glue's `makeClosure` is a plain wrapper (`sdk.rs`'s
-//! `keep_closures`) that always passes the closure's own pointer, a `Box`'s, never zero, and no
-//! closure is ever freed. A trap there would throw into the page as the `Error` did (neither can
-//! happen). The message itself stays in the data segment, which the linker laid out already
-//! (zeroed, it measured 51 B less, but a byte search cannot prove that no code reads there: a
-//! table that ends where the message starts is read at constant addresses inside it).
+//! `keep_closures`, which stops at a glue that frees closures) that always passes the closure's
+//! own pointer, a `Box`'s, never zero, and no closure is ever freed (the tracker's and the form's
+//! one callback lives as long as the page, and the wasm holds it). A trap
+//! there would throw into the page as the `Error` did (neither can happen). The message itself
+//! stays in the data segment, which the linker laid out already (zeroed, it measured 51 B less in
+//! the replay's wasm, but a byte search cannot prove that no code reads there: a table that ends
+//! where the message starts is read at constant addresses inside it).
 
 use crate::Result;
 use crate::minify::{leb, name, push_leb};
@@ -17,24 +21,37 @@ use crate::unwake::sections;
 
 /// Function-name prefix of wasm-bindgen's `throw_str` (the name section's demangled names).
 const THROW_STR: &str = "wasm_bindgen::throw_str::";
+/// Function-name prefix of wasm-bindgen's closure invoke shims, the only callers [`unthrow`] allows.
+const INVOKE: &str = "wasm_bindgen::convert::closures::_::invoke::";
 /// The name wasm-bindgen's import of the throw starts with, in the wasm and in the glue.
 const IMPORT: &str = "__wbg___wbindgen_throw_";
 /// The glue's shim of that import, after its name.
 const SHIM: &str = ": function(arg0, arg1) {\n            throw new Error(getStringFromWasm0(arg0, arg1));\n        },\n";
 
 /// `wasm` with the body of `throw_str` replaced by `unreachable`; as it is when there is none.
+/// Fails when a function other than a closure invoke shim names `throw_str` in its code.
 pub(crate) fn unthrow(wasm: &[u8]) -> Result<Vec<u8>> {
     let sections = sections(wasm)?;
     let names = sections
         .iter()
         .find_map(|&(id, body)| (id == 0 && name(body, 0).ok()?.0 == "name").then_some(body))
         .ok_or("no name section (wasm-bindgen keeps it)")?;
-    let Some(index) = throw_str(names)? else { return Ok(wasm.to_vec()) };
+    let names = function_names(names)?;
+    let Some(&(index, _)) = names.iter().find(|(_, name)| name.starts_with(THROW_STR)) else {
+        return Ok(wasm.to_vec());
+    };
     let imported = match sections.iter().find(|&&(id, _)| id == 2) {
         Some(&(_, imports)) => function_imports(imports)?,
         None => 0,
     };
     let body = index.checked_sub(imported).ok_or("throw_str is an import")?;
+    let code = sections.iter().find(|&&(id, _)| id == 10).map_or(&[][..], |&(_, code)| code);
+    for caller in callers(code, imported, index)? {
+        let name = names.iter().find(|&&(i, _)| i == caller).map_or("?", |(_, name)| name);
+        if !name.starts_with(INVOKE) {
+            return Err(format!("`{name}` calls throw_str, and may run: see unthrow.rs"));
+        }
+    }
     let mut out = wasm.get(..8).ok_or("not a wasm module")?.to_vec();
     for (id, content) in sections {
         let content = if id == 10 { trap(content, body)? } else { content.to_vec() };
@@ -49,11 +66,9 @@ pub(crate) fn unthrow(wasm: &[u8]) -> Result<Vec<u8>> {
 /// import; fails when it still does or when the shim is not there as written.
 pub(crate) fn unimport(glue: &str, wasm: &[u8]) -> Result<String> {
     if wasm.windows(IMPORT.len()).any(|w| w == IMPORT.as_bytes()) {
-        return Err(
-            "the replay's wasm still imports wasm-bindgen's throw: see unthrow.rs".to_owned()
-        );
+        return Err("the wasm still imports wasm-bindgen's throw: see unthrow.rs".to_owned());
     }
-    let at = glue.find(IMPORT).ok_or("the replay's glue has no throw import: update unthrow.rs")?;
+    let at = glue.find(IMPORT).ok_or("the glue has no throw import: update unthrow.rs")?;
     let line = glue[..at].rfind('\n').map_or(0, |n| n + 1);
     let name_end = at + glue[at..].find(':').unwrap_or_default();
     if !glue[name_end..].starts_with(SHIM) || !glue[line..at].trim().is_empty() {
@@ -62,9 +77,10 @@ pub(crate) fn unimport(glue: &str, wasm: &[u8]) -> Result<String> {
     Ok(format!("{}{}", &glue[..line], &glue[name_end + SHIM.len()..]))
 }
 
-/// The index of `throw_str` in the name section's function names.
-fn throw_str(section: &[u8]) -> Result<Option<u32>> {
+/// The name section's function names, by function index.
+fn function_names(section: &[u8]) -> Result<Vec<(u32, String)>> {
     let (_, mut at) = name(section, 0)?;
+    let mut names = Vec::new();
     while at < section.len() {
         let sub = section[at];
         let (size, len) = leb(section, at + 1)?;
@@ -79,12 +95,37 @@ fn throw_str(section: &[u8]) -> Result<Option<u32>> {
             let (index, len) = leb(section, i)?;
             let (text, next) = name(section, i + len)?;
             i = next;
-            if text.starts_with(THROW_STR) {
-                return Ok(Some(index));
-            }
+            names.push((index, text));
         }
     }
-    Ok(None)
+    Ok(names)
+}
+
+/// The functions whose code names function `index` after a `call`, `return_call` or `ref.func`
+/// opcode, its index written in the fewest bytes or padded to five as a linker leaves it: a byte
+/// search, which may also find an immediate that only looks like one, but misses no call.
+fn callers(code: &[u8], imported: u32, index: u32) -> Result<Vec<u32>> {
+    let mut short = Vec::new();
+    push_leb(&mut short, index);
+    let padded = [0, 7, 14, 21, 28].map(|shift| {
+        let bits = (index >> shift) as u8 & 0x7f;
+        if shift == 28 { bits } else { bits | 0x80 }
+    });
+    let (count, mut at) = leb(code, 0)?;
+    let mut found = Vec::new();
+    for i in 0..count {
+        let (size, len) = leb(code, at)?;
+        let body = code.get(at + len..at + len + size as usize).ok_or("truncated code section")?;
+        at += len + size as usize;
+        let names = |operand: &[u8]| {
+            body.windows(operand.len() + 1)
+                .any(|w| matches!(w[0], 0x10 | 0x12 | 0xd2) && &w[1..] == operand)
+        };
+        if names(&short) || names(&padded) {
+            found.push(imported + i);
+        }
+    }
+    Ok(found)
 }
 
 /// How many functions the import section imports (only function imports are expected, as in
@@ -129,8 +170,9 @@ mod tests {
     use super::*;
     use crate::minify::push_name;
 
-    /// A module importing one function (`f`) and defining two, the second named `throw_str`.
-    fn module() -> Vec<u8> {
+    /// A module importing one function (`f`) and defining two, the first named `first` (and
+    /// calling the second when `calls`), the second named `throw_str`.
+    fn module(first: &str, calls: bool) -> Vec<u8> {
         let mut wasm = b"\0asm\x01\0\0\0".to_vec();
         let mut imports = vec![1];
         push_name(&mut imports, "m");
@@ -139,12 +181,15 @@ mod tests {
         wasm.push(2);
         push_leb(&mut wasm, imports.len() as u32);
         wasm.extend_from_slice(&imports);
-        // Two bodies: `nop end`, and `local.get 0, call 0, unreachable, end`.
-        let code = [2, 2, 0, 0x0b, 6, 0, 0x20, 0, 0x10, 0, 0x00];
+        // Two bodies: `end` (or `call 2, end`), and `local.get 0, call 0, unreachable, end`.
+        let mut code = if calls { vec![2, 4, 0, 0x10, 2, 0x0b] } else { vec![2, 2, 0, 0x0b] };
+        code.extend_from_slice(&[6, 0, 0x20, 0, 0x10, 0, 0x00]);
         wasm.push(10);
         push_leb(&mut wasm, code.len() as u32);
         wasm.extend_from_slice(&code);
-        let mut map = vec![1, 2];
+        let mut map = vec![2, 1];
+        push_name(&mut map, first);
+        map.push(2);
         push_name(&mut map, &format!("{THROW_STR}h1"));
         let mut names = Vec::new();
         push_name(&mut names, "name");
@@ -159,10 +204,26 @@ mod tests {
 
     #[test]
     fn throw_str_becomes_a_trap() {
-        let out = unthrow(&module()).unwrap();
+        let module = module("start", false);
+        let out = unthrow(&module).unwrap();
         let code = sections(&out).unwrap()[1].1;
         assert_eq!(code, &[2, 2, 0, 0x0b, 3, 0, 0x00, 0x0b]);
-        assert_eq!(sections(&out).unwrap()[0], sections(&module()).unwrap()[0]);
+        assert_eq!(sections(&out).unwrap()[0], sections(&module).unwrap()[0]);
+    }
+
+    #[test]
+    fn only_closure_invoke_shims_may_call_throw_str() {
+        let invoke = unthrow(&module(&format!("{INVOKE}h2"), true)).unwrap();
+        assert_eq!(sections(&invoke).unwrap()[1].1, &[2, 4, 0, 0x10, 2, 0x0b, 3, 0, 0x00, 0x0b]);
+        let err = unthrow(&module("pulsegate_sdk::form::submit", true)).unwrap_err();
+        assert!(err.contains("`pulsegate_sdk::form::submit` calls throw_str"), "{err}");
+        // Also as a linker leaves the index, padded to five bytes.
+        let mut padded = module("start", false);
+        let at = padded.windows(4).position(|w| w == [2, 2, 0, 0x0b]).unwrap();
+        padded.splice(at..at + 4, [2, 8, 0, 0x12, 0x82, 0x80, 0x80, 0x80, 0, 0x0b]);
+        let len = padded[at - 1] as usize + 6;
+        padded[at - 1] = len as u8;
+        assert!(unthrow(&padded).unwrap_err().contains("`start` calls throw_str"));
     }
 
     #[test]

@@ -64,6 +64,12 @@ impl Store {
         load(&self.local, &self.document, key).as_string()
     }
 
+    /// [`Self::get`], `""` for none, for callers to whom `""` means what none does (a mirror, a
+    /// session, an id or a tier that does not parse): no `Option` made and unwrapped or checked.
+    pub(crate) fn text(&self, key: &str) -> String {
+        crate::js::string(load(&self.local, &self.document, key))
+    }
+
     /// Stores `value` under `key` in `localStorage`; where that fails and `cookie` is allowed
     /// (small values only), in a cookie. Returns whether it was stored.
     pub(crate) fn set(&self, key: &str, value: &str, cookie: bool) -> bool {

@@ -46,7 +46,7 @@ pub(crate) fn chosen_tier(choice: &JsValue) -> Option<ConsentTier> {
 impl Tracker {
     /// Reads the stored visitor id, or makes and stores a new one (tiers that allow identity).
     pub(crate) fn load_identity(&mut self) {
-        let stored = self.store.get(VISITOR_KEY).and_then(|t| ids::parse_uuid(&t));
+        let stored = ids::parse_uuid(&self.store.text(VISITOR_KEY));
         self.visitor = match stored {
             Some(bytes) => Some(pulsegate_schema::VisitorId::from_bytes(bytes)),
             None => {

@@ -225,7 +225,7 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
         return Err(Off::Domain);
     }
     // A choice the visitor made earlier wins over the tag's default.
-    let stored = store.get(CONSENT_KEY).and_then(|t| consent::parse_tier(&t));
+    let stored = consent::parse_tier(&store.text(CONSENT_KEY));
     let (tier, undecided) = match (stored, config.consent) {
         (Some(tier), _) => (tier, false),
         (None, StartTier::Granted(tier)) => (tier, false),
@@ -433,11 +433,8 @@ impl Tracker {
     /// Activity at `now`: continues the session (shared through storage when the tier allows)
     /// or starts a new one, ending the expired one on the server.
     pub(crate) fn touch(&mut self, now: UnixMillis) -> Option<Session> {
-        let stored = if self.persistent() {
-            self.store.get(SESSION_KEY).and_then(|t| Session::decode(&t))
-        } else {
-            None
-        };
+        let stored =
+            if self.persistent() { Session::decode(&self.store.text(SESSION_KEY)) } else { None };
         let session = match session::touch(session::latest(stored, self.session), now)? {
             Touch::Continue(session) => session,
             Touch::Start { session, ended } => {

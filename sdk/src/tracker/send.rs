@@ -158,7 +158,7 @@ impl Tracker {
             }
             let kept = adopted.requests.len();
             adopted.events.clear();
-            match adopted.read(&self.store.get(key).unwrap_or_default()) {
+            match adopted.read(&self.store.text(key)) {
                 Some(()) if !adopted.adoptable(now) => {
                     drop(adopted.requests.split_off(kept));
                     continue;

@@ -81,13 +81,19 @@ pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
 pub(crate) fn cut(text: &str, sep: u8) -> Option<(&str, &str)> {
     let at = text.bytes().position(|b| b == sep)?;
     // An ASCII byte is never inside a multi-byte character: both cuts are on boundaries.
-    Some((text.get(..at)?, text.get(at + 1..)?))
+    split_around(text, at)
 }
 
 /// `text` cut at its last `sep` (an ASCII byte), like `rsplit_once(char)`.
 pub(crate) fn cut_last(text: &str, sep: u8) -> Option<(&str, &str)> {
     let at = text.bytes().rposition(|b| b == sep)?;
-    Some((text.get(..at)?, text.get(at + 1..)?))
+    split_around(text, at)
+}
+
+/// `text` before and after the byte at `at` (one-byte character), `None` off a boundary.
+fn split_around(text: &str, at: usize) -> Option<(&str, &str)> {
+    let (before, rest) = text.split_at_checked(at)?;
+    Some((before, rest.split_at_checked(1)?.1))
 }
 
 /// `text` up to the first byte `stop` is true for (all of it when there is none); `stop` must

@@ -41,7 +41,7 @@ pub fn push_json_string(out: &mut String, s: &str) {
             out.push_str(escape);
         }
     }
-    out.push_str(s.get(copied..).unwrap_or_default());
+    out.push_str(s.split_at_checked(copied).map_or("", |(_, tail)| tail));
     out.push_str("\"");
 }
 

@@ -88,8 +88,8 @@ impl Mirror {
             let (line, after) = cut(rest, b'\n')?;
             let (kind, length) = cut_last(line, b'|')?;
             let length = usize::try_from(parse_u64(length)?).ok()?;
-            let body = after.get(..length)?;
-            rest = after.get(length..)?.strip_prefix('\n')?;
+            let (body, tail) = after.split_at_checked(length)?;
+            rest = tail.strip_prefix('\n')?;
             if kind == "e" {
                 self.events.push(String::from(body));
             } else {

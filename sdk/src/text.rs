@@ -100,7 +100,7 @@ fn split_around(text: &str, at: usize) -> Option<(&str, &str)> {
 /// only accept ASCII bytes.
 pub(crate) fn until(text: &str, stop: impl Fn(u8) -> bool) -> &str {
     let end = text.bytes().position(stop).unwrap_or(text.len());
-    text.get(..end).unwrap_or(text)
+    text.split_at_checked(end).map_or(text, |(head, _)| head)
 }
 
 /// Whether `found` is true for one of the entries of `list`, a list such as `data-domains`:
@@ -115,7 +115,7 @@ pub(crate) fn any_entry<'a>(list: &'a str, found: &mut dyn FnMut(&'a str) -> boo
         if !entry.is_empty() && found(entry) {
             return true;
         }
-        rest = rest.get(entry.len() + 1..).unwrap_or_default();
+        rest = rest.split_at_checked(entry.len() + 1).map_or("", |(_, tail)| tail);
     }
     false
 }
@@ -169,7 +169,7 @@ pub(crate) fn has(haystack: &str, needle: &str) -> bool {
 
 /// What follows the first `needle` in `haystack`.
 pub(crate) fn after<'a>(haystack: &'a str, needle: &str) -> Option<&'a str> {
-    haystack.get(find(haystack, needle)? + needle.len()..)
+    Some(haystack.split_at_checked(find(haystack, needle)? + needle.len())?.1)
 }
 
 /// `text` with runs of whitespace collapsed to one space and trimmed, cut to `max` bytes (on a

@@ -1436,7 +1436,13 @@ const FIRST_PAGEVIEW_GOAL: usize = 13_931;
 /// two wasm-opt runs (see [`FIRST_PAGEVIEW_BUDGET`] for the variants measured): 12,356 → 12,330 B
 /// (wasm 6,772 → 6,746, 12,571 B raw both); `tracker.js` 31,250 → 31,210 B, `pulse.js` (which
 /// keeps metadce: +6 B with one pass) unchanged.
-const FORM_BUDGET: usize = 12_336;
+///
+/// The form's one callback returning nothing in a bundle without the tracker (`callback.rs`'s
+/// `Answer`: the tracker's API function is the only callback that answers a value, and pulse.js
+/// keeps the one `JsValue`-returning closure type for both) instead of `JsValue::UNDEFINED`, so
+/// the invoke export hands no externref back: 12,330 → 12,316 B (wasm 6,746 → 6,731, 12,571 →
+/// 12,540 B raw; the loader +1 B by its hashes); `tracker.js` and `pulse.js` unchanged.
+const FORM_BUDGET: usize = 12_322;
 /// What the form builder aims at (issue 8).
 const FORM_GOAL: usize = 10_000;
 

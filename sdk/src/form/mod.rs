@@ -175,7 +175,8 @@ pub(crate) fn mount(target: &JsValue) -> bool {
                 let field = js::host_float(&field);
                 form.on(signal, &a, (field >= 0.0).then_some(field as usize));
             }
-            JsValue::UNDEFINED
+            // `undefined` where the tracker shares the callback type (pulse.js), else nothing.
+            crate::callback::Answer::default()
         }));
     let form = Form {
         root,

@@ -37,7 +37,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use self::view::View;
 use crate::callback::Handler;
-use crate::js::{self, call0, get, object, text};
+use crate::js::{self, call0, get, text};
 
 /// How long a submit waits at most for a starting tracker's session: `WAIT_LOOKS` looks,
 /// `WAIT_STEP_MS` apart.
@@ -160,7 +160,11 @@ pub(crate) fn mount(target: &JsValue) -> bool {
         return false;
     }
     // An `el` that is not an element (or has a shadow root already) gets none.
-    let Some(root) = object(attach(&get(target, "el"))) else { return false };
+    // Tested in place, not by `js::object`'s out-of-line `Option`.
+    let root = attach(&get(target, "el"));
+    if !root.is_object() {
+        return false;
+    }
     // The form lives as long as the page: leaked, and its one callback holds a `&'static` to it.
     let me: &'static OnceCell<RefCell<Form>> = Box::leak(Box::new(OnceCell::new()));
     // Dropped while the form is busy: a re-entrant call (from a page script the form itself

@@ -141,6 +141,10 @@ struct Form {
 
 /// Mounts the form described by `target` (`{el, siteKey, formId, endpoint, lang?, tracker?}`); `false` when the
 /// target is unusable (see `crate::mount`).
+#[cfg_attr(
+    not(feature = "tracker"),
+    expect(clippy::semicolon_if_nothing_returned, reason = "the callback's `Answer`, `()` here")
+)]
 pub(crate) fn mount(target: &JsValue) -> bool {
     // The target's texts, never dropped (a few dozen bytes per form, for the page's life): no
     // drop of a text is linked at any of the ways out below.

@@ -15,10 +15,20 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use crate::js::{self, call0};
 
 /// The one closure type: up to three arguments (an event; or a request number and a response),
-/// returning a value only for the API function. `Fn`, not `FnMut`: each callback borrows its
-/// state with `try_borrow_mut` and drops a call that comes while another runs, so the glue's
-/// bookkeeping of a call in progress (which `FnMut` closures get) is not needed.
-pub(crate) type Callback = Closure<dyn Fn(JsValue, JsValue, JsValue) -> JsValue>;
+/// returning an [`Answer`]. `Fn`, not `FnMut`: each callback borrows its state with
+/// `try_borrow_mut` and drops a call that comes while another runs, so the glue's bookkeeping of
+/// a call in progress (which `FnMut` closures get) is not needed.
+pub(crate) type Callback = Closure<dyn Fn(JsValue, JsValue, JsValue) -> Answer>;
+
+/// What a callback returns: a value only for the tracker's API function (`undefined` from every
+/// other callback). A bundle without the tracker (form.js) has no API function, so its one
+/// callback returns nothing, and its invoke export hands no value back to JS. Every callback of
+/// one bundle still has the same type (one closure shim).
+#[cfg(feature = "tracker")]
+pub(crate) type Answer = JsValue;
+/// See above: form.js.
+#[cfg(not(feature = "tracker"))]
+pub(crate) type Answer = ();
 
 /// A Rust callback and the guarded JS function that calls it.
 #[derive(Debug)]

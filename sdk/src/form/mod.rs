@@ -37,7 +37,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use self::view::View;
 use crate::callback::Handler;
-use crate::js::{self, call0, get, object, text};
+use crate::js::{self, call0, get, text};
 
 /// How long a submit waits at most for a starting tracker's session: `WAIT_LOOKS` looks,
 /// `WAIT_STEP_MS` apart.
@@ -141,6 +141,10 @@ struct Form {
 
 /// Mounts the form described by `target` (`{el, siteKey, formId, endpoint, lang?, tracker?}`); `false` when the
 /// target is unusable (see `crate::mount`).
+#[cfg_attr(
+    not(feature = "tracker"),
+    expect(clippy::semicolon_if_nothing_returned, reason = "the callback's `Answer`, `()` here")
+)]
 pub(crate) fn mount(target: &JsValue) -> bool {
     // The target's texts, never dropped (a few dozen bytes per form, for the page's life): no
     // drop of a text is linked at any of the ways out below.
@@ -160,7 +164,11 @@ pub(crate) fn mount(target: &JsValue) -> bool {
         return false;
     }
     // An `el` that is not an element (or has a shadow root already) gets none.
-    let Some(root) = object(attach(&get(target, "el"))) else { return false };
+    // Tested in place, not by `js::object`'s out-of-line `Option`.
+    let root = attach(&get(target, "el"));
+    if !root.is_object() {
+        return false;
+    }
     // The form lives as long as the page: leaked, and its one callback holds a `&'static` to it.
     let me: &'static OnceCell<RefCell<Form>> = Box::leak(Box::new(OnceCell::new()));
     // Dropped while the form is busy: a re-entrant call (from a page script the form itself
@@ -175,7 +183,8 @@ pub(crate) fn mount(target: &JsValue) -> bool {
                 let field = js::host_float(&field);
                 form.on(signal, &a, (field >= 0.0).then_some(field as usize));
             }
-            JsValue::UNDEFINED
+            // `undefined` where the tracker shares the callback type (pulse.js), else nothing.
+            crate::callback::Answer::default()
         }));
     let form = Form {
         root,

@@ -107,7 +107,11 @@ extern "C" {
 pub(crate) fn render(root: &JsValue, json: &JsValue, fields: Vec<FieldView>) -> Option<View> {
     // Not dropped when the markup fails (see `config::read`).
     let fields = ManuallyDrop::new(fields);
-    let js = js::object(build(root, json))?;
+    // Tested in place, not by `js::object`'s out-of-line `Option`.
+    let js = build(root, json);
+    if !js.is_object() {
+        return None;
+    }
     let fields = ManuallyDrop::into_inner(fields);
     for (i, f) in fields.iter().enumerate() {
         // The limit the rules apply, on every text-like control (the schema's `max_chars`).

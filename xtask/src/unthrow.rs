@@ -101,28 +101,30 @@ fn function_names(section: &[u8]) -> Result<Vec<(u32, String)>> {
     Ok(names)
 }
 
-/// The functions whose code names function `index` after a `call`, `return_call` or `ref.func`
-/// opcode, its index written in the fewest bytes or padded to five as a linker leaves it: a byte
-/// search, which may also find an immediate that only looks like one, but misses no call.
+/// The functions whose code names function `index` by a `call`, `return_call` or `ref.func`
+/// instruction, their code read instruction by instruction (`wasmparser`), so an immediate that
+/// only looks like such a call is not taken for one.
 fn callers(code: &[u8], imported: u32, index: u32) -> Result<Vec<u32>> {
-    let mut short = Vec::new();
-    push_leb(&mut short, index);
-    let padded = [0, 7, 14, 21, 28].map(|shift| {
-        let bits = (index >> shift) as u8 & 0x7f;
-        if shift == 28 { bits } else { bits | 0x80 }
-    });
+    use wasmparser::Operator::{Call, RefFunc, ReturnCall};
     let (count, mut at) = leb(code, 0)?;
     let mut found = Vec::new();
     for i in 0..count {
         let (size, len) = leb(code, at)?;
         let body = code.get(at + len..at + len + size as usize).ok_or("truncated code section")?;
+        let mut ops = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(body, at + len))
+            .get_operators_reader()
+            .map_err(|e| format!("function {}: {e}", imported + i))?;
         at += len + size as usize;
-        let names = |operand: &[u8]| {
-            body.windows(operand.len() + 1)
-                .any(|w| matches!(w[0], 0x10 | 0x12 | 0xd2) && &w[1..] == operand)
-        };
-        if names(&short) || names(&padded) {
-            found.push(imported + i);
+        while !ops.eof() {
+            let op = ops.read().map_err(|e| format!("function {}: {e}", imported + i))?;
+            if let Call { function_index: f }
+            | ReturnCall { function_index: f }
+            | RefFunc { function_index: f } = op
+                && f == index
+            {
+                found.push(imported + i);
+                break;
+            }
         }
     }
     Ok(found)
@@ -224,6 +226,22 @@ mod tests {
         let len = padded[at - 1] as usize + 6;
         padded[at - 1] = len as u8;
         assert!(unthrow(&padded).unwrap_err().contains("`start` calls throw_str"));
+    }
+
+    #[test]
+    fn an_immediate_that_looks_like_a_call_is_none() {
+        // `i32.const 16` then `block end` and `drop`: the bytes `0x10 2` are an immediate and an
+        // opcode, not `call 2`.
+        let mut module = module("pulsegate_sdk::form::submit", false);
+        let at = module.windows(4).position(|w| w == [2, 2, 0, 0x0b]).unwrap();
+        module.splice(at..at + 4, [2, 8, 0, 0x41, 0x10, 0x02, 0x40, 0x0b, 0x1a, 0x0b]);
+        module[at - 1] += 6;
+        assert!(module.windows(2).any(|w| w == [0x10, 2]));
+        let out = unthrow(&module).unwrap();
+        assert_eq!(
+            sections(&out).unwrap()[1].1[..10],
+            [2, 8, 0, 0x41, 0x10, 0x02, 0x40, 0x0b, 0x1a, 0x0b]
+        );
     }
 
     #[test]

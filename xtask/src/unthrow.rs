@@ -17,7 +17,7 @@
 
 use crate::Result;
 use crate::minify::{leb, name, push_leb};
-use crate::unwake::sections;
+use crate::unwake::{function_names, name_section, sections};
 
 /// Function-name prefix of wasm-bindgen's `throw_str` (the name section's demangled names).
 const THROW_STR: &str = "wasm_bindgen::throw_str::";
@@ -32,11 +32,7 @@ const SHIM: &str = ": function(arg0, arg1) {\n            throw new Error(getStr
 /// Fails when a function other than a closure invoke shim names `throw_str` in its code.
 pub(crate) fn unthrow(wasm: &[u8]) -> Result<Vec<u8>> {
     let sections = sections(wasm)?;
-    let names = sections
-        .iter()
-        .find_map(|&(id, body)| (id == 0 && name(body, 0).ok()?.0 == "name").then_some(body))
-        .ok_or("no name section (wasm-bindgen keeps it)")?;
-    let names = function_names(names)?;
+    let names = function_names(name_section(&sections)?)?;
     let Some(&(index, _)) = names.iter().find(|(_, name)| name.starts_with(THROW_STR)) else {
         return Ok(wasm.to_vec());
     };
@@ -75,30 +71,6 @@ pub(crate) fn unimport(glue: &str, wasm: &[u8]) -> Result<String> {
         return Err("the glue's throw shim changed: update unthrow.rs".to_owned());
     }
     Ok(format!("{}{}", &glue[..line], &glue[name_end + SHIM.len()..]))
-}
-
-/// The name section's function names, by function index.
-fn function_names(section: &[u8]) -> Result<Vec<(u32, String)>> {
-    let (_, mut at) = name(section, 0)?;
-    let mut names = Vec::new();
-    while at < section.len() {
-        let sub = section[at];
-        let (size, len) = leb(section, at + 1)?;
-        let start = at + 1 + len;
-        at = start + size as usize;
-        if sub != 1 {
-            continue;
-        }
-        let (count, len) = leb(section, start)?;
-        let mut i = start + len;
-        for _ in 0..count {
-            let (index, len) = leb(section, i)?;
-            let (text, next) = name(section, i + len)?;
-            i = next;
-            names.push((index, text));
-        }
-    }
-    Ok(names)
 }
 
 /// The functions whose code names function `index` by a `call`, `return_call` or `ref.func`

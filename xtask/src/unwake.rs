@@ -29,15 +29,15 @@ const POLLER: &[&str] = &["jspi_task_poll", "SpawnedTask::poll"];
 /// `wasm` with the waker's and the invoke shims' table slots pointed elsewhere.
 pub(crate) fn unwake(wasm: &[u8]) -> Result<Vec<u8>> {
     let sections = sections(wasm)?;
-    let names = sections
+    // The indices of the waker's functions and of the invoke shims; none of the waker's when the
+    // poll loop, which builds it, is still linked.
+    let names = function_names(name_section(&sections)?)?;
+    let poller = names.iter().any(|(_, text)| POLLER.iter().any(|p| text.contains(p)));
+    let waker: Vec<u32> = names
         .iter()
-        .find_map(|&(id, body)| (id == 0 && name(body, 0).ok()?.0 == "name").then_some(body))
-        .ok_or("no name section (wasm-bindgen keeps it)")?;
-    let (mut waker, poller, invoke) = function_names(names)?;
-    if poller {
-        waker.clear();
-    }
-    waker.extend(invoke);
+        .filter(|(_, text)| (text.starts_with(WAKER) && !poller) || text.starts_with(INVOKE))
+        .map(|&(index, _)| index)
+        .collect();
     if waker.is_empty() {
         return Ok(wasm.to_vec());
     }
@@ -69,11 +69,18 @@ pub(crate) fn sections(wasm: &[u8]) -> Result<Vec<(u8, &[u8])>> {
     Ok(out)
 }
 
-/// From the name section: the indices of the waker's functions, whether the poller is there, and
-/// the indices of the invoke shims.
-fn function_names(section: &[u8]) -> Result<(Vec<u32>, bool, Vec<u32>)> {
+/// The module's name section (`sections` as [`sections`] answers them).
+pub(crate) fn name_section<'a>(sections: &[(u8, &'a [u8])]) -> Result<&'a [u8]> {
+    sections
+        .iter()
+        .find_map(|&(id, body)| (id == 0 && name(body, 0).ok()?.0 == "name").then_some(body))
+        .ok_or_else(|| "no name section (wasm-bindgen keeps it)".to_owned())
+}
+
+/// The name section's function names, by function index.
+pub(crate) fn function_names(section: &[u8]) -> Result<Vec<(u32, String)>> {
     let (_, mut at) = name(section, 0)?;
-    let (mut waker, mut poller, mut invoke) = (Vec::new(), false, Vec::new());
+    let mut names = Vec::new();
     while at < section.len() {
         let sub = section[at];
         let (size, len) = leb(section, at + 1)?;
@@ -88,16 +95,10 @@ fn function_names(section: &[u8]) -> Result<(Vec<u32>, bool, Vec<u32>)> {
             let (index, len) = leb(section, i)?;
             let (text, next) = name(section, i + len)?;
             i = next;
-            if text.starts_with(WAKER) {
-                waker.push(index);
-            }
-            if text.starts_with(INVOKE) {
-                invoke.push(index);
-            }
-            poller |= POLLER.iter().any(|p| text.contains(p));
+            names.push((index, text));
         }
     }
-    Ok((waker, poller, invoke))
+    Ok(names)
 }
 
 /// The element section with every slot of a `waker` function (or invoke shim) pointed at the

@@ -23,7 +23,6 @@ use super::serialize::{self, Place, Written};
 pub(crate) struct Buffer {
     /// `{"parentId":…,"id":…}` entries, resolved when the node was removed.
     removes: String,
-    removed: u32,
     adds: Vec<Node>,
     add_set: Set,
     attributes: Vec<(Node, u32, String)>,
@@ -38,7 +37,6 @@ impl Default for Buffer {
     fn default() -> Self {
         Self {
             removes: String::new(),
-            removed: 0,
             adds: Vec::new(),
             add_set: Set::new(&JsValue::UNDEFINED),
             attributes: Vec::new(),
@@ -60,7 +58,7 @@ fn parent_slot(mirror: &Mirror, parent: &Node) -> Option<(u32, bool)> {
 impl Buffer {
     /// Whether nothing waits.
     pub(crate) fn is_empty(&self) -> bool {
-        self.removed == 0
+        self.removes.is_empty()
             && self.adds.is_empty()
             && self.attributes.is_empty()
             && self.texts.is_empty()
@@ -144,7 +142,6 @@ impl Buffer {
         // node the Replayer no longer has.
         if mirror.present(parent) {
             push_remove(&mut self.removes, parent, id, shadow);
-            self.removed += 1;
         }
         mirror.take_out(id);
         mirror.forget_subtree(node);
@@ -176,7 +173,6 @@ impl Buffer {
         let mut adds = Adds {
             out,
             removes: &mut self.removes,
-            moved: 0,
             base,
             roots: &mut shadow_roots,
             below: Vec::new(),
@@ -185,7 +181,6 @@ impl Buffer {
             adds.chain(&self.add_set, mirror, node);
         }
         adds.below(mirror);
-        self.removed += adds.moved;
         self.add_set.clear();
         out.push_str("],\"texts\":[");
         // By reference, then cleared: no owning iterator and its drop of what is left.
@@ -217,7 +212,6 @@ impl Buffer {
         out.push_str(&self.removes);
         out.push_str("]}");
         self.removes.clear();
-        self.removed = 0;
         shadow_roots
     }
 
@@ -328,8 +322,6 @@ fn write_attributes(
 struct Adds<'a> {
     out: &'a mut String,
     removes: &'a mut String,
-    /// Nodes taken out of the Replayer's page because they moved (each adds a remove).
-    moved: u32,
     base: &'a str,
     /// Shadow roots met in added subtrees.
     roots: &'a mut Vec<Node>,
@@ -408,7 +400,6 @@ impl Adds<'_> {
             let (p, s) = mirror.parent_of(old);
             if mirror.kept(p) {
                 push_remove(self.removes, p, old, s);
-                self.moved += 1;
             }
             mirror.take_out(old);
             mirror.forget_subtree(node);

@@ -25,11 +25,12 @@ pub(crate) struct Buffer {
     removes: String,
     adds: Vec<Node>,
     add_set: Set,
-    attributes: Vec<(Node, u32, String)>,
+    /// Changed attributes grouped by node, in first-seen order, each name once.
+    attributes: Vec<(Node, u32, Vec<String>)>,
     texts: Vec<(Node, u32)>,
     /// `<style>` elements whose text changed: their `_cssText` is written again.
     styles: Vec<(Node, u32)>,
-    /// Scratch, by id: 1 + the index of the node's attribute group while a flush groups them.
+    /// By id: 1 + the index of the node's group in `attributes` (0: none), emptied by each flush.
     group_of: Vec<u32>,
 }
 
@@ -74,7 +75,7 @@ impl Buffer {
             // attribute, and a childList record always lists a node.
             if let Some(name) = record.attribute_name().as_string() {
                 if let Some(id) = mirror.present_id(&target) {
-                    self.attributes.push((target, id, name));
+                    self.attribute(target, id, name);
                 }
                 continue;
             }
@@ -111,6 +112,30 @@ impl Buffer {
                 {
                     self.add_set.add(&node);
                     self.adds.push(node);
+                }
+            }
+        }
+    }
+
+    /// Records that attribute `name` of `node` (id `id`) changed, in the node's group, found
+    /// through `group_of` (linear time: a page may change thousands of attributes in one task).
+    fn attribute(&mut self, node: Node, id: u32, name: String) {
+        let slot = id as usize;
+        if self.group_of.len() <= slot {
+            self.group_of.resize(slot + 1, 0);
+        }
+        match self.group_of.get(slot).copied().unwrap_or(0) {
+            0 => {
+                self.attributes.push((node, id, vec![name]));
+                if let Some(g) = self.group_of.get_mut(slot) {
+                    *g = self.attributes.len() as u32;
+                }
+            }
+            g => {
+                if let Some(group) = self.attributes.get_mut(g as usize - 1)
+                    && !group.2.contains(&name)
+                {
+                    group.2.push(name);
                 }
             }
         }
@@ -215,33 +240,11 @@ impl Buffer {
         shadow_roots
     }
 
-    /// The changed attributes, grouped by node; a node whose privacy class changed is queued to
-    /// be written again (its entry is then left out: the add carries its attributes).
+    /// The changed attributes, grouped by node (their index by id emptied); a node whose privacy
+    /// class changed is queued to be written again (its entry is then left out: the add carries
+    /// its attributes).
     fn changed_attributes(&mut self, mirror: &Mirror) -> Vec<(Node, u32, Vec<String>)> {
-        // Grouped by node in first-seen order, through a scratch index by id (linear time: a
-        // page may change thousands of attributes in one task).
-        let mut groups: Vec<(Node, u32, Vec<String>)> = Vec::new();
-        for (node, id, name) in core::mem::take(&mut self.attributes) {
-            let slot = id as usize;
-            if self.group_of.len() <= slot {
-                self.group_of.resize(slot + 1, 0);
-            }
-            match self.group_of.get(slot).copied().unwrap_or(0) {
-                0 => {
-                    groups.push((node, id, vec![name]));
-                    if let Some(g) = self.group_of.get_mut(slot) {
-                        *g = groups.len() as u32;
-                    }
-                }
-                g => {
-                    if let Some(group) = groups.get_mut(g as usize - 1)
-                        && !group.2.contains(&name)
-                    {
-                        group.2.push(name);
-                    }
-                }
-            }
-        }
+        let groups = core::mem::take(&mut self.attributes);
         for (_, id, _) in &groups {
             if let Some(g) = self.group_of.get_mut(*id as usize) {
                 *g = 0;

@@ -13,7 +13,7 @@ use alloc::{string::String, vec, vec::Vec};
 use js_sys::{Array, Set};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::dom::{self, MutationRecord, Node};
+use super::dom::{self, MutationObserver, MutationRecord, Node};
 use super::json;
 use super::mirror::{self, BLOCKED, CHILDLESS, IGNORE, MASK_TEXT, Mirror, STYLE, UNMASK};
 use super::serialize::{self, Place, Written};
@@ -180,11 +180,16 @@ impl Buffer {
         }
     }
 
-    /// Writes the mutation data (`{"source":0,…}`) into `out`, starting a new round; returns
-    /// shadow roots met in added subtrees. Leaves the buffer empty.
-    pub(crate) fn flush(&mut self, mirror: &mut Mirror, out: &mut String, base: &str) -> Vec<Node> {
+    /// Writes the mutation data (`{"source":0,…}`) into `out`, starting a new round; `observer`
+    /// watches the shadow roots met in added subtrees. Leaves the buffer empty.
+    pub(crate) fn flush(
+        &mut self,
+        mirror: &mut Mirror,
+        out: &mut String,
+        base: &str,
+        observer: &MutationObserver,
+    ) {
         mirror.next_round();
-        let mut shadow_roots = Vec::new();
         let added = core::mem::take(&mut self.adds);
         // Class changes may add more nodes to rewrite, so attributes are read first. Those go
         // first: a node rewritten takes its subtree out of the Replayer's page, so nodes added
@@ -195,13 +200,7 @@ impl Buffer {
         // The adds, usually the bulk of the event, are written straight into it, first (the
         // Replayer reads the keys by name: their order is free).
         out.push_str("{\"source\":0,\"adds\":[");
-        let mut adds = Adds {
-            out,
-            removes: &mut self.removes,
-            base,
-            roots: &mut shadow_roots,
-            below: Vec::new(),
-        };
+        let mut adds = Adds { out, removes: &mut self.removes, base, observer, below: Vec::new() };
         // The two lists walked in turn, not joined into a third.
         for list in [&rewritten, &added] {
             for node in list {
@@ -240,7 +239,6 @@ impl Buffer {
         out.push_str(&self.removes);
         out.push_str("]}");
         self.removes.clear();
-        shadow_roots
     }
 
     /// The changed attributes, grouped by node (their index by id emptied); a node whose privacy
@@ -329,8 +327,8 @@ struct Adds<'a> {
     out: &'a mut String,
     removes: &'a mut String,
     base: &'a str,
-    /// Shadow roots met in added subtrees.
-    roots: &'a mut Vec<Node>,
+    /// Watches the shadow roots met in added subtrees.
+    observer: &'a MutationObserver,
     /// The queue of nodes below the runs: children of written nodes, with their parent's id and
     /// whether they are shadow children.
     below: Vec<(Node, u32, bool)>,
@@ -440,7 +438,7 @@ impl Adds<'_> {
                         child = c.next_sibling();
                         self.below.push((c, id, true));
                     }
-                    self.roots.push(root);
+                    dom::observe(self.observer, &root);
                 }
             }
             Written::Closed(flags) => mirror.place(id, parent_id, shadow, flags),

@@ -235,10 +235,7 @@ impl Recorder {
         }
         let mut text = self.head(INCREMENTAL);
         let head = text.len();
-        let roots = self.buffer.flush(&mut self.mirror, &mut text, &self.base);
-        for root in &roots {
-            dom::observe(&self.observer, root);
-        }
+        self.buffer.flush(&mut self.mirror, &mut text, &self.base, &self.observer);
         // Any entry makes the event longer than the empty one (its text is not compared).
         if text.len() - head > EMPTY_MUTATION.len() {
             self.emit_event(INCREMENTAL, text);

@@ -183,11 +183,7 @@ impl Recorder {
         let Some(mut walk) = self.walk.take() else { return };
         let deadline = dom::perf_now() + self.settings.slice_ms;
         let mut out = String::with_capacity(64 * 1024);
-        let done = walk.step(&mut self.mirror, &mut out, &self.base, deadline);
-        for root in &walk.shadow_roots {
-            dom::observe(&self.observer, root);
-        }
-        walk.shadow_roots.clear();
+        let done = walk.step(&mut self.mirror, &mut out, &self.base, deadline, &self.observer);
         if !done {
             self.sink.write(&out, false);
             self.walk = Some(walk);

@@ -8,7 +8,7 @@
 
 use alloc::{string::String, vec, vec::Vec};
 
-use super::dom::{self, Node};
+use super::dom::{self, MutationObserver, Node};
 use super::json;
 use super::mirror::{Mirror, ROOT};
 use super::serialize::{self, Place, Written};
@@ -28,11 +28,9 @@ struct Frame {
 }
 
 /// A full snapshot in progress.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Walk {
     stack: Vec<Frame>,
-    /// Shadow roots met, for the mutation observer to watch.
-    pub(crate) shadow_roots: Vec<Node>,
 }
 
 /// Node types written as nodes (everything else, e.g. processing instructions, is skipped).
@@ -62,16 +60,18 @@ impl Walk {
             first: true,
             shadow: false,
         };
-        Self { stack: vec![frame], ..Self::default() }
+        Self { stack: vec![frame] }
     }
 
-    /// Walks until done (true) or until `deadline` (a `performance.now()` time) passes.
+    /// Walks until done (true) or until `deadline` (a `performance.now()` time) passes;
+    /// `observer` watches the shadow roots met.
     pub(crate) fn step(
         &mut self,
         mirror: &mut Mirror,
         out: &mut String,
         base: &str,
         deadline: f64,
+        observer: &MutationObserver,
     ) -> bool {
         let mut budget_check = 0u32;
         while let Some(frame) = self.stack.last_mut() {
@@ -86,9 +86,9 @@ impl Walk {
                     && let Some(root) = frame.owner.shadow_root()
                 {
                     frame.next = root.first_child();
-                    frame.container = root.clone();
                     frame.shadow = true;
-                    self.shadow_roots.push(root);
+                    dom::observe(observer, &root);
+                    frame.container = root;
                     continue;
                 }
                 out.push_str("]}");

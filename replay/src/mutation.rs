@@ -172,14 +172,6 @@ impl Buffer {
         mirror.forget_subtree(node);
     }
 
-    /// Re-records `node` whole (its privacy class changed).
-    pub(crate) fn rewrite(&mut self, node: &Node) {
-        if !self.add_set.has(node) {
-            self.add_set.add(node);
-            self.adds.push(node.clone());
-        }
-    }
-
     /// Writes the mutation data (`{"source":0,…}`) into `out`, starting a new round; `observer`
     /// watches the shadow roots met in added subtrees. Leaves the buffer empty.
     pub(crate) fn flush(
@@ -195,7 +187,7 @@ impl Buffer {
         // first: a node rewritten takes its subtree out of the Replayer's page, so nodes added
         // under it are then written once, with it, by its own privacy rules; a node below
         // another one written in this flush is written only with it (see [`Adds::chain`]).
-        let attributes = self.changed_attributes(mirror);
+        self.changed_attributes(mirror);
         let rewritten = core::mem::take(&mut self.adds);
         // The adds, usually the bulk of the event, are written straight into it, first (the
         // Replayer reads the keys by name: their order is free).
@@ -223,7 +215,8 @@ impl Buffer {
         }
         self.texts.clear();
         out.push_str("],\"attributes\":[");
-        write_attributes(out, mirror, attributes, base);
+        write_attributes(out, mirror, &self.attributes, base);
+        self.attributes.clear();
         for &(ref node, id) in &self.styles {
             if !mirror.present(id) {
                 continue;
@@ -241,17 +234,14 @@ impl Buffer {
         self.removes.clear();
     }
 
-    /// The changed attributes, grouped by node (their index by id emptied); a node whose privacy
-    /// class changed is queued to be written again (its entry is then left out: the add carries
-    /// its attributes).
-    fn changed_attributes(&mut self, mirror: &Mirror) -> Vec<(Node, u32, Vec<String>)> {
-        let groups = core::mem::take(&mut self.attributes);
-        for (_, id, _) in &groups {
+    /// Reads the changed attributes' groups (by reference; the flush clears them after writing
+    /// them) and empties their index by id; a node whose privacy class changed is queued to be
+    /// written again whole (its entry is then left out: the add carries its attributes).
+    fn changed_attributes(&mut self, mirror: &Mirror) {
+        for (node, id, names) in &self.attributes {
             if let Some(g) = self.group_of.get_mut(*id as usize) {
                 *g = 0;
             }
-        }
-        for (node, id, names) in &groups {
             if mirror.present(*id)
                 && names
                     .iter()
@@ -262,12 +252,12 @@ impl Buffer {
                 // Only privacy bits are compared: the tag (for SVG) does not matter.
                 let now = serialize::element_flags(node, "", mirror.flags(parent));
                 let privacy = BLOCKED | MASK_TEXT | IGNORE | UNMASK;
-                if now & privacy != flags & privacy {
-                    self.rewrite(node);
+                if now & privacy != flags & privacy && !self.add_set.has(node) {
+                    self.add_set.add(node);
+                    self.adds.push(node.clone());
                 }
             }
         }
-        groups
     }
 }
 
@@ -277,20 +267,20 @@ impl Buffer {
 fn write_attributes(
     out: &mut String,
     mirror: &Mirror,
-    groups: Vec<(Node, u32, Vec<String>)>,
+    groups: &[(Node, u32, Vec<String>)],
     base: &str,
 ) {
-    for (node, id, names) in groups {
+    for &(ref node, id, ref names) in groups {
         let flags = mirror.flags(id);
         // A blocked element's placeholder keeps no attribute but its first id and class.
         if !mirror.kept(id) || flags & BLOCKED != 0 {
             continue;
         }
-        let read = serialize::Element::read(&node);
+        let read = serialize::Element::read(node);
         let tag = read.tag.as_str();
         let mut entry = String::new();
         let mut any = false;
-        for name in &names {
+        for name in names {
             let lower = name.to_ascii_lowercase();
             if lower.starts_with("on")
                 || matches!(tag, "input" | "textarea" | "select")

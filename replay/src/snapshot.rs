@@ -16,10 +16,9 @@ use super::serialize::{self, Place, Written};
 /// One open container: its children are being written.
 #[derive(Debug)]
 struct Frame {
-    /// The node whose children are walked (an element, the document, or a shadow root).
+    /// The node whose children are walked (an element, the document, or, once its light
+    /// children are done, an element's shadow root).
     container: Node,
-    /// The element that owns the frame (the host, for a shadow root).
-    owner: Node,
     id: u32,
     flags: u8,
     next: Option<Node>,
@@ -53,7 +52,6 @@ impl Walk {
         mirror.place(id, ROOT, false, 0);
         let frame = Frame {
             container: doc.clone(),
-            owner: doc.clone(),
             id,
             flags: 0,
             next: doc.first_child(),
@@ -82,8 +80,8 @@ impl Walk {
             let Some(child) = frame.next.take() else {
                 // Light children done: the shadow root's children come next, marked isShadow.
                 if !frame.shadow
-                    && frame.owner.node_type() == dom::ELEMENT
-                    && let Some(root) = frame.owner.shadow_root()
+                    && frame.container.node_type() == dom::ELEMENT
+                    && let Some(root) = frame.container.shadow_root()
                 {
                     frame.next = root.first_child();
                     frame.shadow = true;
@@ -118,7 +116,6 @@ impl Walk {
                     mirror.place(id, parent, shadow, flags);
                     self.stack.push(Frame {
                         container: child.clone(),
-                        owner: child.clone(),
                         id,
                         flags,
                         next: child.first_child(),

@@ -2051,6 +2051,13 @@ const FORM_GOAL: usize = 10_000;
 /// root, while the two are the same node. (Measured after it and not kept: the written element
 /// moved into its frame instead of cloned, +2 B; the nodes written again kept in a list of
 /// their own and both lists cleared by reference, instead of taken out of the buffer, +6 B.)
+///
+/// The quick bench of this round's six steps against its start (`replay.mjs --rows 1000 --runs1 5
+/// --runs4 3`, two pairs in opposite order, load average 5–13): the recorder's added time for
+/// the mutation workload at 1× 76 and 305 ms against 67 and 78 ms (rrweb's own 361 and 479
+/// against 251 and 468 ms in the same runs), at 4× 155 and 32 against 562 and 441 ms; the
+/// snapshot's longest gap at 4× 46 and 56 against 45 and 59 ms: no slowdown beyond the
+/// machine's noise (no step adds work per node or record).
 const REPLAY_CHUNK_BUDGET: usize = 17_212;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.

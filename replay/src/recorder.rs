@@ -180,16 +180,16 @@ impl Recorder {
 
     /// One slice of snapshot work; finishes the snapshot or schedules the next slice.
     fn slice(&mut self) {
-        let Some(mut walk) = self.walk.take() else { return };
+        let Some(walk) = self.walk.as_mut() else { return };
         let deadline = dom::perf_now() + self.settings.slice_ms;
         let mut out = String::with_capacity(64 * 1024);
         let done = walk.step(&mut self.mirror, &mut out, &self.base, deadline, &self.observer);
         if !done {
             self.sink.write(&out, false);
-            self.walk = Some(walk);
             self.timers.arm(Timer::Slice, 0);
             return;
         }
+        self.walk = None;
         snapshot::finish(&mut out);
         self.sink.write(&out, true);
         // Changes made while the snapshot was written, then what happened meanwhile.

@@ -13,7 +13,7 @@ use alloc::{string::String, vec, vec::Vec};
 use js_sys::{Array, Set};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::dom::{self, MutationRecord, Node};
+use super::dom::{self, MutationObserver, MutationRecord, Node};
 use super::json;
 use super::mirror::{self, BLOCKED, CHILDLESS, IGNORE, MASK_TEXT, Mirror, STYLE, UNMASK};
 use super::serialize::{self, Place, Written};
@@ -23,14 +23,14 @@ use super::serialize::{self, Place, Written};
 pub(crate) struct Buffer {
     /// `{"parentId":…,"id":…}` entries, resolved when the node was removed.
     removes: String,
-    removed: u32,
     adds: Vec<Node>,
     add_set: Set,
-    attributes: Vec<(Node, u32, String)>,
+    /// Changed attributes grouped by node, in first-seen order, each name once.
+    attributes: Vec<(Node, u32, Vec<String>)>,
     texts: Vec<(Node, u32)>,
     /// `<style>` elements whose text changed: their `_cssText` is written again.
     styles: Vec<(Node, u32)>,
-    /// Scratch, by id: 1 + the index of the node's attribute group while a flush groups them.
+    /// By id: 1 + the index of the node's group in `attributes` (0: none), emptied by each flush.
     group_of: Vec<u32>,
 }
 
@@ -38,7 +38,6 @@ impl Default for Buffer {
     fn default() -> Self {
         Self {
             removes: String::new(),
-            removed: 0,
             adds: Vec::new(),
             add_set: Set::new(&JsValue::UNDEFINED),
             attributes: Vec::new(),
@@ -60,7 +59,7 @@ fn parent_slot(mirror: &Mirror, parent: &Node) -> Option<(u32, bool)> {
 impl Buffer {
     /// Whether nothing waits.
     pub(crate) fn is_empty(&self) -> bool {
-        self.removed == 0
+        self.removes.is_empty()
             && self.adds.is_empty()
             && self.attributes.is_empty()
             && self.texts.is_empty()
@@ -76,7 +75,7 @@ impl Buffer {
             // attribute, and a childList record always lists a node.
             if let Some(name) = record.attribute_name().as_string() {
                 if let Some(id) = mirror.present_id(&target) {
-                    self.attributes.push((target, id, name));
+                    self.attribute(target, id, name);
                 }
                 continue;
             }
@@ -118,6 +117,30 @@ impl Buffer {
         }
     }
 
+    /// Records that attribute `name` of `node` (id `id`) changed, in the node's group, found
+    /// through `group_of` (linear time: a page may change thousands of attributes in one task).
+    fn attribute(&mut self, node: Node, id: u32, name: String) {
+        let slot = id as usize;
+        if self.group_of.len() <= slot {
+            self.group_of.resize(slot + 1, 0);
+        }
+        match self.group_of.get(slot).copied().unwrap_or(0) {
+            0 => {
+                self.attributes.push((node, id, vec![name]));
+                if let Some(g) = self.group_of.get_mut(slot) {
+                    *g = self.attributes.len() as u32;
+                }
+            }
+            g => {
+                if let Some(group) = self.attributes.get_mut(g as usize - 1)
+                    && !group.2.contains(&name)
+                {
+                    group.2.push(name);
+                }
+            }
+        }
+    }
+
     /// For a `<style>` (present in the Replayer): queues its `_cssText` and says so.
     fn style_of(&mut self, mirror: &Mirror, node: &Node) -> bool {
         match mirror.present_id(node) {
@@ -144,48 +167,39 @@ impl Buffer {
         // node the Replayer no longer has.
         if mirror.present(parent) {
             push_remove(&mut self.removes, parent, id, shadow);
-            self.removed += 1;
         }
         mirror.take_out(id);
         mirror.forget_subtree(node);
     }
 
-    /// Re-records `node` whole (its privacy class changed).
-    pub(crate) fn rewrite(&mut self, node: &Node) {
-        if !self.add_set.has(node) {
-            self.add_set.add(node);
-            self.adds.push(node.clone());
-        }
-    }
-
-    /// Writes the mutation data (`{"source":0,…}`) into `out`, starting a new round; returns
-    /// shadow roots met in added subtrees. Leaves the buffer empty.
-    pub(crate) fn flush(&mut self, mirror: &mut Mirror, out: &mut String, base: &str) -> Vec<Node> {
+    /// Writes the mutation data (`{"source":0,…}`) into `out`, starting a new round; `observer`
+    /// watches the shadow roots met in added subtrees. Leaves the buffer empty.
+    pub(crate) fn flush(
+        &mut self,
+        mirror: &mut Mirror,
+        out: &mut String,
+        base: &str,
+        observer: &MutationObserver,
+    ) {
         mirror.next_round();
-        let mut shadow_roots = Vec::new();
         let added = core::mem::take(&mut self.adds);
         // Class changes may add more nodes to rewrite, so attributes are read first. Those go
         // first: a node rewritten takes its subtree out of the Replayer's page, so nodes added
         // under it are then written once, with it, by its own privacy rules; a node below
         // another one written in this flush is written only with it (see [`Adds::chain`]).
-        let attributes = self.changed_attributes(mirror);
-        let adds_list = [core::mem::take(&mut self.adds), added].concat();
+        self.changed_attributes(mirror);
+        let rewritten = core::mem::take(&mut self.adds);
         // The adds, usually the bulk of the event, are written straight into it, first (the
         // Replayer reads the keys by name: their order is free).
         out.push_str("{\"source\":0,\"adds\":[");
-        let mut adds = Adds {
-            out,
-            removes: &mut self.removes,
-            moved: 0,
-            base,
-            roots: &mut shadow_roots,
-            below: Vec::new(),
-        };
-        for node in &adds_list {
-            adds.chain(&self.add_set, mirror, node);
+        let mut adds = Adds { out, removes: &mut self.removes, base, observer, below: Vec::new() };
+        // The two lists walked in turn, not joined into a third.
+        for list in [&rewritten, &added] {
+            for node in list {
+                adds.chain(&self.add_set, mirror, node);
+            }
         }
         adds.below(mirror);
-        self.removed += adds.moved;
         self.add_set.clear();
         out.push_str("],\"texts\":[");
         // By reference, then cleared: no owning iterator and its drop of what is left.
@@ -201,7 +215,8 @@ impl Buffer {
         }
         self.texts.clear();
         out.push_str("],\"attributes\":[");
-        write_attributes(out, mirror, attributes, base);
+        write_attributes(out, mirror, &self.attributes, base);
+        self.attributes.clear();
         for &(ref node, id) in &self.styles {
             if !mirror.present(id) {
                 continue;
@@ -217,43 +232,16 @@ impl Buffer {
         out.push_str(&self.removes);
         out.push_str("]}");
         self.removes.clear();
-        self.removed = 0;
-        shadow_roots
     }
 
-    /// The changed attributes, grouped by node; a node whose privacy class changed is queued to
-    /// be written again (its entry is then left out: the add carries its attributes).
-    fn changed_attributes(&mut self, mirror: &Mirror) -> Vec<(Node, u32, Vec<String>)> {
-        // Grouped by node in first-seen order, through a scratch index by id (linear time: a
-        // page may change thousands of attributes in one task).
-        let mut groups: Vec<(Node, u32, Vec<String>)> = Vec::new();
-        for (node, id, name) in core::mem::take(&mut self.attributes) {
-            let slot = id as usize;
-            if self.group_of.len() <= slot {
-                self.group_of.resize(slot + 1, 0);
-            }
-            match self.group_of.get(slot).copied().unwrap_or(0) {
-                0 => {
-                    groups.push((node, id, vec![name]));
-                    if let Some(g) = self.group_of.get_mut(slot) {
-                        *g = groups.len() as u32;
-                    }
-                }
-                g => {
-                    if let Some(group) = groups.get_mut(g as usize - 1)
-                        && !group.2.contains(&name)
-                    {
-                        group.2.push(name);
-                    }
-                }
-            }
-        }
-        for (_, id, _) in &groups {
+    /// Reads the changed attributes' groups (by reference; the flush clears them after writing
+    /// them) and empties their index by id; a node whose privacy class changed is queued to be
+    /// written again whole (its entry is then left out: the add carries its attributes).
+    fn changed_attributes(&mut self, mirror: &Mirror) {
+        for (node, id, names) in &self.attributes {
             if let Some(g) = self.group_of.get_mut(*id as usize) {
                 *g = 0;
             }
-        }
-        for (node, id, names) in &groups {
             if mirror.present(*id)
                 && names
                     .iter()
@@ -264,12 +252,12 @@ impl Buffer {
                 // Only privacy bits are compared: the tag (for SVG) does not matter.
                 let now = serialize::element_flags(node, "", mirror.flags(parent));
                 let privacy = BLOCKED | MASK_TEXT | IGNORE | UNMASK;
-                if now & privacy != flags & privacy {
-                    self.rewrite(node);
+                if now & privacy != flags & privacy && !self.add_set.has(node) {
+                    self.add_set.add(node);
+                    self.adds.push(node.clone());
                 }
             }
         }
-        groups
     }
 }
 
@@ -279,20 +267,20 @@ impl Buffer {
 fn write_attributes(
     out: &mut String,
     mirror: &Mirror,
-    groups: Vec<(Node, u32, Vec<String>)>,
+    groups: &[(Node, u32, Vec<String>)],
     base: &str,
 ) {
-    for (node, id, names) in groups {
+    for &(ref node, id, ref names) in groups {
         let flags = mirror.flags(id);
         // A blocked element's placeholder keeps no attribute but its first id and class.
         if !mirror.kept(id) || flags & BLOCKED != 0 {
             continue;
         }
-        let read = serialize::Element::read(&node);
+        let read = serialize::Element::read(node);
         let tag = read.tag.as_str();
         let mut entry = String::new();
         let mut any = false;
-        for name in &names {
+        for name in names {
             let lower = name.to_ascii_lowercase();
             if lower.starts_with("on")
                 || matches!(tag, "input" | "textarea" | "select")
@@ -328,11 +316,9 @@ fn write_attributes(
 struct Adds<'a> {
     out: &'a mut String,
     removes: &'a mut String,
-    /// Nodes taken out of the Replayer's page because they moved (each adds a remove).
-    moved: u32,
     base: &'a str,
-    /// Shadow roots met in added subtrees.
-    roots: &'a mut Vec<Node>,
+    /// Watches the shadow roots met in added subtrees.
+    observer: &'a MutationObserver,
     /// The queue of nodes below the runs: children of written nodes, with their parent's id and
     /// whether they are shadow children.
     below: Vec<(Node, u32, bool)>,
@@ -408,7 +394,6 @@ impl Adds<'_> {
             let (p, s) = mirror.parent_of(old);
             if mirror.kept(p) {
                 push_remove(self.removes, p, old, s);
-                self.moved += 1;
             }
             mirror.take_out(old);
             mirror.forget_subtree(node);
@@ -443,7 +428,7 @@ impl Adds<'_> {
                         child = c.next_sibling();
                         self.below.push((c, id, true));
                     }
-                    self.roots.push(root);
+                    dom::observe(self.observer, &root);
                 }
             }
             Written::Closed(flags) => mirror.place(id, parent_id, shadow, flags),

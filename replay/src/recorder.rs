@@ -180,20 +180,16 @@ impl Recorder {
 
     /// One slice of snapshot work; finishes the snapshot or schedules the next slice.
     fn slice(&mut self) {
-        let Some(mut walk) = self.walk.take() else { return };
+        let Some(walk) = self.walk.as_mut() else { return };
         let deadline = dom::perf_now() + self.settings.slice_ms;
         let mut out = String::with_capacity(64 * 1024);
-        let done = walk.step(&mut self.mirror, &mut out, &self.base, deadline);
-        for root in &walk.shadow_roots {
-            dom::observe(&self.observer, root);
-        }
-        walk.shadow_roots.clear();
+        let done = walk.step(&mut self.mirror, &mut out, &self.base, deadline, &self.observer);
         if !done {
             self.sink.write(&out, false);
-            self.walk = Some(walk);
             self.timers.arm(Timer::Slice, 0);
             return;
         }
+        self.walk = None;
         snapshot::finish(&mut out);
         self.sink.write(&out, true);
         // Changes made while the snapshot was written, then what happened meanwhile.
@@ -235,10 +231,7 @@ impl Recorder {
         }
         let mut text = self.head(INCREMENTAL);
         let head = text.len();
-        let roots = self.buffer.flush(&mut self.mirror, &mut text, &self.base);
-        for root in &roots {
-            dom::observe(&self.observer, root);
-        }
+        self.buffer.flush(&mut self.mirror, &mut text, &self.base, &self.observer);
         // Any entry makes the event longer than the empty one (its text is not compared).
         if text.len() - head > EMPTY_MUTATION.len() {
             self.emit_event(INCREMENTAL, text);

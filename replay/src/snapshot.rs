@@ -8,7 +8,7 @@
 
 use alloc::{string::String, vec, vec::Vec};
 
-use super::dom::{self, Node};
+use super::dom::{self, MutationObserver, Node};
 use super::json;
 use super::mirror::{Mirror, ROOT};
 use super::serialize::{self, Place, Written};
@@ -16,10 +16,9 @@ use super::serialize::{self, Place, Written};
 /// One open container: its children are being written.
 #[derive(Debug)]
 struct Frame {
-    /// The node whose children are walked (an element, the document, or a shadow root).
+    /// The node whose children are walked (an element, the document, or, once its light
+    /// children are done, an element's shadow root).
     container: Node,
-    /// The element that owns the frame (the host, for a shadow root).
-    owner: Node,
     id: u32,
     flags: u8,
     next: Option<Node>,
@@ -28,11 +27,9 @@ struct Frame {
 }
 
 /// A full snapshot in progress.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Walk {
     stack: Vec<Frame>,
-    /// Shadow roots met, for the mutation observer to watch.
-    pub(crate) shadow_roots: Vec<Node>,
 }
 
 /// Node types written as nodes (everything else, e.g. processing instructions, is skipped).
@@ -55,23 +52,24 @@ impl Walk {
         mirror.place(id, ROOT, false, 0);
         let frame = Frame {
             container: doc.clone(),
-            owner: doc.clone(),
             id,
             flags: 0,
             next: doc.first_child(),
             first: true,
             shadow: false,
         };
-        Self { stack: vec![frame], ..Self::default() }
+        Self { stack: vec![frame] }
     }
 
-    /// Walks until done (true) or until `deadline` (a `performance.now()` time) passes.
+    /// Walks until done (true) or until `deadline` (a `performance.now()` time) passes;
+    /// `observer` watches the shadow roots met.
     pub(crate) fn step(
         &mut self,
         mirror: &mut Mirror,
         out: &mut String,
         base: &str,
         deadline: f64,
+        observer: &MutationObserver,
     ) -> bool {
         let mut budget_check = 0u32;
         while let Some(frame) = self.stack.last_mut() {
@@ -82,13 +80,13 @@ impl Walk {
             let Some(child) = frame.next.take() else {
                 // Light children done: the shadow root's children come next, marked isShadow.
                 if !frame.shadow
-                    && frame.owner.node_type() == dom::ELEMENT
-                    && let Some(root) = frame.owner.shadow_root()
+                    && frame.container.node_type() == dom::ELEMENT
+                    && let Some(root) = frame.container.shadow_root()
                 {
                     frame.next = root.first_child();
-                    frame.container = root.clone();
                     frame.shadow = true;
-                    self.shadow_roots.push(root);
+                    dom::observe(observer, &root);
+                    frame.container = root;
                     continue;
                 }
                 out.push_str("]}");
@@ -118,7 +116,6 @@ impl Walk {
                     mirror.place(id, parent, shadow, flags);
                     self.stack.push(Frame {
                         container: child.clone(),
-                        owner: child.clone(),
                         id,
                         flags,
                         next: child.first_child(),

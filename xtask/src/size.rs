@@ -2145,7 +2145,62 @@ const FORM_GOAL: usize = 10_000;
 ///
 /// Merged with the tracker's third round of the same stop: 17,693 B (js 5,146, wasm 12,547; the
 /// tracker's `split_at_checked` in the schema's JSON string writer −7 B).
-const REPLAY_CHUNK_BUDGET: usize = 17_693;
+/// 17,700 B → 17,648 B (js 5,147 → 5,146, wasm 12,553 → 12,502), −52 B: whether removals wait
+/// told by the removals' text being empty instead of a count kept beside it (raised for each
+/// removal, and for each move the flush wrote, then reset by the same flush), which nothing
+/// else read. (Measured before it and not kept: a changed attribute group's names as one text,
+/// each after a NUL, of the records' own type, so that one drop serves both lists, +72 B, and
+/// split at spaces by `str::split` +413 B; a changed attribute entry written in place and cut
+/// off by `truncate` when no name is left, instead of written into a text of its own, +7 B.)
+///
+/// 17,648 B → 17,585 B (wasm 12,502 → 12,439), −63 B: a changed attribute put in its node's group
+/// as its record is taken in (`Buffer::attribute`, the same index by id), instead of every
+/// record kept as a `(node, id, name)` entry and grouped by the flush: the list of entries, its
+/// type's drop and push, and the flush's loop over it go; the work per record is the same.
+///
+/// 17,585 B → 17,500 B (wasm 12,439 → 12,353), −85 B: the flush walks the nodes written again
+/// (their privacy class changed) and then the added ones as two lists in turn (`for list in
+/// [&rewritten, &added]`), instead of joined into a third by `concat` (a copy of every node's
+/// handle, and the joined list's drop).
+///
+/// 17,500 B → 17,437 B (js 5,147 → 5,146, wasm 12,353 → 12,291), −63 B: a shadow root met in a
+/// mutation's added subtree watched by the mutation observer as it is met (the flush is handed
+/// the observer), instead of collected into a list the flush returned for the recorder to walk;
+/// nothing runs in between (the flush is one synchronous call).
+///
+/// 17,437 B → 17,335 B (js 5,146 → 5,147, wasm 12,291 → 12,188), −102 B: the same for the
+/// snapshot walk: a shadow root watched as the walk enters it (`Walk::step` is handed the
+/// observer), instead of kept in the walk's list for the slice to walk after the step; the
+/// root moves into its frame without a second handle.
+///
+/// 17,335 B → 17,254 B (js 5,147 → 5,146, wasm 12,188 → 12,108), −81 B: the changed attribute
+/// groups read by reference, by the privacy re-check and by the writer, and cleared after (as the
+/// changed texts are), instead of taken out of the buffer and handed to the writer by value; the
+/// re-check empties the index by id in the same loop, and a node written again is queued there
+/// (`Buffer::rewrite`, its one caller, went).
+///
+/// 17,254 B → 17,212 B (wasm 12,108 → 12,066), −42 B: a snapshot frame without the element that
+/// owns it, a second handle of its container read only before the frame turns to the shadow
+/// root, while the two are the same node. (Measured after it and not kept: the written element
+/// moved into its frame instead of cloned, +2 B; the nodes written again kept in a list of
+/// their own and both lists cleared by reference, instead of taken out of the buffer, +6 B.)
+///
+/// The quick bench of this round's six steps against its start (`replay.mjs --rows 1000 --runs1 5
+/// --runs4 3`, two pairs in opposite order, load average 5–13): the recorder's added time for
+/// the mutation workload at 1× 76 and 305 ms against 67 and 78 ms (rrweb's own 361 and 479
+/// against 251 and 468 ms in the same runs), at 4× 155 and 32 against 562 and 441 ms; the
+/// snapshot's longest gap at 4× 46 and 56 against 45 and 59 ms: no slowdown beyond the
+/// machine's noise (no step adds work per node or record).
+///
+/// 17,212 B → 17,159 B (wasm 12,066 → 12,013), −53 B: a snapshot slice steps the walk where it
+/// is (`as_mut`) and empties its place once it is done, instead of taking it out of the
+/// recorder and putting it back after each slice that is not the last. (Measured in this round
+/// and not kept: the mutation callback's test that the record list is not empty dropped (the
+/// loop over none does nothing), ±0 B, −10 B raw; `replay/js/hooks.js`'s ASCII whitespace trim
+/// shared by `pgSheet` and `pgSrcset` as one module-level pattern instead of written in each,
+/// +9 B, −26 B raw.)
+/// Merged with main (the tracker's third round of the same stop): 17,153 B.
+const REPLAY_CHUNK_BUDGET: usize = 17_153;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

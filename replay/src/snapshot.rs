@@ -111,20 +111,26 @@ impl Walk {
             let (parent, parent_flags, shadow) = (frame.id, frame.flags, frame.shadow);
             let id = mirror.id_for_write(&child);
             let at = Place { id, ty, parent_flags, shadow, in_add: false };
-            match serialize::node(out, &child, at, base) {
-                Written::Open(flags) => {
-                    mirror.place(id, parent, shadow, flags);
-                    self.stack.push(Frame {
-                        container: child.clone(),
-                        id,
-                        flags,
-                        next: child.first_child(),
-                        first: true,
-                        shadow: false,
-                    });
+            let written = serialize::node(out, &child, at, base);
+            if let Written::Open(flags) | Written::Closed(flags) = written {
+                mirror.place(id, parent, shadow, flags);
+                // Under a container the page took out meanwhile (a removal waits for the
+                // Replayer): the node leaves with it, so it is not in the Replayer's page (a
+                // change to it must not name this id; where the walk meets it again, it gets
+                // another).
+                if !mirror.present(parent) {
+                    mirror.take_out(id);
                 }
-                Written::Closed(flags) => mirror.place(id, parent, shadow, flags),
-                Written::Skipped => {}
+            }
+            if let Written::Open(flags) = written {
+                self.stack.push(Frame {
+                    container: child.clone(),
+                    id,
+                    flags,
+                    next: child.first_child(),
+                    first: true,
+                    shadow: false,
+                });
             }
         }
         true

@@ -8,7 +8,7 @@
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p pulsegate-replay --target
 //! wasm32-unknown-unknown` from `replay/`.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 
 use js_sys::{Function, Promise, Reflect};
@@ -954,6 +954,106 @@ async fn removing_written_nodes_while_the_snapshot_streams_does_not_stall_it() {
     }
     assert!(snapshot_written(10).await, "the snapshot finished");
     replay_stop();
+}
+
+/// A subtree the page moves ahead while the sliced snapshot is inside it: the walk writes the
+/// rest of it where it was (that copy leaves the Replayer's page with the move's removal, and
+/// the walk writes the subtree again where it went), so a change to a node of that rest names
+/// the node's new id, never the one the Replayer drops (rrweb warns "Node with id … not found").
+#[wasm_bindgen_test]
+async fn changes_in_a_subtree_moved_while_the_snapshot_is_inside_it_name_nodes_the_replayer_has() {
+    let items: String = (0..400).map(|i| format!("<p id=\"t{i}\">item {i}</p>")).collect();
+    let rows: String = (0..3000).map(|i| format!("<div>row {i}</div>")).collect();
+    replay_stop();
+    set_root(&format!("<div id=\"tool\">{items}</div>{rows}<div id=\"later\"></div>"));
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"sink".into(), &sink()).unwrap();
+    Reflect::set(&options, &"sliceMs".into(), &0.into()).unwrap();
+    assert_eq!(replay_start(&options), 0);
+    // Until the walk is inside #tool: its first item written, its last not yet.
+    let written = |id: &str| {
+        js(&format!("return window.__sink.parts.some(p => p[0].includes('\"id\":\"{id}\"'))"))
+            .as_bool()
+            == Some(true)
+    };
+    let mut round = 0;
+    while !written("t0") {
+        round += 1;
+        assert!(round < 2000, "the snapshot never reached #tool");
+        sleep(0).await;
+    }
+    assert!(!written("t399"), "the walk passed #tool in one slice");
+    js("document.getElementById('later').appendChild(document.getElementById('tool'))");
+    // The walk writes more of #tool where it was, then the page changes every item.
+    sleep(0).await;
+    sleep(0).await;
+    js("for (const p of document.querySelectorAll('#tool p')) p.setAttribute('data-x', '1')");
+    assert!(snapshot_written(5).await, "the snapshot never finished");
+    replay_flush();
+    sleep(10).await;
+    let all = events();
+    let tools = Cell::new(0);
+    snapshot(&all).walk(&mut |n| {
+        if let NodeKind::Element { attributes, .. } = &n.kind
+            && attributes.get("id") == Some(&AttributeValue::Text("tool".into()))
+        {
+            tools.set(tools.get() + 1);
+        }
+    });
+    assert_eq!(tools.get(), 2, "#tool written where it was and where it went");
+    assert_eq!(unknown_ids(&all), Vec::<i64>::new());
+    replay_stop();
+}
+
+/// The ids that the mutation events' removes, texts and attributes name while the Replayer (as
+/// rrweb plays an event: removes, then adds, then texts and attributes) does not have them.
+fn unknown_ids(events: &[ReplayEvent]) -> Vec<i64> {
+    use std::collections::BTreeMap;
+    let mut children: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    let mut known: BTreeSet<i64> = BTreeSet::new();
+    let index =
+        |n: &SerializedNode, children: &mut BTreeMap<i64, Vec<i64>>, known: &mut BTreeSet<i64>| {
+            n.walk(&mut |c| {
+                known.insert(c.id);
+                if let NodeKind::Document { child_nodes, .. }
+                | NodeKind::Element { child_nodes, .. } = &c.kind
+                {
+                    children.insert(c.id, child_nodes.iter().map(|x| x.id).collect());
+                }
+            });
+        };
+    let mut unknown = Vec::new();
+    for e in events {
+        match &e.data {
+            ReplayEventData::FullSnapshot(s) => {
+                children.clear();
+                known.clear();
+                index(&s.node, &mut children, &mut known);
+            }
+            ReplayEventData::Incremental(Incremental::Mutation(m)) => {
+                unknown.extend(m.removes.iter().map(|r| r.id).filter(|id| !known.contains(id)));
+                for r in &m.removes {
+                    let mut open = vec![r.id];
+                    while let Some(id) = open.pop() {
+                        if known.remove(&id) {
+                            open.extend(children.remove(&id).unwrap_or_default());
+                        }
+                    }
+                }
+                for add in &m.adds {
+                    children.entry(add.parent_id).or_default().push(add.node.id);
+                    index(&add.node, &mut children, &mut known);
+                }
+                let named = m.texts.iter().map(|t| t.id).chain(m.attributes.iter().map(|a| a.id));
+                unknown
+                    .extend(named.filter(|id| {
+                        !known.contains(id) && !m.removes.iter().any(|r| r.id == *id)
+                    }));
+            }
+            _ => {}
+        }
+    }
+    unknown
 }
 
 /// A node of the model of the Replayer's page: its label, children and shadow children.

@@ -2200,7 +2200,21 @@ const FORM_GOAL: usize = 10_000;
 /// shared by `pgSheet` and `pgSrcset` as one module-level pattern instead of written in each,
 /// +9 B, −26 B raw.)
 /// Merged with main (the tracker's third round of the same stop): 17,153 B.
-const REPLAY_CHUNK_BUDGET: usize = 17_153;
+///
+/// 17,153 B → 17,160 B (wasm 12,006 → 12,013), +7 B, a fix: a node the sliced snapshot writes
+/// under a container the page took out of the Replayer's page meanwhile (the walk was inside a
+/// subtree the page moved ahead: it writes the rest where it was, the move's removal drops that
+/// copy, and the walk writes the subtree again where it went) is placed nowhere, instead of
+/// placed under the gone container as if the Replayer kept it. A change to it before the walk
+/// met it again named that id, which the Replayer had dropped with the container: rustdoc's
+/// search moves its toolbar into the search page while typing sets the toolbar link's `href`,
+/// and rrweb warned "Node with id '368' not found" (an old fault: main's chunk 1 in 40 runs of
+/// the rustdoc recording at 1–6× CPU throttling, this round's 1 in 100 at 1–8×, fixed 0 in 60
+/// at 3–8×; the walk must be inside the toolbar as it moves). Pinned by the browser test
+/// `changes_in_a_subtree_moved_while_the_snapshot_is_inside_it_name_nodes_the_replayer_has`.
+/// (Measured and not kept: the same as `place` under parent 0 when the container is gone, +4 B;
+/// taken out after the write's `match` for every kind, +8 B.)
+const REPLAY_CHUNK_BUDGET: usize = 17_160;
 /// The replay issue's goal for the chunk: half of `@rrweb/record`'s `record.min.js` (23,736 B
 /// gzip). Printed with the ratio, not enforced.
 const REPLAY_CHUNK_GOAL: usize = 11_868;

@@ -76,24 +76,30 @@ pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
 }
 
 /// `text` cut at its first `sep` (an ASCII byte): what comes before and after it, like
-/// `split_once(char)`. These byte scans replace every `char` pattern in the crate: core's
-/// `CharSearcher` (with its reverse half for `rsplit_once`) is about a kilobyte of wasm.
-pub(crate) fn cut(text: &str, sep: u8) -> Option<(&str, &str)> {
-    let at = text.bytes().position(|b| b == sep)?;
+/// `split_once(char)`, or all of `text` and `""` when there is none (a plain pair: an `Option`
+/// of two texts is written through memory at every caller). These byte scans replace every
+/// `char` pattern in the crate: core's `CharSearcher` (with its reverse half for `rsplit_once`)
+/// is about a kilobyte of wasm.
+pub(crate) fn cut(text: &str, sep: u8) -> (&str, &str) {
+    let at = text.bytes().position(|b| b == sep).unwrap_or(text.len());
     // An ASCII byte is never inside a multi-byte character: both cuts are on boundaries.
     split_around(text, at)
 }
 
-/// `text` cut at its last `sep` (an ASCII byte), like `rsplit_once(char)`.
-pub(crate) fn cut_last(text: &str, sep: u8) -> Option<(&str, &str)> {
-    let at = text.bytes().rposition(|b| b == sep)?;
-    split_around(text, at)
+/// `text` cut at its last `sep` (an ASCII byte), like `rsplit_once(char)`, or `""` and all of
+/// `text` when there is none.
+pub(crate) fn cut_last(text: &str, sep: u8) -> (&str, &str) {
+    match text.bytes().rposition(|b| b == sep) {
+        Some(at) => split_around(text, at),
+        None => ("", text),
+    }
 }
 
-/// `text` before and after the byte at `at` (one-byte character), `None` off a boundary.
-fn split_around(text: &str, at: usize) -> Option<(&str, &str)> {
-    let (before, rest) = text.split_at_checked(at)?;
-    Some((before, rest.split_at_checked(1)?.1))
+/// `text` before and after the byte at `at` (one-byte character); all of it and `""` from the
+/// end on.
+fn split_around(text: &str, at: usize) -> (&str, &str) {
+    let (before, rest) = text.split_at_checked(at).unwrap_or((text, ""));
+    (before, rest.split_at_checked(1).map_or("", |(_, after)| after))
 }
 
 /// `text` up to the first byte `stop` is true for (all of it when there is none); `stop` must
@@ -149,16 +155,10 @@ impl<'a> Iterator for Fields<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         let rest = self.rest?;
-        match cut(rest, self.sep) {
-            Some((part, after)) => {
-                self.rest = Some(after);
-                Some(part)
-            }
-            None => {
-                self.rest = None;
-                Some(rest)
-            }
-        }
+        let (part, after) = cut(rest, self.sep);
+        // No `sep` left when the part is all of the rest.
+        self.rest = (part.len() < rest.len()).then_some(after);
+        Some(part)
     }
 }
 
@@ -244,11 +244,14 @@ mod tests {
 
     #[test]
     fn byte_cuts() {
-        assert_eq!(cut("a|b|c", b'|'), Some(("a", "b|c")));
-        assert_eq!(cut_last("a|b|c", b'|'), Some(("a|b", "c")));
-        assert_eq!(cut("é=ü", b'='), Some(("é", "ü")));
-        assert_eq!(cut("abc", b'|'), None);
-        assert_eq!(cut_last("", b'|'), None);
+        assert_eq!(cut("a|b|c", b'|'), ("a", "b|c"));
+        assert_eq!(cut_last("a|b|c", b'|'), ("a|b", "c"));
+        assert_eq!(cut("é=ü", b'='), ("é", "ü"));
+        assert_eq!(cut("abc", b'|'), ("abc", ""));
+        assert_eq!(cut("abc|", b'|'), ("abc", ""));
+        assert_eq!(cut_last("abc", b'|'), ("", "abc"));
+        assert_eq!(cut_last("|abc", b'|'), ("", "abc"));
+        assert_eq!(cut_last("", b'|'), ("", ""));
         assert_eq!(until("a.example:8443/x?y", |b| matches!(b, b'/' | b'?')), "a.example:8443");
         assert_eq!(until("ü12", |b| b == b'#'), "ü12");
         assert_eq!(fields("a||b", b'|').collect::<Vec<_>>(), ["a", "", "b"]);
@@ -262,8 +265,8 @@ mod tests {
         #[test]
         fn byte_cuts_match_the_char_patterns(text in "[a|=é&\\n🦀]{0,12}", sep in proptest::sample::select(vec!['|', '=', '&', '\n'])) {
             let byte = sep as u8;
-            proptest::prop_assert_eq!(cut(&text, byte), text.split_once(sep));
-            proptest::prop_assert_eq!(cut_last(&text, byte), text.rsplit_once(sep));
+            proptest::prop_assert_eq!(cut(&text, byte), text.split_once(sep).unwrap_or((&text, "")));
+            proptest::prop_assert_eq!(cut_last(&text, byte), text.rsplit_once(sep).unwrap_or(("", &text)));
             proptest::prop_assert_eq!(fields(&text, byte).collect::<Vec<_>>(), text.split(sep).collect::<Vec<_>>());
             proptest::prop_assert_eq!(until(&text, |b| b == byte), text.split(sep).next().unwrap());
         }

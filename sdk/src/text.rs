@@ -67,12 +67,15 @@ pub(crate) fn push_uuid(out: &mut String, bytes: &[u8; 16]) {
     }
 }
 
-/// Where `needle` first occurs in `haystack` (a plain byte scan: `str::find` with a string
-/// pattern links the Two-Way searcher, a kilobyte of wasm, for searches of a few dozen bytes).
-pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
+/// Where `needle` first occurs in `haystack`, past its end (`haystack.len() + 1`) when it does
+/// not (a plain number: an `Option` is written through memory). A plain byte scan: `str::find`
+/// with a string pattern links the Two-Way searcher, a kilobyte of wasm, for searches of a few
+/// dozen bytes.
+pub(crate) fn find(haystack: &str, needle: &str) -> usize {
     let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
     (0..(haystack.len() + 1).saturating_sub(needle.len()))
         .find(|&at| haystack.get(at..at + needle.len()) == Some(needle))
+        .unwrap_or(haystack.len() + 1)
 }
 
 /// `text` cut at its first `sep` (an ASCII byte): what comes before and after it, like
@@ -164,12 +167,13 @@ impl<'a> Iterator for Fields<'a> {
 
 /// Whether `haystack` contains `needle`.
 pub(crate) fn has(haystack: &str, needle: &str) -> bool {
-    find(haystack, needle).is_some()
+    find(haystack, needle) <= haystack.len()
 }
 
 /// What follows the first `needle` in `haystack`.
 pub(crate) fn after<'a>(haystack: &'a str, needle: &str) -> Option<&'a str> {
-    Some(haystack.split_at_checked(find(haystack, needle)? + needle.len())?.1)
+    // Past the end when there is none: no split there.
+    Some(haystack.split_at_checked(find(haystack, needle) + needle.len())?.1)
 }
 
 /// `text` with runs of whitespace collapsed to one space and trimmed, cut to `max` bytes (on a
@@ -232,10 +236,12 @@ mod tests {
 
     #[test]
     fn searching() {
-        assert_eq!(find("Mozilla Firefox/128", "Firefox/"), Some(8));
-        assert_eq!(find("abc", ""), Some(0));
-        assert_eq!(find("ab", "abc"), None);
-        assert_eq!(find("", "a"), None);
+        assert_eq!(find("Mozilla Firefox/128", "Firefox/"), 8);
+        assert_eq!(find("abc", ""), 0);
+        assert_eq!(find("abc", "c"), 2);
+        assert_eq!(find("ab", "abc"), 3);
+        assert_eq!(find("", "a"), 1);
+        assert!(has("abc", "c") && has("", "") && !has("", "a"));
         assert!(has("https://a", "://") && !has("https:/a", "://"));
         assert_eq!(after("Version/17.4 Safari", "Version/"), Some("17.4 Safari"));
         assert_eq!(after("x", "y"), None);
@@ -269,6 +275,7 @@ mod tests {
             proptest::prop_assert_eq!(cut_last(&text, byte), text.rsplit_once(sep).unwrap_or(("", &text)));
             proptest::prop_assert_eq!(fields(&text, byte).collect::<Vec<_>>(), text.split(sep).collect::<Vec<_>>());
             proptest::prop_assert_eq!(until(&text, |b| b == byte), text.split(sep).next().unwrap());
+            proptest::prop_assert_eq!(find(&text, "a|"), text.find("a|").unwrap_or(text.len() + 1));
         }
     }
 

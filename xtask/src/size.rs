@@ -928,7 +928,13 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// answers against `split_once` and `rsplit_once`: 30,950 → 30,939 B (wasm 22,064 → 22,054,
 /// loader 2,069 → 2,068 by its hashes); `form.js` 12,280 → 12,271 B, `pulse.js` with its chunks
 /// 39,160 → 39,138 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 30_955;
+///
+/// `text::find` answering a plain index, past the text's end (its length + 1) when the needle is
+/// not in it, instead of an `Option<usize>` written through memory; `has` compares it with the
+/// length and `after`'s split past the end fails as the `?` did. The unit tests and a property
+/// test against `str::find` pin it: 30,939 → 30,909 B (wasm 22,054 → 22,021, loader 2,068 →
+/// 2,071 by its hashes); `form.js` unchanged, `pulse.js` with its chunks 39,138 → 39,109 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 30_924;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

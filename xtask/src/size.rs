@@ -934,7 +934,13 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// length and `after`'s split past the end fails as the `?` did. The unit tests and a property
 /// test against `str::find` pin it: 30,939 → 30,909 B (wasm 22,054 → 22,021, loader 2,068 →
 /// 2,071 by its hashes); `form.js` unchanged, `pulse.js` with its chunks 39,138 → 39,109 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 30_924;
+///
+/// The fingerprint's Safari and Firefox major versions (`Browser::safari`, `firefox`) kept as a
+/// plain `u32` that is 0 when the browser is not that one, and `major_after` answering it,
+/// instead of an `Option<u32>` (no rule asks for a version 0: they compare with 17 and 120); the
+/// unit tests of the user agents pin both versions and their absence: 30,909 → 30,866 B (wasm
+/// 22,021 → 21,978); `form.js` unchanged, `pulse.js` with its chunks 39,109 → 39,065 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 30_881;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

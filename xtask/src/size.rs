@@ -940,7 +940,13 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// instead of an `Option<u32>` (no rule asks for a version 0: they compare with 17 and 120); the
 /// unit tests of the user agents pin both versions and their absence: 30,909 → 30,866 B (wasm
 /// 22,021 → 21,978); `form.js` unchanged, `pulse.js` with its chunks 39,109 → 39,065 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 30_881;
+///
+/// The fingerprint runner's outcomes kept as an `[Outcome; N]` that starts failed instead of an
+/// `[Option<Outcome>; N]` whose none (never read, or never settled) the hash read as failed
+/// anyway: the same stream is hashed; the end-to-end `fingerprint` suite holds the id: 30,866 →
+/// 30,853 B (wasm 21,978 → 21,966, loader −1 by its hashes); `form.js` unchanged, `pulse.js` with
+/// its chunks 39,065 → 39,033 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 30_868;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

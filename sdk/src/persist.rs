@@ -71,7 +71,10 @@ impl Mirror {
     /// it has (so a page adopting several mirrors collects their requests in one list); `None`
     /// when the text is damaged anywhere (what was appended then is the caller's to drop).
     pub(crate) fn read(&mut self, text: &str) -> Option<()> {
-        let (header, mut rest) = cut(text, b'\n')?;
+        let (header, mut rest) = cut(text, b'\n');
+        if header.len() == text.len() {
+            return None;
+        }
         let mut parts = fields(header, b'|');
         if parts.next()? != "pg1" {
             return None;
@@ -85,15 +88,16 @@ impl Mirror {
             }
         };
         while !rest.is_empty() {
-            let (line, after) = cut(rest, b'\n')?;
-            let (kind, length) = cut_last(line, b'|')?;
+            // A missing `\n` or `|` leaves `""` where a length or the body's `\n` must be.
+            let (line, after) = cut(rest, b'\n');
+            let (kind, length) = cut_last(line, b'|');
             let length = usize::try_from(parse_u64(length)?).ok()?;
             let (body, tail) = after.split_at_checked(length)?;
             rest = tail.strip_prefix('\n')?;
             if kind == "e" {
                 self.events.push(String::from(body));
             } else {
-                let (path, attempts) = cut(kind.strip_prefix("r|")?, b'|')?;
+                let (path, attempts) = cut(kind.strip_prefix("r|")?, b'|');
                 // Read before the texts are copied, so that a damaged count drops no copy.
                 let attempts = u32::try_from(parse_u64(attempts)?).ok()?;
                 self.requests.push(Request {

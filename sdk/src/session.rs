@@ -56,7 +56,8 @@ impl Session {
 
     /// Reads [`Session::encode`]'s text back; `None` for anything else.
     pub(crate) fn decode(text: &str) -> Option<Self> {
-        let (id, rest) = cut(text, b'|')?;
+        // No `|`: the rest is `""`, which `split_u64` refuses.
+        let (id, rest) = cut(text, b'|');
         let [started_at, last_activity, engaged_ms] = split_u64(rest)?;
         Some(Self {
             id: SessionId::from_bytes(ids::parse_uuid(id)?),

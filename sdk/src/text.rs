@@ -67,33 +67,42 @@ pub(crate) fn push_uuid(out: &mut String, bytes: &[u8; 16]) {
     }
 }
 
-/// Where `needle` first occurs in `haystack` (a plain byte scan: `str::find` with a string
-/// pattern links the Two-Way searcher, a kilobyte of wasm, for searches of a few dozen bytes).
-pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
+/// Where `needle` first occurs in `haystack`, past its end (`haystack.len() + 1`) when it does
+/// not (a plain number: an `Option` is written through memory). A plain byte scan: `str::find`
+/// with a string pattern links the Two-Way searcher, a kilobyte of wasm, for searches of a few
+/// dozen bytes.
+pub(crate) fn find(haystack: &str, needle: &str) -> usize {
     let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
     (0..(haystack.len() + 1).saturating_sub(needle.len()))
         .find(|&at| haystack.get(at..at + needle.len()) == Some(needle))
+        .unwrap_or(haystack.len() + 1)
 }
 
 /// `text` cut at its first `sep` (an ASCII byte): what comes before and after it, like
-/// `split_once(char)`. These byte scans replace every `char` pattern in the crate: core's
-/// `CharSearcher` (with its reverse half for `rsplit_once`) is about a kilobyte of wasm.
-pub(crate) fn cut(text: &str, sep: u8) -> Option<(&str, &str)> {
-    let at = text.bytes().position(|b| b == sep)?;
+/// `split_once(char)`, or all of `text` and `""` when there is none (a plain pair: an `Option`
+/// of two texts is written through memory at every caller). These byte scans replace every
+/// `char` pattern in the crate: core's `CharSearcher` (with its reverse half for `rsplit_once`)
+/// is about a kilobyte of wasm.
+pub(crate) fn cut(text: &str, sep: u8) -> (&str, &str) {
+    let at = text.bytes().position(|b| b == sep).unwrap_or(text.len());
     // An ASCII byte is never inside a multi-byte character: both cuts are on boundaries.
     split_around(text, at)
 }
 
-/// `text` cut at its last `sep` (an ASCII byte), like `rsplit_once(char)`.
-pub(crate) fn cut_last(text: &str, sep: u8) -> Option<(&str, &str)> {
-    let at = text.bytes().rposition(|b| b == sep)?;
-    split_around(text, at)
+/// `text` cut at its last `sep` (an ASCII byte), like `rsplit_once(char)`, or `""` and all of
+/// `text` when there is none.
+pub(crate) fn cut_last(text: &str, sep: u8) -> (&str, &str) {
+    match text.bytes().rposition(|b| b == sep) {
+        Some(at) => split_around(text, at),
+        None => ("", text),
+    }
 }
 
-/// `text` before and after the byte at `at` (one-byte character), `None` off a boundary.
-fn split_around(text: &str, at: usize) -> Option<(&str, &str)> {
-    let (before, rest) = text.split_at_checked(at)?;
-    Some((before, rest.split_at_checked(1)?.1))
+/// `text` before and after the byte at `at` (one-byte character); all of it and `""` from the
+/// end on.
+fn split_around(text: &str, at: usize) -> (&str, &str) {
+    let (before, rest) = text.split_at_checked(at).unwrap_or((text, ""));
+    (before, rest.split_at_checked(1).map_or("", |(_, after)| after))
 }
 
 /// `text` up to the first byte `stop` is true for (all of it when there is none); `stop` must
@@ -149,27 +158,22 @@ impl<'a> Iterator for Fields<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         let rest = self.rest?;
-        match cut(rest, self.sep) {
-            Some((part, after)) => {
-                self.rest = Some(after);
-                Some(part)
-            }
-            None => {
-                self.rest = None;
-                Some(rest)
-            }
-        }
+        let (part, after) = cut(rest, self.sep);
+        // No `sep` left when the part is all of the rest.
+        self.rest = (part.len() < rest.len()).then_some(after);
+        Some(part)
     }
 }
 
 /// Whether `haystack` contains `needle`.
 pub(crate) fn has(haystack: &str, needle: &str) -> bool {
-    find(haystack, needle).is_some()
+    find(haystack, needle) <= haystack.len()
 }
 
 /// What follows the first `needle` in `haystack`.
 pub(crate) fn after<'a>(haystack: &'a str, needle: &str) -> Option<&'a str> {
-    Some(haystack.split_at_checked(find(haystack, needle)? + needle.len())?.1)
+    // Past the end when there is none: no split there.
+    Some(haystack.split_at_checked(find(haystack, needle) + needle.len())?.1)
 }
 
 /// `text` with runs of whitespace collapsed to one space and trimmed, cut to `max` bytes (on a
@@ -232,10 +236,12 @@ mod tests {
 
     #[test]
     fn searching() {
-        assert_eq!(find("Mozilla Firefox/128", "Firefox/"), Some(8));
-        assert_eq!(find("abc", ""), Some(0));
-        assert_eq!(find("ab", "abc"), None);
-        assert_eq!(find("", "a"), None);
+        assert_eq!(find("Mozilla Firefox/128", "Firefox/"), 8);
+        assert_eq!(find("abc", ""), 0);
+        assert_eq!(find("abc", "c"), 2);
+        assert_eq!(find("ab", "abc"), 3);
+        assert_eq!(find("", "a"), 1);
+        assert!(has("abc", "c") && has("", "") && !has("", "a"));
         assert!(has("https://a", "://") && !has("https:/a", "://"));
         assert_eq!(after("Version/17.4 Safari", "Version/"), Some("17.4 Safari"));
         assert_eq!(after("x", "y"), None);
@@ -244,11 +250,14 @@ mod tests {
 
     #[test]
     fn byte_cuts() {
-        assert_eq!(cut("a|b|c", b'|'), Some(("a", "b|c")));
-        assert_eq!(cut_last("a|b|c", b'|'), Some(("a|b", "c")));
-        assert_eq!(cut("é=ü", b'='), Some(("é", "ü")));
-        assert_eq!(cut("abc", b'|'), None);
-        assert_eq!(cut_last("", b'|'), None);
+        assert_eq!(cut("a|b|c", b'|'), ("a", "b|c"));
+        assert_eq!(cut_last("a|b|c", b'|'), ("a|b", "c"));
+        assert_eq!(cut("é=ü", b'='), ("é", "ü"));
+        assert_eq!(cut("abc", b'|'), ("abc", ""));
+        assert_eq!(cut("abc|", b'|'), ("abc", ""));
+        assert_eq!(cut_last("abc", b'|'), ("", "abc"));
+        assert_eq!(cut_last("|abc", b'|'), ("", "abc"));
+        assert_eq!(cut_last("", b'|'), ("", ""));
         assert_eq!(until("a.example:8443/x?y", |b| matches!(b, b'/' | b'?')), "a.example:8443");
         assert_eq!(until("ü12", |b| b == b'#'), "ü12");
         assert_eq!(fields("a||b", b'|').collect::<Vec<_>>(), ["a", "", "b"]);
@@ -262,10 +271,11 @@ mod tests {
         #[test]
         fn byte_cuts_match_the_char_patterns(text in "[a|=é&\\n🦀]{0,12}", sep in proptest::sample::select(vec!['|', '=', '&', '\n'])) {
             let byte = sep as u8;
-            proptest::prop_assert_eq!(cut(&text, byte), text.split_once(sep));
-            proptest::prop_assert_eq!(cut_last(&text, byte), text.rsplit_once(sep));
+            proptest::prop_assert_eq!(cut(&text, byte), text.split_once(sep).unwrap_or((&text, "")));
+            proptest::prop_assert_eq!(cut_last(&text, byte), text.rsplit_once(sep).unwrap_or(("", &text)));
             proptest::prop_assert_eq!(fields(&text, byte).collect::<Vec<_>>(), text.split(sep).collect::<Vec<_>>());
             proptest::prop_assert_eq!(until(&text, |b| b == byte), text.split(sep).next().unwrap());
+            proptest::prop_assert_eq!(find(&text, "a|"), text.find("a|").unwrap_or(text.len() + 1));
         }
     }
 

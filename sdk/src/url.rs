@@ -30,7 +30,7 @@ pub(crate) fn clean(url: &str, extra: &str, hash_routing: bool) -> Option<String
     if !is_web_url(url) {
         return None;
     }
-    let (main, fragment) = cut(url, b'#').unwrap_or((url, ""));
+    let (main, fragment) = cut(url, b'#');
     let mut out = String::with_capacity(url.len());
     push_without_secrets(&mut out, main, extra);
     if hash_routing && (fragment.starts_with('/') || fragment.starts_with("!/")) {
@@ -43,11 +43,11 @@ pub(crate) fn clean(url: &str, extra: &str, hash_routing: bool) -> Option<String
 
 /// Appends `part` (a path with an optional `?query`) minus the sensitive parameters.
 fn push_without_secrets(out: &mut String, part: &str, extra: &str) {
-    let (path, query) = cut(part, b'?').unwrap_or((part, ""));
+    let (path, query) = cut(part, b'?');
     out.push_str(path);
     let mut first = true;
     for pair in fields(query, b'&').filter(|p| !p.is_empty()) {
-        let name = cut(pair, b'=').map_or(pair, |(n, _)| n);
+        let name = cut(pair, b'=').0;
         if is_sensitive(name, extra) {
             continue;
         }
@@ -67,7 +67,7 @@ fn is_sensitive(name: &str, extra: &str) -> bool {
 pub(crate) fn host(url: &str) -> Option<String> {
     let rest = crate::text::after(url, "://")?;
     let authority = until(rest, |b| matches!(b, b'/' | b'?' | b'#'));
-    let host = cut_last(authority, b'@').map_or(authority, |(_, h)| h);
+    let host = cut_last(authority, b'@').1;
     Some(host.to_ascii_lowercase())
 }
 

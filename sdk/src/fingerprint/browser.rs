@@ -21,10 +21,10 @@ pub(crate) enum Platform {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Browser {
     pub(crate) engine: Engine,
-    /// Safari's major version (`Version/17.4 … Safari`).
-    pub(crate) safari: Option<u32>,
-    /// Firefox's major version (`Firefox/128.0`).
-    pub(crate) firefox: Option<u32>,
+    /// Safari's major version (`Version/17.4 … Safari`), 0 when it is not Safari.
+    pub(crate) safari: u32,
+    /// Firefox's major version (`Firefox/128.0`), 0 when it is not Firefox.
+    pub(crate) firefox: u32,
     /// Brave randomises ("farbles") canvas, audio, fonts and hardware facts per site and session.
     pub(crate) brave: bool,
     /// Samsung Internet adds noise to audio.
@@ -56,7 +56,7 @@ impl Browser {
         };
         Self {
             engine,
-            safari: (engine == Engine::WebKit).then(|| major_after(ua, "Version/")).flatten(),
+            safari: if engine == Engine::WebKit { major_after(ua, "Version/") } else { 0 },
             firefox: major_after(ua, "Firefox/"),
             brave,
             samsung: has(ua, "SamsungBrowser/"),
@@ -67,12 +67,12 @@ impl Browser {
     /// Safari 17+ adds noise to canvas and audio (always in private windows, and with advanced
     /// fingerprinting protection); Firefox 120+ randomises canvas the same way.
     pub(crate) fn randomizes_canvas(&self) -> bool {
-        self.brave || self.safari.is_some_and(|v| v >= 17) || self.firefox.is_some_and(|v| v >= 120)
+        self.brave || self.safari >= 17 || self.firefox >= 120
     }
 
     /// Audio output is noised by Safari 17+, Brave and Samsung Internet.
     pub(crate) fn randomizes_audio(&self) -> bool {
-        self.brave || self.samsung || self.safari.is_some_and(|v| v >= 17)
+        self.brave || self.samsung || self.safari >= 17
     }
 
     /// How likely the same browser gets the same id later, in percent, before failed sources:
@@ -80,7 +80,7 @@ impl Browser {
     /// same order).
     pub(crate) fn base_confidence(&self) -> u8 {
         match self.platform {
-            _ if self.safari.is_some_and(|v| v >= 17) => 30,
+            _ if self.safari >= 17 => 30,
             Platform::Ios => 30,
             Platform::Android => 40,
             Platform::MacOs => 50,
@@ -90,11 +90,12 @@ impl Browser {
     }
 }
 
-/// The major version number following `marker` in `ua`.
-fn major_after(ua: &str, marker: &str) -> Option<u32> {
-    let rest = after(ua, marker)?;
+/// The major version number following `marker` in `ua`, 0 when there is none (a plain number:
+/// an `Option` is written through memory; no version checked is 0).
+fn major_after(ua: &str, marker: &str) -> u32 {
+    let rest = after(ua, marker).unwrap_or_default();
     let digits = crate::text::until(rest, |b| !b.is_ascii_digit());
-    crate::text::parse_u64(digits).and_then(|v| u32::try_from(v).ok())
+    crate::text::parse_u64(digits).and_then(|v| u32::try_from(v).ok()).unwrap_or(0)
 }
 
 #[cfg(all(test, not(target_family = "wasm")))]
@@ -107,7 +108,7 @@ mod tests {
             "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
             false,
         );
-        assert_eq!((safari.safari, safari.platform), (Some(17), Platform::MacOs));
+        assert_eq!((safari.safari, safari.platform), (17, Platform::MacOs));
         assert!(safari.randomizes_canvas() && safari.randomizes_audio());
         assert_eq!(safari.base_confidence(), 30);
 
@@ -122,17 +123,13 @@ mod tests {
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
             false,
         );
-        assert_eq!(firefox.firefox, Some(128));
+        assert_eq!(firefox.firefox, 128);
         assert!(firefox.randomizes_canvas() && !firefox.randomizes_audio());
         assert_eq!(firefox.base_confidence(), 60);
 
         let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
         let plain = Browser::from_user_agent(chrome, false);
-        assert_eq!(
-            (plain.safari, plain.firefox),
-            (None, None),
-            "Chrome's UA names Safari but is not"
-        );
+        assert_eq!((plain.safari, plain.firefox), (0, 0), "Chrome's UA names Safari but is not");
         assert!(!plain.randomizes_canvas() && !plain.randomizes_audio());
         assert_eq!(plain.base_confidence(), 70);
         let brave = Browser::from_user_agent(chrome, true);

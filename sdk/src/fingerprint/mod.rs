@@ -120,8 +120,8 @@ pub(crate) struct Runner {
     promise: Option<JsValue>,
     /// The state of the source being read over several steps.
     work: Work,
-    /// Each source's outcome, by registry index.
-    outcomes: [Option<Outcome>; SOURCES.len()],
+    /// Each source's outcome, by registry index (failed until it is read or settles).
+    outcomes: [Outcome; SOURCES.len()],
     /// Each source's main-thread ms, and the longest slice (task) it ran in, by registry index.
     spent: [(f64, f64); SOURCES.len()],
     /// `performance.now()` when the runner started, for the wall time.
@@ -146,7 +146,7 @@ impl Runner {
             waiting: None,
             promise: None,
             work: Work::default(),
-            outcomes: [const { None }; SOURCES.len()],
+            outcomes: [const { Outcome::Failed }; SOURCES.len()],
             spent: [(0.0, 0.0); SOURCES.len()],
             started: now(window),
         }
@@ -244,11 +244,12 @@ impl Runner {
             Some(Reading::Pending(promise)) => {
                 self.waiting = Some(index);
                 self.promise = Some(promise);
-                None
+                // Until it settles (or never does).
+                Outcome::Failed
             }
-            Some(Reading::Value(value)) => Some(Outcome::Value(value)),
-            Some(Reading::Unstable) => Some(Outcome::Skipped),
-            None => Some(Outcome::Failed),
+            Some(Reading::Value(value)) => Outcome::Value(value),
+            Some(Reading::Unstable) => Outcome::Skipped,
+            None => Outcome::Failed,
         };
         self.work = Work::default();
         if let Some(slot) = self.outcomes.get_mut(index) {
@@ -274,7 +275,7 @@ impl Runner {
             *longest = longest.max(spent);
         }
         if let Some(slot) = self.outcomes.get_mut(index) {
-            *slot = Some(value.map_or(Outcome::Failed, Outcome::Value));
+            *slot = value.map_or(Outcome::Failed, Outcome::Value);
         }
     }
 
@@ -292,7 +293,7 @@ impl Runner {
         for (source, outcome) in SOURCES.iter().zip(&self.outcomes) {
             hasher.update(source.name.as_bytes());
             match outcome {
-                Some(Outcome::Value(value)) => {
+                Outcome::Value(value) => {
                     let mut head = String::from("=");
                     push_u64(&mut head, value.len() as u64);
                     head.push(':');
@@ -300,9 +301,9 @@ impl Runner {
                     hasher.update(value.as_bytes());
                     ok = ok.saturating_add(1);
                 }
-                Some(Outcome::Skipped) => hasher.update(b"~"),
-                // Failed, or never settled.
-                _ => {
+                Outcome::Skipped => hasher.update(b"~"),
+                // Failed, or never read or settled.
+                Outcome::Failed => {
                     hasher.update(b"!");
                     lost = lost.saturating_add(source.weight);
                 }

@@ -20,9 +20,15 @@ use crate::persist::KEY_PREFIX;
 use crate::storage::{CONSENT_KEY, OPT_OUT_KEY, REPLAY_RATE_KEY, SESSION_KEY, VISITOR_KEY};
 use crate::text::uuid_text;
 
-/// A tier from its wire name (`"count"`, `"analytics"`, `"marketing"`).
+/// A tier from its wire name (`"count"`, `"analytics"`, `"marketing"`; ASCII white space around
+/// it is ignored).
 pub(crate) fn parse_tier(name: &str) -> Option<ConsentTier> {
-    ConsentTier::ALL.into_iter().find(|t| t.as_str() == name.trim_ascii())
+    Some(match name.trim_ascii() {
+        "count" => ConsentTier::Count,
+        "analytics" => ConsentTier::Analytics,
+        "marketing" => ConsentTier::Marketing,
+        _ => return None,
+    })
 }
 
 /// The tier a `PulseGate.consent(choice)` argument asks for: a tier name, or an object of
@@ -165,5 +171,23 @@ impl Tracker {
     /// Whether `navigator.onLine` says the browser is offline.
     pub(crate) fn offline(&self) -> bool {
         is_false(&get(&self.window, "navigator"), "onLine")
+    }
+}
+
+#[cfg(all(test, not(target_family = "wasm")))]
+mod tests {
+    use pulsegate_schema::ConsentTier;
+
+    use super::parse_tier;
+
+    #[test]
+    fn tiers_are_read_by_their_wire_names() {
+        for tier in ConsentTier::ALL {
+            assert_eq!(parse_tier(tier.as_str()), Some(tier));
+            assert_eq!(parse_tier(&alloc::format!(" {}\n", tier.as_str())), Some(tier));
+        }
+        for bad in ["", " ", "Count", "analytic", "marketing!", "count analytics", "none"] {
+            assert_eq!(parse_tier(bad), None, "{bad}");
+        }
     }
 }

@@ -481,7 +481,8 @@ const SMALL_GLUE: &[(&str, &str)] = &[
 ///
 /// Its text decoding, which counts the bytes it decoded and makes a new `TextDecoder` past 2 GiB
 /// (Safari's decoder fails beyond that): the one decoder, without the empty `decode()` made
-/// after creating it (which answers `""` and is read by nothing). The form hands JS a few short
+/// after creating it (which answers `""` and is read by nothing), called by the one reader of
+/// texts (below). The form hands JS a few short
 /// texts per event and a submission's couple of URLs and ids, kilobytes in a page's life; the
 /// tracker's bundles, whose queue mirror of up to 256 KiB is written again and again on a
 /// long-lived page, keep the count.
@@ -491,6 +492,12 @@ const SMALL_GLUE: &[(&str, &str)] = &[
 ///
 /// `mount`'s answer: the form's boot entry reads none (the npm package and the browser tests
 /// use their own glue), so the export's number is not made a boolean.
+///
+/// The memory's byte view renewed when there is none or its buffer was detached (a length of 0)
+/// by one optional chain; a text read out of the wasm decoded from `getArrayU8FromWasm0`'s view
+/// (without its `ptr / 1`) instead of a view of its own through `decodeText`; and the
+/// `string_get` and `is_object` shims reading their argument as it came, without the copies
+/// into `obj`, `val`, `ret` and the `isLikeNone` test of a value that is a string or nothing.
 const FORM_GLUE: &[(&str, &str)] = &[
     (
         "cachedTextDecoder.decode();
@@ -506,16 +513,37 @@ function decodeText(bytes) {
     return cachedTextDecoder.decode(bytes);
 }
 ",
-        "function decodeText(bytes) {
-    return cachedTextDecoder.decode(bytes);
-}
-",
+        "",
     ),
     (
         "    cachedUint8ArrayMemory0 = null;\n    wasm.__wbindgen_start();\n",
         "    wasm.__wbindgen_start();\n",
     ),
     ("    const ret = wasm.mount(target);\n    return ret !== 0;\n", "    wasm.mount(target);\n"),
+    (
+        "    if (cachedUint8ArrayMemory0 === null || cachedUint8ArrayMemory0.byteLength === 0) {\n",
+        "    if (!cachedUint8ArrayMemory0?.byteLength) {\n",
+    ),
+    (
+        "    return getUint8ArrayMemory0().subarray(ptr / 1, ptr / 1 + len);\n",
+        "    return getUint8ArrayMemory0().subarray(ptr, ptr + len);\n",
+    ),
+    (
+        "            const obj = arg1;
+            const ret = typeof(obj) === 'string' ? obj : undefined;
+            var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_malloc);\n",
+        "            var ptr1 = typeof(arg1) === 'string' ? passStringToWasm0(arg1, wasm.__wbindgen_malloc) : 0;\n",
+    ),
+    (
+        "    ptr = ptr >>> 0;\n    return decodeText(getUint8ArrayMemory0().subarray(ptr, ptr + len));\n",
+        "    return cachedTextDecoder.decode(getArrayU8FromWasm0(ptr, len));\n",
+    ),
+    (
+        "            const val = arg0;
+            const ret = typeof(val) === 'object' && val !== null;
+            return ret;\n",
+        "            return typeof(arg0) === 'object' && arg0 !== null;\n",
+    ),
 ];
 
 /// `glue` with [`FORM_GLUE`]'s rewrites; fails when a part is not there as written.

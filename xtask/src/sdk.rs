@@ -497,7 +497,8 @@ const SMALL_GLUE: &[(&str, &str)] = &[
 /// by one optional chain; a text read out of the wasm decoded from `getArrayU8FromWasm0`'s view
 /// (without its `ptr / 1`) instead of a view of its own through `decodeText`; and the
 /// `string_get` and `is_object` shims reading their argument as it came, without the copies
-/// into `obj`, `val`, `ret` and the `isLikeNone` test of a value that is a string or nothing.
+/// into `obj`, `val`, `ret` and the `isLikeNone` test of a value that is a string or nothing;
+/// the string copy calling the wasm's `malloc` itself instead of the one it is always handed.
 const FORM_GLUE: &[(&str, &str)] = &[
     (
         "cachedTextDecoder.decode();
@@ -532,7 +533,7 @@ function decodeText(bytes) {
         "            const obj = arg1;
             const ret = typeof(obj) === 'string' ? obj : undefined;
             var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_malloc);\n",
-        "            var ptr1 = typeof(arg1) === 'string' ? passStringToWasm0(arg1, wasm.__wbindgen_malloc) : 0;\n",
+        "            var ptr1 = typeof(arg1) === 'string' ? passStringToWasm0(arg1) : 0;\n",
     ),
     (
         "    ptr = ptr >>> 0;\n    return decodeText(getUint8ArrayMemory0().subarray(ptr, ptr + len));\n",
@@ -543,6 +544,14 @@ function decodeText(bytes) {
             const ret = typeof(val) === 'object' && val !== null;
             return ret;\n",
         "            return typeof(arg0) === 'object' && arg0 !== null;\n",
+    ),
+    (
+        "function passStringToWasm0(arg, malloc) {
+    const buf = cachedTextEncoder.encode(arg);
+    const ptr = malloc(",
+        "function passStringToWasm0(arg) {
+    const buf = cachedTextEncoder.encode(arg);
+    const ptr = wasm.__wbindgen_malloc(",
     ),
 ];
 

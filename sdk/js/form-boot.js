@@ -15,7 +15,7 @@ const loader = forms && forms._l;
 if (loader && loader.w) {
   instantiate(loader.w, imports())
     .then((result) => {
-      finish(result.instance, result.module);
+      finish(result.instance);
       loader.r = (target) => {
         try {
           mount(target);

@@ -310,7 +310,7 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
     let glue = String::from_utf8(read(&stage.join("pulsegate_sdk.js"))?)
         .map_err(|_| "wasm-bindgen glue is not UTF-8")?;
     let glue = expose_internals(&direct_closures(&keep_closures(&prune(&glue, true)?)?)?)?;
-    let glue = if bundle.features.contains(&"tracker") { glue } else { uncount_decoder(&glue)? };
+    let glue = if bundle.features.contains(&"tracker") { glue } else { form_glue(&glue)? };
     let optimized = stage.join("pulsegate_sdk.opt.wasm");
     // `throw_str` made a trap: its one caller is the closure invoke shim's branch that never runs.
     let unthrown = stage.join("pulsegate_sdk.unthrown.wasm");
@@ -477,13 +477,32 @@ const SMALL_GLUE: &[(&str, &str)] = &[
     ),
 ];
 
-/// wasm-bindgen's text decoding, which counts the bytes it decoded and makes a new `TextDecoder`
-/// past 2 GiB (Safari's decoder fails beyond that), and what stays of it in the lead form's own
-/// bundle: the one decoder. The form hands JS a few short texts per event and a submission's
-/// couple of URLs and ids, kilobytes in a page's life; the tracker's bundles, whose queue mirror
-/// of up to 256 KiB is written again and again on a long-lived page, keep the count.
-const COUNTED_DECODER: (&str, &str) = (
-    "const MAX_SAFARI_DECODE_BYTES = 2146435072;
+/// Rewrites of wasm-bindgen's glue in the lead form's own bundle, with what stays of each.
+///
+/// Its text decoding, which counts the bytes it decoded and makes a new `TextDecoder` past 2 GiB
+/// (Safari's decoder fails beyond that): the one decoder, without the empty `decode()` made
+/// after creating it (which answers `""` and is read by nothing), called by the one reader of
+/// texts (below). The form hands JS a few short
+/// texts per event and a submission's couple of URLs and ids, kilobytes in a page's life; the
+/// tracker's bundles, whose queue mirror of up to 256 KiB is written again and again on a
+/// long-lived page, keep the count.
+///
+/// `__wbg_finalize_init`'s reset of the memory's byte view: the form's boot entry finishes the
+/// one instance once, before anything made a view (the variable starts `null`).
+///
+/// `mount`'s answer: the form's boot entry reads none (the npm package and the browser tests
+/// use their own glue), so the export's number is not made a boolean.
+///
+/// The memory's byte view renewed when there is none or its buffer was detached (a length of 0)
+/// by one optional chain; a text read out of the wasm decoded from `getArrayU8FromWasm0`'s view
+/// (without its `ptr / 1`) instead of a view of its own through `decodeText`; and the
+/// `string_get` and `is_object` shims reading their argument as it came, without the copies
+/// into `obj`, `val`, `ret` and the `isLikeNone` test of a value that is a string or nothing;
+/// the string copy calling the wasm's `malloc` itself instead of the one it is always handed.
+const FORM_GLUE: &[(&str, &str)] = &[
+    (
+        "cachedTextDecoder.decode();
+const MAX_SAFARI_DECODE_BYTES = 2146435072;
 let numBytesDecoded = 0;
 function decodeText(bytes) {
     numBytesDecoded += bytes.length;
@@ -495,22 +514,58 @@ function decodeText(bytes) {
     return cachedTextDecoder.decode(bytes);
 }
 ",
-    "function decodeText(bytes) {
-    return cachedTextDecoder.decode(bytes);
-}
-",
-);
+        "",
+    ),
+    (
+        "    cachedUint8ArrayMemory0 = null;\n    wasm.__wbindgen_start();\n",
+        "    wasm.__wbindgen_start();\n",
+    ),
+    ("    const ret = wasm.mount(target);\n    return ret !== 0;\n", "    wasm.mount(target);\n"),
+    (
+        "    if (cachedUint8ArrayMemory0 === null || cachedUint8ArrayMemory0.byteLength === 0) {\n",
+        "    if (!cachedUint8ArrayMemory0?.byteLength) {\n",
+    ),
+    (
+        "    return getUint8ArrayMemory0().subarray(ptr / 1, ptr / 1 + len);\n",
+        "    return getUint8ArrayMemory0().subarray(ptr, ptr + len);\n",
+    ),
+    (
+        "            const obj = arg1;
+            const ret = typeof(obj) === 'string' ? obj : undefined;
+            var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_malloc);\n",
+        "            var ptr1 = typeof(arg1) === 'string' ? passStringToWasm0(arg1) : 0;\n",
+    ),
+    (
+        "    ptr = ptr >>> 0;\n    return decodeText(getUint8ArrayMemory0().subarray(ptr, ptr + len));\n",
+        "    return cachedTextDecoder.decode(getArrayU8FromWasm0(ptr, len));\n",
+    ),
+    (
+        "            const val = arg0;
+            const ret = typeof(val) === 'object' && val !== null;
+            return ret;\n",
+        "            return typeof(arg0) === 'object' && arg0 !== null;\n",
+    ),
+    (
+        "function passStringToWasm0(arg, malloc) {
+    const buf = cachedTextEncoder.encode(arg);
+    const ptr = malloc(",
+        "function passStringToWasm0(arg) {
+    const buf = cachedTextEncoder.encode(arg);
+    const ptr = wasm.__wbindgen_malloc(",
+    ),
+];
 
-/// `glue` with [`COUNTED_DECODER`]'s one decoder; fails when the counting one is not there as
-/// written.
-fn uncount_decoder(glue: &str) -> Result<String> {
-    let (counted, one) = COUNTED_DECODER;
-    if !glue.contains(counted) {
-        return Err(
-            "the wasm-bindgen glue's `decodeText` changed: update COUNTED_DECODER".to_owned()
-        );
+/// `glue` with [`FORM_GLUE`]'s rewrites; fails when a part is not there as written.
+fn form_glue(glue: &str) -> Result<String> {
+    let mut glue = glue.to_owned();
+    for (old, new) in FORM_GLUE {
+        if !glue.contains(old) {
+            let first = old.lines().next().unwrap_or_default().trim();
+            return Err(format!("the wasm-bindgen glue has no `{first}`: update FORM_GLUE"));
+        }
+        glue = glue.replacen(old, new, 1);
     }
-    Ok(glue.replacen(counted, one, 1))
+    Ok(glue)
 }
 
 /// `glue` without [`DEAD_GLUE`], and with [`SMALL_GLUE`]'s rewrites when `small`; fails when a
@@ -961,11 +1016,14 @@ mod tests {
     }
 
     #[test]
-    fn the_forms_decoder_counts_nothing_or_the_build_stops() {
-        let (counted, one) = COUNTED_DECODER;
-        let glue = format!("let a = 1;\n{counted}let b = 2;\n");
-        assert_eq!(uncount_decoder(&glue).unwrap(), format!("let a = 1;\n{one}let b = 2;\n"));
-        assert!(uncount_decoder("let a = 1;\n").is_err());
+    fn the_forms_glue_is_rewritten_or_the_build_stops() {
+        let glue: String = FORM_GLUE.iter().map(|(old, _)| format!("let a = 1;\n{old}")).collect();
+        let rewritten: String =
+            FORM_GLUE.iter().map(|(_, new)| format!("let a = 1;\n{new}")).collect();
+        assert_eq!(form_glue(&glue).unwrap(), rewritten);
+        for (old, _) in FORM_GLUE {
+            assert!(form_glue(&glue.replacen(old, "", 1)).is_err(), "{old}");
+        }
     }
 
     #[test]

@@ -368,12 +368,18 @@ export function pgInput(el, unmask) {
  * pg-mask or rr-mask or a contenteditable other than "false", BLOCKED | CHILDLESS 129 for pg-block
  * or rr-block, IGNORE 4 for pg-ignore or rr-ignore, UNMASK 32 for pg-unmask or data-pg-unmask
  * (classes as whole words between ASCII whitespace, case as written); CHILDLESS 1 for a textarea,
- * iframe, frame, object or embed, STYLE 8 for a style, SCRIPT 64 for a script.
+ * iframe, frame, object or embed, STYLE 8 for a style, SCRIPT 64 for a script, SVG 16 for an svg;
+ * above them the tag bits of replay/src/serialize.rs: INPUT 256 for an input, FIELD 512 for an
+ * input, textarea or select, OPTION 1024, FRAME 2048 for an iframe or frame, LINK 4096, MEDIA 8192
+ * for a video or audio, PAGE 16384 for the html or body, FOREIGN 32768 for a foreignObject.
  *
  * pgFlags(el) → number
  */
 export function pgFlags(el) {
-  var f = { textarea: 1, iframe: 1, frame: 1, object: 1, embed: 1, style: 8, script: 64 }[el.localName] | 0,
+  var f = {
+      textarea: 513, iframe: 2049, frame: 2049, object: 1, embed: 1, style: 8, script: 64, svg: 16, input: 768,
+      select: 512, option: 1024, link: 4096, video: 8192, audio: 8192, html: 16384, body: 16384, foreignObject: 32768,
+    }[el.localName] | 0,
     e = el.getAttribute("contenteditable");
   (el.getAttribute("class") || "").split(/[\t\n\f\r ]/).forEach(function (w) {
     f |= { "pg-mask": 2, "rr-mask": 2, "pg-block": 129, "rr-block": 129, "pg-ignore": 4, "rr-ignore": 4, "pg-unmask": 32 }[w];

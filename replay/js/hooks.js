@@ -333,10 +333,10 @@ export function pgHref(value, base) {
  * (a <use>'s fragment aside), a srcset through pgSrcset, a title, alt text, placeholder or ARIA
  * label masked whole (pgMaskAll) when `all` (inside .pg-mask), everything else through pgMask.
  *
- * pgValue(tag, name, value, all, base) → string
+ * pgValue(el, name, value, all, base) → string
  */
-export function pgValue(tag, name, value, all, base) {
-  return /^(src|href|action|poster|background|data|xlink:href)$/.test(name) && !(tag == "use" && value[0] == "#")
+export function pgValue(el, name, value, all, base) {
+  return /^(src|href|action|poster|background|data|xlink:href)$/.test(name) && !(el.localName == "use" && value[0] == "#")
     ? pgHref(value, base)
     : name == "srcset"
       ? pgSrcset(value, base)

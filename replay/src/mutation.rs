@@ -277,14 +277,13 @@ fn write_attributes(
             continue;
         }
         let read = serialize::Element::read(node);
-        let tag = read.tag.as_str();
         let mut entry = String::new();
         let mut any = false;
         for name in names {
             let lower = name.to_ascii_lowercase();
             if lower.starts_with("on")
-                || matches!(tag, "input" | "textarea" | "select")
-                    && (lower == "value" || lower == "checked")
+                || (lower == "value" || lower == "checked")
+                    && serialize::own_flags(node) & serialize::FIELD != 0
             {
                 continue;
             }
@@ -297,7 +296,7 @@ fn write_attributes(
             match value {
                 None => entry.push_str("null"),
                 Some(v) => {
-                    let v = serialize::attribute_value(tag, &lower, v, flags, base);
+                    let v = serialize::attribute_value(node, &lower, v, flags, base);
                     json::string(&mut entry, &v);
                 }
             }

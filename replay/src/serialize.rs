@@ -153,15 +153,14 @@ fn pair<'a>(rest: &mut &'a str) -> Option<(&'a str, &'a str)> {
     Some((name, value))
 }
 
-/// An element's tag and attributes, read once.
+/// An element's attributes, read once.
 pub(crate) struct Element {
-    pub(crate) tag: String,
     attributes: String,
 }
 
 impl Element {
     pub(crate) fn read(el: &Node) -> Self {
-        Self { tag: dom::string(el.local_name()), attributes: dom::string(pg_attrs(el)) }
+        Self { attributes: dom::string(pg_attrs(el)) }
     }
 
     /// The value of attribute `name` (lowercase).
@@ -183,13 +182,13 @@ extern "C" {
     /// `CHILDLESS`, `IGNORE`, `UNMASK`, `CHILDLESS`, `STYLE`, `SCRIPT`, `SVG` for an `<svg>`),
     /// and above them the kind of tag the serializer asks about ([`INPUT`] …).
     #[wasm_bindgen(js_name = pgFlags)]
-    fn own_flags(el: &Node) -> u32;
+    pub(crate) fn own_flags(el: &Node) -> u32;
 }
 
 /// [`pgFlags`](own_flags)'s tag bits, above the recorder's eight: an `<input>`.
-const INPUT: u32 = 1 << 8;
+pub(crate) const INPUT: u32 = 1 << 8;
 /// An `<input>`, `<textarea>` or `<select>`.
-const FIELD: u32 = 1 << 9;
+pub(crate) const FIELD: u32 = 1 << 9;
 /// An `<option>`.
 const OPTION: u32 = 1 << 10;
 /// An `<iframe>` or `<frame>`.
@@ -216,8 +215,8 @@ pub(crate) fn element_flags(el: &Node, parent_flags: u8) -> u32 {
 /// The rest of an element after its `{"type":2,"id":…`.
 fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     let Place { parent_flags, shadow, in_add, .. } = at;
+    let tag = &dom::string(el.local_name());
     let read = Element::read(el);
-    let tag = read.tag.as_str();
     let all = element_flags(el, parent_flags);
     let flags = all as u8;
     out.push_str(",\"tagName\":");
@@ -271,7 +270,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         {
             continue;
         }
-        let value = attribute_value(tag, &lower, value, flags, base);
+        let value = attribute_value(el, &lower, value, flags, base);
         attr(out, name);
         json::string(out, &value);
     }
@@ -333,15 +332,15 @@ extern "C" {
     /// digit runs masked (a title, alt text, placeholder or ARIA label wholly when `all`: inside
     /// `.pg-mask`).
     #[wasm_bindgen(js_name = pgValue)]
-    fn pg_value(tag: &str, lower: &str, value: &str, all: i32, base: &str) -> JsValue;
+    fn pg_value(el: &Node, lower: &str, value: &str, all: i32, base: &str) -> JsValue;
 }
 
 /// [`pg_value`] by the element's flags; names chosen by the page as they are, without a call.
-pub(crate) fn attribute_value(tag: &str, lower: &str, v: &str, flags: u8, base: &str) -> String {
+pub(crate) fn attribute_value(el: &Node, lower: &str, v: &str, flags: u8, base: &str) -> String {
     if mask::listed(PLAIN_ATTRIBUTES, lower) {
         return v.to_owned();
     }
-    dom::string(pg_value(tag, lower, v, i32::from(flags & MASK_TEXT), base))
+    dom::string(pg_value(el, lower, v, i32::from(flags & MASK_TEXT), base))
 }
 
 /// The CSS of a `<style>`, or of a same-origin `<link rel=stylesheet>` whose rules can be read,

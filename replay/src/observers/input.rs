@@ -11,7 +11,7 @@ use super::super::json;
 use super::super::mask;
 use super::super::mirror::UNMASK;
 use super::super::recorder::{INCREMENTAL, Recorder};
-use super::super::serialize::events_dropped;
+use super::super::serialize::{self, events_dropped};
 
 /// The DOM events listened to (on the document, capturing); both are handled alike. The setters
 /// that change a field's value without an event (`value` of `HTMLInputElement`,
@@ -53,12 +53,12 @@ impl Recorder {
         if events_dropped(flags) {
             return;
         }
-        let tag = dom::string(el.local_name());
-        if !matches!(tag.as_str(), "input" | "textarea" | "select") {
+        let tag = serialize::own_flags(el);
+        if tag & serialize::FIELD == 0 {
             return;
         }
         // The `type` property is lower case (the attribute matched ASCII case-insensitively).
-        let kind = if tag == "input" { dom::text(el, "type") } else { String::new() };
+        let kind = if tag & serialize::INPUT != 0 { dom::text(el, "type") } else { String::new() };
         let checked = dom::is_true(el, "checked");
         let text = if mask::is_choice(&kind) {
             dom::text(el, "value")

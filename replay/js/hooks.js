@@ -344,8 +344,9 @@ export function pgValue(el, name, value, all, base) {
 }
 
 /*
- * A form field's value as recorded (not a choice input's, whose value is a label the page
- * chose): undefined for an <input type=hidden> (CSRF tokens, ids); as typed where the field opted
+ * A form field's value as recorded: undefined for an <input type=hidden> (CSRF tokens, ids); a
+ * choice input's (radio, checkbox, submit, button, reset, image) as it is, a label the page
+ * chose; else as typed where the field opted
  * in (`unmask`: data-pg-unmask or .pg-unmask) and is not sensitive: neither an input of type
  * password, email or tel nor a field with an autocomplete token (ASCII whitespace between them,
  * any case) that begins cc-, one-time-code, current-password, new-password, email, tel, bday,
@@ -356,6 +357,7 @@ export function pgValue(el, name, value, all, base) {
 export function pgInput(el, unmask) {
   var input = el.localName == "input", v = el.value;
   if (input && el.type == "hidden") return;
+  if (input && /^(radio|checkbox|submit|button|reset|image)$/.test(el.type)) return v;
   return unmask &&
     !(input && /^(password|email|tel)$/.test(el.type)) &&
     !/(^|[\t\n\f\r ])(cc-|one-time-code|current-password|new-password|email|tel|bday|street-address|address-line|postal-code|transaction-)/i.test(el.getAttribute("autocomplete"))
@@ -413,12 +415,12 @@ export function pgMeta() {
 
 /*
  * The other radios of a radio's group in its document: the elements of its name whose type is
- * radio (none without a name).
+ * radio (none without a name, or when `el` is no radio).
  *
  * pgRadios(el) → array
  */
 export function pgRadios(el) {
-  return el.name
+  return el.type == "radio" && el.name
     ? [].filter.call(el.ownerDocument.getElementsByName(el.name), function (o) {
         return o != el && o.type == "radio";
       })

@@ -31,10 +31,10 @@ pub(crate) fn is_choice(kind: &str) -> bool {
 
 #[wasm_bindgen::prelude::wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
-    /// A form field's value as recorded (not a choice input's), in the chunk's JS
-    /// (`replay/js/hooks.js`: `pgInput`): `undefined` for `type=hidden`, as typed where the field opted
-    /// in (`unmask`) and is not sensitive, else one `*` per character. A browser test pins each
-    /// kind of field.
+    /// A form field's value as recorded, in the chunk's JS (`replay/js/hooks.js`: `pgInput`):
+    /// `undefined` for `type=hidden`, a choice input's (its value a label the page chose) as it
+    /// is, as typed where the field opted in (`unmask`) and is not sensitive, else one `*` per
+    /// character. A browser test pins each kind of field.
     #[wasm_bindgen(js_name = pgInput)]
     pub(crate) fn input_value(el: &super::dom::Node, unmask: i32) -> wasm_bindgen::JsValue;
 }

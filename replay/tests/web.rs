@@ -1726,6 +1726,49 @@ async fn a_repeated_input_value_is_sent_once() {
     replay_stop();
 }
 
+/// What the serializer does by an element's tag (`pgFlags`' tag bits): a frame's `src`, an
+/// option's `selected` as written and every `on…` handler dropped; a selected option under an
+/// opted-in `<select>` marked `selected`; a `<textarea>`'s children not written,
+/// a field's value masked; a `<video>`'s state; `<object>` childless; an element named like
+/// none of them (`<inputx>`) written as any other.
+#[wasm_bindgen_test]
+async fn the_serializer_keys_its_rules_on_the_element_tag() {
+    replay_stop();
+    set_root(
+        r#"<iframe id="fr" src="about:blank" title="t"></iframe>
+<select id="se" data-pg-unmask><option id="o1" value="a" selected>A</option><option id="o2" value="b">B</option></select>
+<select id="sm"><option id="o3" selected>C</option></select><textarea id="ta">typed</textarea>
+<video id="vi" onplay="x()"></video><object id="ob"><p>in</p></object>
+<inputx id="ix" value="v" selected="s" src="s.png"><b>kept</b></inputx>"#,
+    );
+    js("document.getElementById('o2').selected = true;");
+    start(1000.0).await;
+    let all = events();
+    let root = snapshot(&all);
+    let text = |s: &str| Some(AttributeValue::Text(s.to_owned()));
+    let fr = element(root, "fr");
+    assert_eq!(attr(fr, "src"), None, "a frame's src");
+    assert_eq!(attr(fr, "title").cloned(), text("t"));
+    assert_eq!(attr(element(root, "o1"), "selected"), None, "an option no longer selected");
+    assert_eq!(attr(element(root, "o2"), "selected"), Some(&AttributeValue::Flag(true)));
+    assert_eq!(attr(element(root, "o3"), "selected"), None, "not opted in");
+    let ta = element(root, "ta");
+    assert_eq!(attr(ta, "value").cloned(), text("*****"));
+    assert_eq!(texts(ta), "", "a textarea's children");
+    let vi = element(root, "vi");
+    assert_eq!(attr(vi, "onplay"), None);
+    assert_eq!(attr(vi, "rr_mediaState").cloned(), text("paused"));
+    assert_eq!(texts(element(root, "ob")), "", "an object's children");
+    let ix = element(root, "ix");
+    for (name, value) in [("value", "v"), ("selected", "s")] {
+        assert_eq!(attr(ix, name).cloned(), text(value), "<inputx> {name}");
+    }
+    assert!(matches!(attr(ix, "src"), Some(AttributeValue::Text(s)) if s.ends_with("/s.png")));
+    assert_eq!(texts(ix), "kept");
+    assert_eq!(attr(ix, "rr_mediaState"), None);
+    replay_stop();
+}
+
 /// A radio checked by script unchecks the others of its group: each of them is recorded too
 /// (radios of another name, and a checkbox of the same name, are not).
 #[wasm_bindgen_test]

@@ -390,6 +390,16 @@ export function pgFlags(el) {
 }
 
 /*
+ * A node's scroll offset, x (`k` 0) or y (1): the window's (scrollX, scrollY) for a document, else
+ * the element's scrollLeft or scrollTop.
+ *
+ * pgScroll(node, k) → number
+ */
+export function pgScroll(n, k) {
+  return n.nodeType == 9 ? (k ? scrollY : scrollX) : k ? n.scrollTop : n.scrollLeft;
+}
+
+/*
  * A media interaction's data (`type` rrweb's MediaInteraction, `id` the element's): the element's
  * time, volume and rate as pgMilli writes them, whether it is muted and loops, as JSON.
  *

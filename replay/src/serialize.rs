@@ -307,7 +307,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         out.push_str(&dom::string(dom::milli(el, "currentTime")));
     }
     if !in_add && all & PAGE == 0 {
-        let (top, left) = (dom::num(el, "scrollTop"), dom::num(el, "scrollLeft"));
+        let (top, left) = (dom::scroll(el, 1), dom::scroll(el, 0));
         if top > 0.0 {
             attr(out, "rr_scrollTop");
             json::round(out, top);

@@ -767,6 +767,40 @@ async fn a_scrolled_element_is_recorded_at_its_offset_in_the_snapshot_and_when_i
     replay_stop();
 }
 
+/// The window's scroll: the snapshot's `initialOffset`, and a scroll of the document recorded
+/// under the document's id.
+#[wasm_bindgen_test]
+async fn the_windows_scroll_is_the_snapshots_initial_offset_and_the_documents_scroll() {
+    replay_stop();
+    set_root(r#"<div style="width:3000px;height:3000px">x</div>"#);
+    js("window.scrollTo(15, 60);");
+    start(1000.0).await;
+    let all = events();
+    let offset = all
+        .iter()
+        .find_map(|e| match &e.data {
+            ReplayEventData::FullSnapshot(s) => Some(s.initial_offset),
+            _ => None,
+        })
+        .expect("a full snapshot");
+    assert_eq!((offset.left, offset.top), (15.0, 60.0), "the window's scroll when taken");
+    let doc = snapshot(&all).id;
+    let before = all.len();
+    js("window.scrollTo(5, 90);");
+    sleep(400).await;
+    let scrolls: Vec<(i64, f64, f64)> = incrementals(before)
+        .iter()
+        .filter_map(|i| match i {
+            Incremental::Scroll(d) => Some((d.id, d.x, d.y)),
+            _ => None,
+        })
+        .collect();
+    js("window.scrollTo(0, 0);");
+    assert_eq!(scrolls, [(doc, 5.0, 90.0)], "one scroll event of the document");
+    replay_stop();
+    set_root("");
+}
+
 #[wasm_bindgen_test]
 async fn a_style_sheets_urls_are_made_absolute_and_data_and_fragments_kept() {
     record(

@@ -344,6 +344,16 @@ export function pgValue(el, name, value, all, base) {
 }
 
 /*
+ * Whether `el` is an input whose value is a label the page chose (its type radio, checkbox, submit,
+ * button, reset or image), not something typed.
+ *
+ * pgChoice(el) → boolean
+ */
+function pgChoice(el) {
+  return el.localName == "input" && /^(radio|checkbox|submit|button|reset|image)$/.test(el.type);
+}
+
+/*
  * A form field's value as recorded: undefined for an <input type=hidden> (CSRF tokens, ids); a
  * choice input's (radio, checkbox, submit, button, reset, image) as it is, a label the page
  * chose; else as typed where the field opted
@@ -357,7 +367,7 @@ export function pgValue(el, name, value, all, base) {
 export function pgInput(el, unmask) {
   var input = el.localName == "input", v = el.value;
   if (input && el.type == "hidden") return;
-  if (input && /^(radio|checkbox|submit|button|reset|image)$/.test(el.type)) return v;
+  if (pgChoice(el)) return v;
   return unmask &&
     !(input && /^(password|email|tel)$/.test(el.type)) &&
     !/(^|[\t\n\f\r ])(cc-|one-time-code|current-password|new-password|email|tel|bday|street-address|address-line|postal-code|transaction-)/i.test(el.getAttribute("autocomplete"))
@@ -371,22 +381,22 @@ export function pgInput(el, unmask) {
  * or rr-block, IGNORE 4 for pg-ignore or rr-ignore, UNMASK 32 for pg-unmask or data-pg-unmask
  * (classes as whole words between ASCII whitespace, case as written); CHILDLESS 1 for a textarea,
  * iframe, frame, object or embed, STYLE 8 for a style, SCRIPT 64 for a script, SVG 16 for an svg;
- * above them the tag bits of replay/src/serialize.rs: INPUT 256 for an input, FIELD 512 for an
- * input, textarea or select, OPTION 1024, FRAME 2048 for an iframe or frame, LINK 4096, MEDIA 8192
+ * above them the tag bits of replay/src/serialize.rs: CHOICE 256 for a pgChoice input, FIELD 512
+ * for an input, textarea or select, OPTION 1024, FRAME 2048 for an iframe or frame, LINK 4096, MEDIA 8192
  * for a video or audio, PAGE 16384 for the html or body, FOREIGN 32768 for a foreignObject.
  *
  * pgFlags(el) → number
  */
 export function pgFlags(el) {
   var f = {
-      textarea: 513, iframe: 2049, frame: 2049, object: 1, embed: 1, style: 8, script: 64, svg: 16, input: 768,
-      select: 512, option: 1024, link: 4096, video: 8192, audio: 8192, html: 16384, body: 16384, foreignObject: 32768,
+      textarea: 513, iframe: 2049, frame: 2049, object: 1, embed: 1, style: 8, script: 64, svg: 16,
+      input: 512, select: 512, option: 1024, link: 4096, video: 8192, audio: 8192, html: 16384, body: 16384, foreignObject: 32768,
     }[el.localName] | 0,
     e = el.getAttribute("contenteditable");
   (el.getAttribute("class") || "").split(/[\t\n\f\r ]/).forEach(function (w) {
     f |= { "pg-mask": 2, "rr-mask": 2, "pg-block": 129, "rr-block": 129, "pg-ignore": 4, "rr-ignore": 4, "pg-unmask": 32 }[w];
   });
-  return f | (e != null && e != "false" ? 2 : 0) | (el.hasAttribute("data-pg-unmask") ? 32 : 0);
+  return f | (e != null && e != "false" ? 2 : 0) | (el.hasAttribute("data-pg-unmask") ? 32 : 0) | (pgChoice(el) ? 256 : 0);
 }
 
 /*

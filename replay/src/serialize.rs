@@ -180,13 +180,14 @@ extern "C" {
     /// An element's own flags, from its class, `contenteditable`, `data-pg-unmask` and tag
     /// (`replay/js/hooks.js`, which writes [`mirror`]'s bits out: `MASK_TEXT`, `BLOCKED` with
     /// `CHILDLESS`, `IGNORE`, `UNMASK`, `CHILDLESS`, `STYLE`, `SCRIPT`, `SVG` for an `<svg>`),
-    /// and above them the kind of tag the serializer asks about ([`INPUT`] …).
+    /// and above them the kind of tag the serializer asks about ([`CHOICE`] …).
     #[wasm_bindgen(js_name = pgFlags)]
     pub(crate) fn own_flags(el: &Node) -> u32;
 }
 
-/// [`pgFlags`](own_flags)'s tag bits, above the recorder's eight: an `<input>`.
-pub(crate) const INPUT: u32 = 1 << 8;
+/// [`pgFlags`](own_flags)'s tag bits, above the recorder's eight: an `<input>` whose `value` is
+/// a label chosen by the page (of type radio, checkbox, submit, button, reset or image).
+const CHOICE: u32 = 1 << 8;
 /// An `<input>`, `<textarea>` or `<select>`.
 pub(crate) const FIELD: u32 = 1 << 9;
 /// An `<option>`.
@@ -254,7 +255,6 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         return Written::Closed(flags);
     }
     // The `type` property: the attribute matched ASCII case-insensitively, lower case.
-    let kind = if all & INPUT != 0 { dom::text(el, "type") } else { String::new() };
     let field = all & FIELD != 0;
     let stylesheet =
         if all & (u32::from(STYLE) | LINK) != 0 { stylesheet_text(el, base) } else { None };
@@ -275,7 +275,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         json::string(out, &value);
     }
     if field {
-        if all & INPUT != 0 && mask::is_choice(&kind) {
+        if all & CHOICE != 0 {
             if let Some(v) = read.attr("value") {
                 attr(out, "value");
                 json::string(out, v);

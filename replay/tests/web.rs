@@ -1763,7 +1763,7 @@ async fn a_repeated_input_value_is_sent_once() {
 /// What the serializer does by an element's tag (`pgFlags`' tag bits): a frame's `src`, an
 /// option's `selected` as written and every `on…` handler dropped; a selected option under an
 /// opted-in `<select>` marked `selected`; a `<textarea>`'s children not written,
-/// a field's value masked; a `<video>`'s state; `<object>` childless; an element named like
+/// a typed value masked, a choice input's kept with its state; a `<video>`'s state; `<object>` childless; an element named like
 /// none of them (`<inputx>`) written as any other.
 #[wasm_bindgen_test]
 async fn the_serializer_keys_its_rules_on_the_element_tag() {
@@ -1773,7 +1773,9 @@ async fn the_serializer_keys_its_rules_on_the_element_tag() {
 <select id="se" data-pg-unmask><option id="o1" value="a" selected>A</option><option id="o2" value="b">B</option></select>
 <select id="sm"><option id="o3" selected>C</option></select><textarea id="ta">typed</textarea>
 <video id="vi" onplay="x()"></video><object id="ob"><p>in</p></object>
-<inputx id="ix" value="v" selected="s" src="s.png"><b>kept</b></inputx>"#,
+<inputx id="ix" value="v" selected="s" src="s.png"><b>kept</b></inputx>
+<input id="ch" type="CHECKBOX" value="yes" checked><input id="sb" type="submit" value="Go">
+<input id="ra" type="radio"><input id="tx" type="text" value="abc">"#,
     );
     js("document.getElementById('o2').selected = true;");
     start(1000.0).await;
@@ -1800,6 +1802,13 @@ async fn the_serializer_keys_its_rules_on_the_element_tag() {
     assert!(matches!(attr(ix, "src"), Some(AttributeValue::Text(s)) if s.ends_with("/s.png")));
     assert_eq!(texts(ix), "kept");
     assert_eq!(attr(ix, "rr_mediaState"), None);
+    let ch = element(root, "ch");
+    assert_eq!(attr(ch, "value").cloned(), text("yes"), "a choice input's value as it is");
+    assert_eq!(attr(ch, "checked"), Some(&AttributeValue::Flag(true)));
+    assert_eq!(attr(element(root, "sb"), "value").cloned(), text("Go"));
+    let ra = element(root, "ra");
+    assert_eq!((attr(ra, "value"), attr(ra, "checked")), (None, None));
+    assert_eq!(attr(element(root, "tx"), "value").cloned(), text("***"), "a typed value");
     replay_stop();
 }
 

@@ -333,10 +333,10 @@ export function pgHref(value, base) {
  * (a <use>'s fragment aside), a srcset through pgSrcset, a title, alt text, placeholder or ARIA
  * label masked whole (pgMaskAll) when `all` (inside .pg-mask), everything else through pgMask.
  *
- * pgValue(tag, name, value, all, base) → string
+ * pgValue(el, name, value, all, base) → string
  */
-export function pgValue(tag, name, value, all, base) {
-  return /^(src|href|action|poster|background|data|xlink:href)$/.test(name) && !(tag == "use" && value[0] == "#")
+export function pgValue(el, name, value, all, base) {
+  return /^(src|href|action|poster|background|data|xlink:href)$/.test(name) && !(el.localName == "use" && value[0] == "#")
     ? pgHref(value, base)
     : name == "srcset"
       ? pgSrcset(value, base)
@@ -344,8 +344,19 @@ export function pgValue(tag, name, value, all, base) {
 }
 
 /*
- * A form field's value as recorded (not a choice input's, whose value is a label the page
- * chose): undefined for an <input type=hidden> (CSRF tokens, ids); as typed where the field opted
+ * Whether `el` is an input whose value is a label the page chose (its type radio, checkbox, submit,
+ * button, reset or image), not something typed.
+ *
+ * pgChoice(el) → boolean
+ */
+function pgChoice(el) {
+  return el.localName == "input" && /^(radio|checkbox|submit|button|reset|image)$/.test(el.type);
+}
+
+/*
+ * A form field's value as recorded: undefined for an <input type=hidden> (CSRF tokens, ids); a
+ * choice input's (radio, checkbox, submit, button, reset, image) as it is, a label the page
+ * chose; else as typed where the field opted
  * in (`unmask`: data-pg-unmask or .pg-unmask) and is not sensitive: neither an input of type
  * password, email or tel nor a field with an autocomplete token (ASCII whitespace between them,
  * any case) that begins cc-, one-time-code, current-password, new-password, email, tel, bday,
@@ -356,6 +367,7 @@ export function pgValue(tag, name, value, all, base) {
 export function pgInput(el, unmask) {
   var input = el.localName == "input", v = el.value;
   if (input && el.type == "hidden") return;
+  if (pgChoice(el)) return v;
   return unmask &&
     !(input && /^(password|email|tel)$/.test(el.type)) &&
     !/(^|[\t\n\f\r ])(cc-|one-time-code|current-password|new-password|email|tel|bday|street-address|address-line|postal-code|transaction-)/i.test(el.getAttribute("autocomplete"))
@@ -368,17 +380,33 @@ export function pgInput(el, unmask) {
  * pg-mask or rr-mask or a contenteditable other than "false", BLOCKED | CHILDLESS 129 for pg-block
  * or rr-block, IGNORE 4 for pg-ignore or rr-ignore, UNMASK 32 for pg-unmask or data-pg-unmask
  * (classes as whole words between ASCII whitespace, case as written); CHILDLESS 1 for a textarea,
- * iframe, frame, object or embed, STYLE 8 for a style, SCRIPT 64 for a script.
+ * iframe, frame, object or embed, STYLE 8 for a style, SCRIPT 64 for a script, SVG 16 for an svg;
+ * above them the tag bits of replay/src/serialize.rs: CHOICE 256 for a pgChoice input, FIELD 512
+ * for an input, textarea or select, OPTION 1024, FRAME 2048 for an iframe or frame, LINK 4096, MEDIA 8192
+ * for a video or audio, PAGE 16384 for the html or body, FOREIGN 32768 for a foreignObject.
  *
  * pgFlags(el) → number
  */
 export function pgFlags(el) {
-  var f = { textarea: 1, iframe: 1, frame: 1, object: 1, embed: 1, style: 8, script: 64 }[el.localName] | 0,
+  var f = {
+      textarea: 513, iframe: 2049, frame: 2049, object: 1, embed: 1, style: 8, script: 64, svg: 16,
+      input: 512, select: 512, option: 1024, link: 4096, video: 8192, audio: 8192, html: 16384, body: 16384, foreignObject: 32768,
+    }[el.localName] | 0,
     e = el.getAttribute("contenteditable");
   (el.getAttribute("class") || "").split(/[\t\n\f\r ]/).forEach(function (w) {
     f |= { "pg-mask": 2, "rr-mask": 2, "pg-block": 129, "rr-block": 129, "pg-ignore": 4, "rr-ignore": 4, "pg-unmask": 32 }[w];
   });
-  return f | (e != null && e != "false" ? 2 : 0) | (el.hasAttribute("data-pg-unmask") ? 32 : 0);
+  return f | (e != null && e != "false" ? 2 : 0) | (el.hasAttribute("data-pg-unmask") ? 32 : 0) | (pgChoice(el) ? 256 : 0);
+}
+
+/*
+ * A node's scroll offset, x (`k` 0) or y (1): the window's (scrollX, scrollY) for a document, else
+ * the element's scrollLeft or scrollTop.
+ *
+ * pgScroll(node, k) → number
+ */
+export function pgScroll(n, k) {
+  return n.nodeType == 9 ? (k ? scrollY : scrollX) : k ? n.scrollTop : n.scrollLeft;
 }
 
 /*
@@ -407,12 +435,12 @@ export function pgMeta() {
 
 /*
  * The other radios of a radio's group in its document: the elements of its name whose type is
- * radio (none without a name).
+ * radio (none without a name, or when `el` is no radio).
  *
  * pgRadios(el) → array
  */
 export function pgRadios(el) {
-  return el.name
+  return el.type == "radio" && el.name
     ? [].filter.call(el.ownerDocument.getElementsByName(el.name), function (o) {
         return o != el && o.type == "radio";
       })

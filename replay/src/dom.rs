@@ -128,6 +128,14 @@ extern "C" {
     pub(crate) fn number(value: &JsValue) -> f64;
 }
 
+#[wasm_bindgen(module = "/js/hooks.js")]
+extern "C" {
+    /// A node's scroll offset, x (`k` 0) or y (1): the window's for the document
+    /// (`replay/js/hooks.js`).
+    #[wasm_bindgen(js_name = pgScroll)]
+    pub(crate) fn scroll(node: &Node, k: i32) -> f64;
+}
+
 /// `target[name]` as a number (0 when it is not one).
 pub(crate) fn num(target: &JsValue, name: &str) -> f64 {
     number(&prop(target, name))

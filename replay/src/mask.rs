@@ -24,17 +24,12 @@ pub(crate) fn listed(list: &str, word: &str) -> bool {
     words(list).any(|w| w == word.as_bytes())
 }
 
-/// `input` types whose `value` is a label chosen by the page, not something typed.
-pub(crate) fn is_choice(kind: &str) -> bool {
-    listed("radio checkbox submit button reset image", kind)
-}
-
 #[wasm_bindgen::prelude::wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
-    /// A form field's value as recorded (not a choice input's), in the chunk's JS
-    /// (`replay/js/hooks.js`: `pgInput`): `undefined` for `type=hidden`, as typed where the field opted
-    /// in (`unmask`) and is not sensitive, else one `*` per character. A browser test pins each
-    /// kind of field.
+    /// A form field's value as recorded, in the chunk's JS (`replay/js/hooks.js`: `pgInput`):
+    /// `undefined` for `type=hidden`, a choice input's (its value a label the page chose) as it
+    /// is, as typed where the field opted in (`unmask`) and is not sensitive, else one `*` per
+    /// character. A browser test pins each kind of field.
     #[wasm_bindgen(js_name = pgInput)]
     pub(crate) fn input_value(el: &super::dom::Node, unmask: i32) -> wasm_bindgen::JsValue;
 }
@@ -52,14 +47,5 @@ mod tests {
         for word in ["", " ", "pass", "passwords", "tel ", "email tel", "text", "transaction"] {
             assert!(!listed(list, word), "{word:?}");
         }
-    }
-
-    #[test]
-    fn choice_inputs_are_told_by_their_whole_type() {
-        assert!(is_choice("radio") && is_choice("checkbox") && !is_choice("text"));
-        for kind in ["submit", "button", "reset", "image"] {
-            assert!(is_choice(kind), "{kind}");
-        }
-        assert!(!is_choice("") && !is_choice("radio checkbox") && !is_choice("imag"));
     }
 }

@@ -221,7 +221,7 @@ impl Buffer {
             if !mirror.present(id) {
                 continue;
             }
-            let css = serialize::stylesheet_text(node, "style", base).unwrap_or_default();
+            let css = serialize::stylesheet_text(node, base).unwrap_or_default();
             id_entry(out, id);
             out.push_str(",\"attributes\":{\"_cssText\":");
             json::string(out, &css);
@@ -249,8 +249,8 @@ impl Buffer {
             {
                 let flags = mirror.flags(*id);
                 let (parent, _) = mirror.parent_of(*id);
-                // Only privacy bits are compared: the tag (for SVG) does not matter.
-                let now = serialize::element_flags(node, "", mirror.flags(parent));
+                // Only privacy bits are compared.
+                let now = serialize::element_flags(node, mirror.flags(parent)) as u8;
                 let privacy = BLOCKED | MASK_TEXT | IGNORE | UNMASK;
                 if now & privacy != flags & privacy && !self.add_set.has(node) {
                     self.add_set.add(node);
@@ -277,14 +277,13 @@ fn write_attributes(
             continue;
         }
         let read = serialize::Element::read(node);
-        let tag = read.tag.as_str();
         let mut entry = String::new();
         let mut any = false;
         for name in names {
             let lower = name.to_ascii_lowercase();
             if lower.starts_with("on")
-                || matches!(tag, "input" | "textarea" | "select")
-                    && (lower == "value" || lower == "checked")
+                || (lower == "value" || lower == "checked")
+                    && serialize::own_flags(node) & serialize::FIELD != 0
             {
                 continue;
             }
@@ -297,7 +296,7 @@ fn write_attributes(
             match value {
                 None => entry.push_str("null"),
                 Some(v) => {
-                    let v = serialize::attribute_value(tag, &lower, v, flags, base);
+                    let v = serialize::attribute_value(node, &lower, v, flags, base);
                     json::string(&mut entry, &v);
                 }
             }

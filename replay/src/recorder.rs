@@ -190,7 +190,7 @@ impl Recorder {
             return;
         }
         self.walk = None;
-        snapshot::finish(&mut out);
+        snapshot::finish(&mut out, &self.doc);
         self.sink.write(&out, true);
         // Changes made while the snapshot was written, then what happened meanwhile.
         self.flush_mutations();

@@ -153,15 +153,14 @@ fn pair<'a>(rest: &mut &'a str) -> Option<(&'a str, &'a str)> {
     Some((name, value))
 }
 
-/// An element's tag and attributes, read once.
+/// An element's attributes, read once.
 pub(crate) struct Element {
-    pub(crate) tag: String,
     attributes: String,
 }
 
 impl Element {
     pub(crate) fn read(el: &Node) -> Self {
-        Self { tag: dom::string(el.local_name()), attributes: dom::string(pg_attrs(el)) }
+        Self { attributes: dom::string(pg_attrs(el)) }
     }
 
     /// The value of attribute `name` (lowercase).
@@ -180,16 +179,36 @@ impl Element {
 extern "C" {
     /// An element's own flags, from its class, `contenteditable`, `data-pg-unmask` and tag
     /// (`replay/js/hooks.js`, which writes [`mirror`]'s bits out: `MASK_TEXT`, `BLOCKED` with
-    /// `CHILDLESS`, `IGNORE`, `UNMASK`, `CHILDLESS`, `STYLE`, `SCRIPT`).
+    /// `CHILDLESS`, `IGNORE`, `UNMASK`, `CHILDLESS`, `STYLE`, `SCRIPT`, `SVG` for an `<svg>`),
+    /// and above them the kind of tag the serializer asks about ([`CHOICE`] …).
     #[wasm_bindgen(js_name = pgFlags)]
-    fn own_flags(el: &Node) -> u8;
+    pub(crate) fn own_flags(el: &Node) -> u32;
 }
 
-/// The flags of element `el` (tag `tag`), from its own and what its parent passes down.
-pub(crate) fn element_flags(el: &Node, tag: &str, parent_flags: u8) -> u8 {
-    let mut flags = own_flags(el) | parent_flags & mirror::INHERITED;
-    if parent_flags & SVG != 0 && tag != "foreignObject" || tag == "svg" {
-        flags |= SVG;
+/// [`pgFlags`](own_flags)'s tag bits, above the recorder's eight: an `<input>` whose `value` is
+/// a label chosen by the page (of type radio, checkbox, submit, button, reset or image).
+const CHOICE: u32 = 1 << 8;
+/// An `<input>`, `<textarea>` or `<select>`.
+pub(crate) const FIELD: u32 = 1 << 9;
+/// An `<option>`.
+const OPTION: u32 = 1 << 10;
+/// An `<iframe>` or `<frame>`.
+const FRAME: u32 = 1 << 11;
+/// A `<link>`.
+const LINK: u32 = 1 << 12;
+/// A `<video>` or `<audio>`.
+const MEDIA: u32 = 1 << 13;
+/// The `<html>` or `<body>`, whose scroll is the window's.
+const PAGE: u32 = 1 << 14;
+/// A `foreignObject`, whose children are not SVG.
+const FOREIGN: u32 = 1 << 15;
+
+/// The flags of element `el` from its own and what its parent passes down (the recorder's bits
+/// in the low byte, the tag bits above).
+pub(crate) fn element_flags(el: &Node, parent_flags: u8) -> u32 {
+    let mut flags = own_flags(el) | u32::from(parent_flags & mirror::INHERITED);
+    if parent_flags & SVG != 0 && flags & FOREIGN == 0 {
+        flags |= u32::from(SVG);
     }
     flags
 }
@@ -197,9 +216,10 @@ pub(crate) fn element_flags(el: &Node, tag: &str, parent_flags: u8) -> u8 {
 /// The rest of an element after its `{"type":2,"id":…`.
 fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
     let Place { parent_flags, shadow, in_add, .. } = at;
+    let tag = &dom::string(el.local_name());
     let read = Element::read(el);
-    let tag = read.tag.as_str();
-    let flags = element_flags(el, tag, parent_flags);
+    let all = element_flags(el, parent_flags);
+    let flags = all as u8;
     out.push_str(",\"tagName\":");
     json::string(out, tag);
     if flags & SVG != 0 {
@@ -235,27 +255,27 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         return Written::Closed(flags);
     }
     // The `type` property: the attribute matched ASCII case-insensitively, lower case.
-    let kind = if tag == "input" { dom::text(el, "type") } else { String::new() };
-    let field = matches!(tag, "input" | "textarea" | "select");
-    let stylesheet = stylesheet_text(el, tag, base);
+    let field = all & FIELD != 0;
+    let stylesheet =
+        if all & (u32::from(STYLE) | LINK) != 0 { stylesheet_text(el, base) } else { None };
     let mut rest = read.attributes.as_str();
     while let Some((name, value)) = pair(&mut rest) {
         let lower = name.to_ascii_lowercase();
         // Event handler code is no part of what a page looks like.
         if lower.starts_with("on")
             || field && (lower == "value" || lower == "checked")
-            || tag == "option" && lower == "selected"
-            || matches!(tag, "iframe" | "frame") && lower == "src"
-            || stylesheet.is_some() && tag == "link" && (lower == "href" || lower == "rel")
+            || all & OPTION != 0 && lower == "selected"
+            || all & FRAME != 0 && lower == "src"
+            || stylesheet.is_some() && all & LINK != 0 && (lower == "href" || lower == "rel")
         {
             continue;
         }
-        let value = attribute_value(tag, &lower, value, flags, base);
+        let value = attribute_value(el, &lower, value, flags, base);
         attr(out, name);
         json::string(out, &value);
     }
     if field {
-        if tag == "input" && mask::is_choice(&kind) {
+        if all & CHOICE != 0 {
             if let Some(v) = read.attr("value") {
                 attr(out, "value");
                 json::string(out, v);
@@ -271,7 +291,7 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
             json::string(out, &v);
         }
     }
-    if tag == "option" && parent_flags & UNMASK != 0 && dom::is_true(el, "selected") {
+    if all & OPTION != 0 && parent_flags & UNMASK != 0 && dom::is_true(el, "selected") {
         attr(out, "selected");
         out.push_str("true");
     }
@@ -279,15 +299,15 @@ fn element(out: &mut String, el: &Node, at: Place, base: &str) -> Written {
         attr(out, "_cssText");
         json::string(out, &css);
     }
-    if matches!(tag, "video" | "audio") {
+    if all & MEDIA != 0 {
         attr(out, "rr_mediaState");
         let paused = !Object::is(&dom::prop(el, "paused"), &JsValue::FALSE);
         out.push_str(if paused { "\"paused\"" } else { "\"played\"" });
         attr(out, "rr_mediaCurrentTime");
         out.push_str(&dom::string(dom::milli(el, "currentTime")));
     }
-    if !in_add && tag != "html" && tag != "body" {
-        let (top, left) = (dom::num(el, "scrollTop"), dom::num(el, "scrollLeft"));
+    if !in_add && all & PAGE == 0 {
+        let (top, left) = (dom::scroll(el, 1), dom::scroll(el, 0));
         if top > 0.0 {
             attr(out, "rr_scrollTop");
             json::round(out, top);
@@ -312,23 +332,21 @@ extern "C" {
     /// digit runs masked (a title, alt text, placeholder or ARIA label wholly when `all`: inside
     /// `.pg-mask`).
     #[wasm_bindgen(js_name = pgValue)]
-    fn pg_value(tag: &str, lower: &str, value: &str, all: i32, base: &str) -> JsValue;
+    fn pg_value(el: &Node, lower: &str, value: &str, all: i32, base: &str) -> JsValue;
 }
 
 /// [`pg_value`] by the element's flags; names chosen by the page as they are, without a call.
-pub(crate) fn attribute_value(tag: &str, lower: &str, v: &str, flags: u8, base: &str) -> String {
+pub(crate) fn attribute_value(el: &Node, lower: &str, v: &str, flags: u8, base: &str) -> String {
     if mask::listed(PLAIN_ATTRIBUTES, lower) {
         return v.to_owned();
     }
-    dom::string(pg_value(tag, lower, v, i32::from(flags & MASK_TEXT), base))
+    dom::string(pg_value(el, lower, v, i32::from(flags & MASK_TEXT), base))
 }
 
 /// The CSS of a `<style>`, or of a same-origin `<link rel=stylesheet>` whose rules can be read,
 /// from the CSSOM (so rules inserted by script are included), `url()`s made absolute.
-pub(crate) fn stylesheet_text(el: &Node, tag: &str, base: &str) -> Option<String> {
-    if tag != "style" && tag != "link" {
-        return None;
-    }
+/// The caller asks only for a `<style>` or `<link>`.
+pub(crate) fn stylesheet_text(el: &Node, base: &str) -> Option<String> {
     // None for a cross-origin sheet, whose rules cannot be read: then the link keeps its href.
     pg_sheet(el, base).as_string()
 }

@@ -149,12 +149,12 @@ fn first_unwritten(mirror: &Mirror, container: &Node) -> Option<Node> {
     None
 }
 
-/// The window's scroll position as `"initialOffset"`, closing the snapshot's data and event.
-pub(crate) fn finish(out: &mut String) {
-    let win = dom::window();
+/// The window's scroll position (`doc`'s) as `"initialOffset"`, closing the snapshot's data and
+/// event.
+pub(crate) fn finish(out: &mut String, doc: &Node) {
     out.push_str(",\"initialOffset\":{\"left\":");
-    json::round(out, dom::num(&win, "scrollX"));
+    json::round(out, dom::scroll(doc, 0));
     out.push_str(",\"top\":");
-    json::round(out, dom::num(&win, "scrollY"));
+    json::round(out, dom::scroll(doc, 1));
     out.push_str("}}}");
 }

@@ -767,6 +767,40 @@ async fn a_scrolled_element_is_recorded_at_its_offset_in_the_snapshot_and_when_i
     replay_stop();
 }
 
+/// The window's scroll: the snapshot's `initialOffset`, and a scroll of the document recorded
+/// under the document's id.
+#[wasm_bindgen_test]
+async fn the_windows_scroll_is_the_snapshots_initial_offset_and_the_documents_scroll() {
+    replay_stop();
+    set_root(r#"<div style="width:3000px;height:3000px">x</div>"#);
+    js("window.scrollTo(15, 60);");
+    start(1000.0).await;
+    let all = events();
+    let offset = all
+        .iter()
+        .find_map(|e| match &e.data {
+            ReplayEventData::FullSnapshot(s) => Some(s.initial_offset),
+            _ => None,
+        })
+        .expect("a full snapshot");
+    assert_eq!((offset.left, offset.top), (15.0, 60.0), "the window's scroll when taken");
+    let doc = snapshot(&all).id;
+    let before = all.len();
+    js("window.scrollTo(5, 90);");
+    sleep(400).await;
+    let scrolls: Vec<(i64, f64, f64)> = incrementals(before)
+        .iter()
+        .filter_map(|i| match i {
+            Incremental::Scroll(d) => Some((d.id, d.x, d.y)),
+            _ => None,
+        })
+        .collect();
+    js("window.scrollTo(0, 0);");
+    assert_eq!(scrolls, [(doc, 5.0, 90.0)], "one scroll event of the document");
+    replay_stop();
+    set_root("");
+}
+
 #[wasm_bindgen_test]
 async fn a_style_sheets_urls_are_made_absolute_and_data_and_fragments_kept() {
     record(
@@ -1723,6 +1757,58 @@ async fn a_repeated_input_value_is_sent_once() {
         .collect();
     let want = [("x", false), ("y", false), ("x", false), ("v", true), ("v", false)];
     assert_eq!(got, want.map(|(t, c)| (t.to_owned(), c)));
+    replay_stop();
+}
+
+/// What the serializer does by an element's tag (`pgFlags`' tag bits): a frame's `src`, an
+/// option's `selected` as written and every `on…` handler dropped; a selected option under an
+/// opted-in `<select>` marked `selected`; a `<textarea>`'s children not written,
+/// a typed value masked, a choice input's kept with its state; a `<video>`'s state; `<object>` childless; an element named like
+/// none of them (`<inputx>`) written as any other.
+#[wasm_bindgen_test]
+async fn the_serializer_keys_its_rules_on_the_element_tag() {
+    replay_stop();
+    set_root(
+        r#"<iframe id="fr" src="about:blank" title="t"></iframe>
+<select id="se" data-pg-unmask><option id="o1" value="a" selected>A</option><option id="o2" value="b">B</option></select>
+<select id="sm"><option id="o3" selected>C</option></select><textarea id="ta">typed</textarea>
+<video id="vi" onplay="x()"></video><object id="ob"><p>in</p></object>
+<inputx id="ix" value="v" selected="s" src="s.png"><b>kept</b></inputx>
+<input id="ch" type="CHECKBOX" value="yes" checked><input id="sb" type="submit" value="Go">
+<input id="ra" type="radio"><input id="tx" type="text" value="abc">"#,
+    );
+    js("document.getElementById('o2').selected = true;");
+    start(1000.0).await;
+    let all = events();
+    let root = snapshot(&all);
+    let text = |s: &str| Some(AttributeValue::Text(s.to_owned()));
+    let fr = element(root, "fr");
+    assert_eq!(attr(fr, "src"), None, "a frame's src");
+    assert_eq!(attr(fr, "title").cloned(), text("t"));
+    assert_eq!(attr(element(root, "o1"), "selected"), None, "an option no longer selected");
+    assert_eq!(attr(element(root, "o2"), "selected"), Some(&AttributeValue::Flag(true)));
+    assert_eq!(attr(element(root, "o3"), "selected"), None, "not opted in");
+    let ta = element(root, "ta");
+    assert_eq!(attr(ta, "value").cloned(), text("*****"));
+    assert_eq!(texts(ta), "", "a textarea's children");
+    let vi = element(root, "vi");
+    assert_eq!(attr(vi, "onplay"), None);
+    assert_eq!(attr(vi, "rr_mediaState").cloned(), text("paused"));
+    assert_eq!(texts(element(root, "ob")), "", "an object's children");
+    let ix = element(root, "ix");
+    for (name, value) in [("value", "v"), ("selected", "s")] {
+        assert_eq!(attr(ix, name).cloned(), text(value), "<inputx> {name}");
+    }
+    assert!(matches!(attr(ix, "src"), Some(AttributeValue::Text(s)) if s.ends_with("/s.png")));
+    assert_eq!(texts(ix), "kept");
+    assert_eq!(attr(ix, "rr_mediaState"), None);
+    let ch = element(root, "ch");
+    assert_eq!(attr(ch, "value").cloned(), text("yes"), "a choice input's value as it is");
+    assert_eq!(attr(ch, "checked"), Some(&AttributeValue::Flag(true)));
+    assert_eq!(attr(element(root, "sb"), "value").cloned(), text("Go"));
+    let ra = element(root, "ra");
+    assert_eq!((attr(ra, "value"), attr(ra, "checked")), (None, None));
+    assert_eq!(attr(element(root, "tx"), "value").cloned(), text("***"), "a typed value");
     replay_stop();
 }
 

@@ -11,7 +11,7 @@ use super::super::json;
 use super::super::mask;
 use super::super::mirror::UNMASK;
 use super::super::recorder::{INCREMENTAL, Recorder};
-use super::super::serialize::events_dropped;
+use super::super::serialize::{self, events_dropped};
 
 /// The DOM events listened to (on the document, capturing); both are handled alike. The setters
 /// that change a field's value without an event (`value` of `HTMLInputElement`,
@@ -36,7 +36,8 @@ pub(super) fn on_hook(r: &mut Recorder, this: &JsValue) {
 #[wasm_bindgen::prelude::wasm_bindgen(module = "/js/hooks.js")]
 extern "C" {
     /// The other radios of a radio's group in its document (`replay/js/hooks.js`): the
-    /// elements of its `name` whose `type` is `radio`; none without a name.
+    /// elements of its `name` whose `type` is `radio`; none without a name or for another kind
+    /// of field.
     #[wasm_bindgen(js_name = pgRadios)]
     fn radios(el: &Node) -> NodeList;
 }
@@ -53,20 +54,12 @@ impl Recorder {
         if events_dropped(flags) {
             return;
         }
-        let tag = dom::string(el.local_name());
-        if !matches!(tag.as_str(), "input" | "textarea" | "select") {
+        if serialize::own_flags(el) & serialize::FIELD == 0 {
             return;
         }
-        // The `type` property is lower case (the attribute matched ASCII case-insensitively).
-        let kind = if tag == "input" { dom::text(el, "type") } else { String::new() };
         let checked = dom::is_true(el, "checked");
-        let text = if mask::is_choice(&kind) {
-            dom::text(el, "value")
-        } else {
-            let Some(value) = mask::input_value(el, i32::from(flags & UNMASK)).as_string() else {
-                return;
-            };
-            value
+        let Some(text) = mask::input_value(el, i32::from(flags & UNMASK)).as_string() else {
+            return;
         };
         let mut data = String::from("{\"source\":5,\"id\":");
         json::uint(&mut data, u64::from(id));
@@ -87,7 +80,7 @@ impl Recorder {
             Some(entry) => entry.1 = data,
             None => self.last_input.push((id, data)),
         }
-        if group && kind == "radio" && checked {
+        if group && checked {
             let others = radios(el);
             for i in 0..others.length() {
                 if let Some(other) = dom::item(&others, i) {

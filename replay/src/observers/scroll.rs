@@ -1,7 +1,7 @@
 //! Scroll (source 3) and viewport resize (source 4), both throttled: what changed within 100 ms
 //! is sent once, with the positions and size at that moment.
 
-use super::super::dom::{self, Ev, Node};
+use super::super::dom::{self, Ev};
 use super::super::json;
 use super::super::listener::Timer;
 use super::super::recorder::{INCREMENTAL, Recorder};
@@ -41,13 +41,7 @@ impl Recorder {
             if !self.mirror.present(id) {
                 continue;
             }
-            // Through `Reflect`, as the window's are (no getter imports of their own).
-            let (on, keys): (&Node, _) = if node.node_type() == dom::DOCUMENT {
-                (&win, ["scrollX", "scrollY"])
-            } else {
-                (&node, ["scrollLeft", "scrollTop"])
-            };
-            let (x, y) = (dom::num(on, keys[0]), dom::num(on, keys[1]));
+            let (x, y) = (dom::scroll(&node, 0), dom::scroll(&node, 1));
             let mut data = self.head(INCREMENTAL);
             data.push_str("{\"source\":3,\"id\":");
             json::uint(&mut data, u64::from(id));

@@ -962,7 +962,17 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// but `form.js` +44 (12,315 B, over its budget: the form had no `any_entry`); the opt-out flag
 /// read by a `Store::has` (`load`'s answer compared with `undefined`, no text made) instead of
 /// `Store::get(…).is_some()`, 30,833 B (±0, wasm 14 B smaller raw; `pulse.js` −21).
-const FIRST_PAGEVIEW_BUDGET: usize = 30_848;
+///
+/// Merged with the form's round of the same stop: 30,832 B (loader 2,069, chunk 6,817, wasm
+/// 21,946); `form.js` 12,207 B, `pulse.js` with its chunks 39,019 B.
+///
+/// wasm-bindgen's closure message ("closure invoked recursively or after being dropped", 50 B
+/// that only the trapped `throw_str` call named) zeroed in the tracker's wasm before wasm-opt,
+/// which leaves the zeros out of its data segments (`xtask/src/unsaid.rs`; the build stops when
+/// the optimized wasm names an address inside the message by a constant, a memory offset, a
+/// global or a data word): 30,832 → 30,804 B (wasm 21,946 → 21,917, raw 43,282 → 43,237; the
+/// loader +1 by its hashes); `form.js` and `pulse.js` unchanged (the step is the tracker's alone).
+const FIRST_PAGEVIEW_BUDGET: usize = 30_820;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

@@ -210,7 +210,8 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
     let window = js::global();
     let document = get(&window, "document");
     let location = get(&window, "location");
-    let href = text_or_empty(&location, "href");
+    // The page's texts read here are not dropped either (once per page; no drop on each way out).
+    let href = ManuallyDrop::new(text_or_empty(&location, "href"));
     if !document.is_object() || !pulsegate_schema::is_web_url(&href) {
         return Err(Off::NoPage);
     }
@@ -221,11 +222,11 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
     if store.get(OPT_OUT_KEY).is_some() {
         return Err(Off::OptedOut);
     }
-    if !config.allows_host(&text_or_empty(&location, "hostname")) {
+    if !config.allows_host(&ManuallyDrop::new(text_or_empty(&location, "hostname"))) {
         return Err(Off::Domain);
     }
     // A choice the visitor made earlier wins over the tag's default.
-    let stored = consent::parse_tier(&store.text(CONSENT_KEY));
+    let stored = consent::parse_tier(&ManuallyDrop::new(store.text(CONSENT_KEY)));
     let (tier, undecided) = match (stored, config.consent) {
         (Some(tier), _) => (tier, false),
         (None, StartTier::Granted(tier)) => (tier, false),

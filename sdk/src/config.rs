@@ -69,7 +69,7 @@ impl Config {
         // The texts read only to be parsed are not dropped (once per page; no drop on each way
         // out).
         let text = |key| ManuallyDrop::new(text_or_empty(value, key));
-        let site_key = SiteKey::parse(text("siteKey").trim_ascii()).ok()?;
+        let site_key = ManuallyDrop::new(SiteKey::parse(text("siteKey").trim_ascii()).ok()?);
         let endpoint = normalize_endpoint(&text("endpoint"))?;
         let list = |key| {
             let mut list = text_or_empty(value, key);
@@ -77,7 +77,7 @@ impl Config {
             list
         };
         Some(Self {
-            site_key,
+            site_key: ManuallyDrop::into_inner(site_key),
             endpoint,
             auto_track: !is_false(value, "autoTrack"),
             respect_dnt: !is_false(value, "respectDnt"),

@@ -6,6 +6,7 @@
 
 use alloc::borrow::ToOwned;
 use alloc::string::String;
+use core::mem::ManuallyDrop;
 
 use pulsegate_schema::{ConsentTier, SiteKey};
 use wasm_bindgen::JsValue;
@@ -65,21 +66,24 @@ pub(crate) enum StartTier {
 impl Config {
     /// Reads the loader's object; `None` when the site key or endpoint is unusable.
     pub(crate) fn from_js(value: &JsValue) -> Option<Self> {
-        let site_key = SiteKey::parse(text_or_empty(value, "siteKey").trim_ascii()).ok()?;
-        let endpoint = normalize_endpoint(&text_or_empty(value, "endpoint"))?;
+        // The texts read only to be parsed are not dropped (once per page; no drop on each way
+        // out).
+        let text = |key| ManuallyDrop::new(text_or_empty(value, key));
+        let site_key = ManuallyDrop::new(SiteKey::parse(text("siteKey").trim_ascii()).ok()?);
+        let endpoint = normalize_endpoint(&text("endpoint"))?;
         let list = |key| {
             let mut list = text_or_empty(value, key);
             list.make_ascii_lowercase();
             list
         };
         Some(Self {
-            site_key,
+            site_key: ManuallyDrop::into_inner(site_key),
             endpoint,
             auto_track: !is_false(value, "autoTrack"),
             respect_dnt: !is_false(value, "respectDnt"),
             domains: list("domains"),
             exclude_paths: list("excludePaths"),
-            consent: start_tier(&text_or_empty(value, "consent")),
+            consent: start_tier(&text("consent")),
             strip_params: list("stripParams"),
             hash_routing: flag(value, "hashRouting"),
             flush_at: clamp(host_num(value, "flushAt"), 1, 200, DEFAULT_FLUSH_AT as u32) as usize,

@@ -28,7 +28,8 @@ extern "C" {
 /// The privacy signal the browser sends, if any (DNT only when `respect_dnt`), read in one call
 /// (`js/context.js`).
 pub(crate) fn signal(respect_dnt: bool) -> Option<Signal> {
-    let values = crate::js::string(read());
+    // Not dropped (read once per page; no drop on either way out).
+    let values = core::mem::ManuallyDrop::new(crate::js::string(read()));
     let mut values = crate::text::fields(&values, b'\n');
     if values.next() == Some("1") {
         return Some(Signal::GlobalPrivacyControl);

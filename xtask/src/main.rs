@@ -25,6 +25,7 @@ mod sdk;
 mod size;
 mod test;
 mod unexported;
+mod unsaid;
 mod unthrow;
 mod unwake;
 mod worker;

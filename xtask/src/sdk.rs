@@ -9,6 +9,8 @@
 //!     `makeClosure` as a plain wrapper (`keep_closures`: the wasm drops no closure),
 //!     and the handler a direct call of the wasm's invoke export (`direct_closures`)
 //!   → unthrow.rs: wasm-bindgen's `throw_str` a trap (its import and glue shim go)
+//!   → unsaid.rs (tracker.js only): the closure message's bytes zeroed, checked unread after
+//!     wasm-opt
 //!   → wasm-opt -Oz --converge, wasm-metadce (only the exports the pruned glue names), wasm-opt
 //!     again (binaryen 132); or, where it measured smaller (`Bundle::one_pass`), unexported.rs
 //!     (the exports the glue never names dropped) and one wasm-opt
@@ -44,7 +46,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::cmd::{self, step};
-use crate::{Result, minify, paths, unexported, unthrow, unwake};
+use crate::{Result, minify, paths, unexported, unsaid, unthrow, unwake};
 
 /// One script and the SDK features compiled into it.
 #[derive(Debug)]
@@ -314,9 +316,18 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
     let optimized = stage.join("pulsegate_sdk.opt.wasm");
     // `throw_str` made a trap: its one caller is the closure invoke shim's branch that never runs.
     let unthrown = stage.join("pulsegate_sdk.unthrown.wasm");
-    write(&unthrown, &unthrow::unthrow(&read(&stage.join("pulsegate_sdk_bg.wasm"))?)?)?;
+    let wasm = unthrow::unthrow(&read(&stage.join("pulsegate_sdk_bg.wasm"))?)?;
+    // The tracker's alone: its message zeroed, which wasm-opt then leaves out of the data.
+    let (wasm, message) = match bundle.script {
+        "tracker.js" => unsaid::unsay(&wasm).map(|(wasm, range)| (wasm, Some(range)))?,
+        _ => (wasm, None),
+    };
+    write(&unthrown, &wasm)?;
     optimize(&unthrown, &glue, &optimized, bundle.one_pass)?;
     let optimized = read(&optimized)?;
+    if let Some(range) = message {
+        unsaid::unnamed(&optimized, range)?;
+    }
     let glue = unthrow::unimport(&glue, &optimized)?;
     // The names both sides share are shortened.
     let (wasm, glue) = minify::minify(&optimized, &glue)?;

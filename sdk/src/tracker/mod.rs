@@ -207,10 +207,13 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
     // Not dropped when the tracker stays off (a few strings, once per `start`): the checks below
     // then carry no drop of the config on each way out.
     let config = ManuallyDrop::new(Config::from_js(config).ok_or(Off::Config)?);
-    let window = js::global();
-    let document = get(&window, "document");
-    let location = get(&window, "location");
-    let href = text_or_empty(&location, "href");
+    // The page's objects are not dropped on the ways out either (the window and the document
+    // move into the tracker).
+    let window = ManuallyDrop::new(js::global());
+    let document = ManuallyDrop::new(get(&window, "document"));
+    let location = ManuallyDrop::new(get(&window, "location"));
+    // The page's texts read here are not dropped either (once per page; no drop on each way out).
+    let href = ManuallyDrop::new(text_or_empty(&location, "href"));
     if !document.is_object() || !pulsegate_schema::is_web_url(&href) {
         return Err(Off::NoPage);
     }
@@ -218,14 +221,14 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
         return Err(Off::Privacy);
     }
     let store = Store::open(&window, &document);
-    if store.get(OPT_OUT_KEY).is_some() {
+    if ManuallyDrop::new(store.get(OPT_OUT_KEY)).is_some() {
         return Err(Off::OptedOut);
     }
-    if !config.allows_host(&text_or_empty(&location, "hostname")) {
+    if !config.allows_host(&ManuallyDrop::new(text_or_empty(&location, "hostname"))) {
         return Err(Off::Domain);
     }
     // A choice the visitor made earlier wins over the tag's default.
-    let stored = consent::parse_tier(&store.text(CONSENT_KEY));
+    let stored = consent::parse_tier(&ManuallyDrop::new(store.text(CONSENT_KEY)));
     let (tier, undecided) = match (stored, config.consent) {
         (Some(tier), _) => (tier, false),
         (None, StartTier::Granted(tier)) => (tier, false),
@@ -256,8 +259,8 @@ fn try_start(config: &JsValue) -> Result<JsValue, Off> {
         replay_rate,
         callback,
         config: ManuallyDrop::into_inner(config),
-        window,
-        document,
+        window: ManuallyDrop::into_inner(window),
+        document: ManuallyDrop::into_inner(document),
         tier,
         undecided,
         opted_out: false,

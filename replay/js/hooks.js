@@ -401,12 +401,14 @@ export function pgFlags(el) {
 
 /*
  * A node's scroll offset, x (`k` 0) or y (1): the window's (scrollX, scrollY) for a document, else
- * the element's scrollLeft or scrollTop.
+ * the element's scrollLeft or scrollTop; 0 when it is not a number or its getter throws (a page
+ * may redefine them), through pgGet and pgNum.
  *
  * pgScroll(node, k) → number
  */
 export function pgScroll(n, k) {
-  return n.nodeType == 9 ? (k ? scrollY : scrollX) : k ? n.scrollTop : n.scrollLeft;
+  var d = n.nodeType == 9;
+  return pgNum(pgGet(d ? window : n, "scroll" + (d ? (k ? "Y" : "X") : k ? "Top" : "Left")));
 }
 
 /*

@@ -973,6 +973,54 @@ async fn a_page_whose_listener_methods_throw_neither_breaks_starting_nor_stoppin
     assert_eq!(js(native).as_bool(), Some(true), "the hooks are put back all the same");
 }
 
+/// A page whose elements' scroll offsets throw or are not numbers: the snapshot and a scroll
+/// event record 0 for them (a number that is one stays), and nothing throws into the page.
+#[wasm_bindgen_test]
+async fn scroll_offsets_that_throw_or_are_not_numbers_are_recorded_as_zero() {
+    replay_stop();
+    set_root(
+        r#"<div id="a" style="overflow:auto;height:20px"><p style="height:200px">a</p></div><div id="b">b</div>"#,
+    );
+    js("window.__errors = 0; window.addEventListener('error', () => { window.__errors++; });
+        const a = document.getElementById('a'), b = document.getElementById('b');
+        Object.defineProperty(a, 'scrollTop', { configurable: true, get() { throw new Error('page getter'); } });
+        Object.defineProperty(b, 'scrollLeft', { configurable: true, get() { return { valueOf() { throw new Error('page valueOf'); } }; } });
+        Object.defineProperty(b, 'scrollTop', { configurable: true, get() { return 7; } });");
+    start(1000.0).await;
+    js("document.getElementById('a').dispatchEvent(new Event('scroll'))");
+    sleep(300).await;
+    replay_flush();
+    sleep(10).await;
+    let all = events();
+    let mut b_scroll = None;
+    snapshot(&all).walk(&mut |n| {
+        if let NodeKind::Element { attributes, .. } = &n.kind
+            && attributes.get("id") == Some(&AttributeValue::Text("b".into()))
+        {
+            b_scroll = Some((
+                attributes.get("rr_scrollTop").cloned(),
+                attributes.get("rr_scrollLeft").cloned(),
+            ));
+        }
+    });
+    let (top, left) = b_scroll.expect("#b in the snapshot");
+    assert!(top.is_some(), "a scroll offset that is a number is kept");
+    assert_eq!(left, None, "one that is no number is left out as 0");
+    let scrolls = all
+        .iter()
+        .filter_map(|e| match &e.data {
+            ReplayEventData::Incremental(Incremental::Scroll(s)) => Some((s.x, s.y)),
+            _ => None,
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(scrolls, [(0.0, 0.0)], "the throwing element's scroll recorded at 0");
+    assert_eq!(js("return window.__errors").as_f64(), Some(0.0), "nothing thrown into the page");
+    js(
+        "for (const id of ['a', 'b']) for (const k of ['scrollTop', 'scrollLeft']) delete document.getElementById(id)[k];",
+    );
+    replay_stop();
+}
+
 #[wasm_bindgen_test]
 async fn removing_written_nodes_while_the_snapshot_streams_does_not_stall_it() {
     let rows: String = (0..4000).map(|i| format!("<li class=\"row\">row {i}</li>")).collect();

@@ -324,16 +324,20 @@ pub fn is_date(s: &str) -> bool {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
     }
-    let num = |r: core::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    // A group with anything but digits reads as 100,000 (and stays so), which no range below
+    // holds: a plain number, not an `Option` written through memory.
+    let num = |r: core::ops::Range<usize>| {
+        b[r].iter().fold(0u32, |n, d| {
+            if d.is_ascii_digit() && n < 10_000 { n * 10 + u32::from(d - b'0') } else { 100_000 }
+        })
     };
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return false };
+    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     // 31 days in January, March, May, July, August, October and December (the months whose
     // number's lowest bit differs from its fourth's), 30 in the others but February: worked out
     // instead of looked up, so no table of month lengths is linked.
     let days = if m == 2 { 28 + u32::from(leap) } else { 30 + ((m ^ (m >> 3)) & 1) };
-    y >= 1000 && (1..=12).contains(&m) && (1..=days).contains(&d)
+    (1000..10_000).contains(&y) && (1..=12).contains(&m) && (1..=days).contains(&d)
 }
 
 #[cfg(test)]
@@ -460,6 +464,46 @@ mod tests {
                 for d in 0..=32 {
                     let date = format!("{y:04}-{m:02}-{d:02}");
                     assert_eq!(is_date(&date), (1..=days).contains(&d), "{date}");
+                }
+            }
+        }
+    }
+
+    /// `is_date` as it read its digit groups before (each an `Option`), for any byte anywhere in
+    /// a date, alone or beside a second change.
+    #[test]
+    fn date_groups_as_the_option_reader() {
+        let old = |s: &str| {
+            let b = s.as_bytes();
+            if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+                return false;
+            }
+            let num = |r: core::ops::Range<usize>| -> Option<u32> {
+                b[r].iter()
+                    .try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+            };
+            let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+                return false;
+            };
+            let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            let days = if m == 2 { 28 + u32::from(leap) } else { 30 + ((m ^ (m >> 3)) & 1) };
+            y >= 1000 && (1..=12).contains(&m) && (1..=days).contains(&d)
+        };
+        for base in ["2024-02-29", "1000-01-01", "9999-12-31", "2025-10-10", "0999-00-00"] {
+            for at in 0..10 {
+                for byte in 0..=0x7f_u8 {
+                    let mut b = base.as_bytes().to_vec();
+                    b[at] = byte;
+                    let one = String::from_utf8(b.clone()).unwrap();
+                    assert_eq!(is_date(&one), old(&one), "{one:?}");
+                    for second in (0..10).filter(|&s| s != at) {
+                        for other in [b'0', b'9', b'x', b'-', b' '] {
+                            b[second] = other;
+                            let two = String::from_utf8(b.clone()).unwrap();
+                            assert_eq!(is_date(&two), old(&two), "{two:?}");
+                        }
+                        b[second] = base.as_bytes()[second];
+                    }
                 }
             }
         }

@@ -282,38 +282,37 @@ pub fn is_tel(s: &str) -> bool {
 /// A decimal number as an HTML number input gives it: `-12`, `3.5`, `1e3`.
 pub fn is_number(s: &str) -> bool {
     let b = s.as_bytes();
-    let mut i = usize::from(b.first() == Some(&b'-'));
-    let int_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    let mut digits = i - int_start;
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        let frac_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
+    // Past the ASCII digits from `i` on: a plain index in and out, one loop for the three runs.
+    let digits_from = |mut i: usize| {
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
             i += 1;
         }
-        if i == frac_start {
+        i
+    };
+    let start = usize::from(b.first() == Some(&b'-'));
+    let mut i = digits_from(start);
+    let mut digits = i - start;
+    if b.get(i) == Some(&b'.') {
+        let end = digits_from(i + 1);
+        if end == i + 1 {
             return false;
         }
-        digits += i - frac_start;
+        digits += end - i - 1;
+        i = end;
     }
     if digits == 0 {
         return false;
     }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+    if matches!(b.get(i), Some(b'e' | b'E')) {
         i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+        if matches!(b.get(i), Some(b'+' | b'-')) {
             i += 1;
         }
-        let exp_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == exp_start {
+        let end = digits_from(i);
+        if end == i {
             return false;
         }
+        i = end;
     }
     i == b.len()
 }
@@ -466,6 +465,62 @@ mod tests {
                     assert_eq!(is_date(&date), (1..=days).contains(&d), "{date}");
                 }
             }
+        }
+    }
+
+    /// `is_number` as it read its runs of digits before (an index loop each), for every text of
+    /// up to five characters drawn from digits, signs, points, exponents and others.
+    #[test]
+    fn numbers_as_the_index_reader() {
+        let old = |s: &str| {
+            let b = s.as_bytes();
+            let mut i = usize::from(b.first() == Some(&b'-'));
+            let int_start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let mut digits = i - int_start;
+            if i < b.len() && b[i] == b'.' {
+                i += 1;
+                let frac_start = i;
+                while i < b.len() && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if i == frac_start {
+                    return false;
+                }
+                digits += i - frac_start;
+            }
+            if digits == 0 {
+                return false;
+            }
+            if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+                i += 1;
+                if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+                    i += 1;
+                }
+                let exp_start = i;
+                while i < b.len() && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if i == exp_start {
+                    return false;
+                }
+            }
+            i == b.len()
+        };
+        let alphabet = ['0', '7', '-', '+', '.', 'e', 'E', 'x', ' '];
+        // Every text of one character more than the last round's, each checked.
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            for t in &longer {
+                assert_eq!(is_number(t), old(t), "{t:?}");
+            }
+            texts = longer;
         }
     }
 

@@ -320,23 +320,29 @@ pub fn is_number(s: &str) -> bool {
 /// A calendar date `YYYY-MM-DD` (years 1000 to 9999) that exists, as a date input gives it.
 pub fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    if b.len() != 10 {
         return false;
     }
-    // A group with anything but digits reads as 100,000 (and stays so), which no range below
-    // holds: a plain number, not an `Option` written through memory.
-    let num = |r: core::ops::Range<usize>| {
-        b[r].iter().fold(0u32, |n, d| {
-            if d.is_ascii_digit() && n < 10_000 { n * 10 + u32::from(d - b'0') } else { 100_000 }
-        })
-    };
-    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
+    // The eight digits as one number, `YYYYMMDD`, and the hyphens in their places, in one loop.
+    let mut n = 0u32;
+    for (i, &c) in b.iter().enumerate() {
+        if i == 4 || i == 7 {
+            if c != b'-' {
+                return false;
+            }
+        } else if c.is_ascii_digit() {
+            n = n * 10 + u32::from(c - b'0');
+        } else {
+            return false;
+        }
+    }
+    let (y, m, d) = (n / 10_000, n / 100 % 100, n % 100);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     // 31 days in January, March, May, July, August, October and December (the months whose
     // number's lowest bit differs from its fourth's), 30 in the others but February: worked out
     // instead of looked up, so no table of month lengths is linked.
     let days = if m == 2 { 28 + u32::from(leap) } else { 30 + ((m ^ (m >> 3)) & 1) };
-    (1000..10_000).contains(&y) && (1..=12).contains(&m) && (1..=days).contains(&d)
+    y >= 1000 && (1..=12).contains(&m) && (1..=days).contains(&d)
 }
 
 #[cfg(test)]

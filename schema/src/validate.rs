@@ -94,14 +94,18 @@ pub fn is_web_url(value: &str) -> bool {
     // Bytes and `get` rather than `str` slices and indexing: no char-boundary checks and no
     // panicking path (the browser SDK links this too).
     let b = value.as_bytes();
+    // The scheme's length when `value` starts with it (in any case), else 0: a plain number, not
+    // an `Option` of the rest written through memory.
     let after = |scheme: &[u8]| {
         let n = scheme.len();
-        b.get(..n).filter(|s| s.eq_ignore_ascii_case(scheme)).and_then(|_| b.get(n..))
+        if b.get(..n).is_some_and(|s| s.eq_ignore_ascii_case(scheme)) { n } else { 0 }
     };
-    let Some(rest) = after(b"https://").or_else(|| after(b"http://")) else {
-        return false;
+    let n = match after(b"https://") {
+        0 => after(b"http://"),
+        n => n,
     };
-    rest.first().is_some_and(|c| *c != b'/')
+    n > 0
+        && b.get(n).is_some_and(|c| *c != b'/')
         && !value.chars().any(|c| is_space(c) || c.is_control())
 }
 

@@ -282,38 +282,37 @@ pub fn is_tel(s: &str) -> bool {
 /// A decimal number as an HTML number input gives it: `-12`, `3.5`, `1e3`.
 pub fn is_number(s: &str) -> bool {
     let b = s.as_bytes();
-    let mut i = usize::from(b.first() == Some(&b'-'));
-    let int_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    let mut digits = i - int_start;
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        let frac_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
+    // Past the ASCII digits from `i` on: a plain index in and out, one loop for the three runs.
+    let digits_from = |mut i: usize| {
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
             i += 1;
         }
-        if i == frac_start {
+        i
+    };
+    let start = usize::from(b.first() == Some(&b'-'));
+    let mut i = digits_from(start);
+    let mut digits = i - start;
+    if b.get(i) == Some(&b'.') {
+        let end = digits_from(i + 1);
+        if end == i + 1 {
             return false;
         }
-        digits += i - frac_start;
+        digits += end - i - 1;
+        i = end;
     }
     if digits == 0 {
         return false;
     }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+    if matches!(b.get(i), Some(b'e' | b'E')) {
         i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+        if matches!(b.get(i), Some(b'+' | b'-')) {
             i += 1;
         }
-        let exp_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == exp_start {
+        let end = digits_from(i);
+        if end == i {
             return false;
         }
+        i = end;
     }
     i == b.len()
 }
@@ -321,13 +320,23 @@ pub fn is_number(s: &str) -> bool {
 /// A calendar date `YYYY-MM-DD` (years 1000 to 9999) that exists, as a date input gives it.
 pub fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    if b.len() != 10 {
         return false;
     }
-    let num = |r: core::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
-    };
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return false };
+    // The eight digits as one number, `YYYYMMDD`, and the hyphens in their places, in one loop.
+    let mut n = 0u32;
+    for (i, &c) in b.iter().enumerate() {
+        if i == 4 || i == 7 {
+            if c != b'-' {
+                return false;
+            }
+        } else if c.is_ascii_digit() {
+            n = n * 10 + u32::from(c - b'0');
+        } else {
+            return false;
+        }
+    }
+    let (y, m, d) = (n / 10_000, n / 100 % 100, n % 100);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     // 31 days in January, March, May, July, August, October and December (the months whose
     // number's lowest bit differs from its fourth's), 30 in the others but February: worked out
@@ -460,6 +469,102 @@ mod tests {
                 for d in 0..=32 {
                     let date = format!("{y:04}-{m:02}-{d:02}");
                     assert_eq!(is_date(&date), (1..=days).contains(&d), "{date}");
+                }
+            }
+        }
+    }
+
+    /// `is_number` as it read its runs of digits before (an index loop each), for every text of
+    /// up to five characters drawn from digits, signs, points, exponents and others.
+    #[test]
+    fn numbers_as_the_index_reader() {
+        let old = |s: &str| {
+            let b = s.as_bytes();
+            let mut i = usize::from(b.first() == Some(&b'-'));
+            let int_start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let mut digits = i - int_start;
+            if i < b.len() && b[i] == b'.' {
+                i += 1;
+                let frac_start = i;
+                while i < b.len() && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if i == frac_start {
+                    return false;
+                }
+                digits += i - frac_start;
+            }
+            if digits == 0 {
+                return false;
+            }
+            if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+                i += 1;
+                if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+                    i += 1;
+                }
+                let exp_start = i;
+                while i < b.len() && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if i == exp_start {
+                    return false;
+                }
+            }
+            i == b.len()
+        };
+        let alphabet = ['0', '7', '-', '+', '.', 'e', 'E', 'x', ' '];
+        // Every text of one character more than the last round's, each checked.
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            for t in &longer {
+                assert_eq!(is_number(t), old(t), "{t:?}");
+            }
+            texts = longer;
+        }
+    }
+
+    /// `is_date` as it read its digit groups before (each an `Option`), for any byte anywhere in
+    /// a date, alone or beside a second change.
+    #[test]
+    fn date_groups_as_the_option_reader() {
+        let old = |s: &str| {
+            let b = s.as_bytes();
+            if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+                return false;
+            }
+            let num = |r: core::ops::Range<usize>| -> Option<u32> {
+                b[r].iter()
+                    .try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+            };
+            let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+                return false;
+            };
+            let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            let days = if m == 2 { 28 + u32::from(leap) } else { 30 + ((m ^ (m >> 3)) & 1) };
+            y >= 1000 && (1..=12).contains(&m) && (1..=days).contains(&d)
+        };
+        for base in ["2024-02-29", "1000-01-01", "9999-12-31", "2025-10-10", "0999-00-00"] {
+            for at in 0..10 {
+                for byte in 0..=0x7f_u8 {
+                    let mut b = base.as_bytes().to_vec();
+                    b[at] = byte;
+                    let one = String::from_utf8(b.clone()).unwrap();
+                    assert_eq!(is_date(&one), old(&one), "{one:?}");
+                    for second in (0..10).filter(|&s| s != at) {
+                        for other in [b'0', b'9', b'x', b'-', b' '] {
+                            b[second] = other;
+                            let two = String::from_utf8(b.clone()).unwrap();
+                            assert_eq!(is_date(&two), old(&two), "{two:?}");
+                        }
+                        b[second] = base.as_bytes()[second];
+                    }
                 }
             }
         }

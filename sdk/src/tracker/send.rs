@@ -151,8 +151,10 @@ impl Tracker {
         let now = js::now();
         // Every adopted request lands in `adopted.requests`; `events` holds one mirror's at a time.
         let mut adopted = Mirror::default();
-        // The listing's lines, an empty one skipped in the loop (no `Filter` adapter linked).
-        for key in crate::text::fields(&self.store.key_list(KEY_PREFIX), b'\n') {
+        // The listing's lines, an empty one skipped in the loop (no `Filter` adapter linked); the
+        // listing is not dropped (read once per page).
+        let listing = core::mem::ManuallyDrop::new(self.store.key_list(KEY_PREFIX));
+        for key in crate::text::fields(&listing, b'\n') {
             if key.is_empty() {
                 continue;
             }

@@ -1006,7 +1006,12 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// The storage listing `adopt` walks (read once per page, by `begin`) kept in `ManuallyDrop`
 /// instead of dropped after the loop: 30,689 → 30,671 B (wasm 21,800 → 21,782); `form.js`
 /// unchanged, `pulse.js` with its chunks 38,902 → 38,893 B.
-const FIRST_PAGEVIEW_BUDGET: usize = 30_687;
+///
+/// `adopt`'s mirror (the requests it gathers, the events of the mirror being read) kept in
+/// `ManuallyDrop` too, its requests taken out for the outbox at the end: 30,671 → 30,607 B (wasm
+/// 21,782 → 21,719, the loader −1 by its hashes); `form.js` unchanged, `pulse.js` with its
+/// chunks 38,893 → 38,832 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 30_623;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

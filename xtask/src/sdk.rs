@@ -9,8 +9,8 @@
 //!     `makeClosure` as a plain wrapper (`keep_closures`: the wasm drops no closure),
 //!     and the handler a direct call of the wasm's invoke export (`direct_closures`)
 //!   → unthrow.rs: wasm-bindgen's `throw_str` a trap (its import and glue shim go)
-//!   → unsaid.rs (tracker.js only): the closure message's bytes zeroed, checked unread after
-//!     wasm-opt
+//!   → unsaid.rs (tracker.js and pulse.js): the closure message's bytes zeroed, checked unread
+//!     after wasm-opt
 //!   → wasm-opt -Oz --converge, wasm-metadce (only the exports the pruned glue names), wasm-opt
 //!     again (binaryen 132); or, where it measured smaller (`Bundle::one_pass`), unexported.rs
 //!     (the exports the glue never names dropped) and one wasm-opt
@@ -317,9 +317,12 @@ fn build_bundle(bundle: &Bundle, replay_chunk: &str) -> Result<Vec<Output>> {
     // `throw_str` made a trap: its one caller is the closure invoke shim's branch that never runs.
     let unthrown = stage.join("pulsegate_sdk.unthrown.wasm");
     let wasm = unthrow::unthrow(&read(&stage.join("pulsegate_sdk_bg.wasm"))?)?;
-    // The tracker's alone: its message zeroed, which wasm-opt then leaves out of the data.
+    // The tracker's (and `pulse.js`'s): its message zeroed, which wasm-opt then leaves out of the
+    // data.
     let (wasm, message) = match bundle.script {
-        "tracker.js" => unsaid::unsay(&wasm).map(|(wasm, range)| (wasm, Some(range)))?,
+        "tracker.js" | "pulse.js" => {
+            unsaid::unsay(&wasm).map(|(wasm, range)| (wasm, Some(range)))?
+        }
         _ => (wasm, None),
     };
     write(&unthrown, &wasm)?;

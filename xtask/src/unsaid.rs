@@ -1,6 +1,6 @@
-//! Zeroes wasm-bindgen's closure message in the tracker's data before wasm-opt, which then leaves
-//! those zero bytes out of its data segments (memory starts zeroed), and stops the build when the
-//! optimized wasm could still read them.
+//! Zeroes wasm-bindgen's closure message in the tracker's (and `pulse.js`'s) data before
+//! wasm-opt, which then leaves those zero bytes out of its data segments (memory starts zeroed),
+//! and stops the build when the optimized wasm could still read them.
 //!
 //! The message ("closure invoked recursively or after being dropped") is what the closure invoke
 //! shims' `throw_str` is passed; [`crate::unthrow`] made that call a trap, after which wasm-opt

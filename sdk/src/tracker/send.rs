@@ -150,9 +150,13 @@ impl Tracker {
     pub(crate) fn adopt(&mut self) {
         let now = js::now();
         // Every adopted request lands in `adopted.requests`; `events` holds one mirror's at a time.
-        let mut adopted = Mirror::default();
-        // The listing's lines, an empty one skipped in the loop (no `Filter` adapter linked).
-        for key in crate::text::fields(&self.store.key_list(KEY_PREFIX), b'\n') {
+        // Not dropped (once per page): the requests are taken out at the end, the rest is left.
+        let mut mirror = core::mem::ManuallyDrop::new(Mirror::default());
+        let adopted: &mut Mirror = &mut mirror;
+        // The listing's lines, an empty one skipped in the loop (no `Filter` adapter linked); the
+        // listing is not dropped (read once per page).
+        let listing = core::mem::ManuallyDrop::new(self.store.key_list(KEY_PREFIX));
+        for key in crate::text::fields(&listing, b'\n') {
             if key.is_empty() {
                 continue;
             }
@@ -176,7 +180,7 @@ impl Tracker {
             self.store.remove(key);
         }
         if !adopted.requests.is_empty() {
-            self.outbox.adopt(adopted.requests);
+            self.outbox.adopt(core::mem::take(&mut adopted.requests));
             self.save();
         }
     }

@@ -1021,7 +1021,13 @@ use crate::{Result, cmd, install, paths, sdk, worker};
 /// 38,832 → 38,802 B; the first pageview (30,607 B) and `form.js` (12,207 B) unchanged.
 /// Measured and not kept: `parse_u64`'s digit told by `b.wrapping_sub(b'0') > 9` instead of
 /// `char::to_digit(10)`, 30,610 B (+3, wasm raw +8; `pulse.js` +9).
-const FIRST_PAGEVIEW_BUDGET: usize = 30_623;
+///
+/// Merged with the form's second round and the replay's (this stop's last merge): 30,582 B. Found
+/// in review: `adopt`'s mirror, not dropped, still held the last mirror's loose events (up to a
+/// gone page's whole queue, once per page); they are cleared before it is left, so only the
+/// lists' buffers and a session id stay (+2 B): 30,584 B (loader 2,072, chunk 6,817, wasm 21,695); `form.js` 12,086 B,
+/// `pulse.js` with its chunks 38,694 B.
+const FIRST_PAGEVIEW_BUDGET: usize = 30_600;
 /// What the tracker aims at: 0.35× `@rrweb/record` 2.1.6 + FingerprintJS 5.2.0 as measured when
 /// the budget was set (39,803 B gzip).
 const FIRST_PAGEVIEW_GOAL: usize = 13_931;

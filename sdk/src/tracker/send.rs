@@ -150,7 +150,8 @@ impl Tracker {
     pub(crate) fn adopt(&mut self) {
         let now = js::now();
         // Every adopted request lands in `adopted.requests`; `events` holds one mirror's at a time.
-        // Not dropped (once per page): the requests are taken out at the end, the rest is left.
+        // Not dropped (once per page): the requests are taken out at the end and the last
+        // mirror's events cleared, so only the lists' buffers and a session id are left.
         let mut mirror = core::mem::ManuallyDrop::new(Mirror::default());
         let adopted: &mut Mirror = &mut mirror;
         // The listing's lines, an empty one skipped in the loop (no `Filter` adapter linked); the
@@ -179,6 +180,7 @@ impl Tracker {
             }
             self.store.remove(key);
         }
+        adopted.events.clear();
         if !adopted.requests.is_empty() {
             self.outbox.adopt(core::mem::take(&mut adopted.requests));
             self.save();

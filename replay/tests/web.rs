@@ -136,11 +136,17 @@ async fn record(html: &str, slice_ms: f64) {
 
 /// Records the page as it is until the first snapshot is complete.
 async fn start(slice_ms: f64) {
+    begin(slice_ms);
+    assert!(snapshot_written(5).await, "the snapshot never finished");
+}
+
+/// Starts recording the page into a new sink, snapshot slices of `slice_ms` (not waiting for
+/// the snapshot).
+fn begin(slice_ms: f64) {
     let options = js_sys::Object::new();
     Reflect::set(&options, &"sink".into(), &sink()).unwrap();
     Reflect::set(&options, &"sliceMs".into(), &slice_ms.into()).unwrap();
     assert_eq!(replay_start(&options), 0);
-    assert!(snapshot_written(5).await, "the snapshot never finished");
 }
 
 /// Waits until the first snapshot is complete, `ms` at a time (200 times at most); whether it is.
@@ -490,11 +496,8 @@ async fn changes_during_a_sliced_snapshot_are_neither_lost_nor_doubled() {
         (0..3000).map(|i| format!("<div id=\"r{i}\"><span>row {i}</span></div>")).collect();
     replay_stop();
     set_root(&rows);
-    let options = js_sys::Object::new();
-    Reflect::set(&options, &"sink".into(), &sink()).unwrap();
     // A tiny budget: the snapshot takes many slices, and the page changes between them.
-    Reflect::set(&options, &"sliceMs".into(), &0.2.into()).unwrap();
-    assert_eq!(replay_start(&options), 0);
+    begin(0.2);
     let mut round = 0;
     while !events().iter().any(|e| matches!(e.data, ReplayEventData::FullSnapshot(_))) {
         round += 1;
@@ -1026,10 +1029,7 @@ async fn removing_written_nodes_while_the_snapshot_streams_does_not_stall_it() {
     let rows: String = (0..4000).map(|i| format!("<li class=\"row\">row {i}</li>")).collect();
     replay_stop();
     set_root(&format!("<p>before</p><ul id=\"list\"><li>one</li>{rows}</ul><p>after</p>"));
-    let options = js_sys::Object::new();
-    Reflect::set(&options, &"sink".into(), &sink()).unwrap();
-    Reflect::set(&options, &"sliceMs".into(), &1.into()).unwrap();
-    assert_eq!(replay_start(&options), 0);
+    begin(1.0);
     for _ in 0..5 {
         js("document.getElementById('list').firstElementChild.remove()");
         sleep(15).await;
@@ -1048,10 +1048,7 @@ async fn changes_in_a_subtree_moved_while_the_snapshot_is_inside_it_name_nodes_t
     let rows: String = (0..3000).map(|i| format!("<div>row {i}</div>")).collect();
     replay_stop();
     set_root(&format!("<div id=\"tool\">{items}</div>{rows}<div id=\"later\"></div>"));
-    let options = js_sys::Object::new();
-    Reflect::set(&options, &"sink".into(), &sink()).unwrap();
-    Reflect::set(&options, &"sliceMs".into(), &0.into()).unwrap();
-    assert_eq!(replay_start(&options), 0);
+    begin(0.0);
     // Until the walk is inside #tool: its first item written, its last not yet.
     let written = |id: &str| {
         js(&format!("return window.__sink.parts.some(p => p[0].includes('\"id\":\"{id}\"'))"))
